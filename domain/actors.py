@@ -1,0 +1,86 @@
+"""Who acts: roles and the acting user every command carries.
+
+Each event records the user who caused it and the role they acted in, so the log answers "who
+decided this?" for every figure. Roles follow the office's separation of duties: officers
+(Sachbearbeitung) review and certify, approvers (Zeichnungsbefugte) sign approvals, finance
+(Kämmerei/Stadtkasse) releases and books payments, association members act for their own
+organisation only, auditors read, admins manage users and programmes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from domain.errors import InvalidInputError, NotPermittedError
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    APPROVER = "approver"
+    FINANCE = "finance"
+    ASSOCIATION = "association"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    SYSTEM = "system"  # the command line and the demo loader, acting before any admin exists
+
+    @property
+    def german(self) -> str:
+        return ROLE_NAMES[self]
+
+    @classmethod
+    def parse(cls, value: Any) -> Role:
+        try:
+            role = cls(value)
+        except ValueError:
+            raise InvalidInputError(
+                f"Unbekannte Rolle »{value}« (möglich: {', '.join(r.value for r in USER_ROLES)}).",
+                field="role",
+            ) from None
+        return role
+
+
+ROLE_NAMES = {
+    Role.OFFICER: "Sachbearbeitung",
+    Role.APPROVER: "Zeichnungsbefugte",
+    Role.FINANCE: "Kämmerei",
+    Role.ASSOCIATION: "Verein",
+    Role.AUDITOR: "Rechnungsprüfung",
+    Role.ADMIN: "Administration",
+    Role.SYSTEM: "System",
+}
+USER_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
+
+SYSTEM_USER_ID = uuid5(NAMESPACE_URL, "/foerderbuch/users/system")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The user a command is carried out for, in one of their roles."""
+
+    user_id: UUID
+    role: Role
+    organisation_id: UUID | None = None  # set for association members
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(SYSTEM_USER_ID, Role.SYSTEM)
+
+    def require(self, *roles: Role, doing: str) -> None:
+        """Refuses the command unless the actor holds one of ``roles`` (the system may do anything)."""
+        if self.role is Role.SYSTEM or self.role in roles:
+            return
+        allowed = " oder ".join(r.german for r in roles)
+        raise NotPermittedError(f"{doing}: nur {allowed} darf das (Sie handeln als {self.role.german}).")
+
+    def require_member_of(self, organisation_id: UUID, doing: str) -> None:
+        """Association members act only for their own organisation."""
+        if self.role is Role.ASSOCIATION and self.organisation_id != organisation_id:
+            raise NotPermittedError(f"{doing}: Sie können nur für Ihren eigenen Verein handeln.")
+
+    @property
+    def stamp(self) -> dict[str, Any]:
+        """The fields every event records about who acted."""
+        return {"actor_id": self.user_id, "actor_role": self.role.value}

@@ -1,0 +1,567 @@
+"""The FundingOffice: the one place that loads and saves aggregates.
+
+Every officer action is one method of the shape "get, decide, save": it loads the aggregates it
+needs, lets them decide (they raise a ``DomainError`` and record nothing when a rule is broken), and
+saves everything the action touched in a single transaction. Approving a grant saves the programme's
+new commitment and the grant's approval together, so the budget can never be overcommitted, even by
+several processes at once: a concurrent writer makes the save fail on the stream's version, and the
+action is re-run on fresh state a bounded number of times before ``ConcurrencyError`` is raised.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain.actors import Actor, Role
+from domain.dates import FiscalYear, FundingPeriod
+from domain.errors import (
+    AlreadyExistsError,
+    ConcurrencyError,
+    InvalidInputError,
+    InvalidStateError,
+    NotFoundError,
+    NotPermittedError,
+)
+from domain.foreign import ForeignAmount
+from domain.grant import Grant
+from domain.money import Money
+from domain.organisation import IbanValidator, LegalForm, Organisation
+from domain.partner_cities import partner_city
+from domain.plan import FinancingPlan, FinancingType
+from domain.posting import PostingCoordinates
+from domain.programme import FundingSource, Programme
+from domain.project import Project
+from domain.rules import RuleSet
+from domain.terms import GrantTerms
+from domain.transcodings import register_domain_transcodings
+from domain.user import User, normalise_email
+
+A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T")
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MAX_ATTEMPTS = 12
+
+
+class FundingOffice(Application):
+    """Commands of the international-relations office, its associations and finance."""
+
+    name = "Foerderbuch"
+    snapshotting_intervals = {Programme: 50, Grant: 50, Organisation: 50, Project: 50, User: 50}
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        iban_validator: IbanValidator,
+        today: Callable[[], date] | None = None,
+    ) -> None:
+        super().__init__(env=env)
+        self.validate_iban = iban_validator
+        self._today = today or (lambda: datetime.now(BERLIN).date())
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    def today(self) -> date:
+        return self._today()
+
+    # Plumbing ----------------------------------------------------------------------------------
+
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"{what} gibt es nicht.") from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"{what} gibt es nicht.")
+        return aggregate
+
+    def _retrying(self, action: Callable[[], T]) -> T:
+        """Runs load-decide-save again on fresh state while concurrent writers conflict."""
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return action()
+            except IntegrityError:
+                time.sleep(0.005 * (attempt + 1))
+        raise ConcurrencyError(
+            "Der Vorgang wurde gleichzeitig von anderer Seite geändert; bitte noch einmal versuchen."
+        )
+
+    def _create(self, aggregate: Aggregate, *others: Aggregate, duplicate: str) -> None:
+        try:
+            self.save(aggregate, *others)
+        except IntegrityError:
+            if aggregate.id in self.repository:
+                raise AlreadyExistsError(duplicate) from None
+            raise ConcurrencyError("Gleichzeitige Änderung; bitte noch einmal versuchen.") from None
+
+    def _on(self, on: date | None) -> date:
+        if on is None:
+            return self.today()
+        if not isinstance(on, date) or isinstance(on, datetime):
+            raise InvalidInputError("Das Datum ist ungültig.", field="on")
+        return on
+
+    def _update(self, cls: type[A], aggregate_id: UUID, what: str, decide: Callable[[A], T]) -> T:
+        def action() -> T:
+            aggregate = self._get(cls, aggregate_id, what)
+            result = decide(aggregate)
+            self.save(aggregate)
+            return result
+
+        return self._retrying(action)
+
+    # Users -------------------------------------------------------------------------------------
+
+    def verify_actor(self, actor: Actor) -> Actor:
+        """Refuses an actor who is unknown, disabled, or does not hold the role they act in."""
+        if actor.role is Role.SYSTEM:
+            return actor
+        try:
+            user = self.repository.get(actor.user_id)
+        except AggregateNotFoundError:
+            raise NotPermittedError("Unbekannter Benutzer.") from None
+        if not isinstance(user, User) or user.disabled:
+            raise NotPermittedError("Dieser Zugang ist gesperrt.")
+        if not user.has_role(actor.role):
+            raise NotPermittedError(f"Sie haben die Rolle {actor.role.german} nicht.")
+        if actor.organisation_id != user.organisation_for(actor.role):
+            raise NotPermittedError("Die Organisation passt nicht zu Ihrer Rolle.")
+        return actor
+
+    def actor_for(self, user_id: UUID, role: Role | str) -> Actor:
+        """The actor for a signed-in user in one of their roles (with their organisation)."""
+        role = Role.parse(role)
+        user = self.user(user_id)
+        return self.verify_actor(Actor(user.id, role, user.organisation_for(role)))
+
+    def user(self, user_id: UUID) -> User:
+        return self._get(User, user_id, "Diesen Benutzer")
+
+    def user_by_email(self, email: str) -> User:
+        return self.user(User.create_id(normalise_email(email)))
+
+    def register_user(
+        self, email: str, display_name: str, role: Role | str, actor: Actor, organisation_id: UUID | None = None
+    ) -> UUID:
+        self.verify_actor(actor)
+        role = Role.parse(role)
+        if organisation_id is not None:
+            self._get(Organisation, organisation_id, "Diese Organisation")
+        user = User.register(email, display_name, role, organisation_id, actor)
+        self._create(user, duplicate=f"Die E-Mail-Adresse {user.email} ist bereits registriert.")
+        return user.id
+
+    def grant_role(self, user_id: UUID, role: Role | str, actor: Actor, organisation_id: UUID | None = None) -> None:
+        self.verify_actor(actor)
+        role = Role.parse(role)
+        if organisation_id is not None:
+            self._get(Organisation, organisation_id, "Diese Organisation")
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.grant_role(role, organisation_id, actor))
+
+    def revoke_role(self, user_id: UUID, role: Role | str, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        role = Role.parse(role)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.revoke_role(role, reason, actor))
+
+    def disable_user(self, user_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.disable(reason, actor))
+
+    def enable_user(self, user_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.enable(reason, actor))
+
+    # Programmes --------------------------------------------------------------------------------
+
+    def programme(self, programme_id: UUID) -> Programme:
+        return self._get(Programme, programme_id, "Dieses Förderprogramm")
+
+    def programme_by_code(self, code: str) -> Programme:
+        return self.programme(Programme.create_id(code.strip().upper()))
+
+    def open_programme(
+        self,
+        code: str,
+        title: str,
+        funding_source: FundingSource | str,
+        rule_set: RuleSet,
+        budgets: dict[FiscalYear, tuple[Money, PostingCoordinates]],
+        actor: Actor,
+    ) -> UUID:
+        self.verify_actor(actor)
+        programme = Programme.open(code, title, FundingSource.parse(funding_source), rule_set, budgets, actor)
+        self._create(programme, duplicate=f"Das Programmkürzel {programme.code} ist bereits vergeben.")
+        return programme.id
+
+    def allocate_budget(
+        self, programme_id: UUID, year: FiscalYear, amount: Money, posting: PostingCoordinates, reason: str, actor: Actor
+    ) -> None:
+        self.verify_actor(actor)
+        self._update(
+            Programme, programme_id, "Dieses Förderprogramm",
+            lambda p: p.allocate_budget(year, amount, posting, reason, actor),
+        )
+
+    def amend_budget(self, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(Programme, programme_id, "Dieses Förderprogramm", lambda p: p.amend_budget(year, amount, reason, actor))
+
+    def revise_rule_set(self, programme_id: UUID, rule_set: RuleSet, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(Programme, programme_id, "Dieses Förderprogramm", lambda p: p.revise_rule_set(rule_set, reason, actor))
+
+    def close_programme(self, programme_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(Programme, programme_id, "Dieses Förderprogramm", lambda p: p.close(reason, actor))
+
+    # Organisations -----------------------------------------------------------------------------
+
+    def organisation(self, organisation_id: UUID) -> Organisation:
+        return self._get(Organisation, organisation_id, "Diese Organisation")
+
+    def register_organisation(
+        self,
+        name: str,
+        legal_form: LegalForm | str,
+        register_number: str,
+        address: dict[str, str],
+        iban: str,
+        actor: Actor,
+        organisation_id: UUID | None = None,
+    ) -> UUID:
+        self.verify_actor(actor)
+        organisation = Organisation.register(
+            name, LegalForm.parse(legal_form), register_number, address, iban, self.validate_iban, actor, organisation_id
+        )
+        self._create(organisation, duplicate="Diese Organisation ist bereits registriert.")
+        return organisation.id
+
+    def change_bank_account(self, organisation_id: UUID, iban: str, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(
+            Organisation, organisation_id, "Diese Organisation",
+            lambda o: o.change_bank_account(iban, self.validate_iban, reason, actor),
+        )
+
+    def change_address(self, organisation_id: UUID, address: dict[str, str], actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(Organisation, organisation_id, "Diese Organisation", lambda o: o.change_address(address, actor))
+
+    def add_contact_person(
+        self, organisation_id: UUID, name: str, function: str, email: str, phone: str, actor: Actor
+    ) -> UUID:
+        self.verify_actor(actor)
+        return self._update(
+            Organisation, organisation_id, "Diese Organisation",
+            lambda o: o.add_contact_person(name, function, email, phone, actor),
+        )
+
+    def remove_contact_person(self, organisation_id: UUID, person_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(
+            Organisation, organisation_id, "Diese Organisation", lambda o: o.remove_contact_person(person_id, reason, actor)
+        )
+
+    def add_portal_member(self, organisation_id: UUID, user_id: UUID, actor: Actor) -> None:
+        """Gives an association member access to the organisation's portal."""
+        self.verify_actor(actor)
+        user = self.user(user_id)
+        if user.organisation_for(Role.ASSOCIATION) != organisation_id:
+            raise InvalidStateError(
+                "Diese Person ist nicht als Mitglied dieser Organisation registriert.", field="user_id"
+            )
+        self._update(Organisation, organisation_id, "Diese Organisation", lambda o: o.add_member(user_id, actor))
+
+    def remove_portal_member(self, organisation_id: UUID, user_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(
+            Organisation, organisation_id, "Diese Organisation", lambda o: o.remove_member(user_id, reason, actor)
+        )
+
+    # Projects ----------------------------------------------------------------------------------
+
+    def project(self, project_id: UUID) -> Project:
+        return self._get(Project, project_id, "Dieses Projekt")
+
+    def start_project(
+        self,
+        code: str,
+        title: str,
+        description: str,
+        partner_city_name: str,
+        sdgs: list[int],
+        period: FundingPeriod,
+        budget_lines: list[str],
+        actor: Actor,
+    ) -> UUID:
+        self.verify_actor(actor)
+        city = partner_city(partner_city_name)
+        project = Project.start(code, title, description, city.name, sdgs, period, budget_lines, actor)
+        self._create(project, duplicate=f"Das Projektkürzel {project.code} ist bereits vergeben.")
+        return project.id
+
+    def draw_project_budget(
+        self, project_id: UUID, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor
+    ) -> None:
+        """Draws project budget from a programme: both are saved together, like a grant approval."""
+        self.verify_actor(actor)
+
+        def action() -> None:
+            project = self.project(project_id)
+            programme = self.programme(programme_id)
+            project.draw_budget(programme_id, year, amount, reason, actor)
+            programme.commit(project_id, {year: amount}, actor)
+            self.save(programme, project)
+
+        self._retrying(action)
+
+    def record_project_expenditure(
+        self,
+        project_id: UUID,
+        paid_on: date,
+        payee: str,
+        purpose: str,
+        budget_line: str,
+        amount: Money | ForeignAmount,
+        receipt_reference: str,
+        actor: Actor,
+    ) -> UUID:
+        self.verify_actor(actor)
+        return self._update(
+            Project, project_id, "Dieses Projekt",
+            lambda p: p.record_expenditure(paid_on, payee, purpose, budget_line, amount, receipt_reference, actor),
+        )
+
+    def reverse_project_expenditure(self, project_id: UUID, expenditure_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(Project, project_id, "Dieses Projekt", lambda p: p.reverse_expenditure(expenditure_id, reason, actor))
+
+    # Grants: application and decision ----------------------------------------------------------
+
+    def grant(self, grant_id: UUID) -> Grant:
+        return self._get(Grant, grant_id, "Diese Zuwendung")
+
+    def apply_for_grant(
+        self,
+        programme_id: UUID,
+        organisation_id: UUID,
+        title: str,
+        purpose: str,
+        partner_city_name: str,
+        period: FundingPeriod,
+        financing_type: FinancingType | str,
+        plan: FinancingPlan,
+        actor: Actor,
+        project_id: UUID | None = None,
+        contact_person_id: UUID | None = None,
+        on: date | None = None,
+        file_number: str | None = None,
+    ) -> UUID:
+        self.verify_actor(actor)
+        on = self._on(on)
+        programme = self.programme(programme_id)
+        if programme.closed:
+            raise InvalidStateError(f"Das Förderprogramm {programme.code} nimmt keine Anträge mehr an.")
+        organisation = self.organisation(organisation_id)
+        if contact_person_id is not None and contact_person_id.hex not in organisation.contact_persons:
+            raise NotFoundError("Diese Ansprechperson gehört nicht zur Organisation.", field="contact_person_id")
+        if project_id is not None:
+            self.project(project_id)
+        city = partner_city(partner_city_name)
+        if file_number is None:
+            file_number = f"IB-{on.year}-{uuid4().hex[:6].upper()}"
+        elif not file_number.strip() or len(file_number) > 40:
+            raise InvalidInputError("Das Aktenzeichen fehlt oder ist zu lang.", field="file_number")
+        grant = Grant.apply(
+            file_number=file_number.strip(),
+            programme_id=programme_id,
+            rule_set=programme.rule_set,
+            organisation_id=organisation_id,
+            project_id=project_id,
+            title=title,
+            purpose=purpose,
+            partner_city=city.name,
+            period=period,
+            financing_type=FinancingType.parse(financing_type),
+            plan=plan,
+            contact_person_id=contact_person_id,
+            on=on,
+            actor=actor,
+        )
+        self._create(grant, duplicate=f"Das Aktenzeichen {grant.file_number} ist bereits vergeben.")
+        return grant.id
+
+    def request_documents(self, grant_id: UUID, items: str, due: date, actor: Actor, on: date | None = None) -> UUID:
+        self.verify_actor(actor)
+        on = self._on(on)
+        return self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.request_documents(items, due, on, actor))
+
+    def receive_documents(
+        self, grant_id: UUID, request_id: UUID, note: str, actor: Actor, on: date | None = None
+    ) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.receive_documents(request_id, note, on, actor))
+
+    def withdraw_application(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.withdraw(reason, on, actor))
+
+    def review_application(
+        self, grant_id: UUID, formal_ok: bool, substantive_ok: bool, notes: str, actor: Actor, on: date | None = None
+    ) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(
+            Grant, grant_id, "Diese Zuwendung", lambda g: g.review(formal_ok, substantive_ok, notes, on, actor)
+        )
+
+    def reject_application(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.reject(reason, on, actor))
+
+    def terms_for(
+        self,
+        grant: Grant,
+        rule_set: RuleSet,
+        amount: Money,
+        financing_type: FinancingType | str | None = None,
+        rate: Decimal | None = None,
+        maximum: Money | None = None,
+        period: FundingPeriod | None = None,
+        plan: FinancingPlan | None = None,
+        year_split: dict[FiscalYear, Money] | None = None,
+        conditions: str = "",
+    ) -> GrantTerms:
+        """Builds notice terms, defaulting to what was applied for."""
+        period = period or grant.period
+        kind = FinancingType.parse(financing_type or grant.financing_type)
+        if maximum is None and kind in (FinancingType.SHARE, FinancingType.DEFICIT):
+            maximum = amount
+        split = (
+            {str(y.year): m for y, m in year_split.items()} if year_split else GrantTerms.even_split(amount, period)
+        )
+        return GrantTerms(
+            amount=amount,
+            financing_type=kind.value,
+            rate=rate,
+            maximum=maximum,
+            period=period,
+            plan=plan or grant.plan,
+            rule_set=rule_set,
+            year_split=split,
+            conditions=(conditions or "").strip()[:4000],
+        )
+
+    def approve_grant(self, grant_id: UUID, amount: Money, actor: Actor, on: date | None = None, **terms: Any) -> None:
+        """Approves and commits the amount in the programme, atomically; refused if over budget.
+
+        Keyword arguments are the terms of the notice (see ``terms_for``); omitted ones follow the
+        application. The programme's current rule set becomes part of the notice.
+        """
+        self.verify_actor(actor)
+        on = self._on(on)
+
+        def action() -> None:
+            grant = self.grant(grant_id)
+            programme = self.programme(grant.programme_id)
+            if programme.closed:
+                raise InvalidStateError(f"Das Förderprogramm {programme.code} ist geschlossen.")
+            notice = self.terms_for(grant, programme.rule_set, amount, **terms)
+            grant.approve(notice, on, actor)
+            programme.commit(grant.id, notice.split(), actor)
+            self.save(programme, grant)
+
+        self._retrying(action)
+
+    def propose_amendment(
+        self, grant_id: UUID, amount: Money, reason: str, actor: Actor, on: date | None = None, **terms: Any
+    ) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+
+        def decide(grant: Grant) -> None:
+            if grant.terms is None:
+                raise InvalidStateError("Nur bewilligte Zuwendungen können geändert werden.")
+            current = grant.terms
+            terms.setdefault("financing_type", current.financing_type)
+            terms.setdefault("rate", current.rate)
+            terms.setdefault("period", current.period)
+            terms.setdefault("plan", current.plan)
+            terms.setdefault("conditions", current.conditions)
+            notice = self.terms_for(grant, current.rule_set, amount, **terms)
+            grant.propose_amendment(notice, reason, on, actor)
+
+        self._update(Grant, grant_id, "Diese Zuwendung", decide)
+
+    def approve_amendment(self, grant_id: UUID, actor: Actor, on: date | None = None) -> None:
+        """Approves the pending terms and adjusts the commitment with them, atomically."""
+        self.verify_actor(actor)
+        on = self._on(on)
+
+        def action() -> None:
+            grant = self.grant(grant_id)
+            programme = self.programme(grant.programme_id)
+            terms = grant.approve_amendment(on, actor)
+            programme.adjust_commitment(grant.id, terms.split(), f"Änderungsbescheid {grant.file_number}", actor)
+            self.save(programme, grant)
+
+        self._retrying(action)
+
+    def reject_amendment(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.reject_amendment(reason, on, actor))
+
+    # Grants: payments --------------------------------------------------------------------------
+
+    def request_payment(
+        self, grant_id: UUID, needs: list[dict[str, Any]], purpose: str, actor: Actor, on: date | None = None
+    ) -> UUID:
+        self.verify_actor(actor)
+        on = self._on(on)
+        return self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.request_payment(needs, purpose, on, actor))
+
+    def certify_payment(self, grant_id: UUID, payment_id: UUID, actor: Actor, on: date | None = None) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.certify_payment(payment_id, on, actor))
+
+    def release_payment(self, grant_id: UUID, payment_id: UUID, actor: Actor, on: date | None = None) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.release_payment(payment_id, on, actor))
+
+    def book_payment(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor) -> None:
+        self.verify_actor(actor)
+        value_date = self._on(value_date)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.book_payment(payment_id, value_date, actor))
+
+    def cancel_payment(self, grant_id: UUID, payment_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.cancel_payment(payment_id, reason, on, actor))
+
+    def return_payment(
+        self, grant_id: UUID, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor
+    ) -> None:
+        self.verify_actor(actor)
+        value_date = self._on(value_date)
+        self._update(
+            Grant, grant_id, "Diese Zuwendung", lambda g: g.return_payment(payment_id, amount, value_date, reason, actor)
+        )

@@ -1,0 +1,96 @@
+"""Dates of the funding business: fiscal years, funding periods and rule-set durations.
+
+The city's fiscal year (Haushaltsjahr) is the calendar year. Deadlines and horizons in rule sets are
+written as ISO-8601 durations of months, weeks or days (``P2M``, ``P6W``, ``P30D``); adding months
+to the 31st lands on the last day of a shorter month.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.errors import InvalidInputError
+
+_DURATION = re.compile(r"^P(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FiscalYear:
+    """A fiscal year (Haushaltsjahr): the calendar year from 1 January to 31 December."""
+
+    year: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.year, int) or not 2000 <= self.year <= 2100:
+            raise InvalidInputError(f"Haushaltsjahr {self.year!r} ist unplausibel.", field="fiscal_year")
+
+    @classmethod
+    def of(cls, day: date) -> FiscalYear:
+        return cls(day.year)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 12, 31)
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+@dataclass(frozen=True, slots=True)
+class FundingPeriod:
+    """The funding period (Bewilligungszeitraum): spending outside it is not eligible."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.start, date) or not isinstance(self.end, date):
+            raise InvalidInputError("Beginn und Ende des Förderzeitraums sind anzugeben.", field="period")
+        if self.end < self.start:
+            raise InvalidInputError(
+                "Der Förderzeitraum endet vor seinem Beginn.", field="period_end"
+            )
+        if (self.end - self.start).days > 5 * 366:
+            raise InvalidInputError("Ein Förderzeitraum über fünf Jahre ist unplausibel.", field="period_end")
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def fiscal_years(self) -> list[FiscalYear]:
+        return [FiscalYear(y) for y in range(self.start.year, self.end.year + 1)]
+
+    @property
+    def crosses_year_end(self) -> bool:
+        return self.start.year != self.end.year
+
+
+def check_duration(text: str, field: str) -> str:
+    if not isinstance(text, str) or not _DURATION.match(text) or text == "P":
+        raise InvalidInputError(
+            f"»{text}« ist keine Frist in der Form P2M, P6W oder P30D.", field=field
+        )
+    return text
+
+
+def add_duration(day: date, duration: str) -> date:
+    """Adds an ISO-8601 duration of months, weeks and days to a date."""
+    match = _DURATION.match(check_duration(duration, "duration"))
+    assert match is not None
+    months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    if months:
+        index = day.month - 1 + months
+        year, month = day.year + index // 12, index % 12 + 1
+        day = date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+    return day + timedelta(weeks=weeks, days=days)
+
+
+def end_of_month(day: date) -> date:
+    return date(day.year, day.month, _cal.monthrange(day.year, day.month)[1])

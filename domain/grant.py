@@ -1,0 +1,523 @@
+"""Grants (Zuwendungen): one stream from application to payment.
+
+The life of a grant: an association applies with a cost and financing plan; an officer may ask for
+missing documents, then reviews the application (formal and substantive check); an approver who did
+not review it approves (Bewilligung) or rejects it, and the approval commits the amount in the
+programme; terms may later be amended (Änderungsbescheid), proposed by one person and approved by
+another. Payments follow the four-eyes rules of KomHVO NRW § 31: the association (or an officer for
+it) requests a payment for needs due within the drawdown horizon, an officer certifies it as
+factually and arithmetically correct, a different person releases it, and finance books it with its
+value date. A payment can be cancelled before booking or returned after.
+
+Business dates (``on``) say when something happened in the office; the event's timestamp says when it
+was recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actors import Actor, Role
+from domain.dates import FundingPeriod, add_duration
+from domain.errors import (
+    FourEyesError,
+    InvalidInputError,
+    InvalidStateError,
+    NotFoundError,
+    PaymentRefusedError,
+    RuleViolationError,
+)
+from domain.money import Money
+from domain.plan import FinancingPlan, FinancingType
+from domain.rules import RuleSet
+from domain.terms import GrantTerms
+from domain.text import optional_text, require_reason, require_text
+
+APPLIED = "applied"
+DOCUMENTS_REQUESTED = "documents_requested"
+REVIEWED = "reviewed"
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+
+STATUS_GERMAN = {
+    APPLIED: "Antrag eingegangen",
+    DOCUMENTS_REQUESTED: "Unterlagen angefordert",
+    REVIEWED: "Geprüft",
+    APPROVED: "Bewilligt",
+    REJECTED: "Abgelehnt",
+    WITHDRAWN: "Zurückgezogen",
+}
+
+# Payment states
+REQUESTED, CERTIFIED, RELEASED, BOOKED, CANCELLED = "requested", "certified", "released", "booked", "cancelled"
+PAYMENT_GERMAN = {
+    REQUESTED: "Abgerufen",
+    CERTIFIED: "Sachlich und rechnerisch richtig",
+    RELEASED: "Freigegeben",
+    BOOKED: "Ausgezahlt",
+    CANCELLED: "Storniert",
+}
+
+
+class Grant(Aggregate):
+    """An application and, once approved, the grant with its payments."""
+
+    @staticmethod
+    def create_id(file_number: str) -> UUID:
+        """A grant's identity follows from its file number (Aktenzeichen), so re-imports are idempotent."""
+        return uuid5(NAMESPACE_URL, f"/foerderbuch/grants/{file_number}")
+
+    @event("ApplicationReceived")
+    def __init__(
+        self,
+        file_number: str,
+        programme_id: UUID,
+        organisation_id: UUID,
+        project_id: UUID | None,
+        title: str,
+        purpose: str,
+        partner_city: str,
+        period: FundingPeriod,
+        financing_type: str,
+        plan: FinancingPlan,
+        contact_person_id: UUID | None,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.file_number = file_number
+        self.programme_id = programme_id
+        self.organisation_id = organisation_id
+        self.project_id = project_id
+        self.title = title
+        self.purpose = purpose
+        self.partner_city = partner_city
+        self.period = period
+        self.financing_type = financing_type
+        self.plan = plan
+        self.contact_person_id = contact_person_id
+        self.applied_on = on
+        self.applicant_id = actor_id
+        self.status = APPLIED
+        self.open_document_requests: list[str] = []
+        self.reviewer_id: UUID | None = None
+        self.review_passed = False
+        self.terms: GrantTerms | None = None
+        self.approver_id: UUID | None = None
+        self.pending_amendment: dict[str, Any] | None = None
+        self.payments: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    def apply(
+        cls,
+        file_number: str,
+        programme_id: UUID,
+        rule_set: RuleSet,
+        organisation_id: UUID,
+        project_id: UUID | None,
+        title: str,
+        purpose: str,
+        partner_city: str,
+        period: FundingPeriod,
+        financing_type: FinancingType,
+        plan: FinancingPlan,
+        contact_person_id: UUID | None,
+        on: date,
+        actor: Actor,
+    ) -> Grant:
+        """Receives an application after checking it against the programme's current rule set."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Antrag stellen")
+        actor.require_member_of(organisation_id, doing="Antrag stellen")
+        kind = FinancingType.parse(financing_type)
+        if not rule_set.allows(kind):
+            raise RuleViolationError(f"{kind.german} ist in diesem Programm nicht zulässig.", field="financing_type")
+        if plan.grant < rule_set.min_grant:
+            raise RuleViolationError(
+                f"Beantragt sind {plan.grant.de()}; das Programm fördert ab {rule_set.min_grant.de()}.", field="grant"
+            )
+        if rule_set.max_grant is not None and plan.grant > rule_set.max_grant:
+            raise RuleViolationError(
+                f"Beantragt sind {plan.grant.de()}; das Programm fördert höchstens {rule_set.max_grant.de()}.",
+                field="grant",
+            )
+        if kind is not FinancingType.FULL and plan.own_share < rule_set.min_own_share:
+            raise RuleViolationError(
+                f"Der Eigenanteil beträgt {plan.own_share * 100:.1f} % der Kosten; verlangt sind mindestens "
+                f"{rule_set.min_own_share * 100:.0f} %.",
+                field="own_funds",
+            )
+        if period.end < on:
+            raise RuleViolationError("Der Förderzeitraum ist bereits vorbei.", field="period_end")
+        return cls(
+            file_number=file_number,
+            programme_id=programme_id,
+            organisation_id=organisation_id,
+            project_id=project_id,
+            title=require_text(title, "title", "Der Titel"),
+            purpose=require_text(purpose, "purpose", "Der Zweck", 4000),
+            partner_city=partner_city,
+            period=period,
+            financing_type=kind.value,
+            plan=plan,
+            contact_person_id=contact_person_id,
+            on=on,
+            **actor.stamp,
+        )
+
+    @property
+    def status_german(self) -> str:
+        return STATUS_GERMAN[self.status]
+
+    # Before the decision -----------------------------------------------------------------------
+
+    def request_documents(self, items: str, due: date, on: date, actor: Actor) -> UUID:
+        actor.require(Role.OFFICER, doing="Unterlagen anfordern")
+        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Unterlagen anfordern")
+        if due < on:
+            raise InvalidInputError("Die Frist für die Unterlagen liegt in der Vergangenheit.", field="due")
+        request_id = uuid4()
+        self._documents_requested(
+            request_id=request_id,
+            items=require_text(items, "items", "Die angeforderten Unterlagen", 2000),
+            due=due,
+            on=on,
+            **actor.stamp,
+        )
+        return request_id
+
+    @event("DocumentsRequested")
+    def _documents_requested(
+        self, request_id: UUID, items: str, due: date, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.open_document_requests.append(request_id.hex)
+        self.status = DOCUMENTS_REQUESTED
+        self.reviewer_id = None  # a review before the documents came in no longer stands
+
+    def receive_documents(self, request_id: UUID, note: str, on: date, actor: Actor) -> None:
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Unterlagen einreichen")
+        actor.require_member_of(self.organisation_id, doing="Unterlagen einreichen")
+        if request_id.hex not in self.open_document_requests:
+            raise NotFoundError("Zu dieser Anforderung sind keine Unterlagen offen.", field="request_id")
+        self._documents_received(
+            request_id=request_id, note=optional_text(note, "note", "Die Anmerkung"), on=on, **actor.stamp
+        )
+
+    @event("DocumentsReceived")
+    def _documents_received(self, request_id: UUID, note: str, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.open_document_requests.remove(request_id.hex)
+        if not self.open_document_requests:
+            self.status = APPLIED
+
+    def withdraw(self, reason: str, on: date, actor: Actor) -> None:
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Antrag zurückziehen")
+        actor.require_member_of(self.organisation_id, doing="Antrag zurückziehen")
+        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Antrag zurückziehen")
+        self._application_withdrawn(reason=require_reason(reason), on=on, **actor.stamp)
+
+    @event("ApplicationWithdrawn")
+    def _application_withdrawn(self, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.status = WITHDRAWN
+
+    def review(self, formal_ok: bool, substantive_ok: bool, notes: str, on: date, actor: Actor) -> None:
+        """Records the formal and substantive check (Antragsprüfung) and who made it."""
+        actor.require(Role.OFFICER, doing="Antrag prüfen")
+        self._require_status(APPLIED, doing="Antrag prüfen")
+        if not isinstance(formal_ok, bool) or not isinstance(substantive_ok, bool):
+            raise InvalidInputError("Das Prüfergebnis ist ja oder nein.", field="formal_ok")
+        self._application_reviewed(
+            formal_ok=formal_ok,
+            substantive_ok=substantive_ok,
+            notes=require_text(notes, "notes", "Der Prüfvermerk", 4000),
+            on=on,
+            **actor.stamp,
+        )
+
+    @event("ApplicationReviewed")
+    def _application_reviewed(
+        self, formal_ok: bool, substantive_ok: bool, notes: str, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.status = REVIEWED
+        self.reviewer_id = actor_id
+        self.review_passed = formal_ok and substantive_ok
+
+    # The decision ------------------------------------------------------------------------------
+
+    def approve(self, terms: GrantTerms, on: date, actor: Actor) -> None:
+        """Approves the reviewed application; the application commits the amount in the programme."""
+        actor.require(Role.APPROVER, doing="Bewilligen")
+        self._require_status(REVIEWED, doing="Bewilligen")
+        if actor.user_id == self.reviewer_id:
+            raise FourEyesError("Wer den Antrag geprüft hat, darf ihn nicht bewilligen (Vier-Augen-Prinzip).")
+        if actor.user_id == self.applicant_id:
+            raise FourEyesError("Den eigenen Antrag darf niemand bewilligen.")
+        if not self.review_passed:
+            raise InvalidStateError(
+                "Die Prüfung war nicht erfolgreich; der Antrag kann nur abgelehnt werden.", field="review"
+            )
+        terms.check()
+        self._grant_approved(terms=terms, on=on, **actor.stamp)
+
+    @event("GrantApproved")
+    def _grant_approved(self, terms: GrantTerms, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.status = APPROVED
+        self.terms = terms
+        self.approver_id = actor_id
+        self.approved_on = on
+
+    def reject(self, reason: str, on: date, actor: Actor) -> None:
+        actor.require(Role.APPROVER, Role.OFFICER, doing="Ablehnen")
+        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Ablehnen")
+        self._application_rejected(reason=require_reason(reason), on=on, **actor.stamp)
+
+    @event("ApplicationRejected")
+    def _application_rejected(self, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.status = REJECTED
+
+    # Amendments --------------------------------------------------------------------------------
+
+    def propose_amendment(self, terms: GrantTerms, reason: str, on: date, actor: Actor) -> None:
+        """An officer prepares new terms (after a change request or a notification)."""
+        actor.require(Role.OFFICER, doing="Änderung vorbereiten")
+        self._require_status(APPROVED, doing="Änderung vorbereiten")
+        if self.pending_amendment is not None:
+            raise InvalidStateError("Es liegt bereits eine offene Änderung vor.")
+        terms.check()
+        if terms.amount < self.committed_payments:
+            raise PaymentRefusedError(
+                f"Der neue Betrag {terms.amount.de()} liegt unter dem bereits abgerufenen Betrag "
+                f"{self.committed_payments.de()}.",
+                field="amount",
+            )
+        self._amendment_proposed(terms=terms, reason=require_reason(reason), on=on, **actor.stamp)
+
+    @event("AmendmentProposed")
+    def _amendment_proposed(self, terms: GrantTerms, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.pending_amendment = {"terms": terms, "reason": reason, "proposed_by": actor_id}
+
+    def approve_amendment(self, on: date, actor: Actor) -> GrantTerms:
+        """Approves the pending terms; the application adjusts the programme's commitment with it."""
+        actor.require(Role.APPROVER, doing="Änderung bewilligen")
+        pending = self._require_pending_amendment()
+        if pending["proposed_by"] == actor.user_id:
+            raise FourEyesError("Die eigene Änderung darf niemand selbst bewilligen (Vier-Augen-Prinzip).")
+        terms: GrantTerms = pending["terms"]
+        if terms.amount < self.committed_payments:
+            raise PaymentRefusedError("Der neue Betrag liegt unter dem bereits abgerufenen Betrag.", field="amount")
+        self._grant_amended(terms=terms, reason=pending["reason"], on=on, **actor.stamp)
+        return terms
+
+    @event("GrantAmended")
+    def _grant_amended(self, terms: GrantTerms, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.terms = terms
+        self.pending_amendment = None
+
+    def reject_amendment(self, reason: str, on: date, actor: Actor) -> None:
+        actor.require(Role.APPROVER, doing="Änderung ablehnen")
+        self._require_pending_amendment()
+        self._amendment_rejected(reason=require_reason(reason), on=on, **actor.stamp)
+
+    @event("AmendmentRejected")
+    def _amendment_rejected(self, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.pending_amendment = None
+
+    def _require_pending_amendment(self) -> dict[str, Any]:
+        if self.pending_amendment is None:
+            raise InvalidStateError("Es liegt keine offene Änderung vor.")
+        return self.pending_amendment
+
+    # Payments ----------------------------------------------------------------------------------
+
+    @property
+    def approved_amount(self) -> Money:
+        return self.terms.amount if self.terms else Money.zero()
+
+    @property
+    def committed_payments(self) -> Money:
+        """Requested, certified, released or paid out, less returns: what counts against the grant."""
+        return Money.sum(
+            p["amount"] - p["returned"] for p in self.payments.values() if p["status"] != CANCELLED
+        )
+
+    @property
+    def paid(self) -> Money:
+        return Money.sum(p["amount"] - p["returned"] for p in self.payments.values() if p["status"] == BOOKED)
+
+    def request_payment(self, needs: list[dict[str, Any]], purpose: str, on: date, actor: Actor) -> UUID:
+        """A payment request (Mittelabruf) for needs due within the drawdown horizon.
+
+        ``needs`` lists what the money is for: ``{"due": date, "amount": Money, "description": str}``.
+        """
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Mittel abrufen")
+        actor.require_member_of(self.organisation_id, doing="Mittel abrufen")
+        if self.status != APPROVED or self.terms is None:
+            raise PaymentRefusedError("Mittel können erst nach der Bewilligung abgerufen werden.")
+        terms = self.terms
+        if not terms.period.contains(on):
+            raise PaymentRefusedError(
+                f"Abrufe sind nur im Förderzeitraum ({terms.period.start:%d.%m.%Y}–{terms.period.end:%d.%m.%Y}) möglich.",
+                field="on",
+            )
+        if not needs:
+            raise InvalidInputError("Bitte mindestens einen Bedarf mit Fälligkeit angeben.", field="needs")
+        horizon_end = add_duration(on, terms.rule_set.drawdown_horizon)
+        clean = []
+        for need in needs:
+            amount = need["amount"].require_positive("needs", "Ein Bedarf")
+            due = need["due"]
+            if not isinstance(due, date):
+                raise InvalidInputError("Jeder Bedarf braucht ein Fälligkeitsdatum.", field="needs")
+            if due > horizon_end:
+                raise PaymentRefusedError(
+                    f"Der Bedarf vom {due:%d.%m.%Y} ist erst nach dem {horizon_end:%d.%m.%Y} fällig; abgerufen "
+                    f"werden darf nur, was innerhalb von {_horizon_german(terms.rule_set.drawdown_horizon)} "
+                    "gebraucht wird.",
+                    field="needs",
+                )
+            clean.append(
+                {"due": due, "amount": amount,
+                 "description": require_text(need.get("description"), "needs", "Die Beschreibung des Bedarfs", 300)}
+            )
+        amount = Money.sum(n["amount"] for n in clean)
+        remaining = terms.amount - self.committed_payments
+        if amount > remaining:
+            raise PaymentRefusedError(
+                f"Abgerufen werden sollen {amount.de()}, offen sind nur noch {remaining.de()} "
+                f"von {terms.amount.de()}.",
+                field="amount",
+            )
+        payment_id = uuid4()
+        self._payment_requested(
+            payment_id=payment_id,
+            amount=amount,
+            needs=clean,
+            purpose=require_text(purpose, "purpose", "Der Verwendungszweck", 500),
+            on=on,
+            **actor.stamp,
+        )
+        return payment_id
+
+    @event("PaymentRequested")
+    def _payment_requested(
+        self,
+        payment_id: UUID,
+        amount: Money,
+        needs: list[dict[str, Any]],
+        purpose: str,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.payments[payment_id.hex] = {
+            "amount": amount,
+            "returned": Money.zero(),
+            "status": REQUESTED,
+            "requested_on": on,
+            "requested_by": actor_id,
+            "certified_by": None,
+            "released_by": None,
+            "value_date": None,
+        }
+
+    def certify_payment(self, payment_id: UUID, on: date, actor: Actor) -> None:
+        """Sachlich und rechnerisch richtig: an officer confirms reason and amount."""
+        actor.require(Role.OFFICER, doing="Zahlung feststellen")
+        payment = self._payment(payment_id, REQUESTED, doing="Zahlung feststellen")
+        if payment["requested_by"] == actor.user_id:
+            raise FourEyesError("Den eigenen Abruf darf niemand selbst feststellen (Vier-Augen-Prinzip).")
+        self._payment_certified(payment_id=payment_id, on=on, **actor.stamp)
+
+    @event("PaymentCertified")
+    def _payment_certified(self, payment_id: UUID, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.payments[payment_id.hex].update(status=CERTIFIED, certified_by=actor_id)
+
+    def release_payment(self, payment_id: UUID, on: date, actor: Actor) -> None:
+        """The second pair of eyes releases the payment order (KomHVO NRW § 31)."""
+        actor.require(Role.FINANCE, Role.APPROVER, doing="Zahlung freigeben")
+        payment = self._payment(payment_id, CERTIFIED, doing="Zahlung freigeben")
+        if payment["certified_by"] == actor.user_id:
+            raise FourEyesError("Wer die Zahlung festgestellt hat, darf sie nicht freigeben (Vier-Augen-Prinzip).")
+        if payment["requested_by"] == actor.user_id:
+            raise FourEyesError("Den eigenen Abruf darf niemand freigeben.")
+        self._payment_released(payment_id=payment_id, on=on, **actor.stamp)
+
+    @event("PaymentReleased")
+    def _payment_released(self, payment_id: UUID, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.payments[payment_id.hex].update(status=RELEASED, released_by=actor_id)
+
+    def book_payment(self, payment_id: UUID, value_date: date, actor: Actor) -> None:
+        """Finance books the payout with its value date, which decides its fiscal year."""
+        actor.require(Role.FINANCE, doing="Zahlung buchen")
+        payment = self._payment(payment_id, RELEASED, doing="Zahlung buchen")
+        if value_date < payment["requested_on"]:
+            raise InvalidInputError("Die Wertstellung liegt vor dem Abruf.", field="value_date")
+        self._payment_booked(payment_id=payment_id, value_date=value_date, amount=payment["amount"], **actor.stamp)
+
+    @event("PaymentBooked")
+    def _payment_booked(
+        self, payment_id: UUID, value_date: date, amount: Money, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.payments[payment_id.hex].update(status=BOOKED, value_date=value_date)
+
+    def cancel_payment(self, payment_id: UUID, reason: str, on: date, actor: Actor) -> None:
+        actor.require(Role.OFFICER, Role.FINANCE, Role.ASSOCIATION, doing="Abruf stornieren")
+        actor.require_member_of(self.organisation_id, doing="Abruf stornieren")
+        payment = self._payment(payment_id, REQUESTED, CERTIFIED, RELEASED, doing="Abruf stornieren")
+        if actor.role is Role.ASSOCIATION and payment["status"] != REQUESTED:
+            raise InvalidStateError("Ein bereits festgestellter Abruf kann nur vom Amt storniert werden.")
+        self._payment_cancelled(
+            payment_id=payment_id, amount=payment["amount"], reason=require_reason(reason), on=on, **actor.stamp
+        )
+
+    @event("PaymentCancelled")
+    def _payment_cancelled(
+        self, payment_id: UUID, amount: Money, reason: str, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.payments[payment_id.hex]["status"] = CANCELLED
+
+    def return_payment(self, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor) -> None:
+        """Money that came back (e.g. a bounced transfer) before any final determination."""
+        actor.require(Role.FINANCE, doing="Rückfluss buchen")
+        payment = self._payment(payment_id, BOOKED, doing="Rückfluss buchen")
+        amount.require_positive("amount", "Der Rückfluss")
+        open_amount = payment["amount"] - payment["returned"]
+        if amount > open_amount:
+            raise PaymentRefusedError(
+                f"Zurückfließen können höchstens {open_amount.de()} dieser Zahlung.", field="amount"
+            )
+        if value_date < payment["value_date"]:
+            raise InvalidInputError("Der Rückfluss liegt vor der Auszahlung.", field="value_date")
+        self._payment_returned(
+            payment_id=payment_id, amount=amount, value_date=value_date, reason=require_reason(reason), **actor.stamp
+        )
+
+    @event("PaymentReturned")
+    def _payment_returned(
+        self, payment_id: UUID, amount: Money, value_date: date, reason: str, actor_id: UUID, actor_role: str
+    ) -> None:
+        payment = self.payments[payment_id.hex]
+        payment["returned"] = payment["returned"] + amount
+
+    def _payment(self, payment_id: UUID, *states: str, doing: str) -> dict[str, Any]:
+        payment = self.payments.get(payment_id.hex)
+        if payment is None:
+            raise NotFoundError("Diese Zahlung gibt es zu dieser Zuwendung nicht.", field="payment_id")
+        if payment["status"] not in states:
+            raise InvalidStateError(
+                f"{doing}: die Zahlung ist im Stand »{PAYMENT_GERMAN[payment['status']]}«."
+            )
+        return payment
+
+    def _require_status(self, *states: str, doing: str) -> None:
+        if self.status not in states:
+            raise InvalidStateError(f"{doing} ist im Stand »{self.status_german}« nicht möglich.")
+
+
+def _horizon_german(duration: str) -> str:
+    number = "".join(c for c in duration if c.isdigit())
+    unit = {"M": "Monaten", "W": "Wochen", "D": "Tagen"}[duration[-1]]
+    return f"{number} {unit}"

@@ -1,0 +1,199 @@
+"""Organisations that receive grants (Zuwendungsempfänger), mostly registered associations (e. V.).
+
+The organisation holds its bank account (IBAN, validated by the validator the composition root
+injects) and its contact persons. Contact persons are personal data: their names, e-mail addresses
+and phone numbers are recorded here and nowhere else, so a later step can encrypt them per person
+and erase them when retention ends; grant events refer to a contact person by id only. Portal
+members are the users who act for the organisation in the association portal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actors import Actor, Role
+from domain.errors import InvalidInputError, InvalidStateError, NotFoundError
+from domain.text import optional_text, require_reason, require_text
+from domain.user import normalise_email
+
+IbanValidator = Callable[[str], str]
+"""Returns the IBAN in its compact, upper-case form, or raises ``InvalidInputError`` saying why."""
+
+_POSTCODE = re.compile(r"^[0-9A-Z -]{3,10}$")
+_PHONE = re.compile(r"^\+?[0-9 ()/-]{5,30}$")
+
+
+class LegalForm(StrEnum):
+    REGISTERED_ASSOCIATION = "e.V."
+    NON_PROFIT_LTD = "gGmbH"
+    FOUNDATION = "Stiftung"
+    COOPERATIVE = "eG"
+    PUBLIC_BODY = "Körperschaft des öffentlichen Rechts"
+    UNINCORPORATED = "nicht eingetragener Verein"
+
+    @classmethod
+    def parse(cls, value: Any) -> LegalForm:
+        try:
+            return cls(value)
+        except ValueError:
+            raise InvalidInputError(f"Unbekannte Rechtsform »{value}«.", field="legal_form") from None
+
+
+def address(street: str, postcode: str, city: str, country: str = "DE") -> dict[str, str]:
+    postcode = (postcode or "").strip().upper()
+    if not _POSTCODE.match(postcode):
+        raise InvalidInputError(f"»{postcode}« ist keine Postleitzahl.", field="postcode")
+    country = (country or "").strip().upper()
+    if not re.match(r"^[A-Z]{2}$", country):
+        raise InvalidInputError("Land als zweistelliger ISO-Code (z. B. DE).", field="country")
+    return {
+        "street": require_text(street, "street", "Die Straße", 120),
+        "postcode": postcode,
+        "city": require_text(city, "city", "Der Ort", 80),
+        "country": country,
+    }
+
+
+class Organisation(Aggregate):
+    """A body that applies for and receives grants."""
+
+    id: UUID  # given by the caller (imports and demo data use stable ids), else a random one
+
+    @event("Registered")
+    def __init__(
+        self,
+        name: str,
+        legal_form: str,
+        register_number: str,
+        address: dict[str, str],
+        iban: str,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.name = name
+        self.legal_form = legal_form
+        self.register_number = register_number
+        self.address = address
+        self.iban = iban
+        self.contact_persons: dict[str, dict[str, Any]] = {}  # person id hex -> details
+        self.members: list[UUID] = []
+
+    @classmethod
+    def register(
+        cls,
+        name: str,
+        legal_form: LegalForm,
+        register_number: str,
+        address: dict[str, str],
+        iban: str,
+        validate_iban: IbanValidator,
+        actor: Actor,
+        organisation_id: UUID | None = None,
+    ) -> Organisation:
+        actor.require(Role.OFFICER, Role.ADMIN, doing="Organisation registrieren")
+        form = LegalForm.parse(legal_form)
+        number = optional_text(register_number, "register_number", "Die Registernummer", 40)
+        if form is LegalForm.REGISTERED_ASSOCIATION and not number:
+            raise InvalidInputError(
+                "Ein eingetragener Verein braucht die Vereinsregisternummer (z. B. VR 1234).",
+                field="register_number",
+            )
+        return cls(
+            name=require_text(name, "name", "Der Name", 200),
+            legal_form=form.value,
+            register_number=number,
+            address=address,
+            iban=validate_iban(iban),
+            id=organisation_id or uuid4(),
+            **actor.stamp,
+        )
+
+    def change_bank_account(self, iban: str, validate_iban: IbanValidator, reason: str, actor: Actor) -> None:
+        actor.require(Role.OFFICER, Role.ADMIN, doing="Bankverbindung ändern")
+        new = validate_iban(iban)
+        if new == self.iban:
+            raise InvalidInputError("Das ist bereits die hinterlegte IBAN.", field="iban")
+        self._bank_account_changed(iban=new, reason=require_reason(reason), **actor.stamp)
+
+    @event("BankAccountChanged")
+    def _bank_account_changed(self, iban: str, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.iban = iban
+
+    def change_address(self, new_address: dict[str, str], actor: Actor) -> None:
+        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing="Anschrift ändern")
+        actor.require_member_of(self.id, doing="Anschrift ändern")
+        if new_address == self.address:
+            raise InvalidInputError("Das ist bereits die hinterlegte Anschrift.", field="street")
+        self._address_changed(address=new_address, **actor.stamp)
+
+    @event("AddressChanged")
+    def _address_changed(self, address: dict[str, str], actor_id: UUID, actor_role: str) -> None:
+        self.address = address
+
+    # Contact persons (personal data) -----------------------------------------------------------
+
+    def add_contact_person(
+        self, name: str, function: str, email: str, phone: str, actor: Actor
+    ) -> UUID:
+        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing="Ansprechperson hinzufügen")
+        actor.require_member_of(self.id, doing="Ansprechperson hinzufügen")
+        phone = (phone or "").strip()
+        if phone and not _PHONE.match(phone):
+            raise InvalidInputError(f"»{phone}« ist keine Telefonnummer.", field="phone")
+        person_id = uuid4()
+        self._contact_person_added(
+            person_id=person_id,
+            name=require_text(name, "contact_name", "Der Name der Ansprechperson", 120),
+            function=optional_text(function, "function", "Die Funktion", 80),
+            email=normalise_email(email),
+            phone=phone,
+            **actor.stamp,
+        )
+        return person_id
+
+    @event("ContactPersonAdded")
+    def _contact_person_added(
+        self, person_id: UUID, name: str, function: str, email: str, phone: str, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.contact_persons[person_id.hex] = {"name": name, "function": function, "email": email, "phone": phone}
+
+    def remove_contact_person(self, person_id: UUID, reason: str, actor: Actor) -> None:
+        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing="Ansprechperson entfernen")
+        actor.require_member_of(self.id, doing="Ansprechperson entfernen")
+        if person_id.hex not in self.contact_persons:
+            raise NotFoundError("Diese Ansprechperson ist nicht eingetragen.", field="person_id")
+        self._contact_person_removed(person_id=person_id, reason=require_reason(reason), **actor.stamp)
+
+    @event("ContactPersonRemoved")
+    def _contact_person_removed(self, person_id: UUID, reason: str, actor_id: UUID, actor_role: str) -> None:
+        del self.contact_persons[person_id.hex]
+
+    # Portal members ----------------------------------------------------------------------------
+
+    def add_member(self, user_id: UUID, actor: Actor) -> None:
+        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing="Portalzugang hinzufügen")
+        actor.require_member_of(self.id, doing="Portalzugang hinzufügen")
+        if user_id in self.members:
+            raise InvalidStateError("Diese Person hat bereits Zugang zum Portal des Vereins.", field="user_id")
+        self._member_added(user_id=user_id, **actor.stamp)
+
+    @event("MemberAdded")
+    def _member_added(self, user_id: UUID, actor_id: UUID, actor_role: str) -> None:
+        self.members.append(user_id)
+
+    def remove_member(self, user_id: UUID, reason: str, actor: Actor) -> None:
+        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing="Portalzugang entfernen")
+        actor.require_member_of(self.id, doing="Portalzugang entfernen")
+        if user_id not in self.members:
+            raise NotFoundError("Diese Person hat keinen Zugang zum Portal des Vereins.", field="user_id")
+        self._member_removed(user_id=user_id, reason=require_reason(reason), **actor.stamp)
+
+    @event("MemberRemoved")
+    def _member_removed(self, user_id: UUID, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.members.remove(user_id)

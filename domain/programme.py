@@ -1,0 +1,281 @@
+"""Funding programmes (Förderprogramme): budget pots with their rules.
+
+A programme has a budget per fiscal year, each with the posting coordinates finance books it to,
+and a versioned rule set. It is the consistency boundary for "never commit more than the budget":
+every commitment (Mittelbindung) of a grant or a city project is recorded here, per fiscal year, and
+one that would exceed the year's budget is refused. The application saves the programme together
+with the grant or project in one transaction, so two officers approving at once cannot both spend
+the last euro.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actors import Actor, Role
+from domain.dates import FiscalYear
+from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, OverBudgetError
+from domain.money import Money
+from domain.posting import PostingCoordinates
+from domain.rules import RuleSet
+from domain.text import require_reason, require_text
+
+_PROGRAMME_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+
+
+class FundingSource(StrEnum):
+    CITY = "city"
+    FEDERAL = "federal"
+    LAND = "land"
+    EU = "eu"
+    DONATIONS = "donations"
+
+    @property
+    def german(self) -> str:
+        return {
+            "city": "Städtischer Haushalt",
+            "federal": "Bund",
+            "land": "Land NRW",
+            "eu": "Europäische Union",
+            "donations": "Spenden",
+        }[self.value]
+
+    @classmethod
+    def parse(cls, value: Any) -> FundingSource:
+        try:
+            return cls(value)
+        except ValueError:
+            raise InvalidInputError(f"Unbekannte Mittelherkunft »{value}«.", field="funding_source") from None
+
+
+def programme_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not _PROGRAMME_CODE.match(code):
+        raise InvalidInputError(
+            f"Programmkürzel »{code}«: 2–32 Zeichen aus Großbuchstaben, Ziffern und Bindestrich.", field="code"
+        )
+    return code
+
+
+class Programme(Aggregate):
+    """A budget pot with fiscal-year budgets, a rule set, and every commitment made against it."""
+
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/foerderbuch/programmes/{code}")
+
+    @event("Opened")
+    def __init__(
+        self,
+        code: str,
+        title: str,
+        funding_source: str,
+        rule_set: RuleSet,
+        budgets: list[dict[str, Any]],
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.code = code
+        self.title = title
+        self.funding_source = funding_source
+        self.rule_set = rule_set
+        self.rule_set_history = [rule_set]
+        # "2026" -> {"amount": Money, "posting": PostingCoordinates}
+        self.budgets: dict[str, dict[str, Any]] = {
+            str(b["fiscal_year"]): {"amount": b["amount"], "posting": b["posting"]} for b in budgets
+        }
+        # "2026" -> {holder id hex -> Money}
+        self.commitments: dict[str, dict[str, Money]] = {}
+        self.closed = False
+
+    @classmethod
+    def open(
+        cls,
+        code: str,
+        title: str,
+        funding_source: FundingSource,
+        rule_set: RuleSet,
+        budgets: dict[FiscalYear, tuple[Money, PostingCoordinates]],
+        actor: Actor,
+    ) -> Programme:
+        actor.require(Role.ADMIN, doing="Förderprogramm anlegen")
+        if not isinstance(rule_set, RuleSet):
+            raise InvalidInputError("Ein Förderprogramm braucht ein Regelwerk.", field="rule_set")
+        rows = []
+        for year, (amount, posting) in sorted(budgets.items()):
+            amount.require_not_negative("budget", f"Budget {year}")
+            if not isinstance(posting, PostingCoordinates):
+                raise InvalidInputError(f"Budget {year}: Kontierung fehlt.", field="posting")
+            rows.append({"fiscal_year": year.year, "amount": amount, "posting": posting})
+        return cls(
+            code=programme_code(code),
+            title=require_text(title, "title", "Der Titel"),
+            funding_source=FundingSource.parse(funding_source).value,
+            rule_set=rule_set,
+            budgets=rows,
+            **actor.stamp,
+        )
+
+    # Budget ------------------------------------------------------------------------------------
+
+    def budget(self, year: FiscalYear) -> Money:
+        entry = self.budgets.get(str(year.year))
+        return entry["amount"] if entry else Money.zero()  # type: ignore[no-any-return]
+
+    def posting(self, year: FiscalYear) -> PostingCoordinates | None:
+        entry = self.budgets.get(str(year.year))
+        return entry["posting"] if entry else None
+
+    def committed(self, year: FiscalYear) -> Money:
+        return Money.sum(self.commitments.get(str(year.year), {}).values())
+
+    def available(self, year: FiscalYear) -> Money:
+        return self.budget(year) - self.committed(year)
+
+    def commitment_of(self, holder_id: UUID, year: FiscalYear) -> Money:
+        return self.commitments.get(str(year.year), {}).get(holder_id.hex, Money.zero())
+
+    def allocate_budget(
+        self, year: FiscalYear, amount: Money, posting: PostingCoordinates, reason: str, actor: Actor
+    ) -> None:
+        actor.require(Role.ADMIN, Role.FINANCE, doing="Budget bereitstellen")
+        self._require_open()
+        if str(year.year) in self.budgets:
+            raise InvalidStateError(
+                f"Für {year} gibt es bereits ein Budget; ändern Sie es stattdessen.", field="fiscal_year"
+            )
+        amount.require_not_negative("amount", "Budget")
+        self._budget_allocated(
+            fiscal_year=year.year, amount=amount, posting=posting, reason=require_reason(reason), **actor.stamp
+        )
+
+    @event("BudgetAllocated")
+    def _budget_allocated(
+        self, fiscal_year: int, amount: Money, posting: PostingCoordinates, reason: str, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.budgets[str(fiscal_year)] = {"amount": amount, "posting": posting}
+
+    def amend_budget(self, year: FiscalYear, amount: Money, reason: str, actor: Actor) -> None:
+        actor.require(Role.ADMIN, Role.FINANCE, doing="Budget ändern")
+        self._require_open()
+        if str(year.year) not in self.budgets:
+            raise NotFoundError(f"Für {year} ist kein Budget bereitgestellt.", field="fiscal_year")
+        amount.require_not_negative("amount", "Budget")
+        if amount < self.committed(year):
+            raise OverBudgetError(
+                f"Das Budget {year} kann nicht unter die gebundenen Mittel ({self.committed(year).de()}) sinken.",
+                field="amount",
+            )
+        if amount == self.budget(year):
+            raise InvalidInputError("Das Budget ist bereits so hoch.", field="amount")
+        self._budget_amended(
+            fiscal_year=year.year,
+            amount=amount,
+            previous=self.budget(year),
+            reason=require_reason(reason),
+            **actor.stamp,
+        )
+
+    @event("BudgetAmended")
+    def _budget_amended(
+        self, fiscal_year: int, amount: Money, previous: Money, reason: str, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.budgets[str(fiscal_year)]["amount"] = amount
+
+    def revise_rule_set(self, rule_set: RuleSet, reason: str, actor: Actor) -> None:
+        """A new version applies to grants approved from now on; approved grants keep theirs."""
+        actor.require(Role.ADMIN, doing="Regelwerk ändern")
+        self._require_open()
+        if any(r.version == rule_set.version for r in self.rule_set_history):
+            raise InvalidInputError(
+                f"Die Regelwerksversion »{rule_set.version}« gibt es schon; Versionen sind unveränderlich.",
+                field="rule_set",
+            )
+        self._rule_set_revised(rule_set=rule_set, reason=require_reason(reason), **actor.stamp)
+
+    @event("RuleSetRevised")
+    def _rule_set_revised(self, rule_set: RuleSet, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.rule_set = rule_set
+        self.rule_set_history.append(rule_set)
+
+    # Commitments -------------------------------------------------------------------------------
+
+    def commit(self, holder_id: UUID, split: dict[FiscalYear, Money], actor: Actor) -> None:
+        """Binds funds for a grant or project; refuses the whole split if any year would overrun."""
+        self._require_open()
+        new = {year: self.commitment_of(holder_id, year) + amount for year, amount in split.items()}
+        self._check_cover(holder_id, new)
+        for year, amount in sorted(split.items()):
+            if amount:
+                self._funds_committed(holder_id=holder_id, fiscal_year=year.year, amount=amount, **actor.stamp)
+
+    @event("FundsCommitted")
+    def _funds_committed(self, holder_id: UUID, fiscal_year: int, amount: Money, actor_id: UUID, actor_role: str) -> None:
+        year = self.commitments.setdefault(str(fiscal_year), {})
+        year[holder_id.hex] = year.get(holder_id.hex, Money.zero()) + amount
+
+    def adjust_commitment(self, holder_id: UUID, split: dict[FiscalYear, Money], reason: str, actor: Actor) -> None:
+        """Sets a holder's commitment per year to new totals (an amendment); years left out go to zero."""
+        self._require_open()
+        years = {FiscalYear(int(y)) for y, holders in self.commitments.items() if holder_id.hex in holders}
+        target = {year: split.get(year, Money.zero()) for year in years | set(split)}
+        self._check_cover(holder_id, target)
+        for year, amount in sorted(target.items()):
+            previous = self.commitment_of(holder_id, year)
+            if amount != previous:
+                self._commitment_adjusted(
+                    holder_id=holder_id,
+                    fiscal_year=year.year,
+                    amount=amount,
+                    previous=previous,
+                    reason=reason,
+                    **actor.stamp,
+                )
+
+    @event("CommitmentAdjusted")
+    def _commitment_adjusted(
+        self,
+        holder_id: UUID,
+        fiscal_year: int,
+        amount: Money,
+        previous: Money,
+        reason: str,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.commitments.setdefault(str(fiscal_year), {})[holder_id.hex] = amount
+
+    def _check_cover(self, holder_id: UUID, target: dict[FiscalYear, Money]) -> None:
+        for year, amount in sorted(target.items()):
+            amount.require_not_negative("amount", "Mittelbindung")
+            if str(year.year) not in self.budgets:
+                raise OverBudgetError(
+                    f"Das Programm {self.code} hat für {year} kein Budget.", field="fiscal_year"
+                )
+            increase = amount - self.commitment_of(holder_id, year)
+            if increase > self.available(year):
+                raise OverBudgetError(
+                    f"Das Budget {year} des Programms {self.code} reicht nicht: verfügbar "
+                    f"{self.available(year).de()}, benötigt {increase.de()}.",
+                    field="amount",
+                )
+
+    # Closing -----------------------------------------------------------------------------------
+
+    def close(self, reason: str, actor: Actor) -> None:
+        actor.require(Role.ADMIN, doing="Förderprogramm schließen")
+        self._require_open()
+        self._closed(reason=require_reason(reason), **actor.stamp)
+
+    @event("Closed")
+    def _closed(self, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.closed = True
+
+    def _require_open(self) -> None:
+        if self.closed:
+            raise InvalidStateError(f"Das Förderprogramm {self.code} ist geschlossen.")

@@ -1,0 +1,207 @@
+"""City-run projects such as *Faire Stadtschokolade* (with Kumasi) and *She for Democracy*.
+
+The office runs projects itself, with a partner city, the SDGs they serve, and a budget drawn from
+one or more programmes, which commits funds there just as a grant approval does. The city's own
+spending (direct expenditures) is recorded receipt by receipt, in any currency, against a budget
+line; a wrong entry is never edited but reversed with a reason, and the reversal stays visible.
+Grants to associations may name the project they serve.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actors import Actor, Role
+from domain.dates import FiscalYear, FundingPeriod
+from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, RuleViolationError
+from domain.foreign import ForeignAmount
+from domain.money import Money
+from domain.text import optional_text, require_reason, require_text
+
+
+def check_sdgs(sdgs: list[int]) -> list[int]:
+    clean = sorted(set(sdgs))
+    if not clean or any(isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 17 for n in clean):
+        raise InvalidInputError("Bitte ein bis siebzehn Nachhaltigkeitsziele (SDG 1–17) angeben.", field="sdgs")
+    return clean
+
+
+class Project(Aggregate):
+    """A project the city runs itself, with its budget draws and direct expenditures."""
+
+    @staticmethod
+    def create_id(code: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/foerderbuch/projects/{code}")
+
+    @event("Started")
+    def __init__(
+        self,
+        code: str,
+        title: str,
+        description: str,
+        partner_city: str,
+        sdgs: list[int],
+        period: FundingPeriod,
+        budget_lines: list[str],
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.code = code
+        self.title = title
+        self.description = description
+        self.partner_city = partner_city
+        self.sdgs = list(sdgs)
+        self.period = period
+        self.budget_lines = list(budget_lines)
+        self.draws: dict[str, dict[str, Money]] = {}  # programme id hex -> {"2026": Money}
+        self.expenditures: dict[str, dict[str, Any]] = {}
+        self.closed = False
+
+    @classmethod
+    def start(
+        cls,
+        code: str,
+        title: str,
+        description: str,
+        partner_city: str,
+        sdgs: list[int],
+        period: FundingPeriod,
+        budget_lines: list[str],
+        actor: Actor,
+    ) -> Project:
+        actor.require(Role.OFFICER, Role.ADMIN, doing="Projekt anlegen")
+        code = (code or "").strip().upper()
+        if not code or len(code) > 32 or not code.replace("-", "").isalnum():
+            raise InvalidInputError("Projektkürzel: bis 32 Buchstaben, Ziffern und Bindestriche.", field="code")
+        lines = [require_text(line, "budget_lines", "Eine Haushaltsposition", 80) for line in budget_lines]
+        if not lines or len(set(lines)) != len(lines):
+            raise InvalidInputError("Bitte eindeutige Haushaltspositionen angeben.", field="budget_lines")
+        return cls(
+            code=code,
+            title=require_text(title, "title", "Der Titel"),
+            description=optional_text(description, "description", "Die Beschreibung", 4000),
+            partner_city=partner_city,
+            sdgs=check_sdgs(sdgs),
+            period=period,
+            budget_lines=lines,
+            **actor.stamp,
+        )
+
+    @property
+    def budget(self) -> Money:
+        return Money.sum(amount for years in self.draws.values() for amount in years.values())
+
+    def budget_in(self, year: FiscalYear) -> Money:
+        return Money.sum(years.get(str(year.year), Money.zero()) for years in self.draws.values())
+
+    @property
+    def spent(self) -> Money:
+        return Money.sum(e["euro"] for e in self.expenditures.values() if not e["reversed"])
+
+    def spent_in(self, year: FiscalYear) -> Money:
+        return Money.sum(
+            e["euro"] for e in self.expenditures.values() if not e["reversed"] and e["paid_on"].year == year.year
+        )
+
+    def draw_budget(self, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor) -> None:
+        """Records a budget draw; the application commits the same amount in the programme atomically."""
+        actor.require(Role.APPROVER, Role.ADMIN, doing="Projektmittel binden")
+        self._require_open()
+        amount.require_positive("amount", "Der Betrag")
+        if year not in self.period.fiscal_years:
+            raise RuleViolationError(f"Das Haushaltsjahr {year} liegt außerhalb der Projektlaufzeit.", field="fiscal_year")
+        self._budget_drawn(
+            programme_id=programme_id, fiscal_year=year.year, amount=amount, reason=require_reason(reason), **actor.stamp
+        )
+
+    @event("BudgetDrawn")
+    def _budget_drawn(
+        self, programme_id: UUID, fiscal_year: int, amount: Money, reason: str, actor_id: UUID, actor_role: str
+    ) -> None:
+        years = self.draws.setdefault(programme_id.hex, {})
+        years[str(fiscal_year)] = years.get(str(fiscal_year), Money.zero()) + amount
+
+    def record_expenditure(
+        self,
+        paid_on: date,
+        payee: str,
+        purpose: str,
+        budget_line: str,
+        amount: Money | ForeignAmount,
+        receipt_reference: str,
+        actor: Actor,
+    ) -> UUID:
+        actor.require(Role.OFFICER, Role.FINANCE, doing="Ausgabe erfassen")
+        self._require_open()
+        if budget_line not in self.budget_lines:
+            raise InvalidInputError(f"Unbekannte Haushaltsposition »{budget_line}«.", field="budget_line")
+        if not self.period.contains(paid_on):
+            raise RuleViolationError(
+                f"Ausgaben am {paid_on:%d.%m.%Y} liegen außerhalb der Projektlaufzeit.", field="paid_on"
+            )
+        euro = amount.euro if isinstance(amount, ForeignAmount) else amount
+        euro.require_positive("amount", "Der Betrag")
+        year = FiscalYear.of(paid_on)
+        if self.spent_in(year) + euro > self.budget_in(year):
+            raise RuleViolationError(
+                f"Die Ausgabe von {euro.de()} übersteigt die für {year} gebundenen Projektmittel "
+                f"({self.budget_in(year).de()}, davon ausgegeben {self.spent_in(year).de()}).",
+                field="amount",
+            )
+        expenditure_id = uuid4()
+        self._expenditure_recorded(
+            expenditure_id=expenditure_id,
+            paid_on=paid_on,
+            payee=require_text(payee, "payee", "Der Zahlungsempfänger"),
+            purpose=require_text(purpose, "purpose", "Der Zweck", 500),
+            budget_line=budget_line,
+            euro=euro,
+            foreign=amount if isinstance(amount, ForeignAmount) else None,
+            receipt_reference=require_text(receipt_reference, "receipt_reference", "Die Belegnummer", 60),
+            **actor.stamp,
+        )
+        return expenditure_id
+
+    @event("ExpenditureRecorded")
+    def _expenditure_recorded(
+        self,
+        expenditure_id: UUID,
+        paid_on: date,
+        payee: str,
+        purpose: str,
+        budget_line: str,
+        euro: Money,
+        foreign: ForeignAmount | None,
+        receipt_reference: str,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.expenditures[expenditure_id.hex] = {
+            "paid_on": paid_on, "euro": euro, "budget_line": budget_line, "reversed": False,
+        }
+
+    def reverse_expenditure(self, expenditure_id: UUID, reason: str, actor: Actor) -> None:
+        """Storno: the entry stays in the log, marked reversed, with the reason."""
+        actor.require(Role.OFFICER, Role.FINANCE, doing="Ausgabe stornieren")
+        entry = self.expenditures.get(expenditure_id.hex)
+        if entry is None:
+            raise NotFoundError("Diese Ausgabe gibt es im Projekt nicht.", field="expenditure_id")
+        if entry["reversed"]:
+            raise InvalidStateError("Diese Ausgabe ist bereits storniert.")
+        self._expenditure_reversed(
+            expenditure_id=expenditure_id, euro=entry["euro"], reason=require_reason(reason), **actor.stamp
+        )
+
+    @event("ExpenditureReversed")
+    def _expenditure_reversed(
+        self, expenditure_id: UUID, euro: Money, reason: str, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.expenditures[expenditure_id.hex]["reversed"] = True
+
+    def _require_open(self) -> None:
+        if self.closed:
+            raise InvalidStateError(f"Das Projekt {self.code} ist abgeschlossen.")

@@ -1,0 +1,80 @@
+"""Rule sets: the parameters of the Nebenbestimmungen a programme's grants are bound to.
+
+The grant notice always wins over defaults, and the rules depend on where the money comes from, so
+every programme carries a versioned ``RuleSet``; a grant keeps the version in force when it was
+approved. The defaults follow municipal practice in NRW (ANBest-P NRW applied "sinngemäß"); the
+federal variant (ANBest-P/Gk, e.g. SKEW money) draws down within six weeks and wants interim proofs
+four months after the fiscal year end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from domain.dates import check_duration
+from domain.errors import InvalidInputError
+from domain.money import Money
+from domain.plan import FinancingType
+
+
+def _fraction(value: Any, field_name: str, what: str) -> Decimal:
+    if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
+        raise InvalidInputError(f"{what}: {value!r} ist kein Dezimalwert.", field=field_name)
+    number = Decimal(value)
+    if not Decimal(0) <= number <= Decimal(1):
+        raise InvalidInputError(f"{what} muss zwischen 0 und 1 liegen.", field=field_name)
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A versioned set of funding rules; see the module docstring for where defaults come from."""
+
+    version: str
+    drawdown_horizon: str = "P2M"  # payment requests cover needs due within two months (ANBest NRW 1.4)
+    line_tolerance: Decimal = Decimal("0.20")  # a budget line may exceed its plan by 20 % if offset
+    proof_deadline: str = "P6M"  # final proof of use: six months after the funding period
+    interim_proof_deadline: str = "P4M"  # interim proof: four months after a fiscal year end
+    interest_margin: Decimal = Decimal("5")  # percentage points above the base rate (§ 49a VwVfG)
+    min_grant: Money = field(default_factory=lambda: Money("250.00"))
+    max_grant: Money | None = None
+    min_own_share: Decimal = Decimal("0.10")
+    allowed_financing_types: tuple[str, ...] = ("share", "deficit", "fixed")
+    small_amount_threshold: Money = field(default_factory=lambda: Money("50.00"))
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.version, str) or not self.version.strip() or len(self.version) > 64:
+            raise InvalidInputError("Ein Regelwerk braucht eine Versionsbezeichnung.", field="rule_set")
+        for name in ("drawdown_horizon", "proof_deadline", "interim_proof_deadline"):
+            check_duration(getattr(self, name), name)
+        object.__setattr__(self, "line_tolerance", _fraction(self.line_tolerance, "line_tolerance", "Toleranz"))
+        object.__setattr__(self, "min_own_share", _fraction(self.min_own_share, "min_own_share", "Eigenanteil"))
+        margin = Decimal(self.interest_margin)
+        if not Decimal(0) <= margin <= Decimal(20):
+            raise InvalidInputError("Der Zinsaufschlag muss zwischen 0 und 20 Prozentpunkten liegen.", field="interest_margin")
+        object.__setattr__(self, "interest_margin", margin)
+        types = tuple(FinancingType.parse(t).value for t in self.allowed_financing_types)
+        if not types:
+            raise InvalidInputError("Mindestens eine Finanzierungsart muss erlaubt sein.", field="allowed_financing_types")
+        object.__setattr__(self, "allowed_financing_types", types)
+        self.min_grant.require_not_negative("min_grant", "Mindestbetrag")
+        if self.max_grant is not None and self.max_grant < self.min_grant:
+            raise InvalidInputError("Der Höchstbetrag liegt unter dem Mindestbetrag.", field="max_grant")
+        self.small_amount_threshold.require_not_negative("small_amount_threshold", "Bagatellgrenze")
+
+    @classmethod
+    def nrw_municipal(cls, version: str = "NRW-kommunal-2026", **changes: Any) -> RuleSet:
+        """Municipal defaults: two-month drawdown, 20 % line tolerance, proof six months after."""
+        return replace(cls(version=version), **changes)
+
+    @classmethod
+    def federal(cls, version: str = "ANBest-P-Bund-2026", **changes: Any) -> RuleSet:
+        """Federal money (ANBest-P): six-week drawdown horizon, share financing up to 90 %."""
+        return replace(
+            cls(version=version, drawdown_horizon="P6W", allowed_financing_types=("share",)), **changes
+        )
+
+    def allows(self, financing_type: FinancingType) -> bool:
+        return financing_type.value in self.allowed_financing_types

@@ -1,0 +1,117 @@
+"""The terms of a grant notice (Zuwendungsbescheid).
+
+An approval fixes the amount, the financing type with its rate and maximum (Höchstbetrag), the
+funding period, the approved cost and financing plan, conditions (Nebenbestimmungen) and the split of
+the amount over fiscal years, which is what the programme commits per year. The rule set in force is
+copied into the terms, so the grant is judged by the rules of its own notice even after the
+programme's rules are revised. An amendment (Änderungsbescheid) replaces the terms as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.dates import FiscalYear, FundingPeriod
+from domain.errors import InvalidInputError, RuleViolationError
+from domain.money import Money
+from domain.plan import FinancingPlan, FinancingType
+from domain.rules import RuleSet
+
+
+@dataclass(frozen=True, slots=True)
+class GrantTerms:
+    """What a notice grants; ``check`` tests it against the plan's arithmetic and the rule set."""
+
+    amount: Money
+    financing_type: str
+    rate: Decimal | None
+    maximum: Money | None
+    period: FundingPeriod
+    plan: FinancingPlan
+    rule_set: RuleSet
+    year_split: dict[str, Money]  # "2026" -> amount committed in that fiscal year
+    conditions: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "financing_type", FinancingType.parse(self.financing_type).value)
+        if self.rate is not None:
+            if isinstance(self.rate, (float, bool)) or not isinstance(self.rate, Decimal):
+                raise InvalidInputError("Der Fördersatz muss ein Dezimalwert sein.", field="rate")
+        self.amount.require_positive("amount", "Der bewilligte Betrag")
+
+    @classmethod
+    def even_split(cls, amount: Money, period: FundingPeriod) -> dict[str, Money]:
+        """All of the amount in the fiscal year the period starts in (the usual one-year grant)."""
+        return {str(period.start.year): amount}
+
+    @property
+    def type(self) -> FinancingType:
+        return FinancingType(self.financing_type)
+
+    def split(self) -> dict[FiscalYear, Money]:
+        return {FiscalYear(int(year)): amount for year, amount in self.year_split.items()}
+
+    def check(self) -> None:
+        """Refuses terms that break the financing rules; every message names the figures."""
+        rules, plan, kind = self.rule_set, self.plan, self.type
+        if not rules.allows(kind):
+            raise RuleViolationError(
+                f"{kind.german} ist in diesem Programm nicht zulässig.", field="financing_type"
+            )
+        if self.amount < rules.min_grant:
+            raise RuleViolationError(
+                f"Der Betrag {self.amount.de()} liegt unter dem Mindestbetrag {rules.min_grant.de()}.",
+                field="amount",
+            )
+        if rules.max_grant is not None and self.amount > rules.max_grant:
+            raise RuleViolationError(
+                f"Der Betrag {self.amount.de()} übersteigt den Höchstbetrag des Programms {rules.max_grant.de()}.",
+                field="amount",
+            )
+        if kind in (FinancingType.SHARE, FinancingType.DEFICIT):
+            if self.maximum is None:
+                raise RuleViolationError(
+                    f"Bei {kind.german} ist ein Höchstbetrag festzusetzen.", field="maximum"
+                )
+            if self.amount > self.maximum:
+                raise RuleViolationError("Der Betrag übersteigt den Höchstbetrag.", field="amount")
+        if kind is FinancingType.SHARE:
+            if self.rate is None or not Decimal(0) < self.rate <= Decimal(1):
+                raise RuleViolationError(
+                    "Bei Anteilfinanzierung ist ein Fördersatz über 0 % und bis 100 % festzusetzen.", field="rate"
+                )
+            cap = plan.total_costs * self.rate
+            if self.amount > cap:
+                raise RuleViolationError(
+                    f"{self.rate * 100:.2f} % der Kosten sind {cap.de()}; bewilligt werden sollen {self.amount.de()}.",
+                    field="amount",
+                )
+        elif self.rate is not None:
+            raise RuleViolationError("Ein Fördersatz gibt es nur bei Anteilfinanzierung.", field="rate")
+        if kind is FinancingType.DEFICIT:
+            gap = plan.total_costs - plan.other_sources
+            if self.amount > gap:
+                raise RuleViolationError(
+                    f"Der Fehlbedarf laut Plan ist {gap.de()}; bewilligt werden sollen {self.amount.de()}.",
+                    field="amount",
+                )
+        if kind in (FinancingType.FIXED, FinancingType.FULL) and self.amount > plan.total_costs:
+            raise RuleViolationError("Die Zuwendung darf die Kosten nicht übersteigen.", field="amount")
+        if kind is not FinancingType.FULL and plan.own_share < rules.min_own_share:
+            raise RuleViolationError(
+                f"Der Eigenanteil beträgt {plan.own_share * 100:.1f} %; verlangt sind mindestens "
+                f"{rules.min_own_share * 100:.0f} %.",
+                field="own_funds",
+            )
+        years = {y.year for y in self.period.fiscal_years}
+        for year, amount in self.year_split.items():
+            if int(year) not in years:
+                raise RuleViolationError(
+                    f"Das Haushaltsjahr {year} liegt außerhalb des Förderzeitraums.", field="year_split"
+                )
+            amount.require_not_negative("year_split", f"Anteil {year}")
+        if Money.sum(self.year_split.values()) != self.amount:
+            raise RuleViolationError(
+                "Die Aufteilung auf Haushaltsjahre ergibt nicht den bewilligten Betrag.", field="year_split"
+            )

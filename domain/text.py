@@ -1,0 +1,32 @@
+"""Free text typed by people: titles, purposes, reasons. Trimmed, bounded, never empty where required."""
+
+from __future__ import annotations
+
+from domain.errors import InvalidInputError
+
+
+def require_text(value: str | None, field: str, what: str, max_length: int = 200, min_length: int = 1) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise InvalidInputError(f"{what}: Text erwartet.", field=field)
+    if len(text) < min_length:
+        raise InvalidInputError(f"{what} fehlt.", field=field)
+    if len(text) > max_length:
+        raise InvalidInputError(f"{what} ist zu lang (max. {max_length} Zeichen).", field=field)
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise InvalidInputError(f"{what} enthält Steuerzeichen.", field=field)
+    return text
+
+
+def optional_text(value: str | None, field: str, what: str, max_length: int = 2000) -> str:
+    if value is None or not str(value).strip():
+        return ""
+    return require_text(value, field, what, max_length)
+
+
+def require_reason(reason: str | None, field: str = "reason") -> str:
+    """Decisions by people carry a reason (Begründung); an empty one is refused."""
+    text = require_text(reason, field, "Die Begründung", max_length=2000)
+    if len(text) < 3:
+        raise InvalidInputError("Bitte eine Begründung angeben.", field=field)
+    return text
