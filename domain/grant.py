@@ -35,7 +35,7 @@ from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
 from domain.rules import RuleSet
 from domain.terms import GrantTerms
-from domain.text import optional_text, require_reason, require_text
+from domain.text import optional_text, require_reason, require_text, german_percent
 
 APPLIED = "applied"
 DOCUMENTS_REQUESTED = "documents_requested"
@@ -147,8 +147,8 @@ class Grant(Aggregate):
             )
         if kind is not FinancingType.FULL and plan.own_share < rule_set.min_own_share:
             raise RuleViolationError(
-                f"Der Eigenanteil beträgt {plan.own_share * 100:.1f} % der Kosten; verlangt sind mindestens "
-                f"{rule_set.min_own_share * 100:.0f} %.",
+                f"Der Eigenanteil beträgt {german_percent(plan.own_share)} der Kosten; verlangt sind mindestens "
+                f"{german_percent(rule_set.min_own_share, 0)}.",
                 field="own_funds",
             )
         if period.end < on:

@@ -17,6 +17,7 @@ from domain.errors import InvalidInputError, RuleViolationError
 from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
 from domain.rules import RuleSet
+from domain.text import german_percent
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ class GrantTerms:
             cap = plan.total_costs * self.rate
             if self.amount > cap:
                 raise RuleViolationError(
-                    f"{self.rate * 100:.2f} % der Kosten sind {cap.de()}; bewilligt werden sollen {self.amount.de()}.",
+                    f"{german_percent(self.rate)} der Kosten sind {cap.de()}; bewilligt werden sollen {self.amount.de()}.",
                     field="amount",
                 )
         elif self.rate is not None:
@@ -100,8 +101,8 @@ class GrantTerms:
             raise RuleViolationError("Die Zuwendung darf die Kosten nicht übersteigen.", field="amount")
         if kind is not FinancingType.FULL and plan.own_share < rules.min_own_share:
             raise RuleViolationError(
-                f"Der Eigenanteil beträgt {plan.own_share * 100:.1f} %; verlangt sind mindestens "
-                f"{rules.min_own_share * 100:.0f} %.",
+                f"Der Eigenanteil beträgt {german_percent(plan.own_share)}; verlangt sind mindestens "
+                f"{german_percent(rules.min_own_share, 0)}.",
                 field="own_funds",
             )
         years = {y.year for y in self.period.fiscal_years}

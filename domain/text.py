@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_DOWN, Decimal
+
 from domain.errors import InvalidInputError
 
 
@@ -30,3 +32,9 @@ def require_reason(reason: str | None, field: str = "reason") -> str:
     if len(text) < 3:
         raise InvalidInputError("Bitte eine Begründung angeben.", field=field)
     return text
+
+
+def german_percent(fraction: Decimal, places: int = 2) -> str:
+    """A fraction as a German percentage for messages: Decimal("0.0999") -> "9,99 %"."""
+    value = (fraction * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    return f"{value:.{places}f}".replace(".", ",") + " %"

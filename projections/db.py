@@ -1,0 +1,171 @@
+"""A thin database handle for read models: the events' own SQLite file or PostgreSQL database.
+
+Read models are written once, in portable SQL with ``?`` placeholders; the PostgreSQL handle turns
+them into ``%s``. Money is stored as integer cents (``BIGINT``): exact in both databases, summable
+in SQL, and turned back into ``Money`` on the way out — never a float.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, Protocol
+
+from domain.money import Money
+
+
+def cents(amount: Money) -> int:
+    return int(amount.amount * 100)
+
+
+def money(value: int | None) -> Money:
+    return Money(Decimal(value or 0) / 100)
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def fetchone(self) -> dict[str, Any] | None: ...
+    def fetchall(self) -> list[dict[str, Any]]: ...
+    @property
+    def rowcount(self) -> int: ...
+
+
+class Database:
+    """Opens transactions; ``exclusive=True`` takes the write lock up front (SQLite ``BEGIN IMMEDIATE``)."""
+
+    kind: str
+
+    @contextmanager
+    def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def close(self) -> None:
+        pass
+
+
+class _SQLiteCursor:
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(sql, tuple(params))
+
+    def fetchone(self) -> dict[str, Any] | None:
+        row = self._cursor.fetchone()
+        return dict(row) if row is not None else None
+
+    def fetchall(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+class SQLiteDatabase(Database):
+    """One connection per thread to the SQLite file (WAL); ``:memory:`` shares one locked connection."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: str, timeout: float = 30.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._local = threading.local()
+        self._shared_lock = threading.RLock() if path == ":memory:" else None
+        self._shared: sqlite3.Connection | None = None
+        self._all: list[sqlite3.Connection] = []
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._shared_lock is not None:
+            if self._shared is None:
+                self._shared = self._open()
+            return self._shared
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._open()
+            self._local.connection = connection
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+        )
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
+        self._all.append(connection)
+        return connection
+
+    @contextmanager
+    def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
+        lock = self._shared_lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE" if exclusive else "BEGIN")
+            try:
+                yield _SQLiteCursor(connection.cursor())
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            else:
+                connection.execute("COMMIT")
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def close(self) -> None:
+        for connection in self._all:
+            connection.close()
+        self._all.clear()
+        self._shared = None
+        self._local = threading.local()
+
+
+class _PostgresCursor:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(sql.replace("?", "%s"), tuple(params))
+
+    def fetchone(self) -> dict[str, Any] | None:
+        return self._cursor.fetchone()  # type: ignore[no-any-return]
+
+    def fetchall(self) -> list[dict[str, Any]]:
+        return list(self._cursor.fetchall())
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+
+class PostgresDatabase(Database):
+    """A small connection pool to the PostgreSQL database the events live in."""
+
+    kind = "postgres"
+
+    def __init__(self, conninfo: str, schema: str | None = None, max_size: int = 4) -> None:
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        options = f"-c search_path={schema}" if schema else None
+        kwargs: dict[str, Any] = {"row_factory": dict_row}
+        if options:
+            kwargs["options"] = options
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, kwargs=kwargs, open=True)
+
+    @contextmanager
+    def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
+        with self.pool.connection() as connection:
+            with connection.transaction():
+                with connection.cursor() as cursor:
+                    yield _PostgresCursor(cursor)
+
+    def close(self) -> None:
+        self.pool.close()

@@ -1,0 +1,1 @@
+"""The web: officer workspace, association portal and JSON API (starlette and jinja2)."""
