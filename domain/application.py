@@ -24,6 +24,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain.actors import Actor, Role
 from domain.dates import FiscalYear, FundingPeriod
+from domain.claim import Claim
 from domain.errors import (
     AlreadyExistsError,
     ConcurrencyError,
@@ -34,6 +35,7 @@ from domain.errors import (
 )
 from domain.foreign import ForeignAmount
 from domain.grant import Grant
+from domain.interest import BASE_RATE_TABLE_ID, BaseRateTable
 from domain.money import Money
 from domain.organisation import IbanValidator, LegalForm, Organisation
 from domain.partner_cities import partner_city
@@ -57,7 +59,7 @@ class FundingOffice(Application):
     """Commands of the international-relations office, its associations and finance."""
 
     name = "Foerderbuch"
-    snapshotting_intervals = {Programme: 50, Grant: 50, Organisation: 50, Project: 50, User: 50}
+    snapshotting_intervals = {Programme: 50, Grant: 50, Organisation: 50, Project: 50, User: 50, Claim: 50}
 
     def __init__(
         self,
@@ -565,3 +567,185 @@ class FundingOffice(Application):
         self._update(
             Grant, grant_id, "Diese Zuwendung", lambda g: g.return_payment(payment_id, amount, value_date, reason, actor)
         )
+
+    # Grants: after the award -------------------------------------------------------------------
+
+    def base_rates(self) -> list[tuple[date, Decimal]]:
+        """The base-rate table; the published rates are recorded on first use."""
+        try:
+            table = self.repository.get(BASE_RATE_TABLE_ID)
+        except AggregateNotFoundError:
+            table = BaseRateTable.with_published_rates(Actor.system())
+            try:
+                self.save(table)
+            except IntegrityError:
+                table = self.repository.get(BASE_RATE_TABLE_ID)
+        assert isinstance(table, BaseRateTable)
+        return table.as_list()
+
+    def publish_base_rate(self, valid_from: date, rate: Decimal, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self.base_rates()
+        self._update(BaseRateTable, BASE_RATE_TABLE_ID, "Die Basiszinstabelle", lambda t: t.publish(valid_from, rate, actor))
+
+    def claim(self, claim_id: UUID) -> Claim:
+        return self._get(Claim, claim_id, "Diese Rückforderung")
+
+    def report_expense(
+        self,
+        grant_id: UUID,
+        budget_line: str,
+        paid_on: date,
+        payee: str,
+        purpose: str,
+        amount: Money | ForeignAmount,
+        receipt_reference: str,
+        actor: Actor,
+    ) -> UUID:
+        self.verify_actor(actor)
+        return self._update(
+            Grant, grant_id, "Diese Zuwendung",
+            lambda g: g.report_expense(budget_line, paid_on, payee, purpose, amount, receipt_reference, actor),
+        )
+
+    def reverse_expense(self, grant_id: UUID, expense_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.reverse_expense(expense_id, reason, actor))
+
+    def extend_deadline(
+        self, grant_id: UUID, key: str, new_due: date, reason: str, actor: Actor, on: date | None = None
+    ) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.extend_deadline(key, new_due, reason, on, actor))
+
+    def send_reminder(self, grant_id: UUID, key: str, actor: Actor, on: date | None = None) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.send_reminder(key, on, actor))
+
+    def submit_interim_proof(
+        self, grant_id: UUID, fiscal_year: int, report: str, actor: Actor, on: date | None = None
+    ) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.submit_interim_proof(fiscal_year, report, on, actor))
+
+    def submit_proof_of_use(
+        self,
+        grant_id: UUID,
+        report: str,
+        own_funds: Money,
+        third_party_funds: Money,
+        income: Money,
+        actor: Actor,
+        on: date | None = None,
+    ) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(
+            Grant, grant_id, "Diese Zuwendung",
+            lambda g: g.submit_proof_of_use(report, own_funds, third_party_funds, income, on, actor),
+        )
+
+    def review_proof_of_use(
+        self,
+        grant_id: UUID,
+        recognised_costs: dict[str, Money],
+        cut_reasons: dict[str, str],
+        notes: str,
+        actor: Actor,
+        on: date | None = None,
+        **actual_funds: Money,
+    ) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        self._update(
+            Grant, grant_id, "Diese Zuwendung",
+            lambda g: g.review_proof_of_use(recognised_costs, cut_reasons, notes, on, actor, **actual_funds),
+        )
+
+    def _raise_claim(self, grant: Grant, claim_id: UUID, amount: Money, arose_on: date, cause: str, reason: str, actor: Actor) -> Claim:
+        assert grant.terms is not None
+        return Claim.raise_claim(
+            claim_id, grant.id, grant.organisation_id, grant.programme_id, amount, arose_on, cause,
+            grant.terms.rule_set.interest_margin, grant.terms.rule_set.small_amount_threshold, reason, actor,
+        )
+
+    def determine_final_amount(self, grant_id: UUID, actor: Actor, on: date | None = None) -> UUID | None:
+        """Schlussfestsetzung; an overpayment above the small-amount threshold becomes a claim (same save)."""
+        self.verify_actor(actor)
+        on = self._on(on)
+
+        def action() -> UUID | None:
+            grant = self.grant(grant_id)
+            claim_id = uuid4()
+            overpaid = grant.determine_final_amount(on, actor, claim_id)
+            if overpaid is None:
+                self.save(grant)
+                return None
+            claim = self._raise_claim(grant, claim_id, overpaid, on, "final_amount", "Schlussfestsetzung", actor)
+            self.save(grant, claim)
+            return claim_id
+
+        return self._retrying(action)
+
+    def revoke_grant(
+        self,
+        grant_id: UUID,
+        remaining_amount: Money,
+        effective_on: date,
+        reason: str,
+        actor: Actor,
+        on: date | None = None,
+    ) -> UUID | None:
+        """Widerruf: what was paid beyond the remaining amount becomes a claim from ``effective_on``."""
+        self.verify_actor(actor)
+        on = self._on(on)
+
+        def action() -> UUID | None:
+            grant = self.grant(grant_id)
+            claim_id = uuid4()
+            overpaid = grant.revoke(remaining_amount, effective_on, reason, on, actor, claim_id)
+            if overpaid is None:
+                self.save(grant)
+                return None
+            claim = self._raise_claim(grant, claim_id, overpaid, effective_on, "revocation", reason, actor)
+            self.save(grant, claim)
+            return claim_id
+
+        return self._retrying(action)
+
+    def receive_repayment(self, claim_id: UUID, amount: Money, value_date: date, actor: Actor) -> None:
+        self.verify_actor(actor)
+        rates = self.base_rates()
+        self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.receive_repayment(amount, value_date, rates, actor))
+
+    def propose_claim_relief(
+        self, claim_id: UUID, kind: str, reason: str, actor: Actor, until: date | None = None
+    ) -> None:
+        self.verify_actor(actor)
+        self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.propose_relief(kind, reason, actor, until))
+
+    def decide_claim_relief(
+        self, claim_id: UUID, approve: bool, reason: str, actor: Actor, on: date | None = None
+    ) -> None:
+        self.verify_actor(actor)
+        on = self._on(on)
+        rates = self.base_rates()
+        self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.decide_relief(approve, reason, on, rates, actor))
+
+    def close_grant(self, grant_id: UUID, actor: Actor, on: date | None = None) -> None:
+        """Abschluss: releases the unspent commitment back to the programme, in the same save."""
+        self.verify_actor(actor)
+        on = self._on(on)
+
+        def action() -> None:
+            grant = self.grant(grant_id)
+            open_claims = sum(1 for claim_id in grant.claim_ids if self.claim(claim_id).status != "settled")
+            programme = self.programme(grant.programme_id)
+            keep = grant.close(open_claims, on, actor)
+            programme.adjust_commitment(grant.id, keep, f"Abschluss {grant.file_number}", actor)
+            self.save(programme, grant)
+
+        self._retrying(action)

@@ -22,7 +22,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
-from domain.dates import FundingPeriod, add_duration
+from domain.dates import FiscalYear, FundingPeriod, add_duration
 from domain.errors import (
     FourEyesError,
     InvalidInputError,
@@ -31,9 +31,11 @@ from domain.errors import (
     PaymentRefusedError,
     RuleViolationError,
 )
+from domain.foreign import ForeignAmount
 from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
 from domain.rules import RuleSet
+from domain.settlement import RecognisedActuals, determine_final_amount
 from domain.terms import GrantTerms
 from domain.text import optional_text, require_reason, require_text, german_percent
 
@@ -43,6 +45,11 @@ REVIEWED = "reviewed"
 APPROVED = "approved"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
+PROOF_SUBMITTED = "proof_submitted"
+PROOF_REVIEWED = "proof_reviewed"
+DETERMINED = "final_amount_determined"
+REVOKED = "revoked"
+CLOSED = "closed"
 
 STATUS_GERMAN = {
     APPLIED: "Antrag eingegangen",
@@ -51,7 +58,13 @@ STATUS_GERMAN = {
     APPROVED: "Bewilligt",
     REJECTED: "Abgelehnt",
     WITHDRAWN: "Zurückgezogen",
+    PROOF_SUBMITTED: "Verwendungsnachweis eingereicht",
+    PROOF_REVIEWED: "Verwendungsnachweis geprüft",
+    DETERMINED: "Schlussfestgesetzt",
+    REVOKED: "Widerrufen",
+    CLOSED: "Abgeschlossen",
 }
+AFTER_AWARD = (APPROVED, PROOF_SUBMITTED, PROOF_REVIEWED, DETERMINED, REVOKED)
 
 # Payment states
 REQUESTED, CERTIFIED, RELEASED, BOOKED, CANCELLED = "requested", "certified", "released", "booked", "cancelled"
@@ -111,6 +124,13 @@ class Grant(Aggregate):
         self.approver_id: UUID | None = None
         self.pending_amendment: dict[str, Any] | None = None
         self.payments: dict[str, dict[str, Any]] = {}
+        self.expenses: dict[str, dict[str, Any]] = {}
+        self.deadline_extensions: dict[str, date] = {}  # "final" or "interim-2026" -> new due date
+        self.interim_proofs: dict[str, date] = {}  # "2026" -> submitted on
+        self.proof: dict[str, Any] | None = None
+        self.recognised: dict[str, Any] | None = None
+        self.final_amount: Money | None = None
+        self.claim_ids: list[UUID] = []
 
     @classmethod
     def apply(
@@ -354,10 +374,12 @@ class Grant(Aggregate):
         """
         actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Mittel abrufen")
         actor.require_member_of(self.organisation_id, doing="Mittel abrufen")
-        if self.status != APPROVED or self.terms is None:
-            raise PaymentRefusedError("Mittel können erst nach der Bewilligung abgerufen werden.")
+        if self.status == CLOSED:
+            raise PaymentRefusedError("Die Zuwendung ist abgeschlossen; es wird nichts mehr ausgezahlt.")
+        if self.status not in (APPROVED, DETERMINED) or self.terms is None:
+            raise PaymentRefusedError("Mittel können nur nach der Bewilligung abgerufen werden.")
         terms = self.terms
-        if not terms.period.contains(on):
+        if self.status == APPROVED and not terms.period.contains(on):
             raise PaymentRefusedError(
                 f"Abrufe sind nur im Förderzeitraum ({terms.period.start:%d.%m.%Y}–{terms.period.end:%d.%m.%Y}) möglich.",
                 field="on",
@@ -383,11 +405,12 @@ class Grant(Aggregate):
                  "description": require_text(need.get("description"), "needs", "Die Beschreibung des Bedarfs", 300)}
             )
         amount = Money.sum(n["amount"] for n in clean)
-        remaining = terms.amount - self.committed_payments
+        ceiling = self.final_amount if self.final_amount is not None else terms.amount
+        remaining = ceiling - self.committed_payments
         if amount > remaining:
             raise PaymentRefusedError(
                 f"Abgerufen werden sollen {amount.de()}, offen sind nur noch {remaining.de()} "
-                f"von {terms.amount.de()}.",
+                f"von {ceiling.de()}.",
                 field="amount",
             )
         payment_id = uuid4()
@@ -501,6 +524,445 @@ class Grant(Aggregate):
     ) -> None:
         payment = self.payments[payment_id.hex]
         payment["returned"] = payment["returned"] + amount
+
+    # Spending (expenses reported against budget lines) -----------------------------------------
+
+    @property
+    def line_budgets(self) -> dict[str, Money]:
+        """The budget lines of the notice in force (an approved amendment may have moved money)."""
+        assert self.terms is not None
+        return {line.code: line.amount for line in self.terms.plan.cost_lines}
+
+    def spent_per_line(self) -> dict[str, Money]:
+        spent = {code: Money.zero() for code in self.line_budgets} if self.terms else {}
+        for expense in self.expenses.values():
+            if not expense["reversed"]:
+                spent[expense["budget_line"]] = spent.get(expense["budget_line"], Money.zero()) + expense["euro"]
+        return spent
+
+    def report_expense(
+        self,
+        budget_line: str,
+        paid_on: date,
+        payee: str,
+        purpose: str,
+        amount: Money | ForeignAmount,
+        receipt_reference: str,
+        actor: Actor,
+    ) -> UUID:
+        """Records a receipt; a line may exceed its plan only within the rule set's tolerance."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Ausgabe melden")
+        actor.require_member_of(self.organisation_id, doing="Ausgabe melden")
+        if self.status != APPROVED or self.terms is None:
+            raise InvalidStateError(
+                f"Ausgaben können nur zu einer bewilligten Zuwendung vor dem Verwendungsnachweis gemeldet werden "
+                f"(Stand »{self.status_german}«)."
+            )
+        budgets = self.line_budgets
+        if budget_line not in budgets:
+            raise InvalidInputError(f"Die Kostenposition »{budget_line}« steht nicht im Finanzierungsplan.", field="budget_line")
+        if not self.terms.period.contains(paid_on):
+            raise RuleViolationError(
+                f"Ausgaben vom {paid_on:%d.%m.%Y} liegen außerhalb des Förderzeitraums und sind nicht zuwendungsfähig.",
+                field="paid_on",
+            )
+        euro = amount.euro if isinstance(amount, ForeignAmount) else amount
+        euro.require_positive("amount", "Der Betrag")
+        tolerance = self.terms.rule_set.line_tolerance
+        ceiling = budgets[budget_line] * (1 + tolerance)
+        after = self.spent_per_line()[budget_line] + euro
+        if after > ceiling:
+            label = self.terms.plan.line(budget_line).label
+            raise RuleViolationError(
+                f"Kostenposition »{label}«: mit dieser Ausgabe wären {after.de()} ausgegeben, geplant sind "
+                f"{budgets[budget_line].de()}; zulässig sind höchstens {ceiling.de()} "
+                f"(+{german_percent(tolerance, 0)}). Darüber hinaus braucht es einen Änderungsbescheid.",
+                field="amount",
+            )
+        expense_id = uuid4()
+        self._expense_reported(
+            expense_id=expense_id,
+            budget_line=budget_line,
+            paid_on=paid_on,
+            payee=require_text(payee, "payee", "Der Zahlungsempfänger"),
+            purpose=require_text(purpose, "purpose", "Der Zweck", 500),
+            euro=euro,
+            foreign=amount if isinstance(amount, ForeignAmount) else None,
+            receipt_reference=require_text(receipt_reference, "receipt_reference", "Die Belegnummer", 60),
+            **actor.stamp,
+        )
+        return expense_id
+
+    @event("ExpenseReported")
+    def _expense_reported(
+        self,
+        expense_id: UUID,
+        budget_line: str,
+        paid_on: date,
+        payee: str,
+        purpose: str,
+        euro: Money,
+        foreign: ForeignAmount | None,
+        receipt_reference: str,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.expenses[expense_id.hex] = {
+            "budget_line": budget_line, "paid_on": paid_on, "euro": euro, "reversed": False,
+        }
+
+    def reverse_expense(self, expense_id: UUID, reason: str, actor: Actor) -> None:
+        """Storno: a wrong receipt is reversed with a reason, never edited."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Ausgabe stornieren")
+        actor.require_member_of(self.organisation_id, doing="Ausgabe stornieren")
+        if self.status != APPROVED:
+            raise InvalidStateError("Nach dem Verwendungsnachweis werden Ausgaben nicht mehr geändert.")
+        expense = self.expenses.get(expense_id.hex)
+        if expense is None:
+            raise NotFoundError("Diese Ausgabe gibt es zu dieser Zuwendung nicht.", field="expense_id")
+        if expense["reversed"]:
+            raise InvalidStateError("Diese Ausgabe ist bereits storniert.")
+        self._expense_reversed(
+            expense_id=expense_id, euro=expense["euro"], reason=require_reason(reason), **actor.stamp
+        )
+
+    @event("ExpenseReversed")
+    def _expense_reversed(self, expense_id: UUID, euro: Money, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.expenses[expense_id.hex]["reversed"] = True
+
+    # Deadlines ---------------------------------------------------------------------------------
+
+    def deadlines(self, as_of: date) -> list[dict[str, Any]]:
+        """Interim proofs for every fiscal year end inside the period, then the final proof of use."""
+        if self.terms is None or self.status in (REJECTED, WITHDRAWN):
+            return []
+        rules, period = self.terms.rule_set, self.terms.period
+        result = []
+        for year in range(period.start.year, period.end.year):
+            key = f"interim-{year}"
+            due = self.deadline_extensions.get(key, add_duration(date(year, 12, 31), rules.interim_proof_deadline))
+            done = self.interim_proofs.get(str(year))
+            result.append({"key": key, "kind": "interim", "fiscal_year": year, "due": due, "done_on": done,
+                           "overdue": done is None and as_of > due})
+        due = self.deadline_extensions.get("final", add_duration(period.end, rules.proof_deadline))
+        done = self.proof["submitted_on"] if self.proof else None
+        result.append({"key": "final", "kind": "final", "fiscal_year": None, "due": due, "done_on": done,
+                       "overdue": done is None and self.status == APPROVED and as_of > due})
+        return result
+
+    def _deadline(self, key: str, as_of: date) -> dict[str, Any]:
+        for deadline in self.deadlines(as_of):
+            if deadline["key"] == key:
+                return deadline
+        raise NotFoundError(f"Die Frist »{key}« gibt es bei dieser Zuwendung nicht.", field="deadline")
+
+    def extend_deadline(self, key: str, new_due: date, reason: str, on: date, actor: Actor) -> None:
+        actor.require(Role.OFFICER, doing="Frist verlängern")
+        deadline = self._deadline(key, on)
+        if deadline["done_on"] is not None:
+            raise InvalidStateError("Der Nachweis ist bereits eingegangen.")
+        if new_due <= deadline["due"]:
+            raise InvalidInputError(
+                f"Die neue Frist muss nach dem {deadline['due']:%d.%m.%Y} liegen.", field="new_due"
+            )
+        self._deadline_extended(key=key, previous=deadline["due"], new_due=new_due, reason=require_reason(reason), on=on, **actor.stamp)
+
+    @event("DeadlineExtended")
+    def _deadline_extended(
+        self, key: str, previous: date, new_due: date, reason: str, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.deadline_extensions[key] = new_due
+
+    def send_reminder(self, key: str, on: date, actor: Actor) -> None:
+        actor.require(Role.OFFICER, doing="Erinnern")
+        deadline = self._deadline(key, on)
+        if deadline["done_on"] is not None:
+            raise InvalidStateError("Der Nachweis ist bereits eingegangen.")
+        self._reminder_sent(key=key, due=deadline["due"], on=on, **actor.stamp)
+
+    @event("ReminderSent")
+    def _reminder_sent(self, key: str, due: date, on: date, actor_id: UUID, actor_role: str) -> None:
+        pass
+
+    # Proofs of use -----------------------------------------------------------------------------
+
+    def submit_interim_proof(self, fiscal_year: int, report: str, on: date, actor: Actor) -> None:
+        """Zwischennachweis for the money received in a fiscal year the project did not finish in."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Zwischennachweis einreichen")
+        actor.require_member_of(self.organisation_id, doing="Zwischennachweis einreichen")
+        self._deadline(f"interim-{fiscal_year}", on)
+        if str(fiscal_year) in self.interim_proofs:
+            raise InvalidStateError(f"Der Zwischennachweis {fiscal_year} ist bereits eingegangen.")
+        if on <= date(fiscal_year, 12, 31):
+            raise InvalidInputError(f"Der Zwischennachweis {fiscal_year} folgt erst nach dem Jahresende.", field="on")
+        spent = Money.sum(
+            e["euro"] for e in self.expenses.values() if not e["reversed"] and e["paid_on"].year == fiscal_year
+        )
+        received = Money.sum(
+            p["amount"] - p["returned"] for p in self.payments.values()
+            if p["status"] == BOOKED and p["value_date"].year == fiscal_year
+        )
+        self._interim_proof_submitted(
+            fiscal_year=fiscal_year, report=require_text(report, "report", "Der Sachbericht", 20000),
+            spent=spent, received=received, on=on, **actor.stamp,
+        )
+
+    @event("InterimProofSubmitted")
+    def _interim_proof_submitted(
+        self, fiscal_year: int, report: str, spent: Money, received: Money, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.interim_proofs[str(fiscal_year)] = on
+
+    def submit_proof_of_use(
+        self, report: str, own_funds: Money, third_party_funds: Money, income: Money, on: date, actor: Actor
+    ) -> None:
+        """Verwendungsnachweis: the narrative report, the actual funding, and the receipts as reported."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Verwendungsnachweis einreichen")
+        actor.require_member_of(self.organisation_id, doing="Verwendungsnachweis einreichen")
+        self._require_status(APPROVED, doing="Verwendungsnachweis einreichen")
+        if self.pending_amendment is not None:
+            raise InvalidStateError("Zuerst muss über die offene Änderung entschieden werden.")
+        for value, what in ((own_funds, "Eigenmittel"), (third_party_funds, "Drittmittel"), (income, "Einnahmen")):
+            value.require_not_negative(what, what)
+        receipts = [key for key, e in self.expenses.items() if not e["reversed"]]
+        self._proof_of_use_submitted(
+            report=require_text(report, "report", "Der Sachbericht", 20000),
+            actual_costs=self.spent_per_line(),
+            own_funds=own_funds,
+            third_party_funds=third_party_funds,
+            income=income,
+            receipt_count=len(receipts),
+            on=on,
+            **actor.stamp,
+        )
+
+    @event("ProofOfUseSubmitted")
+    def _proof_of_use_submitted(
+        self,
+        report: str,
+        actual_costs: dict[str, Money],
+        own_funds: Money,
+        third_party_funds: Money,
+        income: Money,
+        receipt_count: int,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.status = PROOF_SUBMITTED
+        self.proof = {
+            "actual_costs": dict(actual_costs), "own_funds": own_funds, "third_party_funds": third_party_funds,
+            "income": income, "submitted_on": on, "submitted_by": actor_id,
+        }
+
+    def review_proof_of_use(
+        self,
+        recognised_costs: dict[str, Money],
+        cut_reasons: dict[str, str],
+        notes: str,
+        on: date,
+        actor: Actor,
+        own_funds: Money | None = None,
+        third_party_funds: Money | None = None,
+        income: Money | None = None,
+    ) -> None:
+        """Prüfvermerk: an officer other than the submitter records what is recognised, line by line."""
+        actor.require(Role.OFFICER, doing="Verwendungsnachweis prüfen")
+        self._require_status(PROOF_SUBMITTED, doing="Verwendungsnachweis prüfen")
+        assert self.proof is not None
+        if self.proof["submitted_by"] == actor.user_id:
+            raise FourEyesError("Wer den Nachweis eingereicht hat, darf ihn nicht prüfen (Vier-Augen-Prinzip).")
+        actual: dict[str, Money] = self.proof["actual_costs"]
+        unknown = set(recognised_costs) - set(actual)
+        if unknown:
+            raise InvalidInputError(f"Unbekannte Kostenposition »{sorted(unknown)[0]}«.", field="recognised_costs")
+        recognised, reasons = {}, {}
+        for code, spent in actual.items():
+            value = recognised_costs.get(code, spent)
+            value.require_not_negative("recognised_costs", "Ein anerkannter Betrag")
+            if value > spent:
+                raise RuleViolationError(
+                    f"Kostenposition »{code}«: anerkannt werden können höchstens die nachgewiesenen {spent.de()}.",
+                    field="recognised_costs",
+                )
+            if value < spent:
+                reasons[code] = require_reason(cut_reasons.get(code), field=f"cut_reason_{code}")
+            recognised[code] = value
+        self._proof_of_use_reviewed(
+            recognised_costs=recognised,
+            cut_reasons=reasons,
+            own_funds=self.proof["own_funds"] if own_funds is None else own_funds.require_not_negative("own_funds"),
+            third_party_funds=(
+                self.proof["third_party_funds"] if third_party_funds is None
+                else third_party_funds.require_not_negative("third_party_funds")
+            ),
+            income=self.proof["income"] if income is None else income.require_not_negative("income"),
+            notes=require_text(notes, "notes", "Der Prüfvermerk", 4000),
+            on=on,
+            **actor.stamp,
+        )
+
+    @event("ProofOfUseReviewed")
+    def _proof_of_use_reviewed(
+        self,
+        recognised_costs: dict[str, Money],
+        cut_reasons: dict[str, str],
+        own_funds: Money,
+        third_party_funds: Money,
+        income: Money,
+        notes: str,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.status = PROOF_REVIEWED
+        self.recognised = {
+            "costs": dict(recognised_costs), "own_funds": own_funds, "third_party_funds": third_party_funds,
+            "income": income, "reviewed_by": actor_id,
+        }
+
+    # Final amount, claims, revocation, closure -------------------------------------------------
+
+    def _payments_in_flight(self) -> bool:
+        return any(p["status"] in (REQUESTED, CERTIFIED, RELEASED) for p in self.payments.values())
+
+    def determine_final_amount(self, on: date, actor: Actor, claim_id: UUID) -> Money | None:
+        """Schlussfestsetzung from the reviewed proof; returns the claim to raise, if any."""
+        actor.require(Role.APPROVER, doing="Schlussfestsetzung")
+        self._require_status(PROOF_REVIEWED, doing="Schlussfestsetzung")
+        assert self.recognised is not None and self.terms is not None and self.proof is not None
+        if actor.user_id in (self.recognised["reviewed_by"], self.proof["submitted_by"]):
+            raise FourEyesError("Wer den Nachweis eingereicht oder geprüft hat, setzt nicht selbst fest (Vier-Augen-Prinzip).")
+        if self._payments_in_flight():
+            raise InvalidStateError("Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden.")
+        actuals = RecognisedActuals(
+            costs=self.recognised["costs"], own_funds=self.recognised["own_funds"],
+            third_party_funds=self.recognised["third_party_funds"], income=self.recognised["income"],
+        )
+        result = determine_final_amount(self.terms, actuals)
+        paid = self.paid
+        overpaid = paid - result.final_amount
+        threshold = self.terms.rule_set.small_amount_threshold
+        pursued = overpaid.amount > 0 and overpaid >= threshold
+        self._final_amount_determined(
+            final_amount=result.final_amount,
+            eligible_costs=result.eligible_costs,
+            capped_lines=result.capped_lines,
+            explanation=result.explanation,
+            recognised_costs=actuals.costs,
+            own_funds=actuals.own_funds,
+            third_party_funds=actuals.third_party_funds,
+            income=actuals.income,
+            paid=paid,
+            claim_amount=overpaid if pursued else Money.zero(),
+            not_pursued=overpaid if overpaid.amount > 0 and not pursued else Money.zero(),
+            claim_id=claim_id if pursued else None,
+            on=on,
+            **actor.stamp,
+        )
+        return overpaid if pursued else None
+
+    @event("FinalAmountDetermined")
+    def _final_amount_determined(
+        self,
+        final_amount: Money,
+        eligible_costs: Money,
+        capped_lines: dict[str, Money],
+        explanation: str,
+        recognised_costs: dict[str, Money],
+        own_funds: Money,
+        third_party_funds: Money,
+        income: Money,
+        paid: Money,
+        claim_amount: Money,
+        not_pursued: Money,
+        claim_id: UUID | None,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.status = DETERMINED
+        self.final_amount = final_amount
+        if claim_id is not None:
+            self.claim_ids.append(claim_id)
+
+    def revoke(self, remaining_amount: Money, effective_on: date, reason: str, on: date, actor: Actor, claim_id: UUID) -> Money | None:
+        """Widerruf: the grant is reduced to ``remaining_amount`` (zero for a full revocation).
+
+        What was paid beyond it becomes a claim arising on ``effective_on``; returns that claim.
+        """
+        actor.require(Role.APPROVER, doing="Widerrufen")
+        self._require_status(*AFTER_AWARD, doing="Widerrufen")
+        remaining_amount.require_not_negative("remaining_amount", "Der verbleibende Betrag")
+        current = self.final_amount if self.final_amount is not None else self.approved_amount
+        if remaining_amount >= current:
+            raise InvalidInputError(
+                f"Ein Widerruf muss den Betrag von {current.de()} mindern.", field="remaining_amount"
+            )
+        if self._payments_in_flight():
+            raise InvalidStateError("Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden.")
+        already_claimed = self.paid - current if self.paid > current else Money.zero()
+        overpaid = self.paid - remaining_amount - already_claimed
+        pursued = overpaid.amount > 0
+        self._grant_revoked(
+            previous_amount=current,
+            remaining_amount=remaining_amount,
+            effective_on=effective_on,
+            paid=self.paid,
+            claim_amount=overpaid if pursued else Money.zero(),
+            claim_id=claim_id if pursued else None,
+            reason=require_reason(reason),
+            on=on,
+            **actor.stamp,
+        )
+        return overpaid if pursued else None
+
+    @event("GrantRevoked")
+    def _grant_revoked(
+        self,
+        previous_amount: Money,
+        remaining_amount: Money,
+        effective_on: date,
+        paid: Money,
+        claim_amount: Money,
+        claim_id: UUID | None,
+        reason: str,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.status = REVOKED
+        self.final_amount = remaining_amount
+        if claim_id is not None:
+            self.claim_ids.append(claim_id)
+
+    def close(self, open_claims: int, on: date, actor: Actor) -> dict[FiscalYear, Money]:
+        """Abschluss once every claim is settled; returns the commitment per fiscal year that remains.
+
+        Whatever the programme committed beyond what the grant finally cost goes back to its budget.
+        """
+        actor.require(Role.OFFICER, Role.APPROVER, doing="Abschließen")
+        self._require_status(DETERMINED, REVOKED, doing="Abschließen")
+        if open_claims:
+            raise InvalidStateError("Die Zuwendung hat noch offene Rückforderungen.")
+        if self._payments_in_flight():
+            raise InvalidStateError("Es laufen noch Abrufe.")
+        assert self.terms is not None and self.final_amount is not None
+        cost = min(self.final_amount, self.paid)
+        remaining, keep = cost, {}
+        for year, committed in sorted(self.terms.split().items()):
+            part = min(committed, remaining)
+            keep[year] = part
+            remaining = remaining - part
+        released = self.terms.amount - cost
+        self._grant_closed(final_amount=self.final_amount, paid=self.paid, released=released, on=on, **actor.stamp)
+        return keep
+
+    @event("GrantClosed")
+    def _grant_closed(
+        self, final_amount: Money, paid: Money, released: Money, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.status = CLOSED
 
     def _payment(self, payment_id: UUID, *states: str, doing: str) -> dict[str, Any]:
         payment = self.payments.get(payment_id.hex)

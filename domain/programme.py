@@ -208,6 +208,8 @@ class Programme(Aggregate):
     def commit(self, holder_id: UUID, split: dict[FiscalYear, Money], actor: Actor) -> None:
         """Binds funds for a grant or project; refuses the whole split if any year would overrun."""
         self._require_open()
+        for amount in split.values():
+            amount.require_not_negative("amount", "Mittelbindung")
         new = {year: self.commitment_of(holder_id, year) + amount for year, amount in split.items()}
         self._check_cover(holder_id, new)
         for year, amount in sorted(split.items()):
@@ -220,10 +222,14 @@ class Programme(Aggregate):
         year[holder_id.hex] = year.get(holder_id.hex, Money.zero()) + amount
 
     def adjust_commitment(self, holder_id: UUID, split: dict[FiscalYear, Money], reason: str, actor: Actor) -> None:
-        """Sets a holder's commitment per year to new totals (an amendment); years left out go to zero."""
-        self._require_open()
+        """Sets a holder's commitment per year to new totals (an amendment); years left out go to zero.
+
+        Releasing funds (only decreases) is allowed after the programme closed; binding more is not.
+        """
         years = {FiscalYear(int(y)) for y, holders in self.commitments.items() if holder_id.hex in holders}
         target = {year: split.get(year, Money.zero()) for year in years | set(split)}
+        if any(amount > self.commitment_of(holder_id, year) for year, amount in target.items()):
+            self._require_open()
         self._check_cover(holder_id, target)
         for year, amount in sorted(target.items()):
             previous = self.commitment_of(holder_id, year)

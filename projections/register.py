@@ -196,6 +196,26 @@ class Register(ReadModel):
     def _withdrawn(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(cursor, e, position, "status = 'withdrawn'")
 
+    @handles(Grant.ProofOfUseSubmitted)
+    def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, position, "status = 'proof_submitted'")
+
+    @handles(Grant.ProofOfUseReviewed)
+    def _proof_reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, position, "status = 'proof_reviewed'")
+
+    @handles(Grant.FinalAmountDetermined)
+    def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, position, "status = 'final_amount_determined'")
+
+    @handles(Grant.GrantRevoked)
+    def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, position, "status = 'revoked'")
+
+    @handles(Grant.GrantClosed)
+    def _closed_grant(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, position, "status = 'closed'")
+
     @handles(Grant.PaymentBooked)
     def _booked(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(cursor, e, position, "paid_cents = paid_cents + ?", cents(e.amount))

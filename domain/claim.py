@@ -1,0 +1,224 @@
+"""Repayment claims (Rückforderungen) with interest, and how they are settled.
+
+A claim arises when more was paid than the grant finally is, or when a grant is revoked. It carries
+interest from the day it arose (see ``domain.interest``). Repayments are applied to the interest
+accrued up to the value date first and then to the principal, as § 367 BGB orders it; each
+repayment records the interest periods it settled, so the figure can be recomputed. A deferral
+(Stundung), a waiver (Erlass) or a write-off (Niederschlagung) is proposed by one person and decided
+by a different one. Below the rule set's small-amount threshold no claim is pursued and left-over
+interest is not charged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actors import Actor, Role
+from domain.errors import FourEyesError, InvalidInputError, InvalidStateError, PaymentRefusedError
+from domain.interest import interest_periods
+from domain.money import Money
+from domain.text import require_reason
+
+OPEN, SETTLED = "open", "settled"
+RELIEF_KINDS = {"deferral": "Stundung", "waiver": "Erlass", "write_off": "Niederschlagung"}
+
+
+class Claim(Aggregate):
+    """A repayment claim against a grant's recipient."""
+
+    id: UUID
+
+    @event("ClaimSet")
+    def __init__(
+        self,
+        grant_id: UUID,
+        organisation_id: UUID,
+        programme_id: UUID,
+        principal: Money,
+        arose_on: date,
+        cause: str,
+        interest_margin: Decimal,
+        small_amount_threshold: Money,
+        reason: str,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.grant_id = grant_id
+        self.organisation_id = organisation_id
+        self.programme_id = programme_id
+        self.principal = principal
+        self.outstanding = principal
+        self.arose_on = arose_on
+        self.cause = cause  # "final_amount" or "revocation"
+        self.interest_margin = interest_margin
+        self.small_amount_threshold = small_amount_threshold
+        self.interest_paid = Money.zero()
+        self.interest_from = arose_on  # interest up to this day has been settled
+        self.accrued_unpaid = Money.zero()
+        self.status = OPEN
+        self.deferred_until: date | None = None
+        self.pending_relief: dict[str, Any] | None = None
+
+    @classmethod
+    def raise_claim(
+        cls,
+        claim_id: UUID,
+        grant_id: UUID,
+        organisation_id: UUID,
+        programme_id: UUID,
+        principal: Money,
+        arose_on: date,
+        cause: str,
+        interest_margin: Decimal,
+        small_amount_threshold: Money,
+        reason: str,
+        actor: Actor,
+    ) -> Claim:
+        principal.require_positive("amount", "Die Rückforderung")
+        return cls(
+            grant_id=grant_id,
+            organisation_id=organisation_id,
+            programme_id=programme_id,
+            principal=principal,
+            arose_on=arose_on,
+            cause=cause,
+            interest_margin=interest_margin,
+            small_amount_threshold=small_amount_threshold,
+            reason=reason,
+            id=claim_id,
+            **actor.stamp,
+        )
+
+    # Interest ----------------------------------------------------------------------------------
+
+    def interest_due(self, on: date, base_rates: list[tuple[date, Decimal]]) -> Money:
+        """Interest owed on ``on``: accrued and unpaid so far plus what ran since the last payment."""
+        if self.status != OPEN or on <= self.interest_from:
+            return self.accrued_unpaid if self.status == OPEN else Money.zero()
+        periods = interest_periods(self.outstanding, self.interest_from, on, base_rates, self.interest_margin)
+        return self.accrued_unpaid + Money.rounded(sum((p.interest for p in periods), Decimal(0)))
+
+    def amount_due(self, on: date, base_rates: list[tuple[date, Decimal]]) -> Money:
+        return self.outstanding + self.interest_due(on, base_rates)
+
+    # Repayment ---------------------------------------------------------------------------------
+
+    def receive_repayment(self, amount: Money, value_date: date, base_rates: list[tuple[date, Decimal]], actor: Actor) -> None:
+        actor.require(Role.FINANCE, doing="Rückzahlung buchen")
+        self._require_open()
+        amount.require_positive("amount", "Die Rückzahlung")
+        if value_date < self.interest_from:
+            raise InvalidInputError("Die Wertstellung liegt vor der letzten gebuchten Zahlung.", field="value_date")
+        periods = interest_periods(self.outstanding, self.interest_from, value_date, base_rates, self.interest_margin)
+        interest = self.accrued_unpaid + Money.rounded(sum((p.interest for p in periods), Decimal(0)))
+        due = self.outstanding + interest
+        if amount > due:
+            raise PaymentRefusedError(
+                f"Am {value_date:%d.%m.%Y} sind nur {due.de()} offen (davon Zinsen {interest.de()}).", field="amount"
+            )
+        to_interest = min(amount, interest)
+        to_principal = amount - to_interest
+        self._repayment_received(
+            amount=amount,
+            value_date=value_date,
+            to_interest=to_interest,
+            to_principal=to_principal,
+            interest_accrued=interest,
+            periods=[
+                {"start": p.start, "end": p.end, "principal": p.principal, "rate": p.rate, "interest": p.interest}
+                for p in periods
+            ],
+            **actor.stamp,
+        )
+        left_interest = interest - to_interest
+        if not self.outstanding and left_interest and left_interest < self.small_amount_threshold:
+            self._interest_not_pursued(amount=left_interest, **actor.stamp)
+
+    @event("RepaymentReceived")
+    def _repayment_received(
+        self,
+        amount: Money,
+        value_date: date,
+        to_interest: Money,
+        to_principal: Money,
+        interest_accrued: Money,
+        periods: list[dict[str, Any]],
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.outstanding = self.outstanding - to_principal
+        self.interest_paid = self.interest_paid + to_interest
+        self.accrued_unpaid = interest_accrued - to_interest
+        self.interest_from = value_date
+        if not self.outstanding and not self.accrued_unpaid:
+            self.status = SETTLED
+
+    @event("InterestNotPursued")
+    def _interest_not_pursued(self, amount: Money, actor_id: UUID, actor_role: str) -> None:
+        self.accrued_unpaid = Money.zero()
+        self.status = SETTLED
+
+    # Relief: deferral, waiver, write-off (four eyes) -------------------------------------------
+
+    def propose_relief(self, kind: str, reason: str, actor: Actor, until: date | None = None) -> None:
+        actor.require(Role.OFFICER, Role.FINANCE, doing=f"{RELIEF_KINDS.get(kind, kind)} vorschlagen")
+        self._require_open()
+        if kind not in RELIEF_KINDS:
+            raise InvalidInputError(f"Unbekannte Maßnahme »{kind}« (Stundung, Erlass, Niederschlagung).", field="kind")
+        if kind == "deferral" and (until is None or until <= self.interest_from):
+            raise InvalidInputError("Eine Stundung braucht ein Datum in der Zukunft.", field="until")
+        if self.pending_relief is not None:
+            raise InvalidStateError("Es liegt bereits ein offener Vorschlag vor.")
+        self._relief_proposed(kind=kind, until=until, reason=require_reason(reason), **actor.stamp)
+
+    @event("ReliefProposed")
+    def _relief_proposed(self, kind: str, until: date | None, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.pending_relief = {"kind": kind, "until": until, "reason": reason, "proposed_by": actor_id}
+
+    def decide_relief(self, approve: bool, reason: str, on: date, base_rates: list[tuple[date, Decimal]], actor: Actor) -> None:
+        actor.require(Role.APPROVER, Role.FINANCE, doing="Über Stundung, Erlass oder Niederschlagung entscheiden")
+        self._require_open()
+        pending = self.pending_relief
+        if pending is None:
+            raise InvalidStateError("Es liegt kein Vorschlag vor.")
+        if pending["proposed_by"] == actor.user_id:
+            raise FourEyesError("Über den eigenen Vorschlag darf niemand selbst entscheiden (Vier-Augen-Prinzip).")
+        reason = require_reason(reason)
+        if not approve:
+            self._relief_declined(reason=reason, **actor.stamp)
+        elif pending["kind"] == "deferral":
+            self._claim_deferred(until=pending["until"], reason=reason, **actor.stamp)
+        else:
+            interest = self.interest_due(on, base_rates)
+            self._claim_relieved(
+                kind=pending["kind"], on=on, principal=self.outstanding, interest=interest, reason=reason, **actor.stamp
+            )
+
+    @event("ReliefDeclined")
+    def _relief_declined(self, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.pending_relief = None
+
+    @event("ClaimDeferred")
+    def _claim_deferred(self, until: date, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.deferred_until = until
+        self.pending_relief = None
+
+    @event("ClaimRelieved")
+    def _claim_relieved(
+        self, kind: str, on: date, principal: Money, interest: Money, reason: str, actor_id: UUID, actor_role: str
+    ) -> None:
+        """A waiver (Erlass) or write-off (Niederschlagung) of everything still open."""
+        self.outstanding = Money.zero()
+        self.accrued_unpaid = Money.zero()
+        self.status = SETTLED
+        self.relief = kind
+        self.pending_relief = None
+
+    def _require_open(self) -> None:
+        if self.status != OPEN:
+            raise InvalidStateError("Die Rückforderung ist bereits erledigt.")
