@@ -749,3 +749,37 @@ class FundingOffice(Application):
             self.save(programme, grant)
 
         self._retrying(action)
+
+    # Projects: external co-funding -------------------------------------------------------------
+
+    def award_external_funding(
+        self,
+        project_id: UUID,
+        funder: str,
+        financing_type: FinancingType | str,
+        amount: Money,
+        planned_costs: Money,
+        city_share: Money,
+        actor: Actor,
+        rate: Decimal | None = None,
+        other_funds: Money | None = None,
+        rule_set: RuleSet | None = None,
+    ) -> None:
+        self.verify_actor(actor)
+        kind = FinancingType.parse(financing_type)
+        self._update(
+            Project, project_id, "Dieses Projekt",
+            lambda p: p.award_external_funding(
+                funder, kind, amount, rate, planned_costs, city_share, other_funds or Money.zero(),
+                rule_set or RuleSet.federal(), actor,
+            ),
+        )
+
+    def receive_external_funds(self, project_id: UUID, amount: Money, value_date: date, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(Project, project_id, "Dieses Projekt", lambda p: p.receive_external_funds(amount, value_date, actor))
+
+    def determine_external_share(self, project_id: UUID, actor: Actor, on: date | None = None) -> Money:
+        self.verify_actor(actor)
+        on = self._on(on)
+        return self._update(Project, project_id, "Dieses Projekt", lambda p: p.determine_external_share(on, actor))

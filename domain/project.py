@@ -10,6 +10,7 @@ Grants to associations may name the project they serve.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
@@ -20,6 +21,10 @@ from domain.dates import FiscalYear, FundingPeriod
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, RuleViolationError
 from domain.foreign import ForeignAmount
 from domain.money import Money
+from domain.plan import BudgetLine, FinancingPlan, FinancingType
+from domain.rules import RuleSet
+from domain.settlement import RecognisedActuals, determine_final_amount
+from domain.terms import GrantTerms
 from domain.text import optional_text, require_reason, require_text
 
 
@@ -59,6 +64,10 @@ class Project(Aggregate):
         self.budget_lines = list(budget_lines)
         self.draws: dict[str, dict[str, Money]] = {}  # programme id hex -> {"2026": Money}
         self.expenditures: dict[str, dict[str, Any]] = {}
+        self.external: GrantTerms | None = None  # co-funding the city receives for this project
+        self.external_funder = ""
+        self.external_received = Money.zero()
+        self.external_final: Money | None = None
         self.closed = False
 
     @classmethod
@@ -201,6 +210,108 @@ class Project(Aggregate):
         self, expenditure_id: UUID, euro: Money, reason: str, actor_id: UUID, actor_role: str
     ) -> None:
         self.expenditures[expenditure_id.hex]["reversed"] = True
+
+    # External co-funding (the city as recipient) -----------------------------------------------
+
+    def award_external_funding(
+        self,
+        funder: str,
+        financing_type: FinancingType,
+        amount: Money,
+        rate: Decimal | None,
+        planned_costs: Money,
+        city_share: Money,
+        other_funds: Money,
+        rule_set: RuleSet,
+        actor: Actor,
+    ) -> None:
+        """Records a federal or EU grant to the city for this project (e.g. SKEW Kleinprojektefonds).
+
+        The same money rules apply as to the city's own grants: the project's recognised costs
+        decide, by the funder's financing type, how much of the co-funding the city may keep.
+        """
+        actor.require(Role.APPROVER, Role.ADMIN, doing="Drittmittelbescheid erfassen")
+        self._require_open()
+        if self.external is not None:
+            raise InvalidStateError("Für dieses Projekt ist bereits eine Kofinanzierung erfasst.")
+        plan = FinancingPlan(
+            (BudgetLine("project", self.title[:200], planned_costs),),
+            own_funds=city_share, third_party_funds=other_funds, income=Money.zero(), grant=amount,
+        )
+        terms = GrantTerms(
+            amount=amount,
+            financing_type=FinancingType.parse(financing_type).value,
+            rate=rate,
+            maximum=amount if financing_type in (FinancingType.SHARE, FinancingType.DEFICIT) else None,
+            period=self.period,
+            plan=plan,
+            rule_set=rule_set,
+            year_split=GrantTerms.even_split(amount, self.period),
+        )
+        terms.check()
+        self._external_funding_awarded(
+            funder=require_text(funder, "funder", "Der Zuwendungsgeber"), terms=terms, **actor.stamp
+        )
+
+    @event("ExternalFundingAwarded")
+    def _external_funding_awarded(self, funder: str, terms: GrantTerms, actor_id: UUID, actor_role: str) -> None:
+        self.external = terms
+        self.external_funder = funder
+
+    def receive_external_funds(self, amount: Money, value_date: date, actor: Actor) -> None:
+        actor.require(Role.FINANCE, doing="Drittmitteleingang buchen")
+        if self.external is None:
+            raise InvalidStateError("Für dieses Projekt ist keine Kofinanzierung erfasst.")
+        amount.require_positive("amount", "Der Eingang")
+        if self.external_received + amount > self.external.amount:
+            raise RuleViolationError(
+                f"Bewilligt sind {self.external.amount.de()}, eingegangen wären {(self.external_received + amount).de()}.",
+                field="amount",
+            )
+        self._external_funds_received(amount=amount, value_date=value_date, **actor.stamp)
+
+    @event("ExternalFundsReceived")
+    def _external_funds_received(self, amount: Money, value_date: date, actor_id: UUID, actor_role: str) -> None:
+        self.external_received = self.external_received + amount
+
+    def determine_external_share(self, on: date, actor: Actor) -> Money:
+        """From the recognised project costs: what the city keeps, and what goes back to the funder."""
+        actor.require(Role.APPROVER, Role.FINANCE, doing="Drittmittelanteil festsetzen")
+        if self.external is None:
+            raise InvalidStateError("Für dieses Projekt ist keine Kofinanzierung erfasst.")
+        if self.external_final is not None:
+            raise InvalidStateError("Der Anteil ist bereits festgesetzt.")
+        plan = self.external.plan
+        actuals = RecognisedActuals(
+            costs={"project": self.spent}, own_funds=plan.own_funds,
+            third_party_funds=plan.third_party_funds, income=Money.zero(),
+        )
+        result = determine_final_amount(self.external, actuals)
+        repayable = self.external_received - result.final_amount
+        self._external_share_determined(
+            final_amount=result.final_amount,
+            eligible_costs=result.eligible_costs,
+            explanation=result.explanation,
+            received=self.external_received,
+            repayable=repayable if repayable.amount > 0 else Money.zero(),
+            on=on,
+            **actor.stamp,
+        )
+        return result.final_amount
+
+    @event("ExternalShareDetermined")
+    def _external_share_determined(
+        self,
+        final_amount: Money,
+        eligible_costs: Money,
+        explanation: str,
+        received: Money,
+        repayable: Money,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.external_final = final_amount
 
     def _require_open(self) -> None:
         if self.closed:
