@@ -19,10 +19,20 @@ from domain.money import Money
 from domain.plan import FinancingType
 
 
-def _fraction(value: Any, field_name: str, what: str) -> Decimal:
+def _decimal(value: Any, field_name: str, what: str) -> Decimal:
     if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
         raise InvalidInputError(f"{what}: {value!r} ist kein Dezimalwert.", field=field_name)
-    number = Decimal(value)
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise InvalidInputError(f"{what}: {value!r} ist kein Dezimalwert.", field=field_name)
+    return number
+
+
+def _fraction(value: Any, field_name: str, what: str) -> Decimal:
+    number = _decimal(value, field_name, what)
     if not Decimal(0) <= number <= Decimal(1):
         raise InvalidInputError(f"{what} muss zwischen 0 und 1 liegen.", field=field_name)
     return number
@@ -51,7 +61,7 @@ class RuleSet:
             check_duration(getattr(self, name), name)
         object.__setattr__(self, "line_tolerance", _fraction(self.line_tolerance, "line_tolerance", "Toleranz"))
         object.__setattr__(self, "min_own_share", _fraction(self.min_own_share, "min_own_share", "Eigenanteil"))
-        margin = Decimal(self.interest_margin)
+        margin = _decimal(self.interest_margin, "interest_margin", "Zinsaufschlag")
         if not Decimal(0) <= margin <= Decimal(20):
             raise InvalidInputError("Der Zinsaufschlag muss zwischen 0 und 20 Prozentpunkten liegen.", field="interest_margin")
         object.__setattr__(self, "interest_margin", margin)
