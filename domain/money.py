@@ -103,15 +103,23 @@ class Money:
     __rmul__ = __mul__
 
     def __lt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         return self.amount < other.amount
 
     def __le__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         return self.amount <= other.amount
 
     def __gt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         return self.amount > other.amount
 
     def __ge__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         return self.amount >= other.amount
 
     def __bool__(self) -> bool:
