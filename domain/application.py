@@ -570,23 +570,29 @@ class FundingOffice(Application):
 
     # Grants: after the award -------------------------------------------------------------------
 
-    def base_rates(self) -> list[tuple[date, Decimal]]:
-        """The base-rate table; the published rates are recorded on first use."""
+    def _base_rate_table(self) -> BaseRateTable:
+        """The recorded table; until a first new rate is published, an unsaved one with the shipped rates."""
         try:
             table = self.repository.get(BASE_RATE_TABLE_ID)
         except AggregateNotFoundError:
             table = BaseRateTable.with_published_rates(Actor.system())
-            try:
-                self.save(table)
-            except IntegrityError:
-                table = self.repository.get(BASE_RATE_TABLE_ID)
         assert isinstance(table, BaseRateTable)
-        return table.as_list()
+        return table
+
+    def base_rates(self) -> list[tuple[date, Decimal]]:
+        """The base-rate table. Reading it records nothing, so a refused command stays without events."""
+        return self._base_rate_table().as_list()
 
     def publish_base_rate(self, valid_from: date, rate: Decimal, actor: Actor) -> None:
+        """Records a new rate; the shipped rates are recorded with the first one, in the same save."""
         self.verify_actor(actor)
-        self.base_rates()
-        self._update(BaseRateTable, BASE_RATE_TABLE_ID, "Die Basiszinstabelle", lambda t: t.publish(valid_from, rate, actor))
+
+        def action() -> None:
+            table = self._base_rate_table()
+            table.publish(valid_from, rate, actor)
+            self.save(table)
+
+        self._retrying(action)
 
     def claim(self, claim_id: UUID) -> Claim:
         return self._get(Claim, claim_id, "Diese Rückforderung")

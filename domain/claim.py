@@ -135,9 +135,11 @@ class Claim(Aggregate):
             ],
             **actor.stamp,
         )
-        left_interest = interest - to_interest
-        if not self.outstanding and left_interest and left_interest < self.small_amount_threshold:
-            self._interest_not_pursued(amount=left_interest, **actor.stamp)
+        # Interest is paid first, so repaying the principal's amount leaves the interest's amount open
+        # as principal: once the repayments cover the principal, whatever is left counts as interest.
+        left = self.outstanding + self.accrued_unpaid
+        if left and left < self.small_amount_threshold and self.interest_paid >= self.outstanding:
+            self._interest_not_pursued(amount=left, **actor.stamp)
 
     @event("RepaymentReceived")
     def _repayment_received(
@@ -160,6 +162,7 @@ class Claim(Aggregate):
 
     @event("InterestNotPursued")
     def _interest_not_pursued(self, amount: Money, actor_id: UUID, actor_role: str) -> None:
+        self.outstanding = Money.zero()
         self.accrued_unpaid = Money.zero()
         self.status = SETTLED
 

@@ -12,7 +12,8 @@ ANBest-P No. 2 and VV zu § 44 LHO No. 2.2–2.3 (see the reference, section 3):
 * full financing (Voll): the recognised costs less third-party funds and income, capped.
 
 A budget line counts at most up to its plan plus the rule set's tolerance (20 %); the excess is not
-eligible. No type ever finances more than the costs left after other funds, or goes below zero.
+eligible. No type goes below zero or above the amount granted, and none but the fixed amount ever
+finances more than the costs left after other funds.
 The inputs and the result are recorded together, so an auditor can redo the computation.
 """
 
@@ -79,8 +80,10 @@ def determine_final_amount(terms: GrantTerms, actuals: RecognisedActuals) -> Fin
     else:
         amount = room
         why = f"{costs.de()} − Drittmittel und Einnahmen {external.de()}"
-    cap = terms.maximum if terms.maximum is not None else terms.amount
-    final = min(amount, cap, room, costs)
+    # never above the amount granted (and committed), even where a notice sets a higher maximum
+    cap = min(terms.maximum, terms.amount) if terms.maximum is not None else terms.amount
+    # a fixed amount stays unless the costs fall below it, whatever other funds came in (reference § 3)
+    final = min(amount, cap, costs) if kind is FinancingType.FIXED else min(amount, cap, room, costs)
     return FinalDetermination(
         final_amount=final,
         eligible_costs=costs,
