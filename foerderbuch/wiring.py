@@ -17,7 +17,46 @@ from web.app import create_app
 
 
 def create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
-    return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+    if settings.backend == "sqlite":
+        _switch_to_wal(settings.eventsourcing_env()["SQLITE_DBNAME"])
+    if settings.backend != "postgres":
+        return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+    # On start the library runs CREATE TABLE IF NOT EXISTS / CREATE OR REPLACE FUNCTION; several
+    # processes doing so at once (web workers) fail with "tuple concurrently updated" or a duplicate
+    # pg_type key. A session advisory lock makes them take turns; closing the connection releases it.
+    import psycopg
+
+    params = settings.postgres_params()
+    with psycopg.connect(
+        host=params["POSTGRES_HOST"], port=params["POSTGRES_PORT"], dbname=params["POSTGRES_DBNAME"],
+        user=params["POSTGRES_USER"], password=params["POSTGRES_PASSWORD"] or None,
+        connect_timeout=30, autocommit=True,
+    ) as conn:
+        conn.execute("SET lock_timeout = '60s'")
+        conn.execute("SELECT pg_advisory_lock(4711200601)")  # Förderbuch's start-up lock
+        return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+
+
+def _switch_to_wal(path: str, attempts: int = 100) -> None:
+    """Puts a new SQLite file into WAL mode before the library opens it.
+
+    The library switches a new file to WAL itself, but SQLite answers that PRAGMA with "database is
+    locked" at once (no busy wait) while another process is reading or creating tables, so workers
+    starting together on a fresh file fail. WAL mode sticks to the file: once set, nobody switches.
+    """
+    import sqlite3
+    import time
+    from contextlib import closing
+
+    for attempt in range(attempts):
+        try:
+            with closing(sqlite3.connect(path, timeout=30, uri=True)) as conn:
+                if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() == "wal":
+                    return
+        except sqlite3.OperationalError:
+            if attempt == attempts - 1:
+                raise
+        time.sleep(0.02 * (1 + attempt % 10))
 
 
 def create_read_database(settings: Settings) -> Database:

@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 from projections.engine import ReadModel
+from projections.grant_overview import GrantOverview
+from projections.journal import Journal
+from projections.portfolio import Portfolio
+from projections.programme_balances import ProgrammeBalances
+from projections.project_spending import ProjectSpending
 from projections.register import Register
+from projections.seal import Seal
+from projections.timeline import Timeline
+from projections.work_queues import WorkQueues
 
 
 def all_read_models() -> list[ReadModel]:
-    return [Register()]
+    return [
+        Register(),
+        ProgrammeBalances(),
+        GrantOverview(),
+        WorkQueues(),
+        Portfolio(),
+        Timeline(),
+        ProjectSpending(),
+        Journal(),
+        Seal(),
+    ]

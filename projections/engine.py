@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
 
 from projections.db import Cursor, Database
@@ -47,10 +48,23 @@ class ReadModel:
     def topics(self) -> list[str]:
         return [get_topic(cls) for cls in self.handlers]
 
+    def receive(self, cursor: Cursor, notification: Notification, mapper: Mapper[Any]) -> None:
+        """One stored event: most models fold the domain event; the seal reads the stored bytes."""
+        self.apply(cursor, mapper.to_domain_event(notification), notification.id)
+
     def apply(self, cursor: Cursor, event: DomainEvent, position: int) -> None:
         handler = self.handlers.get(type(event))
         if handler is not None:
             handler(self, cursor, event, position)
+
+
+class ProjectionError(RuntimeError):
+    """Raised when a read model cannot apply the event at a log position; nothing of its batch is kept."""
+
+    def __init__(self, name: str, position: int, cause: BaseException) -> None:
+        super().__init__(f"Lesemodell {name}: Ereignis an Position {position} nicht verarbeitet: {cause}")
+        self.name = name
+        self.position = position
 
 
 def handles(*event_classes: type) -> Callable[[Handler], Handler]:
@@ -100,6 +114,19 @@ class Projector:
     def log_head(self) -> int:
         return int(self.app.recorder.max_notification_id() or 0)
 
+    def pending(self, name: str, after: int | None = None) -> int:
+        """How many events of the log this read model still has to apply (or would, from ``after`` on)."""
+        model, count = self.models[name], 0
+        last: int | None = self.position(name) if after is None else after
+        while True:
+            notifications = self.app.recorder.select_notifications(
+                start=last, limit=1000, topics=model.topics, inclusive_of_start=False
+            )
+            count += len(notifications)
+            if len(notifications) < 1000:
+                return count
+            last = notifications[-1].id
+
     def catch_up(self, names: Iterable[str] | None = None, progress: Callable[[str, int], None] | None = None) -> int:
         """Applies every event not yet applied; returns how many events were applied."""
         self.set_up()
@@ -127,7 +154,10 @@ class Projector:
             if not notifications:
                 return 0
             for notification in notifications:
-                model.apply(cursor, self.app.mapper.to_domain_event(notification), notification.id)
+                try:
+                    model.receive(cursor, notification, self.app.mapper)
+                except Exception as error:
+                    raise ProjectionError(model.name, notification.id, error) from error
             cursor.execute(
                 "UPDATE projection_tracking SET position = ? WHERE projection = ? AND position = ?",
                 (notifications[-1].id, model.name, last),

@@ -1,0 +1,5 @@
+"""``python -m foerderbuch``: the same command line as ``foerderbuch``."""
+
+from foerderbuch.cli import main
+
+raise SystemExit(main())

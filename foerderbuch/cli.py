@@ -1,0 +1,446 @@
+"""The ``foerderbuch`` command line: serve, load the demo data, manage users, verify, rebuild read models.
+
+Settings come from the environment (``FOERDERBUCH_DATABASE_URL``, see ``foerderbuch.settings``).
+Exit codes: 0 done, 1 the environment is wrong (settings, database unreachable) or ``verify`` found
+problems, 2 bad input (nothing was written), 3 the store is not in a state the command can work on
+(e.g. demo data only partly there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
+from rich.console import Console
+
+from domain.actors import Actor, Role
+from domain.application import FundingOffice
+from domain.errors import DomainError, InvalidInputError
+from foerderbuch.credentials import CONNECT_TIMEOUT_SECONDS, CredentialStore, check_password_policy
+from foerderbuch.settings import Settings, SettingsError
+
+EXIT_OK = 0
+EXIT_ENVIRONMENT = 1
+EXIT_BAD_INPUT = 2
+EXIT_CONFLICT = 3
+
+PROG = "foerderbuch"
+
+
+class CommandError(Exception):
+    """A one-line German message for stderr, with the exit code to return."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="Aufruf: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with German headings; usage errors exit with code 2 and a German one-liner."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Argumente"
+        self._optionals.title = "Optionen"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="diese Hilfe anzeigen")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: Fehler: {_german_argparse(message)}\n")
+
+
+def _german_argparse(message: str) -> str:
+    replacements = (
+        ("the following arguments are required:", "Diese Angaben fehlen:"),
+        ("unrecognized arguments:", "Unbekannte Angaben:"),
+        ("invalid choice:", "ungültige Auswahl:"),
+        ("expected one argument", "erwartet einen Wert"),
+        ("invalid int value:", "keine ganze Zahl:"),
+        ("argument ", "Angabe "),
+        ("choose from", "möglich sind"),
+    )
+    for english, german in replacements:
+        message = message.replace(english, german)
+    return message
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« ist keine Portnummer") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"Port {port} liegt nicht zwischen 1 und 65535")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Förderbuch – das Förderbuch des Büros für Internationale Beziehungen der Stadt Dortmund.\n"
+            "Die Datenbank bestimmt FOERDERBUCH_DATABASE_URL (Vorgabe: sqlite:///foerderbuch.sqlite)."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="BEFEHL", title="Befehle", parser_class=_Parser)
+    commands.required = True
+
+    serve = commands.add_parser(
+        "serve",
+        help="die Weboberfläche starten (lädt bei leerer Datenbank zuerst die Demodaten)",
+        description="Startet die Weboberfläche. Ist die Datenbank noch leer, werden zuerst die Demodaten geladen.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="Adresse, an der der Server lauscht (Vorgabe: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="Port des Servers (Vorgabe: 8000)")
+    serve.add_argument(
+        "--no-demo", action="store_true", help="keine Demodaten laden, auch wenn die Datenbank leer ist"
+    )
+
+    demo = commands.add_parser(
+        "demo",
+        help="die Demodaten laden (ein zweiter Aufruf ändert nichts)",
+        description=(
+            "Lädt die Demodaten: Benutzer, Förderprogramme, Vereine, Projekte und Zuwendungen der Jahre 2025 "
+            "und 2026. Sind sie schon da, ändert sich nichts."
+        ),
+    )
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="auch in eine Datenbank laden, die schon andere (echte) Daten enthält",
+    )
+
+    commands.add_parser(
+        "verify",
+        help="den Log und alle Lesemodelle prüfen",
+        description=(
+            "Prüft die Siegelkette des Logs und rechnet alle Salden aus den Ereignissen nach. "
+            "Exit-Code 0: alles stimmt, 1: Befunde (jeder mit seiner Position im Log)."
+        ),
+    )
+    projections = commands.add_parser(
+        "projections", help="Lesemodelle anzeigen und neu aufbauen", description="Lesemodelle verwalten."
+    )
+    projection_commands = projections.add_subparsers(
+        dest="projections_command", metavar="BEFEHL", title="Befehle", parser_class=_Parser
+    )
+    projection_commands.required = True
+    projection_commands.add_parser(
+        "status", help="Stand jedes Lesemodells", description="Zeigt, wie weit jedes Lesemodell dem Log folgt."
+    )
+    rebuild = projection_commands.add_parser(
+        "rebuild",
+        help="Lesemodelle aus dem Log neu aufbauen",
+        description="Baut ein Lesemodell (oder alle außer dem Siegel) aus dem Log neu auf.",
+    )
+    rebuild.add_argument("name", nargs="?", metavar="NAME", help="nur dieses Lesemodell (Vorgabe: alle außer dem Siegel)")
+
+    users = commands.add_parser("users", help="Benutzer verwalten", description="Benutzer verwalten.")
+    user_commands = users.add_subparsers(dest="users_command", metavar="BEFEHL", title="Befehle", parser_class=_Parser)
+    user_commands.required = True
+
+    add = user_commands.add_parser(
+        "add",
+        help="einen Benutzer anlegen",
+        description="Legt einen Benutzer an. Das Passwort (mindestens 10 Zeichen) kommt von der Standardeingabe.",
+    )
+    add.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse, mit der sich die Person anmeldet")
+    add.add_argument(
+        "--role",
+        required=True,
+        metavar="ROLLE",
+        help="officer, approver, finance, association, auditor oder admin",
+    )
+    add.add_argument("--organisation", metavar="ID", help="Organisation (UUID), nur für die Rolle association")
+    add.add_argument("--name", help="Anzeigename (Vorgabe: der Teil der E-Mail-Adresse vor dem @)")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="das Passwort als eine Zeile von der Standardeingabe lesen"
+    )
+
+    password = user_commands.add_parser(
+        "set-password",
+        help="das Passwort eines Benutzers neu setzen",
+        description="Setzt das Passwort eines vorhandenen Benutzers neu (mindestens 10 Zeichen).",
+    )
+    password.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="das Passwort als eine Zeile von der Standardeingabe lesen"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None) -> int:
+    """Runs one command; returns the exit code. Tests may pass ``settings`` instead of the environment."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already explained on stderr
+        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
+    console = Console(highlight=False, soft_wrap=True)
+    handlers: dict[str, Callable[[argparse.Namespace, Settings, Console], int]] = {
+        "serve": _serve,
+        "demo": _demo,
+        "users add": _users_add,
+        "users set-password": _users_set_password,
+        "verify": _verify,
+        "projections status": _projections_status,
+        "projections rebuild": _projections_rebuild,
+    }
+    name = args.command
+    if args.command == "users":
+        name = f"users {args.users_command}"
+    elif args.command == "projections":
+        name = f"projections {args.projections_command}"
+    try:
+        active = settings if settings is not None else Settings.from_environ()
+        active.backend  # noqa: B018 - refuses an unknown scheme before anything else happens
+        return handlers[name](args, active, console)
+    except CommandError as error:
+        return _fail(error.message, error.code)
+    except SettingsError as error:
+        return _fail(f"Einstellungen: {error}", EXIT_ENVIRONMENT)
+    except (PersistenceError, sqlite3.Error, psycopg.Error, OSError) as error:
+        return _fail(f"Die Datenbank ist nicht erreichbar oder nicht nutzbar: {_one_line(error)}", EXIT_ENVIRONMENT)
+
+
+# Commands ----------------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    import uvicorn
+
+    office = open_office(settings)
+    try:
+        empty = not (office.recorder.max_notification_id() or 0)
+        if empty and not args.no_demo:
+            console.print("Die Datenbank ist noch leer: Die Demodaten werden geladen.")
+            _load_demo(office, settings, console)
+        elif empty:
+            console.print("Die Datenbank ist leer; Demodaten werden nicht geladen (--no-demo).")
+    finally:
+        office.close()
+    app = create_web_app(settings)
+    console.print(f"Förderbuch läuft unter http://{args.host}:{args.port}/ (beenden mit Strg+C).")
+    uvicorn.run(app, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from foerderbuch.demo import DemoState, demo_state
+
+    office = open_office(settings)
+    try:
+        check = demo_state(office)
+        if check.state is DemoState.COMPLETE:
+            console.print("Die Demodaten sind bereits vollständig da; es wurde nichts geändert.")
+            return EXIT_OK
+        if check.state is DemoState.PARTIAL:
+            raise CommandError(
+                f"Die Demodaten sind nur teilweise da ({check.present} von {check.expected} Teilen) – ein "
+                "früherer Lauf wurde wohl abgebrochen. Es wurde nichts geändert; bitte die Demodaten in eine "
+                "neue, leere Datenbank laden (FOERDERBUCH_DATABASE_URL).",
+                EXIT_CONFLICT,
+            )
+        if (office.recorder.max_notification_id() or 0) and not args.force:
+            raise CommandError(
+                "Die Datenbank enthält schon andere Daten; Demodaten werden nur in eine leere Datenbank geladen "
+                "(oder mit --force).",
+                EXIT_CONFLICT,
+            )
+        _load_demo(office, settings, console)
+    finally:
+        office.close()
+    return EXIT_OK
+
+
+def _users_add(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    try:
+        role = Role.parse(args.role.strip().lower())
+        organisation_id = _organisation_id(args.organisation)
+        name = (args.name or args.email.partition("@")[0]).strip()
+        password = check_password_policy(_read_password(args.password_stdin))
+    except DomainError as error:
+        raise CommandError(error.message, EXIT_BAD_INPUT) from None
+    office = open_office(settings)
+    try:
+        credentials = open_credentials(settings)
+        try:
+            try:
+                user_id = office.register_user(args.email, name, role, Actor.system(), organisation_id)
+            except DomainError as error:
+                raise CommandError(error.message, EXIT_BAD_INPUT) from None
+            credentials.set_password(user_id, password)
+            if organisation_id is not None and role is Role.ASSOCIATION:
+                office.add_portal_member(organisation_id, user_id, Actor.system())
+            user = office.user(user_id)
+        finally:
+            credentials.close()
+    finally:
+        office.close()
+    where = f", Organisation {organisation_id}" if organisation_id else ""
+    console.print(f"Benutzer {user.email} ({role.german}{where}) angelegt, Kennung {user_id}.")
+    return EXIT_OK
+
+
+def _users_set_password(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    try:
+        password = check_password_policy(_read_password(args.password_stdin))
+    except DomainError as error:
+        raise CommandError(error.message, EXIT_BAD_INPUT) from None
+    office = open_office(settings)
+    try:
+        try:
+            user = office.user_by_email(args.email)
+        except DomainError as error:
+            raise CommandError(error.message, EXIT_BAD_INPUT) from None
+        credentials = open_credentials(settings)
+        try:
+            credentials.set_password(user.id, password)
+        finally:
+            credentials.close()
+    finally:
+        office.close()
+    console.print(f"Das Passwort von {user.email} wurde neu gesetzt.")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from foerderbuch import operations
+
+    _check_reachable(settings)
+    return operations.verify(settings, console)
+
+
+def _projections_status(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from foerderbuch import operations
+
+    _check_reachable(settings)
+    operations.projections_status(settings, console)
+    return EXIT_OK
+
+
+def _projections_rebuild(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from foerderbuch import operations
+
+    _check_reachable(settings)
+    return operations.projections_rebuild(settings, args.name, console)
+
+
+# Helpers -----------------------------------------------------------------------------------------
+
+
+def open_office(settings: Settings) -> FundingOffice:
+    """The office for the settings; an unreachable PostgreSQL server is reported within seconds."""
+    from foerderbuch.wiring import create_office
+
+    _check_reachable(settings)
+    return create_office(settings)
+
+
+def _check_reachable(settings: Settings) -> None:
+    if settings.backend == "postgres":
+        _check_postgres(settings)
+
+
+def open_credentials(settings: Settings) -> CredentialStore:
+    return CredentialStore.for_settings(settings)
+
+
+def create_web_app(settings: Settings) -> Any:
+    """The ASGI app: the wiring's factory where there is one, else ``web.app.create_app(settings)``."""
+    from foerderbuch import wiring
+
+    factory = getattr(wiring, "create_web_app", None)
+    if factory is None:
+        from web.app import create_app as factory
+    return factory(settings)
+
+
+def _check_postgres(settings: Settings) -> None:
+    env = settings.eventsourcing_env()
+    try:
+        with psycopg.connect(
+            host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]),
+            dbname=env["POSTGRES_DBNAME"],
+            user=env["POSTGRES_USER"],
+            password=env.get("POSTGRES_PASSWORD") or None,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        ) as connection:
+            connection.execute("SELECT 1")
+    except psycopg.Error as error:
+        raise CommandError(
+            f"Die PostgreSQL-Datenbank {env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']} "
+            f"ist nicht erreichbar: {_one_line(error)}",
+            EXIT_ENVIRONMENT,
+        ) from None
+
+
+def _load_demo(office: FundingOffice, settings: Settings, console: Console) -> None:
+    from foerderbuch.demo import DemoLoadError, load_demo, print_summary
+
+    credentials = open_credentials(settings)
+    try:
+        summary = load_demo(office, credentials, console)
+    except DemoLoadError as error:
+        raise CommandError(str(error), EXIT_CONFLICT) from None
+    finally:
+        credentials.close()
+    print_summary(summary, console)
+    console.print("Anmelden können sich alle Demo-Benutzer mit dem Passwort aus der README.")
+
+
+def _organisation_id(text: str | None) -> UUID | None:
+    if text is None:
+        return None
+    try:
+        return UUID(text.strip())
+    except ValueError:
+        raise InvalidInputError(
+            f"»{text}« ist keine gültige Organisationskennung (UUID erwartet).", field="organisation_id"
+        ) from None
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line.removesuffix("\n").removesuffix("\r")
+        if not password:
+            raise InvalidInputError("Auf der Standardeingabe kam kein Passwort an.", field="password")
+        return password
+    if sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass("Passwort: ")
+        if getpass.getpass("Passwort wiederholen: ") != password:
+            raise InvalidInputError("Die beiden Passwörter stimmen nicht überein.", field="password")
+        return password
+    raise InvalidInputError(
+        "Ohne Terminal bitte das Passwort mit --password-stdin übergeben.", field="password"
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"{PROG}: Fehler: {message}", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

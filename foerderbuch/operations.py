@@ -1,0 +1,134 @@
+"""Operating the read side: verify the log, show where each read model stands, rebuild read models.
+
+These are the bodies of ``foerderbuch verify``, ``foerderbuch projections status`` and
+``foerderbuch projections rebuild [NAME]``. Each opens the office and the read models for the
+settings, does its work, prints to a rich console and closes everything again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from domain.application import FundingOffice
+from foerderbuch.settings import Settings
+from foerderbuch.wiring import create_office, create_projector
+from projections.engine import ProjectionError, Projector
+from projections.seal import Seal
+from projections.verify import Problem
+from projections.verify import verify as verify_log
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+@contextmanager
+def open_services(settings: Settings) -> Iterator[tuple[FundingOffice, Projector]]:
+    """The office and its read models, closed again on leaving."""
+    office = create_office(settings)
+    try:
+        projector = create_projector(settings, office)
+        try:
+            yield office, projector
+        finally:
+            projector.db.close()
+    finally:
+        office.close()
+
+
+def _catch_up_each(projector: Projector) -> list[Problem]:
+    """Catches every read model up; one that fails is reported and the others still run."""
+    problems = []
+    for name in projector.models:
+        try:
+            projector.catch_up([name])
+        except ProjectionError as error:
+            problems.append(Problem(error.position, str(error)))
+    return problems
+
+
+def verify(settings: Settings, console: Console | None = None) -> int:
+    """Verifies the log and the read models; prints every failure with its position. Exit code 0 or 1."""
+    console = console or Console()
+    with open_services(settings) as (_, projector):
+        problems = _catch_up_each(projector)
+        problems += verify_log(projector)
+        events = projector.log_head()
+        with projector.db.transaction() as cursor:
+            head = Seal.head(cursor)
+    if problems:
+        for problem in problems:
+            console.print(Text("✗ ", style="bold red") + Text(str(problem)))
+        console.print(Text(f"Prüfung fehlgeschlagen: {len(problems)} Befund(e).", style="bold red"))
+        return EXIT_PROBLEMS
+    stand = f"{head.stand} ({head.hash})" if head else "Stand: leeres Log"
+    console.print(Text(f"✓ Prüfung bestanden: Log bis Ereignis {events} unverändert, alle Salden folgen aus den "
+                       f"Ereignissen, Summenbilanz ausgeglichen. {stand}", style="bold green"))
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    position: int
+    log_head: int
+    pending: int
+
+    @property
+    def behind(self) -> int:
+        """Log positions between the last event applied and the newest (including events it ignores)."""
+        return max(self.log_head - self.position, 0)
+
+
+def projections_status(settings: Settings, console: Console | None = None) -> list[ProjectionStatus]:
+    """Each read model's position and how far it is behind the log; printed as a table and returned."""
+    console = console or Console()
+    with open_services(settings) as (_, projector):
+        head = projector.log_head()
+        rows = [
+            ProjectionStatus(name, projector.position(name), head, projector.pending(name))
+            for name in projector.models
+        ]
+    table = Table(title=f"Lesemodelle (Log bis Ereignis {head})")
+    table.add_column("Lesemodell")
+    table.add_column("Position", justify="right")
+    table.add_column("Abstand zum Log", justify="right")
+    table.add_column("Offene Ereignisse", justify="right")
+    for row in rows:
+        table.add_row(row.name, str(row.position), str(row.behind), str(row.pending),
+                      style="yellow" if row.pending else None)
+    console.print(table)
+    return rows
+
+
+def projections_rebuild(settings: Settings, name: str | None = None, console: Console | None = None) -> int:
+    """Drops read models and folds the whole log again, with a progress bar. Exit code 0, or 2 for an unknown name.
+
+    Without a name every read model is rebuilt except the seal: rebuilding the seal would seal the log
+    as it is now and hide any change since; name it explicitly to do that.
+    """
+    console = console or Console()
+    with open_services(settings) as (_, projector):
+        if name is not None and name not in projector.models:
+            console.print(Text(f"Unbekanntes Lesemodell »{name}«. Vorhanden: {', '.join(projector.models)}",
+                               style="bold red"))
+            return EXIT_USAGE
+        names = [name] if name is not None else [n for n in projector.models if n != Seal.name]
+        if name == Seal.name:
+            console.print(Text("Achtung: Das Siegel wird neu berechnet und bestätigt den Log, wie er jetzt ist.",
+                               style="yellow"))
+        projector.set_up()
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            totals = {n: projector.pending(n, after=0) for n in names}
+            tasks = {n: progress.add_task(n, total=totals[n]) for n in names}
+            for n in names:
+                projector.rebuild(n, progress=lambda model, done: progress.advance(tasks[model], done))
+                progress.update(tasks[n], completed=totals[n])
+    console.print(Text(f"Neu aufgebaut: {', '.join(names)}.", style="bold green"))
+    return EXIT_OK

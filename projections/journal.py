@@ -1,0 +1,463 @@
+"""The journal: every money movement as double-entry lines, each pointing at the event that caused it.
+
+Each money event posts lines to the accounts of ``accounts.CHART``; the lines of one event sum to
+zero, so every fiscal year does too (the trial balance). A line keeps the log position and the id of
+its event (aggregate id and version), its business date and fiscal year, and the programme and the
+grant or project it concerns. Every balance is a sum of lines, so any balance can be asked for as of
+a business date ("on 31 December") or as of a log position ("before event 1234") without replaying
+a single aggregate.
+
+A grant's commitment is posted from its approval (and amendments), which carry the business date;
+the programme's ``FundsCommitted`` for that grant records the same fact on the programme's stream
+and ``verify`` checks the two against each other. A project's commitment has only the programme's
+event, and is posted from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.grant import Grant
+from domain.money import Money
+from domain.programme import Programme
+from domain.project import Project
+from projections.accounts import (
+    APPROPRIATION,
+    BUDGET_AVAILABLE,
+    CHART,
+    COMMITTED,
+    PAID,
+    PAYABLE,
+    REQUESTED,
+    budget_date,
+    business_date,
+    measures,
+    recorded_on,
+)
+from projections.db import Cursor, cents, money
+from projections.draws import DrawBook
+from projections.engine import ReadModel, handles
+
+GRANT, PROJECT = "grant", "project"
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One movement: ``cents`` from ``credit`` to ``debit`` in a fiscal year, for a programme."""
+
+    on: date
+    fiscal_year: int
+    debit: str
+    credit: str
+    cents: int
+    programme_id: str | None
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    position: int
+    line: int
+    originator_id: UUID
+    originator_version: int
+    event: str
+    business_date: date
+    fiscal_year: int
+    account: str
+    amount: Money
+    programme_id: UUID | None
+    holder_id: UUID | None
+    holder_kind: str | None
+    item_id: UUID | None
+    memo: str
+
+    @property
+    def account_name(self) -> str:
+        return CHART[self.account]
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Balances as sums of journal lines (see ``accounts.measures``)."""
+
+    budget: Money
+    available: Money
+    committed: Money
+    open_commitment: Money
+    requested: Money
+    payable: Money
+    paid: Money
+    recognised: Money
+    claimed: Money
+    repaid: Money
+    written_off: Money
+    interest: Money
+
+    @classmethod
+    def from_sums(cls, sums: dict[str, int]) -> Balance:
+        return cls(**{name: money(value) for name, value in measures(sums).items()})
+
+
+@dataclass(frozen=True)
+class TrialBalanceLine:
+    account: str
+    name: str
+    balance: Money
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    fiscal_year: int
+    lines: tuple[TrialBalanceLine, ...]
+    total: Money
+
+
+class Journal(ReadModel):
+    name = "journal"
+    draw_book = DrawBook("jr")
+    tables = (
+        "jr_entries", "jr_programmes", "jr_grants", "jr_terms", "jr_projects", "jr_payments", *draw_book.tables,
+    )
+
+    def create_tables(self, cursor: Cursor, kind: str) -> None:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS jr_entries (position BIGINT NOT NULL, line INTEGER NOT NULL,"
+            " originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, event TEXT NOT NULL,"
+            " business_date TEXT NOT NULL, fiscal_year INTEGER NOT NULL, account TEXT NOT NULL,"
+            " cents BIGINT NOT NULL, programme_id TEXT, holder_id TEXT, holder_kind TEXT, item_id TEXT,"
+            " memo TEXT NOT NULL, PRIMARY KEY (position, line))"
+        )
+        cursor.execute("CREATE INDEX IF NOT EXISTS jr_entries_programme ON jr_entries (programme_id, fiscal_year)")
+        cursor.execute("CREATE INDEX IF NOT EXISTS jr_entries_holder ON jr_entries (holder_id)")
+        cursor.execute("CREATE INDEX IF NOT EXISTS jr_entries_date ON jr_entries (business_date)")
+        cursor.execute("CREATE TABLE IF NOT EXISTS jr_programmes (programme_id TEXT PRIMARY KEY, code TEXT NOT NULL)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS jr_grants (grant_id TEXT PRIMARY KEY, programme_id TEXT NOT NULL,"
+            " file_number TEXT NOT NULL)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS jr_terms (grant_id TEXT NOT NULL, fiscal_year INTEGER NOT NULL,"
+            " cents BIGINT NOT NULL, PRIMARY KEY (grant_id, fiscal_year))"
+        )
+        cursor.execute("CREATE TABLE IF NOT EXISTS jr_projects (project_id TEXT PRIMARY KEY, code TEXT NOT NULL)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS jr_payments (payment_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
+            " fiscal_year INTEGER NOT NULL, cents BIGINT NOT NULL, stage TEXT NOT NULL)"
+        )
+        self.draw_book.create_tables(cursor)
+
+    # Writing lines -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _book(
+        cursor: Cursor,
+        e: Any,
+        position: int,
+        postings: list[Posting],
+        memo: str,
+        holder_id: str | None = None,
+        holder_kind: str | None = None,
+        item_id: str | None = None,
+    ) -> None:
+        line = 0
+        for p in postings:
+            if p.cents == 0:
+                continue
+            debit, credit, amount = (p.debit, p.credit, p.cents) if p.cents > 0 else (p.credit, p.debit, -p.cents)
+            for account, signed in ((debit, amount), (credit, -amount)):
+                line += 1
+                cursor.execute(
+                    "INSERT INTO jr_entries (position, line, originator_id, originator_version, event, business_date,"
+                    " fiscal_year, account, cents, programme_id, holder_id, holder_kind, item_id, memo)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        position, line, e.originator_id.hex, e.originator_version, type(e).__qualname__,
+                        p.on.isoformat(), p.fiscal_year, account, signed, p.programme_id, holder_id, holder_kind,
+                        item_id, memo,
+                    ),
+                )
+
+    @staticmethod
+    def _one(cursor: Cursor, sql: str, *params: Any) -> dict[str, Any] | None:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+    def _grant(self, cursor: Cursor, grant_id: UUID) -> dict[str, Any]:
+        row = self._one(cursor, "SELECT programme_id, file_number FROM jr_grants WHERE grant_id = ?", grant_id.hex)
+        return row or {"programme_id": None, "file_number": grant_id.hex}
+
+    def _code(self, cursor: Cursor, programme_id: UUID) -> str:
+        row = self._one(cursor, "SELECT code FROM jr_programmes WHERE programme_id = ?", programme_id.hex)
+        return str(row["code"]) if row else programme_id.hex
+
+    # Programmes: budgets, and the commitments of projects --------------------------------------
+
+    @handles(Programme.Opened)
+    def _opened(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("INSERT INTO jr_programmes (programme_id, code) VALUES (?, ?)", (e.originator_id.hex, e.code))
+        postings = [
+            Posting(budget_date(e, b["fiscal_year"]), b["fiscal_year"], BUDGET_AVAILABLE, APPROPRIATION,
+                    cents(b["amount"]), e.originator_id.hex)
+            for b in e.budgets
+        ]
+        self._book(cursor, e, position, postings, f"Haushaltsansatz {e.code}")
+
+    @handles(Programme.BudgetAllocated)
+    def _allocated(self, cursor: Cursor, e: Any, position: int) -> None:
+        posting = Posting(budget_date(e, e.fiscal_year), e.fiscal_year, BUDGET_AVAILABLE, APPROPRIATION,
+                          cents(e.amount), e.originator_id.hex)
+        self._book(cursor, e, position, [posting], f"Haushaltsansatz {e.fiscal_year} {self._code(cursor, e.originator_id)}")
+
+    @handles(Programme.BudgetAmended)
+    def _amended(self, cursor: Cursor, e: Any, position: int) -> None:
+        posting = Posting(recorded_on(e), e.fiscal_year, BUDGET_AVAILABLE, APPROPRIATION,
+                          cents(e.amount) - cents(e.previous), e.originator_id.hex)
+        self._book(cursor, e, position, [posting], f"Budget {e.fiscal_year} {self._code(cursor, e.originator_id)} geändert")
+
+    def _holder_kind(self, cursor: Cursor, holder_id: UUID) -> str | None:
+        if self._one(cursor, "SELECT 1 AS x FROM jr_grants WHERE grant_id = ?", holder_id.hex):
+            return GRANT
+        if self._one(cursor, "SELECT 1 AS x FROM jr_projects WHERE project_id = ?", holder_id.hex):
+            return PROJECT
+        return None
+
+    @handles(Programme.FundsCommitted, Programme.CommitmentAdjusted)
+    def _committed(self, cursor: Cursor, e: Any, position: int) -> None:
+        kind = self._holder_kind(cursor, e.holder_id)
+        if kind == GRANT:
+            return  # posted from the grant's approval or amendment, which carries the business date
+        delta = cents(e.amount) - (cents(e.previous) if hasattr(e, "previous") else 0)
+        posting = Posting(business_date(e), e.fiscal_year, COMMITTED, BUDGET_AVAILABLE, delta, e.originator_id.hex)
+        self._book(
+            cursor, e, position, [posting], f"Mittelbindung {e.fiscal_year} {self._code(cursor, e.originator_id)}",
+            holder_id=e.holder_id.hex, holder_kind=kind,
+        )
+
+    # Grants: commitments -----------------------------------------------------------------------
+
+    @handles(Grant.ApplicationReceived)
+    def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO jr_grants (grant_id, programme_id, file_number) VALUES (?, ?, ?)",
+            (e.originator_id.hex, e.programme_id.hex, e.file_number),
+        )
+
+    @handles(Grant.GrantApproved, Grant.GrantAmended)
+    def _terms(self, cursor: Cursor, e: Any, position: int) -> None:
+        grant = self._grant(cursor, e.originator_id)
+        cursor.execute("SELECT fiscal_year, cents FROM jr_terms WHERE grant_id = ?", (e.originator_id.hex,))
+        before = {int(r["fiscal_year"]): int(r["cents"]) for r in cursor.fetchall()}
+        after = {int(year): cents(amount) for year, amount in e.terms.year_split.items()}
+        postings = [
+            Posting(e.on, year, COMMITTED, BUDGET_AVAILABLE, after.get(year, 0) - before.get(year, 0),
+                    grant["programme_id"])
+            for year in sorted(set(before) | set(after))
+        ]
+        for year in sorted(set(before) | set(after)):
+            cursor.execute(
+                "INSERT INTO jr_terms (grant_id, fiscal_year, cents) VALUES (?, ?, ?)"
+                " ON CONFLICT (grant_id, fiscal_year) DO UPDATE SET cents = excluded.cents",
+                (e.originator_id.hex, year, after.get(year, 0)),
+            )
+        what = "Bewilligung" if isinstance(e, Grant.GrantApproved) else "Änderungsbescheid"
+        self._book(cursor, e, position, postings, f"{what} {grant['file_number']}", e.originator_id.hex, GRANT)
+
+    # Grants: payments --------------------------------------------------------------------------
+
+    def _payment(self, cursor: Cursor, payment_id: UUID) -> dict[str, Any]:
+        row = self._one(cursor, "SELECT fiscal_year, cents, stage FROM jr_payments WHERE payment_id = ?", payment_id.hex)
+        if row is None:
+            raise LookupError(f"Zahlung {payment_id} ist dem Journal nicht bekannt")
+        return row
+
+    def _stage(self, cursor: Cursor, payment_id: UUID, stage: str) -> None:
+        cursor.execute("UPDATE jr_payments SET stage = ? WHERE payment_id = ?", (stage, payment_id.hex))
+
+    def _pay(self, cursor: Cursor, e: Any, position: int, postings: list[Posting], what: str) -> None:
+        grant = self._grant(cursor, e.originator_id)
+        self._book(cursor, e, position, postings, f"{what} {grant['file_number']}", e.originator_id.hex, GRANT,
+                   e.payment_id.hex)
+
+    @handles(Grant.PaymentRequested)
+    def _requested(self, cursor: Cursor, e: Any, position: int) -> None:
+        programme_id = self._grant(cursor, e.originator_id)["programme_id"]
+        cursor.execute(
+            "INSERT INTO jr_payments (payment_id, grant_id, fiscal_year, cents, stage) VALUES (?, ?, ?, ?, ?)",
+            (e.payment_id.hex, e.originator_id.hex, e.on.year, cents(e.amount), REQUESTED),
+        )
+        self._pay(cursor, e, position, [Posting(e.on, e.on.year, REQUESTED, COMMITTED, cents(e.amount), programme_id)],
+                  "Mittelabruf")
+
+    @handles(Grant.PaymentReleased)
+    def _released(self, cursor: Cursor, e: Any, position: int) -> None:
+        payment = self._payment(cursor, e.payment_id)
+        programme_id = self._grant(cursor, e.originator_id)["programme_id"]
+        self._stage(cursor, e.payment_id, PAYABLE)
+        posting = Posting(e.on, int(payment["fiscal_year"]), PAYABLE, REQUESTED, int(payment["cents"]), programme_id)
+        self._pay(cursor, e, position, [posting], "Auszahlungsanordnung")
+
+    @handles(Grant.PaymentBooked)
+    def _booked(self, cursor: Cursor, e: Any, position: int) -> None:
+        payment = self._payment(cursor, e.payment_id)
+        programme_id = self._grant(cursor, e.originator_id)["programme_id"]
+        self._stage(cursor, e.payment_id, PAID)
+        year, value_year, amount = int(payment["fiscal_year"]), e.value_date.year, cents(e.amount)
+        if year == value_year:
+            postings = [Posting(e.value_date, year, PAID, PAYABLE, amount, programme_id)]
+        else:  # paid in another year than requested: charged to the commitment of the year it is paid in
+            postings = [
+                Posting(e.value_date, year, COMMITTED, PAYABLE, amount, programme_id),
+                Posting(e.value_date, year, PAID, COMMITTED, amount, programme_id),
+            ]
+        self._pay(cursor, e, position, postings, "Auszahlung")
+
+    @handles(Grant.PaymentCancelled)
+    def _cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
+        payment = self._payment(cursor, e.payment_id)
+        programme_id = self._grant(cursor, e.originator_id)["programme_id"]
+        self._stage(cursor, e.payment_id, "cancelled")
+        source = PAYABLE if payment["stage"] == PAYABLE else REQUESTED
+        posting = Posting(e.on, int(payment["fiscal_year"]), COMMITTED, source, cents(e.amount), programme_id)
+        self._pay(cursor, e, position, [posting], "Storno Mittelabruf")
+
+    @handles(Grant.PaymentReturned)
+    def _returned(self, cursor: Cursor, e: Any, position: int) -> None:
+        programme_id = self._grant(cursor, e.originator_id)["programme_id"]
+        posting = Posting(e.value_date, e.value_date.year, COMMITTED, PAID, cents(e.amount), programme_id)
+        self._pay(cursor, e, position, [posting], "Rückfluss")
+
+    # Projects ----------------------------------------------------------------------------------
+
+    @handles(Project.Started)
+    def _project(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("INSERT INTO jr_projects (project_id, code) VALUES (?, ?)", (e.originator_id.hex, e.code))
+
+    @handles(Project.BudgetDrawn)
+    def _drawn(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.draw_book.draw(cursor, e.originator_id, e.programme_id, e.fiscal_year, cents(e.amount), position)
+
+    def _project_code(self, cursor: Cursor, project_id: UUID) -> str:
+        row = self._one(cursor, "SELECT code FROM jr_projects WHERE project_id = ?", project_id.hex)
+        return str(row["code"]) if row else project_id.hex
+
+    @handles(Project.ExpenditureRecorded)
+    def _spent(self, cursor: Cursor, e: Any, position: int) -> None:
+        year, amount = e.paid_on.year, cents(e.euro)
+        charges = self.draw_book.charge(cursor, e.expenditure_id, e.originator_id, year, amount) or [(None, amount)]
+        postings = [Posting(e.paid_on, year, PAID, COMMITTED, c, programme_id) for programme_id, c in charges]
+        self._book(cursor, e, position, postings, f"Projektausgabe {self._project_code(cursor, e.originator_id)}",
+                   e.originator_id.hex, PROJECT, e.expenditure_id.hex)
+
+    @handles(Project.ExpenditureReversed)
+    def _reversed(self, cursor: Cursor, e: Any, position: int) -> None:
+        charges = self.draw_book.reverse(cursor, e.expenditure_id, e.originator_id)
+        if charges:
+            postings = [Posting(recorded_on(e), year, COMMITTED, PAID, c, p) for p, year, c in charges]
+        else:
+            cursor.execute(
+                "SELECT fiscal_year, -SUM(cents) AS c FROM jr_entries WHERE item_id = ? AND account = ?"
+                " GROUP BY fiscal_year",
+                (e.expenditure_id.hex, PAID),
+            )
+            postings = [Posting(recorded_on(e), int(r["fiscal_year"]), PAID, COMMITTED, int(r["c"]), None)
+                        for r in cursor.fetchall()]
+        self._book(cursor, e, position, postings, f"Storno Projektausgabe {self._project_code(cursor, e.originator_id)}",
+                   e.originator_id.hex, PROJECT, e.expenditure_id.hex)
+
+    # Queries -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _filter(
+        programme_id: UUID | None = None,
+        fiscal_year: int | None = None,
+        holder_id: UUID | None = None,
+        as_of_date: date | None = None,
+        as_of_position: int | None = None,
+    ) -> tuple[str, list[Any]]:
+        clauses, params = ["1 = 1"], []
+        for clause, value in (
+            ("programme_id = ?", programme_id.hex if programme_id else None),
+            ("fiscal_year = ?", fiscal_year),
+            ("holder_id = ?", holder_id.hex if holder_id else None),
+            ("business_date <= ?", as_of_date.isoformat() if as_of_date else None),
+            ("position <= ?", as_of_position),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        return " AND ".join(clauses), params
+
+    @classmethod
+    def account_sums(cls, cursor: Cursor, **filters: Any) -> dict[str, int]:
+        """Cents per account, for the lines matching the filters (see ``_filter``)."""
+        where, params = cls._filter(**filters)
+        cursor.execute(f"SELECT account, SUM(cents) AS total FROM jr_entries WHERE {where} GROUP BY account", params)
+        return {str(r["account"]): int(r["total"]) for r in cursor.fetchall()}
+
+    @classmethod
+    def balance(cls, cursor: Cursor, **filters: Any) -> Balance:
+        """Balances for the lines matching the filters: programme_id, fiscal_year, holder_id, as_of_date, as_of_position."""
+        return Balance.from_sums(cls.account_sums(cursor, **filters))
+
+    @classmethod
+    def programme_balance(
+        cls, cursor: Cursor, programme_id: UUID, fiscal_year: int,
+        as_of_date: date | None = None, as_of_position: int | None = None,
+    ) -> Balance:
+        return cls.balance(cursor, programme_id=programme_id, fiscal_year=fiscal_year,
+                           as_of_date=as_of_date, as_of_position=as_of_position)
+
+    @classmethod
+    def grant_balance(
+        cls, cursor: Cursor, grant_id: UUID, as_of_date: date | None = None, as_of_position: int | None = None
+    ) -> Balance:
+        """A grant's balances over all years: committed is what was approved, paid what went out."""
+        return cls.balance(cursor, holder_id=grant_id, as_of_date=as_of_date, as_of_position=as_of_position)
+
+    @classmethod
+    def trial_balance(
+        cls, cursor: Cursor, fiscal_year: int, as_of_date: date | None = None, as_of_position: int | None = None
+    ) -> TrialBalance:
+        sums = cls.account_sums(cursor, fiscal_year=fiscal_year, as_of_date=as_of_date, as_of_position=as_of_position)
+        lines = tuple(
+            TrialBalanceLine(account, german, money(sums.get(account, 0))) for account, german in CHART.items()
+        )
+        return TrialBalance(fiscal_year, lines, money(sum(sums.values())))
+
+    @staticmethod
+    def fiscal_years(cursor: Cursor) -> list[int]:
+        cursor.execute("SELECT DISTINCT fiscal_year FROM jr_entries ORDER BY fiscal_year")
+        return [int(r["fiscal_year"]) for r in cursor.fetchall()]
+
+    @staticmethod
+    def unbalanced(cursor: Cursor) -> list[tuple[int, int, Money]]:
+        """(position, fiscal year, sum) of every event whose lines in a year do not sum to zero."""
+        cursor.execute(
+            "SELECT position, fiscal_year, SUM(cents) AS total FROM jr_entries GROUP BY position, fiscal_year"
+            " HAVING SUM(cents) <> 0 ORDER BY position, fiscal_year"
+        )
+        return [(int(r["position"]), int(r["fiscal_year"]), money(r["total"])) for r in cursor.fetchall()]
+
+    @staticmethod
+    def entries(
+        cursor: Cursor, holder_id: UUID | None = None, position: int | None = None, limit: int = 1000
+    ) -> list[JournalEntry]:
+        where, params = Journal._filter(holder_id=holder_id)
+        if position is not None:
+            where += " AND position = ?"
+            params.append(position)
+        cursor.execute(f"SELECT * FROM jr_entries WHERE {where} ORDER BY position, line LIMIT ?", [*params, limit])
+        return [
+            JournalEntry(
+                position=int(r["position"]), line=int(r["line"]), originator_id=UUID(r["originator_id"]),
+                originator_version=int(r["originator_version"]), event=r["event"],
+                business_date=date.fromisoformat(r["business_date"]), fiscal_year=int(r["fiscal_year"]),
+                account=r["account"], amount=money(r["cents"]),
+                programme_id=UUID(r["programme_id"]) if r["programme_id"] else None,
+                holder_id=UUID(r["holder_id"]) if r["holder_id"] else None, holder_kind=r["holder_kind"],
+                item_id=UUID(r["item_id"]) if r["item_id"] else None, memo=r["memo"],
+            )
+            for r in cursor.fetchall()
+        ]

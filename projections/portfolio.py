@@ -1,0 +1,226 @@
+"""An organisation's own portfolio: what the association portal shows a Verein.
+
+Its applications and grants with the plain-German status, the amounts applied for, approved,
+requested and paid, and what the association has to do next (documents to hand in by a date). Only
+the organisation's own grants are ever returned: the query is by organisation id, and the portal
+passes the id of the signed-in member's organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.grant import (
+    APPLIED,
+    APPROVED,
+    DOCUMENTS_REQUESTED,
+    REJECTED,
+    REVIEWED,
+    STATUS_GERMAN,
+    WITHDRAWN,
+    Grant,
+)
+from domain.money import Money
+from domain.organisation import Organisation
+from domain.programme import Programme
+from projections.accounts import business_date
+from projections.db import Cursor, cents, money
+from projections.engine import ReadModel, handles
+
+
+@dataclass(frozen=True)
+class PortfolioAction:
+    """Something the association has to do, by a date."""
+
+    text: str
+    due: date
+
+
+@dataclass(frozen=True)
+class PortfolioGrant:
+    grant_id: UUID
+    file_number: str
+    title: str
+    programme_title: str
+    status: str
+    applied_on: date
+    applied: Money
+    approved: Money
+    requested: Money
+    paid: Money
+    last_activity: date
+    actions: tuple[PortfolioAction, ...]
+
+    @property
+    def status_german(self) -> str:
+        return STATUS_GERMAN[self.status]
+
+
+@dataclass(frozen=True)
+class OrganisationPortfolio:
+    organisation_id: UUID
+    name: str
+    grants: tuple[PortfolioGrant, ...]
+
+    @property
+    def approved(self) -> Money:
+        return Money.sum(g.approved for g in self.grants)
+
+    @property
+    def paid(self) -> Money:
+        return Money.sum(g.paid for g in self.grants)
+
+    @property
+    def requested(self) -> Money:
+        return Money.sum(g.requested for g in self.grants)
+
+
+class Portfolio(ReadModel):
+    name = "portfolio"
+    tables = ("pf_organisations", "pf_programmes", "pf_grants", "pf_actions", "pf_payments")
+
+    def create_tables(self, cursor: Cursor, kind: str) -> None:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS pf_organisations (organisation_id TEXT PRIMARY KEY, name TEXT NOT NULL)"
+        )
+        cursor.execute("CREATE TABLE IF NOT EXISTS pf_programmes (programme_id TEXT PRIMARY KEY, title TEXT NOT NULL)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS pf_grants (grant_id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL,"
+            " file_number TEXT NOT NULL, title TEXT NOT NULL, programme_title TEXT NOT NULL, status TEXT NOT NULL,"
+            " applied_on TEXT NOT NULL, applied_cents BIGINT NOT NULL, approved_cents BIGINT NOT NULL DEFAULT 0,"
+            " requested_cents BIGINT NOT NULL DEFAULT 0, paid_cents BIGINT NOT NULL DEFAULT 0,"
+            " last_activity TEXT NOT NULL)"
+        )
+        cursor.execute("CREATE INDEX IF NOT EXISTS pf_grants_organisation ON pf_grants (organisation_id)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS pf_actions (grant_id TEXT NOT NULL, item_id TEXT NOT NULL, text TEXT NOT NULL,"
+            " due TEXT NOT NULL, PRIMARY KEY (grant_id, item_id))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS pf_payments (payment_id TEXT PRIMARY KEY, cents BIGINT NOT NULL)"
+        )
+
+    @handles(Organisation.Registered)
+    def _organisation(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO pf_organisations (organisation_id, name) VALUES (?, ?)", (e.originator_id.hex, e.name)
+        )
+
+    @handles(Programme.Opened)
+    def _programme(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("INSERT INTO pf_programmes (programme_id, title) VALUES (?, ?)", (e.originator_id.hex, e.title))
+
+    @handles(Grant.ApplicationReceived)
+    def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO pf_grants (grant_id, organisation_id, file_number, title, programme_title, status,"
+            " applied_on, applied_cents, last_activity)"
+            " SELECT ?, ?, ?, ?, COALESCE((SELECT title FROM pf_programmes WHERE programme_id = ?), ''), ?, ?, ?, ?",
+            (
+                e.originator_id.hex, e.organisation_id.hex, e.file_number, e.title, e.programme_id.hex, APPLIED,
+                e.on.isoformat(), cents(e.plan.grant), e.on.isoformat(),
+            ),
+        )
+
+    def _set(self, cursor: Cursor, e: Any, assignments: str = "", *params: Any) -> None:
+        sets = f"{assignments}, " if assignments else ""
+        cursor.execute(
+            f"UPDATE pf_grants SET {sets}last_activity = ? WHERE grant_id = ?",
+            (*params, business_date(e).isoformat(), e.originator_id.hex),
+        )
+
+    @handles(Grant.DocumentsRequested)
+    def _documents_requested(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO pf_actions (grant_id, item_id, text, due) VALUES (?, ?, ?, ?)",
+            (e.originator_id.hex, e.request_id.hex, f"Unterlagen nachreichen: {e.items}", e.due.isoformat()),
+        )
+        self._set(cursor, e, "status = ?", DOCUMENTS_REQUESTED)
+
+    @handles(Grant.DocumentsReceived)
+    def _documents_received(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "DELETE FROM pf_actions WHERE grant_id = ? AND item_id = ?", (e.originator_id.hex, e.request_id.hex)
+        )
+        self._set(
+            cursor, e,
+            "status = CASE WHEN EXISTS (SELECT 1 FROM pf_actions a WHERE a.grant_id = pf_grants.grant_id)"
+            " THEN status ELSE ? END",
+            APPLIED,
+        )
+
+    @handles(Grant.ApplicationReviewed)
+    def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, "status = ?", REVIEWED)
+
+    @handles(Grant.GrantApproved, Grant.GrantAmended)
+    def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, "status = ?, approved_cents = ?", APPROVED, cents(e.terms.amount))
+
+    @handles(Grant.ApplicationRejected, Grant.ApplicationWithdrawn)
+    def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("DELETE FROM pf_actions WHERE grant_id = ?", (e.originator_id.hex,))
+        status = REJECTED if isinstance(e, Grant.ApplicationRejected) else WITHDRAWN
+        self._set(cursor, e, "status = ?", status)
+
+    @handles(Grant.PaymentRequested)
+    def _payment_requested(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("INSERT INTO pf_payments (payment_id, cents) VALUES (?, ?)", (e.payment_id.hex, cents(e.amount)))
+        self._set(cursor, e, "requested_cents = requested_cents + ?", cents(e.amount))
+
+    @handles(Grant.PaymentBooked)
+    def _payment_booked(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(
+            cursor, e,
+            "requested_cents = requested_cents - (SELECT cents FROM pf_payments WHERE payment_id = ?),"
+            " paid_cents = paid_cents + ?",
+            e.payment_id.hex, cents(e.amount),
+        )
+
+    @handles(Grant.PaymentCancelled)
+    def _payment_cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(
+            cursor, e, "requested_cents = requested_cents - (SELECT cents FROM pf_payments WHERE payment_id = ?)",
+            e.payment_id.hex,
+        )
+
+    @handles(Grant.PaymentReturned)
+    def _payment_returned(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, "paid_cents = paid_cents - ?", cents(e.amount))
+
+    # Queries -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def of(cursor: Cursor, organisation_id: UUID) -> OrganisationPortfolio | None:
+        """The organisation's portfolio, newest application first; None for an unknown organisation."""
+        cursor.execute("SELECT name FROM pf_organisations WHERE organisation_id = ?", (organisation_id.hex,))
+        organisation = cursor.fetchone()
+        if organisation is None:
+            return None
+        cursor.execute(
+            "SELECT a.* FROM pf_actions a JOIN pf_grants g ON g.grant_id = a.grant_id"
+            " WHERE g.organisation_id = ? ORDER BY a.due, a.item_id",
+            (organisation_id.hex,),
+        )
+        actions: dict[str, list[PortfolioAction]] = {}
+        for r in cursor.fetchall():
+            actions.setdefault(r["grant_id"], []).append(PortfolioAction(r["text"], date.fromisoformat(r["due"])))
+        cursor.execute(
+            "SELECT * FROM pf_grants WHERE organisation_id = ? ORDER BY applied_on DESC, file_number",
+            (organisation_id.hex,),
+        )
+        grants = tuple(
+            PortfolioGrant(
+                grant_id=UUID(r["grant_id"]), file_number=r["file_number"], title=r["title"],
+                programme_title=r["programme_title"], status=r["status"],
+                applied_on=date.fromisoformat(r["applied_on"]), applied=money(r["applied_cents"]),
+                approved=money(r["approved_cents"]), requested=money(r["requested_cents"]),
+                paid=money(r["paid_cents"]), last_activity=date.fromisoformat(r["last_activity"]),
+                actions=tuple(actions.get(r["grant_id"], ())),
+            )
+            for r in cursor.fetchall()
+        )
+        return OrganisationPortfolio(organisation_id, organisation["name"], grants)

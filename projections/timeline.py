@@ -1,0 +1,199 @@
+"""The timeline of each grant in plain German: who did what, when, and why.
+
+One entry per event of the grant (and per commitment the programme recorded for it), with the
+business date and the moment it was recorded, the person (display name from the user register) and
+the role they acted in, what happened in a sentence, and the reason or note they gave. This is what
+an association sees under "Verlauf" and what an auditor reads first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from domain.actors import ROLE_NAMES, SYSTEM_USER_ID, Role
+from domain.grant import Grant
+from domain.plan import FinancingType
+from domain.programme import Programme
+from domain.user import User
+from projections.accounts import business_date
+from projections.db import Cursor, cents, money
+from projections.engine import ReadModel, handles
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    position: int
+    business_date: date
+    recorded_at: datetime
+    who: str
+    role: str
+    what: str
+    why: str
+
+    @property
+    def role_german(self) -> str:
+        return ROLE_NAMES[Role(self.role)]
+
+
+def _day(value: date) -> str:
+    return f"{value:%d.%m.%Y}"
+
+
+class Timeline(ReadModel):
+    name = "timeline"
+    tables = ("tl_entries", "tl_users", "tl_grants", "tl_payments")
+
+    def create_tables(self, cursor: Cursor, kind: str) -> None:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS tl_entries (grant_id TEXT NOT NULL, position BIGINT NOT NULL,"
+            " business_date TEXT NOT NULL, recorded_at TEXT NOT NULL, actor_id TEXT NOT NULL, actor_role TEXT NOT NULL,"
+            " what TEXT NOT NULL, why TEXT NOT NULL, PRIMARY KEY (grant_id, position))"
+        )
+        cursor.execute("CREATE TABLE IF NOT EXISTS tl_users (user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL)")
+        cursor.execute("CREATE TABLE IF NOT EXISTS tl_grants (grant_id TEXT PRIMARY KEY, file_number TEXT NOT NULL)")
+        cursor.execute("CREATE TABLE IF NOT EXISTS tl_payments (payment_id TEXT PRIMARY KEY, cents BIGINT NOT NULL)")
+
+    @staticmethod
+    def _entry(cursor: Cursor, grant_id: UUID, e: Any, position: int, what: str, why: str = "") -> None:
+        cursor.execute(
+            "INSERT INTO tl_entries (grant_id, position, business_date, recorded_at, actor_id, actor_role, what, why)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                grant_id.hex, position, business_date(e).isoformat(), e.timestamp.isoformat(), e.actor_id.hex,
+                e.actor_role, what, why or "",
+            ),
+        )
+
+    @staticmethod
+    def _payment_amount(cursor: Cursor, payment_id: UUID) -> str:
+        cursor.execute("SELECT cents FROM tl_payments WHERE payment_id = ?", (payment_id.hex,))
+        row = cursor.fetchone()
+        return money(row["cents"]).de() if row else "?"
+
+    @handles(User.Registered)
+    def _user(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO tl_users (user_id, display_name) VALUES (?, ?)", (e.originator_id.hex, e.display_name)
+        )
+
+    @handles(Grant.ApplicationReceived)
+    def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO tl_grants (grant_id, file_number) VALUES (?, ?)", (e.originator_id.hex, e.file_number)
+        )
+        what = (
+            f"Antrag eingegangen: »{e.title}«, beantragt {e.plan.grant.de()} "
+            f"({FinancingType(e.financing_type).german}) für {_day(e.period.start)}–{_day(e.period.end)}"
+        )
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    @handles(Grant.DocumentsRequested)
+    def _documents_requested(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, f"Unterlagen angefordert bis {_day(e.due)}: {e.items}")
+
+    @handles(Grant.DocumentsReceived)
+    def _documents_received(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, "Unterlagen eingereicht", e.note)
+
+    @handles(Grant.ApplicationWithdrawn)
+    def _withdrawn(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, "Antrag zurückgezogen", e.reason)
+
+    @handles(Grant.ApplicationReviewed)
+    def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
+        formal = "formal in Ordnung" if e.formal_ok else "formal nicht in Ordnung"
+        substantive = "inhaltlich förderfähig" if e.substantive_ok else "inhaltlich nicht förderfähig"
+        self._entry(cursor, e.originator_id, e, position, f"Antrag geprüft: {formal}, {substantive}", e.notes)
+
+    @handles(Grant.GrantApproved)
+    def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
+        terms = e.terms
+        what = f"Bewilligt: {terms.amount.de()} als {FinancingType(terms.financing_type).german}"
+        self._entry(cursor, e.originator_id, e, position, what, terms.conditions)
+
+    @handles(Grant.ApplicationRejected)
+    def _rejected(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, "Antrag abgelehnt", e.reason)
+
+    @handles(Grant.AmendmentProposed)
+    def _amendment_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Änderung vorgeschlagen: neuer Betrag {e.terms.amount.de()}"
+        self._entry(cursor, e.originator_id, e, position, what, e.reason)
+
+    @handles(Grant.GrantAmended)
+    def _amended(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, f"Änderung bewilligt: neuer Betrag {e.terms.amount.de()}",
+                    e.reason)
+
+    @handles(Grant.AmendmentRejected)
+    def _amendment_rejected(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, "Änderung abgelehnt", e.reason)
+
+    @handles(Grant.PaymentRequested)
+    def _payment_requested(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("INSERT INTO tl_payments (payment_id, cents) VALUES (?, ?)", (e.payment_id.hex, cents(e.amount)))
+        self._entry(cursor, e.originator_id, e, position, f"Mittel abgerufen: {e.amount.de()}", e.purpose)
+
+    @handles(Grant.PaymentCertified)
+    def _payment_certified(self, cursor: Cursor, e: Any, position: int) -> None:
+        amount = self._payment_amount(cursor, e.payment_id)
+        self._entry(cursor, e.originator_id, e, position,
+                    f"Abruf über {amount} sachlich und rechnerisch richtig festgestellt")
+
+    @handles(Grant.PaymentReleased)
+    def _payment_released(self, cursor: Cursor, e: Any, position: int) -> None:
+        amount = self._payment_amount(cursor, e.payment_id)
+        self._entry(cursor, e.originator_id, e, position, f"Auszahlung über {amount} freigegeben")
+
+    @handles(Grant.PaymentBooked)
+    def _payment_booked(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position,
+                    f"Ausgezahlt: {e.amount.de()}, Wertstellung {_day(e.value_date)}")
+
+    @handles(Grant.PaymentCancelled)
+    def _payment_cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, f"Abruf über {e.amount.de()} storniert", e.reason)
+
+    @handles(Grant.PaymentReturned)
+    def _payment_returned(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position,
+                    f"Rückfluss: {e.amount.de()} zurückerhalten, Wertstellung {_day(e.value_date)}", e.reason)
+
+    def _is_grant(self, cursor: Cursor, holder_id: UUID) -> bool:
+        cursor.execute("SELECT 1 AS x FROM tl_grants WHERE grant_id = ?", (holder_id.hex,))
+        return cursor.fetchone() is not None
+
+    @handles(Programme.FundsCommitted)
+    def _committed(self, cursor: Cursor, e: Any, position: int) -> None:
+        if self._is_grant(cursor, e.holder_id):
+            self._entry(cursor, e.holder_id, e, position,
+                        f"Mittel gebunden: {e.amount.de()} im Haushaltsjahr {e.fiscal_year}")
+
+    @handles(Programme.CommitmentAdjusted)
+    def _adjusted(self, cursor: Cursor, e: Any, position: int) -> None:
+        if self._is_grant(cursor, e.holder_id):
+            what = f"Mittelbindung {e.fiscal_year} angepasst: {e.previous.de()} → {e.amount.de()}"
+            self._entry(cursor, e.holder_id, e, position, what, e.reason)
+
+    # Queries -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def of(cursor: Cursor, grant_id: UUID) -> list[TimelineEntry]:
+        """The grant's history in log order."""
+        cursor.execute(
+            "SELECT t.*, u.display_name FROM tl_entries t LEFT JOIN tl_users u ON u.user_id = t.actor_id"
+            " WHERE t.grant_id = ? ORDER BY t.position",
+            (grant_id.hex,),
+        )
+        return [
+            TimelineEntry(
+                position=int(r["position"]), business_date=date.fromisoformat(r["business_date"]),
+                recorded_at=datetime.fromisoformat(r["recorded_at"]),
+                who=r["display_name"] or ("System" if r["actor_id"] == SYSTEM_USER_ID.hex else "Unbekannt"),
+                role=r["actor_role"], what=r["what"], why=r["why"],
+            )
+            for r in cursor.fetchall()
+        ]

@@ -1,0 +1,373 @@
+"""Verification: the log is intact, and every balance the read models show follows from it.
+
+``verify`` reads the whole notification log and
+
+* recomputes each link of the seal's hash chain from the stored bytes: an event that was changed,
+  deleted, inserted or moved is reported at its position;
+* recomputes every programme-year balance (budget, committed, requested, paid) and every grant's
+  balance (approved, requested, paid) straight from the decoded events, with a fold of its own that
+  shares no code with the read models, and compares with the programme balances, the register, the
+  grant overview and the journal;
+* checks that each grant's commitment as the programme recorded it matches the years of its notice;
+* checks the journal: each event's lines sum to zero in every fiscal year, and so does each year's
+  trial balance;
+* checks that every read model has applied the whole log.
+
+Every problem found is reported, not just the first (``Problem`` with the log position where there
+is one). An empty list means the log and the read models agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from domain.grant import Grant
+from domain.money import Money
+from domain.programme import Programme
+from domain.project import Project
+from projections.db import Cursor
+from projections.engine import Projector
+from projections.grant_overview import GrantOverview
+from projections.journal import Journal
+from projections.programme_balances import ProgrammeBalances
+from projections.register import Register
+from projections.seal import GENESIS, Seal, SealLink, notification_hash
+
+BATCH = 500
+MEASURES = ("budget", "committed", "requested", "paid")
+GRANT_MEASURES = ("approved", "requested", "paid")
+_FAR_PAST = date(2000, 1, 1)  # grant rows are read for their amounts; overdue flags do not matter here
+MEASURE_GERMAN = {
+    "budget": "Budget", "committed": "gebunden", "requested": "abgerufen, nicht ausgezahlt", "paid": "ausgezahlt",
+    "approved": "bewilligt", "recognised": "anerkannt", "claimed": "zurückgefordert", "repaid": "zurückgezahlt",
+    "interest": "Zinsen",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that does not hold, with the log position it concerns (None for a whole balance)."""
+
+    position: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"Position {self.position}: {self.message}" if self.position is not None else self.message
+
+
+# The independent recomputation -----------------------------------------------------------------
+
+
+@dataclass
+class _Grant:
+    programme_id: UUID
+    file_number: str
+    approved: int = 0
+    split: dict[int, int] = field(default_factory=dict)
+    requested: int = 0
+    paid: int = 0
+    position: int = 0
+
+
+class Recount:
+    """Balances folded straight from the events: plain dicts of cents, no SQL, no read-model code."""
+
+    def __init__(self) -> None:
+        self.codes: dict[UUID, str] = {}
+        self.years: dict[tuple[UUID, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+        self.touched: dict[tuple[UUID, int], int] = {}
+        self.grants: dict[UUID, _Grant] = {}
+        self.commitments: dict[tuple[UUID, UUID, int], int] = defaultdict(int)
+        self.payments: dict[UUID, tuple[UUID, int, int]] = {}
+        self.open_payments: set[UUID] = set()
+        self.draws: dict[tuple[UUID, int], list[list[Any]]] = defaultdict(list)
+        self.charges: dict[UUID, list[tuple[UUID, int, int]]] = {}
+
+    @staticmethod
+    def _c(amount: Money) -> int:
+        return int(amount.amount.scaleb(2))
+
+    def _year(self, programme_id: UUID, year: int, position: int) -> dict[str, int]:
+        self.touched[(programme_id, year)] = position
+        return self.years[(programme_id, year)]
+
+    def apply(self, e: Any, p: int) -> None:
+        kind = type(e)
+        if kind is Programme.Opened:
+            self.codes[e.originator_id] = e.code
+            for budget in e.budgets:
+                self._year(e.originator_id, budget["fiscal_year"], p)["budget"] = self._c(budget["amount"])
+        elif kind in (Programme.BudgetAllocated, Programme.BudgetAmended):
+            self._year(e.originator_id, e.fiscal_year, p)["budget"] = self._c(e.amount)
+        elif kind is Programme.FundsCommitted:
+            self._year(e.originator_id, e.fiscal_year, p)["committed"] += self._c(e.amount)
+            self.commitments[(e.originator_id, e.holder_id, e.fiscal_year)] += self._c(e.amount)
+        elif kind is Programme.CommitmentAdjusted:
+            self._year(e.originator_id, e.fiscal_year, p)["committed"] += self._c(e.amount) - self._c(e.previous)
+            self.commitments[(e.originator_id, e.holder_id, e.fiscal_year)] = self._c(e.amount)
+        elif kind is Grant.ApplicationReceived:
+            self.grants[e.originator_id] = _Grant(e.programme_id, e.file_number, position=p)
+        elif kind in (Grant.GrantApproved, Grant.GrantAmended):
+            grant = self.grants[e.originator_id]
+            grant.approved = self._c(e.terms.amount)
+            grant.split = {int(year): self._c(amount) for year, amount in e.terms.year_split.items()}
+            grant.position = p
+        elif kind is Grant.PaymentRequested:
+            grant = self.grants[e.originator_id]
+            self.payments[e.payment_id] = (e.originator_id, e.on.year, self._c(e.amount))
+            self.open_payments.add(e.payment_id)
+            grant.requested += self._c(e.amount)
+            grant.position = p
+            self._year(grant.programme_id, e.on.year, p)["requested"] += self._c(e.amount)
+        elif kind in (Grant.PaymentBooked, Grant.PaymentCancelled):
+            grant = self.grants[e.originator_id]
+            _, year, amount = self.payments[e.payment_id]
+            if e.payment_id in self.open_payments:
+                self.open_payments.discard(e.payment_id)
+                grant.requested -= amount
+                self._year(grant.programme_id, year, p)["requested"] -= amount
+            if kind is Grant.PaymentBooked:
+                grant.paid += self._c(e.amount)
+                self._year(grant.programme_id, e.value_date.year, p)["paid"] += self._c(e.amount)
+            grant.position = p
+        elif kind is Grant.PaymentReturned:
+            grant = self.grants[e.originator_id]
+            grant.paid -= self._c(e.amount)
+            grant.position = p
+            self._year(grant.programme_id, e.value_date.year, p)["paid"] -= self._c(e.amount)
+        elif kind is Project.BudgetDrawn:
+            draws = self.draws[(e.originator_id, e.fiscal_year)]
+            for draw in draws:
+                if draw[0] == e.programme_id:
+                    draw[1] += self._c(e.amount)
+                    break
+            else:
+                draws.append([e.programme_id, self._c(e.amount), 0])
+        elif kind is Project.ExpenditureRecorded:
+            year, rest = e.paid_on.year, self._c(e.euro)
+            charged: list[tuple[UUID, int, int]] = []
+            draws = self.draws[(e.originator_id, year)]
+            for index, draw in enumerate(draws):
+                last = index == len(draws) - 1
+                take = rest if last else min(rest, max(draw[1] - draw[2], 0))
+                if take:
+                    draw[2] += take
+                    rest -= take
+                    charged.append((draw[0], year, take))
+                    self._year(draw[0], year, p)["paid"] += take
+            self.charges[e.expenditure_id] = charged
+        elif kind is Project.ExpenditureReversed:
+            for programme_id, year, amount in self.charges.pop(e.expenditure_id, []):
+                for draw in self.draws[(e.originator_id, year)]:
+                    if draw[0] == programme_id:
+                        draw[2] -= amount
+                self._year(programme_id, year, p)["paid"] -= amount
+
+
+# Reading the log -----------------------------------------------------------------------------
+
+
+def _notifications(projector: Projector) -> Iterator[Notification]:
+    last: int | None = 0
+    while True:
+        batch = projector.app.recorder.select_notifications(start=last, limit=BATCH, inclusive_of_start=False)
+        yield from batch
+        if len(batch) < BATCH:
+            return
+        last = batch[-1].id
+
+
+def _all_links(cursor: Cursor) -> list[SealLink]:
+    links: list[SealLink] = []
+    while True:
+        batch = Seal.links(cursor, after=links[-1].position if links else 0, limit=5000)
+        links.extend(batch)
+        if len(batch) < 5000:
+            return links
+
+
+class _ChainCheck:
+    """Compares each stored event with its link in the seal."""
+
+    def __init__(self, links: list[SealLink]) -> None:
+        self.links = {link.position: link for link in links}
+        self.previous: dict[int, str] = {}
+        before = GENESIS
+        for link in links:
+            self.previous[link.position] = before
+            before = link.hash
+        self.head = links[-1].position if links else 0
+        self.problems: list[Problem] = []
+
+    def check(self, n: Notification) -> None:
+        link = self.links.pop(n.id, None)
+        if link is None:
+            if n.id <= self.head:
+                self.problems.append(Problem(n.id, "Ereignis ohne Siegel: nach dem Versiegeln eingefügt."))
+            return
+        originator = n.originator_id.hex if isinstance(n.originator_id, UUID) else str(n.originator_id)
+        if (originator, n.originator_version, n.topic) != (link.originator_id, link.originator_version, link.topic):
+            self.problems.append(Problem(
+                n.id,
+                f"An dieser Position steht ein anderes Ereignis als versiegelt ({_short(n.topic)} "
+                f"{originator} v{n.originator_version} statt {_short(link.topic)} {link.originator_id} "
+                f"v{link.originator_version}): verschoben oder ersetzt.",
+            ))
+        elif notification_hash(self.previous[n.id], n) != link.hash:
+            self.problems.append(Problem(n.id, f"Ereignis {_short(n.topic)} wurde nach dem Versiegeln verändert."))
+
+    def finish(self) -> list[Problem]:
+        for position, link in sorted(self.links.items()):
+            self.problems.append(Problem(
+                position,
+                f"Versiegeltes Ereignis fehlt im Log ({_short(link.topic)} {link.originator_id} "
+                f"v{link.originator_version}): gelöscht oder verschoben.",
+            ))
+        return sorted(self.problems, key=lambda p: (p.position or 0, p.message))
+
+
+def _short(topic: str) -> str:
+    return topic.rpartition(":")[2]
+
+
+# Comparing -----------------------------------------------------------------------------------
+
+
+def _cents(value: Money) -> int:
+    return int(value.amount.scaleb(2))
+
+
+def _compare(problems: list[Problem], position: int | None, what: str, source: str, shown: int, recomputed: int) -> None:
+    if shown != recomputed:
+        problems.append(Problem(
+            position,
+            f"{what}: {source} zeigt {_de(shown)}, aus den Ereignissen folgen {_de(recomputed)}.",
+        ))
+
+
+def _de(value: int) -> str:
+    return Money(Decimal(value) / 100).de()
+
+
+def _check_programmes(cursor: Cursor, recount: Recount, problems: list[Problem]) -> None:
+    def label(programme_id: UUID, year: int) -> str:
+        return f"Programm {recount.codes.get(programme_id, programme_id.hex)} {year}"
+
+    rows = {(r.programme_id, r.fiscal_year): r for r in ProgrammeBalances.years(cursor)}
+    register = {(r.programme_id, r.fiscal_year): r for r in Register.programme_years(cursor)}
+    cursor.execute("SELECT DISTINCT programme_id, fiscal_year FROM jr_entries WHERE programme_id IS NOT NULL")
+    journal_keys = {(UUID(r["programme_id"]), int(r["fiscal_year"])) for r in cursor.fetchall()}
+    keys = sorted(set(recount.years) | set(rows) | journal_keys, key=lambda k: (k[0].hex, k[1]))
+    for key in keys:
+        expected = recount.years.get(key, dict.fromkeys(MEASURES, 0))
+        position = recount.touched.get(key)
+        row = rows.get(key)
+        if row is None:
+            if any(expected.values()):
+                problems.append(Problem(position, f"{label(*key)}: fehlt in den Programmsalden."))
+        else:
+            for measure in MEASURES:
+                _compare(problems, position, f"{label(*key)} {MEASURE_GERMAN[measure]}", "Programmsalden",
+                         _cents(getattr(row, measure)), expected[measure])
+            for measure in ("recognised", "claimed", "repaid", "interest"):
+                _compare(problems, position, f"{label(*key)} {MEASURE_GERMAN[measure]}", "Programmsalden",
+                         _cents(getattr(row, measure)), 0)
+        balance = Journal.programme_balance(cursor, key[0], key[1])
+        for measure in MEASURES:
+            _compare(problems, position, f"{label(*key)} {MEASURE_GERMAN[measure]}", "das Journal",
+                     _cents(getattr(balance, measure)), expected[measure])
+        registered = register.get(key)
+        if registered is not None:
+            _compare(problems, position, f"{label(*key)} Budget", "das Register", _cents(registered.budget),
+                     expected["budget"])
+            _compare(problems, position, f"{label(*key)} gebunden", "das Register", _cents(registered.committed),
+                     expected["committed"])
+
+
+def _check_grants(cursor: Cursor, recount: Recount, problems: list[Problem]) -> None:
+    cursor.execute("SELECT grant_id FROM go_grants")
+    overview_ids = {UUID(r["grant_id"]) for r in cursor.fetchall()}
+    for grant_id in sorted(set(recount.grants) | overview_ids, key=lambda g: g.hex):
+        grant = recount.grants.get(grant_id)
+        if grant is None:
+            problems.append(Problem(None, f"Zuwendung {grant_id}: in der Übersicht, aber nicht im Log."))
+            continue
+        label = f"Zuwendung {grant.file_number}"
+        expected = {"approved": grant.approved, "requested": grant.requested, "paid": grant.paid}
+        row = GrantOverview.grant(cursor, grant_id, today=_FAR_PAST)
+        if row is None:
+            problems.append(Problem(grant.position, f"{label}: fehlt in der Übersicht."))
+        else:
+            for measure in GRANT_MEASURES:
+                _compare(problems, grant.position, f"{label} {MEASURE_GERMAN[measure]}", "die Übersicht",
+                         _cents(getattr(row, measure)), expected[measure])
+        balance = Journal.grant_balance(cursor, grant_id)
+        journal = {"approved": _cents(balance.committed), "requested": _cents(balance.requested),
+                   "paid": _cents(balance.paid)}
+        for measure in GRANT_MEASURES:
+            _compare(problems, grant.position, f"{label} {MEASURE_GERMAN[measure]}", "das Journal",
+                     journal[measure], expected[measure])
+        years = {year for (programme, holder, year) in recount.commitments if holder == grant_id}
+        for year in sorted(years | set(grant.split)):
+            bound = recount.commitments.get((grant.programme_id, grant_id, year), 0)
+            if bound != grant.split.get(year, 0):
+                problems.append(Problem(
+                    grant.position,
+                    f"{label} {year}: das Programm hat {_de(bound)} gebunden, der Bescheid sieht "
+                    f"{_de(grant.split.get(year, 0))} vor.",
+                ))
+    cursor.execute("SELECT grant_id, paid_cents, approved_cents FROM reg_grants")
+    for r in cursor.fetchall():
+        grant = recount.grants.get(UUID(r["grant_id"]))
+        if grant is not None:
+            label = f"Zuwendung {grant.file_number}"
+            _compare(problems, grant.position, f"{label} ausgezahlt", "das Register", int(r["paid_cents"]), grant.paid)
+            _compare(problems, grant.position, f"{label} bewilligt", "das Register", int(r["approved_cents"]),
+                     grant.approved)
+
+
+def _check_journal(cursor: Cursor, problems: list[Problem]) -> None:
+    for position, year, total in Journal.unbalanced(cursor):
+        problems.append(Problem(position, f"Die Buchungen dieses Ereignisses im Haushaltsjahr {year} ergeben "
+                                          f"{total.de()} statt 0,00 €."))
+    for year in Journal.fiscal_years(cursor):
+        total = Journal.trial_balance(cursor, year).total
+        if total:
+            problems.append(Problem(None, f"Die Summenbilanz {year} ergibt {total.de()} statt 0,00 €."))
+
+
+def verify(projector: Projector) -> list[Problem]:
+    """Checks the log and every read model against it; returns every problem found."""
+    problems: list[Problem] = []
+    for name in projector.models:
+        pending = projector.pending(name)
+        if pending:
+            problems.append(Problem(None, f"Lesemodell {name} ist nicht auf Stand: {pending} Ereignisse offen."))
+    with projector.db.transaction() as cursor:
+        chain = _ChainCheck(_all_links(cursor))
+    recount = Recount()
+    for notification in _notifications(projector):
+        chain.check(notification)
+        try:
+            event = projector.app.mapper.to_domain_event(notification)
+        except Exception as error:  # a damaged stored event must be reported, not stop the check
+            problems.append(Problem(notification.id, f"Ereignis nicht lesbar: {type(error).__name__}: {error}"))
+            continue
+        try:
+            recount.apply(event, notification.id)
+        except (KeyError, AttributeError, TypeError) as error:
+            problems.append(Problem(notification.id, f"Ereignis passt nicht zum Log davor: {error!r}"))
+    problems.extend(chain.finish())
+    with projector.db.transaction() as cursor:
+        _check_programmes(cursor, recount, problems)
+        _check_grants(cursor, recount, problems)
+        _check_journal(cursor, problems)
+    return problems

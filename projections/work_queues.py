@@ -1,0 +1,262 @@
+"""Work queues: what is waiting for whom.
+
+Applications to review; reviewed applications and proposed amendments to decide; payment requests to
+certify (sachlich und rechnerisch richtig), to release and to book. The four-eyes rules decide who
+may *not* see an item: an application is never offered for approval to the person who reviewed or
+entered it, an amendment never to the person who proposed it, a payment never for certification to
+the person who requested it, and never for release to the person who certified or requested it.
+Items keep the business date since when they wait. Which roles may work a queue at all is the web's
+concern; these queries only apply the per-person exclusions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.grant import Grant
+from domain.money import Money
+from domain.organisation import Organisation
+from projections.db import Cursor, cents, money
+from projections.engine import ReadModel, handles
+
+REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK = "review", "approve", "amendment", "certify", "release", "book"
+QUEUE_GERMAN = {
+    REVIEW: "Antrag prüfen",
+    APPROVE: "Über Antrag entscheiden",
+    AMENDMENT: "Änderung bewilligen",
+    CERTIFY: "Zahlung feststellen",
+    RELEASE: "Zahlung freigeben",
+    BOOK: "Zahlung buchen",
+}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    queue: str
+    item_id: UUID
+    grant_id: UUID
+    file_number: str
+    title: str
+    organisation_name: str
+    amount: Money
+    since: date
+    review_passed: bool | None
+
+    @property
+    def queue_german(self) -> str:
+        return QUEUE_GERMAN[self.queue]
+
+
+class WorkQueues(ReadModel):
+    name = "work_queues"
+    tables = ("wq_items", "wq_excluded", "wq_grants", "wq_organisations", "wq_payments")
+
+    def create_tables(self, cursor: Cursor, kind: str) -> None:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS wq_items (queue TEXT NOT NULL, item_id TEXT NOT NULL, grant_id TEXT NOT NULL,"
+            " amount_cents BIGINT NOT NULL, since TEXT NOT NULL, review_passed INTEGER, position BIGINT NOT NULL,"
+            " PRIMARY KEY (queue, item_id))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS wq_excluded (queue TEXT NOT NULL, item_id TEXT NOT NULL, user_id TEXT NOT NULL,"
+            " PRIMARY KEY (queue, item_id, user_id))"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS wq_grants (grant_id TEXT PRIMARY KEY, file_number TEXT NOT NULL,"
+            " title TEXT NOT NULL, organisation_id TEXT NOT NULL, applicant_id TEXT NOT NULL,"
+            " requested_cents BIGINT NOT NULL, open_requests INTEGER NOT NULL DEFAULT 0)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS wq_organisations (organisation_id TEXT PRIMARY KEY, name TEXT NOT NULL)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS wq_payments (payment_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
+            " cents BIGINT NOT NULL, requested_by TEXT NOT NULL, certified_by TEXT)"
+        )
+
+    # Writing items -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _add(
+        cursor: Cursor, queue: str, item_id: UUID, grant_id: UUID, amount: int, since: date, position: int,
+        excluded: tuple[str | None, ...] = (), review_passed: bool | None = None,
+    ) -> None:
+        cursor.execute(
+            "INSERT INTO wq_items (queue, item_id, grant_id, amount_cents, since, review_passed, position)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (queue, item_id.hex, grant_id.hex, amount, since.isoformat(),
+             None if review_passed is None else int(review_passed), position),
+        )
+        for user_id in sorted({u for u in excluded if u}):
+            cursor.execute(
+                "INSERT INTO wq_excluded (queue, item_id, user_id) VALUES (?, ?, ?)", (queue, item_id.hex, user_id)
+            )
+
+    @staticmethod
+    def _remove(cursor: Cursor, item_id: UUID, *queues: str) -> None:
+        marks = ", ".join("?" * len(queues))
+        for table in ("wq_items", "wq_excluded"):
+            cursor.execute(f"DELETE FROM {table} WHERE item_id = ? AND queue IN ({marks})", (item_id.hex, *queues))
+
+    @staticmethod
+    def _grant(cursor: Cursor, grant_id: UUID) -> dict[str, Any]:
+        cursor.execute("SELECT * FROM wq_grants WHERE grant_id = ?", (grant_id.hex,))
+        row = cursor.fetchone()
+        if row is None:
+            raise LookupError(f"Zuwendung {grant_id} ist den Arbeitskörben nicht bekannt")
+        return row
+
+    # Applications ------------------------------------------------------------------------------
+
+    @handles(Organisation.Registered)
+    def _organisation(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO wq_organisations (organisation_id, name) VALUES (?, ?)", (e.originator_id.hex, e.name)
+        )
+
+    @handles(Grant.ApplicationReceived)
+    def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO wq_grants (grant_id, file_number, title, organisation_id, applicant_id, requested_cents)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (e.originator_id.hex, e.file_number, e.title, e.organisation_id.hex, e.actor_id.hex, cents(e.plan.grant)),
+        )
+        self._add(cursor, REVIEW, e.originator_id, e.originator_id, cents(e.plan.grant), e.on, position)
+
+    @handles(Grant.DocumentsRequested)
+    def _documents_requested(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "UPDATE wq_grants SET open_requests = open_requests + 1 WHERE grant_id = ?", (e.originator_id.hex,)
+        )
+        self._remove(cursor, e.originator_id, REVIEW, APPROVE)
+
+    @handles(Grant.DocumentsReceived)
+    def _documents_received(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "UPDATE wq_grants SET open_requests = open_requests - 1 WHERE grant_id = ?", (e.originator_id.hex,)
+        )
+        grant = self._grant(cursor, e.originator_id)
+        if int(grant["open_requests"]) == 0:
+            self._add(cursor, REVIEW, e.originator_id, e.originator_id, int(grant["requested_cents"]), e.on, position)
+
+    @handles(Grant.ApplicationReviewed)
+    def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
+        grant = self._grant(cursor, e.originator_id)
+        self._remove(cursor, e.originator_id, REVIEW)
+        self._add(
+            cursor, APPROVE, e.originator_id, e.originator_id, int(grant["requested_cents"]), e.on, position,
+            excluded=(e.actor_id.hex, grant["applicant_id"]), review_passed=e.formal_ok and e.substantive_ok,
+        )
+
+    @handles(Grant.GrantApproved, Grant.ApplicationRejected, Grant.ApplicationWithdrawn)
+    def _decided(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, e.originator_id, REVIEW, APPROVE)
+
+    @handles(Grant.AmendmentProposed)
+    def _amendment_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._add(
+            cursor, AMENDMENT, e.originator_id, e.originator_id, cents(e.terms.amount), e.on, position,
+            excluded=(e.actor_id.hex,),
+        )
+
+    @handles(Grant.GrantAmended, Grant.AmendmentRejected)
+    def _amendment_decided(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, e.originator_id, AMENDMENT)
+
+    # Payments ----------------------------------------------------------------------------------
+
+    @handles(Grant.PaymentRequested)
+    def _payment_requested(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO wq_payments (payment_id, grant_id, cents, requested_by) VALUES (?, ?, ?, ?)",
+            (e.payment_id.hex, e.originator_id.hex, cents(e.amount), e.actor_id.hex),
+        )
+        self._add(cursor, CERTIFY, e.payment_id, e.originator_id, cents(e.amount), e.on, position,
+                  excluded=(e.actor_id.hex,))
+
+    def _payment(self, cursor: Cursor, payment_id: UUID) -> dict[str, Any]:
+        cursor.execute("SELECT * FROM wq_payments WHERE payment_id = ?", (payment_id.hex,))
+        row = cursor.fetchone()
+        if row is None:
+            raise LookupError(f"Zahlung {payment_id} ist den Arbeitskörben nicht bekannt")
+        return row
+
+    @handles(Grant.PaymentCertified)
+    def _payment_certified(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "UPDATE wq_payments SET certified_by = ? WHERE payment_id = ?", (e.actor_id.hex, e.payment_id.hex)
+        )
+        payment = self._payment(cursor, e.payment_id)
+        self._remove(cursor, e.payment_id, CERTIFY)
+        self._add(cursor, RELEASE, e.payment_id, e.originator_id, int(payment["cents"]), e.on, position,
+                  excluded=(e.actor_id.hex, payment["requested_by"]))
+
+    @handles(Grant.PaymentReleased)
+    def _payment_released(self, cursor: Cursor, e: Any, position: int) -> None:
+        payment = self._payment(cursor, e.payment_id)
+        self._remove(cursor, e.payment_id, RELEASE)
+        self._add(cursor, BOOK, e.payment_id, e.originator_id, int(payment["cents"]), e.on, position)
+
+    @handles(Grant.PaymentBooked, Grant.PaymentCancelled)
+    def _payment_done(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, e.payment_id, CERTIFY, RELEASE, BOOK)
+
+    # Queries -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def items(cursor: Cursor, user_id: UUID, *queues: str) -> list[WorkItem]:
+        """The items of these queues that ``user_id`` may work on, oldest first."""
+        marks = ", ".join("?" * len(queues))
+        cursor.execute(
+            "SELECT i.*, g.file_number, g.title, COALESCE(o.name, '') AS organisation_name FROM wq_items i"
+            " JOIN wq_grants g ON g.grant_id = i.grant_id"
+            " LEFT JOIN wq_organisations o ON o.organisation_id = g.organisation_id"
+            f" WHERE i.queue IN ({marks}) AND NOT EXISTS (SELECT 1 FROM wq_excluded x"
+            " WHERE x.queue = i.queue AND x.item_id = i.item_id AND x.user_id = ?)"
+            " ORDER BY i.since, i.position",
+            (*queues, user_id.hex),
+        )
+        return [
+            WorkItem(
+                queue=r["queue"], item_id=UUID(r["item_id"]), grant_id=UUID(r["grant_id"]),
+                file_number=r["file_number"], title=r["title"], organisation_name=r["organisation_name"],
+                amount=money(r["amount_cents"]), since=date.fromisoformat(r["since"]),
+                review_passed=None if r["review_passed"] is None else bool(r["review_passed"]),
+            )
+            for r in cursor.fetchall()
+        ]
+
+    @classmethod
+    def to_review(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        return cls.items(cursor, user_id, REVIEW)
+
+    @classmethod
+    def to_approve(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        """Reviewed applications and proposed amendments, never shown to whoever reviewed, entered or proposed them."""
+        return cls.items(cursor, user_id, APPROVE, AMENDMENT)
+
+    @classmethod
+    def to_certify(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        return cls.items(cursor, user_id, CERTIFY)
+
+    @classmethod
+    def to_release(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        """Certified payments, never shown to whoever certified or requested them."""
+        return cls.items(cursor, user_id, RELEASE)
+
+    @classmethod
+    def to_book(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        return cls.items(cursor, user_id, BOOK)
+
+    @staticmethod
+    def counts(cursor: Cursor, user_id: UUID) -> dict[str, int]:
+        cursor.execute(
+            "SELECT i.queue, COUNT(*) AS n FROM wq_items i WHERE NOT EXISTS (SELECT 1 FROM wq_excluded x"
+            " WHERE x.queue = i.queue AND x.item_id = i.item_id AND x.user_id = ?) GROUP BY i.queue",
+            (user_id.hex,),
+        )
+        found = {str(r["queue"]): int(r["n"]) for r in cursor.fetchall()}
+        return {queue: found.get(queue, 0) for queue in QUEUE_GERMAN}
