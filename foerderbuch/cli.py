@@ -361,12 +361,9 @@ def open_credentials(settings: Settings) -> CredentialStore:
 
 
 def create_web_app(settings: Settings) -> Any:
-    """The ASGI app: the wiring's factory where there is one, else ``web.app.create_app(settings)``."""
-    from foerderbuch import wiring
+    """The ASGI app (imported late: the other commands need no web stack)."""
+    from foerderbuch.wiring import create_web_app as factory
 
-    factory = getattr(wiring, "create_web_app", None)
-    if factory is None:
-        from web.app import create_app as factory
     return factory(settings)
 
 

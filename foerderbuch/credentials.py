@@ -14,6 +14,7 @@ successful sign-in.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -74,8 +75,11 @@ class _MemoryBackend:
 
 
 class _SQLiteBackend:
+    """One connection shared by the web workers' threads, used under a lock."""
+
     def __init__(self, path: str) -> None:
-        self.connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.lock = threading.Lock()
+        self.connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             self.connection.execute(_CREATE.format(table="credentials"))
         except sqlite3.Error:
@@ -83,18 +87,20 @@ class _SQLiteBackend:
             raise
 
     def get(self, user_id: str) -> str | None:
-        row = self.connection.execute(
-            "SELECT password_hash FROM credentials WHERE user_id = ?", (user_id,)
-        ).fetchone()
+        with self.lock:
+            row = self.connection.execute(
+                "SELECT password_hash FROM credentials WHERE user_id = ?", (user_id,)
+            ).fetchone()
         return row[0] if row else None
 
     def put(self, user_id: str, password_hash: str, changed_at: str) -> None:
-        self.connection.execute(
-            "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, "
-            "changed_at = excluded.changed_at",
-            (user_id, password_hash, changed_at),
-        )
+        with self.lock:
+            self.connection.execute(
+                "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, "
+                "changed_at = excluded.changed_at",
+                (user_id, password_hash, changed_at),
+            )
 
     def close(self) -> None:
         self.connection.close()

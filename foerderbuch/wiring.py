@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from starlette.applications import Starlette
 
 from domain.application import FundingOffice
+from foerderbuch.credentials import CredentialStore
 from foerderbuch.iban import validate_iban
 from foerderbuch.settings import Settings
 from projections.catalogue import all_read_models
 from projections.db import Database, PostgresDatabase, SQLiteDatabase
 from projections.engine import Projector
 from web.app import create_app
+from web.services import Services
 
 
 def create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
@@ -85,11 +90,27 @@ def create_projector(settings: Settings, office: FundingOffice) -> Projector:
     return Projector(office, create_read_database(settings), all_read_models())
 
 
-def create_web_app(settings: Settings) -> Starlette:
+def session_secret(settings: Settings) -> str:
+    """The key that signs session cookies: FOERDERBUCH_SECRET_KEY, else one made once and kept in
+    ``foerderbuch.secret`` beside the working directory's database, readable only by its owner, so every
+    worker and every restart shares it."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.sqlite_path).with_suffix(".secret") if settings.backend == "sqlite" else Path("foerderbuch.secret")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
+def create_services(settings: Settings) -> Services:
+    office = create_office(settings)
+    return Services(office, create_projector(settings, office), CredentialStore.for_settings(settings))
+
+
+def create_web_app(settings: Settings, https_only: bool = False) -> Starlette:
     """The ASGI app for ``foerderbuch serve``: each worker builds its own office and read models."""
-
-    def build() -> tuple[FundingOffice, Projector]:
-        office = create_office(settings)
-        return office, create_projector(settings, office)
-
-    return create_app(build)
+    return create_app(lambda: create_services(settings), session_secret(settings), https_only=https_only)

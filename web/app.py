@@ -1,29 +1,26 @@
-"""The starlette application: one FundingOffice and one set of read models per worker process."""
+"""The starlette application: one visible routing table, one error table, services built per worker."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.application import FundingOffice
-from projections.engine import Projector
-from projections.register import Register
-from web.formatting import euro, german_date, percent
-
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters.update(euro=euro, german_date=german_date, percent=percent)
-
-PAGE_SIZE = 50
+from web import account, overview
+from web.auth import SignInRequired, sign_in_url
+from web.i18n import LANGUAGES, current_language
+from web.services import Services
+from web.templating import HERE, templates
+from web.throttle import SignInThrottle
 
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -35,7 +32,7 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response."""
+    """Adds the security headers to every response and sets the page language for the request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -44,67 +41,84 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        language = Request(scope).cookies.get("sprache", "de")
+        token = current_language.set(language if language in LANGUAGES else "de")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            current_language.reset(token)
 
 
-def _read(request: Request) -> Projector:
-    projector: Projector = request.app.state.projector
-    projector.catch_up()  # a reader sees every write made before the request
-    return projector
+async def _sign_in_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    return RedirectResponse(sign_in_url(exc.next_url), status_code=303)
 
 
-def index(request: Request) -> Response:
-    projector = _read(request)
-    try:
-        page = max(1, int(request.query_params.get("seite", "1")))
-    except ValueError:
-        page = 1
-    with projector.db.transaction() as cursor:
-        years = Register.programme_years(cursor)
-        grants = Register.grants(cursor, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        total = Register.grant_count(cursor)
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    titles = {403: "Zugriff verweigert", 404: "Seite nicht gefunden", 405: "Nicht erlaubt"}
     return templates.TemplateResponse(
         request,
-        "index.html",
-        {
-            "years": years,
-            "grants": grants,
-            "page": page,
-            "pages": max(1, -(-total // PAGE_SIZE)),
-            "total": total,
-            "head": projector.log_head(),
-        },
+        "error.html",
+        {"title": titles.get(exc.status_code, "Fehler"), "message": exc.detail, "status": exc.status_code},
+        status_code=exc.status_code,
     )
 
 
-Services = tuple[FundingOffice, Projector]
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"title": "Interner Fehler", "message": "Das hat nicht geklappt; der Fehler wurde protokolliert.", "status": 500},
+        status_code=500,
+    )
 
 
-def create_app(build: Callable[[], Services]) -> Starlette:
-    """Builds the web app; ``build`` makes the office and read models once per worker, in the lifespan."""
+routes = [
+    Route("/", overview.index, name="index"),
+    Route("/anmelden", account.sign_in_page, methods=["GET", "POST"], name="sign_in"),
+    Route("/abmelden", account.sign_out_page, methods=["POST"], name="sign_out"),
+    Route("/passwort", account.password_page, methods=["GET", "POST"], name="password"),
+    Route("/rolle", account.switch_role, methods=["POST"], name="switch_role"),
+    Route("/sprache", account.switch_language, methods=["POST"], name="switch_language"),
+    Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+]
+
+
+def create_app(build: Callable[[], Services], secret_key: str, https_only: bool = False) -> Starlette:
+    """Builds the web app; ``build`` makes the services once per worker, in the lifespan."""
+    if len(secret_key) < 32:
+        raise ValueError("the session secret must have at least 32 characters")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.office, app.state.projector = build()
-        app.state.projector.catch_up()
+        app.state.services = build()
+        app.state.throttle = SignInThrottle()
+        app.state.services.projector.catch_up()
         try:
             yield
         finally:
-            app.state.projector.db.close()
-            app.state.office.close()
+            app.state.services.close()
 
     return Starlette(
-        routes=[
-            Route("/", index, name="index"),
-            Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret_key,
+                session_cookie="foerderbuch_sitzung",
+                max_age=8 * 3600,
+                same_site="lax",
+                https_only=https_only,
+            ),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={SignInRequired: _sign_in_required, HTTPException: _http_error, 500: _server_error},
         lifespan=lifespan,
     )

@@ -335,11 +335,6 @@ def test_the_read_models_fold_the_whole_demo(loaded: Loaded, office: FundingOffi
         projector.db.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="projections/verify.py and the journal do not yet account for close_grant releasing a commitment "
-    "(IB-2025-001 is closed with 700,00 € released back to IB-VEREINE 2025)",
-)
 def test_verify_finds_the_demo_consistent(loaded: Loaded, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["verify"], settings=loaded.settings())
 

@@ -1,0 +1,131 @@
+"""Who is asking: sign-in, the signed session, roles, and CSRF protection for every form.
+
+The session cookie is signed (itsdangerous via starlette's SessionMiddleware), HttpOnly, SameSite=Lax,
+and Secure when served over https. It holds only the user id, the role the user acts in, and the
+form token; every request re-reads the user from the log, so a disabled user or a revoked role takes
+effect at once. Every page asks ``require(request, …roles)``; nobody signed in is sent to the sign-in
+page, a signed-in user without the role gets a 403 page.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from domain.actors import ROLE_NAMES, Actor, Role
+from domain.errors import DomainError
+from web.services import Services
+
+CSRF_FIELD = "csrf_token"
+
+
+class SignInRequired(Exception):
+    """Raised when a page needs a signed-in user; answered with a redirect to the sign-in page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user, acting in one of their roles."""
+
+    user_id: UUID
+    name: str
+    email: str
+    role: Role
+    roles: tuple[Role, ...]
+    organisation_id: UUID | None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user_id, self.role, self.organisation_id)
+
+    @property
+    def role_german(self) -> str:
+        return ROLE_NAMES[self.role]
+
+    def is_(self, *roles: Role) -> bool:
+        return self.role in roles
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def viewer(request: Request) -> Viewer | None:
+    """The signed-in user of this request, or None; cached on the request."""
+    if "viewer" in request.scope:
+        return request.scope["viewer"]  # type: ignore[no-any-return]
+    found = None
+    uid, role = request.session.get("uid"), request.session.get("role")
+    if uid and role:
+        try:
+            office = services(request).office
+            user = office.user(UUID(uid))
+            actor = office.actor_for(user.id, role)
+            roles = tuple(Role(g["role"]) for g in user.roles)
+            found = Viewer(user.id, user.display_name, user.email, actor.role, roles, actor.organisation_id)
+        except (DomainError, ValueError):
+            request.session.clear()
+    request.scope["viewer"] = found
+    return found
+
+
+def require(request: Request, *roles: Role) -> Viewer:
+    """The signed-in user, if they act in one of ``roles`` (any role when none are named)."""
+    current = viewer(request)
+    if current is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInRequired(target)
+    if roles and current.role not in roles:
+        raise HTTPException(status_code=403, detail="Sie haben keine Berechtigung für diese Seite.")
+    return current
+
+
+def sign_in(request: Request, user_id: UUID, role: Role) -> None:
+    request.session.clear()
+    request.session.update({"uid": str(user_id), "role": role.value, "csrf": secrets.token_urlsafe(32)})
+    request.scope.pop("viewer", None)
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+    request.scope.pop("viewer", None)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+def check_csrf(request: Request, form: Any) -> None:
+    """Refuses a form without the session's token (403): no cross-site request can carry it."""
+    sent = form.get(CSRF_FIELD) if form is not None else None
+    expected = request.session.get("csrf")
+    if not sent or not expected or not hmac.compare_digest(str(sent), str(expected)):
+        raise HTTPException(
+            status_code=403,
+            detail="Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
+        )
+
+
+def sign_in_url(next_url: str) -> str:
+    return "/anmelden?weiter=" + quote(next_url, safe="/")
+
+
+def safe_next(url: str | None) -> str:
+    """Only local paths are followed after sign-in (no open redirect)."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return "/"
+    return url

@@ -1,0 +1,56 @@
+"""The translation catalogue: German is the language of the pages, English is available.
+
+Every text on a page goes through ``_()``; the German text is the key, and ``ENGLISH`` holds its
+translation. A missing English entry falls back to the German text, so nothing ever shows a key.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+LANGUAGES = ("de", "en")
+current_language: ContextVar[str] = ContextVar("current_language", default="de")
+
+ENGLISH: dict[str, str] = {
+    "Anmelden": "Sign in",
+    "Abmelden": "Sign out",
+    "E-Mail-Adresse": "E-mail address",
+    "Passwort": "Password",
+    "Passwort ändern": "Change password",
+    "Bisheriges Passwort": "Current password",
+    "Neues Passwort": "New password",
+    "Neues Passwort wiederholen": "Repeat new password",
+    "Speichern": "Save",
+    "Übersicht": "Overview",
+    "Arbeitsplatz": "Workspace",
+    "Förderprogramme": "Programmes",
+    "Zuwendungen": "Grants",
+    "Organisationen": "Organisations",
+    "Projekte": "Projects",
+    "Kämmerei": "Finance",
+    "Prüfung": "Audit",
+    "Angemeldet als": "Signed in as",
+    "Rolle": "Role",
+    "Rolle wechseln": "Switch role",
+    "Sprache": "Language",
+    "Zugriff verweigert": "Access denied",
+    "Nicht gefunden": "Not found",
+    "Seite nicht gefunden": "Page not found",
+    "Zur Übersicht": "Back to the overview",
+    "E-Mail-Adresse oder Passwort sind falsch.": "E-mail address or password is wrong.",
+    "Zu viele Fehlversuche. Bitte warten Sie einige Minuten.": "Too many failed attempts. Please wait a few minutes.",
+    "Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.":
+        "The form has expired or is invalid. Please reload the page and try again.",
+    "Sie haben keine Berechtigung für diese Seite.": "You are not allowed to see this page.",
+    "Das Passwort wurde geändert.": "The password has been changed.",
+    "Die neuen Passwörter stimmen nicht überein.": "The new passwords do not match.",
+    "Das bisherige Passwort ist falsch.": "The current password is wrong.",
+    "Büro für Internationale Beziehungen · Stadt Dortmund": "International Relations Office · City of Dortmund",
+    "Zum Inhalt springen": "Skip to content",
+}
+
+
+def gettext(text: str) -> str:
+    if current_language.get() == "en":
+        return ENGLISH.get(text, text)
+    return text
