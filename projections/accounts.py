@@ -3,23 +3,34 @@
 Every euro of a programme's budget sits on exactly one account at any time, and an event moves it
 from one account to another: a budget appears on *Verfügbare Mittel* against the *Haushaltsansatz*,
 an approval moves it to *Gebundene Mittel*, a payment request to *Abgerufen*, a release to
-*Angewiesen*, a booking to *Ausgezahlt*. Every event's entries therefore sum to zero, and so does
-every fiscal year (the trial balance). The balances people ask for are sums of accounts:
+*Angewiesen*, a booking to *Ausgezahlt*. The final amount (Schlussfestsetzung) moves what was paid
+on to *Verwendung anerkannt*, a claim moves the overpayment to *Rückforderung offen*, and a repayment
+or a relief (or a small rest left unpursued) moves it on to *Zurückgezahlt* or *Erlassen oder
+niedergeschlagen*; an overpayment too small to claim goes to *Bagatelle*. Interest is booked when it
+is paid, as *Zinsen eingegangen* against *Zinsertrag* (interest accrued but unpaid depends on the day
+you ask and the base rates: ``Claim.interest_due``). Every event's entries therefore sum to zero, and
+so does every fiscal year (the trial balance). The balances people ask for are sums of accounts:
 
 * budget = − Haushaltsansatz, available = Verfügbare Mittel,
 * committed (everything ever bound, paid or not) = budget − available,
-* requested (asked for, not yet paid) = Abgerufen + Angewiesen, paid = Ausgezahlt, …
+* requested (asked for, not yet paid) = Abgerufen + Angewiesen,
+* paid (paid out, net of returns, whatever happened to it since) = Ausgezahlt + Verwendung anerkannt +
+  Rückforderung offen + Zurückgezahlt + Niedergeschlagen + Bagatelle,
+* claimed (claims raised) = Rückforderung offen + Zurückgezahlt + Niedergeschlagen, …
 
 Signs: a debit is positive, a credit negative, in integer cents.
 
 Which fiscal year an entry belongs to: budgets and commitments name their year; a payment belongs to
 the year of its request until it is booked, and the booking puts it into the year of its value date
 (a request from December paid in January leaves the old year's commitment and is charged to the new
-one); a project expenditure belongs to the year it was paid in.
+one); a project expenditure belongs to the year it was paid in; a final amount, a claim, a repayment
+or a relief to the year of its own date. A claim settled in a later year than it arose therefore
+leaves a negative *Rückforderung offen* in that later year; the sum over the years is what is open.
 
 Which business date an entry carries: the event's own date (value date, payment date, decision
-date); for events without one, the day it was recorded (Europe/Berlin), except that a year's budget
-counts from 1 January of that year when it was set up later.
+date, the day a claim arose); for events without one, the day it was recorded (Europe/Berlin), except
+that a year's budget counts from 1 January of that year when it was set up later, and that a
+commitment takes the date of the decision saved with it (see ``journal``).
 """
 
 from __future__ import annotations
@@ -41,7 +52,8 @@ RECOGNISED = "recognised"
 RECEIVABLE = "receivable"
 REPAID = "repaid"
 WRITTEN_OFF = "written_off"
-INTEREST_RECEIVABLE = "interest_receivable"
+NOT_PURSUED = "not_pursued"
+INTEREST_RECEIVED = "interest_received"
 INTEREST_INCOME = "interest_income"
 
 CHART: dict[str, str] = {
@@ -50,12 +62,13 @@ CHART: dict[str, str] = {
     COMMITTED: "Gebundene Mittel, nicht abgerufen",
     REQUESTED: "Abgerufen, nicht angewiesen",
     PAYABLE: "Angewiesen, nicht gebucht",
-    PAID: "Ausgezahlt",
+    PAID: "Ausgezahlt, Verwendung nicht festgesetzt",
     RECOGNISED: "Verwendung anerkannt",
     RECEIVABLE: "Rückforderung offen",
     REPAID: "Zurückgezahlt",
-    WRITTEN_OFF: "Niedergeschlagen oder erlassen",
-    INTEREST_RECEIVABLE: "Zinsforderung offen",
+    WRITTEN_OFF: "Erlassen oder niedergeschlagen",
+    NOT_PURSUED: "Bagatelle, nicht zurückgefordert",
+    INTEREST_RECEIVED: "Zinsen eingegangen",
     INTEREST_INCOME: "Zinsertrag",
 }
 """The accounts, in the order statements list them, with the names people read."""
@@ -76,12 +89,14 @@ def measures(sums: Mapping[str, int]) -> dict[str, int]:
         "open_commitment": of(COMMITTED),
         "requested": of(REQUESTED, PAYABLE),
         "payable": of(PAYABLE),
-        "paid": of(PAID),
+        "paid": of(PAID, RECOGNISED, RECEIVABLE, REPAID, WRITTEN_OFF, NOT_PURSUED),
         "recognised": of(RECOGNISED),
-        "claimed": of(RECEIVABLE),
+        "claimed": of(RECEIVABLE, REPAID, WRITTEN_OFF),
+        "open_claims": of(RECEIVABLE),
         "repaid": of(REPAID),
         "written_off": of(WRITTEN_OFF),
-        "interest": of(INTEREST_RECEIVABLE),
+        "not_pursued": of(NOT_PURSUED),
+        "interest": of(INTEREST_RECEIVED),
     }
 
 
@@ -92,7 +107,7 @@ def recorded_on(event: Any) -> date:
 
 def business_date(event: Any) -> date:
     """The business date of an event: its value date, payment date or decision date, else its recording day."""
-    for name in ("value_date", "paid_on", "on"):
+    for name in ("value_date", "paid_on", "on", "arose_on"):
         value = getattr(event, name, None)
         if isinstance(value, date):
             return value

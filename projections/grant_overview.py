@@ -1,10 +1,10 @@
 """One row per grant: where it stands, for how much, and what is due next.
 
 The row carries the internal status and the plain-German one an association reads, the amounts
-(applied for, approved, requested but not yet paid, paid), whether an amendment is pending, and the
-next deadline with its kind. Deadlines are stored as facts (an open request for documents is due on
-a day); whether one is overdue depends on the day you ask, so queries take ``today``. Proof-of-use
-deadlines join the same table once those events exist.
+(applied for, approved, requested but not yet paid, paid, the final amount, claimed back and repaid),
+whether an amendment is pending, and the next deadline with its kind: documents asked for, interim
+proofs, the proof of use (see ``deadlines``). Whether a deadline is overdue depends on the day you
+ask, so queries take ``today``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,18 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.claim import Claim
 from domain.grant import (
     APPLIED,
     APPROVED,
+    CLOSED,
+    DETERMINED,
     DOCUMENTS_REQUESTED,
+    PROOF_REVIEWED,
+    PROOF_SUBMITTED,
     REJECTED,
     REVIEWED,
+    REVOKED,
     STATUS_GERMAN,
     WITHDRAWN,
     Grant,
@@ -29,10 +35,8 @@ from domain.organisation import Organisation
 from domain.programme import Programme
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
+from projections.deadlines import FINAL, INTERIM, KIND_GERMAN, Deadline, DeadlineBook
 from projections.engine import ReadModel, handles
-
-DOCUMENTS = "documents"
-DEADLINE_GERMAN = {DOCUMENTS: "Unterlagen nachreichen"}
 
 
 @dataclass(frozen=True)
@@ -55,11 +59,16 @@ class GrantOverviewRow:
     approved: Money
     requested: Money
     paid: Money
+    final_amount: Money | None
+    claimed: Money
+    repaid: Money
+    open_claims: Money
     amendment_pending: bool
     decided_on: date | None
     last_activity: date
     next_deadline: date | None
     next_deadline_kind: str | None
+    next_deadline_text: str | None
     overdue: bool
 
     @property
@@ -68,7 +77,7 @@ class GrantOverviewRow:
 
     @property
     def next_deadline_german(self) -> str | None:
-        return DEADLINE_GERMAN.get(self.next_deadline_kind) if self.next_deadline_kind else None
+        return KIND_GERMAN.get(self.next_deadline_kind) if self.next_deadline_kind else None
 
     @property
     def open_amount(self) -> Money:
@@ -78,7 +87,8 @@ class GrantOverviewRow:
 
 class GrantOverview(ReadModel):
     name = "grant_overview"
-    tables = ("go_grants", "go_deadlines", "go_programmes", "go_organisations", "go_payments")
+    deadline_book = DeadlineBook("go")
+    tables = ("go_grants", "go_programmes", "go_organisations", "go_payments", "go_claims", *deadline_book.tables)
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
@@ -89,13 +99,16 @@ class GrantOverview(ReadModel):
             " applied_on TEXT NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL,"
             " applied_cents BIGINT NOT NULL, approved_cents BIGINT NOT NULL DEFAULT 0,"
             " requested_cents BIGINT NOT NULL DEFAULT 0, paid_cents BIGINT NOT NULL DEFAULT 0,"
+            " final_cents BIGINT, claimed_cents BIGINT NOT NULL DEFAULT 0, repaid_cents BIGINT NOT NULL DEFAULT 0,"
+            " open_claims_cents BIGINT NOT NULL DEFAULT 0,"
             " amendment_pending INTEGER NOT NULL DEFAULT 0, decided_on TEXT, last_activity TEXT NOT NULL,"
             " last_position BIGINT NOT NULL)"
         )
         cursor.execute(
-            "CREATE TABLE IF NOT EXISTS go_deadlines (grant_id TEXT NOT NULL, item_id TEXT NOT NULL,"
-            " kind TEXT NOT NULL, due TEXT NOT NULL, PRIMARY KEY (grant_id, item_id))"
+            "CREATE TABLE IF NOT EXISTS go_claims (claim_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
+            " open_cents BIGINT NOT NULL)"
         )
+        self.deadline_book.create_tables(cursor)
         cursor.execute("CREATE TABLE IF NOT EXISTS go_programmes (programme_id TEXT PRIMARY KEY, code TEXT NOT NULL)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS go_organisations (organisation_id TEXT PRIMARY KEY, name TEXT NOT NULL)"
@@ -141,23 +154,16 @@ class GrantOverview(ReadModel):
 
     @handles(Grant.DocumentsRequested)
     def _documents_requested(self, cursor: Cursor, e: Any, position: int) -> None:
-        cursor.execute(
-            "INSERT INTO go_deadlines (grant_id, item_id, kind, due) VALUES (?, ?, ?, ?)",
-            (e.originator_id.hex, e.request_id.hex, DOCUMENTS, e.due.isoformat()),
-        )
+        self.deadline_book.documents_requested(cursor, e.originator_id, e.request_id, e.items, e.due)
         self._set(cursor, e, position, "status = ?", DOCUMENTS_REQUESTED)
 
     @handles(Grant.DocumentsReceived)
     def _documents_received(self, cursor: Cursor, e: Any, position: int) -> None:
-        cursor.execute(
-            "DELETE FROM go_deadlines WHERE grant_id = ? AND item_id = ?", (e.originator_id.hex, e.request_id.hex)
-        )
-        self._set(
-            cursor, e, position,
-            "status = CASE WHEN EXISTS (SELECT 1 FROM go_deadlines d WHERE d.grant_id = go_grants.grant_id"
-            " AND d.kind = ?) THEN status ELSE ? END",
-            DOCUMENTS, APPLIED,
-        )
+        self.deadline_book.documents_received(cursor, e.originator_id, e.request_id)
+        if self.deadline_book.documents_open(cursor, e.originator_id):
+            self._set(cursor, e, position)
+        else:
+            self._set(cursor, e, position, "status = ?", APPLIED)
 
     @handles(Grant.ApplicationReviewed)
     def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -165,14 +171,15 @@ class GrantOverview(ReadModel):
 
     @handles(Grant.GrantApproved)
     def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.terms(cursor, e.originator_id, e.terms)
         self._set(
             cursor, e, position, "status = ?, approved_cents = ?, decided_on = ?",
             APPROVED, cents(e.terms.amount), e.on.isoformat(),
         )
 
     @handles(Grant.ApplicationRejected, Grant.ApplicationWithdrawn)
-    def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
-        cursor.execute("DELETE FROM go_deadlines WHERE grant_id = ? AND kind = ?", (e.originator_id.hex, DOCUMENTS))
+    def _turned_down(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.drop(cursor, e.originator_id)
         status = REJECTED if isinstance(e, Grant.ApplicationRejected) else WITHDRAWN
         self._set(cursor, e, position, "status = ?, decided_on = ?", status, e.on.isoformat())
 
@@ -182,6 +189,7 @@ class GrantOverview(ReadModel):
 
     @handles(Grant.GrantAmended)
     def _amended(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.terms(cursor, e.originator_id, e.terms)
         self._set(cursor, e, position, "amendment_pending = 0, approved_cents = ?", cents(e.terms.amount))
 
     @handles(Grant.AmendmentRejected)
@@ -221,10 +229,88 @@ class GrantOverview(ReadModel):
     def _payment_returned(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(cursor, e, position, "paid_cents = paid_cents - ?", cents(e.amount))
 
+    # Proofs, final amount, claims, closure ----------------------------------------------------
+
+    @handles(Grant.DeadlineExtended)
+    def _deadline_extended(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.extended(cursor, e.originator_id, e.key, e.new_due)
+        self._set(cursor, e, position)
+
+    @handles(Grant.InterimProofSubmitted)
+    def _interim_proof(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.done(cursor, e.originator_id, f"interim-{e.fiscal_year}")
+        self._set(cursor, e, position)
+
+    @handles(Grant.ProofOfUseSubmitted)
+    def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.done(cursor, e.originator_id, FINAL)
+        self._set(cursor, e, position, "status = ?", PROOF_SUBMITTED)
+
+    @handles(Grant.ProofOfUseReviewed)
+    def _proof_reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, position, "status = ?", PROOF_REVIEWED)
+
+    @handles(Grant.FinalAmountDetermined)
+    def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, position, "status = ?, final_cents = ?", DETERMINED, cents(e.final_amount))
+
+    @handles(Grant.GrantRevoked)
+    def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.drop(cursor, e.originator_id, FINAL)  # as in the domain: no proof of use is chased
+        self._set(cursor, e, position, "status = ?, final_cents = ?", REVOKED, cents(e.remaining_amount))
+
+    @handles(Grant.GrantClosed)
+    def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.drop(cursor, e.originator_id)
+        self._set(cursor, e, position, "status = ?", CLOSED)
+
+    def _claim_grant(self, cursor: Cursor, claim_id: UUID) -> tuple[str, int]:
+        cursor.execute("SELECT grant_id, open_cents FROM go_claims WHERE claim_id = ?", (claim_id.hex,))
+        row = cursor.fetchone()
+        if row is None:
+            raise LookupError(f"Rückforderung {claim_id} ist der Übersicht nicht bekannt")
+        return str(row["grant_id"]), int(row["open_cents"])
+
+    def _claim_moved(self, cursor: Cursor, claim_id: UUID, repaid: int, settled: int) -> None:
+        grant_id, _ = self._claim_grant(cursor, claim_id)
+        cursor.execute(
+            "UPDATE go_claims SET open_cents = open_cents - ? WHERE claim_id = ?", (settled, claim_id.hex)
+        )
+        cursor.execute(
+            "UPDATE go_grants SET repaid_cents = repaid_cents + ?, open_claims_cents = open_claims_cents - ?"
+            " WHERE grant_id = ?",
+            (repaid, settled, grant_id),
+        )
+
+    @handles(Claim.ClaimSet)
+    def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO go_claims (claim_id, grant_id, open_cents) VALUES (?, ?, ?)",
+            (e.originator_id.hex, e.grant_id.hex, cents(e.principal)),
+        )
+        cursor.execute(
+            "UPDATE go_grants SET claimed_cents = claimed_cents + ?, open_claims_cents = open_claims_cents + ?"
+            " WHERE grant_id = ?",
+            (cents(e.principal), cents(e.principal), e.grant_id.hex),
+        )
+
+    @handles(Claim.RepaymentReceived)
+    def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._claim_moved(cursor, e.originator_id, cents(e.to_principal), cents(e.to_principal))
+
+    @handles(Claim.ClaimRelieved)
+    def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._claim_moved(cursor, e.originator_id, 0, cents(e.principal))
+
+    @handles(Claim.InterestNotPursued)
+    def _rest_dropped(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._claim_moved(cursor, e.originator_id, 0, self._claim_grant(cursor, e.originator_id)[1])
+
     # Queries -----------------------------------------------------------------------------------
 
-    @staticmethod
+    @classmethod
     def grants(
+        cls,
         cursor: Cursor,
         today: date,
         organisation_id: UUID | None = None,
@@ -233,11 +319,7 @@ class GrantOverview(ReadModel):
         limit: int = 100,
         offset: int = 0,
     ) -> list[GrantOverviewRow]:
-        sql = (
-            "SELECT g.*, (SELECT MIN(due) FROM go_deadlines d WHERE d.grant_id = g.grant_id) AS next_due,"
-            " (SELECT kind FROM go_deadlines d WHERE d.grant_id = g.grant_id ORDER BY due, item_id LIMIT 1)"
-            " AS next_kind FROM go_grants g WHERE 1 = 1"
-        )
+        sql = "SELECT g.* FROM go_grants g WHERE 1 = 1"
         params: list[Any] = []
         for column, value in (
             ("organisation_id", organisation_id.hex if organisation_id else None),
@@ -248,22 +330,33 @@ class GrantOverview(ReadModel):
                 sql += f" AND g.{column} = ?"
                 params.append(value)
         cursor.execute(sql + " ORDER BY g.applied_on DESC, g.file_number LIMIT ? OFFSET ?", [*params, limit, offset])
-        return [_row(r, today) for r in cursor.fetchall()]
+        return cls._rows(cursor, cursor.fetchall(), today)
 
     @classmethod
     def grant(cls, cursor: Cursor, grant_id: UUID, today: date) -> GrantOverviewRow | None:
-        cursor.execute(
-            "SELECT g.*, (SELECT MIN(due) FROM go_deadlines d WHERE d.grant_id = g.grant_id) AS next_due,"
-            " (SELECT kind FROM go_deadlines d WHERE d.grant_id = g.grant_id ORDER BY due, item_id LIMIT 1)"
-            " AS next_kind FROM go_grants g WHERE g.grant_id = ?",
-            (grant_id.hex,),
-        )
-        row = cursor.fetchone()
-        return _row(row, today) if row else None
+        cursor.execute("SELECT * FROM go_grants WHERE grant_id = ?", (grant_id.hex,))
+        rows = cls._rows(cursor, cursor.fetchall(), today)
+        return rows[0] if rows else None
+
+    @classmethod
+    def _rows(cls, cursor: Cursor, rows: list[dict[str, Any]], today: date) -> list[GrantOverviewRow]:
+        next_deadline: dict[UUID, Deadline] = {}
+        for deadline in cls.deadline_book.open(cursor, [UUID(r["grant_id"]) for r in rows]):
+            next_deadline.setdefault(deadline.grant_id, deadline)
+        return [_row(r, next_deadline.get(UUID(r["grant_id"])), today) for r in rows]
+
+    @classmethod
+    def proofs_due(cls, cursor: Cursor, today: date, within_days: int = 30) -> list[tuple[Deadline, bool]]:
+        """Interim proofs and proofs of use due within ``within_days`` or overdue, with the overdue flag."""
+        horizon = date.fromordinal(today.toordinal() + within_days)
+        return [
+            (deadline, deadline.overdue(today))
+            for deadline in cls.deadline_book.open(cursor, kinds=(INTERIM, FINAL))
+            if deadline.due <= horizon
+        ]
 
 
-def _row(r: dict[str, Any], today: date) -> GrantOverviewRow:
-    next_due = date.fromisoformat(r["next_due"]) if r["next_due"] else None
+def _row(r: dict[str, Any], deadline: Deadline | None, today: date) -> GrantOverviewRow:
     return GrantOverviewRow(
         grant_id=UUID(r["grant_id"]), file_number=r["file_number"], title=r["title"],
         programme_id=UUID(r["programme_id"]), programme_code=r["programme_code"],
@@ -273,8 +366,12 @@ def _row(r: dict[str, Any], today: date) -> GrantOverviewRow:
         period_start=date.fromisoformat(r["period_start"]), period_end=date.fromisoformat(r["period_end"]),
         applied=money(r["applied_cents"]), approved=money(r["approved_cents"]),
         requested=money(r["requested_cents"]), paid=money(r["paid_cents"]),
+        final_amount=money(r["final_cents"]) if r["final_cents"] is not None else None,
+        claimed=money(r["claimed_cents"]), repaid=money(r["repaid_cents"]), open_claims=money(r["open_claims_cents"]),
         amendment_pending=bool(r["amendment_pending"]),
         decided_on=date.fromisoformat(r["decided_on"]) if r["decided_on"] else None,
-        last_activity=date.fromisoformat(r["last_activity"]), next_deadline=next_due,
-        next_deadline_kind=r["next_kind"], overdue=next_due is not None and next_due < today,
+        last_activity=date.fromisoformat(r["last_activity"]),
+        next_deadline=deadline.due if deadline else None, next_deadline_kind=deadline.kind if deadline else None,
+        next_deadline_text=deadline.text if deadline else None,
+        overdue=deadline is not None and deadline.overdue(today),
     )

@@ -7,10 +7,11 @@ grant or project it concerns. Every balance is a sum of lines, so any balance ca
 a business date ("on 31 December") or as of a log position ("before event 1234") without replaying
 a single aggregate.
 
-A grant's commitment is posted from its approval (and amendments), which carry the business date;
-the programme's ``FundsCommitted`` for that grant records the same fact on the programme's stream
-and ``verify`` checks the two against each other. A project's commitment has only the programme's
-event, and is posted from it.
+Commitments are posted from the programme's own events (``FundsCommitted``, ``CommitmentAdjusted``),
+the authority on what is bound. Those events carry no business date, but the application saves them
+together with the grant's or project's event that caused them (approval, amendment, closure, budget
+draw), which follows them in the log; that event's date becomes the commitment's business date. Until
+it arrives, the lines carry the day they were recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.claim import Claim
 from domain.grant import Grant
 from domain.money import Money
 from domain.programme import Programme
@@ -29,9 +31,16 @@ from projections.accounts import (
     BUDGET_AVAILABLE,
     CHART,
     COMMITTED,
+    INTEREST_INCOME,
+    INTEREST_RECEIVED,
+    NOT_PURSUED,
     PAID,
     PAYABLE,
+    RECEIVABLE,
+    RECOGNISED,
+    REPAID,
     REQUESTED,
+    WRITTEN_OFF,
     budget_date,
     business_date,
     measures,
@@ -91,8 +100,10 @@ class Balance:
     paid: Money
     recognised: Money
     claimed: Money
+    open_claims: Money
     repaid: Money
     written_off: Money
+    not_pursued: Money
     interest: Money
 
     @classmethod
@@ -118,7 +129,8 @@ class Journal(ReadModel):
     name = "journal"
     draw_book = DrawBook("jr")
     tables = (
-        "jr_entries", "jr_programmes", "jr_grants", "jr_terms", "jr_projects", "jr_payments", *draw_book.tables,
+        "jr_entries", "jr_programmes", "jr_grants", "jr_undated", "jr_projects", "jr_payments", "jr_claims",
+        *draw_book.tables,
     )
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
@@ -138,13 +150,16 @@ class Journal(ReadModel):
             " file_number TEXT NOT NULL)"
         )
         cursor.execute(
-            "CREATE TABLE IF NOT EXISTS jr_terms (grant_id TEXT NOT NULL, fiscal_year INTEGER NOT NULL,"
-            " cents BIGINT NOT NULL, PRIMARY KEY (grant_id, fiscal_year))"
+            "CREATE TABLE IF NOT EXISTS jr_undated (position BIGINT PRIMARY KEY, holder_id TEXT NOT NULL)"
         )
         cursor.execute("CREATE TABLE IF NOT EXISTS jr_projects (project_id TEXT PRIMARY KEY, code TEXT NOT NULL)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS jr_payments (payment_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
             " fiscal_year INTEGER NOT NULL, cents BIGINT NOT NULL, stage TEXT NOT NULL)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS jr_claims (claim_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
+            " programme_id TEXT NOT NULL, open_cents BIGINT NOT NULL, last_date TEXT NOT NULL)"
         )
         self.draw_book.create_tables(cursor)
 
@@ -216,26 +231,38 @@ class Journal(ReadModel):
                           cents(e.amount) - cents(e.previous), e.originator_id.hex)
         self._book(cursor, e, position, [posting], f"Budget {e.fiscal_year} {self._code(cursor, e.originator_id)} geändert")
 
-    def _holder_kind(self, cursor: Cursor, holder_id: UUID) -> str | None:
-        if self._one(cursor, "SELECT 1 AS x FROM jr_grants WHERE grant_id = ?", holder_id.hex):
-            return GRANT
-        if self._one(cursor, "SELECT 1 AS x FROM jr_projects WHERE project_id = ?", holder_id.hex):
-            return PROJECT
-        return None
+    def _holder(self, cursor: Cursor, holder_id: UUID) -> tuple[str | None, str]:
+        """Whether a commitment's holder is a grant or a project, and its file number or code."""
+        row = self._one(cursor, "SELECT file_number FROM jr_grants WHERE grant_id = ?", holder_id.hex)
+        if row:
+            return GRANT, str(row["file_number"])
+        row = self._one(cursor, "SELECT code FROM jr_projects WHERE project_id = ?", holder_id.hex)
+        if row:
+            return PROJECT, str(row["code"])
+        return None, holder_id.hex
 
     @handles(Programme.FundsCommitted, Programme.CommitmentAdjusted)
     def _committed(self, cursor: Cursor, e: Any, position: int) -> None:
-        kind = self._holder_kind(cursor, e.holder_id)
-        if kind == GRANT:
-            return  # posted from the grant's approval or amendment, which carries the business date
-        delta = cents(e.amount) - (cents(e.previous) if hasattr(e, "previous") else 0)
-        posting = Posting(business_date(e), e.fiscal_year, COMMITTED, BUDGET_AVAILABLE, delta, e.originator_id.hex)
-        self._book(
-            cursor, e, position, [posting], f"Mittelbindung {e.fiscal_year} {self._code(cursor, e.originator_id)}",
-            holder_id=e.holder_id.hex, holder_kind=kind,
-        )
+        kind, name = self._holder(cursor, e.holder_id)
+        adjusted = isinstance(e, Programme.CommitmentAdjusted)
+        delta = cents(e.amount) - (cents(e.previous) if adjusted else 0)
+        posting = Posting(recorded_on(e), e.fiscal_year, COMMITTED, BUDGET_AVAILABLE, delta, e.originator_id.hex)
+        memo = f"{e.reason} ({self._code(cursor, e.originator_id)} {e.fiscal_year})" if adjusted else (
+            f"Mittelbindung {name} ({self._code(cursor, e.originator_id)} {e.fiscal_year})")
+        self._book(cursor, e, position, [posting], memo, holder_id=e.holder_id.hex, holder_kind=kind)
+        cursor.execute("INSERT INTO jr_undated (position, holder_id) VALUES (?, ?)", (position, e.holder_id.hex))
 
-    # Grants: commitments -----------------------------------------------------------------------
+    @staticmethod
+    def _date_commitments(cursor: Cursor, e: Any) -> None:
+        """Gives the commitments saved together with this event the event's business date."""
+        cursor.execute(
+            "UPDATE jr_entries SET business_date = ? WHERE position IN"
+            " (SELECT position FROM jr_undated WHERE holder_id = ?)",
+            (business_date(e).isoformat(), e.originator_id.hex),
+        )
+        cursor.execute("DELETE FROM jr_undated WHERE holder_id = ?", (e.originator_id.hex,))
+
+    # Grants ------------------------------------------------------------------------------------
 
     @handles(Grant.ApplicationReceived)
     def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -244,25 +271,9 @@ class Journal(ReadModel):
             (e.originator_id.hex, e.programme_id.hex, e.file_number),
         )
 
-    @handles(Grant.GrantApproved, Grant.GrantAmended)
-    def _terms(self, cursor: Cursor, e: Any, position: int) -> None:
-        grant = self._grant(cursor, e.originator_id)
-        cursor.execute("SELECT fiscal_year, cents FROM jr_terms WHERE grant_id = ?", (e.originator_id.hex,))
-        before = {int(r["fiscal_year"]): int(r["cents"]) for r in cursor.fetchall()}
-        after = {int(year): cents(amount) for year, amount in e.terms.year_split.items()}
-        postings = [
-            Posting(e.on, year, COMMITTED, BUDGET_AVAILABLE, after.get(year, 0) - before.get(year, 0),
-                    grant["programme_id"])
-            for year in sorted(set(before) | set(after))
-        ]
-        for year in sorted(set(before) | set(after)):
-            cursor.execute(
-                "INSERT INTO jr_terms (grant_id, fiscal_year, cents) VALUES (?, ?, ?)"
-                " ON CONFLICT (grant_id, fiscal_year) DO UPDATE SET cents = excluded.cents",
-                (e.originator_id.hex, year, after.get(year, 0)),
-            )
-        what = "Bewilligung" if isinstance(e, Grant.GrantApproved) else "Änderungsbescheid"
-        self._book(cursor, e, position, postings, f"{what} {grant['file_number']}", e.originator_id.hex, GRANT)
+    @handles(Grant.GrantApproved, Grant.GrantAmended, Grant.GrantClosed)
+    def _decided(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._date_commitments(cursor, e)
 
     # Grants: payments --------------------------------------------------------------------------
 
@@ -309,7 +320,7 @@ class Journal(ReadModel):
         else:  # paid in another year than requested: charged to the commitment of the year it is paid in
             postings = [
                 Posting(e.value_date, year, COMMITTED, PAYABLE, amount, programme_id),
-                Posting(e.value_date, year, PAID, COMMITTED, amount, programme_id),
+                Posting(e.value_date, value_year, PAID, COMMITTED, amount, programme_id),
             ]
         self._pay(cursor, e, position, postings, "Auszahlung")
 
@@ -328,6 +339,73 @@ class Journal(ReadModel):
         posting = Posting(e.value_date, e.value_date.year, COMMITTED, PAID, cents(e.amount), programme_id)
         self._pay(cursor, e, position, [posting], "Rückfluss")
 
+    # Final amount and claims --------------------------------------------------------------------
+
+    @handles(Grant.FinalAmountDetermined)
+    def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
+        grant = self._grant(cursor, e.originator_id)
+        recognised = cents(e.paid) - cents(e.claim_amount) - cents(e.not_pursued)
+        postings = [
+            Posting(e.on, e.on.year, RECOGNISED, PAID, recognised, grant["programme_id"]),
+            Posting(e.on, e.on.year, NOT_PURSUED, PAID, cents(e.not_pursued), grant["programme_id"]),
+        ]
+        self._book(cursor, e, position, postings, f"Schlussfestsetzung {grant['file_number']}", e.originator_id.hex,
+                   GRANT)
+
+    def _claim(self, cursor: Cursor, claim_id: UUID) -> dict[str, Any]:
+        row = self._one(
+            cursor, "SELECT c.*, g.file_number FROM jr_claims c LEFT JOIN jr_grants g ON g.grant_id = c.grant_id"
+            " WHERE c.claim_id = ?", claim_id.hex,
+        )
+        if row is None:
+            raise LookupError(f"Rückforderung {claim_id} ist dem Journal nicht bekannt")
+        return row
+
+    def _settle(self, cursor: Cursor, e: Any, position: int, on: date, postings: list[Posting], what: str) -> None:
+        claim = self._claim(cursor, e.originator_id)
+        principal = sum(p.cents for p in postings if p.credit == RECEIVABLE)
+        cursor.execute(
+            "UPDATE jr_claims SET open_cents = open_cents - ?, last_date = ? WHERE claim_id = ?",
+            (principal, on.isoformat(), e.originator_id.hex),
+        )
+        self._book(cursor, e, position, postings, f"{what} {claim['file_number']}", claim["grant_id"], GRANT,
+                   e.originator_id.hex)
+
+    @handles(Claim.ClaimSet)
+    def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO jr_claims (claim_id, grant_id, programme_id, open_cents, last_date) VALUES (?, ?, ?, ?, ?)",
+            (e.originator_id.hex, e.grant_id.hex, e.programme_id.hex, cents(e.principal), e.arose_on.isoformat()),
+        )
+        grant = self._grant(cursor, e.grant_id)
+        posting = Posting(e.arose_on, e.arose_on.year, RECEIVABLE, PAID, cents(e.principal), e.programme_id.hex)
+        self._book(cursor, e, position, [posting], f"Rückforderung {grant['file_number']}", e.grant_id.hex, GRANT,
+                   e.originator_id.hex)
+
+    @handles(Claim.RepaymentReceived)
+    def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
+        programme_id = self._claim(cursor, e.originator_id)["programme_id"]
+        year = e.value_date.year
+        postings = [
+            Posting(e.value_date, year, REPAID, RECEIVABLE, cents(e.to_principal), programme_id),
+            Posting(e.value_date, year, INTEREST_RECEIVED, INTEREST_INCOME, cents(e.to_interest), programme_id),
+        ]
+        self._settle(cursor, e, position, e.value_date, postings, "Rückzahlung")
+
+    @handles(Claim.ClaimRelieved)
+    def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
+        programme_id = self._claim(cursor, e.originator_id)["programme_id"]
+        posting = Posting(e.on, e.on.year, WRITTEN_OFF, RECEIVABLE, cents(e.principal), programme_id)
+        self._settle(cursor, e, position, e.on, [posting], "Erlass" if e.kind == "waiver" else "Niederschlagung")
+
+    @handles(Claim.InterestNotPursued)
+    def _not_pursued(self, cursor: Cursor, e: Any, position: int) -> None:
+        """A small rest left after the repayments: the principal still open is not pursued."""
+        claim = self._claim(cursor, e.originator_id)
+        on = date.fromisoformat(claim["last_date"])  # saved with the repayment that left the rest
+        posting = Posting(on, on.year, WRITTEN_OFF, RECEIVABLE, int(claim["open_cents"]), claim["programme_id"])
+        self._settle(cursor, e, position, on, [posting], "Rest nicht verfolgt")
+
     # Projects ----------------------------------------------------------------------------------
 
     @handles(Project.Started)
@@ -337,6 +415,7 @@ class Journal(ReadModel):
     @handles(Project.BudgetDrawn)
     def _drawn(self, cursor: Cursor, e: Any, position: int) -> None:
         self.draw_book.draw(cursor, e.originator_id, e.programme_id, e.fiscal_year, cents(e.amount), position)
+        self._date_commitments(cursor, e)
 
     def _project_code(self, cursor: Cursor, project_id: UUID) -> str:
         row = self._one(cursor, "SELECT code FROM jr_projects WHERE project_id = ?", project_id.hex)
@@ -430,6 +509,15 @@ class Journal(ReadModel):
     def fiscal_years(cursor: Cursor) -> list[int]:
         cursor.execute("SELECT DISTINCT fiscal_year FROM jr_entries ORDER BY fiscal_year")
         return [int(r["fiscal_year"]) for r in cursor.fetchall()]
+
+    @staticmethod
+    def programme_years(cursor: Cursor) -> list[tuple[UUID, int]]:
+        """Every (programme, fiscal year) the journal has lines for."""
+        cursor.execute(
+            "SELECT DISTINCT programme_id, fiscal_year FROM jr_entries WHERE programme_id IS NOT NULL"
+            " ORDER BY programme_id, fiscal_year"
+        )
+        return [(UUID(r["programme_id"]), int(r["fiscal_year"])) for r in cursor.fetchall()]
 
     @staticmethod
     def unbalanced(cursor: Cursor) -> list[tuple[int, int, Money]]:

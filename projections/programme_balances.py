@@ -3,8 +3,10 @@
 One row per programme and fiscal year with the budget, what is committed (bound by approvals and
 project draws, paid or not), what is requested but not yet paid (payment requests from request to
 booking), what is paid (grant payouts by value date, net of returns, and project expenditures by
-payment date), and the columns of the proof-of-use and claims stage (recognised, claimed, repaid,
-interest), which stay at zero until those events exist. Available is budget minus committed.
+payment date, whatever happened to it since), what the final amounts recognised as properly used,
+the repayment claims raised, what was repaid of them and the interest received. Available is budget
+minus committed. Each figure sits in the fiscal year of its business date (value date, decision
+date, the day a claim arose).
 
 This is a fold of its own, independent of the journal; ``verify`` checks that both agree with a
 third recomputation straight from the events.
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from domain.claim import Claim
 from domain.grant import Grant
 from domain.money import Money
 from domain.programme import FundingSource, Programme
@@ -55,7 +58,7 @@ class ProgrammeYearBalance:
 class ProgrammeBalances(ReadModel):
     name = "programme_balances"
     draw_book = DrawBook("pb")
-    tables = ("pb_programmes", "pb_years", "pb_grants", "pb_payments", *draw_book.tables)
+    tables = ("pb_programmes", "pb_years", "pb_grants", "pb_payments", "pb_claims", *draw_book.tables)
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
@@ -72,6 +75,7 @@ class ProgrammeBalances(ReadModel):
             "CREATE TABLE IF NOT EXISTS pb_payments (payment_id TEXT PRIMARY KEY, programme_id TEXT NOT NULL,"
             " fiscal_year INTEGER NOT NULL, cents BIGINT NOT NULL)"
         )
+        cursor.execute("CREATE TABLE IF NOT EXISTS pb_claims (claim_id TEXT PRIMARY KEY, programme_id TEXT NOT NULL)")
         self.draw_book.create_tables(cursor)
 
     @staticmethod
@@ -160,6 +164,28 @@ class ProgrammeBalances(ReadModel):
     @handles(Grant.PaymentReturned)
     def _returned(self, cursor: Cursor, e: Any, position: int) -> None:
         self._add(cursor, self._programme_of(cursor, e.originator_id), e.value_date.year, "paid", -cents(e.amount))
+
+    # Final amounts and claims ------------------------------------------------------------------
+
+    @handles(Grant.FinalAmountDetermined)
+    def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
+        recognised = cents(e.paid) - cents(e.claim_amount) - cents(e.not_pursued)
+        self._add(cursor, self._programme_of(cursor, e.originator_id), e.on.year, "recognised", recognised)
+
+    @handles(Claim.ClaimSet)
+    def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO pb_claims (claim_id, programme_id) VALUES (?, ?)", (e.originator_id.hex, e.programme_id.hex)
+        )
+        self._add(cursor, e.programme_id.hex, e.arose_on.year, "claimed", cents(e.principal))
+
+    @handles(Claim.RepaymentReceived)
+    def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("SELECT programme_id FROM pb_claims WHERE claim_id = ?", (e.originator_id.hex,))
+        row = cursor.fetchone()
+        programme_id = str(row["programme_id"]) if row else None
+        self._add(cursor, programme_id, e.value_date.year, "repaid", cents(e.to_principal))
+        self._add(cursor, programme_id, e.value_date.year, "interest", cents(e.to_interest))
 
     # Project expenditures ----------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The timeline of each grant in plain German: who did what, when, and why.
 
-One entry per event of the grant (and per commitment the programme recorded for it), with the
+One entry per event of the grant (and per commitment the programme recorded for it, and per event
+of the claims raised against it), with the
 business date and the moment it was recorded, the person (display name from the user register) and
 the role they acted in, what happened in a sentence, and the reason or note they gave. This is what
 an association sees under "Verlauf" and what an auditor reads first.
@@ -14,12 +15,14 @@ from typing import Any
 from uuid import UUID
 
 from domain.actors import ROLE_NAMES, SYSTEM_USER_ID, Role
+from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import Grant
 from domain.plan import FinancingType
 from domain.programme import Programme
 from domain.user import User
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
+from projections.deadlines import label
 from projections.engine import ReadModel, handles
 
 
@@ -44,27 +47,38 @@ def _day(value: date) -> str:
 
 class Timeline(ReadModel):
     name = "timeline"
-    tables = ("tl_entries", "tl_users", "tl_grants", "tl_payments")
+    tables = ("tl_entries", "tl_users", "tl_grants", "tl_payments", "tl_claims")
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS tl_entries (grant_id TEXT NOT NULL, position BIGINT NOT NULL,"
             " business_date TEXT NOT NULL, recorded_at TEXT NOT NULL, actor_id TEXT NOT NULL, actor_role TEXT NOT NULL,"
-            " what TEXT NOT NULL, why TEXT NOT NULL, PRIMARY KEY (grant_id, position))"
+            " what TEXT NOT NULL, why TEXT NOT NULL, undated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (grant_id, position))"
         )
         cursor.execute("CREATE TABLE IF NOT EXISTS tl_users (user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL)")
         cursor.execute("CREATE TABLE IF NOT EXISTS tl_grants (grant_id TEXT PRIMARY KEY, file_number TEXT NOT NULL)")
         cursor.execute("CREATE TABLE IF NOT EXISTS tl_payments (payment_id TEXT PRIMARY KEY, cents BIGINT NOT NULL)")
+        cursor.execute("CREATE TABLE IF NOT EXISTS tl_claims (claim_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL)")
 
     @staticmethod
-    def _entry(cursor: Cursor, grant_id: UUID, e: Any, position: int, what: str, why: str = "") -> None:
+    def _entry(
+        cursor: Cursor, grant_id: UUID, e: Any, position: int, what: str, why: str = "", undated: bool = False
+    ) -> None:
         cursor.execute(
-            "INSERT INTO tl_entries (grant_id, position, business_date, recorded_at, actor_id, actor_role, what, why)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO tl_entries (grant_id, position, business_date, recorded_at, actor_id, actor_role, what, why,"
+            " undated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 grant_id.hex, position, business_date(e).isoformat(), e.timestamp.isoformat(), e.actor_id.hex,
-                e.actor_role, what, why or "",
+                e.actor_role, what, why or "", int(undated),
             ),
+        )
+
+    @staticmethod
+    def _date_commitments(cursor: Cursor, e: Any) -> None:
+        """Commitments carry no date of their own: they take the date of the decision saved with them."""
+        cursor.execute(
+            "UPDATE tl_entries SET business_date = ?, undated = 0 WHERE grant_id = ? AND undated = 1",
+            (business_date(e).isoformat(), e.originator_id.hex),
         )
 
     @staticmethod
@@ -112,6 +126,7 @@ class Timeline(ReadModel):
     def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
         terms = e.terms
         what = f"Bewilligt: {terms.amount.de()} als {FinancingType(terms.financing_type).german}"
+        self._date_commitments(cursor, e)
         self._entry(cursor, e.originator_id, e, position, what, terms.conditions)
 
     @handles(Grant.ApplicationRejected)
@@ -125,6 +140,7 @@ class Timeline(ReadModel):
 
     @handles(Grant.GrantAmended)
     def _amended(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._date_commitments(cursor, e)
         self._entry(cursor, e.originator_id, e, position, f"Änderung bewilligt: neuer Betrag {e.terms.amount.de()}",
                     e.reason)
 
@@ -162,6 +178,119 @@ class Timeline(ReadModel):
         self._entry(cursor, e.originator_id, e, position,
                     f"Rückfluss: {e.amount.de()} zurückerhalten, Wertstellung {_day(e.value_date)}", e.reason)
 
+    # After the award ---------------------------------------------------------------------------
+
+    @handles(Grant.ExpenseReported)
+    def _expense(self, cursor: Cursor, e: Any, position: int) -> None:
+        foreign = f" ({e.foreign.original} {e.foreign.currency} zum Kurs {e.foreign.rate})" if e.foreign else ""
+        what = (f"Ausgabe gemeldet: {e.euro.de()}{foreign} an {e.payee}, Kostenposition »{e.budget_line}«, "
+                f"Beleg {e.receipt_reference}")
+        self._entry(cursor, e.originator_id, e, position, what, e.purpose)
+
+    @handles(Grant.ExpenseReversed)
+    def _expense_reversed(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, f"Ausgabe über {e.euro.de()} storniert", e.reason)
+
+    @handles(Grant.DeadlineExtended)
+    def _deadline_extended(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Frist für den {label(e.key)} verlängert: {_day(e.previous)} → {_day(e.new_due)}"
+        self._entry(cursor, e.originator_id, e, position, what, e.reason)
+
+    @handles(Grant.ReminderSent)
+    def _reminder(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, f"Erinnerung an den {label(e.key)}, fällig {_day(e.due)}")
+
+    @handles(Grant.InterimProofSubmitted)
+    def _interim_proof(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (f"Zwischennachweis {e.fiscal_year} eingereicht: ausgegeben {e.spent.de()}, "
+                f"erhalten {e.received.de()}")
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    @handles(Grant.ProofOfUseSubmitted)
+    def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
+        costs = money(sum(cents(amount) for amount in e.actual_costs.values()))
+        receipts = f"{e.receipt_count} Beleg" if e.receipt_count == 1 else f"{e.receipt_count} Belege"
+        what = f"Verwendungsnachweis eingereicht: Kosten {costs.de()}, {receipts}"
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    @handles(Grant.ProofOfUseReviewed)
+    def _proof_reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
+        recognised = money(sum(cents(amount) for amount in e.recognised_costs.values()))
+        cuts = "; ".join(f"{line}: {reason}" for line, reason in sorted(e.cut_reasons.items()))
+        why = f"{e.notes} ({cuts})" if cuts else e.notes
+        self._entry(cursor, e.originator_id, e, position, f"Verwendungsnachweis geprüft: anerkannt {recognised.de()}",
+                    why)
+
+    @handles(Grant.FinalAmountDetermined)
+    def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Zuwendung endgültig festgesetzt auf {e.final_amount.de()}, ausgezahlt {e.paid.de()}"
+        if e.claim_amount:
+            what += f"; {e.claim_amount.de()} werden zurückgefordert"
+        if e.not_pursued:
+            what += f"; {e.not_pursued.de()} werden als Bagatelle nicht zurückgefordert"
+        self._entry(cursor, e.originator_id, e, position, what, e.explanation)
+
+    @handles(Grant.GrantRevoked)
+    def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (f"Bescheid widerrufen mit Wirkung vom {_day(e.effective_on)}: es verbleiben "
+                f"{e.remaining_amount.de()} statt {e.previous_amount.de()}")
+        if e.claim_amount:
+            what += f"; {e.claim_amount.de()} werden zurückgefordert"
+        self._entry(cursor, e.originator_id, e, position, what, e.reason)
+
+    @handles(Grant.GrantClosed)
+    def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (f"Zuwendung abgeschlossen: endgültig {e.final_amount.de()}, ausgezahlt {e.paid.de()}, "
+                f"{e.released.de()} Mittelbindung freigegeben")
+        self._date_commitments(cursor, e)
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    # Claims --------------------------------------------------------------------------------------
+
+    def _claim_grant(self, cursor: Cursor, claim_id: UUID) -> UUID:
+        cursor.execute("SELECT grant_id FROM tl_claims WHERE claim_id = ?", (claim_id.hex,))
+        row = cursor.fetchone()
+        if row is None:
+            raise LookupError(f"Rückforderung {claim_id} ist dem Verlauf nicht bekannt")
+        return UUID(row["grant_id"])
+
+    @handles(Claim.ClaimSet)
+    def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("INSERT INTO tl_claims (claim_id, grant_id) VALUES (?, ?)", (e.originator_id.hex, e.grant_id.hex))
+        what = f"Rückforderung über {e.principal.de()} festgesetzt, zu verzinsen ab {_day(e.arose_on)}"
+        self._entry(cursor, e.grant_id, e, position, what, e.reason)
+
+    @handles(Claim.RepaymentReceived)
+    def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (f"Rückzahlung eingegangen: {e.amount.de()}, davon Zinsen {e.to_interest.de()}, "
+                f"Wertstellung {_day(e.value_date)}")
+        self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what)
+
+    @handles(Claim.InterestNotPursued)
+    def _rest_dropped(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Restbetrag von {e.amount.de()} wird als Bagatelle nicht weiter verfolgt"
+        self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what)
+
+    @handles(Claim.ReliefProposed)
+    def _relief_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
+        until = f" bis {_day(e.until)}" if e.until else ""
+        what = f"{RELIEF_KINDS[e.kind]}{until} vorgeschlagen"
+        self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
+
+    @handles(Claim.ReliefDeclined)
+    def _relief_declined(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, "Vorschlag abgelehnt", e.reason)
+
+    @handles(Claim.ClaimDeferred)
+    def _deferred(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Rückforderung gestundet bis {_day(e.until)}"
+        self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
+
+    @handles(Claim.ClaimRelieved)
+    def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"{RELIEF_KINDS[e.kind]}: {e.principal.de()} und Zinsen von {e.interest.de()} werden nicht mehr gefordert"
+        self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
+
     def _is_grant(self, cursor: Cursor, holder_id: UUID) -> bool:
         cursor.execute("SELECT 1 AS x FROM tl_grants WHERE grant_id = ?", (holder_id.hex,))
         return cursor.fetchone() is not None
@@ -170,13 +299,13 @@ class Timeline(ReadModel):
     def _committed(self, cursor: Cursor, e: Any, position: int) -> None:
         if self._is_grant(cursor, e.holder_id):
             self._entry(cursor, e.holder_id, e, position,
-                        f"Mittel gebunden: {e.amount.de()} im Haushaltsjahr {e.fiscal_year}")
+                        f"Mittel gebunden: {e.amount.de()} im Haushaltsjahr {e.fiscal_year}", undated=True)
 
     @handles(Programme.CommitmentAdjusted)
     def _adjusted(self, cursor: Cursor, e: Any, position: int) -> None:
         if self._is_grant(cursor, e.holder_id):
             what = f"Mittelbindung {e.fiscal_year} angepasst: {e.previous.de()} → {e.amount.de()}"
-            self._entry(cursor, e.holder_id, e, position, what, e.reason)
+            self._entry(cursor, e.holder_id, e, position, what, e.reason, undated=True)
 
     # Queries -----------------------------------------------------------------------------------
 

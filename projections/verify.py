@@ -4,14 +4,14 @@
 
 * recomputes each link of the seal's hash chain from the stored bytes: an event that was changed,
   deleted, inserted or moved is reported at its position;
-* recomputes every programme-year balance (budget, committed, requested, paid) and every grant's
-  balance (approved, requested, paid) straight from the decoded events, with a fold of its own that
-  shares no code with the read models, and compares with the programme balances, the register, the
-  grant overview and the journal;
-* checks that each grant's commitment as the programme recorded it matches the years of its notice;
+* recomputes every programme-year balance (budget, committed, requested, paid, recognised, claimed,
+  repaid, interest) and every grant's balance (approved, bound, requested, paid, claimed, repaid)
+  straight from the decoded events, with a fold of its own that shares no code with the read models,
+  and compares with the programme balances, the register, the grant overview and the journal;
 * checks the journal: each event's lines sum to zero in every fiscal year, and so does each year's
   trial balance;
-* checks that every read model has applied the whole log.
+* checks that every read model has applied the whole log (run it after a catch-up; events written
+  while it runs may show up as a read model not yet up to date).
 
 Every problem found is reported, not just the first (``Problem`` with the log position where there
 is one). An empty list means the log and the read models agree.
@@ -29,6 +29,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from domain.claim import Claim
 from domain.grant import Grant
 from domain.money import Money
 from domain.programme import Programme
@@ -42,8 +43,8 @@ from projections.register import Register
 from projections.seal import GENESIS, Seal, SealLink, notification_hash
 
 BATCH = 500
-MEASURES = ("budget", "committed", "requested", "paid")
-GRANT_MEASURES = ("approved", "requested", "paid")
+MEASURES = ("budget", "committed", "requested", "paid", "recognised", "claimed", "repaid", "interest")
+GRANT_MEASURES = ("approved", "requested", "paid", "claimed", "repaid")
 _FAR_PAST = date(2000, 1, 1)  # grant rows are read for their amounts; overdue flags do not matter here
 MEASURE_GERMAN = {
     "budget": "Budget", "committed": "gebunden", "requested": "abgerufen, nicht ausgezahlt", "paid": "ausgezahlt",
@@ -74,6 +75,8 @@ class _Grant:
     split: dict[int, int] = field(default_factory=dict)
     requested: int = 0
     paid: int = 0
+    claimed: int = 0
+    repaid: int = 0
     position: int = 0
 
 
@@ -90,6 +93,7 @@ class Recount:
         self.open_payments: set[UUID] = set()
         self.draws: dict[tuple[UUID, int], list[list[Any]]] = defaultdict(list)
         self.charges: dict[UUID, list[tuple[UUID, int, int]]] = {}
+        self.claims: dict[UUID, UUID] = {}  # claim -> grant
 
     @staticmethod
     def _c(amount: Money) -> int:
@@ -143,6 +147,24 @@ class Recount:
             grant.paid -= self._c(e.amount)
             grant.position = p
             self._year(grant.programme_id, e.value_date.year, p)["paid"] -= self._c(e.amount)
+        elif kind is Grant.FinalAmountDetermined:
+            grant = self.grants[e.originator_id]
+            grant.position = p
+            recognised = self._c(e.paid) - self._c(e.claim_amount) - self._c(e.not_pursued)
+            self._year(grant.programme_id, e.on.year, p)["recognised"] += recognised
+        elif kind is Claim.ClaimSet:
+            self.claims[e.originator_id] = e.grant_id
+            grant = self.grants[e.grant_id]
+            grant.claimed += self._c(e.principal)
+            grant.position = p
+            self._year(e.programme_id, e.arose_on.year, p)["claimed"] += self._c(e.principal)
+        elif kind is Claim.RepaymentReceived:
+            grant = self.grants[self.claims[e.originator_id]]
+            grant.repaid += self._c(e.to_principal)
+            grant.position = p
+            year = self._year(grant.programme_id, e.value_date.year, p)
+            year["repaid"] += self._c(e.to_principal)
+            year["interest"] += self._c(e.to_interest)
         elif kind is Project.BudgetDrawn:
             draws = self.draws[(e.originator_id, e.fiscal_year)]
             for draw in draws:
@@ -263,8 +285,7 @@ def _check_programmes(cursor: Cursor, recount: Recount, problems: list[Problem])
 
     rows = {(r.programme_id, r.fiscal_year): r for r in ProgrammeBalances.years(cursor)}
     register = {(r.programme_id, r.fiscal_year): r for r in Register.programme_years(cursor)}
-    cursor.execute("SELECT DISTINCT programme_id, fiscal_year FROM jr_entries WHERE programme_id IS NOT NULL")
-    journal_keys = {(UUID(r["programme_id"]), int(r["fiscal_year"])) for r in cursor.fetchall()}
+    journal_keys = set(Journal.programme_years(cursor))
     keys = sorted(set(recount.years) | set(rows) | journal_keys, key=lambda k: (k[0].hex, k[1]))
     for key in keys:
         expected = recount.years.get(key, dict.fromkeys(MEASURES, 0))
@@ -277,9 +298,6 @@ def _check_programmes(cursor: Cursor, recount: Recount, problems: list[Problem])
             for measure in MEASURES:
                 _compare(problems, position, f"{label(*key)} {MEASURE_GERMAN[measure]}", "Programmsalden",
                          _cents(getattr(row, measure)), expected[measure])
-            for measure in ("recognised", "claimed", "repaid", "interest"):
-                _compare(problems, position, f"{label(*key)} {MEASURE_GERMAN[measure]}", "Programmsalden",
-                         _cents(getattr(row, measure)), 0)
         balance = Journal.programme_balance(cursor, key[0], key[1])
         for measure in MEASURES:
             _compare(problems, position, f"{label(*key)} {MEASURE_GERMAN[measure]}", "das Journal",
@@ -293,15 +311,15 @@ def _check_programmes(cursor: Cursor, recount: Recount, problems: list[Problem])
 
 
 def _check_grants(cursor: Cursor, recount: Recount, problems: list[Problem]) -> None:
-    cursor.execute("SELECT grant_id FROM go_grants")
-    overview_ids = {UUID(r["grant_id"]) for r in cursor.fetchall()}
+    overview_ids = {row.grant_id for row in GrantOverview.grants(cursor, _FAR_PAST, limit=10**9)}
     for grant_id in sorted(set(recount.grants) | overview_ids, key=lambda g: g.hex):
         grant = recount.grants.get(grant_id)
         if grant is None:
             problems.append(Problem(None, f"Zuwendung {grant_id}: in der Übersicht, aber nicht im Log."))
             continue
         label = f"Zuwendung {grant.file_number}"
-        expected = {"approved": grant.approved, "requested": grant.requested, "paid": grant.paid}
+        expected = {"approved": grant.approved, "requested": grant.requested, "paid": grant.paid,
+                    "claimed": grant.claimed, "repaid": grant.repaid}
         row = GrantOverview.grant(cursor, grant_id, today=_FAR_PAST)
         if row is None:
             problems.append(Problem(grant.position, f"{label}: fehlt in der Übersicht."))
@@ -310,27 +328,20 @@ def _check_grants(cursor: Cursor, recount: Recount, problems: list[Problem]) -> 
                 _compare(problems, grant.position, f"{label} {MEASURE_GERMAN[measure]}", "die Übersicht",
                          _cents(getattr(row, measure)), expected[measure])
         balance = Journal.grant_balance(cursor, grant_id)
-        journal = {"approved": _cents(balance.committed), "requested": _cents(balance.requested),
-                   "paid": _cents(balance.paid)}
-        for measure in GRANT_MEASURES:
+        bound = sum(c for (_, holder, _), c in recount.commitments.items() if holder == grant_id)
+        _compare(problems, grant.position, f"{label} gebunden", "das Journal", _cents(balance.committed), bound)
+        _compare(problems, grant.position, f"{label} {MEASURE_GERMAN['requested']}", "das Journal",
+                 _cents(balance.requested), grant.requested)
+        for measure in ("paid", "claimed", "repaid"):
             _compare(problems, grant.position, f"{label} {MEASURE_GERMAN[measure]}", "das Journal",
-                     journal[measure], expected[measure])
-        years = {year for (programme, holder, year) in recount.commitments if holder == grant_id}
-        for year in sorted(years | set(grant.split)):
-            bound = recount.commitments.get((grant.programme_id, grant_id, year), 0)
-            if bound != grant.split.get(year, 0):
-                problems.append(Problem(
-                    grant.position,
-                    f"{label} {year}: das Programm hat {_de(bound)} gebunden, der Bescheid sieht "
-                    f"{_de(grant.split.get(year, 0))} vor.",
-                ))
-    cursor.execute("SELECT grant_id, paid_cents, approved_cents FROM reg_grants")
-    for r in cursor.fetchall():
-        grant = recount.grants.get(UUID(r["grant_id"]))
+                     _cents(getattr(balance, measure)), expected[measure])
+    for registered in Register.grants(cursor, limit=10**9):
+        grant = recount.grants.get(registered.grant_id)
         if grant is not None:
             label = f"Zuwendung {grant.file_number}"
-            _compare(problems, grant.position, f"{label} ausgezahlt", "das Register", int(r["paid_cents"]), grant.paid)
-            _compare(problems, grant.position, f"{label} bewilligt", "das Register", int(r["approved_cents"]),
+            _compare(problems, grant.position, f"{label} ausgezahlt", "das Register", _cents(registered.paid),
+                     grant.paid)
+            _compare(problems, grant.position, f"{label} bewilligt", "das Register", _cents(registered.approved),
                      grant.approved)
 
 

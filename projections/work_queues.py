@@ -1,10 +1,14 @@
 """Work queues: what is waiting for whom.
 
 Applications to review; reviewed applications and proposed amendments to decide; payment requests to
-certify (sachlich und rechnerisch richtig), to release and to book. The four-eyes rules decide who
-may *not* see an item: an application is never offered for approval to the person who reviewed or
-entered it, an amendment never to the person who proposed it, a payment never for certification to
-the person who requested it, and never for release to the person who certified or requested it.
+certify (sachlich und rechnerisch richtig), to release and to book; proofs of use to review; final
+amounts to determine; proposed reliefs of claims to decide; and the open claims. The four-eyes rules
+decide who may *not* see an item: an application is never offered for approval to the person who
+reviewed or entered it, an amendment never to the person who proposed it, a payment never for
+certification to the person who requested it, and never for release to the person who certified or
+requested it; a proof never for review to the person who submitted it, a final amount never to the
+person who submitted or reviewed the proof, a relief never to the person who proposed it. Proof
+deadlines due and overdue are a question of the day you ask: see ``GrantOverview.proofs_due``.
 Items keep the business date since when they wait. Which roles may work a queue at all is the web's
 concern; these queries only apply the per-person exclusions.
 """
@@ -16,13 +20,16 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import Grant
 from domain.money import Money
 from domain.organisation import Organisation
+from projections.accounts import business_date
 from projections.db import Cursor, cents, money
 from projections.engine import ReadModel, handles
 
 REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK = "review", "approve", "amendment", "certify", "release", "book"
+PROOF, DETERMINE, RELIEF, CLAIM = "proof", "determine", "relief", "claim"
 QUEUE_GERMAN = {
     REVIEW: "Antrag prüfen",
     APPROVE: "Über Antrag entscheiden",
@@ -30,7 +37,12 @@ QUEUE_GERMAN = {
     CERTIFY: "Zahlung feststellen",
     RELEASE: "Zahlung freigeben",
     BOOK: "Zahlung buchen",
+    PROOF: "Verwendungsnachweis prüfen",
+    DETERMINE: "Schlussfestsetzung",
+    RELIEF: "Über Stundung, Erlass oder Niederschlagung entscheiden",
+    CLAIM: "Offene Rückforderung",
 }
+GRANT_QUEUES = (REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK, PROOF, DETERMINE)
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,7 @@ class WorkItem:
     amount: Money
     since: date
     review_passed: bool | None
+    detail: str
 
     @property
     def queue_german(self) -> str:
@@ -52,13 +65,13 @@ class WorkItem:
 
 class WorkQueues(ReadModel):
     name = "work_queues"
-    tables = ("wq_items", "wq_excluded", "wq_grants", "wq_organisations", "wq_payments")
+    tables = ("wq_items", "wq_excluded", "wq_grants", "wq_organisations", "wq_payments", "wq_claims")
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS wq_items (queue TEXT NOT NULL, item_id TEXT NOT NULL, grant_id TEXT NOT NULL,"
-            " amount_cents BIGINT NOT NULL, since TEXT NOT NULL, review_passed INTEGER, position BIGINT NOT NULL,"
-            " PRIMARY KEY (queue, item_id))"
+            " amount_cents BIGINT NOT NULL, since TEXT NOT NULL, review_passed INTEGER, detail TEXT NOT NULL DEFAULT '',"
+            " position BIGINT NOT NULL, PRIMARY KEY (queue, item_id))"
         )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS wq_excluded (queue TEXT NOT NULL, item_id TEXT NOT NULL, user_id TEXT NOT NULL,"
@@ -67,7 +80,11 @@ class WorkQueues(ReadModel):
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS wq_grants (grant_id TEXT PRIMARY KEY, file_number TEXT NOT NULL,"
             " title TEXT NOT NULL, organisation_id TEXT NOT NULL, applicant_id TEXT NOT NULL,"
-            " requested_cents BIGINT NOT NULL, open_requests INTEGER NOT NULL DEFAULT 0)"
+            " requested_cents BIGINT NOT NULL, open_requests INTEGER NOT NULL DEFAULT 0, proof_by TEXT)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS wq_claims (claim_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
+            " open_cents BIGINT NOT NULL)"
         )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS wq_organisations (organisation_id TEXT PRIMARY KEY, name TEXT NOT NULL)"
@@ -82,13 +99,13 @@ class WorkQueues(ReadModel):
     @staticmethod
     def _add(
         cursor: Cursor, queue: str, item_id: UUID, grant_id: UUID, amount: int, since: date, position: int,
-        excluded: tuple[str | None, ...] = (), review_passed: bool | None = None,
+        excluded: tuple[str | None, ...] = (), review_passed: bool | None = None, detail: str = "",
     ) -> None:
         cursor.execute(
-            "INSERT INTO wq_items (queue, item_id, grant_id, amount_cents, since, review_passed, position)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO wq_items (queue, item_id, grant_id, amount_cents, since, review_passed, detail, position)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (queue, item_id.hex, grant_id.hex, amount, since.isoformat(),
-             None if review_passed is None else int(review_passed), position),
+             None if review_passed is None else int(review_passed), detail, position),
         )
         for user_id in sorted({u for u in excluded if u}):
             cursor.execute(
@@ -204,6 +221,85 @@ class WorkQueues(ReadModel):
     def _payment_done(self, cursor: Cursor, e: Any, position: int) -> None:
         self._remove(cursor, e.payment_id, CERTIFY, RELEASE, BOOK)
 
+    # Proofs and final amounts ------------------------------------------------------------------
+
+    @handles(Grant.ProofOfUseSubmitted)
+    def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute("UPDATE wq_grants SET proof_by = ? WHERE grant_id = ?", (e.actor_id.hex, e.originator_id.hex))
+        costs = sum(cents(amount) for amount in e.actual_costs.values())
+        self._add(cursor, PROOF, e.originator_id, e.originator_id, costs, e.on, position, excluded=(e.actor_id.hex,),
+                  detail=f"{e.receipt_count} Beleg" if e.receipt_count == 1 else f"{e.receipt_count} Belege")
+
+    @handles(Grant.ProofOfUseReviewed)
+    def _proof_reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
+        grant = self._grant(cursor, e.originator_id)
+        self._remove(cursor, e.originator_id, PROOF)
+        recognised = sum(cents(amount) for amount in e.recognised_costs.values())
+        self._add(cursor, DETERMINE, e.originator_id, e.originator_id, recognised, e.on, position,
+                  excluded=(e.actor_id.hex, grant["proof_by"]))
+
+    @handles(Grant.FinalAmountDetermined)
+    def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, e.originator_id, DETERMINE)
+
+    @handles(Grant.GrantRevoked, Grant.GrantClosed)
+    def _ended(self, cursor: Cursor, e: Any, position: int) -> None:
+        marks = ", ".join("?" * len(GRANT_QUEUES))
+        for table in ("wq_excluded", "wq_items"):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE queue IN ({marks}) AND item_id IN"
+                " (SELECT item_id FROM wq_items WHERE grant_id = ?)",
+                (*GRANT_QUEUES, e.originator_id.hex),
+            )
+
+    # Claims ------------------------------------------------------------------------------------
+
+    @handles(Claim.ClaimSet)
+    def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO wq_claims (claim_id, grant_id, open_cents) VALUES (?, ?, ?)",
+            (e.originator_id.hex, e.grant_id.hex, cents(e.principal)),
+        )
+        self._add(cursor, CLAIM, e.originator_id, e.grant_id, cents(e.principal), e.arose_on, position,
+                  detail=e.reason)
+
+    def _claim(self, cursor: Cursor, claim_id: UUID) -> dict[str, Any]:
+        cursor.execute("SELECT * FROM wq_claims WHERE claim_id = ?", (claim_id.hex,))
+        row = cursor.fetchone()
+        if row is None:
+            raise LookupError(f"Rückforderung {claim_id} ist den Arbeitskörben nicht bekannt")
+        return row
+
+    @handles(Claim.RepaymentReceived)
+    def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "UPDATE wq_claims SET open_cents = open_cents - ? WHERE claim_id = ?",
+            (cents(e.to_principal), e.originator_id.hex),
+        )
+        open_cents = int(self._claim(cursor, e.originator_id)["open_cents"])
+        if open_cents == 0 and e.interest_accrued == e.to_interest:
+            self._remove(cursor, e.originator_id, CLAIM, RELIEF)
+        else:
+            cursor.execute(
+                "UPDATE wq_items SET amount_cents = ? WHERE queue = ? AND item_id = ?",
+                (open_cents, CLAIM, e.originator_id.hex),
+            )
+
+    @handles(Claim.ReliefProposed)
+    def _relief_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
+        claim = self._claim(cursor, e.originator_id)
+        since = business_date(e)
+        self._add(cursor, RELIEF, e.originator_id, UUID(claim["grant_id"]), int(claim["open_cents"]), since, position,
+                  excluded=(e.actor_id.hex,), detail=f"{RELIEF_KINDS[e.kind]}: {e.reason}")
+
+    @handles(Claim.ReliefDeclined, Claim.ClaimDeferred)
+    def _relief_decided(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, e.originator_id, RELIEF)
+
+    @handles(Claim.ClaimRelieved, Claim.InterestNotPursued)
+    def _claim_settled(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, e.originator_id, CLAIM, RELIEF)
+
     # Queries -----------------------------------------------------------------------------------
 
     @staticmethod
@@ -224,7 +320,7 @@ class WorkQueues(ReadModel):
                 queue=r["queue"], item_id=UUID(r["item_id"]), grant_id=UUID(r["grant_id"]),
                 file_number=r["file_number"], title=r["title"], organisation_name=r["organisation_name"],
                 amount=money(r["amount_cents"]), since=date.fromisoformat(r["since"]),
-                review_passed=None if r["review_passed"] is None else bool(r["review_passed"]),
+                review_passed=None if r["review_passed"] is None else bool(r["review_passed"]), detail=r["detail"],
             )
             for r in cursor.fetchall()
         ]
@@ -250,6 +346,26 @@ class WorkQueues(ReadModel):
     @classmethod
     def to_book(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
         return cls.items(cursor, user_id, BOOK)
+
+    @classmethod
+    def proofs_to_review(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        """Submitted proofs of use, never shown to whoever submitted them."""
+        return cls.items(cursor, user_id, PROOF)
+
+    @classmethod
+    def to_determine(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        """Reviewed proofs waiting for the final amount, never shown to whoever submitted or reviewed them."""
+        return cls.items(cursor, user_id, DETERMINE)
+
+    @classmethod
+    def reliefs_to_decide(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        """Proposed deferrals, waivers and write-offs, never shown to whoever proposed them."""
+        return cls.items(cursor, user_id, RELIEF)
+
+    @classmethod
+    def open_claims(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        """Claims not yet settled, with the principal still open."""
+        return cls.items(cursor, user_id, CLAIM)
 
     @staticmethod
     def counts(cursor: Cursor, user_id: UUID) -> dict[str, int]:

@@ -3,8 +3,10 @@
 Two programmes (the city's Internationale Vereinsarbeit with budgets for 2026 and 2027, and the
 federal SKEW money), two associations, eight applications in every state a grant can be in, a grant
 paid out across the year end with a cancelled request and a bounced transfer, a grant over two fiscal
-years that is amended, and the city's own project *Faire Stadtschokolade* with Kumasi, drawing budget
-from both programmes and paying a cocoa supplier in cedi.
+years that is amended, a relief project for Schytomyr that reports its spending, is finally set lower
+than paid, repays part of the claim with interest, has the rest written off and is closed, a grant
+revoked with a claim still open, and the city's own project *Faire Stadtschokolade* with Kumasi,
+drawing budget from both programmes and paying a cocoa supplier in cedi.
 
 All business dates are fixed; only the recording time of the events is the clock's.
 """
@@ -73,11 +75,15 @@ class Story:
     trabzon: UUID  # reviewed by Jonas, waits for a decision
     kumasi: UUID  # approved for the project, 800 € paid, a further request waits for certification
     buffalo: UUID  # a payment certified by Jonas waits for release; Petra proposed an amendment
+    schytomyr: UUID  # paid 3,000, spent 2,200, claim of 800: part repaid, the rest written off; closed
+    cluj: UUID  # revoked down to 400 after 1,000 were paid: a claim of 600 is open
     schoko: UUID  # the project Faire Stadtschokolade
     amiens_payments: tuple[UUID, UUID, UUID]
     kumasi_payment: UUID
     buffalo_payment: UUID
     reversed_expenditure: UUID
+    schytomyr_claim: UUID
+    cluj_claim: UUID
 
     def person(self, user: Actor) -> str:
         return self.app.user(user.user_id).display_name
@@ -215,6 +221,41 @@ def tell(app: FundingOffice) -> Story:
     app.certify_payment(buffalo, buffalo_payment, jonas, on=date(2026, 3, 21))
     app.propose_amendment(buffalo, Money("2000.00"), "Kürzere Reise", petra, on=date(2026, 3, 25))
 
+    # Schytomyr: spent less than paid; the overpayment is claimed, partly repaid, the rest written off.
+    schytomyr = apply("IB-2026-0010", "Schytomyr", vereinsarbeit, dfg, "3000.00", date(2026, 2, 15), kind="fixed",
+                      actor=marie)
+    app.review_application(schytomyr, True, True, "Förderfähig.", petra, on=date(2026, 2, 20))
+    app.approve_grant(schytomyr, Money("3000.00"), aylin, on=date(2026, 2, 25))
+    payment = app.request_payment(schytomyr, need(date(2026, 4, 1), "3000.00"), "Hilfsgüter", marie,
+                                  on=date(2026, 3, 10))
+    app.certify_payment(schytomyr, payment, jonas, on=date(2026, 3, 11))
+    app.release_payment(schytomyr, payment, stefan, on=date(2026, 3, 12))
+    app.book_payment(schytomyr, payment, date(2026, 3, 13), stefan)
+    app.report_expense(schytomyr, "travel", date(2026, 5, 10), "Busreisen GmbH", "Transport der Hilfsgüter",
+                       Money("2200.00"), "R-1", marie)
+    app.submit_proof_of_use(schytomyr, "Hilfsgüter übergeben.", Money("550.00"), Money.zero(), Money.zero(), marie,
+                            on=date(2026, 10, 30))
+    app.review_proof_of_use(schytomyr, {"travel": Money("2200.00")}, {}, "Belege vollständig.", jonas,
+                            on=date(2026, 10, 31))
+    schytomyr_claim = app.determine_final_amount(schytomyr, aylin, on=date(2026, 11, 1))
+    assert schytomyr_claim is not None
+    app.receive_repayment(schytomyr_claim, Money("500.00"), date(2026, 12, 1), stefan)
+    app.propose_claim_relief(schytomyr_claim, "write_off", "Verein aufgelöst, nichts mehr zu holen", petra)
+    app.decide_claim_relief(schytomyr_claim, True, "Niederschlagung vertretbar", aylin, on=date(2027, 1, 15))
+    app.close_grant(schytomyr, petra, on=date(2027, 1, 20))
+
+    # Cluj-Napoca: revoked after the first payment; the claim is open.
+    cluj = apply("IB-2026-0011", "Cluj-Napoca", skew, auslandsgesellschaft, "2000.00", date(2026, 3, 1))
+    app.review_application(cluj, True, True, "Förderfähig.", jonas, on=date(2026, 3, 5))
+    app.approve_grant(cluj, Money("2000.00"), aylin, on=date(2026, 3, 10), rate=SHARE)
+    payment = app.request_payment(cluj, need(date(2026, 4, 1), "1000.00"), "Anzahlung", petra, on=date(2026, 3, 15))
+    app.certify_payment(cluj, payment, jonas, on=date(2026, 3, 16))
+    app.release_payment(cluj, payment, stefan, on=date(2026, 3, 17))
+    app.book_payment(cluj, payment, date(2026, 3, 20), stefan)
+    cluj_claim = app.revoke_grant(cluj, Money("400.00"), date(2026, 5, 15), "Projekt nicht durchgeführt", aylin,
+                                  on=date(2026, 6, 1))
+    assert cluj_claim is not None
+
     # The city's own spending on Faire Stadtschokolade.
     app.record_project_expenditure(project, date(2026, 3, 1), "Fair Trade Import GmbH", "Kakaobohnen", "material",
                                    Money("1500.00"), "K-2026-1", petra)
@@ -229,8 +270,9 @@ def tell(app: FundingOffice) -> Story:
         app=app, admin=admin, petra=petra, jonas=jonas, aylin=aylin, stefan=stefan, marie=marie,
         vereinsarbeit=vereinsarbeit, skew=skew, auslandsgesellschaft=auslandsgesellschaft, dfg=dfg, amiens=amiens,
         leeds=leeds, novi_sad=novi_sad, xian=xian, zwickau=zwickau, trabzon=trabzon, kumasi=kumasi,
-        buffalo=buffalo, netanya=netanya, schoko=project, amiens_payments=(first, second, third), kumasi_payment=kumasi_payment,
-        buffalo_payment=buffalo_payment, reversed_expenditure=wrong,
+        buffalo=buffalo, netanya=netanya, schytomyr=schytomyr, cluj=cluj, schoko=project, amiens_payments=(first, second, third), kumasi_payment=kumasi_payment,
+        buffalo_payment=buffalo_payment, reversed_expenditure=wrong, schytomyr_claim=schytomyr_claim,
+        cluj_claim=cluj_claim,
     )
 
 

@@ -11,6 +11,7 @@ a rebuild from zero, and every fiscal year's trial balance at zero.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from domain.actors import Actor, Role
 from domain.application import FundingOffice
 from domain.dates import FiscalYear, FundingPeriod
 from domain.errors import DomainError
+from domain.grant import APPROVED, DETERMINED, PROOF_REVIEWED, PROOF_SUBMITTED, REVOKED
 from domain.money import Money
 from domain.rules import RuleSet
 from foerderbuch.settings import Settings
@@ -35,9 +37,11 @@ from projections.verify import verify
 ACTIONS = (  # "advance" first: Hypothesis leans towards the first choice
     "advance", "advance", "advance", "advance", "advance", "advance", "apply", "apply", "reject", "withdraw",
     "documents", "documents_in", "request", "cancel", "return", "propose", "amend", "budget", "draw", "spend",
-    "spend", "reverse",
+    "spend", "reverse", "expense", "expense", "after", "after", "after", "repay", "relief", "revoke",
 )
 NEXT = {"applied": "review", "reviewed": "approve", "requested": "certify", "certified": "release", "released": "book"}
+AFTER = {APPROVED: "proof", PROOF_SUBMITTED: "review_proof", PROOF_REVIEWED: "determine", DETERMINED: "close",
+         REVOKED: "close"}
 PERIODS = (FundingPeriod(date(2026, 3, 1), date(2026, 10, 31)), FundingPeriod(date(2026, 9, 1), date(2027, 6, 30)))
 
 step = st.tuples(st.sampled_from(ACTIONS), st.integers(0, 50), st.integers(1, 600000), st.integers(0, 120))
@@ -95,6 +99,8 @@ class Office:
         open_payments = self.payments_in("requested", "certified", "released")
         if open_payments and i % 4:
             return NEXT[open_payments[i % len(open_payments)][2]["status"]]
+        if self.grants_in(PROOF_SUBMITTED, PROOF_REVIEWED, DETERMINED) or (self.payments_in("booked") and i % 3 == 0):
+            return "after"
         grant = self.pick(self.grants_in("applied", "reviewed", "approved"), i)
         if grant is None:
             return "apply"
@@ -103,13 +109,47 @@ class Office:
             return "reject"
         return "request" if g.status == "approved" else NEXT[g.status]
 
+    def after(self, i: int) -> tuple[str, UUID | None]:
+        """The next step after the award: proof, its review, the final amount, closure."""
+        grant = self.pick([g for g in self.grants if self.app.grant(g).status in AFTER], i)
+        if grant is None:
+            return "apply", None
+        g = self.app.grant(grant)
+        if g.status == APPROVED and not g.paid and i % 5:
+            return "request", None  # mostly, something is paid before the proof
+        return AFTER[g.status], grant
+
+    def claims_open(self) -> list[UUID]:
+        return [c for g in self.grants for c in self.app.grant(g).claim_ids if self.app.claim(c).status == "open"]
+
     def play(self, action: str, i: int, cents: int, days: int) -> None:
         """Plays one step on a grant or payment in a state where the action makes sense."""
-        if action == "advance":
+        if action in ("advance", "advance_after"):
             action = self.advance(i)
+        target = None
+        if action == "after":
+            action, target = self.after(i)
+        if target is not None:
+            self.after_award(action, target, i, cents)
+            return
+        if action in ("repay", "relief") and (claim := self.pick(self.claims_open(), i)):
+            self.settle(action, claim, i, cents, days)
+            return
+        if action in ("expense", "revoke") and (grant := self.pick(self.grants_in("approved"), i)):
+            terms = self.app.grant(grant).terms
+            assert terms is not None
+            if action == "expense":
+                self.app.report_expense(grant, "travel", terms.period.start + timedelta(days=days), "Lieferant",
+                                        "Kosten", Money(f"{cents % 400000 // 100 + 1}.{cents % 100:02d}"),
+                                        f"R-{cents}", self.officers[i % 2])
+            else:
+                remaining = Money.rounded(terms.amount.amount * (i % 4) / 4)
+                self.app.revoke_grant(grant, remaining, terms.period.start + timedelta(days=days), "Widerruf",
+                                      self.approver, on=terms.period.start + timedelta(days=days))
+            return
         app, officer = self.app, self.officers[i % 2]
         on = date(2026, 3, 1) + timedelta(days=days)
-        if action == "apply":
+        if action == "apply" and len(self.grants) < 6:  # a few grants, followed through their whole life
             programme = self.programmes[i % 2]
             kind = "share" if programme == self.programmes[1] or i % 3 == 0 else "fixed"
             grant = Money(250) + Money(f"{cents % 900000 // 100}.{cents % 100:02d}")
@@ -199,6 +239,40 @@ class Office:
             app.reverse_project_expenditure(self.project, self.pick(self.expenditures, i), "Storno", self.finance)
 
 
+    def after_award(self, action: str, grant: UUID, i: int, cents: int) -> None:
+        app, g = self.app, self.app.grant(grant)
+        assert g.terms is not None
+        end = g.terms.period.end
+        if action == "proof":
+            app.submit_proof_of_use(grant, "Bericht", Money(f"{cents % 2000 // 100}.00"), Money.zero(), Money.zero(),
+                                    self.officers[i % 2], on=end)
+        elif action == "review_proof":
+            submitted_by = g.proof["submitted_by"] if g.proof else None
+            reviewer = next(o for o in self.officers if o.user_id != submitted_by)
+            spent = g.proof["actual_costs"]["travel"] if g.proof else Money.zero()
+            cut = Money.rounded(spent.amount * (i % 3) / 10)
+            app.review_proof_of_use(grant, {"travel": spent - cut}, {"travel": "gekürzt"} if cut else {}, "geprüft",
+                                    reviewer, on=end + timedelta(days=10))
+        elif action == "determine":
+            app.determine_final_amount(grant, self.approver, on=end + timedelta(days=20 + i))
+        elif action == "close":
+            app.close_grant(grant, self.officers[i % 2], on=end + timedelta(days=200))
+
+    def settle(self, action: str, claim_id: UUID, i: int, cents: int, days: int) -> None:
+        app, claim = self.app, self.app.claim(claim_id)
+        on = claim.interest_from + timedelta(days=days)
+        if action == "repay":
+            due = claim.amount_due(on, app.base_rates())
+            amount = due if i % 3 == 0 else min(due, Money(f"{cents % 100000 // 100 + 1}.00"))
+            app.receive_repayment(claim_id, amount, on, self.finance)
+        elif claim.pending_relief is None:
+            kind = ("deferral", "waiver", "write_off")[i % 3]
+            app.propose_claim_relief(claim_id, kind, "Vorschlag", self.officers[i % 2],
+                                     until=on + timedelta(days=90) if kind == "deferral" else None)
+        else:
+            app.decide_claim_relief(claim_id, i % 4 != 0, "Entscheidung", self.approver, on=on)
+
+
 def check(app: FundingOffice, projector: Projector) -> None:
     projector.catch_up()
     assert verify(projector) == []
@@ -213,9 +287,14 @@ def check(app: FundingOffice, projector: Projector) -> None:
         for row in GrantOverview.grants(cursor, date(2026, 1, 1), limit=1000):
             grant = app.grant(row.grant_id)
             journal = Journal.grant_balance(cursor, row.grant_id)
-            assert (row.approved, row.paid, row.requested) == (
-                grant.approved_amount, grant.paid, grant.committed_payments - grant.paid)
-            assert (journal.committed, journal.paid) == (grant.approved_amount, grant.paid)
+            open_claims = Money.sum(app.claim(c).outstanding for c in grant.claim_ids)
+            assert (row.status, row.approved, row.paid, row.requested, row.open_claims) == (
+                grant.status, grant.approved_amount, grant.paid, grant.committed_payments - grant.paid, open_claims)
+            assert row.final_amount == getattr(grant, "final_amount", None)
+            assert (journal.paid, journal.open_claims) == (grant.paid, open_claims)
+            bound = Money.sum(app.programme(grant.programme_id).commitment_of(grant.id, year)
+                              for year in (FY2026, FY2027))
+            assert journal.committed == bound
         for year in Journal.fiscal_years(cursor):
             assert Journal.trial_balance(cursor, year).total == Money.zero()
     before = dump_read_models(projector)
@@ -236,6 +315,84 @@ def test_read_model_balances_follow_from_the_events_for_any_command_sequence(ste
                 office.play(action, i, cents, days)
             except DomainError:
                 pass
+        check(app, projector)
+    finally:
+        projector.db.close()
+        app.close()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    paid=st.integers(50000, 500000),
+    spent=st.integers(10000, 600000),
+    cut=st.integers(0, 5),
+    revoke=st.sampled_from([None, 0, 1, 2, 3]),
+    repayments=st.lists(st.tuples(st.integers(1, 400), st.integers(1, 10)), max_size=4),
+    relief=st.sampled_from([None, "deferral", "waiver", "write_off"]),
+    approve_relief=st.booleans(),
+)
+def test_balances_after_the_award_follow_from_the_events(
+    paid: int, spent: int, cut: int, revoke: int | None, repayments: list[tuple[int, int]], relief: str | None,
+    approve_relief: bool,
+) -> None:
+    """One grant paid, spent, finally determined or revoked, its claim repaid in parts, relieved, closed."""
+    app = create_office(Settings(database_url="memory://"), today=lambda: date(2026, 3, 1))
+    projector = create_projector(Settings(database_url="memory://"), app)
+    try:
+        office = Office(app)
+        officer, checker, approver, finance = office.officers[0], office.officers[1], office.approver, office.finance
+        grant = app.apply_for_grant(office.programmes[0], office.organisation, "Begegnung", "Austausch", "Amiens",
+                                    PERIODS[0], "fixed", plan("5000.00"), officer, on=date(2026, 2, 1))
+        app.review_application(grant, True, True, "ok", checker, on=date(2026, 2, 2))
+        app.approve_grant(grant, Money("5000.00"), approver, on=date(2026, 2, 3))
+        need = [{"due": date(2026, 3, 20), "amount": Money(f"{paid // 100}.{paid % 100:02d}"), "description": "Abschlag"}]
+        payment = app.request_payment(grant, need, "Abschlag", officer, on=date(2026, 3, 1))
+        app.certify_payment(grant, payment, checker, on=date(2026, 3, 2))
+        app.release_payment(grant, payment, finance, on=date(2026, 3, 3))
+        app.book_payment(grant, payment, date(2026, 3, 4), finance)
+        steps: list[Callable[[], Any]] = [
+            lambda: app.report_expense(grant, "travel", date(2026, 5, 1), "Bahn", "Fahrten",
+                                       Money(f"{spent // 100}.{spent % 100:02d}"), "R-1", officer),
+        ]
+        if revoke is not None:
+            steps.append(lambda: app.revoke_grant(grant, Money(f"{revoke * 1000}.00"), date(2026, 6, 1), "Widerruf",
+                                                  approver, on=date(2026, 6, 15)))
+        else:
+            steps += [
+                lambda: app.submit_proof_of_use(grant, "Bericht", Money("1000.00"), Money.zero(), Money.zero(),
+                                                officer, on=date(2026, 11, 1)),
+                lambda: app.review_proof_of_use(
+                    grant, {"travel": Money.rounded(app.grant(grant).proof["actual_costs"]["travel"].amount  # type: ignore[index]
+                                                    * (10 - cut) / 10)},
+                    {"travel": "gekürzt"} if cut else {}, "geprüft", checker, on=date(2026, 11, 10)),
+                lambda: app.determine_final_amount(grant, approver, on=date(2026, 11, 20)),
+            ]
+        for step_ in steps:
+            try:
+                step_()
+            except DomainError:
+                pass
+        for claim_id in app.grant(grant).claim_ids:
+            for days, tenths in repayments:
+                claim = app.claim(claim_id)
+                if claim.status != "open":
+                    break
+                on = claim.interest_from + timedelta(days=days)
+                due = claim.amount_due(on, app.base_rates())
+                try:
+                    app.receive_repayment(claim_id, max(Money("0.01"), Money.rounded(due.amount * tenths / 10)), on,
+                                          finance)
+                except DomainError:
+                    pass
+            if relief and app.claim(claim_id).status == "open":
+                until = app.claim(claim_id).interest_from + timedelta(days=60)
+                app.propose_claim_relief(claim_id, relief, "Vorschlag", officer,
+                                         until=until if relief == "deferral" else None)
+                app.decide_claim_relief(claim_id, approve_relief, "Entscheidung", approver, on=date(2027, 2, 1))
+        try:
+            app.close_grant(grant, officer, on=date(2027, 3, 1))
+        except DomainError:
+            pass
         check(app, projector)
     finally:
         projector.db.close()

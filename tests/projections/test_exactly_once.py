@@ -113,8 +113,10 @@ def test_two_processes_catching_up_together_apply_each_event_once(
     to_apply = {name: projector.pending(name) for name in projector.models}
     go = tmp_path / "go"
 
-    first = worker(settings, batch_size=3, mode="none", pause=0, go_file=go)
-    second = worker(settings, batch_size=3, mode="none", pause=0, go_file=go)
+    # A short pause after each batch lets the other process take the lock in between (SQLite's busy
+    # handler would otherwise rarely win against a process that re-locks at once).
+    first = worker(settings, batch_size=3, mode="between", pause=0.003, go_file=go)
+    second = worker(settings, batch_size=3, mode="between", pause=0.003, go_file=go)
     for process in (first, second):
         assert process.stdout is not None
         assert json.loads(process.stdout.readline()) == {"ready": True}

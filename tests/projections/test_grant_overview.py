@@ -25,6 +25,8 @@ def test_every_grant_has_one_row_with_its_internal_and_german_status(world: Worl
         "IB-2026-0007": ("approved", "Bewilligt"),
         "IB-2026-0008": ("approved", "Bewilligt"),
         "IB-2026-0009": ("documents_requested", "Unterlagen angefordert"),
+        "IB-2026-0010": ("closed", "Abgeschlossen"),
+        "IB-2026-0011": ("revoked", "Widerrufen"),
     }
 
 
@@ -46,6 +48,23 @@ def test_a_grant_row_carries_its_amounts_and_names(world: World) -> None:
     assert (leeds.approved, leeds.paid, leeds.amendment_pending) == (Money("4500.00"), Money("1500.00"), False)
     assert (kumasi.requested, kumasi.paid, kumasi.open_amount) == (Money("1000.00"), Money("800.00"), Money("2200.00"))
     assert kumasi.project_id == story.schoko
+
+
+def test_a_finally_determined_grant_shows_its_final_amount_and_claims(world: World) -> None:
+    story = world.story
+
+    with world.projector.db.transaction() as cursor:
+        schytomyr = GrantOverview.grant(cursor, story.schytomyr, TODAY)
+        cluj = GrantOverview.grant(cursor, story.cluj, TODAY)
+
+    assert schytomyr is not None and cluj is not None
+    # Paid 3,000, spent 2,200: 800 claimed, 495.88 repaid (4.12 went to interest), the rest written off.
+    assert (schytomyr.final_amount, schytomyr.paid, schytomyr.claimed, schytomyr.repaid, schytomyr.open_claims) == (
+        Money("2200.00"), Money("3000.00"), Money("800.00"), Money("495.88"), Money.zero())
+    assert (schytomyr.next_deadline, schytomyr.last_activity) == (None, date(2027, 1, 20))
+    # Revoked down to 400 after 1,000 were paid: 600 claimed and open; no proof of use is chased any more.
+    assert (cluj.final_amount, cluj.claimed, cluj.open_claims, cluj.next_deadline) == (
+        Money("400.00"), Money("600.00"), Money("600.00"), None)
 
 
 def test_rows_agree_with_the_grant_aggregates(world: World) -> None:
@@ -70,7 +89,26 @@ def test_an_open_request_for_documents_is_the_next_deadline_and_overdue_after_it
     assert (before.next_deadline, before.next_deadline_german, before.overdue) == (
         date(2026, 4, 20), "Unterlagen nachreichen", False)
     assert after.overdue is True
-    assert (amiens.next_deadline, amiens.overdue) == (None, False)  # its documents came in
+    # Its documents came in; next is the proof of use, six months after the period (NRW rules).
+    assert (amiens.next_deadline, amiens.next_deadline_text, amiens.overdue) == (
+        date(2027, 4, 30), "Verwendungsnachweis einreichen", False)
+
+
+def test_an_approved_grant_owes_interim_proofs_for_each_year_end_and_the_proof_of_use(world: World) -> None:
+    with world.projector.db.transaction() as cursor:
+        due = GrantOverview.proofs_due(cursor, date(2027, 5, 1), within_days=0)
+        leeds = GrantOverview.grant(cursor, world.story.leeds, date(2027, 5, 1))
+
+    assert leeds is not None
+    assert (leeds.next_deadline, leeds.next_deadline_german, leeds.overdue) == (
+        date(2027, 4, 30), "Zwischennachweis", True)
+    files = {world.app.grant(d.grant_id).file_number: (d.text, d.due, overdue) for d, overdue in due}
+    assert files == {
+        "IB-2026-0001": ("Verwendungsnachweis einreichen", date(2027, 4, 30), True),
+        "IB-2026-0002": ("Zwischennachweis 2026 einreichen", date(2027, 4, 30), True),
+        "IB-2026-0007": ("Verwendungsnachweis einreichen", date(2027, 4, 30), True),
+        "IB-2026-0008": ("Verwendungsnachweis einreichen", date(2027, 4, 30), True),
+    }
 
 
 def test_rows_can_be_filtered_by_organisation_programme_and_status(world: World) -> None:
@@ -81,6 +119,6 @@ def test_rows_can_be_filtered_by_organisation_programme_and_status(world: World)
         skew = GrantOverview.grants(cursor, TODAY, programme_id=story.skew)
         approved = GrantOverview.grants(cursor, TODAY, status="approved")
 
-    assert sorted(r.file_number for r in dfg) == ["IB-2026-0001", "IB-2026-0004", "IB-2026-0008"]
-    assert [r.file_number for r in skew] == ["IB-2026-0007"]
+    assert sorted(r.file_number for r in dfg) == ["IB-2026-0001", "IB-2026-0004", "IB-2026-0008", "IB-2026-0010"]
+    assert sorted(r.file_number for r in skew) == ["IB-2026-0007", "IB-2026-0011"]
     assert len(approved) == 4

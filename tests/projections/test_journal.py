@@ -48,8 +48,8 @@ def test_a_payment_moves_through_requested_payable_and_paid(world: World) -> Non
 
     euro = Money
     assert lines == [
-        ("Grant.GrantApproved", "committed", 2026, euro("7000.00")),
-        ("Grant.GrantApproved", "budget_available", 2026, euro("-7000.00")),
+        ("Programme.FundsCommitted", "committed", 2026, euro("7000.00")),
+        ("Programme.FundsCommitted", "budget_available", 2026, euro("-7000.00")),
         ("Grant.PaymentRequested", "requested", 2026, euro("3000.10")),
         ("Grant.PaymentRequested", "committed", 2026, euro("-3000.10")),
         ("Grant.PaymentReleased", "payable", 2026, euro("3000.10")),
@@ -79,10 +79,27 @@ def test_a_payment_moves_through_requested_payable_and_paid(world: World) -> Non
 def test_an_amendment_posts_only_the_change_per_year(world: World) -> None:
     lines = _lines(world, holder_id=world.story.leeds)
 
-    assert [line for line in lines if line[0] == "Grant.GrantAmended"] == [
-        ("Grant.GrantAmended", "budget_available", 2027, Money("500.00")),
-        ("Grant.GrantAmended", "committed", 2027, Money("-500.00")),
+    assert [line for line in lines if line[0] == "Programme.CommitmentAdjusted"] == [
+        ("Programme.CommitmentAdjusted", "budget_available", 2027, Money("500.00")),
+        ("Programme.CommitmentAdjusted", "committed", 2027, Money("-500.00")),
     ]
+
+
+def test_a_commitment_carries_the_business_date_of_the_decision_saved_with_it(world: World) -> None:
+    story = world.story
+
+    with world.projector.db.transaction() as cursor:
+        leeds = [(e.event, e.business_date, e.fiscal_year, e.memo) for e in Journal.entries(cursor, holder_id=story.leeds)
+                 if e.account == "committed" and e.event.startswith("Programme.")]
+        project = {e.business_date for e in Journal.entries(cursor, holder_id=story.schoko)
+                   if e.event.startswith("Programme.")}
+
+    assert leeds == [
+        ("Programme.FundsCommitted", date(2026, 8, 15), 2026, "Mittelbindung IB-2026-0002 (IB-VEREINE 2026)"),
+        ("Programme.FundsCommitted", date(2026, 8, 15), 2027, "Mittelbindung IB-2026-0002 (IB-VEREINE 2027)"),
+        ("Programme.CommitmentAdjusted", date(2026, 9, 10), 2027, "Änderungsbescheid IB-2026-0002 (IB-VEREINE 2027)"),
+    ]
+    assert len(project) == 1  # a budget draw has no business date: the day it was recorded
 
 
 def test_a_project_expenditure_is_charged_to_the_oldest_draw_first(world: World) -> None:
@@ -109,12 +126,45 @@ def test_balances_as_of_a_business_date(world: World) -> None:
         year_end = Journal.grant_balance(cursor, story.amiens, as_of_date=date(2026, 12, 31))
         january = Journal.grant_balance(cursor, story.amiens, as_of_date=date(2027, 1, 4))
 
-    # Amiens' first payment and the project's spending to April (1,500 + 500) before the 200 € came back.
-    assert before_return.paid == Money("5000.10")
-    assert after_return.paid == Money("4800.10")
+    # Amiens' first payment, Schytomyr's 3,000 and the project's spending to April (1,500 + 500) before the
+    # 200 € came back.
+    assert before_return.paid == Money("8000.10")
+    assert after_return.paid == Money("7800.10")
     assert (year_end.committed, year_end.requested, year_end.payable, year_end.paid) == (
         Money("7000.00"), Money("2000.00"), Money("2000.00"), Money("2800.10"))
     assert (january.requested, january.paid) == (Money.zero(), Money("4800.10"))
+
+
+def test_final_amount_claim_repayment_and_write_off_move_the_money_on(world: World) -> None:
+    story = world.story
+
+    lines = [line for line in _lines(world, holder_id=story.schytomyr) if not line[0].startswith("Grant.Payment")]
+    with world.projector.db.transaction() as cursor:
+        balance = Journal.grant_balance(cursor, story.schytomyr)
+        before_write_off = Journal.grant_balance(cursor, story.schytomyr, as_of_date=date(2027, 1, 14))
+
+    assert lines == [
+        ("Programme.FundsCommitted", "committed", 2026, Money("3000.00")),
+        ("Programme.FundsCommitted", "budget_available", 2026, Money("-3000.00")),
+        ("Grant.FinalAmountDetermined", "recognised", 2026, Money("2200.00")),
+        ("Grant.FinalAmountDetermined", "paid", 2026, Money("-2200.00")),
+        ("Claim.ClaimSet", "receivable", 2026, Money("800.00")),
+        ("Claim.ClaimSet", "paid", 2026, Money("-800.00")),
+        ("Claim.RepaymentReceived", "repaid", 2026, Money("495.88")),
+        ("Claim.RepaymentReceived", "receivable", 2026, Money("-495.88")),
+        ("Claim.RepaymentReceived", "interest_received", 2026, Money("4.12")),
+        ("Claim.RepaymentReceived", "interest_income", 2026, Money("-4.12")),
+        ("Claim.ClaimRelieved", "written_off", 2027, Money("304.12")),
+        ("Claim.ClaimRelieved", "receivable", 2027, Money("-304.12")),
+        # Closing releases what the grant did not cost back to the 2026 budget.
+        ("Programme.CommitmentAdjusted", "budget_available", 2026, Money("800.00")),
+        ("Programme.CommitmentAdjusted", "committed", 2026, Money("-800.00")),
+    ]
+    assert (balance.committed, balance.paid, balance.recognised, balance.claimed, balance.open_claims,
+            balance.repaid, balance.written_off, balance.interest) == (
+        Money("2200.00"), Money("3000.00"), Money("2200.00"), Money("800.00"), Money.zero(), Money("495.88"),
+        Money("304.12"), Money("4.12"))
+    assert (before_write_off.open_claims, before_write_off.committed) == (Money("304.12"), Money("3000.00"))
 
 
 def test_balances_as_of_a_log_position(world: World) -> None:

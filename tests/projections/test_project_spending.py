@@ -25,8 +25,10 @@ def test_spending_by_partner_city_includes_every_grant_paid_for_that_city(world:
 
     assert all_years == [
         SpendingTotal("Amiens", Money.zero(), Money.zero(), Money("4800.10")),
+        SpendingTotal("Cluj-Napoca", Money.zero(), Money.zero(), Money("1000.00")),
         SpendingTotal("Kumasi", Money("3000.00"), Money("2310.37"), Money("800.00")),
         SpendingTotal("Leeds", Money.zero(), Money.zero(), Money("1500.00")),
+        SpendingTotal("Schytomyr", Money.zero(), Money.zero(), Money("3000.00")),
     ]
     assert in_2026[0] == SpendingTotal("Amiens", Money.zero(), Money.zero(), Money("2800.10"))
 

@@ -23,7 +23,7 @@ def test_the_timeline_tells_who_did_what_when_and_why(world: World) -> None:
         (date(2026, 2, 20), "Marie Laurent", "Verein", "Unterlagen eingereicht", "Liste mit 20 Namen"),
         (date(2026, 2, 25), "Petra Schmitz", "Sachbearbeitung",
          "Antrag geprüft: formal in Ordnung, inhaltlich förderfähig", "Vollständig und förderfähig."),
-        (entries[4].business_date, "Dr. Aylin Demir", "Zeichnungsbefugte",
+        (date(2026, 3, 1), "Dr. Aylin Demir", "Zeichnungsbefugte",  # dated by the approval saved with it
          "Mittel gebunden: 7.000,00 € im Haushaltsjahr 2026", ""),
         (date(2026, 3, 1), "Dr. Aylin Demir", "Zeichnungsbefugte", "Bewilligt: 7.000,00 € als Anteilfinanzierung", ""),
         (date(2026, 3, 2), "Marie Laurent", "Verein", "Mittel abgerufen: 3.000,10 €", "Anzahlung Bus"),
@@ -69,3 +69,35 @@ def test_a_rejection_and_a_withdrawal_keep_their_reasons(world: World) -> None:
 
     assert (rejected.what, rejected.why, rejected.who) == ("Antrag abgelehnt", "Förderzweck nicht erfüllt", "Dr. Aylin Demir")
     assert (withdrawn.what, withdrawn.why, withdrawn.who) == ("Antrag zurückgezogen", "Reise abgesagt", "Marie Laurent")
+
+
+def test_proof_final_amount_and_claim_are_told_with_their_figures(world: World) -> None:
+    story = world.story
+
+    with world.projector.db.transaction() as cursor:
+        entries = Timeline.of(cursor, story.schytomyr)
+
+    after_payment = [(e.business_date, e.who, e.what, e.why) for e in entries][8:]
+    assert after_payment == [
+        (date(2026, 5, 10), "Marie Laurent",
+         "Ausgabe gemeldet: 2.200,00 € an Busreisen GmbH, Kostenposition »travel«, Beleg R-1",
+         "Transport der Hilfsgüter"),
+        (date(2026, 10, 30), "Marie Laurent", "Verwendungsnachweis eingereicht: Kosten 2.200,00 €, 1 Beleg", ""),
+        (date(2026, 10, 31), "Jonas Becker", "Verwendungsnachweis geprüft: anerkannt 2.200,00 €", "Belege vollständig."),
+        (date(2026, 11, 1), "Dr. Aylin Demir",
+         "Zuwendung endgültig festgesetzt auf 2.200,00 €, ausgezahlt 3.000,00 €; 800,00 € werden zurückgefordert",
+         "Festbetragsfinanzierung: Festbetrag 3.000,00 €; höchstens 3.000,00 € → 2.200,00 €"),
+        (date(2026, 11, 1), "Dr. Aylin Demir", "Rückforderung über 800,00 € festgesetzt, zu verzinsen ab 01.11.2026",
+         "Schlussfestsetzung"),
+        (date(2026, 12, 1), "Stefan Wolters",
+         "Rückzahlung eingegangen: 500,00 €, davon Zinsen 4,12 €, Wertstellung 01.12.2026", ""),
+        (entries[14].business_date, "Petra Schmitz", "Niederschlagung vorgeschlagen",
+         "Verein aufgelöst, nichts mehr zu holen"),
+        (date(2027, 1, 15), "Dr. Aylin Demir",
+         "Niederschlagung: 304,12 € und Zinsen von 2,35 € werden nicht mehr gefordert", "Niederschlagung vertretbar"),
+        (date(2027, 1, 20), "Petra Schmitz", "Mittelbindung 2026 angepasst: 3.000,00 € → 2.200,00 €",
+         "Abschluss IB-2026-0010"),
+        (date(2027, 1, 20), "Petra Schmitz",
+         "Zuwendung abgeschlossen: endgültig 2.200,00 €, ausgezahlt 3.000,00 €, 800,00 € Mittelbindung freigegeben",
+         ""),
+    ]

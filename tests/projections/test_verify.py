@@ -87,7 +87,7 @@ def test_a_changed_amount_in_a_stored_event_is_reported_at_its_position(
     assert f"Position {position}: Ereignis Grant.PaymentBooked wurde nach dem Versiegeln verändert." in output
     problems = verify(projector)
     assert Problem(position, "Ereignis Grant.PaymentBooked wurde nach dem Versiegeln verändert.") in problems
-    assert any("IB-VEREINE 2026 ausgezahlt: Programmsalden zeigt 6.300,10 €, aus den Ereignissen folgen 6.400,10 €"
+    assert any("IB-VEREINE 2026 ausgezahlt: Programmsalden zeigt 9.300,10 €, aus den Ereignissen folgen 9.400,10 €"
                in p.message for p in problems)
     assert any("IB-2026-0001 ausgezahlt: das Journal zeigt 4.800,10 €" in p.message for p in problems)
 

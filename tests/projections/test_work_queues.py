@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger_story import World
+from collections.abc import Callable
+
+from domain.application import FundingOffice
 from domain.money import Money
+from foerderbuch.settings import Settings
+from ledger_story import SUMMER, World, need, plan, tell
+from projections.engine import Projector
 from projections.work_queues import WorkQueues
 
 
@@ -65,5 +70,66 @@ def test_finished_work_leaves_every_queue(world: World) -> None:
         counts = WorkQueues.counts(cursor, story.stefan.user_id)
         to_book = WorkQueues.to_book(cursor, story.stefan.user_id)
 
-    assert counts == {"review": 1, "approve": 1, "amendment": 1, "certify": 1, "release": 1, "book": 0}
+    assert counts == {"review": 1, "approve": 1, "amendment": 1, "certify": 1, "release": 1, "book": 0, "proof": 0,
+                      "determine": 0, "relief": 0, "claim": 1}
     assert to_book == []
+
+
+def test_open_claims_wait_until_they_are_settled(world: World) -> None:
+    story = world.story
+
+    with world.projector.db.transaction() as cursor:
+        claims = WorkQueues.open_claims(cursor, story.stefan.user_id)
+
+    assert [(c.item_id, c.file_number, c.amount, c.since, c.detail) for c in claims] == [
+        (story.cluj_claim, "IB-2026-0011", Money("600.00"), date(2026, 5, 15), "Projekt nicht durchgeführt")]
+
+
+def test_proofs_final_amounts_and_reliefs_are_never_offered_to_whoever_prepared_them(
+    fresh_settings: Settings, services: Callable[..., tuple[FundingOffice, Projector]]
+) -> None:
+    app, projector = services(fresh_settings)
+    story = tell(app)
+    marie, petra, jonas, aylin, stefan = story.marie, story.petra, story.jonas, story.aylin, story.stefan
+    grant = app.apply_for_grant(story.vereinsarbeit, story.dfg, "Chorreise", "Konzert", "Amiens", SUMMER, "fixed",
+                                plan("1000.00"), marie, on=date(2026, 2, 1), file_number="IB-2026-0099")
+    app.review_application(grant, True, True, "ok", petra, on=date(2026, 2, 2))
+    app.approve_grant(grant, Money("1000.00"), aylin, on=date(2026, 2, 3))
+    payment = app.request_payment(grant, need(date(2026, 3, 15), "1000.00"), "Reise", marie, on=date(2026, 3, 1))
+    app.certify_payment(grant, payment, petra, on=date(2026, 3, 2))
+    app.release_payment(grant, payment, stefan, on=date(2026, 3, 3))
+    app.book_payment(grant, payment, date(2026, 3, 4), stefan)
+    app.report_expense(grant, "travel", date(2026, 5, 1), "Bahn", "Fahrkarten", Money("800.00"), "R-9", marie)
+
+    def queue(ask: Callable[..., list[object]], user: object) -> list[object]:
+        projector.catch_up()
+        with projector.db.transaction() as cursor:
+            return [item.grant_id for item in ask(cursor, user.user_id)]  # type: ignore[attr-defined]
+
+    # Petra submits the proof for the association: she may not review it, Jonas may.
+    app.submit_proof_of_use(grant, "Konzert gegeben.", Money("250.00"), Money.zero(), Money.zero(), petra,
+                            on=date(2026, 11, 2))
+    assert queue(WorkQueues.proofs_to_review, petra) == []
+    assert queue(WorkQueues.proofs_to_review, jonas) == [grant]
+
+    # Jonas reviews it: neither he nor Petra may determine the final amount, Aylin may.
+    app.review_proof_of_use(grant, {"travel": Money("600.00")}, {"travel": "Quittungen fehlen"}, "Gekürzt.", jonas,
+                            on=date(2026, 11, 3))
+    assert queue(WorkQueues.proofs_to_review, jonas) == []
+    assert queue(WorkQueues.to_determine, jonas) == [] and queue(WorkQueues.to_determine, petra) == []
+    assert queue(WorkQueues.to_determine, aylin) == [grant]
+
+    # The final amount of 600 leaves a claim of 400; Petra proposes a deferral, Aylin decides it.
+    claim = app.determine_final_amount(grant, aylin, on=date(2026, 11, 4))
+    assert claim is not None
+    app.propose_claim_relief(claim, "deferral", "Vereinskasse leer", petra, until=date(2027, 3, 1))
+    assert queue(WorkQueues.to_determine, aylin) == []
+    assert grant in queue(WorkQueues.open_claims, stefan)
+    assert queue(WorkQueues.reliefs_to_decide, petra) == []
+    assert queue(WorkQueues.reliefs_to_decide, aylin) == [grant]
+
+    app.decide_claim_relief(claim, True, "Stundung bis März", aylin, on=date(2026, 11, 5))
+    app.receive_repayment(claim, app.claim(claim).amount_due(date(2026, 12, 1), app.base_rates()), date(2026, 12, 1),
+                          stefan)
+    assert queue(WorkQueues.reliefs_to_decide, aylin) == []
+    assert grant not in queue(WorkQueues.open_claims, stefan)
