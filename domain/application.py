@@ -202,24 +202,39 @@ class FundingOffice(Application):
         rule_set: RuleSet,
         budgets: dict[FiscalYear, tuple[Money, PostingCoordinates]],
         actor: Actor,
+        on: date | None = None,
     ) -> UUID:
         self.verify_actor(actor)
-        programme = Programme.open(code, title, FundingSource.parse(funding_source), rule_set, budgets, actor)
+        on = self._on(on)
+        programme = Programme.open(code, title, FundingSource.parse(funding_source), rule_set, budgets, actor, on)
         self._create(programme, duplicate=f"Das Programmkürzel {programme.code} ist bereits vergeben.")
         return programme.id
 
     def allocate_budget(
-        self, programme_id: UUID, year: FiscalYear, amount: Money, posting: PostingCoordinates, reason: str, actor: Actor
+        self,
+        programme_id: UUID,
+        year: FiscalYear,
+        amount: Money,
+        posting: PostingCoordinates,
+        reason: str,
+        actor: Actor,
+        on: date | None = None,
     ) -> None:
         self.verify_actor(actor)
+        on = self._on(on)
         self._update(
             Programme, programme_id, "Dieses Förderprogramm",
-            lambda p: p.allocate_budget(year, amount, posting, reason, actor),
+            lambda p: p.allocate_budget(year, amount, posting, reason, actor, on),
         )
 
-    def amend_budget(self, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor) -> None:
+    def amend_budget(
+        self, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor, on: date | None = None
+    ) -> None:
         self.verify_actor(actor)
-        self._update(Programme, programme_id, "Dieses Förderprogramm", lambda p: p.amend_budget(year, amount, reason, actor))
+        on = self._on(on)
+        self._update(
+            Programme, programme_id, "Dieses Förderprogramm", lambda p: p.amend_budget(year, amount, reason, actor, on)
+        )
 
     def revise_rule_set(self, programme_id: UUID, rule_set: RuleSet, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
@@ -316,15 +331,23 @@ class FundingOffice(Application):
         return project.id
 
     def draw_project_budget(
-        self, project_id: UUID, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor
+        self,
+        project_id: UUID,
+        programme_id: UUID,
+        year: FiscalYear,
+        amount: Money,
+        reason: str,
+        actor: Actor,
+        on: date | None = None,
     ) -> None:
         """Draws project budget from a programme: both are saved together, like a grant approval."""
         self.verify_actor(actor)
+        on = self._on(on)
 
         def action() -> None:
             project = self.project(project_id)
             programme = self.programme(programme_id)
-            project.draw_budget(programme_id, year, amount, reason, actor)
+            project.draw_budget(programme_id, year, amount, reason, actor, on)
             programme.commit(project_id, {year: amount}, actor)
             self.save(programme, project)
 
@@ -347,9 +370,14 @@ class FundingOffice(Application):
             lambda p: p.record_expenditure(paid_on, payee, purpose, budget_line, amount, receipt_reference, actor),
         )
 
-    def reverse_project_expenditure(self, project_id: UUID, expenditure_id: UUID, reason: str, actor: Actor) -> None:
+    def reverse_project_expenditure(
+        self, project_id: UUID, expenditure_id: UUID, reason: str, actor: Actor, on: date | None = None
+    ) -> None:
         self.verify_actor(actor)
-        self._update(Project, project_id, "Dieses Projekt", lambda p: p.reverse_expenditure(expenditure_id, reason, actor))
+        on = self._on(on)
+        self._update(
+            Project, project_id, "Dieses Projekt", lambda p: p.reverse_expenditure(expenditure_id, reason, actor, on)
+        )
 
     # Grants: application and decision ----------------------------------------------------------
 
@@ -728,10 +756,11 @@ class FundingOffice(Application):
         self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.receive_repayment(amount, value_date, rates, actor))
 
     def propose_claim_relief(
-        self, claim_id: UUID, kind: str, reason: str, actor: Actor, until: date | None = None
+        self, claim_id: UUID, kind: str, reason: str, actor: Actor, until: date | None = None, on: date | None = None
     ) -> None:
         self.verify_actor(actor)
-        self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.propose_relief(kind, reason, actor, until))
+        on = self._on(on)
+        self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.propose_relief(kind, reason, actor, until, on))
 
     def decide_claim_relief(
         self, claim_id: UUID, approve: bool, reason: str, actor: Actor, on: date | None = None

@@ -139,7 +139,7 @@ class Claim(Aggregate):
         # as principal: once the repayments cover the principal, whatever is left counts as interest.
         left = self.outstanding + self.accrued_unpaid
         if left and left < self.small_amount_threshold and self.interest_paid >= self.outstanding:
-            self._interest_not_pursued(amount=left, **actor.stamp)
+            self._interest_not_pursued(amount=left, on=value_date, **actor.stamp)
 
     @event("RepaymentReceived")
     def _repayment_received(
@@ -161,14 +161,16 @@ class Claim(Aggregate):
             self.status = SETTLED
 
     @event("InterestNotPursued")
-    def _interest_not_pursued(self, amount: Money, actor_id: UUID, actor_role: str) -> None:
+    def _interest_not_pursued(self, amount: Money, actor_id: UUID, actor_role: str, on: date | None = None) -> None:
         self.outstanding = Money.zero()
         self.accrued_unpaid = Money.zero()
         self.status = SETTLED
 
     # Relief: deferral, waiver, write-off (four eyes) -------------------------------------------
 
-    def propose_relief(self, kind: str, reason: str, actor: Actor, until: date | None = None) -> None:
+    def propose_relief(
+        self, kind: str, reason: str, actor: Actor, until: date | None = None, on: date | None = None
+    ) -> None:
         actor.require(Role.OFFICER, Role.FINANCE, doing=f"{RELIEF_KINDS.get(kind, kind)} vorschlagen")
         self._require_open()
         if kind not in RELIEF_KINDS:
@@ -177,10 +179,12 @@ class Claim(Aggregate):
             raise InvalidInputError("Eine Stundung braucht ein Datum in der Zukunft.", field="until")
         if self.pending_relief is not None:
             raise InvalidStateError("Es liegt bereits ein offener Vorschlag vor.")
-        self._relief_proposed(kind=kind, until=until, reason=require_reason(reason), **actor.stamp)
+        self._relief_proposed(kind=kind, until=until, reason=require_reason(reason), on=on, **actor.stamp)
 
     @event("ReliefProposed")
-    def _relief_proposed(self, kind: str, until: date | None, reason: str, actor_id: UUID, actor_role: str) -> None:
+    def _relief_proposed(
+        self, kind: str, until: date | None, reason: str, actor_id: UUID, actor_role: str, on: date | None = None
+    ) -> None:
         self.pending_relief = {"kind": kind, "until": until, "reason": reason, "proposed_by": actor_id}
 
     def decide_relief(self, approve: bool, reason: str, on: date, base_rates: list[tuple[date, Decimal]], actor: Actor) -> None:

@@ -223,6 +223,7 @@ class Grant(Aggregate):
         actor.require_member_of(self.organisation_id, doing="Unterlagen einreichen")
         if request_id.hex not in self.open_document_requests:
             raise NotFoundError("Zu dieser Anforderung sind keine Unterlagen offen.", field="request_id")
+        self._require_status(DOCUMENTS_REQUESTED, doing="Unterlagen einreichen")
         self._documents_received(
             request_id=request_id, note=optional_text(note, "note", "Die Anmerkung"), on=on, **actor.stamp
         )

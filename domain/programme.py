@@ -11,6 +11,7 @@ the last euro.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -79,6 +80,7 @@ class Programme(Aggregate):
         budgets: list[dict[str, Any]],
         actor_id: UUID,
         actor_role: str,
+        on: date | None = None,
     ) -> None:
         self.code = code
         self.title = title
@@ -102,6 +104,7 @@ class Programme(Aggregate):
         rule_set: RuleSet,
         budgets: dict[FiscalYear, tuple[Money, PostingCoordinates]],
         actor: Actor,
+        on: date | None = None,
     ) -> Programme:
         actor.require(Role.ADMIN, doing="Förderprogramm anlegen")
         if not isinstance(rule_set, RuleSet):
@@ -118,6 +121,7 @@ class Programme(Aggregate):
             funding_source=FundingSource.parse(funding_source).value,
             rule_set=rule_set,
             budgets=rows,
+            on=on,
             **actor.stamp,
         )
 
@@ -141,7 +145,8 @@ class Programme(Aggregate):
         return self.commitments.get(str(year.year), {}).get(holder_id.hex, Money.zero())
 
     def allocate_budget(
-        self, year: FiscalYear, amount: Money, posting: PostingCoordinates, reason: str, actor: Actor
+        self, year: FiscalYear, amount: Money, posting: PostingCoordinates, reason: str, actor: Actor,
+        on: date | None = None,
     ) -> None:
         actor.require(Role.ADMIN, Role.FINANCE, doing="Budget bereitstellen")
         self._require_open()
@@ -151,16 +156,24 @@ class Programme(Aggregate):
             )
         amount.require_not_negative("amount", "Budget")
         self._budget_allocated(
-            fiscal_year=year.year, amount=amount, posting=posting, reason=require_reason(reason), **actor.stamp
+            fiscal_year=year.year, amount=amount, posting=posting, reason=require_reason(reason), on=on,
+            **actor.stamp,
         )
 
     @event("BudgetAllocated")
     def _budget_allocated(
-        self, fiscal_year: int, amount: Money, posting: PostingCoordinates, reason: str, actor_id: UUID, actor_role: str
+        self,
+        fiscal_year: int,
+        amount: Money,
+        posting: PostingCoordinates,
+        reason: str,
+        actor_id: UUID,
+        actor_role: str,
+        on: date | None = None,
     ) -> None:
         self.budgets[str(fiscal_year)] = {"amount": amount, "posting": posting}
 
-    def amend_budget(self, year: FiscalYear, amount: Money, reason: str, actor: Actor) -> None:
+    def amend_budget(self, year: FiscalYear, amount: Money, reason: str, actor: Actor, on: date | None = None) -> None:
         actor.require(Role.ADMIN, Role.FINANCE, doing="Budget ändern")
         self._require_open()
         if str(year.year) not in self.budgets:
@@ -178,12 +191,20 @@ class Programme(Aggregate):
             amount=amount,
             previous=self.budget(year),
             reason=require_reason(reason),
+            on=on,
             **actor.stamp,
         )
 
     @event("BudgetAmended")
     def _budget_amended(
-        self, fiscal_year: int, amount: Money, previous: Money, reason: str, actor_id: UUID, actor_role: str
+        self,
+        fiscal_year: int,
+        amount: Money,
+        previous: Money,
+        reason: str,
+        actor_id: UUID,
+        actor_role: str,
+        on: date | None = None,
     ) -> None:
         self.budgets[str(fiscal_year)]["amount"] = amount
 

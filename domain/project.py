@@ -116,7 +116,9 @@ class Project(Aggregate):
             e["euro"] for e in self.expenditures.values() if not e["reversed"] and e["paid_on"].year == year.year
         )
 
-    def draw_budget(self, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor) -> None:
+    def draw_budget(
+        self, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor, on: date | None = None
+    ) -> None:
         """Records a budget draw; the application commits the same amount in the programme atomically."""
         actor.require(Role.APPROVER, Role.ADMIN, doing="Projektmittel binden")
         self._require_open()
@@ -124,12 +126,20 @@ class Project(Aggregate):
         if year not in self.period.fiscal_years:
             raise RuleViolationError(f"Das Haushaltsjahr {year} liegt außerhalb der Projektlaufzeit.", field="fiscal_year")
         self._budget_drawn(
-            programme_id=programme_id, fiscal_year=year.year, amount=amount, reason=require_reason(reason), **actor.stamp
+            programme_id=programme_id, fiscal_year=year.year, amount=amount, reason=require_reason(reason), on=on,
+            **actor.stamp,
         )
 
     @event("BudgetDrawn")
     def _budget_drawn(
-        self, programme_id: UUID, fiscal_year: int, amount: Money, reason: str, actor_id: UUID, actor_role: str
+        self,
+        programme_id: UUID,
+        fiscal_year: int,
+        amount: Money,
+        reason: str,
+        actor_id: UUID,
+        actor_role: str,
+        on: date | None = None,
     ) -> None:
         years = self.draws.setdefault(programme_id.hex, {})
         years[str(fiscal_year)] = years.get(str(fiscal_year), Money.zero()) + amount
@@ -193,7 +203,7 @@ class Project(Aggregate):
             "paid_on": paid_on, "euro": euro, "budget_line": budget_line, "reversed": False,
         }
 
-    def reverse_expenditure(self, expenditure_id: UUID, reason: str, actor: Actor) -> None:
+    def reverse_expenditure(self, expenditure_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
         """Storno: the entry stays in the log, marked reversed, with the reason."""
         actor.require(Role.OFFICER, Role.FINANCE, doing="Ausgabe stornieren")
         entry = self.expenditures.get(expenditure_id.hex)
@@ -202,12 +212,12 @@ class Project(Aggregate):
         if entry["reversed"]:
             raise InvalidStateError("Diese Ausgabe ist bereits storniert.")
         self._expenditure_reversed(
-            expenditure_id=expenditure_id, euro=entry["euro"], reason=require_reason(reason), **actor.stamp
+            expenditure_id=expenditure_id, euro=entry["euro"], reason=require_reason(reason), on=on, **actor.stamp
         )
 
     @event("ExpenditureReversed")
     def _expenditure_reversed(
-        self, expenditure_id: UUID, euro: Money, reason: str, actor_id: UUID, actor_role: str
+        self, expenditure_id: UUID, euro: Money, reason: str, actor_id: UUID, actor_role: str, on: date | None = None
     ) -> None:
         self.expenditures[expenditure_id.hex]["reversed"] = True
 

@@ -464,10 +464,12 @@ class _Loader:
             RuleSet.nrw_municipal("IB-Vereine-2025", min_grant=eur("500.00"), max_grant=eur("7500.00")),
             {FiscalYear(2025): (eur("45000.00"), coordinates)},
             admin,
+            on=d("2025-01-02"),
         )
         self.office.allocate_budget(
             pid, FiscalYear(2026), eur("48000.00"), coordinates,
             "Haushaltsplan 2026: Ansatz für Zuschüsse an Vereine in den Städtepartnerschaften.", self.actor("brandt"),
+            on=d("2025-12-15"),
         )
 
     def programme_kepol(self) -> None:
@@ -482,6 +484,7 @@ class _Loader:
                 FiscalYear(2026): (eur("50000.00"), posting("01.11.03", "531810", "1011020")),
             },
             admin,
+            on=d("2025-01-02"),
         )
 
     def programme_azubi(self) -> None:
@@ -497,10 +500,12 @@ class _Loader:
             ),
             {FiscalYear(2025): (eur("15000.00"), coordinates)},
             admin,
+            on=d("2025-01-02"),
         )
         self.office.allocate_budget(
             pid, FiscalYear(2026), eur("18000.00"), coordinates,
             "Haushaltsplan 2026: Ausbau der Auslandspraktika in den Partnerstädten.", self.actor("brandt"),
+            on=d("2025-12-15"),
         )
 
     def programme_schytomyr(self) -> None:
@@ -517,11 +522,13 @@ class _Loader:
                 FiscalYear(2026): (eur("25000.00"), posting("01.11.04", "531900", "1011040")),
             },
             admin,
+            on=d("2025-01-02"),
         )
         self.office.amend_budget(
             pid, FiscalYear(2025), eur("38000.00"),
             "Spendenaufruf »Dortmund hilft« im Winter 2024/25: weitere 8.000,00 € Spenden eingegangen.",
             self.actor("brandt"),
+            on=d("2025-02-10"),
         )
 
     # Organisations and projects
@@ -559,10 +566,11 @@ class _Loader:
             project, kepol, FiscalYear(2025), eur("12000.00"),
             "Projektmittel 2025 aus dem SKEW-Kleinprojektefonds (Zuwendungsbescheid vom 12.02.2025).",
             self.actor("lange"),
+            on=d("2025-02-12"),
         )
         self.office.draw_project_budget(
             project, kepol, FiscalYear(2026), eur("10000.00"),
-            "Projektmittel 2026 laut Finanzierungsplan des Projekts.", self.actor("lange"),
+            "Projektmittel 2026 laut Finanzierungsplan des Projekts.", self.actor("lange"), on=d("2026-01-05"),
         )
         officer, finance = self.actor("yildiz"), self.actor("schulz")
         self.office.record_project_expenditure(
@@ -578,7 +586,8 @@ class _Loader:
             "Druck und Verpackung", eur("2380.00"), "FS-2025-002", officer,
         )
         self.office.reverse_project_expenditure(
-            project, duplicate, "Doppelt erfasst: Die Rechnung ist bereits unter FS-2025-002 gebucht.", finance
+            project, duplicate, "Doppelt erfasst: Die Rechnung ist bereits unter FS-2025-002 gebucht.", finance,
+            on=d("2025-05-07"),
         )
         self.office.record_project_expenditure(
             project, d("2025-09-22"), "Reisebüro am Westenhellweg GmbH", "Flüge der Delegation nach Kumasi (3 Personen)",
@@ -608,11 +617,11 @@ class _Loader:
         kepol = self.programme_id("KEPOL-KUMASI")
         self.office.draw_project_budget(
             project, kepol, FiscalYear(2025), eur("8000.00"), "Projektmittel 2025 (Auftakt in Kumasi).",
-            self.actor("hoffmann"),
+            self.actor("hoffmann"), on=d("2025-03-03"),
         )
         self.office.draw_project_budget(
             project, kepol, FiscalYear(2026), eur("15000.00"), "Projektmittel 2026 (Gegenbesuch in Dortmund).",
-            self.actor("hoffmann"),
+            self.actor("hoffmann"), on=d("2026-01-05"),
         )
         finance = self.actor("schulz")
         self.office.record_project_expenditure(
@@ -1039,7 +1048,7 @@ class _Loader:
         assert claim is not None  # Fehlbedarf 16.500,00 €; 1.500,00 € zurückzufordern
         self.office.propose_claim_relief(
             claim, "deferral", "Der Verein erwartet Spenden aus der Weihnachtsaktion.", self.actor("krueger"),
-            until=d("2026-01-31"),
+            until=d("2026-01-31"), on=d("2025-10-15"),
         )
         self.office.decide_claim_relief(
             claim, True, "Stundung bis 31.01.2026 gewährt.", self.actor("brandt"), on=d("2025-10-20")

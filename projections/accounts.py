@@ -116,7 +116,8 @@ def business_date(event: Any) -> date:
 
 def budget_date(event: Any, fiscal_year: int) -> date:
     """A budget counts from 1 January of its year, or from the day it was set up if that was earlier."""
-    return min(recorded_on(event), date(fiscal_year, 1, 1))
+    decided = getattr(event, "on", None)
+    return min(decided if isinstance(decided, date) else recorded_on(event), date(fiscal_year, 1, 1))
 
 
 K = TypeVar("K")

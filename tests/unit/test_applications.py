@@ -446,3 +446,16 @@ class TestTheRefusalCheck:
         with pytest.raises(AssertionError, match="a refused command must not record anything"):
             with dortmund.nothing_recorded(grant_id):
                 dortmund.app.review_application(grant_id, True, True, "passt", dortmund.officer)
+
+
+class TestDocumentsAfterTheDecision:
+    def test_documents_arriving_after_a_withdrawal_do_not_reopen_the_application(self, dortmund: Dortmund):
+        app = dortmund.app
+        grant_id = dortmund.apply()
+        request = app.request_documents(grant_id, "Teilnehmerliste", date(2026, 3, 20), dortmund.officer)
+        app.withdraw_application(grant_id, "Die Begegnung fällt aus.", dortmund.member)
+
+        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidStateError, match="Zurückgezogen"):
+            app.receive_documents(grant_id, request, "", dortmund.member)
+
+        assert app.grant(grant_id).status == "withdrawn"
