@@ -186,6 +186,16 @@ class FundingOffice(Application):
         self.verify_actor(actor)
         self._update(User, user_id, "Diesen Benutzer", lambda u: u.enable(reason, actor))
 
+    def issue_api_token(self, user_id: UUID, token_id: str, role: Role | str, label: str, actor: Actor) -> None:
+        """Records a personal API token (its secret is kept by the credential store, not here)."""
+        self.verify_actor(actor)
+        role = Role.parse(role)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.issue_api_token(token_id, role, label, actor))
+
+    def revoke_api_token(self, user_id: UUID, token_id: str, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.revoke_api_token(token_id, reason, actor))
+
     # Programmes --------------------------------------------------------------------------------
 
     def programme(self, programme_id: UUID) -> Programme:

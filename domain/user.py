@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
-from domain.errors import InvalidInputError, InvalidStateError
+from domain.errors import InvalidInputError, InvalidStateError, NotFoundError
 from domain.text import require_reason
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
@@ -111,6 +111,45 @@ class User(Aggregate):
     @event("Enabled")
     def _enabled(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.disabled = False
+
+    # Personal API tokens: the secret lives in the credential store; the log records who made or
+    # revoked which token (by its public id), for which role, so the audit sees every key to the API.
+
+    @property
+    def api_tokens(self) -> dict[str, dict[str, Any]]:
+        """token id -> {"role", "label", "revoked"}; users recorded before tokens existed have none."""
+        return self.__dict__.setdefault("_api_tokens", {})  # type: ignore[no-any-return]
+
+    def issue_api_token(self, token_id: str, role: Role, label: str, actor: Actor) -> None:
+        """Records a new personal API token; only the user themselves or an admin may make one."""
+        if actor.user_id != self.id:
+            actor.require(Role.ADMIN, doing="API-Token ausstellen")
+        if self.disabled:
+            raise InvalidStateError(f"{self.display_name} ist gesperrt.")
+        if not self.has_role(role):
+            raise InvalidInputError(f"{self.display_name} hat die Rolle {role.german} nicht.", field="role")
+        if not isinstance(token_id, str) or not token_id or token_id in self.api_tokens:
+            raise InvalidInputError("Die Token-Kennung ist ungültig oder vergeben.", field="token_id")
+        self._api_token_issued(token_id=token_id, role=role.value, label=(label or "")[:100], **actor.stamp)
+
+    @event("ApiTokenIssued")
+    def _api_token_issued(self, token_id: str, role: str, label: str, actor_id: UUID, actor_role: str) -> None:
+        self.api_tokens[token_id] = {"role": role, "label": label, "revoked": False}
+
+    def revoke_api_token(self, token_id: str, reason: str, actor: Actor) -> None:
+        """Records that a token was revoked; the user themselves or an admin may do it."""
+        if actor.user_id != self.id:
+            actor.require(Role.ADMIN, doing="API-Token widerrufen")
+        token = self.api_tokens.get(token_id)
+        if token is None:
+            raise NotFoundError("Dieses API-Token gibt es nicht.", field="token_id")
+        if token["revoked"]:
+            raise InvalidStateError("Dieses API-Token ist bereits widerrufen.")
+        self._api_token_revoked(token_id=token_id, reason=require_reason(reason), **actor.stamp)
+
+    @event("ApiTokenRevoked")
+    def _api_token_revoked(self, token_id: str, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.api_tokens[token_id]["revoked"] = True
 
 
 def _check_role_organisation(role: Role, organisation_id: UUID | None) -> None:

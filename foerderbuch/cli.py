@@ -23,6 +23,7 @@ from rich.console import Console
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
 from domain.errors import DomainError, InvalidInputError
+from foerderbuch import export_commands
 from foerderbuch.credentials import CONNECT_TIMEOUT_SECONDS, CredentialStore, check_password_policy
 from foerderbuch.settings import Settings, SettingsError
 
@@ -181,6 +182,50 @@ def build_parser() -> argparse.ArgumentParser:
     password.add_argument(
         "--password-stdin", action="store_true", help="das Passwort als eine Zeile von der Standardeingabe lesen"
     )
+
+    disable = user_commands.add_parser(
+        "disable",
+        help="einen Benutzer sperren",
+        description="Sperrt einen Benutzer: Anmeldung und jede Aktion werden ab sofort abgewiesen (mit Begründung im Protokoll).",
+    )
+    disable.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
+    disable.add_argument("--reason", required=True, metavar="TEXT", help="Begründung, z. B. »ausgeschieden zum 30.06.2026«")
+
+    reset = user_commands.add_parser(
+        "reset-password",
+        help="ein neues Einmal-Passwort vergeben",
+        description=(
+            "Setzt ein neues, zufälliges Passwort und zeigt es einmal an, damit es der Person auf sicherem Weg "
+            "gegeben wird; sie ändert es nach der Anmeldung unter »Passwort ändern«. Das alte Passwort gilt nicht mehr."
+        ),
+    )
+    reset.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
+
+    tokens = commands.add_parser(
+        "tokens", help="persönliche API-Tokens verwalten", description="Persönliche API-Tokens verwalten."
+    )
+    token_commands = tokens.add_subparsers(dest="tokens_command", metavar="BEFEHL", title="Befehle", parser_class=_Parser)
+    token_commands.required = True
+    token_create = token_commands.add_parser(
+        "create",
+        help="ein API-Token ausstellen (wird nur dieses eine Mal angezeigt)",
+        description=(
+            "Stellt ein persönliches API-Token für einen Benutzer aus und gibt es einmal aus; gespeichert wird nur "
+            "sein SHA-256. Das Token handelt in einer Rolle des Benutzers (Vorgabe: seine einzige Rolle). "
+            "Senden als: Authorization: Bearer TOKEN"
+        ),
+    )
+    token_create.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
+    token_create.add_argument("--role", metavar="ROLLE", help="Rolle, in der das Token handelt")
+    token_create.add_argument("--label", metavar="TEXT", default="", help="Bezeichnung, z. B. wofür das Token ist")
+    token_revoke = token_commands.add_parser(
+        "revoke",
+        help="ein API-Token widerrufen",
+        description="Widerruft ein API-Token; es wird ab sofort abgewiesen.",
+    )
+    token_revoke.add_argument("token_id", metavar="TOKEN-ID", help="Kennung des Tokens (16 Hex-Zeichen)")
+    token_revoke.add_argument("--reason", default="Über die Kommandozeile widerrufen.", help="Begründung")
+    export_commands.add_commands(commands, _Parser)
     return parser
 
 
@@ -196,15 +241,23 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         "demo": _demo,
         "users add": _users_add,
         "users set-password": _users_set_password,
+        "users disable": _users_disable,
+        "users reset-password": _users_reset_password,
+        "tokens create": _tokens_create,
+        "tokens revoke": _tokens_revoke,
         "verify": _verify,
         "projections status": _projections_status,
         "projections rebuild": _projections_rebuild,
+        **export_commands.HANDLERS,
     }
     name = args.command
     if args.command == "users":
         name = f"users {args.users_command}"
     elif args.command == "projections":
         name = f"projections {args.projections_command}"
+    elif args.command == "tokens":
+        name = f"tokens {args.tokens_command}"
+    name = export_commands.command_name(args) or name
     try:
         active = settings if settings is not None else Settings.from_environ()
         active.backend  # noqa: B018 - refuses an unknown scheme before anything else happens
@@ -315,6 +368,96 @@ def _users_set_password(args: argparse.Namespace, settings: Settings, console: C
     finally:
         office.close()
     console.print(f"Das Passwort von {user.email} wurde neu gesetzt.")
+    return EXIT_OK
+
+
+def _tokens_create(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from web.api.tokens import issue_api_token
+
+    office = open_office(settings)
+    try:
+        credentials = open_credentials(settings)
+        try:
+            try:
+                user = office.user_by_email(args.email)
+                if args.role is not None:
+                    role = Role.parse(args.role.strip().lower())
+                elif len(user.roles) == 1:
+                    role = Role(user.roles[0]["role"])
+                else:
+                    raise InvalidInputError(
+                        f"{user.email} hat mehrere Rollen; bitte --role angeben "
+                        f"({', '.join(g['role'] for g in user.roles)}).",
+                        field="role",
+                    )
+                issued = issue_api_token(office, credentials, user.id, role, args.label, Actor.system())
+            except DomainError as error:
+                raise CommandError(error.message, EXIT_BAD_INPUT) from None
+        finally:
+            credentials.close()
+    finally:
+        office.close()
+    print(issued.token)
+    print(
+        f"API-Token {issued.record.token_id} für {user.email} ({role.german}) ausgestellt. Es wird nur dieses eine "
+        "Mal angezeigt; senden als: Authorization: Bearer <Token>",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _tokens_revoke(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from web.api.tokens import revoke_api_token
+
+    office = open_office(settings)
+    try:
+        credentials = open_credentials(settings)
+        try:
+            try:
+                record = revoke_api_token(office, credentials, args.token_id.strip(), args.reason, Actor.system())
+            except DomainError as error:
+                raise CommandError(error.message, EXIT_BAD_INPUT) from None
+        finally:
+            credentials.close()
+    finally:
+        office.close()
+    console.print(f"API-Token {record.token_id} ist widerrufen.")
+    return EXIT_OK
+
+
+def _users_disable(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    office = open_office(settings)
+    try:
+        try:
+            user = office.user_by_email(args.email)
+            office.disable_user(user.id, args.reason, Actor.system())
+        except DomainError as error:
+            raise CommandError(error.message, EXIT_BAD_INPUT) from None
+    finally:
+        office.close()
+    console.print(f"{user.email} ist gesperrt; Anmeldung und Aktionen werden ab sofort abgewiesen.")
+    return EXIT_OK
+
+
+def _users_reset_password(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    import secrets
+
+    password = "-".join(secrets.token_urlsafe(6) for _ in range(3))  # about 108 bits, readable aloud in parts
+    office = open_office(settings)
+    try:
+        try:
+            user = office.user_by_email(args.email)
+        except DomainError as error:
+            raise CommandError(error.message, EXIT_BAD_INPUT) from None
+        credentials = open_credentials(settings)
+        try:
+            credentials.set_password(user.id, password)
+        finally:
+            credentials.close()
+    finally:
+        office.close()
+    console.print(f"Neues Einmal-Passwort für {user.email} (wird nur jetzt angezeigt):")
+    print(password)
     return EXIT_OK
 
 

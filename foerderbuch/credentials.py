@@ -9,12 +9,27 @@ SQLite uses the same file as the events, PostgreSQL the same database and schema
 (``POSTGRES_SCHEMA``), and ``memory://`` a dictionary that lives as long as the store object.
 Hashes are argon2id (argon2-cffi); a hash made with weaker parameters is replaced on the next
 successful sign-in.
+
+Personal API tokens live beside them, in a table of their own::
+
+    api_tokens(token_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, user_id TEXT NOT NULL,
+               role TEXT NOT NULL, label TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)
+
+A token reads ``fbk_<token id>_<secret>``: the id (16 hex digits) names the row and may be shown and
+logged; the secret (32 random bytes) is shown once, when the token is made, and only its SHA-256 is
+stored (a random 256-bit secret needs no slow hash: nothing can be guessed from its digest). A token
+acts for one user in one role; revoking it stamps ``revoked_at`` and it is refused from then on.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
+import secrets
 import sqlite3
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -36,6 +51,51 @@ _CREATE = (
     "CREATE TABLE IF NOT EXISTS {table} ("
     "user_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL, changed_at TEXT NOT NULL)"
 )
+_CREATE_TOKENS = (
+    "CREATE TABLE IF NOT EXISTS {table} ("
+    "token_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, "
+    "label TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)"
+)
+_TOKEN_COLUMNS = "token_id, secret_hash, user_id, role, label, created_at, revoked_at"
+TOKEN_PREFIX = "fbk_"
+MAX_TOKEN_LABEL = 100
+_TOKEN = re.compile(r"^fbk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """A stored personal API token (never its secret): who it acts for, in which role, and since when."""
+
+    token_id: str
+    user_id: UUID
+    role: str
+    label: str
+    created_at: str
+    revoked_at: str | None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just made: ``token`` is the whole secret string, to be shown once and never again."""
+
+    record: ApiToken
+    token: str
+
+
+_TokenRow = tuple[str, str, str, str, str, str, str | None]
+
+
+def _token_record(row: _TokenRow) -> ApiToken:
+    token_id, _, user_id, role, label, created_at, revoked_at = row
+    return ApiToken(token_id, UUID(user_id), role, label, created_at, revoked_at)
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
 def check_password_policy(password: str) -> str:
@@ -56,12 +116,34 @@ def check_password_policy(password: str) -> str:
 class _Backend(Protocol):
     def get(self, user_id: str) -> str | None: ...
     def put(self, user_id: str, password_hash: str, changed_at: str) -> None: ...
+    def token_insert(self, row: _TokenRow) -> None: ...
+    def token_get(self, token_id: str) -> _TokenRow | None: ...
+    def token_revoke(self, token_id: str, revoked_at: str) -> None: ...
+    def token_rows(self, user_id: str | None) -> list[_TokenRow]: ...
     def close(self) -> None: ...
 
 
 class _MemoryBackend:
     def __init__(self) -> None:
         self.rows: dict[str, tuple[str, str]] = {}
+        self.tokens: dict[str, _TokenRow] = {}
+
+    def token_insert(self, row: _TokenRow) -> None:
+        if row[0] in self.tokens:
+            raise KeyError(row[0])
+        self.tokens[row[0]] = row
+
+    def token_get(self, token_id: str) -> _TokenRow | None:
+        return self.tokens.get(token_id)
+
+    def token_revoke(self, token_id: str, revoked_at: str) -> None:
+        row = self.tokens.get(token_id)
+        if row is not None and row[6] is None:
+            self.tokens[token_id] = (*row[:6], revoked_at)
+
+    def token_rows(self, user_id: str | None) -> list[_TokenRow]:
+        rows = [row for row in self.tokens.values() if user_id is None or row[2] == user_id]
+        return sorted(rows, key=lambda row: (row[5], row[0]))
 
     def get(self, user_id: str) -> str | None:
         row = self.rows.get(user_id)
@@ -82,6 +164,7 @@ class _SQLiteBackend:
         self.connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             self.connection.execute(_CREATE.format(table="credentials"))
+            self.connection.execute(_CREATE_TOKENS.format(table="api_tokens"))
         except sqlite3.Error:
             self.connection.close()
             raise
@@ -102,6 +185,31 @@ class _SQLiteBackend:
                 (user_id, password_hash, changed_at),
             )
 
+    def token_insert(self, row: _TokenRow) -> None:
+        with self.lock:
+            self.connection.execute(f"INSERT INTO api_tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+
+    def token_get(self, token_id: str) -> _TokenRow | None:
+        with self.lock:
+            row = self.connection.execute(
+                f"SELECT {_TOKEN_COLUMNS} FROM api_tokens WHERE token_id = ?", (token_id,)
+            ).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+    def token_revoke(self, token_id: str, revoked_at: str) -> None:
+        with self.lock:
+            self.connection.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL", (revoked_at, token_id)
+            )
+
+    def token_rows(self, user_id: str | None) -> list[_TokenRow]:
+        where, params = ("WHERE user_id = ?", (user_id,)) if user_id is not None else ("", ())
+        with self.lock:
+            rows = self.connection.execute(
+                f"SELECT {_TOKEN_COLUMNS} FROM api_tokens {where} ORDER BY created_at, token_id", params
+            ).fetchall()
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
     def close(self) -> None:
         self.connection.close()
 
@@ -119,8 +227,10 @@ class _PostgresBackend:
         )
         schema = (env.get("POSTGRES_SCHEMA") or "").strip() or "public"
         self.table = sql.Identifier(schema, "credentials")
+        self.tokens = sql.Identifier(schema, "api_tokens")
         try:
             self.connection.execute(sql.SQL(_CREATE).format(table=self.table))
+            self.connection.execute(sql.SQL(_CREATE_TOKENS).format(table=self.tokens))
         except psycopg.Error:
             self.connection.close()
             raise
@@ -137,6 +247,31 @@ class _PostgresBackend:
             "changed_at = EXCLUDED.changed_at"
         ).format(table=self.table)
         self.connection.execute(query, (user_id, password_hash, changed_at))
+
+    def token_insert(self, row: _TokenRow) -> None:
+        query = sql.SQL(
+            "INSERT INTO {table} (" + _TOKEN_COLUMNS + ") VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        ).format(table=self.tokens)
+        self.connection.execute(query, row)
+
+    def token_get(self, token_id: str) -> _TokenRow | None:
+        query = sql.SQL("SELECT " + _TOKEN_COLUMNS + " FROM {table} WHERE token_id = %s").format(table=self.tokens)
+        row = self.connection.execute(query, (token_id,)).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+    def token_revoke(self, token_id: str, revoked_at: str) -> None:
+        query = sql.SQL(
+            "UPDATE {table} SET revoked_at = %s WHERE token_id = %s AND revoked_at IS NULL"
+        ).format(table=self.tokens)
+        self.connection.execute(query, (revoked_at, token_id))
+
+    def token_rows(self, user_id: str | None) -> list[_TokenRow]:
+        where = sql.SQL("WHERE user_id = %s" if user_id is not None else "")
+        query = sql.SQL("SELECT " + _TOKEN_COLUMNS + " FROM {table} {where} ORDER BY created_at, token_id").format(
+            table=self.tokens, where=where
+        )
+        rows = self.connection.execute(query, (user_id,) if user_id is not None else ()).fetchall()
+        return [tuple(row) for row in rows]  # type: ignore[misc]
 
     def close(self) -> None:
         self.connection.close()
@@ -183,6 +318,57 @@ class CredentialStore:
         if self._hasher.check_needs_rehash(stored):
             self._backend.put(_key(user_id), self._hasher.hash(password), _now())
         return True
+
+    # Personal API tokens -----------------------------------------------------------------------
+
+    def issue_token(self, user_id: UUID, role: str, label: str = "") -> IssuedToken:
+        """Makes a token for ``user_id`` acting as ``role``; the returned string is the only copy of the secret.
+
+        Whether the user holds the role is the caller's check (the office knows users); the store keeps rows.
+        """
+        label = " ".join((label or "").split())
+        if len(label) > MAX_TOKEN_LABEL:
+            raise InvalidInputError(
+                f"Die Bezeichnung des Tokens darf höchstens {MAX_TOKEN_LABEL} Zeichen lang sein.", field="label"
+            )
+        if not isinstance(role, str) or not role:
+            raise InvalidInputError("Ein Token braucht eine Rolle.", field="role")
+        token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+        row: _TokenRow = (token_id, _secret_hash(secret), _key(user_id), role, label, _now(), None)
+        self._backend.token_insert(row)
+        return IssuedToken(_token_record(row), f"{TOKEN_PREFIX}{token_id}_{secret}")
+
+    def resolve_token(self, token: str) -> ApiToken | None:
+        """The live token a bearer string stands for; None when malformed, unknown, wrong or revoked."""
+        match = _TOKEN.match(token) if isinstance(token, str) else None
+        if match is None:
+            return None
+        token_id, secret = match.groups()
+        row = self._backend.token_get(token_id)
+        presented = _secret_hash(secret)
+        if row is None:
+            hmac.compare_digest(presented, presented)  # the same work for an unknown id
+            return None
+        if not hmac.compare_digest(presented, row[1]) or row[6] is not None:
+            return None
+        return _token_record(row)
+
+    def token(self, token_id: str) -> ApiToken | None:
+        if not isinstance(token_id, str) or not re.fullmatch(r"[0-9a-f]{16}", token_id):
+            return None
+        row = self._backend.token_get(token_id)
+        return _token_record(row) if row else None
+
+    def revoke_token(self, token_id: str) -> ApiToken | None:
+        """Revokes the token (again is harmless); returns its record as it stands now, or None if unknown."""
+        if self.token(token_id) is None:
+            return None
+        self._backend.token_revoke(token_id, _now())
+        return self.token(token_id)
+
+    def list_tokens(self, user_id: UUID | None = None) -> list[ApiToken]:
+        """The tokens of one user (or of everyone), oldest first, revoked ones included."""
+        return [_token_record(row) for row in self._backend.token_rows(_key(user_id) if user_id else None)]
 
     def close(self) -> None:
         self._backend.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from projections.engine import ReadModel
+from projections.grant_files import GrantFiles
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
 from projections.portfolio import Portfolio
@@ -24,5 +25,6 @@ def all_read_models() -> list[ReadModel]:
         Timeline(),
         ProjectSpending(),
         Journal(),
+        GrantFiles(),
         Seal(),
     ]

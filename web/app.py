@@ -15,7 +15,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web import account, overview
+from domain.errors import DomainError, NotFoundError, NotPermittedError
+from web import account, applications, audit, dashboard, downloads, finance, grants, organisations, programmes, projects
+from web.api import ApiMount, api_routes
 from web.auth import SignInRequired, sign_in_url
 from web.i18n import LANGUAGES, current_language
 from web.services import Services
@@ -71,6 +73,20 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _domain_not_found(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NotFoundError)
+    return await _http_error(request, HTTPException(status_code=404, detail=exc.message))
+
+
+async def _domain_refusal(request: Request, exc: Exception) -> Response:
+    """A refusal that no form caught (e.g. a page for something in the wrong state): a clear page, never a trace."""
+    assert isinstance(exc, DomainError)
+    status = 403 if isinstance(exc, NotPermittedError) else 409
+    return templates.TemplateResponse(
+        request, "error.html", {"title": "Nicht möglich", "message": exc.message, "status": status}, status_code=status
+    )
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     return templates.TemplateResponse(
         request,
@@ -81,12 +97,32 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 routes = [
-    Route("/", overview.index, name="index"),
+    Route("/", dashboard.dashboard, name="index"),
     Route("/anmelden", account.sign_in_page, methods=["GET", "POST"], name="sign_in"),
     Route("/abmelden", account.sign_out_page, methods=["POST"], name="sign_out"),
     Route("/passwort", account.password_page, methods=["GET", "POST"], name="password"),
     Route("/rolle", account.switch_role, methods=["POST"], name="switch_role"),
     Route("/sprache", account.switch_language, methods=["POST"], name="switch_language"),
+    Route("/programme", programmes.programme_list, name="programme_list"),
+    Route("/programme/neu", programmes.programme_new, methods=["GET", "POST"], name="programme_new"),
+    Route("/programme/{programme_id}", programmes.programme_detail, name="programme_detail"),
+    Route("/programme/{programme_id}/{action}", programmes.programme_action, methods=["POST"], name="programme_action"),
+    Route("/zuwendungen", grants.grant_list, name="grant_list"),
+    Route("/zuwendungen/neu", applications.application_new, methods=["GET", "POST"], name="application_new"),
+    Route("/zuwendungen/{grant_id}", grants.grant_detail, name="grant_detail"),
+    Route("/zuwendungen/{grant_id}/{action}", grants.grant_action, methods=["POST"], name="grant_action"),
+    Route("/zuwendungen/{grant_id}/{action}/{item}", grants.grant_action, methods=["POST"], name="grant_item_action"),
+    Route("/organisationen", organisations.organisation_list, name="organisation_list"),
+    Route("/organisationen/neu", organisations.organisation_new, methods=["GET", "POST"], name="organisation_new"),
+    Route("/organisationen/{organisation_id}", organisations.organisation_detail, name="organisation_detail"),
+    Route("/organisationen/{organisation_id}/{action}", organisations.organisation_action, methods=["POST"],
+          name="organisation_action"),
+    Route("/projekte", projects.project_list, name="project_list"),
+    Route("/projekte/{project_id}", projects.project_detail, name="project_detail"),
+    Route("/kaemmerei", finance.finance_page, name="finance"),
+    Route("/kaemmerei/download/{slug}", downloads.download, name="download"),
+    Route("/pruefung", audit.audit_page, name="audit"),
+    ApiMount("/api/v1", routes=api_routes, name="api"),
     Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
 ]
 
@@ -119,6 +155,12 @@ def create_app(build: Callable[[], Services], secret_key: str, https_only: bool 
                 https_only=https_only,
             ),
         ],
-        exception_handlers={SignInRequired: _sign_in_required, HTTPException: _http_error, 500: _server_error},
+        exception_handlers={
+            SignInRequired: _sign_in_required,
+            HTTPException: _http_error,
+            NotFoundError: _domain_not_found,
+            DomainError: _domain_refusal,
+            500: _server_error,
+        },
         lifespan=lifespan,
     )

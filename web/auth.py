@@ -113,7 +113,7 @@ def check_csrf(request: Request, form: Any) -> None:
     """Refuses a form without the session's token (403): no cross-site request can carry it."""
     sent = form.get(CSRF_FIELD) if form is not None else None
     expected = request.session.get("csrf")
-    if not sent or not expected or not hmac.compare_digest(str(sent), str(expected)):
+    if not sent or not expected or not hmac.compare_digest(str(sent).encode(), str(expected).encode()):
         raise HTTPException(
             status_code=403,
             detail="Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",

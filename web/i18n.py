@@ -50,6 +50,11 @@ ENGLISH: dict[str, str] = {
 }
 
 
+from web.i18n_pages import PAGES_ENGLISH  # noqa: E402 - the pages' catalogue joins the foundation's
+
+ENGLISH.update({german: english for german, english in PAGES_ENGLISH.items() if german not in ENGLISH})
+
+
 def gettext(text: str) -> str:
     if current_language.get() == "en":
         return ENGLISH.get(text, text)

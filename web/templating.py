@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from web.auth import CSRF_FIELD, csrf_token, viewer
+from web.charts import budget_bar
 from web.formatting import euro, german_date, percent
 from web.i18n import current_language, gettext
 
@@ -23,6 +24,18 @@ def _context(request: Request) -> dict[str, Any]:
     return {"viewer": viewer(request), "csrf_input": csrf_input, "language": current_language.get()}
 
 
+def groupby_in_order(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive fields of one group, for fieldsets; a group named "… (Paare)" lays out label/amount pairs."""
+    groups: list[dict[str, Any]] = []
+    for f in fields:
+        name = getattr(f["spec"], "group", "")
+        if not groups or groups[-1]["name"] != name:
+            legend, _, kind = name.partition("|")
+            groups.append({"name": name, "legend": legend, "pairs": kind == "pairs", "fields": []})
+        groups[-1]["fields"].append(f)
+    return groups
+
+
 templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[_context])
-templates.env.filters.update(euro=euro, german_date=german_date, percent=percent)
-templates.env.globals.update(_=gettext)
+templates.env.filters.update(euro=euro, german_date=german_date, percent=percent, groupby_in_order=groupby_in_order)
+templates.env.globals.update(_=gettext, budget_bar=budget_bar)

@@ -210,7 +210,7 @@ BAD_INPUT = [
         "Diesen Benutzer gibt es nicht", id="set-password-unknown-user",
     ),
     pytest.param(["serve", "--port", "70000"], "", "zwischen 1 und 65535", id="port-out-of-range"),
-    pytest.param(["export"], "", "ungültige Auswahl", id="unknown-command"),
+    pytest.param(["exportieren"], "", "ungültige Auswahl", id="unknown-command"),
 ]
 
 

@@ -1,0 +1,215 @@
+"""Cells as finance expects them, and text that never runs as a formula.
+
+Numbers are stored as numbers with a display format, so a German Excel or LibreOffice shows
+``1.234,56 €`` and ``31.12.2026`` and can still sum them. Money goes in as ``Decimal`` (never a
+float). Text that came from people (an association's name, a title, a purpose, a payee) is written
+as text, and when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return it is marked
+so that no spreadsheet program treats it as a formula: in xlsx the cell is of type string with the
+quote prefix set (what typing an apostrophe first does), in CSV it gets a leading apostrophe.
+
+``TableSheet`` writes one table to a write-only worksheet: a bold header row that is frozen, printed
+on every page and carries the autofilter, sensible column widths, landscape A4 fitted to the page
+width, and a running header and footer for print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from domain.money import Money
+
+EURO = '#,##0.00 "€"'
+DATE = "DD.MM.YYYY"
+DATETIME = "DD.MM.YYYY HH:MM"
+PERCENT = "0.00 %"
+INTEGER = "0"
+RATE = "0.0000"
+
+TEXT, MONEY, DAY, INT, SHARE, FX = "text", "money", "date", "int", "percent", "rate"
+FORMATS = {MONEY: EURO, DAY: DATE, INT: INTEGER, SHARE: PERCENT, FX: RATE}
+
+DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
+PAPER_A4 = 9  # the page-setup code of A4
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+HEADER_BORDER = Border(bottom=Side(style="thin", color="7F8FA6"))
+TOTAL_FONT = Font(bold=True)
+TOTAL_BORDER = Border(top=Side(style="thin", color="000000"), bottom=Side(style="double", color="000000"))
+SECTION_FONT = Font(bold=True, size=12)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def is_dangerous(text: str) -> bool:
+    """Whether a spreadsheet program could take this text for a formula."""
+    return text.startswith(DANGEROUS_FIRST)
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell: a leading apostrophe keeps Excel and LibreOffice from evaluating it."""
+    return f"'{text}" if is_dangerous(text) else text
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table: its heading, what kind of value it holds, and its width in characters."""
+
+    heading: str
+    kind: str = TEXT
+    width: float = 14
+
+
+def text_cell(ws: Any, text: str) -> Any:
+    """A cell that holds ``text`` as text, even when it looks like a formula."""
+    cell = WriteOnlyCell(ws)
+    cell.value = text
+    if is_dangerous(text):
+        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+        cell.quotePrefix = True  # and Excel/LibreOffice keep it text when someone edits the cell
+    return cell
+
+
+def keep_text(cell: Any) -> Any:
+    """Marks a cell of a normal (not write-only) sheet whose text looks like a formula as text."""
+    if isinstance(cell.value, str) and is_dangerous(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def value_cell(ws: Any, value: Any, kind: str = TEXT) -> Any:
+    """A write-only cell for a value of the given kind (None stays an empty cell)."""
+    if value is None:
+        return None
+    if isinstance(value, Money):
+        value = value.amount
+    if isinstance(value, str):
+        return text_cell(ws, value)
+    if isinstance(value, float):
+        raise TypeError("Gleitkommazahlen werden nicht in Arbeitsmappen geschrieben")
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, datetime):
+        cell.number_format = DATETIME
+    elif isinstance(value, date):
+        cell.number_format = DATE
+    elif kind in FORMATS:
+        cell.number_format = FORMATS[kind]
+    elif isinstance(value, Decimal):
+        cell.number_format = EURO
+    return cell
+
+
+def formula_cell(ws: Any, formula: str, kind: str = MONEY, bold: bool = True) -> Any:
+    cell = WriteOnlyCell(ws, value=formula)
+    cell.number_format = FORMATS.get(kind, "General")
+    if bold:
+        cell.font = TOTAL_FONT
+        cell.border = TOTAL_BORDER
+    return cell
+
+
+def styled(cell: Any, font: Font | None = None, border: Border | None = None, fill: PatternFill | None = None) -> Any:
+    if cell is None:
+        return None
+    if font is not None:
+        cell.font = font
+    if border is not None:
+        cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+class TableSheet:
+    """One table on a write-only worksheet, header in row 1; rows are appended as they come."""
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        columns: Sequence[Column],
+        *,
+        freeze: str = "A2",
+        print_header: str = "",
+        print_footer: str = "",
+    ) -> None:
+        self.ws = workbook.create_sheet(title)
+        self.columns = tuple(columns)
+        self.rows = 0
+        ws = self.ws
+        # Widths, frozen panes and the page-fit flag go before the first row (write-only mode).
+        for index, column in enumerate(self.columns, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = column.width
+        ws.freeze_panes = freeze
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = PAPER_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_title_rows = "1:1"
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.oddHeader.center.text = print_header or title
+        ws.oddFooter.left.text = print_footer
+        ws.oddFooter.right.text = "Seite &P von &N"
+        header = []
+        for column in self.columns:
+            cell = text_cell(ws, column.heading)
+            header.append(styled(cell, HEADER_FONT, HEADER_BORDER, HEADER_FILL))
+            cell.alignment = WRAP
+        ws.append(header)
+
+    @property
+    def last_column(self) -> str:
+        return get_column_letter(len(self.columns))
+
+    def append(self, values: Iterable[Any]) -> None:
+        ws = self.ws
+        self.ws.append([value_cell(ws, value, column.kind) for value, column in zip(values, self.columns, strict=True)])
+        self.rows += 1
+
+    def append_cells(self, cells: list[Any]) -> None:
+        """A row of ready-made cells (or plain numbers and None)."""
+        self.ws.append(cells)
+        self.rows += 1
+
+    def data_range(self, index: int) -> str:
+        """The data cells of column ``index`` (0-based), e.g. ``H2:H40``."""
+        letter = get_column_letter(index + 1)
+        return f"{letter}2:{letter}{self.rows + 1}"
+
+    def append_totals(self, label: str, label_index: int = 0) -> int:
+        """A totals row: SUM formulas under every money column; returns its row number."""
+        ws = self.ws
+        cells: list[Any] = []
+        for index, column in enumerate(self.columns):
+            if column.kind == MONEY:
+                first, last = 2, self.rows + 1
+                letter = get_column_letter(index + 1)
+                formula = f"=SUM({letter}{first}:{letter}{last})" if self.rows else "=0"
+                cells.append(formula_cell(ws, formula))
+            elif index == label_index:
+                cells.append(styled(text_cell(ws, label), TOTAL_FONT, TOTAL_BORDER))
+            else:
+                cells.append(styled(WriteOnlyCell(ws), border=TOTAL_BORDER))
+        ws.append(cells)
+        return self.rows + 2
+
+    def finish(self, with_filter: bool = True) -> None:
+        """The autofilter covers the header and the data rows (not a totals row)."""
+        if with_filter:
+            self.ws.auto_filter.ref = f"A1:{self.last_column}{self.rows + 1}"
+
+
+def blank_row(ws: Any) -> None:
+    ws.append([])

@@ -1,0 +1,231 @@
+"""The awarded grants as open data: a 360Giving data package (JSON) and the matching spreadsheet.
+
+Every grant that was approved (including those later revoked or closed) becomes one 360Giving grant:
+its identifier is the publisher prefix and the file number; title and purpose; the amounts applied
+for, awarded (after amendments) and disbursed (net payouts up to the chain head); the award date and
+the funding period; the recipient association; the city as funder with the office as department;
+the programme; and the partner city as beneficiary location with its country code.
+
+Identifiers: the city has no registered 360Giving prefix yet, so ``PREFIX`` (``360G-stadtdortmund``)
+stands in for it and organisations get ``360G-stadtdortmund-org-<id>``; once the office registers a
+prefix, only these constants change. The licence is the Datenlizenz Deutschland – Namensnennung 2.0,
+the usual licence of German municipal open data.
+
+Amounts are written as exact decimals, never floats. The JSON is written grant by grant, so a large
+package never sits in memory as a whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.workbook import Workbook
+
+from domain.money import Money
+from domain.partner_cities import PARTNER_CITIES
+from exports.cells import TEXT, Column, TableSheet, text_cell
+from exports.finance_report import ExportError
+from projections.db import Cursor
+from projections.export_queries import LedgerFilter, chain_link_at, holder_year_sums
+from projections.grant_files import GrantFileRow, GrantFiles
+from projections.journal import Balance
+from projections.seal import ChainHead
+
+PREFIX = "360G-stadtdortmund"
+FUNDER = {
+    "id": PREFIX,
+    "name": "Stadt Dortmund",
+    "department": "Büro für Internationale Beziehungen",
+}
+LICENSE = "https://www.govdata.de/dl-de/by-2-0"
+SCHEMA_VERSION = "1.4"
+PAGE = 500
+
+COUNTRY_CODES = {
+    "Frankreich": "FR", "Großbritannien": "GB", "Russland": "RU", "USA": "US", "Israel": "IL", "Serbien": "RS",
+    "Deutschland": "DE", "China": "CN", "Türkei": "TR", "Ghana": "GH", "Ukraine": "UA", "Rumänien": "RO",
+    "Palästina": "PS", "Guinea": "GN", "Kenia": "KE",
+}
+_COUNTRY_OF_CITY = {city.name: COUNTRY_CODES.get(city.country) for city in PARTNER_CITIES}
+
+# The spreadsheet's columns: 360Giving's column titles and the path of each in a grant.
+SPREADSHEET_COLUMNS: tuple[tuple[str, tuple[str | int, ...]], ...] = (
+    ("Identifier", ("id",)),
+    ("Title", ("title",)),
+    ("Description", ("description",)),
+    ("Currency", ("currency",)),
+    ("Amount Applied For", ("amountAppliedFor",)),
+    ("Amount Awarded", ("amountAwarded",)),
+    ("Amount Disbursed", ("amountDisbursed",)),
+    ("Award Date", ("awardDate",)),
+    ("Planned Dates:Start Date", ("plannedDates", 0, "startDate")),
+    ("Planned Dates:End Date", ("plannedDates", 0, "endDate")),
+    ("Recipient Org:Identifier", ("recipientOrganization", 0, "id")),
+    ("Recipient Org:Name", ("recipientOrganization", 0, "name")),
+    ("Funding Org:Identifier", ("fundingOrganization", 0, "id")),
+    ("Funding Org:Name", ("fundingOrganization", 0, "name")),
+    ("Funding Org:Department", ("fundingOrganization", 0, "department")),
+    ("Grant Programme:Code", ("grantProgramme", 0, "code")),
+    ("Grant Programme:Title", ("grantProgramme", 0, "title")),
+    ("Beneficiary Location:Name", ("beneficiaryLocation", 0, "name")),
+    ("Beneficiary Location:Country Code", ("beneficiaryLocation", 0, "countryCode")),
+    ("Last Modified", ("dateModified",)),
+)
+_AMOUNTS = {"amountAppliedFor", "amountAwarded", "amountDisbursed"}
+_DATES = {"awardDate", "startDate", "endDate"}
+
+
+@dataclass
+class GivingReport:
+    """The awarded grants up to one chain head, read page by page."""
+
+    cursor: Cursor
+    generated_at: datetime
+    head: ChainHead
+
+    @classmethod
+    def open(cls, cursor: Cursor, generated_at: datetime) -> GivingReport:
+        head = chain_link_at(cursor)
+        if head is None:
+            raise ExportError("Das Log ist leer: Es gibt noch nichts zu veröffentlichen.")
+        if not GrantFiles.count(cursor, awarded_only=True):
+            raise ExportError("Es gibt noch keine bewilligte Zuwendung; ein 360Giving-Paket braucht mindestens eine.")
+        return cls(cursor, generated_at, head)
+
+    def count(self) -> int:
+        return GrantFiles.count(self.cursor, awarded_only=True)
+
+    def grants(self) -> Iterator[dict[str, Any]]:
+        ledger = LedgerFilter(as_of_position=self.head.position)
+        after = ""
+        while True:
+            page = GrantFiles.page(self.cursor, after=after, limit=PAGE, awarded_only=True)
+            if not page:
+                return
+            sums = holder_year_sums(self.cursor, (g.grant_id for g in page), ledger)
+            paid: dict[Any, list[dict[str, int]]] = {}
+            for (grant_id, _year), account_sums in sums.items():
+                paid.setdefault(grant_id, []).append(account_sums)
+            for row in page:
+                disbursed = Money.sum(Balance.from_sums(s).paid for s in paid.get(row.grant_id, []))
+                yield self.grant(row, disbursed)
+            after = page[-1].file_number
+
+    def grant(self, row: GrantFileRow, disbursed: Money) -> dict[str, Any]:
+        assert row.approved is not None and row.decided_on is not None
+        location: dict[str, Any] = {"name": row.partner_city}
+        country = _COUNTRY_OF_CITY.get(row.partner_city)
+        if country:
+            location["countryCode"] = country
+        return {
+            "id": f"{PREFIX}-{row.file_number}",
+            "title": row.title,
+            "description": row.purpose,
+            "currency": "EUR",
+            "amountAppliedFor": row.applied.amount,
+            "amountAwarded": row.approved.amount,
+            "amountDisbursed": disbursed.amount,
+            "awardDate": row.decided_on.isoformat(),
+            "plannedDates": [{"startDate": row.period_start.isoformat(), "endDate": row.period_end.isoformat()}],
+            "recipientOrganization": [{"id": f"{PREFIX}-org-{row.organisation_id}", "name": row.organisation_name}],
+            "fundingOrganization": [dict(FUNDER)],
+            "grantProgramme": [{"code": row.programme_code, "title": row.programme_title}],
+            "beneficiaryLocation": [location],
+            "dateModified": self.modified,
+        }
+
+    @property
+    def modified(self) -> str:
+        return self.generated_at.replace(microsecond=0).isoformat()
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "version": SCHEMA_VERSION,
+            "title": "Zuwendungen des Büros für Internationale Beziehungen der Stadt Dortmund",
+            "description": (
+                "Bewilligte Zuwendungen an Vereine aus dem Förderbuch der Stadt Dortmund. "
+                f"{self.head.stand} (SHA-256 {self.head.hash})."
+            ),
+            "identifier": f"{PREFIX}-foerderbuch-{self.head.position}",
+            "issued": self.generated_at.date().isoformat(),
+            "modified": self.modified,
+            "publisher": {"identifier": FUNDER["id"], "name": f"{FUNDER['name']} – {FUNDER['department']}"},
+            "license": LICENSE,
+        }
+
+
+def to_json(value: Any) -> str:
+    """JSON text with decimals written exactly as numbers (``7000.00``), never through a float."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {to_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(to_json(v) for v in value) + "]"
+    if isinstance(value, float):
+        raise TypeError("Gleitkommazahlen werden nicht in 360Giving-Daten geschrieben")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_360giving_json(report: GivingReport, stream: IO[str]) -> int:
+    """Writes the package; returns the number of grants."""
+    metadata = to_json(report.metadata())
+    stream.write(metadata[:-1] + ', "grants": [\n')
+    count = 0
+    for grant in report.grants():
+        stream.write(("" if count == 0 else ",\n") + to_json(grant))
+        count += 1
+    stream.write("\n]}\n")
+    return count
+
+
+def _flat(grant: dict[str, Any], path: tuple[str | int, ...]) -> Any:
+    value: Any = grant
+    for step in path:
+        try:
+            value = value[step]
+        except (KeyError, IndexError):
+            return None
+    return value
+
+
+def write_360giving_workbook(report: GivingReport, target: str | IO[bytes]) -> int:
+    """The same grants as 360Giving's spreadsheet (one sheet ``grants``, its column titles)."""
+    workbook = Workbook(write_only=True)
+    props = workbook.properties
+    props.title = "360Giving: Zuwendungen der Stadt Dortmund"
+    props.creator = "Förderbuch"
+    props.description = f"{report.head.stand} ({report.head.hash})"
+    columns = [Column(title, TEXT, 18) for title, _ in SPREADSHEET_COLUMNS]
+    sheet = TableSheet(workbook, "grants", columns, freeze="B2", print_footer=report.head.stand)
+    ws = sheet.ws
+    count = 0
+    for grant in report.grants():
+        cells = []
+        for _title, path in SPREADSHEET_COLUMNS:
+            value = _flat(grant, path)
+            key = str(path[-1])
+            if value is None:
+                cells.append(None)
+            elif key in _AMOUNTS:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "#,##0.00"
+                cells.append(cell)
+            elif key in _DATES:
+                cell = WriteOnlyCell(ws, value=date.fromisoformat(value))
+                cell.number_format = "YYYY-MM-DD"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append_cells([text_cell(ws, c) if isinstance(c, str) else c for c in cells])
+        count += 1
+    sheet.finish()
+    workbook.save(target)
+    return count
+

@@ -1,0 +1,211 @@
+"""The tables finance gets, with their headings in one place, for the workbook and the CSV files alike.
+
+Each table is a tuple of ``Column``s and a function turning one row of the finance report into the
+values of those columns (strings, ``Money``, dates, ``Decimal`` rates, integers), in that order.
+The workbook and the CSV writer format the values; neither knows a heading of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from exports.cells import DAY, INT, MONEY, SHARE, TEXT, Column
+from exports.finance_report import GrantYear, ProgrammeYear, ProjectYear, SpendingSum
+from projections.export_queries import Movement
+from projections.project_spending import LineSpending
+
+HOLDER_GERMAN = {"grant": "Zuwendung", "project": "Projekt"}
+
+
+@dataclass(frozen=True)
+class Table:
+    sheet: str  # sheet title in the workbook
+    file: str  # file name (without .csv) in the CSV folder
+    columns: tuple[Column, ...]
+
+    @property
+    def headings(self) -> list[str]:
+        return [column.heading for column in self.columns]
+
+    def index(self, heading: str) -> int:
+        return self.headings.index(heading)
+
+
+BALANCE_COLUMNS = (
+    Column("Bewilligt", MONEY, 15),
+    Column("Gebunden, nicht abgerufen", MONEY, 15),
+    Column("Abgerufen, nicht ausgezahlt", MONEY, 15),
+    Column("Ausgezahlt", MONEY, 15),
+    Column("Verwendung anerkannt", MONEY, 15),
+    Column("Rückforderung festgesetzt", MONEY, 15),
+    Column("Zurückgezahlt", MONEY, 15),
+    Column("Zinsen eingegangen", MONEY, 14),
+)
+
+OVERVIEW = Table(
+    "Übersicht",
+    "uebersicht",
+    (
+        Column("Haushaltsjahr", INT, 9),
+        Column("Programm", TEXT, 18),
+        Column("Bezeichnung", TEXT, 34),
+        Column("Mittelherkunft", TEXT, 18),
+        Column("Produkt", TEXT, 10),
+        Column("Sachkonto", TEXT, 10),
+        Column("Kostenstelle", TEXT, 11),
+        Column("Ansatz", MONEY, 15),
+        *BALANCE_COLUMNS,
+        Column("Verfügbar", MONEY, 15),
+    ),
+)
+
+
+def overview_values(row: ProgrammeYear) -> list[Any]:
+    b, c = row.balance, row.coordinates
+    return [
+        row.fiscal_year, row.code, row.title, row.funding_source_german, c.product, c.account, c.cost_centre,
+        b.budget, b.committed, b.open_commitment, b.requested, b.paid, b.recognised, b.claimed, b.repaid, b.interest,
+        b.available,
+    ]
+
+
+GRANTS = Table(
+    "Zuwendungen",
+    "zuwendungen",
+    (
+        Column("Haushaltsjahr", INT, 9),
+        Column("Aktenzeichen", TEXT, 16),
+        Column("Programm", TEXT, 16),
+        Column("Regelwerk", TEXT, 20),
+        Column("Zuwendungsempfänger", TEXT, 34),
+        Column("Titel", TEXT, 34),
+        Column("Projekt", TEXT, 16),
+        Column("Partnerstadt", TEXT, 13),
+        Column("Produkt", TEXT, 10),
+        Column("Sachkonto", TEXT, 10),
+        Column("Kostenstelle", TEXT, 11),
+        Column("Finanzierungsart", TEXT, 22),
+        Column("Fördersatz", SHARE, 10),
+        Column("Höchstbetrag", MONEY, 14),
+        Column("Bewilligt gesamt", MONEY, 15),
+        *BALANCE_COLUMNS,
+        Column("Rest: Bewilligt − Ausgezahlt", MONEY, 15),
+        Column("Rest: Ausgezahlt − anerkannt", MONEY, 15),
+        Column("Schlussfestsetzung", MONEY, 15),
+        Column("Stand", TEXT, 22),
+        Column("Bewilligt am", DAY, 11),
+        Column("VN-Frist", DAY, 11),
+        Column("VN-Eingang", DAY, 11),
+        Column("Prüfdatum", DAY, 11),
+    ),
+)
+
+
+def grant_values(row: GrantYear) -> list[Any]:
+    g, b, c = row.grant, row.balance, row.coordinates
+    return [
+        row.fiscal_year, g.file_number, g.programme_code, g.rule_set_version, g.organisation_name, g.title,
+        g.project_code, g.partner_city, c.product, c.account, c.cost_centre, g.financing_type_german, g.rate,
+        g.maximum, g.approved, b.committed, b.open_commitment, b.requested, b.paid, b.recognised, b.claimed,
+        b.repaid, b.interest, row.open_commitment, row.not_yet_recognised, g.final_amount, g.status_german,
+        g.decided_on, g.proof_due, g.proof_submitted_on, g.proof_reviewed_on,
+    ]
+
+
+JOURNAL = Table(
+    "Journal",
+    "journal",
+    (
+        Column("Log-Position", INT, 10),
+        Column("Datum", DAY, 11),
+        Column("Haushaltsjahr", INT, 9),
+        Column("Programm", TEXT, 16),
+        Column("Soll", TEXT, 30),
+        Column("Haben", TEXT, 30),
+        Column("Betrag", MONEY, 15),
+        Column("Buchungstext", TEXT, 44),
+        Column("Vorgang", TEXT, 18),
+        Column("Art", TEXT, 11),
+        Column("Ereignis", TEXT, 30),
+        Column("Ereignis-ID", TEXT, 34),
+        Column("Version", INT, 8),
+    ),
+)
+
+
+def movement_values(m: Movement) -> list[Any]:
+    return [
+        m.position, m.business_date, m.fiscal_year, m.programme_code, m.debit_name, m.credit_name, m.amount, m.memo,
+        m.reference, HOLDER_GERMAN.get(m.holder_kind or "", ""), m.event, m.originator_id.hex, m.originator_version,
+    ]
+
+
+PROJECTS = Table(
+    "Projekte",
+    "projekte",
+    (
+        Column("Haushaltsjahr", INT, 9),
+        Column("Projekt", TEXT, 20),
+        Column("Titel", TEXT, 30),
+        Column("Partnerstadt", TEXT, 13),
+        Column("SDGs", TEXT, 10),
+        Column("Budget gezogen", MONEY, 15),
+        Column("Ausgaben", MONEY, 15),
+        Column("Rest", MONEY, 15),
+        Column("Zuwendungen an Vereine ausgezahlt", MONEY, 17),
+    ),
+)
+
+
+def project_values(row: ProjectYear) -> list[Any]:
+    return [
+        row.fiscal_year, row.code, row.title, row.partner_city, row.sdgs_text, row.drawn, row.spent, row.remaining,
+        row.grants_paid,
+    ]
+
+
+PARTNER_CITIES = Table(
+    "Projekte",
+    "projekte_partnerstaedte",
+    (
+        Column("Partnerstadt", TEXT),
+        Column("Budget gezogen", MONEY),
+        Column("Ausgaben", MONEY),
+        Column("Zuwendungen an Vereine ausgezahlt", MONEY),
+    ),
+)
+
+SDGS = Table(
+    "Projekte",
+    "projekte_sdg",
+    (
+        Column("SDG", TEXT),
+        Column("Budget gezogen", MONEY),
+        Column("Ausgaben", MONEY),
+        Column("Zuwendungen an Vereine ausgezahlt", MONEY),
+    ),
+)
+
+
+def spending_values(row: SpendingSum) -> list[Any]:
+    return [row.key, row.drawn, row.spent, row.grants_paid]
+
+
+BUDGET_LINES = Table(
+    "Projekte",
+    "projekte_kostenpositionen",
+    (
+        Column("Haushaltsjahr", TEXT),
+        Column("Projekt", TEXT),
+        Column("Kostenposition", TEXT),
+        Column("Ausgaben", MONEY),
+    ),
+)
+
+
+def budget_line_values(year: int | None, line: LineSpending) -> list[Any]:
+    return [str(year) if year is not None else "alle", line.project_code, line.budget_line, line.spent]
+
+
+INFO = Table("Info", "info", (Column("Angabe", TEXT, 30), Column("Wert", TEXT, 90)))

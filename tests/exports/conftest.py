@@ -1,0 +1,131 @@
+"""Fixtures for the export and import tests.
+
+* ``demo_file``: the demo data loaded once per session into a SQLite file (never changed afterwards).
+* ``demo``: an office and its read models (caught up) on that file, opened once per session, for tests
+  that only read.
+* ``demo_copy``: settings for a private copy of the demo file, for tests that write (imports).
+* ``fresh``: settings for an empty store.
+* ``soffice``: the path of LibreOffice's ``soffice``; tests that recalculate in LibreOffice skip with
+  the reason where it is missing — except under ``CI=true``, where that is a failure.
+* ``schema_dir``: the 360Giving schemas in ``../shared/schemas/360giving`` beside the repository
+  (where CI clones it); skipped with the reason where missing, a failure under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from domain.application import FundingOffice
+from foerderbuch.credentials import CredentialStore
+from foerderbuch.demo import load_demo
+from foerderbuch.settings import Settings
+from foerderbuch.wiring import create_office, create_projector
+from projections.engine import Projector
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMAS = ROOT.parent / "shared" / "schemas" / "360giving"
+
+
+def missing(reason: str) -> None:
+    """Skip with the reason; under CI=true a missing tool is a failure, never a skip."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: this test must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@dataclass
+class Store:
+    settings: Settings
+    office: FundingOffice
+    projector: Projector
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    settings = Settings(database_url=f"sqlite:///{path}")
+    office = create_office(settings)
+    credentials = CredentialStore.for_settings(settings)
+    try:
+        load_demo(office, credentials, Console(file=io.StringIO()))
+        projector = create_projector(settings, office)
+        projector.catch_up()
+        projector.db.close()
+    finally:
+        credentials.close()
+        office.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo(demo_file: Path) -> Iterator[Store]:
+    settings = Settings(database_url=f"sqlite:///{demo_file}")
+    office = create_office(settings)
+    projector = create_projector(settings, office)
+    projector.catch_up()
+    yield Store(settings, office, projector)
+    projector.db.close()
+    office.close()
+
+
+def copy_store(source: Path, target: Path) -> Settings:
+    """A consistent copy of a SQLite store (the backup API copies the WAL's content too)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return Settings(database_url=f"sqlite:///{target}")
+
+
+@pytest.fixture
+def demo_copy(demo_file: Path, tmp_path: Path) -> Settings:
+    return copy_store(demo_file, tmp_path / "copy.sqlite")
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Settings:
+    return Settings(database_url=f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+
+
+@pytest.fixture
+def open_store() -> Iterator[object]:
+    """``open_store(settings)`` gives a Store with caught-up read models; all are closed after the test."""
+    opened: list[Store] = []
+
+    def build(settings: Settings) -> Store:
+        office = create_office(settings)
+        projector = create_projector(settings, office)
+        projector.catch_up()
+        store = Store(settings, office, projector)
+        opened.append(store)
+        return store
+
+    yield build
+    for store in opened:
+        store.projector.db.close()
+        store.office.close()
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        missing("LibreOffice (soffice) is not installed: apt-get install --no-install-recommends libreoffice-calc")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def schema_dir() -> Path:
+    if not (SCHEMAS / "360-giving-package-schema.json").is_file():
+        missing(f"the 360Giving schemas are not at {SCHEMAS} (CI clones main with shared/ beside it)")
+    return SCHEMAS

@@ -1,0 +1,374 @@
+"""The finance workbook of the demo data, reopened with openpyxl: values, formats, layout, and every
+figure reconciled with the read models (programme balances, journal, grant overview, seal)."""
+
+from __future__ import annotations
+
+import zipfile
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import openpyxl
+import pytest
+
+from domain.grant import Grant
+from domain.programme import Programme
+from exports.cells import DATE, EURO, PERCENT
+from exports.finance_report import ExportError, FinanceFilter, FinanceReport
+from exports.finance_workbook import write_finance_workbook
+from exports.tables import GRANTS, JOURNAL, OVERVIEW, PROJECTS
+from export_support import amount, as_date, cents
+from projections.accounts import CHART
+from projections.grant_overview import GrantOverview
+from projections.journal import Journal
+from projections.programme_balances import ProgrammeBalances
+from projections.seal import Seal
+
+GENERATED = datetime(2026, 3, 31, 14, 30)
+MEASURES = {  # Übersicht heading -> ProgrammeYearBalance attribute
+    "Ansatz": "budget", "Bewilligt": "committed", "Abgerufen, nicht ausgezahlt": "requested", "Ausgezahlt": "paid",
+    "Verwendung anerkannt": "recognised", "Rückforderung festgesetzt": "claimed", "Zurückgezahlt": "repaid",
+    "Zinsen eingegangen": "interest", "Verfügbar": "available",
+}
+
+
+def write(demo: Any, tmp_path: Path, wanted: FinanceFilter = FinanceFilter(), name: str = "finanz.xlsx") -> Path:
+    path = tmp_path / name
+    with demo.projector.db.transaction() as cursor:
+        write_finance_workbook(FinanceReport(cursor, wanted, GENERATED, "Kerstin Brandt"), path)
+    return path
+
+
+def info(workbook: Any) -> dict[str, Any]:
+    """The Info sheet's facts (above the definitions)."""
+    facts = {}
+    for label, value in workbook["Info"].iter_rows(values_only=True):
+        if label == "Begriffe":
+            break
+        if label:
+            facts[label] = value
+    return facts
+
+
+def table(ws: Any) -> list[dict[str, Any]]:
+    """The data rows of a sheet (header in row 1), up to the totals row or the first empty row."""
+    rows = list(ws.iter_rows(values_only=True))
+    headings = rows[0]
+    data = []
+    for row in rows[1:]:
+        if row[0] is None or row[0] == "Summe":
+            break
+        data.append(dict(zip(headings, row, strict=True)))
+    return data
+
+
+@pytest.fixture(scope="module")
+def workbook_path(demo: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(demo, tmp_path_factory.mktemp("finance"))
+
+
+@pytest.fixture(scope="module")
+def workbook(workbook_path: Path) -> Any:
+    return openpyxl.load_workbook(workbook_path)
+
+
+class TestLayout:
+    def test_the_sheets_come_in_the_documented_order(self, workbook):
+        assert workbook.sheetnames == ["Übersicht", "Zuwendungen", "Journal", "Projekte", "Info"]
+
+    @pytest.mark.parametrize("sheet", ["Übersicht", "Zuwendungen", "Journal", "Projekte"])
+    def test_every_table_has_a_frozen_header_an_autofilter_widths_and_landscape_print_with_repeated_header(
+        self, workbook, sheet
+    ):
+        ws = workbook[sheet]
+
+        assert ws.freeze_panes in ("B2", "C2")
+        assert ws.auto_filter.ref.startswith("A1:")
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width >= 6 for c in "ABCDEF")
+        assert all(cell.font.bold for cell in ws[1] if cell.value)
+
+    def test_the_autofilter_covers_the_data_rows_but_not_the_totals_row(self, workbook):
+        ws = workbook["Übersicht"]
+        rows = len(table(ws))
+
+        assert ws.auto_filter.ref == f"A1:Q{rows + 1}"
+        assert ws.cell(rows + 2, 1).value == "Summe"
+
+    def test_workbook_properties_name_the_report_its_author_and_the_chain_head(self, workbook, demo):
+        with demo.projector.db.transaction() as cursor:
+            head = Seal.head(cursor)
+        props = workbook.properties
+
+        assert props.title == "Förderbuch – Finanzbericht alle"
+        assert props.creator == "Förderbuch"
+        assert props.lastModifiedBy == "Kerstin Brandt"
+        assert head is not None and head.hash in props.description
+        assert props.created == GENERATED
+
+    def test_the_overview_carries_a_live_bar_chart_of_budget_approved_and_paid(self, workbook_path):
+        with zipfile.ZipFile(workbook_path) as archive:
+            charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+            xml = archive.read(charts[0]).decode()
+
+        assert len(charts) == 1
+        assert "<barChart>" in xml and xml.count("<ser>") == 3
+        assert "'Übersicht'!H1" in xml and "'Übersicht'!I1" in xml and "'Übersicht'!L1" in xml  # Ansatz, Bewilligt, Ausgezahlt
+        assert xml.count("<strRef><f>'Übersicht'!$B$2:$B$9</f></strRef>") == 3  # programme codes as labels
+
+
+class TestOverview:
+    def test_one_row_per_programme_and_year_with_its_posting_coordinates(self, workbook, demo):
+        rows = table(workbook["Übersicht"])
+        with demo.projector.db.transaction() as cursor:
+            expected = ProgrammeBalances.years(cursor)
+
+        assert [(r["Haushaltsjahr"], r["Programm"]) for r in rows] == sorted(
+            (b.fiscal_year, b.code) for b in expected
+        )
+        ib = next(r for r in rows if r["Programm"] == "IB-VEREINE" and r["Haushaltsjahr"] == 2026)
+        assert (ib["Produkt"], ib["Sachkonto"], ib["Kostenstelle"]) == ("01.11.02", "531800", "1011000")
+        assert ib["Mittelherkunft"] == "Städtischer Haushalt"
+
+    def test_every_figure_equals_the_programme_balances_read_model(self, workbook, demo):
+        rows = {(r["Haushaltsjahr"], r["Programm"]): r for r in table(workbook["Übersicht"])}
+        with demo.projector.db.transaction() as cursor:
+            balances = ProgrammeBalances.years(cursor)
+
+        for balance in balances:
+            row = rows[(balance.fiscal_year, balance.code)]
+            for heading, attribute in MEASURES.items():
+                assert amount(row[heading]) == cents(getattr(balance, attribute)), (balance.code, heading)
+
+    def test_approved_is_the_open_commitment_plus_requested_plus_paid(self, workbook):
+        for row in table(workbook["Übersicht"]):
+            parts = sum(amount(row[h]) for h in ("Gebunden, nicht abgerufen", "Abgerufen, nicht ausgezahlt", "Ausgezahlt"))
+            assert amount(row["Bewilligt"]) == parts
+            assert amount(row["Ansatz"]) == amount(row["Bewilligt"]) + amount(row["Verfügbar"])
+
+    def test_money_is_a_number_with_the_euro_format_and_the_totals_row_sums_each_money_column(self, workbook):
+        ws = workbook["Übersicht"]
+        last = len(table(ws)) + 1
+        totals = ws[last + 1]
+
+        for index, column in enumerate(OVERVIEW.columns):
+            cell = ws.cell(2, index + 1)
+            if column.kind == "money":
+                assert cell.data_type == "n" and cell.number_format == EURO
+                letter = cell.column_letter
+                assert totals[index].value == f"=SUM({letter}2:{letter}{last})"
+                assert totals[index].number_format == EURO
+            elif column.kind == "text":
+                assert cell.data_type == "s"
+        assert ws.cell(2, 1).data_type == "n" and ws.cell(2, 1).number_format == "0"
+
+
+class TestGrants:
+    def test_one_row_per_grant_and_fiscal_year_in_which_money_moved(self, workbook, demo):
+        rows = table(workbook["Zuwendungen"])
+        keys = [(r["Aktenzeichen"], r["Haushaltsjahr"]) for r in rows]
+
+        assert len(keys) == len(set(keys))
+        assert ("IB-2025-001", 2025) in keys
+        assert ("IB-2026-001", 2026) not in keys  # an application without a decision moves no money
+        assert {r["Aktenzeichen"] for r in rows} >= {"IB-2025-003", "KEPOL-2026-001", "SCHY-2025-001"}
+
+    def test_paid_and_approved_per_grant_add_up_to_the_grant_overview(self, workbook, demo):
+        paid: dict[str, Decimal] = defaultdict(Decimal)
+        approved: dict[str, Any] = {}
+        for row in table(workbook["Zuwendungen"]):
+            paid[row["Aktenzeichen"]] += amount(row["Ausgezahlt"])
+            approved[row["Aktenzeichen"]] = row["Bewilligt gesamt"]
+        with demo.projector.db.transaction() as cursor:
+            for number in paid:
+                overview = GrantOverview.grant(cursor, Grant.create_id(number), date(2026, 3, 31))
+                assert overview is not None
+                assert paid[number] == cents(overview.paid), number
+                assert amount(approved[number]) == cents(overview.approved), number
+
+    def test_grants_and_projects_together_make_up_the_overview_totals(self, workbook):
+        overview = table(workbook["Übersicht"])
+        grants = table(workbook["Zuwendungen"])
+        projects = table(workbook["Projekte"])
+
+        for grant_heading, project_heading, overview_heading in (
+            ("Ausgezahlt", "Ausgaben", "Ausgezahlt"), ("Bewilligt", "Budget gezogen", "Bewilligt"),
+        ):
+            total = sum(amount(r[overview_heading]) for r in overview)
+            assert sum(amount(r[grant_heading]) for r in grants) + sum(
+                amount(r[project_heading]) for r in projects
+            ) == total
+
+    def test_the_reference_columns_are_filled_and_formatted(self, workbook):
+        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in table(workbook["Zuwendungen"])}
+        row = rows[("IB-2025-001", 2025)]
+
+        assert row["Zuwendungsempfänger"] == "Deutsch-Französische Gesellschaft Dortmund e.V."
+        assert row["Partnerstadt"] == "Amiens"
+        assert row["Finanzierungsart"] == "Anteilfinanzierung"
+        assert row["Fördersatz"] == pytest.approx(0.70)
+        assert amount(row["Höchstbetrag"]) == Decimal("7000.00")
+        assert amount(row["Schlussfestsetzung"]) == Decimal("6300.00")
+        assert row["Regelwerk"] == "IB-Vereine-2025"
+        assert row["Stand"] == "Abgeschlossen"
+        assert as_date(row["Bewilligt am"]) == date(2025, 3, 5)
+        assert as_date(row["VN-Eingang"]) == date(2026, 1, 20)
+        assert as_date(row["Prüfdatum"]) == date(2026, 2, 5)
+        assert amount(row["Rest: Bewilligt − Ausgezahlt"]) == amount(row["Bewilligt"]) - amount(row["Ausgezahlt"])
+
+    def test_rates_are_percentages_and_dates_are_german_date_cells(self, workbook):
+        ws = workbook["Zuwendungen"]
+        rate = GRANTS.index("Fördersatz") + 1
+        decided = GRANTS.index("Bewilligt am") + 1
+        rated = next(r for r in range(2, ws.max_row) if ws.cell(r, rate).value is not None)
+
+        assert ws.cell(rated, rate).number_format == PERCENT
+        assert ws.cell(2, decided).number_format == DATE and ws.cell(2, decided).is_date
+
+    def test_the_totals_row_sums_only_the_amounts_of_the_year(self, workbook):
+        ws = workbook["Zuwendungen"]
+        last = len(table(ws)) + 1
+        totals = {GRANTS.columns[i].heading: c.value for i, c in enumerate(ws[last + 1])}
+
+        assert totals["Aktenzeichen"] == "Summe"
+        assert totals["Ausgezahlt"] == f"=SUM(S2:S{last})"
+        assert totals["Höchstbetrag"] is None and totals["Bewilligt gesamt"] is None
+
+
+class TestJournal:
+    def test_every_movement_names_its_accounts_and_the_event_it_came_from(self, workbook, demo):
+        rows = table(workbook["Journal"])
+        with demo.projector.db.transaction() as cursor:
+            lines = Journal.entries(cursor, limit=100000)
+
+        assert len(rows) * 2 == len(lines)
+        known = {(line.position, line.originator_id.hex, line.originator_version) for line in lines}
+        for row in rows:
+            assert (row["Log-Position"], row["Ereignis-ID"], row["Version"]) in known
+            assert row["Soll"] in CHART.values() and row["Haben"] in CHART.values()
+            assert amount(row["Betrag"]) > 0
+
+    def test_the_movements_of_a_programme_year_sum_to_its_journal_balance(self, workbook, demo):
+        sums: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        names = {german: account for account, german in CHART.items()}
+        for row in table(workbook["Journal"]):
+            key = (row["Programm"], row["Haushaltsjahr"])
+            sums[key][names[row["Soll"]]] += amount(row["Betrag"])
+            sums[key][names[row["Haben"]]] -= amount(row["Betrag"])
+        with demo.projector.db.transaction() as cursor:
+            balance = Journal.programme_balance(cursor, Programme.create_id("IB-VEREINE"), 2025)
+
+        paid = sum(sums[("IB-VEREINE", 2025)][a] for a in (
+            "paid", "recognised", "receivable", "repaid", "written_off", "not_pursued"))
+        assert paid == cents(balance.paid)
+        assert -sums[("IB-VEREINE", 2025)]["appropriation"] == cents(balance.budget)
+
+    def test_journal_dates_are_date_cells_and_amounts_euro(self, workbook):
+        ws = workbook["Journal"]
+
+        assert ws.cell(2, JOURNAL.index("Datum") + 1).number_format == DATE
+        assert ws.cell(2, JOURNAL.index("Betrag") + 1).number_format == EURO
+
+
+class TestProjects:
+    def test_projects_per_year_with_partner_city_sdgs_and_a_totals_row(self, workbook):
+        rows = table(workbook["Projekte"])
+        ws = workbook["Projekte"]
+
+        chocolate = next(r for r in rows if r["Projekt"] == "FAIRE-SCHOKOLADE" and r["Haushaltsjahr"] == 2025)
+        assert chocolate["Partnerstadt"] == "Kumasi" and chocolate["SDGs"] == "12, 17"
+        assert amount(chocolate["Budget gezogen"]) == Decimal("12000.00")
+        assert amount(chocolate["Rest"]) == amount(chocolate["Budget gezogen"]) - amount(chocolate["Ausgaben"])
+        spent = PROJECTS.index("Ausgaben")
+        assert ws.cell(len(rows) + 2, spent + 1).value == f"=SUM(G2:G{len(rows) + 1})"
+
+    def test_the_sections_by_partner_city_sdg_and_budget_line_follow(self, workbook):
+        values = [row[0] for row in workbook["Projekte"].iter_rows(values_only=True)]
+
+        assert "Nach Partnerstadt" in values and "Kumasi" in values
+        assert "SDG 12" in values and "SDG 16" in values
+        assert "Ausgaben nach Kostenposition (ohne Stichtag)" in values
+
+
+class TestInfo:
+    def test_info_names_when_by_whom_the_filters_and_the_chain_head(self, workbook, demo):
+        facts = info(workbook)
+        with demo.projector.db.transaction() as cursor:
+            head = Seal.head(cursor)
+
+        assert head is not None
+        assert facts["Erstellt am"] == GENERATED
+        assert facts["Erstellt von"] == "Kerstin Brandt"
+        assert facts["Haushaltsjahre"] == "alle" and facts["Förderprogramm"] == "alle"
+        assert facts["Stand: Log-Position"] == head.position
+        assert facts["Stand: Prüfsumme (SHA-256)"] == head.hash
+        assert facts["Stand"] == head.stand
+
+
+class TestFilters:
+    def test_a_year_and_a_programme_narrow_every_sheet(self, demo, tmp_path):
+        path = write(demo, tmp_path, FinanceFilter(first_year=2026, last_year=2026, programme_code="ib-vereine"))
+        workbook = openpyxl.load_workbook(path)
+
+        assert [(r["Haushaltsjahr"], r["Programm"]) for r in table(workbook["Übersicht"])] == [(2026, "IB-VEREINE")]
+        assert {r["Haushaltsjahr"] for r in table(workbook["Zuwendungen"])} == {2026}
+        assert {r["Programm"] for r in table(workbook["Zuwendungen"])} == {"IB-VEREINE"}
+        assert {r["Programm"] for r in table(workbook["Journal"])} == {"IB-VEREINE"}
+        facts = info(workbook)
+        assert facts["Haushaltsjahre"] == "2026" and facts["Förderprogramm"] == "IB-VEREINE"
+
+    def test_as_of_a_date_the_overview_equals_the_journal_balance_on_that_day(self, demo, tmp_path):
+        day = date(2025, 12, 31)
+        path = write(demo, tmp_path, FinanceFilter(as_of_date=day))
+        rows = table(openpyxl.load_workbook(path)["Übersicht"])
+
+        with demo.projector.db.transaction() as cursor:
+            for row in rows:
+                balance = Journal.programme_balance(
+                    cursor, Programme.create_id(row["Programm"]), row["Haushaltsjahr"], as_of_date=day
+                )
+                assert amount(row["Ausgezahlt"]) == cents(balance.paid)
+                assert amount(row["Bewilligt"]) == cents(balance.committed)
+        assert any(amount(r["Ausgezahlt"]) for r in rows)
+
+    def test_as_of_a_log_position_the_workbook_shows_that_link_of_the_chain(self, demo, tmp_path):
+        path = write(demo, tmp_path, FinanceFilter(as_of_position=150))
+        workbook = openpyxl.load_workbook(path)
+        facts = info(workbook)
+        with demo.projector.db.transaction() as cursor:
+            links = {link.position: link.hash for link in Seal.links(cursor, after=0, limit=1000)}
+            for row in table(workbook["Übersicht"]):
+                balance = Journal.balance(
+                    cursor, programme_id=Programme.create_id(row["Programm"]), fiscal_year=row["Haushaltsjahr"],
+                    as_of_position=150,
+                )
+                assert amount(row["Ausgezahlt"]) == cents(balance.paid)
+
+        assert facts["Stand: Log-Position"] == 150
+        assert facts["Stand: Prüfsumme (SHA-256)"] == links[150]
+        assert all(r["Log-Position"] <= 150 for r in table(workbook["Journal"]))
+
+    def test_an_unknown_programme_or_a_position_beyond_the_log_is_refused_in_german(self, demo):
+        with demo.projector.db.transaction() as cursor:
+            with pytest.raises(ExportError, match="Kürzel »NIX« gibt es nicht"):
+                FinanceReport(cursor, FinanceFilter(programme_code="NIX"), GENERATED, "x")
+            with pytest.raises(ExportError, match="gibt es noch nicht"):
+                FinanceReport(cursor, FinanceFilter(as_of_position=10**9), GENERATED, "x")
+        with pytest.raises(ExportError, match="liegt nach"):
+            FinanceFilter(first_year=2026, last_year=2025)
+
+    def test_an_empty_log_has_nothing_to_export(self, fresh, open_store):
+        store = open_store(fresh)
+
+        with store.projector.db.transaction() as cursor, pytest.raises(ExportError, match="Log ist leer"):
+            FinanceReport(cursor, FinanceFilter(), GENERATED, "x")
+
+
+def test_the_grant_ids_of_the_journal_are_uuids(workbook):
+    for row in table(workbook["Journal"]):
+        UUID(row["Ereignis-ID"])

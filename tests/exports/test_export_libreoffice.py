@@ -1,0 +1,252 @@
+"""Every formula of the workbooks, recalculated by real LibreOffice, equals the read models' figure.
+
+The finance workbook of the demo, proof-of-use workbooks of four demo grants and both workbooks of a
+store whose associations are named like formulas are converted in one headless ``soffice`` run that
+recalculates everything on load. Each formula cell of the originals is then looked up in the
+recalculated copies and compared with the figure the read models give; a test also checks that every
+formula cell was compared. Skipped with the reason where LibreOffice is missing (never under CI=true).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from domain.grant import Grant
+from domain.money import Money
+from exports.finance_report import FinanceFilter, FinanceReport
+from exports.finance_workbook import write_finance_workbook
+from exports.proof_of_use import proof_of_use_report, write_proof_of_use
+from export_support import EVIL_NAME, EVIL_SUM, amount, cents, recalculate, tell_evil_story
+from projections.grant_files import GrantFiles
+from projections.grant_overview import GrantOverview
+from projections.journal import Journal
+from projections.programme_balances import ProgrammeBalances
+from projections.project_spending import ProjectSpending
+
+GENERATED = datetime(2026, 3, 31, 9, 0)
+PROOF_GRANTS = ("IB-2025-001", "IB-2025-002", "KEPOL-2025-001", "SCHY-2025-001")
+OVERVIEW_MEASURES = {
+    "Ansatz": "budget", "Bewilligt": "committed", "Abgerufen, nicht ausgezahlt": "requested", "Ausgezahlt": "paid",
+    "Verwendung anerkannt": "recognised", "Rückforderung festgesetzt": "claimed", "Zurückgezahlt": "repaid",
+    "Zinsen eingegangen": "interest", "Verfügbar": "available",
+}
+GRANT_MEASURES = {
+    "Bewilligt": "committed", "Gebunden, nicht abgerufen": "open_commitment", "Abgerufen, nicht ausgezahlt": "requested",
+    "Ausgezahlt": "paid", "Verwendung anerkannt": "recognised", "Rückforderung festgesetzt": "claimed",
+    "Zurückgezahlt": "repaid", "Zinsen eingegangen": "interest",
+}
+
+
+def formulas(path: Path) -> dict[tuple[str, str], str]:
+    """Every formula cell of a workbook: (sheet, coordinate) -> formula."""
+    workbook = openpyxl.load_workbook(path)
+    return {
+        (ws.title, cell.coordinate): cell.value
+        for ws in workbook for row in ws.iter_rows() for cell in row if cell.data_type == "f"
+    }
+
+
+def values(path: Path) -> Any:
+    return openpyxl.load_workbook(path, data_only=True)
+
+
+@pytest.fixture(scope="module")
+def converted(demo: Any, soffice: str, tmp_path_factory: pytest.TempPathFactory, open_module_store: Any) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("libreoffice")
+    files = [folder / "finanz.xlsx"]
+    with demo.projector.db.transaction() as cursor:
+        write_finance_workbook(FinanceReport(cursor, FinanceFilter(), GENERATED, "Test"), files[0])
+        for number in PROOF_GRANTS:
+            path = folder / f"vn-{number}.xlsx"
+            write_proof_of_use(proof_of_use_report(cursor, number, GENERATED, "Test"), path)
+            files.append(path)
+    evil = open_module_store(folder / "evil.sqlite", tell_evil_story)
+    with evil.projector.db.transaction() as cursor:
+        write_finance_workbook(FinanceReport(cursor, FinanceFilter(), GENERATED, "Test"), folder / "evil-finanz.xlsx")
+        write_proof_of_use(proof_of_use_report(cursor, "=AZ-0", GENERATED, "Test"), folder / "evil-vn.xlsx")
+    files += [folder / "evil-finanz.xlsx", folder / "evil-vn.xlsx"]
+    return {"originals": {f.name: f for f in files}, "recalculated": recalculate(soffice, files, folder), "evil": evil}
+
+
+@pytest.fixture(scope="module")
+def open_module_store() -> Any:
+    from foerderbuch.settings import Settings
+    from foerderbuch.wiring import create_office, create_projector
+
+    opened = []
+
+    class Opened:
+        def __init__(self, path: Path, story: Any) -> None:
+            settings = Settings(database_url=f"sqlite:///{path}")
+            self.office = create_office(settings)
+            story(self.office)
+            self.projector = create_projector(settings, self.office)
+            self.projector.catch_up()
+            opened.append(self)
+
+    yield Opened
+    for store in opened:
+        store.projector.db.close()
+        store.office.close()
+
+
+def heading_of(ws: Any, coordinate: str) -> str:
+    return ws.cell(1, ws[coordinate].column).value
+
+
+class TestFinanceWorkbook:
+    def test_the_overview_totals_equal_the_sums_of_the_programme_balances(self, converted, demo):
+        original = converted["originals"]["finanz.xlsx"]
+        recalculated = values(converted["recalculated"]["finanz.xlsx"])["Übersicht"]
+        with demo.projector.db.transaction() as cursor:
+            balances = ProgrammeBalances.years(cursor)
+        cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Übersicht"]
+
+        assert len(cells) == len(OVERVIEW_MEASURES) + 1  # the nine figures and the open commitment
+        for coordinate in cells:
+            heading = heading_of(recalculated, coordinate)
+            if heading == "Gebunden, nicht abgerufen":
+                expected = sum(cents(b.committed - b.requested - b.paid) for b in balances)
+            else:
+                expected = sum(cents(getattr(b, OVERVIEW_MEASURES[heading])) for b in balances)
+            assert amount(recalculated[coordinate].value) == expected, heading
+
+    def test_the_grant_totals_equal_the_journal_balances_of_all_grants(self, converted, demo):
+        original = converted["originals"]["finanz.xlsx"]
+        recalculated = values(converted["recalculated"]["finanz.xlsx"])["Zuwendungen"]
+        with demo.projector.db.transaction() as cursor:
+            grants = GrantOverview.grants(cursor, GENERATED.date(), limit=10000)
+            balances = [Journal.grant_balance(cursor, g.grant_id) for g in grants]
+        cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Zuwendungen"]
+
+        assert len(cells) == len(GRANT_MEASURES) + 2
+        for coordinate in cells:
+            heading = heading_of(recalculated, coordinate)
+            if heading == "Rest: Bewilligt − Ausgezahlt":
+                expected = sum(cents(b.committed - b.paid) for b in balances)
+            elif heading == "Rest: Ausgezahlt − anerkannt":
+                expected = sum(cents(b.paid - b.recognised) for b in balances)
+            else:
+                expected = sum(cents(getattr(b, GRANT_MEASURES[heading])) for b in balances)
+            assert amount(recalculated[coordinate].value) == expected, heading
+
+    def test_the_project_totals_equal_the_project_spending_read_model(self, converted, demo):
+        original = converted["originals"]["finanz.xlsx"]
+        recalculated = values(converted["recalculated"]["finanz.xlsx"])["Projekte"]
+        with demo.projector.db.transaction() as cursor:
+            projects = ProjectSpending.projects(cursor)
+        expected = {
+            "Budget gezogen": sum(cents(p.budget) for p in projects),
+            "Ausgaben": sum(cents(p.spent) for p in projects),
+            "Rest": sum(cents(p.remaining) for p in projects),
+            "Zuwendungen an Vereine ausgezahlt": sum(cents(p.grants_paid) for p in projects),
+        }
+        cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Projekte"]
+
+        assert sorted(heading_of(recalculated, c) for c in cells) == sorted(expected)
+        for coordinate in cells:
+            assert amount(recalculated[coordinate].value) == expected[heading_of(recalculated, coordinate)]
+
+    def test_only_the_tables_hold_formulas(self, converted):
+        sheets = {sheet for sheet, _ in formulas(converted["originals"]["finanz.xlsx"])}
+
+        assert sheets == {"Übersicht", "Zuwendungen", "Projekte"}
+
+
+def proof_expectations(path: Path, file: Any, paid: Money) -> dict[tuple[str, str], Any]:
+    """What each formula cell of a proof-of-use workbook must compute, from the grant file read model."""
+    ws = openpyxl.load_workbook(path)["Verwendungsnachweis"]
+    labels = {row[0].value: row[0].row for row in ws.iter_rows() if row[0].value is not None}
+    expected: dict[tuple[str, str], Any] = {}
+
+    def put(row: int, column: str, value: Any) -> None:
+        expected[("Verwendungsnachweis", f"{column}{row}")] = value
+
+    planned = sum(cents(line.planned) for line in file.lines)
+    spent = sum(cents(line.spent) for line in file.lines)
+    for line in file.lines:
+        row = labels[line.code]
+        put(row, "D", cents(line.spent))
+        put(row, "E", cents(line.spent) - cents(line.planned))
+        put(row, "F", ratio(cents(line.spent) - cents(line.planned), cents(line.planned)))
+    total = labels["Summe"]
+    put(total, "C", planned)
+    put(total, "D", spent)
+    put(total, "E", spent - planned)
+    put(total, "F", ratio(spent - planned, planned))
+    put(total, "G", sum(cents(line.reported) for line in file.lines if line.reported is not None))
+    put(total, "H", sum(cents(line.recognised) for line in file.lines if line.recognised is not None))
+    reported = file.reported_funding
+    sources = (
+        ("Eigenmittel", file.planned_funding.own_funds, reported.own_funds if reported else None),
+        ("Drittmittel", file.planned_funding.third_party_funds, reported.third_party_funds if reported else None),
+        ("Einnahmen", file.planned_funding.income, reported.income if reported else None),
+        ("Zuwendung (Ist: ausgezahlt)", file.planned_grant, paid),
+    )
+    for label, plan, actual in sources:
+        row = labels[label]
+        difference = cents(actual) - cents(plan) if actual is not None else ""
+        put(row, "E", difference)
+        put(row, "F", ratio(difference, cents(plan)) if actual is not None else "")
+    funding_plan = sum(cents(plan) for _, plan, _ in sources)
+    funding_actual = sum(cents(actual) for _, _, actual in sources if actual is not None)
+    put(labels["Summe Finanzierung"], "C", funding_plan)
+    put(labels["Summe Finanzierung"], "D", funding_actual)
+    put(labels["Kosten laut Belegen"], "C", planned)
+    put(labels["Kosten laut Belegen"], "D", spent)
+    put(labels["Überschuss (+) / Fehlbetrag (−)"], "C", funding_plan - planned)
+    put(labels["Überschuss (+) / Fehlbetrag (−)"], "D", funding_actual - spent)
+    receipts = openpyxl.load_workbook(path)["Belege"]
+    put_total = next(c for row in receipts.iter_rows() for c in row if c.data_type == "f")
+    expected[("Belege", put_total.coordinate)] = sum(cents(r.euro) for r in file.receipts if not r.reversed)
+    return expected
+
+
+def ratio(part: Decimal, whole: Decimal) -> float | str:
+    """A deviation in percent as the workbook computes it (a float), or "" where the plan is zero."""
+    return float(part / whole) if whole else ""
+
+
+def compare(recalculated: Any, expected: dict[tuple[str, str], Any]) -> None:
+    for (sheet, coordinate), value in expected.items():
+        computed = recalculated[sheet][coordinate].value
+        if value == "":
+            assert computed in ("", None), (sheet, coordinate, computed)
+        elif isinstance(value, float):
+            assert computed == pytest.approx(value, abs=1e-9), (sheet, coordinate)
+        else:
+            assert amount(computed) == value, (sheet, coordinate)
+
+
+@pytest.mark.parametrize("number", [*PROOF_GRANTS, "=AZ-0"])
+def test_every_formula_of_the_proof_of_use_equals_the_grant_file(converted, demo, number):
+    name = "evil-vn.xlsx" if number == "=AZ-0" else f"vn-{number}.xlsx"  # the latter with a reversed receipt
+    original = converted["originals"][name]
+    store = converted["evil"] if number == "=AZ-0" else demo
+    with store.projector.db.transaction() as cursor:
+        file = GrantFiles.grant(cursor, Grant.create_id(number))
+        paid = Journal.grant_balance(cursor, Grant.create_id(number)).paid
+    assert file is not None
+    expected = proof_expectations(original, file, paid)
+
+    assert set(expected) == set(formulas(original))  # every formula is checked
+    compare(values(converted["recalculated"][name]), expected)
+
+
+def test_formula_like_names_stay_text_after_libreoffice_recalculates(converted):
+    finance = values(converted["recalculated"]["evil-finanz.xlsx"])
+    proof = values(converted["recalculated"]["evil-vn.xlsx"])
+
+    names = [row[4] for row in finance["Zuwendungen"].iter_rows(min_row=2, values_only=True) if row[1]]
+    assert EVIL_NAME in names and EVIL_SUM in names
+    facts = {row[0]: row[1] for row in proof["Verwendungsnachweis"].iter_rows(values_only=True) if row[0]}
+    assert facts["Zuwendungsempfänger"] == EVIL_NAME
+    assert facts["Aktenzeichen"] == "=AZ-0"
+    payees = [row[3] for row in proof["Belege"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert payees == ["=Reisebüro", "Hostel"]

@@ -1,0 +1,679 @@
+"""The endpoints of ``/api/v1``: reads of the read models and aggregates, and the office's commands.
+
+Who sees what: members of staff (officer, approver, finance, auditor, admin) read everything; an
+association member reads programmes (without their balances) and only their own organisation, its
+grants, payments, expenses, claims and exports. Anything of another organisation answers **404**,
+exactly as if it did not exist, whether it is named in the URL, in a query filter or in the body, so
+ids of other organisations' things cannot be probed. A command that the caller's role may not give
+answers 403 (the domain decides, with its four-eyes rules, and says why).
+
+Every command returns the resource as it now stands, read after the command (read models caught up).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+from starlette.requests import Request
+from starlette.responses import Response
+
+from domain.actors import Role
+from domain.dates import FiscalYear, FundingPeriod
+from domain.foreign import ForeignAmount
+from domain.money import Money
+from domain.organisation import Organisation, address
+from domain.plan import BudgetLine, FinancingPlan
+from domain.programme import Programme
+from projections.grant_overview import GrantOverview
+from projections.journal import Journal
+from projections.work_queues import QUEUE_GERMAN, WorkQueues
+from web.api import schemas as s
+from web.api import views as v
+from web.api.framework import STAFF, Call, operation
+from web.api.problems import ApiProblem
+from web.api.tokens import revoke_api_token
+
+OFFICER, APPROVER, FINANCE, ASSOCIATION, AUDITOR, ADMIN = (
+    Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.ASSOCIATION, Role.AUDITOR, Role.ADMIN,
+)
+ROLE_QUEUES = {
+    OFFICER: ("review", "certify", "proof", "claim"),
+    APPROVER: ("approve", "amendment", "release", "determine", "relief"),
+    FINANCE: ("release", "book", "claim"),
+    AUDITOR: tuple(QUEUE_GERMAN),
+    ADMIN: (),
+}
+
+
+# The caller and their tokens ---------------------------------------------------------------------
+
+
+@operation("GET", "/me", summary="Wer ruft an: Benutzer, Rolle, Organisation, Token", tag="tokens", response=s.Me)
+def get_me(call: Call) -> s.Me:
+    c = call.caller
+    return s.Me(
+        user_id=c.user_id, name=c.name, email=c.email, role=c.role.value,  # type: ignore[arg-type]
+        role_german=c.role_german, organisation_id=c.organisation_id, token_id=c.token_id,
+    )
+
+
+def _token(record: Any) -> s.TokenOut:
+    return s.TokenOut(
+        token_id=record.token_id, user_id=record.user_id, role=record.role, label=record.label,
+        created_at=record.created_at, revoked_at=record.revoked_at,
+    )
+
+
+@operation("GET", "/tokens", summary="Die eigenen API-Tokens (ohne Geheimnis)", tag="tokens", response=s.TokenList)
+def list_tokens(call: Call) -> s.TokenList:
+    return s.TokenList(items=[_token(t) for t in call.services.credentials.list_tokens(call.caller.user_id)])
+
+
+@operation(
+    "DELETE", "/tokens/{token_id}", summary="Ein eigenes API-Token widerrufen (Admins: jedes)", tag="tokens",
+    response=s.TokenOut,
+)
+def revoke_token(call: Call) -> s.TokenOut:
+    """Revoking the token of the request itself is allowed: it stops working with this answer."""
+    record = revoke_api_token(
+        call.office, call.services.credentials, call.path["token_id"], "Über die API widerrufen.", call.caller.actor
+    )
+    return _token(record)
+
+
+# Programmes and balances -------------------------------------------------------------------------
+
+
+def _all(call: Call, event_class: type) -> list[UUID]:
+    """Ids of every aggregate created by ``event_class``, in log order (programmes, organisations)."""
+    ids, start = [], None
+    while True:
+        batch = call.office.recorder.select_notifications(
+            start=start, limit=500, topics=[get_topic(event_class)], inclusive_of_start=False
+        )
+        ids.extend(n.originator_id for n in batch)
+        if len(batch) < 500:
+            return ids
+        start = batch[-1].id
+
+
+@operation("GET", "/programmes", summary="Förderprogramme", tag="programmes", response=s.ProgrammeList)
+def list_programmes(call: Call) -> s.ProgrammeList:
+    programmes = [call.office.programme(pid) for pid in _all(call, Programme.Opened)]
+    return s.ProgrammeList(
+        items=[s.ProgrammeSummary(**v.programme_summary(p)) for p in sorted(programmes, key=lambda p: p.code)]
+    )
+
+
+@operation(
+    "GET", "/programmes/{programme_id}", summary="Ein Förderprogramm mit Regelwerk und Salden je Haushaltsjahr",
+    tag="programmes", query=s.AsOfQuery, response=s.ProgrammeDetail,
+)
+def get_programme(call: Call) -> s.ProgrammeDetail:
+    """Balances come from the journal: with ``as_of``, as they stood at the end of that business day."""
+    programme = call.office.programme(call.path["programme_id"])
+    as_of = call.query.as_of
+    balances = None
+    if not call.caller.is_member:
+        with call.read() as cursor:
+            balances = [
+                s.BalanceOut(**v.balance_fields(year, Journal.programme_balance(cursor, programme.id, year, as_of)))
+                for year in v.programme_years(cursor, programme)
+            ]
+    return s.ProgrammeDetail(
+        **v.programme_summary(programme), rule_set=v.rule_set(programme.rule_set), as_of=as_of, balances=balances
+    )
+
+
+@operation(
+    "GET", "/balances", summary="Salden je Programm und Haushaltsjahr, auch zu einem Stichtag", tag="balances",
+    roles=STAFF, query=s.BalancesQuery, response=s.BalanceList,
+)
+def list_balances(call: Call) -> s.BalanceList:
+    q: s.BalancesQuery = call.query
+    items = []
+    programmes: dict[UUID, Programme] = {}
+    with call.read() as cursor:
+        for programme_id, year in Journal.programme_years(cursor):
+            if (q.programme_id and programme_id != q.programme_id) or (q.fiscal_year and year != q.fiscal_year):
+                continue
+            if programme_id not in programmes:
+                programmes[programme_id] = call.office.programme(programme_id)
+            programme = programmes[programme_id]
+            balance = Journal.programme_balance(cursor, programme_id, year, q.as_of)
+            items.append(s.ProgrammeYearBalanceOut(
+                programme_id=programme_id, code=programme.code, title=programme.title, **v.balance_fields(year, balance)
+            ))
+    items.sort(key=lambda item: (item.code, item.fiscal_year))
+    return s.BalanceList(as_of=q.as_of, items=items)
+
+
+# Organisations -----------------------------------------------------------------------------------
+
+
+def _fingerprint(filters: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(filters, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def _cursor(offset: int, filters: dict[str, Any]) -> str:
+    """An opaque cursor: the position of the next page, bound to the filters of the query."""
+    data = json.dumps({"o": offset, "f": _fingerprint(filters)}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _offset(cursor: str | None, filters: dict[str, Any]) -> int:
+    """The position a cursor stands for; a cursor made for other filters is refused (422)."""
+    if cursor is None:
+        return 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        offset = data["o"]
+        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10_000_000:
+            raise ValueError(offset)
+        if data["f"] != _fingerprint(filters):
+            raise ValueError("filters")
+    except (ValueError, KeyError, TypeError):
+        raise ApiProblem(422, "invalid_input", "Dieser Cursor passt nicht zu dieser Abfrage.", field="cursor") from None
+    return offset
+
+
+@operation(
+    "GET", "/organisations", summary="Organisationen (Vereinsmitglieder: nur die eigene)", tag="organisations",
+    query=s.PageQuery, response=s.OrganisationList,
+)
+def list_organisations(call: Call) -> s.OrganisationList:
+    q: s.PageQuery = call.query
+    ids = _all(call, Organisation.Registered)
+    if call.caller.is_member:
+        ids = [i for i in ids if i == call.caller.organisation_id]
+    start = _offset(q.cursor, {"list": "organisations"})
+    page = ids[start:start + q.limit]
+    items = []
+    for organisation_id in page:
+        organisation = call.office.organisation(organisation_id)
+        items.append(s.OrganisationSummary(
+            organisation_id=organisation.id, name=organisation.name, legal_form=organisation.legal_form
+        ))
+    more = start + q.limit < len(ids)
+    return s.OrganisationList(items=items, next_cursor=_cursor(start + q.limit, {"list": "organisations"}) if more else None)
+
+
+@operation(
+    "GET", "/organisations/{organisation_id}", summary="Eine Organisation mit Anschrift, IBAN und Ansprechpersonen",
+    tag="organisations", response=s.OrganisationDetail,
+)
+def get_organisation(call: Call) -> s.OrganisationDetail:
+    return v.organisation_detail(v.visible_organisation(call, call.path["organisation_id"]))
+
+
+@operation(
+    "POST", "/organisations", summary="Eine Organisation registrieren", tag="organisations",
+    roles=(OFFICER, ADMIN), body=s.RegisterOrganisation, response=s.OrganisationDetail, status=201,
+)
+def register_organisation(call: Call) -> s.OrganisationDetail:
+    b: s.RegisterOrganisation = call.body
+    organisation_id = call.office.register_organisation(
+        b.name, b.legal_form, b.register_number,
+        address(b.address.street, b.address.postcode, b.address.city, b.address.country), b.iban, call.caller.actor,
+    )
+    call.location = f"/api/v1/organisations/{organisation_id}"
+    return v.organisation_detail(call.office.organisation(organisation_id))
+
+
+# Grants: reads -----------------------------------------------------------------------------------
+
+
+@operation(
+    "GET", "/grants", summary="Zuwendungen, neueste Anträge zuerst, seitenweise", tag="grants",
+    query=s.GrantsQuery, response=s.GrantPage,
+)
+def list_grants(call: Call) -> s.GrantPage:
+    """Pages follow ``next_cursor``. The cursor is bound to the filters it was made for."""
+    q: s.GrantsQuery = call.query
+    organisation_id = q.organisation_id
+    if call.caller.is_member:
+        if organisation_id is not None and organisation_id != call.caller.organisation_id:
+            raise ApiProblem(404, "not_found", "Diese Organisation gibt es nicht.", field="organisation_id")
+        organisation_id = call.caller.organisation_id
+    filters = {"status": q.status, "programme_id": q.programme_id, "organisation_id": organisation_id}
+    start = _offset(q.cursor, filters)
+    today = call.today()
+    with call.read() as cursor:
+        rows = GrantOverview.grants(
+            cursor, today, organisation_id=organisation_id, programme_id=q.programme_id, status=q.status,
+            limit=q.limit + 1, offset=start,
+        )
+    more = len(rows) > q.limit
+    return s.GrantPage(
+        items=[s.GrantSummary(**v.grant_summary_fields(row, today)) for row in rows[:q.limit]],
+        next_cursor=_cursor(start + q.limit, filters) if more else None,
+    )
+
+
+@operation(
+    "GET", "/grants/{grant_id}", summary="Eine Zuwendung: Stand, Beträge, Fristen, Zahlungen, Verlauf",
+    tag="grants", response=s.GrantDetail,
+)
+def get_grant(call: Call) -> s.GrantDetail:
+    return v.grant_detail(call, v.visible_grant(call, call.path["grant_id"]))
+
+
+@operation(
+    "GET", "/grants/{grant_id}/timeline", summary="Der Verlauf einer Zuwendung in Klartext", tag="grants",
+    response=s.TimelineOut,
+)
+def get_timeline(call: Call) -> s.TimelineOut:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    with call.read() as cursor:
+        return s.TimelineOut(items=v.timeline(cursor, grant.id))
+
+
+# Grants: application and decision ----------------------------------------------------------------
+
+
+def _plan(p: s.FinancingPlanIn) -> FinancingPlan:
+    return FinancingPlan(
+        tuple(BudgetLine(line.code, line.label, Money(line.amount, field="cost_lines")) for line in p.cost_lines),
+        own_funds=Money(p.own_funds, field="own_funds"), third_party_funds=Money(p.third_party_funds, field="third_party_funds"),
+        income=Money(p.income, field="income"), grant=Money(p.grant, field="grant"), in_kind=Money(p.in_kind, field="in_kind"),
+    )
+
+
+@operation(
+    "POST", "/grants", summary="Eine Zuwendung beantragen (mit Kosten- und Finanzierungsplan)", tag="grants",
+    roles=(ASSOCIATION, OFFICER), body=s.ApplyForGrant, response=s.GrantDetail, status=201,
+)
+def apply_for_grant(call: Call) -> s.GrantDetail:
+    b: s.ApplyForGrant = call.body
+    organisation_id = b.organisation_id
+    if call.caller.is_member:
+        organisation_id = organisation_id or call.caller.organisation_id
+        if b.file_number is not None:
+            raise ApiProblem(403, "not_permitted", "Das Aktenzeichen vergibt das Amt.", field="file_number")
+    if organisation_id is None:
+        raise ApiProblem(422, "invalid_input", "organisation_id fehlt.", field="organisation_id")
+    v.visible_organisation(call, organisation_id, field="organisation_id")
+    grant_id = call.office.apply_for_grant(
+        b.programme_id, organisation_id, b.title, b.purpose, b.partner_city, FundingPeriod(b.period_start, b.period_end),
+        b.financing_type, _plan(b.plan), call.caller.actor, project_id=b.project_id,
+        contact_person_id=b.contact_person_id, on=call.business_date(b.on), file_number=b.file_number,
+    )
+    call.location = f"/api/v1/grants/{grant_id}"
+    return v.grant_detail(call, call.office.grant(grant_id))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/document-requests", summary="Unterlagen nachfordern", tag="grants",
+    roles=(OFFICER,), body=s.RequestDocuments, response=s.DocumentRequestOut, status=201,
+)
+def request_documents(call: Call) -> s.DocumentRequestOut:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    b: s.RequestDocuments = call.body
+    request_id = call.office.request_documents(grant.id, b.items, b.due, call.caller.actor, on=b.on)
+    return s.DocumentRequestOut(request_id=request_id, grant_id=grant.id, items=b.items.strip(), due=b.due)
+
+
+@operation(
+    "POST", "/grants/{grant_id}/document-requests/{request_id}/receipt", summary="Nachgeforderte Unterlagen einreichen",
+    tag="grants", roles=(ASSOCIATION, OFFICER), body=s.ReceiveDocuments, response=s.GrantDetail,
+)
+def receive_documents(call: Call) -> s.GrantDetail:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    b: s.ReceiveDocuments = call.body
+    call.office.receive_documents(grant.id, call.path["request_id"], b.note, call.caller.actor, on=call.business_date(b.on))
+    return v.grant_detail(call, call.office.grant(grant.id))
+
+
+def _grant_command(call: Call, run: Any) -> s.GrantDetail:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    run(grant.id, call.caller.actor)
+    return v.grant_detail(call, call.office.grant(grant.id))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/review", summary="Den Antrag prüfen (formal und inhaltlich)", tag="grants",
+    roles=(OFFICER,), body=s.ReviewApplication, response=s.GrantDetail,
+)
+def review_application(call: Call) -> s.GrantDetail:
+    b: s.ReviewApplication = call.body
+    return _grant_command(call, lambda g, a: call.office.review_application(g, b.formal_ok, b.substantive_ok, b.notes, a, on=b.on))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/approval", summary="Bewilligen (bindet die Mittel im Programm)", tag="grants",
+    roles=(APPROVER,), body=s.ApproveGrant, response=s.GrantDetail,
+)
+def approve_grant(call: Call) -> s.GrantDetail:
+    """Refused with 409 ``over_budget`` when the programme's fiscal-year budget does not cover the amount."""
+    b: s.ApproveGrant = call.body
+    terms: dict[str, Any] = {"conditions": b.conditions}
+    if b.financing_type is not None:
+        terms["financing_type"] = b.financing_type
+    if b.rate is not None:
+        terms["rate"] = b.rate
+    if b.maximum is not None:
+        terms["maximum"] = Money(b.maximum, field="maximum")
+    if b.year_split is not None:
+        terms["year_split"] = {FiscalYear(int(y)): Money(a, field="year_split") for y, a in b.year_split.items()}
+    amount = Money(b.amount, field="amount")
+    return _grant_command(call, lambda g, a: call.office.approve_grant(g, amount, a, on=b.on, **terms))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/rejection", summary="Den Antrag ablehnen", tag="grants",
+    roles=(APPROVER, OFFICER), body=s.Decision, response=s.GrantDetail,
+)
+def reject_application(call: Call) -> s.GrantDetail:
+    b: s.Decision = call.body
+    return _grant_command(call, lambda g, a: call.office.reject_application(g, b.reason, a, on=b.on))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/withdrawal", summary="Den Antrag zurückziehen", tag="grants",
+    roles=(ASSOCIATION, OFFICER), body=s.Decision, response=s.GrantDetail,
+)
+def withdraw_application(call: Call) -> s.GrantDetail:
+    b: s.Decision = call.body
+    on = call.business_date(b.on)
+    return _grant_command(call, lambda g, a: call.office.withdraw_application(g, b.reason, a, on=on))
+
+
+# Grants: payments --------------------------------------------------------------------------------
+
+
+@operation(
+    "GET", "/grants/{grant_id}/payments", summary="Die Mittelabrufe einer Zuwendung", tag="payments",
+    response=s.PaymentList,
+)
+def list_payments(call: Call) -> s.PaymentList:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    return s.PaymentList(items=list(v.payments(call, grant).values()))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/payments", summary="Mittel abrufen (Bedarfe mit Fälligkeit)", tag="payments",
+    roles=(ASSOCIATION, OFFICER), body=s.RequestPayment, response=s.PaymentOut, status=201,
+)
+def request_payment(call: Call) -> s.PaymentOut:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    b: s.RequestPayment = call.body
+    needs = [
+        {"due": n.due, "amount": Money(n.amount, field="needs"), "description": n.description} for n in b.needs
+    ]
+    payment_id = call.office.request_payment(grant.id, needs, b.purpose, call.caller.actor, on=call.business_date(b.on))
+    call.location = f"/api/v1/grants/{grant.id}/payments/{payment_id}"
+    return v.payment(call, call.office.grant(grant.id), payment_id)
+
+
+@operation(
+    "GET", "/grants/{grant_id}/payments/{payment_id}", summary="Ein Mittelabruf", tag="payments", response=s.PaymentOut
+)
+def get_payment(call: Call) -> s.PaymentOut:
+    return v.payment(call, v.visible_grant(call, call.path["grant_id"]), call.path["payment_id"])
+
+
+def _payment_command(call: Call, run: Any) -> s.PaymentOut:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    payment_id = call.path["payment_id"]
+    v.payment(call, grant, payment_id)  # 404 for a payment of another grant
+    run(grant.id, payment_id, call.caller.actor)
+    return v.payment(call, call.office.grant(grant.id), payment_id)
+
+
+@operation(
+    "POST", "/grants/{grant_id}/payments/{payment_id}/certification",
+    summary="Zahlung feststellen (sachlich und rechnerisch richtig)", tag="payments", roles=(OFFICER,),
+    body=s.Dated, response=s.PaymentOut,
+)
+def certify_payment(call: Call) -> s.PaymentOut:
+    b: s.Dated = call.body
+    return _payment_command(call, lambda g, p, a: call.office.certify_payment(g, p, a, on=b.on))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/payments/{payment_id}/release", summary="Zahlung freigeben (zweites Augenpaar)",
+    tag="payments", roles=(FINANCE, APPROVER), body=s.Dated, response=s.PaymentOut,
+)
+def release_payment(call: Call) -> s.PaymentOut:
+    b: s.Dated = call.body
+    return _payment_command(call, lambda g, p, a: call.office.release_payment(g, p, a, on=b.on))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/payments/{payment_id}/booking", summary="Auszahlung mit Wertstellung buchen",
+    tag="payments", roles=(FINANCE,), body=s.BookPayment, response=s.PaymentOut,
+)
+def book_payment(call: Call) -> s.PaymentOut:
+    b: s.BookPayment = call.body
+    return _payment_command(call, lambda g, p, a: call.office.book_payment(g, p, b.value_date, a))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/payments/{payment_id}/cancellation", summary="Einen Abruf stornieren",
+    tag="payments", roles=(ASSOCIATION, OFFICER, FINANCE), body=s.Decision, response=s.PaymentOut,
+)
+def cancel_payment(call: Call) -> s.PaymentOut:
+    b: s.Decision = call.body
+    on = call.business_date(b.on)
+    return _payment_command(call, lambda g, p, a: call.office.cancel_payment(g, p, b.reason, a, on=on))
+
+
+# Grants: spending, proofs, final amount ------------------------------------------------------------
+
+
+@operation(
+    "GET", "/grants/{grant_id}/expenses", summary="Die gemeldeten Ausgaben (Belege) einer Zuwendung",
+    tag="expenses", response=s.ExpenseList,
+)
+def list_expenses(call: Call) -> s.ExpenseList:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    spent = grant.spent_per_line() if grant.terms is not None else {}
+    return s.ExpenseList(
+        items=list(v.expenses(call, grant).values()), spent_per_line={k: v.eur(m) for k, m in spent.items()}
+    )
+
+
+@operation(
+    "POST", "/grants/{grant_id}/expenses", summary="Eine Ausgabe melden (auch in Fremdwährung)", tag="expenses",
+    roles=(ASSOCIATION, OFFICER), body=s.ReportExpense, response=s.ExpenseOut, status=201,
+)
+def report_expense(call: Call) -> s.ExpenseOut:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    b: s.ReportExpense = call.body
+    if b.foreign is not None:
+        f = b.foreign
+        amount: Money | ForeignAmount = ForeignAmount.convert(f.currency, f.original, f.rate, f.rate_date)
+    else:
+        assert b.amount is not None
+        amount = Money(b.amount, field="amount")
+    expense_id = call.office.report_expense(
+        grant.id, b.budget_line, b.paid_on, b.payee, b.purpose, amount, b.receipt_reference, call.caller.actor
+    )
+    call.location = f"/api/v1/grants/{grant.id}/expenses/{expense_id}"
+    return v.expense(call, call.office.grant(grant.id), expense_id)
+
+
+@operation(
+    "GET", "/grants/{grant_id}/expenses/{expense_id}", summary="Eine gemeldete Ausgabe", tag="expenses",
+    response=s.ExpenseOut,
+)
+def get_expense(call: Call) -> s.ExpenseOut:
+    return v.expense(call, v.visible_grant(call, call.path["grant_id"]), call.path["expense_id"])
+
+
+@operation(
+    "POST", "/grants/{grant_id}/expenses/{expense_id}/reversal", summary="Eine Ausgabe stornieren (mit Begründung)",
+    tag="expenses", roles=(ASSOCIATION, OFFICER), body=s.ReverseExpense, response=s.ExpenseOut,
+)
+def reverse_expense(call: Call) -> s.ExpenseOut:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    expense_id = call.path["expense_id"]
+    v.expense(call, grant, expense_id)
+    call.office.reverse_expense(grant.id, expense_id, call.body.reason, call.caller.actor)
+    return v.expense(call, call.office.grant(grant.id), expense_id)
+
+
+_CSV_COLUMNS = (
+    "Belegnummer", "Zahlungsdatum", "Zahlungsempfänger", "Zweck", "Kostenposition", "Betrag EUR",
+    "Währung", "Originalbetrag", "Kurs", "Kursdatum", "Storniert", "Stornogrund",
+)
+
+
+def _cell(text: str) -> str:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@operation(
+    "GET", "/grants/{grant_id}/exports/expenses.csv", summary="Belegliste als CSV (UTF-8, Komma, Punkt als Dezimalzeichen)",
+    tag="expenses", response=None, media_type="text/csv",
+)
+def export_expenses(call: Call) -> Response:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_CSV_COLUMNS)
+    for x in v.expenses(call, grant).values():
+        f = x.foreign
+        writer.writerow([
+            _cell(x.receipt_reference), x.paid_on.isoformat(), _cell(x.payee), _cell(x.purpose), x.budget_line,
+            f"{x.amount:.2f}", f.currency if f else "", format(f.original, "f") if f else "",
+            format(f.rate, "f") if f else "", f.rate_date.isoformat() if f else "", "ja" if x.reversed else "nein",
+            _cell(x.reversal_reason or ""),
+        ])
+    filename = f"belegliste-{grant.file_number}.csv".replace('"', "")
+    return Response(
+        out.getvalue(), media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@operation(
+    "POST", "/grants/{grant_id}/interim-proofs", summary="Zwischennachweis für ein Haushaltsjahr einreichen",
+    tag="proofs", roles=(ASSOCIATION, OFFICER), body=s.InterimProof, response=s.GrantDetail,
+)
+def submit_interim_proof(call: Call) -> s.GrantDetail:
+    b: s.InterimProof = call.body
+    on = call.business_date(b.on)
+    return _grant_command(call, lambda g, a: call.office.submit_interim_proof(g, b.fiscal_year, b.report, a, on=on))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/proof-of-use", summary="Den Verwendungsnachweis einreichen", tag="proofs",
+    roles=(ASSOCIATION, OFFICER), body=s.SubmitProofOfUse, response=s.GrantDetail,
+)
+def submit_proof_of_use(call: Call) -> s.GrantDetail:
+    b: s.SubmitProofOfUse = call.body
+    on = call.business_date(b.on)
+    own, third, income = Money(b.own_funds), Money(b.third_party_funds), Money(b.income)
+    return _grant_command(call, lambda g, a: call.office.submit_proof_of_use(g, b.report, own, third, income, a, on=on))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/proof-of-use/review", summary="Den Verwendungsnachweis prüfen (Prüfvermerk)",
+    tag="proofs", roles=(OFFICER,), body=s.ReviewProofOfUse, response=s.GrantDetail,
+)
+def review_proof_of_use(call: Call) -> s.GrantDetail:
+    b: s.ReviewProofOfUse = call.body
+    recognised = {code: Money(amount, field="recognised_costs") for code, amount in b.recognised_costs.items()}
+    actual = {
+        name: Money(getattr(b, name), field=name)
+        for name in ("own_funds", "third_party_funds", "income") if getattr(b, name) is not None
+    }
+    return _grant_command(
+        call, lambda g, a: call.office.review_proof_of_use(g, recognised, b.cut_reasons, b.notes, a, on=b.on, **actual)
+    )
+
+
+@operation(
+    "POST", "/grants/{grant_id}/final-amount", summary="Schlussfestsetzung (eine Überzahlung wird Rückforderung)",
+    tag="proofs", roles=(APPROVER,), body=s.Dated, response=s.GrantDetail,
+)
+def determine_final_amount(call: Call) -> s.GrantDetail:
+    b: s.Dated = call.body
+    return _grant_command(call, lambda g, a: call.office.determine_final_amount(g, a, on=b.on))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/revocation", summary="Widerruf (ganz oder teilweise)", tag="proofs",
+    roles=(APPROVER,), body=s.RevokeGrant, response=s.GrantDetail,
+)
+def revoke_grant(call: Call) -> s.GrantDetail:
+    b: s.RevokeGrant = call.body
+    remaining = Money(b.remaining_amount, field="remaining_amount")
+    return _grant_command(call, lambda g, a: call.office.revoke_grant(g, remaining, b.effective_on, b.reason, a, on=b.on))
+
+
+@operation(
+    "POST", "/grants/{grant_id}/closure", summary="Die Zuwendung abschließen (gibt ungenutzte Mittel frei)",
+    tag="proofs", roles=(OFFICER, APPROVER), body=s.Dated, response=s.GrantDetail,
+)
+def close_grant(call: Call) -> s.GrantDetail:
+    b: s.Dated = call.body
+    return _grant_command(call, lambda g, a: call.office.close_grant(g, a, on=b.on))
+
+
+# Claims ------------------------------------------------------------------------------------------
+
+
+@operation("GET", "/claims/{claim_id}", summary="Eine Rückforderung mit Zinsen bis heute", tag="claims", response=s.ClaimOut)
+def get_claim(call: Call) -> s.ClaimOut:
+    found = v.visible_claim(call, call.path["claim_id"])
+    return v.claim(found, call.today(), call.office.base_rates())
+
+
+@operation(
+    "POST", "/claims/{claim_id}/repayments", summary="Eine Rückzahlung buchen (zuerst auf die Zinsen)",
+    tag="claims", roles=(FINANCE,), body=s.ReceiveRepayment, response=s.ClaimOut,
+)
+def receive_repayment(call: Call) -> s.ClaimOut:
+    found = v.visible_claim(call, call.path["claim_id"])
+    b: s.ReceiveRepayment = call.body
+    call.office.receive_repayment(found.id, Money(b.amount, field="amount"), b.value_date, call.caller.actor)
+    return v.claim(call.office.claim(found.id), call.today(), call.office.base_rates())
+
+
+# Work queue --------------------------------------------------------------------------------------
+
+
+@operation(
+    "GET", "/work-queue", summary="Was auf mich wartet (nach Rolle; Vier-Augen-Ausschlüsse beachtet)",
+    tag="grants", roles=STAFF, query=s.WorkQueueQuery, response=s.WorkQueueOut,
+)
+def get_work_queue(call: Call) -> s.WorkQueueOut:
+    queues = ROLE_QUEUES[call.caller.role]
+    if call.query.queue is not None:
+        queues = tuple(q for q in queues if q == call.query.queue)
+    items = []
+    if queues:
+        with call.read() as cursor:
+            items = WorkQueues.items(cursor, call.caller.user_id, *queues)
+    return s.WorkQueueOut(items=[
+        s.WorkItemOut(
+            queue=i.queue, queue_german=i.queue_german, item_id=i.item_id, grant_id=i.grant_id,  # type: ignore[arg-type]
+            file_number=i.file_number, title=i.title, organisation_name=i.organisation_name, amount=v.eur(i.amount),
+            since=i.since, detail=i.detail,
+        )
+        for i in items
+    ])
+
+
+# The OpenAPI document ----------------------------------------------------------------------------
+
+
+@operation(
+    "GET", "/openapi.json", summary="Dieses OpenAPI-3.1-Dokument (ohne Token)", tag="meta", roles=None,
+    response=None,
+)
+def get_openapi(request: Request) -> Response:
+    from web.api.openapi import openapi_document
+
+    return Response(json.dumps(openapi_document(), ensure_ascii=False), media_type="application/json")
+

@@ -1,0 +1,689 @@
+"""Request and response bodies of the JSON API, as pydantic models; the OpenAPI document is made from them.
+
+Money travels as a decimal string with at most two places (``"1234.56"``), never as a JSON number:
+a request that sends ``1234.56`` as a number, ``"1.000,50"``, a negative amount or a third decimal
+place is refused with 422 before anything reaches the office. Dates are ISO 8601 (``"2026-03-01"``),
+in the years 2000 to 2100. Request bodies refuse unknown fields, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+EURO_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+FOREIGN_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,4})?$"
+RATE_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,8})?$"
+FRACTION_PATTERN = r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$"
+LINE_CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+YEAR_PATTERN = r"^(20[0-9]{2}|2100)$"
+TOKEN_ID_PATTERN = r"^[0-9a-f]{16}$"
+
+
+def _decimal_string(pattern: str, what: str) -> Any:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Decimal:
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                "decimal_string",
+                "{what} als Zeichenkette mit Punkt, z. B. \"1234.56\" – keine JSON-Zahl",
+                {"what": what},
+            )
+        if not compiled.match(value):
+            raise PydanticCustomError(
+                "decimal_format", "{what} »{value}« hat nicht die Form \"1234.56\"", {"what": what, "value": value[:40]}
+            )
+        return Decimal(value)
+
+    return check
+
+
+def _plausible_day(value: date) -> date:
+    if not 2000 <= value.year <= 2100:
+        raise PydanticCustomError("date_range", "Datum außerhalb der Jahre 2000 bis 2100")
+    return value
+
+
+# Input types ---------------------------------------------------------------------------------------
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string(AMOUNT_PATTERN, "Betrag")),
+    WithJsonSchema({
+        "type": "string", "pattern": AMOUNT_PATTERN, "examples": ["1234.56"],
+        "description": "Euro-Betrag als Zeichenkette, höchstens zwei Nachkommastellen",
+    }),
+]
+ForeignOriginal = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string(FOREIGN_PATTERN, "Originalbetrag")),
+    WithJsonSchema({"type": "string", "pattern": FOREIGN_PATTERN, "examples": ["1250.00"]}),
+]
+ExchangeRate = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string(RATE_PATTERN, "Wechselkurs")),
+    WithJsonSchema({
+        "type": "string", "pattern": RATE_PATTERN, "examples": ["15.2301"],
+        "description": "Einheiten der Fremdwährung für einen Euro (wie die EZB-Referenzkurse)",
+    }),
+]
+Fraction = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string(FRACTION_PATTERN, "Anteil")),
+    WithJsonSchema({"type": "string", "pattern": FRACTION_PATTERN, "examples": ["0.9"]}),
+]
+Day = Annotated[date, AfterValidator(_plausible_day)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+Reason = Annotated[str, Field(min_length=3, max_length=2000)]
+LineCode = Annotated[str, Field(pattern=LINE_CODE_PATTERN)]
+FinancingTypeName = Literal["share", "deficit", "fixed", "full"]
+LegalFormName = Literal[
+    "e.V.", "gGmbH", "Stiftung", "eG", "Körperschaft des öffentlichen Rechts", "nicht eingetragener Verein"
+]
+GrantStatus = Literal[
+    "applied", "documents_requested", "reviewed", "approved", "rejected", "withdrawn", "proof_submitted",
+    "proof_reviewed", "final_amount_determined", "revoked", "closed",
+]
+RoleName = Literal["officer", "approver", "finance", "association", "auditor", "admin"]
+
+# Output types --------------------------------------------------------------------------------------
+
+Euro = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": EURO_PATTERN, "examples": ["1234.56"]}),
+]
+DecimalText = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: format(value, "f"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "examples": ["0.9"]}),
+]
+
+
+class Request(BaseModel):
+    """A request body: strict types, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Query(BaseModel):
+    """Query parameters: strings from the URL, converted; no unknown parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# Problems ------------------------------------------------------------------------------------------
+
+
+class FieldError(Out):
+    field: str
+    message: str
+
+
+class Problem(Out):
+    """A refusal (RFC 9457) with the domain error's stable code and the field it concerns."""
+
+    type: str = Field(examples=["urn:foerderbuch:problem:over_budget"])
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str = Field(examples=["over_budget"])
+    field: str | None
+    errors: list[FieldError] | None = None
+
+
+# Caller and tokens ---------------------------------------------------------------------------------
+
+
+class Me(Out):
+    user_id: UUID
+    name: str
+    email: str
+    role: RoleName
+    role_german: str
+    organisation_id: UUID | None
+    token_id: str
+
+
+class TokenOut(Out):
+    token_id: str
+    user_id: UUID
+    role: RoleName
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenList(Out):
+    items: list[TokenOut]
+
+
+# Programmes and balances ---------------------------------------------------------------------------
+
+
+class RuleSetOut(Out):
+    version: str
+    drawdown_horizon: str
+    line_tolerance: DecimalText
+    proof_deadline: str
+    interim_proof_deadline: str
+    interest_margin: DecimalText
+    min_grant: Euro
+    max_grant: Euro | None
+    min_own_share: DecimalText
+    allowed_financing_types: list[FinancingTypeName]
+    small_amount_threshold: Euro
+
+
+class BalanceOut(Out):
+    """Balances of one fiscal year, summed from the journal (as of a date, if asked)."""
+
+    fiscal_year: int
+    budget: Euro
+    committed: Euro
+    available: Euro
+    open_commitment: Euro
+    requested: Euro
+    payable: Euro
+    paid: Euro
+    recognised: Euro
+    claimed: Euro
+    open_claims: Euro
+    repaid: Euro
+    written_off: Euro
+    not_pursued: Euro
+    interest: Euro
+
+
+class ProgrammeSummary(Out):
+    programme_id: UUID
+    code: str
+    title: str
+    funding_source: Literal["city", "federal", "land", "eu", "donations"]
+    funding_source_german: str
+    closed: bool
+    fiscal_years: list[int]
+
+
+class ProgrammeList(Out):
+    items: list[ProgrammeSummary]
+
+
+class ProgrammeDetail(ProgrammeSummary):
+    rule_set: RuleSetOut
+    as_of: date | None
+    balances: list[BalanceOut] | None = Field(
+        description="Salden je Haushaltsjahr; für Vereinsmitglieder nicht sichtbar (null)"
+    )
+
+
+class ProgrammeYearBalanceOut(BalanceOut):
+    programme_id: UUID
+    code: str
+    title: str
+
+
+class BalanceList(Out):
+    as_of: date | None
+    items: list[ProgrammeYearBalanceOut]
+
+
+class BalancesQuery(Query):
+    fiscal_year: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    programme_id: UUID | None = None
+    as_of: Day | None = Field(default=None, description="Salden zum Ende dieses Tages (Buchungsdatum)")
+
+
+class AsOfQuery(Query):
+    as_of: Day | None = Field(default=None, description="Salden zum Ende dieses Tages (Buchungsdatum)")
+
+
+# Organisations -------------------------------------------------------------------------------------
+
+
+class AddressIn(Request):
+    street: Annotated[str, Field(min_length=1, max_length=120)]
+    postcode: Annotated[str, Field(min_length=3, max_length=10)]
+    city: Annotated[str, Field(min_length=1, max_length=80)]
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "DE"
+
+
+class RegisterOrganisation(Request):
+    name: ShortText
+    legal_form: LegalFormName
+    register_number: Annotated[str, Field(max_length=40)] = ""
+    address: AddressIn
+    iban: Annotated[str, Field(min_length=15, max_length=42)]
+
+
+class AddressOut(Out):
+    street: str
+    postcode: str
+    city: str
+    country: str
+
+
+class ContactPersonOut(Out):
+    person_id: UUID
+    name: str
+    function: str
+    email: str
+    phone: str
+
+
+class OrganisationSummary(Out):
+    organisation_id: UUID
+    name: str
+    legal_form: str
+
+
+class OrganisationList(Out):
+    items: list[OrganisationSummary]
+    next_cursor: str | None
+
+
+class OrganisationDetail(OrganisationSummary):
+    register_number: str
+    address: AddressOut
+    iban: str
+    contact_persons: list[ContactPersonOut]
+
+
+class PageQuery(Query):
+    cursor: Annotated[str, Field(max_length=200)] | None = Field(
+        default=None, description="next_cursor der vorigen Seite (undurchsichtig)"
+    )
+    limit: Annotated[int, Field(ge=1, le=100)] = 25
+
+
+# Grants --------------------------------------------------------------------------------------------
+
+
+class GrantsQuery(PageQuery):
+    status: GrantStatus | None = None
+    programme_id: UUID | None = None
+    organisation_id: UUID | None = Field(default=None, description="für Vereinsmitglieder nur der eigene Verein")
+
+
+class CostLineIn(Request):
+    code: LineCode
+    label: ShortText
+    amount: Amount
+
+
+class FinancingPlanIn(Request):
+    cost_lines: Annotated[list[CostLineIn], Field(min_length=1, max_length=50)]
+    own_funds: Amount
+    third_party_funds: Amount
+    income: Amount
+    grant: Amount
+    in_kind: Amount = Decimal("0")
+
+
+class ApplyForGrant(Request):
+    """An application with its cost and financing plan; costs must equal the funding to the cent."""
+
+    programme_id: UUID
+    organisation_id: UUID | None = Field(
+        default=None, description="Pflicht für das Amt; Vereinsmitglieder beantragen für den eigenen Verein"
+    )
+    title: ShortText
+    purpose: Text
+    partner_city: Annotated[str, Field(min_length=1, max_length=80)]
+    period_start: Day
+    period_end: Day
+    financing_type: FinancingTypeName
+    plan: FinancingPlanIn
+    project_id: UUID | None = None
+    contact_person_id: UUID | None = None
+    file_number: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        default=None, description="nur für das Amt (Vorgabe: ein neues Aktenzeichen)"
+    )
+    on: Day | None = Field(default=None, description="Eingangsdatum; nur für das Amt (Vorgabe: heute)")
+
+
+class Dated(Request):
+    on: Day | None = Field(default=None, description="Geschäftsdatum; nur für das Amt (Vorgabe: heute)")
+
+
+class RequestDocuments(Dated):
+    items: Annotated[str, Field(min_length=1, max_length=2000)]
+    due: Day
+
+
+class ReceiveDocuments(Dated):
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class ReviewApplication(Dated):
+    formal_ok: bool
+    substantive_ok: bool
+    notes: Text
+
+
+class ApproveGrant(Dated):
+    amount: Amount
+    financing_type: FinancingTypeName | None = None
+    rate: Fraction | None = None
+    maximum: Amount | None = None
+    conditions: Annotated[str, Field(max_length=4000)] = ""
+    year_split: dict[Annotated[str, Field(pattern=YEAR_PATTERN)], Amount] | None = Field(
+        default=None, description="Betrag je Haushaltsjahr (Vorgabe: alles im Jahr des Beginns)"
+    )
+
+
+class Decision(Dated):
+    reason: Reason
+
+
+class Need(Request):
+    due: Day
+    amount: Amount
+    description: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class RequestPayment(Dated):
+    needs: Annotated[list[Need], Field(min_length=1, max_length=20)]
+    purpose: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class BookPayment(Request):
+    value_date: Day
+
+
+class ForeignIn(Request):
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    original: ForeignOriginal
+    rate: ExchangeRate
+    rate_date: Day
+
+
+class ReportExpense(Request):
+    """A receipt: the euro ``amount``, or the ``foreign`` amount with rate and rate date (exactly one)."""
+
+    budget_line: LineCode
+    paid_on: Day
+    payee: ShortText
+    purpose: Annotated[str, Field(min_length=1, max_length=500)]
+    receipt_reference: Annotated[str, Field(min_length=1, max_length=60)]
+    amount: Amount | None = None
+    foreign: ForeignIn | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> ReportExpense:
+        if (self.amount is None) == (self.foreign is None):
+            raise PydanticCustomError("amount_or_foreign", "Entweder amount oder foreign angeben, nicht beides")
+        return self
+
+
+class ReverseExpense(Request):
+    reason: Reason
+
+
+class InterimProof(Dated):
+    fiscal_year: Annotated[int, Field(ge=2000, le=2100)]
+    report: Annotated[str, Field(min_length=1, max_length=20000)]
+
+
+class SubmitProofOfUse(Dated):
+    report: Annotated[str, Field(min_length=1, max_length=20000)]
+    own_funds: Amount
+    third_party_funds: Amount
+    income: Amount
+
+
+class ReviewProofOfUse(Dated):
+    recognised_costs: dict[LineCode, Amount] = Field(
+        default_factory=dict, description="anerkannt je Kostenposition (Vorgabe: wie nachgewiesen)"
+    )
+    cut_reasons: dict[LineCode, Reason] = Field(default_factory=dict, description="Begründung je Kürzung")
+    notes: Text
+    own_funds: Amount | None = None
+    third_party_funds: Amount | None = None
+    income: Amount | None = None
+
+
+class RevokeGrant(Dated):
+    remaining_amount: Amount
+    effective_on: Day
+    reason: Reason
+
+
+class ReceiveRepayment(Request):
+    amount: Amount
+    value_date: Day
+
+
+class AmountsOut(Out):
+    applied: Euro
+    approved: Euro
+    requested: Euro = Field(description="abgerufen, noch nicht ausgezahlt")
+    paid: Euro
+    open_amount: Euro = Field(description="bewilligt, noch nicht abgerufen")
+    final_amount: Euro | None
+    claimed: Euro
+    repaid: Euro
+    open_claims: Euro
+
+
+class NextDeadlineOut(Out):
+    due: date
+    kind: Literal["documents", "interim", "final"]
+    kind_german: str
+    text: str
+    overdue: bool
+
+
+class GrantSummary(Out):
+    grant_id: UUID
+    file_number: str
+    title: str
+    programme_id: UUID
+    programme_code: str
+    organisation_id: UUID
+    organisation_name: str
+    project_id: UUID | None
+    partner_city: str
+    financing_type: FinancingTypeName
+    status: GrantStatus
+    status_german: str
+    applied_on: date
+    period_start: date
+    period_end: date
+    decided_on: date | None
+    last_activity: date
+    amendment_pending: bool
+    amounts: AmountsOut
+    next_deadline: NextDeadlineOut | None
+
+
+class GrantPage(Out):
+    items: list[GrantSummary]
+    next_cursor: str | None = Field(description="für die nächste Seite als ?cursor=…; null auf der letzten")
+
+
+class CostLineOut(Out):
+    code: str
+    label: str
+    amount: Euro
+
+
+class FinancingPlanOut(Out):
+    cost_lines: list[CostLineOut]
+    total_costs: Euro
+    own_funds: Euro
+    third_party_funds: Euro
+    income: Euro
+    grant: Euro
+    in_kind: Euro
+
+
+class TermsOut(Out):
+    amount: Euro
+    financing_type: FinancingTypeName
+    rate: DecimalText | None
+    maximum: Euro | None
+    period_start: date
+    period_end: date
+    conditions: str
+    year_split: dict[str, Euro]
+    plan: FinancingPlanOut
+    rule_set: RuleSetOut
+
+
+class DeadlineOut(Out):
+    key: str
+    kind: Literal["interim", "final"]
+    fiscal_year: int | None
+    due: date
+    done_on: date | None
+    overdue: bool
+
+
+class TimelineEntryOut(Out):
+    position: int
+    business_date: date
+    recorded_at: datetime
+    who: str
+    role: str
+    role_german: str
+    what: str
+    why: str
+
+
+class TimelineOut(Out):
+    items: list[TimelineEntryOut]
+
+
+class NeedOut(Out):
+    due: date
+    amount: Euro
+    description: str
+
+
+class PaymentOut(Out):
+    payment_id: UUID
+    grant_id: UUID
+    amount: Euro
+    returned: Euro
+    status: Literal["requested", "certified", "released", "booked", "cancelled"]
+    status_german: str
+    purpose: str
+    needs: list[NeedOut]
+    requested_on: date
+    certified_on: date | None
+    released_on: date | None
+    value_date: date | None
+    cancellation_reason: str | None
+
+
+class PaymentList(Out):
+    items: list[PaymentOut]
+
+
+class ForeignOut(Out):
+    currency: str
+    original: DecimalText
+    rate: DecimalText
+    rate_date: date
+
+
+class ExpenseOut(Out):
+    expense_id: UUID
+    grant_id: UUID
+    budget_line: str
+    paid_on: date
+    payee: str
+    purpose: str
+    receipt_reference: str
+    amount: Euro = Field(description="Euro-Betrag (bei Fremdwährung umgerechnet, kaufmännisch gerundet)")
+    foreign: ForeignOut | None
+    reversed: bool
+    reversal_reason: str | None
+
+
+class ExpenseList(Out):
+    items: list[ExpenseOut]
+    spent_per_line: dict[str, Euro]
+
+
+class ClaimOut(Out):
+    claim_id: UUID
+    grant_id: UUID
+    organisation_id: UUID
+    cause: Literal["final_amount", "revocation"]
+    status: str
+    principal: Euro
+    outstanding: Euro
+    interest_paid: Euro
+    interest_due: Euro = Field(description="Zinsen bis heute")
+    amount_due: Euro = Field(description="heute insgesamt offen")
+    arose_on: date
+    deferred_until: date | None
+
+
+class DocumentRequestOut(Out):
+    request_id: UUID
+    grant_id: UUID
+    items: str
+    due: date
+
+
+class GrantDetail(GrantSummary):
+    purpose: str
+    plan: FinancingPlanOut
+    terms: TermsOut | None
+    deadlines: list[DeadlineOut]
+    open_document_requests: list[UUID]
+    payments: list[PaymentOut]
+    claims: list[ClaimOut]
+    timeline: list[TimelineEntryOut]
+
+
+# Work queue ----------------------------------------------------------------------------------------
+
+QueueName = Literal["review", "approve", "amendment", "certify", "release", "book", "proof", "determine", "relief", "claim"]
+
+
+class WorkItemOut(Out):
+    queue: QueueName
+    queue_german: str
+    item_id: UUID
+    grant_id: UUID
+    file_number: str
+    title: str
+    organisation_name: str
+    amount: Euro
+    since: date
+    detail: str
+
+
+class WorkQueueOut(Out):
+    items: list[WorkItemOut]
+
+
+class WorkQueueQuery(Query):
+    queue: QueueName | None = None

@@ -1,0 +1,138 @@
+"""Entering an application: an officer types in one that came by post, an association member its own.
+
+The cost plan has up to six lines (a label and an amount each; the line's short code is made from its
+position); the funding side lists own funds, third-party funds, income and the grant requested, and
+must balance to the cent — the domain says by how much it does not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from domain.actors import Role
+from domain.application import FundingOffice
+from domain.dates import FundingPeriod
+from domain.errors import DomainError
+from domain.partner_cities import PARTNER_CITIES
+from domain.plan import BudgetLine, FinancingPlan, FinancingType
+from projections.web_queries import organisation_choices, programme_choices
+from web.auth import Viewer, check_csrf, require, services
+from web.forms import FormReader
+from web.grant_actions import Field, status_for
+from web.pages import field_views, give_notice, reading, stray_error, today
+from web.templating import templates
+
+ENTERING = (Role.OFFICER, Role.ASSOCIATION)
+LINES = 6
+
+
+def _fields(request: Request, viewer: Viewer, day: date) -> list[Field]:
+    with reading(request) as cursor:
+        programmes = [(str(p.programme_id), f"{p.code} – {p.title}") for p in programme_choices(cursor) if not p.closed]
+        organisations = [(str(i), name) for i, name in organisation_choices(cursor)]
+    if viewer.role is Role.ASSOCIATION:
+        organisations = [(k, v) for k, v in organisations if k == str(viewer.organisation_id)]
+    cities = tuple((c.name, f"{c.name} ({c.country})") for c in PARTNER_CITIES if c.active)
+    project, costs, funding = "Vorhaben", "Kostenplan|pairs", "Finanzierung"
+    fields = [
+        Field("programme_id", "Förderprogramm", "select", options=tuple(programmes), group=project),
+        Field("organisation_id", "Zuwendungsempfänger", "select", options=tuple(organisations), group=project),
+        Field("title", "Titel des Vorhabens", group=project),
+        Field("partner_city", "Partnerstadt", "select", options=cities, group=project),
+        Field("purpose", "Zweck und Ablauf", "textarea", group=project),
+        Field("period_start", "Beginn", "date", group=project),
+        Field("period_end", "Ende", "date", group=project),
+        Field("financing_type", "Finanzierungsart", "select", options=tuple((t.value, t.german) for t in FinancingType),
+              default="share", group=project),
+    ]
+    for n in range(1, LINES + 1):
+        fields.append(Field(f"line_{n}_label", f"Kostenposition {n}: Bezeichnung", required=n == 1,
+                            hint="z. B. Reisekosten" if n == 1 else "", group=costs))
+        fields.append(Field(f"line_{n}_amount", f"Kostenposition {n}: Betrag in Euro", "amount", required=n == 1,
+                            group=costs))
+    fields += [
+        Field("own_funds", "Eigenmittel in Euro", "amount", default="0,00", group=funding),
+        Field("third_party_funds", "Drittmittel in Euro", "amount", default="0,00", group=funding),
+        Field("income", "Einnahmen in Euro", "amount", default="0,00", group=funding),
+        Field("grant", "Beantragte Zuwendung in Euro", "amount", group=funding),
+        Field("on", "Eingangsdatum", "date", default=day.isoformat(), group=funding),
+    ]
+    return fields
+
+
+def _read(r: FormReader, viewer: Viewer) -> dict[str, Any] | None:
+    values: dict[str, Any] = {name: r.text(name, True) for name in ("title", "purpose", "partner_city")}
+    for name in ("programme_id", "organisation_id"):
+        try:
+            values[name] = UUID(r.text(name))
+        except ValueError:
+            r.errors.setdefault(name, "Bitte eine der angebotenen Möglichkeiten wählen.")
+    values["financing_type"] = r.choice("financing_type", {t.value for t in FinancingType})
+    start, end, on = r.day("period_start"), r.day("period_end"), r.day("on")
+    lines = []
+    for n in range(1, LINES + 1):
+        label = r.text(f"line_{n}_label")
+        amount = r.amount(f"line_{n}_amount", allow_zero=True, required=bool(label) or n == 1)
+        if label and amount is not None:
+            lines.append(BudgetLine(f"pos-{n}", label, amount))
+        elif amount is not None and not label:
+            r.errors.setdefault(f"line_{n}_label", "Bitte die Kostenposition benennen.")
+    funding = {name: r.amount(name, allow_zero=True) for name in ("own_funds", "third_party_funds", "income")}
+    grant = r.amount("grant")
+    if not r.ok:
+        return None
+    try:
+        values["period"] = FundingPeriod(start, end)  # type: ignore[arg-type]
+        values["plan"] = FinancingPlan(tuple(lines), grant=grant, **funding)  # type: ignore[arg-type]
+    except DomainError as error:
+        r.errors.setdefault({"period_end": "period_end", "period": "period_start", "cost_lines": "line_1_label"}.get(
+            error.field or "", error.field or "grant"), error.message)
+        return None
+    values["on"] = on
+    return values
+
+
+def _apply(office: FundingOffice, viewer: Viewer, r: FormReader) -> UUID | None:
+    values = _read(r, viewer)
+    if values is None:
+        return None
+    return office.apply_for_grant(
+        values["programme_id"], values["organisation_id"], values["title"], values["purpose"], values["partner_city"],
+        values["period"], values["financing_type"], values["plan"], viewer.actor, on=values["on"],
+    )
+
+
+async def application_new(request: Request) -> Response:
+    viewer = require(request, *ENTERING)
+    specs = await run_in_threadpool(_fields, request, viewer, today(request))
+    if request.method == "GET":
+        return templates.TemplateResponse(request, "grants/new.html", {"fields": field_views(specs, "antrag"), "general": None})
+    form = await request.form()
+    check_csrf(request, form)
+    reader = FormReader(form)
+    try:
+        grant_id = await run_in_threadpool(_apply, services(request).office, viewer, reader)
+    except DomainError as error:
+        target = {"grant": "grant", "own_funds": "own_funds", "period_end": "period_end"}.get(error.field or "", error.field)
+        errors = {target: error.message} if target else {}
+        return templates.TemplateResponse(
+            request, "grants/new.html",
+            {"fields": field_views(specs, "antrag", reader.values, errors),
+             "general": stray_error(specs, errors, None if target else error.message)},
+            status_code=status_for(error),
+        )
+    if grant_id is None:
+        return templates.TemplateResponse(
+            request, "grants/new.html",
+            {"fields": field_views(specs, "antrag", reader.values, reader.errors), "general": stray_error(specs, reader.errors)},
+            status_code=400,
+        )
+    give_notice(request, "Der Antrag ist eingegangen; er liegt jetzt zur Prüfung bei der Sachbearbeitung.")
+    return RedirectResponse(f"/zuwendungen/{grant_id}", status_code=303)
+

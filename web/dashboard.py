@@ -1,0 +1,82 @@
+"""The start page: the signed-in person's work queues, budget bars, overdue proofs and open claims.
+
+An association member sees their own organisation's applications and grants and what is due next.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from domain.actors import Role
+from projections.grant_overview import GrantOverview
+from projections.portfolio import Portfolio
+from projections.programme_balances import ProgrammeBalances
+from projections.register import Register
+from projections.web_queries import open_claims, open_proof_deadlines, queue_page
+from web.auth import require
+from web.pages import EVERYONE, in_thread, reading, take_notice, today
+from web.templating import templates
+
+# queue -> (the form on the grant page that works the item, whether the item is a payment or claim)
+QUEUE_FORMS = {
+    "review": ("pruefen", False), "approve": ("bewilligen", False), "amendment": ("aenderung-bewilligen", False),
+    "certify": ("feststellen", True), "release": ("freigeben", True), "book": ("buchen", True),
+    "proof": ("nachweis-pruefen", False), "determine": ("schlussfestsetzung", False),
+    "relief": ("erleichterung-entscheiden", True), "claim": ("rueckzahlung", True),
+}
+QUEUES_BY_ROLE: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    Role.OFFICER: (
+        ("Anträge zu prüfen", ("review",)),
+        ("Zahlungen sachlich und rechnerisch festzustellen", ("certify",)),
+        ("Verwendungsnachweise zu prüfen", ("proof",)),
+    ),
+    Role.APPROVER: (
+        ("Anträge und Änderungen zu bewilligen", ("approve", "amendment")),
+        ("Schlussbeträge festzusetzen", ("determine",)),
+        ("Zahlungen freizugeben", ("release",)),
+        ("Stundung, Erlass, Niederschlagung zu entscheiden", ("relief",)),
+    ),
+    Role.FINANCE: (
+        ("Zahlungen freizugeben", ("release",)),
+        ("Auszahlungen zu buchen", ("book",)),
+        ("Stundung, Erlass, Niederschlagung zu entscheiden", ("relief",)),
+    ),
+}
+
+
+def item_link(item: Any) -> str:
+    slug, per_item = QUEUE_FORMS.get(item.queue, ("", False))
+    anchor = f"#form-{slug}" + (f"-{item.item_id.hex[:8]}" if per_item else "")
+    return f"/zuwendungen/{item.grant_id}{anchor if slug else ''}"
+
+
+@in_thread
+def dashboard(request: Request) -> Response:
+    viewer = require(request, *EVERYONE)
+    day = today(request)
+    if viewer.role is Role.ASSOCIATION:
+        assert viewer.organisation_id is not None
+        with reading(request) as cursor:
+            portfolio = Portfolio.of(cursor, viewer.organisation_id)
+        return templates.TemplateResponse(request, "portfolio.html", {"portfolio": portfolio, "today": day})
+    with reading(request) as cursor:
+        queues = [
+            (title, *queue_page(cursor, viewer.user_id, names, limit=8))
+            for title, names in QUEUES_BY_ROLE.get(viewer.role, ())
+        ]
+        balances = ProgrammeBalances.years(cursor)
+        closed = {y.programme_id for y in Register.programme_years(cursor) if y.closed}
+        overdue = open_proof_deadlines(cursor, day, only_overdue=True)
+        claims = open_claims(cursor)
+        recent = GrantOverview.grants(cursor, day, limit=10)
+    return templates.TemplateResponse(
+        request,
+        "dashboard.html",
+        {
+            "queues": queues, "balances": balances, "closed": closed, "overdue": overdue,
+            "claims": claims, "recent": recent, "item_link": item_link, "notice": take_notice(request), "today": day,
+        },
+    )

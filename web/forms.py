@@ -1,0 +1,192 @@
+"""Turning what people type into typed command arguments, strictly, with German messages.
+
+Amounts are written the German way: ``1.234,56`` (thousands separated by dots, in groups of three,
+cents after a comma) or plainly ``1234,56``; a euro sign and spaces around it are tolerated. Anything
+else is refused with a message naming the problem: letters (``1.000,5x``), a minus sign, more than
+two decimal places, dots in the wrong places. Dates come as ``2026-03-31`` (what a date field sends)
+or ``31.03.2026`` (what people type). Free text loses the carriage returns browsers send in text
+areas, so the domain's control-character check only ever sees what the person typed.
+
+Every parser raises ``FieldError`` with the form field's name; ``FormReader`` collects every error of
+a form at once, so a person sees all problems together, next to their fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from domain.money import Money
+
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
+_PLAIN = re.compile(r"^[0-9]+(,[0-9]+)?$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_GERMAN_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
+_PERCENT = re.compile(r"^[0-9]{1,3}(,[0-9]{1,4})?$")
+
+
+class FieldError(ValueError):
+    """Raised when one field's input cannot be read; carries the field's name and a German message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def parse_amount(text: str | None, field: str = "amount", *, allow_zero: bool = False) -> Money:
+    """A German euro amount: ``1.234,56``, ``1234,56``, ``1234`` or ``1.234``; never negative."""
+    raw = (text or "").replace("\xa0", " ").strip()
+    if raw.endswith("€"):
+        raw = raw[:-1].strip()
+    raw = raw.replace(" ", "")
+    if not raw:
+        raise FieldError(field, "Bitte einen Betrag angeben.")
+    if raw.startswith("-") or raw.startswith("−"):
+        raise FieldError(field, f"»{text}«: negative Beträge sind nicht zulässig.")
+    if not (_GROUPED.match(raw) or _PLAIN.match(raw)):
+        raise FieldError(
+            field, f"»{text}« ist kein Betrag. Bitte so schreiben: 1.234,56 (Punkt für Tausender, Komma für Cent)."
+        )
+    whole, _, cents = raw.partition(",")
+    if len(cents) > 2:
+        raise FieldError(field, f"»{text}«: höchstens zwei Nachkommastellen (Cent).")
+    try:
+        number = Decimal(whole.replace(".", "") + ("." + cents if cents else ""))
+    except InvalidOperation:  # pragma: no cover - the patterns admit only digits
+        raise FieldError(field, f"»{text}« ist kein Betrag.") from None
+    if number >= Decimal("1000000000"):
+        raise FieldError(field, f"»{text}« ist unplausibel groß.")
+    if number == 0 and not allow_zero:
+        raise FieldError(field, "Der Betrag muss größer als 0,00 € sein.")
+    return Money(number)
+
+
+def format_amount(value: Money | None) -> str:
+    """An amount as people type it back into a field: ``1.234,56`` (no currency sign)."""
+    if value is None:
+        return ""
+    whole, _, cents = f"{abs(value.amount):.2f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return ("-" if value.amount < 0 else "") + ".".join(groups) + "," + cents
+
+
+def parse_date(text: str | None, field: str) -> date:
+    """``2026-03-31`` (a date field) or ``31.03.2026`` (typed)."""
+    raw = (text or "").strip()
+    if not raw:
+        raise FieldError(field, "Bitte ein Datum angeben.")
+    iso, german = _ISO_DATE.match(raw), _GERMAN_DATE.match(raw)
+    try:
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if german:
+            return date(int(german.group(3)), int(german.group(2)), int(german.group(1)))
+    except ValueError:
+        raise FieldError(field, f"»{raw}« ist kein gültiges Datum.") from None
+    raise FieldError(field, f"»{raw}« ist kein Datum. Bitte so schreiben: 31.12.2026.")
+
+
+def parse_percent(text: str | None, field: str) -> Decimal:
+    """A percentage such as ``90`` or ``87,5``, returned as a fraction (0.9, 0.875)."""
+    raw = (text or "").replace("%", "").strip()
+    if not raw:
+        raise FieldError(field, "Bitte einen Prozentsatz angeben.")
+    if not _PERCENT.match(raw):
+        raise FieldError(field, f"»{text}« ist kein Prozentsatz (z. B. 90 oder 87,5).")
+    value = Decimal(raw.replace(",", "."))
+    if not Decimal(0) < value <= Decimal(100):
+        raise FieldError(field, "Der Prozentsatz muss über 0 und höchstens 100 sein.")
+    return value / 100
+
+
+def parse_decimal(text: str | None, field: str, places: int = 6) -> Decimal:
+    """A positive German decimal such as an exchange rate (``16,85``) or a foreign amount (``1.250,00``)."""
+    raw = (text or "").replace(" ", "").strip()
+    if not raw:
+        raise FieldError(field, "Bitte eine Zahl angeben.")
+    if not (_GROUPED.match(raw) or _PLAIN.match(raw)):
+        raise FieldError(field, f"»{text}« ist keine Zahl. Bitte so schreiben: 1.234,5678.")
+    whole, _, fraction = raw.partition(",")
+    if len(fraction) > places:
+        raise FieldError(field, f"»{text}«: höchstens {places} Nachkommastellen.")
+    value = Decimal(whole.replace(".", "") + ("." + fraction if fraction else ""))
+    if value <= 0:
+        raise FieldError(field, "Die Zahl muss größer als 0 sein.")
+    return value
+
+
+def parse_year(text: str | None, field: str = "fiscal_year") -> int:
+    raw = (text or "").strip()
+    if not re.fullmatch(r"20[0-9]{2}", raw):
+        raise FieldError(field, f"»{raw}« ist kein Haushaltsjahr (z. B. 2026).")
+    return int(raw)
+
+
+def clean_text(text: Any) -> str:
+    """Form text as typed, without the carriage returns of text areas."""
+    return str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class FormReader:
+    """Reads one submitted form field by field, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, form: Mapping[str, Any]) -> None:
+        self.values: dict[str, str] = {
+            key: clean_text(value) for key, value in form.items() if isinstance(value, str) and key != "csrf_token"
+        }
+        self.errors: dict[str, str] = {}
+
+    def text(self, name: str, required: bool = False) -> str:
+        value = self.values.get(name, "").strip()
+        if required and not value:
+            self.errors.setdefault(name, "Bitte ausfüllen.")
+        return value
+
+    def amount(self, name: str, *, allow_zero: bool = False, required: bool = True) -> Money | None:
+        if not required and not self.values.get(name, "").strip():
+            return None
+        return self._read(parse_amount, self.values.get(name), name, allow_zero=allow_zero)
+
+    def day(self, name: str, required: bool = True) -> date | None:
+        if not required and not self.values.get(name, "").strip():
+            return None
+        return self._read(parse_date, self.values.get(name), name)
+
+    def percent(self, name: str, required: bool = True) -> Decimal | None:
+        if not required and not self.values.get(name, "").strip():
+            return None
+        return self._read(parse_percent, self.values.get(name), name)
+
+    def decimal(self, name: str, places: int = 6) -> Decimal | None:
+        return self._read(parse_decimal, self.values.get(name), name, places=places)
+
+    def year(self, name: str) -> int | None:
+        return self._read(parse_year, self.values.get(name), name)
+
+    def choice(self, name: str, options: Mapping[str, Any] | set[str] | tuple[str, ...]) -> str:
+        value = self.values.get(name, "").strip()
+        if value not in options:
+            self.errors.setdefault(name, "Bitte eine der angebotenen Möglichkeiten wählen.")
+        return value
+
+    def flag(self, name: str) -> bool:
+        return self.values.get(name, "") in ("ja", "on", "1", "true")
+
+    def _read(self, parser: Any, value: str | None, name: str, **kwargs: Any) -> Any:
+        try:
+            return parser(value, name, **kwargs)
+        except FieldError as error:
+            self.errors.setdefault(error.field, error.message)
+            return None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

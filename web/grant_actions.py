@@ -1,0 +1,843 @@
+"""Every command on a grant as a form: which role sees it, in which state, with which fields, and what it does.
+
+An ``Action`` describes one form of the grant page: its fields (label, kind, default), the roles that
+are offered it, when it applies (the grant's or the payment's state), and a four-eyes note shown
+instead of the form to the person who may not do it (whoever reviewed an application sees why they
+cannot approve it, rather than a button that would fail). ``run`` reads the submitted fields with a
+``FormReader`` and calls the ``FundingOffice``; the page endpoint turns a ``DomainError`` into a
+message next to the field it names, keeping what the person typed.
+
+Actions work on the grant as a whole, or on one of its payments, expenses or claims (``scope``); those
+are shown in the row of their table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from uuid import UUID
+
+from domain.actors import Role
+from domain.application import FundingOffice
+from domain.claim import OPEN as CLAIM_OPEN
+from domain.claim import RELIEF_KINDS, Claim
+from domain.dates import FundingPeriod
+from domain.errors import (
+    AlreadyExistsError,
+    ConcurrencyError,
+    DomainError,
+    FourEyesError,
+    InvalidStateError,
+    NotFoundError,
+    NotPermittedError,
+    OverBudgetError,
+)
+from domain.foreign import ForeignAmount
+from domain.grant import (
+    AFTER_AWARD,
+    APPLIED,
+    APPROVED,
+    BOOKED,
+    CERTIFIED,
+    DETERMINED,
+    DOCUMENTS_REQUESTED,
+    PROOF_REVIEWED,
+    PROOF_SUBMITTED,
+    RELEASED,
+    REQUESTED,
+    REVIEWED,
+    REVOKED,
+    Grant,
+)
+from domain.plan import FinancingType
+from web.auth import Viewer
+from web.forms import FormReader, format_amount
+
+OFFICER, APPROVER, FINANCE, ASSOCIATION = Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.ASSOCIATION
+BEFORE_DECISION = (APPLIED, DOCUMENTS_REQUESTED, REVIEWED)
+CURRENCIES = ("EUR", "GHS", "USD", "CNY", "TRY", "UAH", "RSD", "GBP", "ILS")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, amount, date, select, percent, decimal
+    required: bool = True
+    options: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+    default: str = ""
+    group: str = ""  # fields of one group are drawn in a fieldset with this legend
+
+
+@dataclass
+class GrantContext:
+    """What the grant page knows when it decides which forms to show."""
+
+    grant: Grant
+    viewer: Viewer
+    today: date
+    document_requests: list[tuple[str, str]] = field(default_factory=list)  # (request id hex, what is asked for)
+    claims: dict[str, Claim] = field(default_factory=dict)  # claim id hex -> claim
+
+    @property
+    def me(self) -> UUID:
+        return self.viewer.user_id
+
+    def open_deadlines(self) -> list[dict[str, Any]]:
+        return [d for d in self.grant.deadlines(self.today) if d["done_on"] is None]
+
+    def item(self, scope: str, item_id: str) -> Any:
+        if scope == "payment":
+            return self.grant.payments.get(item_id)
+        if scope == "expense":
+            return self.grant.expenses.get(item_id)
+        if scope == "claim":
+            return self.claims.get(item_id)
+        return None
+
+
+Fields = Callable[[GrantContext, Any], list[Field]]
+Check = Callable[[GrantContext, Any], bool]
+Note = Callable[[GrantContext, Any], "str | None"]
+Run = Callable[[FundingOffice, GrantContext, "UUID | None", Any, FormReader], "str | None"]
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    title: str
+    button: str
+    roles: tuple[Role, ...]
+    applies: Check
+    fields: Fields
+    run: Run
+    scope: str = "grant"  # grant, payment, expense, claim
+    blocked: Note = lambda ctx, item: None
+    field_map: dict[str, str] = field(default_factory=dict)  # domain field -> form field
+    intro: str = ""
+
+    def offered(self, ctx: GrantContext, item: Any = None) -> bool:
+        return ctx.viewer.role in self.roles and self.applies(ctx, item)
+
+
+def _on(ctx: GrantContext) -> Field:
+    return Field("on", "Datum der Entscheidung", "date", default=ctx.today.isoformat())
+
+
+def _reason(label: str = "Begründung") -> Field:
+    return Field("reason", label, "textarea")
+
+
+def _percent_text(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{(value * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+# Before the decision -----------------------------------------------------------------------------
+
+
+def _review(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    formal, substantive = r.choice("formal_ok", ("ja", "nein")), r.choice("substantive_ok", ("ja", "nein"))
+    notes, on = r.text("notes"), r.day("on")
+    if not r.ok:
+        return None
+    office.review_application(ctx.grant.id, formal == "ja", substantive == "ja", notes, actor, on=on)
+    return "Die Prüfung ist vermerkt."
+
+
+def _request_documents(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    items, due, on = r.text("items"), r.day("due"), r.day("on")
+    if not r.ok:
+        return None
+    assert due is not None
+    office.request_documents(ctx.grant.id, items, due, actor, on=on)
+    return "Die Unterlagen sind angefordert."
+
+
+def _receive_documents(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    request_id = r.choice("request_id", {key for key, _ in ctx.document_requests})
+    note, on = r.text("note"), r.day("on")
+    if not r.ok:
+        return None
+    office.receive_documents(ctx.grant.id, UUID(request_id), note, actor, on=on)
+    return "Der Eingang der Unterlagen ist vermerkt."
+
+
+def _reject(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    reason, on = r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    office.reject_application(ctx.grant.id, reason, actor, on=on)
+    return "Der Antrag ist abgelehnt."
+
+
+def _withdraw(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    reason, on = r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    office.withdraw_application(ctx.grant.id, reason, actor, on=on)
+    return "Der Antrag ist zurückgezogen."
+
+
+def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    plan = ctx.grant.plan
+    rate = plan.grant.amount / plan.total_costs.amount if plan.total_costs.amount else None
+    fields = [
+        Field("amount", "Bewilligter Betrag in Euro", "amount", default=format_amount(plan.grant)),
+        Field(
+            "financing_type", "Finanzierungsart", "select",
+            options=tuple((t.value, t.german) for t in FinancingType), default=ctx.grant.financing_type,
+        ),
+        Field("rate", "Fördersatz in Prozent (nur bei Anteilfinanzierung)", "percent", required=False,
+              default=_percent_text(rate) if ctx.grant.financing_type == "share" else ""),
+        Field("maximum", "Höchstbetrag in Euro", "amount", required=False,
+              hint="Leer lassen: der bewilligte Betrag ist der Höchstbetrag."),
+    ]
+    fields += [
+        Field("period_start", "Bewilligungszeitraum von", "date", required=False,
+              default=ctx.grant.period.start.isoformat(), hint="Wie beantragt, wenn nicht anders entschieden."),
+        Field("period_end", "Bewilligungszeitraum bis", "date", required=False, default=ctx.grant.period.end.isoformat()),
+    ]
+    years = ctx.grant.period.fiscal_years
+    if len(years) > 1:
+        for year in years:
+            fields.append(Field(f"year_{year.year}", f"Davon im Haushaltsjahr {year.year}", "amount", required=False,
+                                hint="Leer lassen: alles im ersten Jahr des Förderzeitraums."))
+    fields += [Field("conditions", "Nebenbestimmungen und Auflagen", "textarea", required=False), _on(ctx)]
+    return fields
+
+
+def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    amount = r.amount("amount")
+    kind = r.choice("financing_type", {t.value for t in FinancingType})
+    rate = r.percent("rate", required=kind == "share")
+    maximum = r.amount("maximum", required=False)
+    split = {}
+    for year in ctx.grant.period.fiscal_years:
+        if len(ctx.grant.period.fiscal_years) > 1:
+            part = r.amount(f"year_{year.year}", allow_zero=True, required=False)
+            if part is not None:
+                split[year] = part
+    start = r.day("period_start", required=False) or ctx.grant.period.start
+    end = r.day("period_end", required=False) or ctx.grant.period.end
+    conditions, on = r.text("conditions"), r.day("on")
+    if not r.ok:
+        return None
+    assert amount is not None
+    period = FundingPeriod(start, end)
+    office.approve_grant(
+        ctx.grant.id, amount, actor, on=on, financing_type=kind, rate=rate if kind == "share" else None,
+        maximum=maximum, conditions=conditions, year_split=split or None,
+        period=None if period == ctx.grant.period else period,
+    )
+    return "Die Zuwendung ist bewilligt; die Mittel sind gebunden."
+
+
+def _not_reviewer(ctx: GrantContext, item: Any) -> str | None:
+    if ctx.grant.reviewer_id == ctx.me:
+        return "Sie haben diesen Antrag geprüft; bewilligen muss eine andere zeichnungsbefugte Person (Vier-Augen-Prinzip)."
+    if ctx.grant.applicant_id == ctx.me:
+        return "Sie haben diesen Antrag erfasst; bewilligen muss eine andere Person."
+    return None
+
+
+# Amendments --------------------------------------------------------------------------------------
+
+
+def _amend_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    terms = ctx.grant.terms
+    return [
+        Field("amount", "Neuer Betrag in Euro", "amount", default=format_amount(terms.amount if terms else None)),
+        Field("rate", "Neuer Fördersatz in Prozent (nur bei Anteilfinanzierung)", "percent", required=False,
+              default=_percent_text(terms.rate if terms else None)),
+        Field("period_end", "Bewilligungszeitraum bis", "date", required=False,
+              default=terms.period.end.isoformat() if terms else "", hint="Für eine Verlängerung des Zeitraums."),
+        _reason("Anlass der Änderung"),
+        _on(ctx),
+    ]
+
+
+def _propose_amendment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    amount, rate = r.amount("amount"), r.percent("rate", required=False)
+    end = r.day("period_end", required=False)
+    reason, on = r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    assert amount is not None and ctx.grant.terms is not None
+    terms: dict[str, Any] = {} if rate is None else {"rate": rate}
+    if end is not None and end != ctx.grant.terms.period.end:
+        terms["period"] = FundingPeriod(ctx.grant.terms.period.start, end)
+    office.propose_amendment(ctx.grant.id, amount, reason, actor, on=on, **terms)
+    return "Die Änderung ist vorbereitet; eine zeichnungsbefugte Person muss sie bewilligen."
+
+
+def _approve_amendment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    on = r.day("on")
+    if not r.ok:
+        return None
+    office.approve_amendment(ctx.grant.id, actor, on=on)
+    return "Der Änderungsbescheid ist bewilligt."
+
+
+def _reject_amendment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    reason, on = r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    office.reject_amendment(ctx.grant.id, reason, actor, on=on)
+    return "Die Änderung ist abgelehnt."
+
+
+def _not_proposer(ctx: GrantContext, item: Any) -> str | None:
+    pending = ctx.grant.pending_amendment
+    if pending and pending["proposed_by"] == ctx.me:
+        return "Sie haben diese Änderung vorbereitet; bewilligen muss eine andere Person (Vier-Augen-Prinzip)."
+    return None
+
+
+# Payments ----------------------------------------------------------------------------------------
+
+
+def _request_payment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    due, amount = r.day("due"), r.amount("amount")
+    description, purpose, on = r.text("description"), r.text("purpose"), r.day("on")
+    if not r.ok:
+        return None
+    office.request_payment(
+        ctx.grant.id, [{"due": due, "amount": amount, "description": description}], purpose, actor, on=on
+    )
+    return "Der Mittelabruf ist erfasst; jetzt muss ihn eine andere Person sachlich und rechnerisch feststellen."
+
+
+def _payment_in(*states: str) -> Check:
+    return lambda ctx, payment: payment is not None and payment["status"] in states
+
+
+def _certify(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    on = r.day("on")
+    if not r.ok:
+        return None
+    assert item is not None
+    office.certify_payment(ctx.grant.id, item, actor, on=on)
+    return "Die Zahlung ist sachlich und rechnerisch festgestellt; die Freigabe macht eine andere Person."
+
+
+def _release(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    on = r.day("on")
+    if not r.ok:
+        return None
+    assert item is not None
+    office.release_payment(ctx.grant.id, item, actor, on=on)
+    return "Die Zahlung ist freigegeben."
+
+
+def _book(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    value_date = r.day("value_date")
+    if not r.ok:
+        return None
+    assert item is not None and value_date is not None
+    office.book_payment(ctx.grant.id, item, value_date, actor)
+    return "Die Auszahlung ist gebucht."
+
+
+def _cancel(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    reason, on = r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    assert item is not None
+    office.cancel_payment(ctx.grant.id, item, reason, actor, on=on)
+    return "Der Abruf ist storniert."
+
+
+def _return(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    amount, value_date, reason = r.amount("amount"), r.day("value_date"), r.text("reason")
+    if not r.ok:
+        return None
+    assert item is not None and amount is not None and value_date is not None
+    office.return_payment(ctx.grant.id, item, amount, value_date, reason, actor)
+    return "Der Rückfluss ist gebucht."
+
+
+def _not_certifier(ctx: GrantContext, payment: Any) -> str | None:
+    if payment and payment["certified_by"] == ctx.me:
+        return "Von Ihnen festgestellt – freigeben muss eine andere Person."
+    if payment and payment["requested_by"] == ctx.me:
+        return "Von Ihnen abgerufen – freigeben muss eine andere Person."
+    return None
+
+
+def _not_requester(ctx: GrantContext, payment: Any) -> str | None:
+    if payment and payment["requested_by"] == ctx.me:
+        return "Von Ihnen abgerufen – feststellen muss eine andere Person."
+    return None
+
+
+def _may_cancel(ctx: GrantContext, payment: Any) -> bool:
+    if payment is None:
+        return False
+    if ctx.viewer.role is ASSOCIATION:
+        return bool(payment["status"] == REQUESTED)
+    return payment["status"] in (REQUESTED, CERTIFIED, RELEASED)
+
+
+# Spending ----------------------------------------------------------------------------------------
+
+
+def _expense_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    lines = ctx.grant.terms.plan.cost_lines if ctx.grant.terms else ctx.grant.plan.cost_lines
+    return [
+        Field("budget_line", "Kostenposition", "select", options=tuple((l.code, l.label) for l in lines)),
+        Field("paid_on", "Bezahlt am", "date", default=ctx.today.isoformat()),
+        Field("payee", "Zahlungsempfänger"),
+        Field("purpose", "Zweck"),
+        Field("receipt_reference", "Belegnummer"),
+        Field("currency", "Währung", "select", options=tuple((c, c) for c in CURRENCIES), default="EUR"),
+        Field("amount", "Betrag in Euro", "amount", required=False, hint="Bei Euro-Belegen."),
+        Field("original", "Betrag in der Fremdwährung", "decimal", required=False,
+              hint="Nur bei Fremdwährung, z. B. 1.250,00."),
+        Field("rate", "Kurs (Einheiten je Euro)", "decimal", required=False, hint="Nur bei Fremdwährung, z. B. 16,85."),
+        Field("rate_date", "Kursdatum", "date", required=False),
+    ]
+
+
+def _report_expense(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    lines = ctx.grant.terms.plan.cost_lines if ctx.grant.terms else ctx.grant.plan.cost_lines
+    line = r.choice("budget_line", {l.code for l in lines})
+    paid_on, payee, purpose, receipt = r.day("paid_on"), r.text("payee"), r.text("purpose"), r.text("receipt_reference")
+    currency = r.choice("currency", CURRENCIES)
+    amount: Any = None
+    if currency == "EUR":
+        amount = r.amount("amount")
+    elif currency:
+        original, rate = r.decimal("original", 4), r.decimal("rate")
+        rate_date = r.day("rate_date")
+        if r.ok:
+            assert rate_date is not None
+            amount = ForeignAmount.convert(currency, original, rate, rate_date)
+    if not r.ok:
+        return None
+    assert paid_on is not None
+    office.report_expense(ctx.grant.id, line, paid_on, payee, purpose, amount, receipt, actor)
+    return "Die Ausgabe ist erfasst."
+
+
+def _reverse_expense(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    reason = r.text("reason")
+    if not r.ok:
+        return None
+    assert item is not None
+    office.reverse_expense(ctx.grant.id, item, reason, actor)
+    return "Die Ausgabe ist storniert."
+
+
+# Deadlines and proofs ----------------------------------------------------------------------------
+
+
+def _deadline_options(ctx: GrantContext) -> tuple[tuple[str, str], ...]:
+    from projections.deadlines import label
+
+    return tuple((d["key"], f"{label(d['key'])} (fällig {d['due']:%d.%m.%Y})") for d in ctx.open_deadlines())
+
+
+def _extend(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    key = r.choice("key", {k for k, _ in _deadline_options(ctx)})
+    new_due, reason, on = r.day("new_due"), r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    assert new_due is not None
+    office.extend_deadline(ctx.grant.id, key, new_due, reason, actor, on=on)
+    return "Die Frist ist verlängert."
+
+
+def _remind(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    key, on = r.choice("key", {k for k, _ in _deadline_options(ctx)}), r.day("on")
+    if not r.ok:
+        return None
+    office.send_reminder(ctx.grant.id, key, actor, on=on)
+    return "Die Erinnerung ist vermerkt."
+
+
+def _interim_years(ctx: GrantContext) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (str(d["fiscal_year"]), str(d["fiscal_year"])) for d in ctx.open_deadlines()
+        if d["kind"] == "interim" and ctx.today > date(d["fiscal_year"], 12, 31)
+    )
+
+
+def _interim(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    year = r.choice("fiscal_year", {y for y, _ in _interim_years(ctx)})
+    report, on = r.text("report"), r.day("on")
+    if not r.ok:
+        return None
+    office.submit_interim_proof(ctx.grant.id, int(year), report, actor, on=on)
+    return "Der Zwischennachweis ist eingegangen."
+
+
+def _proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    plan = ctx.grant.terms.plan if ctx.grant.terms else ctx.grant.plan
+    return [
+        Field("report", "Sachbericht", "textarea"),
+        Field("own_funds", "Eigenmittel tatsächlich in Euro", "amount", default=format_amount(plan.own_funds)),
+        Field("third_party_funds", "Drittmittel tatsächlich in Euro", "amount", default=format_amount(plan.third_party_funds)),
+        Field("income", "Einnahmen tatsächlich in Euro", "amount", default=format_amount(plan.income)),
+        Field("on", "Eingangsdatum", "date", default=ctx.today.isoformat()),
+    ]
+
+
+def _submit_proof(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    report = r.text("report")
+    own, third, income = (r.amount(n, allow_zero=True) for n in ("own_funds", "third_party_funds", "income"))
+    on = r.day("on")
+    if not r.ok:
+        return None
+    assert own is not None and third is not None and income is not None
+    office.submit_proof_of_use(ctx.grant.id, report, own, third, income, actor, on=on)
+    return "Der Verwendungsnachweis ist eingegangen."
+
+
+def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    proof = ctx.grant.proof or {"actual_costs": {}}
+    plan = ctx.grant.terms.plan if ctx.grant.terms else ctx.grant.plan
+    labels = {line.code: line.label for line in plan.cost_lines}
+    fields = []
+    for code, spent in proof["actual_costs"].items():
+        name = labels.get(code, code)
+        fields.append(Field(f"recognised_{code}", f"{name}: anerkannt in Euro", "amount",
+                            default=format_amount(spent), hint=f"Nachgewiesen: {format_amount(spent)} €"))
+        fields.append(Field(f"cut_reason_{code}", f"{name}: Grund einer Kürzung", required=False))
+    fields += [Field("notes", "Prüfvermerk", "textarea"), Field("on", "Geprüft am", "date", default=ctx.today.isoformat())]
+    return fields
+
+
+def _review_proof(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    proof = ctx.grant.proof or {"actual_costs": {}}
+    recognised, reasons = {}, {}
+    for code in proof["actual_costs"]:
+        recognised[code] = r.amount(f"recognised_{code}", allow_zero=True)
+        if r.text(f"cut_reason_{code}"):
+            reasons[code] = r.text(f"cut_reason_{code}")
+    notes, on = r.text("notes"), r.day("on")
+    if not r.ok:
+        return None
+    office.review_proof_of_use(ctx.grant.id, recognised, reasons, notes, actor, on=on)
+    return "Der Verwendungsnachweis ist geprüft."
+
+
+def _not_submitter(ctx: GrantContext, item: Any) -> str | None:
+    if ctx.grant.proof and ctx.grant.proof["submitted_by"] == ctx.me:
+        return "Sie haben den Nachweis eingereicht; prüfen muss eine andere Person (Vier-Augen-Prinzip)."
+    return None
+
+
+def _determine(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    on = r.day("on")
+    if not r.ok:
+        return None
+    claim = office.determine_final_amount(ctx.grant.id, actor, on=on)
+    if claim is not None:
+        return "Der Schlussbetrag ist festgesetzt; die Überzahlung wird zurückgefordert."
+    return "Der Schlussbetrag ist festgesetzt."
+
+
+def _not_proof_handler(ctx: GrantContext, item: Any) -> str | None:
+    recognised, proof = ctx.grant.recognised or {}, ctx.grant.proof or {}
+    if ctx.me in (recognised.get("reviewed_by"), proof.get("submitted_by")):
+        return "Sie haben den Nachweis eingereicht oder geprüft; festsetzen muss eine andere Person (Vier-Augen-Prinzip)."
+    return None
+
+
+def _revoke(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    remaining = r.amount("remaining_amount", allow_zero=True)
+    effective_on, reason, on = r.day("effective_on"), r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    assert remaining is not None and effective_on is not None
+    claim = office.revoke_grant(ctx.grant.id, remaining, effective_on, reason, actor, on=on)
+    if claim is not None:
+        return "Die Zuwendung ist widerrufen; die Überzahlung wird zurückgefordert."
+    return "Die Zuwendung ist widerrufen."
+
+
+def _close(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    on = r.day("on")
+    if not r.ok:
+        return None
+    office.close_grant(ctx.grant.id, actor, on=on)
+    return "Die Zuwendung ist abgeschlossen; nicht verbrauchte Mittel sind wieder frei."
+
+
+# Claims ------------------------------------------------------------------------------------------
+
+
+def _claim_open(ctx: GrantContext, claim: Any) -> bool:
+    return claim is not None and claim.status == CLAIM_OPEN
+
+
+def _repayment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    amount, value_date = r.amount("amount"), r.day("value_date")
+    if not r.ok:
+        return None
+    assert item is not None and amount is not None and value_date is not None
+    office.receive_repayment(item, amount, value_date, actor)
+    return "Die Rückzahlung ist gebucht."
+
+
+def _propose_relief(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    kind = r.choice("kind", RELIEF_KINDS)
+    until = r.day("until", required=False)
+    reason = r.text("reason")
+    if not r.ok:
+        return None
+    assert item is not None
+    office.propose_claim_relief(item, kind, reason, actor, until=until)
+    return "Der Vorschlag ist vermerkt; entscheiden muss eine andere Person."
+
+
+def _decide_relief(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    decision = r.choice("decision", ("ja", "nein"))
+    reason, on = r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    assert item is not None
+    office.decide_claim_relief(item, decision == "ja", reason, actor, on=on)
+    return "Die Entscheidung ist vermerkt."
+
+
+def _not_relief_proposer(ctx: GrantContext, claim: Any) -> str | None:
+    pending = getattr(claim, "pending_relief", None)
+    if pending and pending["proposed_by"] == ctx.me:
+        return "Von Ihnen vorgeschlagen – entscheiden muss eine andere Person."
+    return None
+
+
+def _status(*states: str) -> Check:
+    return lambda ctx, item: ctx.grant.status in states
+
+
+YES_NO = (("ja", "ja"), ("nein", "nein"))
+
+_ALL: tuple[Action, ...] = (
+        Action(
+            "pruefen", "Antrag prüfen", "Prüfung vermerken", (OFFICER,), _status(APPLIED),
+            lambda ctx, item: [
+                Field("formal_ok", "Formal in Ordnung?", "select", options=YES_NO, default="ja"),
+                Field("substantive_ok", "Inhaltlich förderfähig?", "select", options=YES_NO, default="ja"),
+                Field("notes", "Prüfvermerk", "textarea"),
+                Field("on", "Geprüft am", "date", default=ctx.today.isoformat()),
+            ],
+            _review,
+            intro="Die Bewilligung macht danach eine andere, zeichnungsbefugte Person.",
+        ),
+        Action(
+            "unterlagen-anfordern", "Unterlagen anfordern", "Unterlagen anfordern", (OFFICER,),
+            _status(*BEFORE_DECISION),
+            lambda ctx, item: [
+                Field("items", "Welche Unterlagen fehlen?", "textarea"),
+                Field("due", "Frist", "date", default=(ctx.today + timedelta(days=14)).isoformat()),
+                _on(ctx),
+            ],
+            _request_documents,
+        ),
+        Action(
+            "unterlagen-eingegangen", "Unterlagen eingegangen", "Eingang vermerken", (OFFICER, ASSOCIATION),
+            lambda ctx, item: bool(ctx.document_requests),
+            lambda ctx, item: [
+                Field("request_id", "Zur Anforderung", "select", options=tuple(ctx.document_requests)),
+                Field("note", "Anmerkung", "textarea", required=False),
+                Field("on", "Eingegangen am", "date", default=ctx.today.isoformat()),
+            ],
+            _receive_documents,
+        ),
+        Action(
+            "bewilligen", "Bewilligen", "Bewilligen und Mittel binden", (APPROVER,),
+            lambda ctx, item: ctx.grant.status == REVIEWED and ctx.grant.review_passed,
+            _approve_fields, _approve, blocked=_not_reviewer,
+        ),
+        Action(
+            "ablehnen", "Antrag ablehnen", "Ablehnen", (OFFICER, APPROVER), _status(*BEFORE_DECISION),
+            lambda ctx, item: [_reason(), _on(ctx)], _reject,
+        ),
+        Action(
+            "zurueckziehen", "Antrag zurückziehen", "Zurückziehen", (OFFICER, ASSOCIATION), _status(*BEFORE_DECISION),
+            lambda ctx, item: [_reason(), _on(ctx)], _withdraw,
+        ),
+        Action(
+            "aenderung-vorbereiten", "Änderung vorbereiten (Änderungsbescheid)", "Änderung vorbereiten", (OFFICER,),
+            lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
+            _amend_fields, _propose_amendment,
+        ),
+        Action(
+            "aenderung-bewilligen", "Änderung bewilligen", "Änderung bewilligen", (APPROVER,),
+            lambda ctx, item: ctx.grant.pending_amendment is not None,
+            lambda ctx, item: [_on(ctx)], _approve_amendment, blocked=_not_proposer,
+        ),
+        Action(
+            "aenderung-ablehnen", "Änderung ablehnen", "Änderung ablehnen", (APPROVER,),
+            lambda ctx, item: ctx.grant.pending_amendment is not None,
+            lambda ctx, item: [_reason(), _on(ctx)], _reject_amendment,
+        ),
+        Action(
+            "mittel-abrufen", "Mittel abrufen", "Abruf erfassen", (OFFICER, ASSOCIATION),
+            _status(APPROVED, DETERMINED),
+            lambda ctx, item: [
+                Field("amount", "Betrag in Euro", "amount"),
+                Field("due", "Fällig am", "date", default=ctx.today.isoformat(),
+                      hint="Abgerufen wird nur, was bald gebraucht wird (Abrufhorizont des Bescheids)."),
+                Field("description", "Wofür wird das Geld gebraucht?"),
+                Field("purpose", "Verwendungszweck der Überweisung", default=ctx.grant.file_number),
+                Field("on", "Abruf vom", "date", default=ctx.today.isoformat()),
+            ],
+            _request_payment, field_map={"needs": "due"},
+        ),
+        Action(
+            "feststellen", "Sachlich und rechnerisch richtig", "Feststellen", (OFFICER,), _payment_in(REQUESTED),
+            lambda ctx, item: [_on(ctx)], _certify, scope="payment", blocked=_not_requester,
+        ),
+        Action(
+            "freigeben", "Zahlung freigeben", "Freigeben", (FINANCE, APPROVER), _payment_in(CERTIFIED),
+            lambda ctx, item: [_on(ctx)], _release, scope="payment", blocked=_not_certifier,
+        ),
+        Action(
+            "buchen", "Auszahlung buchen", "Buchen", (FINANCE,), _payment_in(RELEASED),
+            lambda ctx, item: [Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat())],
+            _book, scope="payment",
+        ),
+        Action(
+            "stornieren", "Abruf stornieren", "Stornieren", (OFFICER, FINANCE, ASSOCIATION), _may_cancel,
+            lambda ctx, item: [_reason(), _on(ctx)], _cancel, scope="payment",
+        ),
+        Action(
+            "rueckfluss", "Rückfluss buchen", "Rückfluss buchen", (FINANCE,), _payment_in(BOOKED),
+            lambda ctx, item: [
+                Field("amount", "Betrag in Euro", "amount"),
+                Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
+                _reason(),
+            ],
+            _return, scope="payment",
+        ),
+        Action(
+            "ausgabe-erfassen", "Ausgabe erfassen", "Ausgabe erfassen", (OFFICER, ASSOCIATION), _status(APPROVED),
+            _expense_fields, _report_expense,
+        ),
+        Action(
+            "ausgabe-stornieren", "Ausgabe stornieren", "Stornieren", (OFFICER, ASSOCIATION),
+            lambda ctx, expense: ctx.grant.status == APPROVED and expense is not None and not expense["reversed"],
+            lambda ctx, item: [_reason()], _reverse_expense, scope="expense",
+        ),
+        Action(
+            "frist-verlaengern", "Frist verlängern", "Frist verlängern", (OFFICER,),
+            lambda ctx, item: bool(_deadline_options(ctx)),
+            lambda ctx, item: [
+                Field("key", "Frist", "select", options=_deadline_options(ctx)),
+                Field("new_due", "Neue Frist", "date"),
+                _reason(),
+                _on(ctx),
+            ],
+            _extend,
+        ),
+        Action(
+            "erinnern", "An eine Frist erinnern", "Erinnerung vermerken", (OFFICER,),
+            lambda ctx, item: bool(_deadline_options(ctx)),
+            lambda ctx, item: [Field("key", "Frist", "select", options=_deadline_options(ctx)), _on(ctx)],
+            _remind,
+        ),
+        Action(
+            "zwischennachweis", "Zwischennachweis einreichen", "Zwischennachweis einreichen", (OFFICER, ASSOCIATION),
+            lambda ctx, item: bool(_interim_years(ctx)),
+            lambda ctx, item: [
+                Field("fiscal_year", "Haushaltsjahr", "select", options=_interim_years(ctx)),
+                Field("report", "Sachbericht", "textarea"),
+                Field("on", "Eingangsdatum", "date", default=ctx.today.isoformat()),
+            ],
+            _interim,
+        ),
+        Action(
+            "nachweis-einreichen", "Verwendungsnachweis einreichen", "Nachweis einreichen", (OFFICER, ASSOCIATION),
+            lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
+            _proof_fields, _submit_proof,
+        ),
+        Action(
+            "nachweis-pruefen", "Verwendungsnachweis prüfen", "Prüfvermerk speichern", (OFFICER,),
+            _status(PROOF_SUBMITTED), _review_proof_fields, _review_proof, blocked=_not_submitter,
+            field_map={"recognised_costs": "notes"},
+        ),
+        Action(
+            "schlussfestsetzung", "Schlussbetrag festsetzen", "Festsetzen", (APPROVER,), _status(PROOF_REVIEWED),
+            lambda ctx, item: [_on(ctx)], _determine, blocked=_not_proof_handler,
+            intro="Aus dem geprüften Nachweis folgt der Schlussbetrag; eine Überzahlung wird mit Zinsen zurückgefordert.",
+        ),
+        Action(
+            "widerrufen", "Zuwendung widerrufen", "Widerrufen", (APPROVER,), _status(*AFTER_AWARD),
+            lambda ctx, item: [
+                Field("remaining_amount", "Verbleibender Betrag in Euro", "amount", default="0,00",
+                      hint="0,00 für einen vollständigen Widerruf."),
+                Field("effective_on", "Wirksam ab", "date", default=ctx.today.isoformat()),
+                _reason(),
+                _on(ctx),
+            ],
+            _revoke,
+        ),
+        Action(
+            "abschliessen", "Zuwendung abschließen", "Abschließen", (OFFICER, APPROVER), _status(DETERMINED, REVOKED),
+            lambda ctx, item: [_on(ctx)], _close,
+            intro="Nicht verbrauchte Mittel fließen in das Programm zurück.",
+        ),
+        Action(
+            "rueckzahlung", "Rückzahlung buchen", "Rückzahlung buchen", (FINANCE,), _claim_open,
+            lambda ctx, item: [
+                Field("amount", "Betrag in Euro", "amount"),
+                Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
+            ],
+            _repayment, scope="claim",
+        ),
+        Action(
+            "erleichterung-vorschlagen", "Stundung, Erlass oder Niederschlagung vorschlagen", "Vorschlagen",
+            (OFFICER, FINANCE),
+            lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is None,
+            lambda ctx, item: [
+                Field("kind", "Maßnahme", "select", options=tuple(RELIEF_KINDS.items())),
+                Field("until", "Gestundet bis (nur bei Stundung)", "date", required=False),
+                _reason(),
+            ],
+            _propose_relief, scope="claim",
+        ),
+        Action(
+            "erleichterung-entscheiden", "Über den Vorschlag entscheiden", "Entscheiden", (APPROVER, FINANCE),
+            lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is not None,
+            lambda ctx, item: [
+                Field("decision", "Vorschlag annehmen?", "select", options=YES_NO, default="ja"),
+                _reason(),
+                _on(ctx),
+            ],
+            _decide_relief, scope="claim", blocked=_not_relief_proposer,
+        ),
+)
+# The order of the grant page: the usual next step first, corrections and rarer decisions after it.
+ORDER = (
+    "pruefen", "bewilligen", "unterlagen-eingegangen", "unterlagen-anfordern", "ablehnen", "zurueckziehen",
+    "mittel-abrufen", "ausgabe-erfassen", "nachweis-einreichen", "zwischennachweis", "nachweis-pruefen",
+    "schlussfestsetzung", "abschliessen", "aenderung-bewilligen", "aenderung-ablehnen", "aenderung-vorbereiten",
+    "frist-verlaengern", "erinnern", "widerrufen",
+)
+ACTIONS: dict[str, Action] = {
+    action.slug: action
+    for action in sorted(_ALL, key=lambda a: ORDER.index(a.slug) if a.slug in ORDER else len(ORDER))
+}
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a refusal shown on its form: input problems 400, conflicts with the state 409."""
+    if isinstance(error, FourEyesError):
+        return 409
+    if isinstance(error, NotPermittedError):
+        return 403
+    if isinstance(error, (InvalidStateError, OverBudgetError, ConcurrencyError, AlreadyExistsError)):
+        return 409
+    if isinstance(error, NotFoundError) and error.field is None:
+        return 404
+    return 400
