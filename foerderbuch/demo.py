@@ -1089,15 +1089,15 @@ class _Loader:
         )
 
     def grant_ib_2026_001(self) -> None:
-        """IB-2026-001: Schüleraustausch Amiens, Antrag eingegangen"""
+        """IB-2026-001: Schüleraustausch Amiens im Winterhalbjahr, Antrag eingegangen"""
         self.apply(
             "IB-2026-001", "IB-VEREINE", "dfg", "Schüleraustausch Leibniz-Gymnasium – Lycée Sacré Cœur 2026",
             "Zwei Wochen Gastfamilienaufenthalt von 20 Schülerinnen und Schülern in Amiens.",
-            "Amiens", period("2026-04-15", "2026-06-30"), "share",
+            "Amiens", period("2026-12-01", "2027-06-30"), "share",
             plan([("travel", "Reisekosten", "2400.00"), ("stay", "Unterkunft", "1800.00"),
                   ("programme", "Programmkosten", "800.00")],
                  own="1000.00", third="500.00", income="300.00", grant="3200.00"),
-            by="dfg", on="2026-02-16",
+            by="dfg", on="2026-10-16",
         )  # fmt: skip
 
     def grant_ib_2026_002(self) -> None:
@@ -1121,13 +1121,13 @@ class _Loader:
         self.apply(
             "IB-2026-003", "IB-VEREINE", "novisad", "Ausstellung der Künstlervereinigung »Dortmunder Gruppe« in Novi Sad",
             "Ausstellung mit Werken von zwölf Dortmunder Künstlerinnen und Künstlern in der Galerie Matice srpske.",
-            "Novi Sad", period("2026-04-01", "2026-09-30"), "fixed",
+            "Novi Sad", period("2026-11-01", "2027-05-31"), "fixed",
             plan([("transport", "Kunsttransport", "2200.00"), ("travel", "Reisekosten", "1300.00"),
                   ("pr", "Katalog", "500.00")],
                  own="600.00", third="400.00", grant="3000.00"),
-            by="krueger", on="2026-01-26",
+            by="krueger", on="2026-09-28",
         )  # fmt: skip
-        self.review("IB-2026-003", "yildiz", "2026-02-23", "Vollständig; Festbetrag angemessen.")
+        self.review("IB-2026-003", "yildiz", "2026-10-19", "Vollständig; Festbetrag angemessen.")
 
     def grant_ib_2026_004(self) -> None:
         """IB-2026-004: Urban Dialogue Leeds, Änderung offen"""

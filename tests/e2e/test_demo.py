@@ -463,3 +463,30 @@ def test_demo_loads_once_on_postgres(postgres_schema_settings: Settings, capsys:
             )
         }
     assert "credentials" in tables  # in the test's own schema, beside the events
+
+
+def test_a_new_officer_can_carry_a_demo_grant_from_approval_to_payment_in_late_2026(
+    loaded: Loaded, tmp_path: Path
+) -> None:
+    """IB-2026-003 waits for approval with a funding period that covers the winter of 2026/27."""
+    import shutil
+
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(loaded.settings().sqlite_path, copy)
+    office = create_office(Settings(database_url=f"sqlite:///{copy}"), today=lambda: date(2026, 11, 25))
+    try:
+        grant_id = Grant.create_id("IB-2026-003")
+        people = {u.email.split("@")[0]: u for u in demo.STAFF}
+        actor = lambda name, role: office.actor_for(office.user_by_email(people[name].email).id, role)  # noqa: E731
+        office.approve_grant(grant_id, Money("3000.00"), actor("p.lange", Role.APPROVER))
+        payment = office.request_payment(
+            grant_id, [{"due": date(2026, 12, 10), "amount": Money("1500.00"), "description": "Kunsttransport"}],
+            "Abschlag Transport", actor("s.krueger", Role.OFFICER),
+        )
+        office.certify_payment(grant_id, payment, actor("m.yildiz", Role.OFFICER))
+        office.release_payment(grant_id, payment, actor("k.brandt", Role.FINANCE))
+        office.book_payment(grant_id, payment, date(2026, 11, 27), actor("o.schulz", Role.FINANCE))
+
+        assert office.grant(grant_id).paid == Money("1500.00")
+    finally:
+        office.close()
