@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from domain.errors import DomainError, NotFoundError, NotPermittedError
 from web import account, applications, audit, dashboard, downloads, finance, grants, organisations, programmes, projects
 from web.api import ApiMount, api_routes
+from web.portal import portal_routes
 from web.auth import SignInRequired, sign_in_url
 from web.i18n import LANGUAGES, current_language
 from web.services import Services
@@ -122,6 +123,7 @@ routes = [
     Route("/kaemmerei", finance.finance_page, name="finance"),
     Route("/kaemmerei/download/{slug}", downloads.download, name="download"),
     Route("/pruefung", audit.audit_page, name="audit"),
+    Mount("/portal", routes=portal_routes),  # the association portal (web/portal)
     ApiMount("/api/v1", routes=api_routes, name="api"),
     Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
 ]

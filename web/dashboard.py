@@ -8,11 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from projections.grant_overview import GrantOverview
-from projections.portfolio import Portfolio
 from projections.programme_balances import ProgrammeBalances
 from projections.register import Register
 from projections.web_queries import open_claims, open_proof_deadlines, queue_page
@@ -57,11 +56,8 @@ def item_link(item: Any) -> str:
 def dashboard(request: Request) -> Response:
     viewer = require(request, *EVERYONE)
     day = today(request)
-    if viewer.role is Role.ASSOCIATION:
-        assert viewer.organisation_id is not None
-        with reading(request) as cursor:
-            portfolio = Portfolio.of(cursor, viewer.organisation_id)
-        return templates.TemplateResponse(request, "portfolio.html", {"portfolio": portfolio, "today": day})
+    if viewer.role is Role.ASSOCIATION:  # an association member's start page is the portal
+        return RedirectResponse("/portal/", status_code=303)
     with reading(request) as cursor:
         queues = [
             (title, *queue_page(cursor, viewer.user_id, names, limit=8))

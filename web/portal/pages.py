@@ -1,0 +1,584 @@
+"""The association portal's pages and forms.
+
+Every page asks for a signed-in member acting for an association (staff get a 403: the portal is not
+theirs). Every grant, payment and download is looked up through the member's own organisation: a
+grant of another organisation answers 404 — the same answer as a grant that does not exist — before
+anything is read or recorded; the domain checks membership again on every command. Every form carries
+the session's CSRF token. A refused form is shown again with what was typed and the message next to
+its field; nothing is recorded.
+
+The statuses are the applicant's view, not the office's internal states: an application that was
+reviewed is still "In Prüfung" for the Verein until somebody decides.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from domain.actors import Role
+from domain.application import FundingOffice
+from domain.dates import FundingPeriod
+from domain.errors import DomainError
+from domain.foreign import ForeignAmount
+from domain.grant import (
+    APPLIED,
+    APPROVED,
+    BOOKED,
+    CANCELLED,
+    CERTIFIED,
+    CLOSED,
+    DETERMINED,
+    DOCUMENTS_REQUESTED,
+    PROOF_REVIEWED,
+    PROOF_SUBMITTED,
+    REJECTED,
+    RELEASED,
+    REQUESTED,
+    REVIEWED,
+    REVOKED,
+    WITHDRAWN,
+    Grant,
+)
+from domain.partner_cities import PARTNER_CITIES
+from domain.plan import BudgetLine, FinancingPlan, FinancingType
+from exports.finance_report import ExportError
+from exports.proof_of_use import proof_of_use_report, write_proof_of_use
+from projections.deadlines import DOCUMENTS, INTERIM
+from projections.grant_files import GrantFiles
+from projections.portfolio import Portfolio, PortfolioGrant
+from projections.timeline import Timeline
+from projections.web_queries import programme_choices
+from web.auth import Viewer, check_csrf, require, services
+from web.forms import FormReader, format_amount
+from web.grant_actions import CURRENCIES, Field, status_for
+from web.pages import field_views, give_notice, reading, stray_error, take_notice, today
+from web.templating import templates
+
+BERLIN = ZoneInfo("Europe/Berlin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LINES = 6
+NEEDS = 3
+BEFORE_DECISION = (APPLIED, DOCUMENTS_REQUESTED, REVIEWED)
+
+# What an applicant sees: the status and what happens next (the office's internal steps stay inside).
+APPLICANT_STATUS = {
+    APPLIED: ("Antrag eingegangen", "Das Büro für Internationale Beziehungen prüft Ihren Antrag. Sie hören von uns."),
+    DOCUMENTS_REQUESTED: ("Unterlagen fehlen", "Bitte reichen Sie die angeforderten Unterlagen bis zur Frist nach."),
+    REVIEWED: ("In Prüfung", "Ihr Antrag ist geprüft; jetzt wird über die Förderung entschieden."),
+    APPROVED: ("Bewilligt", "Sie können Geld abrufen und Ihre Ausgaben melden. Denken Sie an den Verwendungsnachweis."),
+    REJECTED: ("Abgelehnt", "Der Antrag wurde abgelehnt; die Begründung steht im Verlauf."),
+    WITHDRAWN: ("Zurückgezogen", "Sie haben den Antrag zurückgezogen. Es geschieht nichts mehr."),
+    PROOF_SUBMITTED: ("Nachweis eingereicht", "Wir prüfen Ihren Verwendungsnachweis."),
+    PROOF_REVIEWED: ("Nachweis geprüft", "Der endgültige Förderbetrag wird jetzt festgesetzt."),
+    DETERMINED: ("Abgerechnet", "Der endgültige Förderbetrag steht fest."),
+    REVOKED: ("Widerrufen", "Die Förderung wurde widerrufen; die Begründung steht im Verlauf."),
+    CLOSED: ("Abgeschlossen", "Die Förderung ist abgeschlossen."),
+}
+PAYMENT_STATUS = {
+    REQUESTED: "Beantragt – wird bearbeitet",
+    CERTIFIED: "Geprüft – wartet auf Freigabe",
+    RELEASED: "Zur Überweisung freigegeben",
+    BOOKED: "Überwiesen",
+    CANCELLED: "Storniert",
+}
+
+
+def applicant_status(status: str) -> str:
+    return APPLICANT_STATUS[status][0]
+
+
+def next_step(status: str) -> str:
+    return APPLICANT_STATUS[status][1]
+
+
+templates.env.globals.update(portal_status=applicant_status, portal_next=next_step)
+
+
+# Who may ask, and for what -----------------------------------------------------------------------
+
+
+def member(request: Request) -> Viewer:
+    """The signed-in member acting for their association; staff and everyone else get a 403."""
+    viewer = require(request, Role.ASSOCIATION)
+    if viewer.organisation_id is None:  # pragma: no cover - the domain never gives the role without one
+        raise HTTPException(status_code=403, detail="Sie sind keinem Verein zugeordnet.")
+    return viewer
+
+
+NOT_YOURS = "Diese Zuwendung gibt es in Ihrem Verein nicht."
+
+
+def own_grant(request: Request, viewer: Viewer, text: str) -> Grant:
+    """The grant, if it belongs to the member's organisation; otherwise 404 (as if it did not exist)."""
+    try:
+        grant_id = UUID(text)
+    except ValueError:
+        raise HTTPException(status_code=404, detail=NOT_YOURS) from None
+    try:
+        grant = services(request).office.grant(grant_id)
+    except DomainError:
+        raise HTTPException(status_code=404, detail=NOT_YOURS) from None
+    if grant.organisation_id != viewer.organisation_id:
+        raise HTTPException(status_code=404, detail=NOT_YOURS)
+    return grant
+
+
+# The start page ----------------------------------------------------------------------------------
+
+
+def _start(request: Request) -> Response:
+    viewer = member(request)
+    assert viewer.organisation_id is not None
+    with reading(request) as cursor:
+        portfolio = Portfolio.of(cursor, viewer.organisation_id)
+        news = []
+        for g in portfolio.grants if portfolio else ():
+            news += [(entry, g) for entry in Timeline.of(cursor, g.grant_id)]
+    news.sort(key=lambda pair: pair[0].position, reverse=True)
+    return templates.TemplateResponse(
+        request, "portal/start.html",
+        {"portfolio": portfolio, "news": news[:15], "today": today(request), "notice": take_notice(request)},
+    )
+
+
+async def start(request: Request) -> Response:
+    return await run_in_threadpool(_start, request)
+
+
+# Applying ----------------------------------------------------------------------------------------
+
+
+def _apply_fields(request: Request) -> list[Field]:
+    with reading(request) as cursor:
+        programmes = tuple((str(p.programme_id), p.title) for p in programme_choices(cursor) if not p.closed)
+    cities = tuple((c.name, f"{c.name} ({c.country})") for c in PARTNER_CITIES if c.active)
+    project, costs, funding = "1. Ihr Vorhaben", "2. Was kostet es?|pairs", "3. Wie wird es bezahlt?"
+    fields = [
+        Field("programme_id", "Förderprogramm", "select", options=programmes, group=project),
+        Field("title", "Name des Vorhabens", hint="z. B. Jugendbegegnung Amiens 2026", group=project),
+        Field("partner_city", "Partnerstadt", "select", options=cities, group=project),
+        Field("purpose", "Was haben Sie vor? (Ziel und Ablauf)", "textarea", group=project),
+        Field("period_start", "Beginn", "date", group=project),
+        Field("period_end", "Ende", "date", group=project),
+        Field("financing_type", "Art der Förderung", "select",
+              options=tuple((t.value, t.german) for t in FinancingType), default="share", group=project,
+              hint="Im Zweifel: Anteilfinanzierung."),
+    ]
+    for n in range(1, LINES + 1):
+        fields.append(Field(f"line_{n}_label", f"Kosten {n}: wofür?", required=n == 1,
+                            hint="z. B. Fahrtkosten" if n == 1 else "", group=costs))
+        fields.append(Field(f"line_{n}_amount", f"Kosten {n}: Betrag in Euro", "amount", required=n == 1, group=costs))
+    fields += [
+        Field("own_funds", "Eigenmittel Ihres Vereins in Euro", "amount", default="0,00", group=funding),
+        Field("third_party_funds", "Zuschüsse von anderen (Drittmittel) in Euro", "amount", default="0,00",
+              group=funding),
+        Field("income", "Einnahmen, z. B. Teilnahmebeiträge, in Euro", "amount", default="0,00", group=funding),
+        Field("grant", "Beantragte Förderung in Euro", "amount", group=funding,
+              hint="Kosten insgesamt = Eigenmittel + Zuschüsse + Einnahmen + beantragte Förderung."),
+    ]
+    return fields
+
+
+APPLY_ERROR_FIELDS = {"period": "period_start", "cost_lines": "line_1_label", "plan": "grant", "budget": "grant"}
+
+
+def _apply(office: FundingOffice, viewer: Viewer, r: FormReader, day: date) -> UUID | None:
+    title, purpose, city = r.text("title", True), r.text("purpose", True), r.text("partner_city", True)
+    programme_id = None
+    try:
+        programme_id = UUID(r.text("programme_id"))
+    except ValueError:
+        r.errors.setdefault("programme_id", "Bitte ein Förderprogramm wählen.")
+    kind = r.choice("financing_type", {t.value for t in FinancingType})
+    start, end = r.day("period_start"), r.day("period_end")
+    lines = []
+    for n in range(1, LINES + 1):
+        label = r.text(f"line_{n}_label")
+        amount = r.amount(f"line_{n}_amount", allow_zero=True, required=bool(label) or n == 1)
+        if label and amount is not None:
+            lines.append(BudgetLine(f"pos-{n}", label, amount))
+        elif amount is not None and not label:
+            r.errors.setdefault(f"line_{n}_label", "Bitte sagen Sie, wofür diese Kosten sind.")
+    funding = {name: r.amount(name, allow_zero=True) for name in ("own_funds", "third_party_funds", "income")}
+    grant = r.amount("grant")
+    if not r.ok:
+        return None
+    assert programme_id is not None and viewer.organisation_id is not None
+    try:
+        period = FundingPeriod(start, end)  # type: ignore[arg-type]
+        plan = FinancingPlan(tuple(lines), grant=grant, **funding)  # type: ignore[arg-type]
+    except DomainError as error:
+        field_name = APPLY_ERROR_FIELDS.get(error.field or "", error.field or "grant")
+        r.errors.setdefault(field_name, error.message)
+        return None
+    return office.apply_for_grant(
+        programme_id, viewer.organisation_id, title, purpose, city, period, kind, plan, viewer.actor, on=day
+    )
+
+
+async def apply(request: Request) -> Response:
+    viewer = member(request)
+    specs = await run_in_threadpool(_apply_fields, request)
+    if request.method == "GET":
+        return templates.TemplateResponse(request, "portal/apply.html", {"fields": field_views(specs, "antrag"),
+                                                                         "general": None})
+    form = await request.form()
+    check_csrf(request, form)
+    sent_for = form.get("organisation_id")
+    if sent_for is not None and str(sent_for) != str(viewer.organisation_id):
+        raise HTTPException(status_code=403, detail="Sie können nur für Ihren eigenen Verein Anträge stellen.")
+    reader = FormReader(form)
+    status = 400
+    try:
+        grant_id = await run_in_threadpool(_apply, services(request).office, viewer, reader, today(request))
+    except DomainError as error:
+        grant_id, status = None, status_for(error)
+        field_name = APPLY_ERROR_FIELDS.get(error.field or "", error.field or "")
+        reader.errors[field_name or "_"] = error.message
+    if grant_id is None:
+        return templates.TemplateResponse(
+            request, "portal/apply.html",
+            {"fields": field_views(specs, "antrag", reader.values, reader.errors),
+             "general": stray_error(specs, reader.errors)},
+            status_code=status,
+        )
+    give_notice(request, "Ihr Antrag ist eingegangen. Das Büro für Internationale Beziehungen prüft ihn jetzt.")
+    return RedirectResponse(f"/portal/zuwendungen/{grant_id}", status_code=303)
+
+
+# The grant page and its forms --------------------------------------------------------------------
+
+
+@dataclass
+class PortalForm:
+    """One form of the grant page: when it is offered, its fields, and what it does."""
+
+    slug: str
+    title: str
+    button: str
+    offered: Any  # (grant, page) -> bool
+    fields: Any  # (grant, page) -> list[Field]
+    run: Any  # (office, grant, viewer, reader, day, page) -> notice or None
+    error_fields: dict[str, str] = field(default_factory=dict)
+    intro: str = ""
+
+
+@dataclass
+class GrantPage:
+    """What the grant page shows besides the aggregate: read-model rows."""
+
+    today: date
+    documents: list[tuple[str, str]]
+    interim_years: list[tuple[str, str]]
+
+
+def _withdraw(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+    reason = r.text("reason", True)
+    if not r.ok:
+        return None
+    office.withdraw_application(grant.id, reason, viewer.actor, on=day)
+    return "Sie haben den Antrag zurückgezogen."
+
+
+def _documents(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+    request_id = r.choice("request_id", {key for key, _ in page.documents})
+    note = r.text("note", True)
+    if not r.ok:
+        return None
+    office.receive_documents(grant.id, UUID(request_id), note, viewer.actor, on=day)
+    return "Danke – wir haben vermerkt, dass Sie die Unterlagen geschickt haben."
+
+
+def _payment_fields(grant: Grant, page: GrantPage) -> list[Field]:
+    fields = []
+    for n in range(1, NEEDS + 1):
+        group = f"Bedarf {n}" + ("" if n == 1 else " (freiwillig)")
+        fields += [
+            Field(f"need_{n}_amount", "Betrag in Euro", "amount", required=n == 1, group=group),
+            Field(f"need_{n}_due", "Wann müssen Sie bezahlen?", "date", required=n == 1,
+                  default=page.today.isoformat() if n == 1 else "", group=group),
+            Field(f"need_{n}_description", "Wofür?", required=n == 1,
+                  hint="z. B. Anzahlung Busreise" if n == 1 else "", group=group),
+        ]
+    fields.append(Field("purpose", "Verwendungszweck für die Überweisung", default=grant.file_number,
+                        group="Überweisung"))
+    return fields
+
+
+def _request_payment(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+    needs = []
+    for n in range(1, NEEDS + 1):
+        given = any(r.values.get(f"need_{n}_{part}", "").strip() for part in ("amount", "due", "description"))
+        if n > 1 and not given:
+            continue
+        amount, due = r.amount(f"need_{n}_amount"), r.day(f"need_{n}_due")
+        description = r.text(f"need_{n}_description", True)
+        needs.append({"amount": amount, "due": due, "description": description})
+    purpose = r.text("purpose", True)
+    if not r.ok:
+        return None
+    office.request_payment(grant.id, needs, purpose, viewer.actor, on=day)
+    return "Ihr Abruf ist eingegangen. Das Geld wird nach Prüfung und Freigabe überwiesen."
+
+
+def _cost_lines(grant: Grant) -> tuple[tuple[str, str], ...]:
+    plan = grant.terms.plan if grant.terms else grant.plan
+    return tuple((line.code, line.label) for line in plan.cost_lines)
+
+
+def _expense_fields(grant: Grant, page: GrantPage) -> list[Field]:
+    foreign = "Nur bei Belegen in fremder Währung"
+    return [
+        Field("budget_line", "Zu welchen Kosten gehört der Beleg?", "select", options=_cost_lines(grant),
+              group="Beleg"),
+        Field("paid_on", "Bezahlt am", "date", default=page.today.isoformat(), group="Beleg"),
+        Field("payee", "An wen bezahlt?", group="Beleg"),
+        Field("purpose", "Wofür?", group="Beleg"),
+        Field("receipt_reference", "Belegnummer", hint="Die Nummer, unter der Sie den Beleg abheften.", group="Beleg"),
+        Field("currency", "Währung", "select", options=tuple((c, c) for c in CURRENCIES), default="EUR", group="Beleg"),
+        Field("amount", "Betrag in Euro", "amount", required=False, hint="Bei Belegen in Euro.", group="Beleg"),
+        Field("original", "Betrag in der fremden Währung", "decimal", required=False, hint="z. B. 1.250,00",
+              group=foreign),
+        Field("rate", "Kurs (so viele Einheiten bekommt man für 1 Euro)", "decimal", required=False,
+              hint="z. B. 16,85", group=foreign),
+        Field("rate_date", "Kurs vom", "date", required=False, group=foreign),
+    ]
+
+
+def _report_expense(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+    line = r.choice("budget_line", {code for code, _ in _cost_lines(grant)})
+    paid_on, payee = r.day("paid_on"), r.text("payee", True)
+    purpose, receipt = r.text("purpose", True), r.text("receipt_reference", True)
+    currency = r.choice("currency", CURRENCIES)
+    amount: Any = None
+    if currency == "EUR":
+        amount = r.amount("amount")
+    elif currency:
+        original, rate, rate_date = r.decimal("original", 4), r.decimal("rate"), r.day("rate_date")
+        if r.ok:
+            assert rate_date is not None
+            amount = ForeignAmount.convert(currency, original, rate, rate_date)
+    if not r.ok:
+        return None
+    assert paid_on is not None
+    office.report_expense(grant.id, line, paid_on, payee, purpose, amount, receipt, viewer.actor)
+    return "Die Ausgabe ist gemeldet."
+
+
+def _interim(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+    year = r.choice("fiscal_year", {y for y, _ in page.interim_years})
+    report = r.text("report", True)
+    if not r.ok:
+        return None
+    office.submit_interim_proof(grant.id, int(year), report, viewer.actor, on=day)
+    return "Ihr Zwischennachweis ist eingegangen."
+
+
+def _proof_fields(grant: Grant, page: GrantPage) -> list[Field]:
+    plan = grant.terms.plan if grant.terms else grant.plan
+    return [
+        Field("report", "Sachbericht: Was ist passiert, was wurde erreicht?", "textarea"),
+        Field("own_funds", "Eigenmittel, die Sie tatsächlich eingesetzt haben, in Euro", "amount",
+              default=format_amount(plan.own_funds)),
+        Field("third_party_funds", "Zuschüsse von anderen, tatsächlich, in Euro", "amount",
+              default=format_amount(plan.third_party_funds)),
+        Field("income", "Einnahmen, tatsächlich, in Euro", "amount", default=format_amount(plan.income)),
+    ]
+
+
+def _proof(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+    report = r.text("report", True)
+    own, third, income = (r.amount(n, allow_zero=True) for n in ("own_funds", "third_party_funds", "income"))
+    if not r.ok:
+        return None
+    assert own is not None and third is not None and income is not None
+    office.submit_proof_of_use(grant.id, report, own, third, income, viewer.actor, on=day)
+    return "Ihr Verwendungsnachweis ist eingegangen. Wir prüfen ihn und melden uns."
+
+
+FORMS: tuple[PortalForm, ...] = (
+    PortalForm("unterlagen", "Angeforderte Unterlagen geschickt", "Vermerken",
+               lambda g, p: bool(p.documents),
+               lambda g, p: [Field("request_id", "Welche Anforderung?", "select", options=tuple(p.documents)),
+                             Field("note", "Was haben Sie wie geschickt?", "textarea",
+                                   hint="z. B. per E-Mail am 12.06. an das Büro")],
+               _documents,
+               intro="Ein Hochladen von Dateien gibt es noch nicht; bitte schicken Sie die Unterlagen per E-Mail "
+                     "oder Post und vermerken Sie es hier."),
+    PortalForm("abrufen", "Geld abrufen", "Abruf absenden",
+               lambda g, p: g.status in (APPROVED, DETERMINED), _payment_fields, _request_payment,
+               {"needs": "need_1_due", "amount": "need_1_amount"},
+               intro="Rufen Sie nur ab, was Sie bald bezahlen müssen, mit dem Datum, an dem es fällig ist."),
+    PortalForm("ausgabe", "Ausgabe melden", "Ausgabe melden",
+               lambda g, p: g.status == APPROVED, _expense_fields, _report_expense,
+               {"paid_on": "paid_on", "amount": "amount", "foreign": "original"}),
+    PortalForm("zwischennachweis", "Zwischennachweis einreichen", "Zwischennachweis einreichen",
+               lambda g, p: g.status == APPROVED and bool(p.interim_years),
+               lambda g, p: [Field("fiscal_year", "Für das Jahr", "select", options=tuple(p.interim_years)),
+                             Field("report", "Kurzer Bericht zum Stand", "textarea")],
+               _interim),
+    PortalForm("verwendungsnachweis", "Verwendungsnachweis einreichen", "Verwendungsnachweis einreichen",
+               lambda g, p: g.status == APPROVED, _proof_fields, _proof,
+               intro="Melden Sie vorher alle Ausgaben. Die Belegliste übernehmen wir aus Ihren Meldungen."),
+    PortalForm("zurueckziehen", "Antrag zurückziehen", "Antrag zurückziehen",
+               lambda g, p: g.status in BEFORE_DECISION,
+               lambda g, p: [Field("reason", "Warum ziehen Sie den Antrag zurück?", "textarea")], _withdraw),
+)
+FORMS_BY_SLUG = {f.slug: f for f in FORMS}
+
+
+def _page_facts(request: Request, grant: Grant) -> tuple[GrantPage, dict[str, Any]]:
+    day = today(request)
+    with reading(request) as cursor:
+        portfolio = Portfolio.of(cursor, grant.organisation_id)
+        row: PortfolioGrant | None = next((g for g in portfolio.grants if g.grant_id == grant.id), None) if portfolio else None
+        timeline = Timeline.of(cursor, grant.id)
+        file = GrantFiles.grant(cursor, grant.id)
+        open_items = Portfolio.deadline_book.open(cursor, [grant.id])
+    documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
+    interim = [
+        (str(d["fiscal_year"]), str(d["fiscal_year"])) for d in grant.deadlines(day)
+        if d["kind"] == INTERIM and d["done_on"] is None and day > date(d["fiscal_year"], 12, 31)
+    ]
+    payments = [
+        {"id": key, "requested_on": p["requested_on"], "amount": p["amount"], "status": p["status"],
+         "status_text": PAYMENT_STATUS.get(p["status"], p["status"]), "needs": p.get("needs", []),
+         "value_date": p.get("value_date")}
+        for key, p in grant.payments.items()
+    ]
+    facts = {"row": row, "timeline": timeline, "file": file, "open_items": open_items,
+             "deadlines": grant.deadlines(day), "payments": payments}
+    return GrantPage(day, documents, interim), facts
+
+
+def _grant_page(request: Request, grant: Grant, failed: tuple[str, dict[str, str], dict[str, str], str | None] | None = None,
+                status_code: int = 200) -> Response:
+    page, facts = _page_facts(request, grant)
+    forms = []
+    for form in FORMS:
+        mine = failed is not None and failed[0] == form.slug
+        if not mine and not form.offered(grant, page):
+            continue
+        specs = form.fields(grant, page)
+        anchor = f"portal-{form.slug}"
+        values, errors = (failed[1], failed[2]) if mine and failed else (None, None)
+        forms.append({
+            "form": form, "anchor": anchor, "url": f"/portal/zuwendungen/{grant.id}/{form.slug}#{anchor}",
+            "fields": field_views(specs, anchor, values, errors),
+            "general": stray_error(specs, errors or {}, failed[3] if mine and failed else None),
+            "open": mine,
+        })
+    exportable = grant.status not in (APPLIED, DOCUMENTS_REQUESTED, REVIEWED, REJECTED, WITHDRAWN)
+    return templates.TemplateResponse(
+        request, "portal/grant.html",
+        {"grant": grant, "forms": forms, "page": page, "exportable": exportable, "notice": take_notice(request),
+         **facts},
+        status_code=status_code,
+    )
+
+
+async def grant_page(request: Request) -> Response:
+    viewer = member(request)
+
+    def build() -> Response:
+        return _grant_page(request, own_grant(request, viewer, request.path_params["grant_id"]))
+
+    return await run_in_threadpool(build)
+
+
+async def grant_form(request: Request) -> Response:
+    viewer = member(request)
+    form_spec = FORMS_BY_SLUG.get(request.path_params["action"])
+    if form_spec is None:
+        raise HTTPException(status_code=404, detail="Dieses Formular gibt es nicht.")
+    form = await request.form()
+    check_csrf(request, form)
+    reader = FormReader(form)
+
+    def handle() -> Response:
+        grant = own_grant(request, viewer, request.path_params["grant_id"])
+        page, _ = _page_facts(request, grant)
+        general, status = None, 400
+        try:
+            notice = form_spec.run(services(request).office, grant, viewer, reader, page.today, page)
+        except DomainError as error:
+            notice, status = None, status_for(error)
+            target = form_spec.error_fields.get(error.field or "", error.field or "")
+            specs = {f.name for f in form_spec.fields(grant, page)}
+            if target in specs:
+                reader.errors[target] = error.message
+            else:
+                general = error.message
+        if notice is None:
+            fresh = services(request).office.grant(grant.id)
+            return _grant_page(request, fresh, (form_spec.slug, reader.values, reader.errors, general), status)
+        give_notice(request, notice)
+        return RedirectResponse(f"/portal/zuwendungen/{grant.id}", status_code=303)
+
+    return await run_in_threadpool(handle)
+
+
+async def cancel_payment(request: Request) -> Response:
+    """Takes back a payment request nobody has worked on yet."""
+    viewer = member(request)
+    form = await request.form()
+    check_csrf(request, form)
+
+    def handle() -> Response:
+        grant = own_grant(request, viewer, request.path_params["grant_id"])
+        payment_key = request.path_params["payment_id"]
+        try:
+            payment_id = UUID(payment_key)
+        except ValueError:
+            raise HTTPException(status_code=404, detail="Diesen Abruf gibt es nicht.") from None
+        if payment_id.hex not in grant.payments:
+            raise HTTPException(status_code=404, detail="Diesen Abruf gibt es nicht.")
+        services(request).office.cancel_payment(
+            grant.id, payment_id, "Vom Verein zurückgenommen.", viewer.actor, on=today(request)
+        )
+        give_notice(request, "Der Abruf ist zurückgenommen.")
+        return RedirectResponse(f"/portal/zuwendungen/{grant.id}", status_code=303)
+
+    return await run_in_threadpool(handle)
+
+
+async def proof_workbook(request: Request) -> Response:
+    """The proof-of-use workbook of one of the member's own grants."""
+    viewer = member(request)
+
+    def build() -> tuple[bytes, str]:
+        grant = own_grant(request, viewer, request.path_params["grant_id"])
+        with reading(request) as cursor:
+            report = proof_of_use_report(cursor, grant.file_number, datetime.now(BERLIN), viewer.name)
+        target = io.BytesIO()
+        write_proof_of_use(report, target)
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in grant.file_number)[:60]
+        return target.getvalue(), f"verwendungsnachweis-{safe}.xlsx"
+
+    try:
+        content, filename = await run_in_threadpool(build)
+    except ExportError as error:
+        raise HTTPException(status_code=400, detail=error.message) from None
+    return Response(content, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+portal_routes = [
+    Route("/", start, name="portal_start"),
+    Route("/antrag", apply, methods=["GET", "POST"], name="portal_apply"),
+    Route("/zuwendungen/{grant_id}", grant_page, name="portal_grant"),
+    Route("/zuwendungen/{grant_id}/verwendungsnachweis.xlsx", proof_workbook, name="portal_proof_workbook"),
+    Route("/zuwendungen/{grant_id}/abrufe/{payment_id}/zuruecknehmen", cancel_payment, methods=["POST"],
+          name="portal_cancel_payment"),
+    Route("/zuwendungen/{grant_id}/{action}", grant_form, methods=["POST"], name="portal_grant_form"),
+]
