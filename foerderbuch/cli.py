@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-demo", action="store_true", help="keine Demodaten laden, auch wenn die Datenbank leer ist"
     )
+    serve.add_argument(
+        "--workers", type=_workers, default=1,
+        help="Anzahl der Serverprozesse (Vorgabe: 1; mehrere teilen sich die Datenbank)",
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -273,6 +277,16 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
 # Commands ----------------------------------------------------------------------------------------
 
 
+def _workers(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« ist keine Zahl") from None
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError("zwischen 1 und 64 Prozesse")
+    return number
+
+
 def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import uvicorn
 
@@ -286,9 +300,14 @@ def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> in
             console.print("Die Datenbank ist leer; Demodaten werden nicht geladen (--no-demo).")
     finally:
         office.close()
-    app = create_web_app(settings)
     console.print(f"Förderbuch läuft unter http://{args.host}:{args.port}/ (beenden mit Strg+C).")
-    uvicorn.run(app, host=args.host, port=args.port)
+    if args.workers > 1:
+        from foerderbuch.wiring import session_secret
+
+        session_secret(settings)  # made once here, so the workers share it
+        uvicorn.run("foerderbuch.asgi:create", factory=True, workers=args.workers, host=args.host, port=args.port)
+    else:
+        uvicorn.run(create_web_app(settings), host=args.host, port=args.port)
     return EXIT_OK
 
 

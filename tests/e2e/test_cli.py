@@ -473,3 +473,22 @@ def test_an_outdated_hash_is_replaced_on_the_next_sign_in(settings: Settings) ->
     [(_, new_hash)] = credential_rows(settings)
     assert new_hash != old_hash and "m=65536,t=3,p=4" in new_hash
     assert verify(settings, "a@dortmund.example", PASSWORD)
+
+
+def test_serve_with_several_workers_hands_uvicorn_the_factory_and_makes_the_shared_secret_first(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    uvicorn_calls: list[tuple[Any, dict[str, Any]]],
+) -> None:
+    assert run(["serve", "--no-demo", "--workers", "3"], monkeypatch) == 0
+
+    [(app, kwargs)] = uvicorn_calls
+    assert app == "foerderbuch.asgi:create"
+    assert kwargs == {"factory": True, "workers": 3, "host": "127.0.0.1", "port": 8000}
+    assert settings.sqlite_path.with_suffix(".secret").read_text().strip()
+
+
+def test_serve_refuses_a_silly_number_of_workers(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["serve", "--workers", "0"], monkeypatch) == 2
+
+    assert "zwischen 1 und 64 Prozesse" in capsys.readouterr().err
