@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from math import ceil
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -162,6 +163,9 @@ class TableSheet:
         ws.oddHeader.center.text = print_header or title
         ws.oddFooter.left.text = print_footer
         ws.oddFooter.right.text = "Seite &P von &N"
+        # Wrapped headings need a taller first row; no program sizes it on opening an xlsx.
+        lines = max(ceil(len(column.heading) / max(column.width - 2, 4)) for column in self.columns)
+        ws.row_dimensions[1].height = 15 * max(lines, 1) + 3
         header = []
         for column in self.columns:
             cell = text_cell(ws, column.heading)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.errors import DomainError
 from domain.money import Money
 from domain.programme import FundingSource, programme_code
 from projections.db import Cursor, cents, money
@@ -198,7 +199,10 @@ class FinanceReport:
     def _programme(self, code: str | None) -> UUID | None:
         if code is None:
             return None
-        wanted = programme_code(code)
+        try:
+            wanted = programme_code(code)
+        except DomainError as error:
+            raise ExportError(error.message) from None
         for programme_id, known in GrantFiles.programme_codes(self.cursor).items():
             if known == wanted:
                 return programme_id

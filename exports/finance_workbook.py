@@ -146,7 +146,7 @@ def _projects(workbook: Workbook, report: FinanceReport, stand: str) -> None:
         ("Nach Partnerstadt", PARTNER_CITIES, [spending_values(s) for s in report.by_partner_city(rows)]),
         ("Nach SDG (ein Projekt zählt unter jedem seiner SDGs voll)", SDGS,
          [spending_values(s) for s in report.by_sdg(rows)]),
-        ("Ausgaben nach Kostenposition (ohne Stichtag)", BUDGET_LINES,
+        ("Ausgaben nach Kostenposition (ohne Stichtag, alle Programme)", BUDGET_LINES,
          [budget_line_values(year, line) for year, line in report.by_budget_line()]),
     ):
         blank_row(ws)

@@ -118,7 +118,8 @@ class GivingReport:
             after = page[-1].file_number
 
     def grant(self, row: GrantFileRow, disbursed: Money) -> dict[str, Any]:
-        assert row.approved is not None and row.decided_on is not None
+        if row.approved is None or row.decided_on is None:
+            raise ExportError(f"Die Zuwendung {row.file_number} ist nicht bewilligt und gehört nicht ins Paket.")
         location: dict[str, Any] = {"name": row.partner_city}
         country = _COUNTRY_OF_CITY.get(row.partner_city)
         if country:

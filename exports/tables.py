@@ -47,7 +47,7 @@ OVERVIEW = Table(
     "Übersicht",
     "uebersicht",
     (
-        Column("Haushaltsjahr", INT, 9),
+        Column("Haushaltsjahr", INT, 14),
         Column("Programm", TEXT, 18),
         Column("Bezeichnung", TEXT, 34),
         Column("Mittelherkunft", TEXT, 18),
@@ -74,7 +74,7 @@ GRANTS = Table(
     "Zuwendungen",
     "zuwendungen",
     (
-        Column("Haushaltsjahr", INT, 9),
+        Column("Haushaltsjahr", INT, 14),
         Column("Aktenzeichen", TEXT, 16),
         Column("Programm", TEXT, 16),
         Column("Regelwerk", TEXT, 20),
@@ -119,7 +119,7 @@ JOURNAL = Table(
     (
         Column("Log-Position", INT, 10),
         Column("Datum", DAY, 11),
-        Column("Haushaltsjahr", INT, 9),
+        Column("Haushaltsjahr", INT, 14),
         Column("Programm", TEXT, 16),
         Column("Soll", TEXT, 30),
         Column("Haben", TEXT, 30),
@@ -145,7 +145,7 @@ PROJECTS = Table(
     "Projekte",
     "projekte",
     (
-        Column("Haushaltsjahr", INT, 9),
+        Column("Haushaltsjahr", INT, 14),
         Column("Projekt", TEXT, 20),
         Column("Titel", TEXT, 30),
         Column("Partnerstadt", TEXT, 13),

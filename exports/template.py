@@ -14,6 +14,7 @@ their cells.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,7 +250,9 @@ def _heading(value: Any) -> str:
 def read_workbook(path: str | Path) -> dict[str, RawSheet]:
     """The values of the Haushaltsplan and Zuwendungen sheets, by heading, for every non-empty row."""
     try:
-        workbook = load_workbook(path, data_only=True, read_only=True)
+        with warnings.catch_warnings():  # openpyxl's notes on extensions it ignores are no news for the office
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(path, data_only=True, read_only=True)
     except FileNotFoundError:
         raise TemplateError(f"Die Datei {path} gibt es nicht.") from None
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError):
@@ -304,7 +307,9 @@ def _read_sheet(ws: Any, name: str, fields: tuple[Field, ...]) -> RawSheet:
 
 def write_annotated_copy(source: str | Path, problems: Sequence[Annotation], target: str | Path) -> None:
     """A copy of ``source`` with every problem marked on its cell and listed on a ``Fehler`` sheet."""
-    workbook = load_workbook(source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        workbook = load_workbook(source)
     if ERROR_SHEET in workbook.sheetnames:
         del workbook[ERROR_SHEET]
     by_cell: dict[tuple[str, str], list[str]] = {}

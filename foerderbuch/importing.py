@@ -55,7 +55,7 @@ from domain.programme import FundingSource, Programme, programme_code
 from domain.project import Project
 from domain.rules import RuleSet
 from domain.user import User
-from exports.template import BUDGET_SHEET, GRANT_SHEET, SHEETS, Annotation, RawRow, read_workbook
+from exports.template import BUDGET_SHEET, GRANT_SHEET, SHEETS, Annotation, Field, RawRow, read_workbook
 from projections.db import Cursor
 from projections.grant_files import GrantFiles, name_key
 
@@ -329,7 +329,7 @@ APPROVAL_COLUMNS = {
 
 
 @dataclass
-class _Plan:
+class ImportPlan:
     """What the rehearsal found: problems, and the commands to give if there are none."""
 
     source: str
@@ -344,10 +344,10 @@ class _Plan:
         self.problem(row, columns.get(error.field or "", default), error.message)
 
 
-def check_file(path: str | Path, office: FundingOffice, cursor: Cursor) -> _Plan:
+def check_file(path: str | Path, office: FundingOffice, cursor: Cursor) -> ImportPlan:
     """Reads and rehearses the import of a filled template; nothing is recorded."""
     source = Path(path).name
-    plan = _Plan(source)
+    plan = ImportPlan(source)
     sheets = read_workbook(path)
     rows: dict[str, list[Row]] = {}
     for name, fields in SHEETS.items():
@@ -388,7 +388,7 @@ def import_file(path: str | Path, office: FundingOffice, cursor: Cursor) -> Impo
     return record(check_file(path, office, cursor), office)
 
 
-def record(plan: _Plan, office: FundingOffice) -> ImportSummary:
+def record(plan: ImportPlan, office: FundingOffice) -> ImportSummary:
     """Gives the rehearsed commands to the office, or refuses a plan with problems."""
     if plan.problems:
         raise ImportRejected(plan.problems)
@@ -402,7 +402,7 @@ def record(plan: _Plan, office: FundingOffice) -> ImportSummary:
     return plan.summary
 
 
-def _parse(plan: _Plan, raw: RawRow, fields: Any) -> Row:
+def _parse(plan: ImportPlan, raw: RawRow, fields: tuple[Field, ...]) -> Row:
     row = Row(raw.sheet, raw.number, {})
     for f in fields:
         value = raw.values.get(f.heading)
@@ -425,7 +425,7 @@ def _parse(plan: _Plan, raw: RawRow, fields: Any) -> Row:
 
 
 class _Rehearsal:
-    def __init__(self, plan: _Plan, office: FundingOffice, cursor: Cursor) -> None:
+    def __init__(self, plan: ImportPlan, office: FundingOffice, cursor: Cursor) -> None:
         self.plan = plan
         self.office = office
         self.cursor = cursor

@@ -61,6 +61,7 @@ class TestExportFinance:
         ("arguments", "message"),
         [
             (["--programme", "NIX"], "Kürzel »NIX« gibt es nicht"),
+            (["--programme", "mit leerzeichen"], "Programmkürzel »MIT LEERZEICHEN«"),
             (["--year", "20x"], "kein Haushaltsjahr"),
             (["--year", "2027-2025"], "kein plausibles Haushaltsjahr"),
             (["--as-of", "gestern"], "weder ein Datum"),

@@ -292,7 +292,7 @@ class TestProjects:
 
         assert "Nach Partnerstadt" in values and "Kumasi" in values
         assert "SDG 12" in values and "SDG 16" in values
-        assert "Ausgaben nach Kostenposition (ohne Stichtag)" in values
+        assert "Ausgaben nach Kostenposition (ohne Stichtag, alle Programme)" in values
 
 
 class TestInfo:
