@@ -20,7 +20,7 @@ from domain.application import FundingOffice
 from domain.dates import FundingPeriod
 from domain.errors import DomainError
 from domain.partner_cities import PARTNER_CITIES
-from domain.plan import BudgetLine, FinancingPlan, FinancingType
+from domain.plan import FinancingPlan, FinancingType
 from projections.web_queries import organisation_choices, programme_choices
 from web.auth import Viewer, check_csrf, require, services
 from web.forms import FormReader
@@ -75,16 +75,7 @@ def _read(r: FormReader, viewer: Viewer) -> dict[str, Any] | None:
             r.errors.setdefault(name, "Bitte eine der angebotenen Möglichkeiten wählen.")
     values["financing_type"] = r.choice("financing_type", {t.value for t in FinancingType})
     start, end, on = r.day("period_start"), r.day("period_end"), r.day("on")
-    lines = []
-    for n in range(1, LINES + 1):
-        label = r.text(f"line_{n}_label")
-        amount = r.amount(f"line_{n}_amount", allow_zero=True, required=bool(label) or n == 1)
-        if label and amount is not None:
-            lines.append(BudgetLine(f"pos-{n}", label, amount))
-        elif amount is not None and not label:
-            r.errors.setdefault(f"line_{n}_label", "Bitte die Kostenposition benennen.")
-    funding = {name: r.amount(name, allow_zero=True) for name in ("own_funds", "third_party_funds", "income")}
-    grant = r.amount("grant")
+    lines, funding, grant = r.financing_plan_parts(LINES, "Bitte die Kostenposition benennen.")
     if not r.ok:
         return None
     try:

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.money import Money
+from domain.plan import BudgetLine
 
 _GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
 _PLAIN = re.compile(r"^[0-9]+(,[0-9]+)?$")
@@ -190,3 +191,19 @@ class FormReader:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def financing_plan_parts(
+        self, line_count: int, unnamed: str
+    ) -> tuple[list[BudgetLine], dict[str, Money | None], Money | None]:
+        """The cost lines (``line_N_label``/``line_N_amount``), the other funds and the requested grant
+        of an application form; a cost without a label is reported as ``unnamed``."""
+        lines = []
+        for n in range(1, line_count + 1):
+            label = self.text(f"line_{n}_label")
+            amount = self.amount(f"line_{n}_amount", allow_zero=True, required=bool(label) or n == 1)
+            if label and amount is not None:
+                lines.append(BudgetLine(f"pos-{n}", label, amount))
+            elif amount is not None and not label:
+                self.errors.setdefault(f"line_{n}_label", unnamed)
+        funding = {name: self.amount(name, allow_zero=True) for name in ("own_funds", "third_party_funds", "income")}
+        return lines, funding, self.amount("grant")
