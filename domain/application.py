@@ -141,6 +141,10 @@ class FundingOffice(Application):
             raise NotPermittedError(f"Sie haben die Rolle {actor.role.german} nicht.")
         if actor.organisation_id != user.organisation_for(actor.role):
             raise NotPermittedError("Die Organisation passt nicht zu Ihrer Rolle.")
+        if actor.role is Role.ASSOCIATION and actor.organisation_id is not None:
+            organisation = self.repository.get(actor.organisation_id)
+            if actor.user_id in getattr(organisation, "removed_members", ()):
+                raise NotPermittedError("Ihr Zugang zum Portal des Vereins wurde entfernt.")
         return actor
 
     def actor_for(self, user_id: UUID, role: Role | str) -> Actor:
@@ -312,6 +316,13 @@ class FundingOffice(Application):
             )
         self._update(Organisation, organisation_id, "Diese Organisation", lambda o: o.add_member(user_id, actor))
 
+    def invite_portal_member(self, organisation_id: UUID, email: str, name: str, actor: Actor) -> None:
+        """Records who invited whom into the organisation's portal (the link itself is kept outside the log)."""
+        self.verify_actor(actor)
+        self._update(
+            Organisation, organisation_id, "Diese Organisation", lambda o: o.invite_member(email, name, actor)
+        )
+
     def remove_portal_member(self, organisation_id: UUID, user_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
         self._update(
@@ -450,11 +461,15 @@ class FundingOffice(Application):
         return self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.request_documents(items, due, on, actor))
 
     def receive_documents(
-        self, grant_id: UUID, request_id: UUID, note: str, actor: Actor, on: date | None = None
+        self, grant_id: UUID, request_id: UUID, note: str, actor: Actor, on: date | None = None,
+        documents: list[dict[str, Any]] | None = None,
     ) -> None:
+        """``documents``: the uploaded files as {"name", "content_type", "size", "sha256"} (bytes stored elsewhere)."""
         self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.receive_documents(request_id, note, on, actor))
+        self._update(
+            Grant, grant_id, "Diese Zuwendung", lambda g: g.receive_documents(request_id, note, on, actor, documents)
+        )
 
     def withdraw_application(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
         self.verify_actor(actor)

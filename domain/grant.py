@@ -85,6 +85,9 @@ class Grant(Aggregate):
         """A grant's identity follows from its file number (Aktenzeichen), so re-imports are idempotent."""
         return uuid5(NAMESPACE_URL, f"/foerderbuch/grants/{file_number}")
 
+    # Files uploaded with documents (plain dicts); a class default, so older snapshots still load.
+    uploaded_documents: tuple[dict[str, Any], ...] = ()
+
     @event("ApplicationReceived")
     def __init__(
         self,
@@ -218,19 +221,30 @@ class Grant(Aggregate):
         self.status = DOCUMENTS_REQUESTED
         self.reviewer_id = None  # a review before the documents came in no longer stands
 
-    def receive_documents(self, request_id: UUID, note: str, on: date, actor: Actor) -> None:
+    def receive_documents(
+        self, request_id: UUID, note: str, on: date, actor: Actor, documents: list[dict[str, Any]] | None = None
+    ) -> None:
+        """Notes that the requested documents came in; ``documents`` are the files uploaded with them
+        (name, content type, size and SHA-256 only: the bytes are kept outside the event log)."""
         actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Unterlagen einreichen")
         actor.require_member_of(self.organisation_id, doing="Unterlagen einreichen")
         if request_id.hex not in self.open_document_requests:
             raise NotFoundError("Zu dieser Anforderung sind keine Unterlagen offen.", field="request_id")
         self._require_status(DOCUMENTS_REQUESTED, doing="Unterlagen einreichen")
+        files = uploaded_documents(documents)
         self._documents_received(
-            request_id=request_id, note=optional_text(note, "note", "Die Anmerkung"), on=on, **actor.stamp
+            request_id=request_id, note=optional_text(note, "note", "Die Anmerkung"), on=on, **actor.stamp,
+            documents=files or None,
         )
 
     @event("DocumentsReceived")
-    def _documents_received(self, request_id: UUID, note: str, on: date, actor_id: UUID, actor_role: str) -> None:
+    def _documents_received(
+        self, request_id: UUID, note: str, on: date, actor_id: UUID, actor_role: str,
+        documents: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.open_document_requests.remove(request_id.hex)
+        if documents:
+            self.uploaded_documents = (*self.uploaded_documents, *documents)
         if not self.open_document_requests:
             self.status = APPLIED
 
@@ -984,3 +998,42 @@ def _horizon_german(duration: str) -> str:
     number = "".join(c for c in duration if c.isdigit())
     unit = {"M": "Monaten", "W": "Wochen", "D": "Tagen"}[duration[-1]]
     return f"{number} {unit}"
+
+
+MAX_UPLOADED_DOCUMENTS = 10
+_SHA256_DIGITS = set("0123456789abcdef")
+
+
+def uploaded_documents(documents: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Checks the record of uploaded files: at most ten, each with a plain name (no path separators, no
+    control characters), a content type, a size above zero and a SHA-256 in lower-case hex."""
+    if not documents:
+        return []
+    if not isinstance(documents, (list, tuple)):
+        raise InvalidInputError("Die Dateien: Liste erwartet.", field="documents")
+    if len(documents) > MAX_UPLOADED_DOCUMENTS:
+        raise InvalidInputError(
+            f"Bitte höchstens {MAX_UPLOADED_DOCUMENTS} Dateien auf einmal hochladen.", field="documents"
+        )
+    checked = []
+    for item in documents:
+        if not isinstance(item, dict):
+            raise InvalidInputError("Die Dateien: Angaben zur Datei erwartet.", field="documents")
+        name, kind, size, digest = (item.get(k) for k in ("name", "content_type", "size", "sha256"))
+        if not isinstance(name, str) or not name.strip() or len(name) > 255:
+            raise InvalidInputError("Jede Datei braucht einen Namen (höchstens 255 Zeichen).", field="documents")
+        if any(c in "/\\" or ord(c) < 32 or ord(c) == 127 for c in name) or name.strip() in (".", ".."):
+            raise InvalidInputError(
+                f"Der Dateiname »{name.encode('unicode_escape').decode('ascii')}« ist nicht erlaubt: bitte ohne "
+                "Schrägstriche, Pfadangaben oder Steuerzeichen.",
+                field="documents",
+            )
+        if not isinstance(kind, str) or not kind or len(kind) > 200:
+            raise InvalidInputError(f"Zur Datei »{name}« fehlt die Dateiart.", field="documents")
+        if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+            raise InvalidInputError(f"Die Datei »{name}« ist leer.", field="documents")
+        if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= _SHA256_DIGITS:
+            raise InvalidInputError(f"Zur Datei »{name}« fehlt die Prüfsumme (SHA-256).", field="documents")
+        checked.append({"name": name.strip(), "content_type": kind, "size": size, "sha256": digest})
+    return checked
+

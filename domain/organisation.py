@@ -186,6 +186,24 @@ class Organisation(Aggregate):
     @event("MemberAdded")
     def _member_added(self, user_id: UUID, actor_id: UUID, actor_role: str) -> None:
         self.members.append(user_id)
+        self.former_members = [u for u in self.removed_members if u != user_id]
+
+    @property
+    def removed_members(self) -> list[UUID]:
+        """Users whose portal access was taken away (and not given back); they may no longer act for it."""
+        return list(getattr(self, "former_members", ()))
+
+    def invite_member(self, email: str, name: str, actor: Actor) -> None:
+        """Records that ``actor`` invited somebody; the invitation's secret link lives outside the log."""
+        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing="Mitglied einladen")
+        actor.require_member_of(self.id, doing="Mitglied einladen")
+        self._member_invited(
+            email=normalise_email(email), name=require_text(name, "name", "Der Name", 120), **actor.stamp
+        )
+
+    @event("MemberInvited")
+    def _member_invited(self, email: str, name: str, actor_id: UUID, actor_role: str) -> None:
+        pass
 
     def remove_member(self, user_id: UUID, reason: str, actor: Actor) -> None:
         actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing="Portalzugang entfernen")
@@ -197,3 +215,4 @@ class Organisation(Aggregate):
     @event("MemberRemoved")
     def _member_removed(self, user_id: UUID, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.members.remove(user_id)
+        self.former_members = [*self.removed_members, user_id]

@@ -138,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
             "Exit-Code 0: alles stimmt, 1: Befunde (jeder mit seiner Position im Log)."
         ),
     )
+    commands.add_parser(
+        "notify",
+        help="Neuigkeiten der Vereine per E-Mail versenden",
+        description=(
+            "Versendet die noch nicht versandten Neuigkeiten an die Ansprechpersonen der Vereine (SMTP aus "
+            "FOERDERBUCH_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM) und vermerkt sie als versandt. Ohne "
+            "FOERDERBUCH_SMTP_HOST wird nichts versandt."
+        ),
+    )
     projections = commands.add_parser(
         "projections", help="Lesemodelle anzeigen und neu aufbauen", description="Lesemodelle verwalten."
     )
@@ -250,6 +259,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         "tokens create": _tokens_create,
         "tokens revoke": _tokens_revoke,
         "verify": _verify,
+        "notify": _notify,
         "projections status": _projections_status,
         "projections rebuild": _projections_rebuild,
         **export_commands.HANDLERS,
@@ -500,6 +510,33 @@ def _projections_rebuild(args: argparse.Namespace, settings: Settings, console: 
 
     _check_reachable(settings)
     return operations.projections_rebuild(settings, args.name, console)
+
+
+def _notify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    import smtplib
+
+    from foerderbuch.notify import SmtpSettings, send_notifications
+    from foerderbuch.wiring import create_projector
+
+    smtp = SmtpSettings.from_environ()
+    if smtp is None:
+        console.print("Kein SMTP-Server eingestellt (FOERDERBUCH_SMTP_HOST): Es wird nichts versandt.")
+        return EXIT_OK
+    office = open_office(settings)
+    try:
+        projector = create_projector(settings, office)
+        try:
+            report = send_notifications(office, projector, smtp)
+        except smtplib.SMTPException as error:
+            raise CommandError(f"Der SMTP-Server hat abgelehnt: {_one_line(error)}", EXIT_ENVIRONMENT) from None
+        finally:
+            projector.db.close()
+    finally:
+        office.close()
+    console.print(f"{report.sent} Neuigkeiten in {report.emails} E-Mails versandt.")
+    if report.skipped:
+        console.print(f"{report.skipped} Neuigkeiten ohne Empfänger (keine Ansprechperson, kein Mitglied).")
+    return EXIT_OK
 
 
 # Helpers -----------------------------------------------------------------------------------------

@@ -19,6 +19,16 @@ A token reads ``fbk_<token id>_<secret>``: the id (16 hex digits) names the row 
 logged; the secret (32 random bytes) is shown once, when the token is made, and only its SHA-256 is
 stored (a random 256-bit secret needs no slow hash: nothing can be guessed from its digest). A token
 acts for one user in one role; revoking it stamps ``revoked_at`` and it is refused from then on.
+
+Invitations into an association's portal live beside them too::
+
+    invitations(token_hash TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, email TEXT NOT NULL,
+                name TEXT NOT NULL, invited_by TEXT NOT NULL, created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL, used_at TEXT)
+
+The link carries 32 random bytes; only their SHA-256 is stored. An invitation is good for seven days
+and for one use: ``use_invitation`` stamps ``used_at`` only where it is still empty, so two clicks at
+once cannot both succeed.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -56,6 +66,13 @@ _CREATE_TOKENS = (
     "token_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, "
     "label TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)"
 )
+_CREATE_INVITATIONS = (
+    "CREATE TABLE IF NOT EXISTS {table} ("
+    "token_hash TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, email TEXT NOT NULL, name TEXT NOT NULL, "
+    "invited_by TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT)"
+)
+_INVITATION_COLUMNS = "token_hash, organisation_id, email, name, invited_by, created_at, expires_at, used_at"
+INVITATION_DAYS = 7
 _TOKEN_COLUMNS = "token_id, secret_hash, user_id, role, label, created_at, revoked_at"
 TOKEN_PREFIX = "fbk_"
 MAX_TOKEN_LABEL = 100
@@ -94,6 +111,43 @@ def _token_record(row: _TokenRow) -> ApiToken:
     return ApiToken(token_id, UUID(user_id), role, label, created_at, revoked_at)
 
 
+_InvitationRow = tuple[str, str, str, str, str, str, str, str | None]
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A stored invitation into an organisation's portal (never its secret)."""
+
+    token_hash: str
+    organisation_id: UUID
+    email: str
+    name: str
+    invited_by: UUID
+    created_at: str
+    expires_at: str
+    used_at: str | None
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return (now or datetime.now(UTC)) >= datetime.fromisoformat(self.expires_at)
+
+    @property
+    def used(self) -> bool:
+        return self.used_at is not None
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """An invitation just made: ``token`` goes into the link, shown once and never again."""
+
+    record: Invitation
+    token: str
+
+
+def _invitation_record(row: _InvitationRow) -> Invitation:
+    token_hash, organisation_id, email, name, invited_by, created_at, expires_at, used_at = row
+    return Invitation(token_hash, UUID(organisation_id), email, name, UUID(invited_by), created_at, expires_at, used_at)
+
+
 def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
@@ -120,6 +174,10 @@ class _Backend(Protocol):
     def token_get(self, token_id: str) -> _TokenRow | None: ...
     def token_revoke(self, token_id: str, revoked_at: str) -> None: ...
     def token_rows(self, user_id: str | None) -> list[_TokenRow]: ...
+    def invitation_insert(self, row: _InvitationRow) -> None: ...
+    def invitation_get(self, token_hash: str) -> _InvitationRow | None: ...
+    def invitation_use(self, token_hash: str, used_at: str) -> bool: ...
+    def invitation_rows(self, organisation_id: str) -> list[_InvitationRow]: ...
     def close(self) -> None: ...
 
 
@@ -127,6 +185,24 @@ class _MemoryBackend:
     def __init__(self) -> None:
         self.rows: dict[str, tuple[str, str]] = {}
         self.tokens: dict[str, _TokenRow] = {}
+        self.invitations: dict[str, _InvitationRow] = {}
+
+    def invitation_insert(self, row: _InvitationRow) -> None:
+        self.invitations[row[0]] = row
+
+    def invitation_get(self, token_hash: str) -> _InvitationRow | None:
+        return self.invitations.get(token_hash)
+
+    def invitation_use(self, token_hash: str, used_at: str) -> bool:
+        row = self.invitations.get(token_hash)
+        if row is None or row[7] is not None:
+            return False
+        self.invitations[token_hash] = (*row[:7], used_at)
+        return True
+
+    def invitation_rows(self, organisation_id: str) -> list[_InvitationRow]:
+        rows = [row for row in self.invitations.values() if row[1] == organisation_id]
+        return sorted(rows, key=lambda row: (row[5], row[0]))
 
     def token_insert(self, row: _TokenRow) -> None:
         if row[0] in self.tokens:
@@ -165,6 +241,7 @@ class _SQLiteBackend:
         try:
             self.connection.execute(_CREATE.format(table="credentials"))
             self.connection.execute(_CREATE_TOKENS.format(table="api_tokens"))
+            self.connection.execute(_CREATE_INVITATIONS.format(table="invitations"))
         except sqlite3.Error:
             self.connection.close()
             raise
@@ -210,6 +287,34 @@ class _SQLiteBackend:
             ).fetchall()
         return [tuple(row) for row in rows]  # type: ignore[misc]
 
+    def invitation_insert(self, row: _InvitationRow) -> None:
+        with self.lock:
+            self.connection.execute(
+                f"INSERT INTO invitations ({_INVITATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row
+            )
+
+    def invitation_get(self, token_hash: str) -> _InvitationRow | None:
+        with self.lock:
+            row = self.connection.execute(
+                f"SELECT {_INVITATION_COLUMNS} FROM invitations WHERE token_hash = ?", (token_hash,)
+            ).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+    def invitation_use(self, token_hash: str, used_at: str) -> bool:
+        with self.lock:
+            cursor = self.connection.execute(
+                "UPDATE invitations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL", (used_at, token_hash)
+            )
+        return cursor.rowcount == 1
+
+    def invitation_rows(self, organisation_id: str) -> list[_InvitationRow]:
+        with self.lock:
+            rows = self.connection.execute(
+                f"SELECT {_INVITATION_COLUMNS} FROM invitations WHERE organisation_id = ? "
+                "ORDER BY created_at, token_hash", (organisation_id,)
+            ).fetchall()
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
     def close(self) -> None:
         self.connection.close()
 
@@ -228,9 +333,11 @@ class _PostgresBackend:
         schema = (env.get("POSTGRES_SCHEMA") or "").strip() or "public"
         self.table = sql.Identifier(schema, "credentials")
         self.tokens = sql.Identifier(schema, "api_tokens")
+        self.invitations = sql.Identifier(schema, "invitations")
         try:
             self.connection.execute(sql.SQL(_CREATE).format(table=self.table))
             self.connection.execute(sql.SQL(_CREATE_TOKENS).format(table=self.tokens))
+            self.connection.execute(sql.SQL(_CREATE_INVITATIONS).format(table=self.invitations))
         except psycopg.Error:
             self.connection.close()
             raise
@@ -271,6 +378,32 @@ class _PostgresBackend:
             table=self.tokens, where=where
         )
         rows = self.connection.execute(query, (user_id,) if user_id is not None else ()).fetchall()
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def invitation_insert(self, row: _InvitationRow) -> None:
+        query = sql.SQL(
+            "INSERT INTO {table} (" + _INVITATION_COLUMNS + ") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        ).format(table=self.invitations)
+        self.connection.execute(query, row)
+
+    def invitation_get(self, token_hash: str) -> _InvitationRow | None:
+        query = sql.SQL("SELECT " + _INVITATION_COLUMNS + " FROM {table} WHERE token_hash = %s").format(
+            table=self.invitations
+        )
+        row = self.connection.execute(query, (token_hash,)).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+    def invitation_use(self, token_hash: str, used_at: str) -> bool:
+        query = sql.SQL("UPDATE {table} SET used_at = %s WHERE token_hash = %s AND used_at IS NULL").format(
+            table=self.invitations
+        )
+        return self.connection.execute(query, (used_at, token_hash)).rowcount == 1
+
+    def invitation_rows(self, organisation_id: str) -> list[_InvitationRow]:
+        query = sql.SQL(
+            "SELECT " + _INVITATION_COLUMNS + " FROM {table} WHERE organisation_id = %s ORDER BY created_at, token_hash"
+        ).format(table=self.invitations)
+        rows = self.connection.execute(query, (organisation_id,)).fetchall()
         return [tuple(row) for row in rows]  # type: ignore[misc]
 
     def close(self) -> None:
@@ -369,6 +502,37 @@ class CredentialStore:
     def list_tokens(self, user_id: UUID | None = None) -> list[ApiToken]:
         """The tokens of one user (or of everyone), oldest first, revoked ones included."""
         return [_token_record(row) for row in self._backend.token_rows(_key(user_id) if user_id else None)]
+
+    # Invitations into an association's portal --------------------------------------------------
+
+    def create_invitation(
+        self, organisation_id: UUID, email: str, name: str, invited_by: UUID, days: int = INVITATION_DAYS,
+        now: datetime | None = None,
+    ) -> IssuedInvitation:
+        """Stores an invitation; the returned token (for the link) is the only copy of the secret."""
+        moment = (now or datetime.now(UTC)).replace(microsecond=0)
+        token = secrets.token_urlsafe(32)
+        row: _InvitationRow = (
+            _secret_hash(token), _key(organisation_id), email, name, _key(invited_by), moment.isoformat(),
+            (moment + timedelta(days=days)).isoformat(), None,
+        )
+        self._backend.invitation_insert(row)
+        return IssuedInvitation(_invitation_record(row), token)
+
+    def invitation(self, token: str) -> Invitation | None:
+        """The invitation a link's token stands for (used or expired ones included); None when unknown."""
+        if not isinstance(token, str) or not re.fullmatch(r"[A-Za-z0-9_-]{43}", token):
+            return None
+        row = self._backend.invitation_get(_secret_hash(token))
+        return _invitation_record(row) if row else None
+
+    def use_invitation(self, token: str) -> bool:
+        """Marks the invitation used; False when it was used already (or is unknown)."""
+        found = self.invitation(token)
+        return found is not None and self._backend.invitation_use(found.token_hash, _now())
+
+    def list_invitations(self, organisation_id: UUID) -> list[Invitation]:
+        return [_invitation_record(row) for row in self._backend.invitation_rows(_key(organisation_id))]
 
     def close(self) -> None:
         self._backend.close()

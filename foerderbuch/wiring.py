@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from domain.application import FundingOffice
 from foerderbuch.credentials import CredentialStore
+from foerderbuch.documents import DocumentFiles
 from foerderbuch.iban import validate_iban
 from foerderbuch.settings import Settings
 from projections.catalogue import all_read_models
@@ -108,7 +109,8 @@ def session_secret(settings: Settings) -> str:
 
 def create_services(settings: Settings) -> Services:
     office = create_office(settings)
-    return Services(office, create_projector(settings, office), CredentialStore.for_settings(settings))
+    return Services(office, create_projector(settings, office), CredentialStore.for_settings(settings),
+                    DocumentFiles.for_settings(settings))
 
 
 def create_web_app(settings: Settings, https_only: bool = False) -> Starlette:

@@ -6,6 +6,7 @@ from projections.engine import ReadModel
 from projections.grant_files import GrantFiles
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
+from projections.notifications import Notifications
 from projections.portfolio import Portfolio
 from projections.programme_balances import ProgrammeBalances
 from projections.project_spending import ProjectSpending
@@ -26,5 +27,6 @@ def all_read_models() -> list[ReadModel]:
         ProjectSpending(),
         Journal(),
         GrantFiles(),
+        Notifications(),
         Seal(),
     ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.application import FundingOffice
@@ -50,12 +51,34 @@ class Credentials(Protocol):
     def revoke_token(self, token_id: str) -> StoredToken | None: ...
     def list_tokens(self, user_id: UUID | None = None) -> list[StoredToken]: ...
 
+    # Invitations into an association's portal (only the link token's SHA-256 is stored)
+    def create_invitation(
+        self, organisation_id: UUID, email: str, name: str, invited_by: UUID, days: int = 7,
+        now: datetime | None = None,
+    ) -> Any: ...
+    def invitation(self, token: str) -> Any: ...
+    def use_invitation(self, token: str) -> bool: ...
+    def list_invitations(self, organisation_id: UUID) -> list[Any]: ...
+
+
+class DocumentStore(Protocol):
+    """Uploaded documents live outside the event log, kept by their SHA-256; the event records the hash.
+
+    ``save`` refuses a file that is too large or of a type it does not accept with an
+    ``InvalidInputError`` (field ``dateien``) and otherwise returns the record for the event:
+    {"name", "content_type", "size", "sha256"}. The name is metadata only, never a path.
+    """
+
+    def save(self, name: str, source: BinaryIO) -> dict[str, Any]: ...
+    def read(self, sha256: str) -> bytes | None: ...
+
 
 @dataclass
 class Services:
     office: FundingOffice
     projector: Projector
     credentials: Credentials
+    documents: DocumentStore | None = None
 
     def close(self) -> None:
         self.credentials.close()

@@ -2,5 +2,8 @@
 
 from web.portal import i18n as _i18n  # noqa: F401 - joins the portal's English texts
 from web.portal.pages import portal_routes
+from web.portal.members import member_routes
+
+portal_routes = [*member_routes, *portal_routes]  # members, invitations and news first (web/portal/members.py)
 
 __all__ = ["portal_routes"]

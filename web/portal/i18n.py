@@ -53,6 +53,14 @@ PORTAL_ENGLISH = {
     "Geld abrufen": "Request money",
     "Ausgabe melden": "Report an expense",
     "Antrag absenden": "Send the application",
+    # uploading requested documents
+    "Hochgeladene Unterlagen": "Uploaded documents",
+    "Dateien hochladen": "Upload files",
+    "Anmerkung – oder: was haben Sie wie geschickt?": "Note – or: what did you send, and how?",
+    "Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), Excel (xlsx) oder OpenDocument (odt).":
+        "Up to 10 files, at most 10 MB each: PDF, PNG, JPEG, Word (docx), Excel (xlsx) or OpenDocument (odt).",
+    "Laden Sie die Unterlagen hier hoch – oder schicken Sie sie per E-Mail oder Post und vermerken Sie es hier.":
+        "Upload the documents here – or send them by e-mail or post and note it here.",
 }
 
 ENGLISH.update({german: english for german, english in PORTAL_ENGLISH.items() if german not in ENGLISH})

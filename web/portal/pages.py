@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 from starlette.routing import Route
 
 from domain.actors import Role
@@ -51,7 +53,7 @@ from domain.grant import (
     Grant,
 )
 from domain.partner_cities import PARTNER_CITIES
-from domain.plan import BudgetLine, FinancingPlan, FinancingType
+from domain.plan import FinancingPlan, FinancingType
 from exports.finance_report import ExportError
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
 from projections.deadlines import DOCUMENTS, INTERIM
@@ -202,16 +204,7 @@ def _apply(office: FundingOffice, viewer: Viewer, r: FormReader, day: date) -> U
         r.errors.setdefault("programme_id", "Bitte ein Förderprogramm wählen.")
     kind = r.choice("financing_type", {t.value for t in FinancingType})
     start, end = r.day("period_start"), r.day("period_end")
-    lines = []
-    for n in range(1, LINES + 1):
-        label = r.text(f"line_{n}_label")
-        amount = r.amount(f"line_{n}_amount", allow_zero=True, required=bool(label) or n == 1)
-        if label and amount is not None:
-            lines.append(BudgetLine(f"pos-{n}", label, amount))
-        elif amount is not None and not label:
-            r.errors.setdefault(f"line_{n}_label", "Bitte sagen Sie, wofür diese Kosten sind.")
-    funding = {name: r.amount(name, allow_zero=True) for name in ("own_funds", "third_party_funds", "income")}
-    grant = r.amount("grant")
+    lines, funding, grant = r.financing_plan_parts(LINES, "Bitte sagen Sie, wofür diese Kosten sind.")
     if not r.ok:
         return None
     assert programme_id is not None and viewer.organisation_id is not None
@@ -281,6 +274,8 @@ class GrantPage:
     today: date
     documents: list[tuple[str, str]]
     interim_years: list[tuple[str, str]]
+    uploads: list[Any] = field(default_factory=list)  # the files sent with the form (UploadFile)
+    store: Any = None  # the DocumentStore, if one is wired
 
 
 def _withdraw(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
@@ -293,11 +288,35 @@ def _withdraw(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader
 
 def _documents(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
     request_id = r.choice("request_id", {key for key, _ in page.documents})
-    note = r.text("note", True)
+    note = r.text("note", not page.uploads)
+    if page.uploads and page.store is None:
+        r.errors.setdefault(UPLOAD_FIELD, "Das Hochladen von Dateien ist hier nicht eingerichtet.")
+    if len(page.uploads) > MAX_UPLOADS:
+        r.errors.setdefault(UPLOAD_FIELD, f"Bitte höchstens {MAX_UPLOADS} Dateien auf einmal hochladen.")
     if not r.ok:
         return None
-    office.receive_documents(grant.id, UUID(request_id), note, viewer.actor, on=day)
+    # The files are stored first (content-addressed: a refusal below leaves only harmless copies), then
+    # the command records their names, sizes and hashes.
+    documents = []
+    for upload in page.uploads:
+        upload.file.seek(0)
+        documents.append(page.store.save(str(upload.filename or ""), upload.file))
+    office.receive_documents(grant.id, UUID(request_id), note, viewer.actor, on=day, documents=documents or None)
+    if documents:
+        return f"Danke – wir haben {len(documents)} Datei(en) erhalten und vermerkt."
     return "Danke – wir haben vermerkt, dass Sie die Unterlagen geschickt haben."
+
+
+UPLOAD_FIELD = "dateien"
+MAX_UPLOADS = 10
+
+
+def _uploads(form: Any) -> list[Any]:
+    """The files of a multipart form; the empty part a browser sends when no file was chosen is skipped."""
+    return [
+        value for value in form.getlist(UPLOAD_FIELD)
+        if isinstance(value, UploadFile) and (value.filename or (value.size or 0) > 0)
+    ]
 
 
 def _payment_fields(grant: Grant, page: GrantPage) -> list[Field]:
@@ -411,11 +430,14 @@ FORMS: tuple[PortalForm, ...] = (
     PortalForm("unterlagen", "Angeforderte Unterlagen geschickt", "Vermerken",
                lambda g, p: bool(p.documents),
                lambda g, p: [Field("request_id", "Welche Anforderung?", "select", options=tuple(p.documents)),
-                             Field("note", "Was haben Sie wie geschickt?", "textarea",
-                                   hint="z. B. per E-Mail am 12.06. an das Büro")],
-               _documents,
-               intro="Ein Hochladen von Dateien gibt es noch nicht; bitte schicken Sie die Unterlagen per E-Mail "
-                     "oder Post und vermerken Sie es hier."),
+                             Field(UPLOAD_FIELD, "Dateien hochladen", "file", required=False,
+                                   hint="Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), "
+                                        "Excel (xlsx) oder OpenDocument (odt)."),
+                             Field("note", "Anmerkung – oder: was haben Sie wie geschickt?", "textarea",
+                                   required=False, hint="z. B. per E-Mail am 12.06. an das Büro")],
+               _documents, {"documents": UPLOAD_FIELD},
+               intro="Laden Sie die Unterlagen hier hoch – oder schicken Sie sie per E-Mail oder Post und "
+                     "vermerken Sie es hier."),
     PortalForm("abrufen", "Geld abrufen", "Abruf absenden",
                lambda g, p: g.status in (APPROVED, DETERMINED), _payment_fields, _request_payment,
                {"needs": "need_1_due", "amount": "need_1_amount"},
@@ -503,12 +525,17 @@ async def grant_form(request: Request) -> Response:
     if form_spec is None:
         raise HTTPException(status_code=404, detail="Dieses Formular gibt es nicht.")
     form = await request.form()
-    check_csrf(request, form)
+    try:
+        check_csrf(request, form)
+    except HTTPException:
+        await form.close()
+        raise
     reader = FormReader(form)
 
     def handle() -> Response:
         grant = own_grant(request, viewer, request.path_params["grant_id"])
         page, _ = _page_facts(request, grant)
+        page.uploads, page.store = _uploads(form), services(request).documents
         general, status = None, 400
         try:
             notice = form_spec.run(services(request).office, grant, viewer, reader, page.today, page)
@@ -526,7 +553,10 @@ async def grant_form(request: Request) -> Response:
         give_notice(request, notice)
         return RedirectResponse(f"/portal/zuwendungen/{grant.id}", status_code=303)
 
-    return await run_in_threadpool(handle)
+    try:
+        return await run_in_threadpool(handle)
+    finally:
+        await form.close()  # uploaded files are spooled to temporary files
 
 
 async def cancel_payment(request: Request) -> Response:
@@ -573,11 +603,43 @@ async def proof_workbook(request: Request) -> Response:
     return Response(content, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
+async def uploaded_document(request: Request) -> Response:
+    """A file the association uploaded to one of its own grants, by its SHA-256; 404 for anything else."""
+    viewer = member(request)
+
+    def load() -> tuple[bytes, dict[str, Any]]:
+        grant = own_grant(request, viewer, request.path_params["grant_id"])
+        sha = request.path_params["sha256"]
+        record = next((d for d in grant.uploaded_documents if d.get("sha256") == sha), None)
+        store = services(request).documents
+        content = store.read(sha) if record is not None and store is not None else None
+        if record is None or content is None:
+            raise HTTPException(status_code=404, detail="Diese Datei gibt es in Ihrem Verein nicht.")
+        return content, record
+
+    content, record = await run_in_threadpool(load)
+    kind = record.get("content_type")
+    media_type = kind if kind in DOWNLOAD_TYPES else "application/octet-stream"
+    name = str(record.get("name") or "datei")
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)[:120] or "datei"
+    disposition = f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="")}'
+    return Response(content, media_type=media_type,
+                    headers={"content-disposition": disposition})  # the app adds nosniff
+
+
+# The types the store accepts (it sniffs them from the first bytes); anything else is served as bytes.
+DOWNLOAD_TYPES = {
+    "application/pdf", "image/png", "image/jpeg", "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", XLSX,
+}
+
+
 portal_routes = [
     Route("/", start, name="portal_start"),
     Route("/antrag", apply, methods=["GET", "POST"], name="portal_apply"),
     Route("/zuwendungen/{grant_id}", grant_page, name="portal_grant"),
     Route("/zuwendungen/{grant_id}/verwendungsnachweis.xlsx", proof_workbook, name="portal_proof_workbook"),
+    Route("/zuwendungen/{grant_id}/dateien/{sha256}", uploaded_document, name="portal_uploaded_document"),
     Route("/zuwendungen/{grant_id}/abrufe/{payment_id}/zuruecknehmen", cancel_payment, methods=["POST"],
           name="portal_cancel_payment"),
     Route("/zuwendungen/{grant_id}/{action}", grant_form, methods=["POST"], name="portal_grant_form"),
