@@ -5,6 +5,10 @@ from __future__ import annotations
 from web.i18n import ENGLISH
 
 PORTAL_ENGLISH = {
+    "Als Entwurf speichern": "Save as draft",
+    "Ihr gespeicherter Entwurf ist eingesetzt.": "Your saved draft has been filled in.",
+    "Ihr Entwurf ist gespeichert. Sie können den Antrag später fertigstellen und absenden.":
+        "Your draft is saved. You can complete and submit the application later.",
     "Abgerufen am": "Requested on",
     "Abgerufen, noch nicht überwiesen": "Requested, not yet transferred",
     "Abruf zurücknehmen": "Take back the request",

@@ -62,6 +62,7 @@ from projections.portfolio import Portfolio, PortfolioGrant
 from projections.timeline import Timeline
 from projections.web_queries import programme_choices
 from web.auth import Viewer, check_csrf, require, services
+from web.drafts import delete_draft, load_draft, save_draft
 from web.forms import FormReader, format_amount
 from web.grant_actions import CURRENCIES, Field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, take_notice, today
@@ -223,15 +224,25 @@ def _apply(office: FundingOffice, viewer: Viewer, r: FormReader, day: date) -> U
 async def apply(request: Request) -> Response:
     viewer = member(request)
     specs = await run_in_threadpool(_apply_fields, request)
+    db = services(request).projector.db
     if request.method == "GET":
-        return templates.TemplateResponse(request, "portal/apply.html", {"fields": field_views(specs, "antrag"),
-                                                                         "general": None})
+        draft = await run_in_threadpool(load_draft, db, viewer.user_id, "antrag")
+        return templates.TemplateResponse(
+            request, "portal/apply.html",
+            {"fields": field_views(specs, "antrag", draft), "general": None, "draft": draft is not None,
+             "notice": take_notice(request)},
+        )
     form = await request.form()
     check_csrf(request, form)
     sent_for = form.get("organisation_id")
     if sent_for is not None and str(sent_for) != str(viewer.organisation_id):
         raise HTTPException(status_code=403, detail="Sie können nur für Ihren eigenen Verein Anträge stellen.")
     reader = FormReader(form)
+    if form.get("entwurf"):
+        values = {spec.name: reader.values.get(spec.name, "") for spec in specs}
+        await run_in_threadpool(save_draft, db, viewer.user_id, "antrag", values)
+        give_notice(request, "Ihr Entwurf ist gespeichert. Sie können den Antrag später fertigstellen und absenden.")
+        return RedirectResponse("/portal/antrag", status_code=303)
     status = 400
     try:
         grant_id = await run_in_threadpool(_apply, services(request).office, viewer, reader, today(request))
@@ -246,6 +257,7 @@ async def apply(request: Request) -> Response:
              "general": stray_error(specs, reader.errors)},
             status_code=status,
         )
+    await run_in_threadpool(delete_draft, db, viewer.user_id, "antrag")
     give_notice(request, "Ihr Antrag ist eingegangen. Das Büro für Internationale Beziehungen prüft ihn jetzt.")
     return RedirectResponse(f"/portal/zuwendungen/{grant_id}", status_code=303)
 

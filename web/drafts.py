@@ -1,0 +1,52 @@
+"""Drafts of application forms: what an association typed, kept until it submits.
+
+A draft is not a decision and not part of the ledger, so it is no event: it is the raw form input,
+kept per user in a small table beside the read models, overwritten on every save and deleted when the
+application is submitted.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from projections.db import Database
+
+MAX_DRAFT_BYTES = 64 * 1024
+
+
+def _ensure(db: Database) -> None:
+    with db.transaction() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS portal_drafts (owner TEXT NOT NULL, kind TEXT NOT NULL,"
+            " data TEXT NOT NULL, saved_at TEXT NOT NULL, PRIMARY KEY (owner, kind))"
+        )
+
+
+def save_draft(db: Database, owner: UUID, kind: str, values: dict[str, str]) -> None:
+    data = json.dumps({k: str(v) for k, v in values.items()}, ensure_ascii=False)
+    if len(data.encode("utf-8")) > MAX_DRAFT_BYTES:
+        raise ValueError("Der Entwurf ist zu groß.")
+    _ensure(db)
+    with db.transaction() as cursor:
+        cursor.execute(
+            "INSERT INTO portal_drafts (owner, kind, data, saved_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (owner, kind) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at",
+            (str(owner), kind, data, datetime.now(timezone.utc).isoformat()),
+        )
+
+
+def load_draft(db: Database, owner: UUID, kind: str) -> dict[str, Any] | None:
+    _ensure(db)
+    with db.transaction() as cursor:
+        cursor.execute("SELECT data FROM portal_drafts WHERE owner = ? AND kind = ?", (str(owner), kind))
+        row = cursor.fetchone()
+    return json.loads(row["data"]) if row else None
+
+
+def delete_draft(db: Database, owner: UUID, kind: str) -> None:
+    _ensure(db)
+    with db.transaction() as cursor:
+        cursor.execute("DELETE FROM portal_drafts WHERE owner = ? AND kind = ?", (str(owner), kind))
