@@ -7,6 +7,8 @@ are there for everyone else.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from markupsafe import Markup, escape
 
 from domain.money import Money
@@ -17,16 +19,21 @@ WIDTH = 300
 HEIGHT = 18
 
 
-def _share(part: Money, whole: Money) -> float:
+TENTH = Decimal("0.1")
+
+
+def _width(part: Money, whole: Money) -> Decimal:
+    """The part's share of the bar in SVG units, to a tenth, between 0 and the full width."""
     if whole.amount <= 0:
-        return 0.0
-    return max(0.0, min(1.0, float(part.amount / whole.amount)))
+        return Decimal(0).quantize(TENTH)
+    share = max(Decimal(0), min(Decimal(1), part.amount / whole.amount))
+    return (share * WIDTH).quantize(TENTH)
 
 
 def budget_bar(budget: Money, committed: Money, paid: Money, label: str = "") -> Markup:
     """A bar of the budget's width: paid (dark), committed but unpaid (middle), available (light)."""
-    paid_width = round(WIDTH * _share(paid, budget), 1)
-    committed_width = round(max(0.0, WIDTH * _share(committed, budget) - paid_width), 1)
+    paid_width = _width(paid, budget)
+    committed_width = max(Decimal(0), _width(committed, budget) - paid_width)
     over = committed > budget
     title = _("{label}: Budget {budget}, gebunden {committed}, davon ausgezahlt {paid}, verfügbar {available}").format(
         label=label, budget=euro(budget), committed=euro(committed), paid=euro(paid), available=euro(budget - committed)
