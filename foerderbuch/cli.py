@@ -378,15 +378,12 @@ def _users_add(args: argparse.Namespace, settings: Settings, console: Console) -
     return EXIT_OK
 
 
-def _users_set_password(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    try:
-        password = check_password_policy(_read_password(args.password_stdin))
-    except DomainError as error:
-        raise CommandError(error.message, EXIT_BAD_INPUT) from None
+def _store_password(settings: Settings, email: str, password: str) -> str:
+    """Stores the hash of ``password`` for the user with that e-mail; returns the address as registered."""
     office = open_office(settings)
     try:
         try:
-            user = office.user_by_email(args.email)
+            user = office.user_by_email(email)
         except DomainError as error:
             raise CommandError(error.message, EXIT_BAD_INPUT) from None
         credentials = open_credentials(settings)
@@ -396,7 +393,16 @@ def _users_set_password(args: argparse.Namespace, settings: Settings, console: C
             credentials.close()
     finally:
         office.close()
-    console.print(f"Das Passwort von {user.email} wurde neu gesetzt.")
+    return str(user.email)
+
+
+def _users_set_password(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    try:
+        password = check_password_policy(_read_password(args.password_stdin))
+    except DomainError as error:
+        raise CommandError(error.message, EXIT_BAD_INPUT) from None
+    email = _store_password(settings, args.email, password)
+    console.print(f"Das Passwort von {email} wurde neu gesetzt.")
     return EXIT_OK
 
 
@@ -472,20 +478,8 @@ def _users_reset_password(args: argparse.Namespace, settings: Settings, console:
     import secrets
 
     password = "-".join(secrets.token_urlsafe(6) for _ in range(3))  # about 108 bits, readable aloud in parts
-    office = open_office(settings)
-    try:
-        try:
-            user = office.user_by_email(args.email)
-        except DomainError as error:
-            raise CommandError(error.message, EXIT_BAD_INPUT) from None
-        credentials = open_credentials(settings)
-        try:
-            credentials.set_password(user.id, password)
-        finally:
-            credentials.close()
-    finally:
-        office.close()
-    console.print(f"Neues Einmal-Passwort für {user.email} (wird nur jetzt angezeigt):")
+    email = _store_password(settings, args.email, password)
+    console.print(f"Neues Einmal-Passwort für {email} (wird nur jetzt angezeigt):")
     print(password)
     return EXIT_OK
 
