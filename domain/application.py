@@ -125,6 +125,11 @@ class FundingOffice(Application):
 
         return self._retrying(action)
 
+    def _grant_command(self, grant_id: UUID, actor: Actor, decide: Callable[[Grant], T]) -> T:
+        """A command on one grant alone: check who acts, then get, decide, save (retried on conflict)."""
+        self.verify_actor(actor)
+        return self._update(Grant, grant_id, "Diese Zuwendung", decide)
+
     # Users -------------------------------------------------------------------------------------
 
     def verify_actor(self, actor: Actor) -> Actor:
@@ -456,39 +461,34 @@ class FundingOffice(Application):
         return grant.id
 
     def request_documents(self, grant_id: UUID, items: str, due: date, actor: Actor, on: date | None = None) -> UUID:
-        self.verify_actor(actor)
         on = self._on(on)
-        return self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.request_documents(items, due, on, actor))
+        return self._grant_command(grant_id, actor, lambda g: g.request_documents(items, due, on, actor))
 
     def receive_documents(
         self, grant_id: UUID, request_id: UUID, note: str, actor: Actor, on: date | None = None,
         documents: list[dict[str, Any]] | None = None,
     ) -> None:
         """``documents``: the uploaded files as {"name", "content_type", "size", "sha256"} (bytes stored elsewhere)."""
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(
-            Grant, grant_id, "Diese Zuwendung", lambda g: g.receive_documents(request_id, note, on, actor, documents)
+        self._grant_command(
+            grant_id, actor, lambda g: g.receive_documents(request_id, note, on, actor, documents)
         )
 
     def withdraw_application(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.withdraw(reason, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.withdraw(reason, on, actor))
 
     def review_application(
         self, grant_id: UUID, formal_ok: bool, substantive_ok: bool, notes: str, actor: Actor, on: date | None = None
     ) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(
-            Grant, grant_id, "Diese Zuwendung", lambda g: g.review(formal_ok, substantive_ok, notes, on, actor)
+        self._grant_command(
+            grant_id, actor, lambda g: g.review(formal_ok, substantive_ok, notes, on, actor)
         )
 
     def reject_application(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.reject(reason, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.reject(reason, on, actor))
 
     def terms_for(
         self,
@@ -579,46 +579,39 @@ class FundingOffice(Application):
         self._retrying(action)
 
     def reject_amendment(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.reject_amendment(reason, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.reject_amendment(reason, on, actor))
 
     # Grants: payments --------------------------------------------------------------------------
 
     def request_payment(
         self, grant_id: UUID, needs: list[dict[str, Any]], purpose: str, actor: Actor, on: date | None = None
     ) -> UUID:
-        self.verify_actor(actor)
         on = self._on(on)
-        return self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.request_payment(needs, purpose, on, actor))
+        return self._grant_command(grant_id, actor, lambda g: g.request_payment(needs, purpose, on, actor))
 
     def certify_payment(self, grant_id: UUID, payment_id: UUID, actor: Actor, on: date | None = None) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.certify_payment(payment_id, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.certify_payment(payment_id, on, actor))
 
     def release_payment(self, grant_id: UUID, payment_id: UUID, actor: Actor, on: date | None = None) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.release_payment(payment_id, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.release_payment(payment_id, on, actor))
 
     def book_payment(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor) -> None:
-        self.verify_actor(actor)
         value_date = self._on(value_date)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.book_payment(payment_id, value_date, actor))
+        self._grant_command(grant_id, actor, lambda g: g.book_payment(payment_id, value_date, actor))
 
     def cancel_payment(self, grant_id: UUID, payment_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.cancel_payment(payment_id, reason, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.cancel_payment(payment_id, reason, on, actor))
 
     def return_payment(
         self, grant_id: UUID, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor
     ) -> None:
-        self.verify_actor(actor)
         value_date = self._on(value_date)
-        self._update(
-            Grant, grant_id, "Diese Zuwendung", lambda g: g.return_payment(payment_id, amount, value_date, reason, actor)
+        self._grant_command(
+            grant_id, actor, lambda g: g.return_payment(payment_id, amount, value_date, reason, actor)
         )
 
     # Grants: after the award -------------------------------------------------------------------
@@ -661,34 +654,30 @@ class FundingOffice(Application):
         receipt_reference: str,
         actor: Actor,
     ) -> UUID:
-        self.verify_actor(actor)
-        return self._update(
-            Grant, grant_id, "Diese Zuwendung",
+        return self._grant_command(
+            grant_id,
+            actor,
             lambda g: g.report_expense(budget_line, paid_on, payee, purpose, amount, receipt_reference, actor),
         )
 
     def reverse_expense(self, grant_id: UUID, expense_id: UUID, reason: str, actor: Actor) -> None:
-        self.verify_actor(actor)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.reverse_expense(expense_id, reason, actor))
+        self._grant_command(grant_id, actor, lambda g: g.reverse_expense(expense_id, reason, actor))
 
     def extend_deadline(
         self, grant_id: UUID, key: str, new_due: date, reason: str, actor: Actor, on: date | None = None
     ) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.extend_deadline(key, new_due, reason, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.extend_deadline(key, new_due, reason, on, actor))
 
     def send_reminder(self, grant_id: UUID, key: str, actor: Actor, on: date | None = None) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.send_reminder(key, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.send_reminder(key, on, actor))
 
     def submit_interim_proof(
         self, grant_id: UUID, fiscal_year: int, report: str, actor: Actor, on: date | None = None
     ) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(Grant, grant_id, "Diese Zuwendung", lambda g: g.submit_interim_proof(fiscal_year, report, on, actor))
+        self._grant_command(grant_id, actor, lambda g: g.submit_interim_proof(fiscal_year, report, on, actor))
 
     def submit_proof_of_use(
         self,
@@ -700,11 +689,9 @@ class FundingOffice(Application):
         actor: Actor,
         on: date | None = None,
     ) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(
-            Grant, grant_id, "Diese Zuwendung",
-            lambda g: g.submit_proof_of_use(report, own_funds, third_party_funds, income, on, actor),
+        self._grant_command(
+            grant_id, actor, lambda g: g.submit_proof_of_use(report, own_funds, third_party_funds, income, on, actor)
         )
 
     def review_proof_of_use(
@@ -717,10 +704,10 @@ class FundingOffice(Application):
         on: date | None = None,
         **actual_funds: Money,
     ) -> None:
-        self.verify_actor(actor)
         on = self._on(on)
-        self._update(
-            Grant, grant_id, "Diese Zuwendung",
+        self._grant_command(
+            grant_id,
+            actor,
             lambda g: g.review_proof_of_use(recognised_costs, cut_reasons, notes, on, actor, **actual_funds),
         )
 
