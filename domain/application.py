@@ -23,8 +23,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain.actors import Actor, Role
-from domain.dates import FiscalYear, FundingPeriod
 from domain.claim import Claim
+from domain.dates import FiscalYear, FundingPeriod
 from domain.errors import (
     AlreadyExistsError,
     ConcurrencyError,
@@ -242,7 +242,9 @@ class FundingOffice(Application):
         self.verify_actor(actor)
         on = self._on(on)
         self._update(
-            Programme, programme_id, "Dieses Förderprogramm",
+            Programme,
+            programme_id,
+            "Dieses Förderprogramm",
             lambda p: p.allocate_budget(year, amount, posting, reason, actor, on),
         )
 
@@ -257,7 +259,9 @@ class FundingOffice(Application):
 
     def revise_rule_set(self, programme_id: UUID, rule_set: RuleSet, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(Programme, programme_id, "Dieses Förderprogramm", lambda p: p.revise_rule_set(rule_set, reason, actor))
+        self._update(
+            Programme, programme_id, "Dieses Förderprogramm", lambda p: p.revise_rule_set(rule_set, reason, actor)
+        )
 
     def close_programme(self, programme_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
@@ -280,7 +284,14 @@ class FundingOffice(Application):
     ) -> UUID:
         self.verify_actor(actor)
         organisation = Organisation.register(
-            name, LegalForm.parse(legal_form), register_number, address, iban, self.validate_iban, actor, organisation_id
+            name,
+            LegalForm.parse(legal_form),
+            register_number,
+            address,
+            iban,
+            self.validate_iban,
+            actor,
+            organisation_id,
         )
         self._create(organisation, duplicate="Diese Organisation ist bereits registriert.")
         return organisation.id
@@ -288,7 +299,9 @@ class FundingOffice(Application):
     def change_bank_account(self, organisation_id: UUID, iban: str, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
         self._update(
-            Organisation, organisation_id, "Diese Organisation",
+            Organisation,
+            organisation_id,
+            "Diese Organisation",
             lambda o: o.change_bank_account(iban, self.validate_iban, reason, actor),
         )
 
@@ -301,14 +314,19 @@ class FundingOffice(Application):
     ) -> UUID:
         self.verify_actor(actor)
         return self._update(
-            Organisation, organisation_id, "Diese Organisation",
+            Organisation,
+            organisation_id,
+            "Diese Organisation",
             lambda o: o.add_contact_person(name, function, email, phone, actor),
         )
 
     def remove_contact_person(self, organisation_id: UUID, person_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
         self._update(
-            Organisation, organisation_id, "Diese Organisation", lambda o: o.remove_contact_person(person_id, reason, actor)
+            Organisation,
+            organisation_id,
+            "Diese Organisation",
+            lambda o: o.remove_contact_person(person_id, reason, actor),
         )
 
     def add_portal_member(self, organisation_id: UUID, user_id: UUID, actor: Actor) -> None:
@@ -324,9 +342,7 @@ class FundingOffice(Application):
     def invite_portal_member(self, organisation_id: UUID, email: str, name: str, actor: Actor) -> None:
         """Records who invited whom into the organisation's portal (the link itself is kept outside the log)."""
         self.verify_actor(actor)
-        self._update(
-            Organisation, organisation_id, "Diese Organisation", lambda o: o.invite_member(email, name, actor)
-        )
+        self._update(Organisation, organisation_id, "Diese Organisation", lambda o: o.invite_member(email, name, actor))
 
     def remove_portal_member(self, organisation_id: UUID, user_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
@@ -392,7 +408,9 @@ class FundingOffice(Application):
     ) -> UUID:
         self.verify_actor(actor)
         return self._update(
-            Project, project_id, "Dieses Projekt",
+            Project,
+            project_id,
+            "Dieses Projekt",
             lambda p: p.record_expenditure(paid_on, payee, purpose, budget_line, amount, receipt_reference, actor),
         )
 
@@ -465,14 +483,17 @@ class FundingOffice(Application):
         return self._grant_command(grant_id, actor, lambda g: g.request_documents(items, due, on, actor))
 
     def receive_documents(
-        self, grant_id: UUID, request_id: UUID, note: str, actor: Actor, on: date | None = None,
+        self,
+        grant_id: UUID,
+        request_id: UUID,
+        note: str,
+        actor: Actor,
+        on: date | None = None,
         documents: list[dict[str, Any]] | None = None,
     ) -> None:
         """``documents``: the uploaded files as {"name", "content_type", "size", "sha256"} (bytes stored elsewhere)."""
         on = self._on(on)
-        self._grant_command(
-            grant_id, actor, lambda g: g.receive_documents(request_id, note, on, actor, documents)
-        )
+        self._grant_command(grant_id, actor, lambda g: g.receive_documents(request_id, note, on, actor, documents))
 
     def withdraw_application(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
         on = self._on(on)
@@ -482,9 +503,7 @@ class FundingOffice(Application):
         self, grant_id: UUID, formal_ok: bool, substantive_ok: bool, notes: str, actor: Actor, on: date | None = None
     ) -> None:
         on = self._on(on)
-        self._grant_command(
-            grant_id, actor, lambda g: g.review(formal_ok, substantive_ok, notes, on, actor)
-        )
+        self._grant_command(grant_id, actor, lambda g: g.review(formal_ok, substantive_ok, notes, on, actor))
 
     def reject_application(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
         on = self._on(on)
@@ -508,9 +527,7 @@ class FundingOffice(Application):
         kind = FinancingType.parse(financing_type or grant.financing_type)
         if maximum is None and kind in (FinancingType.SHARE, FinancingType.DEFICIT):
             maximum = amount
-        split = (
-            {str(y.year): m for y, m in year_split.items()} if year_split else GrantTerms.even_split(amount, period)
-        )
+        split = {str(y.year): m for y, m in year_split.items()} if year_split else GrantTerms.even_split(amount, period)
         return GrantTerms(
             amount=amount,
             financing_type=kind.value,
@@ -602,7 +619,9 @@ class FundingOffice(Application):
         value_date = self._on(value_date)
         self._grant_command(grant_id, actor, lambda g: g.book_payment(payment_id, value_date, actor))
 
-    def cancel_payment(self, grant_id: UUID, payment_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
+    def cancel_payment(
+        self, grant_id: UUID, payment_id: UUID, reason: str, actor: Actor, on: date | None = None
+    ) -> None:
         on = self._on(on)
         self._grant_command(grant_id, actor, lambda g: g.cancel_payment(payment_id, reason, on, actor))
 
@@ -610,9 +629,7 @@ class FundingOffice(Application):
         self, grant_id: UUID, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor
     ) -> None:
         value_date = self._on(value_date)
-        self._grant_command(
-            grant_id, actor, lambda g: g.return_payment(payment_id, amount, value_date, reason, actor)
-        )
+        self._grant_command(grant_id, actor, lambda g: g.return_payment(payment_id, amount, value_date, reason, actor))
 
     # Grants: after the award -------------------------------------------------------------------
 
@@ -711,11 +728,22 @@ class FundingOffice(Application):
             lambda g: g.review_proof_of_use(recognised_costs, cut_reasons, notes, on, actor, **actual_funds),
         )
 
-    def _raise_claim(self, grant: Grant, claim_id: UUID, amount: Money, arose_on: date, cause: str, reason: str, actor: Actor) -> Claim:
+    def _raise_claim(
+        self, grant: Grant, claim_id: UUID, amount: Money, arose_on: date, cause: str, reason: str, actor: Actor
+    ) -> Claim:
         assert grant.terms is not None
         return Claim.raise_claim(
-            claim_id, grant.id, grant.organisation_id, grant.programme_id, amount, arose_on, cause,
-            grant.terms.rule_set.interest_margin, grant.terms.rule_set.small_amount_threshold, reason, actor,
+            claim_id,
+            grant.id,
+            grant.organisation_id,
+            grant.programme_id,
+            amount,
+            arose_on,
+            cause,
+            grant.terms.rule_set.interest_margin,
+            grant.terms.rule_set.small_amount_threshold,
+            reason,
+            actor,
         )
 
     def determine_final_amount(self, grant_id: UUID, actor: Actor, on: date | None = None) -> UUID | None:
@@ -765,7 +793,9 @@ class FundingOffice(Application):
     def receive_repayment(self, claim_id: UUID, amount: Money, value_date: date, actor: Actor) -> None:
         self.verify_actor(actor)
         rates = self.base_rates()
-        self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.receive_repayment(amount, value_date, rates, actor))
+        self._update(
+            Claim, claim_id, "Diese Rückforderung", lambda c: c.receive_repayment(amount, value_date, rates, actor)
+        )
 
     def propose_claim_relief(
         self, claim_id: UUID, kind: str, reason: str, actor: Actor, until: date | None = None, on: date | None = None
@@ -780,7 +810,9 @@ class FundingOffice(Application):
         self.verify_actor(actor)
         on = self._on(on)
         rates = self.base_rates()
-        self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.decide_relief(approve, reason, on, rates, actor))
+        self._update(
+            Claim, claim_id, "Diese Rückforderung", lambda c: c.decide_relief(approve, reason, on, rates, actor)
+        )
 
     def close_grant(self, grant_id: UUID, actor: Actor, on: date | None = None) -> None:
         """Abschluss: releases the unspent commitment back to the programme, in the same save."""
@@ -815,16 +847,27 @@ class FundingOffice(Application):
         self.verify_actor(actor)
         kind = FinancingType.parse(financing_type)
         self._update(
-            Project, project_id, "Dieses Projekt",
+            Project,
+            project_id,
+            "Dieses Projekt",
             lambda p: p.award_external_funding(
-                funder, kind, amount, rate, planned_costs, city_share, other_funds or Money.zero(),
-                rule_set or RuleSet.federal(), actor,
+                funder,
+                kind,
+                amount,
+                rate,
+                planned_costs,
+                city_share,
+                other_funds or Money.zero(),
+                rule_set or RuleSet.federal(),
+                actor,
             ),
         )
 
     def receive_external_funds(self, project_id: UUID, amount: Money, value_date: date, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(Project, project_id, "Dieses Projekt", lambda p: p.receive_external_funds(amount, value_date, actor))
+        self._update(
+            Project, project_id, "Dieses Projekt", lambda p: p.receive_external_funds(amount, value_date, actor)
+        )
 
     def determine_external_share(self, project_id: UUID, actor: Actor, on: date | None = None) -> Money:
         self.verify_actor(actor)

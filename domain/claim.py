@@ -108,7 +108,9 @@ class Claim(Aggregate):
 
     # Repayment ---------------------------------------------------------------------------------
 
-    def receive_repayment(self, amount: Money, value_date: date, base_rates: list[tuple[date, Decimal]], actor: Actor) -> None:
+    def receive_repayment(
+        self, amount: Money, value_date: date, base_rates: list[tuple[date, Decimal]], actor: Actor
+    ) -> None:
         actor.require(Role.FINANCE, doing="Rückzahlung buchen")
         self._require_open()
         amount.require_positive("amount", "Die Rückzahlung")
@@ -187,7 +189,9 @@ class Claim(Aggregate):
     ) -> None:
         self.pending_relief = {"kind": kind, "until": until, "reason": reason, "proposed_by": actor_id}
 
-    def decide_relief(self, approve: bool, reason: str, on: date, base_rates: list[tuple[date, Decimal]], actor: Actor) -> None:
+    def decide_relief(
+        self, approve: bool, reason: str, on: date, base_rates: list[tuple[date, Decimal]], actor: Actor
+    ) -> None:
         actor.require(Role.APPROVER, Role.FINANCE, doing="Über Stundung, Erlass oder Niederschlagung entscheiden")
         self._require_open()
         pending = self.pending_relief

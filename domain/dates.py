@@ -54,9 +54,7 @@ class FundingPeriod:
         if not isinstance(self.start, date) or not isinstance(self.end, date):
             raise InvalidInputError("Beginn und Ende des Förderzeitraums sind anzugeben.", field="period")
         if self.end < self.start:
-            raise InvalidInputError(
-                "Der Förderzeitraum endet vor seinem Beginn.", field="period_end"
-            )
+            raise InvalidInputError("Der Förderzeitraum endet vor seinem Beginn.", field="period_end")
         if (self.end - self.start).days > 5 * 366:
             raise InvalidInputError("Ein Förderzeitraum über fünf Jahre ist unplausibel.", field="period_end")
 
@@ -74,9 +72,7 @@ class FundingPeriod:
 
 def check_duration(text: str, field: str) -> str:
     if not isinstance(text, str) or not _DURATION.match(text) or text == "P":
-        raise InvalidInputError(
-            f"»{text}« ist keine Frist in der Form P2M, P6W oder P30D.", field=field
-        )
+        raise InvalidInputError(f"»{text}« ist keine Frist in der Form P2M, P6W oder P30D.", field=field)
     return text
 
 

@@ -37,7 +37,7 @@ from domain.plan import FinancingPlan, FinancingType
 from domain.rules import RuleSet
 from domain.settlement import RecognisedActuals, determine_final_amount
 from domain.terms import GrantTerms
-from domain.text import optional_text, require_reason, require_text, german_percent
+from domain.text import german_percent, optional_text, require_reason, require_text
 
 APPLIED = "applied"
 DOCUMENTS_REQUESTED = "documents_requested"
@@ -233,13 +233,21 @@ class Grant(Aggregate):
         self._require_status(DOCUMENTS_REQUESTED, doing="Unterlagen einreichen")
         files = uploaded_documents(documents)
         self._documents_received(
-            request_id=request_id, note=optional_text(note, "note", "Die Anmerkung"), on=on, **actor.stamp,
+            request_id=request_id,
+            note=optional_text(note, "note", "Die Anmerkung"),
+            on=on,
+            **actor.stamp,
             documents=files or None,
         )
 
     @event("DocumentsReceived")
     def _documents_received(
-        self, request_id: UUID, note: str, on: date, actor_id: UUID, actor_role: str,
+        self,
+        request_id: UUID,
+        note: str,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
         documents: list[dict[str, Any]] | None = None,
     ) -> None:
         self.open_document_requests.remove(request_id.hex)
@@ -374,9 +382,7 @@ class Grant(Aggregate):
     @property
     def committed_payments(self) -> Money:
         """Requested, certified, released or paid out, less returns: what counts against the grant."""
-        return Money.sum(
-            p["amount"] - p["returned"] for p in self.payments.values() if p["status"] != CANCELLED
-        )
+        return Money.sum(p["amount"] - p["returned"] for p in self.payments.values() if p["status"] != CANCELLED)
 
     @property
     def paid(self) -> Money:
@@ -416,16 +422,18 @@ class Grant(Aggregate):
                     field="needs",
                 )
             clean.append(
-                {"due": due, "amount": amount,
-                 "description": require_text(need.get("description"), "needs", "Die Beschreibung des Bedarfs", 300)}
+                {
+                    "due": due,
+                    "amount": amount,
+                    "description": require_text(need.get("description"), "needs", "Die Beschreibung des Bedarfs", 300),
+                }
             )
         amount = Money.sum(n["amount"] for n in clean)
         ceiling = self.final_amount if self.final_amount is not None else terms.amount
         remaining = ceiling - self.committed_payments
         if amount > remaining:
             raise PaymentRefusedError(
-                f"Abgerufen werden sollen {amount.de()}, offen sind nur noch {remaining.de()} "
-                f"von {ceiling.de()}.",
+                f"Abgerufen werden sollen {amount.de()}, offen sind nur noch {remaining.de()} von {ceiling.de()}.",
                 field="amount",
             )
         payment_id = uuid4()
@@ -575,7 +583,9 @@ class Grant(Aggregate):
             )
         budgets = self.line_budgets
         if budget_line not in budgets:
-            raise InvalidInputError(f"Die Kostenposition »{budget_line}« steht nicht im Finanzierungsplan.", field="budget_line")
+            raise InvalidInputError(
+                f"Die Kostenposition »{budget_line}« steht nicht im Finanzierungsplan.", field="budget_line"
+            )
         if not self.terms.period.contains(paid_on):
             raise RuleViolationError(
                 f"Ausgaben vom {paid_on:%d.%m.%Y} liegen außerhalb des Förderzeitraums und sind nicht zuwendungsfähig.",
@@ -623,7 +633,10 @@ class Grant(Aggregate):
         actor_role: str,
     ) -> None:
         self.expenses[expense_id.hex] = {
-            "budget_line": budget_line, "paid_on": paid_on, "euro": euro, "reversed": False,
+            "budget_line": budget_line,
+            "paid_on": paid_on,
+            "euro": euro,
+            "reversed": False,
         }
 
     def reverse_expense(self, expense_id: UUID, reason: str, actor: Actor) -> None:
@@ -657,12 +670,28 @@ class Grant(Aggregate):
             key = f"interim-{year}"
             due = self.deadline_extensions.get(key, add_duration(date(year, 12, 31), rules.interim_proof_deadline))
             done = self.interim_proofs.get(str(year))
-            result.append({"key": key, "kind": "interim", "fiscal_year": year, "due": due, "done_on": done,
-                           "overdue": done is None and as_of > due})
+            result.append(
+                {
+                    "key": key,
+                    "kind": "interim",
+                    "fiscal_year": year,
+                    "due": due,
+                    "done_on": done,
+                    "overdue": done is None and as_of > due,
+                }
+            )
         due = self.deadline_extensions.get("final", add_duration(period.end, rules.proof_deadline))
         done = self.proof["submitted_on"] if self.proof else None
-        result.append({"key": "final", "kind": "final", "fiscal_year": None, "due": due, "done_on": done,
-                       "overdue": done is None and self.status == APPROVED and as_of > due})
+        result.append(
+            {
+                "key": "final",
+                "kind": "final",
+                "fiscal_year": None,
+                "due": due,
+                "done_on": done,
+                "overdue": done is None and self.status == APPROVED and as_of > due,
+            }
+        )
         return result
 
     def _deadline(self, key: str, as_of: date) -> dict[str, Any]:
@@ -677,10 +706,10 @@ class Grant(Aggregate):
         if deadline["done_on"] is not None:
             raise InvalidStateError("Der Nachweis ist bereits eingegangen.")
         if new_due <= deadline["due"]:
-            raise InvalidInputError(
-                f"Die neue Frist muss nach dem {deadline['due']:%d.%m.%Y} liegen.", field="new_due"
-            )
-        self._deadline_extended(key=key, previous=deadline["due"], new_due=new_due, reason=require_reason(reason), on=on, **actor.stamp)
+            raise InvalidInputError(f"Die neue Frist muss nach dem {deadline['due']:%d.%m.%Y} liegen.", field="new_due")
+        self._deadline_extended(
+            key=key, previous=deadline["due"], new_due=new_due, reason=require_reason(reason), on=on, **actor.stamp
+        )
 
     @event("DeadlineExtended")
     def _deadline_extended(
@@ -714,12 +743,17 @@ class Grant(Aggregate):
             e["euro"] for e in self.expenses.values() if not e["reversed"] and e["paid_on"].year == fiscal_year
         )
         received = Money.sum(
-            p["amount"] - p["returned"] for p in self.payments.values()
+            p["amount"] - p["returned"]
+            for p in self.payments.values()
             if p["status"] == BOOKED and p["value_date"].year == fiscal_year
         )
         self._interim_proof_submitted(
-            fiscal_year=fiscal_year, report=require_text(report, "report", "Der Sachbericht", 20000),
-            spent=spent, received=received, on=on, **actor.stamp,
+            fiscal_year=fiscal_year,
+            report=require_text(report, "report", "Der Sachbericht", 20000),
+            spent=spent,
+            received=received,
+            on=on,
+            **actor.stamp,
         )
 
     @event("InterimProofSubmitted")
@@ -766,8 +800,12 @@ class Grant(Aggregate):
     ) -> None:
         self.status = PROOF_SUBMITTED
         self.proof = {
-            "actual_costs": dict(actual_costs), "own_funds": own_funds, "third_party_funds": third_party_funds,
-            "income": income, "submitted_on": on, "submitted_by": actor_id,
+            "actual_costs": dict(actual_costs),
+            "own_funds": own_funds,
+            "third_party_funds": third_party_funds,
+            "income": income,
+            "submitted_on": on,
+            "submitted_by": actor_id,
         }
 
     def review_proof_of_use(
@@ -808,7 +846,8 @@ class Grant(Aggregate):
             cut_reasons=reasons,
             own_funds=self.proof["own_funds"] if own_funds is None else own_funds.require_not_negative("own_funds"),
             third_party_funds=(
-                self.proof["third_party_funds"] if third_party_funds is None
+                self.proof["third_party_funds"]
+                if third_party_funds is None
                 else third_party_funds.require_not_negative("third_party_funds")
             ),
             income=self.proof["income"] if income is None else income.require_not_negative("income"),
@@ -832,8 +871,11 @@ class Grant(Aggregate):
     ) -> None:
         self.status = PROOF_REVIEWED
         self.recognised = {
-            "costs": dict(recognised_costs), "own_funds": own_funds, "third_party_funds": third_party_funds,
-            "income": income, "reviewed_by": actor_id,
+            "costs": dict(recognised_costs),
+            "own_funds": own_funds,
+            "third_party_funds": third_party_funds,
+            "income": income,
+            "reviewed_by": actor_id,
         }
 
     # Final amount, claims, revocation, closure -------------------------------------------------
@@ -847,12 +889,16 @@ class Grant(Aggregate):
         self._require_status(PROOF_REVIEWED, doing="Schlussfestsetzung")
         assert self.recognised is not None and self.terms is not None and self.proof is not None
         if actor.user_id in (self.recognised["reviewed_by"], self.proof["submitted_by"]):
-            raise FourEyesError("Wer den Nachweis eingereicht oder geprüft hat, setzt nicht selbst fest (Vier-Augen-Prinzip).")
+            raise FourEyesError(
+                "Wer den Nachweis eingereicht oder geprüft hat, setzt nicht selbst fest (Vier-Augen-Prinzip)."
+            )
         if self._payments_in_flight():
             raise InvalidStateError("Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden.")
         actuals = RecognisedActuals(
-            costs=self.recognised["costs"], own_funds=self.recognised["own_funds"],
-            third_party_funds=self.recognised["third_party_funds"], income=self.recognised["income"],
+            costs=self.recognised["costs"],
+            own_funds=self.recognised["own_funds"],
+            third_party_funds=self.recognised["third_party_funds"],
+            income=self.recognised["income"],
         )
         result = determine_final_amount(self.terms, actuals)
         paid = self.paid
@@ -901,7 +947,9 @@ class Grant(Aggregate):
         if claim_id is not None:
             self.claim_ids.append(claim_id)
 
-    def revoke(self, remaining_amount: Money, effective_on: date, reason: str, on: date, actor: Actor, claim_id: UUID) -> Money | None:
+    def revoke(
+        self, remaining_amount: Money, effective_on: date, reason: str, on: date, actor: Actor, claim_id: UUID
+    ) -> Money | None:
         """Widerruf: the grant is reduced to ``remaining_amount`` (zero for a full revocation).
 
         What was paid beyond it becomes a claim arising on ``effective_on``; returns that claim.
@@ -984,9 +1032,7 @@ class Grant(Aggregate):
         if payment is None:
             raise NotFoundError("Diese Zahlung gibt es zu dieser Zuwendung nicht.", field="payment_id")
         if payment["status"] not in states:
-            raise InvalidStateError(
-                f"{doing}: die Zahlung ist im Stand »{PAYMENT_GERMAN[payment['status']]}«."
-            )
+            raise InvalidStateError(f"{doing}: die Zahlung ist im Stand »{PAYMENT_GERMAN[payment['status']]}«.")
         return payment
 
     def _require_status(self, *states: str, doing: str) -> None:
@@ -1036,4 +1082,3 @@ def uploaded_documents(documents: list[dict[str, Any]] | None) -> list[dict[str,
             raise InvalidInputError(f"Zur Datei »{name}« fehlt die Prüfsumme (SHA-256).", field="documents")
         checked.append({"name": name.strip(), "content_type": kind, "size": size, "sha256": digest})
     return checked
-

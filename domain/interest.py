@@ -78,7 +78,9 @@ def interest_periods(
 def interest_for(
     principal: Money, start: date, end: date, base_rates: list[tuple[date, Decimal]], margin: Decimal
 ) -> Money:
-    return Money.rounded(sum((p.interest for p in interest_periods(principal, start, end, base_rates, margin)), Decimal(0)))
+    return Money.rounded(
+        sum((p.interest for p in interest_periods(principal, start, end, base_rates, margin)), Decimal(0))
+    )
 
 
 BASE_RATE_TABLE_ID = uuid5(NAMESPACE_URL, "/foerderbuch/base-rates")
@@ -112,7 +114,9 @@ class BaseRateTable(Aggregate):
         if valid_from.day != 1 or valid_from.month not in (1, 7):
             raise InvalidInputError("Der Basiszinssatz ändert sich zum 1. Januar und 1. Juli.", field="valid_from")
         if any(d == valid_from for d, _ in self.as_list()):
-            raise InvalidStateError(f"Für den {valid_from:%d.%m.%Y} ist bereits ein Satz hinterlegt.", field="valid_from")
+            raise InvalidStateError(
+                f"Für den {valid_from:%d.%m.%Y} ist bereits ein Satz hinterlegt.", field="valid_from"
+            )
         self._published(valid_from=valid_from, rate=rate, **actor.stamp)
 
     @event("RatePublished")

@@ -138,9 +138,7 @@ class Organisation(Aggregate):
 
     # Contact persons (personal data) -----------------------------------------------------------
 
-    def add_contact_person(
-        self, name: str, function: str, email: str, phone: str, actor: Actor
-    ) -> UUID:
+    def add_contact_person(self, name: str, function: str, email: str, phone: str, actor: Actor) -> UUID:
         actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing="Ansprechperson hinzufügen")
         actor.require_member_of(self.id, doing="Ansprechperson hinzufügen")
         phone = (phone or "").strip()

@@ -43,9 +43,7 @@ class FinancingType(StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise InvalidInputError(
-                f"Unbekannte Finanzierungsart »{value}«.", field="financing_type"
-            ) from None
+            raise InvalidInputError(f"Unbekannte Finanzierungsart »{value}«.", field="financing_type") from None
 
 
 @dataclass(frozen=True, slots=True)

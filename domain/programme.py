@@ -145,7 +145,12 @@ class Programme(Aggregate):
         return self.commitments.get(str(year.year), {}).get(holder_id.hex, Money.zero())
 
     def allocate_budget(
-        self, year: FiscalYear, amount: Money, posting: PostingCoordinates, reason: str, actor: Actor,
+        self,
+        year: FiscalYear,
+        amount: Money,
+        posting: PostingCoordinates,
+        reason: str,
+        actor: Actor,
         on: date | None = None,
     ) -> None:
         actor.require(Role.ADMIN, Role.FINANCE, doing="Budget bereitstellen")
@@ -156,7 +161,11 @@ class Programme(Aggregate):
             )
         amount.require_not_negative("amount", "Budget")
         self._budget_allocated(
-            fiscal_year=year.year, amount=amount, posting=posting, reason=require_reason(reason), on=on,
+            fiscal_year=year.year,
+            amount=amount,
+            posting=posting,
+            reason=require_reason(reason),
+            on=on,
             **actor.stamp,
         )
 
@@ -238,7 +247,9 @@ class Programme(Aggregate):
                 self._funds_committed(holder_id=holder_id, fiscal_year=year.year, amount=amount, **actor.stamp)
 
     @event("FundsCommitted")
-    def _funds_committed(self, holder_id: UUID, fiscal_year: int, amount: Money, actor_id: UUID, actor_role: str) -> None:
+    def _funds_committed(
+        self, holder_id: UUID, fiscal_year: int, amount: Money, actor_id: UUID, actor_role: str
+    ) -> None:
         year = self.commitments.setdefault(str(fiscal_year), {})
         year[holder_id.hex] = year.get(holder_id.hex, Money.zero()) + amount
 
@@ -281,9 +292,7 @@ class Programme(Aggregate):
         for year, amount in sorted(target.items()):
             amount.require_not_negative("amount", "Mittelbindung")
             if str(year.year) not in self.budgets:
-                raise OverBudgetError(
-                    f"Das Programm {self.code} hat für {year} kein Budget.", field="fiscal_year"
-                )
+                raise OverBudgetError(f"Das Programm {self.code} hat für {year} kein Budget.", field="fiscal_year")
             increase = amount - self.commitment_of(holder_id, year)
             if increase > self.available(year):
                 raise OverBudgetError(

@@ -124,9 +124,15 @@ class Project(Aggregate):
         self._require_open()
         amount.require_positive("amount", "Der Betrag")
         if year not in self.period.fiscal_years:
-            raise RuleViolationError(f"Das Haushaltsjahr {year} liegt außerhalb der Projektlaufzeit.", field="fiscal_year")
+            raise RuleViolationError(
+                f"Das Haushaltsjahr {year} liegt außerhalb der Projektlaufzeit.", field="fiscal_year"
+            )
         self._budget_drawn(
-            programme_id=programme_id, fiscal_year=year.year, amount=amount, reason=require_reason(reason), on=on,
+            programme_id=programme_id,
+            fiscal_year=year.year,
+            amount=amount,
+            reason=require_reason(reason),
+            on=on,
             **actor.stamp,
         )
 
@@ -200,7 +206,10 @@ class Project(Aggregate):
         actor_role: str,
     ) -> None:
         self.expenditures[expenditure_id.hex] = {
-            "paid_on": paid_on, "euro": euro, "budget_line": budget_line, "reversed": False,
+            "paid_on": paid_on,
+            "euro": euro,
+            "budget_line": budget_line,
+            "reversed": False,
         }
 
     def reverse_expenditure(self, expenditure_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
@@ -246,7 +255,10 @@ class Project(Aggregate):
             raise InvalidStateError("Für dieses Projekt ist bereits eine Kofinanzierung erfasst.")
         plan = FinancingPlan(
             (BudgetLine("project", self.title[:200], planned_costs),),
-            own_funds=city_share, third_party_funds=other_funds, income=Money.zero(), grant=amount,
+            own_funds=city_share,
+            third_party_funds=other_funds,
+            income=Money.zero(),
+            grant=amount,
         )
         terms = GrantTerms(
             amount=amount,
@@ -293,8 +305,10 @@ class Project(Aggregate):
             raise InvalidStateError("Der Anteil ist bereits festgesetzt.")
         plan = self.external.plan
         actuals = RecognisedActuals(
-            costs={"project": self.spent}, own_funds=plan.own_funds,
-            third_party_funds=plan.third_party_funds, income=Money.zero(),
+            costs={"project": self.spent},
+            own_funds=plan.own_funds,
+            third_party_funds=plan.third_party_funds,
+            income=Money.zero(),
         )
         result = determine_final_amount(self.external, actuals)
         repayable = self.external_received - result.final_amount

@@ -63,11 +63,15 @@ class RuleSet:
         object.__setattr__(self, "min_own_share", _fraction(self.min_own_share, "min_own_share", "Eigenanteil"))
         margin = _decimal(self.interest_margin, "interest_margin", "Zinsaufschlag")
         if not Decimal(0) <= margin <= Decimal(20):
-            raise InvalidInputError("Der Zinsaufschlag muss zwischen 0 und 20 Prozentpunkten liegen.", field="interest_margin")
+            raise InvalidInputError(
+                "Der Zinsaufschlag muss zwischen 0 und 20 Prozentpunkten liegen.", field="interest_margin"
+            )
         object.__setattr__(self, "interest_margin", margin)
         types = tuple(FinancingType.parse(t).value for t in self.allowed_financing_types)
         if not types:
-            raise InvalidInputError("Mindestens eine Finanzierungsart muss erlaubt sein.", field="allowed_financing_types")
+            raise InvalidInputError(
+                "Mindestens eine Finanzierungsart muss erlaubt sein.", field="allowed_financing_types"
+            )
         object.__setattr__(self, "allowed_financing_types", types)
         self.min_grant.require_not_negative("min_grant", "Mindestbetrag")
         if self.max_grant is not None and self.max_grant < self.min_grant:
@@ -82,9 +86,7 @@ class RuleSet:
     @classmethod
     def federal(cls, version: str = "ANBest-P-Bund-2026", **changes: Any) -> RuleSet:
         """Federal money (ANBest-P): six-week drawdown horizon, share financing up to 90 %."""
-        return replace(
-            cls(version=version, drawdown_horizon="P6W", allowed_financing_types=("share",)), **changes
-        )
+        return replace(cls(version=version, drawdown_horizon="P6W", allowed_financing_types=("share",)), **changes)
 
     def allows(self, financing_type: FinancingType) -> bool:
         return financing_type.value in self.allowed_financing_types

@@ -57,9 +57,7 @@ class GrantTerms:
         """Refuses terms that break the financing rules; every message names the figures."""
         rules, plan, kind = self.rule_set, self.plan, self.type
         if not rules.allows(kind):
-            raise RuleViolationError(
-                f"{kind.german} ist in diesem Programm nicht zulässig.", field="financing_type"
-            )
+            raise RuleViolationError(f"{kind.german} ist in diesem Programm nicht zulässig.", field="financing_type")
         if self.amount < rules.min_grant:
             raise RuleViolationError(
                 f"Der Betrag {self.amount.de()} liegt unter dem Mindestbetrag {rules.min_grant.de()}.",
@@ -72,9 +70,7 @@ class GrantTerms:
             )
         if kind in (FinancingType.SHARE, FinancingType.DEFICIT):
             if self.maximum is None:
-                raise RuleViolationError(
-                    f"Bei {kind.german} ist ein Höchstbetrag festzusetzen.", field="maximum"
-                )
+                raise RuleViolationError(f"Bei {kind.german} ist ein Höchstbetrag festzusetzen.", field="maximum")
             if self.amount > self.maximum:
                 raise RuleViolationError("Der Betrag übersteigt den Höchstbetrag.", field="amount")
         if kind is FinancingType.SHARE:

@@ -44,9 +44,7 @@ class User(Aggregate):
         self.disabled = False
 
     @classmethod
-    def register(
-        cls, email: str, display_name: str, role: Role, organisation_id: UUID | None, actor: Actor
-    ) -> User:
+    def register(cls, email: str, display_name: str, role: Role, organisation_id: UUID | None, actor: Actor) -> User:
         actor.require(Role.ADMIN, doing="Benutzer anlegen")
         email = normalise_email(email)
         name = (display_name or "").strip()

@@ -188,8 +188,11 @@ class FinanceReport:
         self.head = head
         self.programme_id = self._programme(wanted.programme_code)
         self.ledger = LedgerFilter(
-            first_year=wanted.first_year, last_year=wanted.last_year, programme_id=self.programme_id,
-            as_of_date=wanted.as_of_date, as_of_position=head.position,
+            first_year=wanted.first_year,
+            last_year=wanted.last_year,
+            programme_id=self.programme_id,
+            as_of_date=wanted.as_of_date,
+            as_of_position=head.position,
         )
         self._coordinates = {
             (row.programme_id, row.fiscal_year): Coordinates(row.product, row.account, row.cost_centre)
@@ -229,7 +232,11 @@ class FinanceReport:
             code, title, source = names.get(programme_id, (programme_id.hex, "", ""))
             rows.append(
                 ProgrammeYear(
-                    fiscal_year=year, programme_id=programme_id, code=code, title=title, funding_source=source,
+                    fiscal_year=year,
+                    programme_id=programme_id,
+                    code=code,
+                    title=title,
+                    funding_source=source,
                     coordinates=self._coordinates.get((programme_id, year), Coordinates()),
                     balance=Balance.from_sums(account_sums),
                 )
@@ -255,7 +262,8 @@ class FinanceReport:
             for grant in page:
                 for year in sorted(years.get(grant.grant_id, ())):
                     yield GrantYear(
-                        fiscal_year=year, grant=grant,
+                        fiscal_year=year,
+                        grant=grant,
                         coordinates=self._coordinates.get((grant.programme_id, year), Coordinates()),
                         balance=Balance.from_sums(sums[(grant.grant_id, year)]),
                     )
@@ -287,7 +295,9 @@ class FinanceReport:
         own = holder_year_sums(self.cursor, project_ids, self.ledger)
         grants = grant_sums_by_project(self.cursor, self.ledger)
         rows = []
-        for project_id, year in sorted(set(own) | set(grants), key=lambda k: (k[1], info[k[0]].code if k[0] in info else "")):
+        for project_id, year in sorted(
+            set(own) | set(grants), key=lambda k: (k[1], info[k[0]].code if k[0] in info else "")
+        ):
             if project_id not in info:
                 continue
             project = info[project_id]
@@ -295,9 +305,15 @@ class FinanceReport:
             paid_to_associations = Balance.from_sums(grants.get((project_id, year), {})).paid
             rows.append(
                 ProjectYear(
-                    fiscal_year=year, project_id=project_id, code=project.code, title=project.title,
-                    partner_city=project.partner_city, sdgs=project.sdgs, drawn=balance.committed,
-                    spent=balance.paid, grants_paid=paid_to_associations,
+                    fiscal_year=year,
+                    project_id=project_id,
+                    code=project.code,
+                    title=project.title,
+                    partner_city=project.partner_city,
+                    sdgs=project.sdgs,
+                    drawn=balance.committed,
+                    spent=balance.paid,
+                    grants_paid=paid_to_associations,
                 )
             )
         return rows
@@ -316,7 +332,9 @@ class FinanceReport:
         years = [y for y in self.ledger.years(self.cursor) if self._in_years(y)]
         if self.filter.first_year is None and self.filter.last_year is None:
             return [(None, line) for line in ProjectSpending.by_budget_line(self.cursor)]
-        return [(year, line) for year in years for line in ProjectSpending.by_budget_line(self.cursor, fiscal_year=year)]
+        return [
+            (year, line) for year in years for line in ProjectSpending.by_budget_line(self.cursor, fiscal_year=year)
+        ]
 
     # Info --------------------------------------------------------------------------------------
 
@@ -355,23 +373,37 @@ def _sums(
 
 DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("Ansatz", "Haushaltsansatz des Programms im Haushaltsjahr (mit Budgetänderungen)."),
-    ("Bewilligt", "Gebundene Mittel insgesamt: bewilligte Zuwendungen und Projektbudgets, ausgezahlt oder nicht "
-                  "(= Ansatz − Verfügbar = Gebunden, nicht abgerufen + Abgerufen + Ausgezahlt)."),
+    (
+        "Bewilligt",
+        "Gebundene Mittel insgesamt: bewilligte Zuwendungen und Projektbudgets, ausgezahlt oder nicht "
+        "(= Ansatz − Verfügbar = Gebunden, nicht abgerufen + Abgerufen + Ausgezahlt).",
+    ),
     ("Gebunden, nicht abgerufen", "Mittelbindung (Obligo), für die noch kein Abruf vorliegt."),
     ("Abgerufen, nicht ausgezahlt", "Mittelabrufe vom Antrag bis zur Buchung der Auszahlung."),
-    ("Ausgezahlt", "Auszahlungen nach Wertstellung (abzüglich Rückflüsse) und Projektausgaben nach Zahltag, "
-                   "gleich was danach mit ihnen geschah."),
+    (
+        "Ausgezahlt",
+        "Auszahlungen nach Wertstellung (abzüglich Rückflüsse) und Projektausgaben nach Zahltag, "
+        "gleich was danach mit ihnen geschah.",
+    ),
     ("Verwendung anerkannt", "In der Schlussfestsetzung als ordnungsgemäß verwendet anerkannte Beträge."),
     ("Rückforderung festgesetzt", "Festgesetzte Rückforderungen (Erstattungsansprüche) nach dem Tag ihrer Entstehung."),
     ("Zurückgezahlt", "Auf Rückforderungen eingegangene Tilgungen."),
     ("Zinsen eingegangen", "Eingegangene Zinsen auf Rückforderungen (5 Prozentpunkte über dem Basiszinssatz)."),
     ("Verfügbar", "Ansatz − Bewilligt: noch nicht gebundene Mittel."),
     ("Rest: Bewilligt − Ausgezahlt", "Je Zuwendung und Jahr: bewilligt und (noch) nicht ausgezahlt."),
-    ("Rest: Ausgezahlt − anerkannt", "Je Zuwendung und Jahr: ausgezahlt und (noch) nicht als verwendet anerkannt; "
-                                     "nach der Schlussfestsetzung der zurückzufordernde Teil."),
-    ("Stand", "Position und SHA-256-Prüfsumme des letzten Glieds der Siegelkette, bis zu dem die Zahlen reichen. "
-              "»foerderbuch verify« prüft die Kette; dieselbe Prüfsumme zeigt die Weboberfläche."),
-    ("Stichtag", "Mit Stichtag zählen nur Buchungen mit einem Geschäftsdatum bis zu diesem Tag. Stammdaten "
-                 "(Stand der Zuwendung, Fristen) und die Projektausgaben nach Kostenposition zeigen den Stand des Logs."),
+    (
+        "Rest: Ausgezahlt − anerkannt",
+        "Je Zuwendung und Jahr: ausgezahlt und (noch) nicht als verwendet anerkannt; "
+        "nach der Schlussfestsetzung der zurückzufordernde Teil.",
+    ),
+    (
+        "Stand",
+        "Position und SHA-256-Prüfsumme des letzten Glieds der Siegelkette, bis zu dem die Zahlen reichen. "
+        "»foerderbuch verify« prüft die Kette; dieselbe Prüfsumme zeigt die Weboberfläche.",
+    ),
+    (
+        "Stichtag",
+        "Mit Stichtag zählen nur Buchungen mit einem Geschäftsdatum bis zu diesem Tag. Stammdaten "
+        "(Stand der Zuwendung, Fristen) und die Projektausgaben nach Kostenposition zeigen den Stand des Logs.",
+    ),
 )
-

@@ -60,8 +60,15 @@ from exports.tables import (
 GRANT_SUMS = tuple(
     GRANTS.index(heading)
     for heading in (
-        "Bewilligt", "Gebunden, nicht abgerufen", "Abgerufen, nicht ausgezahlt", "Ausgezahlt", "Verwendung anerkannt",
-        "Rückforderung festgesetzt", "Zurückgezahlt", "Zinsen eingegangen", "Rest: Bewilligt − Ausgezahlt",
+        "Bewilligt",
+        "Gebunden, nicht abgerufen",
+        "Abgerufen, nicht ausgezahlt",
+        "Ausgezahlt",
+        "Verwendung anerkannt",
+        "Rückforderung festgesetzt",
+        "Zurückgezahlt",
+        "Zinsen eingegangen",
+        "Rest: Bewilligt − Ausgezahlt",
         "Rest: Ausgezahlt − anerkannt",
     )
 )
@@ -144,10 +151,16 @@ def _projects(workbook: Workbook, report: FinanceReport, stand: str) -> None:
     ws = sheet.ws
     for title, table, values in (
         ("Nach Partnerstadt", PARTNER_CITIES, [spending_values(s) for s in report.by_partner_city(rows)]),
-        ("Nach SDG (ein Projekt zählt unter jedem seiner SDGs voll)", SDGS,
-         [spending_values(s) for s in report.by_sdg(rows)]),
-        ("Ausgaben nach Kostenposition (ohne Stichtag, alle Programme)", BUDGET_LINES,
-         [budget_line_values(year, line) for year, line in report.by_budget_line()]),
+        (
+            "Nach SDG (ein Projekt zählt unter jedem seiner SDGs voll)",
+            SDGS,
+            [spending_values(s) for s in report.by_sdg(rows)],
+        ),
+        (
+            "Ausgaben nach Kostenposition (ohne Stichtag, alle Programme)",
+            BUDGET_LINES,
+            [budget_line_values(year, line) for year, line in report.by_budget_line()],
+        ),
     ):
         blank_row(ws)
         blank_row(ws)
@@ -203,4 +216,3 @@ def _info_cell(ws: Any, value: object) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         cell.number_format = "0"
     return cell
-

@@ -48,9 +48,21 @@ SCHEMA_VERSION = "1.4"
 PAGE = 500
 
 COUNTRY_CODES = {
-    "Frankreich": "FR", "Großbritannien": "GB", "Russland": "RU", "USA": "US", "Israel": "IL", "Serbien": "RS",
-    "Deutschland": "DE", "China": "CN", "Türkei": "TR", "Ghana": "GH", "Ukraine": "UA", "Rumänien": "RO",
-    "Palästina": "PS", "Guinea": "GN", "Kenia": "KE",
+    "Frankreich": "FR",
+    "Großbritannien": "GB",
+    "Russland": "RU",
+    "USA": "US",
+    "Israel": "IL",
+    "Serbien": "RS",
+    "Deutschland": "DE",
+    "China": "CN",
+    "Türkei": "TR",
+    "Ghana": "GH",
+    "Ukraine": "UA",
+    "Rumänien": "RO",
+    "Palästina": "PS",
+    "Guinea": "GN",
+    "Kenia": "KE",
 }
 _COUNTRY_OF_CITY = {city.name: COUNTRY_CODES.get(city.country) for city in PARTNER_CITIES}
 
@@ -229,4 +241,3 @@ def write_360giving_workbook(report: GivingReport, target: str | IO[bytes]) -> i
     sheet.finish()
     workbook.save(target)
     return count
-

@@ -146,8 +146,9 @@ class _Sheet:
         self.append([styled(text_cell(self.ws, title), SECTION_FONT)])
 
     def header(self, columns: tuple[Column, ...]) -> int:
-        return self.append([styled(text_cell(self.ws, c.heading), HEADER_FONT, HEADER_BORDER, HEADER_FILL)
-                            for c in columns])
+        return self.append(
+            [styled(text_cell(self.ws, c.heading), HEADER_FONT, HEADER_BORDER, HEADER_FILL) for c in columns]
+        )
 
     def fact(self, label: str, value: Any, kind: str = TEXT) -> int:
         return self.append([styled(text_cell(self.ws, label), HEADER_FONT), value_cell(self.ws, value, kind)])
@@ -179,18 +180,38 @@ def write_proof_of_use(report: ProofOfUseReport, target: str | IO[bytes]) -> Non
 
 
 def _receipts(workbook: Workbook, report: ProofOfUseReport) -> TableSheet:
-    sheet = TableSheet(workbook, "Belege", RECEIPTS, freeze="C2",
-                       print_header=f"Belegliste {report.file.row.file_number}", print_footer=report.head.stand)
+    sheet = TableSheet(
+        workbook,
+        "Belege",
+        RECEIPTS,
+        freeze="C2",
+        print_header=f"Belegliste {report.file.row.file_number}",
+        print_footer=report.head.stand,
+    )
     for number, receipt in enumerate(report.file.receipts, start=1):
-        sheet.append([
-            number, receipt.paid_on, receipt.budget_line, receipt.payee, receipt.purpose, receipt.receipt_reference,
-            receipt.euro, receipt.currency, receipt.original, receipt.rate, receipt.rate_date,
-            YES if receipt.reversed else NO, receipt.reversal_reason or None,
-        ])
+        sheet.append(
+            [
+                number,
+                receipt.paid_on,
+                receipt.budget_line,
+                receipt.payee,
+                receipt.purpose,
+                receipt.receipt_reference,
+                receipt.euro,
+                receipt.currency,
+                receipt.original,
+                receipt.rate,
+                receipt.rate_date,
+                YES if receipt.reversed else NO,
+                receipt.reversal_reason or None,
+            ]
+        )
     sheet.finish()
     ws, last = sheet.ws, sheet.rows + 1
     amount, flag = _letter(RECEIPTS, "Betrag"), _letter(RECEIPTS, "Storniert")
-    total = WriteOnlyCell(ws, value=f'=SUMIF({flag}2:{flag}{last},"{NO}",{amount}2:{amount}{last})' if sheet.rows else "=0")
+    total = WriteOnlyCell(
+        ws, value=f'=SUMIF({flag}2:{flag}{last},"{NO}",{amount}2:{amount}{last})' if sheet.rows else "=0"
+    )
     total.number_format = EURO
     cells: list[Any] = [None] * len(RECEIPTS)
     cells[_index(RECEIPTS, "Zweck")] = styled(text_cell(ws, "Summe ohne stornierte Belege"), TOTAL_FONT, TOTAL_BORDER)
@@ -252,25 +273,36 @@ def _main(sheet: _Sheet, report: ProofOfUseReport, receipts: TableSheet) -> None
     for cost in file.lines:
         r = sheet.row + 1
         actual = (
-            f'=SUMIFS(Belege!{amount}2:{amount}{last},Belege!{line}2:{line}{last},A{r},'
-            f'Belege!{flag}2:{flag}{last},"{NO}")' if receipts.rows else "=0"
+            f"=SUMIFS(Belege!{amount}2:{amount}{last},Belege!{line}2:{line}{last},A{r},"
+            f'Belege!{flag}2:{flag}{last},"{NO}")'
+            if receipts.rows
+            else "=0"
         )
-        sheet.append([
-            text_cell(ws, cost.code), text_cell(ws, cost.label), value_cell(ws, cost.planned, MONEY),
-            sheet.formula(actual), sheet.formula(f"=D{r}-C{r}"),
-            sheet.formula(f'=IF(C{r}=0,"",E{r}/C{r})', PERCENT), value_cell(ws, cost.reported, MONEY),
-            value_cell(ws, cost.recognised, MONEY), _wrapped(ws, cost.cut_reason),
-        ])
+        sheet.append(
+            [
+                text_cell(ws, cost.code),
+                text_cell(ws, cost.label),
+                value_cell(ws, cost.planned, MONEY),
+                sheet.formula(actual),
+                sheet.formula(f"=D{r}-C{r}"),
+                sheet.formula(f'=IF(C{r}=0,"",E{r}/C{r})', PERCENT),
+                value_cell(ws, cost.reported, MONEY),
+                value_cell(ws, cost.recognised, MONEY),
+                _wrapped(ws, cost.cut_reason),
+            ]
+        )
     last_line = sheet.row
     total = sheet.row + 1
-    sums = [
-        sheet.formula(f"=SUM({c}{first_line}:{c}{last_line})" if file.lines else "=0", bold=True) for c in "CDE"
-    ]
-    sheet.append([
-        styled(text_cell(ws, "Summe"), TOTAL_FONT, TOTAL_BORDER), styled(WriteOnlyCell(ws), border=TOTAL_BORDER),
-        *sums, sheet.formula(f'=IF(C{total}=0,"",E{total}/C{total})', PERCENT, bold=True),
-        *(sheet.formula(f"=SUM({c}{first_line}:{c}{last_line})" if file.lines else "=0", bold=True) for c in "GH"),
-    ])
+    sums = [sheet.formula(f"=SUM({c}{first_line}:{c}{last_line})" if file.lines else "=0", bold=True) for c in "CDE"]
+    sheet.append(
+        [
+            styled(text_cell(ws, "Summe"), TOTAL_FONT, TOTAL_BORDER),
+            styled(WriteOnlyCell(ws), border=TOTAL_BORDER),
+            *sums,
+            sheet.formula(f'=IF(C{total}=0,"",E{total}/C{total})', PERCENT, bold=True),
+            *(sheet.formula(f"=SUM({c}{first_line}:{c}{last_line})" if file.lines else "=0", bold=True) for c in "GH"),
+        ]
+    )
 
     # 2. Financing: planned, reported in the proof, recognised in the review.
     sheet.blank()
@@ -279,31 +311,51 @@ def _main(sheet: _Sheet, report: ProofOfUseReport, receipts: TableSheet) -> None
     planned, reported, recognised = file.planned_funding, file.reported_funding, file.recognised_funding
     first_funding = sheet.row + 1
     for label, plan, actual, accepted in (
-        ("Eigenmittel", planned.own_funds, reported.own_funds if reported else None,
-         recognised.own_funds if recognised else None),
-        ("Drittmittel", planned.third_party_funds, reported.third_party_funds if reported else None,
-         recognised.third_party_funds if recognised else None),
-        ("Einnahmen", planned.income, reported.income if reported else None,
-         recognised.income if recognised else None),
+        (
+            "Eigenmittel",
+            planned.own_funds,
+            reported.own_funds if reported else None,
+            recognised.own_funds if recognised else None,
+        ),
+        (
+            "Drittmittel",
+            planned.third_party_funds,
+            reported.third_party_funds if reported else None,
+            recognised.third_party_funds if recognised else None,
+        ),
+        ("Einnahmen", planned.income, reported.income if reported else None, recognised.income if recognised else None),
         ("Zuwendung (Ist: ausgezahlt)", file.planned_grant, balance.paid, row.final_amount),
     ):
         r = sheet.row + 1
-        sheet.append([
-            text_cell(ws, label), None, value_cell(ws, plan, MONEY), value_cell(ws, actual, MONEY),
-            sheet.formula(f'=IF(D{r}="","",D{r}-C{r})'), sheet.formula(f'=IF(OR(C{r}=0,D{r}=""),"",E{r}/C{r})', PERCENT),
-            value_cell(ws, accepted, MONEY),
-        ])
+        sheet.append(
+            [
+                text_cell(ws, label),
+                None,
+                value_cell(ws, plan, MONEY),
+                value_cell(ws, actual, MONEY),
+                sheet.formula(f'=IF(D{r}="","",D{r}-C{r})'),
+                sheet.formula(f'=IF(OR(C{r}=0,D{r}=""),"",E{r}/C{r})', PERCENT),
+                value_cell(ws, accepted, MONEY),
+            ]
+        )
     last_funding = sheet.row
-    sheet.append([
-        styled(text_cell(ws, "Summe Finanzierung"), TOTAL_FONT, TOTAL_BORDER), None,
-        *(sheet.formula(f"=SUM({c}{first_funding}:{c}{last_funding})", bold=True) for c in "CD"),
-    ])
+    sheet.append(
+        [
+            styled(text_cell(ws, "Summe Finanzierung"), TOTAL_FONT, TOTAL_BORDER),
+            None,
+            *(sheet.formula(f"=SUM({c}{first_funding}:{c}{last_funding})", bold=True) for c in "CD"),
+        ]
+    )
     funding_total = sheet.row
     sheet.append([text_cell(ws, "Kosten laut Belegen"), None, sheet.formula(f"=C{total}"), sheet.formula(f"=D{total}")])
-    sheet.append([
-        text_cell(ws, "Überschuss (+) / Fehlbetrag (−)"), None,
-        sheet.formula(f"=C{funding_total}-C{funding_total + 1}"), sheet.formula(f"=D{funding_total}-D{funding_total + 1}"),
-    ])
+    sheet.append(
+        [
+            text_cell(ws, "Überschuss (+) / Fehlbetrag (−)"),
+            None,
+            sheet.formula(f"=C{funding_total}-C{funding_total + 1}"),
+            sheet.formula(f"=D{funding_total}-D{funding_total + 1}"),
+        ]
+    )
 
     # 3. The final determination or the revocation, and the money since.
     sheet.blank()
@@ -352,4 +404,3 @@ def _wrapped(ws: Any, text: str | None) -> Any:
     cell = text_cell(ws, text)
     cell.alignment = WRAP
     return cell
-

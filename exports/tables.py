@@ -64,8 +64,22 @@ OVERVIEW = Table(
 def overview_values(row: ProgrammeYear) -> list[Any]:
     b, c = row.balance, row.coordinates
     return [
-        row.fiscal_year, row.code, row.title, row.funding_source_german, c.product, c.account, c.cost_centre,
-        b.budget, b.committed, b.open_commitment, b.requested, b.paid, b.recognised, b.claimed, b.repaid, b.interest,
+        row.fiscal_year,
+        row.code,
+        row.title,
+        row.funding_source_german,
+        c.product,
+        c.account,
+        c.cost_centre,
+        b.budget,
+        b.committed,
+        b.open_commitment,
+        b.requested,
+        b.paid,
+        b.recognised,
+        b.claimed,
+        b.repaid,
+        b.interest,
         b.available,
     ]
 
@@ -105,11 +119,37 @@ GRANTS = Table(
 def grant_values(row: GrantYear) -> list[Any]:
     g, b, c = row.grant, row.balance, row.coordinates
     return [
-        row.fiscal_year, g.file_number, g.programme_code, g.rule_set_version, g.organisation_name, g.title,
-        g.project_code, g.partner_city, c.product, c.account, c.cost_centre, g.financing_type_german, g.rate,
-        g.maximum, g.approved, b.committed, b.open_commitment, b.requested, b.paid, b.recognised, b.claimed,
-        b.repaid, b.interest, row.open_commitment, row.not_yet_recognised, g.final_amount, g.status_german,
-        g.decided_on, g.proof_due, g.proof_submitted_on, g.proof_reviewed_on,
+        row.fiscal_year,
+        g.file_number,
+        g.programme_code,
+        g.rule_set_version,
+        g.organisation_name,
+        g.title,
+        g.project_code,
+        g.partner_city,
+        c.product,
+        c.account,
+        c.cost_centre,
+        g.financing_type_german,
+        g.rate,
+        g.maximum,
+        g.approved,
+        b.committed,
+        b.open_commitment,
+        b.requested,
+        b.paid,
+        b.recognised,
+        b.claimed,
+        b.repaid,
+        b.interest,
+        row.open_commitment,
+        row.not_yet_recognised,
+        g.final_amount,
+        g.status_german,
+        g.decided_on,
+        g.proof_due,
+        g.proof_submitted_on,
+        g.proof_reviewed_on,
     ]
 
 
@@ -136,8 +176,19 @@ JOURNAL = Table(
 
 def movement_values(m: Movement) -> list[Any]:
     return [
-        m.position, m.business_date, m.fiscal_year, m.programme_code, m.debit_name, m.credit_name, m.amount, m.memo,
-        m.reference, HOLDER_GERMAN.get(m.holder_kind or "", ""), m.event, m.originator_id.hex, m.originator_version,
+        m.position,
+        m.business_date,
+        m.fiscal_year,
+        m.programme_code,
+        m.debit_name,
+        m.credit_name,
+        m.amount,
+        m.memo,
+        m.reference,
+        HOLDER_GERMAN.get(m.holder_kind or "", ""),
+        m.event,
+        m.originator_id.hex,
+        m.originator_version,
     ]
 
 
@@ -160,7 +211,14 @@ PROJECTS = Table(
 
 def project_values(row: ProjectYear) -> list[Any]:
     return [
-        row.fiscal_year, row.code, row.title, row.partner_city, row.sdgs_text, row.drawn, row.spent, row.remaining,
+        row.fiscal_year,
+        row.code,
+        row.title,
+        row.partner_city,
+        row.sdgs_text,
+        row.drawn,
+        row.spent,
+        row.remaining,
         row.grants_paid,
     ]
 

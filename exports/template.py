@@ -31,7 +31,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from exports.cells import DATE, EURO, HEADER_BORDER, HEADER_FILL, HEADER_FONT, PERCENT, keep_text
 
 BUDGET_SHEET, GRANT_SHEET, GUIDE_SHEET, LISTS_SHEET, ERROR_SHEET = (
-    "Haushaltsplan", "Zuwendungen", "Anleitung", "Auswahllisten", "Fehler",
+    "Haushaltsplan",
+    "Zuwendungen",
+    "Anleitung",
+    "Auswahllisten",
+    "Fehler",
 )
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 ERROR_FONT = Font(color="9C0006", bold=True)
@@ -55,30 +59,70 @@ class Field:
 
 
 BUDGET_FIELDS: tuple[Field, ...] = (
-    Field("Programmkürzel", True, "text", 18, "Kürzel des Förderprogramms, 2–32 Zeichen aus Großbuchstaben, Ziffern "
-          "und Bindestrich (z. B. IB-VEREINE). Gibt es das Programm noch nicht, wird es angelegt."),
+    Field(
+        "Programmkürzel",
+        True,
+        "text",
+        18,
+        "Kürzel des Förderprogramms, 2–32 Zeichen aus Großbuchstaben, Ziffern "
+        "und Bindestrich (z. B. IB-VEREINE). Gibt es das Programm noch nicht, wird es angelegt.",
+    ),
     Field("Bezeichnung", True, "text", 40, "Titel des Programms (nur für neue Programme verwendet)."),
     Field("Mittelherkunft", True, "text", 20, "Woher das Geld kommt.", "Mittelherkunft"),
-    Field("Regelwerk", True, "text", 22, "NRW kommunal (ANBest-P NRW sinngemäß) oder Bund (ANBest-P, Abruf "
-          "binnen 6 Wochen, nur Anteilfinanzierung). Nur für neue Programme.", "Regelwerk"),
-    Field("Mindestbetrag", False, "money", 14, "Kleinste Zuwendung des Programms (Vorgabe 250,00 €). Nur für neue "
-          "Programme."),
-    Field("Höchstbetrag", False, "money", 14, "Größte Zuwendung des Programms (leer: keine Grenze). Nur für neue "
-          "Programme."),
+    Field(
+        "Regelwerk",
+        True,
+        "text",
+        22,
+        "NRW kommunal (ANBest-P NRW sinngemäß) oder Bund (ANBest-P, Abruf "
+        "binnen 6 Wochen, nur Anteilfinanzierung). Nur für neue Programme.",
+        "Regelwerk",
+    ),
+    Field(
+        "Mindestbetrag",
+        False,
+        "money",
+        14,
+        "Kleinste Zuwendung des Programms (Vorgabe 250,00 €). Nur für neue Programme.",
+    ),
+    Field(
+        "Höchstbetrag",
+        False,
+        "money",
+        14,
+        "Größte Zuwendung des Programms (leer: keine Grenze). Nur für neue Programme.",
+    ),
     Field("Haushaltsjahr", True, "int", 13, "Haushaltsjahr des Ansatzes (z. B. 2026)."),
-    Field("Ansatz", True, "money", 15, "Haushaltsansatz des Programms im Jahr. Ist schon ein Ansatz erfasst, wird er "
-          "auf diesen Betrag geändert (nie unter die gebundenen Mittel)."),
+    Field(
+        "Ansatz",
+        True,
+        "money",
+        15,
+        "Haushaltsansatz des Programms im Jahr. Ist schon ein Ansatz erfasst, wird er "
+        "auf diesen Betrag geändert (nie unter die gebundenen Mittel).",
+    ),
     Field("Produkt", True, "text", 12, "Produkt im NKF-Haushalt (z. B. 01.11.02)."),
     Field("Sachkonto", True, "text", 12, "Sachkonto (z. B. 531800)."),
     Field("Kostenstelle", True, "text", 13, "Kostenstelle (z. B. 1011000)."),
 )
 
 GRANT_FIELDS: tuple[Field, ...] = (
-    Field("Aktenzeichen", True, "text", 16, "Aktenzeichen der Zuwendung, höchstens 40 Zeichen. Es bestimmt die "
-          "Identität: eine Zeile mit einem schon erfassten Aktenzeichen wird übersprungen."),
+    Field(
+        "Aktenzeichen",
+        True,
+        "text",
+        16,
+        "Aktenzeichen der Zuwendung, höchstens 40 Zeichen. Es bestimmt die "
+        "Identität: eine Zeile mit einem schon erfassten Aktenzeichen wird übersprungen.",
+    ),
     Field("Programmkürzel", True, "text", 18, "Förderprogramm (aus dem Haushaltsplan-Blatt oder schon erfasst)."),
-    Field("Zuwendungsempfänger", True, "text", 36, "Name des Vereins. Ist er schon erfasst (gleicher Name), werden die "
-          "folgenden Vereinsangaben nicht verwendet."),
+    Field(
+        "Zuwendungsempfänger",
+        True,
+        "text",
+        36,
+        "Name des Vereins. Ist er schon erfasst (gleicher Name), werden die folgenden Vereinsangaben nicht verwendet.",
+    ),
     Field("Rechtsform", True, "text", 16, "Rechtsform des Empfängers.", "Rechtsform"),
     Field("Registernummer", False, "text", 14, "Vereinsregisternummer (bei e.V. Pflicht, z. B. VR 1234)."),
     Field("Straße", True, "text", 24, "Straße und Hausnummer."),
@@ -96,11 +140,22 @@ GRANT_FIELDS: tuple[Field, ...] = (
     Field("Eigenmittel", False, "money", 14, "Eigene Mittel des Empfängers (leer: 0)."),
     Field("Drittmittel", False, "money", 14, "Mittel Dritter (leer: 0)."),
     Field("Einnahmen", False, "money", 14, "Einnahmen der Maßnahme (leer: 0)."),
-    Field("Beantragte Zuwendung", True, "money", 15, "Beantragter Betrag. Gesamtkosten = Eigenmittel + Drittmittel + "
-          "Einnahmen + beantragte Zuwendung, auf den Cent."),
+    Field(
+        "Beantragte Zuwendung",
+        True,
+        "money",
+        15,
+        "Beantragter Betrag. Gesamtkosten = Eigenmittel + Drittmittel + "
+        "Einnahmen + beantragte Zuwendung, auf den Cent.",
+    ),
     Field("Antragsdatum", True, "date", 12, "Eingang des Antrags."),
-    Field("Bewilligter Betrag", False, "money", 15, "Nur bei bewilligten Zuwendungen: der bewilligte Betrag. Er wird "
-          "im Haushaltsjahr des Beginns gebunden."),
+    Field(
+        "Bewilligter Betrag",
+        False,
+        "money",
+        15,
+        "Nur bei bewilligten Zuwendungen: der bewilligte Betrag. Er wird im Haushaltsjahr des Beginns gebunden.",
+    ),
     Field("Fördersatz", False, "percent", 11, "Bei Anteilfinanzierung: Anteil der Kosten (z. B. 70 %)."),
     Field("Höchstbetrag", False, "money", 14, "Bei Anteil- und Fehlbedarfsfinanzierung (leer: der bewilligte Betrag)."),
     Field("Bewilligungsdatum", False, "date", 13, "Tag der Bewilligung (Pflicht, wenn ein Betrag bewilligt ist)."),
@@ -174,20 +229,44 @@ def _guide(ws: Any) -> None:
     lines = [
         ("Förderbuch – Importvorlage", None, None),
         (None, None, None),
-        ("So geht es", None, "Füllen Sie die Blätter »Haushaltsplan« und »Zuwendungen« aus (eine Zeile je Programm und "
-         "Haushaltsjahr bzw. je Zuwendung; die Überschriften nicht ändern) und importieren Sie die Datei mit "
-         "»foerderbuch import DATEI.xlsx«."),
-        ("Alles oder nichts", None, "Jede Zeile wird geprüft. Gibt es Fehler, wird nichts importiert: Alle Fehler "
-         "stehen je Zeile und Spalte in einer Kopie der Datei (DATEI.fehler.xlsx), rot markiert und kommentiert."),
-        ("Zweimal importieren", None, "Ein zweiter Import derselben Datei ändert nichts: Zuwendungen sind an ihrem "
-         "Aktenzeichen, Programme an ihrem Kürzel und Vereine an ihrem Namen erkannt; gleiche Ansätze bleiben stehen."),
-        ("Wer importiert", None, "Programme, Ansätze, Vereine und Anträge trägt der Akteur »System« ein (wie alle "
-         "Befehle der Kommandozeile). Prüfung und Bewilligung von Altfällen, die vor dem Förderbuch auf Papier "
-         "entschieden wurden, vermerken zwei Funktionskonten ohne Anmeldung (»Altbestand: Prüfung« und "
-         "»Altbestand: Bewilligung«), damit das Vier-Augen-Prinzip gewahrt bleibt; der Prüfvermerk nennt Datei und Zeile."),
-        ("Formate", None, "Beträge als Zahl (1.234,56); Datumsangaben als Datum (31.12.2026); Fördersatz als Prozent "
-         "(70 %). Zahlen dürfen auch als Text im deutschen Format stehen."),
-        ("Nicht importiert", None, "Auszahlungen, Belege und Nachweise: Sie werden ab der Einführung im Förderbuch erfasst."),
+        (
+            "So geht es",
+            None,
+            "Füllen Sie die Blätter »Haushaltsplan« und »Zuwendungen« aus (eine Zeile je Programm und "
+            "Haushaltsjahr bzw. je Zuwendung; die Überschriften nicht ändern) und importieren Sie die Datei mit "
+            "»foerderbuch import DATEI.xlsx«.",
+        ),
+        (
+            "Alles oder nichts",
+            None,
+            "Jede Zeile wird geprüft. Gibt es Fehler, wird nichts importiert: Alle Fehler "
+            "stehen je Zeile und Spalte in einer Kopie der Datei (DATEI.fehler.xlsx), rot markiert und kommentiert.",
+        ),
+        (
+            "Zweimal importieren",
+            None,
+            "Ein zweiter Import derselben Datei ändert nichts: Zuwendungen sind an ihrem "
+            "Aktenzeichen, Programme an ihrem Kürzel und Vereine an ihrem Namen erkannt; gleiche Ansätze bleiben stehen.",
+        ),
+        (
+            "Wer importiert",
+            None,
+            "Programme, Ansätze, Vereine und Anträge trägt der Akteur »System« ein (wie alle "
+            "Befehle der Kommandozeile). Prüfung und Bewilligung von Altfällen, die vor dem Förderbuch auf Papier "
+            "entschieden wurden, vermerken zwei Funktionskonten ohne Anmeldung (»Altbestand: Prüfung« und "
+            "»Altbestand: Bewilligung«), damit das Vier-Augen-Prinzip gewahrt bleibt; der Prüfvermerk nennt Datei und Zeile.",
+        ),
+        (
+            "Formate",
+            None,
+            "Beträge als Zahl (1.234,56); Datumsangaben als Datum (31.12.2026); Fördersatz als Prozent "
+            "(70 %). Zahlen dürfen auch als Text im deutschen Format stehen.",
+        ),
+        (
+            "Nicht importiert",
+            None,
+            "Auszahlungen, Belege und Nachweise: Sie werden ab der Einführung im Förderbuch erfasst.",
+        ),
         (None, None, None),
         ("Spalte", "Pflicht", "Bedeutung"),
     ]
@@ -260,8 +339,10 @@ def read_workbook(path: str | Path) -> dict[str, RawSheet]:
     try:
         sheets = {}
         for name, fields in SHEETS.items():
-            sheets[name] = _read_sheet(workbook[name], name, fields) if name in workbook.sheetnames else RawSheet(
-                name, present=False, missing=[f.heading for f in fields if f.required]
+            sheets[name] = (
+                _read_sheet(workbook[name], name, fields)
+                if name in workbook.sheetnames
+                else RawSheet(name, present=False, missing=[f.heading for f in fields if f.required])
             )
         return sheets
     finally:
@@ -330,7 +411,9 @@ def write_annotated_copy(source: str | Path, problems: Sequence[Annotation], tar
             letter = columns[problem.sheet].get(problem.heading or "", "A")
             coordinate = f"{letter}{problem.row}"
             by_cell.setdefault((problem.sheet, coordinate), []).append(problem.message)
-        listing.append([problem.sheet or "Datei", problem.row, problem.heading or "", coordinate or "", problem.message])
+        listing.append(
+            [problem.sheet or "Datei", problem.row, problem.heading or "", coordinate or "", problem.message]
+        )
         for cell in listing[listing.max_row]:
             keep_text(cell)
         if coordinate:
@@ -346,4 +429,3 @@ def write_annotated_copy(source: str | Path, problems: Sequence[Annotation], tar
         cell.comment = Comment("\n".join(messages), "Förderbuch", width=360, height=40 + 30 * len(messages))
     workbook.active = 0
     workbook.save(target)
-

@@ -108,11 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="Adresse, an der der Server lauscht (Vorgabe: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="Port des Servers (Vorgabe: 8000)")
+    serve.add_argument("--no-demo", action="store_true", help="keine Demodaten laden, auch wenn die Datenbank leer ist")
     serve.add_argument(
-        "--no-demo", action="store_true", help="keine Demodaten laden, auch wenn die Datenbank leer ist"
-    )
-    serve.add_argument(
-        "--workers", type=_workers, default=1,
+        "--workers",
+        type=_workers,
+        default=1,
         help="Anzahl der Serverprozesse (Vorgabe: 1; mehrere teilen sich die Datenbank)",
     )
 
@@ -162,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="Lesemodelle aus dem Log neu aufbauen",
         description="Baut ein Lesemodell (oder alle außer dem Siegel) aus dem Log neu auf.",
     )
-    rebuild.add_argument("name", nargs="?", metavar="NAME", help="nur dieses Lesemodell (Vorgabe: alle außer dem Siegel)")
+    rebuild.add_argument(
+        "name", nargs="?", metavar="NAME", help="nur dieses Lesemodell (Vorgabe: alle außer dem Siegel)"
+    )
 
     users = commands.add_parser("users", help="Benutzer verwalten", description="Benutzer verwalten.")
     user_commands = users.add_subparsers(dest="users_command", metavar="BEFEHL", title="Befehle", parser_class=_Parser)
@@ -202,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Sperrt einen Benutzer: Anmeldung und jede Aktion werden ab sofort abgewiesen (mit Begründung im Protokoll).",
     )
     disable.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
-    disable.add_argument("--reason", required=True, metavar="TEXT", help="Begründung, z. B. »ausgeschieden zum 30.06.2026«")
+    disable.add_argument(
+        "--reason", required=True, metavar="TEXT", help="Begründung, z. B. »ausgeschieden zum 30.06.2026«"
+    )
 
     reset = user_commands.add_parser(
         "reset-password",
@@ -217,7 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     tokens = commands.add_parser(
         "tokens", help="persönliche API-Tokens verwalten", description="Persönliche API-Tokens verwalten."
     )
-    token_commands = tokens.add_subparsers(dest="tokens_command", metavar="BEFEHL", title="Befehle", parser_class=_Parser)
+    token_commands = tokens.add_subparsers(
+        dest="tokens_command", metavar="BEFEHL", title="Befehle", parser_class=_Parser
+    )
     token_commands.required = True
     token_create = token_commands.add_parser(
         "create",
@@ -617,9 +623,7 @@ def _read_password(from_stdin: bool) -> str:
         if getpass.getpass("Passwort wiederholen: ") != password:
             raise InvalidInputError("Die beiden Passwörter stimmen nicht überein.", field="password")
         return password
-    raise InvalidInputError(
-        "Ohne Terminal bitte das Passwort mit --password-stdin übergeben.", field="password"
-    )
+    raise InvalidInputError("Ohne Terminal bitte das Passwort mit --password-stdin übergeben.", field="password")
 
 
 def _one_line(error: BaseException) -> str:

@@ -47,7 +47,6 @@ from uuid import UUID
 import psycopg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
 from psycopg import sql
 
 from domain.errors import InvalidInputError
@@ -311,7 +310,8 @@ class _SQLiteBackend:
         with self.lock:
             rows = self.connection.execute(
                 f"SELECT {_INVITATION_COLUMNS} FROM invitations WHERE organisation_id = ? "
-                "ORDER BY created_at, token_hash", (organisation_id,)
+                "ORDER BY created_at, token_hash",
+                (organisation_id,),
             ).fetchall()
         return [tuple(row) for row in rows]  # type: ignore[misc]
 
@@ -356,9 +356,9 @@ class _PostgresBackend:
         self.connection.execute(query, (user_id, password_hash, changed_at))
 
     def token_insert(self, row: _TokenRow) -> None:
-        query = sql.SQL(
-            "INSERT INTO {table} (" + _TOKEN_COLUMNS + ") VALUES (%s, %s, %s, %s, %s, %s, %s)"
-        ).format(table=self.tokens)
+        query = sql.SQL("INSERT INTO {table} (" + _TOKEN_COLUMNS + ") VALUES (%s, %s, %s, %s, %s, %s, %s)").format(
+            table=self.tokens
+        )
         self.connection.execute(query, row)
 
     def token_get(self, token_id: str) -> _TokenRow | None:
@@ -367,9 +367,9 @@ class _PostgresBackend:
         return tuple(row) if row else None  # type: ignore[return-value]
 
     def token_revoke(self, token_id: str, revoked_at: str) -> None:
-        query = sql.SQL(
-            "UPDATE {table} SET revoked_at = %s WHERE token_id = %s AND revoked_at IS NULL"
-        ).format(table=self.tokens)
+        query = sql.SQL("UPDATE {table} SET revoked_at = %s WHERE token_id = %s AND revoked_at IS NULL").format(
+            table=self.tokens
+        )
         self.connection.execute(query, (revoked_at, token_id))
 
     def token_rows(self, user_id: str | None) -> list[_TokenRow]:
@@ -506,15 +506,26 @@ class CredentialStore:
     # Invitations into an association's portal --------------------------------------------------
 
     def create_invitation(
-        self, organisation_id: UUID, email: str, name: str, invited_by: UUID, days: int = INVITATION_DAYS,
+        self,
+        organisation_id: UUID,
+        email: str,
+        name: str,
+        invited_by: UUID,
+        days: int = INVITATION_DAYS,
         now: datetime | None = None,
     ) -> IssuedInvitation:
         """Stores an invitation; the returned token (for the link) is the only copy of the secret."""
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         token = secrets.token_urlsafe(32)
         row: _InvitationRow = (
-            _secret_hash(token), _key(organisation_id), email, name, _key(invited_by), moment.isoformat(),
-            (moment + timedelta(days=days)).isoformat(), None,
+            _secret_hash(token),
+            _key(organisation_id),
+            email,
+            name,
+            _key(invited_by),
+            moment.isoformat(),
+            (moment + timedelta(days=days)).isoformat(),
+            None,
         )
         self._backend.invitation_insert(row)
         return IssuedInvitation(_invitation_record(row), token)

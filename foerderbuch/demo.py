@@ -70,16 +70,34 @@ STAFF = (
     DemoUser("admin", "admin@dortmund.example", "Förderbuch-Administration", Role.ADMIN, duty="Benutzer und Programme"),
     DemoUser("krueger", "s.krueger@dortmund.example", "Sabine Krüger", Role.OFFICER, duty="Sachbearbeitung"),
     DemoUser("yildiz", "m.yildiz@dortmund.example", "Murat Yıldız", Role.OFFICER, duty="Sachbearbeitung"),
-    DemoUser("lange", "p.lange@dortmund.example", "Dr. Petra Lange", Role.APPROVER, duty="Leitung Internationale Beziehungen"),
+    DemoUser(
+        "lange", "p.lange@dortmund.example", "Dr. Petra Lange", Role.APPROVER, duty="Leitung Internationale Beziehungen"
+    ),
     DemoUser("hoffmann", "j.hoffmann@dortmund.example", "Jan Hoffmann", Role.APPROVER, duty="stellv. Leitung"),
     DemoUser("brandt", "k.brandt@dortmund.example", "Kerstin Brandt", Role.FINANCE, duty="Kämmerei"),
     DemoUser("schulz", "o.schulz@dortmund.example", "Oliver Schulz", Role.FINANCE, duty="Stadtkasse"),
 )
 MEMBERS = (
     DemoUser("dfg", "vorstand@dfg-dortmund.example", "Claire Dubois-Becker", Role.ASSOCIATION, "dfg", "Vorsitzende"),
-    DemoUser("kumasi", "kontakt@freundeskreis-kumasi.example", "Kwame Mensah-Schröder", Role.ASSOCIATION, "kumasi", "Vorstand"),
-    DemoUser("trabzon", "vorstand@kulturbruecke-trabzon.example", "Ayşe Demir", Role.ASSOCIATION, "trabzon", "Vorsitzende"),
-    DemoUser("ukraine", "info@ukrainehilfe-schytomyr.example", "Olena Kovalenko", Role.ASSOCIATION, "ukraine", "Geschäftsführerin"),
+    DemoUser(
+        "kumasi",
+        "kontakt@freundeskreis-kumasi.example",
+        "Kwame Mensah-Schröder",
+        Role.ASSOCIATION,
+        "kumasi",
+        "Vorstand",
+    ),
+    DemoUser(
+        "trabzon", "vorstand@kulturbruecke-trabzon.example", "Ayşe Demir", Role.ASSOCIATION, "trabzon", "Vorsitzende"
+    ),
+    DemoUser(
+        "ukraine",
+        "info@ukrainehilfe-schytomyr.example",
+        "Olena Kovalenko",
+        Role.ASSOCIATION,
+        "ukraine",
+        "Geschäftsführerin",
+    ),
     DemoUser("rsbk", "foerderverein@rsbk-dortmund.example", "Thomas Wegener", Role.ASSOCIATION, "rsbk", "Kassenwart"),
 )
 # The auditor is registered last: her account is the demo's "finished" mark (see demo_state).
@@ -117,55 +135,111 @@ def organisation_id(key: str) -> UUID:
 
 ORGANISATIONS = (
     DemoOrganisation(
-        "dfg", "Deutsch-Französische Gesellschaft Dortmund e.V.", "VR 2143", "Kampstraße 47", "44137", "1000214301",
+        "dfg",
+        "Deutsch-Französische Gesellschaft Dortmund e.V.",
+        "VR 2143",
+        "Kampstraße 47",
+        "44137",
+        "1000214301",
         ("Claire Dubois-Becker", "Vorsitzende", "vorstand@dfg-dortmund.example", "0231 5574210"),
     ),
     DemoOrganisation(
-        "leeds", "Freundeskreis Dortmund–Leeds e.V.", "VR 3318", "Hansastraße 12", "44137", "1000331802",
+        "leeds",
+        "Freundeskreis Dortmund–Leeds e.V.",
+        "VR 3318",
+        "Hansastraße 12",
+        "44137",
+        "1000331802",
         ("Graham Whitfield", "Vorsitzender", "info@freundeskreis-leeds.example", "0231 4760331"),
     ),
     DemoOrganisation(
-        "buffalo", "Jugendaustausch Dortmund–Buffalo e.V.", "VR 4022", "Saarlandstraße 91", "44139", "1000402203",
+        "buffalo",
+        "Jugendaustausch Dortmund–Buffalo e.V.",
+        "VR 4022",
+        "Saarlandstraße 91",
+        "44139",
+        "1000402203",
         ("Jennifer Kowalski", "Geschäftsführerin", "kontakt@jugendaustausch-buffalo.example", "0231 9120402"),
     ),
     DemoOrganisation(
-        "netanya", "Freundeskreis Netanya–Dortmund e.V.", "VR 3587", "Prinz-Friedrich-Karl-Straße 21", "44135",
+        "netanya",
+        "Freundeskreis Netanya–Dortmund e.V.",
+        "VR 3587",
+        "Prinz-Friedrich-Karl-Straße 21",
+        "44135",
         "1000358704",
         ("Miriam Goldberg", "Vorsitzende", "vorstand@freundeskreis-netanya.example", "0231 1358700"),
     ),
     DemoOrganisation(
-        "novisad", "Städtepartnerschaftsverein Dortmund–Novi Sad e.V.", "VR 2970", "Rheinische Straße 150", "44147",
+        "novisad",
+        "Städtepartnerschaftsverein Dortmund–Novi Sad e.V.",
+        "VR 2970",
+        "Rheinische Straße 150",
+        "44147",
         "1000297005",
         ("Dragan Petrović", "Vorsitzender", "info@dortmund-novisad.example", "0231 8829700"),
     ),
     DemoOrganisation(
-        "xian", "Deutsch-Chinesischer Kulturverein Dortmund e.V.", "VR 4410", "Kaiserstraße 28", "44135", "1000441006",
+        "xian",
+        "Deutsch-Chinesischer Kulturverein Dortmund e.V.",
+        "VR 4410",
+        "Kaiserstraße 28",
+        "44135",
+        "1000441006",
         ("Li Wen", "Vorsitzende", "kontakt@dckv-dortmund.example", "0231 5344100"),
     ),
     DemoOrganisation(
-        "trabzon", "Kulturbrücke Dortmund–Trabzon e.V.", "VR 5126", "Mallinckrodtstraße 210", "44147", "1000512607",
+        "trabzon",
+        "Kulturbrücke Dortmund–Trabzon e.V.",
+        "VR 5126",
+        "Mallinckrodtstraße 210",
+        "44147",
+        "1000512607",
         ("Ayşe Demir", "Vorsitzende", "vorstand@kulturbruecke-trabzon.example", "0231 7251260"),
     ),
     DemoOrganisation(
-        "zwickau", "Partnerschaftsverein Dortmund–Zwickau e.V.", "VR 1988", "Hörder Bahnhofstraße 6", "44263",
+        "zwickau",
+        "Partnerschaftsverein Dortmund–Zwickau e.V.",
+        "VR 1988",
+        "Hörder Bahnhofstraße 6",
+        "44263",
         "1000198808",
         ("Uwe Lehmann", "Vorsitzender", "vorstand@dortmund-zwickau.example", "0231 4119880"),
     ),
     DemoOrganisation(
-        "kumasi", "Freundeskreis Dortmund–Kumasi e.V.", "VR 6240", "Münsterstraße 56", "44145", "1000624009",
+        "kumasi",
+        "Freundeskreis Dortmund–Kumasi e.V.",
+        "VR 6240",
+        "Münsterstraße 56",
+        "44145",
+        "1000624009",
         ("Kwame Mensah-Schröder", "Vorstand", "kontakt@freundeskreis-kumasi.example", "0231 8624090"),
     ),
     DemoOrganisation(
-        "ukraine", "Ukrainehilfe Dortmund–Schytomyr e.V.", "VR 6013", "Lindemannstraße 79", "44137", "1000601310",
+        "ukraine",
+        "Ukrainehilfe Dortmund–Schytomyr e.V.",
+        "VR 6013",
+        "Lindemannstraße 79",
+        "44137",
+        "1000601310",
         ("Olena Kovalenko", "Geschäftsführerin", "info@ukrainehilfe-schytomyr.example", "0231 3960130"),
     ),
     DemoOrganisation(
-        "rsbk", "Förderverein des Robert-Schumann-Berufskollegs Dortmund e.V.", "VR 3741", "Brügmannstraße 23",
-        "44135", "1000374111",
+        "rsbk",
+        "Förderverein des Robert-Schumann-Berufskollegs Dortmund e.V.",
+        "VR 3741",
+        "Brügmannstraße 23",
+        "44135",
+        "1000374111",
         ("Thomas Wegener", "Kassenwart", "foerderverein@rsbk-dortmund.example", "0231 5037410"),
     ),
     DemoOrganisation(
-        "fairtrade", "Fairtrade-Initiative Dortmund e.V.", "VR 5532", "Rheinoldikirchplatz 3", "44137", "6012553200",
+        "fairtrade",
+        "Fairtrade-Initiative Dortmund e.V.",
+        "VR 5532",
+        "Rheinoldikirchplatz 3",
+        "44137",
+        "6012553200",
         ("Johanna Reinhardt", "Sprecherin", "info@fairtrade-dortmund.example", "0231 1455320"),
         DORTMUNDER_VOLKSBANK,
     ),
@@ -369,7 +443,9 @@ class _Loader:
         )
 
     def review(self, file_number: str, by: str, on: str, notes: str, substantive_ok: bool = True) -> None:
-        self.office.review_application(self.grant_id(file_number), True, substantive_ok, notes, self.actor(by), on=d(on))
+        self.office.review_application(
+            self.grant_id(file_number), True, substantive_ok, notes, self.actor(by), on=d(on)
+        )
 
     def approve(self, file_number: str, amount: str, by: str, on: str, **terms: Any) -> None:
         self.office.approve_grant(self.grant_id(file_number), eur(amount), self.actor(by), on=d(on), **terms)
@@ -396,24 +472,37 @@ class _Loader:
             self.office.book_payment(grant_id, payment, d(booked[1]), self.actor(booked[0]))
         return payment
 
-    def expenses(self, file_number: str, by: str, *receipts: tuple[str, str, str, str, Money | ForeignAmount, str]) -> None:
+    def expenses(
+        self, file_number: str, by: str, *receipts: tuple[str, str, str, str, Money | ForeignAmount, str]
+    ) -> None:
         """Receipts the recipient reports: (budget line, paid on, payee, purpose, amount, receipt number)."""
         grant_id, actor = self.grant_id(file_number), self.actor(by)
         for line, paid_on, payee, purpose, amount, receipt in receipts:
             self.office.report_expense(grant_id, line, d(paid_on), payee, purpose, amount, receipt, actor)
 
-    def prove(self, file_number: str, by: str, on: str, report: str, own: str, third: str = "0", income: str = "0") -> None:
+    def prove(
+        self, file_number: str, by: str, on: str, report: str, own: str, third: str = "0", income: str = "0"
+    ) -> None:
         self.office.submit_proof_of_use(
             self.grant_id(file_number), report, eur(own), eur(third), eur(income), self.actor(by), on=d(on)
         )
 
     def review_proof(
-        self, file_number: str, by: str, on: str, notes: str, recognised: dict[str, str] | None = None,
+        self,
+        file_number: str,
+        by: str,
+        on: str,
+        notes: str,
+        recognised: dict[str, str] | None = None,
         cuts: dict[str, str] | None = None,
     ) -> None:
         self.office.review_proof_of_use(
-            self.grant_id(file_number), {code: eur(v) for code, v in (recognised or {}).items()}, cuts or {}, notes,
-            self.actor(by), on=d(on),
+            self.grant_id(file_number),
+            {code: eur(v) for code, v in (recognised or {}).items()},
+            cuts or {},
+            notes,
+            self.actor(by),
+            on=d(on),
         )
 
     def repay(self, claim_id: UUID, value_date: str, amount: str | None = None) -> None:
@@ -438,16 +527,32 @@ class _Loader:
         yield "Projekt Faire Stadtschokolade", self.project_chocolate
         yield "Projekt She for Democracy", self.project_she_for_democracy
         for story in (
-            self.grant_ib_2025_001, self.grant_ib_2025_002, self.grant_ib_2025_003, self.grant_ib_2025_004,
-            self.grant_ib_2025_005, self.grant_ib_2025_006, self.grant_ib_2025_007, self.grant_ib_2025_008,
-            self.grant_kepol_2025_001, self.grant_azubi_2025_001, self.grant_schy_2025_001, self.grant_schy_2025_002,
+            self.grant_ib_2025_001,
+            self.grant_ib_2025_002,
+            self.grant_ib_2025_003,
+            self.grant_ib_2025_004,
+            self.grant_ib_2025_005,
+            self.grant_ib_2025_006,
+            self.grant_ib_2025_007,
+            self.grant_ib_2025_008,
+            self.grant_kepol_2025_001,
+            self.grant_azubi_2025_001,
+            self.grant_schy_2025_001,
+            self.grant_schy_2025_002,
         ):
             yield f"Zuwendung {story.__doc__}", story
         yield "Regelwerk 2026 für IB-VEREINE", self.rule_set_2026
         for story in (
-            self.grant_ib_2026_001, self.grant_ib_2026_002, self.grant_ib_2026_003, self.grant_ib_2026_004,
-            self.grant_ib_2026_005, self.grant_ib_2026_006, self.grant_ib_2026_007,
-            self.grant_kepol_2026_001, self.grant_azubi_2026_001, self.grant_schy_2026_001,
+            self.grant_ib_2026_001,
+            self.grant_ib_2026_002,
+            self.grant_ib_2026_003,
+            self.grant_ib_2026_004,
+            self.grant_ib_2026_005,
+            self.grant_ib_2026_006,
+            self.grant_ib_2026_007,
+            self.grant_kepol_2026_001,
+            self.grant_azubi_2026_001,
+            self.grant_schy_2026_001,
         ):
             yield f"Zuwendung {story.__doc__}", story
         yield f"Benutzer {AUDITOR.email}", lambda: self.register(AUDITOR)
@@ -467,8 +572,12 @@ class _Loader:
             on=d("2025-01-02"),
         )
         self.office.allocate_budget(
-            pid, FiscalYear(2026), eur("48000.00"), coordinates,
-            "Haushaltsplan 2026: Ansatz für Zuschüsse an Vereine in den Städtepartnerschaften.", self.actor("brandt"),
+            pid,
+            FiscalYear(2026),
+            eur("48000.00"),
+            coordinates,
+            "Haushaltsplan 2026: Ansatz für Zuschüsse an Vereine in den Städtepartnerschaften.",
+            self.actor("brandt"),
             on=d("2025-12-15"),
         )
 
@@ -495,7 +604,9 @@ class _Loader:
             "Auslandsaufenthalte für Auszubildende",
             "city",
             RuleSet.nrw_municipal(
-                "Azubi-Ausland-2025", allowed_financing_types=("fixed",), min_grant=eur("300.00"),
+                "Azubi-Ausland-2025",
+                allowed_financing_types=("fixed",),
+                min_grant=eur("300.00"),
                 max_grant=eur("5000.00"),
             ),
             {FiscalYear(2025): (eur("15000.00"), coordinates)},
@@ -503,8 +614,12 @@ class _Loader:
             on=d("2025-01-02"),
         )
         self.office.allocate_budget(
-            pid, FiscalYear(2026), eur("18000.00"), coordinates,
-            "Haushaltsplan 2026: Ausbau der Auslandspraktika in den Partnerstädten.", self.actor("brandt"),
+            pid,
+            FiscalYear(2026),
+            eur("18000.00"),
+            coordinates,
+            "Haushaltsplan 2026: Ausbau der Auslandspraktika in den Partnerstädten.",
+            self.actor("brandt"),
             on=d("2025-12-15"),
         )
 
@@ -525,7 +640,9 @@ class _Loader:
             on=d("2025-01-02"),
         )
         self.office.amend_budget(
-            pid, FiscalYear(2025), eur("38000.00"),
+            pid,
+            FiscalYear(2025),
+            eur("38000.00"),
             "Spendenaufruf »Dortmund hilft« im Winter 2024/25: weitere 8.000,00 € Spenden eingegangen.",
             self.actor("brandt"),
             on=d("2025-02-10"),
@@ -536,7 +653,12 @@ class _Loader:
     def organisation(self, org: DemoOrganisation) -> None:
         officer = self.actor("krueger")
         self.office.register_organisation(
-            org.name, "e.V.", org.register_number, address(org.street, org.postcode, "Dortmund"), org.iban, officer,
+            org.name,
+            "e.V.",
+            org.register_number,
+            address(org.street, org.postcode, "Dortmund"),
+            org.iban,
+            officer,
             organisation_id=org.id,
         )
         name, function, email, phone = org.contact
@@ -555,51 +677,104 @@ class _Loader:
             self.actor("yildiz"),
         )
         self.office.award_external_funding(
-            project, "Engagement Global – SKEW Kleinprojektefonds", "share", eur("19800.00"), eur("22000.00"),
-            eur("2200.00"), self.actor("lange"), rate=Decimal("0.90"),
+            project,
+            "Engagement Global – SKEW Kleinprojektefonds",
+            "share",
+            eur("19800.00"),
+            eur("22000.00"),
+            eur("2200.00"),
+            self.actor("lange"),
+            rate=Decimal("0.90"),
             rule_set=RuleSet.federal("SKEW-Kleinprojektefonds-2025"),
         )
         self.office.receive_external_funds(project, eur("10000.00"), d("2025-03-03"), self.actor("schulz"))
         self.office.receive_external_funds(project, eur("5000.00"), d("2026-01-20"), self.actor("schulz"))
         kepol = self.programme_id("KEPOL-KUMASI")
         self.office.draw_project_budget(
-            project, kepol, FiscalYear(2025), eur("12000.00"),
+            project,
+            kepol,
+            FiscalYear(2025),
+            eur("12000.00"),
             "Projektmittel 2025 aus dem SKEW-Kleinprojektefonds (Zuwendungsbescheid vom 12.02.2025).",
             self.actor("lange"),
             on=d("2025-02-12"),
         )
         self.office.draw_project_budget(
-            project, kepol, FiscalYear(2026), eur("10000.00"),
-            "Projektmittel 2026 laut Finanzierungsplan des Projekts.", self.actor("lange"), on=d("2026-01-05"),
+            project,
+            kepol,
+            FiscalYear(2026),
+            eur("10000.00"),
+            "Projektmittel 2026 laut Finanzierungsplan des Projekts.",
+            self.actor("lange"),
+            on=d("2026-01-05"),
         )
         officer, finance = self.actor("yildiz"), self.actor("schulz")
         self.office.record_project_expenditure(
-            project, d("2025-03-18"), "Kumasi Women Cocoa Cooperative", "Kakaobohnen für die erste Charge (1,2 t)",
-            "Produktentwicklung", ghs("48000", "16.02", "2025-03-17"), "FS-2025-001", finance,
+            project,
+            d("2025-03-18"),
+            "Kumasi Women Cocoa Cooperative",
+            "Kakaobohnen für die erste Charge (1,2 t)",
+            "Produktentwicklung",
+            ghs("48000", "16.02", "2025-03-17"),
+            "FS-2025-001",
+            finance,
         )
         self.office.record_project_expenditure(
-            project, d("2025-05-06"), "Druckerei Ruhrdruck GmbH, Dortmund", "Banderolen und Verpackung, 5.000 Stück",
-            "Druck und Verpackung", eur("2380.00"), "FS-2025-002", finance,
+            project,
+            d("2025-05-06"),
+            "Druckerei Ruhrdruck GmbH, Dortmund",
+            "Banderolen und Verpackung, 5.000 Stück",
+            "Druck und Verpackung",
+            eur("2380.00"),
+            "FS-2025-002",
+            finance,
         )
         duplicate = self.office.record_project_expenditure(
-            project, d("2025-05-06"), "Druckerei Ruhrdruck GmbH, Dortmund", "Banderolen und Verpackung, 5.000 Stück",
-            "Druck und Verpackung", eur("2380.00"), "FS-2025-002", officer,
+            project,
+            d("2025-05-06"),
+            "Druckerei Ruhrdruck GmbH, Dortmund",
+            "Banderolen und Verpackung, 5.000 Stück",
+            "Druck und Verpackung",
+            eur("2380.00"),
+            "FS-2025-002",
+            officer,
         )
         self.office.reverse_project_expenditure(
-            project, duplicate, "Doppelt erfasst: Die Rechnung ist bereits unter FS-2025-002 gebucht.", finance,
+            project,
+            duplicate,
+            "Doppelt erfasst: Die Rechnung ist bereits unter FS-2025-002 gebucht.",
+            finance,
             on=d("2025-05-07"),
         )
         self.office.record_project_expenditure(
-            project, d("2025-09-22"), "Reisebüro am Westenhellweg GmbH", "Flüge der Delegation nach Kumasi (3 Personen)",
-            "Reisekosten", eur("3140.00"), "FS-2025-003", finance,
+            project,
+            d("2025-09-22"),
+            "Reisebüro am Westenhellweg GmbH",
+            "Flüge der Delegation nach Kumasi (3 Personen)",
+            "Reisekosten",
+            eur("3140.00"),
+            "FS-2025-003",
+            finance,
         )
         self.office.record_project_expenditure(
-            project, d("2026-02-10"), "Weltladen Dortmund", "Bildungsmaterial »Der Weg der Kakaobohne« für 20 Kitas",
-            "Bildungsarbeit", eur("640.00"), "FS-2026-001", finance,
+            project,
+            d("2026-02-10"),
+            "Weltladen Dortmund",
+            "Bildungsmaterial »Der Weg der Kakaobohne« für 20 Kitas",
+            "Bildungsarbeit",
+            eur("640.00"),
+            "FS-2026-001",
+            finance,
         )
         self.office.record_project_expenditure(
-            project, d("2026-03-04"), "Kumasi Metropolitan Assembly", "Workshop »Fairtrade Town Kumasi«",
-            "Bildungsarbeit", ghs("12500", "12.95", "2026-03-03"), "FS-2026-002", finance,
+            project,
+            d("2026-03-04"),
+            "Kumasi Metropolitan Assembly",
+            "Workshop »Fairtrade Town Kumasi«",
+            "Bildungsarbeit",
+            ghs("12500", "12.95", "2026-03-03"),
+            "FS-2026-002",
+            finance,
         )
 
     def project_she_for_democracy(self) -> None:
@@ -616,29 +791,63 @@ class _Loader:
         )
         kepol = self.programme_id("KEPOL-KUMASI")
         self.office.draw_project_budget(
-            project, kepol, FiscalYear(2025), eur("8000.00"), "Projektmittel 2025 (Auftakt in Kumasi).",
-            self.actor("hoffmann"), on=d("2025-03-03"),
+            project,
+            kepol,
+            FiscalYear(2025),
+            eur("8000.00"),
+            "Projektmittel 2025 (Auftakt in Kumasi).",
+            self.actor("hoffmann"),
+            on=d("2025-03-03"),
         )
         self.office.draw_project_budget(
-            project, kepol, FiscalYear(2026), eur("15000.00"), "Projektmittel 2026 (Gegenbesuch in Dortmund).",
-            self.actor("hoffmann"), on=d("2026-01-05"),
+            project,
+            kepol,
+            FiscalYear(2026),
+            eur("15000.00"),
+            "Projektmittel 2026 (Gegenbesuch in Dortmund).",
+            self.actor("hoffmann"),
+            on=d("2026-01-05"),
         )
         finance = self.actor("schulz")
         self.office.record_project_expenditure(
-            project, d("2025-06-12"), "Centre for Civic Education, Kumasi", "Workshopräume und Verpflegung, 3 Tage",
-            "Workshops", ghs("27600", "11.95", "2025-06-11"), "SFD-2025-001", finance,
+            project,
+            d("2025-06-12"),
+            "Centre for Civic Education, Kumasi",
+            "Workshopräume und Verpflegung, 3 Tage",
+            "Workshops",
+            ghs("27600", "11.95", "2025-06-11"),
+            "SFD-2025-001",
+            finance,
         )
         self.office.record_project_expenditure(
-            project, d("2025-07-01"), "Dr. Akosua Boateng", "Honorar Moderation der Auftaktworkshops",
-            "Honorare", eur("1200.00"), "SFD-2025-002", finance,
+            project,
+            d("2025-07-01"),
+            "Dr. Akosua Boateng",
+            "Honorar Moderation der Auftaktworkshops",
+            "Honorare",
+            eur("1200.00"),
+            "SFD-2025-002",
+            finance,
         )
         self.office.record_project_expenditure(
-            project, d("2025-10-14"), "Reisebüro am Westenhellweg GmbH", "Flüge für vier Teilnehmerinnen aus Kumasi",
-            "Reisekosten", eur("2760.00"), "SFD-2025-003", finance,
+            project,
+            d("2025-10-14"),
+            "Reisebüro am Westenhellweg GmbH",
+            "Flüge für vier Teilnehmerinnen aus Kumasi",
+            "Reisekosten",
+            eur("2760.00"),
+            "SFD-2025-003",
+            finance,
         )
         self.office.record_project_expenditure(
-            project, d("2026-02-18"), "Druckerei Ruhrdruck GmbH, Dortmund", "Ausstellung »She for Democracy« im Rathaus",
-            "Öffentlichkeitsarbeit", eur("1450.00"), "SFD-2026-001", finance,
+            project,
+            d("2026-02-18"),
+            "Druckerei Ruhrdruck GmbH, Dortmund",
+            "Ausstellung »She for Democracy« im Rathaus",
+            "Öffentlichkeitsarbeit",
+            eur("1450.00"),
+            "SFD-2026-001",
+            finance,
         )
 
     # Grants of 2025
@@ -655,7 +864,9 @@ class _Loader:
                  own="1000.00", third="1500.00", income="500.00", grant="7000.00"),
             by="dfg", on="2025-02-10",
         )  # fmt: skip
-        self.review("IB-2025-001", "krueger", "2025-02-24", "Formal vollständig; Zusage des DFJW über 1.500,00 € liegt vor.")
+        self.review(
+            "IB-2025-001", "krueger", "2025-02-24", "Formal vollständig; Zusage des DFJW über 1.500,00 € liegt vor."
+        )
         self.approve("IB-2025-001", "7000.00", "lange", "2025-03-05", rate=Decimal("0.70"))
         self.pay(
             "IB-2025-001",
@@ -681,12 +892,18 @@ class _Loader:
             ("pr", "2025-08-29", "Druckerei Ruhrdruck GmbH, Dortmund", "Dokumentation der Begegnung", eur("700.00"), "DFG-2025-04"),
         )  # fmt: skip
         self.prove(
-            "IB-2025-001", "dfg", "2026-01-20",
+            "IB-2025-001",
+            "dfg",
+            "2026-01-20",
             "24 Jugendliche haben teilgenommen; die Kosten lagen mit 9.000,00 € unter dem Plan.",
-            own="1000.00", third="1500.00", income="500.00",
+            own="1000.00",
+            third="1500.00",
+            income="500.00",
         )
         self.review_proof("IB-2025-001", "krueger", "2026-02-05", "Belege vollständig; alle Ausgaben anerkannt.")
-        claim = self.office.determine_final_amount(self.grant_id("IB-2025-001"), self.actor("lange"), on=d("2026-02-12"))
+        claim = self.office.determine_final_amount(
+            self.grant_id("IB-2025-001"), self.actor("lange"), on=d("2026-02-12")
+        )
         assert claim is not None  # 70 % of 9.000,00 € is 6.300,00 €; 700,00 € were paid too much
         self.repay(claim, "2026-03-02")
         self.office.close_grant(self.grant_id("IB-2025-001"), self.actor("krueger"), on=d("2026-03-03"))
@@ -711,11 +928,17 @@ class _Loader:
         )  # fmt: skip
         grant_id = self.grant_id("IB-2025-002")
         self.office.return_payment(
-            grant_id, first, eur("3500.00"), d("2025-05-16"),
-            "Rücküberweisung der Bank: Das Konto des Vereins ist erloschen (Bankwechsel).", self.actor("schulz"),
+            grant_id,
+            first,
+            eur("3500.00"),
+            d("2025-05-16"),
+            "Rücküberweisung der Bank: Das Konto des Vereins ist erloschen (Bankwechsel).",
+            self.actor("schulz"),
         )
         self.office.change_bank_account(
-            _ORGANISATIONS["leeds"].id, LEEDS_NEW_IBAN, "Neue Bankverbindung laut Schreiben des Vorstands vom 19.05.2025.",
+            _ORGANISATIONS["leeds"].id,
+            LEEDS_NEW_IBAN,
+            "Neue Bankverbindung laut Schreiben des Vorstands vom 19.05.2025.",
             self.actor("krueger"),
         )
         self.pay(
@@ -736,8 +959,13 @@ class _Loader:
             ("programme", "2025-08-24", "Leeds Town Hall", "Saalmiete und Noten", eur("1170.00"), "FKL-2025-03"),
         )  # fmt: skip
         self.prove(
-            "IB-2025-002", "yildiz", "2025-12-15", "Konzert mit 600 Gästen in der Leeds Town Hall.",
-            own="1500.00", third="1000.00", income="1500.00",
+            "IB-2025-002",
+            "yildiz",
+            "2025-12-15",
+            "Konzert mit 600 Gästen in der Leeds Town Hall.",
+            own="1500.00",
+            third="1000.00",
+            income="1500.00",
         )
         self.review_proof("IB-2025-002", "krueger", "2026-01-14", "Rechnerisch geprüft; keine Kürzungen.")
 
@@ -754,8 +982,11 @@ class _Loader:
         )  # fmt: skip
         grant_id = self.grant_id("IB-2025-003")
         request = self.office.request_documents(
-            grant_id, "Teilnehmendenliste beider Städte, Programmablauf, Freistellungsbescheid des Finanzamts",
-            d("2025-04-17"), self.actor("yildiz"), on=d("2025-03-27"),
+            grant_id,
+            "Teilnehmendenliste beider Städte, Programmablauf, Freistellungsbescheid des Finanzamts",
+            d("2025-04-17"),
+            self.actor("yildiz"),
+            on=d("2025-03-27"),
         )
         self.office.receive_documents(
             grant_id, request, "Unterlagen per Post eingegangen.", self.actor("krueger"), on=d("2025-04-10")
@@ -767,8 +998,11 @@ class _Loader:
             requested=("krueger", "2025-06-02"), certified=("yildiz", "2025-06-03"),
         )  # fmt: skip
         self.office.cancel_payment(
-            grant_id, cancelled, "Das Busunternehmen hat seine Rechnung storniert; ein neuer Abruf folgt.",
-            self.actor("brandt"), on=d("2025-06-05"),
+            grant_id,
+            cancelled,
+            "Das Busunternehmen hat seine Rechnung storniert; ein neuer Abruf folgt.",
+            self.actor("brandt"),
+            on=d("2025-06-05"),
         )
         self.pay(
             "IB-2025-003",
@@ -784,7 +1018,9 @@ class _Loader:
             ("stay", "2025-07-15", "Hostel Novi Sad", "Unterkunft und Verpflegung", eur("2600.00"), "NS-2025-02"),
             ("programme", "2025-07-16", "Sportski centar Vojvodina", "Hallenmiete und Turnier", eur("700.00"), "NS-2025-03"),
         )  # fmt: skip
-        self.prove("IB-2025-003", "krueger", "2025-10-20", "Begegnung wie geplant durchgeführt.", own="900.00", income="600.00")
+        self.prove(
+            "IB-2025-003", "krueger", "2025-10-20", "Begegnung wie geplant durchgeführt.", own="900.00", income="600.00"
+        )
         self.review_proof("IB-2025-003", "yildiz", "2025-11-10", "Alle Ausgaben anerkannt.")
         no_claim = self.office.determine_final_amount(
             self.grant_id("IB-2025-003"), self.actor("hoffmann"), on=d("2025-11-17")
@@ -802,14 +1038,17 @@ class _Loader:
             by="krueger", on="2025-04-07",
         )  # fmt: skip
         self.review(
-            "IB-2025-004", "krueger", "2025-04-28",
+            "IB-2025-004",
+            "krueger",
+            "2025-04-28",
             "Überwiegend touristisches Programm ohne Begegnung mit Partnerorganisationen in Xi'an.",
             substantive_ok=False,
         )
         self.office.reject_application(
             self.grant_id("IB-2025-004"),
             "Ein touristisches Programm ohne Begegnungscharakter ist nach den Förderrichtlinien nicht förderfähig.",
-            self.actor("lange"), on=d("2025-05-06"),
+            self.actor("lange"),
+            on=d("2025-05-06"),
         )
 
     def grant_ib_2025_005(self) -> None:
@@ -854,8 +1093,13 @@ class _Loader:
             ("pr", "2025-08-20", "Druckerei Ruhrdruck GmbH, Dortmund", "Plakate und Programmhefte", eur("480.00"), "KB-2025-04"),
         )  # fmt: skip
         self.prove(
-            "IB-2025-005", "trabzon", "2026-02-27", "Sechs Auftritte mit rund 2.000 Gästen.",
-            own="800.00", third="700.00", income="500.00",
+            "IB-2025-005",
+            "trabzon",
+            "2026-02-27",
+            "Sechs Auftritte mit rund 2.000 Gästen.",
+            own="800.00",
+            third="700.00",
+            income="500.00",
         )
 
     def grant_ib_2025_006(self) -> None:
@@ -871,7 +1115,8 @@ class _Loader:
         self.office.withdraw_application(
             self.grant_id("IB-2025-006"),
             "Der Verein zieht den Antrag zurück: Die Chorfahrt ist mangels Teilnehmender abgesagt (Schreiben vom 30.05.2025).",
-            self.actor("yildiz"), on=d("2025-06-02"),
+            self.actor("yildiz"),
+            on=d("2025-06-02"),
         )
 
     def grant_ib_2025_008(self) -> None:
@@ -892,10 +1137,13 @@ class _Loader:
             released=("brandt", "2025-06-04"), booked=("schulz", "2025-06-06"),
         )  # fmt: skip
         claim = self.office.revoke_grant(
-            self.grant_id("IB-2025-008"), eur("0.00"), d("2025-11-24"),
+            self.grant_id("IB-2025-008"),
+            eur("0.00"),
+            d("2025-11-24"),
             "Die Reise fand nicht statt, die Partnerschule hat den Austausch auf 2026 verschoben; die Anzahlung "
             "wurde nicht zweckentsprechend verwendet (Widerruf nach § 49 Abs. 3 VwVfG).",
-            self.actor("lange"), on=d("2025-11-24"),
+            self.actor("lange"),
+            on=d("2025-11-24"),
         )
         assert claim is not None
         self.repay(claim, "2025-12-15")
@@ -911,9 +1159,15 @@ class _Loader:
                  own="1800.00", third="1800.00", grant="5400.00"),
             by="yildiz", on="2025-06-16",
         )  # fmt: skip
-        self.review("IB-2025-007", "krueger", "2025-07-07", "Zusage des American Council on Germany über 1.800,00 € liegt vor.")
+        self.review(
+            "IB-2025-007", "krueger", "2025-07-07", "Zusage des American Council on Germany über 1.800,00 € liegt vor."
+        )
         self.approve(
-            "IB-2025-007", "5400.00", "lange", "2025-07-21", rate=Decimal("0.60"),
+            "IB-2025-007",
+            "5400.00",
+            "lange",
+            "2025-07-21",
+            rate=Decimal("0.60"),
             year_split={FiscalYear(2025): eur("3000.00"), FiscalYear(2026): eur("2400.00")},
             conditions="Verpflichtungsermächtigung 2026: 2.400,00 € zulasten des Haushaltsjahres 2026.",
         )
@@ -934,8 +1188,11 @@ class _Loader:
              ForeignAmount.convert("USD", "6786.00", "1.1700", d("2025-09-18")), "JB-2025-01"),
         )  # fmt: skip
         self.office.submit_interim_proof(
-            self.grant_id("IB-2025-007"), 2025, "Delegation hat am Youth Forum teilgenommen; Gegenbesuch im März.",
-            self.actor("yildiz"), on=d("2026-02-10"),
+            self.grant_id("IB-2025-007"),
+            2025,
+            "Delegation hat am Youth Forum teilgenommen; Gegenbesuch im März.",
+            self.actor("yildiz"),
+            on=d("2026-02-10"),
         )
 
     def grant_kepol_2025_001(self) -> None:
@@ -949,7 +1206,9 @@ class _Loader:
                  own="1100.00", grant="9900.00"),
             by="kumasi", on="2025-03-10", project="FAIRE-SCHOKOLADE",
         )  # fmt: skip
-        self.review("KEPOL-2025-001", "yildiz", "2025-03-24", "Eigenanteil 10 % nachgewiesen; Bezug zu SDG 12 und 17 klar.")
+        self.review(
+            "KEPOL-2025-001", "yildiz", "2025-03-24", "Eigenanteil 10 % nachgewiesen; Bezug zu SDG 12 und 17 klar."
+        )
         self.approve("KEPOL-2025-001", "9900.00", "hoffmann", "2025-04-07", rate=Decimal("0.90"))
         self.pay(
             "KEPOL-2025-001", [need("2025-06-10", "4000.00", "Flüge Kumasi–Dortmund")], "Erste Rate Bildungsreihe",
@@ -971,8 +1230,10 @@ class _Loader:
                       own="1200.00", grant="10800.00"),
         )  # fmt: skip
         self.office.reject_amendment(
-            grant_id, "Im Kleinprojektefonds 2025 stehen keine zusätzlichen Bundesmittel zur Verfügung.",
-            self.actor("lange"), on=d("2025-10-27"),
+            grant_id,
+            "Im Kleinprojektefonds 2025 stehen keine zusätzlichen Bundesmittel zur Verfügung.",
+            self.actor("lange"),
+            on=d("2025-10-27"),
         )
 
     def grant_azubi_2025_001(self) -> None:
@@ -987,9 +1248,14 @@ class _Loader:
                  own="600.00", grant="3000.00"),
             by="rsbk", on="2025-02-17",
         )  # fmt: skip
-        self.review("AZUBI-2025-001", "krueger", "2025-03-03", "Praktikumsplätze bestätigt; Festbetrag 500,00 € je Person.")
+        self.review(
+            "AZUBI-2025-001", "krueger", "2025-03-03", "Praktikumsplätze bestätigt; Festbetrag 500,00 € je Person."
+        )
         self.approve(
-            "AZUBI-2025-001", "3000.00", "hoffmann", "2025-03-12",
+            "AZUBI-2025-001",
+            "3000.00",
+            "hoffmann",
+            "2025-03-12",
             conditions="Festbetrag von 500,00 € je Auszubildender/m; Teilnahmebestätigung des Lycée ist vorzulegen.",
         )
         payment = self.pay(
@@ -998,16 +1264,22 @@ class _Loader:
             released=("brandt", "2025-04-17"), booked=("schulz", "2025-04-22"),
         )  # fmt: skip
         self.office.return_payment(
-            self.grant_id("AZUBI-2025-001"), payment, eur("500.00"), d("2025-07-10"),
+            self.grant_id("AZUBI-2025-001"),
+            payment,
+            eur("500.00"),
+            d("2025-07-10"),
             "Eine Auszubildende hat das Praktikum nicht angetreten; der Festbetrag für sie wurde zurückgezahlt.",
             self.actor("schulz"),
         )
         grant_id = self.grant_id("AZUBI-2025-001")
         self.office.send_reminder(grant_id, "final", self.actor("yildiz"), on=d("2026-01-12"))
         self.office.extend_deadline(
-            grant_id, "final", d("2026-03-31"),
+            grant_id,
+            "final",
+            d("2026-03-31"),
             "Der Förderverein wartet noch auf die Teilnahmebestätigungen des Lycée St. Rémi.",
-            self.actor("yildiz"), on=d("2026-01-19"),
+            self.actor("yildiz"),
+            on=d("2026-01-19"),
         )
 
     def grant_schy_2025_001(self) -> None:
@@ -1040,15 +1312,25 @@ class _Loader:
             ("transport", "2025-04-28", "Spedition Hellweg GmbH", "Transport nach Schytomyr", eur("2000.00"), "UH-2025-03"),
         )  # fmt: skip
         self.prove(
-            "SCHY-2025-001", "ukraine", "2025-09-15", "Lieferung an vier Schulen und zwei Krankenhäuser übergeben.",
-            own="1500.00", third="2500.00",
+            "SCHY-2025-001",
+            "ukraine",
+            "2025-09-15",
+            "Lieferung an vier Schulen und zwei Krankenhäuser übergeben.",
+            own="1500.00",
+            third="2500.00",
         )
         self.review_proof("SCHY-2025-001", "krueger", "2025-10-06", "Zwei Generatoren wurden nicht geliefert.")
-        claim = self.office.determine_final_amount(self.grant_id("SCHY-2025-001"), self.actor("lange"), on=d("2025-10-13"))
+        claim = self.office.determine_final_amount(
+            self.grant_id("SCHY-2025-001"), self.actor("lange"), on=d("2025-10-13")
+        )
         assert claim is not None  # Fehlbedarf 16.500,00 €; 1.500,00 € zurückzufordern
         self.office.propose_claim_relief(
-            claim, "deferral", "Der Verein erwartet Spenden aus der Weihnachtsaktion.", self.actor("krueger"),
-            until=d("2026-01-31"), on=d("2025-10-15"),
+            claim,
+            "deferral",
+            "Der Verein erwartet Spenden aus der Weihnachtsaktion.",
+            self.actor("krueger"),
+            until=d("2026-01-31"),
+            on=d("2025-10-15"),
         )
         self.office.decide_claim_relief(
             claim, True, "Stundung bis 31.01.2026 gewährt.", self.actor("brandt"), on=d("2025-10-20")
@@ -1066,7 +1348,9 @@ class _Loader:
                  own="0.00", grant="12000.00"),
             by="ukraine", on="2025-04-14",
         )  # fmt: skip
-        self.review("SCHY-2025-002", "yildiz", "2025-04-28", "Vollfinanzierung begründet: Verein hat keine eigenen Mittel.")
+        self.review(
+            "SCHY-2025-002", "yildiz", "2025-04-28", "Vollfinanzierung begründet: Verein hat keine eigenen Mittel."
+        )
         self.approve("SCHY-2025-002", "12000.00", "hoffmann", "2025-05-05")
         payment = self.pay(
             "SCHY-2025-002", [need("2025-07-15", "12000.00", "Unterkunft, Busreise und Programm")], "Ferienfreizeit",
@@ -1074,8 +1358,12 @@ class _Loader:
             released=("brandt", "2025-06-04"), booked=("schulz", "2025-06-06"),
         )  # fmt: skip
         self.office.return_payment(
-            self.grant_id("SCHY-2025-002"), payment, eur("1350.00"), d("2025-09-15"),
-            "18 statt 22 Kinder: nicht verbrauchte Mittel zurückgezahlt.", self.actor("schulz"),
+            self.grant_id("SCHY-2025-002"),
+            payment,
+            eur("1350.00"),
+            d("2025-09-15"),
+            "18 statt 22 Kinder: nicht verbrauchte Mittel zurückgezahlt.",
+            self.actor("schulz"),
         )
 
     # Grants of 2026 (after the programme's rule set for 2026)
@@ -1112,8 +1400,11 @@ class _Loader:
             by="krueger", on="2026-02-09",
         )  # fmt: skip
         self.office.request_documents(
-            self.grant_id("IB-2026-002"), "Zusage von ConAct über 3.000,00 €; Sicherheitskonzept für die Reise",
-            d("2026-03-20"), self.actor("krueger"), on=d("2026-02-20"),
+            self.grant_id("IB-2026-002"),
+            "Zusage von ConAct über 3.000,00 €; Sicherheitskonzept für die Reise",
+            d("2026-03-20"),
+            self.actor("krueger"),
+            on=d("2026-02-20"),
         )
 
     def grant_ib_2026_003(self) -> None:
@@ -1165,7 +1456,9 @@ class _Loader:
         self.review("IB-2026-005", "krueger", "2026-01-19", "Vollständig.")
         self.approve("IB-2026-005", "4000.00", "lange", "2026-01-27")
         self.pay(
-            "IB-2026-005", [need("2026-04-10", "2500.00", "Flüge nach Trabzon")], "Erste Rate Fachkräfteaustausch",
+            "IB-2026-005",
+            [need("2026-04-10", "2500.00", "Flüge nach Trabzon")],
+            "Erste Rate Fachkräfteaustausch",
             requested=("trabzon", "2026-03-02"),
         )
 
@@ -1183,9 +1476,11 @@ class _Loader:
         self.review("IB-2026-006", "krueger", "2026-02-02", "Vollständig.")
         self.approve("IB-2026-006", "2000.00", "hoffmann", "2026-02-10")
         self.pay(
-            "IB-2026-006", [need("2026-04-20", "1200.00", "Unterkunft der ersten Gruppe in Zwickau")],
+            "IB-2026-006",
+            [need("2026-04-20", "1200.00", "Unterkunft der ersten Gruppe in Zwickau")],
             "Erste Rate Hospitation",
-            requested=("yildiz", "2026-03-02"), certified=("krueger", "2026-03-03"),
+            requested=("yildiz", "2026-03-02"),
+            certified=("krueger", "2026-03-03"),
         )
 
     def grant_ib_2026_007(self) -> None:
@@ -1202,8 +1497,12 @@ class _Loader:
         self.review("IB-2026-007", "yildiz", "2026-01-14", "Vollständig; Begegnungscharakter gegeben.")
         self.approve("IB-2026-007", "3000.00", "lange", "2026-01-21", rate=Decimal("0.60"))
         self.pay(
-            "IB-2026-007", [need("2026-03-31", "1800.00", "Kunsttransport nach Xi'an")], "Transport der Bilder",
-            requested=("krueger", "2026-02-23"), certified=("yildiz", "2026-02-24"), released=("brandt", "2026-02-25"),
+            "IB-2026-007",
+            [need("2026-03-31", "1800.00", "Kunsttransport nach Xi'an")],
+            "Transport der Bilder",
+            requested=("krueger", "2026-02-23"),
+            certified=("yildiz", "2026-02-24"),
+            released=("brandt", "2026-02-25"),
         )
         self.expenses(
             "IB-2026-007", "krueger",
@@ -1232,7 +1531,9 @@ class _Loader:
             released=("brandt", "2026-02-11"), booked=("schulz", "2026-02-13"),
         )  # fmt: skip
         self.pay(
-            "KEPOL-2026-001", [need("2026-04-10", "3000.00", "Workshopreihe in Kumasi")], "Zweite Rate Mentoring",
+            "KEPOL-2026-001",
+            [need("2026-04-10", "3000.00", "Workshopreihe in Kumasi")],
+            "Zweite Rate Mentoring",
             requested=("kumasi", "2026-03-02"),
         )
         self.expenses(
@@ -1255,7 +1556,10 @@ class _Loader:
         )  # fmt: skip
         self.review("AZUBI-2026-001", "yildiz", "2026-02-11", "Praktikumsplätze vom Leeds City Council bestätigt.")
         self.approve(
-            "AZUBI-2026-001", "3500.00", "lange", "2026-02-18",
+            "AZUBI-2026-001",
+            "3500.00",
+            "lange",
+            "2026-02-18",
             conditions="Festbetrag von 500,00 € je Auszubildender/m.",
         )
 
@@ -1269,7 +1573,9 @@ class _Loader:
                  own="800.00", third="1200.00", grant="8000.00"),
             by="ukraine", on="2026-01-12",
         )  # fmt: skip
-        self.review("SCHY-2026-001", "krueger", "2026-01-16", "Eilbedürftig; Bedarfsmeldung der Partnerstadt liegt vor.")
+        self.review(
+            "SCHY-2026-001", "krueger", "2026-01-16", "Eilbedürftig; Bedarfsmeldung der Partnerstadt liegt vor."
+        )
         self.approve("SCHY-2026-001", "8000.00", "lange", "2026-01-20")
         self.pay(
             "SCHY-2026-001", [need("2026-02-15", "5000.00", "Heizgeräte (erste Lieferung)")], "Heizgeräte",
@@ -1277,7 +1583,8 @@ class _Loader:
             released=("hoffmann", "2026-01-23"), booked=("schulz", "2026-01-28"),
         )  # fmt: skip
         self.pay(
-            "SCHY-2026-001", [need("2026-04-01", "3000.00", "Heizgeräte (zweite Lieferung) und Transport")],
+            "SCHY-2026-001",
+            [need("2026-04-01", "3000.00", "Heizgeräte (zweite Lieferung) und Transport")],
             "Zweite Lieferung",
             requested=("ukraine", "2026-03-03"),
         )
@@ -1351,7 +1658,8 @@ def summarise(office: FundingOffice) -> DemoSummary:
 _STATUS_ORDER = {
     name: index
     for index, name in enumerate(
-        list(STATUS_GERMAN.values())[:4] + [STATUS_GERMAN[APPROVED] + " (Änderung offen)"]
+        list(STATUS_GERMAN.values())[:4]
+        + [STATUS_GERMAN[APPROVED] + " (Änderung offen)"]
         + list(STATUS_GERMAN.values())[4:]
     )
 }

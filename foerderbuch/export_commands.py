@@ -49,10 +49,14 @@ def _as_of(text: str) -> date | int:
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=_years, metavar="JJJJ", help="Haushaltsjahr oder Bereich JJJJ-JJJJ (Vorgabe: alle)")
+    parser.add_argument(
+        "--year", type=_years, metavar="JJJJ", help="Haushaltsjahr oder Bereich JJJJ-JJJJ (Vorgabe: alle)"
+    )
     parser.add_argument("--programme", metavar="KÜRZEL", help="nur dieses Förderprogramm (z. B. IB-VEREINE)")
     parser.add_argument(
-        "--as-of", type=_as_of, metavar="JJJJ-MM-TT",
+        "--as-of",
+        type=_as_of,
+        metavar="JJJJ-MM-TT",
         help="Stichtag (Geschäftsdatum der Buchungen) oder eine Log-Position als ganze Zahl",
     )
 
@@ -132,7 +136,9 @@ def _finance_filter(args: argparse.Namespace) -> Any:
     first, last = args.year if args.year else (None, None)
     as_of = args.as_of
     return FinanceFilter(
-        first_year=first, last_year=last, programme_code=args.programme,
+        first_year=first,
+        last_year=last,
+        programme_code=args.programme,
         as_of_date=as_of if isinstance(as_of, date) else None,
         as_of_position=as_of if isinstance(as_of, int) else None,
     )
@@ -184,7 +190,9 @@ def import_(args: argparse.Namespace, settings: Settings, console: Console) -> i
 
     if args.source == "template":
         if not args.output:
-            raise CommandError("Bitte mit -o DATEI.xlsx angeben, wohin die Importvorlage geschrieben wird.", EXIT_BAD_INPUT)
+            raise CommandError(
+                "Bitte mit -o DATEI.xlsx angeben, wohin die Importvorlage geschrieben wird.", EXIT_BAD_INPUT
+            )
         return _run(lambda: exporting.import_template(args.output, console))
     if args.output:
         raise CommandError("-o gilt nur für »foerderbuch import template -o DATEI.xlsx«.", EXIT_BAD_INPUT)
@@ -204,7 +212,9 @@ def import_(args: argparse.Namespace, settings: Settings, console: Console) -> i
         raise CommandError(str(error), EXIT_CONFLICT) from None
     for line in summary.lines():
         console.print(line)
-    console.print("Import abgeschlossen." if summary.changed else "Nichts zu tun: Alles aus der Datei ist schon erfasst.")
+    console.print(
+        "Import abgeschlossen." if summary.changed else "Nichts zu tun: Alles aus der Datei ist schon erfasst."
+    )
     return EXIT_OK
 
 

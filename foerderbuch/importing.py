@@ -93,7 +93,9 @@ class FunctionAccount:
 
 
 LEGACY_REVIEW = FunctionAccount("altbestand-pruefung@foerderbuch.invalid", "Altbestand: Prüfung", Role.OFFICER)
-LEGACY_APPROVAL = FunctionAccount("altbestand-bewilligung@foerderbuch.invalid", "Altbestand: Bewilligung", Role.APPROVER)
+LEGACY_APPROVAL = FunctionAccount(
+    "altbestand-bewilligung@foerderbuch.invalid", "Altbestand: Bewilligung", Role.APPROVER
+)
 
 
 def organisation_id_for(name: str) -> UUID:
@@ -276,7 +278,11 @@ def parse_choice(value: Any, choices: dict[str, Any], what: str) -> Any:
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "text": parse_text, "money": parse_money, "date": parse_date, "int": parse_year, "percent": parse_rate,
+    "text": parse_text,
+    "money": parse_money,
+    "date": parse_date,
+    "int": parse_year,
+    "percent": parse_rate,
 }
 CHOICES: dict[str, tuple[dict[str, Any], str]] = {
     "Mittelherkunft": (FUNDING_SOURCES, "Mittelherkunft"),
@@ -303,25 +309,56 @@ class Row:
 # Domain fields to template columns -----------------------------------------------------------
 
 BUDGET_COLUMNS = {
-    "code": "Programmkürzel", "title": "Bezeichnung", "funding_source": "Mittelherkunft", "rule_set": "Regelwerk",
-    "min_grant": "Mindestbetrag", "max_grant": "Höchstbetrag", "fiscal_year": "Haushaltsjahr", "amount": "Ansatz",
-    "budget": "Ansatz", "product": "Produkt", "account": "Sachkonto", "cost_centre": "Kostenstelle",
+    "code": "Programmkürzel",
+    "title": "Bezeichnung",
+    "funding_source": "Mittelherkunft",
+    "rule_set": "Regelwerk",
+    "min_grant": "Mindestbetrag",
+    "max_grant": "Höchstbetrag",
+    "fiscal_year": "Haushaltsjahr",
+    "amount": "Ansatz",
+    "budget": "Ansatz",
+    "product": "Produkt",
+    "account": "Sachkonto",
+    "cost_centre": "Kostenstelle",
 }
 ORGANISATION_COLUMNS = {
-    "name": "Zuwendungsempfänger", "legal_form": "Rechtsform", "register_number": "Registernummer",
-    "street": "Straße", "postcode": "PLZ", "city": "Ort", "country": "Ort", "iban": "IBAN",
+    "name": "Zuwendungsempfänger",
+    "legal_form": "Rechtsform",
+    "register_number": "Registernummer",
+    "street": "Straße",
+    "postcode": "PLZ",
+    "city": "Ort",
+    "country": "Ort",
+    "iban": "IBAN",
 }
 ORGANISATION_HEADINGS = ("Rechtsform", "Registernummer", "Straße", "PLZ", "Ort", "IBAN")
 APPLICATION_COLUMNS = {
-    "file_number": "Aktenzeichen", "title": "Titel", "purpose": "Zweck", "partner_city": "Partnerstadt",
-    "period": "Beginn", "period_end": "Ende", "financing_type": "Finanzierungsart", "grant": "Beantragte Zuwendung",
-    "own_funds": "Eigenmittel", "third_party_funds": "Drittmittel", "income": "Einnahmen",
-    "cost_lines": "Gesamtkosten", "on": "Antragsdatum",
+    "file_number": "Aktenzeichen",
+    "title": "Titel",
+    "purpose": "Zweck",
+    "partner_city": "Partnerstadt",
+    "period": "Beginn",
+    "period_end": "Ende",
+    "financing_type": "Finanzierungsart",
+    "grant": "Beantragte Zuwendung",
+    "own_funds": "Eigenmittel",
+    "third_party_funds": "Drittmittel",
+    "income": "Einnahmen",
+    "cost_lines": "Gesamtkosten",
+    "on": "Antragsdatum",
 }
 APPROVAL_COLUMNS = {
-    "amount": "Bewilligter Betrag", "rate": "Fördersatz", "maximum": "Höchstbetrag", "year_split": "Bewilligter Betrag",
-    "fiscal_year": "Bewilligter Betrag", "financing_type": "Finanzierungsart", "own_funds": "Eigenmittel",
-    "review": "Bewilligter Betrag", "on": "Bewilligungsdatum", "notes": "Bewilligungsdatum",
+    "amount": "Bewilligter Betrag",
+    "rate": "Fördersatz",
+    "maximum": "Höchstbetrag",
+    "year_split": "Bewilligter Betrag",
+    "fiscal_year": "Bewilligter Betrag",
+    "financing_type": "Finanzierungsart",
+    "own_funds": "Eigenmittel",
+    "review": "Bewilligter Betrag",
+    "on": "Bewilligungsdatum",
+    "notes": "Bewilligungsdatum",
 }
 
 
@@ -353,8 +390,12 @@ def check_file(path: str | Path, office: FundingOffice, cursor: Cursor) -> Impor
     for name, fields in SHEETS.items():
         sheet = sheets[name]
         if not sheet.present:
-            plan.problem(None, None, f"Das Blatt »{name}« fehlt (die Importvorlage schreibt "
-                         "»foerderbuch import template -o DATEI.xlsx«).", sheet=name)
+            plan.problem(
+                None,
+                None,
+                f"Das Blatt »{name}« fehlt (die Importvorlage schreibt »foerderbuch import template -o DATEI.xlsx«).",
+                sheet=name,
+            )
             continue
         for heading in sheet.missing:
             plan.problem(None, heading, f"Die Spalte »{heading}« fehlt in der Überschriftenzeile.", sheet=name)
@@ -442,7 +483,9 @@ class _Rehearsal:
             number = row["Aktenzeichen"]
             if number is not None:
                 if number in seen:
-                    self.plan.problem(row, "Aktenzeichen", f"Das Aktenzeichen {number} steht schon in Zeile {seen[number]}.")
+                    self.plan.problem(
+                        row, "Aktenzeichen", f"Das Aktenzeichen {number} steht schon in Zeile {seen[number]}."
+                    )
                     continue
                 seen[number] = row.number
             if row.ok:
@@ -495,14 +538,19 @@ class _Rehearsal:
         if programme_id not in office.repository:
             first = rows[0]
             limits = {
-                name: first[heading] for name, heading in (("min_grant", "Mindestbetrag"), ("max_grant", "Höchstbetrag"))
+                name: first[heading]
+                for name, heading in (("min_grant", "Mindestbetrag"), ("max_grant", "Höchstbetrag"))
                 if first[heading] is not None
             }
             try:
                 rule_set = RULE_SETS[first["Regelwerk"]](f"{code}-Import", **limits)
                 programme = Programme.open(
-                    code, first["Bezeichnung"], first["Mittelherkunft"], rule_set,
-                    {year: (amount, posting) for _, year, amount, posting in budgets}, actor,
+                    code,
+                    first["Bezeichnung"],
+                    first["Mittelherkunft"],
+                    rule_set,
+                    {year: (amount, posting) for _, year, amount, posting in budgets},
+                    actor,
                 )
             except DomainError as error:
                 plan.domain(first, error, BUDGET_COLUMNS, "Programmkürzel")
@@ -510,10 +558,19 @@ class _Rehearsal:
             self.programmes[code] = programme
             plan.summary.programmes_opened += 1
             plan.summary.budgets_allocated += len(budgets)
-            plan.steps.append((f"Programm {code} anlegen", lambda: office.open_programme(
-                code, first["Bezeichnung"], first["Mittelherkunft"], rule_set,
-                {year: (amount, posting) for _, year, amount, posting in budgets}, actor,
-            )))
+            plan.steps.append(
+                (
+                    f"Programm {code} anlegen",
+                    lambda: office.open_programme(
+                        code,
+                        first["Bezeichnung"],
+                        first["Mittelherkunft"],
+                        rule_set,
+                        {year: (amount, posting) for _, year, amount, posting in budgets},
+                        actor,
+                    ),
+                )
+            )
             return
         programme = office.programme(programme_id)
         self.programmes[code] = programme
@@ -524,16 +581,29 @@ class _Rehearsal:
                 if known is None:
                     programme.allocate_budget(year, amount, posting, reason, actor)
                     plan.summary.budgets_allocated += 1
-                    plan.steps.append((f"Ansatz {code} {year}", lambda y=year, a=amount, p=posting, r=reason:
-                                       office.allocate_budget(programme_id, y, a, p, r, actor)))
+                    plan.steps.append(
+                        (
+                            f"Ansatz {code} {year}",
+                            lambda y=year, a=amount, p=posting, r=reason: office.allocate_budget(
+                                programme_id, y, a, p, r, actor
+                            ),
+                        )
+                    )
                 elif known != posting:
-                    plan.problem(row, "Produkt", f"Für {code} {year} ist die Kontierung {known} erfasst; sie lässt sich "
-                                 "nicht ändern.")
+                    plan.problem(
+                        row,
+                        "Produkt",
+                        f"Für {code} {year} ist die Kontierung {known} erfasst; sie lässt sich nicht ändern.",
+                    )
                 elif programme.budget(year) != amount:
                     programme.amend_budget(year, amount, reason, actor)
                     plan.summary.budgets_amended += 1
-                    plan.steps.append((f"Ansatz {code} {year} ändern", lambda y=year, a=amount, r=reason:
-                                       office.amend_budget(programme_id, y, a, r, actor)))
+                    plan.steps.append(
+                        (
+                            f"Ansatz {code} {year} ändern",
+                            lambda y=year, a=amount, r=reason: office.amend_budget(programme_id, y, a, r, actor),
+                        )
+                    )
                 else:
                     plan.summary.budgets_unchanged += 1
             except DomainError as error:
@@ -548,8 +618,11 @@ class _Rehearsal:
         if code not in self.programmes:
             programme_id = Programme.create_id(code)
             if programme_id not in self.office.repository:
-                self.plan.problem(row, "Programmkürzel", f"Das Förderprogramm {code} steht weder im Blatt "
-                                  f"»{BUDGET_SHEET}« noch im Förderbuch.")
+                self.plan.problem(
+                    row,
+                    "Programmkürzel",
+                    f"Das Förderprogramm {code} steht weder im Blatt »{BUDGET_SHEET}« noch im Förderbuch.",
+                )
                 return None
             self.programmes[code] = self.office.programme(programme_id)
         return self.programmes[code]
@@ -566,8 +639,12 @@ class _Rehearsal:
             for row in group[1:]:
                 for heading in ORGANISATION_HEADINGS:
                     if _compact(row[heading]) != _compact(first[heading]):
-                        self.plan.problem(row, heading, f"Derselbe Verein steht in Zeile {first.number} mit anderer "
-                                          f"Angabe »{first[heading] or ''}«.")
+                        self.plan.problem(
+                            row,
+                            heading,
+                            f"Derselbe Verein steht in Zeile {first.number} mit anderer "
+                            f"Angabe »{first[heading] or ''}«.",
+                        )
             self.organisations[key] = self._organisation(group)
 
     def _organisation(self, rows: list[Row]) -> UUID:
@@ -586,18 +663,34 @@ class _Rehearsal:
         try:
             where = address(first["Straße"] or "", first["PLZ"] or "", first["Ort"] or "")
             Organisation.register(
-                name, first["Rechtsform"], first["Registernummer"] or "", where, first["IBAN"] or "",
-                office.validate_iban, self.system, organisation_id,
+                name,
+                first["Rechtsform"],
+                first["Registernummer"] or "",
+                where,
+                first["IBAN"] or "",
+                office.validate_iban,
+                self.system,
+                organisation_id,
             )
         except DomainError as error:
             for row in rows:
                 plan.domain(row, error, ORGANISATION_COLUMNS, "Zuwendungsempfänger")
             return organisation_id
         plan.summary.organisations_registered += 1
-        plan.steps.append((f"Verein {name} registrieren", lambda: office.register_organisation(
-            name, first["Rechtsform"], first["Registernummer"] or "", where, first["IBAN"], self.system,
-            organisation_id=organisation_id,
-        )))
+        plan.steps.append(
+            (
+                f"Verein {name} registrieren",
+                lambda: office.register_organisation(
+                    name,
+                    first["Rechtsform"],
+                    first["Registernummer"] or "",
+                    where,
+                    first["IBAN"],
+                    self.system,
+                    organisation_id=organisation_id,
+                ),
+            )
+        )
         return organisation_id
 
     # Grants ----------------------------------------------------------------------------------
@@ -615,7 +708,9 @@ class _Rehearsal:
         if grant_id in office.repository:
             recorded = office.grant(grant_id)
             if recorded.programme_id != programme.id:
-                plan.problem(row, "Programmkürzel", f"Das Aktenzeichen {number} ist schon für ein anderes Programm erfasst.")
+                plan.problem(
+                    row, "Programmkürzel", f"Das Aktenzeichen {number} ist schon für ein anderes Programm erfasst."
+                )
             else:
                 plan.summary.grants_skipped += 1
             return
@@ -632,13 +727,27 @@ class _Rehearsal:
             period = FundingPeriod(row["Beginn"], row["Ende"])
             funding = FinancingPlan(
                 (BudgetLine(TOTAL_LINE.code, TOTAL_LINE.label, row["Gesamtkosten"]),),
-                own_funds=row["Eigenmittel"] or zero, third_party_funds=row["Drittmittel"] or zero,
-                income=row["Einnahmen"] or zero, grant=row["Beantragte Zuwendung"],
+                own_funds=row["Eigenmittel"] or zero,
+                third_party_funds=row["Drittmittel"] or zero,
+                income=row["Einnahmen"] or zero,
+                grant=row["Beantragte Zuwendung"],
             )
             kind: FinancingType = row["Finanzierungsart"]
             grant = Grant.apply(
-                number, programme.id, programme.rule_set, organisation_id, project_id, row["Titel"], row["Zweck"],
-                city.name, period, kind, funding, None, row["Antragsdatum"], self.system,
+                number,
+                programme.id,
+                programme.rule_set,
+                organisation_id,
+                project_id,
+                row["Titel"],
+                row["Zweck"],
+                city.name,
+                period,
+                kind,
+                funding,
+                None,
+                row["Antragsdatum"],
+                self.system,
             )
         except DomainError as error:
             plan.domain(row, error, APPLICATION_COLUMNS, "Aktenzeichen")
@@ -647,10 +756,25 @@ class _Rehearsal:
             return
         applied_on, title, purpose = row["Antragsdatum"], row["Titel"], row["Zweck"]
         plan.summary.grants_applied += 1
-        plan.steps.append((f"Antrag {number}", lambda: office.apply_for_grant(
-            programme.id, organisation_id, title, purpose, city.name, period, kind, funding, self.system,
-            project_id=project_id, on=applied_on, file_number=number,
-        )))
+        plan.steps.append(
+            (
+                f"Antrag {number}",
+                lambda: office.apply_for_grant(
+                    programme.id,
+                    organisation_id,
+                    title,
+                    purpose,
+                    city.name,
+                    period,
+                    kind,
+                    funding,
+                    self.system,
+                    project_id=project_id,
+                    on=applied_on,
+                    file_number=number,
+                ),
+            )
+        )
         if row["Bewilligter Betrag"] is not None:
             self._approval(row, grant, programme)
         else:
@@ -664,7 +788,9 @@ class _Rehearsal:
             return None
         project_id = Project.create_id(code.strip().upper())
         if project_id not in self.office.repository:
-            self.plan.problem(row, "Projektkürzel", f"Ein städtisches Projekt »{code}« ist im Förderbuch nicht erfasst.")
+            self.plan.problem(
+                row, "Projektkürzel", f"Ein städtisches Projekt »{code}« ist im Förderbuch nicht erfasst."
+            )
             return False
         return project_id
 
@@ -678,8 +804,10 @@ class _Rehearsal:
             plan.problem(row, "Bewilligungsdatum", "Die Bewilligung liegt vor dem Antragsdatum.")
             return
         terms: dict[str, Any] = {"rate": row["Fördersatz"], "maximum": row["Höchstbetrag"]}
-        notes = (f"Übernahme aus der Förderliste »{plan.source}«, Zeile {row.number}: Antrag vor Einführung des "
-                 "Förderbuchs geprüft und bewilligt.")
+        notes = (
+            f"Übernahme aus der Förderliste »{plan.source}«, Zeile {row.number}: Antrag vor Einführung des "
+            "Förderbuchs geprüft und bewilligt."
+        )
         reviewer, approver = LEGACY_REVIEW.actor, LEGACY_APPROVAL.actor
         try:
             grant.review(True, True, notes, decided_on, reviewer)
@@ -691,12 +819,31 @@ class _Rehearsal:
             return
         self._function_accounts()
         plan.summary.grants_approved += 1
-        plan.steps.append((f"Prüfung {grant.file_number}", lambda: office.review_application(
-            grant.id, True, True, notes, reviewer, on=decided_on,
-        )))
-        plan.steps.append((f"Bewilligung {grant.file_number}", lambda: office.approve_grant(
-            grant.id, amount, approver, on=decided_on, **terms,
-        )))
+        plan.steps.append(
+            (
+                f"Prüfung {grant.file_number}",
+                lambda: office.review_application(
+                    grant.id,
+                    True,
+                    True,
+                    notes,
+                    reviewer,
+                    on=decided_on,
+                ),
+            )
+        )
+        plan.steps.append(
+            (
+                f"Bewilligung {grant.file_number}",
+                lambda: office.approve_grant(
+                    grant.id,
+                    amount,
+                    approver,
+                    on=decided_on,
+                    **terms,
+                ),
+            )
+        )
 
     def _function_accounts(self) -> None:
         """Registers the two function accounts before the first legacy approval, if they are not there."""
@@ -705,9 +852,17 @@ class _Rehearsal:
         self.accounts_registered = True
         for account in (LEGACY_REVIEW, LEGACY_APPROVAL):
             if account.actor.user_id not in self.office.repository:
-                self.plan.steps.append((f"Funktionskonto {account.name}", lambda a=account: self.office.register_user(
-                    a.email, a.name, a.role, self.system,
-                )))
+                self.plan.steps.append(
+                    (
+                        f"Funktionskonto {account.name}",
+                        lambda a=account: self.office.register_user(
+                            a.email,
+                            a.name,
+                            a.role,
+                            self.system,
+                        ),
+                    )
+                )
 
 
 def _compact(value: Any) -> str:

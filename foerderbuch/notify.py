@@ -69,8 +69,9 @@ def _message(smtp: SmtpSettings, to: list[str], subject: str, body: str) -> Emai
     return message
 
 
-def send_invitation(email: str, organisation: str, inviter: str, link: str,
-                    env: Mapping[str, str] | None = None) -> bool:
+def send_invitation(
+    email: str, organisation: str, inviter: str, link: str, env: Mapping[str, str] | None = None
+) -> bool:
     """Sends the invitation link when SMTP is configured; False when it is not (the page shows the link)."""
     smtp = SmtpSettings.from_environ(env)
     if smtp is None:
@@ -128,8 +129,11 @@ def send_notifications(office: FundingOffice, projector: Projector, smtp: SmtpSe
                 continue
             name = office.organisation(organisation_id).name
             lines = [f"- {n.business_date:%d.%m.%Y} ({n.file_number}, {n.title}): {n.text}" for n in notes]
-            body = (f"Guten Tag,\n\nbei den Förderungen von {name} hat sich etwas getan:\n\n"
-                    + "\n".join(lines) + "\n\nDetails finden Sie im Förderportal unter »Neuigkeiten«.\n")
+            body = (
+                f"Guten Tag,\n\nbei den Förderungen von {name} hat sich etwas getan:\n\n"
+                + "\n".join(lines)
+                + "\n\nDetails finden Sie im Förderportal unter »Neuigkeiten«.\n"
+            )
             server.send_message(_message(smtp, to, f"Neuigkeiten zu Ihren Förderungen ({len(notes)})", body))
             with projector.db.transaction() as cursor:
                 Notifications.mark_sent(cursor, [n.position for n in notes])

@@ -67,8 +67,13 @@ def verify(settings: Settings, console: Console | None = None) -> int:
         console.print(Text(f"Prüfung fehlgeschlagen: {len(problems)} Befund(e).", style="bold red"))
         return EXIT_PROBLEMS
     stand = f"{head.stand} ({head.hash})" if head else "Stand: leeres Log"
-    console.print(Text(f"✓ Prüfung bestanden: Log bis Ereignis {events} unverändert, alle Salden folgen aus den "
-                       f"Ereignissen, Summenbilanz ausgeglichen. {stand}", style="bold green"))
+    console.print(
+        Text(
+            f"✓ Prüfung bestanden: Log bis Ereignis {events} unverändert, alle Salden folgen aus den "
+            f"Ereignissen, Summenbilanz ausgeglichen. {stand}",
+            style="bold green",
+        )
+    )
     return EXIT_OK
 
 
@@ -91,8 +96,7 @@ def projections_status(settings: Settings, console: Console | None = None) -> li
     with open_services(settings) as (_, projector):
         head = projector.log_head()
         rows = [
-            ProjectionStatus(name, projector.position(name), head, projector.pending(name))
-            for name in projector.models
+            ProjectionStatus(name, projector.position(name), head, projector.pending(name)) for name in projector.models
         ]
     table = Table(title=f"Lesemodelle (Log bis Ereignis {head})")
     table.add_column("Lesemodell")
@@ -100,8 +104,9 @@ def projections_status(settings: Settings, console: Console | None = None) -> li
     table.add_column("Abstand zum Log", justify="right")
     table.add_column("Offene Ereignisse", justify="right")
     for row in rows:
-        table.add_row(row.name, str(row.position), str(row.behind), str(row.pending),
-                      style="yellow" if row.pending else None)
+        table.add_row(
+            row.name, str(row.position), str(row.behind), str(row.pending), style="yellow" if row.pending else None
+        )
     console.print(table)
     return rows
 
@@ -115,13 +120,15 @@ def projections_rebuild(settings: Settings, name: str | None = None, console: Co
     console = console or Console()
     with open_services(settings) as (_, projector):
         if name is not None and name not in projector.models:
-            console.print(Text(f"Unbekanntes Lesemodell »{name}«. Vorhanden: {', '.join(projector.models)}",
-                               style="bold red"))
+            console.print(
+                Text(f"Unbekanntes Lesemodell »{name}«. Vorhanden: {', '.join(projector.models)}", style="bold red")
+            )
             return EXIT_USAGE
         names = [name] if name is not None else [n for n in projector.models if n != Seal.name]
         if name == Seal.name:
-            console.print(Text("Achtung: Das Siegel wird neu berechnet und bestätigt den Log, wie er jetzt ist.",
-                               style="yellow"))
+            console.print(
+                Text("Achtung: Das Siegel wird neu berechnet und bestätigt den Log, wie er jetzt ist.", style="yellow")
+            )
         projector.set_up()
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:

@@ -34,9 +34,13 @@ def create_office(settings: Settings, today: Callable[[], date] | None = None) -
 
     params = settings.postgres_params()
     with psycopg.connect(
-        host=params["POSTGRES_HOST"], port=params["POSTGRES_PORT"], dbname=params["POSTGRES_DBNAME"],
-        user=params["POSTGRES_USER"], password=params["POSTGRES_PASSWORD"] or None,
-        connect_timeout=30, autocommit=True,
+        host=params["POSTGRES_HOST"],
+        port=params["POSTGRES_PORT"],
+        dbname=params["POSTGRES_DBNAME"],
+        user=params["POSTGRES_USER"],
+        password=params["POSTGRES_PASSWORD"] or None,
+        connect_timeout=30,
+        autocommit=True,
     ) as conn:
         conn.execute("SET lock_timeout = '60s'")
         conn.execute("SELECT pg_advisory_lock(4711200601)")  # Förderbuch's start-up lock
@@ -97,7 +101,11 @@ def session_secret(settings: Settings) -> str:
     worker and every restart shares it."""
     if settings.secret_key:
         return settings.secret_key
-    path = Path(settings.sqlite_path).with_suffix(".secret") if settings.backend == "sqlite" else Path("foerderbuch.secret")
+    path = (
+        Path(settings.sqlite_path).with_suffix(".secret")
+        if settings.backend == "sqlite"
+        else Path("foerderbuch.secret")
+    )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -109,8 +117,12 @@ def session_secret(settings: Settings) -> str:
 
 def create_services(settings: Settings) -> Services:
     office = create_office(settings)
-    return Services(office, create_projector(settings, office), CredentialStore.for_settings(settings),
-                    DocumentFiles.for_settings(settings))
+    return Services(
+        office,
+        create_projector(settings, office),
+        CredentialStore.for_settings(settings),
+        DocumentFiles.for_settings(settings),
+    )
 
 
 def create_web_app(settings: Settings, https_only: bool = False) -> Starlette:

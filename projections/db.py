@@ -91,9 +91,7 @@ class SQLiteDatabase(Database):
         return connection
 
     def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
-        )
+        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
@@ -162,10 +160,8 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
-        with self.pool.connection() as connection:
-            with connection.transaction():
-                with connection.cursor() as cursor:
-                    yield _PostgresCursor(cursor)
+        with self.pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
+            yield _PostgresCursor(cursor)
 
     def close(self) -> None:
         self.pool.close()

@@ -73,17 +73,18 @@ class DeadlineBook:
         cursor.execute(f"DELETE FROM {self.table} WHERE grant_id = ? AND key = ?", (grant_id.hex, request_id.hex))
 
     def documents_open(self, cursor: Cursor, grant_id: UUID) -> bool:
-        cursor.execute(
-            f"SELECT 1 AS x FROM {self.table} WHERE grant_id = ? AND kind = ?", (grant_id.hex, DOCUMENTS)
-        )
+        cursor.execute(f"SELECT 1 AS x FROM {self.table} WHERE grant_id = ? AND kind = ?", (grant_id.hex, DOCUMENTS))
         return cursor.fetchone() is not None
 
     def terms(self, cursor: Cursor, grant_id: UUID, terms: GrantTerms) -> None:
         """Sets the proof deadlines of a notice; proofs already in and extensions granted are kept."""
         rules, period = terms.rule_set, terms.period
         proofs = {
-            f"interim-{year}": (INTERIM, f"Zwischennachweis {year} einreichen",
-                                add_duration(date(year, 12, 31), rules.interim_proof_deadline))
+            f"interim-{year}": (
+                INTERIM,
+                f"Zwischennachweis {year} einreichen",
+                add_duration(date(year, 12, 31), rules.interim_proof_deadline),
+            )
             for year in range(period.start.year, period.end.year)
         }
         proofs[FINAL] = (FINAL, "Verwendungsnachweis einreichen", add_duration(period.end, rules.proof_deadline))

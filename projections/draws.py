@@ -43,7 +43,9 @@ class DrawBook:
             (project_id.hex, programme_id.hex, year, cents, position),
         )
 
-    def charge(self, cursor: Cursor, expenditure_id: UUID, project_id: UUID, year: int, cents: int) -> list[tuple[str, int]]:
+    def charge(
+        self, cursor: Cursor, expenditure_id: UUID, project_id: UUID, year: int, cents: int
+    ) -> list[tuple[str, int]]:
         """Charges an expenditure; returns (programme id hex, cents) per programme charged."""
         cursor.execute(
             f"SELECT programme_id, drawn_cents - charged_cents AS remaining FROM {self.draws}"

@@ -92,8 +92,7 @@ class Projector:
             return
         with self.db.transaction(exclusive=True) as cursor:
             cursor.execute(
-                "CREATE TABLE IF NOT EXISTS projection_tracking ("
-                "projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS projection_tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
             )
             for model in self.models.values():
                 model.create_tables(cursor, self.db.kind)

@@ -79,7 +79,7 @@ def holder_year_sums(
     sums: dict[tuple[UUID, int], dict[str, int]] = {}
     where, params = ledger.where()
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         cursor.execute(
             f"SELECT holder_id, fiscal_year, account, SUM(cents) AS total FROM jr_entries WHERE {where}"
@@ -207,14 +207,23 @@ def _movement(first: dict[str, Any], second: dict[str, Any] | None) -> Movement:
     else:
         debit, credit = (first["account"], second["account"]) if amount >= 0 else (second["account"], first["account"])
     return Movement(
-        position=int(first["position"]), line=int(first["line"]), originator_id=UUID(first["originator_id"]),
-        originator_version=int(first["originator_version"]), event=first["event"],
-        business_date=date.fromisoformat(first["business_date"]), fiscal_year=int(first["fiscal_year"]),
-        debit=debit, credit=credit, amount=money(abs(amount)),
+        position=int(first["position"]),
+        line=int(first["line"]),
+        originator_id=UUID(first["originator_id"]),
+        originator_version=int(first["originator_version"]),
+        event=first["event"],
+        business_date=date.fromisoformat(first["business_date"]),
+        fiscal_year=int(first["fiscal_year"]),
+        debit=debit,
+        credit=credit,
+        amount=money(abs(amount)),
         programme_id=UUID(first["programme_id"]) if first["programme_id"] else None,
         programme_code=first["programme_code"],
-        holder_id=UUID(first["holder_id"]) if first["holder_id"] else None, holder_kind=first["holder_kind"],
-        reference=first["reference"], item_id=UUID(first["item_id"]) if first["item_id"] else None, memo=first["memo"],
+        holder_id=UUID(first["holder_id"]) if first["holder_id"] else None,
+        holder_kind=first["holder_kind"],
+        reference=first["reference"],
+        item_id=UUID(first["item_id"]) if first["item_id"] else None,
+        memo=first["memo"],
     )
 
 

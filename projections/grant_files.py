@@ -267,10 +267,25 @@ class GrantFiles(ReadModel):
             " plan_own_cents, plan_third_cents, plan_income_cents, plan_grant_cents, last_position)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                e.originator_id.hex, e.file_number, e.title, e.purpose, e.programme_id.hex, e.organisation_id.hex,
-                e.project_id.hex if e.project_id else None, e.partner_city, e.financing_type, APPLIED,
-                e.on.isoformat(), e.period.start.isoformat(), e.period.end.isoformat(), cents(plan.grant),
-                cents(plan.own_funds), cents(plan.third_party_funds), cents(plan.income), cents(plan.grant), position,
+                e.originator_id.hex,
+                e.file_number,
+                e.title,
+                e.purpose,
+                e.programme_id.hex,
+                e.organisation_id.hex,
+                e.project_id.hex if e.project_id else None,
+                e.partner_city,
+                e.financing_type,
+                APPLIED,
+                e.on.isoformat(),
+                e.period.start.isoformat(),
+                e.period.end.isoformat(),
+                cents(plan.grant),
+                cents(plan.own_funds),
+                cents(plan.third_party_funds),
+                cents(plan.income),
+                cents(plan.grant),
+                position,
             ),
         )
         self._plan_lines(cursor, e.originator_id, plan)
@@ -301,7 +316,9 @@ class GrantFiles(ReadModel):
     @handles(Grant.DocumentsReceived)
     def _documents_received(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(
-            cursor, e, position,
+            cursor,
+            e,
+            position,
             "open_requests = open_requests - 1, status = CASE WHEN open_requests = 1 THEN ? ELSE status END",
             APPLIED,
         )
@@ -320,15 +337,26 @@ class GrantFiles(ReadModel):
         plan = terms.plan
         due = add_duration(terms.period.end, terms.rule_set.proof_deadline)
         self._set(
-            cursor, e, position,
+            cursor,
+            e,
+            position,
             "financing_type = ?, amount_cents = ?, rate = ?, maximum_cents = ?, rule_set_version = ?,"
             " proof_deadline = ?, proof_due = ?, period_start = ?, period_end = ?, plan_own_cents = ?,"
             f" plan_third_cents = ?, plan_income_cents = ?, plan_grant_cents = ?{extra}",
-            terms.financing_type, cents(terms.amount), str(terms.rate) if terms.rate is not None else None,
-            cents(terms.maximum) if terms.maximum is not None else None, terms.rule_set.version,
-            terms.rule_set.proof_deadline, due.isoformat(), terms.period.start.isoformat(),
-            terms.period.end.isoformat(), cents(plan.own_funds), cents(plan.third_party_funds), cents(plan.income),
-            cents(plan.grant), *params,
+            terms.financing_type,
+            cents(terms.amount),
+            str(terms.rate) if terms.rate is not None else None,
+            cents(terms.maximum) if terms.maximum is not None else None,
+            terms.rule_set.version,
+            terms.rule_set.proof_deadline,
+            due.isoformat(),
+            terms.period.start.isoformat(),
+            terms.period.end.isoformat(),
+            cents(plan.own_funds),
+            cents(plan.third_party_funds),
+            cents(plan.income),
+            cents(plan.grant),
+            *params,
         )
         self._plan_lines(cursor, e.originator_id, plan)
 
@@ -354,10 +382,19 @@ class GrantFiles(ReadModel):
             "INSERT INTO gf_receipts (expense_id, grant_id, position, budget_line, paid_on, payee, purpose, euro_cents,"
             " currency, original, rate, rate_date, receipt_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                e.expense_id.hex, e.originator_id.hex, position, e.budget_line, e.paid_on.isoformat(), e.payee,
-                e.purpose, cents(e.euro), foreign.currency if foreign else None,
-                str(foreign.original) if foreign else None, str(foreign.rate) if foreign else None,
-                foreign.rate_date.isoformat() if foreign else None, e.receipt_reference,
+                e.expense_id.hex,
+                e.originator_id.hex,
+                position,
+                e.budget_line,
+                e.paid_on.isoformat(),
+                e.payee,
+                e.purpose,
+                cents(e.euro),
+                foreign.currency if foreign else None,
+                str(foreign.original) if foreign else None,
+                str(foreign.rate) if foreign else None,
+                foreign.rate_date.isoformat() if foreign else None,
+                e.receipt_reference,
             ),
         )
         self._spend(cursor, e.originator_id, e.budget_line, cents(e.euro))
@@ -393,10 +430,16 @@ class GrantFiles(ReadModel):
                 (cents(amount), e.originator_id.hex, code),
             )
         self._set(
-            cursor, e, position,
+            cursor,
+            e,
+            position,
             "status = ?, proof_submitted_on = ?, reported_own_cents = ?, reported_third_cents = ?,"
             " reported_income_cents = ?",
-            PROOF_SUBMITTED, e.on.isoformat(), cents(e.own_funds), cents(e.third_party_funds), cents(e.income),
+            PROOF_SUBMITTED,
+            e.on.isoformat(),
+            cents(e.own_funds),
+            cents(e.third_party_funds),
+            cents(e.income),
         )
 
     @handles(Grant.ProofOfUseReviewed)
@@ -407,10 +450,16 @@ class GrantFiles(ReadModel):
                 (cents(amount), e.cut_reasons.get(code, ""), e.originator_id.hex, code),
             )
         self._set(
-            cursor, e, position,
+            cursor,
+            e,
+            position,
             "status = ?, reviewed_on = ?, recognised_own_cents = ?, recognised_third_cents = ?,"
             " recognised_income_cents = ?, review_notes = ?",
-            PROOF_REVIEWED, e.on.isoformat(), cents(e.own_funds), cents(e.third_party_funds), cents(e.income),
+            PROOF_REVIEWED,
+            e.on.isoformat(),
+            cents(e.own_funds),
+            cents(e.third_party_funds),
+            cents(e.income),
             e.notes,
         )
 
@@ -422,21 +471,36 @@ class GrantFiles(ReadModel):
                 (cents(amount), e.originator_id.hex, code),
             )
         self._set(
-            cursor, e, position,
+            cursor,
+            e,
+            position,
             "status = ?, determined_on = ?, final_cents = ?, eligible_cents = ?, explanation = ?,"
             " determined_paid_cents = ?, claim_cents = ?, not_pursued_cents = ?",
-            DETERMINED, e.on.isoformat(), cents(e.final_amount), cents(e.eligible_costs), e.explanation,
-            cents(e.paid), cents(e.claim_amount), cents(e.not_pursued),
+            DETERMINED,
+            e.on.isoformat(),
+            cents(e.final_amount),
+            cents(e.eligible_costs),
+            e.explanation,
+            cents(e.paid),
+            cents(e.claim_amount),
+            cents(e.not_pursued),
         )
 
     @handles(Grant.GrantRevoked)
     def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(
-            cursor, e, position,
+            cursor,
+            e,
+            position,
             "status = ?, revoked_on = ?, revoked_effective_on = ?, revoked_previous_cents = ?, final_cents = ?,"
             " revoked_claim_cents = ?, revocation_reason = ?",
-            REVOKED, e.on.isoformat(), e.effective_on.isoformat(), cents(e.previous_amount),
-            cents(e.remaining_amount), cents(e.claim_amount), e.reason,
+            REVOKED,
+            e.on.isoformat(),
+            e.effective_on.isoformat(),
+            cents(e.previous_amount),
+            cents(e.remaining_amount),
+            cents(e.claim_amount),
+            e.reason,
         )
 
     @handles(Grant.GrantClosed)
@@ -455,7 +519,11 @@ class GrantFiles(ReadModel):
 
     @classmethod
     def page(
-        cls, cursor: Cursor, after: str = "", limit: int = 500, programme_id: UUID | None = None,
+        cls,
+        cursor: Cursor,
+        after: str = "",
+        limit: int = 500,
+        programme_id: UUID | None = None,
         awarded_only: bool = False,
     ) -> list[GrantFileRow]:
         """Grants in file-number order, the ``limit`` after file number ``after`` (for streaming)."""
@@ -508,21 +576,33 @@ class GrantFiles(ReadModel):
         cursor.execute("SELECT * FROM gf_lines WHERE grant_id = ? ORDER BY ordinal, code", (grant_id.hex,))
         lines = tuple(
             GrantFileLine(
-                code=r["code"], label=r["label"], planned=money(r["planned_cents"]), spent=money(r["spent_cents"]),
-                reported=_money_or_none(r["reported_cents"]), recognised=_money_or_none(r["recognised_cents"]),
-                capped=_money_or_none(r["capped_cents"]), cut_reason=r["cut_reason"],
+                code=r["code"],
+                label=r["label"],
+                planned=money(r["planned_cents"]),
+                spent=money(r["spent_cents"]),
+                reported=_money_or_none(r["reported_cents"]),
+                recognised=_money_or_none(r["recognised_cents"]),
+                capped=_money_or_none(r["capped_cents"]),
+                cut_reason=r["cut_reason"],
             )
             for r in cursor.fetchall()
         )
         cursor.execute("SELECT * FROM gf_receipts WHERE grant_id = ? ORDER BY paid_on, position", (grant_id.hex,))
         receipts = tuple(
             Receipt(
-                expense_id=UUID(r["expense_id"]), position=int(r["position"]), budget_line=r["budget_line"],
-                paid_on=date.fromisoformat(r["paid_on"]), payee=r["payee"], purpose=r["purpose"],
-                euro=money(r["euro_cents"]), currency=r["currency"],
+                expense_id=UUID(r["expense_id"]),
+                position=int(r["position"]),
+                budget_line=r["budget_line"],
+                paid_on=date.fromisoformat(r["paid_on"]),
+                payee=r["payee"],
+                purpose=r["purpose"],
+                euro=money(r["euro_cents"]),
+                currency=r["currency"],
                 original=Decimal(r["original"]) if r["original"] is not None else None,
-                rate=Decimal(r["rate"]) if r["rate"] is not None else None, rate_date=_date(r["rate_date"]),
-                receipt_reference=r["receipt_reference"], reversed=bool(r["reversed"]),
+                rate=Decimal(r["rate"]) if r["rate"] is not None else None,
+                rate_date=_date(r["rate_date"]),
+                receipt_reference=r["receipt_reference"],
+                reversed=bool(r["reversed"]),
                 reversal_reason=r["reversal_reason"],
             )
             for r in cursor.fetchall()
@@ -539,17 +619,26 @@ class GrantFiles(ReadModel):
             recognised_funding=_funding(record, "recognised"),
             review_notes=record["review_notes"],
             determination=Determination(
-                on=date.fromisoformat(record["determined_on"]), final_amount=money(record["final_cents"]),
-                eligible_costs=money(record["eligible_cents"]), explanation=record["explanation"],
-                paid=money(record["determined_paid_cents"]), claim_amount=money(record["claim_cents"]),
+                on=date.fromisoformat(record["determined_on"]),
+                final_amount=money(record["final_cents"]),
+                eligible_costs=money(record["eligible_cents"]),
+                explanation=record["explanation"],
+                paid=money(record["determined_paid_cents"]),
+                claim_amount=money(record["claim_cents"]),
                 not_pursued=money(record["not_pursued_cents"]),
-            ) if record["determined_on"] else None,
+            )
+            if record["determined_on"]
+            else None,
             revocation=Revocation(
                 on=date.fromisoformat(record["revoked_on"]),
                 effective_on=date.fromisoformat(record["revoked_effective_on"]),
-                previous_amount=money(record["revoked_previous_cents"]), remaining_amount=money(record["final_cents"]),
-                claim_amount=money(record["revoked_claim_cents"]), reason=record["revocation_reason"],
-            ) if record["revoked_on"] else None,
+                previous_amount=money(record["revoked_previous_cents"]),
+                remaining_amount=money(record["final_cents"]),
+                claim_amount=money(record["revoked_claim_cents"]),
+                reason=record["revocation_reason"],
+            )
+            if record["revoked_on"]
+            else None,
         )
 
 
@@ -565,24 +654,43 @@ def _funding(record: dict[str, Any], prefix: str) -> Funding | None:
     if record[f"{prefix}_own_cents"] is None:
         return None
     return Funding(
-        money(record[f"{prefix}_own_cents"]), money(record[f"{prefix}_third_cents"]),
+        money(record[f"{prefix}_own_cents"]),
+        money(record[f"{prefix}_third_cents"]),
         money(record[f"{prefix}_income_cents"]),
     )
 
 
 def _row(r: dict[str, Any]) -> GrantFileRow:
     return GrantFileRow(
-        grant_id=UUID(r["grant_id"]), file_number=r["file_number"], title=r["title"], purpose=r["purpose"],
-        programme_id=UUID(r["programme_id"]), programme_code=r["programme_code"], programme_title=r["programme_title"],
-        organisation_id=UUID(r["organisation_id"]), organisation_name=r["organisation_name"],
-        project_id=UUID(r["project_id"]) if r["project_id"] else None, project_code=r["project_code"],
-        partner_city=r["partner_city"], financing_type=r["financing_type"], status=r["status"],
-        applied_on=date.fromisoformat(r["applied_on"]), period_start=date.fromisoformat(r["period_start"]),
-        period_end=date.fromisoformat(r["period_end"]), applied=money(r["applied_cents"]),
-        approved=_money_or_none(r["amount_cents"]), rate=Decimal(r["rate"]) if r["rate"] is not None else None,
-        maximum=_money_or_none(r["maximum_cents"]), rule_set_version=r["rule_set_version"],
-        decided_on=_date(r["decided_on"]), proof_due=_date(r["proof_due_extended"] or r["proof_due"]),
-        proof_submitted_on=_date(r["proof_submitted_on"]), proof_reviewed_on=_date(r["reviewed_on"]),
-        determined_on=_date(r["determined_on"]), final_amount=_money_or_none(r["final_cents"]),
-        revoked_on=_date(r["revoked_on"]), closed_on=_date(r["closed_on"]), last_position=int(r["last_position"]),
+        grant_id=UUID(r["grant_id"]),
+        file_number=r["file_number"],
+        title=r["title"],
+        purpose=r["purpose"],
+        programme_id=UUID(r["programme_id"]),
+        programme_code=r["programme_code"],
+        programme_title=r["programme_title"],
+        organisation_id=UUID(r["organisation_id"]),
+        organisation_name=r["organisation_name"],
+        project_id=UUID(r["project_id"]) if r["project_id"] else None,
+        project_code=r["project_code"],
+        partner_city=r["partner_city"],
+        financing_type=r["financing_type"],
+        status=r["status"],
+        applied_on=date.fromisoformat(r["applied_on"]),
+        period_start=date.fromisoformat(r["period_start"]),
+        period_end=date.fromisoformat(r["period_end"]),
+        applied=money(r["applied_cents"]),
+        approved=_money_or_none(r["amount_cents"]),
+        rate=Decimal(r["rate"]) if r["rate"] is not None else None,
+        maximum=_money_or_none(r["maximum_cents"]),
+        rule_set_version=r["rule_set_version"],
+        decided_on=_date(r["decided_on"]),
+        proof_due=_date(r["proof_due_extended"] or r["proof_due"]),
+        proof_submitted_on=_date(r["proof_submitted_on"]),
+        proof_reviewed_on=_date(r["reviewed_on"]),
+        determined_on=_date(r["determined_on"]),
+        final_amount=_money_or_none(r["final_cents"]),
+        revoked_on=_date(r["revoked_on"]),
+        closed_on=_date(r["closed_on"]),
+        last_position=int(r["last_position"]),
     )

@@ -138,10 +138,23 @@ class GrantOverview(ReadModel):
             " COALESCE((SELECT name FROM go_organisations WHERE organisation_id = ?), ''),"
             " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?",
             (
-                e.originator_id.hex, e.file_number, e.title, e.programme_id.hex, e.programme_id.hex,
-                e.organisation_id.hex, e.organisation_id.hex, e.project_id.hex if e.project_id else None,
-                e.partner_city, e.financing_type, APPLIED, e.on.isoformat(), e.period.start.isoformat(),
-                e.period.end.isoformat(), cents(e.plan.grant), e.on.isoformat(), position,
+                e.originator_id.hex,
+                e.file_number,
+                e.title,
+                e.programme_id.hex,
+                e.programme_id.hex,
+                e.organisation_id.hex,
+                e.organisation_id.hex,
+                e.project_id.hex if e.project_id else None,
+                e.partner_city,
+                e.financing_type,
+                APPLIED,
+                e.on.isoformat(),
+                e.period.start.isoformat(),
+                e.period.end.isoformat(),
+                cents(e.plan.grant),
+                e.on.isoformat(),
+                position,
             ),
         )
 
@@ -173,8 +186,13 @@ class GrantOverview(ReadModel):
     def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
         self.deadline_book.terms(cursor, e.originator_id, e.terms)
         self._set(
-            cursor, e, position, "status = ?, approved_cents = ?, decided_on = ?",
-            APPROVED, cents(e.terms.amount), e.on.isoformat(),
+            cursor,
+            e,
+            position,
+            "status = ?, approved_cents = ?, decided_on = ?",
+            APPROVED,
+            cents(e.terms.amount),
+            e.on.isoformat(),
         )
 
     @handles(Grant.ApplicationRejected, Grant.ApplicationWithdrawn)
@@ -211,16 +229,21 @@ class GrantOverview(ReadModel):
     @handles(Grant.PaymentBooked)
     def _payment_booked(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(
-            cursor, e, position,
+            cursor,
+            e,
+            position,
             "requested_cents = requested_cents - (SELECT cents FROM go_payments WHERE payment_id = ?),"
             " paid_cents = paid_cents + ?",
-            e.payment_id.hex, cents(e.amount),
+            e.payment_id.hex,
+            cents(e.amount),
         )
 
     @handles(Grant.PaymentCancelled)
     def _payment_cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(
-            cursor, e, position,
+            cursor,
+            e,
+            position,
             "requested_cents = requested_cents - (SELECT cents FROM go_payments WHERE payment_id = ?)",
             e.payment_id.hex,
         )
@@ -273,9 +296,7 @@ class GrantOverview(ReadModel):
 
     def _claim_moved(self, cursor: Cursor, claim_id: UUID, repaid: int, settled: int) -> None:
         grant_id, _ = self._claim_grant(cursor, claim_id)
-        cursor.execute(
-            "UPDATE go_claims SET open_cents = open_cents - ? WHERE claim_id = ?", (settled, claim_id.hex)
-        )
+        cursor.execute("UPDATE go_claims SET open_cents = open_cents - ? WHERE claim_id = ?", (settled, claim_id.hex))
         cursor.execute(
             "UPDATE go_grants SET repaid_cents = repaid_cents + ?, open_claims_cents = open_claims_cents - ?"
             " WHERE grant_id = ?",
@@ -358,20 +379,33 @@ class GrantOverview(ReadModel):
 
 def _row(r: dict[str, Any], deadline: Deadline | None, today: date) -> GrantOverviewRow:
     return GrantOverviewRow(
-        grant_id=UUID(r["grant_id"]), file_number=r["file_number"], title=r["title"],
-        programme_id=UUID(r["programme_id"]), programme_code=r["programme_code"],
-        organisation_id=UUID(r["organisation_id"]), organisation_name=r["organisation_name"],
-        project_id=UUID(r["project_id"]) if r["project_id"] else None, partner_city=r["partner_city"],
-        financing_type=r["financing_type"], status=r["status"], applied_on=date.fromisoformat(r["applied_on"]),
-        period_start=date.fromisoformat(r["period_start"]), period_end=date.fromisoformat(r["period_end"]),
-        applied=money(r["applied_cents"]), approved=money(r["approved_cents"]),
-        requested=money(r["requested_cents"]), paid=money(r["paid_cents"]),
+        grant_id=UUID(r["grant_id"]),
+        file_number=r["file_number"],
+        title=r["title"],
+        programme_id=UUID(r["programme_id"]),
+        programme_code=r["programme_code"],
+        organisation_id=UUID(r["organisation_id"]),
+        organisation_name=r["organisation_name"],
+        project_id=UUID(r["project_id"]) if r["project_id"] else None,
+        partner_city=r["partner_city"],
+        financing_type=r["financing_type"],
+        status=r["status"],
+        applied_on=date.fromisoformat(r["applied_on"]),
+        period_start=date.fromisoformat(r["period_start"]),
+        period_end=date.fromisoformat(r["period_end"]),
+        applied=money(r["applied_cents"]),
+        approved=money(r["approved_cents"]),
+        requested=money(r["requested_cents"]),
+        paid=money(r["paid_cents"]),
         final_amount=money(r["final_cents"]) if r["final_cents"] is not None else None,
-        claimed=money(r["claimed_cents"]), repaid=money(r["repaid_cents"]), open_claims=money(r["open_claims_cents"]),
+        claimed=money(r["claimed_cents"]),
+        repaid=money(r["repaid_cents"]),
+        open_claims=money(r["open_claims_cents"]),
         amendment_pending=bool(r["amendment_pending"]),
         decided_on=date.fromisoformat(r["decided_on"]) if r["decided_on"] else None,
         last_activity=date.fromisoformat(r["last_activity"]),
-        next_deadline=deadline.due if deadline else None, next_deadline_kind=deadline.kind if deadline else None,
+        next_deadline=deadline.due if deadline else None,
+        next_deadline_kind=deadline.kind if deadline else None,
         next_deadline_text=deadline.text if deadline else None,
         overdue=deadline is not None and deadline.overdue(today),
     )

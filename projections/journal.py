@@ -129,7 +129,13 @@ class Journal(ReadModel):
     name = "journal"
     draw_book = DrawBook("jr")
     tables = (
-        "jr_entries", "jr_programmes", "jr_grants", "jr_undated", "jr_projects", "jr_payments", "jr_claims",
+        "jr_entries",
+        "jr_programmes",
+        "jr_grants",
+        "jr_undated",
+        "jr_projects",
+        "jr_payments",
+        "jr_claims",
         *draw_book.tables,
     )
 
@@ -149,9 +155,7 @@ class Journal(ReadModel):
             "CREATE TABLE IF NOT EXISTS jr_grants (grant_id TEXT PRIMARY KEY, programme_id TEXT NOT NULL,"
             " file_number TEXT NOT NULL)"
         )
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS jr_undated (position BIGINT PRIMARY KEY, holder_id TEXT NOT NULL)"
-        )
+        cursor.execute("CREATE TABLE IF NOT EXISTS jr_undated (position BIGINT PRIMARY KEY, holder_id TEXT NOT NULL)")
         cursor.execute("CREATE TABLE IF NOT EXISTS jr_projects (project_id TEXT PRIMARY KEY, code TEXT NOT NULL)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS jr_payments (payment_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
@@ -188,9 +192,20 @@ class Journal(ReadModel):
                     " fiscal_year, account, cents, programme_id, holder_id, holder_kind, item_id, memo)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        position, line, e.originator_id.hex, e.originator_version, type(e).__qualname__,
-                        p.on.isoformat(), p.fiscal_year, account, signed, p.programme_id, holder_id, holder_kind,
-                        item_id, memo,
+                        position,
+                        line,
+                        e.originator_id.hex,
+                        e.originator_version,
+                        type(e).__qualname__,
+                        p.on.isoformat(),
+                        p.fiscal_year,
+                        account,
+                        signed,
+                        p.programme_id,
+                        holder_id,
+                        holder_kind,
+                        item_id,
+                        memo,
                     ),
                 )
 
@@ -213,23 +228,45 @@ class Journal(ReadModel):
     def _opened(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("INSERT INTO jr_programmes (programme_id, code) VALUES (?, ?)", (e.originator_id.hex, e.code))
         postings = [
-            Posting(budget_date(e, b["fiscal_year"]), b["fiscal_year"], BUDGET_AVAILABLE, APPROPRIATION,
-                    cents(b["amount"]), e.originator_id.hex)
+            Posting(
+                budget_date(e, b["fiscal_year"]),
+                b["fiscal_year"],
+                BUDGET_AVAILABLE,
+                APPROPRIATION,
+                cents(b["amount"]),
+                e.originator_id.hex,
+            )
             for b in e.budgets
         ]
         self._book(cursor, e, position, postings, f"Haushaltsansatz {e.code}")
 
     @handles(Programme.BudgetAllocated)
     def _allocated(self, cursor: Cursor, e: Any, position: int) -> None:
-        posting = Posting(budget_date(e, e.fiscal_year), e.fiscal_year, BUDGET_AVAILABLE, APPROPRIATION,
-                          cents(e.amount), e.originator_id.hex)
-        self._book(cursor, e, position, [posting], f"Haushaltsansatz {e.fiscal_year} {self._code(cursor, e.originator_id)}")
+        posting = Posting(
+            budget_date(e, e.fiscal_year),
+            e.fiscal_year,
+            BUDGET_AVAILABLE,
+            APPROPRIATION,
+            cents(e.amount),
+            e.originator_id.hex,
+        )
+        self._book(
+            cursor, e, position, [posting], f"Haushaltsansatz {e.fiscal_year} {self._code(cursor, e.originator_id)}"
+        )
 
     @handles(Programme.BudgetAmended)
     def _amended(self, cursor: Cursor, e: Any, position: int) -> None:
-        posting = Posting(recorded_on(e), e.fiscal_year, BUDGET_AVAILABLE, APPROPRIATION,
-                          cents(e.amount) - cents(e.previous), e.originator_id.hex)
-        self._book(cursor, e, position, [posting], f"Budget {e.fiscal_year} {self._code(cursor, e.originator_id)} geändert")
+        posting = Posting(
+            recorded_on(e),
+            e.fiscal_year,
+            BUDGET_AVAILABLE,
+            APPROPRIATION,
+            cents(e.amount) - cents(e.previous),
+            e.originator_id.hex,
+        )
+        self._book(
+            cursor, e, position, [posting], f"Budget {e.fiscal_year} {self._code(cursor, e.originator_id)} geändert"
+        )
 
     def _holder(self, cursor: Cursor, holder_id: UUID) -> tuple[str | None, str]:
         """Whether a commitment's holder is a grant or a project, and its file number or code."""
@@ -247,8 +284,11 @@ class Journal(ReadModel):
         adjusted = isinstance(e, Programme.CommitmentAdjusted)
         delta = cents(e.amount) - (cents(e.previous) if adjusted else 0)
         posting = Posting(recorded_on(e), e.fiscal_year, COMMITTED, BUDGET_AVAILABLE, delta, e.originator_id.hex)
-        memo = f"{e.reason} ({self._code(cursor, e.originator_id)} {e.fiscal_year})" if adjusted else (
-            f"Mittelbindung {name} ({self._code(cursor, e.originator_id)} {e.fiscal_year})")
+        memo = (
+            f"{e.reason} ({self._code(cursor, e.originator_id)} {e.fiscal_year})"
+            if adjusted
+            else (f"Mittelbindung {name} ({self._code(cursor, e.originator_id)} {e.fiscal_year})")
+        )
         self._book(cursor, e, position, [posting], memo, holder_id=e.holder_id.hex, holder_kind=kind)
         cursor.execute("INSERT INTO jr_undated (position, holder_id) VALUES (?, ?)", (position, e.holder_id.hex))
 
@@ -278,7 +318,9 @@ class Journal(ReadModel):
     # Grants: payments --------------------------------------------------------------------------
 
     def _payment(self, cursor: Cursor, payment_id: UUID) -> dict[str, Any]:
-        row = self._one(cursor, "SELECT fiscal_year, cents, stage FROM jr_payments WHERE payment_id = ?", payment_id.hex)
+        row = self._one(
+            cursor, "SELECT fiscal_year, cents, stage FROM jr_payments WHERE payment_id = ?", payment_id.hex
+        )
         if row is None:
             raise LookupError(f"Zahlung {payment_id} ist dem Journal nicht bekannt")
         return row
@@ -288,8 +330,16 @@ class Journal(ReadModel):
 
     def _pay(self, cursor: Cursor, e: Any, position: int, postings: list[Posting], what: str) -> None:
         grant = self._grant(cursor, e.originator_id)
-        self._book(cursor, e, position, postings, f"{what} {grant['file_number']}", e.originator_id.hex, GRANT,
-                   e.payment_id.hex)
+        self._book(
+            cursor,
+            e,
+            position,
+            postings,
+            f"{what} {grant['file_number']}",
+            e.originator_id.hex,
+            GRANT,
+            e.payment_id.hex,
+        )
 
     @handles(Grant.PaymentRequested)
     def _requested(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -298,8 +348,13 @@ class Journal(ReadModel):
             "INSERT INTO jr_payments (payment_id, grant_id, fiscal_year, cents, stage) VALUES (?, ?, ?, ?, ?)",
             (e.payment_id.hex, e.originator_id.hex, e.on.year, cents(e.amount), REQUESTED),
         )
-        self._pay(cursor, e, position, [Posting(e.on, e.on.year, REQUESTED, COMMITTED, cents(e.amount), programme_id)],
-                  "Mittelabruf")
+        self._pay(
+            cursor,
+            e,
+            position,
+            [Posting(e.on, e.on.year, REQUESTED, COMMITTED, cents(e.amount), programme_id)],
+            "Mittelabruf",
+        )
 
     @handles(Grant.PaymentReleased)
     def _released(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -349,13 +404,16 @@ class Journal(ReadModel):
             Posting(e.on, e.on.year, RECOGNISED, PAID, recognised, grant["programme_id"]),
             Posting(e.on, e.on.year, NOT_PURSUED, PAID, cents(e.not_pursued), grant["programme_id"]),
         ]
-        self._book(cursor, e, position, postings, f"Schlussfestsetzung {grant['file_number']}", e.originator_id.hex,
-                   GRANT)
+        self._book(
+            cursor, e, position, postings, f"Schlussfestsetzung {grant['file_number']}", e.originator_id.hex, GRANT
+        )
 
     def _claim(self, cursor: Cursor, claim_id: UUID) -> dict[str, Any]:
         row = self._one(
-            cursor, "SELECT c.*, g.file_number FROM jr_claims c LEFT JOIN jr_grants g ON g.grant_id = c.grant_id"
-            " WHERE c.claim_id = ?", claim_id.hex,
+            cursor,
+            "SELECT c.*, g.file_number FROM jr_claims c LEFT JOIN jr_grants g ON g.grant_id = c.grant_id"
+            " WHERE c.claim_id = ?",
+            claim_id.hex,
         )
         if row is None:
             raise LookupError(f"Rückforderung {claim_id} ist dem Journal nicht bekannt")
@@ -368,8 +426,16 @@ class Journal(ReadModel):
             "UPDATE jr_claims SET open_cents = open_cents - ?, last_date = ? WHERE claim_id = ?",
             (principal, on.isoformat(), e.originator_id.hex),
         )
-        self._book(cursor, e, position, postings, f"{what} {claim['file_number']}", claim["grant_id"], GRANT,
-                   e.originator_id.hex)
+        self._book(
+            cursor,
+            e,
+            position,
+            postings,
+            f"{what} {claim['file_number']}",
+            claim["grant_id"],
+            GRANT,
+            e.originator_id.hex,
+        )
 
     @handles(Claim.ClaimSet)
     def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -379,8 +445,16 @@ class Journal(ReadModel):
         )
         grant = self._grant(cursor, e.grant_id)
         posting = Posting(e.arose_on, e.arose_on.year, RECEIVABLE, PAID, cents(e.principal), e.programme_id.hex)
-        self._book(cursor, e, position, [posting], f"Rückforderung {grant['file_number']}", e.grant_id.hex, GRANT,
-                   e.originator_id.hex)
+        self._book(
+            cursor,
+            e,
+            position,
+            [posting],
+            f"Rückforderung {grant['file_number']}",
+            e.grant_id.hex,
+            GRANT,
+            e.originator_id.hex,
+        )
 
     @handles(Claim.RepaymentReceived)
     def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -426,8 +500,16 @@ class Journal(ReadModel):
         year, amount = e.paid_on.year, cents(e.euro)
         charges = self.draw_book.charge(cursor, e.expenditure_id, e.originator_id, year, amount) or [(None, amount)]
         postings = [Posting(e.paid_on, year, PAID, COMMITTED, c, programme_id) for programme_id, c in charges]
-        self._book(cursor, e, position, postings, f"Projektausgabe {self._project_code(cursor, e.originator_id)}",
-                   e.originator_id.hex, PROJECT, e.expenditure_id.hex)
+        self._book(
+            cursor,
+            e,
+            position,
+            postings,
+            f"Projektausgabe {self._project_code(cursor, e.originator_id)}",
+            e.originator_id.hex,
+            PROJECT,
+            e.expenditure_id.hex,
+        )
 
     @handles(Project.ExpenditureReversed)
     def _reversed(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -440,10 +522,20 @@ class Journal(ReadModel):
                 " GROUP BY fiscal_year",
                 (e.expenditure_id.hex, PAID),
             )
-            postings = [Posting(recorded_on(e), int(r["fiscal_year"]), PAID, COMMITTED, int(r["c"]), None)
-                        for r in cursor.fetchall()]
-        self._book(cursor, e, position, postings, f"Storno Projektausgabe {self._project_code(cursor, e.originator_id)}",
-                   e.originator_id.hex, PROJECT, e.expenditure_id.hex)
+            postings = [
+                Posting(recorded_on(e), int(r["fiscal_year"]), PAID, COMMITTED, int(r["c"]), None)
+                for r in cursor.fetchall()
+            ]
+        self._book(
+            cursor,
+            e,
+            position,
+            postings,
+            f"Storno Projektausgabe {self._project_code(cursor, e.originator_id)}",
+            e.originator_id.hex,
+            PROJECT,
+            e.expenditure_id.hex,
+        )
 
     # Queries -----------------------------------------------------------------------------------
 
@@ -482,11 +574,20 @@ class Journal(ReadModel):
 
     @classmethod
     def programme_balance(
-        cls, cursor: Cursor, programme_id: UUID, fiscal_year: int,
-        as_of_date: date | None = None, as_of_position: int | None = None,
+        cls,
+        cursor: Cursor,
+        programme_id: UUID,
+        fiscal_year: int,
+        as_of_date: date | None = None,
+        as_of_position: int | None = None,
     ) -> Balance:
-        return cls.balance(cursor, programme_id=programme_id, fiscal_year=fiscal_year,
-                           as_of_date=as_of_date, as_of_position=as_of_position)
+        return cls.balance(
+            cursor,
+            programme_id=programme_id,
+            fiscal_year=fiscal_year,
+            as_of_date=as_of_date,
+            as_of_position=as_of_position,
+        )
 
     @classmethod
     def grant_balance(
@@ -539,13 +640,20 @@ class Journal(ReadModel):
         cursor.execute(f"SELECT * FROM jr_entries WHERE {where} ORDER BY position, line LIMIT ?", [*params, limit])
         return [
             JournalEntry(
-                position=int(r["position"]), line=int(r["line"]), originator_id=UUID(r["originator_id"]),
-                originator_version=int(r["originator_version"]), event=r["event"],
-                business_date=date.fromisoformat(r["business_date"]), fiscal_year=int(r["fiscal_year"]),
-                account=r["account"], amount=money(r["cents"]),
+                position=int(r["position"]),
+                line=int(r["line"]),
+                originator_id=UUID(r["originator_id"]),
+                originator_version=int(r["originator_version"]),
+                event=r["event"],
+                business_date=date.fromisoformat(r["business_date"]),
+                fiscal_year=int(r["fiscal_year"]),
+                account=r["account"],
+                amount=money(r["cents"]),
                 programme_id=UUID(r["programme_id"]) if r["programme_id"] else None,
-                holder_id=UUID(r["holder_id"]) if r["holder_id"] else None, holder_kind=r["holder_kind"],
-                item_id=UUID(r["item_id"]) if r["item_id"] else None, memo=r["memo"],
+                holder_id=UUID(r["holder_id"]) if r["holder_id"] else None,
+                holder_kind=r["holder_kind"],
+                item_id=UUID(r["item_id"]) if r["item_id"] else None,
+                memo=r["memo"],
             )
             for r in cursor.fetchall()
         ]

@@ -87,24 +87,39 @@ class Notifications(ReadModel):
 
     @handles(Grant.DocumentsRequested)
     def _documents_requested(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  f"Bitte reichen Sie bis zum {_day(e.due)} diese Unterlagen nach: {e.items}")
+        self._row(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            f"Bitte reichen Sie bis zum {_day(e.due)} diese Unterlagen nach: {e.items}",
+        )
 
     @handles(Grant.ApplicationReviewed)
     def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  "Ihr Antrag ist geprüft. Jetzt wird über die Förderung entschieden.")
+        self._row(
+            cursor, e.originator_id, e, position, "Ihr Antrag ist geprüft. Jetzt wird über die Förderung entschieden."
+        )
 
     @handles(Grant.GrantApproved)
     def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  f"Gute Nachricht: Ihre Förderung ist bewilligt, {e.terms.amount.de()}. "
-                  "Sie können jetzt Geld abrufen.")
+        self._row(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            f"Gute Nachricht: Ihre Förderung ist bewilligt, {e.terms.amount.de()}. Sie können jetzt Geld abrufen.",
+        )
 
     @handles(Grant.GrantAmended)
     def _amended(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  f"Ihre Bewilligung wurde geändert: neuer Betrag {e.terms.amount.de()}.")
+        self._row(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            f"Ihre Bewilligung wurde geändert: neuer Betrag {e.terms.amount.de()}.",
+        )
 
     @handles(Grant.ApplicationRejected)
     def _rejected(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -116,13 +131,19 @@ class Notifications(ReadModel):
 
     @handles(Grant.PaymentReleased)
     def _payment_released(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  f"Ihr Abruf über {self._payment(cursor, e.payment_id)} ist zur Überweisung freigegeben.")
+        self._row(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            f"Ihr Abruf über {self._payment(cursor, e.payment_id)} ist zur Überweisung freigegeben.",
+        )
 
     @handles(Grant.PaymentBooked)
     def _payment_booked(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  f"Überwiesen: {e.amount.de()} mit Wertstellung {_day(e.value_date)}.")
+        self._row(
+            cursor, e.originator_id, e, position, f"Überwiesen: {e.amount.de()} mit Wertstellung {_day(e.value_date)}."
+        )
 
     @handles(Grant.PaymentCancelled)
     def _payment_cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -130,13 +151,17 @@ class Notifications(ReadModel):
 
     @handles(Grant.DeadlineExtended)
     def _deadline_extended(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  f"Die Frist für den {label(e.key)} ist verlängert bis zum {_day(e.new_due)}.")
+        self._row(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            f"Die Frist für den {label(e.key)} ist verlängert bis zum {_day(e.new_due)}.",
+        )
 
     @handles(Grant.ReminderSent)
     def _reminder(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  f"Erinnerung: Der {label(e.key)} ist fällig am {_day(e.due)}.")
+        self._row(cursor, e.originator_id, e, position, f"Erinnerung: Der {label(e.key)} ist fällig am {_day(e.due)}.")
 
     @handles(Grant.ProofOfUseReviewed)
     def _proof_reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -151,8 +176,7 @@ class Notifications(ReadModel):
 
     @handles(Grant.GrantRevoked)
     def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position,
-                  f"Der Bescheid wurde widerrufen. Begründung: {e.reason}")
+        self._row(cursor, e.originator_id, e, position, f"Der Bescheid wurde widerrufen. Begründung: {e.reason}")
 
     @handles(Grant.GrantClosed)
     def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -160,16 +184,25 @@ class Notifications(ReadModel):
 
     @handles(Claim.ClaimSet)
     def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
-        cursor.execute("INSERT INTO nt_claims (claim_id, grant_id) VALUES (?, ?)", (e.originator_id.hex, e.grant_id.hex))
-        self._row(cursor, e.grant_id, e, position,
-                  f"Es wird ein Betrag von {e.principal.de()} zurückgefordert. Begründung: {e.reason}")
+        cursor.execute(
+            "INSERT INTO nt_claims (claim_id, grant_id) VALUES (?, ?)", (e.originator_id.hex, e.grant_id.hex)
+        )
+        self._row(
+            cursor,
+            e.grant_id,
+            e,
+            position,
+            f"Es wird ein Betrag von {e.principal.de()} zurückgefordert. Begründung: {e.reason}",
+        )
 
     @handles(Claim.RepaymentReceived)
     def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("SELECT grant_id FROM nt_claims WHERE claim_id = ?", (e.originator_id.hex,))
         row = cursor.fetchone()
         if row is not None:
-            self._row(cursor, UUID(row["grant_id"]), e, position, f"Ihre Rückzahlung über {e.amount.de()} ist eingegangen.")
+            self._row(
+                cursor, UUID(row["grant_id"]), e, position, f"Ihre Rückzahlung über {e.amount.de()} ist eingegangen."
+            )
 
     # Queries -----------------------------------------------------------------------------------
 
@@ -182,8 +215,14 @@ class Notifications(ReadModel):
     @staticmethod
     def _note(row: dict[str, Any]) -> Notification:
         return Notification(
-            int(row["position"]), UUID(row["organisation_id"]), UUID(row["grant_id"]), row["file_number"],
-            row["title"], date.fromisoformat(row["business_date"]), row["text"], row["sent_at"],
+            int(row["position"]),
+            UUID(row["organisation_id"]),
+            UUID(row["grant_id"]),
+            row["file_number"],
+            row["title"],
+            date.fromisoformat(row["business_date"]),
+            row["text"],
+            row["sent_at"],
         )
 
     @classmethod

@@ -110,9 +110,7 @@ class Portfolio(ReadModel):
             " open_claims_cents BIGINT NOT NULL DEFAULT 0, last_activity TEXT NOT NULL)"
         )
         cursor.execute("CREATE INDEX IF NOT EXISTS pf_grants_organisation ON pf_grants (organisation_id)")
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS pf_payments (payment_id TEXT PRIMARY KEY, cents BIGINT NOT NULL)"
-        )
+        cursor.execute("CREATE TABLE IF NOT EXISTS pf_payments (payment_id TEXT PRIMARY KEY, cents BIGINT NOT NULL)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS pf_claims (claim_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
             " open_cents BIGINT NOT NULL)"
@@ -136,8 +134,15 @@ class Portfolio(ReadModel):
             " applied_on, applied_cents, last_activity)"
             " SELECT ?, ?, ?, ?, COALESCE((SELECT title FROM pf_programmes WHERE programme_id = ?), ''), ?, ?, ?, ?",
             (
-                e.originator_id.hex, e.organisation_id.hex, e.file_number, e.title, e.programme_id.hex, APPLIED,
-                e.on.isoformat(), cents(e.plan.grant), e.on.isoformat(),
+                e.originator_id.hex,
+                e.organisation_id.hex,
+                e.file_number,
+                e.title,
+                e.programme_id.hex,
+                APPLIED,
+                e.on.isoformat(),
+                cents(e.plan.grant),
+                e.on.isoformat(),
             ),
         )
 
@@ -252,16 +257,20 @@ class Portfolio(ReadModel):
     @handles(Grant.PaymentBooked)
     def _payment_booked(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(
-            cursor, e,
+            cursor,
+            e,
             "requested_cents = requested_cents - (SELECT cents FROM pf_payments WHERE payment_id = ?),"
             " paid_cents = paid_cents + ?",
-            e.payment_id.hex, cents(e.amount),
+            e.payment_id.hex,
+            cents(e.amount),
         )
 
     @handles(Grant.PaymentCancelled)
     def _payment_cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(
-            cursor, e, "requested_cents = requested_cents - (SELECT cents FROM pf_payments WHERE payment_id = ?)",
+            cursor,
+            e,
+            "requested_cents = requested_cents - (SELECT cents FROM pf_payments WHERE payment_id = ?)",
             e.payment_id.hex,
         )
 
@@ -288,13 +297,19 @@ class Portfolio(ReadModel):
             actions.setdefault(deadline.grant_id.hex, []).append(PortfolioAction(deadline.text, deadline.due))
         grants = tuple(
             PortfolioGrant(
-                grant_id=UUID(r["grant_id"]), file_number=r["file_number"], title=r["title"],
-                programme_title=r["programme_title"], status=r["status"],
-                applied_on=date.fromisoformat(r["applied_on"]), applied=money(r["applied_cents"]),
-                approved=money(r["approved_cents"]), requested=money(r["requested_cents"]),
+                grant_id=UUID(r["grant_id"]),
+                file_number=r["file_number"],
+                title=r["title"],
+                programme_title=r["programme_title"],
+                status=r["status"],
+                applied_on=date.fromisoformat(r["applied_on"]),
+                applied=money(r["applied_cents"]),
+                approved=money(r["approved_cents"]),
+                requested=money(r["requested_cents"]),
                 paid=money(r["paid_cents"]),
                 final_amount=money(r["final_cents"]) if r["final_cents"] is not None else None,
-                open_claims=money(r["open_claims_cents"]), last_activity=date.fromisoformat(r["last_activity"]),
+                open_claims=money(r["open_claims_cents"]),
+                last_activity=date.fromisoformat(r["last_activity"]),
                 actions=tuple(actions.get(r["grant_id"], ())),
             )
             for r in rows

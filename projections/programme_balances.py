@@ -147,7 +147,9 @@ class ProgrammeBalances(ReadModel):
         self._add(cursor, programme_id, e.on.year, "requested", cents(e.amount))
 
     def _close_request(self, cursor: Cursor, payment_id: UUID) -> None:
-        cursor.execute("SELECT programme_id, fiscal_year, cents FROM pb_payments WHERE payment_id = ?", (payment_id.hex,))
+        cursor.execute(
+            "SELECT programme_id, fiscal_year, cents FROM pb_payments WHERE payment_id = ?", (payment_id.hex,)
+        )
         row = cursor.fetchone()
         if row is not None:
             self._add(cursor, row["programme_id"], int(row["fiscal_year"]), "requested", -int(row["cents"]))
@@ -196,7 +198,9 @@ class ProgrammeBalances(ReadModel):
     @handles(Project.ExpenditureRecorded)
     def _spent(self, cursor: Cursor, e: Any, position: int) -> None:
         year = e.paid_on.year
-        for programme_id, amount in self.draw_book.charge(cursor, e.expenditure_id, e.originator_id, year, cents(e.euro)):
+        for programme_id, amount in self.draw_book.charge(
+            cursor, e.expenditure_id, e.originator_id, year, cents(e.euro)
+        ):
             self._add(cursor, programme_id, year, "paid", amount)
 
     @handles(Project.ExpenditureReversed)
@@ -207,7 +211,9 @@ class ProgrammeBalances(ReadModel):
     # Queries -----------------------------------------------------------------------------------
 
     @staticmethod
-    def years(cursor: Cursor, programme_id: UUID | None = None, fiscal_year: int | None = None) -> list[ProgrammeYearBalance]:
+    def years(
+        cursor: Cursor, programme_id: UUID | None = None, fiscal_year: int | None = None
+    ) -> list[ProgrammeYearBalance]:
         sql = (
             "SELECT p.code, p.title, p.funding_source, y.* FROM pb_years y"
             " JOIN pb_programmes p ON p.programme_id = y.programme_id WHERE 1 = 1"
@@ -222,8 +228,11 @@ class ProgrammeBalances(ReadModel):
         cursor.execute(sql + " ORDER BY p.code, y.fiscal_year", params)
         return [
             ProgrammeYearBalance(
-                programme_id=UUID(r["programme_id"]), code=r["code"], title=r["title"],
-                funding_source=r["funding_source"], fiscal_year=int(r["fiscal_year"]),
+                programme_id=UUID(r["programme_id"]),
+                code=r["code"],
+                title=r["title"],
+                funding_source=r["funding_source"],
+                fiscal_year=int(r["fiscal_year"]),
                 **{c: money(r[f"{c}_cents"]) for c in COLUMNS},
             )
             for r in cursor.fetchall()

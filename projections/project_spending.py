@@ -207,8 +207,13 @@ class ProjectSpending(ReadModel):
             sdgs.setdefault(r["project_id"], []).append(int(r["sdg"]))
         return [
             ProjectSpendingRow(
-                project_id=UUID(r["project_id"]), code=r["code"], title=r["title"], partner_city=r["partner_city"],
-                sdgs=tuple(sdgs.get(r["project_id"], ())), budget=money(r["drawn"]), spent=money(r["spent"]),
+                project_id=UUID(r["project_id"]),
+                code=r["code"],
+                title=r["title"],
+                partner_city=r["partner_city"],
+                sdgs=tuple(sdgs.get(r["project_id"], ())),
+                budget=money(r["drawn"]),
+                spent=money(r["spent"]),
                 grants_paid=money(r["grants_paid"]),
             )
             for r in rows

@@ -156,9 +156,17 @@ class Register(ReadModel):
             " status, requested_cents, applied_on, period_start, period_end, last_position)"
             " VALUES (?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?)",
             (
-                e.originator_id.hex, e.file_number, e.title, e.programme_id.hex, e.organisation_id.hex,
-                e.partner_city, cents(e.plan.grant), e.on.isoformat(), e.period.start.isoformat(),
-                e.period.end.isoformat(), position,
+                e.originator_id.hex,
+                e.file_number,
+                e.title,
+                e.programme_id.hex,
+                e.organisation_id.hex,
+                e.partner_city,
+                cents(e.plan.grant),
+                e.on.isoformat(),
+                e.period.start.isoformat(),
+                e.period.end.isoformat(),
+                position,
             ),
         )
 
@@ -175,9 +183,10 @@ class Register(ReadModel):
     @handles(Grant.DocumentsReceived)
     def _documents_received(self, cursor: Cursor, e: Any, position: int) -> None:
         self._set(
-            cursor, e, position,
-            "open_requests = open_requests - 1,"
-            " status = CASE WHEN open_requests = 1 THEN 'applied' ELSE status END",
+            cursor,
+            e,
+            position,
+            "open_requests = open_requests - 1, status = CASE WHEN open_requests = 1 THEN 'applied' ELSE status END",
         )
 
     @handles(Grant.ApplicationReviewed)
@@ -235,10 +244,17 @@ class Register(ReadModel):
         )
         return [
             ProgrammeYearRow(
-                programme_id=UUID(r["programme_id"]), code=r["code"], title=r["title"],
-                funding_source=r["funding_source"], closed=bool(r["closed"]), fiscal_year=int(r["fiscal_year"]),
-                budget=money(r["budget_cents"]), committed=money(r["committed_cents"]), product=r["product"],
-                account=r["account"], cost_centre=r["cost_centre"],
+                programme_id=UUID(r["programme_id"]),
+                code=r["code"],
+                title=r["title"],
+                funding_source=r["funding_source"],
+                closed=bool(r["closed"]),
+                fiscal_year=int(r["fiscal_year"]),
+                budget=money(r["budget_cents"]),
+                committed=money(r["committed_cents"]),
+                product=r["product"],
+                account=r["account"],
+                cost_centre=r["cost_centre"],
             )
             for r in cursor.fetchall()
         ]
@@ -254,11 +270,18 @@ class Register(ReadModel):
         )
         return [
             GrantRow(
-                grant_id=UUID(r["grant_id"]), file_number=r["file_number"], title=r["title"],
-                programme_code=r["programme_code"], organisation_name=r["organisation_name"],
-                partner_city=r["partner_city"], status=r["status"], requested=money(r["requested_cents"]),
-                approved=money(r["approved_cents"]), paid=money(r["paid_cents"]),
-                applied_on=date.fromisoformat(r["applied_on"]), period_start=date.fromisoformat(r["period_start"]),
+                grant_id=UUID(r["grant_id"]),
+                file_number=r["file_number"],
+                title=r["title"],
+                programme_code=r["programme_code"],
+                organisation_name=r["organisation_name"],
+                partner_city=r["partner_city"],
+                status=r["status"],
+                requested=money(r["requested_cents"]),
+                approved=money(r["approved_cents"]),
+                paid=money(r["paid_cents"]),
+                applied_on=date.fromisoformat(r["applied_on"]),
+                period_start=date.fromisoformat(r["period_start"]),
                 period_end=date.fromisoformat(r["period_end"]),
             )
             for r in cursor.fetchall()

@@ -38,8 +38,12 @@ def link_hash(previous: str, position: int, topic: str, originator_id: UUID | st
 
 def notification_hash(previous: str, notification: Notification) -> str:
     return link_hash(
-        previous, notification.id, notification.topic, notification.originator_id,
-        notification.originator_version, notification.state,
+        previous,
+        notification.id,
+        notification.topic,
+        notification.originator_id,
+        notification.originator_version,
+        notification.state,
     )
 
 
@@ -84,8 +88,11 @@ class Seal(ReadModel):
         cursor.execute(
             "INSERT INTO seal_chain (position, originator_id, originator_version, topic, hash) VALUES (?, ?, ?, ?, ?)",
             (
-                notification.id, _id(notification.originator_id), notification.originator_version,
-                notification.topic, notification_hash(previous, notification),
+                notification.id,
+                _id(notification.originator_id),
+                notification.originator_version,
+                notification.topic,
+                notification_hash(previous, notification),
             ),
         )
 
@@ -97,9 +104,7 @@ class Seal(ReadModel):
 
     @staticmethod
     def links(cursor: Cursor, after: int = 0, limit: int = 1000) -> list[SealLink]:
-        cursor.execute(
-            "SELECT * FROM seal_chain WHERE position > ? ORDER BY position LIMIT ?", (after, limit)
-        )
+        cursor.execute("SELECT * FROM seal_chain WHERE position > ? ORDER BY position LIMIT ?", (after, limit))
         return [
             SealLink(int(r["position"]), r["originator_id"], int(r["originator_version"]), r["topic"], r["hash"])
             for r in cursor.fetchall()

@@ -68,8 +68,15 @@ class Timeline(ReadModel):
             "INSERT INTO tl_entries (grant_id, position, business_date, recorded_at, actor_id, actor_role, what, why,"
             " undated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                grant_id.hex, position, business_date(e).isoformat(), e.timestamp.isoformat(), e.actor_id.hex,
-                e.actor_role, what, why or "", int(undated),
+                grant_id.hex,
+                position,
+                business_date(e).isoformat(),
+                e.timestamp.isoformat(),
+                e.actor_id.hex,
+                e.actor_role,
+                what,
+                why or "",
+                int(undated),
             ),
         )
 
@@ -141,8 +148,9 @@ class Timeline(ReadModel):
     @handles(Grant.GrantAmended)
     def _amended(self, cursor: Cursor, e: Any, position: int) -> None:
         self._date_commitments(cursor, e)
-        self._entry(cursor, e.originator_id, e, position, f"Änderung bewilligt: neuer Betrag {e.terms.amount.de()}",
-                    e.reason)
+        self._entry(
+            cursor, e.originator_id, e, position, f"Änderung bewilligt: neuer Betrag {e.terms.amount.de()}", e.reason
+        )
 
     @handles(Grant.AmendmentRejected)
     def _amendment_rejected(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -156,8 +164,9 @@ class Timeline(ReadModel):
     @handles(Grant.PaymentCertified)
     def _payment_certified(self, cursor: Cursor, e: Any, position: int) -> None:
         amount = self._payment_amount(cursor, e.payment_id)
-        self._entry(cursor, e.originator_id, e, position,
-                    f"Abruf über {amount} sachlich und rechnerisch richtig festgestellt")
+        self._entry(
+            cursor, e.originator_id, e, position, f"Abruf über {amount} sachlich und rechnerisch richtig festgestellt"
+        )
 
     @handles(Grant.PaymentReleased)
     def _payment_released(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -166,8 +175,9 @@ class Timeline(ReadModel):
 
     @handles(Grant.PaymentBooked)
     def _payment_booked(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position,
-                    f"Ausgezahlt: {e.amount.de()}, Wertstellung {_day(e.value_date)}")
+        self._entry(
+            cursor, e.originator_id, e, position, f"Ausgezahlt: {e.amount.de()}, Wertstellung {_day(e.value_date)}"
+        )
 
     @handles(Grant.PaymentCancelled)
     def _payment_cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -175,16 +185,24 @@ class Timeline(ReadModel):
 
     @handles(Grant.PaymentReturned)
     def _payment_returned(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position,
-                    f"Rückfluss: {e.amount.de()} zurückerhalten, Wertstellung {_day(e.value_date)}", e.reason)
+        self._entry(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            f"Rückfluss: {e.amount.de()} zurückerhalten, Wertstellung {_day(e.value_date)}",
+            e.reason,
+        )
 
     # After the award ---------------------------------------------------------------------------
 
     @handles(Grant.ExpenseReported)
     def _expense(self, cursor: Cursor, e: Any, position: int) -> None:
         foreign = f" ({e.foreign.original} {e.foreign.currency} zum Kurs {e.foreign.rate})" if e.foreign else ""
-        what = (f"Ausgabe gemeldet: {e.euro.de()}{foreign} an {e.payee}, Kostenposition »{e.budget_line}«, "
-                f"Beleg {e.receipt_reference}")
+        what = (
+            f"Ausgabe gemeldet: {e.euro.de()}{foreign} an {e.payee}, Kostenposition »{e.budget_line}«, "
+            f"Beleg {e.receipt_reference}"
+        )
         self._entry(cursor, e.originator_id, e, position, what, e.purpose)
 
     @handles(Grant.ExpenseReversed)
@@ -202,8 +220,7 @@ class Timeline(ReadModel):
 
     @handles(Grant.InterimProofSubmitted)
     def _interim_proof(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (f"Zwischennachweis {e.fiscal_year} eingereicht: ausgegeben {e.spent.de()}, "
-                f"erhalten {e.received.de()}")
+        what = f"Zwischennachweis {e.fiscal_year} eingereicht: ausgegeben {e.spent.de()}, erhalten {e.received.de()}"
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.ProofOfUseSubmitted)
@@ -218,8 +235,9 @@ class Timeline(ReadModel):
         recognised = money(sum(cents(amount) for amount in e.recognised_costs.values()))
         cuts = "; ".join(f"{line}: {reason}" for line, reason in sorted(e.cut_reasons.items()))
         why = f"{e.notes} ({cuts})" if cuts else e.notes
-        self._entry(cursor, e.originator_id, e, position, f"Verwendungsnachweis geprüft: anerkannt {recognised.de()}",
-                    why)
+        self._entry(
+            cursor, e.originator_id, e, position, f"Verwendungsnachweis geprüft: anerkannt {recognised.de()}", why
+        )
 
     @handles(Grant.FinalAmountDetermined)
     def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -232,16 +250,20 @@ class Timeline(ReadModel):
 
     @handles(Grant.GrantRevoked)
     def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (f"Bescheid widerrufen mit Wirkung vom {_day(e.effective_on)}: es verbleiben "
-                f"{e.remaining_amount.de()} statt {e.previous_amount.de()}")
+        what = (
+            f"Bescheid widerrufen mit Wirkung vom {_day(e.effective_on)}: es verbleiben "
+            f"{e.remaining_amount.de()} statt {e.previous_amount.de()}"
+        )
         if e.claim_amount:
             what += f"; {e.claim_amount.de()} werden zurückgefordert"
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
     @handles(Grant.GrantClosed)
     def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (f"Zuwendung abgeschlossen: endgültig {e.final_amount.de()}, ausgezahlt {e.paid.de()}, "
-                f"{e.released.de()} Mittelbindung freigegeben")
+        what = (
+            f"Zuwendung abgeschlossen: endgültig {e.final_amount.de()}, ausgezahlt {e.paid.de()}, "
+            f"{e.released.de()} Mittelbindung freigegeben"
+        )
         self._date_commitments(cursor, e)
         self._entry(cursor, e.originator_id, e, position, what)
 
@@ -256,14 +278,18 @@ class Timeline(ReadModel):
 
     @handles(Claim.ClaimSet)
     def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
-        cursor.execute("INSERT INTO tl_claims (claim_id, grant_id) VALUES (?, ?)", (e.originator_id.hex, e.grant_id.hex))
+        cursor.execute(
+            "INSERT INTO tl_claims (claim_id, grant_id) VALUES (?, ?)", (e.originator_id.hex, e.grant_id.hex)
+        )
         what = f"Rückforderung über {e.principal.de()} festgesetzt, zu verzinsen ab {_day(e.arose_on)}"
         self._entry(cursor, e.grant_id, e, position, what, e.reason)
 
     @handles(Claim.RepaymentReceived)
     def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (f"Rückzahlung eingegangen: {e.amount.de()}, davon Zinsen {e.to_interest.de()}, "
-                f"Wertstellung {_day(e.value_date)}")
+        what = (
+            f"Rückzahlung eingegangen: {e.amount.de()}, davon Zinsen {e.to_interest.de()}, "
+            f"Wertstellung {_day(e.value_date)}"
+        )
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what)
 
     @handles(Claim.InterestNotPursued)
@@ -288,7 +314,9 @@ class Timeline(ReadModel):
 
     @handles(Claim.ClaimRelieved)
     def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"{RELIEF_KINDS[e.kind]}: {e.principal.de()} und Zinsen von {e.interest.de()} werden nicht mehr gefordert"
+        what = (
+            f"{RELIEF_KINDS[e.kind]}: {e.principal.de()} und Zinsen von {e.interest.de()} werden nicht mehr gefordert"
+        )
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
 
     def _is_grant(self, cursor: Cursor, holder_id: UUID) -> bool:
@@ -298,8 +326,14 @@ class Timeline(ReadModel):
     @handles(Programme.FundsCommitted)
     def _committed(self, cursor: Cursor, e: Any, position: int) -> None:
         if self._is_grant(cursor, e.holder_id):
-            self._entry(cursor, e.holder_id, e, position,
-                        f"Mittel gebunden: {e.amount.de()} im Haushaltsjahr {e.fiscal_year}", undated=True)
+            self._entry(
+                cursor,
+                e.holder_id,
+                e,
+                position,
+                f"Mittel gebunden: {e.amount.de()} im Haushaltsjahr {e.fiscal_year}",
+                undated=True,
+            )
 
     @handles(Programme.CommitmentAdjusted)
     def _adjusted(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -319,10 +353,13 @@ class Timeline(ReadModel):
         )
         return [
             TimelineEntry(
-                position=int(r["position"]), business_date=date.fromisoformat(r["business_date"]),
+                position=int(r["position"]),
+                business_date=date.fromisoformat(r["business_date"]),
                 recorded_at=datetime.fromisoformat(r["recorded_at"]),
                 who=r["display_name"] or ("System" if r["actor_id"] == SYSTEM_USER_ID.hex else "Unbekannt"),
-                role=r["actor_role"], what=r["what"], why=r["why"],
+                role=r["actor_role"],
+                what=r["what"],
+                why=r["why"],
             )
             for r in cursor.fetchall()
         ]

@@ -47,8 +47,14 @@ MEASURES = ("budget", "committed", "requested", "paid", "recognised", "claimed",
 GRANT_MEASURES = ("approved", "requested", "paid", "claimed", "repaid")
 _FAR_PAST = date(2000, 1, 1)  # grant rows are read for their amounts; overdue flags do not matter here
 MEASURE_GERMAN = {
-    "budget": "Budget", "committed": "gebunden", "requested": "abgerufen, nicht ausgezahlt", "paid": "ausgezahlt",
-    "approved": "bewilligt", "recognised": "anerkannt", "claimed": "zurückgefordert", "repaid": "zurückgezahlt",
+    "budget": "Budget",
+    "committed": "gebunden",
+    "requested": "abgerufen, nicht ausgezahlt",
+    "paid": "ausgezahlt",
+    "approved": "bewilligt",
+    "recognised": "anerkannt",
+    "claimed": "zurückgefordert",
+    "repaid": "zurückgezahlt",
     "interest": "Zinsen",
 }
 
@@ -237,22 +243,26 @@ class _ChainCheck:
             return
         originator = n.originator_id.hex if isinstance(n.originator_id, UUID) else str(n.originator_id)
         if (originator, n.originator_version, n.topic) != (link.originator_id, link.originator_version, link.topic):
-            self.problems.append(Problem(
-                n.id,
-                f"An dieser Position steht ein anderes Ereignis als versiegelt ({_short(n.topic)} "
-                f"{originator} v{n.originator_version} statt {_short(link.topic)} {link.originator_id} "
-                f"v{link.originator_version}): verschoben oder ersetzt.",
-            ))
+            self.problems.append(
+                Problem(
+                    n.id,
+                    f"An dieser Position steht ein anderes Ereignis als versiegelt ({_short(n.topic)} "
+                    f"{originator} v{n.originator_version} statt {_short(link.topic)} {link.originator_id} "
+                    f"v{link.originator_version}): verschoben oder ersetzt.",
+                )
+            )
         elif notification_hash(self.previous[n.id], n) != link.hash:
             self.problems.append(Problem(n.id, f"Ereignis {_short(n.topic)} wurde nach dem Versiegeln verändert."))
 
     def finish(self) -> list[Problem]:
         for position, link in sorted(self.links.items()):
-            self.problems.append(Problem(
-                position,
-                f"Versiegeltes Ereignis fehlt im Log ({_short(link.topic)} {link.originator_id} "
-                f"v{link.originator_version}): gelöscht oder verschoben.",
-            ))
+            self.problems.append(
+                Problem(
+                    position,
+                    f"Versiegeltes Ereignis fehlt im Log ({_short(link.topic)} {link.originator_id} "
+                    f"v{link.originator_version}): gelöscht oder verschoben.",
+                )
+            )
         return sorted(self.problems, key=lambda p: (p.position or 0, p.message))
 
 
@@ -267,12 +277,16 @@ def _cents(value: Money) -> int:
     return int(value.amount.scaleb(2))
 
 
-def _compare(problems: list[Problem], position: int | None, what: str, source: str, shown: int, recomputed: int) -> None:
+def _compare(
+    problems: list[Problem], position: int | None, what: str, source: str, shown: int, recomputed: int
+) -> None:
     if shown != recomputed:
-        problems.append(Problem(
-            position,
-            f"{what}: {source} zeigt {_de(shown)}, aus den Ereignissen folgen {_de(recomputed)}.",
-        ))
+        problems.append(
+            Problem(
+                position,
+                f"{what}: {source} zeigt {_de(shown)}, aus den Ereignissen folgen {_de(recomputed)}.",
+            )
+        )
 
 
 def _de(value: int) -> str:
@@ -296,18 +310,42 @@ def _check_programmes(cursor: Cursor, recount: Recount, problems: list[Problem])
                 problems.append(Problem(position, f"{label(*key)}: fehlt in den Programmsalden."))
         else:
             for measure in MEASURES:
-                _compare(problems, position, f"{label(*key)} {MEASURE_GERMAN[measure]}", "Programmsalden",
-                         _cents(getattr(row, measure)), expected[measure])
+                _compare(
+                    problems,
+                    position,
+                    f"{label(*key)} {MEASURE_GERMAN[measure]}",
+                    "Programmsalden",
+                    _cents(getattr(row, measure)),
+                    expected[measure],
+                )
         balance = Journal.programme_balance(cursor, key[0], key[1])
         for measure in MEASURES:
-            _compare(problems, position, f"{label(*key)} {MEASURE_GERMAN[measure]}", "das Journal",
-                     _cents(getattr(balance, measure)), expected[measure])
+            _compare(
+                problems,
+                position,
+                f"{label(*key)} {MEASURE_GERMAN[measure]}",
+                "das Journal",
+                _cents(getattr(balance, measure)),
+                expected[measure],
+            )
         registered = register.get(key)
         if registered is not None:
-            _compare(problems, position, f"{label(*key)} Budget", "das Register", _cents(registered.budget),
-                     expected["budget"])
-            _compare(problems, position, f"{label(*key)} gebunden", "das Register", _cents(registered.committed),
-                     expected["committed"])
+            _compare(
+                problems,
+                position,
+                f"{label(*key)} Budget",
+                "das Register",
+                _cents(registered.budget),
+                expected["budget"],
+            )
+            _compare(
+                problems,
+                position,
+                f"{label(*key)} gebunden",
+                "das Register",
+                _cents(registered.committed),
+                expected["committed"],
+            )
 
 
 def _check_grants(cursor: Cursor, recount: Recount, problems: list[Problem]) -> None:
@@ -318,37 +356,70 @@ def _check_grants(cursor: Cursor, recount: Recount, problems: list[Problem]) -> 
             problems.append(Problem(None, f"Zuwendung {grant_id}: in der Übersicht, aber nicht im Log."))
             continue
         label = f"Zuwendung {grant.file_number}"
-        expected = {"approved": grant.approved, "requested": grant.requested, "paid": grant.paid,
-                    "claimed": grant.claimed, "repaid": grant.repaid}
+        expected = {
+            "approved": grant.approved,
+            "requested": grant.requested,
+            "paid": grant.paid,
+            "claimed": grant.claimed,
+            "repaid": grant.repaid,
+        }
         row = GrantOverview.grant(cursor, grant_id, today=_FAR_PAST)
         if row is None:
             problems.append(Problem(grant.position, f"{label}: fehlt in der Übersicht."))
         else:
             for measure in GRANT_MEASURES:
-                _compare(problems, grant.position, f"{label} {MEASURE_GERMAN[measure]}", "die Übersicht",
-                         _cents(getattr(row, measure)), expected[measure])
+                _compare(
+                    problems,
+                    grant.position,
+                    f"{label} {MEASURE_GERMAN[measure]}",
+                    "die Übersicht",
+                    _cents(getattr(row, measure)),
+                    expected[measure],
+                )
         balance = Journal.grant_balance(cursor, grant_id)
         bound = sum(c for (_, holder, _), c in recount.commitments.items() if holder == grant_id)
         _compare(problems, grant.position, f"{label} gebunden", "das Journal", _cents(balance.committed), bound)
-        _compare(problems, grant.position, f"{label} {MEASURE_GERMAN['requested']}", "das Journal",
-                 _cents(balance.requested), grant.requested)
+        _compare(
+            problems,
+            grant.position,
+            f"{label} {MEASURE_GERMAN['requested']}",
+            "das Journal",
+            _cents(balance.requested),
+            grant.requested,
+        )
         for measure in ("paid", "claimed", "repaid"):
-            _compare(problems, grant.position, f"{label} {MEASURE_GERMAN[measure]}", "das Journal",
-                     _cents(getattr(balance, measure)), expected[measure])
+            _compare(
+                problems,
+                grant.position,
+                f"{label} {MEASURE_GERMAN[measure]}",
+                "das Journal",
+                _cents(getattr(balance, measure)),
+                expected[measure],
+            )
     for registered in Register.grants(cursor, limit=10**9):
         grant = recount.grants.get(registered.grant_id)
         if grant is not None:
             label = f"Zuwendung {grant.file_number}"
-            _compare(problems, grant.position, f"{label} ausgezahlt", "das Register", _cents(registered.paid),
-                     grant.paid)
-            _compare(problems, grant.position, f"{label} bewilligt", "das Register", _cents(registered.approved),
-                     grant.approved)
+            _compare(
+                problems, grant.position, f"{label} ausgezahlt", "das Register", _cents(registered.paid), grant.paid
+            )
+            _compare(
+                problems,
+                grant.position,
+                f"{label} bewilligt",
+                "das Register",
+                _cents(registered.approved),
+                grant.approved,
+            )
 
 
 def _check_journal(cursor: Cursor, problems: list[Problem]) -> None:
     for position, year, total in Journal.unbalanced(cursor):
-        problems.append(Problem(position, f"Die Buchungen dieses Ereignisses im Haushaltsjahr {year} ergeben "
-                                          f"{total.de()} statt 0,00 €."))
+        problems.append(
+            Problem(
+                position, f"Die Buchungen dieses Ereignisses im Haushaltsjahr {year} ergeben {total.de()} statt 0,00 €."
+            )
+        )
     for year in Journal.fiscal_years(cursor):
         total = Journal.trial_balance(cursor, year).total
         if total:

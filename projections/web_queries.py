@@ -148,7 +148,9 @@ def organisation_choices(cursor: Cursor) -> list[tuple[UUID, str]]:
     return [(UUID(r["organisation_id"]), str(r["name"])) for r in cursor.fetchall()]
 
 
-def organisation_page(cursor: Cursor, search: str = "", limit: int = 25, offset: int = 0) -> tuple[list[OrganisationRow], int]:
+def organisation_page(
+    cursor: Cursor, search: str = "", limit: int = 25, offset: int = 0
+) -> tuple[list[OrganisationRow], int]:
     """Organisations by name with the number of their grants and the sums approved, paid and claimed back."""
     where, params = "1 = 1", []
     if search.strip():
@@ -165,14 +167,20 @@ def organisation_page(cursor: Cursor, search: str = "", limit: int = 25, offset:
     )
     return [
         OrganisationRow(
-            UUID(r["organisation_id"]), r["name"], int(r["grants"]), money(r["approved"]), money(r["paid"]),
+            UUID(r["organisation_id"]),
+            r["name"],
+            int(r["grants"]),
+            money(r["approved"]),
+            money(r["paid"]),
             money(r["open_claims"]),
         )
         for r in cursor.fetchall()
     ], total
 
 
-def open_proof_deadlines(cursor: Cursor, today: date, only_overdue: bool = False, limit: int = 20) -> list[OpenDeadline]:
+def open_proof_deadlines(
+    cursor: Cursor, today: date, only_overdue: bool = False, limit: int = 20
+) -> list[OpenDeadline]:
     """Interim proofs and proofs of use not yet in, earliest first (overdue ones first of all)."""
     sql = (
         "SELECT d.grant_id, d.text, COALESCE(d.extended, d.due) AS due, g.file_number, g.title, g.organisation_name"
@@ -186,8 +194,13 @@ def open_proof_deadlines(cursor: Cursor, today: date, only_overdue: bool = False
     cursor.execute(sql + " ORDER BY 3, g.file_number LIMIT ?", [*params, limit])
     return [
         OpenDeadline(
-            UUID(r["grant_id"]), r["file_number"], r["title"], r["organisation_name"], r["text"],
-            date.fromisoformat(r["due"]), date.fromisoformat(r["due"]) < today,
+            UUID(r["grant_id"]),
+            r["file_number"],
+            r["title"],
+            r["organisation_name"],
+            r["text"],
+            date.fromisoformat(r["due"]),
+            date.fromisoformat(r["due"]) < today,
         )
         for r in cursor.fetchall()
     ]
@@ -201,8 +214,14 @@ def open_claims(cursor: Cursor, limit: int = 20) -> list[OpenClaim]:
         (limit,),
     )
     return [
-        OpenClaim(UUID(r["claim_id"]), UUID(r["grant_id"]), r["file_number"], r["title"], r["organisation_name"],
-                  money(r["open_cents"]))
+        OpenClaim(
+            UUID(r["claim_id"]),
+            UUID(r["grant_id"]),
+            r["file_number"],
+            r["title"],
+            r["organisation_name"],
+            money(r["open_cents"]),
+        )
         for r in cursor.fetchall()
     ]
 
@@ -240,10 +259,16 @@ def queue_page(cursor: Cursor, user_id: UUID, queues: tuple[str, ...], limit: in
     )
     items = [
         WorkItem(
-            queue=r["queue"], item_id=UUID(r["item_id"]), grant_id=UUID(r["grant_id"]),
-            file_number=r["file_number"], title=r["title"], organisation_name=r["organisation_name"],
-            amount=money(r["amount_cents"]), since=date.fromisoformat(r["since"]),
-            review_passed=None if r["review_passed"] is None else bool(r["review_passed"]), detail=r["detail"],
+            queue=r["queue"],
+            item_id=UUID(r["item_id"]),
+            grant_id=UUID(r["grant_id"]),
+            file_number=r["file_number"],
+            title=r["title"],
+            organisation_name=r["organisation_name"],
+            amount=money(r["amount_cents"]),
+            since=date.fromisoformat(r["since"]),
+            review_passed=None if r["review_passed"] is None else bool(r["review_passed"]),
+            detail=r["detail"],
         )
         for r in cursor.fetchall()
     ]

@@ -98,14 +98,30 @@ class WorkQueues(ReadModel):
 
     @staticmethod
     def _add(
-        cursor: Cursor, queue: str, item_id: UUID, grant_id: UUID, amount: int, since: date, position: int,
-        excluded: tuple[str | None, ...] = (), review_passed: bool | None = None, detail: str = "",
+        cursor: Cursor,
+        queue: str,
+        item_id: UUID,
+        grant_id: UUID,
+        amount: int,
+        since: date,
+        position: int,
+        excluded: tuple[str | None, ...] = (),
+        review_passed: bool | None = None,
+        detail: str = "",
     ) -> None:
         cursor.execute(
             "INSERT INTO wq_items (queue, item_id, grant_id, amount_cents, since, review_passed, detail, position)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (queue, item_id.hex, grant_id.hex, amount, since.isoformat(),
-             None if review_passed is None else int(review_passed), detail, position),
+            (
+                queue,
+                item_id.hex,
+                grant_id.hex,
+                amount,
+                since.isoformat(),
+                None if review_passed is None else int(review_passed),
+                detail,
+                position,
+            ),
         )
         for user_id in sorted({u for u in excluded if u}):
             cursor.execute(
@@ -164,8 +180,15 @@ class WorkQueues(ReadModel):
         grant = self._grant(cursor, e.originator_id)
         self._remove(cursor, e.originator_id, REVIEW)
         self._add(
-            cursor, APPROVE, e.originator_id, e.originator_id, int(grant["requested_cents"]), e.on, position,
-            excluded=(e.actor_id.hex, grant["applicant_id"]), review_passed=e.formal_ok and e.substantive_ok,
+            cursor,
+            APPROVE,
+            e.originator_id,
+            e.originator_id,
+            int(grant["requested_cents"]),
+            e.on,
+            position,
+            excluded=(e.actor_id.hex, grant["applicant_id"]),
+            review_passed=e.formal_ok and e.substantive_ok,
         )
 
     @handles(Grant.GrantApproved, Grant.ApplicationRejected, Grant.ApplicationWithdrawn)
@@ -175,7 +198,13 @@ class WorkQueues(ReadModel):
     @handles(Grant.AmendmentProposed)
     def _amendment_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
         self._add(
-            cursor, AMENDMENT, e.originator_id, e.originator_id, cents(e.terms.amount), e.on, position,
+            cursor,
+            AMENDMENT,
+            e.originator_id,
+            e.originator_id,
+            cents(e.terms.amount),
+            e.on,
+            position,
             excluded=(e.actor_id.hex,),
         )
 
@@ -191,8 +220,9 @@ class WorkQueues(ReadModel):
             "INSERT INTO wq_payments (payment_id, grant_id, cents, requested_by) VALUES (?, ?, ?, ?)",
             (e.payment_id.hex, e.originator_id.hex, cents(e.amount), e.actor_id.hex),
         )
-        self._add(cursor, CERTIFY, e.payment_id, e.originator_id, cents(e.amount), e.on, position,
-                  excluded=(e.actor_id.hex,))
+        self._add(
+            cursor, CERTIFY, e.payment_id, e.originator_id, cents(e.amount), e.on, position, excluded=(e.actor_id.hex,)
+        )
 
     def _payment(self, cursor: Cursor, payment_id: UUID) -> dict[str, Any]:
         cursor.execute("SELECT * FROM wq_payments WHERE payment_id = ?", (payment_id.hex,))
@@ -208,8 +238,16 @@ class WorkQueues(ReadModel):
         )
         payment = self._payment(cursor, e.payment_id)
         self._remove(cursor, e.payment_id, CERTIFY)
-        self._add(cursor, RELEASE, e.payment_id, e.originator_id, int(payment["cents"]), e.on, position,
-                  excluded=(e.actor_id.hex, payment["requested_by"]))
+        self._add(
+            cursor,
+            RELEASE,
+            e.payment_id,
+            e.originator_id,
+            int(payment["cents"]),
+            e.on,
+            position,
+            excluded=(e.actor_id.hex, payment["requested_by"]),
+        )
 
     @handles(Grant.PaymentReleased)
     def _payment_released(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -227,16 +265,33 @@ class WorkQueues(ReadModel):
     def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE wq_grants SET proof_by = ? WHERE grant_id = ?", (e.actor_id.hex, e.originator_id.hex))
         costs = sum(cents(amount) for amount in e.actual_costs.values())
-        self._add(cursor, PROOF, e.originator_id, e.originator_id, costs, e.on, position, excluded=(e.actor_id.hex,),
-                  detail=f"{e.receipt_count} Beleg" if e.receipt_count == 1 else f"{e.receipt_count} Belege")
+        self._add(
+            cursor,
+            PROOF,
+            e.originator_id,
+            e.originator_id,
+            costs,
+            e.on,
+            position,
+            excluded=(e.actor_id.hex,),
+            detail=f"{e.receipt_count} Beleg" if e.receipt_count == 1 else f"{e.receipt_count} Belege",
+        )
 
     @handles(Grant.ProofOfUseReviewed)
     def _proof_reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
         grant = self._grant(cursor, e.originator_id)
         self._remove(cursor, e.originator_id, PROOF)
         recognised = sum(cents(amount) for amount in e.recognised_costs.values())
-        self._add(cursor, DETERMINE, e.originator_id, e.originator_id, recognised, e.on, position,
-                  excluded=(e.actor_id.hex, grant["proof_by"]))
+        self._add(
+            cursor,
+            DETERMINE,
+            e.originator_id,
+            e.originator_id,
+            recognised,
+            e.on,
+            position,
+            excluded=(e.actor_id.hex, grant["proof_by"]),
+        )
 
     @handles(Grant.FinalAmountDetermined)
     def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -260,8 +315,7 @@ class WorkQueues(ReadModel):
             "INSERT INTO wq_claims (claim_id, grant_id, open_cents) VALUES (?, ?, ?)",
             (e.originator_id.hex, e.grant_id.hex, cents(e.principal)),
         )
-        self._add(cursor, CLAIM, e.originator_id, e.grant_id, cents(e.principal), e.arose_on, position,
-                  detail=e.reason)
+        self._add(cursor, CLAIM, e.originator_id, e.grant_id, cents(e.principal), e.arose_on, position, detail=e.reason)
 
     def _claim(self, cursor: Cursor, claim_id: UUID) -> dict[str, Any]:
         cursor.execute("SELECT * FROM wq_claims WHERE claim_id = ?", (claim_id.hex,))
@@ -289,8 +343,17 @@ class WorkQueues(ReadModel):
     def _relief_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
         claim = self._claim(cursor, e.originator_id)
         since = business_date(e)
-        self._add(cursor, RELIEF, e.originator_id, UUID(claim["grant_id"]), int(claim["open_cents"]), since, position,
-                  excluded=(e.actor_id.hex,), detail=f"{RELIEF_KINDS[e.kind]}: {e.reason}")
+        self._add(
+            cursor,
+            RELIEF,
+            e.originator_id,
+            UUID(claim["grant_id"]),
+            int(claim["open_cents"]),
+            since,
+            position,
+            excluded=(e.actor_id.hex,),
+            detail=f"{RELIEF_KINDS[e.kind]}: {e.reason}",
+        )
 
     @handles(Claim.ReliefDeclined, Claim.ClaimDeferred)
     def _relief_decided(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -317,10 +380,16 @@ class WorkQueues(ReadModel):
         )
         return [
             WorkItem(
-                queue=r["queue"], item_id=UUID(r["item_id"]), grant_id=UUID(r["grant_id"]),
-                file_number=r["file_number"], title=r["title"], organisation_name=r["organisation_name"],
-                amount=money(r["amount_cents"]), since=date.fromisoformat(r["since"]),
-                review_passed=None if r["review_passed"] is None else bool(r["review_passed"]), detail=r["detail"],
+                queue=r["queue"],
+                item_id=UUID(r["item_id"]),
+                grant_id=UUID(r["grant_id"]),
+                file_number=r["file_number"],
+                title=r["title"],
+                organisation_name=r["organisation_name"],
+                amount=money(r["amount_cents"]),
+                since=date.fromisoformat(r["since"]),
+                review_passed=None if r["review_passed"] is None else bool(r["review_passed"]),
+                detail=r["detail"],
             )
             for r in cursor.fetchall()
         ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from domain.actors import Role
 from domain.errors import DomainError
@@ -24,7 +24,9 @@ async def sign_in_page(request: Request) -> Response:
         if viewer(request) is not None:
             return RedirectResponse(safe_next(request.query_params.get("weiter")), status_code=303)
         return templates.TemplateResponse(
-            request, "account/sign_in.html", {"email": "", "error": None, "next": request.query_params.get("weiter", "/")}
+            request,
+            "account/sign_in.html",
+            {"email": "", "error": None, "next": request.query_params.get("weiter", "/")},
         )
     form = await request.form()
     check_csrf(request, form)

@@ -18,16 +18,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from domain.errors import DomainError, NotFoundError, NotPermittedError
 from web import account, applications, audit, dashboard, downloads, finance, grants, organisations, programmes, projects
 from web.api import ApiMount, api_routes
-from web.portal import portal_routes
 from web.auth import SignInRequired, sign_in_url
 from web.i18n import LANGUAGES, current_language
+from web.portal import portal_routes
 from web.services import Services
 from web.templating import HERE, templates
 from web.throttle import SignInThrottle
 
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-     b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -92,7 +95,11 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"title": "Interner Fehler", "message": "Das hat nicht geklappt; der Fehler wurde protokolliert.", "status": 500},
+        {
+            "title": "Interner Fehler",
+            "message": "Das hat nicht geklappt; der Fehler wurde protokolliert.",
+            "status": 500,
+        },
         status_code=500,
     )
 
@@ -116,8 +123,12 @@ routes = [
     Route("/organisationen", organisations.organisation_list, name="organisation_list"),
     Route("/organisationen/neu", organisations.organisation_new, methods=["GET", "POST"], name="organisation_new"),
     Route("/organisationen/{organisation_id}", organisations.organisation_detail, name="organisation_detail"),
-    Route("/organisationen/{organisation_id}/{action}", organisations.organisation_action, methods=["POST"],
-          name="organisation_action"),
+    Route(
+        "/organisationen/{organisation_id}/{action}",
+        organisations.organisation_action,
+        methods=["POST"],
+        name="organisation_action",
+    ),
     Route("/projekte", projects.project_list, name="project_list"),
     Route("/projekte/{project_id}", projects.project_detail, name="project_detail"),
     Route("/kaemmerei", finance.finance_page, name="finance"),

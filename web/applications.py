@@ -48,14 +48,28 @@ def _fields(request: Request, viewer: Viewer, day: date) -> list[Field]:
         Field("purpose", "Zweck und Ablauf", "textarea", group=project),
         Field("period_start", "Beginn", "date", group=project),
         Field("period_end", "Ende", "date", group=project),
-        Field("financing_type", "Finanzierungsart", "select", options=tuple((t.value, t.german) for t in FinancingType),
-              default="share", group=project),
+        Field(
+            "financing_type",
+            "Finanzierungsart",
+            "select",
+            options=tuple((t.value, t.german) for t in FinancingType),
+            default="share",
+            group=project,
+        ),
     ]
     for n in range(1, LINES + 1):
-        fields.append(Field(f"line_{n}_label", f"Kostenposition {n}: Bezeichnung", required=n == 1,
-                            hint="z. B. Reisekosten" if n == 1 else "", group=costs))
-        fields.append(Field(f"line_{n}_amount", f"Kostenposition {n}: Betrag in Euro", "amount", required=n == 1,
-                            group=costs))
+        fields.append(
+            Field(
+                f"line_{n}_label",
+                f"Kostenposition {n}: Bezeichnung",
+                required=n == 1,
+                hint="z. B. Reisekosten" if n == 1 else "",
+                group=costs,
+            )
+        )
+        fields.append(
+            Field(f"line_{n}_amount", f"Kostenposition {n}: Betrag in Euro", "amount", required=n == 1, group=costs)
+        )
     fields += [
         Field("own_funds", "Eigenmittel in Euro", "amount", default="0,00", group=funding),
         Field("third_party_funds", "Drittmittel in Euro", "amount", default="0,00", group=funding),
@@ -82,8 +96,12 @@ def _read(r: FormReader, viewer: Viewer) -> dict[str, Any] | None:
         values["period"] = FundingPeriod(start, end)  # type: ignore[arg-type]
         values["plan"] = FinancingPlan(tuple(lines), grant=grant, **funding)  # type: ignore[arg-type]
     except DomainError as error:
-        r.errors.setdefault({"period_end": "period_end", "period": "period_start", "cost_lines": "line_1_label"}.get(
-            error.field or "", error.field or "grant"), error.message)
+        r.errors.setdefault(
+            {"period_end": "period_end", "period": "period_start", "cost_lines": "line_1_label"}.get(
+                error.field or "", error.field or "grant"
+            ),
+            error.message,
+        )
         return None
     values["on"] = on
     return values
@@ -94,8 +112,16 @@ def _apply(office: FundingOffice, viewer: Viewer, r: FormReader) -> UUID | None:
     if values is None:
         return None
     return office.apply_for_grant(
-        values["programme_id"], values["organisation_id"], values["title"], values["purpose"], values["partner_city"],
-        values["period"], values["financing_type"], values["plan"], viewer.actor, on=values["on"],
+        values["programme_id"],
+        values["organisation_id"],
+        values["title"],
+        values["purpose"],
+        values["partner_city"],
+        values["period"],
+        values["financing_type"],
+        values["plan"],
+        viewer.actor,
+        on=values["on"],
     )
 
 
@@ -103,27 +129,37 @@ async def application_new(request: Request) -> Response:
     viewer = require(request, *ENTERING)
     specs = await run_in_threadpool(_fields, request, viewer, today(request))
     if request.method == "GET":
-        return templates.TemplateResponse(request, "grants/new.html", {"fields": field_views(specs, "antrag"), "general": None})
+        return templates.TemplateResponse(
+            request, "grants/new.html", {"fields": field_views(specs, "antrag"), "general": None}
+        )
     form = await request.form()
     check_csrf(request, form)
     reader = FormReader(form)
     try:
         grant_id = await run_in_threadpool(_apply, services(request).office, viewer, reader)
     except DomainError as error:
-        target = {"grant": "grant", "own_funds": "own_funds", "period_end": "period_end"}.get(error.field or "", error.field)
+        target = {"grant": "grant", "own_funds": "own_funds", "period_end": "period_end"}.get(
+            error.field or "", error.field
+        )
         errors = {target: error.message} if target else {}
         return templates.TemplateResponse(
-            request, "grants/new.html",
-            {"fields": field_views(specs, "antrag", reader.values, errors),
-             "general": stray_error(specs, errors, None if target else error.message)},
+            request,
+            "grants/new.html",
+            {
+                "fields": field_views(specs, "antrag", reader.values, errors),
+                "general": stray_error(specs, errors, None if target else error.message),
+            },
             status_code=status_for(error),
         )
     if grant_id is None:
         return templates.TemplateResponse(
-            request, "grants/new.html",
-            {"fields": field_views(specs, "antrag", reader.values, reader.errors), "general": stray_error(specs, reader.errors)},
+            request,
+            "grants/new.html",
+            {
+                "fields": field_views(specs, "antrag", reader.values, reader.errors),
+                "general": stray_error(specs, reader.errors),
+            },
             status_code=400,
         )
     give_notice(request, "Der Antrag ist eingegangen; er liegt jetzt zur Prüfung bei der Sachbearbeitung.")
     return RedirectResponse(f"/zuwendungen/{grant_id}", status_code=303)
-

@@ -31,7 +31,8 @@ async def audit_page(request: Request) -> Response:
         positions = [(name, projector.position(name)) for name in projector.models]
         problems = verify(projector) if run else None
         return templates.TemplateResponse(
-            request, "audit.html",
+            request,
+            "audit.html",
             {"head": head, "log_head": projector.log_head(), "positions": positions, "problems": problems, "ran": run},
         )
 

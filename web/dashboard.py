@@ -21,10 +21,16 @@ from web.templating import templates
 
 # queue -> (the form on the grant page that works the item, whether the item is a payment or claim)
 QUEUE_FORMS = {
-    "review": ("pruefen", False), "approve": ("bewilligen", False), "amendment": ("aenderung-bewilligen", False),
-    "certify": ("feststellen", True), "release": ("freigeben", True), "book": ("buchen", True),
-    "proof": ("nachweis-pruefen", False), "determine": ("schlussfestsetzung", False),
-    "relief": ("erleichterung-entscheiden", True), "claim": ("rueckzahlung", True),
+    "review": ("pruefen", False),
+    "approve": ("bewilligen", False),
+    "amendment": ("aenderung-bewilligen", False),
+    "certify": ("feststellen", True),
+    "release": ("freigeben", True),
+    "book": ("buchen", True),
+    "proof": ("nachweis-pruefen", False),
+    "determine": ("schlussfestsetzung", False),
+    "relief": ("erleichterung-entscheiden", True),
+    "claim": ("rueckzahlung", True),
 }
 QUEUES_BY_ROLE: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     Role.OFFICER: (
@@ -72,7 +78,14 @@ def dashboard(request: Request) -> Response:
         request,
         "dashboard.html",
         {
-            "queues": queues, "balances": balances, "closed": closed, "overdue": overdue,
-            "claims": claims, "recent": recent, "item_link": item_link, "notice": take_notice(request), "today": day,
+            "queues": queues,
+            "balances": balances,
+            "closed": closed,
+            "overdue": overdue,
+            "claims": claims,
+            "recent": recent,
+            "item_link": item_link,
+            "notice": take_notice(request),
+            "today": day,
         },
     )

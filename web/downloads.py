@@ -53,7 +53,8 @@ def _finance_filter(params: dict[str, str]) -> FinanceFilter:
     if year and not (year.isdigit() and len(year) == 4):
         raise ExportError(f"»{year}« ist kein Haushaltsjahr.")
     return FinanceFilter(
-        first_year=int(year) if year else None, last_year=int(year) if year else None,
+        first_year=int(year) if year else None,
+        last_year=int(year) if year else None,
         programme_code=params.get("programm", "").strip() or None,
     )
 
@@ -107,18 +108,41 @@ def _proof_of_use(cursor: Cursor, params: dict[str, str], viewer: Viewer, now: d
 
 
 DOWNLOADS: list[Download] = [
-    Download("finanzen", "Arbeitsmappe der Kämmerei",
-             "Programme und Haushaltsjahre, Zuwendungen, Journal und Projekte als Excel-Arbeitsmappe.",
-             ("jahr", "programm"), _finance_workbook),
-    Download("tabellen", "Tabellen als CSV",
-             "Dieselben Zahlen als CSV-Dateien (Semikolon, deutsche Zahlen) in einem ZIP-Archiv.",
-             ("jahr", "programm"), _csv_tables),
-    Download("verwendungsnachweis", "Verwendungsnachweis einer Zuwendung",
-             "Zahlenmäßiger Nachweis mit Belegliste als Arbeitsmappe.", ("aktenzeichen",), _proof_of_use),
-    Download("360giving", "Offene Daten nach 360Giving (JSON)",
-             "Alle bewilligten Zuwendungen im 360Giving-Datenstandard.", (), _giving_json),
-    Download("360giving-xlsx", "Offene Daten nach 360Giving (Tabelle)",
-             "Dieselben Zuwendungen als Tabelle mit den Spaltentiteln des Standards.", (), _giving_workbook),
+    Download(
+        "finanzen",
+        "Arbeitsmappe der Kämmerei",
+        "Programme und Haushaltsjahre, Zuwendungen, Journal und Projekte als Excel-Arbeitsmappe.",
+        ("jahr", "programm"),
+        _finance_workbook,
+    ),
+    Download(
+        "tabellen",
+        "Tabellen als CSV",
+        "Dieselben Zahlen als CSV-Dateien (Semikolon, deutsche Zahlen) in einem ZIP-Archiv.",
+        ("jahr", "programm"),
+        _csv_tables,
+    ),
+    Download(
+        "verwendungsnachweis",
+        "Verwendungsnachweis einer Zuwendung",
+        "Zahlenmäßiger Nachweis mit Belegliste als Arbeitsmappe.",
+        ("aktenzeichen",),
+        _proof_of_use,
+    ),
+    Download(
+        "360giving",
+        "Offene Daten nach 360Giving (JSON)",
+        "Alle bewilligten Zuwendungen im 360Giving-Datenstandard.",
+        (),
+        _giving_json,
+    ),
+    Download(
+        "360giving-xlsx",
+        "Offene Daten nach 360Giving (Tabelle)",
+        "Dieselben Zuwendungen als Tabelle mit den Spaltentiteln des Standards.",
+        (),
+        _giving_workbook,
+    ),
 ]
 
 
@@ -137,6 +161,6 @@ async def download(request: Request) -> Response:
         content, filename, media_type = await run_in_threadpool(build)
     except ExportError as error:
         raise HTTPException(status_code=400, detail=error.message) from None
-    return Response(content, media_type=media_type,
-                    headers={"content-disposition": f'attachment; filename="{filename}"'})
-
+    return Response(
+        content, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'}
+    )

@@ -8,7 +8,7 @@ application is submitted.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -34,7 +34,7 @@ def save_draft(db: Database, owner: UUID, kind: str, values: dict[str, str]) -> 
         cursor.execute(
             "INSERT INTO portal_drafts (owner, kind, data, saved_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (owner, kind) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at",
-            (str(owner), kind, data, datetime.now(timezone.utc).isoformat()),
+            (str(owner), kind, data, datetime.now(UTC).isoformat()),
         )
 
 

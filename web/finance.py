@@ -26,10 +26,19 @@ def finance_page(request: Request) -> Response:
         programmes = programme_choices(cursor)
         years = fiscal_years_in_use(cursor)
     return templates.TemplateResponse(
-        request, "finance.html",
+        request,
+        "finance.html",
         {
-            "release": release, "book": book, "release_total": release_total, "book_total": book_total,
-            "claims": claims, "item_link": item_link, "downloads": DOWNLOADS, "programmes": programmes,
-            "years": years, "today": today(request), "notice": take_notice(request),
+            "release": release,
+            "book": book,
+            "release_total": release_total,
+            "book_total": book_total,
+            "claims": claims,
+            "item_link": item_link,
+            "downloads": DOWNLOADS,
+            "programmes": programmes,
+            "years": years,
+            "today": today(request),
+            "notice": take_notice(request),
         },
     )

@@ -151,7 +151,9 @@ def _review(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
     return "Die Prüfung ist vermerkt."
 
 
-def _request_documents(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _request_documents(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     items, due, on = r.text("items"), r.day("due"), r.day("on")
     if not r.ok:
         return None
@@ -160,7 +162,9 @@ def _request_documents(office: FundingOffice, ctx: GrantContext, item: UUID | No
     return "Die Unterlagen sind angefordert."
 
 
-def _receive_documents(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _receive_documents(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     request_id = r.choice("request_id", {key for key, _ in ctx.document_requests})
     note, on = r.text("note"), r.day("on")
     if not r.ok:
@@ -191,24 +195,52 @@ def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
     fields = [
         Field("amount", "Bewilligter Betrag in Euro", "amount", default=format_amount(plan.grant)),
         Field(
-            "financing_type", "Finanzierungsart", "select",
-            options=tuple((t.value, t.german) for t in FinancingType), default=ctx.grant.financing_type,
+            "financing_type",
+            "Finanzierungsart",
+            "select",
+            options=tuple((t.value, t.german) for t in FinancingType),
+            default=ctx.grant.financing_type,
         ),
-        Field("rate", "Fördersatz in Prozent (nur bei Anteilfinanzierung)", "percent", required=False,
-              default=_percent_text(rate) if ctx.grant.financing_type == "share" else ""),
-        Field("maximum", "Höchstbetrag in Euro", "amount", required=False,
-              hint="Leer lassen: der bewilligte Betrag ist der Höchstbetrag."),
+        Field(
+            "rate",
+            "Fördersatz in Prozent (nur bei Anteilfinanzierung)",
+            "percent",
+            required=False,
+            default=_percent_text(rate) if ctx.grant.financing_type == "share" else "",
+        ),
+        Field(
+            "maximum",
+            "Höchstbetrag in Euro",
+            "amount",
+            required=False,
+            hint="Leer lassen: der bewilligte Betrag ist der Höchstbetrag.",
+        ),
     ]
     fields += [
-        Field("period_start", "Bewilligungszeitraum von", "date", required=False,
-              default=ctx.grant.period.start.isoformat(), hint="Wie beantragt, wenn nicht anders entschieden."),
-        Field("period_end", "Bewilligungszeitraum bis", "date", required=False, default=ctx.grant.period.end.isoformat()),
+        Field(
+            "period_start",
+            "Bewilligungszeitraum von",
+            "date",
+            required=False,
+            default=ctx.grant.period.start.isoformat(),
+            hint="Wie beantragt, wenn nicht anders entschieden.",
+        ),
+        Field(
+            "period_end", "Bewilligungszeitraum bis", "date", required=False, default=ctx.grant.period.end.isoformat()
+        ),
     ]
     years = ctx.grant.period.fiscal_years
     if len(years) > 1:
         for year in years:
-            fields.append(Field(f"year_{year.year}", f"Davon im Haushaltsjahr {year.year}", "amount", required=False,
-                                hint="Leer lassen: alles im ersten Jahr des Förderzeitraums."))
+            fields.append(
+                Field(
+                    f"year_{year.year}",
+                    f"Davon im Haushaltsjahr {year.year}",
+                    "amount",
+                    required=False,
+                    hint="Leer lassen: alles im ersten Jahr des Förderzeitraums.",
+                )
+            )
     fields += [Field("conditions", "Nebenbestimmungen und Auflagen", "textarea", required=False), _on(ctx)]
     return fields
 
@@ -232,8 +264,15 @@ def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
     assert amount is not None
     period = FundingPeriod(start, end)
     office.approve_grant(
-        ctx.grant.id, amount, actor, on=on, financing_type=kind, rate=rate if kind == "share" else None,
-        maximum=maximum, conditions=conditions, year_split=split or None,
+        ctx.grant.id,
+        amount,
+        actor,
+        on=on,
+        financing_type=kind,
+        rate=rate if kind == "share" else None,
+        maximum=maximum,
+        conditions=conditions,
+        year_split=split or None,
         period=None if period == ctx.grant.period else period,
     )
     return "Die Zuwendung ist bewilligt; die Mittel sind gebunden."
@@ -254,16 +293,29 @@ def _amend_fields(ctx: GrantContext, item: Any) -> list[Field]:
     terms = ctx.grant.terms
     return [
         Field("amount", "Neuer Betrag in Euro", "amount", default=format_amount(terms.amount if terms else None)),
-        Field("rate", "Neuer Fördersatz in Prozent (nur bei Anteilfinanzierung)", "percent", required=False,
-              default=_percent_text(terms.rate if terms else None)),
-        Field("period_end", "Bewilligungszeitraum bis", "date", required=False,
-              default=terms.period.end.isoformat() if terms else "", hint="Für eine Verlängerung des Zeitraums."),
+        Field(
+            "rate",
+            "Neuer Fördersatz in Prozent (nur bei Anteilfinanzierung)",
+            "percent",
+            required=False,
+            default=_percent_text(terms.rate if terms else None),
+        ),
+        Field(
+            "period_end",
+            "Bewilligungszeitraum bis",
+            "date",
+            required=False,
+            default=terms.period.end.isoformat() if terms else "",
+            hint="Für eine Verlängerung des Zeitraums.",
+        ),
         _reason("Anlass der Änderung"),
         _on(ctx),
     ]
 
 
-def _propose_amendment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _propose_amendment(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     amount, rate = r.amount("amount"), r.percent("rate", required=False)
     end = r.day("period_end", required=False)
     reason, on = r.text("reason"), r.day("on")
@@ -277,7 +329,9 @@ def _propose_amendment(office: FundingOffice, ctx: GrantContext, item: UUID | No
     return "Die Änderung ist vorbereitet; eine zeichnungsbefugte Person muss sie bewilligen."
 
 
-def _approve_amendment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _approve_amendment(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     on = r.day("on")
     if not r.ok:
         return None
@@ -285,7 +339,9 @@ def _approve_amendment(office: FundingOffice, ctx: GrantContext, item: UUID | No
     return "Der Änderungsbescheid ist bewilligt."
 
 
-def _reject_amendment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _reject_amendment(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     reason, on = r.text("reason"), r.day("on")
     if not r.ok:
         return None
@@ -303,7 +359,9 @@ def _not_proposer(ctx: GrantContext, item: Any) -> str | None:
 # Payments ----------------------------------------------------------------------------------------
 
 
-def _request_payment(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _request_payment(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     due, amount = r.day("due"), r.amount("amount")
     description, purpose, on = r.text("description"), r.text("purpose"), r.day("on")
     if not r.ok:
@@ -398,14 +456,21 @@ def _expense_fields(ctx: GrantContext, item: Any) -> list[Field]:
         Field("receipt_reference", "Belegnummer"),
         Field("currency", "Währung", "select", options=tuple((c, c) for c in CURRENCIES), default="EUR"),
         Field("amount", "Betrag in Euro", "amount", required=False, hint="Bei Euro-Belegen."),
-        Field("original", "Betrag in der Fremdwährung", "decimal", required=False,
-              hint="Nur bei Fremdwährung, z. B. 1.250,00."),
+        Field(
+            "original",
+            "Betrag in der Fremdwährung",
+            "decimal",
+            required=False,
+            hint="Nur bei Fremdwährung, z. B. 1.250,00.",
+        ),
         Field("rate", "Kurs (Einheiten je Euro)", "decimal", required=False, hint="Nur bei Fremdwährung, z. B. 16,85."),
         Field("rate_date", "Kursdatum", "date", required=False),
     ]
 
 
-def _report_expense(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _report_expense(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     lines = ctx.grant.terms.plan.cost_lines if ctx.grant.terms else ctx.grant.plan.cost_lines
     line = r.choice("budget_line", {l.code for l in lines})
     paid_on, payee, purpose, receipt = r.day("paid_on"), r.text("payee"), r.text("purpose"), r.text("receipt_reference")
@@ -426,7 +491,9 @@ def _report_expense(office: FundingOffice, ctx: GrantContext, item: UUID | None,
     return "Die Ausgabe ist erfasst."
 
 
-def _reverse_expense(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _reverse_expense(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     reason = r.text("reason")
     if not r.ok:
         return None
@@ -464,7 +531,8 @@ def _remind(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
 
 def _interim_years(ctx: GrantContext) -> tuple[tuple[str, str], ...]:
     return tuple(
-        (str(d["fiscal_year"]), str(d["fiscal_year"])) for d in ctx.open_deadlines()
+        (str(d["fiscal_year"]), str(d["fiscal_year"]))
+        for d in ctx.open_deadlines()
         if d["kind"] == "interim" and ctx.today > date(d["fiscal_year"], 12, 31)
     )
 
@@ -483,7 +551,12 @@ def _proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
     return [
         Field("report", "Sachbericht", "textarea"),
         Field("own_funds", "Eigenmittel tatsächlich in Euro", "amount", default=format_amount(plan.own_funds)),
-        Field("third_party_funds", "Drittmittel tatsächlich in Euro", "amount", default=format_amount(plan.third_party_funds)),
+        Field(
+            "third_party_funds",
+            "Drittmittel tatsächlich in Euro",
+            "amount",
+            default=format_amount(plan.third_party_funds),
+        ),
         Field("income", "Einnahmen tatsächlich in Euro", "amount", default=format_amount(plan.income)),
         Field("on", "Eingangsdatum", "date", default=ctx.today.isoformat()),
     ]
@@ -507,10 +580,20 @@ def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
     fields = []
     for code, spent in proof["actual_costs"].items():
         name = labels.get(code, code)
-        fields.append(Field(f"recognised_{code}", f"{name}: anerkannt in Euro", "amount",
-                            default=format_amount(spent), hint=f"Nachgewiesen: {format_amount(spent)} €"))
+        fields.append(
+            Field(
+                f"recognised_{code}",
+                f"{name}: anerkannt in Euro",
+                "amount",
+                default=format_amount(spent),
+                hint=f"Nachgewiesen: {format_amount(spent)} €",
+            )
+        )
         fields.append(Field(f"cut_reason_{code}", f"{name}: Grund einer Kürzung", required=False))
-    fields += [Field("notes", "Prüfvermerk", "textarea"), Field("on", "Geprüft am", "date", default=ctx.today.isoformat())]
+    fields += [
+        Field("notes", "Prüfvermerk", "textarea"),
+        Field("on", "Geprüft am", "date", default=ctx.today.isoformat()),
+    ]
     return fields
 
 
@@ -547,7 +630,9 @@ def _determine(office: FundingOffice, ctx: GrantContext, item: UUID | None, acto
 def _not_proof_handler(ctx: GrantContext, item: Any) -> str | None:
     recognised, proof = ctx.grant.recognised or {}, ctx.grant.proof or {}
     if ctx.me in (recognised.get("reviewed_by"), proof.get("submitted_by")):
-        return "Sie haben den Nachweis eingereicht oder geprüft; festsetzen muss eine andere Person (Vier-Augen-Prinzip)."
+        return (
+            "Sie haben den Nachweis eingereicht oder geprüft; festsetzen muss eine andere Person (Vier-Augen-Prinzip)."
+        )
     return None
 
 
@@ -587,7 +672,9 @@ def _repayment(office: FundingOffice, ctx: GrantContext, item: UUID | None, acto
     return "Die Rückzahlung ist gebucht."
 
 
-def _propose_relief(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _propose_relief(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     kind = r.choice("kind", RELIEF_KINDS)
     until = r.day("until", required=False)
     reason = r.text("reason")
@@ -598,7 +685,9 @@ def _propose_relief(office: FundingOffice, ctx: GrantContext, item: UUID | None,
     return "Der Vorschlag ist vermerkt; entscheiden muss eine andere Person."
 
 
-def _decide_relief(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _decide_relief(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     decision = r.choice("decision", ("ja", "nein"))
     reason, on = r.text("reason"), r.day("on")
     if not r.ok:
@@ -622,211 +711,364 @@ def _status(*states: str) -> Check:
 YES_NO = (("ja", "ja"), ("nein", "nein"))
 
 _ALL: tuple[Action, ...] = (
-        Action(
-            "pruefen", "Antrag prüfen", "Prüfung vermerken", (OFFICER,), _status(APPLIED),
-            lambda ctx, item: [
-                Field("formal_ok", "Formal in Ordnung?", "select", options=YES_NO, default="ja"),
-                Field("substantive_ok", "Inhaltlich förderfähig?", "select", options=YES_NO, default="ja"),
-                Field("notes", "Prüfvermerk", "textarea"),
-                Field("on", "Geprüft am", "date", default=ctx.today.isoformat()),
-            ],
-            _review,
-            intro="Die Bewilligung macht danach eine andere, zeichnungsbefugte Person.",
-        ),
-        Action(
-            "unterlagen-anfordern", "Unterlagen anfordern", "Unterlagen anfordern", (OFFICER,),
-            _status(*BEFORE_DECISION),
-            lambda ctx, item: [
-                Field("items", "Welche Unterlagen fehlen?", "textarea"),
-                Field("due", "Frist", "date", default=(ctx.today + timedelta(days=14)).isoformat()),
-                _on(ctx),
-            ],
-            _request_documents,
-        ),
-        Action(
-            "unterlagen-eingegangen", "Unterlagen eingegangen", "Eingang vermerken", (OFFICER, ASSOCIATION),
-            lambda ctx, item: bool(ctx.document_requests),
-            lambda ctx, item: [
-                Field("request_id", "Zur Anforderung", "select", options=tuple(ctx.document_requests)),
-                Field("note", "Anmerkung", "textarea", required=False),
-                Field("on", "Eingegangen am", "date", default=ctx.today.isoformat()),
-            ],
-            _receive_documents,
-        ),
-        Action(
-            "bewilligen", "Bewilligen", "Bewilligen und Mittel binden", (APPROVER,),
-            lambda ctx, item: ctx.grant.status == REVIEWED and ctx.grant.review_passed,
-            _approve_fields, _approve, blocked=_not_reviewer,
-        ),
-        Action(
-            "ablehnen", "Antrag ablehnen", "Ablehnen", (OFFICER, APPROVER), _status(*BEFORE_DECISION),
-            lambda ctx, item: [_reason(), _on(ctx)], _reject,
-        ),
-        Action(
-            "zurueckziehen", "Antrag zurückziehen", "Zurückziehen", (OFFICER, ASSOCIATION), _status(*BEFORE_DECISION),
-            lambda ctx, item: [_reason(), _on(ctx)], _withdraw,
-        ),
-        Action(
-            "aenderung-vorbereiten", "Änderung vorbereiten (Änderungsbescheid)", "Änderung vorbereiten", (OFFICER,),
-            lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
-            _amend_fields, _propose_amendment,
-        ),
-        Action(
-            "aenderung-bewilligen", "Änderung bewilligen", "Änderung bewilligen", (APPROVER,),
-            lambda ctx, item: ctx.grant.pending_amendment is not None,
-            lambda ctx, item: [_on(ctx)], _approve_amendment, blocked=_not_proposer,
-        ),
-        Action(
-            "aenderung-ablehnen", "Änderung ablehnen", "Änderung ablehnen", (APPROVER,),
-            lambda ctx, item: ctx.grant.pending_amendment is not None,
-            lambda ctx, item: [_reason(), _on(ctx)], _reject_amendment,
-        ),
-        Action(
-            "mittel-abrufen", "Mittel abrufen", "Abruf erfassen", (OFFICER, ASSOCIATION),
-            _status(APPROVED, DETERMINED),
-            lambda ctx, item: [
-                Field("amount", "Betrag in Euro", "amount"),
-                Field("due", "Fällig am", "date", default=ctx.today.isoformat(),
-                      hint="Abgerufen wird nur, was bald gebraucht wird (Abrufhorizont des Bescheids)."),
-                Field("description", "Wofür wird das Geld gebraucht?"),
-                Field("purpose", "Verwendungszweck der Überweisung", default=ctx.grant.file_number),
-                Field("on", "Abruf vom", "date", default=ctx.today.isoformat()),
-            ],
-            _request_payment, field_map={"needs": "due"},
-        ),
-        Action(
-            "feststellen", "Sachlich und rechnerisch richtig", "Feststellen", (OFFICER,), _payment_in(REQUESTED),
-            lambda ctx, item: [_on(ctx)], _certify, scope="payment", blocked=_not_requester,
-        ),
-        Action(
-            "freigeben", "Zahlung freigeben", "Freigeben", (FINANCE, APPROVER), _payment_in(CERTIFIED),
-            lambda ctx, item: [_on(ctx)], _release, scope="payment", blocked=_not_certifier,
-        ),
-        Action(
-            "buchen", "Auszahlung buchen", "Buchen", (FINANCE,), _payment_in(RELEASED),
-            lambda ctx, item: [Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat())],
-            _book, scope="payment",
-        ),
-        Action(
-            "stornieren", "Abruf stornieren", "Stornieren", (OFFICER, FINANCE, ASSOCIATION), _may_cancel,
-            lambda ctx, item: [_reason(), _on(ctx)], _cancel, scope="payment",
-        ),
-        Action(
-            "rueckfluss", "Rückfluss buchen", "Rückfluss buchen", (FINANCE,), _payment_in(BOOKED),
-            lambda ctx, item: [
-                Field("amount", "Betrag in Euro", "amount"),
-                Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
-                _reason(),
-            ],
-            _return, scope="payment",
-        ),
-        Action(
-            "ausgabe-erfassen", "Ausgabe erfassen", "Ausgabe erfassen", (OFFICER, ASSOCIATION), _status(APPROVED),
-            _expense_fields, _report_expense,
-        ),
-        Action(
-            "ausgabe-stornieren", "Ausgabe stornieren", "Stornieren", (OFFICER, ASSOCIATION),
-            lambda ctx, expense: ctx.grant.status == APPROVED and expense is not None and not expense["reversed"],
-            lambda ctx, item: [_reason()], _reverse_expense, scope="expense",
-        ),
-        Action(
-            "frist-verlaengern", "Frist verlängern", "Frist verlängern", (OFFICER,),
-            lambda ctx, item: bool(_deadline_options(ctx)),
-            lambda ctx, item: [
-                Field("key", "Frist", "select", options=_deadline_options(ctx)),
-                Field("new_due", "Neue Frist", "date"),
-                _reason(),
-                _on(ctx),
-            ],
-            _extend,
-        ),
-        Action(
-            "erinnern", "An eine Frist erinnern", "Erinnerung vermerken", (OFFICER,),
-            lambda ctx, item: bool(_deadline_options(ctx)),
-            lambda ctx, item: [Field("key", "Frist", "select", options=_deadline_options(ctx)), _on(ctx)],
-            _remind,
-        ),
-        Action(
-            "zwischennachweis", "Zwischennachweis einreichen", "Zwischennachweis einreichen", (OFFICER, ASSOCIATION),
-            lambda ctx, item: bool(_interim_years(ctx)),
-            lambda ctx, item: [
-                Field("fiscal_year", "Haushaltsjahr", "select", options=_interim_years(ctx)),
-                Field("report", "Sachbericht", "textarea"),
-                Field("on", "Eingangsdatum", "date", default=ctx.today.isoformat()),
-            ],
-            _interim,
-        ),
-        Action(
-            "nachweis-einreichen", "Verwendungsnachweis einreichen", "Nachweis einreichen", (OFFICER, ASSOCIATION),
-            lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
-            _proof_fields, _submit_proof,
-        ),
-        Action(
-            "nachweis-pruefen", "Verwendungsnachweis prüfen", "Prüfvermerk speichern", (OFFICER,),
-            _status(PROOF_SUBMITTED), _review_proof_fields, _review_proof, blocked=_not_submitter,
-            field_map={"recognised_costs": "notes"},
-        ),
-        Action(
-            "schlussfestsetzung", "Schlussbetrag festsetzen", "Festsetzen", (APPROVER,), _status(PROOF_REVIEWED),
-            lambda ctx, item: [_on(ctx)], _determine, blocked=_not_proof_handler,
-            intro="Aus dem geprüften Nachweis folgt der Schlussbetrag; eine Überzahlung wird mit Zinsen zurückgefordert.",
-        ),
-        Action(
-            "widerrufen", "Zuwendung widerrufen", "Widerrufen", (APPROVER,), _status(*AFTER_AWARD),
-            lambda ctx, item: [
-                Field("remaining_amount", "Verbleibender Betrag in Euro", "amount", default="0,00",
-                      hint="0,00 für einen vollständigen Widerruf."),
-                Field("effective_on", "Wirksam ab", "date", default=ctx.today.isoformat()),
-                _reason(),
-                _on(ctx),
-            ],
-            _revoke,
-        ),
-        Action(
-            "abschliessen", "Zuwendung abschließen", "Abschließen", (OFFICER, APPROVER), _status(DETERMINED, REVOKED),
-            lambda ctx, item: [_on(ctx)], _close,
-            intro="Nicht verbrauchte Mittel fließen in das Programm zurück.",
-        ),
-        Action(
-            "rueckzahlung", "Rückzahlung buchen", "Rückzahlung buchen", (FINANCE,), _claim_open,
-            lambda ctx, item: [
-                Field("amount", "Betrag in Euro", "amount"),
-                Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
-            ],
-            _repayment, scope="claim",
-        ),
-        Action(
-            "erleichterung-vorschlagen", "Stundung, Erlass oder Niederschlagung vorschlagen", "Vorschlagen",
-            (OFFICER, FINANCE),
-            lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is None,
-            lambda ctx, item: [
-                Field("kind", "Maßnahme", "select", options=tuple(RELIEF_KINDS.items())),
-                Field("until", "Gestundet bis (nur bei Stundung)", "date", required=False),
-                _reason(),
-            ],
-            _propose_relief, scope="claim",
-        ),
-        Action(
-            "erleichterung-entscheiden", "Über den Vorschlag entscheiden", "Entscheiden", (APPROVER, FINANCE),
-            lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is not None,
-            lambda ctx, item: [
-                Field("decision", "Vorschlag annehmen?", "select", options=YES_NO, default="ja"),
-                _reason(),
-                _on(ctx),
-            ],
-            _decide_relief, scope="claim", blocked=_not_relief_proposer,
-        ),
+    Action(
+        "pruefen",
+        "Antrag prüfen",
+        "Prüfung vermerken",
+        (OFFICER,),
+        _status(APPLIED),
+        lambda ctx, item: [
+            Field("formal_ok", "Formal in Ordnung?", "select", options=YES_NO, default="ja"),
+            Field("substantive_ok", "Inhaltlich förderfähig?", "select", options=YES_NO, default="ja"),
+            Field("notes", "Prüfvermerk", "textarea"),
+            Field("on", "Geprüft am", "date", default=ctx.today.isoformat()),
+        ],
+        _review,
+        intro="Die Bewilligung macht danach eine andere, zeichnungsbefugte Person.",
+    ),
+    Action(
+        "unterlagen-anfordern",
+        "Unterlagen anfordern",
+        "Unterlagen anfordern",
+        (OFFICER,),
+        _status(*BEFORE_DECISION),
+        lambda ctx, item: [
+            Field("items", "Welche Unterlagen fehlen?", "textarea"),
+            Field("due", "Frist", "date", default=(ctx.today + timedelta(days=14)).isoformat()),
+            _on(ctx),
+        ],
+        _request_documents,
+    ),
+    Action(
+        "unterlagen-eingegangen",
+        "Unterlagen eingegangen",
+        "Eingang vermerken",
+        (OFFICER, ASSOCIATION),
+        lambda ctx, item: bool(ctx.document_requests),
+        lambda ctx, item: [
+            Field("request_id", "Zur Anforderung", "select", options=tuple(ctx.document_requests)),
+            Field("note", "Anmerkung", "textarea", required=False),
+            Field("on", "Eingegangen am", "date", default=ctx.today.isoformat()),
+        ],
+        _receive_documents,
+    ),
+    Action(
+        "bewilligen",
+        "Bewilligen",
+        "Bewilligen und Mittel binden",
+        (APPROVER,),
+        lambda ctx, item: ctx.grant.status == REVIEWED and ctx.grant.review_passed,
+        _approve_fields,
+        _approve,
+        blocked=_not_reviewer,
+    ),
+    Action(
+        "ablehnen",
+        "Antrag ablehnen",
+        "Ablehnen",
+        (OFFICER, APPROVER),
+        _status(*BEFORE_DECISION),
+        lambda ctx, item: [_reason(), _on(ctx)],
+        _reject,
+    ),
+    Action(
+        "zurueckziehen",
+        "Antrag zurückziehen",
+        "Zurückziehen",
+        (OFFICER, ASSOCIATION),
+        _status(*BEFORE_DECISION),
+        lambda ctx, item: [_reason(), _on(ctx)],
+        _withdraw,
+    ),
+    Action(
+        "aenderung-vorbereiten",
+        "Änderung vorbereiten (Änderungsbescheid)",
+        "Änderung vorbereiten",
+        (OFFICER,),
+        lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
+        _amend_fields,
+        _propose_amendment,
+    ),
+    Action(
+        "aenderung-bewilligen",
+        "Änderung bewilligen",
+        "Änderung bewilligen",
+        (APPROVER,),
+        lambda ctx, item: ctx.grant.pending_amendment is not None,
+        lambda ctx, item: [_on(ctx)],
+        _approve_amendment,
+        blocked=_not_proposer,
+    ),
+    Action(
+        "aenderung-ablehnen",
+        "Änderung ablehnen",
+        "Änderung ablehnen",
+        (APPROVER,),
+        lambda ctx, item: ctx.grant.pending_amendment is not None,
+        lambda ctx, item: [_reason(), _on(ctx)],
+        _reject_amendment,
+    ),
+    Action(
+        "mittel-abrufen",
+        "Mittel abrufen",
+        "Abruf erfassen",
+        (OFFICER, ASSOCIATION),
+        _status(APPROVED, DETERMINED),
+        lambda ctx, item: [
+            Field("amount", "Betrag in Euro", "amount"),
+            Field(
+                "due",
+                "Fällig am",
+                "date",
+                default=ctx.today.isoformat(),
+                hint="Abgerufen wird nur, was bald gebraucht wird (Abrufhorizont des Bescheids).",
+            ),
+            Field("description", "Wofür wird das Geld gebraucht?"),
+            Field("purpose", "Verwendungszweck der Überweisung", default=ctx.grant.file_number),
+            Field("on", "Abruf vom", "date", default=ctx.today.isoformat()),
+        ],
+        _request_payment,
+        field_map={"needs": "due"},
+    ),
+    Action(
+        "feststellen",
+        "Sachlich und rechnerisch richtig",
+        "Feststellen",
+        (OFFICER,),
+        _payment_in(REQUESTED),
+        lambda ctx, item: [_on(ctx)],
+        _certify,
+        scope="payment",
+        blocked=_not_requester,
+    ),
+    Action(
+        "freigeben",
+        "Zahlung freigeben",
+        "Freigeben",
+        (FINANCE, APPROVER),
+        _payment_in(CERTIFIED),
+        lambda ctx, item: [_on(ctx)],
+        _release,
+        scope="payment",
+        blocked=_not_certifier,
+    ),
+    Action(
+        "buchen",
+        "Auszahlung buchen",
+        "Buchen",
+        (FINANCE,),
+        _payment_in(RELEASED),
+        lambda ctx, item: [Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat())],
+        _book,
+        scope="payment",
+    ),
+    Action(
+        "stornieren",
+        "Abruf stornieren",
+        "Stornieren",
+        (OFFICER, FINANCE, ASSOCIATION),
+        _may_cancel,
+        lambda ctx, item: [_reason(), _on(ctx)],
+        _cancel,
+        scope="payment",
+    ),
+    Action(
+        "rueckfluss",
+        "Rückfluss buchen",
+        "Rückfluss buchen",
+        (FINANCE,),
+        _payment_in(BOOKED),
+        lambda ctx, item: [
+            Field("amount", "Betrag in Euro", "amount"),
+            Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
+            _reason(),
+        ],
+        _return,
+        scope="payment",
+    ),
+    Action(
+        "ausgabe-erfassen",
+        "Ausgabe erfassen",
+        "Ausgabe erfassen",
+        (OFFICER, ASSOCIATION),
+        _status(APPROVED),
+        _expense_fields,
+        _report_expense,
+    ),
+    Action(
+        "ausgabe-stornieren",
+        "Ausgabe stornieren",
+        "Stornieren",
+        (OFFICER, ASSOCIATION),
+        lambda ctx, expense: ctx.grant.status == APPROVED and expense is not None and not expense["reversed"],
+        lambda ctx, item: [_reason()],
+        _reverse_expense,
+        scope="expense",
+    ),
+    Action(
+        "frist-verlaengern",
+        "Frist verlängern",
+        "Frist verlängern",
+        (OFFICER,),
+        lambda ctx, item: bool(_deadline_options(ctx)),
+        lambda ctx, item: [
+            Field("key", "Frist", "select", options=_deadline_options(ctx)),
+            Field("new_due", "Neue Frist", "date"),
+            _reason(),
+            _on(ctx),
+        ],
+        _extend,
+    ),
+    Action(
+        "erinnern",
+        "An eine Frist erinnern",
+        "Erinnerung vermerken",
+        (OFFICER,),
+        lambda ctx, item: bool(_deadline_options(ctx)),
+        lambda ctx, item: [Field("key", "Frist", "select", options=_deadline_options(ctx)), _on(ctx)],
+        _remind,
+    ),
+    Action(
+        "zwischennachweis",
+        "Zwischennachweis einreichen",
+        "Zwischennachweis einreichen",
+        (OFFICER, ASSOCIATION),
+        lambda ctx, item: bool(_interim_years(ctx)),
+        lambda ctx, item: [
+            Field("fiscal_year", "Haushaltsjahr", "select", options=_interim_years(ctx)),
+            Field("report", "Sachbericht", "textarea"),
+            Field("on", "Eingangsdatum", "date", default=ctx.today.isoformat()),
+        ],
+        _interim,
+    ),
+    Action(
+        "nachweis-einreichen",
+        "Verwendungsnachweis einreichen",
+        "Nachweis einreichen",
+        (OFFICER, ASSOCIATION),
+        lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
+        _proof_fields,
+        _submit_proof,
+    ),
+    Action(
+        "nachweis-pruefen",
+        "Verwendungsnachweis prüfen",
+        "Prüfvermerk speichern",
+        (OFFICER,),
+        _status(PROOF_SUBMITTED),
+        _review_proof_fields,
+        _review_proof,
+        blocked=_not_submitter,
+        field_map={"recognised_costs": "notes"},
+    ),
+    Action(
+        "schlussfestsetzung",
+        "Schlussbetrag festsetzen",
+        "Festsetzen",
+        (APPROVER,),
+        _status(PROOF_REVIEWED),
+        lambda ctx, item: [_on(ctx)],
+        _determine,
+        blocked=_not_proof_handler,
+        intro="Aus dem geprüften Nachweis folgt der Schlussbetrag; eine Überzahlung wird mit Zinsen zurückgefordert.",
+    ),
+    Action(
+        "widerrufen",
+        "Zuwendung widerrufen",
+        "Widerrufen",
+        (APPROVER,),
+        _status(*AFTER_AWARD),
+        lambda ctx, item: [
+            Field(
+                "remaining_amount",
+                "Verbleibender Betrag in Euro",
+                "amount",
+                default="0,00",
+                hint="0,00 für einen vollständigen Widerruf.",
+            ),
+            Field("effective_on", "Wirksam ab", "date", default=ctx.today.isoformat()),
+            _reason(),
+            _on(ctx),
+        ],
+        _revoke,
+    ),
+    Action(
+        "abschliessen",
+        "Zuwendung abschließen",
+        "Abschließen",
+        (OFFICER, APPROVER),
+        _status(DETERMINED, REVOKED),
+        lambda ctx, item: [_on(ctx)],
+        _close,
+        intro="Nicht verbrauchte Mittel fließen in das Programm zurück.",
+    ),
+    Action(
+        "rueckzahlung",
+        "Rückzahlung buchen",
+        "Rückzahlung buchen",
+        (FINANCE,),
+        _claim_open,
+        lambda ctx, item: [
+            Field("amount", "Betrag in Euro", "amount"),
+            Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
+        ],
+        _repayment,
+        scope="claim",
+    ),
+    Action(
+        "erleichterung-vorschlagen",
+        "Stundung, Erlass oder Niederschlagung vorschlagen",
+        "Vorschlagen",
+        (OFFICER, FINANCE),
+        lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is None,
+        lambda ctx, item: [
+            Field("kind", "Maßnahme", "select", options=tuple(RELIEF_KINDS.items())),
+            Field("until", "Gestundet bis (nur bei Stundung)", "date", required=False),
+            _reason(),
+        ],
+        _propose_relief,
+        scope="claim",
+    ),
+    Action(
+        "erleichterung-entscheiden",
+        "Über den Vorschlag entscheiden",
+        "Entscheiden",
+        (APPROVER, FINANCE),
+        lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is not None,
+        lambda ctx, item: [
+            Field("decision", "Vorschlag annehmen?", "select", options=YES_NO, default="ja"),
+            _reason(),
+            _on(ctx),
+        ],
+        _decide_relief,
+        scope="claim",
+        blocked=_not_relief_proposer,
+    ),
 )
 # The order of the grant page: the usual next step first, corrections and rarer decisions after it.
 ORDER = (
-    "pruefen", "bewilligen", "unterlagen-eingegangen", "unterlagen-anfordern", "ablehnen", "zurueckziehen",
-    "mittel-abrufen", "ausgabe-erfassen", "nachweis-einreichen", "zwischennachweis", "nachweis-pruefen",
-    "schlussfestsetzung", "abschliessen", "aenderung-bewilligen", "aenderung-ablehnen", "aenderung-vorbereiten",
-    "frist-verlaengern", "erinnern", "widerrufen",
+    "pruefen",
+    "bewilligen",
+    "unterlagen-eingegangen",
+    "unterlagen-anfordern",
+    "ablehnen",
+    "zurueckziehen",
+    "mittel-abrufen",
+    "ausgabe-erfassen",
+    "nachweis-einreichen",
+    "zwischennachweis",
+    "nachweis-pruefen",
+    "schlussfestsetzung",
+    "abschliessen",
+    "aenderung-bewilligen",
+    "aenderung-ablehnen",
+    "aenderung-vorbereiten",
+    "frist-verlaengern",
+    "erinnern",
+    "widerrufen",
 )
 ACTIONS: dict[str, Action] = {
-    action.slug: action
-    for action in sorted(_ALL, key=lambda a: ORDER.index(a.slug) if a.slug in ORDER else len(ORDER))
+    action.slug: action for action in sorted(_ALL, key=lambda a: ORDER.index(a.slug) if a.slug in ORDER else len(ORDER))
 }
 
 

@@ -45,13 +45,14 @@ from web.pages import (
 )
 from web.templating import templates
 
-
 # The list ----------------------------------------------------------------------------------------
 
 
 def _filters(request: Request, viewer: Viewer) -> tuple[GrantFilter, dict[str, str]]:
     q = request.query_params
-    raw = {key: q.get(key, "").strip() for key in ("programm", "jahr", "stand", "partnerstadt", "organisation", "suche")}
+    raw = {
+        key: q.get(key, "").strip() for key in ("programm", "jahr", "stand", "partnerstadt", "organisation", "suche")
+    }
     raw["ueberfaellig"] = "ja" if q.get("ueberfaellig") in ("ja", "on", "1") else ""
 
     def uuid(text: str) -> UUID | None:
@@ -92,8 +93,14 @@ def grant_list(request: Request) -> Response:
         request,
         "grants/list.html",
         {
-            "rows": rows, "total": total, "page": page, "pages": pages(total), "raw": raw, "choices": choices,
-            "statuses": STATUS_GERMAN, "link": lambda **changes: "?" + query_string(raw, **changes),
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": pages(total),
+            "raw": raw,
+            "choices": choices,
+            "statuses": STATUS_GERMAN,
+            "link": lambda **changes: "?" + query_string(raw, **changes),
         },
     )
 
@@ -167,9 +174,7 @@ def _grant_context(request: Request, viewer: Viewer, grant_id: UUID) -> tuple[Gr
         open_items = GrantOverview.deadline_book.open(cursor, [grant_id])
     grant = office.grant(grant_id)
     claims = {claim_id.hex: office.claim(claim_id) for claim_id in grant.claim_ids}
-    documents = [
-        (d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS
-    ]
+    documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
     ctx = GrantContext(grant, viewer, day, documents, claims)
     return ctx, {"row": row, "timeline": timeline, "journal": journal, "open_items": open_items}
 
@@ -184,7 +189,9 @@ def _names(request: Request, ids: set[UUID]) -> dict[UUID, str]:
     return names
 
 
-def _render_grant(request: Request, viewer: Viewer, grant_id: UUID, failed: Failure | None = None, status: int = 200) -> Response:
+def _render_grant(
+    request: Request, viewer: Viewer, grant_id: UUID, failed: Failure | None = None, status: int = 200
+) -> Response:
     ctx, read = _grant_context(request, viewer, grant_id)
     grant = ctx.grant
     if read["row"] is None:
@@ -208,14 +215,19 @@ def _render_grant(request: Request, viewer: Viewer, grant_id: UUID, failed: Fail
         if entry.item_id is not None:
             positions.setdefault(entry.item_id.hex, entry.position)
 
-    people = {p["requested_by"] for p in grant.payments.values()} | {
-        p["certified_by"] for p in grant.payments.values() if p["certified_by"]
-    } | {p["released_by"] for p in grant.payments.values() if p["released_by"]}
+    people = (
+        {p["requested_by"] for p in grant.payments.values()}
+        | {p["certified_by"] for p in grant.payments.values() if p["certified_by"]}
+        | {p["released_by"] for p in grant.payments.values() if p["released_by"]}
+    )
     names = _names(request, people)
     payments = [
         {
-            "key": key, "data": payment, "status_german": PAYMENT_GERMAN[payment["status"]],
-            "journal": positions.get(key), "forms": forms_for("payment", key, payment),
+            "key": key,
+            "data": payment,
+            "status_german": PAYMENT_GERMAN[payment["status"]],
+            "journal": positions.get(key),
+            "forms": forms_for("payment", key, payment),
             "requested_by": names.get(payment["requested_by"], ""),
             "certified_by": names.get(payment["certified_by"], "") if payment["certified_by"] else "",
             "released_by": names.get(payment["released_by"], "") if payment["released_by"] else "",
@@ -229,9 +241,12 @@ def _render_grant(request: Request, viewer: Viewer, grant_id: UUID, failed: Fail
     rates = services(request).office.base_rates()
     claims = [
         {
-            "key": key, "claim": claim, "due": claim.amount_due(ctx.today, rates) if claim.status == "open" else None,
+            "key": key,
+            "claim": claim,
+            "due": claim.amount_due(ctx.today, rates) if claim.status == "open" else None,
             "interest": claim.interest_due(ctx.today, rates) if claim.status == "open" else None,
-            "journal": positions.get(key), "forms": forms_for("claim", key, claim),
+            "journal": positions.get(key),
+            "forms": forms_for("claim", key, claim),
         }
         for key, claim in ctx.claims.items()
     ]
@@ -241,10 +256,11 @@ def _render_grant(request: Request, viewer: Viewer, grant_id: UUID, failed: Fail
     tolerance = grant.terms.rule_set.line_tolerance if grant.terms else None
     lines = [
         {
-            "line": line, "spent": spent.get(line.code), "recognised": recognised.get(line.code),
+            "line": line,
+            "spent": spent.get(line.code),
+            "recognised": recognised.get(line.code),
             "ceiling": line.amount * (1 + tolerance) if tolerance is not None else None,
-            "over": tolerance is not None and spent.get(line.code) is not None
-            and spent[line.code] > line.amount,
+            "over": tolerance is not None and spent.get(line.code) is not None and spent[line.code] > line.amount,
         }
         for line in plan.cost_lines
     ]
@@ -253,13 +269,23 @@ def _render_grant(request: Request, viewer: Viewer, grant_id: UUID, failed: Fail
     if offered and not any(f.failed for f in offered):
         offered[0].primary = True
     context = {
-        "grant": grant, "row": read["row"], "ctx": ctx, "plan": plan, "lines": lines, "payments": payments,
-        "expenses": expenses, "claims": claims, "timeline": read["timeline"], "journal": read["journal"],
-        "event_positions": event_positions, "deadlines": grant.deadlines(ctx.today),
+        "grant": grant,
+        "row": read["row"],
+        "ctx": ctx,
+        "plan": plan,
+        "lines": lines,
+        "payments": payments,
+        "expenses": expenses,
+        "claims": claims,
+        "timeline": read["timeline"],
+        "journal": read["journal"],
+        "event_positions": event_positions,
+        "deadlines": grant.deadlines(ctx.today),
         "documents": [d for d in read["open_items"] if d.kind == DOCUMENTS],
         "grant_forms": [f for f in grant_forms if not f.blocked],
         "blocked_forms": [f for f in grant_forms if f.blocked],
-        "failed": failed, "notice": take_notice(request) if failed is None else None,
+        "failed": failed,
+        "notice": take_notice(request) if failed is None else None,
         "financing_german": FinancingType(grant.financing_type).german,
         "terms_financing_german": FinancingType(grant.terms.financing_type).german if grant.terms else "",
         "reviewer": _names(request, {grant.reviewer_id}).get(grant.reviewer_id) if grant.reviewer_id else None,
@@ -291,7 +317,9 @@ async def grant_action(request: Request) -> Response:
     return await run_in_threadpool(_act, request, viewer, grant_id, action, item_key, FormReader(form))
 
 
-def _act(request: Request, viewer: Viewer, grant_id: UUID, action: Action, item_key: str, reader: FormReader) -> Response:
+def _act(
+    request: Request, viewer: Viewer, grant_id: UUID, action: Action, item_key: str, reader: FormReader
+) -> Response:
     ctx, _ = _grant_context(request, viewer, grant_id)
     item_id: UUID | None = None
     if action.scope != "grant":
@@ -303,8 +331,13 @@ def _act(request: Request, viewer: Viewer, grant_id: UUID, action: Action, item_
         notice = action.run(office, ctx, item_id, viewer.actor, reader)
     except DomainError as error:
         target = action.field_map.get(error.field or "", error.field or "")
-        failure = Failure(action.slug, item_key, reader.values, {target: error.message} if target else {},
-                          None if target else error.message)
+        failure = Failure(
+            action.slug,
+            item_key,
+            reader.values,
+            {target: error.message} if target else {},
+            None if target else error.message,
+        )
         return _render_grant(request, viewer, grant_id, failure, status_for(error))
     if notice is None:
         failure = Failure(action.slug, item_key, reader.values, reader.errors)

@@ -53,8 +53,15 @@ def _address_fields(current: dict[str, str] | None = None) -> list[Field]:
 def _register_fields() -> list[Field]:
     return [
         Field("name", "Name"),
-        Field("legal_form", "Rechtsform", "select", options=tuple((f.value, f.value) for f in LegalForm), default="e.V."),
-        Field("register_number", "Registernummer", required=False, hint="Beim e. V. die Vereinsregisternummer, z. B. VR 1234."),
+        Field(
+            "legal_form", "Rechtsform", "select", options=tuple((f.value, f.value) for f in LegalForm), default="e.V."
+        ),
+        Field(
+            "register_number",
+            "Registernummer",
+            required=False,
+            hint="Beim e. V. die Vereinsregisternummer, z. B. VR 1234.",
+        ),
         *_address_fields(),
         Field("iban", "IBAN"),
     ]
@@ -69,7 +76,12 @@ def _read_address(r: FormReader) -> dict[str, str] | None:
 
 
 def _register(office: FundingOffice, organisation: Organisation | None, actor: Any, r: FormReader) -> UUID | None:
-    name, form, number, iban = r.text("name"), r.choice("legal_form", {f.value for f in LegalForm}), r.text("register_number"), r.text("iban")
+    name, form, number, iban = (
+        r.text("name"),
+        r.choice("legal_form", {f.value for f in LegalForm}),
+        r.text("register_number"),
+        r.text("iban"),
+    )
     where = _read_address(r)
     if not r.ok:
         return None
@@ -96,12 +108,17 @@ def _change_address(office: FundingOffice, organisation: Organisation | None, ac
 
 EDIT_FORMS: dict[str, tuple[str, str, Callable[[Organisation], list[Field]], Any, str]] = {
     "bankverbindung": (
-        "Bankverbindung ändern", "IBAN ändern",
+        "Bankverbindung ändern",
+        "IBAN ändern",
         lambda o: [Field("iban", "Neue IBAN"), Field("reason", "Begründung", "textarea")],
-        _change_bank, "Die Bankverbindung ist geändert.",
+        _change_bank,
+        "Die Bankverbindung ist geändert.",
     ),
     "anschrift": (
-        "Anschrift ändern", "Anschrift ändern", lambda o: _address_fields(o.address), _change_address,
+        "Anschrift ändern",
+        "Anschrift ändern",
+        lambda o: _address_fields(o.address),
+        _change_address,
         "Die Anschrift ist geändert.",
     ),
 }
@@ -115,9 +132,17 @@ def organisation_list(request: Request) -> Response:
     with reading(request) as cursor:
         rows, total = organisation_page(cursor, search, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return templates.TemplateResponse(
-        request, "organisations/list.html",
-        {"rows": rows, "total": total, "page": page, "pages": pages(total), "search": search,
-         "may_register": viewer.role in EDITORS, "notice": take_notice(request)},
+        request,
+        "organisations/list.html",
+        {
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": pages(total),
+            "search": search,
+            "may_register": viewer.role in EDITORS,
+            "notice": take_notice(request),
+        },
     )
 
 
@@ -125,7 +150,9 @@ async def organisation_new(request: Request) -> Response:
     viewer = require(request, *EDITORS)
     specs = _register_fields()
     if request.method == "GET":
-        return templates.TemplateResponse(request, "organisations/new.html", {"fields": field_views(specs, "neu"), "general": None})
+        return templates.TemplateResponse(
+            request, "organisations/new.html", {"fields": field_views(specs, "neu"), "general": None}
+        )
     form = await request.form()
     check_csrf(request, form)
     reader = FormReader(form)
@@ -134,22 +161,31 @@ async def organisation_new(request: Request) -> Response:
     except DomainError as error:
         errors = {error.field: error.message} if error.field else {}
         return templates.TemplateResponse(
-            request, "organisations/new.html",
-            {"fields": field_views(specs, "neu", reader.values, errors),
-             "general": stray_error(specs, errors, None if error.field else error.message)},
+            request,
+            "organisations/new.html",
+            {
+                "fields": field_views(specs, "neu", reader.values, errors),
+                "general": stray_error(specs, errors, None if error.field else error.message),
+            },
             status_code=status_for(error),
         )
     if organisation_id is None:
         return templates.TemplateResponse(
-            request, "organisations/new.html",
-            {"fields": field_views(specs, "neu", reader.values, reader.errors), "general": stray_error(specs, reader.errors)},
+            request,
+            "organisations/new.html",
+            {
+                "fields": field_views(specs, "neu", reader.values, reader.errors),
+                "general": stray_error(specs, reader.errors),
+            },
             status_code=400,
         )
     give_notice(request, "Die Organisation ist registriert.")
     return RedirectResponse(f"/organisationen/{organisation_id}", status_code=303)
 
 
-def _render(request: Request, viewer: Viewer, organisation_id: UUID, failed: dict[str, Any] | None = None, status: int = 200) -> Response:
+def _render(
+    request: Request, viewer: Viewer, organisation_id: UUID, failed: dict[str, Any] | None = None, status: int = 200
+) -> Response:
     if viewer.role is Role.ASSOCIATION and viewer.organisation_id != organisation_id:
         raise HTTPException(status_code=403, detail="Das ist nicht Ihr Verein.")
     office = services(request).office
@@ -162,16 +198,31 @@ def _render(request: Request, viewer: Viewer, organisation_id: UUID, failed: dic
         if viewer.role not in EDITORS and not mine:
             continue
         specs = fields(organisation)
-        forms.append({
-            "slug": slug, "title": title, "button": button, "anchor": f"form-{slug}",
-            "fields": field_views(specs, f"form-{slug}", failed["values"] if mine and failed else None,
-                                  failed["errors"] if mine and failed else None),
-            "general": stray_error(specs, failed["errors"], failed.get("general")) if mine and failed else None,
-        })
+        forms.append(
+            {
+                "slug": slug,
+                "title": title,
+                "button": button,
+                "anchor": f"form-{slug}",
+                "fields": field_views(
+                    specs,
+                    f"form-{slug}",
+                    failed["values"] if mine and failed else None,
+                    failed["errors"] if mine and failed else None,
+                ),
+                "general": stray_error(specs, failed["errors"], failed.get("general")) if mine and failed else None,
+            }
+        )
     return templates.TemplateResponse(
-        request, "organisations/detail.html",
-        {"organisation": organisation, "grants": grants, "grant_total": total, "forms": forms,
-         "notice": take_notice(request) if failed is None else None},
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "grants": grants,
+            "grant_total": total,
+            "forms": forms,
+            "notice": take_notice(request) if failed is None else None,
+        },
         status_code=status,
     )
 
@@ -192,7 +243,9 @@ async def organisation_action(request: Request) -> Response:
         raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
     title, _, _, run, notice = entry
     if viewer.role not in EDITORS:
-        raise HTTPException(status_code=403, detail=f"»{title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht.")
+        raise HTTPException(
+            status_code=403, detail=f"»{title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht."
+        )
     reader = FormReader(form)
     slug = request.path_params["action"]
 
@@ -202,13 +255,21 @@ async def organisation_action(request: Request) -> Response:
         try:
             done = run(office, organisation, viewer.actor, reader)
         except DomainError as error:
-            failed = {"slug": slug, "values": reader.values,
-                      "errors": {error.field: error.message} if error.field else {},
-                      "general": None if error.field else error.message}
+            failed = {
+                "slug": slug,
+                "values": reader.values,
+                "errors": {error.field: error.message} if error.field else {},
+                "general": None if error.field else error.message,
+            }
             return _render(request, viewer, organisation_id, failed, status_for(error))
         if done is None:
-            return _render(request, viewer, organisation_id,
-                           {"slug": slug, "values": reader.values, "errors": reader.errors, "general": None}, 400)
+            return _render(
+                request,
+                viewer,
+                organisation_id,
+                {"slug": slug, "values": reader.values, "errors": reader.errors, "general": None},
+                400,
+            )
         give_notice(request, notice)
         return RedirectResponse(f"/organisationen/{organisation_id}", status_code=303)
 

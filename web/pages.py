@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from starlette.exceptions import HTTPException
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 

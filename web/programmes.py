@@ -82,7 +82,9 @@ def _open(office: FundingOffice, programme: Programme | None, actor: Any, r: For
     if not r.ok:
         return None
     assert year is not None and amount is not None and posting is not None
-    return office.open_programme(code, title, source, RULE_SETS[rules][1](), {FiscalYear(year): (amount, posting)}, actor)
+    return office.open_programme(
+        code, title, source, RULE_SETS[rules][1](), {FiscalYear(year): (amount, posting)}, actor
+    )
 
 
 def _amend(office: FundingOffice, programme: Programme | None, actor: Any, r: FormReader) -> UUID | None:
@@ -135,34 +137,62 @@ FORMS = {
     form.slug: form
     for form in (
         ProgrammeForm(
-            "budget-aendern", "Budget ändern", "Budget ändern", (Role.ADMIN, Role.FINANCE),
+            "budget-aendern",
+            "Budget ändern",
+            "Budget ändern",
+            (Role.ADMIN, Role.FINANCE),
             lambda p, day: [
-                Field("fiscal_year", "Haushaltsjahr", "select", options=tuple((y, y) for y in sorted(p.budgets)),
-                      default=_latest_year(p)),
-                Field("amount", "Neues Budget in Euro", "amount",
-                      default=format_amount(p.budgets[_latest_year(p)]["amount"]) if p.budgets else ""),
+                Field(
+                    "fiscal_year",
+                    "Haushaltsjahr",
+                    "select",
+                    options=tuple((y, y) for y in sorted(p.budgets)),
+                    default=_latest_year(p),
+                ),
+                Field(
+                    "amount",
+                    "Neues Budget in Euro",
+                    "amount",
+                    default=format_amount(p.budgets[_latest_year(p)]["amount"]) if p.budgets else "",
+                ),
                 Field("reason", "Begründung", "textarea"),
             ],
-            _amend, "Das Budget ist geändert.",
+            _amend,
+            "Das Budget ist geändert.",
         ),
         ProgrammeForm(
-            "budget-bereitstellen", "Budget für ein weiteres Haushaltsjahr", "Budget bereitstellen",
+            "budget-bereitstellen",
+            "Budget für ein weiteres Haushaltsjahr",
+            "Budget bereitstellen",
             (Role.ADMIN, Role.FINANCE),
             lambda p, day: [
                 Field("fiscal_year", "Haushaltsjahr", default=str(int(_latest_year(p) or day.year) + 1)),
                 Field("amount", "Budget in Euro", "amount"),
                 *[
-                    Field(name, label, default=str(getattr(p.budgets[_latest_year(p)]["posting"], name)) if p.budgets else "")
-                    for name, label in (("product", "Produkt"), ("account", "Sachkonto"), ("cost_centre", "Kostenstelle"))
+                    Field(
+                        name,
+                        label,
+                        default=str(getattr(p.budgets[_latest_year(p)]["posting"], name)) if p.budgets else "",
+                    )
+                    for name, label in (
+                        ("product", "Produkt"),
+                        ("account", "Sachkonto"),
+                        ("cost_centre", "Kostenstelle"),
+                    )
                 ],
                 Field("reason", "Begründung", "textarea"),
             ],
-            _allocate, "Das Budget ist bereitgestellt.",
+            _allocate,
+            "Das Budget ist bereitgestellt.",
         ),
         ProgrammeForm(
-            "schliessen", "Programm schließen", "Programm schließen", (Role.ADMIN,),
+            "schliessen",
+            "Programm schließen",
+            "Programm schließen",
+            (Role.ADMIN,),
             lambda p, day: [Field("reason", "Begründung", "textarea")],
-            _close, "Das Programm ist geschlossen; es nimmt keine Anträge mehr an.",
+            _close,
+            "Das Programm ist geschlossen; es nimmt keine Anträge mehr an.",
         ),
     )
 }
@@ -175,7 +205,8 @@ def programme_list(request: Request) -> Response:
         balances = ProgrammeBalances.years(cursor)
         register = {(y.programme_id, y.fiscal_year): y for y in Register.programme_years(cursor)}
     return templates.TemplateResponse(
-        request, "programmes/list.html",
+        request,
+        "programmes/list.html",
         {"balances": balances, "register": register, "notice": take_notice(request)},
     )
 
@@ -195,15 +226,22 @@ async def programme_new(request: Request) -> Response:
     except DomainError as error:
         errors = {error.field: error.message} if error.field else {}
         return templates.TemplateResponse(
-            request, "programmes/new.html",
-            {"fields": field_views(specs, "neu", reader.values, errors),
-             "general": stray_error(specs, errors, None if error.field else error.message)},
+            request,
+            "programmes/new.html",
+            {
+                "fields": field_views(specs, "neu", reader.values, errors),
+                "general": stray_error(specs, errors, None if error.field else error.message),
+            },
             status_code=status_for(error),
         )
     if programme_id is None:
         return templates.TemplateResponse(
-            request, "programmes/new.html",
-            {"fields": field_views(specs, "neu", reader.values, reader.errors), "general": stray_error(specs, reader.errors)},
+            request,
+            "programmes/new.html",
+            {
+                "fields": field_views(specs, "neu", reader.values, reader.errors),
+                "general": stray_error(specs, reader.errors),
+            },
             status_code=400,
         )
     give_notice(request, "Das Förderprogramm ist angelegt.")
@@ -220,16 +258,21 @@ def _as_of(request: Request) -> tuple[date | None, str | None, str]:
         return None, error.message, raw
 
 
-def _render(request: Request, viewer: Viewer, programme_id: UUID, failed: dict[str, Any] | None = None, status: int = 200) -> Response:
+def _render(
+    request: Request, viewer: Viewer, programme_id: UUID, failed: dict[str, Any] | None = None, status: int = 200
+) -> Response:
     office, day = services(request).office, today(request)
     programme = office.programme(programme_id)
     as_of, as_of_error, as_of_raw = _as_of(request)
     with reading(request) as cursor:
         balances = ProgrammeBalances.years(cursor, programme_id)
         as_of_balances = (
-            [(year, Journal.programme_balance(cursor, programme_id, int(year), as_of_date=as_of))
-             for year in sorted(programme.budgets)]
-            if as_of else []
+            [
+                (year, Journal.programme_balance(cursor, programme_id, int(year), as_of_date=as_of))
+                for year in sorted(programme.budgets)
+            ]
+            if as_of
+            else []
         )
         grants, total = grant_page(cursor, day, GrantFilter(programme_id=programme_id), 10, 0)
     forms = []
@@ -240,18 +283,30 @@ def _render(request: Request, viewer: Viewer, programme_id: UUID, failed: dict[s
         if programme.closed and not mine:
             continue
         specs = form.fields(programme, day)
-        forms.append({
-            "form": form, "anchor": f"form-{form.slug}",
-            "fields": field_views(specs, f"form-{form.slug}", failed["values"] if mine else None,
-                                  failed["errors"] if mine else None),
-            "general": stray_error(specs, failed["errors"], failed.get("general")) if mine and failed else None,
-        })
+        forms.append(
+            {
+                "form": form,
+                "anchor": f"form-{form.slug}",
+                "fields": field_views(
+                    specs, f"form-{form.slug}", failed["values"] if mine else None, failed["errors"] if mine else None
+                ),
+                "general": stray_error(specs, failed["errors"], failed.get("general")) if mine and failed else None,
+            }
+        )
     return templates.TemplateResponse(
-        request, "programmes/detail.html",
+        request,
+        "programmes/detail.html",
         {
-            "programme": programme, "balances": balances, "as_of": as_of, "as_of_error": as_of_error,
-            "as_of_raw": as_of_raw, "as_of_balances": as_of_balances, "grants": grants, "grant_total": total,
-            "forms": forms, "notice": take_notice(request) if failed is None else None,
+            "programme": programme,
+            "balances": balances,
+            "as_of": as_of,
+            "as_of_error": as_of_error,
+            "as_of_raw": as_of_raw,
+            "as_of_balances": as_of_balances,
+            "grants": grants,
+            "grant_total": total,
+            "forms": forms,
+            "notice": take_notice(request) if failed is None else None,
             "source_german": FundingSource(programme.funding_source).german,
             "financing_german": {t.value: t.german for t in FinancingType},
         },
@@ -274,7 +329,9 @@ async def programme_action(request: Request) -> Response:
     if form is None:
         raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
     if viewer.role not in form.roles:
-        raise HTTPException(status_code=403, detail=f"»{form.title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht.")
+        raise HTTPException(
+            status_code=403, detail=f"»{form.title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht."
+        )
     reader = FormReader(form_data)
 
     def act() -> Response:
@@ -283,9 +340,12 @@ async def programme_action(request: Request) -> Response:
         try:
             done = form.run(office, programme, viewer.actor, reader)
         except DomainError as error:
-            failed = {"slug": form.slug, "values": reader.values,
-                      "errors": {error.field: error.message} if error.field else {},
-                      "general": None if error.field else error.message}
+            failed = {
+                "slug": form.slug,
+                "values": reader.values,
+                "errors": {error.field: error.message} if error.field else {},
+                "general": None if error.field else error.message,
+            }
             return _render(request, viewer, programme_id, failed, status_for(error))
         if done is None:
             failed = {"slug": form.slug, "values": reader.values, "errors": reader.errors, "general": None}

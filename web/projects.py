@@ -42,7 +42,8 @@ async def project_detail(request: Request) -> Response:
             lines = ProjectSpending.by_budget_line(cursor, project_id, year)
         expenditures = sorted(project.expenditures.items(), key=lambda kv: kv[1]["paid_on"])
         return templates.TemplateResponse(
-            request, "projects/detail.html",
+            request,
+            "projects/detail.html",
             {"project": project, "row": row, "lines": lines, "year": year, "expenditures": expenditures},
         )
 

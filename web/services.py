@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 from uuid import UUID
 
 from domain.application import FundingOffice
@@ -53,7 +53,12 @@ class Credentials(Protocol):
 
     # Invitations into an association's portal (only the link token's SHA-256 is stored)
     def create_invitation(
-        self, organisation_id: UUID, email: str, name: str, invited_by: UUID, days: int = 7,
+        self,
+        organisation_id: UUID,
+        email: str,
+        name: str,
+        invited_by: UUID,
+        days: int = 7,
         now: datetime | None = None,
     ) -> Any: ...
     def invitation(self, token: str) -> Any: ...

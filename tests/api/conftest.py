@@ -62,7 +62,10 @@ def plan_body(grant: str = "10845.68") -> dict[str, Any]:
             {"code": "travel", "label": "Reisekosten", "amount": "8000.00"},
             {"code": "stay", "label": "Unterkunft", "amount": "4345.68"},
         ],
-        "own_funds": f"{own:.2f}", "third_party_funds": "0", "income": "0", "grant": grant,
+        "own_funds": f"{own:.2f}",
+        "third_party_funds": "0",
+        "income": "0",
+        "grant": grant,
     }
 
 
@@ -85,7 +88,10 @@ def _plan(grant: str = "10845.68") -> FinancingPlan:
     costs = Money("12345.68")
     return FinancingPlan(
         (BudgetLine("travel", "Reisekosten", Money("8000.00")), BudgetLine("stay", "Unterkunft", Money("4345.68"))),
-        own_funds=costs - Money(grant), third_party_funds=Money("0"), income=Money("0"), grant=Money(grant),
+        own_funds=costs - Money(grant),
+        third_party_funds=Money("0"),
+        income=Money("0"),
+        grant=Money(grant),
     )
 
 
@@ -144,8 +150,12 @@ def build_world(client: TestClient) -> World:
     admin, officer, approver = world.actors["admin"], world.actors["officer"], world.actors["approver"]
 
     world.programme_id = office.open_programme(
-        "IB-VEREINE", "Förderung internationaler Vereinsarbeit", "city", RuleSet.nrw_municipal(),
-        {FiscalYear(2026): (Money("25000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))}, admin,
+        "IB-VEREINE",
+        "Förderung internationaler Vereinsarbeit",
+        "city",
+        RuleSet.nrw_municipal(),
+        {FiscalYear(2026): (Money("25000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))},
+        admin,
         on=date(2026, 1, 2),
     )
     world.org_a = office.register_organisation(
@@ -163,29 +173,63 @@ def build_world(client: TestClient) -> World:
         world.actors[key] = office.actor_for(world.users[key], Role.ASSOCIATION)
 
     period = FundingPeriod(date(2026, 4, 1), date(2026, 9, 30))
-    for key, organisation, number, city in (("grant_a", world.org_a, "IB-2026-0001", "Amiens"),
-                                            ("grant_b", world.org_b, "IB-2026-0002", "Kumasi")):
+    for key, organisation, number, city in (
+        ("grant_a", world.org_a, "IB-2026-0001", "Amiens"),
+        ("grant_b", world.org_b, "IB-2026-0002", "Kumasi"),
+    ):
         grant = office.apply_for_grant(
-            world.programme_id, organisation, f"Begegnung {city} 2026", "Austausch", city, period, "share",
-            _plan("5000.00"), officer, file_number=number, on=date(2026, 3, 2),
+            world.programme_id,
+            organisation,
+            f"Begegnung {city} 2026",
+            "Austausch",
+            city,
+            period,
+            "share",
+            _plan("5000.00"),
+            officer,
+            file_number=number,
+            on=date(2026, 3, 2),
         )
         office.review_application(grant, True, True, "vollständig, förderfähig", officer, on=date(2026, 3, 2))
         office.approve_grant(grant, Money("5000.00"), approver, rate=Decimal("0.4050"), on=date(2026, 3, 3))
         setattr(world, key, grant)
-    for key, organisation, number in (("applied_a", world.org_a, "IB-2026-0003"), ("applied_b", world.org_b, "IB-2026-0004")):
-        setattr(world, key, office.apply_for_grant(
-            world.programme_id, organisation, "Fachkräfteaustausch", "Hospitation", "Leeds",
-            FundingPeriod(date(2026, 6, 1), date(2026, 10, 31)), "share", _plan(), officer, file_number=number,
-            on=date(2026, 4, 20),
-        ))
+    for key, organisation, number in (
+        ("applied_a", world.org_a, "IB-2026-0003"),
+        ("applied_b", world.org_b, "IB-2026-0004"),
+    ):
+        setattr(
+            world,
+            key,
+            office.apply_for_grant(
+                world.programme_id,
+                organisation,
+                "Fachkräfteaustausch",
+                "Hospitation",
+                "Leeds",
+                FundingPeriod(date(2026, 6, 1), date(2026, 10, 31)),
+                "share",
+                _plan(),
+                officer,
+                file_number=number,
+                on=date(2026, 4, 20),
+            ),
+        )
     member_b = world.actors["member_b"]
     world.payment_b = office.request_payment(
-        world.grant_b, [{"due": date(2026, 5, 20), "amount": Money("2000.00"), "description": "Flüge"}],
-        "Erste Rate", member_b,
+        world.grant_b,
+        [{"due": date(2026, 5, 20), "amount": Money("2000.00"), "description": "Flüge"}],
+        "Erste Rate",
+        member_b,
     )
     world.expense_b = office.report_expense(
-        world.grant_b, "travel", date(2026, 4, 28), "Kotoka Travel", "Bus nach Kumasi",
-        ForeignAmount.convert("GHS", "1250.00", "15.2301", date(2026, 4, 28)), "B-17", member_b,
+        world.grant_b,
+        "travel",
+        date(2026, 4, 28),
+        "Kotoka Travel",
+        "Bus nach Kumasi",
+        ForeignAmount.convert("GHS", "1250.00", "15.2301", date(2026, 4, 28)),
+        "B-17",
+        member_b,
     )
     for key in [*STAFF, "member_a", "member_b"]:
         world.tokens[key] = world.token_for(key, label=f"Token {key}")

@@ -29,9 +29,14 @@ def assert_problem(answer, status: int, code: str) -> dict:
 def concrete(path: str, world: World) -> str:
     """A path of the operation table with ids of association B's things filled in."""
     values = {
-        "grant_id": world.grant_b, "payment_id": world.payment_b, "expense_id": world.expense_b,
-        "organisation_id": world.org_b, "programme_id": world.programme_id, "request_id": world.payment_b,
-        "claim_id": world.payment_b, "token_id": "0123456789abcdef",
+        "grant_id": world.grant_b,
+        "payment_id": world.payment_b,
+        "expense_id": world.expense_b,
+        "organisation_id": world.org_b,
+        "programme_id": world.programme_id,
+        "request_id": world.payment_b,
+        "claim_id": world.payment_b,
+        "token_id": "0123456789abcdef",
     }
     return "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 
@@ -136,14 +141,18 @@ def test_a_role_that_may_not_answers_403(world: World, who: str, method: str, pa
 
 
 def test_four_eyes_refusals_say_so(world: World) -> None:
-    review = world.post("officer", f"/grants/{world.applied_a}/review", {"formal_ok": True, "substantive_ok": True,
-                                                                         "notes": "vollständig"})
+    review = world.post(
+        "officer",
+        f"/grants/{world.applied_a}/review",
+        {"formal_ok": True, "substantive_ok": True, "notes": "vollständig"},
+    )
     assert review.status_code == 200
     world.office.grant_role(world.users["officer"], Role.APPROVER, Actor.system())
     as_approver = world.token_for("officer", Role.APPROVER)
 
     answer = world.client.post(
-        f"/api/v1/grants/{world.applied_a}/approval", headers={"Authorization": f"Bearer {as_approver}"},
+        f"/api/v1/grants/{world.applied_a}/approval",
+        headers={"Authorization": f"Bearer {as_approver}"},
         json={"amount": "10845.68"},
     )
 
@@ -160,7 +169,12 @@ def test_a_signed_in_browser_session_is_no_way_into_the_api(world: World) -> Non
     assert csrf is not None
     signed_in = world.client.post(
         "/anmelden",
-        data={"email": "ada.admin@dortmund.de", "password": "ein-langes-passwort", "csrf_token": csrf.group(1), "next": "/"},
+        data={
+            "email": "ada.admin@dortmund.de",
+            "password": "ein-langes-passwort",
+            "csrf_token": csrf.group(1),
+            "next": "/",
+        },
         follow_redirects=False,
     )
     assert signed_in.status_code == 303 and world.client.cookies

@@ -34,8 +34,14 @@ BODIES: dict[str, Any] = {
     "release_payment": {},
     "book_payment": {"value_date": "2026-05-05"},
     "cancel_payment": {"reason": "Testgrund"},
-    "report_expense": {"budget_line": "travel", "paid_on": "2026-05-02", "payee": "Bahn", "purpose": "Fahrt",
-                       "receipt_reference": "X-1", "amount": "10.00"},
+    "report_expense": {
+        "budget_line": "travel",
+        "paid_on": "2026-05-02",
+        "payee": "Bahn",
+        "purpose": "Fahrt",
+        "receipt_reference": "X-1",
+        "amount": "10.00",
+    },
     "reverse_expense": {"reason": "Testgrund"},
     "submit_interim_proof": {"fiscal_year": 2026, "report": "Bericht"},
     "submit_proof_of_use": {"report": "Bericht", "own_funds": "0", "third_party_funds": "0", "income": "0"},
@@ -71,8 +77,13 @@ def _without_instance(body: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("op", SCOPED_OPERATIONS, ids=lambda op: f"{op.method} {op.path}")
 def test_a_member_meets_the_other_association_s_things_as_not_found(world: World, claim_b: str, op) -> None:
     b_ids = {
-        "grant_id": world.grant_b, "payment_id": world.payment_b, "expense_id": world.expense_b, "claim_id": claim_b,
-        "organisation_id": world.org_b, "request_id": uuid4(), "programme_id": world.programme_id,
+        "grant_id": world.grant_b,
+        "payment_id": world.payment_b,
+        "expense_id": world.expense_b,
+        "claim_id": claim_b,
+        "organisation_id": world.org_b,
+        "request_id": uuid4(),
+        "programme_id": world.programme_id,
     }
     nobody_s = {**b_ids, **{name: uuid4() for name in SCOPED if name in op.path_params}}
     body = BODIES.get(op.operation_id)
@@ -95,10 +106,16 @@ def test_a_member_meets_the_other_association_s_things_as_not_found(world: World
 def test_the_owner_gets_past_the_isolation(world: World, claim_b: str, op) -> None:
     """The same requests by B's own member are not refused as 'not found' (the check above is about A)."""
     ids = {
-        "grant_id": world.grant_b, "payment_id": world.payment_b, "expense_id": world.expense_b, "claim_id": claim_b,
-        "organisation_id": world.org_b, "request_id": uuid4(),
+        "grant_id": world.grant_b,
+        "payment_id": world.payment_b,
+        "expense_id": world.expense_b,
+        "claim_id": claim_b,
+        "organisation_id": world.org_b,
+        "request_id": uuid4(),
     }
-    answer = world.client.request(op.method, _path(op, ids), headers=world.headers("member_b"), json=BODIES.get(op.operation_id))
+    answer = world.client.request(
+        op.method, _path(op, ids), headers=world.headers("member_b"), json=BODIES.get(op.operation_id)
+    )
 
     if op.method == "GET":
         assert answer.status_code == 200, answer.text

@@ -95,7 +95,14 @@ def test_errors_are_documented_as_problem_details(document: dict[str, Any]) -> N
     assert set(apply) >= {"201", "400", "401", "403", "404", "409", "415", "422"}
     assert apply["409"]["content"]["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
     assert document["components"]["schemas"]["Problem"]["required"] == [
-        "type", "title", "status", "detail", "instance", "code", "field"]
+        "type",
+        "title",
+        "status",
+        "detail",
+        "instance",
+        "code",
+        "field",
+    ]
 
 
 def test_security_is_a_bearer_token_except_for_the_document(document: dict[str, Any]) -> None:

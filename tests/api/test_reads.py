@@ -20,7 +20,11 @@ def test_me_names_the_caller(world: World) -> None:
     me = ok(world.get("member_b", "/me"))
 
     assert (me["name"], me["role"], me["role_german"], me["organisation_id"]) == (
-        "Bert Kumasi", "association", "Verein", str(world.org_b))
+        "Bert Kumasi",
+        "association",
+        "Verein",
+        str(world.org_b),
+    )
 
 
 def test_programmes_list_and_detail(world: World) -> None:
@@ -28,11 +32,19 @@ def test_programmes_list_and_detail(world: World) -> None:
     detail = ok(world.get("finance", f"/programmes/{world.programme_id}"))
 
     assert (programme["code"], programme["funding_source_german"], programme["fiscal_years"]) == (
-        "IB-VEREINE", "Städtischer Haushalt", [2026])
+        "IB-VEREINE",
+        "Städtischer Haushalt",
+        [2026],
+    )
     assert detail["rule_set"]["drawdown_horizon"] == "P2M" and detail["rule_set"]["line_tolerance"] == "0.20"
     (year,) = detail["balances"]
     assert (year["fiscal_year"], year["budget"], year["committed"], year["available"], year["requested"]) == (
-        2026, "25000.00", "10000.00", "15000.00", "2000.00")
+        2026,
+        "25000.00",
+        "10000.00",
+        "15000.00",
+        "2000.00",
+    )
 
 
 def test_balances_as_of_a_date_come_from_the_journal(world: World) -> None:
@@ -53,12 +65,20 @@ def test_balances_as_of_a_date_come_from_the_journal(world: World) -> None:
 
 def test_every_amount_is_a_decimal_string(world: World) -> None:
     claim_for_b(world)
-    texts = [world.get("officer", path).text for path in (
-        f"/grants/{world.grant_b}", "/balances", f"/programmes/{world.programme_id}", "/grants",
-        f"/grants/{world.grant_b}/expenses",
-    )]
+    texts = [
+        world.get("officer", path).text
+        for path in (
+            f"/grants/{world.grant_b}",
+            "/balances",
+            f"/programmes/{world.programme_id}",
+            "/grants",
+            f"/grants/{world.grant_b}/expenses",
+        )
+    ]
 
-    amounts = [m for text in texts for m in re.findall(r'"(?:amount|paid|budget|committed|principal|grant)":\s*([^,}]+)', text)]
+    amounts = [
+        m for text in texts for m in re.findall(r'"(?:amount|paid|budget|committed|principal|grant)":\s*([^,}]+)', text)
+    ]
     assert amounts and all(a.startswith('"') and MONEY.match(a.strip('"')) for a in amounts), amounts
 
 
@@ -68,10 +88,15 @@ def test_organisations_page_by_cursor(world: World) -> None:
     detail = ok(world.get("member_b", f"/organisations/{world.org_b}"))
 
     assert [o["name"] for o in first["items"] + second["items"]] == [
-        "Deutsch-Französische Gesellschaft Dortmund e.V.", "Freundeskreis Kumasi e.V."]
+        "Deutsch-Französische Gesellschaft Dortmund e.V.",
+        "Freundeskreis Kumasi e.V.",
+    ]
     assert second["next_cursor"] is None
     assert (detail["register_number"], detail["iban"], detail["address"]["city"]) == (
-        "VR 815", "DE02120300000000202051", "Dortmund")
+        "VR 815",
+        "DE02120300000000202051",
+        "Dortmund",
+    )
 
 
 def test_grants_page_by_cursor_without_losing_or_repeating_any(world: World) -> None:
@@ -102,12 +127,20 @@ def test_the_grant_detail(world: World) -> None:
 
     assert (grant["status"], grant["status_german"], grant["financing_type"]) == ("approved", "Bewilligt", "share")
     assert grant["amounts"] == {
-        "applied": "5000.00", "approved": "5000.00", "requested": "2000.00", "paid": "0.00", "open_amount": "3000.00",
-        "final_amount": None, "claimed": "0.00", "repaid": "0.00", "open_claims": "0.00",
+        "applied": "5000.00",
+        "approved": "5000.00",
+        "requested": "2000.00",
+        "paid": "0.00",
+        "open_amount": "3000.00",
+        "final_amount": None,
+        "claimed": "0.00",
+        "repaid": "0.00",
+        "open_claims": "0.00",
     }
     assert grant["terms"]["rate"] == "0.4050" and grant["terms"]["rule_set"]["version"] == "NRW-kommunal-2026"
     assert grant["deadlines"] == [
-        {"key": "final", "kind": "final", "fiscal_year": None, "due": "2027-03-30", "done_on": None, "overdue": False}]  # 30 Sept + 6 months
+        {"key": "final", "kind": "final", "fiscal_year": None, "due": "2027-03-30", "done_on": None, "overdue": False}
+    ]  # 30 Sept + 6 months
     assert grant["next_deadline"]["text"] and grant["next_deadline"]["kind_german"] == "Verwendungsnachweis"
     assert [p["payment_id"] for p in grant["payments"]] == [str(world.payment_b)]
     whats = [entry["what"] for entry in grant["timeline"]]
@@ -123,12 +156,23 @@ def test_payments_and_expenses(world: World) -> None:
     assert payments == [payment]
     assert (payment["status_german"], payment["amount"], payment["purpose"]) == ("Abgerufen", "2000.00", "Erste Rate")
     assert expense["amount"] == "82.07"  # 1 250 GHS at 15.2301 GHS per euro, rounded half up
-    assert expense["foreign"] == {"currency": "GHS", "original": "1250.00", "rate": "15.2301", "rate_date": "2026-04-28"}
+    assert expense["foreign"] == {
+        "currency": "GHS",
+        "original": "1250.00",
+        "rate": "15.2301",
+        "rate_date": "2026-04-28",
+    }
 
 
 def test_the_receipt_list_is_a_csv_download(world: World) -> None:
     world.office.report_expense(
-        world.grant_b, "stay", date(2026, 4, 29), "=HYPERLINK(\"http://x\")", "Unterkunft", Money("80.00"), "B-18",
+        world.grant_b,
+        "stay",
+        date(2026, 4, 29),
+        '=HYPERLINK("http://x")',
+        "Unterkunft",
+        Money("80.00"),
+        "B-18",
         world.actors["member_b"],
     )
     answer = world.get("member_b", f"/grants/{world.grant_b}/exports/expenses.csv")
@@ -139,7 +183,7 @@ def test_the_receipt_list_is_a_csv_download(world: World) -> None:
     rows = list(csv.reader(io.StringIO(answer.text)))
     assert rows[0][:6] == ["Belegnummer", "Zahlungsdatum", "Zahlungsempfänger", "Zweck", "Kostenposition", "Betrag EUR"]
     assert rows[1][:2] == ["B-17", "2026-04-28"] and rows[1][6:8] == ["GHS", "1250.00"]
-    assert rows[2][2] == "'=HYPERLINK(\"http://x\")"  # no formula runs when the sheet is opened
+    assert rows[2][2] == '\'=HYPERLINK("http://x")'  # no formula runs when the sheet is opened
     assert rows[2][5] == "80.00"
 
 
@@ -159,5 +203,9 @@ def test_a_claim_with_interest_to_date(world: World) -> None:
     claim = ok(world.get("member_b", f"/claims/{claim_id}"))
 
     assert (claim["cause"], claim["status"], claim["principal"], claim["arose_on"]) == (
-        "final_amount", "open", "1966.76", "2026-05-04")
+        "final_amount",
+        "open",
+        "1966.76",
+        "2026-05-04",
+    )
     assert claim["amount_due"] == claim["principal"]  # no day has passed yet

@@ -70,14 +70,26 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         spare = world.token_for("member_b", label="zum Widerrufen").split("_")[1]
         common = {"programme_id": str(world.programme_id), "token_id": spare}
         paid_out = world.office.request_payment(
-            world.grant_a, [{"due": date(2026, 5, 20), "amount": Money("500.00"), "description": "Busse"}], "Rate",
+            world.grant_a,
+            [{"due": date(2026, 5, 20), "amount": Money("500.00"), "description": "Busse"}],
+            "Rate",
             world.actors["member_a"],
         )
         bundles = [
-            {**common, "grant_id": str(world.grant_b), "payment_id": str(world.payment_b),
-             "expense_id": str(world.expense_b), "organisation_id": str(world.org_b),
-             "claim_id": str(claim_for_b(world))},
-            {**common, "grant_id": str(world.grant_a), "payment_id": str(paid_out), "organisation_id": str(world.org_a)},
+            {
+                **common,
+                "grant_id": str(world.grant_b),
+                "payment_id": str(world.payment_b),
+                "expense_id": str(world.expense_b),
+                "organisation_id": str(world.org_b),
+                "claim_id": str(claim_for_b(world)),
+            },
+            {
+                **common,
+                "grant_id": str(world.grant_a),
+                "payment_id": str(paid_out),
+                "organisation_id": str(world.org_a),
+            },
             {**common, "grant_id": str(world.applied_a), "organisation_id": str(world.org_a)},
         ]
         tokens = dict(world.tokens)
@@ -112,8 +124,14 @@ def _caller(op) -> str:
     if op.path.startswith("/tokens/"):
         return "member_b"  # revokes B's spare token (its own), never a token the run still needs
     roles = op.roles or (Role.OFFICER,)
-    for role, who in ((Role.OFFICER, "officer"), (Role.ASSOCIATION, "member_a"), (Role.APPROVER, "approver"),
-                      (Role.FINANCE, "finance"), (Role.ADMIN, "admin"), (Role.AUDITOR, "auditor")):
+    for role, who in (
+        (Role.OFFICER, "officer"),
+        (Role.ASSOCIATION, "member_a"),
+        (Role.APPROVER, "approver"),
+        (Role.FINANCE, "finance"),
+        (Role.ADMIN, "admin"),
+        (Role.AUDITOR, "auditor"),
+    ):
         if role in roles:
             return who
     raise AssertionError(op)
@@ -138,8 +156,12 @@ def test_the_live_api_keeps_its_document(live: Live, schema: Any, op) -> None:
 
         @given(case=strategy)
         @settings(
-            max_examples=examples, deadline=None, derandomize=True, database=None,
-            phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+            max_examples=examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
         )
         def run(case: Any) -> None:
             response = case.call_and_validate(base_url=f"{live.base_url}/api/v1", headers=headers, checks=CHECKS)

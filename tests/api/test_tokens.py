@@ -55,15 +55,18 @@ class TestTheStore:
         assert store.resolve_token(issued.token) is None
         assert store.revoke_token(issued.record.token_id) == revoked  # again: harmless, unchanged
 
-    @pytest.mark.parametrize("mangle", [
-        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # wrong secret
-        lambda t: t.replace("fbk_", "fbx_"),
-        lambda t: t[:20],
-        lambda t: "",
-        lambda t: t + "x",
-        lambda t: t.upper(),
-        lambda t: "fbk_0000000000000000_" + t.split("_", 2)[2],  # unknown id, right secret
-    ])
+    @pytest.mark.parametrize(
+        "mangle",
+        [
+            lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # wrong secret
+            lambda t: t.replace("fbk_", "fbx_"),
+            lambda t: t[:20],
+            lambda t: "",
+            lambda t: t + "x",
+            lambda t: t.upper(),
+            lambda t: "fbk_0000000000000000_" + t.split("_", 2)[2],  # unknown id, right secret
+        ],
+    )
     def test_a_wrong_or_malformed_token_resolves_to_nothing(self, store: CredentialStore, mangle) -> None:
         issued = store.issue_token(uuid4(), "officer")
 
@@ -110,11 +113,17 @@ def test_only_the_sha256_of_the_secret_is_stored(tmp_path: Path) -> None:
 class TestTheTrace:
     def test_issuing_and_revoking_are_recorded_on_the_user(self, world: World) -> None:
         member = world.users["member_a"]
-        issued = issue_api_token(world.office, world.credentials, member, Role.ASSOCIATION, "Portal-Skript", Actor.system())
-        revoke_api_token(world.office, world.credentials, issued.record.token_id, "nicht mehr gebraucht", world.actors["member_a"])
+        issued = issue_api_token(
+            world.office, world.credentials, member, Role.ASSOCIATION, "Portal-Skript", Actor.system()
+        )
+        revoke_api_token(
+            world.office, world.credentials, issued.record.token_id, "nicht mehr gebraucht", world.actors["member_a"]
+        )
 
         events = list(world.office.repository.event_store.get(member))
-        issued_events = [e for e in events if isinstance(e, User.ApiTokenIssued) and e.token_id == issued.record.token_id]
+        issued_events = [
+            e for e in events if isinstance(e, User.ApiTokenIssued) and e.token_id == issued.record.token_id
+        ]
         revoked_events = [e for e in events if isinstance(e, User.ApiTokenRevoked)]
         assert [(e.role, e.label) for e in issued_events] == [("association", "Portal-Skript")]
         assert [(e.token_id, e.reason, e.actor_id) for e in revoked_events] == [
@@ -182,7 +191,9 @@ class TestTheCommandLine:
         assert me.status_code == 200
         assert me.json()["role"] == "finance" and me.json()["email"] == "kai.kasse@dortmund.de"
 
-    def test_a_user_with_several_roles_must_name_one(self, settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_a_user_with_several_roles_must_name_one(
+        self, settings: Settings, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         assert cli.main(["tokens", "create", "ole.officer@dortmund.de"]) == cli.EXIT_BAD_INPUT
         assert "--role" in capsys.readouterr().err
 

@@ -16,8 +16,12 @@ def log_head(world: World) -> int:
 
 def expense(**changes) -> dict:
     body = {
-        "budget_line": "travel", "paid_on": "2026-05-02", "payee": "Deutsche Bahn", "purpose": "Fahrkarten",
-        "receipt_reference": "A-1", "amount": "120.50",
+        "budget_line": "travel",
+        "paid_on": "2026-05-02",
+        "payee": "Deutsche Bahn",
+        "purpose": "Fahrkarten",
+        "receipt_reference": "A-1",
+        "amount": "120.50",
     }
     body.update(changes)
     return {k: v for k, v in body.items() if v is not None}
@@ -120,7 +124,8 @@ def test_expense_needs_exactly_one_of_amount_and_foreign(world: World) -> None:
 
 def test_malformed_json_is_400(world: World) -> None:
     answer = world.client.post(
-        f"/api/v1/grants/{world.grant_a}/expenses", content=b'{"amount": "1.00",',
+        f"/api/v1/grants/{world.grant_a}/expenses",
+        content=b'{"amount": "1.00",',
         headers={**world.headers("member_a"), "content-type": "application/json"},
     )
 
@@ -129,7 +134,8 @@ def test_malformed_json_is_400(world: World) -> None:
 
 def test_a_body_that_is_not_json_is_415(world: World) -> None:
     answer = world.client.post(
-        f"/api/v1/grants/{world.grant_a}/expenses", content=b"amount=1.00",
+        f"/api/v1/grants/{world.grant_a}/expenses",
+        content=b"amount=1.00",
         headers={**world.headers("member_a"), "content-type": "application/x-www-form-urlencoded"},
     )
 
@@ -144,7 +150,8 @@ def test_a_body_that_is_not_an_object_is_422(world: World) -> None:
 
 def test_a_huge_body_is_413(world: World) -> None:
     answer = world.client.post(
-        f"/api/v1/grants/{world.grant_a}/expenses", content=json.dumps({"purpose": "x" * 1_100_000}),
+        f"/api/v1/grants/{world.grant_a}/expenses",
+        content=json.dumps({"purpose": "x" * 1_100_000}),
         headers={**world.headers("member_a"), "content-type": "application/json"},
     )
 
@@ -153,8 +160,16 @@ def test_a_huge_body_is_413(world: World) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["limit=0", "limit=101", "limit=zehn", "status=bewilligt", "programme_id=42", "cursor=kaputt", "farbe=blau",
-     "limit=5&limit=6"],
+    [
+        "limit=0",
+        "limit=101",
+        "limit=zehn",
+        "status=bewilligt",
+        "programme_id=42",
+        "cursor=kaputt",
+        "farbe=blau",
+        "limit=5&limit=6",
+    ],
 )
 def test_bad_query_parameters_are_422(world: World, query: str) -> None:
     answer = world.get("officer", f"/grants?{query}")

@@ -61,8 +61,12 @@ def build(settings: Settings, grants: int) -> None:
     office = create_office(settings)
     system = Actor.system()
     people = {}
-    for key, role in (("officer", Role.OFFICER), ("clerk", Role.OFFICER), ("approver", Role.APPROVER),
-                      ("finance", Role.FINANCE)):
+    for key, role in (
+        ("officer", Role.OFFICER),
+        ("clerk", Role.OFFICER),
+        ("approver", Role.APPROVER),
+        ("finance", Role.FINANCE),
+    ):
         user_id = office.register_user(f"{key}@bench.example", key.title(), role, system)
         people[key] = Actor(user_id, role)
     officer, clerk, approver, finance = people["officer"], people["clerk"], people["approver"], people["finance"]
@@ -78,13 +82,22 @@ def build(settings: Settings, grants: int) -> None:
                 office.save(programme, *pending)
                 pending = []
             programme = Programme.open(
-                f"BENCH-{number // GRANTS_PER_PROGRAMME:03d}", f"Benchmark-Programm {number // GRANTS_PER_PROGRAMME}",
-                "city", rules, {FiscalYear(2026): (Money(GRANTS_PER_PROGRAMME * 5000), coordinates)}, system,
+                f"BENCH-{number // GRANTS_PER_PROGRAMME:03d}",
+                f"Benchmark-Programm {number // GRANTS_PER_PROGRAMME}",
+                "city",
+                rules,
+                {FiscalYear(2026): (Money(GRANTS_PER_PROGRAMME * 5000), coordinates)},
+                system,
             )
         if number % GRANTS_PER_ORGANISATION == 0:
             organisation = Organisation.register(
-                f"Benchmark-Verein {number // GRANTS_PER_ORGANISATION} e.V.", "e.V.", f"VR {number}",
-                address("Hansastraße 1", "44137", "Dortmund"), IBAN, validate_iban, officer,
+                f"Benchmark-Verein {number // GRANTS_PER_ORGANISATION} e.V.",
+                "e.V.",
+                f"VR {number}",
+                address("Hansastraße 1", "44137", "Dortmund"),
+                IBAN,
+                validate_iban,
+                officer,
                 uuid5(NAMESPACE_URL, f"/bench/organisations/{number}"),
             )
             organisations.append(organisation)
@@ -99,23 +112,44 @@ def build(settings: Settings, grants: int) -> None:
             print(f"  {number} Zuwendungen erfasst ({time.perf_counter() - started:.0f} s)", flush=True)
     if programme is not None:
         office.save(programme, *pending)
-    print(f"  {grants} Zuwendungen erfasst, {office.recorder.max_notification_id()} Ereignisse "
-          f"({time.perf_counter() - started:.1f} s)")
+    print(
+        f"  {grants} Zuwendungen erfasst, {office.recorder.max_notification_id()} Ereignisse "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
     office.close()
 
 
 def grant_story(
-    number: int, programme: Programme, organisation: Organisation, officer: Actor, clerk: Actor, approver: Actor,
-    finance: Actor, office: object,
+    number: int,
+    programme: Programme,
+    organisation: Organisation,
+    officer: Actor,
+    clerk: Actor,
+    approver: Actor,
+    finance: Actor,
+    office: object,
 ) -> Grant:
     plan = FinancingPlan(
         (BudgetLine("travel", "Reisekosten", Money("3000.00")), BudgetLine("stay", "Unterkunft", Money("1000.00"))),
-        own_funds=Money("1000.00"), third_party_funds=Money("0"), income=Money("0"), grant=Money("3000.00"),
+        own_funds=Money("1000.00"),
+        third_party_funds=Money("0"),
+        income=Money("0"),
+        grant=Money("3000.00"),
     )
     grant = Grant.apply(
-        f"BENCH-2026-{number:06d}", programme.id, programme.rule_set, organisation.id, None,
-        f"Begegnung Nr. {number}", "Austausch mit der Partnerstadt", "Leeds",
-        FundingPeriod(date(2026, 3, 1), date(2026, 10, 31)), FinancingType.DEFICIT, plan, None, date(2026, 1, 10),
+        f"BENCH-2026-{number:06d}",
+        programme.id,
+        programme.rule_set,
+        organisation.id,
+        None,
+        f"Begegnung Nr. {number}",
+        "Austausch mit der Partnerstadt",
+        "Leeds",
+        FundingPeriod(date(2026, 3, 1), date(2026, 10, 31)),
+        FinancingType.DEFICIT,
+        plan,
+        None,
+        date(2026, 1, 10),
         officer,
     )
     grant.review(True, True, "In Ordnung.", date(2026, 1, 20), clerk)
@@ -137,8 +171,10 @@ def catch_up(settings: Settings) -> Projector:
     projector = Projector(office, create_read_database(settings), models, batch_size=2000)
     started = time.perf_counter()
     projector.catch_up()
-    print(f"  Lesemodelle (Register, Journal, Förderakte, Projekte, Siegel) nachgezogen: "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"  Lesemodelle (Register, Journal, Förderakte, Projekte, Siegel) nachgezogen: "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return projector
 
 
@@ -180,15 +216,21 @@ def main() -> None:
 
     target = folder / "finanz.xlsx"
     seconds, _ = timed_export(projector, target, with_tracemalloc=False)
-    print(f"Finanzbericht (write-only): {seconds:.1f} s, {target.stat().st_size / 1e6:.1f} MB, "
-          f"{(rows + movements) / seconds:,.0f} Zeilen/s")
+    print(
+        f"Finanzbericht (write-only): {seconds:.1f} s, {target.stat().st_size / 1e6:.1f} MB, "
+        f"{(rows + movements) / seconds:,.0f} Zeilen/s"
+    )
     one = FinanceFilter(programme_code="BENCH-000")
     _, small_peak = timed_export(projector, folder / "finanz-1.xlsx", with_tracemalloc=True, wanted=one)
-    print(f"Finanzbericht unter tracemalloc, ein Programm ({GRANTS_PER_PROGRAMME} Zuwendungen): "
-          f"Spitze {small_peak / 1e6:.1f} MB Python-Speicher")
+    print(
+        f"Finanzbericht unter tracemalloc, ein Programm ({GRANTS_PER_PROGRAMME} Zuwendungen): "
+        f"Spitze {small_peak / 1e6:.1f} MB Python-Speicher"
+    )
     seconds_traced, peak = timed_export(projector, folder / "finanz-2.xlsx", with_tracemalloc=True)
-    print(f"Finanzbericht unter tracemalloc, alles: {seconds_traced:.1f} s (tracemalloc bremst), "
-          f"Spitze {peak / 1e6:.1f} MB Python-Speicher")
+    print(
+        f"Finanzbericht unter tracemalloc, alles: {seconds_traced:.1f} s (tracemalloc bremst), "
+        f"Spitze {peak / 1e6:.1f} MB Python-Speicher"
+    )
 
     started = time.perf_counter()
     with projector.db.transaction() as cursor:
@@ -198,9 +240,13 @@ def main() -> None:
     buffer = io.StringIO()
     with projector.db.transaction() as cursor:
         count = write_360giving_json(GivingReport.open(cursor, datetime.now().astimezone()), buffer)
-    print(f"360Giving-Paket: {count} Zuwendungen, {len(buffer.getvalue()) / 1e6:.1f} MB, "
-          f"{time.perf_counter() - started:.1f} s")
-    print(f"Höchster Speicher des Prozesses (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"360Giving-Paket: {count} Zuwendungen, {len(buffer.getvalue()) / 1e6:.1f} MB, "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    print(
+        f"Höchster Speicher des Prozesses (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     print(f"Dateien: {folder}")
     projector.db.close()
     projector.app.close()

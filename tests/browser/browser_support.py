@@ -45,20 +45,39 @@ def build_office(services: Services) -> Office:
     admin = office.actor_for(users["admin"], Role.ADMIN)
     officer = office.actor_for(users["officer"], Role.OFFICER)
     programme = office.open_programme(
-        "IB-VEREINE", "Förderung internationaler Vereinsarbeit", "city", RuleSet.nrw_municipal(),
-        {FiscalYear(2026): (Money("50000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))}, admin,
+        "IB-VEREINE",
+        "Förderung internationaler Vereinsarbeit",
+        "city",
+        RuleSet.nrw_municipal(),
+        {FiscalYear(2026): (Money("50000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))},
+        admin,
     )
     dfg = office.register_organisation(
-        "Deutsch-Französische Gesellschaft Dortmund e.V.", "e.V.", "VR 1234",
-        address("Kampstr. 1", "44137", "Dortmund"), "DE89370400440532013000", officer,
+        "Deutsch-Französische Gesellschaft Dortmund e.V.",
+        "e.V.",
+        "VR 1234",
+        address("Kampstr. 1", "44137", "Dortmund"),
+        "DE89370400440532013000",
+        officer,
     )
     plan = FinancingPlan(
         (BudgetLine("travel", "Reisekosten", Money("3000.00")), BudgetLine("stay", "Unterkunft", Money("2000.00"))),
-        own_funds=Money("800.00"), third_party_funds=Money("0"), income=Money("200.00"), grant=Money("4000.00"),
+        own_funds=Money("800.00"),
+        third_party_funds=Money("0"),
+        income=Money("200.00"),
+        grant=Money("4000.00"),
     )
     grant = office.apply_for_grant(
-        programme, dfg, "Jugendbegegnung Amiens 2026", "Austausch von 20 Jugendlichen mit dem Lycée Sacré Cœur",
-        "Amiens", FundingPeriod(date(2026, 6, 1), date(2026, 9, 30)), "deficit", plan, officer,
-        file_number="IB-2026-0001", on=date(2026, 5, 4),
+        programme,
+        dfg,
+        "Jugendbegegnung Amiens 2026",
+        "Austausch von 20 Jugendlichen mit dem Lycée Sacré Cœur",
+        "Amiens",
+        FundingPeriod(date(2026, 6, 1), date(2026, 9, 30)),
+        "deficit",
+        plan,
+        officer,
+        file_number="IB-2026-0001",
+        on=date(2026, 5, 4),
     )
     return Office(services, grant, users)

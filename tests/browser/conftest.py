@@ -30,8 +30,14 @@ from web.services import Services
 
 CHROMIUM = Path(os.environ.get("FOERDERBUCH_CHROMIUM", "/usr/bin/chromium"))  # Debian's chromium
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
@@ -62,8 +68,12 @@ def live(tmp_path: Path) -> Iterator[Office]:
     world = build_office(services)
     port = _free_port()
     config = uvicorn.Config(
-        create_app(lambda: services, "browser-test-secret-" + "b" * 40), host="127.0.0.1", port=port,
-        log_level="warning", ws="none", lifespan="on",
+        create_app(lambda: services, "browser-test-secret-" + "b" * 40),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="none",
+        lifespan="on",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)

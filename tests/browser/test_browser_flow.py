@@ -49,12 +49,16 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
 
     # An approver who did not review it approves it; the commitment is on the journal.
     sign_in(page, live, "approver")
-    page.locator("section.queue", has_text="zu bewilligen").get_by_role("link", name="Jugendbegegnung Amiens 2026").click()
+    page.locator("section.queue", has_text="zu bewilligen").get_by_role(
+        "link", name="Jugendbegegnung Amiens 2026"
+    ).click()
     assert page.locator("#form-bewilligen-amount").input_value() == "4.000,00"
     page.get_by_role("button", name="Bewilligen und Mittel binden").click()
     page.wait_for_selector("text=Die Zuwendung ist bewilligt")
     assert "Bewilligt" in page.locator("h1").inner_text()
-    assert page.locator("section[aria-labelledby=buchungen]").get_by_text("Gebundene Mittel, nicht abgerufen").count() >= 1
+    assert (
+        page.locator("section[aria-labelledby=buchungen]").get_by_text("Gebundene Mittel, nicht abgerufen").count() >= 1
+    )
     sign_out(page)
 
     # The officer asks for the first instalment; a typing error comes back next to the amount.
@@ -79,7 +83,9 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
 
     # A second officer certifies it as factually and arithmetically correct.
     sign_in(page, live, "officer2")
-    page.locator("section.queue", has_text="festzustellen").get_by_role("link", name="Jugendbegegnung Amiens 2026").click()
+    page.locator("section.queue", has_text="festzustellen").get_by_role(
+        "link", name="Jugendbegegnung Amiens 2026"
+    ).click()
     row = page.locator("section[aria-labelledby=zahlungen] tbody tr").first
     certify = row.locator("details", has_text="Sachlich und rechnerisch richtig")
     certify.locator("summary").click()
@@ -89,13 +95,19 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
 
     # Finance releases and books it, then takes the workbook.
     sign_in(page, live, "finance")
-    page.locator("section.queue", has_text="Zahlungen freizugeben").get_by_role("link", name="Jugendbegegnung Amiens 2026").click()
-    release = page.locator("section[aria-labelledby=zahlungen] tbody tr").first.locator("details", has_text="Zahlung freigeben")
+    page.locator("section.queue", has_text="Zahlungen freizugeben").get_by_role(
+        "link", name="Jugendbegegnung Amiens 2026"
+    ).click()
+    release = page.locator("section[aria-labelledby=zahlungen] tbody tr").first.locator(
+        "details", has_text="Zahlung freigeben"
+    )
     if release.get_attribute("open") is None:
         release.locator("summary").click()
     release.get_by_role("button", name="Freigeben").click()
     page.wait_for_selector("text=Die Zahlung ist freigegeben.")
-    book = page.locator("section[aria-labelledby=zahlungen] tbody tr").first.locator("details", has_text="Auszahlung buchen")
+    book = page.locator("section[aria-labelledby=zahlungen] tbody tr").first.locator(
+        "details", has_text="Auszahlung buchen"
+    )
     book.locator("summary").click()
     book.get_by_role("button", name="Buchen").click()
     page.wait_for_selector("text=Die Auszahlung ist gebucht.")
@@ -115,7 +127,9 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
     workbook = openpyxl.load_workbook(saved, read_only=True)
-    cells = [str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    cells = [
+        str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None
+    ]
     workbook.close()
     assert saved.name.endswith(".xlsx")
     assert any("IB-2026-0001" in c for c in cells)

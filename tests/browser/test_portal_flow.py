@@ -8,10 +8,10 @@ from typing import Any
 from uuid import UUID
 
 from browser_support import PASSWORD, Office
+from test_browser_flow import sign_in, sign_out
 
 from domain.actors import Actor, Role
 from domain.money import Money
-from test_browser_flow import sign_in, sign_out
 
 MEMBER = "vorstand@dfg-dortmund.example"
 
@@ -19,7 +19,9 @@ MEMBER = "vorstand@dfg-dortmund.example"
 def _register_member(live: Office) -> None:
     office = live.services.office
     organisation = office.grant(live.grant).organisation_id
-    member = office.register_user(MEMBER, "Claire Dubois", Role.ASSOCIATION, Actor.system(), organisation_id=organisation)
+    member = office.register_user(
+        MEMBER, "Claire Dubois", Role.ASSOCIATION, Actor.system(), organisation_id=organisation
+    )
     live.services.credentials.set_password(member, PASSWORD)
 
 
@@ -61,7 +63,9 @@ def test_a_member_applies_the_office_approves_and_the_member_requests_money(
 
     # The office reviews and approves it (two different people).
     sign_in(page, live, "officer")
-    page.locator("section.queue", has_text="Anträge zu prüfen").get_by_role("link", name="Chorfahrt nach Amiens").click()
+    page.locator("section.queue", has_text="Anträge zu prüfen").get_by_role(
+        "link", name="Chorfahrt nach Amiens"
+    ).click()
     page.locator("#form-pruefen-notes").fill("Vollständig, Fehlbedarf plausibel.")
     page.get_by_role("button", name="Prüfung vermerken").click()
     page.wait_for_selector("text=Die Prüfung ist vermerkt.")

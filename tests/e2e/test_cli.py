@@ -93,8 +93,12 @@ def organisation_id(settings: Settings) -> UUID:
     office = create_office(settings)
     try:
         return office.register_organisation(
-            "Deutsch-Französische Gesellschaft Dortmund e.V.", "e.V.", "VR 2143",
-            address("Kampstraße 47", "44137", "Dortmund"), IBAN, Actor.system(),
+            "Deutsch-Französische Gesellschaft Dortmund e.V.",
+            "e.V.",
+            "VR 2143",
+            address("Kampstraße 47", "44137", "Dortmund"),
+            IBAN,
+            Actor.system(),
         )
     finally:
         office.close()
@@ -107,8 +111,18 @@ def test_users_add_registers_the_user_and_stores_a_verifiable_password(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = run(
-        ["users", "add", "S.Krueger@Dortmund.example", "--role", "officer", "--name", "Sabine Krüger", "--password-stdin"],
-        monkeypatch, stdin=PASSWORD + "\n",
+        [
+            "users",
+            "add",
+            "S.Krueger@Dortmund.example",
+            "--role",
+            "officer",
+            "--name",
+            "Sabine Krüger",
+            "--password-stdin",
+        ],
+        monkeypatch,
+        stdin=PASSWORD + "\n",
     )
 
     assert code == 0, capsys.readouterr().err
@@ -164,50 +178,79 @@ def test_an_association_member_joins_the_organisation_portal(
 
 BAD_INPUT = [
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--role", "boss", "--password-stdin"], PASSWORD,
-        "Unbekannte Rolle »boss«", id="unknown-role",
+        ["users", "add", "x@dortmund.example", "--role", "boss", "--password-stdin"],
+        PASSWORD,
+        "Unbekannte Rolle »boss«",
+        id="unknown-role",
     ),
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--role", "system", "--password-stdin"], PASSWORD,
-        "Die Rolle System ist nicht vergebbar", id="system-role",
+        ["users", "add", "x@dortmund.example", "--role", "system", "--password-stdin"],
+        PASSWORD,
+        "Die Rolle System ist nicht vergebbar",
+        id="system-role",
     ),
     pytest.param(
-        ["users", "add", "keine-adresse", "--role", "officer", "--password-stdin"], PASSWORD,
-        "ist keine gültige E-Mail-Adresse", id="bad-email",
+        ["users", "add", "keine-adresse", "--role", "officer", "--password-stdin"],
+        PASSWORD,
+        "ist keine gültige E-Mail-Adresse",
+        id="bad-email",
     ),
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--role", "officer", "--password-stdin"], "kurz-123",
-        "mindestens 10 Zeichen", id="short-password",
+        ["users", "add", "x@dortmund.example", "--role", "officer", "--password-stdin"],
+        "kurz-123",
+        "mindestens 10 Zeichen",
+        id="short-password",
     ),
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--role", "officer", "--password-stdin"], "",
-        "kein Passwort", id="no-password",
+        ["users", "add", "x@dortmund.example", "--role", "officer", "--password-stdin"],
+        "",
+        "kein Passwort",
+        id="no-password",
     ),
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--role", "association", "--organisation", "DFG",
-         "--password-stdin"], PASSWORD,
-        "»DFG« ist keine gültige Organisationskennung", id="organisation-not-a-uuid",
+        ["users", "add", "x@dortmund.example", "--role", "association", "--organisation", "DFG", "--password-stdin"],
+        PASSWORD,
+        "»DFG« ist keine gültige Organisationskennung",
+        id="organisation-not-a-uuid",
     ),
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--role", "association", "--organisation",
-         "6f1c2b1e-0000-4000-8000-000000000000", "--password-stdin"], PASSWORD,
-        "Diese Organisation gibt es nicht", id="unknown-organisation",
+        [
+            "users",
+            "add",
+            "x@dortmund.example",
+            "--role",
+            "association",
+            "--organisation",
+            "6f1c2b1e-0000-4000-8000-000000000000",
+            "--password-stdin",
+        ],
+        PASSWORD,
+        "Diese Organisation gibt es nicht",
+        id="unknown-organisation",
     ),
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--role", "association", "--password-stdin"], PASSWORD,
-        "Vereinsmitglieder brauchen eine Organisation", id="association-without-organisation",
+        ["users", "add", "x@dortmund.example", "--role", "association", "--password-stdin"],
+        PASSWORD,
+        "Vereinsmitglieder brauchen eine Organisation",
+        id="association-without-organisation",
     ),
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--role", "officer"], PASSWORD,
-        "--password-stdin", id="no-terminal-no-flag",
+        ["users", "add", "x@dortmund.example", "--role", "officer"],
+        PASSWORD,
+        "--password-stdin",
+        id="no-terminal-no-flag",
     ),
     pytest.param(
-        ["users", "add", "x@dortmund.example", "--password-stdin"], PASSWORD,
-        "Diese Angaben fehlen: --role", id="missing-role",
+        ["users", "add", "x@dortmund.example", "--password-stdin"],
+        PASSWORD,
+        "Diese Angaben fehlen: --role",
+        id="missing-role",
     ),
     pytest.param(
-        ["users", "set-password", "niemand@dortmund.example", "--password-stdin"], PASSWORD,
-        "Diesen Benutzer gibt es nicht", id="set-password-unknown-user",
+        ["users", "set-password", "niemand@dortmund.example", "--password-stdin"],
+        PASSWORD,
+        "Diesen Benutzer gibt es nicht",
+        id="set-password-unknown-user",
     ),
     pytest.param(["serve", "--port", "70000"], "", "zwischen 1 und 65535", id="port-out-of-range"),
     pytest.param(["exportieren"], "", "ungültige Auswahl", id="unknown-command"),
@@ -289,8 +332,13 @@ def test_set_password_replaces_the_hash(
 )
 @pytest.mark.parametrize(
     "argv",
-    [["demo"], ["serve"], ["users", "add", "x@dortmund.example", "--role", "officer", "--password-stdin"],
-     ["verify"], ["projections", "status"]],
+    [
+        ["demo"],
+        ["serve"],
+        ["users", "add", "x@dortmund.example", "--role", "officer", "--password-stdin"],
+        ["verify"],
+        ["projections", "status"],
+    ],
     ids=["demo", "serve", "users-add", "verify", "projections-status"],
 )
 def test_every_command_reports_bad_settings_in_one_line(
@@ -488,7 +536,9 @@ def test_serve_with_several_workers_hands_uvicorn_the_factory_and_makes_the_shar
     assert settings.sqlite_path.with_suffix(".secret").read_text().strip()
 
 
-def test_serve_refuses_a_silly_number_of_workers(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_refuses_a_silly_number_of_workers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["serve", "--workers", "0"], monkeypatch) == 2
 
     assert "zwischen 1 und 64 Prozesse" in capsys.readouterr().err

@@ -45,7 +45,9 @@ def head(settings: Settings) -> int:
         office.close()
 
 
-def test_disabling_a_user_records_the_reason_and_locks_them_out(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+def test_disabling_a_user_records_the_reason_and_locks_them_out(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = cli.main(["users", "disable", "m.muster@dortmund.example", "--reason", "ausgeschieden zum 30.06.2026"])
 
     assert code == 0
@@ -57,7 +59,9 @@ def test_disabling_a_user_records_the_reason_and_locks_them_out(settings: Settin
         office.close()
 
 
-def test_disabling_twice_or_an_unknown_user_is_refused_and_writes_nothing(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+def test_disabling_twice_or_an_unknown_user_is_refused_and_writes_nothing(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     cli.main(["users", "disable", "m.muster@dortmund.example", "--reason", "ausgeschieden"])
     before = head(settings)
 
@@ -70,7 +74,9 @@ def test_disabling_twice_or_an_unknown_user_is_refused_and_writes_nothing(settin
     assert head(settings) == before
 
 
-def test_a_reset_password_works_once_shown_and_the_old_one_no_longer(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_reset_password_works_once_shown_and_the_old_one_no_longer(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
 
     code = cli.main(["users", "reset-password", "m.muster@dortmund.example"])

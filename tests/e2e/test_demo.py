@@ -293,7 +293,12 @@ def test_every_demo_user_can_sign_in_with_the_documented_password(loaded: Loaded
     finally:
         store.close()
     assert {u.role for u in DEMO_USERS} == {
-        Role.ADMIN, Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.AUDITOR, Role.ASSOCIATION,
+        Role.ADMIN,
+        Role.OFFICER,
+        Role.APPROVER,
+        Role.FINANCE,
+        Role.AUDITOR,
+        Role.ASSOCIATION,
     }
 
 
@@ -480,8 +485,10 @@ def test_a_new_officer_can_carry_a_demo_grant_from_approval_to_payment_in_late_2
         actor = lambda name, role: office.actor_for(office.user_by_email(people[name].email).id, role)  # noqa: E731
         office.approve_grant(grant_id, Money("3000.00"), actor("p.lange", Role.APPROVER))
         payment = office.request_payment(
-            grant_id, [{"due": date(2026, 12, 10), "amount": Money("1500.00"), "description": "Kunsttransport"}],
-            "Abschlag Transport", actor("s.krueger", Role.OFFICER),
+            grant_id,
+            [{"due": date(2026, 12, 10), "amount": Money("1500.00"), "description": "Kunsttransport"}],
+            "Abschlag Transport",
+            actor("s.krueger", Role.OFFICER),
         )
         office.certify_payment(grant_id, payment, actor("m.yildiz", Role.OFFICER))
         office.release_payment(grant_id, payment, actor("k.brandt", Role.FINANCE))

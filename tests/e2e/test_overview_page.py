@@ -52,7 +52,8 @@ def sign_in_as(client: TestClient, email: str, role: Role = Role.OFFICER) -> Non
     client.app.state.services.credentials.set_password(user, PASSWORD)  # type: ignore[attr-defined]
     form = client.get("/anmelden")
     answer = client.post(
-        "/anmelden", data={"email": email, "password": PASSWORD, "csrf_token": csrf(form.text), "next": "/"},
+        "/anmelden",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf(form.text), "next": "/"},
         follow_redirects=False,
     )
     assert answer.status_code == 303
@@ -62,22 +63,43 @@ def _approved_grant(office: FundingOffice, organisation_name: str) -> None:
     system = Actor.system()
     admin = office.actor_for(office.register_user("admin@dortmund.de", "Ada Admin", Role.ADMIN, system), Role.ADMIN)
     officer = office.actor_for(office.register_user("sb@dortmund.de", "Sven", Role.OFFICER, system), Role.OFFICER)
-    approver = office.actor_for(office.register_user("lz@dortmund.de", "Lea Leitung", Role.APPROVER, system), Role.APPROVER)
+    approver = office.actor_for(
+        office.register_user("lz@dortmund.de", "Lea Leitung", Role.APPROVER, system), Role.APPROVER
+    )
     programme = office.open_programme(
-        "IB-VEREINE", "Förderung internationaler Vereinsarbeit", "city", RuleSet.nrw_municipal(),
-        {FiscalYear(2026): (Money("25000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))}, admin,
+        "IB-VEREINE",
+        "Förderung internationaler Vereinsarbeit",
+        "city",
+        RuleSet.nrw_municipal(),
+        {FiscalYear(2026): (Money("25000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))},
+        admin,
     )
     organisation = office.register_organisation(
-        organisation_name, "e.V.", "VR 4711", {"street": "Kampstr. 1", "postcode": "44137", "city": "Dortmund", "country": "DE"},
-        "DE89370400440532013000", officer,
+        organisation_name,
+        "e.V.",
+        "VR 4711",
+        {"street": "Kampstr. 1", "postcode": "44137", "city": "Dortmund", "country": "DE"},
+        "DE89370400440532013000",
+        officer,
     )
     plan = FinancingPlan(
         (BudgetLine("travel", "Reisekosten", Money("8000.00")), BudgetLine("stay", "Unterkunft", Money("4345.68"))),
-        own_funds=Money("1500.00"), third_party_funds=Money("0"), income=Money("0"), grant=Money("10845.68"),
+        own_funds=Money("1500.00"),
+        third_party_funds=Money("0"),
+        income=Money("0"),
+        grant=Money("10845.68"),
     )
     grant = office.apply_for_grant(
-        programme, organisation, "Jugendbegegnung Amiens 2026", "Austausch", "Amiens",
-        FundingPeriod(date(2026, 4, 1), date(2026, 9, 30)), "share", plan, officer, file_number="IB-2026-0001",
+        programme,
+        organisation,
+        "Jugendbegegnung Amiens 2026",
+        "Austausch",
+        "Amiens",
+        FundingPeriod(date(2026, 4, 1), date(2026, 9, 30)),
+        "share",
+        plan,
+        officer,
+        file_number="IB-2026-0001",
         on=date(2026, 3, 2),
     )
     office.review_application(grant, True, True, "vollständig, förderfähig", officer, on=date(2026, 3, 2))

@@ -60,9 +60,21 @@ def recalculate(soffice: str, files: list[Path], workdir: Path) -> dict[str, Pat
     out = workdir / "recalculated"
     out.mkdir(exist_ok=True)
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), *map(str, files)],
-        check=True, capture_output=True, timeout=240,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
     results = {f.name: out / f.name for f in files}
     for name, path in results.items():
@@ -79,27 +91,46 @@ def tell_evil_story(office: FundingOffice) -> None:
     approver = office.actor_for(office.user_by_email("approver@example.org").id, Role.APPROVER)
     coordinates = PostingCoordinates("01.11.02", "531800", "1011000")
     programme = office.open_programme(
-        "TEST-PROG", "=Programm mit Gleichheitszeichen", "city", RuleSet.nrw_municipal("T-1"),
-        {FiscalYear(2026): (Money("50000.00"), coordinates)}, system,
+        "TEST-PROG",
+        "=Programm mit Gleichheitszeichen",
+        "city",
+        RuleSet.nrw_municipal("T-1"),
+        {FiscalYear(2026): (Money("50000.00"), coordinates)},
+        system,
     )
     for index, (name, title) in enumerate(((EVIL_NAME, EVIL_TITLES[0]), (EVIL_SUM, EVIL_TITLES[1]))):
         organisation = office.register_organisation(
             name, "e.V.", f"VR {100 + index}", address("Teststraße 1", "44137", "Dortmund"), IBAN, officer
         )
         plan = FinancingPlan(
-            (BudgetLine("travel", EVIL_TITLES[2], Money("3000.00")), BudgetLine("stay", EVIL_TITLES[3], Money("1000.00"))),
-            own_funds=Money("1000.00"), third_party_funds=Money("0"), income=Money("0"), grant=Money("3000.00"),
+            (
+                BudgetLine("travel", EVIL_TITLES[2], Money("3000.00")),
+                BudgetLine("stay", EVIL_TITLES[3], Money("1000.00")),
+            ),
+            own_funds=Money("1000.00"),
+            third_party_funds=Money("0"),
+            income=Money("0"),
+            grant=Money("3000.00"),
         )
         grant = office.apply_for_grant(
-            programme, organisation, title, "=SUMME(A1:A9) als Zweck", "Amiens",
-            FundingPeriod(date(2026, 3, 1), date(2026, 9, 30)), "deficit", plan, officer, on=date(2026, 2, 1),
+            programme,
+            organisation,
+            title,
+            "=SUMME(A1:A9) als Zweck",
+            "Amiens",
+            FundingPeriod(date(2026, 3, 1), date(2026, 9, 30)),
+            "deficit",
+            plan,
+            officer,
+            on=date(2026, 2, 1),
             file_number=f"=AZ-{index}",
         )
         office.review_application(grant, True, True, "In Ordnung.", officer, on=date(2026, 2, 10))
         office.approve_grant(grant, Money("3000.00"), approver, on=date(2026, 2, 20))
-        office.report_expense(grant, "travel", date(2026, 3, 20), "=Reisebüro", "+Busreise", Money("500.00"),
-                              "-B-1", officer)
-        twice = office.report_expense(grant, "stay", date(2026, 3, 21), "Hostel", "Übernachtung", Money("300.00"),
-                                      "B-2", officer)
+        office.report_expense(
+            grant, "travel", date(2026, 3, 20), "=Reisebüro", "+Busreise", Money("500.00"), "-B-1", officer
+        )
+        twice = office.report_expense(
+            grant, "stay", date(2026, 3, 21), "Hostel", "Übernachtung", Money("300.00"), "B-2", officer
+        )
         office.reverse_expense(grant, twice, "=Doppelt erfasst", officer)
-

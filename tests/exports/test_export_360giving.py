@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from export_support import cents
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
@@ -20,7 +21,6 @@ from referencing.jsonschema import DRAFT202012
 from domain.grant import Grant
 from exports.finance_report import ExportError
 from exports.giving360 import SPREADSHEET_COLUMNS, GivingReport, write_360giving_json, write_360giving_workbook
-from export_support import cents
 from projections.grant_files import GrantFiles
 from projections.grant_overview import GrantOverview
 
@@ -108,7 +108,9 @@ def test_the_spreadsheet_holds_the_same_grants_and_unflattens_to_valid_grants(de
     grants = {g["id"]: g for g in json.loads(package_text, parse_float=Decimal)["grants"]}
     package_schema, known = registry(schema_dir)
     grant_schema = Draft202012Validator(
-        {"$ref": package_schema["properties"]["grants"]["items"]["$ref"]}, registry=known, format_checker=FormatChecker()
+        {"$ref": package_schema["properties"]["grants"]["items"]["$ref"]},
+        registry=known,
+        format_checker=FormatChecker(),
     )
 
     assert list(rows[0]) == [title for title, _ in SPREADSHEET_COLUMNS]
@@ -126,7 +128,11 @@ def test_the_spreadsheet_holds_the_same_grants_and_unflattens_to_valid_grants(de
             for index, step in enumerate(path_[:-1]):
                 if isinstance(step, int):
                     continue
-                target = target.setdefault(step, [{}])[0] if isinstance(path_[index + 1], int) else target.setdefault(step, {})
+                target = (
+                    target.setdefault(step, [{}])[0]
+                    if isinstance(path_[index + 1], int)
+                    else target.setdefault(step, {})
+                )
             target[path_[-1]] = value
         assert list(grant_schema.iter_errors(grant)) == []
         original = grants[grant["id"]]
@@ -143,8 +149,12 @@ def test_without_an_awarded_grant_there_is_no_package(fresh, open_store):
 
     office_store = open_store(fresh)
     office_store.office.open_programme(
-        "LEER", "Leeres Programm", "city", RuleSet.nrw_municipal("L-1"),
-        {FiscalYear(2026): (Money("100.00"), PostingCoordinates("1", "2", "3"))}, Actor.system(),
+        "LEER",
+        "Leeres Programm",
+        "city",
+        RuleSet.nrw_municipal("L-1"),
+        {FiscalYear(2026): (Money("100.00"), PostingCoordinates("1", "2", "3"))},
+        Actor.system(),
     )
     office_store.projector.catch_up()
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from test_export_import import APPLIED, APPROVED, BROKEN_BUDGETS, BROKEN_GRANTS, BUDGET, fill
 
 from domain.grant import Grant
 from foerderbuch import exporting
 from foerderbuch.cli import main
 from foerderbuch.settings import Settings
-from test_export_import import APPLIED, APPROVED, BROKEN_BUDGETS, BROKEN_GRANTS, BUDGET, fill
 
 
 @pytest.fixture
@@ -40,8 +40,20 @@ class TestExportFinance:
         target = tmp_path / "finanz.xlsx"
 
         code, _, err = run(
-            ["export", "finance", "-o", str(target), "--year", "2025-2026", "--programme", "KEPOL-KUMASI",
-             "--as-of", "2026-01-31"], settings, capsys,
+            [
+                "export",
+                "finance",
+                "-o",
+                str(target),
+                "--year",
+                "2025-2026",
+                "--programme",
+                "KEPOL-KUMASI",
+                "--as-of",
+                "2026-01-31",
+            ],
+            settings,
+            capsys,
         )
 
         assert code == 0, err

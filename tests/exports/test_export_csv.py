@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from export_support import cents
 
+from domain.money import Money
 from exports.csv_tables import german, write_csv_tables
 from exports.finance_report import FinanceFilter, FinanceReport
 from exports.tables import GRANTS, JOURNAL, OVERVIEW
-from export_support import cents
-from domain.money import Money
 from projections.journal import Journal
 from projections.programme_balances import ProgrammeBalances
 from projections.seal import Seal
@@ -44,8 +44,14 @@ def folder(demo: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_one_file_per_table(folder):
     assert sorted(p.name for p in folder.iterdir()) == [
-        "info.csv", "journal.csv", "projekte.csv", "projekte_kostenpositionen.csv", "projekte_partnerstaedte.csv",
-        "projekte_sdg.csv", "uebersicht.csv", "zuwendungen.csv",
+        "info.csv",
+        "journal.csv",
+        "projekte.csv",
+        "projekte_kostenpositionen.csv",
+        "projekte_partnerstaedte.csv",
+        "projekte_sdg.csv",
+        "uebersicht.csv",
+        "zuwendungen.csv",
     ]
 
 
@@ -97,8 +103,14 @@ def test_the_journal_rows_sum_to_the_journal_balance(folder, demo):
 
     assert len(rows) * 2 == len(lines)
     assert list(rows[0]) == JOURNAL.headings
-    paid_accounts = {"Ausgezahlt, Verwendung nicht festgesetzt", "Verwendung anerkannt", "Rückforderung offen",
-                     "Zurückgezahlt", "Erlassen oder niedergeschlagen", "Bagatelle, nicht zurückgefordert"}
+    paid_accounts = {
+        "Ausgezahlt, Verwendung nicht festgesetzt",
+        "Verwendung anerkannt",
+        "Rückforderung offen",
+        "Zurückgezahlt",
+        "Erlassen oder niedergeschlagen",
+        "Bagatelle, nicht zurückgefordert",
+    }
     total = Decimal(0)
     for row in rows:
         if row["Haushaltsjahr"] != "2026":

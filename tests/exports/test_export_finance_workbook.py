@@ -13,6 +13,7 @@ from uuid import UUID
 
 import openpyxl
 import pytest
+from export_support import amount, as_date, cents
 
 from domain.grant import Grant
 from domain.programme import Programme
@@ -20,7 +21,6 @@ from exports.cells import DATE, EURO, PERCENT
 from exports.finance_report import ExportError, FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.tables import GRANTS, JOURNAL, OVERVIEW, PROJECTS
-from export_support import amount, as_date, cents
 from projections.accounts import CHART
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
@@ -29,9 +29,15 @@ from projections.seal import Seal
 
 GENERATED = datetime(2026, 3, 31, 14, 30)
 MEASURES = {  # Übersicht heading -> ProgrammeYearBalance attribute
-    "Ansatz": "budget", "Bewilligt": "committed", "Abgerufen, nicht ausgezahlt": "requested", "Ausgezahlt": "paid",
-    "Verwendung anerkannt": "recognised", "Rückforderung festgesetzt": "claimed", "Zurückgezahlt": "repaid",
-    "Zinsen eingegangen": "interest", "Verfügbar": "available",
+    "Ansatz": "budget",
+    "Bewilligt": "committed",
+    "Abgerufen, nicht ausgezahlt": "requested",
+    "Ausgezahlt": "paid",
+    "Verwendung anerkannt": "recognised",
+    "Rückforderung festgesetzt": "claimed",
+    "Zurückgezahlt": "repaid",
+    "Zinsen eingegangen": "interest",
+    "Verfügbar": "available",
 }
 
 
@@ -118,7 +124,9 @@ class TestLayout:
 
         assert len(charts) == 1
         assert "<barChart>" in xml and xml.count("<ser>") == 3
-        assert "'Übersicht'!H1" in xml and "'Übersicht'!I1" in xml and "'Übersicht'!L1" in xml  # Ansatz, Bewilligt, Ausgezahlt
+        assert (
+            "'Übersicht'!H1" in xml and "'Übersicht'!I1" in xml and "'Übersicht'!L1" in xml
+        )  # Ansatz, Bewilligt, Ausgezahlt
         assert xml.count("<strRef><f>'Übersicht'!$B$2:$B$9</f></strRef>") == 3  # programme codes as labels
 
 
@@ -128,9 +136,7 @@ class TestOverview:
         with demo.projector.db.transaction() as cursor:
             expected = ProgrammeBalances.years(cursor)
 
-        assert [(r["Haushaltsjahr"], r["Programm"]) for r in rows] == sorted(
-            (b.fiscal_year, b.code) for b in expected
-        )
+        assert [(r["Haushaltsjahr"], r["Programm"]) for r in rows] == sorted((b.fiscal_year, b.code) for b in expected)
         ib = next(r for r in rows if r["Programm"] == "IB-VEREINE" and r["Haushaltsjahr"] == 2026)
         assert (ib["Produkt"], ib["Sachkonto"], ib["Kostenstelle"]) == ("01.11.02", "531800", "1011000")
         assert ib["Mittelherkunft"] == "Städtischer Haushalt"
@@ -147,7 +153,9 @@ class TestOverview:
 
     def test_approved_is_the_open_commitment_plus_requested_plus_paid(self, workbook):
         for row in table(workbook["Übersicht"]):
-            parts = sum(amount(row[h]) for h in ("Gebunden, nicht abgerufen", "Abgerufen, nicht ausgezahlt", "Ausgezahlt"))
+            parts = sum(
+                amount(row[h]) for h in ("Gebunden, nicht abgerufen", "Abgerufen, nicht ausgezahlt", "Ausgezahlt")
+            )
             assert amount(row["Bewilligt"]) == parts
             assert amount(row["Ansatz"]) == amount(row["Bewilligt"]) + amount(row["Verfügbar"])
 
@@ -197,12 +205,14 @@ class TestGrants:
         projects = table(workbook["Projekte"])
 
         for grant_heading, project_heading, overview_heading in (
-            ("Ausgezahlt", "Ausgaben", "Ausgezahlt"), ("Bewilligt", "Budget gezogen", "Bewilligt"),
+            ("Ausgezahlt", "Ausgaben", "Ausgezahlt"),
+            ("Bewilligt", "Budget gezogen", "Bewilligt"),
         ):
             total = sum(amount(r[overview_heading]) for r in overview)
-            assert sum(amount(r[grant_heading]) for r in grants) + sum(
-                amount(r[project_heading]) for r in projects
-            ) == total
+            assert (
+                sum(amount(r[grant_heading]) for r in grants) + sum(amount(r[project_heading]) for r in projects)
+                == total
+            )
 
     def test_the_reference_columns_are_filled_and_formatted(self, workbook):
         rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in table(workbook["Zuwendungen"])}
@@ -263,8 +273,10 @@ class TestJournal:
         with demo.projector.db.transaction() as cursor:
             balance = Journal.programme_balance(cursor, Programme.create_id("IB-VEREINE"), 2025)
 
-        paid = sum(sums[("IB-VEREINE", 2025)][a] for a in (
-            "paid", "recognised", "receivable", "repaid", "written_off", "not_pursued"))
+        paid = sum(
+            sums[("IB-VEREINE", 2025)][a]
+            for a in ("paid", "recognised", "receivable", "repaid", "written_off", "not_pursued")
+        )
         assert paid == cents(balance.paid)
         assert -sums[("IB-VEREINE", 2025)]["appropriation"] == cents(balance.budget)
 
@@ -344,7 +356,9 @@ class TestFilters:
             links = {link.position: link.hash for link in Seal.links(cursor, after=0, limit=1000)}
             for row in table(workbook["Übersicht"]):
                 balance = Journal.balance(
-                    cursor, programme_id=Programme.create_id(row["Programm"]), fiscal_year=row["Haushaltsjahr"],
+                    cursor,
+                    programme_id=Programme.create_id(row["Programm"]),
+                    fiscal_year=row["Haushaltsjahr"],
                     as_of_position=150,
                 )
                 assert amount(row["Ausgezahlt"]) == cents(balance.paid)

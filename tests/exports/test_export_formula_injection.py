@@ -16,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from export_support import EVIL_NAME, EVIL_SUM, EVIL_TITLES, tell_evil_story
 
 from exports.cells import csv_text, is_dangerous
 from exports.csv_tables import write_csv_tables
@@ -23,7 +24,6 @@ from exports.finance_report import FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.giving360 import GivingReport, write_360giving_workbook
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
-from export_support import EVIL_NAME, EVIL_SUM, EVIL_TITLES, tell_evil_story
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 

@@ -23,7 +23,12 @@ def test_a_settled_grant_keeps_its_terms_deadline_proof_and_determination(demo):
     file = grant_file(demo, "IB-2025-001")
     row = file.row
 
-    assert (row.status, row.approved, row.rate, row.maximum) == ("closed", Money("7000.00"), Decimal("0.70"), Money("7000.00"))
+    assert (row.status, row.approved, row.rate, row.maximum) == (
+        "closed",
+        Money("7000.00"),
+        Decimal("0.70"),
+        Money("7000.00"),
+    )
     assert row.rule_set_version == "IB-Vereine-2025"
     assert row.proof_due == date(2026, 4, 30)  # period end 31.10.2025 plus six months
     assert (row.proof_submitted_on, row.proof_reviewed_on) == (date(2026, 1, 20), date(2026, 2, 5))

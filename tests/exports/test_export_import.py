@@ -10,13 +10,24 @@ from typing import Any
 
 import openpyxl
 import pytest
+from export_support import IBAN
 
 from domain.dates import FiscalYear
 from domain.grant import Grant
 from domain.money import Money
 from domain.programme import Programme
 from domain.user import User
-from exports.template import BUDGET_FIELDS, ERROR_SHEET, GRANT_FIELDS, TemplateError, read_workbook, write_template
+from exports.template import (
+    BUDGET_FIELDS,
+    ERROR_SHEET,
+    GRANT_FIELDS,
+    TemplateError,
+    read_workbook,
+    write_annotated_copy,
+    write_template,
+)
+from foerderbuch.demo import organisation_id
+from foerderbuch.exporting import error_copy_path
 from foerderbuch.importing import (
     LEGACY_APPROVAL,
     LEGACY_REVIEW,
@@ -29,37 +40,69 @@ from foerderbuch.importing import (
     parse_rate,
     template_lists,
 )
-from foerderbuch.exporting import error_copy_path
-from exports.template import write_annotated_copy
-from export_support import IBAN
-from foerderbuch.demo import organisation_id
 from projections.grant_files import GrantFiles
 
 BUDGET = {
-    "Programmkürzel": "TEST-VEREINE", "Bezeichnung": "Vereinsförderung (Test)", "Mittelherkunft": "Städtischer Haushalt",
-    "Regelwerk": "NRW kommunal", "Mindestbetrag": Decimal("250"), "Höchstbetrag": Decimal("7500"),
-    "Haushaltsjahr": 2026, "Ansatz": Decimal("20000"), "Produkt": "01.11.02", "Sachkonto": "531800",
+    "Programmkürzel": "TEST-VEREINE",
+    "Bezeichnung": "Vereinsförderung (Test)",
+    "Mittelherkunft": "Städtischer Haushalt",
+    "Regelwerk": "NRW kommunal",
+    "Mindestbetrag": Decimal("250"),
+    "Höchstbetrag": Decimal("7500"),
+    "Haushaltsjahr": 2026,
+    "Ansatz": Decimal("20000"),
+    "Produkt": "01.11.02",
+    "Sachkonto": "531800",
     "Kostenstelle": "1011000",
 }
 ORGANISATION = {
-    "Zuwendungsempfänger": "Städtepartnerschaftsverein Test e.V.", "Rechtsform": "e.V.", "Registernummer": "VR 9999",
-    "Straße": "Hansastraße 1", "PLZ": 44137, "Ort": "Dortmund", "IBAN": IBAN,
+    "Zuwendungsempfänger": "Städtepartnerschaftsverein Test e.V.",
+    "Rechtsform": "e.V.",
+    "Registernummer": "VR 9999",
+    "Straße": "Hansastraße 1",
+    "PLZ": 44137,
+    "Ort": "Dortmund",
+    "IBAN": IBAN,
 }
 APPROVED = {
-    "Aktenzeichen": "IMP-2026-001", "Programmkürzel": "TEST-VEREINE", **ORGANISATION,
-    "Titel": "Jugendaustausch Leeds", "Zweck": "Zehn Tage Begegnung von 20 Jugendlichen.", "Partnerstadt": "Leeds",
-    "Beginn": datetime(2026, 4, 1), "Ende": datetime(2026, 9, 30), "Finanzierungsart": "Anteilfinanzierung",
-    "Gesamtkosten": Decimal("10000"), "Eigenmittel": Decimal("2000"), "Drittmittel": Decimal("1000"),
-    "Einnahmen": Decimal("500.5"), "Beantragte Zuwendung": Decimal("6499.5"), "Antragsdatum": datetime(2026, 2, 1),
-    "Bewilligter Betrag": Decimal("6000"), "Fördersatz": Decimal("0.6"), "Höchstbetrag": Decimal("6000"),
+    "Aktenzeichen": "IMP-2026-001",
+    "Programmkürzel": "TEST-VEREINE",
+    **ORGANISATION,
+    "Titel": "Jugendaustausch Leeds",
+    "Zweck": "Zehn Tage Begegnung von 20 Jugendlichen.",
+    "Partnerstadt": "Leeds",
+    "Beginn": datetime(2026, 4, 1),
+    "Ende": datetime(2026, 9, 30),
+    "Finanzierungsart": "Anteilfinanzierung",
+    "Gesamtkosten": Decimal("10000"),
+    "Eigenmittel": Decimal("2000"),
+    "Drittmittel": Decimal("1000"),
+    "Einnahmen": Decimal("500.5"),
+    "Beantragte Zuwendung": Decimal("6499.5"),
+    "Antragsdatum": datetime(2026, 2, 1),
+    "Bewilligter Betrag": Decimal("6000"),
+    "Fördersatz": Decimal("0.6"),
+    "Höchstbetrag": Decimal("6000"),
     "Bewilligungsdatum": datetime(2026, 3, 1),
 }
 APPLIED = {
-    **APPROVED, "Aktenzeichen": "IMP-2026-002", "Titel": "Chorfahrt Kumasi", "Partnerstadt": "kumasi",
-    "Finanzierungsart": "Festbetragsfinanzierung", "Gesamtkosten": "3.000,00", "Eigenmittel": "1.500,00",
-    "Drittmittel": None, "Einnahmen": None, "Beantragte Zuwendung": "1.500,00", "Antragsdatum": "15.03.2026",
-    "Beginn": "01.05.2026", "Ende": "2026-08-31", "Bewilligter Betrag": None, "Fördersatz": None,
-    "Höchstbetrag": None, "Bewilligungsdatum": None,
+    **APPROVED,
+    "Aktenzeichen": "IMP-2026-002",
+    "Titel": "Chorfahrt Kumasi",
+    "Partnerstadt": "kumasi",
+    "Finanzierungsart": "Festbetragsfinanzierung",
+    "Gesamtkosten": "3.000,00",
+    "Eigenmittel": "1.500,00",
+    "Drittmittel": None,
+    "Einnahmen": None,
+    "Beantragte Zuwendung": "1.500,00",
+    "Antragsdatum": "15.03.2026",
+    "Beginn": "01.05.2026",
+    "Ende": "2026-08-31",
+    "Bewilligter Betrag": None,
+    "Fördersatz": None,
+    "Höchstbetrag": None,
+    "Bewilligungsdatum": None,
 }
 
 
@@ -67,7 +110,10 @@ def fill(path: Path, budget_rows: list[dict[str, Any]], grant_rows: list[dict[st
     """Writes the template and fills it as someone in the office would, cell by cell under the headings."""
     write_template(path, template_lists())
     workbook = openpyxl.load_workbook(path)
-    for sheet, fields, rows in (("Haushaltsplan", BUDGET_FIELDS, budget_rows), ("Zuwendungen", GRANT_FIELDS, grant_rows)):
+    for sheet, fields, rows in (
+        ("Haushaltsplan", BUDGET_FIELDS, budget_rows),
+        ("Zuwendungen", GRANT_FIELDS, grant_rows),
+    ):
         ws = workbook[sheet]
         columns = {f.heading: index for index, f in enumerate(fields, start=1)}
         for number, values in enumerate(rows, start=2):
@@ -130,8 +176,11 @@ class TestTheTemplate:
 class TestAValidFile:
     def test_it_imports_without_loss(self, fresh, open_store, tmp_path):
         store = open_store(fresh)
-        path = fill(tmp_path / "liste.xlsx", [BUDGET, {**BUDGET, "Haushaltsjahr": 2027, "Ansatz": Decimal("21000")}],
-                    [APPROVED, APPLIED])
+        path = fill(
+            tmp_path / "liste.xlsx",
+            [BUDGET, {**BUDGET, "Haushaltsjahr": 2027, "Ansatz": Decimal("21000")}],
+            [APPROVED, APPLIED],
+        )
 
         summary = run(store, path)
 
@@ -142,23 +191,38 @@ class TestAValidFile:
         assert programme.title == "Vereinsförderung (Test)" and programme.funding_source == "city"
         assert programme.rule_set.min_grant == Money("250.00") and programme.rule_set.max_grant == Money("7500.00")
         assert {year: entry["amount"] for year, entry in programme.budgets.items()} == {
-            "2026": Money("20000.00"), "2027": Money("21000.00")}
+            "2026": Money("20000.00"),
+            "2027": Money("21000.00"),
+        }
         assert str(programme.budgets["2026"]["posting"]) == "01.11.02 / 531800 / 1011000"
         organisation = office.organisation(organisation_id_for("Städtepartnerschaftsverein Test e.V."))
         assert (organisation.name, organisation.legal_form, organisation.register_number) == (
-            "Städtepartnerschaftsverein Test e.V.", "e.V.", "VR 9999")
+            "Städtepartnerschaftsverein Test e.V.",
+            "e.V.",
+            "VR 9999",
+        )
         assert organisation.iban == IBAN and organisation.address["postcode"] == "44137"
         grant = office.grant(Grant.create_id("IMP-2026-001"))
-        assert (grant.title, grant.purpose, grant.partner_city) == (
-            APPROVED["Titel"], APPROVED["Zweck"], "Leeds")
-        assert (grant.period.start, grant.period.end, grant.applied_on) == (date(2026, 4, 1), date(2026, 9, 30),
-                                                                           date(2026, 2, 1))
+        assert (grant.title, grant.purpose, grant.partner_city) == (APPROVED["Titel"], APPROVED["Zweck"], "Leeds")
+        assert (grant.period.start, grant.period.end, grant.applied_on) == (
+            date(2026, 4, 1),
+            date(2026, 9, 30),
+            date(2026, 2, 1),
+        )
         plan = grant.plan
         assert (plan.total_costs, plan.own_funds, plan.third_party_funds, plan.income, plan.grant) == (
-            Money("10000.00"), Money("2000.00"), Money("1000.00"), Money("500.50"), Money("6499.50"))
+            Money("10000.00"),
+            Money("2000.00"),
+            Money("1000.00"),
+            Money("500.50"),
+            Money("6499.50"),
+        )
         assert grant.terms is not None and grant.status == "approved"
         assert (grant.terms.amount, grant.terms.rate, grant.terms.maximum) == (
-            Money("6000.00"), Decimal("0.6"), Money("6000.00"))
+            Money("6000.00"),
+            Decimal("0.6"),
+            Money("6000.00"),
+        )
         assert grant.approved_on == date(2026, 3, 1)
         assert store.office.programme(programme.id).committed(FiscalYear(2026)) == Money("6000.00")
         applied = office.grant(Grant.create_id("IMP-2026-002"))
@@ -190,8 +254,11 @@ class TestAValidFile:
         store = open_store(demo_copy)
         budget = {**BUDGET, "Programmkürzel": "IB-VEREINE", "Haushaltsjahr": 2026, "Ansatz": Decimal("48000")}
         grant = {
-            **APPROVED, "Aktenzeichen": "IMP-DEMO-1", "Programmkürzel": "ib-vereine",
-            "Zuwendungsempfänger": "freundeskreis dortmund–kumasi e.V.", "Fördersatz": Decimal("0.6"),
+            **APPROVED,
+            "Aktenzeichen": "IMP-DEMO-1",
+            "Programmkürzel": "ib-vereine",
+            "Zuwendungsempfänger": "freundeskreis dortmund–kumasi e.V.",
+            "Fördersatz": Decimal("0.6"),
         }
         before = head(store)
 
@@ -220,27 +287,58 @@ BROKEN_BUDGETS = [
     {**BUDGET, "Programmkürzel": "ANDERES-PROG", "Haushaltsjahr": "zwanzig", "Ansatz": "-5"},
 ]
 BROKEN_GRANTS = [
-    {**APPROVED, "Aktenzeichen": "F-1", "Programmkürzel": "FEHLER-PROG", "IBAN": "DE00 1234",
-     "Ende": datetime(2026, 3, 1)},
-    {**APPLIED, "Aktenzeichen": "F-2", "Programmkürzel": "FEHLER-PROG", "Zuwendungsempfänger": "Zweiter Verein e.V.",
-     "Gesamtkosten": "9.000,00"},
+    {
+        **APPROVED,
+        "Aktenzeichen": "F-1",
+        "Programmkürzel": "FEHLER-PROG",
+        "IBAN": "DE00 1234",
+        "Ende": datetime(2026, 3, 1),
+    },
+    {
+        **APPLIED,
+        "Aktenzeichen": "F-2",
+        "Programmkürzel": "FEHLER-PROG",
+        "Zuwendungsempfänger": "Zweiter Verein e.V.",
+        "Gesamtkosten": "9.000,00",
+    },
     {**APPLIED, "Aktenzeichen": "F-3", "Programmkürzel": "GIBT-ES-NICHT", "Zuwendungsempfänger": "Zweiter Verein e.V."},
-    {**APPROVED, "Aktenzeichen": "F-4", "Programmkürzel": "FEHLER-PROG", "Zuwendungsempfänger": "Zweiter Verein e.V.",
-     "Finanzierungsart": "Festbetragsfinanzierung", "Gesamtkosten": Decimal("40000"), "Eigenmittel": Decimal("10000"),
-     "Drittmittel": None, "Einnahmen": None, "Beantragte Zuwendung": Decimal("30000"),
-     "Bewilligter Betrag": Decimal("30000"), "Fördersatz": None, "Höchstbetrag": None},
+    {
+        **APPROVED,
+        "Aktenzeichen": "F-4",
+        "Programmkürzel": "FEHLER-PROG",
+        "Zuwendungsempfänger": "Zweiter Verein e.V.",
+        "Finanzierungsart": "Festbetragsfinanzierung",
+        "Gesamtkosten": Decimal("40000"),
+        "Eigenmittel": Decimal("10000"),
+        "Drittmittel": None,
+        "Einnahmen": None,
+        "Beantragte Zuwendung": Decimal("30000"),
+        "Bewilligter Betrag": Decimal("30000"),
+        "Fördersatz": None,
+        "Höchstbetrag": None,
+    },
     {**APPLIED, "Aktenzeichen": "F-2", "Programmkürzel": "FEHLER-PROG", "Zuwendungsempfänger": "Zweiter Verein e.V."},
-    {**APPLIED, "Aktenzeichen": "F-6", "Titel": None, "Antragsdatum": "31.02.2026", "Finanzierungsart": "Schenkung",
-     "Zuwendungsempfänger": "Zweiter Verein e.V."},
+    {
+        **APPLIED,
+        "Aktenzeichen": "F-6",
+        "Titel": None,
+        "Antragsdatum": "31.02.2026",
+        "Finanzierungsart": "Schenkung",
+        "Zuwendungsempfänger": "Zweiter Verein e.V.",
+    },
 ]
 EXPECTED_PROBLEMS = {
-    ("Haushaltsplan", 3, "Haushaltsjahr"), ("Haushaltsplan", 3, "Ansatz"),
-    ("Zuwendungen", 2, "IBAN"), ("Zuwendungen", 2, "Ende"),
+    ("Haushaltsplan", 3, "Haushaltsjahr"),
+    ("Haushaltsplan", 3, "Ansatz"),
+    ("Zuwendungen", 2, "IBAN"),
+    ("Zuwendungen", 2, "Ende"),
     ("Zuwendungen", 3, "Beantragte Zuwendung"),
     ("Zuwendungen", 4, "Programmkürzel"),
     ("Zuwendungen", 5, "Bewilligter Betrag"),
     ("Zuwendungen", 6, "Aktenzeichen"),
-    ("Zuwendungen", 7, "Titel"), ("Zuwendungen", 7, "Antragsdatum"), ("Zuwendungen", 7, "Finanzierungsart"),
+    ("Zuwendungen", 7, "Titel"),
+    ("Zuwendungen", 7, "Antragsdatum"),
+    ("Zuwendungen", 7, "Finanzierungsart"),
 }
 
 
@@ -281,7 +379,8 @@ class TestAFileWithErrors:
         marked = {
             (ws.title, cell.row, ws.cell(1, cell.column).value.rstrip("*"))
             for ws in (workbook["Haushaltsplan"], workbook["Zuwendungen"])
-            for row in ws.iter_rows() for cell in row
+            for row in ws.iter_rows()
+            for cell in row
             if cell.fill.fgColor.rgb and cell.fill.fgColor.rgb.endswith("FFC7CE")
         }
         assert marked == EXPECTED_PROBLEMS
@@ -306,8 +405,16 @@ class TestAFileWithErrors:
 class TestCells:
     @pytest.mark.parametrize(
         ("value", "expected"),
-        [("1.234,56", "1234.56"), ("1234,5", "1234.50"), ("1.000", "1000.00"), ("€ 12,00", "12.00"),
-         (1234.56, "1234.56"), (70, "70.00"), ("1234.56", "1234.56"), (Decimal("3.10"), "3.10")],
+        [
+            ("1.234,56", "1234.56"),
+            ("1234,5", "1234.50"),
+            ("1.000", "1000.00"),
+            ("€ 12,00", "12.00"),
+            (1234.56, "1234.56"),
+            (70, "70.00"),
+            ("1234.56", "1234.56"),
+            (Decimal("3.10"), "3.10"),
+        ],
     )
     def test_amounts_are_read_in_german_and_as_numbers(self, value, expected):
         assert parse_money(value) == Money(expected)
@@ -322,7 +429,8 @@ class TestCells:
         assert parse_rate(value) == Decimal("0.7")
 
     @pytest.mark.parametrize(
-        "value", [datetime(2026, 12, 31, 0, 0), date(2026, 12, 31), "31.12.2026", "2026-12-31", 46387],
+        "value",
+        [datetime(2026, 12, 31, 0, 0), date(2026, 12, 31), "31.12.2026", "2026-12-31", 46387],
     )
     def test_dates_are_date_cells_german_or_iso_text_or_serial_numbers(self, value):
         assert parse_date(value) == date(2026, 12, 31)

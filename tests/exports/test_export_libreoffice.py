@@ -16,13 +16,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from export_support import EVIL_NAME, EVIL_SUM, amount, cents, recalculate, tell_evil_story
 
 from domain.grant import Grant
 from domain.money import Money
 from exports.finance_report import FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
-from export_support import EVIL_NAME, EVIL_SUM, amount, cents, recalculate, tell_evil_story
 from projections.grant_files import GrantFiles
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
@@ -32,14 +32,25 @@ from projections.project_spending import ProjectSpending
 GENERATED = datetime(2026, 3, 31, 9, 0)
 PROOF_GRANTS = ("IB-2025-001", "IB-2025-002", "KEPOL-2025-001", "SCHY-2025-001")
 OVERVIEW_MEASURES = {
-    "Ansatz": "budget", "Bewilligt": "committed", "Abgerufen, nicht ausgezahlt": "requested", "Ausgezahlt": "paid",
-    "Verwendung anerkannt": "recognised", "Rückforderung festgesetzt": "claimed", "Zurückgezahlt": "repaid",
-    "Zinsen eingegangen": "interest", "Verfügbar": "available",
+    "Ansatz": "budget",
+    "Bewilligt": "committed",
+    "Abgerufen, nicht ausgezahlt": "requested",
+    "Ausgezahlt": "paid",
+    "Verwendung anerkannt": "recognised",
+    "Rückforderung festgesetzt": "claimed",
+    "Zurückgezahlt": "repaid",
+    "Zinsen eingegangen": "interest",
+    "Verfügbar": "available",
 }
 GRANT_MEASURES = {
-    "Bewilligt": "committed", "Gebunden, nicht abgerufen": "open_commitment", "Abgerufen, nicht ausgezahlt": "requested",
-    "Ausgezahlt": "paid", "Verwendung anerkannt": "recognised", "Rückforderung festgesetzt": "claimed",
-    "Zurückgezahlt": "repaid", "Zinsen eingegangen": "interest",
+    "Bewilligt": "committed",
+    "Gebunden, nicht abgerufen": "open_commitment",
+    "Abgerufen, nicht ausgezahlt": "requested",
+    "Ausgezahlt": "paid",
+    "Verwendung anerkannt": "recognised",
+    "Rückforderung festgesetzt": "claimed",
+    "Zurückgezahlt": "repaid",
+    "Zinsen eingegangen": "interest",
 }
 
 
@@ -48,7 +59,10 @@ def formulas(path: Path) -> dict[tuple[str, str], str]:
     workbook = openpyxl.load_workbook(path)
     return {
         (ws.title, cell.coordinate): cell.value
-        for ws in workbook for row in ws.iter_rows() for cell in row if cell.data_type == "f"
+        for ws in workbook
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
     }
 
 
@@ -57,7 +71,9 @@ def values(path: Path) -> Any:
 
 
 @pytest.fixture(scope="module")
-def converted(demo: Any, soffice: str, tmp_path_factory: pytest.TempPathFactory, open_module_store: Any) -> dict[str, Any]:
+def converted(
+    demo: Any, soffice: str, tmp_path_factory: pytest.TempPathFactory, open_module_store: Any
+) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("libreoffice")
     files = [folder / "finanz.xlsx"]
     with demo.projector.db.transaction() as cursor:

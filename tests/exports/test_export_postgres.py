@@ -10,22 +10,24 @@ from typing import Any
 
 import openpyxl
 import pytest
+from export_support import EVIL_NAME, amount, cents, tell_evil_story
+from test_export_import import APPLIED, APPROVED, BUDGET, fill, head, run
 
 from exports.csv_tables import write_csv_tables
 from exports.finance_report import FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.giving360 import GivingReport, write_360giving_json
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
-from export_support import EVIL_NAME, amount, cents, tell_evil_story
 from foerderbuch.settings import Settings
 from projections.programme_balances import ProgrammeBalances
-from test_export_import import APPLIED, APPROVED, BUDGET, fill, head, run
 
 pytestmark = pytest.mark.postgres
 GENERATED = datetime(2026, 4, 2, 9, 0)
 
 
-def test_every_export_reads_the_same_figures_on_postgresql(postgres_settings: Settings, open_store: Any, tmp_path: Path):
+def test_every_export_reads_the_same_figures_on_postgresql(
+    postgres_settings: Settings, open_store: Any, tmp_path: Path
+):
     store = open_store(postgres_settings)
     tell_evil_story(store.office)
     store.projector.catch_up()
@@ -46,8 +48,9 @@ def test_every_export_reads_the_same_figures_on_postgresql(postgres_settings: Se
     assert len(json.loads(package.getvalue())["grants"]) == 2
 
 
-def test_an_import_on_postgresql_is_all_or_nothing_and_repeatable(postgres_settings: Settings, open_store: Any,
-                                                                  tmp_path: Path):
+def test_an_import_on_postgresql_is_all_or_nothing_and_repeatable(
+    postgres_settings: Settings, open_store: Any, tmp_path: Path
+):
     store = open_store(postgres_settings)
     path = fill(tmp_path / "liste.xlsx", [BUDGET], [APPROVED, APPLIED])
 

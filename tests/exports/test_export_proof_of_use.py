@@ -9,12 +9,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from export_support import amount, as_date, cents, tell_evil_story
 
 from domain.grant import Grant
 from exports.cells import DATE, EURO, PERCENT, RATE
 from exports.finance_report import ExportError
 from exports.proof_of_use import find_grant, proof_of_use_report, write_proof_of_use
-from export_support import amount, as_date, cents, tell_evil_story
 from projections.grant_files import GrantFiles
 
 GENERATED = datetime(2026, 3, 31, 16, 45)
@@ -35,7 +35,7 @@ def section(workbook: Any, header: str, end: str) -> list[tuple[Any, ...]]:
     rows = list(workbook["Verwendungsnachweis"].iter_rows(values_only=True))
     start = next(i for i, row in enumerate(rows) if row[0] == header)
     stop = next(i for i, row in enumerate(rows) if i > start and row[0] == end)
-    return rows[start + 1:stop]
+    return rows[start + 1 : stop]
 
 
 @pytest.fixture(scope="module")

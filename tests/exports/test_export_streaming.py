@@ -23,19 +23,43 @@ from projections.journal import Balance
 from projections.seal import ChainHead
 
 COORDINATES = Coordinates("01.11.02", "531800", "1011000")
-BALANCE = Balance.from_sums({"appropriation": -500000, "budget_available": 200000, "committed": 100000,
-                             "requested": 50000, "paid": 150000})
+BALANCE = Balance.from_sums(
+    {"appropriation": -500000, "budget_available": 200000, "committed": 100000, "requested": 50000, "paid": 150000}
+)
 
 
 def grant(number: int) -> GrantFileRow:
     return GrantFileRow(
-        grant_id=uuid4(), file_number=f"IB-2026-{number:06d}", title=f"Begegnung Nr. {number}", purpose="Austausch",
-        programme_id=uuid4(), programme_code="IB-VEREINE", programme_title="Vereine", organisation_id=uuid4(),
-        organisation_name=f"Verein {number} e.V.", project_id=None, project_code="", partner_city="Leeds",
-        financing_type="fixed", status="approved", applied_on=date(2026, 1, 5), period_start=date(2026, 3, 1),
-        period_end=date(2026, 9, 30), applied=Money("1500.00"), approved=Money("1500.00"), rate=None, maximum=None,
-        rule_set_version="R-1", decided_on=date(2026, 2, 1), proof_due=date(2027, 3, 31), proof_submitted_on=None,
-        proof_reviewed_on=None, determined_on=None, final_amount=None, revoked_on=None, closed_on=None,
+        grant_id=uuid4(),
+        file_number=f"IB-2026-{number:06d}",
+        title=f"Begegnung Nr. {number}",
+        purpose="Austausch",
+        programme_id=uuid4(),
+        programme_code="IB-VEREINE",
+        programme_title="Vereine",
+        organisation_id=uuid4(),
+        organisation_name=f"Verein {number} e.V.",
+        project_id=None,
+        project_code="",
+        partner_city="Leeds",
+        financing_type="fixed",
+        status="approved",
+        applied_on=date(2026, 1, 5),
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 9, 30),
+        applied=Money("1500.00"),
+        approved=Money("1500.00"),
+        rate=None,
+        maximum=None,
+        rule_set_version="R-1",
+        decided_on=date(2026, 2, 1),
+        proof_due=date(2027, 3, 31),
+        proof_submitted_on=None,
+        proof_reviewed_on=None,
+        determined_on=None,
+        final_amount=None,
+        revoked_on=None,
+        closed_on=None,
         last_position=number,
     )
 
@@ -60,10 +84,23 @@ class SyntheticReport:
     def movements(self, progress: Any = None) -> Iterator[Movement]:
         for number in range(self.rows):
             yield Movement(
-                position=number, line=1, originator_id=uuid4(), originator_version=3, event="Grant.PaymentBooked",
-                business_date=date(2026, 5, 1), fiscal_year=2026, debit="paid", credit="payable",
-                amount=Money("1500.00"), programme_id=None, programme_code="IB-VEREINE", holder_id=None,
-                holder_kind="grant", reference=f"IB-2026-{number:06d}", item_id=None, memo="Auszahlung",
+                position=number,
+                line=1,
+                originator_id=uuid4(),
+                originator_version=3,
+                event="Grant.PaymentBooked",
+                business_date=date(2026, 5, 1),
+                fiscal_year=2026,
+                debit="paid",
+                credit="payable",
+                amount=Money("1500.00"),
+                programme_id=None,
+                programme_code="IB-VEREINE",
+                holder_id=None,
+                holder_kind="grant",
+                reference=f"IB-2026-{number:06d}",
+                item_id=None,
+                memo="Auszahlung",
             )
 
     def project_years(self) -> list[Any]:

@@ -156,8 +156,15 @@ class Flow:
     def aggregate_ids(self) -> list[UUID]:
         s = self.staff
         return [
-            s.admin, s.officer, s.officer2, s.approver, s.finance,
-            self.programme_id, self.organisation_id, self.grant_id, self.project_id,
+            s.admin,
+            s.officer,
+            s.officer2,
+            s.approver,
+            s.finance,
+            self.programme_id,
+            self.organisation_id,
+            self.grant_id,
+            self.project_id,
         ]
 
 
@@ -167,7 +174,9 @@ def whole_flow(app: FundingOffice) -> Flow:
     programme_id = open_programme(app, staff)
     organisation_id = register_association(app, staff)
     officer = staff.actor(app, "officer")
-    contact = app.add_contact_person(organisation_id, "Jana Beispiel", "Vorsitz", "jana@example.org", "+49 231 123456", officer)
+    contact = app.add_contact_person(
+        organisation_id, "Jana Beispiel", "Vorsitz", "jana@example.org", "+49 231 123456", officer
+    )
     grant_id = app.apply_for_grant(
         programme_id,
         organisation_id,
@@ -205,12 +214,16 @@ def whole_flow(app: FundingOffice) -> Flow:
         ["material", "reisen"],
         officer,
     )
-    app.draw_project_budget(project_id, programme_id, YEAR, Money("2000.00"), "Projektmittel 2026", staff.actor(app, "admin"))
+    app.draw_project_budget(
+        project_id, programme_id, YEAR, Money("2000.00"), "Projektmittel 2026", staff.actor(app, "admin")
+    )
     foreign = ForeignAmount.convert("GHS", Decimal("1000.10"), Decimal("12.3400"), date(2026, 2, 27))
     expenditure_id = app.record_project_expenditure(
         project_id, date(2026, 3, 1), "Kumasi Cocoa Ltd.", "Kakaoproben", "material", foreign, "K-2026-1", officer
     )
-    return Flow(staff, programme_id, organisation_id, contact, grant_id, payment_id, project_id, expenditure_id, foreign)
+    return Flow(
+        staff, programme_id, organisation_id, contact, grant_id, payment_id, project_id, expenditure_id, foreign
+    )
 
 
 # Strict comparison -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.foreign import ForeignAmount
 from domain.money import Money
+
 from .integration_support import YEAR, today, whole_flow
 
 
@@ -19,8 +20,11 @@ def test_a_grant_is_followed_from_payment_to_closure_with_every_amount_correct(b
 
     # The rest is drawn and paid.
     rest = app.request_payment(
-        grant_id, [{"due": date(2026, 6, 1), "amount": Money("3999.90"), "description": "Unterkunft"}],
-        "Restzahlung", officer, on=date(2026, 5, 4),
+        grant_id,
+        [{"due": date(2026, 6, 1), "amount": Money("3999.90"), "description": "Unterkunft"}],
+        "Restzahlung",
+        officer,
+        on=date(2026, 5, 4),
     )
     app.certify_payment(grant_id, rest, officer2, on=date(2026, 5, 5))
     app.release_payment(grant_id, rest, finance, on=date(2026, 5, 6))
@@ -28,12 +32,25 @@ def test_a_grant_is_followed_from_payment_to_closure_with_every_amount_correct(b
 
     # The association spends 9.000,00 € (one receipt in cedi) and hands in the proof of use.
     cedi = ForeignAmount.convert("GHS", "1650.00", "16.5", date(2026, 6, 30))  # 100,00 €
-    for line, amount in (("travel", Money("3600.00")), ("stay", Money("2700.00")), ("fees", Money("1800.00")),
-                         ("pr", Money("800.00"))):
-        app.report_expense(grant_id, line, date(2026, 7, 1), "Dortmunder Reisen GmbH", "Leistung", amount, f"B-{line}", officer)
+    for line, amount in (
+        ("travel", Money("3600.00")),
+        ("stay", Money("2700.00")),
+        ("fees", Money("1800.00")),
+        ("pr", Money("800.00")),
+    ):
+        app.report_expense(
+            grant_id, line, date(2026, 7, 1), "Dortmunder Reisen GmbH", "Leistung", amount, f"B-{line}", officer
+        )
     app.report_expense(grant_id, "pr", date(2026, 7, 2), "Print Kumasi Ltd.", "Plakate", cedi, "B-GHS-1", officer)
-    app.submit_proof_of_use(grant_id, "Begegnung fand statt.", Money("1000.10"), Money("1500.00"), Money("500.00"),
-                            officer, on=date(2026, 11, 20))
+    app.submit_proof_of_use(
+        grant_id,
+        "Begegnung fand statt.",
+        Money("1000.10"),
+        Money("1500.00"),
+        Money("500.00"),
+        officer,
+        on=date(2026, 11, 20),
+    )
     app.review_proof_of_use(grant_id, {}, {}, "Belege vollständig.", officer2, on=date(2026, 12, 1))
 
     # Final amount: 70 % of 9.000,00 € = 6.300,00 €; 700,00 € were paid too much.

@@ -23,6 +23,7 @@ from domain.money import Money
 from domain.programme import Programme
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office
+
 from .integration_support import (
     YEAR,
     all_notifications,
@@ -45,9 +46,7 @@ DEADLINE_SECONDS = 60
 pytestmark = pytest.mark.slow
 
 
-def approve_share(
-    settings: Settings, approver_id: UUID, grant_ids: list[UUID], barrier: Any, results: Any
-) -> None:
+def approve_share(settings: Settings, approver_id: UUID, grant_ids: list[UUID], barrier: Any, results: Any) -> None:
     """One writer process: build an office, wait for the others, approve each grant given."""
     app = None
     conflicts = 0

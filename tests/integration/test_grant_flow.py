@@ -12,6 +12,7 @@ from domain.errors import FourEyesError, OverBudgetError
 from domain.grant import Grant
 from domain.money import Money
 from domain.programme import Programme
+
 from .integration_support import (
     TODAY,
     YEAR,
@@ -116,7 +117,9 @@ def test_four_eyes_refusals_write_nothing(backend, open_office):
     app.grant_role(staff.officer2, "finance", admin)
     programme_id = open_programme(app, staff)
     organisation_id = register_association(app, staff)
-    grant_id = apply_and_review(app, staff, programme_id, organisation_id, fixed_plan(Money("1000.00")), "fixed", "IB-2026-4A")
+    grant_id = apply_and_review(
+        app, staff, programme_id, organisation_id, fixed_plan(Money("1000.00")), "fixed", "IB-2026-4A"
+    )
 
     # Whoever reviewed the application may not approve it.
     before, version = max_notification_id(app), app.grant(grant_id).version
@@ -129,8 +132,10 @@ def test_four_eyes_refusals_write_nothing(backend, open_office):
 
     app.approve_grant(grant_id, Money("1000.00"), staff.actor(app, "approver"))
     payment_id = app.request_payment(
-        grant_id, [{"due": date(2026, 3, 20), "amount": Money("400.00"), "description": "Fahrkarten"}],
-        "Fahrkarten", staff.actor(app, "officer"),
+        grant_id,
+        [{"due": date(2026, 3, 20), "amount": Money("400.00"), "description": "Fahrkarten"}],
+        "Fahrkarten",
+        staff.actor(app, "officer"),
     )
 
     # Nobody certifies their own payment request.

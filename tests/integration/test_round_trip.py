@@ -21,6 +21,7 @@ from domain.programme import Programme
 from domain.project import Project
 from domain.terms import GrantTerms
 from domain.user import User
+
 from .integration_support import (
     PERIOD,
     POSTING,
@@ -29,12 +30,12 @@ from .integration_support import (
     Flow,
     all_notifications,
     apply_and_review,
-    open_programme,
-    register_association,
-    register_staff,
     assert_same,
     assert_same_aggregate,
     fold,
+    open_programme,
+    register_association,
+    register_staff,
     rule_set,
     share_plan,
     state,
@@ -112,14 +113,28 @@ def check_values(flow: Flow, grant: Grant, programme: Programme, project: Projec
     assert_same(project.draws, {flow.programme_id.hex: {"2026": Money("2000.00")}}, "project.draws")
     assert_same(
         project.expenditures,
-        {flow.expenditure_id.hex: {"paid_on": date(2026, 3, 1), "euro": Money("81.05"), "budget_line": "material", "reversed": False}},
+        {
+            flow.expenditure_id.hex: {
+                "paid_on": date(2026, 3, 1),
+                "euro": Money("81.05"),
+                "budget_line": "material",
+                "reversed": False,
+            }
+        },
         "project.expenditures",
     )
 
     assert_same(organisation.members, [], "organisation.members")
     assert_same(
         organisation.contact_persons,
-        {flow.contact_person_id.hex: {"name": "Jana Beispiel", "function": "Vorsitz", "email": "jana@example.org", "phone": "+49 231 123456"}},
+        {
+            flow.contact_person_id.hex: {
+                "name": "Jana Beispiel",
+                "function": "Vorsitz",
+                "email": "jana@example.org",
+                "phone": "+49 231 123456",
+            }
+        },
         "organisation.contact_persons",
     )
 
@@ -150,7 +165,11 @@ def test_values_in_events_come_back_exactly(backend, open_office):
     assert_same(approved.terms, expected_terms(), "GrantApproved.terms")
 
     (requested,) = [e for e in reopened.events.get(flow.grant_id) if isinstance(e, Grant.PaymentRequested)]
-    assert_same(requested.needs, [{"due": date(2026, 4, 1), "amount": Money("3000.10"), "description": "Anzahlung Bus"}], "needs")
+    assert_same(
+        requested.needs,
+        [{"due": date(2026, 4, 1), "amount": Money("3000.10"), "description": "Anzahlung Bus"}],
+        "needs",
+    )
     assert_same(requested.payment_id, flow.payment_id, "PaymentRequested.payment_id")
 
     (booked,) = [e for e in reopened.events.get(flow.grant_id) if isinstance(e, Grant.PaymentBooked)]
@@ -158,7 +177,9 @@ def test_values_in_events_come_back_exactly(backend, open_office):
 
     (opened,) = [e for e in reopened.events.get(flow.programme_id) if isinstance(e, Programme.Opened)]
     assert_same(opened.rule_set, rule_set(), "Opened.rule_set")
-    assert_same(opened.budgets, [{"fiscal_year": 2026, "amount": Money("20000.00"), "posting": POSTING}], "Opened.budgets")
+    assert_same(
+        opened.budgets, [{"fiscal_year": 2026, "amount": Money("20000.00"), "posting": POSTING}], "Opened.budgets"
+    )
 
     (spent,) = [e for e in reopened.events.get(flow.project_id) if isinstance(e, Project.ExpenditureRecorded)]
     foreign = ForeignAmount("GHS", Decimal("1000.10"), Decimal("12.3400"), date(2026, 2, 27), Money("81.05"))
@@ -197,7 +218,11 @@ def test_values_in_snapshots_come_back_exactly(backend, open_office):
 
     # Events after the snapshot are applied on top of it.
     reopened.return_payment(
-        flow.grant_id, flow.payment_id, Money("100.10"), date(2026, 3, 9), "Zu viel überwiesen",
+        flow.grant_id,
+        flow.payment_id,
+        Money("100.10"),
+        date(2026, 3, 9),
+        "Zu viel überwiesen",
         flow.staff.actor(reopened, "finance"),
     )
     grant = reopened.grant(flow.grant_id)
@@ -223,8 +248,10 @@ def test_reopening_gives_identical_aggregate_state(backend, open_office):
     # The reopened office carries on where the first one stopped.
     staff = flow.staff
     second = reopened.request_payment(
-        flow.grant_id, [{"due": date(2026, 4, 15), "amount": Money("1000.00"), "description": "Unterkunft"}],
-        "Unterkunft", staff.actor(reopened, "officer"),
+        flow.grant_id,
+        [{"due": date(2026, 4, 15), "amount": Money("1000.00"), "description": "Unterkunft"}],
+        "Unterkunft",
+        staff.actor(reopened, "officer"),
     )
     assert reopened.grant(flow.grant_id).committed_payments == Money("4000.10")
     assert reopened.grant(flow.grant_id).payments[second.hex]["status"] == "requested"
@@ -260,7 +287,10 @@ def test_tuples_and_budget_lines_survive_a_plan_with_many_lines(backend, open_of
     staff = register_staff(app)
     programme_id = open_programme(app, staff)
     organisation_id = register_association(app, staff)
-    lines = tuple(BudgetLine(f"l{i:02d}", f"Position {i} – Übernachtung „Kumasi“", Money(f"{i}00.0{i % 10}")) for i in range(1, 13))
+    lines = tuple(
+        BudgetLine(f"l{i:02d}", f"Position {i} – Übernachtung „Kumasi“", Money(f"{i}00.0{i % 10}"))
+        for i in range(1, 13)
+    )
     costs = Money.sum(line.amount for line in lines)
     own = Money("1000.00")
     plan = FinancingPlan(lines, own, Money("0.01"), Money.zero(), costs - own - Money("0.01"), in_kind=Money("250.50"))

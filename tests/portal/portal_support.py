@@ -58,21 +58,35 @@ class World:
 
 def build_world(services: Services) -> World:
     office, system = services.office, Actor.system()
-    users = {key: office.register_user(email, name, role, system)
-             for key, (email, name, role) in PEOPLE.items() if role is not Role.ASSOCIATION}
+    users = {
+        key: office.register_user(email, name, role, system)
+        for key, (email, name, role) in PEOPLE.items()
+        if role is not Role.ASSOCIATION
+    }
     officer = office.actor_for(users["officer"], Role.OFFICER)
     programme = office.open_programme(
-        "IB-VEREINE", "Förderung internationaler Vereinsarbeit", "city", RuleSet.nrw_municipal(),
+        "IB-VEREINE",
+        "Förderung internationaler Vereinsarbeit",
+        "city",
+        RuleSet.nrw_municipal(),
         {FiscalYear(2026): (Money("50000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))},
         office.actor_for(users["admin"], Role.ADMIN),
     )
     dfg = office.register_organisation(
-        "Deutsch-Französische Gesellschaft Dortmund e.V.", "e.V.", "VR 1234",
-        address("Kampstr. 1", "44137", "Dortmund"), "DE89370400440532013000", officer,
+        "Deutsch-Französische Gesellschaft Dortmund e.V.",
+        "e.V.",
+        "VR 1234",
+        address("Kampstr. 1", "44137", "Dortmund"),
+        "DE89370400440532013000",
+        officer,
     )
     leeds = office.register_organisation(
-        "Freundeskreis Dortmund–Leeds e.V.", "e.V.", "VR 5678",
-        address("Hansastr. 5", "44137", "Dortmund"), "DE02370502990000684712", officer,
+        "Freundeskreis Dortmund–Leeds e.V.",
+        "e.V.",
+        "VR 5678",
+        address("Hansastr. 5", "44137", "Dortmund"),
+        "DE02370502990000684712",
+        officer,
     )
     for key, organisation in (("dfg", dfg), ("dfg2", dfg), ("leeds", leeds)):
         email, name, role = PEOPLE[key]
@@ -86,18 +100,35 @@ def build_world(services: Services) -> World:
 def a_plan() -> FinancingPlan:
     return FinancingPlan(
         (BudgetLine("travel", "Reisekosten", Money("3000.00")), BudgetLine("stay", "Unterkunft", Money("2000.00"))),
-        own_funds=Money("800.00"), third_party_funds=Money("0"), income=Money("200.00"), grant=Money("4000.00"),
+        own_funds=Money("800.00"),
+        third_party_funds=Money("0"),
+        income=Money("200.00"),
+        grant=Money("4000.00"),
     )
 
 
-def a_grant(world: World, stage: str = "applied", organisation: str = "dfg", number: str = "IB-2026-0001",
-            title: str = "Jugendbegegnung Amiens 2026", start: date = date(2026, 6, 1)) -> UUID:
+def a_grant(
+    world: World,
+    stage: str = "applied",
+    organisation: str = "dfg",
+    number: str = "IB-2026-0001",
+    title: str = "Jugendbegegnung Amiens 2026",
+    start: date = date(2026, 6, 1),
+) -> UUID:
     """A grant of ``organisation`` at ``stage``: applied, requested_docs, approved, requested (1.500,00 €), booked."""
     office = world.office
     officer, approver, finance = world.actor("officer"), world.actor("approver"), world.actor("finance")
     grant = office.apply_for_grant(
-        world.programme, getattr(world, organisation), title, "Austausch von 20 Jugendlichen", "Amiens",
-        FundingPeriod(start, date(2026, 9, 30)), "deficit", a_plan(), officer, file_number=number,
+        world.programme,
+        getattr(world, organisation),
+        title,
+        "Austausch von 20 Jugendlichen",
+        "Amiens",
+        FundingPeriod(start, date(2026, 9, 30)),
+        "deficit",
+        a_plan(),
+        officer,
+        file_number=number,
         on=date(2026, 5, 4),
     )
     if stage == "requested_docs":
@@ -111,8 +142,11 @@ def a_grant(world: World, stage: str = "applied", organisation: str = "dfg", num
     if reach >= 2:
         member = world.actor("dfg" if organisation == "dfg" else "leeds")
         payment = office.request_payment(
-            grant, [{"due": date(2026, 6, 20), "amount": Money("1500.00"), "description": "Busreise"}],
-            "Abschlag Busreise", member, on=date(2026, 6, 10),
+            grant,
+            [{"due": date(2026, 6, 20), "amount": Money("1500.00"), "description": "Busreise"}],
+            "Abschlag Busreise",
+            member,
+            on=date(2026, 6, 10),
         )
         if reach >= 3:
             office.certify_payment(grant, payment, officer, on=date(2026, 6, 11))

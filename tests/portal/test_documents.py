@@ -34,8 +34,12 @@ def services(tmp_path: Path) -> Services:
     """The portal's services with the real document store: the folder beside the SQLite file."""
     settings = Settings(database_url=f"sqlite:///{tmp_path}/portal.sqlite")
     office = create_office(settings, today=lambda: TODAY)
-    return Services(office, create_projector(settings, office), CredentialStore.for_settings(settings, FAST_HASHER),
-                    DocumentFiles.for_settings(settings, environ={}))
+    return Services(
+        office,
+        create_projector(settings, office),
+        CredentialStore.for_settings(settings, FAST_HASHER),
+        DocumentFiles.for_settings(settings, environ={}),
+    )
 
 
 @pytest.fixture
@@ -43,16 +47,21 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path / "portal.dokumente"
 
 
-def upload(member: Member, grant: UUID, files: list[tuple[str, bytes]], note: str = "",
-           token: str | None = "session", request_id: str | None = None) -> Any:
+def upload(
+    member: Member,
+    grant: UUID,
+    files: list[tuple[str, bytes]],
+    note: str = "",
+    token: str | None = "session",
+    request_id: str | None = None,
+) -> Any:
     if request_id is None:
         request_id = next(iter(member.office.grant(grant).open_document_requests))
     data = {"request_id": request_id, "note": note}
     if token == "session":
         data["csrf_token"] = member.token()
     parts = [("dateien", (name, io.BytesIO(content), "application/pdf")) for name, content in files]
-    return member.client.post(f"/portal/zuwendungen/{grant}/unterlagen", data=data, files=parts,
-                              follow_redirects=False)
+    return member.client.post(f"/portal/zuwendungen/{grant}/unterlagen", data=data, files=parts, follow_redirects=False)
 
 
 def stored_files(folder: Path) -> list[Path]:
@@ -82,7 +91,7 @@ class TestUpload:
     def test_the_form_is_multipart_with_a_file_input_and_the_token(self, member: Member) -> None:
         grant = a_grant(member.world, "requested_docs")
         page = member.sign_in("dfg").get(f"/portal/zuwendungen/{grant}").text
-        form = page[page.index('action="/portal/zuwendungen/' + str(grant) + '/unterlagen'):]
+        form = page[page.index('action="/portal/zuwendungen/' + str(grant) + "/unterlagen") :]
         form = form[: form.index("</form>")]
         assert 'enctype="multipart/form-data"' in form
         assert 'type="file"' in form and 'name="dateien"' in form and "multiple" in form
@@ -179,12 +188,16 @@ class TestRefusals:
 
         assert answer.status_code == 303, answer.text
 
-    @pytest.mark.parametrize("content", [
-        b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64,  # a Linux program
-        b"MZ\x90\x00" + b"\x00" * 64,  # a Windows program
-        b"<!doctype html><script>alert(1)</script>",  # HTML
-        b"PK\x03\x04 not really a zip",  # a zip signature without a zip
-    ], ids=["elf", "exe", "html", "fake-zip"])
+    @pytest.mark.parametrize(
+        "content",
+        [
+            b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64,  # a Linux program
+            b"MZ\x90\x00" + b"\x00" * 64,  # a Windows program
+            b"<!doctype html><script>alert(1)</script>",  # HTML
+            b"PK\x03\x04 not really a zip",  # a zip signature without a zip
+        ],
+        ids=["elf", "exe", "html", "fake-zip"],
+    )
     def test_a_file_of_another_type_renamed_to_pdf_is_refused(
         self, member: Member, folder: Path, content: bytes
     ) -> None:
@@ -221,10 +234,19 @@ class TestRefusals:
         assert member.head() == before
         assert member.office.grant(grant).uploaded_documents == ()
 
-    @pytest.mark.parametrize("name", [
-        "../../etc/passwd", "..\\x.pdf", "/etc/passwd", "C:\\Windows\\x.pdf", "a\x00b.pdf", "a\nb.pdf",
-        "satzung.pdf\r\nX-Evil: 1", "..",
-    ])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "../../etc/passwd",
+            "..\\x.pdf",
+            "/etc/passwd",
+            "C:\\Windows\\x.pdf",
+            "a\x00b.pdf",
+            "a\nb.pdf",
+            "satzung.pdf\r\nX-Evil: 1",
+            "..",
+        ],
+    )
     def test_path_tricks_in_the_file_name_never_become_a_path(
         self, member: Member, folder: Path, tmp_path: Path, name: str
     ) -> None:
@@ -245,9 +267,18 @@ class TestRefusals:
         assert_nothing_escaped(tmp_path, folder)
         assert not (tmp_path.parent / "x.pdf").exists() and not (tmp_path / "x.pdf").exists()
 
-    @pytest.mark.parametrize("raw_name", [
-        b"a\x00b.pdf", b"a\x01b.pdf", b"..\\..\\x.pdf", b"../../x.pdf", b"x.pdf\x00.exe", b"\x7f.pdf",
-    ], ids=["nul", "soh", "backslashes", "dots", "nul-ext", "del"])
+    @pytest.mark.parametrize(
+        "raw_name",
+        [
+            b"a\x00b.pdf",
+            b"a\x01b.pdf",
+            b"..\\..\\x.pdf",
+            b"../../x.pdf",
+            b"x.pdf\x00.exe",
+            b"\x7f.pdf",
+        ],
+        ids=["nul", "soh", "backslashes", "dots", "nul-ext", "del"],
+    )
     def test_raw_control_characters_in_the_multipart_header_are_refused(
         self, member: Member, folder: Path, tmp_path: Path, raw_name: bytes
     ) -> None:
@@ -257,16 +288,32 @@ class TestRefusals:
         token, request_id = member.token(), next(iter(member.office.grant(grant).open_document_requests))
         before = member.head()
         boundary = b"grenze4711"
-        body = b"".join([
-            b"--" + boundary + b'\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + token.encode() + b"\r\n",
-            b"--" + boundary + b'\r\nContent-Disposition: form-data; name="request_id"\r\n\r\n' + request_id.encode() + b"\r\n",
-            b"--" + boundary + b'\r\nContent-Disposition: form-data; name="dateien"; filename="' + raw_name + b'"\r\n'
-            b"Content-Type: application/pdf\r\n\r\n" + PDF + b"\r\n",
-            b"--" + boundary + b"--\r\n",
-        ])
+        body = b"".join(
+            [
+                b"--"
+                + boundary
+                + b'\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+                + token.encode()
+                + b"\r\n",
+                b"--"
+                + boundary
+                + b'\r\nContent-Disposition: form-data; name="request_id"\r\n\r\n'
+                + request_id.encode()
+                + b"\r\n",
+                b"--"
+                + boundary
+                + b'\r\nContent-Disposition: form-data; name="dateien"; filename="'
+                + raw_name
+                + b'"\r\n'
+                b"Content-Type: application/pdf\r\n\r\n" + PDF + b"\r\n",
+                b"--" + boundary + b"--\r\n",
+            ]
+        )
 
         answer = member.client.post(
-            f"/portal/zuwendungen/{grant}/unterlagen", content=body, follow_redirects=False,
+            f"/portal/zuwendungen/{grant}/unterlagen",
+            content=body,
+            follow_redirects=False,
             headers={"content-type": "multipart/form-data; boundary=" + boundary.decode()},
         )
 
@@ -321,7 +368,8 @@ class TestRefusals:
         answer = member.client.post(
             f"/portal/zuwendungen/{grant}/unterlagen",
             data={"request_id": next(iter(member.office.grant(grant).open_document_requests)), "csrf_token": "x"},
-            files=[("dateien", ("satzung.pdf", io.BytesIO(PDF), "application/pdf"))], follow_redirects=False,
+            files=[("dateien", ("satzung.pdf", io.BytesIO(PDF), "application/pdf"))],
+            follow_redirects=False,
         )
 
         assert answer.status_code == 403
@@ -358,8 +406,10 @@ class TestDownloadIsolation:
 
 class TestStoreAndDomain:
     def test_the_store_uses_the_configured_folder_and_never_the_name(self, tmp_path: Path) -> None:
-        store = DocumentFiles.for_settings(Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite"),
-                                           environ={"FOERDERBUCH_DOCUMENT_DIR": str(tmp_path / "ablage")})
+        store = DocumentFiles.for_settings(
+            Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite"),
+            environ={"FOERDERBUCH_DOCUMENT_DIR": str(tmp_path / "ablage")},
+        )
 
         record = store.save("../../evil.pdf", io.BytesIO(PDF))
 
@@ -374,13 +424,23 @@ class TestStoreAndDomain:
         with pytest.raises(InvalidInputError, match="leer"):
             DocumentFiles(tmp_path).save("leer.pdf", io.BytesIO(b""))
 
-    @pytest.mark.parametrize("documents, message", [
-        ([{"name": "a.pdf", "content_type": "application/pdf", "size": 1, "sha256": "0" * 64}] * 11, "höchstens 10"),
-        ([{"name": "../a.pdf", "content_type": "application/pdf", "size": 1, "sha256": "0" * 64}], "nicht erlaubt"),
-        ([{"name": "a\x00.pdf", "content_type": "application/pdf", "size": 1, "sha256": "0" * 64}], "nicht erlaubt"),
-        ([{"name": "a.pdf", "content_type": "application/pdf", "size": 0, "sha256": "0" * 64}], "leer"),
-        ([{"name": "a.pdf", "content_type": "application/pdf", "size": 5, "sha256": "xyz"}], "Prüfsumme"),
-    ], ids=["eleven", "path", "nul", "empty", "hash"])
+    @pytest.mark.parametrize(
+        "documents, message",
+        [
+            (
+                [{"name": "a.pdf", "content_type": "application/pdf", "size": 1, "sha256": "0" * 64}] * 11,
+                "höchstens 10",
+            ),
+            ([{"name": "../a.pdf", "content_type": "application/pdf", "size": 1, "sha256": "0" * 64}], "nicht erlaubt"),
+            (
+                [{"name": "a\x00.pdf", "content_type": "application/pdf", "size": 1, "sha256": "0" * 64}],
+                "nicht erlaubt",
+            ),
+            ([{"name": "a.pdf", "content_type": "application/pdf", "size": 0, "sha256": "0" * 64}], "leer"),
+            ([{"name": "a.pdf", "content_type": "application/pdf", "size": 5, "sha256": "xyz"}], "Prüfsumme"),
+        ],
+        ids=["eleven", "path", "nul", "empty", "hash"],
+    )
     def test_the_domain_checks_the_record_of_uploaded_files(
         self, member: Member, documents: list[dict[str, Any]], message: str
     ) -> None:
@@ -389,7 +449,8 @@ class TestStoreAndDomain:
         before = member.head()
 
         with pytest.raises(InvalidInputError, match=message):
-            member.office.receive_documents(grant, request_id, "", member.world.actor("dfg"),
-                                            on=date(2026, 6, 14), documents=documents)
+            member.office.receive_documents(
+                grant, request_id, "", member.world.actor("dfg"), on=date(2026, 6, 14), documents=documents
+            )
 
         assert member.head() == before

@@ -10,7 +10,9 @@ def test_a_half_finished_application_is_kept_as_a_draft_without_recording_anythi
     member.sign_in("dfg")
     before = member.head
 
-    answer = member.post("/portal/antrag", {"title": "Chorfahrt nach Amiens", "line_1_amount": "1.000,5x", "entwurf": "1"})
+    answer = member.post(
+        "/portal/antrag", {"title": "Chorfahrt nach Amiens", "line_1_amount": "1.000,5x", "entwurf": "1"}
+    )
     page = member.get("/portal/antrag").text
 
     assert answer.status_code == 303 and answer.headers["location"] == "/portal/antrag"

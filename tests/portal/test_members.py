@@ -27,8 +27,9 @@ def accept(member: Member, link: str, password: str = NEW_PASSWORD):
     member.client.cookies.clear()
     page = member.get(link)
     token = csrf_of(page.text) if page.status_code == 200 else csrf_of(member.get("/anmelden").text)
-    return member.client.post(link, data={"password": password, "again": password, "csrf_token": token},
-                              follow_redirects=False)
+    return member.client.post(
+        link, data={"password": password, "again": password, "csrf_token": token}, follow_redirects=False
+    )
 
 
 class TestInviting:
@@ -60,15 +61,20 @@ class TestInviting:
         accept(member, link_of(invite(member).text))
         member.client.cookies.clear()
         page = member.get("/anmelden")
-        answer = member.client.post("/anmelden", data={
-            "email": "luc@dfg.example", "password": NEW_PASSWORD, "csrf_token": csrf_of(page.text), "next": "/"},
-            follow_redirects=False)
+        answer = member.client.post(
+            "/anmelden",
+            data={"email": "luc@dfg.example", "password": NEW_PASSWORD, "csrf_token": csrf_of(page.text), "next": "/"},
+            follow_redirects=False,
+        )
         assert answer.status_code == 303
         assert "Deutsch-Französische Gesellschaft" in member.get("/portal/").text
 
     def test_an_expired_link_answers_410_and_records_nothing(self, member: Member, services) -> None:
         issued = services.credentials.create_invitation(
-            member.world.dfg, "alt@dfg.example", "Alt", member.world.users["dfg"],
+            member.world.dfg,
+            "alt@dfg.example",
+            "Alt",
+            member.world.users["dfg"],
             now=datetime.now(UTC) - timedelta(days=8),
         )
         before = member.head()
@@ -110,8 +116,10 @@ class TestInviting:
         member.sign_in("dfg")
         before = member.head()
 
-        assert member.post("/portal/mitglieder/einladen", {"name": "X", "email": "x@dfg.example"},
-                           token=None).status_code == 403
+        assert (
+            member.post("/portal/mitglieder/einladen", {"name": "X", "email": "x@dfg.example"}, token=None).status_code
+            == 403
+        )
         target = member.world.users["dfg2"]
         assert member.post(f"/portal/mitglieder/{target}/entfernen", {"reason": "weg"}, token=None).status_code == 403
         assert member.head() == before
@@ -135,8 +143,16 @@ class TestRemoving:
         # Marc's password still matches, but the portal no longer lets him in
         member.client.cookies.clear()
         page = member.get("/anmelden")
-        member.client.post("/anmelden", data={"email": "marc@dfg.example", "password": "richtig-geheim-2026",
-                                              "csrf_token": csrf_of(page.text), "next": "/"}, follow_redirects=False)
+        member.client.post(
+            "/anmelden",
+            data={
+                "email": "marc@dfg.example",
+                "password": "richtig-geheim-2026",
+                "csrf_token": csrf_of(page.text),
+                "next": "/",
+            },
+            follow_redirects=False,
+        )
         refused = member.get("/portal/", follow_redirects=False)
         assert refused.status_code == 303 and refused.headers["location"].startswith("/anmelden")
 
@@ -146,8 +162,9 @@ class TestRemoving:
         tom = member.world.users["leeds"]
 
         by_url = member.post(f"/portal/mitglieder/{tom}/entfernen", {"reason": "Versuch"})
-        by_field = member.post(f"/portal/mitglieder/{tom}/entfernen",
-                               {"reason": "Versuch", "organisation_id": str(member.world.leeds)})
+        by_field = member.post(
+            f"/portal/mitglieder/{tom}/entfernen", {"reason": "Versuch", "organisation_id": str(member.world.leeds)}
+        )
 
         assert by_url.status_code == 404 and by_field.status_code == 404
         assert member.head() == before

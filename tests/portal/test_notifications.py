@@ -109,10 +109,13 @@ class TestOutbox:
         member.sign_in("officer")
         assert member.get("/portal/neuigkeiten").status_code == 403
 
-    def test_the_rows_survive_a_rebuild_with_their_sent_marks(self, member: Member, services: Services,
-                                                             smtp: FakeSmtp) -> None:
+    def test_the_rows_survive_a_rebuild_with_their_sent_marks(
+        self, member: Member, services: Services, smtp: FakeSmtp
+    ) -> None:
         a_grant(member.world, "approved")
-        send_notifications(member.office, services.projector, SmtpSettings("127.0.0.1", smtp.port, "", "", "fb@x.example"))
+        send_notifications(
+            member.office, services.projector, SmtpSettings("127.0.0.1", smtp.port, "", "", "fb@x.example")
+        )
         services.projector.rebuild("notifications")
         assert all(n.sent_at for n in rows(services, member.world.dfg))
 
@@ -129,7 +132,8 @@ class TestSender:
         second = send_notifications(member.office, services.projector, settings)
 
         assert first.emails == 2 and first.sent == len(rows(services, member.world.dfg)) + len(
-            rows(services, member.world.leeds))
+            rows(services, member.world.leeds)
+        )
         assert second.sent == 0 and second.emails == 0
         assert len(smtp.messages) == 2
         to_dfg = next(body for to, body in smtp.messages if "claire@dfg.example" in to)
@@ -140,9 +144,12 @@ class TestSender:
 
     def test_contact_persons_are_preferred(self, member: Member, services: Services, smtp: FakeSmtp) -> None:
         a_grant(member.world, "approved")
-        member.office.add_contact_person(member.world.dfg, "Ines Kasse", "Kassenwartin", "kasse@dfg.example", "",
-                                         member.world.actor("officer"))
-        send_notifications(member.office, services.projector, SmtpSettings("127.0.0.1", smtp.port, "", "", "a@b.example"))
+        member.office.add_contact_person(
+            member.world.dfg, "Ines Kasse", "Kassenwartin", "kasse@dfg.example", "", member.world.actor("officer")
+        )
+        send_notifications(
+            member.office, services.projector, SmtpSettings("127.0.0.1", smtp.port, "", "", "a@b.example")
+        )
         assert [to for to, _ in smtp.messages] == [["kasse@dfg.example"]]
 
     def test_the_command_without_smtp_says_so_and_marks_nothing(

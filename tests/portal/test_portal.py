@@ -7,10 +7,20 @@ from portal_support import Member, a_grant
 from domain.money import Money
 
 APPLY = {
-    "title": "Chorfahrt nach Amiens", "partner_city": "Amiens", "purpose": "Konzertreise des Jugendchors",
-    "period_start": "2026-07-01", "period_end": "2026-08-31", "financing_type": "share",
-    "line_1_label": "Busreise", "line_1_amount": "3.000,00", "line_2_label": "Unterkunft", "line_2_amount": "2.000",
-    "own_funds": "1.000,00", "third_party_funds": "0,00", "income": "500,00", "grant": "3.500,00",
+    "title": "Chorfahrt nach Amiens",
+    "partner_city": "Amiens",
+    "purpose": "Konzertreise des Jugendchors",
+    "period_start": "2026-07-01",
+    "period_end": "2026-08-31",
+    "financing_type": "share",
+    "line_1_label": "Busreise",
+    "line_1_amount": "3.000,00",
+    "line_2_label": "Unterkunft",
+    "line_2_amount": "2.000",
+    "own_funds": "1.000,00",
+    "third_party_funds": "0,00",
+    "income": "500,00",
+    "grant": "3.500,00",
 }
 
 
@@ -115,8 +125,10 @@ class TestGrantForms:
         assert "Vereinssatzung" in page
         request_id = next(iter(member.office.grant(grant).open_document_requests))
 
-        answer = member.post(f"/portal/zuwendungen/{grant}/unterlagen",
-                             {"request_id": request_id, "note": "Per E-Mail am 14.06. geschickt."})
+        answer = member.post(
+            f"/portal/zuwendungen/{grant}/unterlagen",
+            {"request_id": request_id, "note": "Per E-Mail am 14.06. geschickt."},
+        )
 
         assert answer.status_code == 303, answer.text
         assert member.office.grant(grant).open_document_requests == []
@@ -125,11 +137,18 @@ class TestGrantForms:
         grant = a_grant(member.world, "approved")
         member.sign_in("dfg")
 
-        answer = member.post(f"/portal/zuwendungen/{grant}/abrufen", {
-            "need_1_amount": "1.000,00", "need_1_due": "2026-06-20", "need_1_description": "Bus",
-            "need_2_amount": "250,50", "need_2_due": "2026-06-25", "need_2_description": "Herberge",
-            "purpose": "IB-2026-0001",
-        })
+        answer = member.post(
+            f"/portal/zuwendungen/{grant}/abrufen",
+            {
+                "need_1_amount": "1.000,00",
+                "need_1_due": "2026-06-20",
+                "need_1_description": "Bus",
+                "need_2_amount": "250,50",
+                "need_2_due": "2026-06-25",
+                "need_2_description": "Herberge",
+                "purpose": "IB-2026-0001",
+            },
+        )
 
         assert answer.status_code == 303, answer.text
         [payment] = member.office.grant(grant).payments.values()
@@ -141,9 +160,15 @@ class TestGrantForms:
         member.sign_in("dfg")
         before = member.head()
 
-        answer = member.post(f"/portal/zuwendungen/{grant}/abrufen", {
-            "need_1_amount": "1.000,5x", "need_1_due": "2026-06-20", "need_1_description": "Bus", "purpose": "x",
-        })
+        answer = member.post(
+            f"/portal/zuwendungen/{grant}/abrufen",
+            {
+                "need_1_amount": "1.000,5x",
+                "need_1_due": "2026-06-20",
+                "need_1_description": "Bus",
+                "purpose": "x",
+            },
+        )
 
         assert answer.status_code == 400
         assert 'value="1.000,5x"' in answer.text and 'id="portal-abrufen-need_1_amount-fehler"' in answer.text
@@ -154,9 +179,15 @@ class TestGrantForms:
         member.sign_in("dfg")
         before = member.head()
 
-        answer = member.post(f"/portal/zuwendungen/{grant}/abrufen", {
-            "need_1_amount": "9.000,00", "need_1_due": "2026-06-20", "need_1_description": "Bus", "purpose": "x",
-        })
+        answer = member.post(
+            f"/portal/zuwendungen/{grant}/abrufen",
+            {
+                "need_1_amount": "9.000,00",
+                "need_1_due": "2026-06-20",
+                "need_1_description": "Bus",
+                "purpose": "x",
+            },
+        )
 
         assert answer.status_code in (400, 409)
         assert "offen sind nur noch" in answer.text and 'value="9.000,00"' in answer.text
@@ -176,14 +207,32 @@ class TestGrantForms:
         grant = a_grant(member.world, "booked")
         member.sign_in("dfg")
 
-        euro = member.post(f"/portal/zuwendungen/{grant}/ausgabe", {
-            "budget_line": "travel", "paid_on": "2026-06-12", "payee": "Busreisen Kley", "purpose": "Bus",
-            "receipt_reference": "B-1", "currency": "EUR", "amount": "1.200,00",
-        })
-        foreign = member.post(f"/portal/zuwendungen/{grant}/ausgabe", {
-            "budget_line": "stay", "paid_on": "2026-06-13", "payee": "Hostel Leeds", "purpose": "Übernachtung",
-            "receipt_reference": "B-2", "currency": "GBP", "original": "100,00", "rate": "0,8", "rate_date": "2026-06-13",
-        })
+        euro = member.post(
+            f"/portal/zuwendungen/{grant}/ausgabe",
+            {
+                "budget_line": "travel",
+                "paid_on": "2026-06-12",
+                "payee": "Busreisen Kley",
+                "purpose": "Bus",
+                "receipt_reference": "B-1",
+                "currency": "EUR",
+                "amount": "1.200,00",
+            },
+        )
+        foreign = member.post(
+            f"/portal/zuwendungen/{grant}/ausgabe",
+            {
+                "budget_line": "stay",
+                "paid_on": "2026-06-13",
+                "payee": "Hostel Leeds",
+                "purpose": "Übernachtung",
+                "receipt_reference": "B-2",
+                "currency": "GBP",
+                "original": "100,00",
+                "rate": "0,8",
+                "rate_date": "2026-06-13",
+            },
+        )
 
         assert euro.status_code == 303 and foreign.status_code == 303, foreign.text
         page = member.get(f"/portal/zuwendungen/{grant}").text
@@ -194,10 +243,18 @@ class TestGrantForms:
         member.sign_in("dfg")
         before = member.head()
 
-        answer = member.post(f"/portal/zuwendungen/{grant}/ausgabe", {
-            "budget_line": "travel", "paid_on": "2026-06-12", "payee": "Kley", "purpose": "Bus",
-            "receipt_reference": "B-1", "currency": "EUR", "amount": "12,345",
-        })
+        answer = member.post(
+            f"/portal/zuwendungen/{grant}/ausgabe",
+            {
+                "budget_line": "travel",
+                "paid_on": "2026-06-12",
+                "payee": "Kley",
+                "purpose": "Bus",
+                "receipt_reference": "B-1",
+                "currency": "EUR",
+                "amount": "12,345",
+            },
+        )
 
         assert answer.status_code == 400 and 'id="portal-ausgabe-amount-fehler"' in answer.text
         assert 'value="12,345"' in answer.text
@@ -207,10 +264,15 @@ class TestGrantForms:
         grant = a_grant(member.world, "booked")
         member.sign_in("dfg")
 
-        answer = member.post(f"/portal/zuwendungen/{grant}/verwendungsnachweis", {
-            "report": "Die Begegnung fand statt.", "own_funds": "800,00", "third_party_funds": "0,00",
-            "income": "200,00",
-        })
+        answer = member.post(
+            f"/portal/zuwendungen/{grant}/verwendungsnachweis",
+            {
+                "report": "Die Begegnung fand statt.",
+                "own_funds": "800,00",
+                "third_party_funds": "0,00",
+                "income": "200,00",
+            },
+        )
         download = member.get(f"/portal/zuwendungen/{grant}/verwendungsnachweis.xlsx")
 
         assert answer.status_code == 303, answer.text
@@ -231,10 +293,22 @@ class TestRefusals:
         assert member.post(f"/portal/zuwendungen/{theirs}/abrufe/{payment}/zuruecknehmen").status_code == 404
         for slug, form in (
             ("zurueckziehen", {"reason": "weg"}),
-            ("abrufen", {"need_1_amount": "10,00", "need_1_due": "2026-06-20", "need_1_description": "x",
-                         "purpose": "x"}),
-            ("ausgabe", {"budget_line": "travel", "paid_on": "2026-06-12", "payee": "x", "purpose": "x",
-                         "receipt_reference": "x", "currency": "EUR", "amount": "1,00"}),
+            (
+                "abrufen",
+                {"need_1_amount": "10,00", "need_1_due": "2026-06-20", "need_1_description": "x", "purpose": "x"},
+            ),
+            (
+                "ausgabe",
+                {
+                    "budget_line": "travel",
+                    "paid_on": "2026-06-12",
+                    "payee": "x",
+                    "purpose": "x",
+                    "receipt_reference": "x",
+                    "currency": "EUR",
+                    "amount": "1,00",
+                },
+            ),
             ("verwendungsnachweis", {"report": "x", "own_funds": "0", "third_party_funds": "0", "income": "0"}),
         ):
             assert member.post(f"/portal/zuwendungen/{theirs}/{slug}", form).status_code == 404, slug

@@ -39,8 +39,14 @@ def main() -> None:
     seconds = float(pause)
     if mode == "inside":
         for model in projector.models.values():
-            def slow(cursor: Cursor, notification: Notification, mapper: Mapper[Any], _receive: Any = model.receive,
-                     _name: str = model.name) -> None:
+
+            def slow(
+                cursor: Cursor,
+                notification: Notification,
+                mapper: Mapper[Any],
+                _receive: Any = model.receive,
+                _name: str = model.name,
+            ) -> None:
                 _receive(cursor, notification, mapper)
                 say(applying=_name, position=notification.id)
                 time.sleep(seconds)

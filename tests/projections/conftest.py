@@ -19,14 +19,13 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
+from ledger_story import TODAY, World, tell
 from psycopg import sql
 
 from domain.application import FundingOffice
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from projections.engine import Projector
-
-from ledger_story import TODAY, World, tell
 
 POSTGRES_URL = os.environ.get("FOERDERBUCH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

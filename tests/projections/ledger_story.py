@@ -43,8 +43,9 @@ def plan(grant: str) -> FinancingPlan:
     """Costs of grant ÷ 0.8, of which 20 % own funds: fits share financing at 80 % exactly."""
     amount = Money(grant)
     costs = Money.rounded(amount.amount / SHARE)
-    return FinancingPlan((BudgetLine("travel", "Reisekosten", costs),), costs - amount, Money.zero(), Money.zero(),
-                         amount)
+    return FinancingPlan(
+        (BudgetLine("travel", "Reisekosten", costs),), costs - amount, Money.zero(), Money.zero(), amount
+    )
 
 
 def need(due: date, amount: str) -> list[dict[str, Any]]:
@@ -115,13 +116,20 @@ def tell(app: FundingOffice) -> Story:
     stefan = person("stefan.wolters@stadtdo.de", "Stefan Wolters", Role.FINANCE)
 
     vereinsarbeit = app.open_programme(
-        "IB-VEREINE", "Internationale Vereinsarbeit", "city", RuleSet.nrw_municipal(),
+        "IB-VEREINE",
+        "Internationale Vereinsarbeit",
+        "city",
+        RuleSet.nrw_municipal(),
         {FY2026: (Money("20000.00"), VEREINSARBEIT_POSTING), FY2027: (Money("10000.00"), VEREINSARBEIT_POSTING)},
         admin,
     )
     skew = app.open_programme(
-        "SKEW-KOMMUNAL", "Kommunale Partnerschaften (SKEW)", "federal", RuleSet.federal(),
-        {FY2026: (Money("50000.00"), SKEW_POSTING)}, admin,
+        "SKEW-KOMMUNAL",
+        "Kommunale Partnerschaften (SKEW)",
+        "federal",
+        RuleSet.federal(),
+        {FY2026: (Money("50000.00"), SKEW_POSTING)},
+        admin,
     )
     app.amend_budget(vereinsarbeit, FY2026, Money("25000.00"), "Nachtragshaushalt 2026", admin)
 
@@ -129,25 +137,54 @@ def tell(app: FundingOffice) -> Story:
         "Auslandsgesellschaft NRW e.V.", "e.V.", "VR 1234", ADDRESS, "DE89370400440532013000", petra
     )
     dfg = app.register_organisation(
-        "Deutsch-Französische Gesellschaft Dortmund e.V.", "e.V.", "VR 5678",
-        {"street": "Olpe 1", "postcode": "44135", "city": "Dortmund", "country": "DE"}, "DE02120300000000202051",
+        "Deutsch-Französische Gesellschaft Dortmund e.V.",
+        "e.V.",
+        "VR 5678",
+        {"street": "Olpe 1", "postcode": "44135", "city": "Dortmund", "country": "DE"},
+        "DE02120300000000202051",
         petra,
     )
     marie = person("marie.laurent@dfg-dortmund.de", "Marie Laurent", Role.ASSOCIATION, dfg)
     app.add_portal_member(dfg, marie.user_id, petra)
 
     project = app.start_project(
-        "FAIRE-SCHOKO", "Faire Stadtschokolade", "Faire Schokolade mit Kakao aus Kumasi", "Kumasi", [12, 17],
-        FundingPeriod(date(2026, 1, 1), date(2026, 12, 31)), ["material", "reisen"], petra,
+        "FAIRE-SCHOKO",
+        "Faire Stadtschokolade",
+        "Faire Schokolade mit Kakao aus Kumasi",
+        "Kumasi",
+        [12, 17],
+        FundingPeriod(date(2026, 1, 1), date(2026, 12, 31)),
+        ["material", "reisen"],
+        petra,
     )
     app.draw_project_budget(project, vereinsarbeit, FY2026, Money("2000.00"), "Projektmittel 2026", admin)
     app.draw_project_budget(project, skew, FY2026, Money("1000.00"), "SKEW-Anteil 2026", aylin)
 
-    def apply(file_number: str, city: str, programme: UUID, organisation: UUID, grant: str, on: date,
-              period: FundingPeriod = SUMMER, kind: str = "share", actor: Actor = petra, **more: Any) -> UUID:
+    def apply(
+        file_number: str,
+        city: str,
+        programme: UUID,
+        organisation: UUID,
+        grant: str,
+        on: date,
+        period: FundingPeriod = SUMMER,
+        kind: str = "share",
+        actor: Actor = petra,
+        **more: Any,
+    ) -> UUID:
         return app.apply_for_grant(
-            programme, organisation, f"Begegnung mit {city}", f"Austausch mit {city}", city, period, kind,
-            plan(grant), actor, on=on, file_number=file_number, **more,
+            programme,
+            organisation,
+            f"Begegnung mit {city}",
+            f"Austausch mit {city}",
+            city,
+            period,
+            kind,
+            plan(grant),
+            actor,
+            on=on,
+            file_number=file_number,
+            **more,
         )
 
     # Amiens: documents, review, approval, three payments.
@@ -164,8 +201,9 @@ def tell(app: FundingOffice) -> Story:
     app.certify_payment(amiens, second, petra, on=date(2026, 4, 2))
     app.release_payment(amiens, second, stefan, on=date(2026, 4, 2))
     app.cancel_payment(amiens, second, "Doppelt angewiesen", petra, on=date(2026, 4, 3))
-    third = app.request_payment(amiens, need(date(2026, 12, 15), "2000.00"), "Schlusszahlung", marie,
-                                on=date(2026, 10, 20))
+    third = app.request_payment(
+        amiens, need(date(2026, 12, 15), "2000.00"), "Schlusszahlung", marie, on=date(2026, 10, 20)
+    )
     app.certify_payment(amiens, third, jonas, on=date(2026, 10, 21))
     app.release_payment(amiens, third, aylin, on=date(2026, 10, 22))
     app.book_payment(amiens, third, date(2027, 1, 4), stefan)
@@ -173,16 +211,34 @@ def tell(app: FundingOffice) -> Story:
 
     # Leeds: over two fiscal years, amended down, paid once.
     leeds_period = FundingPeriod(date(2026, 9, 1), date(2027, 6, 30))
-    leeds = apply("IB-2026-0002", "Leeds", vereinsarbeit, auslandsgesellschaft, "5000.00", date(2026, 7, 1),
-                  period=leeds_period, kind="fixed")
+    leeds = apply(
+        "IB-2026-0002",
+        "Leeds",
+        vereinsarbeit,
+        auslandsgesellschaft,
+        "5000.00",
+        date(2026, 7, 1),
+        period=leeds_period,
+        kind="fixed",
+    )
     app.review_application(leeds, True, True, "Förderfähig.", jonas, on=date(2026, 7, 20))
-    app.approve_grant(leeds, Money("5000.00"), aylin, on=date(2026, 8, 15),
-                      year_split={FY2026: Money("2000.00"), FY2027: Money("3000.00")})
-    app.propose_amendment(leeds, Money("4500.00"), "Weniger Teilnehmende", petra, on=date(2026, 9, 1),
-                          year_split={FY2026: Money("2000.00"), FY2027: Money("2500.00")})
+    app.approve_grant(
+        leeds,
+        Money("5000.00"),
+        aylin,
+        on=date(2026, 8, 15),
+        year_split={FY2026: Money("2000.00"), FY2027: Money("3000.00")},
+    )
+    app.propose_amendment(
+        leeds,
+        Money("4500.00"),
+        "Weniger Teilnehmende",
+        petra,
+        on=date(2026, 9, 1),
+        year_split={FY2026: Money("2000.00"), FY2027: Money("2500.00")},
+    )
     app.approve_amendment(leeds, aylin, on=date(2026, 9, 10))
-    leeds_payment = app.request_payment(leeds, need(date(2026, 10, 1), "1500.00"), "Flüge", jonas,
-                                        on=date(2026, 9, 15))
+    leeds_payment = app.request_payment(leeds, need(date(2026, 10, 1), "1500.00"), "Flüge", jonas, on=date(2026, 9, 15))
     app.certify_payment(leeds, leeds_payment, petra, on=date(2026, 9, 16))
     app.release_payment(leeds, leeds_payment, stefan, on=date(2026, 9, 17))
     app.book_payment(leeds, leeds_payment, date(2026, 9, 20), stefan)
@@ -196,47 +252,64 @@ def tell(app: FundingOffice) -> Story:
     trabzon = apply("IB-2026-0006", "Trabzon", vereinsarbeit, auslandsgesellschaft, "1600.00", date(2026, 4, 2))
     app.review_application(trabzon, True, True, "Förderfähig.", jonas, on=date(2026, 4, 10))
     netanya = apply("IB-2026-0009", "Netanya", vereinsarbeit, auslandsgesellschaft, "1000.00", date(2026, 4, 5))
-    app.request_documents(netanya, "Kostenvoranschlag der Jugendherberge", date(2026, 4, 20), petra,
-                          on=date(2026, 4, 6))
+    app.request_documents(
+        netanya, "Kostenvoranschlag der Jugendherberge", date(2026, 4, 20), petra, on=date(2026, 4, 6)
+    )
 
     # Kumasi: federal money for the project, a request waits for certification.
-    kumasi = apply("IB-2026-0007", "Kumasi", skew, auslandsgesellschaft, "4000.00", date(2026, 3, 1),
-                   project_id=project)
+    kumasi = apply(
+        "IB-2026-0007", "Kumasi", skew, auslandsgesellschaft, "4000.00", date(2026, 3, 1), project_id=project
+    )
     app.review_application(kumasi, True, True, "Passt zum Projekt.", jonas, on=date(2026, 3, 5))
     app.approve_grant(kumasi, Money("4000.00"), aylin, on=date(2026, 3, 10), rate=SHARE)
-    kumasi_first = app.request_payment(kumasi, need(date(2026, 3, 30), "800.00"), "Reisekosten", petra,
-                                       on=date(2026, 3, 15))
+    kumasi_first = app.request_payment(
+        kumasi, need(date(2026, 3, 30), "800.00"), "Reisekosten", petra, on=date(2026, 3, 15)
+    )
     app.certify_payment(kumasi, kumasi_first, jonas, on=date(2026, 3, 16))
     app.release_payment(kumasi, kumasi_first, stefan, on=date(2026, 3, 17))
     app.book_payment(kumasi, kumasi_first, date(2026, 3, 18), stefan)
-    kumasi_payment = app.request_payment(kumasi, need(date(2026, 4, 1), "1000.00"), "Kakaoworkshop", petra,
-                                         on=date(2026, 3, 20))
+    kumasi_payment = app.request_payment(
+        kumasi, need(date(2026, 4, 1), "1000.00"), "Kakaoworkshop", petra, on=date(2026, 3, 20)
+    )
 
     # Buffalo: a certified payment waits for release.
     buffalo = apply("IB-2026-0008", "Buffalo", vereinsarbeit, dfg, "2400.00", date(2026, 3, 1), actor=marie)
     app.review_application(buffalo, True, True, "Förderfähig.", petra, on=date(2026, 3, 5))
     app.approve_grant(buffalo, Money("2400.00"), aylin, on=date(2026, 3, 12), rate=SHARE)
-    buffalo_payment = app.request_payment(buffalo, need(date(2026, 4, 15), "1200.00"), "Flüge", marie,
-                                          on=date(2026, 3, 20))
+    buffalo_payment = app.request_payment(
+        buffalo, need(date(2026, 4, 15), "1200.00"), "Flüge", marie, on=date(2026, 3, 20)
+    )
     app.certify_payment(buffalo, buffalo_payment, jonas, on=date(2026, 3, 21))
     app.propose_amendment(buffalo, Money("2000.00"), "Kürzere Reise", petra, on=date(2026, 3, 25))
 
     # Schytomyr: spent less than paid; the overpayment is claimed, partly repaid, the rest written off.
-    schytomyr = apply("IB-2026-0010", "Schytomyr", vereinsarbeit, dfg, "3000.00", date(2026, 2, 15), kind="fixed",
-                      actor=marie)
+    schytomyr = apply(
+        "IB-2026-0010", "Schytomyr", vereinsarbeit, dfg, "3000.00", date(2026, 2, 15), kind="fixed", actor=marie
+    )
     app.review_application(schytomyr, True, True, "Förderfähig.", petra, on=date(2026, 2, 20))
     app.approve_grant(schytomyr, Money("3000.00"), aylin, on=date(2026, 2, 25))
-    payment = app.request_payment(schytomyr, need(date(2026, 4, 1), "3000.00"), "Hilfsgüter", marie,
-                                  on=date(2026, 3, 10))
+    payment = app.request_payment(
+        schytomyr, need(date(2026, 4, 1), "3000.00"), "Hilfsgüter", marie, on=date(2026, 3, 10)
+    )
     app.certify_payment(schytomyr, payment, jonas, on=date(2026, 3, 11))
     app.release_payment(schytomyr, payment, stefan, on=date(2026, 3, 12))
     app.book_payment(schytomyr, payment, date(2026, 3, 13), stefan)
-    app.report_expense(schytomyr, "travel", date(2026, 5, 10), "Busreisen GmbH", "Transport der Hilfsgüter",
-                       Money("2200.00"), "R-1", marie)
-    app.submit_proof_of_use(schytomyr, "Hilfsgüter übergeben.", Money("550.00"), Money.zero(), Money.zero(), marie,
-                            on=date(2026, 10, 30))
-    app.review_proof_of_use(schytomyr, {"travel": Money("2200.00")}, {}, "Belege vollständig.", jonas,
-                            on=date(2026, 10, 31))
+    app.report_expense(
+        schytomyr,
+        "travel",
+        date(2026, 5, 10),
+        "Busreisen GmbH",
+        "Transport der Hilfsgüter",
+        Money("2200.00"),
+        "R-1",
+        marie,
+    )
+    app.submit_proof_of_use(
+        schytomyr, "Hilfsgüter übergeben.", Money("550.00"), Money.zero(), Money.zero(), marie, on=date(2026, 10, 30)
+    )
+    app.review_proof_of_use(
+        schytomyr, {"travel": Money("2200.00")}, {}, "Belege vollständig.", jonas, on=date(2026, 10, 31)
+    )
     schytomyr_claim = app.determine_final_amount(schytomyr, aylin, on=date(2026, 11, 1))
     assert schytomyr_claim is not None
     app.receive_repayment(schytomyr_claim, Money("500.00"), date(2026, 12, 1), stefan)
@@ -252,26 +325,60 @@ def tell(app: FundingOffice) -> Story:
     app.certify_payment(cluj, payment, jonas, on=date(2026, 3, 16))
     app.release_payment(cluj, payment, stefan, on=date(2026, 3, 17))
     app.book_payment(cluj, payment, date(2026, 3, 20), stefan)
-    cluj_claim = app.revoke_grant(cluj, Money("400.00"), date(2026, 5, 15), "Projekt nicht durchgeführt", aylin,
-                                  on=date(2026, 6, 1))
+    cluj_claim = app.revoke_grant(
+        cluj, Money("400.00"), date(2026, 5, 15), "Projekt nicht durchgeführt", aylin, on=date(2026, 6, 1)
+    )
     assert cluj_claim is not None
 
     # The city's own spending on Faire Stadtschokolade.
-    app.record_project_expenditure(project, date(2026, 3, 1), "Fair Trade Import GmbH", "Kakaobohnen", "material",
-                                   Money("1500.00"), "K-2026-1", petra)
+    app.record_project_expenditure(
+        project,
+        date(2026, 3, 1),
+        "Fair Trade Import GmbH",
+        "Kakaobohnen",
+        "material",
+        Money("1500.00"),
+        "K-2026-1",
+        petra,
+    )
     cedi = ForeignAmount.convert("GHS", Decimal("10000.00"), Decimal("12.3400"), date(2026, 4, 9))
-    app.record_project_expenditure(project, date(2026, 4, 10), "Kumasi Cocoa Ltd.", "Reise Kumasi", "reisen", cedi,
-                                   "K-2026-2", petra)
-    wrong = app.record_project_expenditure(project, date(2026, 5, 1), "Druckerei", "Flyer", "material",
-                                           Money("100.00"), "K-2026-3", petra)
+    app.record_project_expenditure(
+        project, date(2026, 4, 10), "Kumasi Cocoa Ltd.", "Reise Kumasi", "reisen", cedi, "K-2026-2", petra
+    )
+    wrong = app.record_project_expenditure(
+        project, date(2026, 5, 1), "Druckerei", "Flyer", "material", Money("100.00"), "K-2026-3", petra
+    )
     app.reverse_project_expenditure(project, wrong, "Falsches Projekt", stefan)
 
     return Story(
-        app=app, admin=admin, petra=petra, jonas=jonas, aylin=aylin, stefan=stefan, marie=marie,
-        vereinsarbeit=vereinsarbeit, skew=skew, auslandsgesellschaft=auslandsgesellschaft, dfg=dfg, amiens=amiens,
-        leeds=leeds, novi_sad=novi_sad, xian=xian, zwickau=zwickau, trabzon=trabzon, kumasi=kumasi,
-        buffalo=buffalo, netanya=netanya, schytomyr=schytomyr, cluj=cluj, schoko=project, amiens_payments=(first, second, third), kumasi_payment=kumasi_payment,
-        buffalo_payment=buffalo_payment, reversed_expenditure=wrong, schytomyr_claim=schytomyr_claim,
+        app=app,
+        admin=admin,
+        petra=petra,
+        jonas=jonas,
+        aylin=aylin,
+        stefan=stefan,
+        marie=marie,
+        vereinsarbeit=vereinsarbeit,
+        skew=skew,
+        auslandsgesellschaft=auslandsgesellschaft,
+        dfg=dfg,
+        amiens=amiens,
+        leeds=leeds,
+        novi_sad=novi_sad,
+        xian=xian,
+        zwickau=zwickau,
+        trabzon=trabzon,
+        kumasi=kumasi,
+        buffalo=buffalo,
+        netanya=netanya,
+        schytomyr=schytomyr,
+        cluj=cluj,
+        schoko=project,
+        amiens_payments=(first, second, third),
+        kumasi_payment=kumasi_payment,
+        buffalo_payment=buffalo_payment,
+        reversed_expenditure=wrong,
+        schytomyr_claim=schytomyr_claim,
         cluj_claim=cluj_claim,
     )
 
@@ -280,32 +387,49 @@ def many_grants(app: FundingOffice, count: int, prefix: str = "BULK") -> None:
     """``count`` grants, each applied, reviewed, approved, paid in part and partly returned (≈ 10 events each)."""
     system = Actor.system()
     admin = app.actor_for(app.register_user(f"admin@{prefix.lower()}.de", "Verwaltung", Role.ADMIN, system), Role.ADMIN)
-    officer = app.actor_for(app.register_user(f"sb@{prefix.lower()}.de", "Sachbearbeitung", Role.OFFICER, admin),
-                            Role.OFFICER)
-    approver = app.actor_for(app.register_user(f"l@{prefix.lower()}.de", "Leitung", Role.APPROVER, admin),
-                             Role.APPROVER)
-    checker = app.actor_for(app.register_user(f"sb2@{prefix.lower()}.de", "Zweite Sachbearbeitung", Role.OFFICER,
-                                              admin), Role.OFFICER)
+    officer = app.actor_for(
+        app.register_user(f"sb@{prefix.lower()}.de", "Sachbearbeitung", Role.OFFICER, admin), Role.OFFICER
+    )
+    approver = app.actor_for(
+        app.register_user(f"l@{prefix.lower()}.de", "Leitung", Role.APPROVER, admin), Role.APPROVER
+    )
+    checker = app.actor_for(
+        app.register_user(f"sb2@{prefix.lower()}.de", "Zweite Sachbearbeitung", Role.OFFICER, admin), Role.OFFICER
+    )
     finance = app.actor_for(app.register_user(f"k@{prefix.lower()}.de", "Kasse", Role.FINANCE, admin), Role.FINANCE)
-    programme = app.open_programme(prefix, "Massenprogramm", "city", RuleSet.nrw_municipal(),
-                                   {FY2026: (Money("1000000.00"), VEREINSARBEIT_POSTING)}, admin)
-    organisation = app.register_organisation(f"Verein {prefix} e.V.", "e.V.", "VR 1", ADDRESS,
-                                             "DE89370400440532013000", officer)
+    programme = app.open_programme(
+        prefix,
+        "Massenprogramm",
+        "city",
+        RuleSet.nrw_municipal(),
+        {FY2026: (Money("1000000.00"), VEREINSARBEIT_POSTING)},
+        admin,
+    )
+    organisation = app.register_organisation(
+        f"Verein {prefix} e.V.", "e.V.", "VR 1", ADDRESS, "DE89370400440532013000", officer
+    )
     for number in range(count):
         grant = app.apply_for_grant(
-            programme, organisation, f"Begegnung {number}", "Austausch", "Amiens", SUMMER, "fixed",
-            plan(f"{1000 + number}.00"), officer, on=date(2026, 3, 1), file_number=f"{prefix}-{number:04d}",
+            programme,
+            organisation,
+            f"Begegnung {number}",
+            "Austausch",
+            "Amiens",
+            SUMMER,
+            "fixed",
+            plan(f"{1000 + number}.00"),
+            officer,
+            on=date(2026, 3, 1),
+            file_number=f"{prefix}-{number:04d}",
         )
         app.review_application(grant, True, True, "ok", officer, on=date(2026, 3, 1))
         app.approve_grant(grant, Money(f"{1000 + number}.00"), approver, on=date(2026, 3, 2))
-        payment = app.request_payment(grant, need(date(2026, 4, 1), "500.00"), "Abschlag", officer,
-                                      on=date(2026, 3, 3))
+        payment = app.request_payment(grant, need(date(2026, 4, 1), "500.00"), "Abschlag", officer, on=date(2026, 3, 3))
         app.certify_payment(grant, payment, checker, on=date(2026, 3, 4))
         app.release_payment(grant, payment, finance, on=date(2026, 3, 5))
         app.book_payment(grant, payment, date(2026, 3, 6), finance)
         if number % 3 == 0:
             app.return_payment(grant, payment, Money("50.00"), date(2026, 6, 1), "Rückfluss", finance)
-
 
 
 def dump_read_models(projector: Projector, names: list[str] | None = None) -> dict[str, list[tuple[str, ...]]]:

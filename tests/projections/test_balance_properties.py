@@ -10,13 +10,14 @@ a rebuild from zero, and every fiscal year's trial balance at zero.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ledger_story import ADDRESS, FY2026, FY2027, SHARE, SKEW_POSTING, VEREINSARBEIT_POSTING, dump_read_models, plan
 
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
@@ -27,7 +28,6 @@ from domain.money import Money
 from domain.rules import RuleSet
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
-from ledger_story import ADDRESS, FY2026, FY2027, SHARE, SKEW_POSTING, VEREINSARBEIT_POSTING, dump_read_models, plan
 from projections.engine import Projector
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
@@ -35,13 +35,45 @@ from projections.programme_balances import ProgrammeBalances
 from projections.verify import verify
 
 ACTIONS = (  # "advance" first: Hypothesis leans towards the first choice
-    "advance", "advance", "advance", "advance", "advance", "advance", "apply", "apply", "reject", "withdraw",
-    "documents", "documents_in", "request", "cancel", "return", "propose", "amend", "budget", "draw", "spend",
-    "spend", "reverse", "expense", "expense", "after", "after", "after", "repay", "relief", "revoke",
+    "advance",
+    "advance",
+    "advance",
+    "advance",
+    "advance",
+    "advance",
+    "apply",
+    "apply",
+    "reject",
+    "withdraw",
+    "documents",
+    "documents_in",
+    "request",
+    "cancel",
+    "return",
+    "propose",
+    "amend",
+    "budget",
+    "draw",
+    "spend",
+    "spend",
+    "reverse",
+    "expense",
+    "expense",
+    "after",
+    "after",
+    "after",
+    "repay",
+    "relief",
+    "revoke",
 )
 NEXT = {"applied": "review", "reviewed": "approve", "requested": "certify", "certified": "release", "released": "book"}
-AFTER = {APPROVED: "proof", PROOF_SUBMITTED: "review_proof", PROOF_REVIEWED: "determine", DETERMINED: "close",
-         REVOKED: "close"}
+AFTER = {
+    APPROVED: "proof",
+    PROOF_SUBMITTED: "review_proof",
+    PROOF_REVIEWED: "determine",
+    DETERMINED: "close",
+    REVOKED: "close",
+}
 PERIODS = (FundingPeriod(date(2026, 3, 1), date(2026, 10, 31)), FundingPeriod(date(2026, 9, 1), date(2027, 6, 30)))
 
 step = st.tuples(st.sampled_from(ACTIONS), st.integers(0, 50), st.integers(1, 600000), st.integers(0, 120))
@@ -63,18 +95,36 @@ class Office:
         self.approver = person("clara", Role.APPROVER)
         self.finance = person("dieter", Role.FINANCE)
         self.programmes = [
-            app.open_programme("IB", "Vereine", "city", RuleSet.nrw_municipal(),
-                               {FY2026: (Money("30000.00"), VEREINSARBEIT_POSTING),
-                                FY2027: (Money("8000.00"), VEREINSARBEIT_POSTING)}, self.admin),
-            app.open_programme("SKEW", "SKEW", "federal", RuleSet.federal(),
-                               {FY2026: (Money("15000.00"), SKEW_POSTING), FY2027: (Money("3000.00"), SKEW_POSTING)},
-                               self.admin),
+            app.open_programme(
+                "IB",
+                "Vereine",
+                "city",
+                RuleSet.nrw_municipal(),
+                {FY2026: (Money("30000.00"), VEREINSARBEIT_POSTING), FY2027: (Money("8000.00"), VEREINSARBEIT_POSTING)},
+                self.admin,
+            ),
+            app.open_programme(
+                "SKEW",
+                "SKEW",
+                "federal",
+                RuleSet.federal(),
+                {FY2026: (Money("15000.00"), SKEW_POSTING), FY2027: (Money("3000.00"), SKEW_POSTING)},
+                self.admin,
+            ),
         ]
-        self.organisation = app.register_organisation("Verein e.V.", "e.V.", "VR 1", ADDRESS,
-                                                      "DE89370400440532013000", self.officers[0])
-        self.project = app.start_project("P", "Projekt", "", "Kumasi", [4, 12],
-                                         FundingPeriod(date(2026, 1, 1), date(2027, 12, 31)), ["a", "b"],
-                                         self.officers[0])
+        self.organisation = app.register_organisation(
+            "Verein e.V.", "e.V.", "VR 1", ADDRESS, "DE89370400440532013000", self.officers[0]
+        )
+        self.project = app.start_project(
+            "P",
+            "Projekt",
+            "",
+            "Kumasi",
+            [4, 12],
+            FundingPeriod(date(2026, 1, 1), date(2027, 12, 31)),
+            ["a", "b"],
+            self.officers[0],
+        )
         self.grants: list[UUID] = []
         self.requests: list[tuple[UUID, UUID]] = []
         self.expenditures: list[UUID] = []
@@ -139,13 +189,26 @@ class Office:
             terms = self.app.grant(grant).terms
             assert terms is not None
             if action == "expense":
-                self.app.report_expense(grant, "travel", terms.period.start + timedelta(days=days), "Lieferant",
-                                        "Kosten", Money(f"{cents % 400000 // 100 + 1}.{cents % 100:02d}"),
-                                        f"R-{cents}", self.officers[i % 2])
+                self.app.report_expense(
+                    grant,
+                    "travel",
+                    terms.period.start + timedelta(days=days),
+                    "Lieferant",
+                    "Kosten",
+                    Money(f"{cents % 400000 // 100 + 1}.{cents % 100:02d}"),
+                    f"R-{cents}",
+                    self.officers[i % 2],
+                )
             else:
                 remaining = Money.rounded(terms.amount.amount * (i % 4) / 4)
-                self.app.revoke_grant(grant, remaining, terms.period.start + timedelta(days=days), "Widerruf",
-                                      self.approver, on=terms.period.start + timedelta(days=days))
+                self.app.revoke_grant(
+                    grant,
+                    remaining,
+                    terms.period.start + timedelta(days=days),
+                    "Widerruf",
+                    self.approver,
+                    on=terms.period.start + timedelta(days=days),
+                )
             return
         app, officer = self.app, self.officers[i % 2]
         on = date(2026, 3, 1) + timedelta(days=days)
@@ -153,10 +216,21 @@ class Office:
             programme = self.programmes[i % 2]
             kind = "share" if programme == self.programmes[1] or i % 3 == 0 else "fixed"
             grant = Money(250) + Money(f"{cents % 900000 // 100}.{cents % 100:02d}")
-            self.grants.append(app.apply_for_grant(
-                programme, self.organisation, "Begegnung", "Austausch", "Amiens", PERIODS[i % 2], kind,
-                plan(str(grant.amount)), officer, on=date(2026, 2, 1), file_number=f"G-{len(self.grants)}",
-            ))
+            self.grants.append(
+                app.apply_for_grant(
+                    programme,
+                    self.organisation,
+                    "Begegnung",
+                    "Austausch",
+                    "Amiens",
+                    PERIODS[i % 2],
+                    kind,
+                    plan(str(grant.amount)),
+                    officer,
+                    on=date(2026, 2, 1),
+                    file_number=f"G-{len(self.grants)}",
+                )
+            )
         elif action == "review" and (grant := self.pick(self.grants_in("applied"), i)):
             app.review_application(grant, True, i % 7 != 0, "geprüft", officer, on=date(2026, 2, 10))
         elif action == "approve" and (
@@ -168,8 +242,14 @@ class Office:
             if g.period.crosses_year_end:
                 first = Money.rounded(amount.amount * (i % 10) / 10)
                 split = {FY2026: first, FY2027: amount - first}
-            app.approve_grant(grant, amount, self.approver, on=date(2026, 2, 20),
-                              rate=SHARE if g.financing_type == "share" else None, year_split=split)
+            app.approve_grant(
+                grant,
+                amount,
+                self.approver,
+                on=date(2026, 2, 20),
+                rate=SHARE if g.financing_type == "share" else None,
+                year_split=split,
+            )
         elif action in ("reject", "withdraw") and (
             grant := self.pick(self.grants_in("applied", "documents_requested", "reviewed"), i)
         ):
@@ -178,8 +258,9 @@ class Office:
             else:
                 app.withdraw_application(grant, "zurückgezogen", officer, on=date(2026, 2, 21))
         elif action == "documents" and (grant := self.pick(self.grants_in("applied", "reviewed"), i)):
-            self.requests.append((grant, app.request_documents(grant, "Belege", date(2026, 3, 1), officer,
-                                                               on=date(2026, 2, 5))))
+            self.requests.append(
+                (grant, app.request_documents(grant, "Belege", date(2026, 3, 1), officer, on=date(2026, 2, 5)))
+            )
         elif action == "documents_in" and self.requests:
             grant_id, request = self.requests.pop(i % len(self.requests))
             app.receive_documents(grant_id, request, "da", officer, on=date(2026, 2, 8))
@@ -187,8 +268,13 @@ class Office:
             terms = app.grant(grant).terms
             assert terms is not None
             on = terms.period.start + timedelta(days=days)
-            need = [{"due": on + timedelta(days=10), "amount": Money(f"{cents % 300000 // 100 + 1}.{cents % 100:02d}"),
-                     "description": "Bedarf"}]
+            need = [
+                {
+                    "due": on + timedelta(days=10),
+                    "amount": Money(f"{cents % 300000 // 100 + 1}.{cents % 100:02d}"),
+                    "description": "Bedarf",
+                }
+            ]
             app.request_payment(grant, need, "Abruf", officer, on=on)
         elif action == "certify" and (found := self.pick(self.payments_in("requested"), i)):
             grant_id, payment_id, payment = found
@@ -196,8 +282,9 @@ class Office:
             app.certify_payment(grant_id, payment_id, checker, on=payment["requested_on"])
         elif action == "release" and (found := self.pick(self.payments_in("certified"), i)):
             grant_id, payment_id, payment = found
-            app.release_payment(grant_id, payment_id, self.finance if i % 2 else self.approver,
-                                on=payment["requested_on"])
+            app.release_payment(
+                grant_id, payment_id, self.finance if i % 2 else self.approver, on=payment["requested_on"]
+            )
         elif action == "book" and (found := self.pick(self.payments_in("released"), i)):
             grant_id, payment_id, payment = found
             app.book_payment(grant_id, payment_id, payment["requested_on"] + timedelta(days=days * 2), self.finance)
@@ -207,8 +294,9 @@ class Office:
         elif action == "return" and (found := self.pick(self.payments_in("booked"), i)):
             grant_id, payment_id, payment = found
             share = Money.rounded((payment["amount"] - payment["returned"]).amount * (i % 4 + 1) / 4)
-            app.return_payment(grant_id, payment_id, share, payment["value_date"] + timedelta(days=days), "zurück",
-                               self.finance)
+            app.return_payment(
+                grant_id, payment_id, share, payment["value_date"] + timedelta(days=days), "zurück", self.finance
+            )
         elif action == "propose" and (grant := self.pick(self.grants_in("approved"), i)):
             terms = app.grant(grant).terms
             assert terms is not None
@@ -224,35 +312,62 @@ class Office:
             app.approve_amendment(grant, self.approver, on=date(2026, 9, 2))
         elif action == "budget":
             year = FY2026 if i % 3 else FY2027
-            app.amend_budget(self.pick(self.programmes, i), year, Money(f"{cents // 10 + 5000}.00"), "Nachtrag",
-                             self.admin)
+            app.amend_budget(
+                self.pick(self.programmes, i), year, Money(f"{cents // 10 + 5000}.00"), "Nachtrag", self.admin
+            )
         elif action == "draw":
             year = FY2026 if i % 4 else FY2027
-            app.draw_project_budget(self.project, self.pick(self.programmes, i), year,
-                                    Money(f"{cents % 200000 // 100 + 500}.00"), "Projektmittel", self.admin)
+            app.draw_project_budget(
+                self.project,
+                self.pick(self.programmes, i),
+                year,
+                Money(f"{cents % 200000 // 100 + 500}.00"),
+                "Projektmittel",
+                self.admin,
+            )
         elif action == "spend":
-            self.expenditures.append(app.record_project_expenditure(
-                self.project, on, "Lieferant", "Material", "a" if i % 2 else "b",
-                Money(f"{cents % 30000 // 100 + 1}.{cents % 100:02d}"), f"B-{len(self.expenditures)}", officer,
-            ))
+            self.expenditures.append(
+                app.record_project_expenditure(
+                    self.project,
+                    on,
+                    "Lieferant",
+                    "Material",
+                    "a" if i % 2 else "b",
+                    Money(f"{cents % 30000 // 100 + 1}.{cents % 100:02d}"),
+                    f"B-{len(self.expenditures)}",
+                    officer,
+                )
+            )
         elif action == "reverse" and self.expenditures:
             app.reverse_project_expenditure(self.project, self.pick(self.expenditures, i), "Storno", self.finance)
-
 
     def after_award(self, action: str, grant: UUID, i: int, cents: int) -> None:
         app, g = self.app, self.app.grant(grant)
         assert g.terms is not None
         end = g.terms.period.end
         if action == "proof":
-            app.submit_proof_of_use(grant, "Bericht", Money(f"{cents % 2000 // 100}.00"), Money.zero(), Money.zero(),
-                                    self.officers[i % 2], on=end)
+            app.submit_proof_of_use(
+                grant,
+                "Bericht",
+                Money(f"{cents % 2000 // 100}.00"),
+                Money.zero(),
+                Money.zero(),
+                self.officers[i % 2],
+                on=end,
+            )
         elif action == "review_proof":
             submitted_by = g.proof["submitted_by"] if g.proof else None
             reviewer = next(o for o in self.officers if o.user_id != submitted_by)
             spent = g.proof["actual_costs"]["travel"] if g.proof else Money.zero()
             cut = Money.rounded(spent.amount * (i % 3) / 10)
-            app.review_proof_of_use(grant, {"travel": spent - cut}, {"travel": "gekürzt"} if cut else {}, "geprüft",
-                                    reviewer, on=end + timedelta(days=10))
+            app.review_proof_of_use(
+                grant,
+                {"travel": spent - cut},
+                {"travel": "gekürzt"} if cut else {},
+                "geprüft",
+                reviewer,
+                on=end + timedelta(days=10),
+            )
         elif action == "determine":
             app.determine_final_amount(grant, self.approver, on=end + timedelta(days=20 + i))
         elif action == "close":
@@ -267,8 +382,13 @@ class Office:
             app.receive_repayment(claim_id, amount, on, self.finance)
         elif claim.pending_relief is None:
             kind = ("deferral", "waiver", "write_off")[i % 3]
-            app.propose_claim_relief(claim_id, kind, "Vorschlag", self.officers[i % 2],
-                                     until=on + timedelta(days=90) if kind == "deferral" else None)
+            app.propose_claim_relief(
+                claim_id,
+                kind,
+                "Vorschlag",
+                self.officers[i % 2],
+                until=on + timedelta(days=90) if kind == "deferral" else None,
+            )
         else:
             app.decide_claim_relief(claim_id, i % 4 != 0, "Entscheidung", self.approver, on=on)
 
@@ -283,17 +403,26 @@ def check(app: FundingOffice, projector: Projector) -> None:
             journal = Journal.programme_balance(cursor, row.programme_id, row.fiscal_year)
             assert (row.budget, row.committed) == (programme.budget(year), programme.committed(year))
             assert (journal.budget, journal.committed, journal.available) == (
-                programme.budget(year), programme.committed(year), programme.available(year))
+                programme.budget(year),
+                programme.committed(year),
+                programme.available(year),
+            )
         for row in GrantOverview.grants(cursor, date(2026, 1, 1), limit=1000):
             grant = app.grant(row.grant_id)
             journal = Journal.grant_balance(cursor, row.grant_id)
             open_claims = Money.sum(app.claim(c).outstanding for c in grant.claim_ids)
             assert (row.status, row.approved, row.paid, row.requested, row.open_claims) == (
-                grant.status, grant.approved_amount, grant.paid, grant.committed_payments - grant.paid, open_claims)
+                grant.status,
+                grant.approved_amount,
+                grant.paid,
+                grant.committed_payments - grant.paid,
+                open_claims,
+            )
             assert row.final_amount == getattr(grant, "final_amount", None)
             assert (journal.paid, journal.open_claims) == (grant.paid, open_claims)
-            bound = Money.sum(app.programme(grant.programme_id).commitment_of(grant.id, year)
-                              for year in (FY2026, FY2027))
+            bound = Money.sum(
+                app.programme(grant.programme_id).commitment_of(grant.id, year) for year in (FY2026, FY2027)
+            )
             assert journal.committed == bound
         for year in Journal.fiscal_years(cursor):
             assert Journal.trial_balance(cursor, year).total == Money.zero()
@@ -305,7 +434,9 @@ def check(app: FundingOffice, projector: Projector) -> None:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(step, min_size=20, max_size=120))
-def test_read_model_balances_follow_from_the_events_for_any_command_sequence(steps: list[tuple[str, int, int, int]]) -> None:
+def test_read_model_balances_follow_from_the_events_for_any_command_sequence(
+    steps: list[tuple[str, int, int, int]],
+) -> None:
     app = create_office(Settings(database_url="memory://"), today=lambda: date(2026, 3, 1))
     projector = create_projector(Settings(database_url="memory://"), app)
     try:
@@ -332,7 +463,12 @@ def test_read_model_balances_follow_from_the_events_for_any_command_sequence(ste
     approve_relief=st.booleans(),
 )
 def test_balances_after_the_award_follow_from_the_events(
-    paid: int, spent: int, cut: int, revoke: int | None, repayments: list[tuple[int, int]], relief: str | None,
+    paid: int,
+    spent: int,
+    cut: int,
+    revoke: int | None,
+    repayments: list[tuple[int, int]],
+    relief: str | None,
     approve_relief: bool,
 ) -> None:
     """One grant paid, spent, finally determined or revoked, its claim repaid in parts, relieved, closed."""
@@ -341,30 +477,64 @@ def test_balances_after_the_award_follow_from_the_events(
     try:
         office = Office(app)
         officer, checker, approver, finance = office.officers[0], office.officers[1], office.approver, office.finance
-        grant = app.apply_for_grant(office.programmes[0], office.organisation, "Begegnung", "Austausch", "Amiens",
-                                    PERIODS[0], "fixed", plan("5000.00"), officer, on=date(2026, 2, 1))
+        grant = app.apply_for_grant(
+            office.programmes[0],
+            office.organisation,
+            "Begegnung",
+            "Austausch",
+            "Amiens",
+            PERIODS[0],
+            "fixed",
+            plan("5000.00"),
+            officer,
+            on=date(2026, 2, 1),
+        )
         app.review_application(grant, True, True, "ok", checker, on=date(2026, 2, 2))
         app.approve_grant(grant, Money("5000.00"), approver, on=date(2026, 2, 3))
-        need = [{"due": date(2026, 3, 20), "amount": Money(f"{paid // 100}.{paid % 100:02d}"), "description": "Abschlag"}]
+        need = [
+            {"due": date(2026, 3, 20), "amount": Money(f"{paid // 100}.{paid % 100:02d}"), "description": "Abschlag"}
+        ]
         payment = app.request_payment(grant, need, "Abschlag", officer, on=date(2026, 3, 1))
         app.certify_payment(grant, payment, checker, on=date(2026, 3, 2))
         app.release_payment(grant, payment, finance, on=date(2026, 3, 3))
         app.book_payment(grant, payment, date(2026, 3, 4), finance)
         steps: list[Callable[[], Any]] = [
-            lambda: app.report_expense(grant, "travel", date(2026, 5, 1), "Bahn", "Fahrten",
-                                       Money(f"{spent // 100}.{spent % 100:02d}"), "R-1", officer),
+            lambda: app.report_expense(
+                grant,
+                "travel",
+                date(2026, 5, 1),
+                "Bahn",
+                "Fahrten",
+                Money(f"{spent // 100}.{spent % 100:02d}"),
+                "R-1",
+                officer,
+            ),
         ]
         if revoke is not None:
-            steps.append(lambda: app.revoke_grant(grant, Money(f"{revoke * 1000}.00"), date(2026, 6, 1), "Widerruf",
-                                                  approver, on=date(2026, 6, 15)))
+            steps.append(
+                lambda: app.revoke_grant(
+                    grant, Money(f"{revoke * 1000}.00"), date(2026, 6, 1), "Widerruf", approver, on=date(2026, 6, 15)
+                )
+            )
         else:
             steps += [
-                lambda: app.submit_proof_of_use(grant, "Bericht", Money("1000.00"), Money.zero(), Money.zero(),
-                                                officer, on=date(2026, 11, 1)),
+                lambda: app.submit_proof_of_use(
+                    grant, "Bericht", Money("1000.00"), Money.zero(), Money.zero(), officer, on=date(2026, 11, 1)
+                ),
                 lambda: app.review_proof_of_use(
-                    grant, {"travel": Money.rounded(app.grant(grant).proof["actual_costs"]["travel"].amount  # type: ignore[index]
-                                                    * (10 - cut) / 10)},
-                    {"travel": "gekürzt"} if cut else {}, "geprüft", checker, on=date(2026, 11, 10)),
+                    grant,
+                    {
+                        "travel": Money.rounded(
+                            app.grant(grant).proof["actual_costs"]["travel"].amount  # type: ignore[index]
+                            * (10 - cut)
+                            / 10
+                        )
+                    },
+                    {"travel": "gekürzt"} if cut else {},
+                    "geprüft",
+                    checker,
+                    on=date(2026, 11, 10),
+                ),
                 lambda: app.determine_final_amount(grant, approver, on=date(2026, 11, 20)),
             ]
         for step_ in steps:
@@ -380,14 +550,16 @@ def test_balances_after_the_award_follow_from_the_events(
                 on = claim.interest_from + timedelta(days=days)
                 due = claim.amount_due(on, app.base_rates())
                 try:
-                    app.receive_repayment(claim_id, max(Money("0.01"), Money.rounded(due.amount * tenths / 10)), on,
-                                          finance)
+                    app.receive_repayment(
+                        claim_id, max(Money("0.01"), Money.rounded(due.amount * tenths / 10)), on, finance
+                    )
                 except DomainError:
                     pass
             if relief and app.claim(claim_id).status == "open":
                 until = app.claim(claim_id).interest_from + timedelta(days=60)
-                app.propose_claim_relief(claim_id, relief, "Vorschlag", officer,
-                                         until=until if relief == "deferral" else None)
+                app.propose_claim_relief(
+                    claim_id, relief, "Vorschlag", officer, until=until if relief == "deferral" else None
+                )
                 app.decide_claim_relief(claim_id, approve_relief, "Entscheidung", approver, on=date(2027, 2, 1))
         try:
             app.close_grant(grant, officer, on=date(2027, 3, 1))

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ledger_story import dump_read_models, many_grants, tell
 
 from domain.application import FundingOffice
 from foerderbuch.settings import Settings
-from ledger_story import dump_read_models, many_grants, tell
 from projections.engine import Projector
 from projections.verify import verify
 
@@ -26,7 +26,9 @@ WORKER = HERE / "catch_up_worker.py"
 Services = Callable[..., tuple[FundingOffice, Projector]]
 
 
-def worker(settings: Settings, batch_size: int, mode: str, pause: float, go_file: Path | None = None) -> subprocess.Popen[str]:
+def worker(
+    settings: Settings, batch_size: int, mode: str, pause: float, go_file: Path | None = None
+) -> subprocess.Popen[str]:
     schema = settings.extra_env.get("POSTGRES_SCHEMA", "-")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)])}
     arguments = [sys.executable, str(WORKER), settings.database_url, schema, str(batch_size), mode, str(pause)]

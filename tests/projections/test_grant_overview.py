@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ledger_story import TODAY, World
+
 from domain.money import Money
 from projections.grant_overview import GrantOverview
 
@@ -40,9 +41,17 @@ def test_a_grant_row_carries_its_amounts_and_names(world: World) -> None:
 
     assert amiens is not None and leeds is not None and kumasi is not None
     assert (amiens.file_number, amiens.programme_code, amiens.organisation_name, amiens.partner_city) == (
-        "IB-2026-0001", "IB-VEREINE", "Deutsch-Französische Gesellschaft Dortmund e.V.", "Amiens")
+        "IB-2026-0001",
+        "IB-VEREINE",
+        "Deutsch-Französische Gesellschaft Dortmund e.V.",
+        "Amiens",
+    )
     assert (amiens.applied, amiens.approved, amiens.requested, amiens.paid) == (
-        Money("7000.00"), Money("7000.00"), Money("0.00"), Money("4800.10"))
+        Money("7000.00"),
+        Money("7000.00"),
+        Money("0.00"),
+        Money("4800.10"),
+    )
     assert amiens.decided_on == date(2026, 3, 1)
     assert amiens.last_activity == date(2026, 6, 30)  # the return's value date
     assert (leeds.approved, leeds.paid, leeds.amendment_pending) == (Money("4500.00"), Money("1500.00"), False)
@@ -60,11 +69,20 @@ def test_a_finally_determined_grant_shows_its_final_amount_and_claims(world: Wor
     assert schytomyr is not None and cluj is not None
     # Paid 3,000, spent 2,200: 800 claimed, 495.88 repaid (4.12 went to interest), the rest written off.
     assert (schytomyr.final_amount, schytomyr.paid, schytomyr.claimed, schytomyr.repaid, schytomyr.open_claims) == (
-        Money("2200.00"), Money("3000.00"), Money("800.00"), Money("495.88"), Money.zero())
+        Money("2200.00"),
+        Money("3000.00"),
+        Money("800.00"),
+        Money("495.88"),
+        Money.zero(),
+    )
     assert (schytomyr.next_deadline, schytomyr.last_activity) == (None, date(2027, 1, 20))
     # Revoked down to 400 after 1,000 were paid: 600 claimed and open; no proof of use is chased any more.
     assert (cluj.final_amount, cluj.claimed, cluj.open_claims, cluj.next_deadline) == (
-        Money("400.00"), Money("600.00"), Money("600.00"), None)
+        Money("400.00"),
+        Money("600.00"),
+        Money("600.00"),
+        None,
+    )
 
 
 def test_rows_agree_with_the_grant_aggregates(world: World) -> None:
@@ -87,11 +105,17 @@ def test_an_open_request_for_documents_is_the_next_deadline_and_overdue_after_it
 
     assert before is not None and after is not None and amiens is not None
     assert (before.next_deadline, before.next_deadline_german, before.overdue) == (
-        date(2026, 4, 20), "Unterlagen nachreichen", False)
+        date(2026, 4, 20),
+        "Unterlagen nachreichen",
+        False,
+    )
     assert after.overdue is True
     # Its documents came in; next is the proof of use, six months after the period (NRW rules).
     assert (amiens.next_deadline, amiens.next_deadline_text, amiens.overdue) == (
-        date(2027, 4, 30), "Verwendungsnachweis einreichen", False)
+        date(2027, 4, 30),
+        "Verwendungsnachweis einreichen",
+        False,
+    )
 
 
 def test_an_approved_grant_owes_interim_proofs_for_each_year_end_and_the_proof_of_use(world: World) -> None:
@@ -101,7 +125,10 @@ def test_an_approved_grant_owes_interim_proofs_for_each_year_end_and_the_proof_o
 
     assert leeds is not None
     assert (leeds.next_deadline, leeds.next_deadline_german, leeds.overdue) == (
-        date(2027, 4, 30), "Zwischennachweis", True)
+        date(2027, 4, 30),
+        "Zwischennachweis",
+        True,
+    )
     files = {world.app.grant(d.grant_id).file_number: (d.text, d.due, overdue) for d, overdue in due}
     assert files == {
         "IB-2026-0001": ("Verwendungsnachweis einreichen", date(2027, 4, 30), True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ledger_story import FY2026, FY2027, World
+
 from domain.money import Money
 from projections.accounts import CHART
 from projections.journal import Journal
@@ -89,10 +90,14 @@ def test_a_commitment_carries_the_business_date_of_the_decision_saved_with_it(wo
     story = world.story
 
     with world.projector.db.transaction() as cursor:
-        leeds = [(e.event, e.business_date, e.fiscal_year, e.memo) for e in Journal.entries(cursor, holder_id=story.leeds)
-                 if e.account == "committed" and e.event.startswith("Programme.")]
-        project = {e.business_date for e in Journal.entries(cursor, holder_id=story.schoko)
-                   if e.event.startswith("Programme.")}
+        leeds = [
+            (e.event, e.business_date, e.fiscal_year, e.memo)
+            for e in Journal.entries(cursor, holder_id=story.leeds)
+            if e.account == "committed" and e.event.startswith("Programme.")
+        ]
+        project = {
+            e.business_date for e in Journal.entries(cursor, holder_id=story.schoko) if e.event.startswith("Programme.")
+        }
 
     assert leeds == [
         ("Programme.FundsCommitted", date(2026, 8, 15), 2026, "Mittelbindung IB-2026-0002 (IB-VEREINE 2026)"),
@@ -131,7 +136,11 @@ def test_balances_as_of_a_business_date(world: World) -> None:
     assert before_return.paid == Money("8000.10")
     assert after_return.paid == Money("7800.10")
     assert (year_end.committed, year_end.requested, year_end.payable, year_end.paid) == (
-        Money("7000.00"), Money("2000.00"), Money("2000.00"), Money("2800.10"))
+        Money("7000.00"),
+        Money("2000.00"),
+        Money("2000.00"),
+        Money("2800.10"),
+    )
     assert (january.requested, january.paid) == (Money.zero(), Money("4800.10"))
 
 
@@ -160,10 +169,25 @@ def test_final_amount_claim_repayment_and_write_off_move_the_money_on(world: Wor
         ("Programme.CommitmentAdjusted", "budget_available", 2026, Money("800.00")),
         ("Programme.CommitmentAdjusted", "committed", 2026, Money("-800.00")),
     ]
-    assert (balance.committed, balance.paid, balance.recognised, balance.claimed, balance.open_claims,
-            balance.repaid, balance.written_off, balance.interest) == (
-        Money("2200.00"), Money("3000.00"), Money("2200.00"), Money("800.00"), Money.zero(), Money("495.88"),
-        Money("304.12"), Money("4.12"))
+    assert (
+        balance.committed,
+        balance.paid,
+        balance.recognised,
+        balance.claimed,
+        balance.open_claims,
+        balance.repaid,
+        balance.written_off,
+        balance.interest,
+    ) == (
+        Money("2200.00"),
+        Money("3000.00"),
+        Money("2200.00"),
+        Money("800.00"),
+        Money.zero(),
+        Money("495.88"),
+        Money("304.12"),
+        Money("4.12"),
+    )
     assert (before_write_off.open_claims, before_write_off.committed) == (Money("304.12"), Money("3000.00"))
 
 
@@ -185,7 +209,8 @@ def test_journal_balances_agree_with_the_aggregates(world: World) -> None:
     with world.projector.db.transaction() as cursor:
         years = {
             (programme_id, year.year): Journal.programme_balance(cursor, programme_id, year.year)
-            for programme_id in (story.vereinsarbeit, story.skew) for year in (FY2026, FY2027)
+            for programme_id in (story.vereinsarbeit, story.skew)
+            for year in (FY2026, FY2027)
         }
         grants = {g: Journal.grant_balance(cursor, g) for g in (story.amiens, story.leeds, story.kumasi, story.buffalo)}
 
@@ -193,7 +218,10 @@ def test_journal_balances_agree_with_the_aggregates(world: World) -> None:
         programme = world.app.programme(programme_id)
         fiscal_year = FY2026 if year == 2026 else FY2027
         assert (balance.budget, balance.committed, balance.available) == (
-            programme.budget(fiscal_year), programme.committed(fiscal_year), programme.available(fiscal_year))
+            programme.budget(fiscal_year),
+            programme.committed(fiscal_year),
+            programme.available(fiscal_year),
+        )
     for grant_id, balance in grants.items():
         grant = world.app.grant(grant_id)
         assert (balance.committed, balance.paid) == (grant.approved_amount, grant.paid)

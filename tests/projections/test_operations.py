@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from ledger_story import dump_read_models, tell
 from rich.console import Console
 
 from domain.application import FundingOffice
 from foerderbuch import operations
 from foerderbuch.settings import Settings
-from ledger_story import dump_read_models, tell
 from projections.engine import Projector
 
 Services = Callable[..., tuple[FundingOffice, Projector]]

@@ -6,8 +6,9 @@ from datetime import date
 from uuid import uuid4
 
 from ledger_story import World
+
 from domain.money import Money
-from projections.portfolio import PortfolioAction, Portfolio
+from projections.portfolio import Portfolio, PortfolioAction
 
 
 def test_an_association_sees_only_its_own_grants_with_german_status_and_amounts(world: World) -> None:
@@ -25,7 +26,11 @@ def test_an_association_sees_only_its_own_grants_with_german_status_and_amounts(
         ("IB-2026-0004", "Zurückgezogen", Money("0.00"), Money("0.00"), Money("0.00")),
     ]
     assert (portfolio.approved, portfolio.requested, portfolio.paid, portfolio.open_claims) == (
-        Money("12400.00"), Money("1200.00"), Money("7800.10"), Money.zero())
+        Money("12400.00"),
+        Money("1200.00"),
+        Money("7800.10"),
+        Money.zero(),
+    )
     assert portfolio.grants[1].final_amount == Money("2200.00")
     assert portfolio.grants[2].programme_title == "Internationale Vereinsarbeit"
 
@@ -39,7 +44,8 @@ def test_the_portfolio_says_what_the_association_has_to_do(world: World) -> None
     assert portfolio is not None
     netanya = next(g for g in portfolio.grants if g.file_number == "IB-2026-0009")
     assert netanya.actions == (
-        PortfolioAction("Unterlagen nachreichen: Kostenvoranschlag der Jugendherberge", date(2026, 4, 20)),)
+        PortfolioAction("Unterlagen nachreichen: Kostenvoranschlag der Jugendherberge", date(2026, 4, 20)),
+    )
     actions = {g.file_number: g.actions for g in portfolio.grants if g.actions}
     assert actions == {
         "IB-2026-0009": netanya.actions,

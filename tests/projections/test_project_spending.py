@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ledger_story import World
+
 from domain.money import Money
 from projections.project_spending import LineSpending, ProjectSpending, SpendingTotal
 
@@ -14,7 +15,11 @@ def test_a_project_shows_its_budget_its_own_spending_and_the_grants_that_serve_i
     assert (project.code, project.partner_city, project.sdgs) == ("FAIRE-SCHOKO", "Kumasi", (12, 17))
     # 1,500 € beans + 10,000 GHS at 12.34 = 810.37 €; the 100 € flyer was reversed.
     assert (project.budget, project.spent, project.remaining, project.grants_paid) == (
-        Money("3000.00"), Money("2310.37"), Money("689.63"), Money("800.00"))
+        Money("3000.00"),
+        Money("2310.37"),
+        Money("689.63"),
+        Money("800.00"),
+    )
     assert project.spent == world.app.project(world.story.schoko).spent
 
 

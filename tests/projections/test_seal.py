@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from ledger_story import World
+
 from projections.seal import Seal
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ledger_story import World
+
 from projections.timeline import Timeline
 
 
@@ -15,34 +16,74 @@ def test_the_timeline_tells_who_did_what_when_and_why(world: World) -> None:
         entries = Timeline.of(cursor, story.amiens)
 
     assert [(e.business_date, e.who, e.role_german, e.what, e.why) for e in entries] == [
-        (date(2026, 2, 10), "Marie Laurent", "Verein",
-         "Antrag eingegangen: »Begegnung mit Amiens«, beantragt 7.000,00 € (Anteilfinanzierung) "
-         "für 01.03.2026–31.10.2026", ""),
-        (date(2026, 2, 12), "Petra Schmitz", "Sachbearbeitung",
-         "Unterlagen angefordert bis 01.03.2026: Teilnehmerliste", ""),
+        (
+            date(2026, 2, 10),
+            "Marie Laurent",
+            "Verein",
+            "Antrag eingegangen: »Begegnung mit Amiens«, beantragt 7.000,00 € (Anteilfinanzierung) "
+            "für 01.03.2026–31.10.2026",
+            "",
+        ),
+        (
+            date(2026, 2, 12),
+            "Petra Schmitz",
+            "Sachbearbeitung",
+            "Unterlagen angefordert bis 01.03.2026: Teilnehmerliste",
+            "",
+        ),
         (date(2026, 2, 20), "Marie Laurent", "Verein", "Unterlagen eingereicht", "Liste mit 20 Namen"),
-        (date(2026, 2, 25), "Petra Schmitz", "Sachbearbeitung",
-         "Antrag geprüft: formal in Ordnung, inhaltlich förderfähig", "Vollständig und förderfähig."),
-        (date(2026, 3, 1), "Dr. Aylin Demir", "Zeichnungsbefugte",  # dated by the approval saved with it
-         "Mittel gebunden: 7.000,00 € im Haushaltsjahr 2026", ""),
+        (
+            date(2026, 2, 25),
+            "Petra Schmitz",
+            "Sachbearbeitung",
+            "Antrag geprüft: formal in Ordnung, inhaltlich förderfähig",
+            "Vollständig und förderfähig.",
+        ),
+        (
+            date(2026, 3, 1),
+            "Dr. Aylin Demir",
+            "Zeichnungsbefugte",  # dated by the approval saved with it
+            "Mittel gebunden: 7.000,00 € im Haushaltsjahr 2026",
+            "",
+        ),
         (date(2026, 3, 1), "Dr. Aylin Demir", "Zeichnungsbefugte", "Bewilligt: 7.000,00 € als Anteilfinanzierung", ""),
         (date(2026, 3, 2), "Marie Laurent", "Verein", "Mittel abgerufen: 3.000,10 €", "Anzahlung Bus"),
-        (date(2026, 3, 3), "Jonas Becker", "Sachbearbeitung",
-         "Abruf über 3.000,10 € sachlich und rechnerisch richtig festgestellt", ""),
+        (
+            date(2026, 3, 3),
+            "Jonas Becker",
+            "Sachbearbeitung",
+            "Abruf über 3.000,10 € sachlich und rechnerisch richtig festgestellt",
+            "",
+        ),
         (date(2026, 3, 4), "Stefan Wolters", "Kämmerei", "Auszahlung über 3.000,10 € freigegeben", ""),
         (date(2026, 3, 5), "Stefan Wolters", "Kämmerei", "Ausgezahlt: 3.000,10 €, Wertstellung 05.03.2026", ""),
         (date(2026, 4, 1), "Marie Laurent", "Verein", "Mittel abgerufen: 1.000,00 €", "Unterkunft"),
-        (date(2026, 4, 2), "Petra Schmitz", "Sachbearbeitung",
-         "Abruf über 1.000,00 € sachlich und rechnerisch richtig festgestellt", ""),
+        (
+            date(2026, 4, 2),
+            "Petra Schmitz",
+            "Sachbearbeitung",
+            "Abruf über 1.000,00 € sachlich und rechnerisch richtig festgestellt",
+            "",
+        ),
         (date(2026, 4, 2), "Stefan Wolters", "Kämmerei", "Auszahlung über 1.000,00 € freigegeben", ""),
         (date(2026, 4, 3), "Petra Schmitz", "Sachbearbeitung", "Abruf über 1.000,00 € storniert", "Doppelt angewiesen"),
         (date(2026, 10, 20), "Marie Laurent", "Verein", "Mittel abgerufen: 2.000,00 €", "Schlusszahlung"),
-        (date(2026, 10, 21), "Jonas Becker", "Sachbearbeitung",
-         "Abruf über 2.000,00 € sachlich und rechnerisch richtig festgestellt", ""),
+        (
+            date(2026, 10, 21),
+            "Jonas Becker",
+            "Sachbearbeitung",
+            "Abruf über 2.000,00 € sachlich und rechnerisch richtig festgestellt",
+            "",
+        ),
         (date(2026, 10, 22), "Dr. Aylin Demir", "Zeichnungsbefugte", "Auszahlung über 2.000,00 € freigegeben", ""),
         (date(2027, 1, 4), "Stefan Wolters", "Kämmerei", "Ausgezahlt: 2.000,00 €, Wertstellung 04.01.2027", ""),
-        (date(2026, 6, 30), "Stefan Wolters", "Kämmerei",
-         "Rückfluss: 200,00 € zurückerhalten, Wertstellung 30.06.2026", "Zwei Teilnehmende abgesagt"),
+        (
+            date(2026, 6, 30),
+            "Stefan Wolters",
+            "Kämmerei",
+            "Rückfluss: 200,00 € zurückerhalten, Wertstellung 30.06.2026",
+            "Zwei Teilnehmende abgesagt",
+        ),
     ]
     assert [e.position for e in entries] == sorted(e.position for e in entries)
     assert entries[0].recorded_at.tzinfo is not None
@@ -67,7 +108,11 @@ def test_a_rejection_and_a_withdrawal_keep_their_reasons(world: World) -> None:
         rejected = Timeline.of(cursor, story.novi_sad)[-1]
         withdrawn = Timeline.of(cursor, story.xian)[-1]
 
-    assert (rejected.what, rejected.why, rejected.who) == ("Antrag abgelehnt", "Förderzweck nicht erfüllt", "Dr. Aylin Demir")
+    assert (rejected.what, rejected.why, rejected.who) == (
+        "Antrag abgelehnt",
+        "Förderzweck nicht erfüllt",
+        "Dr. Aylin Demir",
+    )
     assert (withdrawn.what, withdrawn.why, withdrawn.who) == ("Antrag zurückgezogen", "Reise abgesagt", "Marie Laurent")
 
 
@@ -79,25 +124,59 @@ def test_proof_final_amount_and_claim_are_told_with_their_figures(world: World) 
 
     after_payment = [(e.business_date, e.who, e.what, e.why) for e in entries][8:]
     assert after_payment == [
-        (date(2026, 5, 10), "Marie Laurent",
-         "Ausgabe gemeldet: 2.200,00 € an Busreisen GmbH, Kostenposition »travel«, Beleg R-1",
-         "Transport der Hilfsgüter"),
+        (
+            date(2026, 5, 10),
+            "Marie Laurent",
+            "Ausgabe gemeldet: 2.200,00 € an Busreisen GmbH, Kostenposition »travel«, Beleg R-1",
+            "Transport der Hilfsgüter",
+        ),
         (date(2026, 10, 30), "Marie Laurent", "Verwendungsnachweis eingereicht: Kosten 2.200,00 €, 1 Beleg", ""),
-        (date(2026, 10, 31), "Jonas Becker", "Verwendungsnachweis geprüft: anerkannt 2.200,00 €", "Belege vollständig."),
-        (date(2026, 11, 1), "Dr. Aylin Demir",
-         "Zuwendung endgültig festgesetzt auf 2.200,00 €, ausgezahlt 3.000,00 €; 800,00 € werden zurückgefordert",
-         "Festbetragsfinanzierung: Festbetrag 3.000,00 €; höchstens 3.000,00 € → 2.200,00 €"),
-        (date(2026, 11, 1), "Dr. Aylin Demir", "Rückforderung über 800,00 € festgesetzt, zu verzinsen ab 01.11.2026",
-         "Schlussfestsetzung"),
-        (date(2026, 12, 1), "Stefan Wolters",
-         "Rückzahlung eingegangen: 500,00 €, davon Zinsen 4,12 €, Wertstellung 01.12.2026", ""),
-        (entries[14].business_date, "Petra Schmitz", "Niederschlagung vorgeschlagen",
-         "Verein aufgelöst, nichts mehr zu holen"),
-        (date(2027, 1, 15), "Dr. Aylin Demir",
-         "Niederschlagung: 304,12 € und Zinsen von 2,35 € werden nicht mehr gefordert", "Niederschlagung vertretbar"),
-        (date(2027, 1, 20), "Petra Schmitz", "Mittelbindung 2026 angepasst: 3.000,00 € → 2.200,00 €",
-         "Abschluss IB-2026-0010"),
-        (date(2027, 1, 20), "Petra Schmitz",
-         "Zuwendung abgeschlossen: endgültig 2.200,00 €, ausgezahlt 3.000,00 €, 800,00 € Mittelbindung freigegeben",
-         ""),
+        (
+            date(2026, 10, 31),
+            "Jonas Becker",
+            "Verwendungsnachweis geprüft: anerkannt 2.200,00 €",
+            "Belege vollständig.",
+        ),
+        (
+            date(2026, 11, 1),
+            "Dr. Aylin Demir",
+            "Zuwendung endgültig festgesetzt auf 2.200,00 €, ausgezahlt 3.000,00 €; 800,00 € werden zurückgefordert",
+            "Festbetragsfinanzierung: Festbetrag 3.000,00 €; höchstens 3.000,00 € → 2.200,00 €",
+        ),
+        (
+            date(2026, 11, 1),
+            "Dr. Aylin Demir",
+            "Rückforderung über 800,00 € festgesetzt, zu verzinsen ab 01.11.2026",
+            "Schlussfestsetzung",
+        ),
+        (
+            date(2026, 12, 1),
+            "Stefan Wolters",
+            "Rückzahlung eingegangen: 500,00 €, davon Zinsen 4,12 €, Wertstellung 01.12.2026",
+            "",
+        ),
+        (
+            entries[14].business_date,
+            "Petra Schmitz",
+            "Niederschlagung vorgeschlagen",
+            "Verein aufgelöst, nichts mehr zu holen",
+        ),
+        (
+            date(2027, 1, 15),
+            "Dr. Aylin Demir",
+            "Niederschlagung: 304,12 € und Zinsen von 2,35 € werden nicht mehr gefordert",
+            "Niederschlagung vertretbar",
+        ),
+        (
+            date(2027, 1, 20),
+            "Petra Schmitz",
+            "Mittelbindung 2026 angepasst: 3.000,00 € → 2.200,00 €",
+            "Abschluss IB-2026-0010",
+        ),
+        (
+            date(2027, 1, 20),
+            "Petra Schmitz",
+            "Zuwendung abgeschlossen: endgültig 2.200,00 €, ausgezahlt 3.000,00 €, 800,00 € Mittelbindung freigegeben",
+            "",
+        ),
     ]

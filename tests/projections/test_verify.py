@@ -9,13 +9,13 @@ from typing import Any
 
 import psycopg
 import pytest
+from ledger_story import tell
 from rich.console import Console
 
 from domain.application import FundingOffice
 from domain.grant import Grant
 from foerderbuch import operations
 from foerderbuch.settings import Settings
-from ledger_story import tell
 from projections.engine import Projector
 from projections.verify import Problem, verify
 
@@ -57,7 +57,9 @@ def told(fresh_settings: Settings, services: Services) -> tuple[Settings, Fundin
     return fresh_settings, app, projector
 
 
-def test_verify_passes_on_an_intact_log_and_prints_the_chain_head(told: tuple[Settings, FundingOffice, Projector]) -> None:
+def test_verify_passes_on_an_intact_log_and_prints_the_chain_head(
+    told: tuple[Settings, FundingOffice, Projector],
+) -> None:
     settings, app, projector = told
 
     code, output = run_verify(settings)
@@ -77,18 +79,26 @@ def test_a_changed_amount_in_a_stored_event_is_reported_at_its_position(
     expected_table = "stored_events" if settings.backend == "sqlite" else "foerderbuch_events"
     assert app.recorder.events_table_name == expected_table  # type: ignore[attr-defined]
 
-    on_store(settings, app, "UPDATE {events} SET state = ? WHERE {position} = ?", (
-        next(n for n in app.recorder.select_notifications(position, 1)).state.replace(b'"3000.10"', b'"3100.10"'),
-        position,
-    ))
+    on_store(
+        settings,
+        app,
+        "UPDATE {events} SET state = ? WHERE {position} = ?",
+        (
+            next(n for n in app.recorder.select_notifications(position, 1)).state.replace(b'"3000.10"', b'"3100.10"'),
+            position,
+        ),
+    )
     code, output = run_verify(settings)
 
     assert code == 1
     assert f"Position {position}: Ereignis Grant.PaymentBooked wurde nach dem Versiegeln verändert." in output
     problems = verify(projector)
     assert Problem(position, "Ereignis Grant.PaymentBooked wurde nach dem Versiegeln verändert.") in problems
-    assert any("IB-VEREINE 2026 ausgezahlt: Programmsalden zeigt 9.300,10 €, aus den Ereignissen folgen 9.400,10 €"
-               in p.message for p in problems)
+    assert any(
+        "IB-VEREINE 2026 ausgezahlt: Programmsalden zeigt 9.300,10 €, aus den Ereignissen folgen 9.400,10 €"
+        in p.message
+        for p in problems
+    )
     assert any("IB-2026-0001 ausgezahlt: das Journal zeigt 4.800,10 €" in p.message for p in problems)
 
 
@@ -103,8 +113,10 @@ def test_a_deleted_stored_event_is_reported_at_its_position(told: tuple[Settings
     assert f"Position {position}: Versiegeltes Ereignis fehlt im Log (Grant.PaymentReturned" in output
     problems = verify(projector)
     assert [p.position for p in about_stored_events(problems)] == [position]
-    assert any("IB-2026-0001 ausgezahlt: die Übersicht zeigt 4.800,10 €, aus den Ereignissen folgen 5.000,10 €"
-               in p.message for p in problems)
+    assert any(
+        "IB-2026-0001 ausgezahlt: die Übersicht zeigt 4.800,10 €, aus den Ereignissen folgen 5.000,10 €" in p.message
+        for p in problems
+    )
 
 
 def test_two_swapped_stored_events_are_reported_at_both_positions(
@@ -172,8 +184,13 @@ def test_an_unbalanced_journal_entry_is_reported_with_its_event(
         )
     problems = verify(projector)
 
-    assert Problem(int(row["position"]), f"Die Buchungen dieses Ereignisses im Haushaltsjahr {row['fiscal_year']} "
-                                         "ergeben 0,05 € statt 0,00 €.") in problems
+    assert (
+        Problem(
+            int(row["position"]),
+            f"Die Buchungen dieses Ereignisses im Haushaltsjahr {row['fiscal_year']} ergeben 0,05 € statt 0,00 €.",
+        )
+        in problems
+    )
     assert Problem(None, f"Die Summenbilanz {row['fiscal_year']} ergibt 0,05 € statt 0,00 €.") in problems
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from collections.abc import Callable
+from ledger_story import SUMMER, World, need, plan, tell
 
 from domain.application import FundingOffice
 from domain.money import Money
 from foerderbuch.settings import Settings
-from ledger_story import SUMMER, World, need, plan, tell
 from projections.engine import Projector
 from projections.work_queues import WorkQueues
 
@@ -46,7 +46,8 @@ def test_a_payment_is_never_offered_for_certification_to_whoever_requested_it(wo
         for_petra = WorkQueues.to_certify(cursor, story.petra.user_id)  # requested it
 
     assert [(i.item_id, i.file_number, i.amount) for i in for_jonas] == [
-        (story.kumasi_payment, "IB-2026-0007", Money("1000.00"))]
+        (story.kumasi_payment, "IB-2026-0007", Money("1000.00"))
+    ]
     assert for_petra == []
 
 
@@ -59,7 +60,8 @@ def test_a_payment_is_never_offered_for_release_to_whoever_certified_or_requeste
         for_marie = WorkQueues.to_release(cursor, story.marie.user_id)  # requested it
 
     assert [(i.item_id, i.organisation_name) for i in for_stefan] == [
-        (story.buffalo_payment, "Deutsch-Französische Gesellschaft Dortmund e.V.")]
+        (story.buffalo_payment, "Deutsch-Französische Gesellschaft Dortmund e.V.")
+    ]
     assert for_jonas == [] and for_marie == []
 
 
@@ -70,8 +72,18 @@ def test_finished_work_leaves_every_queue(world: World) -> None:
         counts = WorkQueues.counts(cursor, story.stefan.user_id)
         to_book = WorkQueues.to_book(cursor, story.stefan.user_id)
 
-    assert counts == {"review": 1, "approve": 1, "amendment": 1, "certify": 1, "release": 1, "book": 0, "proof": 0,
-                      "determine": 0, "relief": 0, "claim": 1}
+    assert counts == {
+        "review": 1,
+        "approve": 1,
+        "amendment": 1,
+        "certify": 1,
+        "release": 1,
+        "book": 0,
+        "proof": 0,
+        "determine": 0,
+        "relief": 0,
+        "claim": 1,
+    }
     assert to_book == []
 
 
@@ -82,7 +94,8 @@ def test_open_claims_wait_until_they_are_settled(world: World) -> None:
         claims = WorkQueues.open_claims(cursor, story.stefan.user_id)
 
     assert [(c.item_id, c.file_number, c.amount, c.since, c.detail) for c in claims] == [
-        (story.cluj_claim, "IB-2026-0011", Money("600.00"), date(2026, 5, 15), "Projekt nicht durchgeführt")]
+        (story.cluj_claim, "IB-2026-0011", Money("600.00"), date(2026, 5, 15), "Projekt nicht durchgeführt")
+    ]
 
 
 def test_proofs_final_amounts_and_reliefs_are_never_offered_to_whoever_prepared_them(
@@ -91,8 +104,19 @@ def test_proofs_final_amounts_and_reliefs_are_never_offered_to_whoever_prepared_
     app, projector = services(fresh_settings)
     story = tell(app)
     marie, petra, jonas, aylin, stefan = story.marie, story.petra, story.jonas, story.aylin, story.stefan
-    grant = app.apply_for_grant(story.vereinsarbeit, story.dfg, "Chorreise", "Konzert", "Amiens", SUMMER, "fixed",
-                                plan("1000.00"), marie, on=date(2026, 2, 1), file_number="IB-2026-0099")
+    grant = app.apply_for_grant(
+        story.vereinsarbeit,
+        story.dfg,
+        "Chorreise",
+        "Konzert",
+        "Amiens",
+        SUMMER,
+        "fixed",
+        plan("1000.00"),
+        marie,
+        on=date(2026, 2, 1),
+        file_number="IB-2026-0099",
+    )
     app.review_application(grant, True, True, "ok", petra, on=date(2026, 2, 2))
     app.approve_grant(grant, Money("1000.00"), aylin, on=date(2026, 2, 3))
     payment = app.request_payment(grant, need(date(2026, 3, 15), "1000.00"), "Reise", marie, on=date(2026, 3, 1))
@@ -107,14 +131,16 @@ def test_proofs_final_amounts_and_reliefs_are_never_offered_to_whoever_prepared_
             return [item.grant_id for item in ask(cursor, user.user_id)]  # type: ignore[attr-defined]
 
     # Petra submits the proof for the association: she may not review it, Jonas may.
-    app.submit_proof_of_use(grant, "Konzert gegeben.", Money("250.00"), Money.zero(), Money.zero(), petra,
-                            on=date(2026, 11, 2))
+    app.submit_proof_of_use(
+        grant, "Konzert gegeben.", Money("250.00"), Money.zero(), Money.zero(), petra, on=date(2026, 11, 2)
+    )
     assert queue(WorkQueues.proofs_to_review, petra) == []
     assert queue(WorkQueues.proofs_to_review, jonas) == [grant]
 
     # Jonas reviews it: neither he nor Petra may determine the final amount, Aylin may.
-    app.review_proof_of_use(grant, {"travel": Money("600.00")}, {"travel": "Quittungen fehlen"}, "Gekürzt.", jonas,
-                            on=date(2026, 11, 3))
+    app.review_proof_of_use(
+        grant, {"travel": Money("600.00")}, {"travel": "Quittungen fehlen"}, "Gekürzt.", jonas, on=date(2026, 11, 3)
+    )
     assert queue(WorkQueues.proofs_to_review, jonas) == []
     assert queue(WorkQueues.to_determine, jonas) == [] and queue(WorkQueues.to_determine, petra) == []
     assert queue(WorkQueues.to_determine, aylin) == [grant]
@@ -129,7 +155,8 @@ def test_proofs_final_amounts_and_reliefs_are_never_offered_to_whoever_prepared_
     assert queue(WorkQueues.reliefs_to_decide, aylin) == [grant]
 
     app.decide_claim_relief(claim, True, "Stundung bis März", aylin, on=date(2026, 11, 5))
-    app.receive_repayment(claim, app.claim(claim).amount_due(date(2026, 12, 1), app.base_rates()), date(2026, 12, 1),
-                          stefan)
+    app.receive_repayment(
+        claim, app.claim(claim).amount_due(date(2026, 12, 1), app.base_rates()), date(2026, 12, 1), stefan
+    )
     assert queue(WorkQueues.reliefs_to_decide, aylin) == []
     assert grant not in queue(WorkQueues.open_claims, stefan)

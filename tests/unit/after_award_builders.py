@@ -192,8 +192,16 @@ class Office:
         self._counter[0] += 1
         on = on or period.start
         grant_id = self.app.apply_for_grant(
-            self.programme_id, self.organisation_id, "Jugendbegegnung mit Amiens", "Austausch mit Amiens",
-            "Amiens", period, financing_type, plan, self.officer, on=on,
+            self.programme_id,
+            self.organisation_id,
+            "Jugendbegegnung mit Amiens",
+            "Austausch mit Amiens",
+            "Amiens",
+            period,
+            financing_type,
+            plan,
+            self.officer,
+            on=on,
             file_number=f"IB-{period.start.year}-T{self._counter[0]:03d}",
         )
         self.app.review_application(grant_id, True, True, "Vollständig und förderfähig.", self.officer, on=on)
@@ -203,8 +211,11 @@ class Office:
     def requested(self, grant_id: UUID, amount: str, on: date = date(2026, 3, 2)) -> UUID:
         """A payment request by the association member, for a need due a week later."""
         return self.app.request_payment(
-            grant_id, [{"due": date.fromordinal(on.toordinal() + 7), "amount": Money(amount), "description": "Bus"}],
-            "Anzahlung", self.member, on=on,
+            grant_id,
+            [{"due": date.fromordinal(on.toordinal() + 7), "amount": Money(amount), "description": "Bus"}],
+            "Anzahlung",
+            self.member,
+            on=on,
         )
 
     def pay(self, grant_id: UUID, amount: str, on: date = date(2026, 3, 2), value_date: date | None = None) -> UUID:
@@ -221,37 +232,70 @@ class Office:
         for code, amount in costs.items():
             if Money(amount):
                 self._counter[0] += 1
-                ids.append(self.app.report_expense(
-                    grant_id, code, paid_on, "Busunternehmen Kaiser GmbH", "Fahrt nach Amiens", Money(amount),
-                    f"B-{self._counter[0]:04d}", self.officer,
-                ))
+                ids.append(
+                    self.app.report_expense(
+                        grant_id,
+                        code,
+                        paid_on,
+                        "Busunternehmen Kaiser GmbH",
+                        "Fahrt nach Amiens",
+                        Money(amount),
+                        f"B-{self._counter[0]:04d}",
+                        self.officer,
+                    )
+                )
         return ids
 
     def submit(
-        self, grant_id: UUID, own: str = "1000.00", third_party: str = "1500.00", income: str = "500.00",
-        on: date = date(2026, 11, 15), actor: Actor | None = None,
+        self,
+        grant_id: UUID,
+        own: str = "1000.00",
+        third_party: str = "1500.00",
+        income: str = "500.00",
+        on: date = date(2026, 11, 15),
+        actor: Actor | None = None,
     ) -> None:
         self.app.submit_proof_of_use(
-            grant_id, "Die Begegnung fand wie geplant statt.", Money(own), Money(third_party), Money(income),
-            actor or self.officer, on=on,
+            grant_id,
+            "Die Begegnung fand wie geplant statt.",
+            Money(own),
+            Money(third_party),
+            Money(income),
+            actor or self.officer,
+            on=on,
         )
 
     def review(
-        self, grant_id: UUID, recognised: dict[str, str] | None = None, on: date = date(2026, 11, 20),
-        actor: Actor | None = None, **funds: Money,
+        self,
+        grant_id: UUID,
+        recognised: dict[str, str] | None = None,
+        on: date = date(2026, 11, 20),
+        actor: Actor | None = None,
+        **funds: Money,
     ) -> None:
         recognised = recognised or {}
         self.app.review_proof_of_use(
-            grant_id, euros(**recognised), {code: "Beleg fehlt" for code in recognised}, "Summarisch geprüft.",
-            actor or self.second_officer, on=on, **funds,
+            grant_id,
+            euros(**recognised),
+            {code: "Beleg fehlt" for code in recognised},
+            "Summarisch geprüft.",
+            actor or self.second_officer,
+            on=on,
+            **funds,
         )
 
     def determine(self, grant_id: UUID, on: date = date(2026, 12, 1), actor: Actor | None = None) -> UUID | None:
         return self.app.determine_final_amount(grant_id, actor or self.second_approver, on=on)
 
     def determined(
-        self, financing_type: str = "share", paid: str = "7000.00", costs: dict[str, str] | None = None,
-        own: str = "1000.00", third_party: str = "1500.00", income: str = "500.00", **notice: Any,
+        self,
+        financing_type: str = "share",
+        paid: str = "7000.00",
+        costs: dict[str, str] | None = None,
+        own: str = "1000.00",
+        third_party: str = "1500.00",
+        income: str = "500.00",
+        **notice: Any,
     ) -> tuple[UUID, UUID | None]:
         """A grant run from application to its final amount; returns the grant and the claim raised."""
         grant_id = self.approved(financing_type, **notice)
@@ -275,13 +319,20 @@ def build_office(
     officer = person("petra.schmitz@stadtdo.de", Role.OFFICER)
     budgets = budgets or {today.year: "20000.00"}
     programme_id = app.open_programme(
-        "IB-VEREINE", "Internationale Vereinsarbeit", "city", rule_set,
-        {FiscalYear(year): (Money(amount), POSTING) for year, amount in budgets.items()}, admin,
+        "IB-VEREINE",
+        "Internationale Vereinsarbeit",
+        "city",
+        rule_set,
+        {FiscalYear(year): (Money(amount), POSTING) for year, amount in budgets.items()},
+        admin,
     )
     organisation_id = app.register_organisation(
-        "Auslandsgesellschaft NRW e.V.", "e.V.", "VR 1234",
+        "Auslandsgesellschaft NRW e.V.",
+        "e.V.",
+        "VR 1234",
         {"street": "Steinstraße 48", "postcode": "44147", "city": "Dortmund", "country": "DE"},
-        "DE89370400440532013000", officer,
+        "DE89370400440532013000",
+        officer,
     )
     office = Office(
         app=app,

@@ -222,9 +222,7 @@ def build_dortmund(today: date = TODAY) -> Dortmund:
         second_officer=person("jonas.becker@stadtdo.de", "Jonas Becker", Role.OFFICER),
         approver=person("aylin.demir@stadtdo.de", "Dr. Aylin Demir", Role.APPROVER),
         finance=person("stefan.wolters@stadtdo.de", "Stefan Wolters", Role.FINANCE),
-        member=person(
-            "marie.laurent@auslandsgesellschaft.de", "Marie Laurent", Role.ASSOCIATION, auslandsgesellschaft
-        ),
+        member=person("marie.laurent@auslandsgesellschaft.de", "Marie Laurent", Role.ASSOCIATION, auslandsgesellschaft),
         auditor=person("rpa@stadtdo.de", "Rechnungsprüfungsamt", Role.AUDITOR),
         auslandsgesellschaft=auslandsgesellschaft,
         deutsch_franzoesisch=deutsch_franzoesisch,

@@ -60,14 +60,17 @@ def test_expenses_in_euro_and_foreign_currency_add_up_per_line(office: Office) -
     grant_id = office.approved()
     office.spend(grant_id, {"travel": "3600.00", "pr": "800.00"})
     flyer = ForeignAmount.convert("GHS", "100", "16.5", date(2026, 6, 1))  # 6,0606… → 6,06 €
-    app.report_expense(grant_id, "pr", date(2026, 6, 2), "Printing Press Kumasi", "Flyer", flyer, "B-GH-1",
-                       office.member)
+    app.report_expense(
+        grant_id, "pr", date(2026, 6, 2), "Printing Press Kumasi", "Flyer", flyer, "B-GH-1", office.member
+    )
 
     assert app.grant(grant_id).spent_per_line() == euros(travel="3600.00", stay="0.00", fees="0.00", pr="806.06")
     reported = last_event(app, grant_id, "ExpenseReported")
     assert reported.euro == Money("6.06")
     assert (reported.foreign.currency, reported.foreign.original, reported.foreign.rate) == (
-        "GHS", Decimal("100"), Decimal("16.5"),
+        "GHS",
+        Decimal("100"),
+        Decimal("16.5"),
     )
     assert reported.foreign.rate_date == date(2026, 6, 1)
 
@@ -84,7 +87,9 @@ def test_a_line_over_the_tolerance_is_refused_naming_the_line_and_the_amounts(of
     grant_id = office.approved()
     office.spend(grant_id, {"pr": "900.00"})
     with refused(
-        app, RuleViolationError, "rule_violation",
+        app,
+        RuleViolationError,
+        "rule_violation",
         r"Kostenposition »Druck und Dokumentation«: mit dieser Ausgabe wären 1\.300,00 € ausgegeben, "
         r"geplant sind 1\.000,00 €; zulässig sind höchstens 1\.200,00 € \(\+20 %\)\. "
         r"Darüber hinaus braucht es einen Änderungsbescheid\.",
@@ -100,9 +105,17 @@ def test_a_foreign_receipt_over_the_tolerance_is_refused_with_its_euro_amount(of
     grant_id = office.approved()
     office.spend(grant_id, {"pr": "1150.00"})
     receipt = ForeignAmount.convert("GHS", "1000", "16.5", date(2026, 6, 1))  # 60,61 €
-    with refused(app, RuleViolationError, "rule_violation", r"»Druck und Dokumentation«: mit dieser Ausgabe wären "
-                 r"1\.210,61 € ausgegeben", grant_id):
-        app.report_expense(grant_id, "pr", date(2026, 6, 2), "Printing Press", "Flyer", receipt, "B-GH-2", office.officer)
+    with refused(
+        app,
+        RuleViolationError,
+        "rule_violation",
+        r"»Druck und Dokumentation«: mit dieser Ausgabe wären "
+        r"1\.210,61 € ausgegeben",
+        grant_id,
+    ):
+        app.report_expense(
+            grant_id, "pr", date(2026, 6, 2), "Printing Press", "Flyer", receipt, "B-GH-2", office.officer
+        )
 
 
 def test_a_reversal_with_a_reason_frees_the_line(office: Office) -> None:
@@ -128,9 +141,13 @@ def test_a_reversal_with_a_reason_frees_the_line(office: Office) -> None:
 )
 def test_an_expense_outside_the_funding_period_is_refused(office: Office, paid_on: date, shown: str) -> None:
     grant_id = office.approved()
-    with refused(office.app, RuleViolationError, "rule_violation",
-                 rf"Ausgaben vom {shown} liegen außerhalb des Förderzeitraums und sind nicht zuwendungsfähig\.",
-                 grant_id):
+    with refused(
+        office.app,
+        RuleViolationError,
+        "rule_violation",
+        rf"Ausgaben vom {shown} liegen außerhalb des Förderzeitraums und sind nicht zuwendungsfähig\.",
+        grant_id,
+    ):
         office.spend(grant_id, {"travel": "100.00"}, paid_on=paid_on)
 
 
@@ -146,12 +163,22 @@ def test_no_expense_is_reported_or_reversed_after_the_proof_of_use(office: Offic
     grant_id = office.approved()
     [expense] = office.spend(grant_id, {"travel": "3600.00"})
     office.submit(grant_id)
-    with refused(app, InvalidStateError, "invalid_state",
-                 r"Ausgaben können nur zu einer bewilligten Zuwendung vor dem Verwendungsnachweis gemeldet werden "
-                 r"\(Stand »Verwendungsnachweis eingereicht«\)\.", grant_id):
+    with refused(
+        app,
+        InvalidStateError,
+        "invalid_state",
+        r"Ausgaben können nur zu einer bewilligten Zuwendung vor dem Verwendungsnachweis gemeldet werden "
+        r"\(Stand »Verwendungsnachweis eingereicht«\)\.",
+        grant_id,
+    ):
         office.spend(grant_id, {"stay": "100.00"})
-    with refused(app, InvalidStateError, "invalid_state",
-                 r"Nach dem Verwendungsnachweis werden Ausgaben nicht mehr geändert\.", grant_id):
+    with refused(
+        app,
+        InvalidStateError,
+        "invalid_state",
+        r"Nach dem Verwendungsnachweis werden Ausgaben nicht mehr geändert\.",
+        grant_id,
+    ):
         app.reverse_expense(grant_id, expense, "falsch gebucht", office.officer)
 
 
@@ -160,24 +187,40 @@ def test_an_amendment_that_moved_money_between_lines_lets_a_line_exceed_its_old_
     travel only 4.200 (old ceiling 4.800). The grant stays 7.000 €."""
     app = office.app
     grant_id = office.approved()
-    with refused(app, RuleViolationError, "rule_violation", r"wären 1\.300,00 € ausgegeben, geplant sind 1\.000,00 €",
-                 grant_id):
+    with refused(
+        app, RuleViolationError, "rule_violation", r"wären 1\.300,00 € ausgegeben, geplant sind 1\.000,00 €", grant_id
+    ):
         office.spend(grant_id, {"pr": "1300.00"})
 
-    app.propose_amendment(grant_id, Money("7000.00"), "Mehr Dokumentation, kürzere Anreise", office.officer,
-                          plan=reference_plan(travel="3500.00", pr="1500.00"))
+    app.propose_amendment(
+        grant_id,
+        Money("7000.00"),
+        "Mehr Dokumentation, kürzere Anreise",
+        office.officer,
+        plan=reference_plan(travel="3500.00", pr="1500.00"),
+    )
     app.approve_amendment(grant_id, office.approver)
 
     office.spend(grant_id, {"pr": "1300.00"})
     office.spend(grant_id, {"pr": "500.00"})  # 1.800 = 1.500 × 1,2
     assert app.grant(grant_id).spent_per_line()["pr"] == Money("1800.00")
-    with refused(app, RuleViolationError, "rule_violation",
-                 r"»Druck und Dokumentation«: mit dieser Ausgabe wären 1\.800,01 € ausgegeben, geplant sind "
-                 r"1\.500,00 €; zulässig sind höchstens 1\.800,00 €", grant_id):
+    with refused(
+        app,
+        RuleViolationError,
+        "rule_violation",
+        r"»Druck und Dokumentation«: mit dieser Ausgabe wären 1\.800,01 € ausgegeben, geplant sind "
+        r"1\.500,00 €; zulässig sind höchstens 1\.800,00 €",
+        grant_id,
+    ):
         office.spend(grant_id, {"pr": "0.01"})
-    with refused(app, RuleViolationError, "rule_violation",
-                 r"»Busreise Dortmund–Amiens«: mit dieser Ausgabe wären 4\.300,00 € ausgegeben, geplant sind "
-                 r"3\.500,00 €; zulässig sind höchstens 4\.200,00 €", grant_id):
+    with refused(
+        app,
+        RuleViolationError,
+        "rule_violation",
+        r"»Busreise Dortmund–Amiens«: mit dieser Ausgabe wären 4\.300,00 € ausgegeben, geplant sind "
+        r"3\.500,00 €; zulässig sind höchstens 4\.200,00 €",
+        grant_id,
+    ):
         office.spend(grant_id, {"travel": "4300.00"})
 
 
@@ -186,8 +229,13 @@ def test_the_final_amount_uses_the_amended_plan(office: Office) -> None:
     0,7 × 10.300 = 7.210, capped at 7.000."""
     app = office.app
     grant_id = office.approved()
-    app.propose_amendment(grant_id, Money("7000.00"), "Mehr Dokumentation", office.officer,
-                          plan=reference_plan(travel="3500.00", pr="1500.00"))
+    app.propose_amendment(
+        grant_id,
+        Money("7000.00"),
+        "Mehr Dokumentation",
+        office.officer,
+        plan=reference_plan(travel="3500.00", pr="1500.00"),
+    )
     app.approve_amendment(grant_id, office.approver)
     office.pay(grant_id, "7000.00")
     office.spend(grant_id, {"travel": "3500.00", "stay": "3000.00", "fees": "2000.00", "pr": "1800.00"})
@@ -196,7 +244,9 @@ def test_the_final_amount_uses_the_amended_plan(office: Office) -> None:
     assert office.determine(grant_id) is None
     determined = last_event(app, grant_id, "FinalAmountDetermined")
     assert (determined.eligible_costs, determined.final_amount, determined.capped_lines) == (
-        Money("10300.00"), Money("7000.00"), {},
+        Money("10300.00"),
+        Money("7000.00"),
+        {},
     )
 
 
@@ -212,8 +262,9 @@ def test_a_grant_within_one_year_has_only_the_final_deadline(office: Office) -> 
         ("final", date(2027, 4, 30), False),
     ]
     assert grant.deadlines(date(2027, 5, 1))[0]["overdue"] is True
-    with refused(app, NotFoundError, "not_found", r"Die Frist »interim-2026« gibt es bei dieser Zuwendung nicht\.",
-                 grant_id):
+    with refused(
+        app, NotFoundError, "not_found", r"Die Frist »interim-2026« gibt es bei dieser Zuwendung nicht\.", grant_id
+    ):
         app.submit_interim_proof(grant_id, 2026, "Zwischenbericht", office.officer, on=date(2027, 2, 1))
 
 
@@ -235,7 +286,9 @@ def test_a_grant_over_three_fiscal_years_has_two_interim_deadlines(office: Offic
     period = FundingPeriod(date(2026, 9, 1), date(2028, 2, 29))
     grant = office.app.grant(office.approved(period=period))
     assert [(d["key"], d["due"]) for d in grant.deadlines(date(2027, 1, 1))] == [
-        ("interim-2026", date(2027, 4, 30)), ("interim-2027", date(2028, 4, 30)), ("final", date(2028, 8, 29)),
+        ("interim-2026", date(2027, 4, 30)),
+        ("interim-2027", date(2028, 4, 30)),
+        ("final", date(2028, 8, 29)),
     ]
 
 
@@ -246,8 +299,9 @@ def test_the_interim_proof_records_the_years_spending_and_receipts(office: Offic
     office.spend(grant_id, {"travel": "2000.00"}, paid_on=date(2026, 10, 1))
     office.spend(grant_id, {"stay": "1000.00"}, paid_on=date(2027, 1, 15))
 
-    with refused(app, InvalidInputError, "invalid_input", r"Der Zwischennachweis 2026 folgt erst nach dem Jahresende\.",
-                 grant_id):
+    with refused(
+        app, InvalidInputError, "invalid_input", r"Der Zwischennachweis 2026 folgt erst nach dem Jahresende\.", grant_id
+    ):
         app.submit_interim_proof(grant_id, 2026, "Zwischenbericht", office.member, on=date(2026, 12, 31))
     app.submit_interim_proof(grant_id, 2026, "Die erste Begegnung fand statt.", office.member, on=date(2027, 2, 1))
 
@@ -255,8 +309,9 @@ def test_the_interim_proof_records_the_years_spending_and_receipts(office: Offic
     assert (submitted.fiscal_year, submitted.spent, submitted.received) == (2026, Money("2000.00"), Money("3000.00"))
     interim = app.grant(grant_id).deadlines(date(2027, 6, 1))[0]
     assert (interim["done_on"], interim["overdue"]) == (date(2027, 2, 1), False)
-    with refused(app, InvalidStateError, "invalid_state", r"Der Zwischennachweis 2026 ist bereits eingegangen\.",
-                 grant_id):
+    with refused(
+        app, InvalidStateError, "invalid_state", r"Der Zwischennachweis 2026 ist bereits eingegangen\.", grant_id
+    ):
         app.submit_interim_proof(grant_id, 2026, "noch einmal", office.member, on=date(2027, 2, 2))
     with refused(app, InvalidStateError, "invalid_state", r"Der Nachweis ist bereits eingegangen\.", grant_id):
         app.send_reminder(grant_id, "interim-2026", office.officer, on=date(2027, 5, 2))
@@ -265,8 +320,9 @@ def test_the_interim_proof_records_the_years_spending_and_receipts(office: Offic
 def test_a_deadline_is_extended_only_to_a_later_date_and_with_a_reason(office: Office) -> None:
     app = office.app
     grant_id = office.approved(period=CROSSING)
-    with refused(app, InvalidInputError, "invalid_input", r"Die neue Frist muss nach dem 30\.04\.2027 liegen\.",
-                 grant_id):
+    with refused(
+        app, InvalidInputError, "invalid_input", r"Die neue Frist muss nach dem 30\.04\.2027 liegen\.", grant_id
+    ):
         app.extend_deadline(grant_id, "interim-2026", date(2027, 4, 30), "Kassenwart erkrankt", office.officer)
     with refused(app, InvalidInputError, "invalid_input", r"Bitte eine Begründung angeben\.", grant_id):
         app.extend_deadline(grant_id, "interim-2026", date(2027, 6, 30), "ok", office.officer)
@@ -275,12 +331,16 @@ def test_a_deadline_is_extended_only_to_a_later_date_and_with_a_reason(office: O
     with refused(app, NotFoundError, "not_found", r"Die Frist »interim-2027« gibt es", grant_id):
         app.extend_deadline(grant_id, "interim-2027", date(2028, 6, 30), "Kassenwart erkrankt", office.officer)
 
-    app.extend_deadline(grant_id, "interim-2026", date(2027, 6, 30), "Kassenwart erkrankt", office.officer,
-                        on=date(2027, 4, 20))
+    app.extend_deadline(
+        grant_id, "interim-2026", date(2027, 6, 30), "Kassenwart erkrankt", office.officer, on=date(2027, 4, 20)
+    )
 
     extended = last_event(app, grant_id, "DeadlineExtended")
     assert (extended.key, extended.previous, extended.new_due, extended.reason) == (
-        "interim-2026", date(2027, 4, 30), date(2027, 6, 30), "Kassenwart erkrankt",
+        "interim-2026",
+        date(2027, 4, 30),
+        date(2027, 6, 30),
+        "Kassenwart erkrankt",
     )
     interim = app.grant(grant_id).deadlines(date(2027, 6, 30))[0]
     assert (interim["due"], interim["overdue"]) == (date(2027, 6, 30), False)
@@ -334,8 +394,15 @@ def test_the_proof_carries_the_actual_costs_and_the_review_what_is_recognised(of
     assert submitted.actual_costs == euros(**SCENARIO_A)
     assert (submitted.own_funds, submitted.income, submitted.receipt_count) == (Money("800.00"), Money("450.00"), 4)
 
-    app.review_proof_of_use(grant_id, euros(pr="600.00"), {"pr": "Zwei Rechnungen ohne Projektbezug"},
-                            "Vertieft geprüft.", office.officer, on=date(2026, 11, 20), income=Money("500.00"))
+    app.review_proof_of_use(
+        grant_id,
+        euros(pr="600.00"),
+        {"pr": "Zwei Rechnungen ohne Projektbezug"},
+        "Vertieft geprüft.",
+        office.officer,
+        on=date(2026, 11, 20),
+        income=Money("500.00"),
+    )
     reviewed = last_event(app, grant_id, "ProofOfUseReviewed")
     assert reviewed.recognised_costs == euros(**{**SCENARIO_A, "pr": "600.00"})
     assert reviewed.cut_reasons == {"pr": "Zwei Rechnungen ohne Projektbezug"}
@@ -346,21 +413,38 @@ def test_the_proof_is_not_reviewed_by_the_person_who_submitted_it(office: Office
     app = office.app
     grant_id = office.approved()
     office.submit(grant_id, actor=office.officer)
-    with refused(app, FourEyesError, "four_eyes",
-                 r"Wer den Nachweis eingereicht hat, darf ihn nicht prüfen \(Vier-Augen-Prinzip\)\.", grant_id):
+    with refused(
+        app,
+        FourEyesError,
+        "four_eyes",
+        r"Wer den Nachweis eingereicht hat, darf ihn nicht prüfen \(Vier-Augen-Prinzip\)\.",
+        grant_id,
+    ):
         office.review(grant_id, actor=office.officer)
 
 
 @pytest.mark.parametrize(
     ("recognised", "reasons", "error", "code", "match"),
     [
-        pytest.param({"pr": "800.00"}, {}, InvalidInputError, "invalid_input", r"Die Begründung fehlt\.",
-                     id="cut-without-reason"),
-        pytest.param({"pr": "900.01"}, {}, RuleViolationError, "rule_violation",
-                     r"Kostenposition »pr«: anerkannt werden können höchstens die nachgewiesenen 900,00 €\.",
-                     id="more-than-spent"),
-        pytest.param({"catering": "10.00"}, {}, InvalidInputError, "invalid_input",
-                     r"Unbekannte Kostenposition »catering«\.", id="unknown-line"),
+        pytest.param(
+            {"pr": "800.00"}, {}, InvalidInputError, "invalid_input", r"Die Begründung fehlt\.", id="cut-without-reason"
+        ),
+        pytest.param(
+            {"pr": "900.01"},
+            {},
+            RuleViolationError,
+            "rule_violation",
+            r"Kostenposition »pr«: anerkannt werden können höchstens die nachgewiesenen 900,00 €\.",
+            id="more-than-spent",
+        ),
+        pytest.param(
+            {"catering": "10.00"},
+            {},
+            InvalidInputError,
+            "invalid_input",
+            r"Unbekannte Kostenposition »catering«\.",
+            id="unknown-line",
+        ),
     ],
 )
 def test_a_review_that_breaks_the_rules_is_refused(
@@ -385,10 +469,15 @@ def test_the_final_amount_is_recorded_with_its_inputs_and_raises_the_claim(offic
     assert determined.final_amount == Money("6300.00")
     assert determined.recognised_costs == euros(**SCENARIO_A)
     assert (determined.own_funds, determined.third_party_funds, determined.income) == (
-        Money("1000.00"), Money("1500.00"), Money("500.00"),
+        Money("1000.00"),
+        Money("1500.00"),
+        Money("500.00"),
     )
     assert (determined.eligible_costs, determined.paid, determined.claim_amount, determined.not_pursued) == (
-        Money("9000.00"), Money("7000.00"), Money("700.00"), Money.zero(),
+        Money("9000.00"),
+        Money("7000.00"),
+        Money("700.00"),
+        Money.zero(),
     )
     assert determined.explanation == (
         "Anteilfinanzierung: 70.0% von (9.000,00 € − Mehreinnahmen 0,00 €); höchstens 7.000,00 € → 6.300,00 €"
@@ -396,10 +485,17 @@ def test_the_final_amount_is_recorded_with_its_inputs_and_raises_the_claim(offic
     assert claim_id is not None and determined.claim_id == claim_id
     claim = app.claim(claim_id)
     assert (claim.principal, claim.arose_on, claim.cause, claim.grant_id) == (
-        Money("700.00"), date(2026, 12, 1), "final_amount", grant_id,
+        Money("700.00"),
+        date(2026, 12, 1),
+        "final_amount",
+        grant_id,
     )
     grant = app.grant(grant_id)
-    assert (grant.status, grant.final_amount, grant.claim_ids) == ("final_amount_determined", Money("6300.00"), [claim_id])
+    assert (grant.status, grant.final_amount, grant.claim_ids) == (
+        "final_amount_determined",
+        Money("6300.00"),
+        [claim_id],
+    )
 
 
 @pytest.mark.parametrize(
@@ -410,7 +506,9 @@ def test_the_final_amount_is_recorded_with_its_inputs_and_raises_the_claim(offic
         pytest.param("fixed", "7000.00", None, id="fixed-7000"),
     ],
 )
-def test_reference_scenario_a_through_the_office(office: Office, financing_type: str, final: str, claim: str | None) -> None:
+def test_reference_scenario_a_through_the_office(
+    office: Office, financing_type: str, final: str, claim: str | None
+) -> None:
     app = office.app
     grant_id, claim_id = office.determined(financing_type, costs=SCENARIO_A)
     assert app.grant(grant_id).final_amount == Money(final)
@@ -424,7 +522,10 @@ def test_an_overpayment_below_the_threshold_is_not_pursued(office: Office) -> No
     determined = last_event(app, grant_id, "FinalAmountDetermined")
     assert claim_id is None
     assert (determined.final_amount, determined.claim_amount, determined.not_pursued, determined.claim_id) == (
-        Money("6979.99"), Money.zero(), Money("20.01"), None,
+        Money("6979.99"),
+        Money.zero(),
+        Money("20.01"),
+        None,
     )
     app.close_grant(grant_id, office.officer)
     assert app.grant(grant_id).status == "closed"
@@ -435,8 +536,13 @@ def test_what_is_still_to_be_paid_can_be_drawn_after_the_final_amount(office: Of
     app = office.app
     grant_id, claim_id = office.determined("share", paid="5000.00", costs=SCENARIO_A)
     assert claim_id is None
-    with refused(app, PaymentRefusedError, "payment_refused",
-                 r"Abgerufen werden sollen 1\.300,01 €, offen sind nur noch 1\.300,00 € von 6\.300,00 €\.", grant_id):
+    with refused(
+        app,
+        PaymentRefusedError,
+        "payment_refused",
+        r"Abgerufen werden sollen 1\.300,01 €, offen sind nur noch 1\.300,00 € von 6\.300,00 €\.",
+        grant_id,
+    ):
         office.requested(grant_id, "1300.01", on=date(2026, 12, 2))
     office.pay(grant_id, "1300.00", on=date(2026, 12, 2))
     assert app.grant(grant_id).paid == Money("6300.00")
@@ -450,9 +556,13 @@ def test_the_final_amount_is_not_determined_by_the_reviewer_or_the_submitter(off
     office.review(grant_id, actor=office.second_officer)
     for person in (office.second_officer, office.officer):
         as_approver = office.also_as(person, Role.APPROVER)
-        with refused(app, FourEyesError, "four_eyes",
-                     r"Wer den Nachweis eingereicht oder geprüft hat, setzt nicht selbst fest \(Vier-Augen-Prinzip\)\.",
-                     grant_id):
+        with refused(
+            app,
+            FourEyesError,
+            "four_eyes",
+            r"Wer den Nachweis eingereicht oder geprüft hat, setzt nicht selbst fest \(Vier-Augen-Prinzip\)\.",
+            grant_id,
+        ):
             office.determine(grant_id, actor=as_approver)
 
 
@@ -464,8 +574,13 @@ def test_the_final_amount_waits_for_payments_in_flight(office: Office) -> None:
     office.spend(grant_id, SCENARIO_A)
     office.submit(grant_id)
     office.review(grant_id)
-    with refused(app, InvalidStateError, "invalid_state",
-                 r"Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden\.", grant_id):
+    with refused(
+        app,
+        InvalidStateError,
+        "invalid_state",
+        r"Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden\.",
+        grant_id,
+    ):
         office.determine(grant_id)
 
 
@@ -494,8 +609,13 @@ def test_relief_is_not_decided_by_the_person_who_proposed_it(
     app = office.app
     # finance may both propose and decide, but never on its own proposal
     app.propose_claim_relief(claim, kind, "Verein aufgelöst, kein Vermögen", office.finance, until=until)
-    with refused(app, FourEyesError, "four_eyes",
-                 r"Über den eigenen Vorschlag darf niemand selbst entscheiden \(Vier-Augen-Prinzip\)\.", claim):
+    with refused(
+        app,
+        FourEyesError,
+        "four_eyes",
+        r"Über den eigenen Vorschlag darf niemand selbst entscheiden \(Vier-Augen-Prinzip\)\.",
+        claim,
+    ):
         app.decide_claim_relief(claim, True, "einverstanden", office.finance, on=date(2027, 1, 10))
     app.decide_claim_relief(claim, False, "erst Vollstreckung versuchen", office.second_finance)
     # nor may an officer who proposed it decide it in a second role as approver
@@ -507,7 +627,9 @@ def test_relief_is_not_decided_by_the_person_who_proposed_it(
 
 
 @pytest.mark.parametrize("kind", ["waiver", "write_off"])
-def test_a_waiver_or_write_off_by_two_people_settles_principal_and_interest(office: Office, claim: UUID, kind: str) -> None:
+def test_a_waiver_or_write_off_by_two_people_settles_principal_and_interest(
+    office: Office, claim: UUID, kind: str
+) -> None:
     """700 € from 01.12.2026 to 10.01.2027: 31 days in 2026 and 9 in 2027, all at 6,27 %:
     700 × 6,27 × 40 / 36.500 = 4,809863… → 4,81 € interest relieved with the principal."""
     app = office.app
@@ -515,12 +637,17 @@ def test_a_waiver_or_write_off_by_two_people_settles_principal_and_interest(offi
     app.decide_claim_relief(claim, True, "Beitreibung aussichtslos", office.approver, on=date(2027, 1, 10))
     relieved = last_event(app, claim, "ClaimRelieved")
     assert (relieved.kind, relieved.principal, relieved.interest, relieved.on) == (
-        kind, Money("700.00"), Money("4.81"), date(2027, 1, 10),
+        kind,
+        Money("700.00"),
+        Money("4.81"),
+        date(2027, 1, 10),
     )
     assert relieved.actor_id == office.approver.user_id
     settled = app.claim(claim)
     assert (settled.status, settled.outstanding, settled.amount_due(date(2027, 6, 1), app.base_rates())) == (
-        "settled", Money.zero(), Money.zero(),
+        "settled",
+        Money.zero(),
+        Money.zero(),
     )
 
 
@@ -528,8 +655,9 @@ def test_a_deferral_records_its_date_and_keeps_the_claim_open(office: Office, cl
     app = office.app
     with refused(app, InvalidInputError, "invalid_input", r"Eine Stundung braucht ein Datum in der Zukunft\.", claim):
         app.propose_claim_relief(claim, "deferral", "Liquiditätsengpass", office.officer, until=date(2026, 12, 1))
-    app.propose_claim_relief(claim, "deferral", "Liquiditätsengpass bis zur Förderung 2027", office.officer,
-                             until=date(2027, 6, 30))
+    app.propose_claim_relief(
+        claim, "deferral", "Liquiditätsengpass bis zur Förderung 2027", office.officer, until=date(2027, 6, 30)
+    )
     with refused(app, InvalidStateError, "invalid_state", r"Es liegt bereits ein offener Vorschlag vor\.", claim):
         app.propose_claim_relief(claim, "waiver", "doch lieber erlassen", office.finance)
     app.decide_claim_relief(claim, True, "Ratenplan liegt vor", office.approver)
@@ -568,15 +696,24 @@ def test_revoking_a_partly_paid_grant_raises_a_claim_from_the_effective_date(off
     app = office.app
     grant_id = office.approved()
     office.pay(grant_id, "3000.00")
-    claim_id = app.revoke_grant(grant_id, Money("1000.00"), date(2026, 5, 15), "Zweck nur teilweise erreicht",
-                                office.approver, on=date(2026, 6, 1))
+    claim_id = app.revoke_grant(
+        grant_id,
+        Money("1000.00"),
+        date(2026, 5, 15),
+        "Zweck nur teilweise erreicht",
+        office.approver,
+        on=date(2026, 6, 1),
+    )
     assert claim_id is not None
     claim = app.claim(claim_id)
     assert (claim.principal, claim.arose_on, claim.cause) == (Money("2000.00"), date(2026, 5, 15), "revocation")
     assert claim.interest_due(date(2026, 6, 14), app.base_rates()) == Money("10.31")
     revoked = last_event(app, grant_id, "GrantRevoked")
     assert (revoked.previous_amount, revoked.remaining_amount, revoked.paid, revoked.claim_amount) == (
-        Money("7000.00"), Money("1000.00"), Money("3000.00"), Money("2000.00"),
+        Money("7000.00"),
+        Money("1000.00"),
+        Money("3000.00"),
+        Money("2000.00"),
     )
     grant = app.grant(grant_id)
     assert (grant.status, grant.final_amount, grant.claim_ids) == ("revoked", Money("1000.00"), [claim_id])
@@ -593,8 +730,9 @@ def test_revoking_after_the_final_amount_claims_only_what_was_not_claimed_yet(of
     """Final 6.300 € with 700 € already claimed; revoked to 0 from 01.02.2027: another 6.300 € claim."""
     app = office.app
     grant_id, first = office.determined("share", costs=SCENARIO_A)
-    second = app.revoke_grant(grant_id, Money.zero(), date(2027, 2, 1), "Zweckverfehlung festgestellt",
-                              office.approver, on=date(2027, 2, 10))
+    second = app.revoke_grant(
+        grant_id, Money.zero(), date(2027, 2, 1), "Zweckverfehlung festgestellt", office.approver, on=date(2027, 2, 10)
+    )
     assert second is not None and first is not None
     assert app.claim(second).principal == Money("6300.00")
     assert app.grant(grant_id).claim_ids == [first, second]
@@ -608,16 +746,18 @@ def test_a_revocation_that_does_not_reduce_is_refused(office: Office, remaining:
     app = office.app
     grant_id = office.approved()
     office.pay(grant_id, "3000.00")
-    with refused(app, InvalidInputError, "invalid_input", rf"Ein Widerruf muss den Betrag von {shown} mindern\.",
-                 grant_id):
+    with refused(
+        app, InvalidInputError, "invalid_input", rf"Ein Widerruf muss den Betrag von {shown} mindern\.", grant_id
+    ):
         app.revoke_grant(grant_id, Money(remaining), date(2026, 5, 15), "Zweck verfehlt", office.approver)
 
 
 def test_a_revocation_that_does_not_reduce_the_final_amount_is_refused(office: Office) -> None:
     app = office.app
     grant_id, _ = office.determined("share", costs=SCENARIO_A)
-    with refused(app, InvalidInputError, "invalid_input", r"Ein Widerruf muss den Betrag von 6\.300,00 € mindern\.",
-                 grant_id):
+    with refused(
+        app, InvalidInputError, "invalid_input", r"Ein Widerruf muss den Betrag von 6\.300,00 € mindern\.", grant_id
+    ):
         app.revoke_grant(grant_id, Money("6300.00"), date(2027, 1, 5), "Zweck verfehlt", office.approver)
 
 
@@ -631,8 +771,13 @@ def test_a_revocation_with_payments_in_flight_is_refused(office: Office, stage: 
         app.certify_payment(grant_id, payment, office.officer)
     if stage == "released":
         app.release_payment(grant_id, payment, office.finance)
-    with refused(app, InvalidStateError, "invalid_state",
-                 r"Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden\.", grant_id):
+    with refused(
+        app,
+        InvalidStateError,
+        "invalid_state",
+        r"Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden\.",
+        grant_id,
+    ):
         app.revoke_grant(grant_id, Money("1000.00"), date(2026, 5, 15), "Zweck verfehlt", office.approver)
 
 
@@ -686,8 +831,15 @@ def test_closing_with_an_open_claim_is_refused_until_it_is_repaid(office: Office
     app = office.app
     grant_id, claim_id = office.determined("share", costs=SCENARIO_A)
     assert claim_id is not None
-    with refused(app, InvalidStateError, "invalid_state", r"Die Zuwendung hat noch offene Rückforderungen\.",
-                 grant_id, office.programme_id, claim_id):
+    with refused(
+        app,
+        InvalidStateError,
+        "invalid_state",
+        r"Die Zuwendung hat noch offene Rückforderungen\.",
+        grant_id,
+        office.programme_id,
+        claim_id,
+    ):
         app.close_grant(grant_id, office.officer)
     app.receive_repayment(claim_id, Money("705.41"), date(2027, 1, 15), office.finance)
     app.close_grant(grant_id, office.officer, on=date(2027, 1, 20))
@@ -705,8 +857,14 @@ def test_closing_with_a_payment_in_flight_is_refused(office: Office) -> None:
 def test_closing_before_the_final_amount_is_refused(office: Office) -> None:
     app = office.app
     grant_id = office.approved()
-    with refused(app, InvalidStateError, "invalid_state", r"Abschließen ist im Stand »Bewilligt« nicht möglich\.",
-                 grant_id, office.programme_id):
+    with refused(
+        app,
+        InvalidStateError,
+        "invalid_state",
+        r"Abschließen ist im Stand »Bewilligt« nicht möglich\.",
+        grant_id,
+        office.programme_id,
+    ):
         app.close_grant(grant_id, office.officer)
 
 
@@ -714,8 +872,14 @@ def test_no_payment_request_after_closure(office: Office) -> None:
     app = office.app
     grant_id, _ = office.determined("share", paid="5000.00", costs=SCENARIO_A)
     app.close_grant(grant_id, office.officer, on=date(2026, 12, 10))
-    with refused(app, PaymentRefusedError, "payment_refused",
-                 r"Die Zuwendung ist abgeschlossen; es wird nichts mehr ausgezahlt\.", grant_id, office.programme_id):
+    with refused(
+        app,
+        PaymentRefusedError,
+        "payment_refused",
+        r"Die Zuwendung ist abgeschlossen; es wird nichts mehr ausgezahlt\.",
+        grant_id,
+        office.programme_id,
+    ):
         office.requested(grant_id, "100.00", on=date(2026, 12, 11))
 
 
@@ -730,11 +894,25 @@ def test_a_grant_followed_from_application_to_closure(office: Office) -> None:
     office.pay(grant_id, "4000.00", on=date(2026, 3, 2))
     office.pay(grant_id, "3000.00", on=date(2026, 5, 2))
     office.spend(grant_id, SCENARIO_A)
-    app.report_expense(grant_id, "pr", date(2026, 6, 2), "Druckerei Kumasi", "Flyer",
-                       ForeignAmount.convert("GHS", "100", "16.5", date(2026, 6, 1)), "B-GH", office.member)
+    app.report_expense(
+        grant_id,
+        "pr",
+        date(2026, 6, 2),
+        "Druckerei Kumasi",
+        "Flyer",
+        ForeignAmount.convert("GHS", "100", "16.5", date(2026, 6, 1)),
+        "B-GH",
+        office.member,
+    )
     office.submit(grant_id, actor=office.member)
-    app.review_proof_of_use(grant_id, euros(pr="900.00"), {"pr": "Beleg in Cedi nicht nachgewiesen"}, "geprüft",
-                            office.officer, on=date(2026, 11, 20))
+    app.review_proof_of_use(
+        grant_id,
+        euros(pr="900.00"),
+        {"pr": "Beleg in Cedi nicht nachgewiesen"},
+        "geprüft",
+        office.officer,
+        on=date(2026, 11, 20),
+    )
     claim_id = office.determine(grant_id)
     assert claim_id is not None
     assert app.grant(grant_id).final_amount == Money("6300.00")
@@ -746,5 +924,8 @@ def test_a_grant_followed_from_application_to_closure(office: Office) -> None:
     assert (grant.status, grant.paid, grant.final_amount) == ("closed", Money("7000.00"), Money("6300.00"))
     assert office.committed() == Money("6300.00")
     assert event_names(app, grant_id)[-4:] == [
-        "ProofOfUseSubmitted", "ProofOfUseReviewed", "FinalAmountDetermined", "GrantClosed",
+        "ProofOfUseSubmitted",
+        "ProofOfUseReviewed",
+        "FinalAmountDetermined",
+        "GrantClosed",
     ]

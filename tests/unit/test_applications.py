@@ -45,25 +45,30 @@ class TestApplyingForAGrant:
         grant_id = dortmund.apply(file_number="IB-2026-001")
         assert dortmund.app.grant(grant_id).file_number == "IB-2026-001"
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            AlreadyExistsError, match="Das Aktenzeichen IB-2026-001 ist bereits vergeben"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(AlreadyExistsError, match="Das Aktenzeichen IB-2026-001 ist bereits vergeben") as refusal,
+        ):
             dortmund.apply(file_number="IB-2026-001", title="Zweiter Antrag")
 
         assert refusal.value.code == "already_exists"
 
     def test_a_financing_type_the_programme_does_not_allow_is_refused(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            RuleViolationError, match="Vollfinanzierung ist in diesem Programm nicht zulässig"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(
+                RuleViolationError, match="Vollfinanzierung ist in diesem Programm nicht zulässig"
+            ) as refusal,
+        ):
             dortmund.apply(financing_type="full")
 
         assert refusal.value.code == "rule_violation"
         assert refusal.value.field == "financing_type"
 
     def test_deficit_financing_is_refused_under_federal_rules(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.skew), pytest.raises(
-            RuleViolationError, match="Fehlbedarfsfinanzierung ist in diesem Programm nicht zulässig"
+        with (
+            dortmund.nothing_recorded(dortmund.skew),
+            pytest.raises(RuleViolationError, match="Fehlbedarfsfinanzierung ist in diesem Programm nicht zulässig"),
         ):
             dortmund.apply(dortmund.skew, financing_type="deficit")
 
@@ -72,9 +77,12 @@ class TestApplyingForAGrant:
             dortmund.apply(financing_type="Zuschuss")
 
     def test_a_grant_below_the_programme_minimum_is_refused(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            RuleViolationError, match="Beantragt sind 249,99 €; das Programm fördert ab 250,00 €"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(
+                RuleViolationError, match="Beantragt sind 249,99 €; das Programm fördert ab 250,00 €"
+            ) as refusal,
+        ):
             dortmund.apply(plan=small_plan("249.99"))
 
         assert refusal.value.field == "grant"
@@ -89,9 +97,12 @@ class TestApplyingForAGrant:
         capped = RuleSet.nrw_municipal("NRW-kommunal-2026-b", max_grant=Money("5000.00"))
         app.revise_rule_set(dortmund.vereinsarbeit, capped, "Deckelung laut Ratsbeschluss", dortmund.admin)
 
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            RuleViolationError, match=r"Beantragt sind 7\.000,00 €; das Programm fördert höchstens 5\.000,00 €"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(
+                RuleViolationError, match=r"Beantragt sind 7\.000,00 €; das Programm fördert höchstens 5\.000,00 €"
+            ) as refusal,
+        ):
             dortmund.apply()
 
         assert refusal.value.field == "grant"
@@ -99,26 +110,34 @@ class TestApplyingForAGrant:
     def test_an_own_share_below_ten_percent_is_refused(self, dortmund: Dortmund):
         plan = amiens_plan(own_funds="999.99", third_party="1500.01")
 
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            RuleViolationError, match="Der Eigenanteil beträgt 9,99 % der Kosten; verlangt sind mindestens 10 %"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(
+                RuleViolationError, match="Der Eigenanteil beträgt 9,99 % der Kosten; verlangt sind mindestens 10 %"
+            ) as refusal,
+        ):
             dortmund.apply(plan=plan)
 
         assert refusal.value.field == "own_funds"
 
     def test_a_city_that_is_not_a_partner_city_is_refused(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            InvalidInputError, match="»Paris« ist keine Partnerstadt Dortmunds"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(InvalidInputError, match="»Paris« ist keine Partnerstadt Dortmunds") as refusal,
+        ):
             dortmund.apply(partner_city_name="Paris")
 
         assert refusal.value.code == "invalid_input"
         assert refusal.value.field == "partner_city"
 
     def test_the_paused_partnership_with_rostow_am_don_is_refused(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            RuleViolationError, match=r"Die Partnerschaft mit Rostow am Don ist ausgesetzt \(Kontakte ruhen seit 2022\)"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(
+                RuleViolationError,
+                match=r"Die Partnerschaft mit Rostow am Don ist ausgesetzt \(Kontakte ruhen seit 2022\)",
+            ) as refusal,
+        ):
             dortmund.apply(partner_city_name="Rostow am Don")
 
         assert refusal.value.code == "rule_violation"
@@ -133,30 +152,42 @@ class TestApplyingForAGrant:
         app = dortmund.app
         app.close_programme(dortmund.vereinsarbeit, "Programm ausgelaufen", dortmund.admin)
 
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Das Förderprogramm IB-VEREINE nimmt keine Anträge mehr an"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(
+                InvalidStateError, match="Das Förderprogramm IB-VEREINE nimmt keine Anträge mehr an"
+            ) as refusal,
+        ):
             dortmund.apply()
 
         assert refusal.value.code == "invalid_state"
 
     def test_an_association_member_cannot_apply_for_another_association(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            NotPermittedError, match="Antrag stellen: Sie können nur für Ihren eigenen Verein handeln"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(
+                NotPermittedError, match="Antrag stellen: Sie können nur für Ihren eigenen Verein handeln"
+            ) as refusal,
+        ):
             dortmund.apply(actor=dortmund.member, organisation_id=dortmund.deutsch_franzoesisch)
 
         assert refusal.value.code == "not_permitted"
 
     @pytest.mark.parametrize("who", ["finance", "approver", "auditor", "admin"])
     def test_only_associations_and_officers_may_apply(self, dortmund: Dortmund, who: str):
-        with dortmund.nothing_recorded(), pytest.raises(NotPermittedError, match="Antrag stellen: nur Verein oder Sachbearbeitung"):
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(NotPermittedError, match="Antrag stellen: nur Verein oder Sachbearbeitung"),
+        ):
             dortmund.apply(actor=getattr(dortmund, who))
 
     def test_a_funding_period_that_is_already_over_is_refused(self, dortmund: Dortmund):
         past = FundingPeriod(date(2026, 1, 1), date(2026, 2, 28))
 
-        with dortmund.nothing_recorded(), pytest.raises(RuleViolationError, match="Der Förderzeitraum ist bereits vorbei") as refusal:
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(RuleViolationError, match="Der Förderzeitraum ist bereits vorbei") as refusal,
+        ):
             dortmund.apply(period=past)
 
         assert refusal.value.field == "period_end"
@@ -168,13 +199,18 @@ class TestApplyingForAGrant:
     def test_a_contact_person_of_another_organisation_is_refused(self, dortmund: Dortmund):
         app = dortmund.app
         person = app.add_contact_person(
-            dortmund.deutsch_franzoesisch, "Claire Martin", "Vorsitz", "claire@dfg-dortmund.de", "+49 231 123456",
+            dortmund.deutsch_franzoesisch,
+            "Claire Martin",
+            "Vorsitz",
+            "claire@dfg-dortmund.de",
+            "+49 231 123456",
             dortmund.officer,
         )
 
-        with dortmund.nothing_recorded(), pytest.raises(
-            NotFoundError, match="Diese Ansprechperson gehört nicht zur Organisation"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(NotFoundError, match="Diese Ansprechperson gehört nicht zur Organisation") as refusal,
+        ):
             dortmund.apply(contact_person_id=person)
 
         assert refusal.value.field == "contact_person_id"
@@ -198,7 +234,9 @@ class TestRequestingDocuments:
         app = dortmund.app
         grant_id = dortmund.apply()
 
-        request_id = app.request_documents(grant_id, "Satzung und Freistellungsbescheid", date(2026, 3, 31), dortmund.officer)
+        request_id = app.request_documents(
+            grant_id, "Satzung und Freistellungsbescheid", date(2026, 3, 31), dortmund.officer
+        )
         assert app.grant(grant_id).status == DOCUMENTS_REQUESTED
 
         app.receive_documents(grant_id, request_id, "Satzung anbei", dortmund.member)
@@ -218,9 +256,10 @@ class TestRequestingDocuments:
     def test_documents_for_an_unknown_request_are_refused(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            NotFoundError, match="Zu dieser Anforderung sind keine Unterlagen offen"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotFoundError, match="Zu dieser Anforderung sind keine Unterlagen offen") as refusal,
+        ):
             dortmund.app.receive_documents(grant_id, uuid4(), "", dortmund.member)
 
         assert refusal.value.field == "request_id"
@@ -237,9 +276,12 @@ class TestRequestingDocuments:
     def test_a_due_date_in_the_past_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidInputError, match="Die Frist für die Unterlagen liegt in der Vergangenheit"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                InvalidInputError, match="Die Frist für die Unterlagen liegt in der Vergangenheit"
+            ) as refusal,
+        ):
             dortmund.app.request_documents(grant_id, "Satzung", date(2026, 2, 28), dortmund.officer)
 
         assert refusal.value.field == "due"
@@ -247,17 +289,25 @@ class TestRequestingDocuments:
     def test_an_association_member_cannot_request_documents(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(NotPermittedError, match="Unterlagen anfordern: nur Sachbearbeitung"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Unterlagen anfordern: nur Sachbearbeitung"),
+        ):
             dortmund.app.request_documents(grant_id, "Satzung", date(2026, 3, 31), dortmund.member)
 
     def test_another_association_cannot_hand_in_the_documents(self, dortmund: Dortmund):
         app = dortmund.app
         grant_id = dortmund.apply()
         request_id = app.request_documents(grant_id, "Satzung", date(2026, 3, 31), dortmund.officer)
-        jeanne = dortmund.person("jeanne.dupont@dfg-dortmund.de", "Jeanne Dupont", Role.ASSOCIATION, dortmund.deutsch_franzoesisch)
+        jeanne = dortmund.person(
+            "jeanne.dupont@dfg-dortmund.de", "Jeanne Dupont", Role.ASSOCIATION, dortmund.deutsch_franzoesisch
+        )
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            NotPermittedError, match="Unterlagen einreichen: Sie können nur für Ihren eigenen Verein handeln"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                NotPermittedError, match="Unterlagen einreichen: Sie können nur für Ihren eigenen Verein handeln"
+            ),
         ):
             app.receive_documents(grant_id, request_id, "", jeanne)
 
@@ -267,8 +317,9 @@ class TestRequestingDocuments:
         request_id = app.request_documents(grant_id, "Nachweis Gemeinnützigkeit", date(2026, 3, 31), dortmund.officer)
         app.receive_documents(grant_id, request_id, "", dortmund.member)
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Bewilligen ist im Stand »Antrag eingegangen« nicht möglich"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(InvalidStateError, match="Bewilligen ist im Stand »Antrag eingegangen« nicht möglich"),
         ):
             app.approve_grant(grant_id, Money("7000.00"), dortmund.approver, rate=SHARE_RATE)
 
@@ -287,7 +338,10 @@ class TestReviewingAnApplication:
     def test_an_approver_cannot_review(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(NotPermittedError, match="Antrag prüfen: nur Sachbearbeitung") as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Antrag prüfen: nur Sachbearbeitung") as refusal,
+        ):
             dortmund.app.review_application(grant_id, True, True, "passt", dortmund.approver)
 
         assert refusal.value.code == "not_permitted"
@@ -295,15 +349,19 @@ class TestReviewingAnApplication:
     def test_a_reviewed_application_is_not_reviewed_again(self, dortmund: Dortmund):
         grant_id = dortmund.reviewed()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="Antrag prüfen ist im Stand »Geprüft« nicht möglich"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="Antrag prüfen ist im Stand »Geprüft« nicht möglich"),
         ):
             dortmund.app.review_application(grant_id, True, True, "noch einmal", dortmund.second_officer)
 
     def test_a_review_without_notes_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidInputError, match="Der Prüfvermerk fehlt") as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidInputError, match="Der Prüfvermerk fehlt") as refusal,
+        ):
             dortmund.app.review_application(grant_id, True, True, " ", dortmund.officer)
 
         assert refusal.value.field == "notes"
@@ -319,9 +377,10 @@ class TestReviewingAnApplication:
         grant_id = dortmund.apply()
         app.review_application(grant_id, True, False, "Kein Bezug zur Städtepartnerschaft.", dortmund.officer)
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Die Prüfung war nicht erfolgreich"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(InvalidStateError, match="Die Prüfung war nicht erfolgreich") as refusal,
+        ):
             app.approve_grant(grant_id, Money("7000.00"), dortmund.approver, rate=SHARE_RATE)
 
         assert refusal.value.field == "review"
@@ -336,7 +395,9 @@ class TestRejectingAnApplication:
 
         assert dortmund.app.grant(grant_id).status == REJECTED
 
-    @pytest.mark.parametrize(("reason", "message"), [("", "Die Begründung fehlt"), ("no", "Bitte eine Begründung angeben")])
+    @pytest.mark.parametrize(
+        ("reason", "message"), [("", "Die Begründung fehlt"), ("no", "Bitte eine Begründung angeben")]
+    )
     def test_a_rejection_needs_a_reason(self, dortmund: Dortmund, reason: str, message: str):
         grant_id = dortmund.reviewed()
 
@@ -350,14 +411,18 @@ class TestRejectingAnApplication:
     def test_finance_cannot_reject(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(NotPermittedError, match="Ablehnen: nur Zeichnungsbefugte oder Sachbearbeitung"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Ablehnen: nur Zeichnungsbefugte oder Sachbearbeitung"),
+        ):
             dortmund.app.reject_application(grant_id, "Keine Mittel", dortmund.finance)
 
     def test_an_approved_grant_cannot_be_rejected(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="Ablehnen ist im Stand »Bewilligt« nicht möglich"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="Ablehnen ist im Stand »Bewilligt« nicht möglich"),
         ):
             dortmund.app.reject_application(grant_id, "Doch nicht", dortmund.approver)
 
@@ -365,8 +430,9 @@ class TestRejectingAnApplication:
         grant_id = dortmund.reviewed()
         dortmund.app.reject_application(grant_id, "Kein Bezug zur Partnerstadt.", dortmund.approver)
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Bewilligen ist im Stand »Abgelehnt« nicht möglich"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(InvalidStateError, match="Bewilligen ist im Stand »Abgelehnt« nicht möglich"),
         ):
             dortmund.app.approve_grant(grant_id, Money("7000.00"), dortmund.approver, rate=Decimal("0.7"))
 
@@ -382,9 +448,12 @@ class TestWithdrawingAnApplication:
     def test_withdrawal_after_approval_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Antrag zurückziehen ist im Stand »Bewilligt« nicht möglich"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(
+                InvalidStateError, match="Antrag zurückziehen ist im Stand »Bewilligt« nicht möglich"
+            ) as refusal,
+        ):
             dortmund.app.withdraw_application(grant_id, "Reise findet nicht statt.", dortmund.member)
 
         assert refusal.value.code == "invalid_state"
@@ -392,10 +461,15 @@ class TestWithdrawingAnApplication:
 
     def test_another_association_cannot_withdraw_the_application(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
-        jeanne = dortmund.person("jeanne.dupont@dfg-dortmund.de", "Jeanne Dupont", Role.ASSOCIATION, dortmund.deutsch_franzoesisch)
+        jeanne = dortmund.person(
+            "jeanne.dupont@dfg-dortmund.de", "Jeanne Dupont", Role.ASSOCIATION, dortmund.deutsch_franzoesisch
+        )
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            NotPermittedError, match="Antrag zurückziehen: Sie können nur für Ihren eigenen Verein handeln"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                NotPermittedError, match="Antrag zurückziehen: Sie können nur für Ihren eigenen Verein handeln"
+            ),
         ):
             dortmund.app.withdraw_application(grant_id, "Sabotage", jeanne)
 
@@ -409,15 +483,19 @@ class TestWithdrawingAnApplication:
         grant_id = dortmund.apply()
         dortmund.app.withdraw_application(grant_id, "Reise findet nicht statt.", dortmund.member)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="Antrag prüfen ist im Stand »Zurückgezogen« nicht möglich"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="Antrag prüfen ist im Stand »Zurückgezogen« nicht möglich"),
         ):
             dortmund.app.review_application(grant_id, True, True, "passt", dortmund.officer)
 
 
 class TestUnknownGrants:
     def test_a_command_for_an_unknown_grant_is_refused_as_not_found(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(NotFoundError, match="Diese Zuwendung gibt es nicht") as refusal:
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(NotFoundError, match="Diese Zuwendung gibt es nicht") as refusal,
+        ):
             dortmund.app.review_application(uuid4(), True, True, "passt", dortmund.officer)
 
         assert refusal.value.code == "not_found"

@@ -55,9 +55,10 @@ class TestApprovingAGrant:
         reviewer_as_approver = dortmund.also_as(dortmund.officer, Role.APPROVER)
         grant_id = dortmund.reviewed()  # reviewed by the officer
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            FourEyesError, match="Wer den Antrag geprüft hat, darf ihn nicht bewilligen"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(FourEyesError, match="Wer den Antrag geprüft hat, darf ihn nicht bewilligen") as refusal,
+        ):
             app.approve_grant(grant_id, SEVEN_THOUSAND, reviewer_as_approver, rate=SHARE_RATE)
 
         assert refusal.value.code == "four_eyes"
@@ -70,17 +71,21 @@ class TestApprovingAGrant:
         grant_id = dortmund.apply(actor=dortmund.second_officer)
         app.review_application(grant_id, True, True, "Vollständig.", dortmund.officer)
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            FourEyesError, match="Den eigenen Antrag darf niemand bewilligen"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(FourEyesError, match="Den eigenen Antrag darf niemand bewilligen"),
         ):
             app.approve_grant(grant_id, SEVEN_THOUSAND, applicant_as_approver, rate=SHARE_RATE)
 
     def test_an_application_that_was_not_reviewed_cannot_be_approved(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Bewilligen ist im Stand »Antrag eingegangen« nicht möglich"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(
+                InvalidStateError, match="Bewilligen ist im Stand »Antrag eingegangen« nicht möglich"
+            ) as refusal,
+        ):
             dortmund.app.approve_grant(grant_id, SEVEN_THOUSAND, dortmund.approver, rate=SHARE_RATE)
 
         assert refusal.value.code == "invalid_state"
@@ -89,9 +94,10 @@ class TestApprovingAGrant:
     def test_only_an_approver_may_approve(self, dortmund: Dortmund, who: str):
         grant_id = dortmund.reviewed()
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            NotPermittedError, match="Bewilligen: nur Zeichnungsbefugte darf das"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(NotPermittedError, match="Bewilligen: nur Zeichnungsbefugte darf das") as refusal,
+        ):
             dortmund.app.approve_grant(grant_id, SEVEN_THOUSAND, getattr(dortmund, who), rate=SHARE_RATE)
 
         assert refusal.value.code == "not_permitted"
@@ -104,10 +110,13 @@ class TestApprovingAGrant:
         grant_version = app.grant(grant_id).version
         programme_version = app.programme(dortmund.vereinsarbeit).version
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            OverBudgetError,
-            match=r"Das Budget 2026 des Programms IB-VEREINE reicht nicht: verfügbar 6\.000,00 €, benötigt 7\.000,00 €",
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(
+                OverBudgetError,
+                match=r"Das Budget 2026 des Programms IB-VEREINE reicht nicht: verfügbar 6\.000,00 €, benötigt 7\.000,00 €",
+            ) as refusal,
+        ):
             app.approve_grant(grant_id, SEVEN_THOUSAND, dortmund.approver, rate=SHARE_RATE)
 
         assert refusal.value.code == "over_budget"
@@ -129,8 +138,11 @@ class TestApprovingAGrant:
     def test_terms_that_break_the_financing_rules_are_refused(self, dortmund: Dortmund):
         grant_id = dortmund.reviewed()
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            RuleViolationError, match=r"60,00 % der Kosten sind 6\.000,00 €; bewilligt werden sollen 7\.000,00 €"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(
+                RuleViolationError, match=r"60,00 % der Kosten sind 6\.000,00 €; bewilligt werden sollen 7\.000,00 €"
+            ),
         ):
             dortmund.app.approve_grant(grant_id, SEVEN_THOUSAND, dortmund.approver, rate=Decimal("0.6"))
 
@@ -139,8 +151,9 @@ class TestApprovingAGrant:
     def test_share_financing_without_a_rate_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.reviewed()
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            RuleViolationError, match="Fördersatz über 0 %"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(RuleViolationError, match="Fördersatz über 0 %"),
         ):
             dortmund.app.approve_grant(grant_id, SEVEN_THOUSAND, dortmund.approver)
 
@@ -156,8 +169,9 @@ class TestApprovingAGrant:
         grant_id = dortmund.reviewed()
         app.close_programme(dortmund.vereinsarbeit, "Programm ausgelaufen", dortmund.admin)
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Das Förderprogramm IB-VEREINE ist geschlossen"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(InvalidStateError, match="Das Förderprogramm IB-VEREINE ist geschlossen"),
         ):
             app.approve_grant(grant_id, SEVEN_THOUSAND, dortmund.approver, rate=SHARE_RATE)
 
@@ -166,11 +180,15 @@ class TestApprovingAGrant:
         crossing = FundingPeriod(date(2026, 9, 1), date(2027, 6, 30))
         grant_id = dortmund.reviewed(period=crossing)
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            OverBudgetError, match="Das Programm IB-VEREINE hat für 2027 kein Budget"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(OverBudgetError, match="Das Programm IB-VEREINE hat für 2027 kein Budget"),
         ):
             app.approve_grant(
-                grant_id, SEVEN_THOUSAND, dortmund.approver, rate=SHARE_RATE,
+                grant_id,
+                SEVEN_THOUSAND,
+                dortmund.approver,
+                rate=SHARE_RATE,
                 year_split={FY2026: Money("4000.00"), FY2027: Money("3000.00")},
             )
 
@@ -179,12 +197,20 @@ class TestApprovingAGrant:
     def test_a_split_over_two_years_commits_each_years_share(self, dortmund: Dortmund):
         app = dortmund.app
         app.allocate_budget(
-            dortmund.vereinsarbeit, FY2027, Money("10000.00"), INTERNATIONALE_BEZIEHUNGEN, "Haushalt 2027", dortmund.finance
+            dortmund.vereinsarbeit,
+            FY2027,
+            Money("10000.00"),
+            INTERNATIONALE_BEZIEHUNGEN,
+            "Haushalt 2027",
+            dortmund.finance,
         )
         grant_id = dortmund.reviewed(period=FundingPeriod(date(2026, 9, 1), date(2027, 6, 30)))
 
         app.approve_grant(
-            grant_id, SEVEN_THOUSAND, dortmund.approver, rate=SHARE_RATE,
+            grant_id,
+            SEVEN_THOUSAND,
+            dortmund.approver,
+            rate=SHARE_RATE,
             year_split={FY2026: Money("4000.00"), FY2027: Money("3000.00")},
         )
 
@@ -194,8 +220,9 @@ class TestApprovingAGrant:
     def test_an_approved_grant_is_not_approved_twice(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Bewilligen ist im Stand »Bewilligt« nicht möglich"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(InvalidStateError, match="Bewilligen ist im Stand »Bewilligt« nicht möglich"),
         ):
             dortmund.app.approve_grant(grant_id, SEVEN_THOUSAND, dortmund.approver, rate=SHARE_RATE)
 
@@ -206,8 +233,10 @@ class TestApprovingAGrant:
         grant_id = dortmund.approved()
 
         app.revise_rule_set(
-            dortmund.vereinsarbeit, RuleSet.nrw_municipal("NRW-kommunal-2027", drawdown_horizon="P1M"),
-            "Neue Richtlinie", dortmund.admin,
+            dortmund.vereinsarbeit,
+            RuleSet.nrw_municipal("NRW-kommunal-2027", drawdown_horizon="P1M"),
+            "Neue Richtlinie",
+            dortmund.admin,
         )
 
         assert app.grant(grant_id).terms.rule_set.version == "NRW-kommunal-2026"
@@ -247,9 +276,10 @@ class TestAmendingAGrant:
         grant_id = dortmund.approved()
         app.propose_amendment(grant_id, Money("6000.00"), "Weniger Teilnehmende", dortmund.officer)
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            FourEyesError, match="Die eigene Änderung darf niemand selbst bewilligen"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(FourEyesError, match="Die eigene Änderung darf niemand selbst bewilligen") as refusal,
+        ):
             app.approve_amendment(grant_id, proposer_as_approver)
 
         assert refusal.value.code == "four_eyes"
@@ -259,15 +289,14 @@ class TestAmendingAGrant:
         app = dortmund.app
         grant_id = dortmund.approved()
         app.amend_budget(dortmund.vereinsarbeit, FY2026, Money("7500.00"), "Haushaltssperre", dortmund.finance)
-        app.propose_amendment(
-            grant_id, Money("8000.00"), "Gestiegene Buspreise", dortmund.officer, rate=Decimal("0.8")
-        )
+        app.propose_amendment(grant_id, Money("8000.00"), "Gestiegene Buspreise", dortmund.officer, rate=Decimal("0.8"))
         grant_version = app.grant(grant_id).version
         programme_version = app.programme(dortmund.vereinsarbeit).version
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            OverBudgetError, match=r"verfügbar 500,00 €, benötigt 1\.000,00 €"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(OverBudgetError, match=r"verfügbar 500,00 €, benötigt 1\.000,00 €") as refusal,
+        ):
             app.approve_amendment(grant_id, dortmund.approver)
 
         assert refusal.value.code == "over_budget"
@@ -283,11 +312,16 @@ class TestAmendingAGrant:
         grant_id = dortmund.approved()
         dortmund.requested(grant_id, "5000.00")
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            PaymentRefusedError,
-            match=r"Der neue Betrag 4\.000,00 € liegt unter dem bereits abgerufenen Betrag 5\.000,00 €",
-        ) as refusal:
-            app.propose_amendment(grant_id, Money("4000.00"), "Weniger Teilnehmende", dortmund.officer, rate=Decimal("0.4"))
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(
+                PaymentRefusedError,
+                match=r"Der neue Betrag 4\.000,00 € liegt unter dem bereits abgerufenen Betrag 5\.000,00 €",
+            ) as refusal,
+        ):
+            app.propose_amendment(
+                grant_id, Money("4000.00"), "Weniger Teilnehmende", dortmund.officer, rate=Decimal("0.4")
+            )
 
         assert refusal.value.code == "payment_refused"
         assert refusal.value.field == "amount"
@@ -299,8 +333,9 @@ class TestAmendingAGrant:
         app.propose_amendment(grant_id, Money("6000.00"), "Weniger Teilnehmende", dortmund.officer, rate=Decimal("0.6"))
         dortmund.requested(grant_id, "1500.00")  # 6,500 € requested now
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            PaymentRefusedError, match="Der neue Betrag liegt unter dem bereits abgerufenen Betrag"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(PaymentRefusedError, match="Der neue Betrag liegt unter dem bereits abgerufenen Betrag"),
         ):
             app.approve_amendment(grant_id, dortmund.approver)
 
@@ -311,27 +346,37 @@ class TestAmendingAGrant:
         grant_id = dortmund.approved()
         app.propose_amendment(grant_id, Money("6000.00"), "Weniger Teilnehmende", dortmund.officer)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidStateError, match="bereits eine offene Änderung"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="bereits eine offene Änderung"),
+        ):
             app.propose_amendment(grant_id, Money("5000.00"), "Noch weniger", dortmund.second_officer)
 
     def test_an_amendment_that_breaks_the_financing_rules_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(RuleViolationError, match=r"70,00 % der Kosten sind 7\.000,00 €"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(RuleViolationError, match=r"70,00 % der Kosten sind 7\.000,00 €"),
+        ):
             dortmund.app.propose_amendment(grant_id, Money("8000.00"), "Mehr Bus", dortmund.officer)
 
     def test_an_application_that_is_not_approved_cannot_be_amended(self, dortmund: Dortmund):
         grant_id = dortmund.reviewed()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="Nur bewilligte Zuwendungen können geändert werden"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="Nur bewilligte Zuwendungen können geändert werden"),
         ):
             dortmund.app.propose_amendment(grant_id, Money("6000.00"), "Weniger", dortmund.officer)
 
     def test_an_approver_cannot_propose_an_amendment(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(NotPermittedError, match="Änderung vorbereiten: nur Sachbearbeitung"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Änderung vorbereiten: nur Sachbearbeitung"),
+        ):
             dortmund.app.propose_amendment(grant_id, Money("6000.00"), "Weniger", dortmund.approver)
 
     def test_an_amendment_needs_a_reason(self, dortmund: Dortmund):
@@ -343,8 +388,9 @@ class TestAmendingAGrant:
     def test_approving_without_a_pending_amendment_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            InvalidStateError, match="Es liegt keine offene Änderung vor"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(InvalidStateError, match="Es liegt keine offene Änderung vor"),
         ):
             dortmund.app.approve_amendment(grant_id, dortmund.approver)
 

@@ -20,8 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 DOMAIN_ALLOWED = {"eventsourcing", "pydantic", "domain"}
 DOMAIN_FORBIDDEN = {
-    "web", "projections", "exports", "foerderbuch", "openpyxl", "starlette", "jinja2", "psycopg",
-    "sqlite3", "sqlalchemy", "schwifty", "argon2", "babel",
+    "web",
+    "projections",
+    "exports",
+    "foerderbuch",
+    "openpyxl",
+    "starlette",
+    "jinja2",
+    "psycopg",
+    "sqlite3",
+    "sqlalchemy",
+    "schwifty",
+    "argon2",
+    "babel",
 }
 STDLIB = set(sys.stdlib_module_names)
 
@@ -98,8 +109,10 @@ class TestTheChecker:
             ("from web.app import create_app", "web.app"),
             ("from foerderbuch import wiring", "foerderbuch"),
             ("def f():\n    import psycopg\n", "psycopg"),
-            ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from projections.engine import ReadModel\n",
-             "projections.engine"),
+            (
+                "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from projections.engine import ReadModel\n",
+                "projections.engine",
+            ),
             ("import importlib\nimportlib.import_module('schwifty')", "schwifty"),
             ("__import__('babel.numbers')", "babel.numbers"),
         ],

@@ -59,11 +59,27 @@ CASES = [
     ("share-extra-income", "share", AS_PLANNED, "1000.00", "1500.00", "1000.00", "6650.00"),  # 0,7 × 9.500
     ("deficit-extra-income", "deficit", AS_PLANNED, "1000.00", "1500.00", "1000.00", "6500.00"),  # 10.000 − 3.500
     # Lower costs and extra third-party funds together: 9.000 € costs, foundation 2.500 €.
-    ("share-lower-costs-and-extra-funds", "share", SCENARIO_A, "1000.00", "2500.00", "500.00", "5600.00"),  # 0,7 × 8.000
+    (
+        "share-lower-costs-and-extra-funds",
+        "share",
+        SCENARIO_A,
+        "1000.00",
+        "2500.00",
+        "500.00",
+        "5600.00",
+    ),  # 0,7 × 8.000
     ("deficit-lower-costs-and-extra-funds", "deficit", SCENARIO_A, "1000.00", "2500.00", "500.00", "5000.00"),
     # Less third-party money than planned raises nothing above the maximum.
     ("share-less-third-party", "share", AS_PLANNED, "1000.00", "1000.00", "500.00", "7000.00"),
-    ("deficit-less-third-party-capped", "deficit", AS_PLANNED, "1000.00", "1000.00", "500.00", "7000.00"),  # 7.500 capped
+    (
+        "deficit-less-third-party-capped",
+        "deficit",
+        AS_PLANNED,
+        "1000.00",
+        "1000.00",
+        "500.00",
+        "7000.00",
+    ),  # 7.500 capped
     # Zero spending: nothing to finance, whatever the type; the fixed amount is capped by the costs.
     ("share-zero-spending", "share", NOTHING, "1000.00", "1500.00", "500.00", "0.00"),
     ("deficit-zero-spending", "deficit", NOTHING, "1000.00", "1500.00", "500.00", "0.00"),
@@ -71,8 +87,15 @@ CASES = [
     ("full-zero-spending", "full", NOTHING, "0.00", "1500.00", "500.00", "0.00"),
     ("deficit-zero-spending-no-funds", "deficit", NOTHING, "0.00", "0.00", "0.00", "0.00"),
     # Costs below the fixed amount: the fixed amount falls to the costs.
-    ("fixed-costs-below-amount", "fixed", {**NOTHING, "travel": "4000.00", "stay": "2500.00"},
-     "1000.00", "1500.00", "500.00", "6500.00"),
+    (
+        "fixed-costs-below-amount",
+        "fixed",
+        {**NOTHING, "travel": "4000.00", "stay": "2500.00"},
+        "1000.00",
+        "1500.00",
+        "500.00",
+        "6500.00",
+    ),
     # Overspending one line beyond tolerance: 8.800 € eligible (200 € of travel are not).
     ("share-line-over-tolerance", "share", TRAVEL_OVER, "1000.00", "1500.00", "500.00", "6160.00"),  # 0,7 × 8.800
     ("deficit-line-over-tolerance", "deficit", TRAVEL_OVER, "1000.00", "1500.00", "500.00", "5800.00"),  # 8.800 − 3.000
@@ -80,12 +103,27 @@ CASES = [
     ("full-line-over-tolerance", "full", TRAVEL_OVER, "0.00", "1500.00", "500.00", "6800.00"),  # 8.800 − 2.000
     # Overspending the whole plan within tolerance: 12.000 € eligible, still capped at the maximum.
     ("share-total-above-plan-capped", "share", ALL_AT_TOLERANCE, "1000.00", "1500.00", "500.00", "7000.00"),  # 8.400
-    ("deficit-total-above-plan-capped", "deficit", ALL_AT_TOLERANCE, "1000.00", "1500.00", "500.00", "7000.00"),  # 9.000
+    (
+        "deficit-total-above-plan-capped",
+        "deficit",
+        ALL_AT_TOLERANCE,
+        "1000.00",
+        "1500.00",
+        "500.00",
+        "7000.00",
+    ),  # 9.000
     ("fixed-total-above-plan", "fixed", ALL_AT_TOLERANCE, "1000.00", "1500.00", "500.00", "7000.00"),
     ("full-total-above-plan-capped", "full", ALL_AT_TOLERANCE, "0.00", "1500.00", "500.00", "8000.00"),  # 10.000
     # Deficit financing: own funds count at least as planned (1.000 €), more if more were provided.
-    ("deficit-own-funds-below-plan-count-as-planned", "deficit", SCENARIO_A, "500.00", "1500.00", "500.00",
-     "6000.00"),  # 9.000 − 1.000 (not 500) − 2.000
+    (
+        "deficit-own-funds-below-plan-count-as-planned",
+        "deficit",
+        SCENARIO_A,
+        "500.00",
+        "1500.00",
+        "500.00",
+        "6000.00",
+    ),  # 9.000 − 1.000 (not 500) − 2.000
     ("deficit-no-own-funds-count-as-planned", "deficit", SCENARIO_A, "0.00", "1500.00", "500.00", "6000.00"),
     ("deficit-own-funds-above-plan", "deficit", SCENARIO_A, "1500.00", "1500.00", "500.00", "5500.00"),  # 9.000 − 3.500
     # Share financing ignores own funds: the rate applies to the costs.
@@ -115,8 +153,12 @@ def test_final_amount_by_financing_type(
         pytest.param(TRAVEL_OVER, "8800.00", {"travel": "200.00"}, id="travel-200-over-tolerance"),
         pytest.param(ALL_AT_TOLERANCE, "12000.00", {}, id="every-line-exactly-at-tolerance"),
         pytest.param({**ALL_AT_TOLERANCE, "pr": "1200.01"}, "12000.00", {"pr": "0.01"}, id="one-cent-over-tolerance"),
-        pytest.param({"travel": "9000.00", "pr": "3000.00"}, "6000.00", {"travel": "4200.00", "pr": "1800.00"},
-                     id="two-lines-over-missing-lines-count-zero"),
+        pytest.param(
+            {"travel": "9000.00", "pr": "3000.00"},
+            "6000.00",
+            {"travel": "4200.00", "pr": "1800.00"},
+            id="two-lines-over-missing-lines-count-zero",
+        ),
     ],
 )
 def test_eligible_costs_cap_each_line_at_plan_plus_tolerance(
@@ -137,8 +179,11 @@ def test_a_recognised_line_not_in_the_plan_is_not_eligible() -> None:
     ("financing_type", "fragment"),
     [
         pytest.param("share", "Anteilfinanzierung: 70.0% von (9.000,00 € − Mehreinnahmen 0,00 €)", id="share"),
-        pytest.param("deficit", "Fehlbedarfsfinanzierung: 9.000,00 € − Eigenmittel 1.000,00 € − Drittmittel und "
-                     "Einnahmen 2.000,00 €", id="deficit"),
+        pytest.param(
+            "deficit",
+            "Fehlbedarfsfinanzierung: 9.000,00 € − Eigenmittel 1.000,00 € − Drittmittel und Einnahmen 2.000,00 €",
+            id="deficit",
+        ),
         pytest.param("fixed", "Festbetragsfinanzierung: Festbetrag 7.000,00 €", id="fixed"),
     ],
 )

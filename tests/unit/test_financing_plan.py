@@ -30,7 +30,11 @@ class TestABalancedPlan:
     def test_volunteer_work_in_kind_is_recorded_but_never_counts_as_funding(self):
         plan = FinancingPlan(
             (BudgetLine("travel", "Reisekosten", Money("1000.00")),),
-            Money("100.00"), Money.zero(), Money.zero(), Money("900.00"), in_kind=Money("400.00"),
+            Money("100.00"),
+            Money.zero(),
+            Money.zero(),
+            Money("900.00"),
+            in_kind=Money("400.00"),
         )
 
         assert plan.total_funding == Money("1000.00")
@@ -48,7 +52,10 @@ class TestABalancedPlan:
     def test_lines_given_as_a_list_are_kept_as_a_tuple(self):
         plan = FinancingPlan(
             [BudgetLine("travel", "Reisekosten", Money("1000.00"))],  # type: ignore[arg-type]
-            Money("100.00"), Money.zero(), Money.zero(), Money("900.00"),
+            Money("100.00"),
+            Money.zero(),
+            Money.zero(),
+            Money("900.00"),
         )
 
         assert isinstance(plan.cost_lines, tuple)
@@ -77,7 +84,10 @@ class TestRefusedPlans:
                     BudgetLine("travel", "Hinreise", Money("500.00")),
                     BudgetLine("travel", "Rückreise", Money("500.00")),
                 ),
-                Money("100.00"), Money.zero(), Money.zero(), Money("900.00"),
+                Money("100.00"),
+                Money.zero(),
+                Money.zero(),
+                Money("900.00"),
             )
 
         assert refusal.value.code == "invalid_input"
@@ -107,14 +117,21 @@ class TestRefusedPlans:
         with pytest.raises(InvalidInputError, match="Unbare Eigenleistung darf nicht negativ sein"):
             FinancingPlan(
                 (BudgetLine("travel", "Reisekosten", Money("1000.00")),),
-                Money("100.00"), Money.zero(), Money.zero(), Money("900.00"), in_kind=Money("-1.00"),
+                Money("100.00"),
+                Money.zero(),
+                Money.zero(),
+                Money("900.00"),
+                in_kind=Money("-1.00"),
             )
 
     def test_a_plan_without_a_grant_is_refused(self):
         with pytest.raises(InvalidInputError, match="Die beantragte Zuwendung muss größer als 0,00 € sein"):
             FinancingPlan(
                 (BudgetLine("travel", "Reisekosten", Money("1000.00")),),
-                Money("1000.00"), Money.zero(), Money.zero(), Money.zero(),
+                Money("1000.00"),
+                Money.zero(),
+                Money.zero(),
+                Money.zero(),
             )
 
     def test_a_negative_cost_line_is_refused(self):
@@ -138,8 +155,12 @@ class TestRefusedPlans:
 class TestFinancingTypes:
     @pytest.mark.parametrize(
         ("value", "german"),
-        [("share", "Anteilfinanzierung"), ("deficit", "Fehlbedarfsfinanzierung"),
-         ("fixed", "Festbetragsfinanzierung"), ("full", "Vollfinanzierung")],
+        [
+            ("share", "Anteilfinanzierung"),
+            ("deficit", "Fehlbedarfsfinanzierung"),
+            ("fixed", "Festbetragsfinanzierung"),
+            ("full", "Vollfinanzierung"),
+        ],
     )
     def test_each_type_has_its_german_name(self, value, german):
         assert FinancingType.parse(value).german == german

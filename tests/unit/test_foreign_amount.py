@@ -22,7 +22,10 @@ class TestConvertingToEuro:
         # assert
         assert amount.euro == Money("90.91")
         assert (amount.currency, amount.original, amount.rate, amount.rate_date) == (
-            "GHS", Decimal("1500"), Decimal("16.5"), RATE_DAY,
+            "GHS",
+            Decimal("1500"),
+            Decimal("16.5"),
+            RATE_DAY,
         )
 
     def test_an_exact_half_cent_is_rounded_up(self):

@@ -41,7 +41,9 @@ class TestShareFinancing:
     def test_an_amount_above_rate_times_costs_is_refused_naming_both_figures(self):
         notice = terms("7000.01", rate=Decimal("0.7"))
 
-        with pytest.raises(RuleViolationError, match=r"70,00 % der Kosten sind 7\.000,00 €; bewilligt werden sollen 7\.000,01 €") as refusal:
+        with pytest.raises(
+            RuleViolationError, match=r"70,00 % der Kosten sind 7\.000,00 €; bewilligt werden sollen 7\.000,01 €"
+        ) as refusal:
             notice.check()
 
         assert refusal.value.code == "rule_violation"
@@ -59,7 +61,9 @@ class TestShareFinancing:
             terms(rate=Decimal(rate)).check()
 
     def test_share_financing_without_a_maximum_is_refused(self):
-        with pytest.raises(RuleViolationError, match="Bei Anteilfinanzierung ist ein Höchstbetrag festzusetzen") as refusal:
+        with pytest.raises(
+            RuleViolationError, match="Bei Anteilfinanzierung ist ein Höchstbetrag festzusetzen"
+        ) as refusal:
             terms(maximum=None).check()
 
         assert refusal.value.field == "maximum"
@@ -83,7 +87,9 @@ class TestDeficitFinancing:
     def test_more_than_the_gap_is_refused(self):
         notice = terms("7000.01", financing_type="deficit", rate=None)
 
-        with pytest.raises(RuleViolationError, match=r"Der Fehlbedarf laut Plan ist 7\.000,00 €; bewilligt werden sollen 7\.000,01 €") as refusal:
+        with pytest.raises(
+            RuleViolationError, match=r"Der Fehlbedarf laut Plan ist 7\.000,00 €; bewilligt werden sollen 7\.000,01 €"
+        ) as refusal:
             notice.check()
 
         assert refusal.value.field == "amount"
@@ -125,7 +131,9 @@ class TestFixedAndFullFinancing:
     def test_a_type_the_programme_does_not_allow_is_refused(self):
         notice = terms("7000.00", financing_type="full", rate=None, rule_set=RuleSet.nrw_municipal())
 
-        with pytest.raises(RuleViolationError, match="Vollfinanzierung ist in diesem Programm nicht zulässig") as refusal:
+        with pytest.raises(
+            RuleViolationError, match="Vollfinanzierung ist in diesem Programm nicht zulässig"
+        ) as refusal:
             notice.check()
 
         assert refusal.value.field == "financing_type"
@@ -139,7 +147,9 @@ class TestProgrammeLimits:
     def test_an_amount_below_the_programme_minimum_is_refused(self):
         rules = RuleSet.nrw_municipal(min_grant=Money("7500.00"), allowed_financing_types=("share",))
 
-        with pytest.raises(RuleViolationError, match=r"7\.000,00 € liegt unter dem Mindestbetrag 7\.500,00 €") as refusal:
+        with pytest.raises(
+            RuleViolationError, match=r"7\.000,00 € liegt unter dem Mindestbetrag 7\.500,00 €"
+        ) as refusal:
             terms("7000.00", rule_set=rules).check()
 
         assert refusal.value.field == "amount"
@@ -153,7 +163,9 @@ class TestProgrammeLimits:
     def test_an_own_share_below_the_minimum_is_refused(self):
         plan = amiens_plan(own_funds="999.99", third_party="1500.01")
 
-        with pytest.raises(RuleViolationError, match=r"Eigenanteil beträgt 9,99 %; verlangt sind mindestens 10 %") as refusal:
+        with pytest.raises(
+            RuleViolationError, match=r"Eigenanteil beträgt 9,99 %; verlangt sind mindestens 10 %"
+        ) as refusal:
             terms("7000.00", plan=plan).check()
 
         assert refusal.value.field == "own_funds"
@@ -169,18 +181,14 @@ class TestSplitOverFiscalYears:
     CROSSING = FundingPeriod(date(2026, 9, 1), date(2027, 6, 30))
 
     def test_a_split_over_the_periods_fiscal_years_that_sums_up_is_approvable(self):
-        notice = terms(
-            "7000.00", period=self.CROSSING, year_split={"2026": Money("4000.00"), "2027": Money("3000.00")}
-        )
+        notice = terms("7000.00", period=self.CROSSING, year_split={"2026": Money("4000.00"), "2027": Money("3000.00")})
 
         notice.check()
 
         assert notice.split() == {FiscalYear(2026): Money("4000.00"), FiscalYear(2027): Money("3000.00")}
 
     def test_a_split_that_does_not_sum_to_the_amount_is_refused(self):
-        notice = terms(
-            "7000.00", period=self.CROSSING, year_split={"2026": Money("4000.00"), "2027": Money("2999.99")}
-        )
+        notice = terms("7000.00", period=self.CROSSING, year_split={"2026": Money("4000.00"), "2027": Money("2999.99")})
 
         with pytest.raises(RuleViolationError, match="ergibt nicht den bewilligten Betrag") as refusal:
             notice.check()
@@ -190,15 +198,15 @@ class TestSplitOverFiscalYears:
     def test_a_year_outside_the_funding_period_is_refused(self):
         notice = terms("7000.00", year_split={"2026": Money("4000.00"), "2027": Money("3000.00")})
 
-        with pytest.raises(RuleViolationError, match="Haushaltsjahr 2027 liegt außerhalb des Förderzeitraums") as refusal:
+        with pytest.raises(
+            RuleViolationError, match="Haushaltsjahr 2027 liegt außerhalb des Förderzeitraums"
+        ) as refusal:
             notice.check()
 
         assert refusal.value.field == "year_split"
 
     def test_a_negative_share_of_a_year_is_refused(self):
-        notice = terms(
-            "7000.00", period=self.CROSSING, year_split={"2026": Money("7500.00"), "2027": Money("-500.00")}
-        )
+        notice = terms("7000.00", period=self.CROSSING, year_split={"2026": Money("7500.00"), "2027": Money("-500.00")})
 
         with pytest.raises(InvalidInputError, match="Anteil 2027 darf nicht negativ sein"):
             notice.check()

@@ -106,12 +106,19 @@ def office_2025() -> Iterator[Office]:
 
 def revoked_claim(office: Office, effective_on: date = ARISES) -> tuple[UUID, UUID]:
     """A fixed grant of 10.000 € (costs 12.000 €, own funds 2.000 €), paid out, revoked in full."""
-    plan = reference_plan(own="2000.00", third_party="0.00", income="0.00", grant="10000.00",
-                          travel="5000.00", stay="4000.00")
-    grant_id = office.approved("fixed", "10000.00", plan=plan, period=FundingPeriod(date(2025, 3, 1), date(2025, 5, 31)))
+    plan = reference_plan(
+        own="2000.00", third_party="0.00", income="0.00", grant="10000.00", travel="5000.00", stay="4000.00"
+    )
+    grant_id = office.approved(
+        "fixed", "10000.00", plan=plan, period=FundingPeriod(date(2025, 3, 1), date(2025, 5, 31))
+    )
     office.pay(grant_id, "10000.00", on=date(2025, 3, 3))
     claim_id = office.app.revoke_grant(
-        grant_id, Money.zero(), effective_on, "Die Begegnung hat nicht stattgefunden.", office.approver,
+        grant_id,
+        Money.zero(),
+        effective_on,
+        "Die Begegnung hat nicht stattgefunden.",
+        office.approver,
         on=date(2025, 6, 20),
     )
     assert claim_id is not None
@@ -133,7 +140,9 @@ def test_the_office_charges_the_hand_worked_interest_and_records_its_periods(off
     assert (claim.outstanding, claim.interest_paid) == (Money.zero(), Money("109.17"))
     received = last_event(app, claim_id, "RepaymentReceived")
     assert (received.amount, received.to_interest, received.to_principal) == (
-        Money("10109.17"), Money("109.17"), Money("10000.00"),
+        Money("10109.17"),
+        Money("109.17"),
+        Money("10000.00"),
     )
     assert received.interest_accrued == Money("109.17")
     assert [(p["start"], p["end"], p["principal"], p["rate"]) for p in received.periods] == [
@@ -180,7 +189,9 @@ def test_a_repayment_smaller_than_the_interest_leaves_the_principal_untouched(of
 
     claim = app.claim(claim_id)
     assert (claim.outstanding, claim.interest_paid, claim.accrued_unpaid) == (
-        Money("10000.00"), Money("100.00"), Money("9.17"),
+        Money("10000.00"),
+        Money("100.00"),
+        Money("9.17"),
     )
     assert claim.amount_due(date(2025, 9, 15), app.base_rates()) == Money("10062.42")
 
@@ -188,8 +199,13 @@ def test_a_repayment_smaller_than_the_interest_leaves_the_principal_untouched(of
 def test_a_repayment_above_what_is_due_is_refused(office_2025: Office) -> None:
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
-    with refused(app, PaymentRefusedError, "payment_refused",
-                 r"Am 15\.08\.2025 sind nur 10\.109,17 € offen \(davon Zinsen 109,17 €\)\.", claim_id):
+    with refused(
+        app,
+        PaymentRefusedError,
+        "payment_refused",
+        r"Am 15\.08\.2025 sind nur 10\.109,17 € offen \(davon Zinsen 109,17 €\)\.",
+        claim_id,
+    ):
         app.receive_repayment(claim_id, Money("10109.18"), REPAID, office_2025.finance)
 
 
@@ -197,8 +213,9 @@ def test_a_repayment_dated_before_the_last_one_is_refused(office_2025: Office) -
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
     app.receive_repayment(claim_id, Money("100.00"), REPAID, office_2025.finance)
-    with refused(app, InvalidInputError, "invalid_input", r"Die Wertstellung liegt vor der letzten gebuchten Zahlung",
-                 claim_id):
+    with refused(
+        app, InvalidInputError, "invalid_input", r"Die Wertstellung liegt vor der letzten gebuchten Zahlung", claim_id
+    ):
         app.receive_repayment(claim_id, Money("100.00"), date(2025, 8, 14), office_2025.finance)
 
 
@@ -277,7 +294,10 @@ def test_a_claim_uses_rates_published_after_it_arose(office_2025: Office) -> Non
     app.receive_repayment(claim_id, Money("11017.41"), date(2027, 2, 1), office_2025.finance)
     received = last_event(app, claim_id, "RepaymentReceived")
     assert [((p["end"] - p["start"]).days, p["rate"]) for p in received.periods] == [
-        (16, Decimal("7.27")), (184, Decimal("6.27")), (365, Decimal("6.27")), (31, Decimal("5.00")),
+        (16, Decimal("7.27")),
+        (184, Decimal("6.27")),
+        (365, Decimal("6.27")),
+        (31, Decimal("5.00")),
     ]
     assert app.claim(claim_id).status == "settled"
 
@@ -285,18 +305,49 @@ def test_a_claim_uses_rates_published_after_it_arose(office_2025: Office) -> Non
 @pytest.mark.parametrize(
     ("valid_from", "rate", "error", "code", "match"),
     [
-        pytest.param(date(2026, 3, 1), Decimal("1.5"), InvalidInputError, "invalid_input",
-                     r"Der Basiszinssatz ändert sich zum 1\. Januar und 1\. Juli\.", id="not-1-january-or-1-july"),
-        pytest.param(date(2026, 7, 2), Decimal("1.5"), InvalidInputError, "invalid_input",
-                     r"ändert sich zum 1\. Januar und 1\. Juli", id="2-july"),
-        pytest.param(date(2026, 1, 1), Decimal("1.5"), InvalidStateError, "invalid_state",
-                     r"Für den 01\.01\.2026 ist bereits ein Satz hinterlegt\.", id="duplicate-date"),
-        pytest.param(date(2026, 7, 1), 1.5, InvalidInputError, "invalid_input",
-                     r"Der Basiszinssatz ist als Dezimalzahl anzugeben\.", id="float"),
-        pytest.param(date(2026, 7, 1), "1.5", InvalidInputError, "invalid_input",
-                     r"als Dezimalzahl anzugeben", id="string"),
-        pytest.param(date(2026, 7, 1), Decimal("25"), InvalidInputError, "invalid_input",
-                     r"außerhalb von −10 % bis 20 % ist unplausibel", id="implausible"),
+        pytest.param(
+            date(2026, 3, 1),
+            Decimal("1.5"),
+            InvalidInputError,
+            "invalid_input",
+            r"Der Basiszinssatz ändert sich zum 1\. Januar und 1\. Juli\.",
+            id="not-1-january-or-1-july",
+        ),
+        pytest.param(
+            date(2026, 7, 2),
+            Decimal("1.5"),
+            InvalidInputError,
+            "invalid_input",
+            r"ändert sich zum 1\. Januar und 1\. Juli",
+            id="2-july",
+        ),
+        pytest.param(
+            date(2026, 1, 1),
+            Decimal("1.5"),
+            InvalidStateError,
+            "invalid_state",
+            r"Für den 01\.01\.2026 ist bereits ein Satz hinterlegt\.",
+            id="duplicate-date",
+        ),
+        pytest.param(
+            date(2026, 7, 1),
+            1.5,
+            InvalidInputError,
+            "invalid_input",
+            r"Der Basiszinssatz ist als Dezimalzahl anzugeben\.",
+            id="float",
+        ),
+        pytest.param(
+            date(2026, 7, 1), "1.5", InvalidInputError, "invalid_input", r"als Dezimalzahl anzugeben", id="string"
+        ),
+        pytest.param(
+            date(2026, 7, 1),
+            Decimal("25"),
+            InvalidInputError,
+            "invalid_input",
+            r"außerhalb von −10 % bis 20 % ist unplausibel",
+            id="implausible",
+        ),
     ],
 )
 def test_publishing_a_base_rate_is_refused(

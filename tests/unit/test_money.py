@@ -11,14 +11,20 @@ from hypothesis import strategies as st
 from domain.errors import InvalidInputError
 from domain.money import Money
 
-cents = st.integers(min_value=-10**11, max_value=10**11).map(lambda c: Money(Decimal(c) / 100))
+cents = st.integers(min_value=-(10**11), max_value=10**11).map(lambda c: Money(Decimal(c) / 100))
 
 
 class TestCreatingAnAmount:
     @pytest.mark.parametrize(
         ("value", "expected"),
-        [("1234.50", Decimal("1234.50")), (7000, Decimal("7000.00")), (Decimal("0.10"), Decimal("0.10")),
-         (" 12 ", Decimal("12.00")), ("-5.5", Decimal("-5.50")), ("1.000", Decimal("1.00"))],
+        [
+            ("1234.50", Decimal("1234.50")),
+            (7000, Decimal("7000.00")),
+            (Decimal("0.10"), Decimal("0.10")),
+            (" 12 ", Decimal("12.00")),
+            ("-5.5", Decimal("-5.50")),
+            ("1.000", Decimal("1.00")),
+        ],
     )
     def test_decimals_ints_and_decimal_strings_are_accepted_as_euros_and_cents(self, value, expected):
         # act
@@ -174,7 +180,7 @@ class TestArithmetic:
         assert (a + b) - b == a
 
     @settings(max_examples=200, deadline=None)
-    @given(value=st.decimals(min_value=-10**9, max_value=10**9, places=5))
+    @given(value=st.decimals(min_value=-(10**9), max_value=10**9, places=5))
     def test_rounding_never_moves_more_than_half_a_cent(self, value):
         rounded = Money.rounded(value)
         assert abs(rounded.amount - value) <= Decimal("0.005")

@@ -32,8 +32,10 @@ class TestTheWholeWay:
         grant_id = dortmund.approved()
 
         payment_id = app.request_payment(
-            grant_id, [need(date(2026, 4, 1), "2500.00"), need(date(2026, 4, 15), "500.00", "Jugendherberge")],
-            "Anzahlungen", dortmund.member,
+            grant_id,
+            [need(date(2026, 4, 1), "2500.00"), need(date(2026, 4, 15), "500.00", "Jugendherberge")],
+            "Anzahlungen",
+            dortmund.member,
         )
         app.certify_payment(grant_id, payment_id, dortmund.officer)
         app.release_payment(grant_id, payment_id, dortmund.finance)
@@ -43,7 +45,10 @@ class TestTheWholeWay:
         entry = grant.payments[payment_id.hex]
         assert entry["amount"] == Money("3000.00")
         assert (entry["status"], entry["requested_by"], entry["certified_by"], entry["released_by"]) == (
-            BOOKED, dortmund.member.user_id, dortmund.officer.user_id, dortmund.finance.user_id,
+            BOOKED,
+            dortmund.member.user_id,
+            dortmund.officer.user_id,
+            dortmund.finance.user_id,
         )
         assert entry["value_date"] == date(2026, 3, 5)
         assert grant.paid == Money("3000.00")
@@ -62,9 +67,12 @@ class TestRequestingAPayment:
     def test_no_payment_is_requested_before_approval(self, dortmund: Dortmund):
         grant_id = dortmund.reviewed()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            PaymentRefusedError, match="Mittel können nur nach der Bewilligung abgerufen werden"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                PaymentRefusedError, match="Mittel können nur nach der Bewilligung abgerufen werden"
+            ) as refusal,
+        ):
             dortmund.requested(grant_id)
 
         assert refusal.value.code == "payment_refused"
@@ -73,9 +81,12 @@ class TestRequestingAPayment:
     def test_a_request_after_the_funding_period_is_refused(self, dortmund: Dortmund, on: date):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            PaymentRefusedError, match=r"Abrufe sind nur im Förderzeitraum \(01\.03\.2026–31\.10\.2026\) möglich"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                PaymentRefusedError, match=r"Abrufe sind nur im Förderzeitraum \(01\.03\.2026–31\.10\.2026\) möglich"
+            ) as refusal,
+        ):
             dortmund.app.request_payment(grant_id, [need(on, "1000.00")], "Bus", dortmund.member, on=on)
 
         assert refusal.value.field == "on"
@@ -107,10 +118,13 @@ class TestRequestingAPayment:
     def test_needs_due_beyond_two_months_are_refused_under_nrw_rules(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            PaymentRefusedError,
-            match=r"Der Bedarf vom 02\.05\.2026 ist erst nach dem 01\.05\.2026 fällig; .* innerhalb von 2 Monaten",
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                PaymentRefusedError,
+                match=r"Der Bedarf vom 02\.05\.2026 ist erst nach dem 01\.05\.2026 fällig; .* innerhalb von 2 Monaten",
+            ) as refusal,
+        ):
             dortmund.app.request_payment(
                 grant_id, [need(date(2026, 4, 1), "500.00"), need(date(2026, 5, 2), "500.00")], "Bus", dortmund.member
             )
@@ -120,7 +134,10 @@ class TestRequestingAPayment:
     def test_the_horizon_counts_from_the_business_date_of_the_request(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(PaymentRefusedError, match="erst nach dem 30.06.2026 fällig"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(PaymentRefusedError, match="erst nach dem 30.06.2026 fällig"),
+        ):
             dortmund.app.request_payment(
                 grant_id, [need(date(2026, 7, 1), "500.00")], "Bus", dortmund.member, on=date(2026, 4, 30)
             )
@@ -135,8 +152,9 @@ class TestRequestingAPayment:
     def test_needs_due_beyond_six_weeks_are_refused_under_federal_rules(self, dortmund: Dortmund):
         grant_id = dortmund.approved(dortmund.skew)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            PaymentRefusedError, match=r"erst nach dem 12\.04\.2026 fällig; .* innerhalb von 6 Wochen"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(PaymentRefusedError, match=r"erst nach dem 12\.04\.2026 fällig; .* innerhalb von 6 Wochen"),
         ):
             dortmund.app.request_payment(grant_id, [need(date(2026, 4, 13), "1000.00")], "Bus", dortmund.member)
 
@@ -144,10 +162,13 @@ class TestRequestingAPayment:
         grant_id = dortmund.approved()
         dortmund.requested(grant_id, "3000.00")
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            PaymentRefusedError,
-            match=r"Abgerufen werden sollen 4\.000,01 €, offen sind nur noch 4\.000,00 € von 7\.000,00 €",
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                PaymentRefusedError,
+                match=r"Abgerufen werden sollen 4\.000,01 €, offen sind nur noch 4\.000,00 € von 7\.000,00 €",
+            ) as refusal,
+        ):
             dortmund.requested(grant_id, "4000.01")
 
         assert refusal.value.field == "amount"
@@ -163,7 +184,10 @@ class TestRequestingAPayment:
     def test_a_request_without_needs_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidInputError, match="mindestens einen Bedarf") as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidInputError, match="mindestens einen Bedarf") as refusal,
+        ):
             dortmund.app.request_payment(grant_id, [], "Bus", dortmund.member)
 
         assert refusal.value.field == "needs"
@@ -171,7 +195,10 @@ class TestRequestingAPayment:
     def test_a_need_of_zero_euros_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidInputError, match="Ein Bedarf muss größer als 0,00 € sein"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidInputError, match="Ein Bedarf muss größer als 0,00 € sein"),
+        ):
             dortmund.app.request_payment(grant_id, [need(date(2026, 4, 1), "0.00")], "Bus", dortmund.member)
 
     def test_a_need_without_a_due_date_or_description_is_refused(self, dortmund: Dortmund):
@@ -179,17 +206,27 @@ class TestRequestingAPayment:
         app = dortmund.app
 
         with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidInputError, match="Fälligkeitsdatum"):
-            app.request_payment(grant_id, [{"due": "bald", "amount": Money("1.00"), "description": "Bus"}], "Bus", dortmund.member)
-        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidInputError, match="Die Beschreibung des Bedarfs fehlt"):
+            app.request_payment(
+                grant_id, [{"due": "bald", "amount": Money("1.00"), "description": "Bus"}], "Bus", dortmund.member
+            )
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidInputError, match="Die Beschreibung des Bedarfs fehlt"),
+        ):
             app.request_payment(grant_id, [need(date(2026, 4, 1), "1.00", "")], "Bus", dortmund.member)
 
     def test_another_association_cannot_request_the_money(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
-        jeanne = dortmund.person("jeanne.dupont@dfg-dortmund.de", "Jeanne Dupont", Role.ASSOCIATION, dortmund.deutsch_franzoesisch)
+        jeanne = dortmund.person(
+            "jeanne.dupont@dfg-dortmund.de", "Jeanne Dupont", Role.ASSOCIATION, dortmund.deutsch_franzoesisch
+        )
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            NotPermittedError, match="Mittel abrufen: Sie können nur für Ihren eigenen Verein handeln"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                NotPermittedError, match="Mittel abrufen: Sie können nur für Ihren eigenen Verein handeln"
+            ) as refusal,
+        ):
             dortmund.requested(grant_id, actor=jeanne)
 
         assert refusal.value.code == "not_permitted"
@@ -198,7 +235,10 @@ class TestRequestingAPayment:
     def test_only_the_association_or_an_officer_requests_money(self, dortmund: Dortmund, who: str):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(NotPermittedError, match="Mittel abrufen: nur Verein oder Sachbearbeitung"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Mittel abrufen: nur Verein oder Sachbearbeitung"),
+        ):
             dortmund.requested(grant_id, actor=getattr(dortmund, who))
 
 
@@ -208,9 +248,10 @@ class TestCertifyingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.requested(grant_id, actor=dortmund.officer)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            FourEyesError, match="Den eigenen Abruf darf niemand selbst feststellen"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(FourEyesError, match="Den eigenen Abruf darf niemand selbst feststellen") as refusal,
+        ):
             app.certify_payment(grant_id, payment_id, dortmund.officer)
 
         assert refusal.value.code == "four_eyes"
@@ -221,9 +262,10 @@ class TestCertifyingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.requested(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            NotPermittedError, match="Zahlung feststellen: nur Sachbearbeitung darf das"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Zahlung feststellen: nur Sachbearbeitung darf das") as refusal,
+        ):
             dortmund.app.certify_payment(grant_id, payment_id, getattr(dortmund, who))
 
         assert refusal.value.code == "not_permitted"
@@ -232,17 +274,22 @@ class TestCertifyingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.certified(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="Zahlung feststellen: die Zahlung ist im Stand »Sachlich und rechnerisch richtig«"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                InvalidStateError,
+                match="Zahlung feststellen: die Zahlung ist im Stand »Sachlich und rechnerisch richtig«",
+            ),
         ):
             dortmund.app.certify_payment(grant_id, payment_id, dortmund.second_officer)
 
     def test_an_unknown_payment_is_not_found(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            NotFoundError, match="Diese Zahlung gibt es zu dieser Zuwendung nicht"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotFoundError, match="Diese Zahlung gibt es zu dieser Zuwendung nicht") as refusal,
+        ):
             dortmund.app.certify_payment(grant_id, uuid4(), dortmund.officer)
 
         assert refusal.value.field == "payment_id"
@@ -255,9 +302,10 @@ class TestReleasingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.certified(grant_id)  # certified by the officer
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            FourEyesError, match="Wer die Zahlung festgestellt hat, darf sie nicht freigeben"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(FourEyesError, match="Wer die Zahlung festgestellt hat, darf sie nicht freigeben") as refusal,
+        ):
             app.release_payment(grant_id, payment_id, certifier_as_finance)
 
         assert refusal.value.code == "four_eyes"
@@ -270,7 +318,10 @@ class TestReleasingAPayment:
         payment_id = dortmund.requested(grant_id, actor=dortmund.second_officer)
         app.certify_payment(grant_id, payment_id, dortmund.officer)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(FourEyesError, match="Den eigenen Abruf darf niemand freigeben"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(FourEyesError, match="Den eigenen Abruf darf niemand freigeben"),
+        ):
             app.release_payment(grant_id, payment_id, requester_as_finance)
 
     @pytest.mark.parametrize("who", ["officer", "member", "admin"])
@@ -278,8 +329,9 @@ class TestReleasingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.certified(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            NotPermittedError, match="Zahlung freigeben: nur Kämmerei oder Zeichnungsbefugte"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Zahlung freigeben: nur Kämmerei oder Zeichnungsbefugte"),
         ):
             dortmund.app.release_payment(grant_id, payment_id, getattr(dortmund, who))
 
@@ -287,8 +339,9 @@ class TestReleasingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.requested(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="Zahlung freigeben: die Zahlung ist im Stand »Abgerufen«"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="Zahlung freigeben: die Zahlung ist im Stand »Abgerufen«"),
         ):
             dortmund.app.release_payment(grant_id, payment_id, dortmund.finance)
 
@@ -298,9 +351,12 @@ class TestBookingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.certified(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="Zahlung buchen: die Zahlung ist im Stand »Sachlich und rechnerisch richtig«"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                InvalidStateError, match="Zahlung buchen: die Zahlung ist im Stand »Sachlich und rechnerisch richtig«"
+            ) as refusal,
+        ):
             dortmund.app.book_payment(grant_id, payment_id, date(2026, 3, 5), dortmund.finance)
 
         assert refusal.value.code == "invalid_state"
@@ -311,7 +367,10 @@ class TestBookingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.released(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(NotPermittedError, match="Zahlung buchen: nur Kämmerei darf das"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Zahlung buchen: nur Kämmerei darf das"),
+        ):
             dortmund.app.book_payment(grant_id, payment_id, date(2026, 3, 5), getattr(dortmund, who))
 
     def test_a_value_date_before_the_request_is_refused(self, dortmund: Dortmund):
@@ -323,9 +382,10 @@ class TestBookingAPayment:
         app.certify_payment(grant_id, payment_id, dortmund.officer, on=date(2026, 3, 11))
         app.release_payment(grant_id, payment_id, dortmund.finance, on=date(2026, 3, 12))
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidInputError, match="Die Wertstellung liegt vor dem Abruf"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidInputError, match="Die Wertstellung liegt vor dem Abruf") as refusal,
+        ):
             app.book_payment(grant_id, payment_id, date(2026, 3, 9), dortmund.finance)
 
         assert refusal.value.field == "value_date"
@@ -374,8 +434,9 @@ class TestCancellingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="Abruf stornieren: die Zahlung ist im Stand »Ausgezahlt«"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="Abruf stornieren: die Zahlung ist im Stand »Ausgezahlt«"),
         ):
             dortmund.app.cancel_payment(grant_id, payment_id, "Zu spät", dortmund.finance)
 
@@ -383,8 +444,9 @@ class TestCancellingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.certified(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidStateError, match="nur vom Amt storniert werden"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="nur vom Amt storniert werden"),
         ):
             dortmund.app.cancel_payment(grant_id, payment_id, "Brauchen wir nicht", dortmund.member)
 
@@ -392,7 +454,10 @@ class TestCancellingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.requested(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidInputError, match="Die Begründung fehlt") as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidInputError, match="Die Begründung fehlt") as refusal,
+        ):
             dortmund.app.cancel_payment(grant_id, payment_id, "", dortmund.officer)
 
         assert refusal.value.field == "reason"
@@ -411,7 +476,9 @@ class TestReturningAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id, "3000.00")
 
-        app.return_payment(grant_id, payment_id, Money("500.00"), date(2026, 3, 20), "Rücklastschrift", dortmund.finance)
+        app.return_payment(
+            grant_id, payment_id, Money("500.00"), date(2026, 3, 20), "Rücklastschrift", dortmund.finance
+        )
 
         grant = app.grant(grant_id)
         assert grant.paid == Money("2500.00")
@@ -422,9 +489,12 @@ class TestReturningAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id, "3000.00")
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            PaymentRefusedError, match=r"Zurückfließen können höchstens 3\.000,00 € dieser Zahlung"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(
+                PaymentRefusedError, match=r"Zurückfließen können höchstens 3\.000,00 € dieser Zahlung"
+            ) as refusal,
+        ):
             dortmund.app.return_payment(
                 grant_id, payment_id, Money("3000.01"), date(2026, 3, 20), "Rücklastschrift", dortmund.finance
             )
@@ -436,7 +506,9 @@ class TestReturningAPayment:
         app = dortmund.app
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id, "3000.00")
-        app.return_payment(grant_id, payment_id, Money("2000.00"), date(2026, 3, 20), "Teilrückzahlung", dortmund.finance)
+        app.return_payment(
+            grant_id, payment_id, Money("2000.00"), date(2026, 3, 20), "Teilrückzahlung", dortmund.finance
+        )
 
         with dortmund.nothing_recorded(grant_id), pytest.raises(PaymentRefusedError, match=r"höchstens 1\.000,00 €"):
             app.return_payment(grant_id, payment_id, Money("1000.01"), date(2026, 3, 21), "Rest", dortmund.finance)
@@ -445,8 +517,9 @@ class TestReturningAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id, "3000.00", value_date=date(2026, 3, 5))
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(
-            InvalidInputError, match="Der Rückfluss liegt vor der Auszahlung"
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidInputError, match="Der Rückfluss liegt vor der Auszahlung"),
         ):
             dortmund.app.return_payment(
                 grant_id, payment_id, Money("100.00"), date(2026, 3, 4), "Rücklastschrift", dortmund.finance
@@ -456,7 +529,10 @@ class TestReturningAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.released(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidStateError, match="Rückfluss buchen: die Zahlung ist im Stand »Freigegeben«"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidStateError, match="Rückfluss buchen: die Zahlung ist im Stand »Freigegeben«"),
+        ):
             dortmund.app.return_payment(
                 grant_id, payment_id, Money("100.00"), date(2026, 3, 20), "Rücklastschrift", dortmund.finance
             )
@@ -465,14 +541,22 @@ class TestReturningAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(InvalidInputError, match="Der Rückfluss muss größer als 0,00 € sein"):
-            dortmund.app.return_payment(grant_id, payment_id, Money.zero(), date(2026, 3, 20), "Nichts", dortmund.finance)
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(InvalidInputError, match="Der Rückfluss muss größer als 0,00 € sein"),
+        ):
+            dortmund.app.return_payment(
+                grant_id, payment_id, Money.zero(), date(2026, 3, 20), "Nichts", dortmund.finance
+            )
 
     def test_only_finance_books_a_return(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id)
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(NotPermittedError, match="Rückfluss buchen: nur Kämmerei"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Rückfluss buchen: nur Kämmerei"),
+        ):
             dortmund.app.return_payment(
                 grant_id, payment_id, Money("100.00"), date(2026, 3, 20), "Rücklastschrift", dortmund.officer
             )

@@ -11,7 +11,14 @@ from uuid import uuid4
 import pytest
 
 from domain.actors import Actor, Role
-from domain.errors import AlreadyExistsError, InvalidInputError, InvalidStateError, NotFoundError, NotPermittedError, OverBudgetError
+from domain.errors import (
+    AlreadyExistsError,
+    InvalidInputError,
+    InvalidStateError,
+    NotFoundError,
+    NotPermittedError,
+    OverBudgetError,
+)
 from domain.money import Money
 from domain.programme import Programme
 from domain.rules import RuleSet
@@ -90,8 +97,12 @@ class TestOpeningAProgramme:
     def test_a_negative_budget_is_refused(self):
         with pytest.raises(InvalidInputError, match="Budget 2026 darf nicht negativ sein"):
             Programme.open(
-                "IB-X", "X", "city", RuleSet.nrw_municipal(),
-                {FY2026: (Money("-1.00"), INTERNATIONALE_BEZIEHUNGEN)}, ADMIN,
+                "IB-X",
+                "X",
+                "city",
+                RuleSet.nrw_municipal(),
+                {FY2026: (Money("-1.00"), INTERNATIONALE_BEZIEHUNGEN)},
+                ADMIN,
             )
 
     def test_a_budget_without_posting_coordinates_is_refused(self):
@@ -114,18 +125,22 @@ class TestCommittingFunds:
         assert vereinsarbeit.commitment_of(SCHUELERAUSTAUSCH, FY2026) == Money("13000.00")
 
     def test_one_cent_more_than_the_budget_is_refused_and_nothing_is_committed(self, vereinsarbeit):
-        with unchanged(vereinsarbeit), pytest.raises(
-            OverBudgetError, match=r"reicht nicht: verfügbar 13\.000,00 €, benötigt 13\.000,01 €"
-        ) as refusal:
+        with (
+            unchanged(vereinsarbeit),
+            pytest.raises(
+                OverBudgetError, match=r"reicht nicht: verfügbar 13\.000,00 €, benötigt 13\.000,01 €"
+            ) as refusal,
+        ):
             vereinsarbeit.commit(SCHUELERAUSTAUSCH, {FY2026: Money("13000.01")}, APPROVER)
 
         assert refusal.value.code == "over_budget"
         assert vereinsarbeit.committed(FY2026) == Money("7000.00")
 
     def test_a_commitment_for_a_year_without_budget_is_refused(self, vereinsarbeit):
-        with unchanged(vereinsarbeit), pytest.raises(
-            OverBudgetError, match="Das Programm IB-VEREINE hat für 2027 kein Budget"
-        ) as refusal:
+        with (
+            unchanged(vereinsarbeit),
+            pytest.raises(OverBudgetError, match="Das Programm IB-VEREINE hat für 2027 kein Budget") as refusal,
+        ):
             vereinsarbeit.commit(SCHUELERAUSTAUSCH, {FY2027: Money("100.00")}, APPROVER)
 
         assert refusal.value.field == "fiscal_year"
@@ -160,8 +175,9 @@ class TestCommittingFunds:
         assert vereinsarbeit.available(FY2026) == Money("15000.00")
 
     def test_adjusting_a_commitment_up_beyond_the_budget_is_refused(self, vereinsarbeit):
-        with unchanged(vereinsarbeit), pytest.raises(
-            OverBudgetError, match=r"verfügbar 13\.000,00 €, benötigt 13\.000,01 €"
+        with (
+            unchanged(vereinsarbeit),
+            pytest.raises(OverBudgetError, match=r"verfügbar 13\.000,00 €, benötigt 13\.000,01 €"),
         ):
             vereinsarbeit.adjust_commitment(JUGENDBEGEGNUNG, {FY2026: Money("20000.01")}, "Änderung", APPROVER)
 
@@ -181,9 +197,12 @@ class TestChangingTheBudget:
         assert vereinsarbeit.available(FY2026) == Money.zero()
 
     def test_the_budget_may_not_shrink_below_what_is_committed(self, vereinsarbeit):
-        with unchanged(vereinsarbeit), pytest.raises(
-            OverBudgetError, match=r"kann nicht unter die gebundenen Mittel \(7\.000,00 €\) sinken"
-        ) as refusal:
+        with (
+            unchanged(vereinsarbeit),
+            pytest.raises(
+                OverBudgetError, match=r"kann nicht unter die gebundenen Mittel \(7\.000,00 €\) sinken"
+            ) as refusal,
+        ):
             vereinsarbeit.amend_budget(FY2026, Money("6999.99"), "Haushaltssperre", FINANCE)
 
         assert refusal.value.code == "over_budget"
@@ -203,7 +222,10 @@ class TestChangingTheBudget:
         assert refusal.value.field == "reason"
 
     def test_an_approver_may_not_change_the_budget(self, vereinsarbeit):
-        with unchanged(vereinsarbeit), pytest.raises(NotPermittedError, match="Budget ändern: nur Administration oder Kämmerei"):
+        with (
+            unchanged(vereinsarbeit),
+            pytest.raises(NotPermittedError, match="Budget ändern: nur Administration oder Kämmerei"),
+        ):
             vereinsarbeit.amend_budget(FY2026, Money("25000.00"), "Nachtrag", APPROVER)
 
     def test_a_second_budget_for_the_same_year_is_refused(self, vereinsarbeit):
@@ -237,9 +259,12 @@ class TestRevisingTheRuleSet:
     def test_a_version_is_immutable_so_reusing_its_name_is_refused(self, vereinsarbeit):
         changed = RuleSet.nrw_municipal(min_own_share=Decimal("0.15"))  # same version name, other content
 
-        with unchanged(vereinsarbeit), pytest.raises(
-            InvalidInputError, match="»NRW-kommunal-2026« gibt es schon; Versionen sind unveränderlich"
-        ) as refusal:
+        with (
+            unchanged(vereinsarbeit),
+            pytest.raises(
+                InvalidInputError, match="»NRW-kommunal-2026« gibt es schon; Versionen sind unveränderlich"
+            ) as refusal,
+        ):
             vereinsarbeit.revise_rule_set(changed, "Korrektur", ADMIN)
 
         assert refusal.value.field == "rule_set"
@@ -254,9 +279,10 @@ class TestProgrammesThroughTheOffice:
     def test_a_programme_code_can_be_used_only_once(self, dortmund: Dortmund):
         app = dortmund.app
 
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            AlreadyExistsError, match="Das Programmkürzel IB-VEREINE ist bereits vergeben"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(AlreadyExistsError, match="Das Programmkürzel IB-VEREINE ist bereits vergeben") as refusal,
+        ):
             app.open_programme("ib-vereine", "Doppelt", "city", RuleSet.nrw_municipal(), {}, dortmund.admin)
 
         assert refusal.value.code == "already_exists"
@@ -270,15 +296,19 @@ class TestProgrammesThroughTheOffice:
     def test_amending_the_budget_below_commitments_is_refused_and_nothing_is_recorded(self, dortmund: Dortmund):
         dortmund.approved()
 
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            OverBudgetError, match=r"gebundenen Mittel \(7\.000,00 €\)"
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(OverBudgetError, match=r"gebundenen Mittel \(7\.000,00 €\)"),
         ):
             dortmund.app.amend_budget(dortmund.vereinsarbeit, FY2026, Money("6000.00"), "Kürzung", dortmund.finance)
 
         assert dortmund.app.programme(dortmund.vereinsarbeit).budget(FY2026) == Money("20000.00")
 
     def test_an_unknown_programme_is_not_found(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(NotFoundError, match="Dieses Förderprogramm gibt es nicht") as refusal:
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(NotFoundError, match="Dieses Förderprogramm gibt es nicht") as refusal,
+        ):
             dortmund.app.amend_budget(uuid4(), FY2026, Money("1.00"), "Kürzung", dortmund.finance)
 
         assert refusal.value.code == "not_found"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.actors import Actor, Role
+from domain.actors import Actor
 from domain.application import FundingOffice
 from domain.dates import FiscalYear, FundingPeriod
 from domain.errors import InvalidStateError, RuleViolationError
@@ -30,17 +30,35 @@ def _schokolade(office: FundingOffice) -> tuple[object, dict[str, Actor]]:
         for role in ("admin", "officer", "approver", "finance")
     }
     programme = office.open_programme(
-        "KEPOL-KUMASI", "Kommunale Entwicklungszusammenarbeit Kumasi", "federal", RuleSet.federal(),
-        {FiscalYear(2026): (Money("30000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))}, people["admin"],
+        "KEPOL-KUMASI",
+        "Kommunale Entwicklungszusammenarbeit Kumasi",
+        "federal",
+        RuleSet.federal(),
+        {FiscalYear(2026): (Money("30000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))},
+        people["admin"],
     )
     project = office.start_project(
-        "SCHOKO", "Faire Stadtschokolade", "Fair gehandelte Schokolade mit Kakao aus Ghana", "Kumasi", [12, 17],
-        FundingPeriod(date(2026, 1, 1), date(2026, 12, 31)), ["Material", "Honorare"], people["officer"],
+        "SCHOKO",
+        "Faire Stadtschokolade",
+        "Fair gehandelte Schokolade mit Kakao aus Ghana",
+        "Kumasi",
+        [12, 17],
+        FundingPeriod(date(2026, 1, 1), date(2026, 12, 31)),
+        ["Material", "Honorare"],
+        people["officer"],
     )
-    office.draw_project_budget(project, programme, FiscalYear(2026), Money("20000.00"), "Projektbudget 2026", people["approver"])
+    office.draw_project_budget(
+        project, programme, FiscalYear(2026), Money("20000.00"), "Projektbudget 2026", people["approver"]
+    )
     office.award_external_funding(
-        project, "SKEW Kleinprojektefonds", "share", Money("18000.00"), Money("20000.00"), Money("2000.00"),
-        people["approver"], rate=Decimal("0.9"),
+        project,
+        "SKEW Kleinprojektefonds",
+        "share",
+        Money("18000.00"),
+        Money("20000.00"),
+        Money("2000.00"),
+        people["approver"],
+        rate=Decimal("0.9"),
     )
     return project, people
 
@@ -49,7 +67,14 @@ def test_lower_costs_leave_the_city_only_its_share_of_the_recognised_costs(offic
     project, people = _schokolade(office)
     office.receive_external_funds(project, Money("18000.00"), date(2026, 3, 2), people["finance"])
     office.record_project_expenditure(
-        project, date(2026, 5, 4), "Kakao-Kooperative", "Kakaobohnen", "Material", Money("15000.00"), "R-2026-001", people["officer"]
+        project,
+        date(2026, 5, 4),
+        "Kakao-Kooperative",
+        "Kakaobohnen",
+        "Material",
+        Money("15000.00"),
+        "R-2026-001",
+        people["officer"],
     )
 
     kept = office.determine_external_share(project, people["approver"], on=date(2027, 1, 15))

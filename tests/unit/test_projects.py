@@ -52,9 +52,17 @@ def schokolade(dortmund: Dortmund) -> UUID:
     return project_id
 
 
-def spend(dortmund: Dortmund, project_id: UUID, amount, paid_on: date = date(2026, 3, 10), line: str = "material") -> UUID:
+def spend(
+    dortmund: Dortmund, project_id: UUID, amount, paid_on: date = date(2026, 3, 10), line: str = "material"
+) -> UUID:
     return dortmund.app.record_project_expenditure(
-        project_id, paid_on, "Kakao-Kooperative Kumasi", "Verpackungsentwurf", line, amount, "B-2026-017",
+        project_id,
+        paid_on,
+        "Kakao-Kooperative Kumasi",
+        "Verpackungsentwurf",
+        line,
+        amount,
+        "B-2026-017",
         dortmund.officer,
     )
 
@@ -70,7 +78,10 @@ class TestStartingAProject:
         assert project.budget == Money.zero()
 
     def test_the_paused_partnership_with_rostow_am_don_is_refused(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(RuleViolationError, match="Rostow am Don ist ausgesetzt") as refusal:
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(RuleViolationError, match="Rostow am Don ist ausgesetzt") as refusal,
+        ):
             start_schokolade(dortmund, partner_city_name="Rostow am Don")
 
         assert refusal.value.field == "partner_city"
@@ -93,8 +104,9 @@ class TestStartingAProject:
     def test_a_project_code_can_be_used_only_once(self, dortmund: Dortmund):
         project_id = start_schokolade(dortmund)
 
-        with dortmund.nothing_recorded(project_id), pytest.raises(
-            AlreadyExistsError, match="Das Projektkürzel FAIRE-SCHOKOLADE ist bereits vergeben"
+        with (
+            dortmund.nothing_recorded(project_id),
+            pytest.raises(AlreadyExistsError, match="Das Projektkürzel FAIRE-SCHOKOLADE ist bereits vergeben"),
         ):
             start_schokolade(dortmund, title="Noch einmal")
 
@@ -109,10 +121,13 @@ class TestDrawingBudget:
         assert dortmund.committed() == Money("5000.00")
         assert dortmund.app.programme(dortmund.vereinsarbeit).commitment_of(schokolade, FY2026) == Money("5000.00")
 
-    def test_a_draw_over_the_programme_budget_is_refused_for_both_atomically(self, dortmund: Dortmund, schokolade: UUID):
-        with dortmund.nothing_recorded(schokolade, dortmund.vereinsarbeit), pytest.raises(
-            OverBudgetError, match=r"verfügbar 15\.000,00 €, benötigt 15\.000,01 €"
-        ) as refusal:
+    def test_a_draw_over_the_programme_budget_is_refused_for_both_atomically(
+        self, dortmund: Dortmund, schokolade: UUID
+    ):
+        with (
+            dortmund.nothing_recorded(schokolade, dortmund.vereinsarbeit),
+            pytest.raises(OverBudgetError, match=r"verfügbar 15\.000,00 €, benötigt 15\.000,01 €") as refusal,
+        ):
             dortmund.app.draw_project_budget(
                 schokolade, dortmund.vereinsarbeit, FY2026, Money("15000.01"), "Aufstockung", dortmund.approver
             )
@@ -122,24 +137,27 @@ class TestDrawingBudget:
         assert dortmund.committed() == Money("5000.00")
 
     def test_a_draw_for_a_year_outside_the_project_is_refused(self, dortmund: Dortmund, schokolade: UUID):
-        with dortmund.nothing_recorded(schokolade, dortmund.vereinsarbeit), pytest.raises(
-            RuleViolationError, match="Das Haushaltsjahr 2027 liegt außerhalb der Projektlaufzeit"
+        with (
+            dortmund.nothing_recorded(schokolade, dortmund.vereinsarbeit),
+            pytest.raises(RuleViolationError, match="Das Haushaltsjahr 2027 liegt außerhalb der Projektlaufzeit"),
         ):
             dortmund.app.draw_project_budget(
                 schokolade, dortmund.vereinsarbeit, FY2027, Money("100.00"), "Folgejahr", dortmund.approver
             )
 
     def test_an_officer_cannot_bind_project_funds(self, dortmund: Dortmund, schokolade: UUID):
-        with dortmund.nothing_recorded(schokolade, dortmund.vereinsarbeit), pytest.raises(
-            NotPermittedError, match="Projektmittel binden: nur Zeichnungsbefugte oder Administration"
+        with (
+            dortmund.nothing_recorded(schokolade, dortmund.vereinsarbeit),
+            pytest.raises(NotPermittedError, match="Projektmittel binden: nur Zeichnungsbefugte oder Administration"),
         ):
             dortmund.app.draw_project_budget(
                 schokolade, dortmund.vereinsarbeit, FY2026, Money("100.00"), "Aufstockung", dortmund.officer
             )
 
     def test_a_draw_of_nothing_is_refused(self, dortmund: Dortmund, schokolade: UUID):
-        with dortmund.nothing_recorded(schokolade, dortmund.vereinsarbeit), pytest.raises(
-            InvalidInputError, match="Der Betrag muss größer als 0,00 € sein"
+        with (
+            dortmund.nothing_recorded(schokolade, dortmund.vereinsarbeit),
+            pytest.raises(InvalidInputError, match="Der Betrag muss größer als 0,00 € sein"),
         ):
             dortmund.app.draw_project_budget(
                 schokolade, dortmund.vereinsarbeit, FY2026, Money.zero(), "Nichts", dortmund.approver
@@ -158,11 +176,14 @@ class TestRecordingExpenditure:
     def test_spending_beyond_the_budget_drawn_for_the_year_is_refused(self, dortmund: Dortmund, schokolade: UUID):
         spend(dortmund, schokolade, Money("4000.00"))
 
-        with dortmund.nothing_recorded(schokolade), pytest.raises(
-            RuleViolationError,
-            match=r"Die Ausgabe von 1\.000,01 € übersteigt die für 2026 gebundenen Projektmittel "
-            r"\(5\.000,00 €, davon ausgegeben 4\.000,00 €\)",
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(schokolade),
+            pytest.raises(
+                RuleViolationError,
+                match=r"Die Ausgabe von 1\.000,01 € übersteigt die für 2026 gebundenen Projektmittel "
+                r"\(5\.000,00 €, davon ausgegeben 4\.000,00 €\)",
+            ) as refusal,
+        ):
             spend(dortmund, schokolade, Money("1000.01"))
 
         assert refusal.value.code == "rule_violation"
@@ -177,21 +198,28 @@ class TestRecordingExpenditure:
 
     @pytest.mark.parametrize("paid_on", [date(2025, 12, 31), date(2027, 1, 1)])
     def test_spending_outside_the_project_period_is_refused(self, dortmund: Dortmund, schokolade: UUID, paid_on: date):
-        with dortmund.nothing_recorded(schokolade), pytest.raises(
-            RuleViolationError, match=f"Ausgaben am {paid_on:%d.%m.%Y} liegen außerhalb der Projektlaufzeit"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(schokolade),
+            pytest.raises(
+                RuleViolationError, match=f"Ausgaben am {paid_on:%d.%m.%Y} liegen außerhalb der Projektlaufzeit"
+            ) as refusal,
+        ):
             spend(dortmund, schokolade, Money("100.00"), paid_on=paid_on)
 
         assert refusal.value.field == "paid_on"
 
     def test_an_unknown_budget_line_is_refused(self, dortmund: Dortmund, schokolade: UUID):
-        with dortmund.nothing_recorded(schokolade), pytest.raises(
-            InvalidInputError, match="Unbekannte Haushaltsposition »catering«"
+        with (
+            dortmund.nothing_recorded(schokolade),
+            pytest.raises(InvalidInputError, match="Unbekannte Haushaltsposition »catering«"),
         ):
             spend(dortmund, schokolade, Money("100.00"), line="catering")
 
     def test_an_association_member_cannot_record_city_spending(self, dortmund: Dortmund, schokolade: UUID):
-        with dortmund.nothing_recorded(schokolade), pytest.raises(NotPermittedError, match="Ausgabe erfassen: nur Sachbearbeitung oder Kämmerei"):
+        with (
+            dortmund.nothing_recorded(schokolade),
+            pytest.raises(NotPermittedError, match="Ausgabe erfassen: nur Sachbearbeitung oder Kämmerei"),
+        ):
             dortmund.app.record_project_expenditure(
                 schokolade, date(2026, 3, 10), "X", "Y", "material", Money("1.00"), "B-1", dortmund.member
             )
@@ -208,7 +236,11 @@ class TestRecordingExpenditure:
         stored = recorded[0].foreign
         assert isinstance(stored, ForeignAmount)
         assert (stored.currency, stored.original, stored.rate, stored.rate_date, stored.euro) == (
-            "GHS", Decimal("1500"), Decimal("16.5"), date(2026, 3, 9), Money("90.91"),
+            "GHS",
+            Decimal("1500"),
+            Decimal("16.5"),
+            date(2026, 3, 9),
+            Money("90.91"),
         )
         assert recorded[0].euro == Money("90.91")
 
@@ -234,7 +266,10 @@ class TestReversingExpenditure:
     def test_a_reversal_needs_a_reason(self, dortmund: Dortmund, schokolade: UUID):
         expenditure_id = spend(dortmund, schokolade, Money("100.00"))
 
-        with dortmund.nothing_recorded(schokolade), pytest.raises(InvalidInputError, match="Die Begründung fehlt") as refusal:
+        with (
+            dortmund.nothing_recorded(schokolade),
+            pytest.raises(InvalidInputError, match="Die Begründung fehlt") as refusal,
+        ):
             dortmund.app.reverse_project_expenditure(schokolade, expenditure_id, "", dortmund.officer)
 
         assert refusal.value.field == "reason"
@@ -243,13 +278,17 @@ class TestReversingExpenditure:
         expenditure_id = spend(dortmund, schokolade, Money("100.00"))
         dortmund.app.reverse_project_expenditure(schokolade, expenditure_id, "Doppelt erfasst", dortmund.officer)
 
-        with dortmund.nothing_recorded(schokolade), pytest.raises(
-            InvalidStateError, match="Diese Ausgabe ist bereits storniert"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(schokolade),
+            pytest.raises(InvalidStateError, match="Diese Ausgabe ist bereits storniert") as refusal,
+        ):
             dortmund.app.reverse_project_expenditure(schokolade, expenditure_id, "Noch einmal", dortmund.officer)
 
         assert refusal.value.code == "invalid_state"
 
     def test_reversing_an_unknown_expenditure_is_refused(self, dortmund: Dortmund, schokolade: UUID):
-        with dortmund.nothing_recorded(schokolade), pytest.raises(NotFoundError, match="Diese Ausgabe gibt es im Projekt nicht"):
+        with (
+            dortmund.nothing_recorded(schokolade),
+            pytest.raises(NotFoundError, match="Diese Ausgabe gibt es im Projekt nicht"),
+        ):
             dortmund.app.reverse_project_expenditure(schokolade, uuid4(), "Irrtum", dortmund.officer)

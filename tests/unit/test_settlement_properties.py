@@ -24,9 +24,7 @@ from domain.terms import GrantTerms
 
 from .after_award_builders import ALL_TYPES_RULES, LINES, PERIOD, build_office, last_event
 
-PROPERTIES = settings(
-    max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTIES = settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 RATES = list(PUBLISHED_BASE_RATES)
 CENT = Decimal("0.01")
 BUDGET = Money("1000000.00")
@@ -61,7 +59,10 @@ def notices(draw: st.DrawFn) -> GrantTerms:
     grant = costs - own - third_party - income
     plan = FinancingPlan(
         tuple(BudgetLine(code, label, amount) for (code, label, _), amount in zip(LINES, lines)),
-        own_funds=own, third_party_funds=third_party, income=income, grant=grant,
+        own_funds=own,
+        third_party_funds=third_party,
+        income=income,
+        grant=grant,
     )
     rate = None
     amount = grant
@@ -72,8 +73,14 @@ def notices(draw: st.DrawFn) -> GrantTerms:
     if kind in ("share", "deficit"):
         maximum = amount + cents(draw(st.sampled_from([0, 0, 0, 1, 50_00, 1_000_00])))
     notice = GrantTerms(
-        amount=amount, financing_type=kind, rate=rate, maximum=maximum, period=PERIOD, plan=plan,
-        rule_set=ALL_TYPES_RULES, year_split={"2026": amount},
+        amount=amount,
+        financing_type=kind,
+        rate=rate,
+        maximum=maximum,
+        period=PERIOD,
+        plan=plan,
+        rule_set=ALL_TYPES_RULES,
+        year_split={"2026": amount},
     )
     notice.check()
     return notice
@@ -93,9 +100,8 @@ def cases(draw: st.DrawFn) -> Case:
         RecognisedActuals(
             costs=costs,
             own_funds=share_of(plan.own_funds, draw(st.integers(0, 200))),
-            third_party_funds=share_of(plan.third_party_funds, draw(st.integers(0, 200))) + cents(
-                draw(st.sampled_from([0, 0, 100_00, 2_000_00]))
-            ),
+            third_party_funds=share_of(plan.third_party_funds, draw(st.integers(0, 200)))
+            + cents(draw(st.sampled_from([0, 0, 100_00, 2_000_00]))),
             income=share_of(plan.income, draw(st.integers(0, 200))),
         ),
     )
@@ -140,11 +146,15 @@ def test_more_costs_never_lower_and_more_other_funds_never_raise_the_final_amoun
     base = determine_final_amount(notice, actual).final_amount
     costlier = RecognisedActuals(
         costs={**actual.costs, line[0]: actual.costs.get(line[0], Money.zero()) + cents(more_cost)},
-        own_funds=actual.own_funds, third_party_funds=actual.third_party_funds, income=actual.income,
+        own_funds=actual.own_funds,
+        third_party_funds=actual.third_party_funds,
+        income=actual.income,
     )
     richer = RecognisedActuals(
-        costs=actual.costs, own_funds=actual.own_funds,
-        third_party_funds=actual.third_party_funds + cents(more_funds), income=actual.income,
+        costs=actual.costs,
+        own_funds=actual.own_funds,
+        third_party_funds=actual.third_party_funds + cents(more_funds),
+        income=actual.income,
     )
     assert determine_final_amount(notice, costlier).final_amount >= base
     assert determine_final_amount(notice, richer).final_amount <= base
@@ -197,11 +207,13 @@ def test_every_grant_balances_paid_against_final_amount_claim_and_what_is_still_
             office.pay(grant_id, str(payment.amount), on=date(2026, 3, 2) + timedelta(days=number))
         office.spend(grant_id, {code: str(value.amount) for code, value in run["spent"].items()})
         office.submit(grant_id, str(run["own"].amount), str(run["third_party"].amount), str(run["income"].amount))
-        recognised = {
-            code: share_of(value, run["recognised_percent"][code]) for code, value in run["spent"].items()
-        }
+        recognised = {code: share_of(value, run["recognised_percent"][code]) for code, value in run["spent"].items()}
         app.review_proof_of_use(
-            grant_id, recognised, {code: "Beleg fehlt" for code in recognised}, "geprüft", office.second_officer,
+            grant_id,
+            recognised,
+            {code: "Beleg fehlt" for code in recognised},
+            "geprüft",
+            office.second_officer,
             on=date(2026, 11, 20),
         )
         claim_id = office.determine(grant_id)
@@ -213,9 +225,15 @@ def test_every_grant_balances_paid_against_final_amount_claim_and_what_is_still_
         assert paid == Money.sum(run["payments"])
         assert Money.zero() <= final <= notice.amount
         # the recorded inputs reproduce the figure
-        redone = determine_final_amount(grant.terms, RecognisedActuals(
-            determined.recognised_costs, determined.own_funds, determined.third_party_funds, determined.income,
-        ))
+        redone = determine_final_amount(
+            grant.terms,
+            RecognisedActuals(
+                determined.recognised_costs,
+                determined.own_funds,
+                determined.third_party_funds,
+                determined.income,
+            ),
+        )
         assert redone.final_amount == final
         raised = app.claim(claim_id).principal if claim_id is not None else Money.zero()
         assert determined.claim_amount == raised
@@ -224,14 +242,26 @@ def test_every_grant_balances_paid_against_final_amount_claim_and_what_is_still_
         claim = determined.claim_amount + determined.not_pursued
         still = max(final - paid, Money.zero())
         assert paid == final + claim - still
-        event(f"{notice.financing_type}: " + ("claim raised" if claim_id else "overpaid, not pursued" if claim
-                                               else "still to be paid" if still else "paid exactly"))
+        event(
+            f"{notice.financing_type}: "
+            + (
+                "claim raised"
+                if claim_id
+                else "overpaid, not pursued"
+                if claim
+                else "still to be paid"
+                if still
+                else "paid exactly"
+            )
+        )
 
         if still:
             office.pay(grant_id, str(still.amount), on=date(2026, 12, 2))
         if claim_id is not None:
             app.receive_repayment(
-                claim_id, app.claim(claim_id).amount_due(date(2027, 1, 15), app.base_rates()), date(2027, 1, 15),
+                claim_id,
+                app.claim(claim_id).amount_due(date(2027, 1, 15), app.base_rates()),
+                date(2027, 1, 15),
                 office.finance,
             )
             assert app.claim(claim_id).status == "settled"
@@ -251,8 +281,17 @@ offsets = st.integers(0, 4 * 366)
 
 def new_claim(principal: Money, arose_on: date) -> Claim:
     return Claim.raise_claim(
-        uuid4(), uuid4(), uuid4(), uuid4(), principal, arose_on, "final_amount", Decimal("5"), Money("50.00"),
-        "Schlussfestsetzung", Actor.system(),
+        uuid4(),
+        uuid4(),
+        uuid4(),
+        uuid4(),
+        principal,
+        arose_on,
+        "final_amount",
+        Decimal("5"),
+        Money("50.00"),
+        "Schlussfestsetzung",
+        Actor.system(),
     )
 
 

@@ -29,9 +29,10 @@ class TestDisabledUsers:
         app = dortmund.app
         app.disable_user(dortmund.officer.user_id, "Wechsel in ein anderes Amt", dortmund.admin)
 
-        with dortmund.nothing_recorded(dortmund.vereinsarbeit), pytest.raises(
-            NotPermittedError, match="Dieser Zugang ist gesperrt"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.vereinsarbeit),
+            pytest.raises(NotPermittedError, match="Dieser Zugang ist gesperrt") as refusal,
+        ):
             dortmund.apply()
 
         assert refusal.value.code == "not_permitted"
@@ -48,8 +49,9 @@ class TestDisabledUsers:
         grant_id = dortmund.reviewed()
         app.disable_user(dortmund.approver.user_id, "Elternzeit", dortmund.admin)
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            NotPermittedError, match="Dieser Zugang ist gesperrt"
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(NotPermittedError, match="Dieser Zugang ist gesperrt"),
         ):
             app.approve_grant(grant_id, Money("7000.00"), dortmund.approver, rate=Decimal("0.7"))
 
@@ -65,24 +67,30 @@ class TestDisabledUsers:
         app = dortmund.app
         app.disable_user(dortmund.officer.user_id, "Wechsel", dortmund.admin)
 
-        with dortmund.nothing_recorded(dortmund.officer.user_id), pytest.raises(
-            InvalidStateError, match="Petra Schmitz ist bereits gesperrt"
+        with (
+            dortmund.nothing_recorded(dortmund.officer.user_id),
+            pytest.raises(InvalidStateError, match="Petra Schmitz ist bereits gesperrt"),
         ):
             app.disable_user(dortmund.officer.user_id, "Wechsel", dortmund.admin)
 
     def test_an_admin_cannot_lock_themselves_out(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.admin.user_id), pytest.raises(
-            InvalidStateError, match="Sie können sich nicht selbst sperren"
+        with (
+            dortmund.nothing_recorded(dortmund.admin.user_id),
+            pytest.raises(InvalidStateError, match="Sie können sich nicht selbst sperren"),
         ):
             dortmund.app.disable_user(dortmund.admin.user_id, "Test", dortmund.admin)
 
     def test_disabling_needs_a_reason(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.officer.user_id), pytest.raises(InvalidInputError, match="Die Begründung fehlt"):
+        with (
+            dortmund.nothing_recorded(dortmund.officer.user_id),
+            pytest.raises(InvalidInputError, match="Die Begründung fehlt"),
+        ):
             dortmund.app.disable_user(dortmund.officer.user_id, "", dortmund.admin)
 
     def test_an_officer_cannot_disable_users(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.second_officer.user_id), pytest.raises(
-            NotPermittedError, match="Benutzer sperren: nur Administration"
+        with (
+            dortmund.nothing_recorded(dortmund.second_officer.user_id),
+            pytest.raises(NotPermittedError, match="Benutzer sperren: nur Administration"),
         ):
             dortmund.app.disable_user(dortmund.second_officer.user_id, "Streit", dortmund.officer)
 
@@ -92,9 +100,10 @@ class TestActingInARole:
         officer_posing_as_approver = Actor(dortmund.officer.user_id, Role.APPROVER)
         grant_id = dortmund.reviewed()
 
-        with dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit), pytest.raises(
-            NotPermittedError, match="Sie haben die Rolle Zeichnungsbefugte nicht"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
+            pytest.raises(NotPermittedError, match="Sie haben die Rolle Zeichnungsbefugte nicht") as refusal,
+        ):
             dortmund.app.reject_application(grant_id, "Keine Mittel", officer_posing_as_approver)
 
         assert refusal.value.code == "not_permitted"
@@ -106,8 +115,9 @@ class TestActingInARole:
     def test_an_association_member_claiming_another_organisation_is_refused(self, dortmund: Dortmund):
         impostor = Actor(dortmund.member.user_id, Role.ASSOCIATION, dortmund.deutsch_franzoesisch)
 
-        with dortmund.nothing_recorded(), pytest.raises(
-            NotPermittedError, match="Die Organisation passt nicht zu Ihrer Rolle"
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(NotPermittedError, match="Die Organisation passt nicht zu Ihrer Rolle"),
         ):
             dortmund.apply(actor=impostor, organisation_id=dortmund.deutsch_franzoesisch)
 
@@ -130,7 +140,10 @@ class TestActingInARole:
             dortmund.apply(actor=stranger)
 
     def test_an_organisation_cannot_pose_as_a_user(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(NotPermittedError, match="Dieser Zugang ist gesperrt") as refusal:
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(NotPermittedError, match="Dieser Zugang ist gesperrt") as refusal,
+        ):
             dortmund.apply(actor=Actor(dortmund.auslandsgesellschaft, Role.OFFICER))
 
         assert refusal.value.code == "not_permitted"
@@ -145,7 +158,10 @@ class TestActingInARole:
     def test_an_auditor_reads_but_cannot_review(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with dortmund.nothing_recorded(grant_id), pytest.raises(NotPermittedError, match="Antrag prüfen: nur Sachbearbeitung"):
+        with (
+            dortmund.nothing_recorded(grant_id),
+            pytest.raises(NotPermittedError, match="Antrag prüfen: nur Sachbearbeitung"),
+        ):
             dortmund.app.review_application(grant_id, True, True, "passt", dortmund.auditor)
 
     def test_an_unknown_role_name_is_refused(self, dortmund: Dortmund):
@@ -163,9 +179,12 @@ class TestRegisteringUsers:
         assert user.display_name == "Petra Schmitz"
 
     def test_an_e_mail_address_already_registered_is_refused(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.officer.user_id), pytest.raises(
-            AlreadyExistsError, match="Die E-Mail-Adresse petra.schmitz@stadtdo.de ist bereits registriert"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(dortmund.officer.user_id),
+            pytest.raises(
+                AlreadyExistsError, match="Die E-Mail-Adresse petra.schmitz@stadtdo.de ist bereits registriert"
+            ) as refusal,
+        ):
             dortmund.app.register_user("Petra.Schmitz@stadtdo.de", "Petra Schmitz-Neu", Role.APPROVER, dortmund.admin)
 
         assert refusal.value.code == "already_exists"
@@ -173,46 +192,63 @@ class TestRegisteringUsers:
 
     @pytest.mark.parametrize("email", ["petra", "petra@stadtdo", "pe tra@stadtdo.de", ""])
     def test_an_invalid_e_mail_address_is_refused(self, dortmund: Dortmund, email: str):
-        with dortmund.nothing_recorded(), pytest.raises(InvalidInputError, match="keine gültige E-Mail-Adresse") as refusal:
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(InvalidInputError, match="keine gültige E-Mail-Adresse") as refusal,
+        ):
             dortmund.app.register_user(email, "Petra", Role.OFFICER, dortmund.admin)
 
         assert refusal.value.field == "email"
 
     def test_only_an_admin_registers_users(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(NotPermittedError, match="Benutzer anlegen: nur Administration"):
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(NotPermittedError, match="Benutzer anlegen: nur Administration"),
+        ):
             dortmund.app.register_user("neu@stadtdo.de", "Neu", Role.OFFICER, dortmund.officer)
 
     def test_an_association_member_needs_an_organisation(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(
-            InvalidInputError, match="Vereinsmitglieder brauchen eine Organisation"
-        ) as refusal:
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(InvalidInputError, match="Vereinsmitglieder brauchen eine Organisation") as refusal,
+        ):
             dortmund.app.register_user("verein@example.org", "Verein", Role.ASSOCIATION, dortmund.admin)
 
         assert refusal.value.field == "organisation_id"
 
     def test_staff_do_not_belong_to_an_organisation(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(InvalidInputError, match="Nur Vereinsmitglieder gehören zu einer Organisation"):
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(InvalidInputError, match="Nur Vereinsmitglieder gehören zu einer Organisation"),
+        ):
             dortmund.app.register_user(
                 "neu@stadtdo.de", "Neu", Role.OFFICER, dortmund.admin, organisation_id=dortmund.auslandsgesellschaft
             )
 
     def test_a_member_of_an_unknown_organisation_is_refused(self, dortmund: Dortmund):
         with dortmund.nothing_recorded(), pytest.raises(NotFoundError, match="Diese Organisation gibt es nicht"):
-            dortmund.app.register_user("neu@example.org", "Neu", Role.ASSOCIATION, dortmund.admin, organisation_id=uuid4())
+            dortmund.app.register_user(
+                "neu@example.org", "Neu", Role.ASSOCIATION, dortmund.admin, organisation_id=uuid4()
+            )
 
     def test_the_system_role_cannot_be_given(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(InvalidInputError, match="Die Rolle System ist nicht vergebbar"):
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(InvalidInputError, match="Die Rolle System ist nicht vergebbar"),
+        ):
             dortmund.app.register_user("neu@stadtdo.de", "Neu", Role.SYSTEM, dortmund.admin)
 
     def test_a_role_is_not_granted_twice(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.officer.user_id), pytest.raises(
-            InvalidStateError, match="Petra Schmitz hat die Rolle Sachbearbeitung bereits"
+        with (
+            dortmund.nothing_recorded(dortmund.officer.user_id),
+            pytest.raises(InvalidStateError, match="Petra Schmitz hat die Rolle Sachbearbeitung bereits"),
         ):
             dortmund.app.grant_role(dortmund.officer.user_id, Role.OFFICER, dortmund.admin)
 
     def test_revoking_a_role_not_held_is_refused(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(dortmund.officer.user_id), pytest.raises(
-            InvalidStateError, match="Petra Schmitz hat die Rolle Kämmerei nicht"
+        with (
+            dortmund.nothing_recorded(dortmund.officer.user_id),
+            pytest.raises(InvalidStateError, match="Petra Schmitz hat die Rolle Kämmerei nicht"),
         ):
             dortmund.app.revoke_role(dortmund.officer.user_id, Role.FINANCE, "Aufräumen", dortmund.admin)
 
@@ -220,7 +256,12 @@ class TestRegisteringUsers:
 class TestRegisteringOrganisations:
     def test_the_iban_is_kept_in_compact_upper_case(self, dortmund: Dortmund):
         organisation_id = dortmund.app.register_organisation(
-            "Freundeskreis Netanya e.V.", "e.V.", "VR 4711", STEINSTRASSE, "de89 3704 0044 0532 0130 00", dortmund.officer
+            "Freundeskreis Netanya e.V.",
+            "e.V.",
+            "VR 4711",
+            STEINSTRASSE,
+            "de89 3704 0044 0532 0130 00",
+            dortmund.officer,
         )
 
         assert dortmund.app.organisation(organisation_id).iban == IBAN_AUSLANDSGESELLSCHAFT
@@ -252,7 +293,10 @@ class TestRegisteringOrganisations:
         assert refusal.value.field == "register_number"
 
     def test_an_unknown_legal_form_is_refused(self, dortmund: Dortmund):
-        with dortmund.nothing_recorded(), pytest.raises(InvalidInputError, match="Unbekannte Rechtsform »GmbH & Co. KG«"):
+        with (
+            dortmund.nothing_recorded(),
+            pytest.raises(InvalidInputError, match="Unbekannte Rechtsform »GmbH & Co. KG«"),
+        ):
             dortmund.app.register_organisation(
                 "Reisebüro", "GmbH & Co. KG", "HRA 1", STEINSTRASSE, IBAN_AUSLANDSGESELLSCHAFT, dortmund.officer
             )
@@ -260,7 +304,12 @@ class TestRegisteringOrganisations:
     def test_an_association_member_cannot_register_organisations(self, dortmund: Dortmund):
         with dortmund.nothing_recorded(), pytest.raises(NotPermittedError, match="Organisation registrieren"):
             dortmund.app.register_organisation(
-                "Freundeskreis Netanya e.V.", "e.V.", "VR 4711", STEINSTRASSE, IBAN_AUSLANDSGESELLSCHAFT, dortmund.member
+                "Freundeskreis Netanya e.V.",
+                "e.V.",
+                "VR 4711",
+                STEINSTRASSE,
+                IBAN_AUSLANDSGESELLSCHAFT,
+                dortmund.member,
             )
 
     def test_the_address_helper_refuses_a_bad_postcode_and_country(self):
@@ -292,7 +341,10 @@ class TestChangingAnOrganisation:
     def test_the_same_iban_again_is_refused(self, dortmund: Dortmund):
         organisation = dortmund.auslandsgesellschaft
 
-        with dortmund.nothing_recorded(organisation), pytest.raises(InvalidInputError, match="bereits die hinterlegte IBAN"):
+        with (
+            dortmund.nothing_recorded(organisation),
+            pytest.raises(InvalidInputError, match="bereits die hinterlegte IBAN"),
+        ):
             dortmund.app.change_bank_account(organisation, IBAN_AUSLANDSGESELLSCHAFT, "Bankwechsel", dortmund.officer)
 
     def test_an_association_member_cannot_change_the_bank_account(self, dortmund: Dortmund):
@@ -304,8 +356,9 @@ class TestChangingAnOrganisation:
     def test_a_member_cannot_change_another_associations_address(self, dortmund: Dortmund):
         organisation = dortmund.deutsch_franzoesisch
 
-        with dortmund.nothing_recorded(organisation), pytest.raises(
-            NotPermittedError, match="Anschrift ändern: Sie können nur für Ihren eigenen Verein handeln"
+        with (
+            dortmund.nothing_recorded(organisation),
+            pytest.raises(NotPermittedError, match="Anschrift ändern: Sie können nur für Ihren eigenen Verein handeln"),
         ):
             dortmund.app.change_address(organisation, STEINSTRASSE, dortmund.member)
 
@@ -319,8 +372,9 @@ class TestChangingAnOrganisation:
     def test_a_portal_member_must_be_registered_for_that_organisation(self, dortmund: Dortmund):
         organisation = dortmund.deutsch_franzoesisch
 
-        with dortmund.nothing_recorded(organisation), pytest.raises(
-            InvalidStateError, match="nicht als Mitglied dieser Organisation registriert"
+        with (
+            dortmund.nothing_recorded(organisation),
+            pytest.raises(InvalidStateError, match="nicht als Mitglied dieser Organisation registriert"),
         ):
             dortmund.app.add_portal_member(organisation, dortmund.member.user_id, dortmund.officer)
 
@@ -337,8 +391,13 @@ class TestChangingAnOrganisation:
     def test_a_bad_phone_number_for_a_contact_person_is_refused(self, dortmund: Dortmund):
         organisation = dortmund.auslandsgesellschaft
 
-        with dortmund.nothing_recorded(organisation), pytest.raises(InvalidInputError, match="keine Telefonnummer") as refusal:
-            dortmund.app.add_contact_person(organisation, "Marie Laurent", "Vorstand", "marie@example.org", "ruf an", dortmund.member)
+        with (
+            dortmund.nothing_recorded(organisation),
+            pytest.raises(InvalidInputError, match="keine Telefonnummer") as refusal,
+        ):
+            dortmund.app.add_contact_person(
+                organisation, "Marie Laurent", "Vorstand", "marie@example.org", "ruf an", dortmund.member
+            )
 
         assert refusal.value.field == "phone"
 

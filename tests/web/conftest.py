@@ -40,5 +40,3 @@ def world(client: TestClient, services: Services) -> World:
 @pytest.fixture
 def desk(client: TestClient, world: World) -> Desk:
     return Desk(client, world)
-
-

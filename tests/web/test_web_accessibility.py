@@ -9,10 +9,9 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from web_support import Desk, a_grant
 
 from domain.dates import FundingPeriod
-
-from web_support import Desk, a_grant
 
 FIELDS = {"input", "select", "textarea"}
 UNLABELLED_TYPES = {"hidden", "submit", "button", "reset"}
@@ -96,15 +95,48 @@ def test_the_checker_sees_what_it_looks_for() -> None:
 @pytest.mark.parametrize("who", ["officer", "approver", "finance", "auditor", "admin"])
 def test_the_main_pages_pass_the_smoke_check(desk: Desk, who: str) -> None:
     w = desk.world
-    grants = {stage: a_grant(w, stage, number=f"IB-2026-{i:04d}", title=f"Vorhaben {stage}")
-              for i, stage in enumerate(["applied", "reviewed", "approved", "requested", "certified", "released",
-                                         "booked", "proof", "proof_reviewed", "determined"])}
-    project = desk.office.start_project("FAIRE-SCHOKOLADE", "Faire Stadtschokolade", "", "Kumasi", [12],
-                                        FundingPeriod(date(2026, 1, 1), date(2026, 12, 31)), ["Material"], w.actor("officer"))
+    grants = {
+        stage: a_grant(w, stage, number=f"IB-2026-{i:04d}", title=f"Vorhaben {stage}")
+        for i, stage in enumerate(
+            [
+                "applied",
+                "reviewed",
+                "approved",
+                "requested",
+                "certified",
+                "released",
+                "booked",
+                "proof",
+                "proof_reviewed",
+                "determined",
+            ]
+        )
+    }
+    project = desk.office.start_project(
+        "FAIRE-SCHOKOLADE",
+        "Faire Stadtschokolade",
+        "",
+        "Kumasi",
+        [12],
+        FundingPeriod(date(2026, 1, 1), date(2026, 12, 31)),
+        ["Material"],
+        w.actor("officer"),
+    )
     desk.sign_in(who)
-    pages = ["/", "/zuwendungen", "/zuwendungen?ueberfaellig=ja&suche=x", "/programme", f"/programme/{w.programme}",
-             f"/programme/{w.programme}?stichtag=kaputt", "/organisationen", f"/organisationen/{w.dfg}", "/projekte",
-             f"/projekte/{project}", "/pruefung?pruefen=1", "/passwort"]
+    pages = [
+        "/",
+        "/zuwendungen",
+        "/zuwendungen?ueberfaellig=ja&suche=x",
+        "/programme",
+        f"/programme/{w.programme}",
+        f"/programme/{w.programme}?stichtag=kaputt",
+        "/organisationen",
+        f"/organisationen/{w.dfg}",
+        "/projekte",
+        f"/projekte/{project}",
+        "/pruefung?pruefen=1",
+        "/passwort",
+    ]
     pages += [f"/zuwendungen/{g}" for g in grants.values()]
     if who in ("finance", "auditor", "admin", "approver"):
         pages.append("/kaemmerei")
@@ -125,8 +157,10 @@ def test_a_refused_form_passes_the_smoke_check(desk: Desk) -> None:
     grant = a_grant(desk.world, "approved")
     desk.sign_in("officer")
 
-    answer = desk.post(f"/zuwendungen/{grant}/mittel-abrufen", {"amount": "1.000,5x", "due": "kaputt", "description": "",
-                                                               "purpose": "x", "on": "2026-06-15"})
+    answer = desk.post(
+        f"/zuwendungen/{grant}/mittel-abrufen",
+        {"amount": "1.000,5x", "due": "kaputt", "description": "", "purpose": "x", "on": "2026-06-15"},
+    )
 
     assert answer.status_code == 400
     assert problems_of(answer.text) == []

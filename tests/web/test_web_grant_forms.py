@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from web_support import Desk, a_grant, payment_of
+
 from domain.actors import Role
 from domain.money import Money
-
-from web_support import Desk, a_grant, payment_of
 
 
 def url(grant, slug: str, item: str = "") -> str:
@@ -21,8 +21,10 @@ class TestBeforeTheDecision:
         desk.sign_in("officer")
         assert 'id="form-pruefen"' in desk.get(f"/zuwendungen/{grant}").text
 
-        answer = desk.post(url(grant, "pruefen"), {"formal_ok": "ja", "substantive_ok": "ja",
-                                                   "notes": "Vollständig.\r\nFörderfähig.", "on": "2026-06-15"})
+        answer = desk.post(
+            url(grant, "pruefen"),
+            {"formal_ok": "ja", "substantive_ok": "ja", "notes": "Vollständig.\r\nFörderfähig.", "on": "2026-06-15"},
+        )
 
         assert answer.status_code == 303
         assert desk.office.grant(grant).status == "reviewed"
@@ -36,10 +38,14 @@ class TestBeforeTheDecision:
         grant = a_grant(desk.world)
         desk.sign_in("officer")
 
-        asked = desk.post(url(grant, "unterlagen-anfordern"), {"items": "Teilnehmendenliste", "due": "2026-06-30", "on": "2026-06-15"})
+        asked = desk.post(
+            url(grant, "unterlagen-anfordern"), {"items": "Teilnehmendenliste", "due": "2026-06-30", "on": "2026-06-15"}
+        )
         page = desk.get(f"/zuwendungen/{grant}").text
         request_id = next(iter(desk.office.grant(grant).open_document_requests))
-        arrived = desk.post(url(grant, "unterlagen-eingegangen"), {"request_id": request_id, "note": "per Post", "on": "2026-06-15"})
+        arrived = desk.post(
+            url(grant, "unterlagen-eingegangen"), {"request_id": request_id, "note": "per Post", "on": "2026-06-15"}
+        )
 
         assert asked.status_code == 303 and arrived.status_code == 303
         assert "Unterlagen nachreichen: Teilnehmendenliste (bis 30.06.2026)" in page
@@ -51,10 +57,17 @@ class TestBeforeTheDecision:
         form = desk.get(f"/zuwendungen/{grant}").text
         assert 'id="form-bewilligen"' in form and 'value="4.000,00"' in form
 
-        answer = desk.post(url(grant, "bewilligen"), {
-            "amount": "3.500,00", "financing_type": "deficit", "rate": "", "maximum": "",
-            "conditions": "Bericht mit Fotos", "on": "2026-06-15",
-        })
+        answer = desk.post(
+            url(grant, "bewilligen"),
+            {
+                "amount": "3.500,00",
+                "financing_type": "deficit",
+                "rate": "",
+                "maximum": "",
+                "conditions": "Bericht mit Fotos",
+                "on": "2026-06-15",
+            },
+        )
 
         assert answer.status_code == 303
         terms = desk.office.grant(grant).terms
@@ -65,10 +78,17 @@ class TestBeforeTheDecision:
         grant = a_grant(desk.world, "reviewed")
         desk.sign_in("approver")
 
-        answer = desk.post(url(grant, "bewilligen"), {
-            "amount": "4.000,00", "financing_type": "share", "rate": "80", "maximum": "4.000,00",
-            "conditions": "", "on": "2026-06-15",
-        })
+        answer = desk.post(
+            url(grant, "bewilligen"),
+            {
+                "amount": "4.000,00",
+                "financing_type": "share",
+                "rate": "80",
+                "maximum": "4.000,00",
+                "conditions": "",
+                "on": "2026-06-15",
+            },
+        )
 
         assert answer.status_code == 303
         assert str(desk.office.grant(grant).terms.rate) == "0.8"
@@ -96,7 +116,10 @@ class TestAmendments:
     def test_one_person_proposes_an_amendment_and_another_approves_it(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "approved")
         desk.sign_in("officer")
-        proposed = desk.post(url(grant, "aenderung-vorbereiten"), {"amount": "3.000,00", "rate": "", "reason": "Weniger Teilnehmende", "on": "2026-06-15"})
+        proposed = desk.post(
+            url(grant, "aenderung-vorbereiten"),
+            {"amount": "3.000,00", "rate": "", "reason": "Weniger Teilnehmende", "on": "2026-06-15"},
+        )
         desk.sign_in("approver")
 
         approved = desk.post(url(grant, "aenderung-bewilligen"), {"on": "2026-06-15"})
@@ -107,7 +130,10 @@ class TestAmendments:
     def test_an_approver_rejects_a_proposed_amendment(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "approved")
         desk.sign_in("officer")
-        desk.post(url(grant, "aenderung-vorbereiten"), {"amount": "3.000,00", "rate": "", "reason": "Weniger Teilnehmende", "on": "2026-06-15"})
+        desk.post(
+            url(grant, "aenderung-vorbereiten"),
+            {"amount": "3.000,00", "rate": "", "reason": "Weniger Teilnehmende", "on": "2026-06-15"},
+        )
         desk.sign_in("approver")
 
         answer = desk.post(url(grant, "aenderung-ablehnen"), {"reason": "Nicht begründet", "on": "2026-06-15"})
@@ -120,9 +146,16 @@ class TestPayments:
     def test_a_payment_goes_from_request_to_booking_through_four_hands(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "approved")
         desk.sign_in("officer")
-        requested = desk.post(url(grant, "mittel-abrufen"), {
-            "amount": "1.250,50", "due": "2026-06-20", "description": "Busreise", "purpose": "IB-2026-0001", "on": "2026-06-15",
-        })
+        requested = desk.post(
+            url(grant, "mittel-abrufen"),
+            {
+                "amount": "1.250,50",
+                "due": "2026-06-20",
+                "description": "Busreise",
+                "purpose": "IB-2026-0001",
+                "on": "2026-06-15",
+            },
+        )
         payment = payment_of(desk.world, grant)
         desk.sign_in("officer2")
         certified = desk.post(url(grant, "feststellen", payment), {"on": "2026-06-15"})
@@ -152,7 +185,10 @@ class TestPayments:
         payment = payment_of(desk.world, grant)
         desk.sign_in("finance")
 
-        answer = desk.post(url(grant, "rueckfluss", payment), {"amount": "100,00", "value_date": "2026-06-15", "reason": "Rücküberweisung"})
+        answer = desk.post(
+            url(grant, "rueckfluss", payment),
+            {"amount": "100,00", "value_date": "2026-06-15", "reason": "Rücküberweisung"},
+        )
 
         assert answer.status_code == 303
         assert desk.office.grant(grant).payments[payment]["returned"] == Money("100.00")
@@ -162,20 +198,32 @@ class TestSpendingAndProofs:
     def test_an_expense_in_euro_and_one_in_pounds_are_recorded(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "booked")
         desk.sign_in("officer")
-        base = {"budget_line": "travel", "paid_on": "2026-06-12", "payee": "Busreisen Kley", "purpose": "Bus",
-                "receipt_reference": "B-1", "amount": "", "original": "", "rate": "", "rate_date": ""}
+        base = {
+            "budget_line": "travel",
+            "paid_on": "2026-06-12",
+            "payee": "Busreisen Kley",
+            "purpose": "Bus",
+            "receipt_reference": "B-1",
+            "amount": "",
+            "original": "",
+            "rate": "",
+            "rate_date": "",
+        }
 
         in_euro = desk.post(url(grant, "ausgabe-erfassen"), {**base, "currency": "EUR", "amount": "1.200,00"})
-        in_pounds = desk.post(url(grant, "ausgabe-erfassen"), {**base, "currency": "GBP", "original": "850,00",
-                                                               "rate": "0,85", "rate_date": "2026-06-12"})
+        in_pounds = desk.post(
+            url(grant, "ausgabe-erfassen"),
+            {**base, "currency": "GBP", "original": "850,00", "rate": "0,85", "rate_date": "2026-06-12"},
+        )
 
         assert in_euro.status_code == 303 and in_pounds.status_code == 303
         assert desk.office.grant(grant).spent_per_line()["travel"] == Money("2200.00")
 
     def test_an_expense_is_reversed_with_a_reason(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "booked")
-        expense = desk.office.report_expense(grant, "stay", date(2026, 6, 12), "Hostel", "Nacht", Money("300.00"), "B-2",
-                                             desk.world.actor("officer"))
+        expense = desk.office.report_expense(
+            grant, "stay", date(2026, 6, 12), "Hostel", "Nacht", Money("300.00"), "B-2", desk.world.actor("officer")
+        )
         desk.sign_in("dfg")
 
         answer = desk.post(url(grant, "ausgabe-stornieren", expense.hex), {"reason": "Falscher Beleg"})
@@ -187,7 +235,10 @@ class TestSpendingAndProofs:
         grant = a_grant(desk.world, "approved")
         desk.sign_in("officer")
 
-        extended = desk.post(url(grant, "frist-verlaengern"), {"key": "final", "new_due": "2027-06-30", "reason": "Krankheit im Vorstand", "on": "2026-06-15"})
+        extended = desk.post(
+            url(grant, "frist-verlaengern"),
+            {"key": "final", "new_due": "2027-06-30", "reason": "Krankheit im Vorstand", "on": "2026-06-15"},
+        )
         reminded = desk.post(url(grant, "erinnern"), {"key": "final", "on": "2026-06-15"})
 
         assert extended.status_code == 303 and reminded.status_code == 303
@@ -195,16 +246,33 @@ class TestSpendingAndProofs:
 
     def test_the_association_submits_the_proof_and_an_officer_reviews_it_with_a_cut(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "booked")
-        desk.office.report_expense(grant, "travel", date(2026, 6, 12), "Bus", "Bus", Money("1200.00"), "B-1", desk.world.actor("dfg"))
+        desk.office.report_expense(
+            grant, "travel", date(2026, 6, 12), "Bus", "Bus", Money("1200.00"), "B-1", desk.world.actor("dfg")
+        )
         desk.sign_in("dfg")
-        submitted = desk.post(url(grant, "nachweis-einreichen"), {"report": "Bericht", "own_funds": "800,00",
-                                                                  "third_party_funds": "0,00", "income": "200,00", "on": "2026-06-15"})
+        submitted = desk.post(
+            url(grant, "nachweis-einreichen"),
+            {
+                "report": "Bericht",
+                "own_funds": "800,00",
+                "third_party_funds": "0,00",
+                "income": "200,00",
+                "on": "2026-06-15",
+            },
+        )
         desk.sign_in("officer")
 
-        reviewed = desk.post(url(grant, "nachweis-pruefen"), {
-            "recognised_travel": "1.000,00", "cut_reason_travel": "Taxi nicht förderfähig",
-            "recognised_stay": "0,00", "cut_reason_stay": "", "notes": "geprüft", "on": "2026-06-15",
-        })
+        reviewed = desk.post(
+            url(grant, "nachweis-pruefen"),
+            {
+                "recognised_travel": "1.000,00",
+                "cut_reason_travel": "Taxi nicht förderfähig",
+                "recognised_stay": "0,00",
+                "cut_reason_stay": "",
+                "notes": "geprüft",
+                "on": "2026-06-15",
+            },
+        )
 
         assert submitted.status_code == 303 and reviewed.status_code == 303
         assert desk.office.grant(grant).recognised["costs"]["travel"] == Money("1000.00")
@@ -236,10 +304,16 @@ class TestClaimsRevocationAndClosure:
         grant = a_grant(desk.world, "determined")
         claim = desk.office.grant(grant).claim_ids[0]
         desk.sign_in("officer")
-        proposed = desk.post(url(grant, "erleichterung-vorschlagen", claim.hex), {"kind": "waiver", "until": "", "reason": "Verein aufgelöst"})
+        proposed = desk.post(
+            url(grant, "erleichterung-vorschlagen", claim.hex),
+            {"kind": "waiver", "until": "", "reason": "Verein aufgelöst"},
+        )
         desk.sign_in("approver")
 
-        decided = desk.post(url(grant, "erleichterung-entscheiden", claim.hex), {"decision": "ja", "reason": "Einverstanden", "on": "2026-06-15"})
+        decided = desk.post(
+            url(grant, "erleichterung-entscheiden", claim.hex),
+            {"decision": "ja", "reason": "Einverstanden", "on": "2026-06-15"},
+        )
 
         assert proposed.status_code == 303 and decided.status_code == 303
         assert desk.office.claim(claim).status == "settled"
@@ -248,8 +322,15 @@ class TestClaimsRevocationAndClosure:
         grant = a_grant(desk.world, "booked")
         desk.sign_in("approver")
 
-        answer = desk.post(url(grant, "widerrufen"), {"remaining_amount": "0,00", "effective_on": "2026-06-15",
-                                                      "reason": "Reise nicht angetreten", "on": "2026-06-15"})
+        answer = desk.post(
+            url(grant, "widerrufen"),
+            {
+                "remaining_amount": "0,00",
+                "effective_on": "2026-06-15",
+                "reason": "Reise nicht angetreten",
+                "on": "2026-06-15",
+            },
+        )
 
         assert answer.status_code == 303
         assert desk.office.grant(grant).status == "revoked"
@@ -277,7 +358,7 @@ class TestWhatIsOffered:
         page = desk.get(f"/zuwendungen/{grant}").text
 
         assert "Sie haben diesen Antrag geprüft; bewilligen muss eine andere" in page
-        assert 'action="/zuwendungen/' + str(grant) + '/bewilligen' not in page
+        assert 'action="/zuwendungen/' + str(grant) + "/bewilligen" not in page
 
     def test_the_certifier_is_not_offered_the_release(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "requested")
@@ -306,10 +387,19 @@ def test_the_notice_may_fix_another_funding_period_than_applied_for(desk: Desk) 
     grant = a_grant(desk.world, "reviewed")
     desk.sign_in("approver")
 
-    answer = desk.post(url(grant, "bewilligen"), {
-        "amount": "4.000,00", "financing_type": "deficit", "rate": "", "maximum": "", "conditions": "",
-        "period_start": "2026-06-01", "period_end": "2026-12-31", "on": "2026-06-15",
-    })
+    answer = desk.post(
+        url(grant, "bewilligen"),
+        {
+            "amount": "4.000,00",
+            "financing_type": "deficit",
+            "rate": "",
+            "maximum": "",
+            "conditions": "",
+            "period_start": "2026-06-01",
+            "period_end": "2026-12-31",
+            "on": "2026-06-15",
+        },
+    )
 
     assert answer.status_code == 303
     assert desk.office.grant(grant).terms.period.end == date(2026, 12, 31)
@@ -320,10 +410,19 @@ def test_a_period_ending_before_it_starts_is_refused_next_to_its_end(desk: Desk)
     desk.sign_in("approver")
     before = desk.head()
 
-    answer = desk.post(url(grant, "bewilligen"), {
-        "amount": "4.000,00", "financing_type": "deficit", "rate": "", "maximum": "", "conditions": "",
-        "period_start": "2026-06-01", "period_end": "2026-05-31", "on": "2026-06-15",
-    })
+    answer = desk.post(
+        url(grant, "bewilligen"),
+        {
+            "amount": "4.000,00",
+            "financing_type": "deficit",
+            "rate": "",
+            "maximum": "",
+            "conditions": "",
+            "period_start": "2026-06-01",
+            "period_end": "2026-05-31",
+            "on": "2026-06-15",
+        },
+    )
 
     assert answer.status_code == 400
     assert "endet vor seinem Beginn" in answer.text
@@ -333,8 +432,16 @@ def test_a_period_ending_before_it_starts_is_refused_next_to_its_end(desk: Desk)
 def test_an_amendment_extends_the_funding_period(desk: Desk) -> None:
     grant = a_grant(desk.world, "approved")
     desk.sign_in("officer")
-    desk.post(url(grant, "aenderung-vorbereiten"), {"amount": "4.000,00", "rate": "", "period_end": "2026-12-31",
-                                                     "reason": "Reise verschoben", "on": "2026-06-15"})
+    desk.post(
+        url(grant, "aenderung-vorbereiten"),
+        {
+            "amount": "4.000,00",
+            "rate": "",
+            "period_end": "2026-12-31",
+            "reason": "Reise verschoben",
+            "on": "2026-06-15",
+        },
+    )
     desk.sign_in("approver")
 
     answer = desk.post(url(grant, "aenderung-bewilligen"), {"on": "2026-06-15"})

@@ -5,12 +5,17 @@ from __future__ import annotations
 from uuid import uuid4
 
 import pytest
+from web_support import Desk, a_grant, field_error, field_value, payment_of
 
 from domain.actors import Role
 
-from web_support import Desk, a_grant, field_error, field_value, payment_of
-
-REQUEST = {"amount": "1.000,00", "due": "2026-06-20", "description": "Busreise", "purpose": "IB-2026-0001", "on": "2026-06-15"}
+REQUEST = {
+    "amount": "1.000,00",
+    "due": "2026-06-20",
+    "description": "Busreise",
+    "purpose": "IB-2026-0001",
+    "on": "2026-06-15",
+}
 
 
 def url(grant, slug: str, item: str = "") -> str:
@@ -24,8 +29,11 @@ class TestTheFormToken:
         desk.sign_in("officer")
         before = desk.head()
 
-        answer = desk.post(url(grant, "pruefen"), {"formal_ok": "ja", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"},
-                           token=token)
+        answer = desk.post(
+            url(grant, "pruefen"),
+            {"formal_ok": "ja", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"},
+            token=token,
+        )
 
         assert answer.status_code == 403
         assert "Das Formular ist abgelaufen oder ungültig" in answer.text
@@ -39,8 +47,11 @@ class TestTheFormToken:
         desk.sign_in("officer")
         before = desk.head()
 
-        answer = desk.post(url(grant, "pruefen"), {"formal_ok": "ja", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"},
-                           token=foreign)
+        answer = desk.post(
+            url(grant, "pruefen"),
+            {"formal_ok": "ja", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"},
+            token=foreign,
+        )
 
         assert answer.status_code == 403
         assert desk.head() == before
@@ -61,11 +72,31 @@ class TestRolesAndRelations:
     @pytest.mark.parametrize(
         ("who", "slug", "stage", "data"),
         [
-            ("finance", "pruefen", "applied", {"formal_ok": "ja", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"}),
-            ("officer", "bewilligen", "reviewed", {"amount": "4.000,00", "financing_type": "deficit", "on": "2026-06-15"}),
+            (
+                "finance",
+                "pruefen",
+                "applied",
+                {"formal_ok": "ja", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"},
+            ),
+            (
+                "officer",
+                "bewilligen",
+                "reviewed",
+                {"amount": "4.000,00", "financing_type": "deficit", "on": "2026-06-15"},
+            ),
             ("auditor", "ablehnen", "applied", {"reason": "Prüfer lehnen ab", "on": "2026-06-15"}),
-            ("dfg", "pruefen", "applied", {"formal_ok": "ja", "substantive_ok": "ja", "notes": "selbst", "on": "2026-06-15"}),
-            ("admin", "widerrufen", "approved", {"remaining_amount": "0,00", "effective_on": "2026-06-15", "reason": "x y z", "on": "2026-06-15"}),
+            (
+                "dfg",
+                "pruefen",
+                "applied",
+                {"formal_ok": "ja", "substantive_ok": "ja", "notes": "selbst", "on": "2026-06-15"},
+            ),
+            (
+                "admin",
+                "widerrufen",
+                "approved",
+                {"remaining_amount": "0,00", "effective_on": "2026-06-15", "reason": "x y z", "on": "2026-06-15"},
+            ),
         ],
     )
     def test_a_command_outside_ones_role_is_refused_with_a_clear_page(self, desk: Desk, who, slug, stage, data) -> None:
@@ -116,7 +147,9 @@ class TestRolesAndRelations:
         assert desk.get(f"/organisationen/{desk.world.dfg}").status_code == 403
         assert desk.get(f"/organisationen/{desk.world.leeds}").status_code == 200
 
-    @pytest.mark.parametrize("path", ["/programme", "/organisationen", "/projekte", "/kaemmerei", "/pruefung", "/programme/neu"])
+    @pytest.mark.parametrize(
+        "path", ["/programme", "/organisationen", "/projekte", "/kaemmerei", "/pruefung", "/programme/neu"]
+    )
     def test_staff_pages_are_refused_to_association_members(self, desk: Desk, path: str) -> None:
         desk.sign_in("dfg")
 
@@ -142,8 +175,17 @@ class TestFourEyes:
         desk.post("/rolle", {"role": "approver"})
         before = desk.head()
 
-        answer = desk.post(url(grant, "bewilligen"), {"amount": "4.000,00", "financing_type": "deficit", "rate": "",
-                                                      "maximum": "", "conditions": "", "on": "2026-06-15"})
+        answer = desk.post(
+            url(grant, "bewilligen"),
+            {
+                "amount": "4.000,00",
+                "financing_type": "deficit",
+                "rate": "",
+                "maximum": "",
+                "conditions": "",
+                "on": "2026-06-15",
+            },
+        )
 
         assert answer.status_code == 409
         assert "Wer den Antrag geprüft hat, darf ihn nicht bewilligen (Vier-Augen-Prinzip)." in answer.text
@@ -182,7 +224,10 @@ class TestFourEyes:
     def test_nobody_approves_their_own_amendment(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "approved")
         desk.sign_in("both")
-        desk.post(url(grant, "aenderung-vorbereiten"), {"amount": "3.000,00", "rate": "", "reason": "Weniger Teilnehmende", "on": "2026-06-15"})
+        desk.post(
+            url(grant, "aenderung-vorbereiten"),
+            {"amount": "3.000,00", "rate": "", "reason": "Weniger Teilnehmende", "on": "2026-06-15"},
+        )
         desk.post("/rolle", {"role": "approver"})
         before = desk.head()
 
@@ -195,12 +240,22 @@ class TestFourEyes:
     def test_whoever_submitted_the_proof_cannot_review_it(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "booked")
         desk.sign_in("officer")
-        desk.post(url(grant, "nachweis-einreichen"), {"report": "Bericht", "own_funds": "800,00", "third_party_funds": "0,00",
-                                                      "income": "200,00", "on": "2026-06-15"})
+        desk.post(
+            url(grant, "nachweis-einreichen"),
+            {
+                "report": "Bericht",
+                "own_funds": "800,00",
+                "third_party_funds": "0,00",
+                "income": "200,00",
+                "on": "2026-06-15",
+            },
+        )
         before = desk.head()
 
-        answer = desk.post(url(grant, "nachweis-pruefen"), {"recognised_travel": "0,00", "recognised_stay": "0,00",
-                                                            "notes": "selbst geprüft", "on": "2026-06-15"})
+        answer = desk.post(
+            url(grant, "nachweis-pruefen"),
+            {"recognised_travel": "0,00", "recognised_stay": "0,00", "notes": "selbst geprüft", "on": "2026-06-15"},
+        )
 
         assert answer.status_code == 409
         assert "Wer den Nachweis eingereicht hat, darf ihn nicht prüfen" in answer.text
@@ -217,16 +272,22 @@ class TestBadInput:
             ("", "Bitte einen Betrag angeben."),
         ],
     )
-    def test_a_bad_amount_is_shown_next_to_its_field_with_the_input_kept(self, desk: Desk, typed: str, message: str) -> None:
+    def test_a_bad_amount_is_shown_next_to_its_field_with_the_input_kept(
+        self, desk: Desk, typed: str, message: str
+    ) -> None:
         grant = a_grant(desk.world, "approved")
         desk.sign_in("officer")
         before = desk.head()
 
-        answer = desk.post(url(grant, "mittel-abrufen"), {**REQUEST, "amount": typed, "description": "Bus & Bahn <Hin>"})
+        answer = desk.post(
+            url(grant, "mittel-abrufen"), {**REQUEST, "amount": typed, "description": "Bus & Bahn <Hin>"}
+        )
 
         assert answer.status_code == 400
         assert message in field_error(answer.text, "form-mittel-abrufen-amount")
-        assert field_value(answer.text, "form-mittel-abrufen-amount").replace("&#34;", '"') == typed.replace("&", "&amp;")
+        assert field_value(answer.text, "form-mittel-abrufen-amount").replace("&#34;", '"') == typed.replace(
+            "&", "&amp;"
+        )
         assert "Bus &amp; Bahn &lt;Hin&gt;" in answer.text  # the other fields keep what was typed, escaped
         assert 'aria-invalid="true"' in answer.text
         assert desk.head() == before
@@ -250,7 +311,9 @@ class TestBadInput:
         answer = desk.post(url(grant, "mittel-abrufen"), {**REQUEST, "due": "2026-12-31"})
 
         assert answer.status_code == 400
-        assert "abgerufen werden darf nur, was innerhalb von 2 Monaten gebraucht wird" in field_error(answer.text, "form-mittel-abrufen-due")
+        assert "abgerufen werden darf nur, was innerhalb von 2 Monaten gebraucht wird" in field_error(
+            answer.text, "form-mittel-abrufen-due"
+        )
         assert field_value(answer.text, "form-mittel-abrufen-amount") == "1.000,00"
         assert desk.head() == before
 
@@ -270,8 +333,17 @@ class TestBadInput:
         desk.sign_in("approver")
         before = desk.head()
 
-        answer = desk.post(url(grant, "bewilligen"), {"amount": "4.500,00", "financing_type": "deficit", "rate": "",
-                                                      "maximum": "", "conditions": "", "on": "2026-06-15"})
+        answer = desk.post(
+            url(grant, "bewilligen"),
+            {
+                "amount": "4.500,00",
+                "financing_type": "deficit",
+                "rate": "",
+                "maximum": "",
+                "conditions": "",
+                "on": "2026-06-15",
+            },
+        )
 
         assert answer.status_code == 400
         assert "Der Fehlbedarf laut Plan ist 4.000,00 €" in field_error(answer.text, "form-bewilligen-amount")
@@ -282,8 +354,17 @@ class TestBadInput:
         desk.sign_in("approver")
         before = desk.head()
 
-        answer = desk.post(url(grant, "bewilligen"), {"amount": "4.000,00", "financing_type": "deficit", "rate": "",
-                                                      "maximum": "", "conditions": "", "on": "2026-06-15"})
+        answer = desk.post(
+            url(grant, "bewilligen"),
+            {
+                "amount": "4.000,00",
+                "financing_type": "deficit",
+                "rate": "",
+                "maximum": "",
+                "conditions": "",
+                "on": "2026-06-15",
+            },
+        )
 
         assert answer.status_code == 409
         assert "Bewilligen ist im Stand »Antrag eingegangen« nicht möglich." in answer.text
@@ -305,7 +386,10 @@ class TestBadInput:
         desk.sign_in("officer")
         before = desk.head()
 
-        answer = desk.post(url(grant, "pruefen"), {"formal_ok": "vielleicht", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"})
+        answer = desk.post(
+            url(grant, "pruefen"),
+            {"formal_ok": "vielleicht", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"},
+        )
 
         assert answer.status_code == 400
         assert "Bitte eine der angebotenen Möglichkeiten wählen." in field_error(answer.text, "form-pruefen-formal_ok")

@@ -76,16 +76,28 @@ def build_world(services: Services) -> World:
     admin = office.actor_for(users["admin"], Role.ADMIN)
     officer = office.actor_for(users["officer"], Role.OFFICER)
     programme = office.open_programme(
-        "IB-VEREINE", "Förderung internationaler Vereinsarbeit", "city", RuleSet.nrw_municipal(),
-        {FiscalYear(2026): (Money("50000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))}, admin,
+        "IB-VEREINE",
+        "Förderung internationaler Vereinsarbeit",
+        "city",
+        RuleSet.nrw_municipal(),
+        {FiscalYear(2026): (Money("50000.00"), PostingCoordinates("01.11.02", "531800", "1011000"))},
+        admin,
     )
     dfg = office.register_organisation(
-        "Deutsch-Französische Gesellschaft Dortmund e.V.", "e.V.", "VR 1234",
-        address("Kampstr. 1", "44137", "Dortmund"), "DE89370400440532013000", officer,
+        "Deutsch-Französische Gesellschaft Dortmund e.V.",
+        "e.V.",
+        "VR 1234",
+        address("Kampstr. 1", "44137", "Dortmund"),
+        "DE89370400440532013000",
+        officer,
     )
     leeds = office.register_organisation(
-        "Freundeskreis Dortmund–Leeds e.V.", "e.V.", "VR 5678",
-        address("Hansastr. 5", "44137", "Dortmund"), "DE02370502990000684712", officer,
+        "Freundeskreis Dortmund–Leeds e.V.",
+        "e.V.",
+        "VR 5678",
+        address("Hansastr. 5", "44137", "Dortmund"),
+        "DE02370502990000684712",
+        officer,
     )
     for key, organisation in (("dfg", dfg), ("leeds", leeds)):
         email, name, role = PEOPLE[key]
@@ -100,25 +112,51 @@ def a_plan(grant: str = "4000.00") -> FinancingPlan:
     amount = Money(grant)
     return FinancingPlan(
         (BudgetLine("travel", "Reisekosten", Money("3000.00")), BudgetLine("stay", "Unterkunft", Money("2000.00"))),
-        own_funds=Money("5000.00") - amount - Money("200.00"), third_party_funds=Money("0"), income=Money("200.00"),
+        own_funds=Money("5000.00") - amount - Money("200.00"),
+        third_party_funds=Money("0"),
+        income=Money("200.00"),
         grant=amount,
     )
 
 
-def a_grant(world: World, stage: str = "applied", organisation: str = "dfg", number: str = "IB-2026-0001",
-            title: str = "Jugendbegegnung Amiens 2026", **kwargs: Any) -> UUID:
+def a_grant(
+    world: World,
+    stage: str = "applied",
+    organisation: str = "dfg",
+    number: str = "IB-2026-0001",
+    title: str = "Jugendbegegnung Amiens 2026",
+    **kwargs: Any,
+) -> UUID:
     """A grant of ``organisation`` brought to ``stage``: applied, reviewed, approved, requested, certified,
     released, booked (a payment of 1.500,00 €), proof (proof of use submitted), proof_reviewed, determined."""
     office = world.office
     officer, officer2 = world.actor("officer"), world.actor("officer2")
     approver, finance = world.actor("approver"), world.actor("finance")
     grant = office.apply_for_grant(
-        world.programme, getattr(world, organisation), title, "Austausch von 20 Jugendlichen", "Amiens",
-        FundingPeriod(date(2026, 6, 1), date(2026, 9, 30)), "deficit", a_plan(), officer, file_number=number,
+        world.programme,
+        getattr(world, organisation),
+        title,
+        "Austausch von 20 Jugendlichen",
+        "Amiens",
+        FundingPeriod(date(2026, 6, 1), date(2026, 9, 30)),
+        "deficit",
+        a_plan(),
+        officer,
+        file_number=number,
         on=date(2026, 5, 4),
     )
-    stages = ["applied", "reviewed", "approved", "requested", "certified", "released", "booked", "proof",
-              "proof_reviewed", "determined"]
+    stages = [
+        "applied",
+        "reviewed",
+        "approved",
+        "requested",
+        "certified",
+        "released",
+        "booked",
+        "proof",
+        "proof_reviewed",
+        "determined",
+    ]
     reach = stages.index(stage)
     if reach >= 1:
         office.review_application(grant, True, True, "vollständig und förderfähig", officer, on=date(2026, 5, 11))
@@ -127,8 +165,11 @@ def a_grant(world: World, stage: str = "applied", organisation: str = "dfg", num
     payment = None
     if reach >= 3:
         payment = office.request_payment(
-            grant, [{"due": date(2026, 6, 20), "amount": Money("1500.00"), "description": "Busreise"}],
-            "Abschlag Busreise", world.actor("dfg"), on=date(2026, 6, 10),
+            grant,
+            [{"due": date(2026, 6, 20), "amount": Money("1500.00"), "description": "Busreise"}],
+            "Abschlag Busreise",
+            world.actor("dfg"),
+            on=date(2026, 6, 10),
         )
     if reach >= 4:
         office.certify_payment(grant, payment, officer, on=date(2026, 6, 11))
@@ -137,10 +178,25 @@ def a_grant(world: World, stage: str = "applied", organisation: str = "dfg", num
     if reach >= 6:
         office.book_payment(grant, payment, date(2026, 6, 12), finance)
     if reach >= 7:
-        office.report_expense(grant, "travel", date(2026, 6, 12), "Busreisen Kley", "Bus nach Amiens",
-                              Money("1200.00"), "B-1", world.actor("dfg"))
-        office.submit_proof_of_use(grant, "Alles lief gut.", Money("800.00"), Money("0"), Money("200.00"),
-                                   world.actor("dfg"), on=date(2026, 6, 14))
+        office.report_expense(
+            grant,
+            "travel",
+            date(2026, 6, 12),
+            "Busreisen Kley",
+            "Bus nach Amiens",
+            Money("1200.00"),
+            "B-1",
+            world.actor("dfg"),
+        )
+        office.submit_proof_of_use(
+            grant,
+            "Alles lief gut.",
+            Money("800.00"),
+            Money("0"),
+            Money("200.00"),
+            world.actor("dfg"),
+            on=date(2026, 6, 14),
+        )
     if reach >= 8:
         office.review_proof_of_use(grant, {}, {}, "Belege geprüft", officer2, on=date(2026, 6, 15))
     if reach >= 9:

@@ -41,7 +41,12 @@ from web.api.problems import ApiProblem
 from web.api.tokens import revoke_api_token
 
 OFFICER, APPROVER, FINANCE, ASSOCIATION, AUDITOR, ADMIN = (
-    Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.ASSOCIATION, Role.AUDITOR, Role.ADMIN,
+    Role.OFFICER,
+    Role.APPROVER,
+    Role.FINANCE,
+    Role.ASSOCIATION,
+    Role.AUDITOR,
+    Role.ADMIN,
 )
 ROLE_QUEUES = {
     OFFICER: ("review", "certify", "proof", "claim"),
@@ -59,15 +64,24 @@ ROLE_QUEUES = {
 def get_me(call: Call) -> s.Me:
     c = call.caller
     return s.Me(
-        user_id=c.user_id, name=c.name, email=c.email, role=c.role.value,  # type: ignore[arg-type]
-        role_german=c.role_german, organisation_id=c.organisation_id, token_id=c.token_id,
+        user_id=c.user_id,
+        name=c.name,
+        email=c.email,
+        role=c.role.value,  # type: ignore[arg-type]
+        role_german=c.role_german,
+        organisation_id=c.organisation_id,
+        token_id=c.token_id,
     )
 
 
 def _token(record: Any) -> s.TokenOut:
     return s.TokenOut(
-        token_id=record.token_id, user_id=record.user_id, role=record.role, label=record.label,
-        created_at=record.created_at, revoked_at=record.revoked_at,
+        token_id=record.token_id,
+        user_id=record.user_id,
+        role=record.role,
+        label=record.label,
+        created_at=record.created_at,
+        revoked_at=record.revoked_at,
     )
 
 
@@ -77,7 +91,10 @@ def list_tokens(call: Call) -> s.TokenList:
 
 
 @operation(
-    "DELETE", "/tokens/{token_id}", summary="Ein eigenes API-Token widerrufen (Admins: jedes)", tag="tokens",
+    "DELETE",
+    "/tokens/{token_id}",
+    summary="Ein eigenes API-Token widerrufen (Admins: jedes)",
+    tag="tokens",
     response=s.TokenOut,
 )
 def revoke_token(call: Call) -> s.TokenOut:
@@ -113,8 +130,12 @@ def list_programmes(call: Call) -> s.ProgrammeList:
 
 
 @operation(
-    "GET", "/programmes/{programme_id}", summary="Ein Förderprogramm mit Regelwerk und Salden je Haushaltsjahr",
-    tag="programmes", query=s.AsOfQuery, response=s.ProgrammeDetail,
+    "GET",
+    "/programmes/{programme_id}",
+    summary="Ein Förderprogramm mit Regelwerk und Salden je Haushaltsjahr",
+    tag="programmes",
+    query=s.AsOfQuery,
+    response=s.ProgrammeDetail,
 )
 def get_programme(call: Call) -> s.ProgrammeDetail:
     """Balances come from the journal: with ``as_of``, as they stood at the end of that business day."""
@@ -133,8 +154,13 @@ def get_programme(call: Call) -> s.ProgrammeDetail:
 
 
 @operation(
-    "GET", "/balances", summary="Salden je Programm und Haushaltsjahr, auch zu einem Stichtag", tag="balances",
-    roles=STAFF, query=s.BalancesQuery, response=s.BalanceList,
+    "GET",
+    "/balances",
+    summary="Salden je Programm und Haushaltsjahr, auch zu einem Stichtag",
+    tag="balances",
+    roles=STAFF,
+    query=s.BalancesQuery,
+    response=s.BalanceList,
 )
 def list_balances(call: Call) -> s.BalanceList:
     q: s.BalancesQuery = call.query
@@ -148,9 +174,14 @@ def list_balances(call: Call) -> s.BalanceList:
                 programmes[programme_id] = call.office.programme(programme_id)
             programme = programmes[programme_id]
             balance = Journal.programme_balance(cursor, programme_id, year, q.as_of)
-            items.append(s.ProgrammeYearBalanceOut(
-                programme_id=programme_id, code=programme.code, title=programme.title, **v.balance_fields(year, balance)
-            ))
+            items.append(
+                s.ProgrammeYearBalanceOut(
+                    programme_id=programme_id,
+                    code=programme.code,
+                    title=programme.title,
+                    **v.balance_fields(year, balance),
+                )
+            )
     items.sort(key=lambda item: (item.code, item.fiscal_year))
     return s.BalanceList(as_of=q.as_of, items=items)
 
@@ -185,8 +216,12 @@ def _offset(cursor: str | None, filters: dict[str, Any]) -> int:
 
 
 @operation(
-    "GET", "/organisations", summary="Organisationen (Vereinsmitglieder: nur die eigene)", tag="organisations",
-    query=s.PageQuery, response=s.OrganisationList,
+    "GET",
+    "/organisations",
+    summary="Organisationen (Vereinsmitglieder: nur die eigene)",
+    tag="organisations",
+    query=s.PageQuery,
+    response=s.OrganisationList,
 )
 def list_organisations(call: Call) -> s.OrganisationList:
     q: s.PageQuery = call.query
@@ -194,34 +229,51 @@ def list_organisations(call: Call) -> s.OrganisationList:
     if call.caller.is_member:
         ids = [i for i in ids if i == call.caller.organisation_id]
     start = _offset(q.cursor, {"list": "organisations"})
-    page = ids[start:start + q.limit]
+    page = ids[start : start + q.limit]
     items = []
     for organisation_id in page:
         organisation = call.office.organisation(organisation_id)
-        items.append(s.OrganisationSummary(
-            organisation_id=organisation.id, name=organisation.name, legal_form=organisation.legal_form
-        ))
+        items.append(
+            s.OrganisationSummary(
+                organisation_id=organisation.id, name=organisation.name, legal_form=organisation.legal_form
+            )
+        )
     more = start + q.limit < len(ids)
-    return s.OrganisationList(items=items, next_cursor=_cursor(start + q.limit, {"list": "organisations"}) if more else None)
+    return s.OrganisationList(
+        items=items, next_cursor=_cursor(start + q.limit, {"list": "organisations"}) if more else None
+    )
 
 
 @operation(
-    "GET", "/organisations/{organisation_id}", summary="Eine Organisation mit Anschrift, IBAN und Ansprechpersonen",
-    tag="organisations", response=s.OrganisationDetail,
+    "GET",
+    "/organisations/{organisation_id}",
+    summary="Eine Organisation mit Anschrift, IBAN und Ansprechpersonen",
+    tag="organisations",
+    response=s.OrganisationDetail,
 )
 def get_organisation(call: Call) -> s.OrganisationDetail:
     return v.organisation_detail(v.visible_organisation(call, call.path["organisation_id"]))
 
 
 @operation(
-    "POST", "/organisations", summary="Eine Organisation registrieren", tag="organisations",
-    roles=(OFFICER, ADMIN), body=s.RegisterOrganisation, response=s.OrganisationDetail, status=201,
+    "POST",
+    "/organisations",
+    summary="Eine Organisation registrieren",
+    tag="organisations",
+    roles=(OFFICER, ADMIN),
+    body=s.RegisterOrganisation,
+    response=s.OrganisationDetail,
+    status=201,
 )
 def register_organisation(call: Call) -> s.OrganisationDetail:
     b: s.RegisterOrganisation = call.body
     organisation_id = call.office.register_organisation(
-        b.name, b.legal_form, b.register_number,
-        address(b.address.street, b.address.postcode, b.address.city, b.address.country), b.iban, call.caller.actor,
+        b.name,
+        b.legal_form,
+        b.register_number,
+        address(b.address.street, b.address.postcode, b.address.city, b.address.country),
+        b.iban,
+        call.caller.actor,
     )
     call.location = f"/api/v1/organisations/{organisation_id}"
     return v.organisation_detail(call.office.organisation(organisation_id))
@@ -231,8 +283,12 @@ def register_organisation(call: Call) -> s.OrganisationDetail:
 
 
 @operation(
-    "GET", "/grants", summary="Zuwendungen, neueste Anträge zuerst, seitenweise", tag="grants",
-    query=s.GrantsQuery, response=s.GrantPage,
+    "GET",
+    "/grants",
+    summary="Zuwendungen, neueste Anträge zuerst, seitenweise",
+    tag="grants",
+    query=s.GrantsQuery,
+    response=s.GrantPage,
 )
 def list_grants(call: Call) -> s.GrantPage:
     """Pages follow ``next_cursor``. The cursor is bound to the filters it was made for."""
@@ -247,26 +303,37 @@ def list_grants(call: Call) -> s.GrantPage:
     today = call.today()
     with call.read() as cursor:
         rows = GrantOverview.grants(
-            cursor, today, organisation_id=organisation_id, programme_id=q.programme_id, status=q.status,
-            limit=q.limit + 1, offset=start,
+            cursor,
+            today,
+            organisation_id=organisation_id,
+            programme_id=q.programme_id,
+            status=q.status,
+            limit=q.limit + 1,
+            offset=start,
         )
     more = len(rows) > q.limit
     return s.GrantPage(
-        items=[s.GrantSummary(**v.grant_summary_fields(row, today)) for row in rows[:q.limit]],
+        items=[s.GrantSummary(**v.grant_summary_fields(row, today)) for row in rows[: q.limit]],
         next_cursor=_cursor(start + q.limit, filters) if more else None,
     )
 
 
 @operation(
-    "GET", "/grants/{grant_id}", summary="Eine Zuwendung: Stand, Beträge, Fristen, Zahlungen, Verlauf",
-    tag="grants", response=s.GrantDetail,
+    "GET",
+    "/grants/{grant_id}",
+    summary="Eine Zuwendung: Stand, Beträge, Fristen, Zahlungen, Verlauf",
+    tag="grants",
+    response=s.GrantDetail,
 )
 def get_grant(call: Call) -> s.GrantDetail:
     return v.grant_detail(call, v.visible_grant(call, call.path["grant_id"]))
 
 
 @operation(
-    "GET", "/grants/{grant_id}/timeline", summary="Der Verlauf einer Zuwendung in Klartext", tag="grants",
+    "GET",
+    "/grants/{grant_id}/timeline",
+    summary="Der Verlauf einer Zuwendung in Klartext",
+    tag="grants",
     response=s.TimelineOut,
 )
 def get_timeline(call: Call) -> s.TimelineOut:
@@ -281,14 +348,23 @@ def get_timeline(call: Call) -> s.TimelineOut:
 def _plan(p: s.FinancingPlanIn) -> FinancingPlan:
     return FinancingPlan(
         tuple(BudgetLine(line.code, line.label, Money(line.amount, field="cost_lines")) for line in p.cost_lines),
-        own_funds=Money(p.own_funds, field="own_funds"), third_party_funds=Money(p.third_party_funds, field="third_party_funds"),
-        income=Money(p.income, field="income"), grant=Money(p.grant, field="grant"), in_kind=Money(p.in_kind, field="in_kind"),
+        own_funds=Money(p.own_funds, field="own_funds"),
+        third_party_funds=Money(p.third_party_funds, field="third_party_funds"),
+        income=Money(p.income, field="income"),
+        grant=Money(p.grant, field="grant"),
+        in_kind=Money(p.in_kind, field="in_kind"),
     )
 
 
 @operation(
-    "POST", "/grants", summary="Eine Zuwendung beantragen (mit Kosten- und Finanzierungsplan)", tag="grants",
-    roles=(ASSOCIATION, OFFICER), body=s.ApplyForGrant, response=s.GrantDetail, status=201,
+    "POST",
+    "/grants",
+    summary="Eine Zuwendung beantragen (mit Kosten- und Finanzierungsplan)",
+    tag="grants",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.ApplyForGrant,
+    response=s.GrantDetail,
+    status=201,
 )
 def apply_for_grant(call: Call) -> s.GrantDetail:
     b: s.ApplyForGrant = call.body
@@ -301,17 +377,33 @@ def apply_for_grant(call: Call) -> s.GrantDetail:
         raise ApiProblem(422, "invalid_input", "organisation_id fehlt.", field="organisation_id")
     v.visible_organisation(call, organisation_id, field="organisation_id")
     grant_id = call.office.apply_for_grant(
-        b.programme_id, organisation_id, b.title, b.purpose, b.partner_city, FundingPeriod(b.period_start, b.period_end),
-        b.financing_type, _plan(b.plan), call.caller.actor, project_id=b.project_id,
-        contact_person_id=b.contact_person_id, on=call.business_date(b.on), file_number=b.file_number,
+        b.programme_id,
+        organisation_id,
+        b.title,
+        b.purpose,
+        b.partner_city,
+        FundingPeriod(b.period_start, b.period_end),
+        b.financing_type,
+        _plan(b.plan),
+        call.caller.actor,
+        project_id=b.project_id,
+        contact_person_id=b.contact_person_id,
+        on=call.business_date(b.on),
+        file_number=b.file_number,
     )
     call.location = f"/api/v1/grants/{grant_id}"
     return v.grant_detail(call, call.office.grant(grant_id))
 
 
 @operation(
-    "POST", "/grants/{grant_id}/document-requests", summary="Unterlagen nachfordern", tag="grants",
-    roles=(OFFICER,), body=s.RequestDocuments, response=s.DocumentRequestOut, status=201,
+    "POST",
+    "/grants/{grant_id}/document-requests",
+    summary="Unterlagen nachfordern",
+    tag="grants",
+    roles=(OFFICER,),
+    body=s.RequestDocuments,
+    response=s.DocumentRequestOut,
+    status=201,
 )
 def request_documents(call: Call) -> s.DocumentRequestOut:
     grant = v.visible_grant(call, call.path["grant_id"])
@@ -321,13 +413,20 @@ def request_documents(call: Call) -> s.DocumentRequestOut:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/document-requests/{request_id}/receipt", summary="Nachgeforderte Unterlagen einreichen",
-    tag="grants", roles=(ASSOCIATION, OFFICER), body=s.ReceiveDocuments, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/document-requests/{request_id}/receipt",
+    summary="Nachgeforderte Unterlagen einreichen",
+    tag="grants",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.ReceiveDocuments,
+    response=s.GrantDetail,
 )
 def receive_documents(call: Call) -> s.GrantDetail:
     grant = v.visible_grant(call, call.path["grant_id"])
     b: s.ReceiveDocuments = call.body
-    call.office.receive_documents(grant.id, call.path["request_id"], b.note, call.caller.actor, on=call.business_date(b.on))
+    call.office.receive_documents(
+        grant.id, call.path["request_id"], b.note, call.caller.actor, on=call.business_date(b.on)
+    )
     return v.grant_detail(call, call.office.grant(grant.id))
 
 
@@ -338,17 +437,29 @@ def _grant_command(call: Call, run: Any) -> s.GrantDetail:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/review", summary="Den Antrag prüfen (formal und inhaltlich)", tag="grants",
-    roles=(OFFICER,), body=s.ReviewApplication, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/review",
+    summary="Den Antrag prüfen (formal und inhaltlich)",
+    tag="grants",
+    roles=(OFFICER,),
+    body=s.ReviewApplication,
+    response=s.GrantDetail,
 )
 def review_application(call: Call) -> s.GrantDetail:
     b: s.ReviewApplication = call.body
-    return _grant_command(call, lambda g, a: call.office.review_application(g, b.formal_ok, b.substantive_ok, b.notes, a, on=b.on))
+    return _grant_command(
+        call, lambda g, a: call.office.review_application(g, b.formal_ok, b.substantive_ok, b.notes, a, on=b.on)
+    )
 
 
 @operation(
-    "POST", "/grants/{grant_id}/approval", summary="Bewilligen (bindet die Mittel im Programm)", tag="grants",
-    roles=(APPROVER,), body=s.ApproveGrant, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/approval",
+    summary="Bewilligen (bindet die Mittel im Programm)",
+    tag="grants",
+    roles=(APPROVER,),
+    body=s.ApproveGrant,
+    response=s.GrantDetail,
 )
 def approve_grant(call: Call) -> s.GrantDetail:
     """Refused with 409 ``over_budget`` when the programme's fiscal-year budget does not cover the amount."""
@@ -367,8 +478,13 @@ def approve_grant(call: Call) -> s.GrantDetail:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/rejection", summary="Den Antrag ablehnen", tag="grants",
-    roles=(APPROVER, OFFICER), body=s.Decision, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/rejection",
+    summary="Den Antrag ablehnen",
+    tag="grants",
+    roles=(APPROVER, OFFICER),
+    body=s.Decision,
+    response=s.GrantDetail,
 )
 def reject_application(call: Call) -> s.GrantDetail:
     b: s.Decision = call.body
@@ -376,8 +492,13 @@ def reject_application(call: Call) -> s.GrantDetail:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/withdrawal", summary="Den Antrag zurückziehen", tag="grants",
-    roles=(ASSOCIATION, OFFICER), body=s.Decision, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/withdrawal",
+    summary="Den Antrag zurückziehen",
+    tag="grants",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.Decision,
+    response=s.GrantDetail,
 )
 def withdraw_application(call: Call) -> s.GrantDetail:
     b: s.Decision = call.body
@@ -389,7 +510,10 @@ def withdraw_application(call: Call) -> s.GrantDetail:
 
 
 @operation(
-    "GET", "/grants/{grant_id}/payments", summary="Die Mittelabrufe einer Zuwendung", tag="payments",
+    "GET",
+    "/grants/{grant_id}/payments",
+    summary="Die Mittelabrufe einer Zuwendung",
+    tag="payments",
     response=s.PaymentList,
 )
 def list_payments(call: Call) -> s.PaymentList:
@@ -398,15 +522,19 @@ def list_payments(call: Call) -> s.PaymentList:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/payments", summary="Mittel abrufen (Bedarfe mit Fälligkeit)", tag="payments",
-    roles=(ASSOCIATION, OFFICER), body=s.RequestPayment, response=s.PaymentOut, status=201,
+    "POST",
+    "/grants/{grant_id}/payments",
+    summary="Mittel abrufen (Bedarfe mit Fälligkeit)",
+    tag="payments",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.RequestPayment,
+    response=s.PaymentOut,
+    status=201,
 )
 def request_payment(call: Call) -> s.PaymentOut:
     grant = v.visible_grant(call, call.path["grant_id"])
     b: s.RequestPayment = call.body
-    needs = [
-        {"due": n.due, "amount": Money(n.amount, field="needs"), "description": n.description} for n in b.needs
-    ]
+    needs = [{"due": n.due, "amount": Money(n.amount, field="needs"), "description": n.description} for n in b.needs]
     payment_id = call.office.request_payment(grant.id, needs, b.purpose, call.caller.actor, on=call.business_date(b.on))
     call.location = f"/api/v1/grants/{grant.id}/payments/{payment_id}"
     return v.payment(call, call.office.grant(grant.id), payment_id)
@@ -428,9 +556,13 @@ def _payment_command(call: Call, run: Any) -> s.PaymentOut:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/payments/{payment_id}/certification",
-    summary="Zahlung feststellen (sachlich und rechnerisch richtig)", tag="payments", roles=(OFFICER,),
-    body=s.Dated, response=s.PaymentOut,
+    "POST",
+    "/grants/{grant_id}/payments/{payment_id}/certification",
+    summary="Zahlung feststellen (sachlich und rechnerisch richtig)",
+    tag="payments",
+    roles=(OFFICER,),
+    body=s.Dated,
+    response=s.PaymentOut,
 )
 def certify_payment(call: Call) -> s.PaymentOut:
     b: s.Dated = call.body
@@ -438,8 +570,13 @@ def certify_payment(call: Call) -> s.PaymentOut:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/payments/{payment_id}/release", summary="Zahlung freigeben (zweites Augenpaar)",
-    tag="payments", roles=(FINANCE, APPROVER), body=s.Dated, response=s.PaymentOut,
+    "POST",
+    "/grants/{grant_id}/payments/{payment_id}/release",
+    summary="Zahlung freigeben (zweites Augenpaar)",
+    tag="payments",
+    roles=(FINANCE, APPROVER),
+    body=s.Dated,
+    response=s.PaymentOut,
 )
 def release_payment(call: Call) -> s.PaymentOut:
     b: s.Dated = call.body
@@ -447,8 +584,13 @@ def release_payment(call: Call) -> s.PaymentOut:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/payments/{payment_id}/booking", summary="Auszahlung mit Wertstellung buchen",
-    tag="payments", roles=(FINANCE,), body=s.BookPayment, response=s.PaymentOut,
+    "POST",
+    "/grants/{grant_id}/payments/{payment_id}/booking",
+    summary="Auszahlung mit Wertstellung buchen",
+    tag="payments",
+    roles=(FINANCE,),
+    body=s.BookPayment,
+    response=s.PaymentOut,
 )
 def book_payment(call: Call) -> s.PaymentOut:
     b: s.BookPayment = call.body
@@ -456,8 +598,13 @@ def book_payment(call: Call) -> s.PaymentOut:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/payments/{payment_id}/cancellation", summary="Einen Abruf stornieren",
-    tag="payments", roles=(ASSOCIATION, OFFICER, FINANCE), body=s.Decision, response=s.PaymentOut,
+    "POST",
+    "/grants/{grant_id}/payments/{payment_id}/cancellation",
+    summary="Einen Abruf stornieren",
+    tag="payments",
+    roles=(ASSOCIATION, OFFICER, FINANCE),
+    body=s.Decision,
+    response=s.PaymentOut,
 )
 def cancel_payment(call: Call) -> s.PaymentOut:
     b: s.Decision = call.body
@@ -469,8 +616,11 @@ def cancel_payment(call: Call) -> s.PaymentOut:
 
 
 @operation(
-    "GET", "/grants/{grant_id}/expenses", summary="Die gemeldeten Ausgaben (Belege) einer Zuwendung",
-    tag="expenses", response=s.ExpenseList,
+    "GET",
+    "/grants/{grant_id}/expenses",
+    summary="Die gemeldeten Ausgaben (Belege) einer Zuwendung",
+    tag="expenses",
+    response=s.ExpenseList,
 )
 def list_expenses(call: Call) -> s.ExpenseList:
     grant = v.visible_grant(call, call.path["grant_id"])
@@ -481,8 +631,14 @@ def list_expenses(call: Call) -> s.ExpenseList:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/expenses", summary="Eine Ausgabe melden (auch in Fremdwährung)", tag="expenses",
-    roles=(ASSOCIATION, OFFICER), body=s.ReportExpense, response=s.ExpenseOut, status=201,
+    "POST",
+    "/grants/{grant_id}/expenses",
+    summary="Eine Ausgabe melden (auch in Fremdwährung)",
+    tag="expenses",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.ReportExpense,
+    response=s.ExpenseOut,
+    status=201,
 )
 def report_expense(call: Call) -> s.ExpenseOut:
     grant = v.visible_grant(call, call.path["grant_id"])
@@ -501,7 +657,10 @@ def report_expense(call: Call) -> s.ExpenseOut:
 
 
 @operation(
-    "GET", "/grants/{grant_id}/expenses/{expense_id}", summary="Eine gemeldete Ausgabe", tag="expenses",
+    "GET",
+    "/grants/{grant_id}/expenses/{expense_id}",
+    summary="Eine gemeldete Ausgabe",
+    tag="expenses",
     response=s.ExpenseOut,
 )
 def get_expense(call: Call) -> s.ExpenseOut:
@@ -509,8 +668,13 @@ def get_expense(call: Call) -> s.ExpenseOut:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/expenses/{expense_id}/reversal", summary="Eine Ausgabe stornieren (mit Begründung)",
-    tag="expenses", roles=(ASSOCIATION, OFFICER), body=s.ReverseExpense, response=s.ExpenseOut,
+    "POST",
+    "/grants/{grant_id}/expenses/{expense_id}/reversal",
+    summary="Eine Ausgabe stornieren (mit Begründung)",
+    tag="expenses",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.ReverseExpense,
+    response=s.ExpenseOut,
 )
 def reverse_expense(call: Call) -> s.ExpenseOut:
     grant = v.visible_grant(call, call.path["grant_id"])
@@ -521,8 +685,18 @@ def reverse_expense(call: Call) -> s.ExpenseOut:
 
 
 _CSV_COLUMNS = (
-    "Belegnummer", "Zahlungsdatum", "Zahlungsempfänger", "Zweck", "Kostenposition", "Betrag EUR",
-    "Währung", "Originalbetrag", "Kurs", "Kursdatum", "Storniert", "Stornogrund",
+    "Belegnummer",
+    "Zahlungsdatum",
+    "Zahlungsempfänger",
+    "Zweck",
+    "Kostenposition",
+    "Betrag EUR",
+    "Währung",
+    "Originalbetrag",
+    "Kurs",
+    "Kursdatum",
+    "Storniert",
+    "Stornogrund",
 )
 
 
@@ -532,8 +706,12 @@ def _cell(text: str) -> str:
 
 
 @operation(
-    "GET", "/grants/{grant_id}/exports/expenses.csv", summary="Belegliste als CSV (UTF-8, Komma, Punkt als Dezimalzeichen)",
-    tag="expenses", response=None, media_type="text/csv",
+    "GET",
+    "/grants/{grant_id}/exports/expenses.csv",
+    summary="Belegliste als CSV (UTF-8, Komma, Punkt als Dezimalzeichen)",
+    tag="expenses",
+    response=None,
+    media_type="text/csv",
 )
 def export_expenses(call: Call) -> Response:
     grant = v.visible_grant(call, call.path["grant_id"])
@@ -542,22 +720,38 @@ def export_expenses(call: Call) -> Response:
     writer.writerow(_CSV_COLUMNS)
     for x in v.expenses(call, grant).values():
         f = x.foreign
-        writer.writerow([
-            _cell(x.receipt_reference), x.paid_on.isoformat(), _cell(x.payee), _cell(x.purpose), x.budget_line,
-            f"{x.amount:.2f}", f.currency if f else "", format(f.original, "f") if f else "",
-            format(f.rate, "f") if f else "", f.rate_date.isoformat() if f else "", "ja" if x.reversed else "nein",
-            _cell(x.reversal_reason or ""),
-        ])
+        writer.writerow(
+            [
+                _cell(x.receipt_reference),
+                x.paid_on.isoformat(),
+                _cell(x.payee),
+                _cell(x.purpose),
+                x.budget_line,
+                f"{x.amount:.2f}",
+                f.currency if f else "",
+                format(f.original, "f") if f else "",
+                format(f.rate, "f") if f else "",
+                f.rate_date.isoformat() if f else "",
+                "ja" if x.reversed else "nein",
+                _cell(x.reversal_reason or ""),
+            ]
+        )
     filename = f"belegliste-{grant.file_number}.csv".replace('"', "")
     return Response(
-        out.getvalue(), media_type="text/csv; charset=utf-8",
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
 
 
 @operation(
-    "POST", "/grants/{grant_id}/interim-proofs", summary="Zwischennachweis für ein Haushaltsjahr einreichen",
-    tag="proofs", roles=(ASSOCIATION, OFFICER), body=s.InterimProof, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/interim-proofs",
+    summary="Zwischennachweis für ein Haushaltsjahr einreichen",
+    tag="proofs",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.InterimProof,
+    response=s.GrantDetail,
 )
 def submit_interim_proof(call: Call) -> s.GrantDetail:
     b: s.InterimProof = call.body
@@ -566,8 +760,13 @@ def submit_interim_proof(call: Call) -> s.GrantDetail:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/proof-of-use", summary="Den Verwendungsnachweis einreichen", tag="proofs",
-    roles=(ASSOCIATION, OFFICER), body=s.SubmitProofOfUse, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/proof-of-use",
+    summary="Den Verwendungsnachweis einreichen",
+    tag="proofs",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.SubmitProofOfUse,
+    response=s.GrantDetail,
 )
 def submit_proof_of_use(call: Call) -> s.GrantDetail:
     b: s.SubmitProofOfUse = call.body
@@ -577,15 +776,21 @@ def submit_proof_of_use(call: Call) -> s.GrantDetail:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/proof-of-use/review", summary="Den Verwendungsnachweis prüfen (Prüfvermerk)",
-    tag="proofs", roles=(OFFICER,), body=s.ReviewProofOfUse, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/proof-of-use/review",
+    summary="Den Verwendungsnachweis prüfen (Prüfvermerk)",
+    tag="proofs",
+    roles=(OFFICER,),
+    body=s.ReviewProofOfUse,
+    response=s.GrantDetail,
 )
 def review_proof_of_use(call: Call) -> s.GrantDetail:
     b: s.ReviewProofOfUse = call.body
     recognised = {code: Money(amount, field="recognised_costs") for code, amount in b.recognised_costs.items()}
     actual = {
         name: Money(getattr(b, name), field=name)
-        for name in ("own_funds", "third_party_funds", "income") if getattr(b, name) is not None
+        for name in ("own_funds", "third_party_funds", "income")
+        if getattr(b, name) is not None
     }
     return _grant_command(
         call, lambda g, a: call.office.review_proof_of_use(g, recognised, b.cut_reasons, b.notes, a, on=b.on, **actual)
@@ -593,8 +798,13 @@ def review_proof_of_use(call: Call) -> s.GrantDetail:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/final-amount", summary="Schlussfestsetzung (eine Überzahlung wird Rückforderung)",
-    tag="proofs", roles=(APPROVER,), body=s.Dated, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/final-amount",
+    summary="Schlussfestsetzung (eine Überzahlung wird Rückforderung)",
+    tag="proofs",
+    roles=(APPROVER,),
+    body=s.Dated,
+    response=s.GrantDetail,
 )
 def determine_final_amount(call: Call) -> s.GrantDetail:
     b: s.Dated = call.body
@@ -602,18 +812,30 @@ def determine_final_amount(call: Call) -> s.GrantDetail:
 
 
 @operation(
-    "POST", "/grants/{grant_id}/revocation", summary="Widerruf (ganz oder teilweise)", tag="proofs",
-    roles=(APPROVER,), body=s.RevokeGrant, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/revocation",
+    summary="Widerruf (ganz oder teilweise)",
+    tag="proofs",
+    roles=(APPROVER,),
+    body=s.RevokeGrant,
+    response=s.GrantDetail,
 )
 def revoke_grant(call: Call) -> s.GrantDetail:
     b: s.RevokeGrant = call.body
     remaining = Money(b.remaining_amount, field="remaining_amount")
-    return _grant_command(call, lambda g, a: call.office.revoke_grant(g, remaining, b.effective_on, b.reason, a, on=b.on))
+    return _grant_command(
+        call, lambda g, a: call.office.revoke_grant(g, remaining, b.effective_on, b.reason, a, on=b.on)
+    )
 
 
 @operation(
-    "POST", "/grants/{grant_id}/closure", summary="Die Zuwendung abschließen (gibt ungenutzte Mittel frei)",
-    tag="proofs", roles=(OFFICER, APPROVER), body=s.Dated, response=s.GrantDetail,
+    "POST",
+    "/grants/{grant_id}/closure",
+    summary="Die Zuwendung abschließen (gibt ungenutzte Mittel frei)",
+    tag="proofs",
+    roles=(OFFICER, APPROVER),
+    body=s.Dated,
+    response=s.GrantDetail,
 )
 def close_grant(call: Call) -> s.GrantDetail:
     b: s.Dated = call.body
@@ -623,15 +845,22 @@ def close_grant(call: Call) -> s.GrantDetail:
 # Claims ------------------------------------------------------------------------------------------
 
 
-@operation("GET", "/claims/{claim_id}", summary="Eine Rückforderung mit Zinsen bis heute", tag="claims", response=s.ClaimOut)
+@operation(
+    "GET", "/claims/{claim_id}", summary="Eine Rückforderung mit Zinsen bis heute", tag="claims", response=s.ClaimOut
+)
 def get_claim(call: Call) -> s.ClaimOut:
     found = v.visible_claim(call, call.path["claim_id"])
     return v.claim(found, call.today(), call.office.base_rates())
 
 
 @operation(
-    "POST", "/claims/{claim_id}/repayments", summary="Eine Rückzahlung buchen (zuerst auf die Zinsen)",
-    tag="claims", roles=(FINANCE,), body=s.ReceiveRepayment, response=s.ClaimOut,
+    "POST",
+    "/claims/{claim_id}/repayments",
+    summary="Eine Rückzahlung buchen (zuerst auf die Zinsen)",
+    tag="claims",
+    roles=(FINANCE,),
+    body=s.ReceiveRepayment,
+    response=s.ClaimOut,
 )
 def receive_repayment(call: Call) -> s.ClaimOut:
     found = v.visible_claim(call, call.path["claim_id"])
@@ -644,8 +873,13 @@ def receive_repayment(call: Call) -> s.ClaimOut:
 
 
 @operation(
-    "GET", "/work-queue", summary="Was auf mich wartet (nach Rolle; Vier-Augen-Ausschlüsse beachtet)",
-    tag="grants", roles=STAFF, query=s.WorkQueueQuery, response=s.WorkQueueOut,
+    "GET",
+    "/work-queue",
+    summary="Was auf mich wartet (nach Rolle; Vier-Augen-Ausschlüsse beachtet)",
+    tag="grants",
+    roles=STAFF,
+    query=s.WorkQueueQuery,
+    response=s.WorkQueueOut,
 )
 def get_work_queue(call: Call) -> s.WorkQueueOut:
     queues = ROLE_QUEUES[call.caller.role]
@@ -655,25 +889,37 @@ def get_work_queue(call: Call) -> s.WorkQueueOut:
     if queues:
         with call.read() as cursor:
             items = WorkQueues.items(cursor, call.caller.user_id, *queues)
-    return s.WorkQueueOut(items=[
-        s.WorkItemOut(
-            queue=i.queue, queue_german=i.queue_german, item_id=i.item_id, grant_id=i.grant_id,  # type: ignore[arg-type]
-            file_number=i.file_number, title=i.title, organisation_name=i.organisation_name, amount=v.eur(i.amount),
-            since=i.since, detail=i.detail,
-        )
-        for i in items
-    ])
+    return s.WorkQueueOut(
+        items=[
+            s.WorkItemOut(
+                queue=i.queue,
+                queue_german=i.queue_german,
+                item_id=i.item_id,
+                grant_id=i.grant_id,  # type: ignore[arg-type]
+                file_number=i.file_number,
+                title=i.title,
+                organisation_name=i.organisation_name,
+                amount=v.eur(i.amount),
+                since=i.since,
+                detail=i.detail,
+            )
+            for i in items
+        ]
+    )
 
 
 # The OpenAPI document ----------------------------------------------------------------------------
 
 
 @operation(
-    "GET", "/openapi.json", summary="Dieses OpenAPI-3.1-Dokument (ohne Token)", tag="meta", roles=None,
+    "GET",
+    "/openapi.json",
+    summary="Dieses OpenAPI-3.1-Dokument (ohne Token)",
+    tag="meta",
+    roles=None,
     response=None,
 )
 def get_openapi(request: Request) -> Response:
     from web.api.openapi import openapi_document
 
     return Response(json.dumps(openapi_document(), ensure_ascii=False), media_type="application/json")
-

@@ -159,14 +159,22 @@ def operation(
     """Declares an endpoint: its route and its OpenAPI entry come from this one declaration."""
 
     def register(handler: Handler) -> Handler:
-        params = {
-            name: ("token_id" if name == "token_id" else "uuid")
-            for name in _path_names(path)
-        }
+        params = {name: ("token_id" if name == "token_id" else "uuid") for name in _path_names(path)}
         OPERATIONS.append(
             Operation(
-                method, path, handler, summary, tag, roles, query, body, response, status, media_type,
-                (handler.__doc__ or "").strip(), params,
+                method,
+                path,
+                handler,
+                summary,
+                tag,
+                roles,
+                query,
+                body,
+                response,
+                status,
+                media_type,
+                (handler.__doc__ or "").strip(),
+                params,
             )
         )
         return handler
@@ -179,8 +187,8 @@ def _path_names(path: str) -> list[str]:
     while "{" in rest:
         start = rest.index("{")
         end = rest.index("}", start)
-        names.append(rest[start + 1:end])
-        rest = rest[end + 1:]
+        names.append(rest[start + 1 : end])
+        rest = rest[end + 1 :]
     return names
 
 
@@ -196,11 +204,15 @@ def authenticate(request: Request, services: Services) -> Caller:
     scheme, _, token = header.partition(" ")
     if not header or scheme.lower() != "bearer" or not token.strip():
         raise ApiProblem(
-            401, "token_missing", "Bitte ein API-Token mitsenden: Authorization: Bearer <Token>.",
+            401,
+            "token_missing",
+            "Bitte ein API-Token mitsenden: Authorization: Bearer <Token>.",
             headers={"www-authenticate": REALM},
         )
     invalid = ApiProblem(
-        401, "token_invalid", "Das API-Token ist ungültig, abgelaufen oder widerrufen.",
+        401,
+        "token_invalid",
+        "Das API-Token ist ungültig, abgelaufen oder widerrufen.",
         headers={"www-authenticate": REALM + ', error="invalid_token"'},
     )
     stored = services.credentials.resolve_token(token.strip())
@@ -283,9 +295,7 @@ def _respond(op: Operation, call: Call, result: Any) -> Response:
         result.headers.update(headers)
         return result
     assert op.response is not None and isinstance(result, op.response), f"{op.operation_id} returned {type(result)}"
-    return Response(
-        result.model_dump_json(), status_code=op.status, media_type="application/json", headers=headers
-    )
+    return Response(result.model_dump_json(), status_code=op.status, media_type="application/json", headers=headers)
 
 
 def _run(op: Operation, request: Request, raw: bytes) -> Response:
@@ -296,7 +306,8 @@ def _run(op: Operation, request: Request, raw: bytes) -> Response:
         caller = authenticate(request, services)
         if caller.role not in op.roles:
             raise ApiProblem(
-                403, "not_permitted",
+                403,
+                "not_permitted",
                 f"Als {caller.role_german} können Sie das nicht (nur {', '.join(r.german for r in op.roles)}).",
             )
         path = _path_values(op, request)
@@ -348,7 +359,9 @@ def build_routes(operations: list[Operation]) -> list[Route]:
                 allowed |= route.methods
         if allowed:
             problem = ApiProblem(
-                405, "method_not_allowed", f"{request.method} ist hier nicht möglich.",
+                405,
+                "method_not_allowed",
+                f"{request.method} ist hier nicht möglich.",
                 headers={"allow": ", ".join(sorted(allowed))},
             )
         else:

@@ -65,7 +65,9 @@ def _models() -> list[tuple[type[BaseModel], str]]:
 def _parameters(op: Operation) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = []
     for name, kind in op.path_params.items():
-        schema = {"type": "string", "format": "uuid"} if kind == "uuid" else {"type": "string", "pattern": TOKEN_ID_PATTERN}
+        schema = (
+            {"type": "string", "format": "uuid"} if kind == "uuid" else {"type": "string", "pattern": TOKEN_ID_PATTERN}
+        )
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     if op.query is not None:
         schema = op.query.model_json_schema(ref_template=REF)
@@ -86,7 +88,10 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     options = schema.get("anyOf")
     if options and {"type": "null"} in options:
         rest = [option for option in options if option != {"type": "null"}]
-        schema = {**{k: v for k, v in schema.items() if k != "anyOf"}, **(rest[0] if len(rest) == 1 else {"anyOf": rest})}
+        schema = {
+            **{k: v for k, v in schema.items() if k != "anyOf"},
+            **(rest[0] if len(rest) == 1 else {"anyOf": rest}),
+        }
         if schema.get("default", "") is None:
             del schema["default"]
     return schema
@@ -145,7 +150,11 @@ def openapi_document() -> dict[str, Any]:
         else:
             responses[str(op.status)] = {
                 "description": "Gefunden",
-                "content": {op.media_type: {"schema": {"type": "object"} if op.media_type == "application/json" else {"type": "string"}}},
+                "content": {
+                    op.media_type: {
+                        "schema": {"type": "object"} if op.media_type == "application/json" else {"type": "string"}
+                    }
+                },
             }
         for status in _error_statuses(op):
             responses[str(status)] = _problem(status)

@@ -87,7 +87,9 @@ def status_of(error: DomainError) -> int:
         return 403
     if isinstance(error, NotFoundError):
         return 404
-    if isinstance(error, (AlreadyExistsError, InvalidStateError, OverBudgetError, PaymentRefusedError, ConcurrencyError)):
+    if isinstance(
+        error, (AlreadyExistsError, InvalidStateError, OverBudgetError, PaymentRefusedError, ConcurrencyError)
+    ):
         return 409
     if isinstance(error, (InvalidInputError, RuleViolationError)):
         return 422

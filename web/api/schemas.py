@@ -43,12 +43,12 @@ def _decimal_string(pattern: str, what: str) -> Any:
         if not isinstance(value, str):
             raise PydanticCustomError(
                 "decimal_string",
-                "{what} als Zeichenkette mit Punkt, z. B. \"1234.56\" – keine JSON-Zahl",
+                '{what} als Zeichenkette mit Punkt, z. B. "1234.56" – keine JSON-Zahl',
                 {"what": what},
             )
         if not compiled.match(value):
             raise PydanticCustomError(
-                "decimal_format", "{what} »{value}« hat nicht die Form \"1234.56\"", {"what": what, "value": value[:40]}
+                "decimal_format", '{what} »{value}« hat nicht die Form "1234.56"', {"what": what, "value": value[:40]}
             )
         return Decimal(value)
 
@@ -66,10 +66,14 @@ def _plausible_day(value: date) -> date:
 Amount = Annotated[
     Decimal,
     BeforeValidator(_decimal_string(AMOUNT_PATTERN, "Betrag")),
-    WithJsonSchema({
-        "type": "string", "pattern": AMOUNT_PATTERN, "examples": ["1234.56"],
-        "description": "Euro-Betrag als Zeichenkette, höchstens zwei Nachkommastellen",
-    }),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": AMOUNT_PATTERN,
+            "examples": ["1234.56"],
+            "description": "Euro-Betrag als Zeichenkette, höchstens zwei Nachkommastellen",
+        }
+    ),
 ]
 ForeignOriginal = Annotated[
     Decimal,
@@ -79,10 +83,14 @@ ForeignOriginal = Annotated[
 ExchangeRate = Annotated[
     Decimal,
     BeforeValidator(_decimal_string(RATE_PATTERN, "Wechselkurs")),
-    WithJsonSchema({
-        "type": "string", "pattern": RATE_PATTERN, "examples": ["15.2301"],
-        "description": "Einheiten der Fremdwährung für einen Euro (wie die EZB-Referenzkurse)",
-    }),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": RATE_PATTERN,
+            "examples": ["15.2301"],
+            "description": "Einheiten der Fremdwährung für einen Euro (wie die EZB-Referenzkurse)",
+        }
+    ),
 ]
 Fraction = Annotated[
     Decimal,
@@ -99,8 +107,17 @@ LegalFormName = Literal[
     "e.V.", "gGmbH", "Stiftung", "eG", "Körperschaft des öffentlichen Rechts", "nicht eingetragener Verein"
 ]
 GrantStatus = Literal[
-    "applied", "documents_requested", "reviewed", "approved", "rejected", "withdrawn", "proof_submitted",
-    "proof_reviewed", "final_amount_determined", "revoked", "closed",
+    "applied",
+    "documents_requested",
+    "reviewed",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "proof_submitted",
+    "proof_reviewed",
+    "final_amount_determined",
+    "revoked",
+    "closed",
 ]
 RoleName = Literal["officer", "approver", "finance", "association", "auditor", "admin"]
 
@@ -665,7 +682,9 @@ class GrantDetail(GrantSummary):
 
 # Work queue ----------------------------------------------------------------------------------------
 
-QueueName = Literal["review", "approve", "amendment", "certify", "release", "book", "proof", "determine", "relief", "claim"]
+QueueName = Literal[
+    "review", "approve", "amendment", "certify", "release", "book", "proof", "determine", "relief", "claim"
+]
 
 
 class WorkItemOut(Out):

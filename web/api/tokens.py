@@ -41,9 +41,7 @@ def revoke_api_token(
 ) -> StoredToken:
     """Revokes a token; members of staff other than admins, and everybody else, only their own."""
     record = credentials.token(token_id)
-    if record is None or (
-        actor.role not in (Role.ADMIN, Role.SYSTEM) and record.user_id != actor.user_id
-    ):
+    if record is None or (actor.role not in (Role.ADMIN, Role.SYSTEM) and record.user_id != actor.user_id):
         raise NotFoundError("Dieses API-Token gibt es nicht.", field="token_id")
     credentials.revoke_token(token_id)
     office.revoke_api_token(record.user_id, token_id, reason, actor)

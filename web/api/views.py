@@ -66,10 +66,15 @@ def visible_claim(call: Call, claim_id: UUID) -> Claim:
 
 def rule_set(rules: RuleSet) -> s.RuleSetOut:
     return s.RuleSetOut(
-        version=rules.version, drawdown_horizon=rules.drawdown_horizon, line_tolerance=rules.line_tolerance,
-        proof_deadline=rules.proof_deadline, interim_proof_deadline=rules.interim_proof_deadline,
-        interest_margin=rules.interest_margin, min_grant=eur(rules.min_grant),
-        max_grant=eur_or_none(rules.max_grant), min_own_share=rules.min_own_share,
+        version=rules.version,
+        drawdown_horizon=rules.drawdown_horizon,
+        line_tolerance=rules.line_tolerance,
+        proof_deadline=rules.proof_deadline,
+        interim_proof_deadline=rules.interim_proof_deadline,
+        interest_margin=rules.interest_margin,
+        min_grant=eur(rules.min_grant),
+        max_grant=eur_or_none(rules.max_grant),
+        min_own_share=rules.min_own_share,
         allowed_financing_types=list(rules.allowed_financing_types),  # type: ignore[arg-type]
         small_amount_threshold=eur(rules.small_amount_threshold),
     )
@@ -77,20 +82,38 @@ def rule_set(rules: RuleSet) -> s.RuleSetOut:
 
 def programme_summary(programme: Programme) -> dict[str, Any]:
     return {
-        "programme_id": programme.id, "code": programme.code, "title": programme.title,
+        "programme_id": programme.id,
+        "code": programme.code,
+        "title": programme.title,
         "funding_source": programme.funding_source,
         "funding_source_german": FundingSource(programme.funding_source).german,
-        "closed": programme.closed, "fiscal_years": sorted(int(year) for year in programme.budgets),
+        "closed": programme.closed,
+        "fiscal_years": sorted(int(year) for year in programme.budgets),
     }
 
 
 def balance_fields(fiscal_year: int, balance: Balance) -> dict[str, Any]:
     return {
         "fiscal_year": fiscal_year,
-        **{name: eur(getattr(balance, name)) for name in (
-            "budget", "committed", "available", "open_commitment", "requested", "payable", "paid", "recognised",
-            "claimed", "open_claims", "repaid", "written_off", "not_pursued", "interest",
-        )},
+        **{
+            name: eur(getattr(balance, name))
+            for name in (
+                "budget",
+                "committed",
+                "available",
+                "open_commitment",
+                "requested",
+                "payable",
+                "paid",
+                "recognised",
+                "claimed",
+                "open_claims",
+                "repaid",
+                "written_off",
+                "not_pursued",
+                "interest",
+            )
+        },
     }
 
 
@@ -105,11 +128,15 @@ def programme_years(cursor: Cursor, programme: Programme) -> list[int]:
 
 def organisation_detail(organisation: Organisation) -> s.OrganisationDetail:
     return s.OrganisationDetail(
-        organisation_id=organisation.id, name=organisation.name, legal_form=organisation.legal_form,
-        register_number=organisation.register_number, address=s.AddressOut(**organisation.address),
+        organisation_id=organisation.id,
+        name=organisation.name,
+        legal_form=organisation.legal_form,
+        register_number=organisation.register_number,
+        address=s.AddressOut(**organisation.address),
         iban=organisation.iban,
         contact_persons=[
-            s.ContactPersonOut(person_id=UUID(hex=key), **person) for key, person in organisation.contact_persons.items()
+            s.ContactPersonOut(person_id=UUID(hex=key), **person)
+            for key, person in organisation.contact_persons.items()
         ],
     )
 
@@ -121,22 +148,41 @@ def grant_summary_fields(row: GrantOverviewRow, today: date) -> dict[str, Any]:
     deadline = None
     if row.next_deadline is not None and row.next_deadline_kind is not None:
         deadline = s.NextDeadlineOut(
-            due=row.next_deadline, kind=row.next_deadline_kind,  # type: ignore[arg-type]
+            due=row.next_deadline,
+            kind=row.next_deadline_kind,  # type: ignore[arg-type]
             kind_german=KIND_GERMAN.get(row.next_deadline_kind, row.next_deadline_kind),
-            text=row.next_deadline_text or "", overdue=row.overdue,
+            text=row.next_deadline_text or "",
+            overdue=row.overdue,
         )
     return {
-        "grant_id": row.grant_id, "file_number": row.file_number, "title": row.title,
-        "programme_id": row.programme_id, "programme_code": row.programme_code,
-        "organisation_id": row.organisation_id, "organisation_name": row.organisation_name,
-        "project_id": row.project_id, "partner_city": row.partner_city, "financing_type": row.financing_type,
-        "status": row.status, "status_german": row.status_german, "applied_on": row.applied_on,
-        "period_start": row.period_start, "period_end": row.period_end, "decided_on": row.decided_on,
-        "last_activity": row.last_activity, "amendment_pending": row.amendment_pending,
+        "grant_id": row.grant_id,
+        "file_number": row.file_number,
+        "title": row.title,
+        "programme_id": row.programme_id,
+        "programme_code": row.programme_code,
+        "organisation_id": row.organisation_id,
+        "organisation_name": row.organisation_name,
+        "project_id": row.project_id,
+        "partner_city": row.partner_city,
+        "financing_type": row.financing_type,
+        "status": row.status,
+        "status_german": row.status_german,
+        "applied_on": row.applied_on,
+        "period_start": row.period_start,
+        "period_end": row.period_end,
+        "decided_on": row.decided_on,
+        "last_activity": row.last_activity,
+        "amendment_pending": row.amendment_pending,
         "amounts": s.AmountsOut(
-            applied=eur(row.applied), approved=eur(row.approved), requested=eur(row.requested), paid=eur(row.paid),
-            open_amount=eur(row.open_amount), final_amount=eur_or_none(row.final_amount), claimed=eur(row.claimed),
-            repaid=eur(row.repaid), open_claims=eur(row.open_claims),
+            applied=eur(row.applied),
+            approved=eur(row.approved),
+            requested=eur(row.requested),
+            paid=eur(row.paid),
+            open_amount=eur(row.open_amount),
+            final_amount=eur_or_none(row.final_amount),
+            claimed=eur(row.claimed),
+            repaid=eur(row.repaid),
+            open_claims=eur(row.open_claims),
         ),
         "next_deadline": deadline,
     }
@@ -144,9 +190,14 @@ def grant_summary_fields(row: GrantOverviewRow, today: date) -> dict[str, Any]:
 
 def plan(plan: FinancingPlan) -> s.FinancingPlanOut:
     return s.FinancingPlanOut(
-        cost_lines=[s.CostLineOut(code=line.code, label=line.label, amount=eur(line.amount)) for line in plan.cost_lines],
-        total_costs=eur(plan.total_costs), own_funds=eur(plan.own_funds),
-        third_party_funds=eur(plan.third_party_funds), income=eur(plan.income), grant=eur(plan.grant),
+        cost_lines=[
+            s.CostLineOut(code=line.code, label=line.label, amount=eur(line.amount)) for line in plan.cost_lines
+        ],
+        total_costs=eur(plan.total_costs),
+        own_funds=eur(plan.own_funds),
+        third_party_funds=eur(plan.third_party_funds),
+        income=eur(plan.income),
+        grant=eur(plan.grant),
         in_kind=eur(plan.in_kind),
     )
 
@@ -155,19 +206,30 @@ def terms(terms: GrantTerms | None) -> s.TermsOut | None:
     if terms is None:
         return None
     return s.TermsOut(
-        amount=eur(terms.amount), financing_type=terms.financing_type,  # type: ignore[arg-type]
-        rate=terms.rate, maximum=eur_or_none(terms.maximum), period_start=terms.period.start,
-        period_end=terms.period.end, conditions=terms.conditions,
+        amount=eur(terms.amount),
+        financing_type=terms.financing_type,  # type: ignore[arg-type]
+        rate=terms.rate,
+        maximum=eur_or_none(terms.maximum),
+        period_start=terms.period.start,
+        period_end=terms.period.end,
+        conditions=terms.conditions,
         year_split={year: eur(amount) for year, amount in sorted(terms.year_split.items())},
-        plan=plan(terms.plan), rule_set=rule_set(terms.rule_set),
+        plan=plan(terms.plan),
+        rule_set=rule_set(terms.rule_set),
     )
 
 
 def timeline(cursor: Cursor, grant_id: UUID) -> list[s.TimelineEntryOut]:
     return [
         s.TimelineEntryOut(
-            position=entry.position, business_date=entry.business_date, recorded_at=entry.recorded_at,
-            who=entry.who, role=entry.role, role_german=entry.role_german, what=entry.what, why=entry.why,
+            position=entry.position,
+            business_date=entry.business_date,
+            recorded_at=entry.recorded_at,
+            who=entry.who,
+            role=entry.role,
+            role_german=entry.role_german,
+            what=entry.what,
+            why=entry.why,
         )
         for entry in Timeline.of(cursor, grant_id)
     ]
@@ -175,11 +237,17 @@ def timeline(cursor: Cursor, grant_id: UUID) -> list[s.TimelineEntryOut]:
 
 def claim(claim: Claim, today: date, base_rates: list[tuple[date, Decimal]]) -> s.ClaimOut:
     return s.ClaimOut(
-        claim_id=claim.id, grant_id=claim.grant_id, organisation_id=claim.organisation_id,
+        claim_id=claim.id,
+        grant_id=claim.grant_id,
+        organisation_id=claim.organisation_id,
         cause=claim.cause,  # type: ignore[arg-type]
-        status=claim.status, principal=eur(claim.principal), outstanding=eur(claim.outstanding),
-        interest_paid=eur(claim.interest_paid), interest_due=eur(claim.interest_due(today, base_rates)),
-        amount_due=eur(claim.amount_due(today, base_rates)), arose_on=claim.arose_on,
+        status=claim.status,
+        principal=eur(claim.principal),
+        outstanding=eur(claim.outstanding),
+        interest_paid=eur(claim.interest_paid),
+        interest_due=eur(claim.interest_due(today, base_rates)),
+        amount_due=eur(claim.amount_due(today, base_rates)),
+        arose_on=claim.arose_on,
         deferred_until=claim.deferred_until,
     )
 
@@ -199,7 +267,11 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
         terms=terms(grant.terms),
         deadlines=[
             s.DeadlineOut(
-                key=d["key"], kind=d["kind"], fiscal_year=d["fiscal_year"], due=d["due"], done_on=d["done_on"],
+                key=d["key"],
+                kind=d["kind"],
+                fiscal_year=d["fiscal_year"],
+                due=d["due"],
+                done_on=d["done_on"],
                 overdue=d["overdue"],
             )
             for d in grant.deadlines(today)
@@ -223,10 +295,19 @@ def payments(call: Call, grant: Grant) -> dict[UUID, s.PaymentOut]:
     for e in grant_events(call, grant):
         if isinstance(e, Grant.PaymentRequested):
             found[e.payment_id] = {
-                "payment_id": e.payment_id, "grant_id": grant.id, "amount": e.amount, "returned": Money.zero(),
-                "status": "requested", "purpose": e.purpose,
-                "needs": [s.NeedOut(due=n["due"], amount=eur(n["amount"]), description=n["description"]) for n in e.needs],
-                "requested_on": e.on, "certified_on": None, "released_on": None, "value_date": None,
+                "payment_id": e.payment_id,
+                "grant_id": grant.id,
+                "amount": e.amount,
+                "returned": Money.zero(),
+                "status": "requested",
+                "purpose": e.purpose,
+                "needs": [
+                    s.NeedOut(due=n["due"], amount=eur(n["amount"]), description=n["description"]) for n in e.needs
+                ],
+                "requested_on": e.on,
+                "certified_on": None,
+                "released_on": None,
+                "value_date": None,
                 "cancellation_reason": None,
             }
         elif isinstance(e, Grant.PaymentCertified):
@@ -241,8 +322,12 @@ def payments(call: Call, grant: Grant) -> dict[UUID, s.PaymentOut]:
             found[e.payment_id]["returned"] = found[e.payment_id]["returned"] + e.amount
     return {
         payment_id: s.PaymentOut(
-            **{**p, "amount": eur(p["amount"]), "returned": eur(p["returned"]),
-               "status_german": PAYMENT_GERMAN[p["status"]]}
+            **{
+                **p,
+                "amount": eur(p["amount"]),
+                "returned": eur(p["returned"]),
+                "status_german": PAYMENT_GERMAN[p["status"]],
+            }
         )
         for payment_id, p in found.items()
     }
@@ -262,13 +347,23 @@ def expenses(call: Call, grant: Grant) -> dict[UUID, s.ExpenseOut]:
             foreign = None
             if e.foreign is not None:
                 foreign = s.ForeignOut(
-                    currency=e.foreign.currency, original=e.foreign.original, rate=e.foreign.rate,
+                    currency=e.foreign.currency,
+                    original=e.foreign.original,
+                    rate=e.foreign.rate,
                     rate_date=e.foreign.rate_date,
                 )
             found[e.expense_id] = {
-                "expense_id": e.expense_id, "grant_id": grant.id, "budget_line": e.budget_line, "paid_on": e.paid_on,
-                "payee": e.payee, "purpose": e.purpose, "receipt_reference": e.receipt_reference,
-                "amount": eur(e.euro), "foreign": foreign, "reversed": False, "reversal_reason": None,
+                "expense_id": e.expense_id,
+                "grant_id": grant.id,
+                "budget_line": e.budget_line,
+                "paid_on": e.paid_on,
+                "payee": e.payee,
+                "purpose": e.purpose,
+                "receipt_reference": e.receipt_reference,
+                "amount": eur(e.euro),
+                "foreign": foreign,
+                "reversed": False,
+                "reversal_reason": None,
             }
         elif isinstance(e, Grant.ExpenseReversed):
             found[e.expense_id].update(reversed=True, reversal_reason=e.reason)

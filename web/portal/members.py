@@ -56,8 +56,7 @@ MEMBERS_ENGLISH = {
     "Offene Einladungen": "Open invitations",
     "gültig bis": "valid until",
     "Einladungslink – nur jetzt sichtbar": "Invitation link – shown only now",
-    "Geben Sie diesen Link der eingeladenen Person. Er gilt sieben Tage und nur einmal.":
-        "Give this link to the person you invited. It is valid for seven days and only once.",
+    "Geben Sie diesen Link der eingeladenen Person. Er gilt sieben Tage und nur einmal.": "Give this link to the person you invited. It is valid for seven days and only once.",
     "Einladung annehmen": "Accept the invitation",
     "Sie wurden in das Portal dieses Vereins eingeladen:": "You have been invited into this association's portal:",
     "Wählen Sie ein Passwort (mindestens 10 Zeichen).": "Choose a password (at least 10 characters).",
@@ -79,8 +78,13 @@ NOT_A_MEMBER = "Diese Person gehört nicht zu Ihrem Verein."
 
 
 def _members_page(
-    request: Request, viewer: Viewer, *, link: str | None = None, values: dict[str, str] | None = None,
-    error: str | None = None, status_code: int = 200,
+    request: Request,
+    viewer: Viewer,
+    *,
+    link: str | None = None,
+    values: dict[str, str] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> Response:
     assert viewer.organisation_id is not None
     office, credentials = services(request).office, services(request).credentials
@@ -92,11 +96,21 @@ def _members_page(
         except DomainError:  # pragma: no cover - members are users
             continue
         people.append({"id": user.id, "name": user.display_name, "email": user.email, "me": user.id == viewer.user_id})
-    open_invitations = [i for i in credentials.list_invitations(viewer.organisation_id) if not i.used and not i.expired()]
+    open_invitations = [
+        i for i in credentials.list_invitations(viewer.organisation_id) if not i.used and not i.expired()
+    ]
     return templates.TemplateResponse(
-        request, "portal/members.html",
-        {"organisation": organisation, "people": people, "invitations": open_invitations, "link": link,
-         "values": values or {}, "error": error, "notice": take_notice(request)},
+        request,
+        "portal/members.html",
+        {
+            "organisation": organisation,
+            "people": people,
+            "invitations": open_invitations,
+            "link": link,
+            "values": values or {},
+            "error": error,
+            "notice": take_notice(request),
+        },
         status_code=status_code,
     )
 
@@ -128,8 +142,13 @@ async def invite(request: Request) -> Response:
         try:
             address = normalise_email(email)
             if _registered(request, address):
-                return _members_page(request, viewer, values=values, status_code=409,
-                                     error=f"Für {address} gibt es bereits einen Zugang.")
+                return _members_page(
+                    request,
+                    viewer,
+                    values=values,
+                    status_code=409,
+                    error=f"Für {address} gibt es bereits einen Zugang.",
+                )
             office.invite_portal_member(organisation_id, address, name, viewer.actor)
         except DomainError as error:
             return _members_page(request, viewer, values=values, error=error.message, status_code=status_for(error))
@@ -183,7 +202,9 @@ async def remove(request: Request) -> Response:
 
 def _gone(request: Request, message: str) -> Response:
     return templates.TemplateResponse(
-        request, "error.html", {"title": "Einladung nicht mehr gültig", "message": message, "status": 410},
+        request,
+        "error.html",
+        {"title": "Einladung nicht mehr gültig", "message": message, "status": 410},
         status_code=410,
     )
 
@@ -199,21 +220,26 @@ def _refusal(request: Request, invitation: Any) -> Response | None:
     if invitation.used:
         return _gone(request, "Diese Einladung wurde schon benutzt. Melden Sie sich mit Ihrem Passwort an.")
     if invitation.expired():
-        return _gone(request, "Diese Einladung ist abgelaufen (sie galt sieben Tage). "
-                              "Bitten Sie Ihren Verein um eine neue Einladung.")
+        return _gone(
+            request,
+            "Diese Einladung ist abgelaufen (sie galt sieben Tage). Bitten Sie Ihren Verein um eine neue Einladung.",
+        )
     return None
 
 
 def _invitation_page(request: Request, invitation: Any, error: str | None = None, status_code: int = 200) -> Response:
     organisation = services(request).office.organisation(invitation.organisation_id)
     return templates.TemplateResponse(
-        request, "portal/invitation.html",
-        {"invitation": invitation, "organisation": organisation, "error": error}, status_code=status_code,
+        request,
+        "portal/invitation.html",
+        {"invitation": invitation, "organisation": organisation, "error": error},
+        status_code=status_code,
     )
 
 
 async def invitation(request: Request) -> Response:
     if request.method == "GET":
+
         def show() -> Response:
             found = _live_invitation(request)
             return _refusal(request, found) or _invitation_page(request, found)

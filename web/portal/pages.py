@@ -22,10 +22,10 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.datastructures import UploadFile
 from starlette.routing import Route
 
 from domain.actors import Role
@@ -150,7 +150,8 @@ def _start(request: Request) -> Response:
             news += [(entry, g) for entry in Timeline.of(cursor, g.grant_id)]
     news.sort(key=lambda pair: pair[0].position, reverse=True)
     return templates.TemplateResponse(
-        request, "portal/start.html",
+        request,
+        "portal/start.html",
         {"portfolio": portfolio, "news": news[:15], "today": today(request), "notice": take_notice(request)},
     )
 
@@ -174,21 +175,40 @@ def _apply_fields(request: Request) -> list[Field]:
         Field("purpose", "Was haben Sie vor? (Ziel und Ablauf)", "textarea", group=project),
         Field("period_start", "Beginn", "date", group=project),
         Field("period_end", "Ende", "date", group=project),
-        Field("financing_type", "Art der Förderung", "select",
-              options=tuple((t.value, t.german) for t in FinancingType), default="share", group=project,
-              hint="Im Zweifel: Anteilfinanzierung."),
+        Field(
+            "financing_type",
+            "Art der Förderung",
+            "select",
+            options=tuple((t.value, t.german) for t in FinancingType),
+            default="share",
+            group=project,
+            hint="Im Zweifel: Anteilfinanzierung.",
+        ),
     ]
     for n in range(1, LINES + 1):
-        fields.append(Field(f"line_{n}_label", f"Kosten {n}: wofür?", required=n == 1,
-                            hint="z. B. Fahrtkosten" if n == 1 else "", group=costs))
+        fields.append(
+            Field(
+                f"line_{n}_label",
+                f"Kosten {n}: wofür?",
+                required=n == 1,
+                hint="z. B. Fahrtkosten" if n == 1 else "",
+                group=costs,
+            )
+        )
         fields.append(Field(f"line_{n}_amount", f"Kosten {n}: Betrag in Euro", "amount", required=n == 1, group=costs))
     fields += [
         Field("own_funds", "Eigenmittel Ihres Vereins in Euro", "amount", default="0,00", group=funding),
-        Field("third_party_funds", "Zuschüsse von anderen (Drittmittel) in Euro", "amount", default="0,00",
-              group=funding),
+        Field(
+            "third_party_funds", "Zuschüsse von anderen (Drittmittel) in Euro", "amount", default="0,00", group=funding
+        ),
         Field("income", "Einnahmen, z. B. Teilnahmebeiträge, in Euro", "amount", default="0,00", group=funding),
-        Field("grant", "Beantragte Förderung in Euro", "amount", group=funding,
-              hint="Kosten insgesamt = Eigenmittel + Zuschüsse + Einnahmen + beantragte Förderung."),
+        Field(
+            "grant",
+            "Beantragte Förderung in Euro",
+            "amount",
+            group=funding,
+            hint="Kosten insgesamt = Eigenmittel + Zuschüsse + Einnahmen + beantragte Förderung.",
+        ),
     ]
     return fields
 
@@ -228,9 +248,14 @@ async def apply(request: Request) -> Response:
     if request.method == "GET":
         draft = await run_in_threadpool(load_draft, db, viewer.user_id, "antrag")
         return templates.TemplateResponse(
-            request, "portal/apply.html",
-            {"fields": field_views(specs, "antrag", draft), "general": None, "draft": draft is not None,
-             "notice": take_notice(request)},
+            request,
+            "portal/apply.html",
+            {
+                "fields": field_views(specs, "antrag", draft),
+                "general": None,
+                "draft": draft is not None,
+                "notice": take_notice(request),
+            },
         )
     form = await request.form()
     check_csrf(request, form)
@@ -252,9 +277,12 @@ async def apply(request: Request) -> Response:
         reader.errors[field_name or "_"] = error.message
     if grant_id is None:
         return templates.TemplateResponse(
-            request, "portal/apply.html",
-            {"fields": field_views(specs, "antrag", reader.values, reader.errors),
-             "general": stray_error(specs, reader.errors)},
+            request,
+            "portal/apply.html",
+            {
+                "fields": field_views(specs, "antrag", reader.values, reader.errors),
+                "general": stray_error(specs, reader.errors),
+            },
             status_code=status,
         )
     await run_in_threadpool(delete_draft, db, viewer.user_id, "antrag")
@@ -290,7 +318,9 @@ class GrantPage:
     store: Any = None  # the DocumentStore, if one is wired
 
 
-def _withdraw(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+def _withdraw(
+    office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage
+) -> str | None:
     reason = r.text("reason", True)
     if not r.ok:
         return None
@@ -298,7 +328,9 @@ def _withdraw(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader
     return "Sie haben den Antrag zurückgezogen."
 
 
-def _documents(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+def _documents(
+    office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage
+) -> str | None:
     request_id = r.choice("request_id", {key for key, _ in page.documents})
     note = r.text("note", not page.uploads)
     if page.uploads and page.store is None:
@@ -326,7 +358,8 @@ MAX_UPLOADS = 10
 def _uploads(form: Any) -> list[Any]:
     """The files of a multipart form; the empty part a browser sends when no file was chosen is skipped."""
     return [
-        value for value in form.getlist(UPLOAD_FIELD)
+        value
+        for value in form.getlist(UPLOAD_FIELD)
         if isinstance(value, UploadFile) and (value.filename or (value.size or 0) > 0)
     ]
 
@@ -337,17 +370,31 @@ def _payment_fields(grant: Grant, page: GrantPage) -> list[Field]:
         group = f"Bedarf {n}" + ("" if n == 1 else " (freiwillig)")
         fields += [
             Field(f"need_{n}_amount", "Betrag in Euro", "amount", required=n == 1, group=group),
-            Field(f"need_{n}_due", "Wann müssen Sie bezahlen?", "date", required=n == 1,
-                  default=page.today.isoformat() if n == 1 else "", group=group),
-            Field(f"need_{n}_description", "Wofür?", required=n == 1,
-                  hint="z. B. Anzahlung Busreise" if n == 1 else "", group=group),
+            Field(
+                f"need_{n}_due",
+                "Wann müssen Sie bezahlen?",
+                "date",
+                required=n == 1,
+                default=page.today.isoformat() if n == 1 else "",
+                group=group,
+            ),
+            Field(
+                f"need_{n}_description",
+                "Wofür?",
+                required=n == 1,
+                hint="z. B. Anzahlung Busreise" if n == 1 else "",
+                group=group,
+            ),
         ]
-    fields.append(Field("purpose", "Verwendungszweck für die Überweisung", default=grant.file_number,
-                        group="Überweisung"))
+    fields.append(
+        Field("purpose", "Verwendungszweck für die Überweisung", default=grant.file_number, group="Überweisung")
+    )
     return fields
 
 
-def _request_payment(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+def _request_payment(
+    office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage
+) -> str | None:
     needs = []
     for n in range(1, NEEDS + 1):
         given = any(r.values.get(f"need_{n}_{part}", "").strip() for part in ("amount", "due", "description"))
@@ -371,23 +418,33 @@ def _cost_lines(grant: Grant) -> tuple[tuple[str, str], ...]:
 def _expense_fields(grant: Grant, page: GrantPage) -> list[Field]:
     foreign = "Nur bei Belegen in fremder Währung"
     return [
-        Field("budget_line", "Zu welchen Kosten gehört der Beleg?", "select", options=_cost_lines(grant),
-              group="Beleg"),
+        Field(
+            "budget_line", "Zu welchen Kosten gehört der Beleg?", "select", options=_cost_lines(grant), group="Beleg"
+        ),
         Field("paid_on", "Bezahlt am", "date", default=page.today.isoformat(), group="Beleg"),
         Field("payee", "An wen bezahlt?", group="Beleg"),
         Field("purpose", "Wofür?", group="Beleg"),
         Field("receipt_reference", "Belegnummer", hint="Die Nummer, unter der Sie den Beleg abheften.", group="Beleg"),
         Field("currency", "Währung", "select", options=tuple((c, c) for c in CURRENCIES), default="EUR", group="Beleg"),
         Field("amount", "Betrag in Euro", "amount", required=False, hint="Bei Belegen in Euro.", group="Beleg"),
-        Field("original", "Betrag in der fremden Währung", "decimal", required=False, hint="z. B. 1.250,00",
-              group=foreign),
-        Field("rate", "Kurs (so viele Einheiten bekommt man für 1 Euro)", "decimal", required=False,
-              hint="z. B. 16,85", group=foreign),
+        Field(
+            "original", "Betrag in der fremden Währung", "decimal", required=False, hint="z. B. 1.250,00", group=foreign
+        ),
+        Field(
+            "rate",
+            "Kurs (so viele Einheiten bekommt man für 1 Euro)",
+            "decimal",
+            required=False,
+            hint="z. B. 16,85",
+            group=foreign,
+        ),
         Field("rate_date", "Kurs vom", "date", required=False, group=foreign),
     ]
 
 
-def _report_expense(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+def _report_expense(
+    office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage
+) -> str | None:
     line = r.choice("budget_line", {code for code, _ in _cost_lines(grant)})
     paid_on, payee = r.day("paid_on"), r.text("payee", True)
     purpose, receipt = r.text("purpose", True), r.text("receipt_reference", True)
@@ -407,7 +464,9 @@ def _report_expense(office: FundingOffice, grant: Grant, viewer: Viewer, r: Form
     return "Die Ausgabe ist gemeldet."
 
 
-def _interim(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+def _interim(
+    office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage
+) -> str | None:
     year = r.choice("fiscal_year", {y for y, _ in page.interim_years})
     report = r.text("report", True)
     if not r.ok:
@@ -420,15 +479,25 @@ def _proof_fields(grant: Grant, page: GrantPage) -> list[Field]:
     plan = grant.terms.plan if grant.terms else grant.plan
     return [
         Field("report", "Sachbericht: Was ist passiert, was wurde erreicht?", "textarea"),
-        Field("own_funds", "Eigenmittel, die Sie tatsächlich eingesetzt haben, in Euro", "amount",
-              default=format_amount(plan.own_funds)),
-        Field("third_party_funds", "Zuschüsse von anderen, tatsächlich, in Euro", "amount",
-              default=format_amount(plan.third_party_funds)),
+        Field(
+            "own_funds",
+            "Eigenmittel, die Sie tatsächlich eingesetzt haben, in Euro",
+            "amount",
+            default=format_amount(plan.own_funds),
+        ),
+        Field(
+            "third_party_funds",
+            "Zuschüsse von anderen, tatsächlich, in Euro",
+            "amount",
+            default=format_amount(plan.third_party_funds),
+        ),
         Field("income", "Einnahmen, tatsächlich, in Euro", "amount", default=format_amount(plan.income)),
     ]
 
 
-def _proof(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage) -> str | None:
+def _proof(
+    office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage
+) -> str | None:
     report = r.text("report", True)
     own, third, income = (r.amount(n, allow_zero=True) for n in ("own_funds", "third_party_funds", "income"))
     if not r.ok:
@@ -439,35 +508,81 @@ def _proof(office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, d
 
 
 FORMS: tuple[PortalForm, ...] = (
-    PortalForm("unterlagen", "Angeforderte Unterlagen geschickt", "Vermerken",
-               lambda g, p: bool(p.documents),
-               lambda g, p: [Field("request_id", "Welche Anforderung?", "select", options=tuple(p.documents)),
-                             Field(UPLOAD_FIELD, "Dateien hochladen", "file", required=False,
-                                   hint="Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), "
-                                        "Excel (xlsx) oder OpenDocument (odt)."),
-                             Field("note", "Anmerkung – oder: was haben Sie wie geschickt?", "textarea",
-                                   required=False, hint="z. B. per E-Mail am 12.06. an das Büro")],
-               _documents, {"documents": UPLOAD_FIELD},
-               intro="Laden Sie die Unterlagen hier hoch – oder schicken Sie sie per E-Mail oder Post und "
-                     "vermerken Sie es hier."),
-    PortalForm("abrufen", "Geld abrufen", "Abruf absenden",
-               lambda g, p: g.status in (APPROVED, DETERMINED), _payment_fields, _request_payment,
-               {"needs": "need_1_due", "amount": "need_1_amount"},
-               intro="Rufen Sie nur ab, was Sie bald bezahlen müssen, mit dem Datum, an dem es fällig ist."),
-    PortalForm("ausgabe", "Ausgabe melden", "Ausgabe melden",
-               lambda g, p: g.status == APPROVED, _expense_fields, _report_expense,
-               {"paid_on": "paid_on", "amount": "amount", "foreign": "original"}),
-    PortalForm("zwischennachweis", "Zwischennachweis einreichen", "Zwischennachweis einreichen",
-               lambda g, p: g.status == APPROVED and bool(p.interim_years),
-               lambda g, p: [Field("fiscal_year", "Für das Jahr", "select", options=tuple(p.interim_years)),
-                             Field("report", "Kurzer Bericht zum Stand", "textarea")],
-               _interim),
-    PortalForm("verwendungsnachweis", "Verwendungsnachweis einreichen", "Verwendungsnachweis einreichen",
-               lambda g, p: g.status == APPROVED, _proof_fields, _proof,
-               intro="Melden Sie vorher alle Ausgaben. Die Belegliste übernehmen wir aus Ihren Meldungen."),
-    PortalForm("zurueckziehen", "Antrag zurückziehen", "Antrag zurückziehen",
-               lambda g, p: g.status in BEFORE_DECISION,
-               lambda g, p: [Field("reason", "Warum ziehen Sie den Antrag zurück?", "textarea")], _withdraw),
+    PortalForm(
+        "unterlagen",
+        "Angeforderte Unterlagen geschickt",
+        "Vermerken",
+        lambda g, p: bool(p.documents),
+        lambda g, p: [
+            Field("request_id", "Welche Anforderung?", "select", options=tuple(p.documents)),
+            Field(
+                UPLOAD_FIELD,
+                "Dateien hochladen",
+                "file",
+                required=False,
+                hint="Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), "
+                "Excel (xlsx) oder OpenDocument (odt).",
+            ),
+            Field(
+                "note",
+                "Anmerkung – oder: was haben Sie wie geschickt?",
+                "textarea",
+                required=False,
+                hint="z. B. per E-Mail am 12.06. an das Büro",
+            ),
+        ],
+        _documents,
+        {"documents": UPLOAD_FIELD},
+        intro="Laden Sie die Unterlagen hier hoch – oder schicken Sie sie per E-Mail oder Post und "
+        "vermerken Sie es hier.",
+    ),
+    PortalForm(
+        "abrufen",
+        "Geld abrufen",
+        "Abruf absenden",
+        lambda g, p: g.status in (APPROVED, DETERMINED),
+        _payment_fields,
+        _request_payment,
+        {"needs": "need_1_due", "amount": "need_1_amount"},
+        intro="Rufen Sie nur ab, was Sie bald bezahlen müssen, mit dem Datum, an dem es fällig ist.",
+    ),
+    PortalForm(
+        "ausgabe",
+        "Ausgabe melden",
+        "Ausgabe melden",
+        lambda g, p: g.status == APPROVED,
+        _expense_fields,
+        _report_expense,
+        {"paid_on": "paid_on", "amount": "amount", "foreign": "original"},
+    ),
+    PortalForm(
+        "zwischennachweis",
+        "Zwischennachweis einreichen",
+        "Zwischennachweis einreichen",
+        lambda g, p: g.status == APPROVED and bool(p.interim_years),
+        lambda g, p: [
+            Field("fiscal_year", "Für das Jahr", "select", options=tuple(p.interim_years)),
+            Field("report", "Kurzer Bericht zum Stand", "textarea"),
+        ],
+        _interim,
+    ),
+    PortalForm(
+        "verwendungsnachweis",
+        "Verwendungsnachweis einreichen",
+        "Verwendungsnachweis einreichen",
+        lambda g, p: g.status == APPROVED,
+        _proof_fields,
+        _proof,
+        intro="Melden Sie vorher alle Ausgaben. Die Belegliste übernehmen wir aus Ihren Meldungen.",
+    ),
+    PortalForm(
+        "zurueckziehen",
+        "Antrag zurückziehen",
+        "Antrag zurückziehen",
+        lambda g, p: g.status in BEFORE_DECISION,
+        lambda g, p: [Field("reason", "Warum ziehen Sie den Antrag zurück?", "textarea")],
+        _withdraw,
+    ),
 )
 FORMS_BY_SLUG = {f.slug: f for f in FORMS}
 
@@ -476,28 +591,47 @@ def _page_facts(request: Request, grant: Grant) -> tuple[GrantPage, dict[str, An
     day = today(request)
     with reading(request) as cursor:
         portfolio = Portfolio.of(cursor, grant.organisation_id)
-        row: PortfolioGrant | None = next((g for g in portfolio.grants if g.grant_id == grant.id), None) if portfolio else None
+        row: PortfolioGrant | None = (
+            next((g for g in portfolio.grants if g.grant_id == grant.id), None) if portfolio else None
+        )
         timeline = Timeline.of(cursor, grant.id)
         file = GrantFiles.grant(cursor, grant.id)
         open_items = Portfolio.deadline_book.open(cursor, [grant.id])
     documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
     interim = [
-        (str(d["fiscal_year"]), str(d["fiscal_year"])) for d in grant.deadlines(day)
+        (str(d["fiscal_year"]), str(d["fiscal_year"]))
+        for d in grant.deadlines(day)
         if d["kind"] == INTERIM and d["done_on"] is None and day > date(d["fiscal_year"], 12, 31)
     ]
     payments = [
-        {"id": key, "requested_on": p["requested_on"], "amount": p["amount"], "status": p["status"],
-         "status_text": PAYMENT_STATUS.get(p["status"], p["status"]), "needs": p.get("needs", []),
-         "value_date": p.get("value_date")}
+        {
+            "id": key,
+            "requested_on": p["requested_on"],
+            "amount": p["amount"],
+            "status": p["status"],
+            "status_text": PAYMENT_STATUS.get(p["status"], p["status"]),
+            "needs": p.get("needs", []),
+            "value_date": p.get("value_date"),
+        }
         for key, p in grant.payments.items()
     ]
-    facts = {"row": row, "timeline": timeline, "file": file, "open_items": open_items,
-             "deadlines": grant.deadlines(day), "payments": payments}
+    facts = {
+        "row": row,
+        "timeline": timeline,
+        "file": file,
+        "open_items": open_items,
+        "deadlines": grant.deadlines(day),
+        "payments": payments,
+    }
     return GrantPage(day, documents, interim), facts
 
 
-def _grant_page(request: Request, grant: Grant, failed: tuple[str, dict[str, str], dict[str, str], str | None] | None = None,
-                status_code: int = 200) -> Response:
+def _grant_page(
+    request: Request,
+    grant: Grant,
+    failed: tuple[str, dict[str, str], dict[str, str], str | None] | None = None,
+    status_code: int = 200,
+) -> Response:
     page, facts = _page_facts(request, grant)
     forms = []
     for form in FORMS:
@@ -507,17 +641,28 @@ def _grant_page(request: Request, grant: Grant, failed: tuple[str, dict[str, str
         specs = form.fields(grant, page)
         anchor = f"portal-{form.slug}"
         values, errors = (failed[1], failed[2]) if mine and failed else (None, None)
-        forms.append({
-            "form": form, "anchor": anchor, "url": f"/portal/zuwendungen/{grant.id}/{form.slug}#{anchor}",
-            "fields": field_views(specs, anchor, values, errors),
-            "general": stray_error(specs, errors or {}, failed[3] if mine and failed else None),
-            "open": mine,
-        })
+        forms.append(
+            {
+                "form": form,
+                "anchor": anchor,
+                "url": f"/portal/zuwendungen/{grant.id}/{form.slug}#{anchor}",
+                "fields": field_views(specs, anchor, values, errors),
+                "general": stray_error(specs, errors or {}, failed[3] if mine and failed else None),
+                "open": mine,
+            }
+        )
     exportable = grant.status not in (APPLIED, DOCUMENTS_REQUESTED, REVIEWED, REJECTED, WITHDRAWN)
     return templates.TemplateResponse(
-        request, "portal/grant.html",
-        {"grant": grant, "forms": forms, "page": page, "exportable": exportable, "notice": take_notice(request),
-         **facts},
+        request,
+        "portal/grant.html",
+        {
+            "grant": grant,
+            "forms": forms,
+            "page": page,
+            "exportable": exportable,
+            "notice": take_notice(request),
+            **facts,
+        },
         status_code=status_code,
     )
 
@@ -634,15 +779,20 @@ async def uploaded_document(request: Request) -> Response:
     media_type = kind if kind in DOWNLOAD_TYPES else "application/octet-stream"
     name = str(record.get("name") or "datei")
     fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)[:120] or "datei"
-    disposition = f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="")}'
-    return Response(content, media_type=media_type,
-                    headers={"content-disposition": disposition})  # the app adds nosniff
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(
+        content, media_type=media_type, headers={"content-disposition": disposition}
+    )  # the app adds nosniff
 
 
 # The types the store accepts (it sniffs them from the first bytes); anything else is served as bytes.
 DOWNLOAD_TYPES = {
-    "application/pdf", "image/png", "image/jpeg", "application/vnd.oasis.opendocument.text",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", XLSX,
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    XLSX,
 }
 
 
@@ -652,7 +802,11 @@ portal_routes = [
     Route("/zuwendungen/{grant_id}", grant_page, name="portal_grant"),
     Route("/zuwendungen/{grant_id}/verwendungsnachweis.xlsx", proof_workbook, name="portal_proof_workbook"),
     Route("/zuwendungen/{grant_id}/dateien/{sha256}", uploaded_document, name="portal_uploaded_document"),
-    Route("/zuwendungen/{grant_id}/abrufe/{payment_id}/zuruecknehmen", cancel_payment, methods=["POST"],
-          name="portal_cancel_payment"),
+    Route(
+        "/zuwendungen/{grant_id}/abrufe/{payment_id}/zuruecknehmen",
+        cancel_payment,
+        methods=["POST"],
+        name="portal_cancel_payment",
+    ),
     Route("/zuwendungen/{grant_id}/{action}", grant_form, methods=["POST"], name="portal_grant_form"),
 ]
