@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
@@ -59,7 +59,14 @@ class FundingOffice(Application):
     """Commands of the international-relations office, its associations and finance."""
 
     name = "Foerderbuch"
-    snapshotting_intervals = {Programme: 50, Grant: 50, Organisation: 50, Project: 50, User: 50, Claim: 50}
+    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {
+        Programme: 50,
+        Grant: 50,
+        Organisation: 50,
+        Project: 50,
+        User: 50,
+        Claim: 50,
+    }
 
     def __init__(
         self,

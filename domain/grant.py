@@ -402,7 +402,8 @@ class Grant(Aggregate):
         terms = self.terms
         if self.status == APPROVED and not terms.period.contains(on):
             raise PaymentRefusedError(
-                f"Abrufe sind nur im Förderzeitraum ({terms.period.start:%d.%m.%Y}–{terms.period.end:%d.%m.%Y}) möglich.",
+                f"Abrufe sind nur im Förderzeitraum ({terms.period.start:%d.%m.%Y}–{terms.period.end:%d.%m.%Y})"
+                " möglich.",
                 field="on",
             )
         if not needs:

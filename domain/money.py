@@ -19,7 +19,7 @@ MAX_EUROS = Decimal("1000000000000")  # sanity bound: a trillion euros is a typi
 
 
 def _to_decimal(value: Any, field: str | None) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise InvalidInputError(f"Betrag {value!r}: Gleitkommazahlen sind für Geld nicht zulässig.", field=field)
     if isinstance(value, Decimal):
         number = value

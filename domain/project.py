@@ -287,7 +287,8 @@ class Project(Aggregate):
         amount.require_positive("amount", "Der Eingang")
         if self.external_received + amount > self.external.amount:
             raise RuleViolationError(
-                f"Bewilligt sind {self.external.amount.de()}, eingegangen wären {(self.external_received + amount).de()}.",
+                f"Bewilligt sind {self.external.amount.de()},"
+                f" eingegangen wären {(self.external_received + amount).de()}.",
                 field="amount",
             )
         self._external_funds_received(amount=amount, value_date=value_date, **actor.stamp)

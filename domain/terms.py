@@ -36,9 +36,8 @@ class GrantTerms:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "financing_type", FinancingType.parse(self.financing_type).value)
-        if self.rate is not None:
-            if isinstance(self.rate, (float, bool)) or not isinstance(self.rate, Decimal):
-                raise InvalidInputError("Der Fördersatz muss ein Dezimalwert sein.", field="rate")
+        if self.rate is not None and (isinstance(self.rate, (float, bool)) or not isinstance(self.rate, Decimal)):
+            raise InvalidInputError("Der Fördersatz muss ein Dezimalwert sein.", field="rate")
         self.amount.require_positive("amount", "Der bewilligte Betrag")
 
     @classmethod
@@ -81,7 +80,8 @@ class GrantTerms:
             cap = plan.total_costs * self.rate
             if self.amount > cap:
                 raise RuleViolationError(
-                    f"{german_percent(self.rate)} der Kosten sind {cap.de()}; bewilligt werden sollen {self.amount.de()}.",
+                    f"{german_percent(self.rate)} der Kosten sind {cap.de()};"
+                    f" bewilligt werden sollen {self.amount.de()}.",
                     field="amount",
                 )
         elif self.rate is not None:

@@ -246,7 +246,8 @@ def _guide(ws: Any) -> None:
             "Zweimal importieren",
             None,
             "Ein zweiter Import derselben Datei ändert nichts: Zuwendungen sind an ihrem "
-            "Aktenzeichen, Programme an ihrem Kürzel und Vereine an ihrem Namen erkannt; gleiche Ansätze bleiben stehen.",
+            "Aktenzeichen, Programme an ihrem Kürzel und Vereine an ihrem Namen erkannt; "
+            "gleiche Ansätze bleiben stehen.",
         ),
         (
             "Wer importiert",
@@ -254,7 +255,8 @@ def _guide(ws: Any) -> None:
             "Programme, Ansätze, Vereine und Anträge trägt der Akteur »System« ein (wie alle "
             "Befehle der Kommandozeile). Prüfung und Bewilligung von Altfällen, die vor dem Förderbuch auf Papier "
             "entschieden wurden, vermerken zwei Funktionskonten ohne Anmeldung (»Altbestand: Prüfung« und "
-            "»Altbestand: Bewilligung«), damit das Vier-Augen-Prinzip gewahrt bleibt; der Prüfvermerk nennt Datei und Zeile.",
+            "»Altbestand: Bewilligung«), damit das Vier-Augen-Prinzip gewahrt bleibt; "
+            "der Prüfvermerk nennt Datei und Zeile.",
         ),
         (
             "Formate",

@@ -201,7 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     disable = user_commands.add_parser(
         "disable",
         help="einen Benutzer sperren",
-        description="Sperrt einen Benutzer: Anmeldung und jede Aktion werden ab sofort abgewiesen (mit Begründung im Protokoll).",
+        description=(
+            "Sperrt einen Benutzer: Anmeldung und jede Aktion werden ab sofort abgewiesen"
+            " (mit Begründung im Protokoll)."
+        ),
     )
     disable.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
     disable.add_argument(

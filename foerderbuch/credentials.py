@@ -33,6 +33,7 @@ once cannot both succeed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -557,10 +558,8 @@ class CredentialStore:
     def _spend_time(self, password: str) -> None:
         if self._dummy_hash is None:
             self._dummy_hash = self._hasher.hash("kein-benutzer-vorhanden")
-        try:
+        with contextlib.suppress(VerificationError):
             self._hasher.verify(self._dummy_hash, password)
-        except VerificationError:
-            pass
 
 
 def _key(user_id: UUID) -> str:

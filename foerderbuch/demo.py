@@ -886,10 +886,14 @@ class _Loader:
         )  # fmt: skip
         self.expenses(
             "IB-2025-001", "dfg",
-            ("travel", "2025-07-12", "Reisedienst Dortmund-Mitte GmbH", "Busreise Dortmund–Amiens und zurück", eur("3900.00"), "DFG-2025-01"),
-            ("stay", "2025-07-20", "Auberge de Jeunesse Amiens", "Unterkunft und Verpflegung, 10 Nächte", eur("2950.00"), "DFG-2025-02"),
-            ("programme", "2025-07-18", "Maison de la Culture d'Amiens", "Workshops und Eintritte", eur("1450.00"), "DFG-2025-03"),
-            ("pr", "2025-08-29", "Druckerei Ruhrdruck GmbH, Dortmund", "Dokumentation der Begegnung", eur("700.00"), "DFG-2025-04"),
+            ("travel", "2025-07-12", "Reisedienst Dortmund-Mitte GmbH", "Busreise Dortmund–Amiens und zurück",
+             eur("3900.00"), "DFG-2025-01"),
+            ("stay", "2025-07-20", "Auberge de Jeunesse Amiens", "Unterkunft und Verpflegung, 10 Nächte",
+             eur("2950.00"), "DFG-2025-02"),
+            ("programme", "2025-07-18", "Maison de la Culture d'Amiens", "Workshops und Eintritte", eur("1450.00"),
+             "DFG-2025-03"),
+            ("pr", "2025-08-29", "Druckerei Ruhrdruck GmbH, Dortmund", "Dokumentation der Begegnung", eur("700.00"),
+             "DFG-2025-04"),
         )  # fmt: skip
         self.prove(
             "IB-2025-001",
@@ -954,7 +958,8 @@ class _Loader:
         )  # fmt: skip
         self.expenses(
             "IB-2025-002", "yildiz",
-            ("travel", "2025-08-22", "DFDS Seaways / Reisedienst Dortmund-Mitte GmbH", "Fähre und Reisebus", eur("5350.00"), "FKL-2025-01"),
+            ("travel", "2025-08-22", "DFDS Seaways / Reisedienst Dortmund-Mitte GmbH", "Fähre und Reisebus",
+             eur("5350.00"), "FKL-2025-01"),
             ("stay", "2025-08-25", "Leeds Trinity Hotel", "Unterkunft, 4 Nächte", eur("3480.00"), "FKL-2025-02"),
             ("programme", "2025-08-24", "Leeds Town Hall", "Saalmiete und Noten", eur("1170.00"), "FKL-2025-03"),
         )  # fmt: skip
@@ -1016,7 +1021,8 @@ class _Loader:
             "IB-2025-003", "krueger",
             ("travel", "2025-07-01", "Busreisen Kley GmbH", "Busreise nach Novi Sad", eur("2700.00"), "NS-2025-01"),
             ("stay", "2025-07-15", "Hostel Novi Sad", "Unterkunft und Verpflegung", eur("2600.00"), "NS-2025-02"),
-            ("programme", "2025-07-16", "Sportski centar Vojvodina", "Hallenmiete und Turnier", eur("700.00"), "NS-2025-03"),
+            ("programme", "2025-07-16", "Sportski centar Vojvodina", "Hallenmiete und Turnier", eur("700.00"),
+             "NS-2025-03"),
         )  # fmt: skip
         self.prove(
             "IB-2025-003", "krueger", "2025-10-20", "Begegnung wie geplant durchgeführt.", own="900.00", income="600.00"
@@ -1087,10 +1093,12 @@ class _Loader:
         )  # fmt: skip
         self.expenses(
             "IB-2025-005", "trabzon",
-            ("fees", "2025-09-14", "Künstlerkollektiv Karadeniz", "Honorare für sechs Auftritte", eur("2500.00"), "KB-2025-01"),
+            ("fees", "2025-09-14", "Künstlerkollektiv Karadeniz", "Honorare für sechs Auftritte", eur("2500.00"),
+             "KB-2025-01"),
             ("travel", "2025-09-01", "Turkish Airlines", "Flüge Trabzon–Dortmund", eur("2580.00"), "KB-2025-02"),
             ("stay", "2025-09-15", "Hotel am Westfalenpark", "Unterkunft", eur("1240.00"), "KB-2025-03"),
-            ("pr", "2025-08-20", "Druckerei Ruhrdruck GmbH, Dortmund", "Plakate und Programmhefte", eur("480.00"), "KB-2025-04"),
+            ("pr", "2025-08-20", "Druckerei Ruhrdruck GmbH, Dortmund", "Plakate und Programmhefte", eur("480.00"),
+             "KB-2025-04"),
         )  # fmt: skip
         self.prove(
             "IB-2025-005",
@@ -1114,7 +1122,10 @@ class _Loader:
         )  # fmt: skip
         self.office.withdraw_application(
             self.grant_id("IB-2025-006"),
-            "Der Verein zieht den Antrag zurück: Die Chorfahrt ist mangels Teilnehmender abgesagt (Schreiben vom 30.05.2025).",
+            (
+                "Der Verein zieht den Antrag zurück: Die Chorfahrt ist mangels Teilnehmender abgesagt (Schreiben vom "
+                "30.05.2025)."
+            ),
             self.actor("yildiz"),
             on=d("2025-06-02"),
         )
@@ -1151,7 +1162,8 @@ class _Loader:
     def grant_ib_2025_007(self) -> None:
         """IB-2025-007: Youth Forum Buffalo, über zwei Haushaltsjahre"""
         self.apply(
-            "IB-2025-007", "IB-VEREINE", "buffalo", "German-American Sister Cities Youth Forum: Delegation aus Dortmund",
+            "IB-2025-007", "IB-VEREINE", "buffalo",
+            "German-American Sister Cities Youth Forum: Delegation aus Dortmund",
             "Sechs junge Menschen aus Dortmund nehmen am Youth Forum in Buffalo teil; Gegenbesuch im Frühjahr 2026.",
             "Buffalo", period("2025-09-01", "2026-03-31"), "share",
             plan([("travel", "Flüge", "6000.00"), ("stay", "Unterkunft", "2000.00"),
@@ -1198,7 +1210,8 @@ class _Loader:
     def grant_kepol_2025_001(self) -> None:
         """KEPOL-2025-001: Faire Schokolade macht Schule, Änderung abgelehnt"""
         self.apply(
-            "KEPOL-2025-001", "KEPOL-KUMASI", "kumasi", "Faire Schokolade macht Schule: Bildungsreihe mit Gästen aus Kumasi",
+            "KEPOL-2025-001", "KEPOL-KUMASI", "kumasi",
+            "Faire Schokolade macht Schule: Bildungsreihe mit Gästen aus Kumasi",
             "Zwei Kakaobäuerinnen aus der Region Kumasi besuchen zwölf Dortmunder Schulen und den Weltladen.",
             "Kumasi", period("2025-05-01", "2025-12-15"), "share",
             plan([("travel", "Reisekosten der Gäste", "5500.00"), ("programme", "Schulworkshops", "3500.00"),
@@ -1307,9 +1320,12 @@ class _Loader:
         )  # fmt: skip
         self.expenses(
             "SCHY-2025-001", "ukraine",
-            ("generators", "2025-02-20", "Energietechnik Westfalen GmbH", "Zehn statt zwölf Stromgeneratoren (Lieferengpass)", eur("12500.00"), "UH-2025-01"),
-            ("water", "2025-04-10", "AquaPur Anlagenbau GmbH", "Zwei Wasseraufbereitungsanlagen", eur("6000.00"), "UH-2025-02"),
-            ("transport", "2025-04-28", "Spedition Hellweg GmbH", "Transport nach Schytomyr", eur("2000.00"), "UH-2025-03"),
+            ("generators", "2025-02-20", "Energietechnik Westfalen GmbH",
+             "Zehn statt zwölf Stromgeneratoren (Lieferengpass)", eur("12500.00"), "UH-2025-01"),
+            ("water", "2025-04-10", "AquaPur Anlagenbau GmbH", "Zwei Wasseraufbereitungsanlagen", eur("6000.00"),
+             "UH-2025-02"),
+            ("transport", "2025-04-28", "Spedition Hellweg GmbH", "Transport nach Schytomyr", eur("2000.00"),
+             "UH-2025-03"),
         )  # fmt: skip
         self.prove(
             "SCHY-2025-001",
@@ -1340,7 +1356,8 @@ class _Loader:
     def grant_schy_2025_002(self) -> None:
         """SCHY-2025-002: Ferienfreizeit, Vollfinanzierung mit Rückzahlung"""
         self.apply(
-            "SCHY-2025-002", "HILFE-SCHYTOMYR", "ukraine", "Ferienfreizeit für besonders betroffene Kinder aus Schytomyr",
+            "SCHY-2025-002", "HILFE-SCHYTOMYR", "ukraine",
+            "Ferienfreizeit für besonders betroffene Kinder aus Schytomyr",
             "Zweiwöchige Ferienfreizeit in Dortmund für 22 Kinder aus Schytomyr mit Betreuung.",
             "Schytomyr", period("2025-06-01", "2025-08-31"), "full",
             plan([("stay", "Unterkunft und Verpflegung", "6500.00"), ("travel", "Busreise", "4000.00"),
@@ -1410,7 +1427,8 @@ class _Loader:
     def grant_ib_2026_003(self) -> None:
         """IB-2026-003: Ausstellung in Novi Sad, geprüft"""
         self.apply(
-            "IB-2026-003", "IB-VEREINE", "novisad", "Ausstellung der Künstlervereinigung »Dortmunder Gruppe« in Novi Sad",
+            "IB-2026-003", "IB-VEREINE", "novisad",
+            "Ausstellung der Künstlervereinigung »Dortmunder Gruppe« in Novi Sad",
             "Ausstellung mit Werken von zwölf Dortmunder Künstlerinnen und Künstlern in der Galerie Matice srpske.",
             "Novi Sad", period("2026-11-01", "2027-05-31"), "fixed",
             plan([("transport", "Kunsttransport", "2200.00"), ("travel", "Reisekosten", "1300.00"),
@@ -1487,7 +1505,10 @@ class _Loader:
         """IB-2026-007: Kinderkunst Xi'an, Zahlung freigegeben"""
         self.apply(
             "IB-2026-007", "IB-VEREINE", "xian", "Kinderkunstaustausch »The World in My Eyes« mit Xi'an",
-            "Kinder aus Dortmund und Xi'an gestalten Bilder zu Traditionen ihrer Städte; Ausstellung in beiden Städten.",
+            (
+                "Kinder aus Dortmund und Xi'an gestalten Bilder zu Traditionen ihrer Städte; Ausstellung in beiden "
+                "Städten."
+            ),
             "Xi'an", period("2026-02-01", "2026-07-31"), "share",
             plan([("material", "Material", "1500.00"), ("transport", "Transport der Bilder", "1200.00"),
                   ("pr", "Ausstellung", "800.00"), ("programme", "Werkstätten", "1500.00")],
@@ -1506,7 +1527,8 @@ class _Loader:
         )
         self.expenses(
             "IB-2026-007", "krueger",
-            ("material", "2026-02-12", "Künstlerbedarf Boesner GmbH", "Papier, Farben und Rahmen", eur("612.40"), "DCKV-2026-01"),
+            ("material", "2026-02-12", "Künstlerbedarf Boesner GmbH", "Papier, Farben und Rahmen", eur("612.40"),
+             "DCKV-2026-01"),
             ("transport", "2026-02-27", "Xi'an Art Logistics Co., Ltd.", "Transport und Zoll in Xi'an",
              ForeignAmount.convert("CNY", "4740.00", "7.9000", d("2026-02-26")), "DCKV-2026-02"),
         )  # fmt: skip
@@ -1514,7 +1536,8 @@ class _Loader:
     def grant_kepol_2026_001(self) -> None:
         """KEPOL-2026-001: Mentoring She for Democracy, ausgezahlt und abgerufen"""
         self.apply(
-            "KEPOL-2026-001", "KEPOL-KUMASI", "kumasi", "She for Democracy: Mentoring junger Frauen in Kumasi und Dortmund",
+            "KEPOL-2026-001", "KEPOL-KUMASI", "kumasi",
+            "She for Democracy: Mentoring junger Frauen in Kumasi und Dortmund",
             "Zwölf Mentoring-Tandems junger Frauen aus Kumasi und Dortmund mit Workshops zur politischen Teilhabe.",
             "Kumasi", period("2026-02-01", "2026-11-30"), "share",
             plan([("travel", "Reisekosten", "6000.00"), ("fees", "Honorare der Mentorinnen", "4000.00"),
@@ -1538,7 +1561,8 @@ class _Loader:
         )
         self.expenses(
             "KEPOL-2026-001", "kumasi",
-            ("travel", "2026-02-20", "Reisebüro am Westenhellweg GmbH", "Flüge von vier Mentorinnen", eur("4380.00"), "FKK-2026-01"),
+            ("travel", "2026-02-20", "Reisebüro am Westenhellweg GmbH", "Flüge von vier Mentorinnen", eur("4380.00"),
+             "FKK-2026-01"),
             ("programme", "2026-02-24", "Kumasi Cultural Centre", "Auftaktworkshop in Kumasi",
              ghs("9800", "12.90", "2026-02-23"), "FKK-2026-02"),
         )  # fmt: skip
@@ -1658,9 +1682,11 @@ def summarise(office: FundingOffice) -> DemoSummary:
 _STATUS_ORDER = {
     name: index
     for index, name in enumerate(
-        list(STATUS_GERMAN.values())[:4]
-        + [STATUS_GERMAN[APPROVED] + " (Änderung offen)"]
-        + list(STATUS_GERMAN.values())[4:]
+        [
+            *list(STATUS_GERMAN.values())[:4],
+            STATUS_GERMAN[APPROVED] + " (Änderung offen)",
+            *list(STATUS_GERMAN.values())[4:],
+        ]
     )
 }
 _PAYMENT_ORDER = {name: index for index, name in enumerate([*PAYMENT_GERMAN, "returned"])}

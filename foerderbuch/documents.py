@@ -57,9 +57,12 @@ def office_type(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
-                if archive.read("mimetype").strip() == ODT.encode():
-                    return ODT
+            if (
+                "mimetype" in names
+                and archive.getinfo("mimetype").file_size < 100
+                and archive.read("mimetype").strip() == ODT.encode()
+            ):
+                return ODT
             if "word/document.xml" in names:
                 return DOCX
             if "xl/workbook.xml" in names:

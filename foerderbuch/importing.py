@@ -387,7 +387,7 @@ def check_file(path: str | Path, office: FundingOffice, cursor: Cursor) -> Impor
     plan = ImportPlan(source)
     sheets = read_workbook(path)
     rows: dict[str, list[Row]] = {}
-    for name, fields in SHEETS.items():
+    for name in SHEETS:
         sheet = sheets[name]
         if not sheet.present:
             plan.problem(

@@ -169,7 +169,8 @@ def movements(cursor: Cursor, ledger: LedgerFilter, page: int = PAGE) -> Iterato
             "SELECT e.*, COALESCE(p.code, '') AS programme_code, COALESCE(g.file_number, j.code, '') AS reference"
             " FROM jr_entries e LEFT JOIN gf_programmes p ON p.programme_id = e.programme_id"
             " LEFT JOIN gf_grants g ON g.grant_id = e.holder_id LEFT JOIN gf_projects j ON j.project_id = e.holder_id"
-            f" WHERE {where} AND (e.position > ? OR (e.position = ? AND e.line > ?)) ORDER BY e.position, e.line LIMIT ?",
+            f" WHERE {where} AND (e.position > ? OR (e.position = ? AND e.line > ?))"
+            " ORDER BY e.position, e.line LIMIT ?",
             [*params, last[0], last[0], last[1], page],
         )
         rows = cursor.fetchall()

@@ -569,7 +569,10 @@ class Journal(ReadModel):
 
     @classmethod
     def balance(cls, cursor: Cursor, **filters: Any) -> Balance:
-        """Balances for the lines matching the filters: programme_id, fiscal_year, holder_id, as_of_date, as_of_position."""
+        """Balances for the lines matching the filters.
+
+        Filters: programme_id, fiscal_year, holder_id, as_of_date, as_of_position.
+        """
         return Balance.from_sums(cls.account_sums(cursor, **filters))
 
     @classmethod

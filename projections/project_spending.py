@@ -92,7 +92,8 @@ class ProjectSpending(ReadModel):
     @staticmethod
     def _add_year(cursor: Cursor, project_id: str, year: int, column: str, delta: int) -> None:
         cursor.execute(
-            "INSERT INTO ps_years (project_id, fiscal_year) VALUES (?, ?) ON CONFLICT (project_id, fiscal_year) DO NOTHING",
+            "INSERT INTO ps_years (project_id, fiscal_year) VALUES (?, ?)"
+            " ON CONFLICT (project_id, fiscal_year) DO NOTHING",
             (project_id, year),
         )
         cursor.execute(

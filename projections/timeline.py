@@ -53,7 +53,8 @@ class Timeline(ReadModel):
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS tl_entries (grant_id TEXT NOT NULL, position BIGINT NOT NULL,"
             " business_date TEXT NOT NULL, recorded_at TEXT NOT NULL, actor_id TEXT NOT NULL, actor_role TEXT NOT NULL,"
-            " what TEXT NOT NULL, why TEXT NOT NULL, undated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (grant_id, position))"
+            " what TEXT NOT NULL, why TEXT NOT NULL, undated INTEGER NOT NULL DEFAULT 0,"
+            " PRIMARY KEY (grant_id, position))"
         )
         cursor.execute("CREATE TABLE IF NOT EXISTS tl_users (user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL)")
         cursor.execute("CREATE TABLE IF NOT EXISTS tl_grants (grant_id TEXT PRIMARY KEY, file_number TEXT NOT NULL)")

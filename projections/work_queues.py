@@ -70,7 +70,8 @@ class WorkQueues(ReadModel):
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS wq_items (queue TEXT NOT NULL, item_id TEXT NOT NULL, grant_id TEXT NOT NULL,"
-            " amount_cents BIGINT NOT NULL, since TEXT NOT NULL, review_passed INTEGER, detail TEXT NOT NULL DEFAULT '',"
+            " amount_cents BIGINT NOT NULL, since TEXT NOT NULL, review_passed INTEGER,"
+            " detail TEXT NOT NULL DEFAULT '',"
             " position BIGINT NOT NULL, PRIMARY KEY (queue, item_id))"
         )
         cursor.execute(

@@ -116,7 +116,10 @@ def check_csrf(request: Request, form: Any) -> None:
     if not sent or not expected or not hmac.compare_digest(str(sent).encode(), str(expected).encode()):
         raise HTTPException(
             status_code=403,
-            detail="Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
+            detail=(
+                "Das Formular ist abgelaufen oder ungültig."
+                " Bitte laden Sie die Seite neu und versuchen Sie es noch einmal."
+            ),
         )
 
 

@@ -280,7 +280,10 @@ def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
 
 def _not_reviewer(ctx: GrantContext, item: Any) -> str | None:
     if ctx.grant.reviewer_id == ctx.me:
-        return "Sie haben diesen Antrag geprüft; bewilligen muss eine andere zeichnungsbefugte Person (Vier-Augen-Prinzip)."
+        return (
+            "Sie haben diesen Antrag geprüft; bewilligen muss eine andere zeichnungsbefugte Person"
+            " (Vier-Augen-Prinzip)."
+        )
     if ctx.grant.applicant_id == ctx.me:
         return "Sie haben diesen Antrag erfasst; bewilligen muss eine andere Person."
     return None
@@ -449,7 +452,7 @@ def _may_cancel(ctx: GrantContext, payment: Any) -> bool:
 def _expense_fields(ctx: GrantContext, item: Any) -> list[Field]:
     lines = ctx.grant.terms.plan.cost_lines if ctx.grant.terms else ctx.grant.plan.cost_lines
     return [
-        Field("budget_line", "Kostenposition", "select", options=tuple((l.code, l.label) for l in lines)),
+        Field("budget_line", "Kostenposition", "select", options=tuple((line.code, line.label) for line in lines)),
         Field("paid_on", "Bezahlt am", "date", default=ctx.today.isoformat()),
         Field("payee", "Zahlungsempfänger"),
         Field("purpose", "Zweck"),
@@ -472,7 +475,7 @@ def _report_expense(
     office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
 ) -> str | None:
     lines = ctx.grant.terms.plan.cost_lines if ctx.grant.terms else ctx.grant.plan.cost_lines
-    line = r.choice("budget_line", {l.code for l in lines})
+    line = r.choice("budget_line", {cost_line.code for cost_line in lines})
     paid_on, payee, purpose, receipt = r.day("paid_on"), r.text("payee"), r.text("purpose"), r.text("receipt_reference")
     currency = r.choice("currency", CURRENCIES)
     amount: Any = None

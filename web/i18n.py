@@ -39,7 +39,9 @@ ENGLISH: dict[str, str] = {
     "Zur Übersicht": "Back to the overview",
     "E-Mail-Adresse oder Passwort sind falsch.": "E-mail address or password is wrong.",
     "Zu viele Fehlversuche. Bitte warten Sie einige Minuten.": "Too many failed attempts. Please wait a few minutes.",
-    "Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.": "The form has expired or is invalid. Please reload the page and try again.",
+    "Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.": (
+        "The form has expired or is invalid. Please reload the page and try again."
+    ),
     "Sie haben keine Berechtigung für diese Seite.": "You are not allowed to see this page.",
     "Das Passwort wurde geändert.": "The password has been changed.",
     "Die neuen Passwörter stimmen nicht überein.": "The new passwords do not match.",

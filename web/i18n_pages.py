@@ -10,8 +10,13 @@ PAGES_ENGLISH: dict[str, str] = {
     "Kostenplan": "Cost plan",
     "Antrag erfassen": "Enter an application",
     "Antrag einreichen": "Submit application",
-    "Kosten und Finanzierung müssen auf den Cent übereinstimmen: Kosten = Eigenmittel + Drittmittel + Einnahmen + Zuwendung.": "Costs and funding must agree to the cent: costs = own funds + third-party funds + income + grant.",
-    "Der Antrag ist eingegangen; er liegt jetzt zur Prüfung bei der Sachbearbeitung.": "The application has been received; it now waits for review by an officer.",
+    (
+        "Kosten und Finanzierung müssen auf den Cent übereinstimmen: Kosten = Eigenmittel + Drittmittel + Einnahmen + "
+        "Zuwendung."
+    ): ("Costs and funding must agree to the cent: costs = own funds + third-party funds + income + grant."),
+    "Der Antrag ist eingegangen; er liegt jetzt zur Prüfung bei der Sachbearbeitung.": (
+        "The application has been received; it now waits for review by an officer."
+    ),
     "Förderprogramm": "Programme",
     "Titel des Vorhabens": "Title of the project",
     "Zweck und Ablauf": "Purpose and schedule",
@@ -45,14 +50,24 @@ PAGES_ENGLISH: dict[str, str] = {
     "Siegel": "Seal",
     "Noch keine Ereignisse versiegelt.": "No events sealed yet.",
     "Lesemodelle": "Read models",
-    "Bis zu welcher Position jedes Lesemodell das Protokoll verarbeitet hat": "How far each read model has processed the log",
+    "Bis zu welcher Position jedes Lesemodell das Protokoll verarbeitet hat": (
+        "How far each read model has processed the log"
+    ),
     "Lesemodell": "Read model",
     "Position": "Position",
     "Prüfen": "Check",
-    "Die Prüfung rechnet die Siegelkette und alle Salden aus den Ereignissen neu und vergleicht sie mit den Lesemodellen. Sie ändert nichts.": "The check recomputes the seal chain and every balance from the events and compares them with the read models. It changes nothing.",
+    (
+        "Die Prüfung rechnet die Siegelkette und alle Salden aus den Ereignissen neu und vergleicht sie mit den "
+        "Lesemodellen. Sie ändert nichts."
+    ): (
+        "The check recomputes the seal chain and every balance from the events and compares them with the read models. "
+        "It changes nothing."
+    ),
     "Protokoll jetzt prüfen": "Check the log now",
     "Die Prüfung hat Abweichungen gefunden": "The check found discrepancies",
-    "Geprüft: Die Siegelkette ist unversehrt, und alle Salden stimmen mit den Ereignissen überein.": "Checked: the seal chain is intact and every balance agrees with the events.",
+    "Geprüft: Die Siegelkette ist unversehrt, und alle Salden stimmen mit den Ereignissen überein.": (
+        "Checked: the seal chain is intact and every balance agrees with the events."
+    ),
     "Guten Tag": "Hello",
     "Stand": "Status",
     "Ihr Arbeitskorb": "Your work queues",
@@ -62,7 +77,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "weitere": "more",
     "Nichts zu tun.": "Nothing to do.",
     "Förderprogramme und Haushaltsjahre": "Programmes and fiscal years",
-    "Budget, gebundene, ausgezahlte und verfügbare Mittel je Programm und Haushaltsjahr": "Budget, committed, paid and available funds per programme and fiscal year",
+    "Budget, gebundene, ausgezahlte und verfügbare Mittel je Programm und Haushaltsjahr": (
+        "Budget, committed, paid and available funds per programme and fiscal year"
+    ),
     "Programm": "Programme",
     "Haushaltsjahr": "Fiscal year",
     "Mittelbindung": "Commitment",
@@ -90,7 +107,10 @@ PAGES_ENGLISH: dict[str, str] = {
     "Förderzeitraum": "Funding period",
     "Bewilligt": "Approved",
     "Zur Freigabe": "To release",
-    "Sachlich und rechnerisch festgestellte Zahlungen; nicht angezeigt wird, was Sie selbst festgestellt oder abgerufen haben": "Certified payments; what you certified or requested yourself is not shown",
+    (
+        "Sachlich und rechnerisch festgestellte Zahlungen; nicht angezeigt wird, was Sie selbst festgestellt oder "
+        "abgerufen haben"
+    ): ("Certified payments; what you certified or requested yourself is not shown"),
     "Betrag": "Amount",
     "Seit": "Since",
     "Keine Zahlung wartet auf Ihre Freigabe.": "No payment is waiting for your release.",
@@ -101,7 +121,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "alle Jahre": "all years",
     "alle": "all",
     "Herunterladen": "Download",
-    "Die Auswertungen (Arbeitsmappe, CSV, 360Giving) sind noch nicht eingerichtet.": "The reports (workbook, CSV, 360Giving) are not set up yet.",
+    "Die Auswertungen (Arbeitsmappe, CSV, 360Giving) sind noch nicht eingerichtet.": (
+        "The reports (workbook, CSV, 360Giving) are not set up yet."
+    ),
     "Rückzahlungen bucht die Kämmerei auf der Seite der Zuwendung": "Finance books repayments on the grant's page",
     "Offen": "Open",
     "Partnerstadt": "Partner city",
@@ -113,7 +135,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "von": "of",
     "Geprüft von": "Reviewed by",
     "Was jetzt zu tun ist": "What to do now",
-    "In Ihrer Rolle ist an dieser Zuwendung gerade nichts zu tun.": "In your role there is nothing to do on this grant right now.",
+    "In Ihrer Rolle ist an dieser Zuwendung gerade nichts zu tun.": (
+        "In your role there is nothing to do on this grant right now."
+    ),
     "Die Rechnungsprüfung liest nur.": "The audit office only reads.",
     "Zweck": "Purpose",
     "Bescheid": "Grant notice",
@@ -126,7 +150,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "Nebenbestimmungen": "Conditions",
     "Offene Änderung": "Pending amendment",
     "Finanzierungsplan und Ist": "Financing plan and actuals",
-    "Kostenpositionen: geplant, ausgegeben (gemeldete Belege) und anerkannt": "Budget lines: planned, spent (reported receipts) and recognised",
+    "Kostenpositionen: geplant, ausgegeben (gemeldete Belege) und anerkannt": (
+        "Budget lines: planned, spent (reported receipts) and recognised"
+    ),
     "Kostenposition": "Budget line",
     "Geplant": "Planned",
     "Ausgegeben": "Spent",
@@ -141,7 +167,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "Einnahmen": "Income",
     "Zuwendung": "Grant",
     "Zahlungen": "Payments",
-    "Mittelabrufe: abgerufen, sachlich und rechnerisch festgestellt, freigegeben, gebucht": "Drawdowns: requested, certified, released, booked",
+    "Mittelabrufe: abgerufen, sachlich und rechnerisch festgestellt, freigegeben, gebucht": (
+        "Drawdowns: requested, certified, released, booked"
+    ),
     "Abruf vom": "Requested on",
     "Abgerufen von": "Requested by",
     "Festgestellt von": "Certified by",
@@ -166,7 +194,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "Zwischennachweis": "Interim proof",
     "Fristen entstehen mit dem Bescheid.": "Deadlines arise with the grant notice.",
     "Rückforderungen": "Repayment claims",
-    "Rückforderungen mit Zinsen (5 Prozentpunkte über dem Basiszinssatz)": "Repayment claims with interest (5 percentage points above the base rate)",
+    "Rückforderungen mit Zinsen (5 Prozentpunkte über dem Basiszinssatz)": (
+        "Repayment claims with interest (5 percentage points above the base rate)"
+    ),
     "Entstanden am": "Arose on",
     "Anlass": "Cause",
     "Hauptforderung": "Principal",
@@ -176,18 +206,24 @@ PAGES_ENGLISH: dict[str, str] = {
     "Vorschlag liegt vor": "proposal pending",
     "erledigt": "settled",
     "Verlauf": "History",
-    "Wer hat wann was entschieden, und warum – Beträge führen zu ihren Buchungen": "Who decided what, when and why – amounts lead to their journal entries",
+    "Wer hat wann was entschieden, und warum – Beträge führen zu ihren Buchungen": (
+        "Who decided what, when and why – amounts lead to their journal entries"
+    ),
     "Datum": "Date",
     "Wer": "Who",
     "Warum": "Why",
     "Buchungen": "Journal entries",
-    "Journal: jede Geldbewegung dieser Zuwendung in doppelter Buchführung, mit ihrer Position im Protokoll": "Journal: every money movement of this grant in double entry, with its position in the log",
+    "Journal: jede Geldbewegung dieser Zuwendung in doppelter Buchführung, mit ihrer Position im Protokoll": (
+        "Journal: every money movement of this grant in double entry, with its position in the log"
+    ),
     "Ereignis": "Event",
     "Konto": "Account",
     "Soll": "Debit",
     "Haben": "Credit",
     "Buchungstext": "Memo",
-    "Noch keine Buchungen: Geld bewegt sich erst mit der Bewilligung.": "No journal entries yet: money moves only once the grant is approved.",
+    "Noch keine Buchungen: Geld bewegt sich erst mit der Bewilligung.": (
+        "No journal entries yet: money moves only once the grant is approved."
+    ),
     "Anträge und Zuwendungen": "Applications and grants",
     "Zuwendungen filtern": "Filter grants",
     "Suche": "Search",
@@ -255,7 +291,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "Alle Zuwendungen dieses Programms": "All grants of this programme",
     "Budget und Programm": "Budget and programme",
     "Förderprogramm anlegen": "Open a programme",
-    "Budget, gebundene, ausgezahlte und verfügbare Mittel je Programm und Haushaltsjahr, mit Kontierung": "Budget, committed, paid and available funds per programme and fiscal year, with posting coordinates",
+    "Budget, gebundene, ausgezahlte und verfügbare Mittel je Programm und Haushaltsjahr, mit Kontierung": (
+        "Budget, committed, paid and available funds per programme and fiscal year, with posting coordinates"
+    ),
     "Kontierung": "Posting",
     "Laufzeit": "Duration",
     "An Vereine ausgezahlt": "Paid to associations",
@@ -269,18 +307,24 @@ PAGES_ENGLISH: dict[str, str] = {
     "Projekte der Stadt": "The city's projects",
     "leer: alle Jahre": "empty: all years",
     "Anzeigen": "Show",
-    "Budget aus Programmen, eigene Ausgaben der Stadt und Auszahlungen an Vereine": "Budget from programmes, the city's own spending and payouts to associations",
+    "Budget aus Programmen, eigene Ausgaben der Stadt und Auszahlungen an Vereine": (
+        "Budget from programmes, the city's own spending and payouts to associations"
+    ),
     "Projekt": "Project",
     "Verbleibend": "Remaining",
     "Noch keine Projekte.": "No projects yet.",
     "Nach Partnerstadt": "By partner city",
-    "Projektbudgets, Projektausgaben und Auszahlungen aller Zuwendungen je Partnerstadt": "Project budgets, project spending and payouts of all grants per partner city",
+    "Projektbudgets, Projektausgaben und Auszahlungen aller Zuwendungen je Partnerstadt": (
+        "Project budgets, project spending and payouts of all grants per partner city"
+    ),
     "Zuwendungen ausgezahlt": "Grants paid",
     "Nach Nachhaltigkeitsziel (SDG)": "By Sustainable Development Goal (SDG)",
     "Ein Projekt mit mehreren Zielen zählt unter jedem voll": "A project with several goals counts in full under each",
     "Antrag prüfen": "Review application",
     "Prüfung vermerken": "Record review",
-    "Die Bewilligung macht danach eine andere, zeichnungsbefugte Person.": "Approval is then given by another person with signing authority.",
+    "Die Bewilligung macht danach eine andere, zeichnungsbefugte Person.": (
+        "Approval is then given by another person with signing authority."
+    ),
     "Bewilligen": "Approve",
     "Bewilligen und Mittel binden": "Approve and commit funds",
     "Unterlagen eingegangen": "Documents received",
@@ -300,7 +344,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "Prüfvermerk speichern": "Save review note",
     "Schlussbetrag festsetzen": "Determine final amount",
     "Festsetzen": "Determine",
-    "Aus dem geprüften Nachweis folgt der Schlussbetrag; eine Überzahlung wird mit Zinsen zurückgefordert.": "The final amount follows from the reviewed proof; an overpayment is claimed back with interest.",
+    "Aus dem geprüften Nachweis folgt der Schlussbetrag; eine Überzahlung wird mit Zinsen zurückgefordert.": (
+        "The final amount follows from the reviewed proof; an overpayment is claimed back with interest."
+    ),
     "Zuwendung abschließen": "Close grant",
     "Abschließen": "Close",
     "Nicht verbrauchte Mittel fließen in das Programm zurück.": "Unspent funds flow back to the programme.",
@@ -342,17 +388,27 @@ PAGES_ENGLISH: dict[str, str] = {
     "Budget bereitstellen": "Provide budget",
     "Das Budget ist bereitgestellt.": "The budget has been provided.",
     "Programm schließen": "Close programme",
-    "Das Programm ist geschlossen; es nimmt keine Anträge mehr an.": "The programme is closed; it takes no more applications.",
+    "Das Programm ist geschlossen; es nimmt keine Anträge mehr an.": (
+        "The programme is closed; it takes no more applications."
+    ),
     "Arbeitsmappe der Kämmerei": "Finance workbook",
-    "Programme und Haushaltsjahre, Zuwendungen, Journal und Projekte als Excel-Arbeitsmappe.": "Programmes and fiscal years, grants, journal and projects as an Excel workbook.",
+    "Programme und Haushaltsjahre, Zuwendungen, Journal und Projekte als Excel-Arbeitsmappe.": (
+        "Programmes and fiscal years, grants, journal and projects as an Excel workbook."
+    ),
     "Tabellen als CSV": "Tables as CSV",
-    "Dieselben Zahlen als CSV-Dateien (Semikolon, deutsche Zahlen) in einem ZIP-Archiv.": "The same figures as CSV files (semicolon, German numbers) in a ZIP archive.",
+    "Dieselben Zahlen als CSV-Dateien (Semikolon, deutsche Zahlen) in einem ZIP-Archiv.": (
+        "The same figures as CSV files (semicolon, German numbers) in a ZIP archive."
+    ),
     "Verwendungsnachweis einer Zuwendung": "Proof of use of one grant",
-    "Zahlenmäßiger Nachweis mit Belegliste als Arbeitsmappe.": "Financial statement with the list of receipts as a workbook.",
+    "Zahlenmäßiger Nachweis mit Belegliste als Arbeitsmappe.": (
+        "Financial statement with the list of receipts as a workbook."
+    ),
     "Offene Daten nach 360Giving (JSON)": "Open data in 360Giving (JSON)",
     "Alle bewilligten Zuwendungen im 360Giving-Datenstandard.": "All approved grants in the 360Giving data standard.",
     "Offene Daten nach 360Giving (Tabelle)": "Open data in 360Giving (spreadsheet)",
-    "Dieselben Zuwendungen als Tabelle mit den Spaltentiteln des Standards.": "The same grants as a spreadsheet with the standard's column titles.",
+    "Dieselben Zuwendungen als Tabelle mit den Spaltentiteln des Standards.": (
+        "The same grants as a spreadsheet with the standard's column titles."
+    ),
     "Datum der Entscheidung": "Date of the decision",
     "Bewilligter Betrag in Euro": "Approved amount in euro",
     "Fördersatz in Prozent (nur bei Anteilfinanzierung)": "Funding rate in percent (share financing only)",
@@ -391,11 +447,15 @@ PAGES_ENGLISH: dict[str, str] = {
     "Gestundet bis (nur bei Stundung)": "Deferred until (deferral only)",
     "Vorschlag annehmen?": "Accept the proposal?",
     "Leer lassen: der bewilligte Betrag ist der Höchstbetrag.": "Leave empty: the approved amount is the maximum.",
-    "Leer lassen: alles im ersten Jahr des Förderzeitraums.": "Leave empty: everything in the first year of the funding period.",
+    "Leer lassen: alles im ersten Jahr des Förderzeitraums.": (
+        "Leave empty: everything in the first year of the funding period."
+    ),
     "Bei Euro-Belegen.": "For receipts in euro.",
     "Nur bei Fremdwährung, z. B. 1.250,00.": "Foreign currency only, e.g. 1.250,00.",
     "Nur bei Fremdwährung, z. B. 16,85.": "Foreign currency only, e.g. 16,85.",
-    "Abgerufen wird nur, was bald gebraucht wird (Abrufhorizont des Bescheids).": "Only what is needed soon may be requested (the notice's drawdown horizon).",
+    "Abgerufen wird nur, was bald gebraucht wird (Abrufhorizont des Bescheids).": (
+        "Only what is needed soon may be requested (the notice's drawdown horizon)."
+    ),
     "0,00 für einen vollständigen Widerruf.": "0,00 for a full revocation.",
     "Die Prüfung ist vermerkt.": "The review has been recorded.",
     "Die Unterlagen sind angefordert.": "The documents have been requested.",
@@ -403,14 +463,26 @@ PAGES_ENGLISH: dict[str, str] = {
     "Der Antrag ist abgelehnt.": "The application has been rejected.",
     "Der Antrag ist zurückgezogen.": "The application has been withdrawn.",
     "Die Zuwendung ist bewilligt; die Mittel sind gebunden.": "The grant is approved; the funds are committed.",
-    "Sie haben diesen Antrag geprüft; bewilligen muss eine andere zeichnungsbefugte Person (Vier-Augen-Prinzip).": "You reviewed this application; another person with signing authority must approve it (four-eyes principle).",
-    "Sie haben diesen Antrag erfasst; bewilligen muss eine andere Person.": "You entered this application; another person must approve it.",
-    "Die Änderung ist vorbereitet; eine zeichnungsbefugte Person muss sie bewilligen.": "The amendment is prepared; a person with signing authority must approve it.",
+    "Sie haben diesen Antrag geprüft; bewilligen muss eine andere zeichnungsbefugte Person (Vier-Augen-Prinzip).": (
+        "You reviewed this application; another person with signing authority must approve it (four-eyes principle)."
+    ),
+    "Sie haben diesen Antrag erfasst; bewilligen muss eine andere Person.": (
+        "You entered this application; another person must approve it."
+    ),
+    "Die Änderung ist vorbereitet; eine zeichnungsbefugte Person muss sie bewilligen.": (
+        "The amendment is prepared; a person with signing authority must approve it."
+    ),
     "Der Änderungsbescheid ist bewilligt.": "The amended notice is approved.",
     "Die Änderung ist abgelehnt.": "The amendment has been rejected.",
-    "Sie haben diese Änderung vorbereitet; bewilligen muss eine andere Person (Vier-Augen-Prinzip).": "You prepared this amendment; another person must approve it (four-eyes principle).",
-    "Der Mittelabruf ist erfasst; jetzt muss ihn eine andere Person sachlich und rechnerisch feststellen.": "The payment request is recorded; now another person must certify it.",
-    "Die Zahlung ist sachlich und rechnerisch festgestellt; die Freigabe macht eine andere Person.": "The payment is certified; another person releases it.",
+    "Sie haben diese Änderung vorbereitet; bewilligen muss eine andere Person (Vier-Augen-Prinzip).": (
+        "You prepared this amendment; another person must approve it (four-eyes principle)."
+    ),
+    "Der Mittelabruf ist erfasst; jetzt muss ihn eine andere Person sachlich und rechnerisch feststellen.": (
+        "The payment request is recorded; now another person must certify it."
+    ),
+    "Die Zahlung ist sachlich und rechnerisch festgestellt; die Freigabe macht eine andere Person.": (
+        "The payment is certified; another person releases it."
+    ),
     "Die Zahlung ist freigegeben.": "The payment has been released.",
     "Die Auszahlung ist gebucht.": "The payout has been booked.",
     "Der Abruf ist storniert.": "The request has been cancelled.",
@@ -425,15 +497,27 @@ PAGES_ENGLISH: dict[str, str] = {
     "Der Zwischennachweis ist eingegangen.": "The interim proof has been received.",
     "Der Verwendungsnachweis ist eingegangen.": "The proof of use has been received.",
     "Der Verwendungsnachweis ist geprüft.": "The proof of use has been reviewed.",
-    "Sie haben den Nachweis eingereicht; prüfen muss eine andere Person (Vier-Augen-Prinzip).": "You submitted the proof; another person must review it (four-eyes principle).",
-    "Der Schlussbetrag ist festgesetzt; die Überzahlung wird zurückgefordert.": "The final amount is determined; the overpayment is claimed back.",
+    "Sie haben den Nachweis eingereicht; prüfen muss eine andere Person (Vier-Augen-Prinzip).": (
+        "You submitted the proof; another person must review it (four-eyes principle)."
+    ),
+    "Der Schlussbetrag ist festgesetzt; die Überzahlung wird zurückgefordert.": (
+        "The final amount is determined; the overpayment is claimed back."
+    ),
     "Der Schlussbetrag ist festgesetzt.": "The final amount is determined.",
-    "Sie haben den Nachweis eingereicht oder geprüft; festsetzen muss eine andere Person (Vier-Augen-Prinzip).": "You submitted or reviewed the proof; another person must determine the final amount (four-eyes principle).",
-    "Die Zuwendung ist widerrufen; die Überzahlung wird zurückgefordert.": "The grant is revoked; the overpayment is claimed back.",
+    "Sie haben den Nachweis eingereicht oder geprüft; festsetzen muss eine andere Person (Vier-Augen-Prinzip).": (
+        "You submitted or reviewed the proof; another person must determine the final amount (four-eyes principle)."
+    ),
+    "Die Zuwendung ist widerrufen; die Überzahlung wird zurückgefordert.": (
+        "The grant is revoked; the overpayment is claimed back."
+    ),
     "Die Zuwendung ist widerrufen.": "The grant is revoked.",
-    "Die Zuwendung ist abgeschlossen; nicht verbrauchte Mittel sind wieder frei.": "The grant is closed; unspent funds are free again.",
+    "Die Zuwendung ist abgeschlossen; nicht verbrauchte Mittel sind wieder frei.": (
+        "The grant is closed; unspent funds are free again."
+    ),
     "Die Rückzahlung ist gebucht.": "The repayment has been booked.",
-    "Der Vorschlag ist vermerkt; entscheiden muss eine andere Person.": "The proposal is recorded; another person must decide.",
+    "Der Vorschlag ist vermerkt; entscheiden muss eine andere Person.": (
+        "The proposal is recorded; another person must decide."
+    ),
     "Die Entscheidung ist vermerkt.": "The decision has been recorded.",
     "Von Ihnen vorgeschlagen – entscheiden muss eine andere Person.": "Proposed by you – another person must decide.",
     "Kürzel": "Code",
@@ -444,7 +528,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "Kostenstelle": "Cost centre",
     "Neues Budget in Euro": "New budget in euro",
     "Begründung": "Reason",
-    "Großbuchstaben, Ziffern und Bindestrich, z. B. IB-VEREINE.": "Capital letters, digits and hyphens, e.g. IB-VEREINE.",
+    "Großbuchstaben, Ziffern und Bindestrich, z. B. IB-VEREINE.": (
+        "Capital letters, digits and hyphens, e.g. IB-VEREINE."
+    ),
     "z. B. 01.11.02": "e.g. 01.11.02",
     "z. B. 531800": "e.g. 531800",
     "z. B. 1011000": "e.g. 1011000",

@@ -245,7 +245,8 @@ def main() -> None:
         f"{time.perf_counter() - started:.1f} s"
     )
     print(
-        f"Höchster Speicher des Prozesses (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        "Höchster Speicher des Prozesses (ru_maxrss):"
+        f" {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
     print(f"Dateien: {folder}")
     projector.db.close()

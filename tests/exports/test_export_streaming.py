@@ -72,7 +72,7 @@ class SyntheticReport:
     filter: FinanceFilter = field(default_factory=FinanceFilter)
     generated_at: datetime = datetime(2026, 4, 1, 12, 0)
     generated_by: str = "Benchmark"
-    head: ChainHead = ChainHead(10**6, "ab" * 32)
+    head: ChainHead = field(default_factory=lambda: ChainHead(10**6, "ab" * 32))
 
     def programme_years(self) -> list[ProgrammeYear]:
         return [ProgrammeYear(2026, uuid4(), "IB-VEREINE", "Vereine", "city", COORDINATES, BALANCE)]

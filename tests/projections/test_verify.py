@@ -155,7 +155,7 @@ def test_an_unreadable_stored_event_is_reported_and_the_rest_still_checked(
 def test_a_read_model_that_disagrees_with_the_events_is_reported(
     told: tuple[Settings, FundingOffice, Projector],
 ) -> None:
-    settings, app, projector = told
+    _settings, _app, projector = told
 
     with projector.db.transaction() as cursor:
         cursor.execute("UPDATE pb_years SET paid_cents = paid_cents + 1 WHERE fiscal_year = 2027")
@@ -171,7 +171,7 @@ def test_a_read_model_that_disagrees_with_the_events_is_reported(
 def test_an_unbalanced_journal_entry_is_reported_with_its_event(
     told: tuple[Settings, FundingOffice, Projector],
 ) -> None:
-    settings, app, projector = told
+    _settings, _app, projector = told
 
     with projector.db.transaction() as cursor:
         cursor.execute("SELECT position, fiscal_year FROM jr_entries ORDER BY position LIMIT 1")
@@ -195,7 +195,7 @@ def test_an_unbalanced_journal_entry_is_reported_with_its_event(
 
 
 def test_a_read_model_behind_the_log_is_reported(told: tuple[Settings, FundingOffice, Projector]) -> None:
-    settings, app, projector = told
+    _settings, app, projector = told
 
     aylin = app.actor_for(app.user_by_email("aylin.demir@stadtdo.de").id, "approver")
     app.reject_application(Grant.create_id("IB-2026-0005"), "Zu spät", aylin)

@@ -514,16 +514,20 @@ class TestTheRefusalCheck:
     """``nothing_recorded`` must notice a recorded event, or every refusal test above proves nothing."""
 
     def test_it_fails_when_the_block_records_an_event(self, dortmund: Dortmund):
-        with pytest.raises(AssertionError, match="a refused command must not record anything"):
-            with dortmund.nothing_recorded():
-                dortmund.apply()
+        with (
+            pytest.raises(AssertionError, match="a refused command must not record anything"),
+            dortmund.nothing_recorded(),
+        ):
+            dortmund.apply()
 
     def test_it_fails_when_an_aggregate_moves_on(self, dortmund: Dortmund):
         grant_id = dortmund.apply()
 
-        with pytest.raises(AssertionError, match="a refused command must not record anything"):
-            with dortmund.nothing_recorded(grant_id):
-                dortmund.app.review_application(grant_id, True, True, "passt", dortmund.officer)
+        with (
+            pytest.raises(AssertionError, match="a refused command must not record anything"),
+            dortmund.nothing_recorded(grant_id),
+        ):
+            dortmund.app.review_application(grant_id, True, True, "passt", dortmund.officer)
 
 
 class TestDocumentsAfterTheDecision:

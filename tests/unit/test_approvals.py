@@ -114,7 +114,8 @@ class TestApprovingAGrant:
             dortmund.nothing_recorded(grant_id, dortmund.vereinsarbeit),
             pytest.raises(
                 OverBudgetError,
-                match=r"Das Budget 2026 des Programms IB-VEREINE reicht nicht: verfügbar 6\.000,00 €, benötigt 7\.000,00 €",
+                match=r"Das Budget 2026 des Programms IB-VEREINE reicht nicht: "
+                r"verfügbar 6\.000,00 €, benötigt 7\.000,00 €",
             ) as refusal,
         ):
             app.approve_grant(grant_id, SEVEN_THOUSAND, dortmund.approver, rate=SHARE_RATE)

@@ -49,9 +49,9 @@ def imported_modules(source: str, filename: str = "<source>") -> set[str]:
         elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if name in ("import_module", "__import__") and isinstance(node.args[0].value, str):
-                if not node.args[0].value.startswith("."):
-                    modules.add(node.args[0].value)
+            target = node.args[0].value
+            if name in ("import_module", "__import__") and isinstance(target, str) and not target.startswith("."):
+                modules.add(target)
     return modules
 
 

@@ -15,6 +15,7 @@ the claim arose up to, not including, the day of payment:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -71,7 +72,7 @@ def test_a_negative_base_rate_lowers_the_rate_below_the_margin() -> None:
 def test_periods_cover_every_day_exactly_once_over_several_changes() -> None:
     periods = interest_periods(Money("5000.00"), date(2023, 3, 10), date(2026, 2, 20), RATES, FIVE)
     assert periods[0].start == date(2023, 3, 10) and periods[-1].end == date(2026, 2, 20)
-    assert all(a.end == b.start for a, b in zip(periods, periods[1:]))
+    assert all(a.end == b.start for a, b in itertools.pairwise(periods))
     assert sum(p.days for p in periods) == (date(2026, 2, 20) - date(2023, 3, 10)).days
     assert [p.rate for p in periods] == [Decimal(r) for r in ("6.62", "8.12", "8.62", "8.37", "7.27", "6.27", "6.27")]
 

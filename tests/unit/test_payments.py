@@ -136,7 +136,7 @@ class TestRequestingAPayment:
 
         with (
             dortmund.nothing_recorded(grant_id),
-            pytest.raises(PaymentRefusedError, match="erst nach dem 30.06.2026 fällig"),
+            pytest.raises(PaymentRefusedError, match=r"erst nach dem 30\.06\.2026 fällig"),
         ):
             dortmund.app.request_payment(
                 grant_id, [need(date(2026, 7, 1), "500.00")], "Bus", dortmund.member, on=date(2026, 4, 30)

@@ -87,7 +87,7 @@ def test_more_funds_than_awarded_cannot_be_received(office: FundingOffice) -> No
     project, people = _schokolade(office)
     before = office.recorder.max_notification_id()
 
-    with pytest.raises(RuleViolationError, match="Bewilligt sind 18.000,00 €"):
+    with pytest.raises(RuleViolationError, match=r"Bewilligt sind 18\.000,00 €"):
         office.receive_external_funds(project, Money("18000.01"), date(2026, 3, 2), people["finance"])
 
     assert office.recorder.max_notification_id() == before

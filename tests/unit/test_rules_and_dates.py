@@ -56,14 +56,14 @@ class TestRefusedRuleSets:
 
     @pytest.mark.parametrize("value", [0.2, True, None])
     def test_a_float_bool_or_missing_fraction_is_refused(self, value):
-        with pytest.raises(InvalidInputError, match="Toleranz: .* ist kein Dezimalwert") as refusal:
+        with pytest.raises(InvalidInputError, match=r"Toleranz: .* ist kein Dezimalwert") as refusal:
             RuleSet.nrw_municipal(line_tolerance=value)
 
         assert refusal.value.field == "line_tolerance"
 
     @pytest.mark.parametrize("value", ["zwanzig Prozent", "NaN", "Infinity", "sNaN"])
     def test_a_garbage_fraction_is_refused_as_invalid_input_not_a_crash(self, value):
-        with pytest.raises(InvalidInputError, match="Toleranz: .* ist kein Dezimalwert") as refusal:
+        with pytest.raises(InvalidInputError, match=r"Toleranz: .* ist kein Dezimalwert") as refusal:
             RuleSet.nrw_municipal(line_tolerance=value)
 
         assert refusal.value.code == "invalid_input"
@@ -71,7 +71,7 @@ class TestRefusedRuleSets:
 
     @pytest.mark.parametrize("value", ["fünf", "NaN", 5.5])
     def test_a_garbage_or_float_interest_margin_is_refused(self, value):
-        with pytest.raises(InvalidInputError, match="Zinsaufschlag: .* ist kein Dezimalwert") as refusal:
+        with pytest.raises(InvalidInputError, match=r"Zinsaufschlag: .* ist kein Dezimalwert") as refusal:
             RuleSet.nrw_municipal(interest_margin=value)
 
         assert refusal.value.field == "interest_margin"
@@ -168,7 +168,7 @@ class TestFiscalYearsAndFundingPeriods:
 
     @pytest.mark.parametrize("year", [1999, 2101, "2026", True])
     def test_an_implausible_fiscal_year_is_refused(self, year):
-        with pytest.raises(InvalidInputError, match="Haushaltsjahr .* ist unplausibel") as refusal:
+        with pytest.raises(InvalidInputError, match=r"Haushaltsjahr .* ist unplausibel") as refusal:
             FiscalYear(year)
 
         assert refusal.value.field == "fiscal_year"

@@ -6,6 +6,7 @@ whole cents within a grant's plausible range, dates within the years the base-ra
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -58,7 +59,7 @@ def notices(draw: st.DrawFn) -> GrantTerms:
     income = share_of(costs, draw(st.integers(0, 10)))
     grant = costs - own - third_party - income
     plan = FinancingPlan(
-        tuple(BudgetLine(code, label, amount) for (code, label, _), amount in zip(LINES, lines)),
+        tuple(BudgetLine(code, label, amount) for (code, label, _), amount in zip(LINES, lines, strict=True)),
         own_funds=own,
         third_party_funds=third_party,
         income=income,
@@ -312,7 +313,7 @@ def test_interest_grows_monotonically_with_the_repayment_date(
 ) -> None:
     claim = new_claim(principal, arose_on)
     due = [claim.amount_due(arose_on + timedelta(days=d), RATES) for d in sorted(days)]
-    assert all(earlier <= later for earlier, later in zip(due, due[1:]))
+    assert all(earlier <= later for earlier, later in itertools.pairwise(due))
     # every rate is at least −0,88 % + 5 = 4,12 %, so a year's interest on a euro or more is positive
     if principal >= Money("1.00"):
         assert claim.interest_due(arose_on + timedelta(days=365), RATES) > Money.zero()

@@ -182,7 +182,7 @@ class TestRegisteringUsers:
         with (
             dortmund.nothing_recorded(dortmund.officer.user_id),
             pytest.raises(
-                AlreadyExistsError, match="Die E-Mail-Adresse petra.schmitz@stadtdo.de ist bereits registriert"
+                AlreadyExistsError, match=r"Die E-Mail-Adresse petra\.schmitz@stadtdo\.de ist bereits registriert"
             ) as refusal,
         ):
             dortmund.app.register_user("Petra.Schmitz@stadtdo.de", "Petra Schmitz-Neu", Role.APPROVER, dortmund.admin)
@@ -295,7 +295,7 @@ class TestRegisteringOrganisations:
     def test_an_unknown_legal_form_is_refused(self, dortmund: Dortmund):
         with (
             dortmund.nothing_recorded(),
-            pytest.raises(InvalidInputError, match="Unbekannte Rechtsform »GmbH & Co. KG«"),
+            pytest.raises(InvalidInputError, match=r"Unbekannte Rechtsform »GmbH & Co\. KG«"),
         ):
             dortmund.app.register_organisation(
                 "Reisebüro", "GmbH & Co. KG", "HRA 1", STEINSTRASSE, IBAN_AUSLANDSGESELLSCHAFT, dortmund.officer

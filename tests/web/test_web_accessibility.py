@@ -4,6 +4,7 @@ meet them in, including a refused form with its messages."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
@@ -69,7 +70,7 @@ def problems_of(html: str) -> list[str]:
     levels = outline.headings
     if not levels or levels[0] != 1 or levels.count(1) != 1:
         found.append(f"the page needs exactly one h1, first: {levels[:3]}")
-    for before, after in zip(levels, levels[1:]):
+    for before, after in itertools.pairwise(levels):
         if after > before + 1:
             found.append(f"heading jumps from h{before} to h{after}")
     if outline.svg_titles_missing:

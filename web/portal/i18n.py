@@ -7,7 +7,9 @@ from web.i18n import ENGLISH
 PORTAL_ENGLISH = {
     "Als Entwurf speichern": "Save as draft",
     "Ihr gespeicherter Entwurf ist eingesetzt.": "Your saved draft has been filled in.",
-    "Ihr Entwurf ist gespeichert. Sie können den Antrag später fertigstellen und absenden.": "Your draft is saved. You can complete and submit the application later.",
+    "Ihr Entwurf ist gespeichert. Sie können den Antrag später fertigstellen und absenden.": (
+        "Your draft is saved. You can complete and submit the application later."
+    ),
     "Abgerufen am": "Requested on",
     "Abgerufen, noch nicht überwiesen": "Requested, not yet transferred",
     "Abruf zurücknehmen": "Take back the request",
@@ -22,8 +24,10 @@ PORTAL_ENGLISH = {
     "Fremdwährung": "Foreign currency",
     "Förderung beantragen": "Apply for funding",
     "Füllen Sie die drei Schritte aus. Wichtig: Die Kosten müssen genau so hoch sein wie Eigenmittel, Zuschüsse, "
-    "Einnahmen und die beantragte Förderung zusammen. Beträge bitte so schreiben: 1.234,56": "Fill in the three steps. Important: the costs must equal own funds, other grants, income and the funding "
-    "requested together. Please write amounts like this: 1.234,56",
+    "Einnahmen und die beantragte Förderung zusammen. Beträge bitte so schreiben: 1.234,56": (
+        "Fill in the three steps. Important: the costs must equal own funds, other grants, income and the funding "
+        "requested together. Please write amounts like this: 1.234,56"
+    ),
     "Gemeldete Ausgaben (Belegliste)": "Reported expenses (list of receipts)",
     "Ihre Anträge und Förderungen": "Your applications and grants",
     "Im Moment nichts.": "Nothing at the moment.",
@@ -59,8 +63,12 @@ PORTAL_ENGLISH = {
     "Hochgeladene Unterlagen": "Uploaded documents",
     "Dateien hochladen": "Upload files",
     "Anmerkung – oder: was haben Sie wie geschickt?": "Note – or: what did you send, and how?",
-    "Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), Excel (xlsx) oder OpenDocument (odt).": "Up to 10 files, at most 10 MB each: PDF, PNG, JPEG, Word (docx), Excel (xlsx) or OpenDocument (odt).",
-    "Laden Sie die Unterlagen hier hoch – oder schicken Sie sie per E-Mail oder Post und vermerken Sie es hier.": "Upload the documents here – or send them by e-mail or post and note it here.",
+    "Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), Excel (xlsx) oder OpenDocument (odt).": (
+        "Up to 10 files, at most 10 MB each: PDF, PNG, JPEG, Word (docx), Excel (xlsx) or OpenDocument (odt)."
+    ),
+    "Laden Sie die Unterlagen hier hoch – oder schicken Sie sie per E-Mail oder Post und vermerken Sie es hier.": (
+        "Upload the documents here – or send them by e-mail or post and note it here."
+    ),
 }
 
 ENGLISH.update({german: english for german, english in PORTAL_ENGLISH.items() if german not in ENGLISH})

@@ -56,7 +56,9 @@ MEMBERS_ENGLISH = {
     "Offene Einladungen": "Open invitations",
     "gültig bis": "valid until",
     "Einladungslink – nur jetzt sichtbar": "Invitation link – shown only now",
-    "Geben Sie diesen Link der eingeladenen Person. Er gilt sieben Tage und nur einmal.": "Give this link to the person you invited. It is valid for seven days and only once.",
+    "Geben Sie diesen Link der eingeladenen Person. Er gilt sieben Tage und nur einmal.": (
+        "Give this link to the person you invited. It is valid for seven days and only once."
+    ),
     "Einladung annehmen": "Accept the invitation",
     "Sie wurden in das Portal dieses Vereins eingeladen:": "You have been invited into this association's portal:",
     "Wählen Sie ein Passwort (mindestens 10 Zeichen).": "Choose a password (at least 10 characters).",
