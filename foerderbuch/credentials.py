@@ -5,8 +5,10 @@ append-only log. It lives in a table of its own in the events' database::
 
     credentials(user_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL, changed_at TEXT NOT NULL)
 
-SQLite uses the same file as the events, PostgreSQL the same database and schema
-(``POSTGRES_SCHEMA``), and ``memory://`` a dictionary that lives as long as the store object.
+The tables are reached through the same pooled database layer as the read models
+(``foerderbuch.database``): SQLite uses the same file as the events, PostgreSQL the same database and
+schema (``POSTGRES_SCHEMA``) through a connection pool that replaces connections a database restart
+killed, and ``memory://`` an in-memory SQLite database that lives as long as the store object.
 Hashes are argon2id (argon2-cffi); a hash made with weaker parameters is replaced on the next
 successful sign-in.
 
@@ -38,24 +40,27 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
-import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from psycopg import sql
 
 from domain.errors import InvalidInputError
+from foerderbuch.database import open_database
 from foerderbuch.settings import Settings
+from projections.db import Cursor, Database
+
+T = TypeVar("T")
+RECONNECT_ATTEMPTS = 3
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only stops absurd input
-CONNECT_TIMEOUT_SECONDS = 5
+CONNECT_TIMEOUT_SECONDS = 5  # the command line's reachability check
 
 _CREATE = (
     "CREATE TABLE IF NOT EXISTS {table} ("
@@ -148,6 +153,14 @@ def _invitation_record(row: _InvitationRow) -> Invitation:
     return Invitation(token_hash, UUID(organisation_id), email, name, UUID(invited_by), created_at, expires_at, used_at)
 
 
+def _token_tuple(row: dict[str, Any]) -> _TokenRow:
+    return tuple(row[name.strip()] for name in _TOKEN_COLUMNS.split(","))  # type: ignore[return-value]
+
+
+def _invitation_tuple(row: dict[str, Any]) -> _InvitationRow:
+    return tuple(row[name.strip()] for name in _INVITATION_COLUMNS.split(","))  # type: ignore[return-value]
+
+
 def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
@@ -167,281 +180,101 @@ def check_password_policy(password: str) -> str:
     return password
 
 
-class _Backend(Protocol):
-    def get(self, user_id: str) -> str | None: ...
-    def put(self, user_id: str, password_hash: str, changed_at: str) -> None: ...
-    def token_insert(self, row: _TokenRow) -> None: ...
-    def token_get(self, token_id: str) -> _TokenRow | None: ...
-    def token_revoke(self, token_id: str, revoked_at: str) -> None: ...
-    def token_rows(self, user_id: str | None) -> list[_TokenRow]: ...
-    def invitation_insert(self, row: _InvitationRow) -> None: ...
-    def invitation_get(self, token_hash: str) -> _InvitationRow | None: ...
-    def invitation_use(self, token_hash: str, used_at: str) -> bool: ...
-    def invitation_rows(self, organisation_id: str) -> list[_InvitationRow]: ...
-    def close(self) -> None: ...
+class Records:
+    """Units of work on the account tables, through the pooled database layer, surviving a reconnect.
 
+    A PostgreSQL connection that died while idle in the pool (a database restart, an administrator's
+    ``pg_terminate_backend``) fails on its first statement; the pool is then checked, broken connections
+    replaced, and the unit of work runs again (every unit here may safely run twice).
+    """
 
-class _MemoryBackend:
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[str, str]] = {}
-        self.tokens: dict[str, _TokenRow] = {}
-        self.invitations: dict[str, _InvitationRow] = {}
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def invitation_insert(self, row: _InvitationRow) -> None:
-        self.invitations[row[0]] = row
+    def run(self, work: Callable[[Cursor], T], write: bool = False) -> T:
+        for attempt in range(RECONNECT_ATTEMPTS):
+            try:
+                with self.db.transaction(exclusive=write) as cursor:
+                    return work(cursor)
+            except psycopg.OperationalError:
+                if attempt == RECONNECT_ATTEMPTS - 1:
+                    raise
+                pool = getattr(self.db, "pool", None)
+                if pool is not None:
+                    pool.check()
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def invitation_get(self, token_hash: str) -> _InvitationRow | None:
-        return self.invitations.get(token_hash)
+    def create(self, statements: Sequence[str]) -> None:
+        """Creates the tables (IF NOT EXISTS); on PostgreSQL under a lock, so workers starting together take turns."""
 
-    def invitation_use(self, token_hash: str, used_at: str) -> bool:
-        row = self.invitations.get(token_hash)
-        if row is None or row[7] is not None:
-            return False
-        self.invitations[token_hash] = (*row[:7], used_at)
-        return True
+        def work(cursor: Cursor) -> None:
+            if self.db.kind == "postgres":
+                cursor.execute("SELECT pg_advisory_xact_lock(4711200602)")
+            for statement in statements:
+                cursor.execute(statement)
 
-    def invitation_rows(self, organisation_id: str) -> list[_InvitationRow]:
-        rows = [row for row in self.invitations.values() if row[1] == organisation_id]
-        return sorted(rows, key=lambda row: (row[5], row[0]))
-
-    def token_insert(self, row: _TokenRow) -> None:
-        if row[0] in self.tokens:
-            raise KeyError(row[0])
-        self.tokens[row[0]] = row
-
-    def token_get(self, token_id: str) -> _TokenRow | None:
-        return self.tokens.get(token_id)
-
-    def token_revoke(self, token_id: str, revoked_at: str) -> None:
-        row = self.tokens.get(token_id)
-        if row is not None and row[6] is None:
-            self.tokens[token_id] = (*row[:6], revoked_at)
-
-    def token_rows(self, user_id: str | None) -> list[_TokenRow]:
-        rows = [row for row in self.tokens.values() if user_id is None or row[2] == user_id]
-        return sorted(rows, key=lambda row: (row[5], row[0]))
-
-    def get(self, user_id: str) -> str | None:
-        row = self.rows.get(user_id)
-        return row[0] if row else None
-
-    def put(self, user_id: str, password_hash: str, changed_at: str) -> None:
-        self.rows[user_id] = (password_hash, changed_at)
+        self.run(work, write=True)
 
     def close(self) -> None:
-        pass
-
-
-class _SQLiteBackend:
-    """One connection shared by the web workers' threads, used under a lock."""
-
-    def __init__(self, path: str) -> None:
-        self.lock = threading.Lock()
-        self.connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        try:
-            self.connection.execute(_CREATE.format(table="credentials"))
-            self.connection.execute(_CREATE_TOKENS.format(table="api_tokens"))
-            self.connection.execute(_CREATE_INVITATIONS.format(table="invitations"))
-        except sqlite3.Error:
-            self.connection.close()
-            raise
-
-    def get(self, user_id: str) -> str | None:
-        with self.lock:
-            row = self.connection.execute(
-                "SELECT password_hash FROM credentials WHERE user_id = ?", (user_id,)
-            ).fetchone()
-        return row[0] if row else None
-
-    def put(self, user_id: str, password_hash: str, changed_at: str) -> None:
-        with self.lock:
-            self.connection.execute(
-                "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, "
-                "changed_at = excluded.changed_at",
-                (user_id, password_hash, changed_at),
-            )
-
-    def token_insert(self, row: _TokenRow) -> None:
-        with self.lock:
-            self.connection.execute(f"INSERT INTO api_tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-
-    def token_get(self, token_id: str) -> _TokenRow | None:
-        with self.lock:
-            row = self.connection.execute(
-                f"SELECT {_TOKEN_COLUMNS} FROM api_tokens WHERE token_id = ?", (token_id,)
-            ).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
-
-    def token_revoke(self, token_id: str, revoked_at: str) -> None:
-        with self.lock:
-            self.connection.execute(
-                "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL", (revoked_at, token_id)
-            )
-
-    def token_rows(self, user_id: str | None) -> list[_TokenRow]:
-        where, params = ("WHERE user_id = ?", (user_id,)) if user_id is not None else ("", ())
-        with self.lock:
-            rows = self.connection.execute(
-                f"SELECT {_TOKEN_COLUMNS} FROM api_tokens {where} ORDER BY created_at, token_id", params
-            ).fetchall()
-        return [tuple(row) for row in rows]  # type: ignore[misc]
-
-    def invitation_insert(self, row: _InvitationRow) -> None:
-        with self.lock:
-            self.connection.execute(
-                f"INSERT INTO invitations ({_INVITATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row
-            )
-
-    def invitation_get(self, token_hash: str) -> _InvitationRow | None:
-        with self.lock:
-            row = self.connection.execute(
-                f"SELECT {_INVITATION_COLUMNS} FROM invitations WHERE token_hash = ?", (token_hash,)
-            ).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
-
-    def invitation_use(self, token_hash: str, used_at: str) -> bool:
-        with self.lock:
-            cursor = self.connection.execute(
-                "UPDATE invitations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL", (used_at, token_hash)
-            )
-        return cursor.rowcount == 1
-
-    def invitation_rows(self, organisation_id: str) -> list[_InvitationRow]:
-        with self.lock:
-            rows = self.connection.execute(
-                f"SELECT {_INVITATION_COLUMNS} FROM invitations WHERE organisation_id = ? "
-                "ORDER BY created_at, token_hash",
-                (organisation_id,),
-            ).fetchall()
-        return [tuple(row) for row in rows]  # type: ignore[misc]
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-class _PostgresBackend:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.connection = psycopg.connect(
-            host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]),
-            dbname=env["POSTGRES_DBNAME"],
-            user=env["POSTGRES_USER"],
-            password=env.get("POSTGRES_PASSWORD") or None,
-            connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            autocommit=True,
-        )
-        schema = (env.get("POSTGRES_SCHEMA") or "").strip() or "public"
-        self.table = sql.Identifier(schema, "credentials")
-        self.tokens = sql.Identifier(schema, "api_tokens")
-        self.invitations = sql.Identifier(schema, "invitations")
-        try:
-            self.connection.execute(sql.SQL(_CREATE).format(table=self.table))
-            self.connection.execute(sql.SQL(_CREATE_TOKENS).format(table=self.tokens))
-            self.connection.execute(sql.SQL(_CREATE_INVITATIONS).format(table=self.invitations))
-        except psycopg.Error:
-            self.connection.close()
-            raise
-
-    def get(self, user_id: str) -> str | None:
-        query = sql.SQL("SELECT password_hash FROM {table} WHERE user_id = %s").format(table=self.table)
-        row = self.connection.execute(query, (user_id,)).fetchone()
-        return row[0] if row else None
-
-    def put(self, user_id: str, password_hash: str, changed_at: str) -> None:
-        query = sql.SQL(
-            "INSERT INTO {table} (user_id, password_hash, changed_at) VALUES (%s, %s, %s) "
-            "ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, "
-            "changed_at = EXCLUDED.changed_at"
-        ).format(table=self.table)
-        self.connection.execute(query, (user_id, password_hash, changed_at))
-
-    def token_insert(self, row: _TokenRow) -> None:
-        query = sql.SQL("INSERT INTO {table} (" + _TOKEN_COLUMNS + ") VALUES (%s, %s, %s, %s, %s, %s, %s)").format(
-            table=self.tokens
-        )
-        self.connection.execute(query, row)
-
-    def token_get(self, token_id: str) -> _TokenRow | None:
-        query = sql.SQL("SELECT " + _TOKEN_COLUMNS + " FROM {table} WHERE token_id = %s").format(table=self.tokens)
-        row = self.connection.execute(query, (token_id,)).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
-
-    def token_revoke(self, token_id: str, revoked_at: str) -> None:
-        query = sql.SQL("UPDATE {table} SET revoked_at = %s WHERE token_id = %s AND revoked_at IS NULL").format(
-            table=self.tokens
-        )
-        self.connection.execute(query, (revoked_at, token_id))
-
-    def token_rows(self, user_id: str | None) -> list[_TokenRow]:
-        where = sql.SQL("WHERE user_id = %s" if user_id is not None else "")
-        query = sql.SQL("SELECT " + _TOKEN_COLUMNS + " FROM {table} {where} ORDER BY created_at, token_id").format(
-            table=self.tokens, where=where
-        )
-        rows = self.connection.execute(query, (user_id,) if user_id is not None else ()).fetchall()
-        return [tuple(row) for row in rows]  # type: ignore[misc]
-
-    def invitation_insert(self, row: _InvitationRow) -> None:
-        query = sql.SQL(
-            "INSERT INTO {table} (" + _INVITATION_COLUMNS + ") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-        ).format(table=self.invitations)
-        self.connection.execute(query, row)
-
-    def invitation_get(self, token_hash: str) -> _InvitationRow | None:
-        query = sql.SQL("SELECT " + _INVITATION_COLUMNS + " FROM {table} WHERE token_hash = %s").format(
-            table=self.invitations
-        )
-        row = self.connection.execute(query, (token_hash,)).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
-
-    def invitation_use(self, token_hash: str, used_at: str) -> bool:
-        query = sql.SQL("UPDATE {table} SET used_at = %s WHERE token_hash = %s AND used_at IS NULL").format(
-            table=self.invitations
-        )
-        return self.connection.execute(query, (used_at, token_hash)).rowcount == 1
-
-    def invitation_rows(self, organisation_id: str) -> list[_InvitationRow]:
-        query = sql.SQL(
-            "SELECT " + _INVITATION_COLUMNS + " FROM {table} WHERE organisation_id = %s ORDER BY created_at, token_hash"
-        ).format(table=self.invitations)
-        rows = self.connection.execute(query, (organisation_id,)).fetchall()
-        return [tuple(row) for row in rows]  # type: ignore[misc]
-
-    def close(self) -> None:
-        self.connection.close()
+        self.db.close()
 
 
 class CredentialStore:
     """Sets and checks passwords; one row per user, replaced when the password changes."""
 
-    def __init__(self, backend: _Backend, hasher: PasswordHasher | None = None) -> None:
-        self._backend = backend
+    def __init__(self, db: Database, hasher: PasswordHasher | None = None) -> None:
+        self.records = Records(db)
+        self.records.create(
+            [
+                _CREATE.format(table="credentials"),
+                _CREATE_TOKENS.format(table="api_tokens"),
+                _CREATE_INVITATIONS.format(table="invitations"),
+            ]
+        )
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash: str | None = None
 
     @classmethod
     def for_settings(cls, settings: Settings, hasher: PasswordHasher | None = None) -> CredentialStore:
-        """Opens the credentials table in the database the settings name (creating the table)."""
-        backend = settings.backend  # raises SettingsError for an unknown scheme
-        if backend == "memory":
-            return cls(_MemoryBackend(), hasher)
-        env = settings.eventsourcing_env()  # checks the SQLite directory, applies POSTGRES_SCHEMA
-        if backend == "sqlite":
-            return cls(_SQLiteBackend(env["SQLITE_DBNAME"]), hasher)
-        return cls(_PostgresBackend(env), hasher)
+        """Opens the account tables in the database the settings name (creating them)."""
+        db = open_database(settings)
+        try:
+            return cls(db, hasher)
+        except BaseException:
+            db.close()
+            raise
+
+    def _hash_of(self, user_id: UUID) -> str | None:
+        def work(cursor: Cursor) -> str | None:
+            cursor.execute("SELECT password_hash FROM credentials WHERE user_id = ?", (_key(user_id),))
+            row = cursor.fetchone()
+            return str(row["password_hash"]) if row else None
+
+        return self.records.run(work)
+
+    def _store_hash(self, user_id: UUID, password_hash: str) -> None:
+        def work(cursor: Cursor) -> None:
+            cursor.execute(
+                "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, "
+                "changed_at = excluded.changed_at",
+                (_key(user_id), password_hash, _now()),
+            )
+
+        self.records.run(work, write=True)
 
     def set_password(self, user_id: UUID, password: str) -> None:
         check_password_policy(password)
-        self._backend.put(_key(user_id), self._hasher.hash(password), _now())
+        self._store_hash(user_id, self._hasher.hash(password))
 
     def has_password(self, user_id: UUID) -> bool:
-        return self._backend.get(_key(user_id)) is not None
+        return self._hash_of(user_id) is not None
 
     def verify(self, user_id: UUID, password: str) -> bool:
         """True if the password matches; rehashes a hash made with outdated parameters."""
         if not isinstance(password, str) or not password or len(password) > MAX_PASSWORD_LENGTH:
             return False
-        stored = self._backend.get(_key(user_id))
+        stored = self._hash_of(user_id)
         if stored is None:
             self._spend_time(password)  # an unknown user takes as long as a wrong password
             return False
@@ -450,7 +283,7 @@ class CredentialStore:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
         if self._hasher.check_needs_rehash(stored):
-            self._backend.put(_key(user_id), self._hasher.hash(password), _now())
+            self._store_hash(user_id, self._hasher.hash(password))
         return True
 
     # Personal API tokens -----------------------------------------------------------------------
@@ -469,7 +302,12 @@ class CredentialStore:
             raise InvalidInputError("Ein Token braucht eine Rolle.", field="role")
         token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
         row: _TokenRow = (token_id, _secret_hash(secret), _key(user_id), role, label, _now(), None)
-        self._backend.token_insert(row)
+        self.records.run(
+            lambda cursor: cursor.execute(
+                f"INSERT INTO api_tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row
+            ),
+            write=True,
+        )
         return IssuedToken(_token_record(row), f"{TOKEN_PREFIX}{token_id}_{secret}")
 
     def resolve_token(self, token: str) -> ApiToken | None:
@@ -478,7 +316,7 @@ class CredentialStore:
         if match is None:
             return None
         token_id, secret = match.groups()
-        row = self._backend.token_get(token_id)
+        row = self._token_row(token_id)
         presented = _secret_hash(secret)
         if row is None:
             hmac.compare_digest(presented, presented)  # the same work for an unknown id
@@ -490,19 +328,30 @@ class CredentialStore:
     def token(self, token_id: str) -> ApiToken | None:
         if not isinstance(token_id, str) or not re.fullmatch(r"[0-9a-f]{16}", token_id):
             return None
-        row = self._backend.token_get(token_id)
+        row = self._token_row(token_id)
         return _token_record(row) if row else None
 
     def revoke_token(self, token_id: str) -> ApiToken | None:
         """Revokes the token (again is harmless); returns its record as it stands now, or None if unknown."""
         if self.token(token_id) is None:
             return None
-        self._backend.token_revoke(token_id, _now())
+        self.records.run(
+            lambda cursor: cursor.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL", (_now(), token_id)
+            ),
+            write=True,
+        )
         return self.token(token_id)
 
     def list_tokens(self, user_id: UUID | None = None) -> list[ApiToken]:
         """The tokens of one user (or of everyone), oldest first, revoked ones included."""
-        return [_token_record(row) for row in self._backend.token_rows(_key(user_id) if user_id else None)]
+        where, params = ("WHERE user_id = ?", (_key(user_id),)) if user_id is not None else ("", ())
+
+        def work(cursor: Cursor) -> list[ApiToken]:
+            cursor.execute(f"SELECT {_TOKEN_COLUMNS} FROM api_tokens {where} ORDER BY created_at, token_id", params)
+            return [_token_record(_token_tuple(row)) for row in cursor.fetchall()]
+
+        return self.records.run(work)
 
     # Invitations into an association's portal --------------------------------------------------
 
@@ -528,26 +377,63 @@ class CredentialStore:
             (moment + timedelta(days=days)).isoformat(),
             None,
         )
-        self._backend.invitation_insert(row)
+        self.records.run(
+            lambda cursor: cursor.execute(
+                f"INSERT INTO invitations ({_INVITATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row
+            ),
+            write=True,
+        )
         return IssuedInvitation(_invitation_record(row), token)
 
     def invitation(self, token: str) -> Invitation | None:
         """The invitation a link's token stands for (used or expired ones included); None when unknown."""
         if not isinstance(token, str) or not re.fullmatch(r"[A-Za-z0-9_-]{43}", token):
             return None
-        row = self._backend.invitation_get(_secret_hash(token))
-        return _invitation_record(row) if row else None
+        digest = _secret_hash(token)
+
+        def work(cursor: Cursor) -> Invitation | None:
+            cursor.execute(f"SELECT {_INVITATION_COLUMNS} FROM invitations WHERE token_hash = ?", (digest,))
+            row = cursor.fetchone()
+            return _invitation_record(_invitation_tuple(row)) if row else None
+
+        return self.records.run(work)
 
     def use_invitation(self, token: str) -> bool:
         """Marks the invitation used; False when it was used already (or is unknown)."""
         found = self.invitation(token)
-        return found is not None and self._backend.invitation_use(found.token_hash, _now())
+        if found is None:
+            return False
+
+        def work(cursor: Cursor) -> bool:
+            cursor.execute(
+                "UPDATE invitations SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+                (_now(), found.token_hash),
+            )
+            return cursor.rowcount == 1
+
+        return self.records.run(work, write=True)
 
     def list_invitations(self, organisation_id: UUID) -> list[Invitation]:
-        return [_invitation_record(row) for row in self._backend.invitation_rows(_key(organisation_id))]
+        def work(cursor: Cursor) -> list[Invitation]:
+            cursor.execute(
+                f"SELECT {_INVITATION_COLUMNS} FROM invitations WHERE organisation_id = ? "
+                "ORDER BY created_at, token_hash",
+                (_key(organisation_id),),
+            )
+            return [_invitation_record(_invitation_tuple(row)) for row in cursor.fetchall()]
+
+        return self.records.run(work)
+
+    def _token_row(self, token_id: str) -> _TokenRow | None:
+        def work(cursor: Cursor) -> _TokenRow | None:
+            cursor.execute(f"SELECT {_TOKEN_COLUMNS} FROM api_tokens WHERE token_id = ?", (token_id,))
+            row = cursor.fetchone()
+            return _token_tuple(row) if row else None
+
+        return self.records.run(work)
 
     def close(self) -> None:
-        self._backend.close()
+        self.records.close()
 
     def __enter__(self) -> CredentialStore:
         return self

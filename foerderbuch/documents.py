@@ -80,7 +80,10 @@ class DocumentFiles:
 
     @classmethod
     def for_settings(cls, settings: Settings, environ: dict[str, str] | None = None) -> DocumentFiles:
-        configured = (os.environ if environ is None else environ).get("FOERDERBUCH_DOCUMENT_DIR", "").strip()
+        if environ is not None:  # an explicit environment (older callers) wins over the settings
+            configured = environ.get("FOERDERBUCH_DOCUMENT_DIR", "").strip()
+        else:
+            configured = settings.document_dir.strip()
         if configured:
             return cls(Path(configured))
         if settings.backend == "sqlite":

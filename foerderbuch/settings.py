@@ -1,39 +1,157 @@
-"""Settings: where the events live, read from the environment or passed explicitly by tests.
+"""Settings: read from ``FOERDERBUCH_*`` environment variables (pydantic-settings) or passed explicitly by tests.
 
-One setting names the store, ``FOERDERBUCH_DATABASE_URL``:
+``Settings(...)`` built in code reads nothing from the environment (tests stay independent of the shell
+they run in); ``Settings.from_environ()`` reads the process environment, or a mapping given to it.
+
+The store, ``FOERDERBUCH_DATABASE_URL``:
 
 * ``sqlite:///PATH`` — the embedded default, ``foerderbuch.sqlite`` in the working directory;
 * ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` — the shared multi-user backend;
 * ``memory://`` — in-memory, for fast unit tests (nothing is kept).
+
+A production setup behind a reverse proxy also sets ``FOERDERBUCH_BASE_URL`` (every link in e-mails and
+letters starts with it, never with the request's ``Host`` header), ``FOERDERBUCH_HTTPS=1`` (Secure
+cookies and HSTS) and ``FOERDERBUCH_TRUSTED_PROXIES`` (the proxies whose ``X-Forwarded-For`` is
+believed). The README lists every setting with its default.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
+
+from domain.actors import USER_ROLES
+
 DEFAULT_DATABASE_URL = "sqlite:///foerderbuch.sqlite"
+PREFIX = "FOERDERBUCH_"
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(ValueError):
     """Raised when a setting cannot be understood; the message says which and why."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class _MappingSource(EnvSettingsSource):
+    """The ``FOERDERBUCH_*`` variables of a given mapping (``os.environ`` unless a test passes its own)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
+
+    def prepare_field_value(self, field_name: str, field: FieldInfo, value: Any, value_is_complex: bool) -> Any:
+        return value  # lists are written comma-separated, not as JSON; the validators below split them
+
+
+class Settings(BaseSettings):
+    """Everything Förderbuch can be told from outside; immutable once made."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="forbid", case_sensitive=False)
+
     database_url: str = DEFAULT_DATABASE_URL
-    secret_key: str = field(default="", repr=False)
-    extra_env: dict[str, str] = field(default_factory=dict)
+    secret_key: str = Field(default="", repr=False)
+    # Production behind a proxy
+    base_url: str = ""  # e.g. https://foerderung.dortmund.de; empty: http://HOST:PORT of ``serve``
+    https: bool = False
+    trusted_proxies: tuple[IpNetwork, ...] = ()
+    max_body_mb: int = Field(default=110, ge=1, le=2048)  # signed-in requests (uploads: 10 × 10 MB)
+    max_anonymous_body_kb: int = Field(default=64, ge=4, le=10240)  # sign-in, reset and account-request forms
+    # Sessions and sign-in
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_hours: int = Field(default=8, ge=1, le=7 * 24)
+    two_factor_roles: tuple[str, ...] = ("admin", "finance")
+    # Mail (``notify``, invitations, password resets, account requests)
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_from: str = "foerderbuch@localhost"
+    smtp_ca_file: str = ""  # a CA bundle to trust besides the system's (a city-internal CA)
+    # Uploaded documents
+    document_dir: str = ""
+    # Extra eventsourcing environment (tests: POSTGRES_SCHEMA); never read from the environment
+    extra_env: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
-    def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
-        environ = dict(os.environ if environ is None else environ)
-        return cls(
-            database_url=environ.get("FOERDERBUCH_DATABASE_URL", DEFAULT_DATABASE_URL),
-            secret_key=environ.get("FOERDERBUCH_SECRET_KEY", ""),
-        )
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # only ``from_environ`` reads the environment
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings the environment (or the given mapping) names; defaults for the rest."""
+        source = _MappingSource(cls, os.environ if environ is None else environ)
+        values = {name: value for name, value in source().items() if name != "extra_env"}
+        try:
+            return cls(**values)
+        except ValidationError as error:
+            raise SettingsError(_german(error)) from None
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            try:
+                return tuple(ipaddress.ip_network(str(part).strip(), strict=False) for part in value)
+            except ValueError as error:
+                raise ValueError(f"keine IP-Adresse oder kein Netz: {error}") from None
+        return value
+
+    @field_validator("two_factor_roles", mode="before")
+    @classmethod
+    def _roles(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip().lower() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            known = {role.value for role in USER_ROLES}
+            unknown = [str(role) for role in value if str(role) not in known]
+            if unknown:
+                raise ValueError(f"unbekannte Rolle {', '.join(unknown)} (möglich: {', '.join(sorted(known))})")
+            return tuple(str(role) for role in value)
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value:
+            return ""
+        url = urlparse(value)
+        if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+            raise ValueError("erwartet https://HOST[:PORT][/PFAD], ohne ? und #")
+        return value
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            if name == "database_url" and isinstance(value, str):
+                url = urlparse(value)
+                if url.password:
+                    value = value.replace(f":{url.password}@", ":***@", 1)
+            yield name, value
+
+    def link_base(self, host: str = "127.0.0.1", port: int = 8000) -> str:
+        """The start of every link sent out: ``FOERDERBUCH_BASE_URL``, else the local server's address."""
+        return self.base_url or f"http://{host}:{port}"
 
     @property
     def backend(self) -> str:
@@ -70,6 +188,22 @@ class Settings:
             "POSTGRES_PASSWORD": unquote(url.password or ""),
         }
 
+    def postgres_conninfo(self) -> str:
+        """A libpq connection string for the database the URL names."""
+        params = self.postgres_params()
+        parts = (
+            ("host", params["POSTGRES_HOST"]),
+            ("port", params["POSTGRES_PORT"]),
+            ("dbname", params["POSTGRES_DBNAME"]),
+            ("user", params["POSTGRES_USER"]),
+            ("password", params["POSTGRES_PASSWORD"]),
+        )
+        return " ".join(f"{key}={_quoted(value)}" for key, value in parts if value)
+
+    @property
+    def postgres_schema(self) -> str | None:
+        return (self.extra_env.get("POSTGRES_SCHEMA") or "").strip() or None
+
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment for the eventsourcing application (passed explicitly, never via os.environ)."""
         backend = self.backend
@@ -94,3 +228,19 @@ class Settings:
             }
         env.update(self.extra_env)
         return env
+
+
+def _quoted(value: str) -> str:
+    if value and all(c.isalnum() or c in "._-/:" for c in value):
+        return value
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _german(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        name = PREFIX + "_".join(str(part) for part in item["loc"][:1]).upper()
+        message = item.get("msg", "ungültig")
+        message = message.removeprefix("Value error, ")
+        problems.append(f"{name}: {message}")
+    return "; ".join(problems)

@@ -12,11 +12,12 @@ from starlette.applications import Starlette
 
 from domain.application import FundingOffice
 from foerderbuch.credentials import CredentialStore
+from foerderbuch.database import open_database
 from foerderbuch.documents import DocumentFiles
 from foerderbuch.iban import validate_iban
 from foerderbuch.settings import Settings
 from projections.catalogue import all_read_models
-from projections.db import Database, PostgresDatabase, SQLiteDatabase
+from projections.db import Database
 from projections.engine import Projector
 from web.app import create_app
 from web.services import Services
@@ -71,24 +72,7 @@ def _switch_to_wal(path: str, attempts: int = 100) -> None:
 
 def create_read_database(settings: Settings) -> Database:
     """The read models live in the events' own database."""
-    backend = settings.backend
-    if backend == "memory":
-        return SQLiteDatabase(":memory:")
-    if backend == "sqlite":
-        return SQLiteDatabase(str(settings.sqlite_path))
-    params = settings.postgres_params()
-    conninfo = " ".join(
-        f"{key}={value}"
-        for key, value in (
-            ("host", params["POSTGRES_HOST"]),
-            ("port", params["POSTGRES_PORT"]),
-            ("dbname", params["POSTGRES_DBNAME"]),
-            ("user", params["POSTGRES_USER"]),
-            ("password", params["POSTGRES_PASSWORD"]),
-        )
-        if value
-    )
-    return PostgresDatabase(conninfo, schema=settings.eventsourcing_env().get("POSTGRES_SCHEMA"))
+    return open_database(settings)
 
 
 def create_projector(settings: Settings, office: FundingOffice) -> Projector:
