@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install bench clean
+.PHONY: run test install bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The benchmark (tests/bench/run.py): 10k, 100k and 1M events; generated stores are kept in .bench/cache.
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python tests/bench/run.py
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+# The same at 10k events with fewer requests, in about two minutes: a smoke test (fails on errors, never on slowness).
+bench-quick: $(STAMP)
+	$(BIN)/python -m tests.bench.run --quick $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-output
+	rm -rf $(VENV) .pytest_cache .hypothesis test-output .bench bench-results.json
