@@ -35,7 +35,7 @@ if __package__ in (None, ""):  # run as a file: the project's packages, not this
     sys.path.insert(0, str(_ROOT))
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tests.bench.common import (
@@ -66,7 +66,7 @@ class Plan:
     postgres_max_events: int
 
 
-QUICK = Plan(20, 12, 5.0, (1, 4), 10.0, 6.0, (1, 1000), 10_000)
+QUICK = Plan(20, 12, 5.0, (1, 4), 10.0, 6.0, (1, 1000), 3_000)
 FULL = Plan(60, 100, 20.0, (1, 4), 20.0, 20.0, (1, 10_000), 100_000)
 
 
@@ -81,7 +81,10 @@ STEPS: list[dict[str, Any]] = []  # every long step and how long it took, for th
 def step(console: Console, text: str) -> Iterator[None]:
     """A long step: a spinner while it runs, then its duration."""
     started = time.perf_counter()
-    with console.status(f"{text} …"):
+    with Progress(
+        SpinnerColumn(), TextColumn(f"{text} …"), TimeElapsedColumn(), console=console, transient=True
+    ) as spinner:
+        spinner.add_task("", total=None)
         yield
     seconds = time.perf_counter() - started
     STEPS.append({"step": text, "seconds": round(seconds, 2)})
