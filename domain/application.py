@@ -35,7 +35,7 @@ from domain.errors import (
 )
 from domain.foreign import ForeignAmount
 from domain.grant import Grant
-from domain.interest import BASE_RATE_TABLE_ID, BaseRateTable
+from domain.interest import BASE_RATE_TABLE_ID, BaseRateTable, InterestTable
 from domain.money import Money
 from domain.organisation import IbanValidator, LegalForm, Organisation
 from domain.partner_cities import partner_city
@@ -653,16 +653,41 @@ class FundingOffice(Application):
         """The base-rate table. Reading it records nothing, so a refused command stays without events."""
         return self._base_rate_table().as_list()
 
-    def publish_base_rate(self, valid_from: date, rate: Decimal, actor: Actor) -> None:
-        """Records a new rate; the shipped rates are recorded with the first one, in the same save."""
+    def interest_table(self) -> InterestTable:
+        """Base rates and the margins of each legal basis, as recorded; reading records nothing."""
+        return self._base_rate_table().table()
+
+    def base_rate_entries(self) -> list[tuple[date, Decimal, str]]:
+        """Each base rate with the source it was recorded from."""
+        table = self._base_rate_table()
+        return [(valid_from, rate, table.source_of(valid_from)) for valid_from, rate in table.as_list()]
+
+    def missing_base_rate(self, today: date | None = None) -> date | None:
+        """The start of the current half year if no base rate has been recorded for it (else None)."""
+        return self.interest_table().missing_half_year(today or self.today())
+
+    def _base_rate_command(self, actor: Actor, decide: Callable[[BaseRateTable], None]) -> None:
+        """The shipped rates are recorded with the first change, in the same save."""
         self.verify_actor(actor)
 
         def action() -> None:
             table = self._base_rate_table()
-            table.publish(valid_from, rate, actor)
+            decide(table)
             self.save(table)
 
         self._retrying(action)
+
+    def publish_base_rate(self, valid_from: date, rate: Decimal, source: str, actor: Actor) -> None:
+        """Records a newly published base rate with its source (e.g. the Bundesbank's notice)."""
+        self._base_rate_command(actor, lambda t: t.publish(valid_from, rate, actor, source))
+
+    def correct_base_rate(self, valid_from: date, rate: Decimal, source: str, reason: str, actor: Actor) -> None:
+        self._base_rate_command(actor, lambda t: t.correct(valid_from, rate, source, reason, actor))
+
+    def record_interest_margin(
+        self, legal_basis: str, valid_from: date, points: Decimal, source: str, actor: Actor
+    ) -> None:
+        self._base_rate_command(actor, lambda t: t.record_margin(legal_basis, valid_from, points, source, actor))
 
     def claim(self, claim_id: UUID) -> Claim:
         return self._get(Claim, claim_id, "Diese Rückforderung")
@@ -747,10 +772,11 @@ class FundingOffice(Application):
             amount,
             arose_on,
             cause,
-            grant.terms.rule_set.interest_margin,
+            self.interest_table().margin_on(grant.terms.rule_set.legal_basis, arose_on),
             grant.terms.rule_set.small_amount_threshold,
             reason,
             actor,
+            legal_basis=grant.terms.rule_set.legal_basis,
         )
 
     def determine_final_amount(self, grant_id: UUID, actor: Actor, on: date | None = None) -> UUID | None:
@@ -799,7 +825,7 @@ class FundingOffice(Application):
 
     def receive_repayment(self, claim_id: UUID, amount: Money, value_date: date, actor: Actor) -> None:
         self.verify_actor(actor)
-        rates = self.base_rates()
+        rates = self.interest_table()
         self._update(
             Claim, claim_id, "Diese Rückforderung", lambda c: c.receive_repayment(amount, value_date, rates, actor)
         )
@@ -816,7 +842,7 @@ class FundingOffice(Application):
     ) -> None:
         self.verify_actor(actor)
         on = self._on(on)
-        rates = self.base_rates()
+        rates = self.interest_table()
         self._update(
             Claim, claim_id, "Diese Rückforderung", lambda c: c.decide_relief(approve, reason, on, rates, actor)
         )
@@ -865,7 +891,7 @@ class FundingOffice(Application):
                 planned_costs,
                 city_share,
                 other_funds or Money.zero(),
-                rule_set or RuleSet.federal(),
+                rule_set or RuleSet.federal_notice(),
                 actor,
             ),
         )

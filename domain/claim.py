@@ -1,7 +1,9 @@
 """Repayment claims (Rückforderungen) with interest, and how they are settled.
 
 A claim arises when more was paid than the grant finally is, or when a grant is revoked. It carries
-interest from the day it arose (see ``domain.interest``). Repayments are applied to the interest
+interest from the day it arose at the margin of its legal basis (``legal_basis``: 3 points under the
+VwVfG NRW, 5 under the federal VwVfG; see ``domain.interest``); claims recorded before the legal basis
+was kept carry the fixed margin they were set with. Repayments are applied to the interest
 accrued up to the value date first and then to the principal, as § 367 BGB orders it; each
 repayment records the interest periods it settled, so the figure can be recomputed. A deferral
 (Stundung), a waiver (Erlass) or a write-off (Niederschlagung) is proposed by one person and decided
@@ -20,7 +22,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
 from domain.errors import FourEyesError, InvalidInputError, InvalidStateError, PaymentRefusedError
-from domain.interest import interest_periods
+from domain.interest import InterestPeriod, InterestTable, Schedule, interest_periods
 from domain.money import Money
 from domain.text import require_reason
 
@@ -47,6 +49,7 @@ class Claim(Aggregate):
         reason: str,
         actor_id: UUID,
         actor_role: str,
+        legal_basis: str | None = None,
     ) -> None:
         self.grant_id = grant_id
         self.organisation_id = organisation_id
@@ -55,7 +58,8 @@ class Claim(Aggregate):
         self.outstanding = principal
         self.arose_on = arose_on
         self.cause = cause  # "final_amount" or "revocation"
-        self.interest_margin = interest_margin
+        self.interest_margin = interest_margin  # the margin on the day it arose (the only one, for old claims)
+        self.legal_basis = legal_basis
         self.small_amount_threshold = small_amount_threshold
         self.interest_paid = Money.zero()
         self.interest_from = arose_on  # interest up to this day has been settled
@@ -78,6 +82,7 @@ class Claim(Aggregate):
         small_amount_threshold: Money,
         reason: str,
         actor: Actor,
+        legal_basis: str | None = None,
     ) -> Claim:
         principal.require_positive("amount", "Die Rückforderung")
         return cls(
@@ -92,32 +97,51 @@ class Claim(Aggregate):
             reason=reason,
             id=claim_id,
             **actor.stamp,
+            legal_basis=legal_basis,
         )
 
     # Interest ----------------------------------------------------------------------------------
 
-    def interest_due(self, on: date, base_rates: list[tuple[date, Decimal]]) -> Money:
-        """Interest owed on ``on``: accrued and unpaid so far plus what ran since the last payment."""
-        if self.status != OPEN or on <= self.interest_from:
-            return self.accrued_unpaid if self.status == OPEN else Money.zero()
-        periods = interest_periods(self.outstanding, self.interest_from, on, base_rates, self.interest_margin)
-        return self.accrued_unpaid + Money.rounded(sum((p.interest for p in periods), Decimal(0)))
+    def margin(self, rates: InterestTable) -> Decimal | Schedule:
+        """The margin over the base rate: the legal basis's schedule, or the fixed margin of an old claim."""
+        if self.legal_basis is None:
+            return self.interest_margin
+        return rates.margin_schedule(self.legal_basis)
 
-    def amount_due(self, on: date, base_rates: list[tuple[date, Decimal]]) -> Money:
+    def interest_statement(
+        self, on: date, base_rates: InterestTable | list[tuple[date, Decimal]]
+    ) -> tuple[Money, list[InterestPeriod]]:
+        """Interest owed on ``on`` and the periods it ran in since the last payment (the audit trail)."""
+        if self.status != OPEN:
+            return Money.zero(), []
+        if on <= self.interest_from:
+            return self.accrued_unpaid, []
+        table = InterestTable.of(base_rates)
+        periods = interest_periods(self.outstanding, self.interest_from, on, table, self.margin(table))
+        return self.accrued_unpaid + Money.rounded(sum((p.interest for p in periods), Decimal(0))), periods
+
+    def interest_due(self, on: date, base_rates: InterestTable | list[tuple[date, Decimal]]) -> Money:
+        """Interest owed on ``on``: accrued and unpaid so far plus what ran since the last payment."""
+        return self.interest_statement(on, base_rates)[0]
+
+    def interest_provisional(self, on: date, base_rates: InterestTable | list[tuple[date, Decimal]]) -> bool:
+        """Whether the interest owed on ``on`` counts days of a half year whose base rate is not recorded yet."""
+        return any(p.provisional for p in self.interest_statement(on, base_rates)[1])
+
+    def amount_due(self, on: date, base_rates: InterestTable | list[tuple[date, Decimal]]) -> Money:
         return self.outstanding + self.interest_due(on, base_rates)
 
     # Repayment ---------------------------------------------------------------------------------
 
     def receive_repayment(
-        self, amount: Money, value_date: date, base_rates: list[tuple[date, Decimal]], actor: Actor
+        self, amount: Money, value_date: date, base_rates: InterestTable | list[tuple[date, Decimal]], actor: Actor
     ) -> None:
         actor.require(Role.FINANCE, doing="Rückzahlung buchen")
         self._require_open()
         amount.require_positive("amount", "Die Rückzahlung")
         if value_date < self.interest_from:
             raise InvalidInputError("Die Wertstellung liegt vor der letzten gebuchten Zahlung.", field="value_date")
-        periods = interest_periods(self.outstanding, self.interest_from, value_date, base_rates, self.interest_margin)
-        interest = self.accrued_unpaid + Money.rounded(sum((p.interest for p in periods), Decimal(0)))
+        interest, periods = self.interest_statement(value_date, base_rates)
         due = self.outstanding + interest
         if amount > due:
             raise PaymentRefusedError(
@@ -131,10 +155,7 @@ class Claim(Aggregate):
             to_interest=to_interest,
             to_principal=to_principal,
             interest_accrued=interest,
-            periods=[
-                {"start": p.start, "end": p.end, "principal": p.principal, "rate": p.rate, "interest": p.interest}
-                for p in periods
-            ],
+            periods=[p.as_record() for p in periods],
             **actor.stamp,
         )
         # Interest is paid first, so repaying the principal's amount leaves the interest's amount open
@@ -190,7 +211,7 @@ class Claim(Aggregate):
         self.pending_relief = {"kind": kind, "until": until, "reason": reason, "proposed_by": actor_id}
 
     def decide_relief(
-        self, approve: bool, reason: str, on: date, base_rates: list[tuple[date, Decimal]], actor: Actor
+        self, approve: bool, reason: str, on: date, base_rates: InterestTable | list[tuple[date, Decimal]], actor: Actor
     ) -> None:
         actor.require(Role.APPROVER, Role.FINANCE, doing="Über Stundung, Erlass oder Niederschlagung entscheiden")
         self._require_open()

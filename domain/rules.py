@@ -5,6 +5,12 @@ every programme carries a versioned ``RuleSet``; a grant keeps the version in fo
 approved. The defaults follow municipal practice in NRW (ANBest-P NRW applied "sinngemäß"); the
 federal variant (ANBest-P/Gk, e.g. SKEW money) draws down within six weeks and wants interim proofs
 four months after the fiscal year end.
+
+Interest on repayment claims follows the **legal basis** of the notice (``legal_basis``), not the rule
+set: the city's notices, whatever money they pass on, fall under the VwVfG NRW (3 points over the base
+rate); only a federal authority's notice (the federal rule set for money the city receives) falls under
+the federal VwVfG (5 points). Rule sets recorded before the legal basis was kept carried a fixed
+``interest_margin`` of 5 points; it is no longer read, and they count as the city's notices.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 from domain.dates import check_duration
 from domain.errors import InvalidInputError
+from domain.interest import LEGAL_BASES, VWVFG_BUND, VWVFG_NRW, check_legal_basis
 from domain.money import Money
 from domain.plan import FinancingType
 
@@ -47,7 +54,7 @@ class RuleSet:
     line_tolerance: Decimal = Decimal("0.20")  # a budget line may exceed its plan by 20 % if offset
     proof_deadline: str = "P6M"  # final proof of use: six months after the funding period
     interim_proof_deadline: str = "P4M"  # interim proof: four months after a fiscal year end
-    interest_margin: Decimal = Decimal("5")  # percentage points above the base rate (§ 49a VwVfG)
+    legal_basis: str = VWVFG_NRW  # the act whose § 49a (3) sets the interest margin (see domain.interest)
     min_grant: Money = field(default_factory=lambda: Money("250.00"))
     max_grant: Money | None = None
     min_own_share: Decimal = Decimal("0.10")
@@ -61,12 +68,7 @@ class RuleSet:
             check_duration(getattr(self, name), name)
         object.__setattr__(self, "line_tolerance", _fraction(self.line_tolerance, "line_tolerance", "Toleranz"))
         object.__setattr__(self, "min_own_share", _fraction(self.min_own_share, "min_own_share", "Eigenanteil"))
-        margin = _decimal(self.interest_margin, "interest_margin", "Zinsaufschlag")
-        if not Decimal(0) <= margin <= Decimal(20):
-            raise InvalidInputError(
-                "Der Zinsaufschlag muss zwischen 0 und 20 Prozentpunkten liegen.", field="interest_margin"
-            )
-        object.__setattr__(self, "interest_margin", margin)
+        object.__setattr__(self, "legal_basis", check_legal_basis(self.legal_basis))
         types = tuple(FinancingType.parse(t).value for t in self.allowed_financing_types)
         if not types:
             raise InvalidInputError(
@@ -88,5 +90,15 @@ class RuleSet:
         """Federal money (ANBest-P): six-week drawdown horizon, share financing up to 90 %."""
         return replace(cls(version=version, drawdown_horizon="P6W", allowed_financing_types=("share",)), **changes)
 
+    @classmethod
+    def federal_notice(cls, version: str = "Bund-Bescheid-2026", **changes: Any) -> RuleSet:
+        """A federal authority's notice to the city (federal VwVfG: 5 points interest)."""
+        return cls.federal(version, legal_basis=VWVFG_BUND, **changes)
+
     def allows(self, financing_type: FinancingType) -> bool:
         return financing_type.value in self.allowed_financing_types
+
+    @property
+    def interest_margin(self) -> Decimal:
+        """The margin the legal basis charges today (for display; claims apply its schedule per day)."""
+        return LEGAL_BASES[self.legal_basis][-1][1]

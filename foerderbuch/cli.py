@@ -23,7 +23,7 @@ from rich.console import Console
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
 from domain.errors import DomainError, InvalidInputError
-from foerderbuch import export_commands
+from foerderbuch import export_commands, rate_commands
 from foerderbuch.credentials import CONNECT_TIMEOUT_SECONDS, CredentialStore, check_password_policy
 from foerderbuch.settings import Settings, SettingsError
 
@@ -248,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     token_revoke.add_argument("token_id", metavar="TOKEN-ID", help="Kennung des Tokens (16 Hex-Zeichen)")
     token_revoke.add_argument("--reason", default="Über die Kommandozeile widerrufen.", help="Begründung")
     export_commands.add_commands(commands, _Parser)
+    rate_commands.add_commands(commands, _Parser)
     return parser
 
 
@@ -272,6 +273,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         "projections status": _projections_status,
         "projections rebuild": _projections_rebuild,
         **export_commands.HANDLERS,
+        **rate_commands.HANDLERS,
     }
     name = args.command
     if args.command == "users":
@@ -280,7 +282,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         name = f"projections {args.projections_command}"
     elif args.command == "tokens":
         name = f"tokens {args.tokens_command}"
-    name = export_commands.command_name(args) or name
+    name = export_commands.command_name(args) or rate_commands.command_name(args) or name
     try:
         active = settings if settings is not None else Settings.from_environ()
         active.backend  # noqa: B018 - refuses an unknown scheme before anything else happens

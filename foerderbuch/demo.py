@@ -508,7 +508,7 @@ class _Loader:
     def repay(self, claim_id: UUID, value_date: str, amount: str | None = None) -> None:
         """Finance books a repayment; without an amount, everything due on the value date (with interest)."""
         on = d(value_date)
-        money = eur(amount) if amount else self.office.claim(claim_id).amount_due(on, self.office.base_rates())
+        money = eur(amount) if amount else self.office.claim(claim_id).amount_due(on, self.office.interest_table())
         self.office.receive_repayment(claim_id, money, on, self.actor("schulz"))
 
     # The story, step by step
@@ -685,7 +685,7 @@ class _Loader:
             eur("2200.00"),
             self.actor("lange"),
             rate=Decimal("0.90"),
-            rule_set=RuleSet.federal("SKEW-Kleinprojektefonds-2025"),
+            rule_set=RuleSet.federal_notice("SKEW-Kleinprojektefonds-2025"),
         )
         self.office.receive_external_funds(project, eur("10000.00"), d("2025-03-03"), self.actor("schulz"))
         self.office.receive_external_funds(project, eur("5000.00"), d("2026-01-20"), self.actor("schulz"))

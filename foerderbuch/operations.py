@@ -55,12 +55,17 @@ def _catch_up_each(projector: Projector) -> list[Problem]:
 def verify(settings: Settings, console: Console | None = None) -> int:
     """Verifies the log and the read models; prints every failure with its position. Exit code 0 or 1."""
     console = console or Console()
-    with open_services(settings) as (_, projector):
+    with open_services(settings) as (office, projector):
+        missing_rate = office.missing_base_rate()
         problems = _catch_up_each(projector)
         problems += verify_log(projector)
         events = projector.log_head()
         with projector.db.transaction() as cursor:
             head = Seal.head(cursor)
+    if missing_rate is not None:
+        from foerderbuch.rate_commands import missing_rate_warning
+
+        console.print(Text("! ", style="bold yellow") + Text(missing_rate_warning(missing_rate)))
     if problems:
         for problem in problems:
             console.print(Text("✗ ", style="bold red") + Text(str(problem)))

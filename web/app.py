@@ -16,7 +16,19 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import DomainError, NotFoundError, NotPermittedError
-from web import account, applications, audit, dashboard, downloads, finance, grants, organisations, programmes, projects
+from web import (
+    account,
+    applications,
+    audit,
+    base_rates,
+    dashboard,
+    downloads,
+    finance,
+    grants,
+    organisations,
+    programmes,
+    projects,
+)
 from web.api import ApiMount, api_routes
 from web.auth import SignInRequired, sign_in_url
 from web.i18n import LANGUAGES, current_language
@@ -134,6 +146,8 @@ routes = [
     Route("/kaemmerei", finance.finance_page, name="finance"),
     Route("/kaemmerei/download/{slug}", downloads.download, name="download"),
     Route("/pruefung", audit.audit_page, name="audit"),
+    Route("/basiszinssaetze", base_rates.base_rates_page, name="base_rates"),
+    Route("/basiszinssaetze/{action}", base_rates.base_rates_action, methods=["POST"], name="base_rates_action"),
     Mount("/portal", routes=portal_routes),  # the association portal (web/portal)
     ApiMount("/api/v1", routes=api_routes, name="api"),
     Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -15,7 +15,7 @@ from projections.grant_overview import GrantOverview
 from projections.programme_balances import ProgrammeBalances
 from projections.register import Register
 from projections.web_queries import open_claims, open_proof_deadlines, queue_page
-from web.auth import require
+from web.auth import require, services
 from web.pages import EVERYONE, in_thread, reading, take_notice, today
 from web.templating import templates
 
@@ -74,6 +74,9 @@ def dashboard(request: Request) -> Response:
         overdue = open_proof_deadlines(cursor, day, only_overdue=True)
         claims = open_claims(cursor)
         recent = GrantOverview.grants(cursor, day, limit=10)
+    missing_rate = (
+        services(request).office.missing_base_rate(day) if viewer.role in (Role.FINANCE, Role.ADMIN) else None
+    )
     return templates.TemplateResponse(
         request,
         "dashboard.html",
@@ -87,5 +90,6 @@ def dashboard(request: Request) -> Response:
             "item_link": item_link,
             "notice": take_notice(request),
             "today": day,
+            "missing_rate": missing_rate,
         },
     )

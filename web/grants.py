@@ -238,13 +238,15 @@ def _render_grant(
         {"key": key, "data": expense, "journal": positions.get(key), "forms": forms_for("expense", key, expense)}
         for key, expense in sorted(grant.expenses.items(), key=lambda kv: kv[1]["paid_on"])
     ]
-    rates = services(request).office.base_rates()
+    rates = services(request).office.interest_table()
     claims = [
         {
             "key": key,
             "claim": claim,
             "due": claim.amount_due(ctx.today, rates) if claim.status == "open" else None,
             "interest": claim.interest_due(ctx.today, rates) if claim.status == "open" else None,
+            "provisional": claim.status == "open" and claim.interest_provisional(ctx.today, rates),
+            "margin": rates.margin_on(claim.legal_basis, ctx.today) if claim.legal_basis else claim.interest_margin,
             "journal": positions.get(key),
             "forms": forms_for("claim", key, claim),
         }

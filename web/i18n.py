@@ -55,6 +55,10 @@ from web.i18n_pages import PAGES_ENGLISH  # noqa: E402 - the pages' catalogue jo
 
 ENGLISH.update({german: english for german, english in PAGES_ENGLISH.items() if german not in ENGLISH})
 
+from web.i18n_law import LAW_ENGLISH  # noqa: E402 - grant law's catalogue joins the foundation's
+
+ENGLISH.update({german: english for german, english in LAW_ENGLISH.items() if german not in ENGLISH})
+
 
 def gettext(text: str) -> str:
     if current_language.get() == "en":

@@ -69,7 +69,7 @@ def rule_set() -> RuleSet:
         version="NRW-kommunal-2026-test",
         line_tolerance=Decimal("0.20"),
         min_own_share=Decimal("0.10"),
-        interest_margin=Decimal("5.00"),
+        legal_basis="VwVfG (Bund)",
         max_grant=Money("9000.00"),
         allowed_financing_types=("share", "fixed"),
     )

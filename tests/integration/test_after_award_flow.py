@@ -62,7 +62,7 @@ def test_a_grant_is_followed_from_payment_to_closure_with_every_amount_correct(b
     assert grant.paid == Money("7000.00")
     claim = app.claim(claim_id)
     assert claim.principal == Money("700.00") and claim.arose_on == date(2026, 12, 15)
-    # 700,00 € × 6,27 % (1,27 % base rate + 5 points) × 31/365 days = 3,7277… → 3,73 €
+    # the test rule set is a federal notice (VwVfG (Bund)): 700,00 € × 6,27 % (1,27 % + 5 points) × 31/365 = 3,73 €
     assert claim.amount_due(date(2027, 1, 15), app.base_rates()) == Money("703.73")
 
     # Repaid with interest; closing releases the 700,00 € the grant no longer needs.

@@ -98,7 +98,7 @@ def check_values(flow: Flow, grant: Grant, programme: Programme, project: Projec
     assert_same(programme.rule_set, rule_set(), "programme.rule_set")
     assert_same(programme.rule_set.max_grant, Money("9000.00"), "rule_set.max_grant")
     assert_same(programme.rule_set.allowed_financing_types, ("share", "fixed"), "rule_set.allowed_financing_types")
-    assert_same(programme.rule_set.interest_margin, Decimal("5.00"), "rule_set.interest_margin")
+    assert_same(programme.rule_set.legal_basis, "VwVfG (Bund)", "rule_set.legal_basis")
     assert_same(programme.rule_set_history, [rule_set()], "programme.rule_set_history")
     assert_same(programme.budgets, {"2026": {"amount": Money("20000.00"), "posting": POSTING}}, "programme.budgets")
     assert_same(

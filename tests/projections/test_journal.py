@@ -159,12 +159,12 @@ def test_final_amount_claim_repayment_and_write_off_move_the_money_on(world: Wor
         ("Grant.FinalAmountDetermined", "paid", 2026, Money("-2200.00")),
         ("Claim.ClaimSet", "receivable", 2026, Money("800.00")),
         ("Claim.ClaimSet", "paid", 2026, Money("-800.00")),
-        ("Claim.RepaymentReceived", "repaid", 2026, Money("495.88")),
-        ("Claim.RepaymentReceived", "receivable", 2026, Money("-495.88")),
-        ("Claim.RepaymentReceived", "interest_received", 2026, Money("4.12")),
-        ("Claim.RepaymentReceived", "interest_income", 2026, Money("-4.12")),
-        ("Claim.ClaimRelieved", "written_off", 2027, Money("304.12")),
-        ("Claim.ClaimRelieved", "receivable", 2027, Money("-304.12")),
+        ("Claim.RepaymentReceived", "repaid", 2026, Money("497.19")),
+        ("Claim.RepaymentReceived", "receivable", 2026, Money("-497.19")),
+        ("Claim.RepaymentReceived", "interest_received", 2026, Money("2.81")),
+        ("Claim.RepaymentReceived", "interest_income", 2026, Money("-2.81")),
+        ("Claim.ClaimRelieved", "written_off", 2027, Money("302.81")),
+        ("Claim.ClaimRelieved", "receivable", 2027, Money("-302.81")),
         # Closing releases what the grant did not cost back to the 2026 budget.
         ("Programme.CommitmentAdjusted", "budget_available", 2026, Money("800.00")),
         ("Programme.CommitmentAdjusted", "committed", 2026, Money("-800.00")),
@@ -184,11 +184,11 @@ def test_final_amount_claim_repayment_and_write_off_move_the_money_on(world: Wor
         Money("2200.00"),
         Money("800.00"),
         Money.zero(),
-        Money("495.88"),
-        Money("304.12"),
-        Money("4.12"),
+        Money("497.19"),
+        Money("302.81"),
+        Money("2.81"),
     )
-    assert (before_write_off.open_claims, before_write_off.committed) == (Money("304.12"), Money("3000.00"))
+    assert (before_write_off.open_claims, before_write_off.committed) == (Money("302.81"), Money("3000.00"))
 
 
 def test_balances_as_of_a_log_position(world: World) -> None:

@@ -152,7 +152,7 @@ def test_proof_final_amount_and_claim_are_told_with_their_figures(world: World) 
         (
             date(2026, 12, 1),
             "Stefan Wolters",
-            "Rückzahlung eingegangen: 500,00 €, davon Zinsen 4,12 €, Wertstellung 01.12.2026",
+            "Rückzahlung eingegangen: 500,00 €, davon Zinsen 2,81 €, Wertstellung 01.12.2026",
             "",
         ),
         (
@@ -164,7 +164,7 @@ def test_proof_final_amount_and_claim_are_told_with_their_figures(world: World) 
         (
             date(2027, 1, 15),
             "Dr. Aylin Demir",
-            "Niederschlagung: 304,12 € und Zinsen von 2,35 € werden nicht mehr gefordert",
+            "Niederschlagung: 302,81 € und Zinsen von 1,59 € werden nicht mehr gefordert",
             "Niederschlagung vertretbar",
         ),
         (

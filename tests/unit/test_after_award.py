@@ -630,8 +630,8 @@ def test_relief_is_not_decided_by_the_person_who_proposed_it(
 def test_a_waiver_or_write_off_by_two_people_settles_principal_and_interest(
     office: Office, claim: UUID, kind: str
 ) -> None:
-    """700 € from 01.12.2026 to 10.01.2027: 31 days in 2026 and 9 in 2027, all at 6,27 %:
-    700 × 6,27 × 40 / 36.500 = 4,809863… → 4,81 € interest relieved with the principal."""
+    """700 € from 01.12.2026 to 10.01.2027: 31 days in 2026 and 9 in 2027, all at 1,27 + 3 = 4,27 %
+    (VwVfG NRW): 700 × 4,27 × 40 / 36.500 = 3,275616… → 3,28 € interest relieved with the principal."""
     app = office.app
     app.propose_claim_relief(claim, kind, "Verein aufgelöst, kein Vermögen", office.officer)
     app.decide_claim_relief(claim, True, "Beitreibung aussichtslos", office.approver, on=date(2027, 1, 10))
@@ -639,7 +639,7 @@ def test_a_waiver_or_write_off_by_two_people_settles_principal_and_interest(
     assert (relieved.kind, relieved.principal, relieved.interest, relieved.on) == (
         kind,
         Money("700.00"),
-        Money("4.81"),
+        Money("3.28"),
         date(2027, 1, 10),
     )
     assert relieved.actor_id == office.approver.user_id
@@ -692,7 +692,7 @@ def test_a_refused_relief_decision_records_nothing_even_on_a_fresh_office(office
 
 def test_revoking_a_partly_paid_grant_raises_a_claim_from_the_effective_date(office: Office) -> None:
     """7.000 € granted, 3.000 € paid; reduced to 1.000 € from 15.05.2026: 2.000 € come back with
-    interest from that day. To 14.06.2026, 30 days at 6,27 %: 2.000 × 6,27 × 30 / 36.500 = 10,306849… → 10,31 €."""
+    interest from that day. To 14.06.2026, 30 days at 1,27 + 3 = 4,27 %: 2.000 × 4,27 × 30 / 36.500 = 7,019178… → 7,02 €."""
     app = office.app
     grant_id = office.approved()
     office.pay(grant_id, "3000.00")
@@ -707,7 +707,7 @@ def test_revoking_a_partly_paid_grant_raises_a_claim_from_the_effective_date(off
     assert claim_id is not None
     claim = app.claim(claim_id)
     assert (claim.principal, claim.arose_on, claim.cause) == (Money("2000.00"), date(2026, 5, 15), "revocation")
-    assert claim.interest_due(date(2026, 6, 14), app.base_rates()) == Money("10.31")
+    assert claim.interest_due(date(2026, 6, 14), app.base_rates()) == Money("7.02")
     revoked = last_event(app, grant_id, "GrantRevoked")
     assert (revoked.previous_amount, revoked.remaining_amount, revoked.paid, revoked.claim_amount) == (
         Money("7000.00"),
@@ -826,8 +826,8 @@ def test_closure_of_a_revoked_unpaid_grant_releases_everything(office: Office) -
 
 
 def test_closing_with_an_open_claim_is_refused_until_it_is_repaid(office: Office) -> None:
-    """The 700 € claim from 01.12.2026 repaid on 15.01.2027: 45 days at 6,27 %:
-    700 × 6,27 × 45 / 36.500 = 5,411095… → 5,41 €; 705,41 € settle it."""
+    """The 700 € claim from 01.12.2026 repaid on 15.01.2027: 45 days at 1,27 + 3 = 4,27 %:
+    700 × 4,27 × 45 / 36.500 = 3,685068… → 3,69 €; 703,69 € settle it."""
     app = office.app
     grant_id, claim_id = office.determined("share", costs=SCENARIO_A)
     assert claim_id is not None
@@ -841,7 +841,7 @@ def test_closing_with_an_open_claim_is_refused_until_it_is_repaid(office: Office
         claim_id,
     ):
         app.close_grant(grant_id, office.officer)
-    app.receive_repayment(claim_id, Money("705.41"), date(2027, 1, 15), office.finance)
+    app.receive_repayment(claim_id, Money("703.69"), date(2027, 1, 15), office.finance)
     app.close_grant(grant_id, office.officer, on=date(2027, 1, 20))
     assert app.grant(grant_id).status == "closed"
 
@@ -917,7 +917,7 @@ def test_a_grant_followed_from_application_to_closure(office: Office) -> None:
     assert claim_id is not None
     assert app.grant(grant_id).final_amount == Money("6300.00")
     due = app.claim(claim_id).amount_due(date(2027, 1, 15), app.base_rates())
-    assert due == Money("705.41")
+    assert due == Money("703.69")
     app.receive_repayment(claim_id, due, date(2027, 1, 15), office.finance)
     app.close_grant(grant_id, office.officer, on=date(2027, 1, 20))
     grant = app.grant(grant_id)

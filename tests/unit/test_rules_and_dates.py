@@ -69,19 +69,17 @@ class TestRefusedRuleSets:
         assert refusal.value.code == "invalid_input"
         assert refusal.value.field == "line_tolerance"
 
-    @pytest.mark.parametrize("value", ["fünf", "NaN", 5.5])
-    def test_a_garbage_or_float_interest_margin_is_refused(self, value):
-        with pytest.raises(InvalidInputError, match=r"Zinsaufschlag: .* ist kein Dezimalwert") as refusal:
-            RuleSet.nrw_municipal(interest_margin=value)
+    @pytest.mark.parametrize("value", ["VwVfG", "BayVwVfG", "", None, 3])
+    def test_a_legal_basis_other_than_the_known_acts_is_refused(self, value):
+        with pytest.raises(InvalidInputError, match="Unbekannte Rechtsgrundlage") as refusal:
+            RuleSet.nrw_municipal(legal_basis=value)
 
-        assert refusal.value.field == "interest_margin"
+        assert refusal.value.field == "legal_basis"
 
-    @pytest.mark.parametrize("value", ["-1", "20.5", 100])
-    def test_an_interest_margin_outside_zero_to_twenty_points_is_refused(self, value):
-        with pytest.raises(InvalidInputError, match="zwischen 0 und 20 Prozentpunkten") as refusal:
-            RuleSet.nrw_municipal(interest_margin=value)
-
-        assert refusal.value.field == "interest_margin"
+    def test_the_margin_is_no_longer_a_rule_set_parameter(self):
+        """The margin follows from the legal basis; a rule set cannot be given its own."""
+        with pytest.raises(TypeError):
+            RuleSet.nrw_municipal(interest_margin=Decimal("5"))
 
     @pytest.mark.parametrize("field", ["drawdown_horizon", "proof_deadline", "interim_proof_deadline"])
     @pytest.mark.parametrize("duration", ["2M", "P", "P1Y", "PT1H", "P-1M", "", "P2m"])

@@ -850,7 +850,7 @@ def close_grant(call: Call) -> s.GrantDetail:
 )
 def get_claim(call: Call) -> s.ClaimOut:
     found = v.visible_claim(call, call.path["claim_id"])
-    return v.claim(found, call.today(), call.office.base_rates())
+    return v.claim(found, call.today(), call.office.interest_table())
 
 
 @operation(
@@ -866,7 +866,7 @@ def receive_repayment(call: Call) -> s.ClaimOut:
     found = v.visible_claim(call, call.path["claim_id"])
     b: s.ReceiveRepayment = call.body
     call.office.receive_repayment(found.id, Money(b.amount, field="amount"), b.value_date, call.caller.actor)
-    return v.claim(call.office.claim(found.id), call.today(), call.office.base_rates())
+    return v.claim(call.office.claim(found.id), call.today(), call.office.interest_table())
 
 
 # Work queue --------------------------------------------------------------------------------------

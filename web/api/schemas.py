@@ -207,7 +207,8 @@ class RuleSetOut(Out):
     line_tolerance: DecimalText
     proof_deadline: str
     interim_proof_deadline: str
-    interest_margin: DecimalText
+    legal_basis: str = Field(description="Rechtsgrundlage der Verzinsung nach § 49a Abs. 3")
+    interest_margin: DecimalText = Field(description="Zinsaufschlag der Rechtsgrundlage heute, Prozentpunkte")
     min_grant: Euro
     max_grant: Euro | None
     min_own_share: DecimalText
@@ -657,6 +658,11 @@ class ClaimOut(Out):
     outstanding: Euro
     interest_paid: Euro
     interest_due: Euro = Field(description="Zinsen bis heute")
+    interest_provisional: bool = Field(
+        description="die Zinsen enthalten Tage eines Halbjahrs, für das noch kein Basiszinssatz erfasst ist"
+    )
+    legal_basis: str | None = Field(description="Rechtsgrundlage der Verzinsung (VwVfG NRW: 3, VwVfG (Bund): 5 Punkte)")
+    interest_margin: DecimalText = Field(description="Zinsaufschlag heute, Prozentpunkte über dem Basiszinssatz")
     amount_due: Euro = Field(description="heute insgesamt offen")
     arose_on: date
     deferred_until: date | None

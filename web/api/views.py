@@ -14,6 +14,7 @@ from uuid import UUID
 
 from domain.claim import Claim
 from domain.grant import PAYMENT_GERMAN, Grant
+from domain.interest import InterestTable
 from domain.money import Money
 from domain.organisation import Organisation
 from domain.plan import FinancingPlan
@@ -71,6 +72,7 @@ def rule_set(rules: RuleSet) -> s.RuleSetOut:
         line_tolerance=rules.line_tolerance,
         proof_deadline=rules.proof_deadline,
         interim_proof_deadline=rules.interim_proof_deadline,
+        legal_basis=rules.legal_basis,
         interest_margin=rules.interest_margin,
         min_grant=eur(rules.min_grant),
         max_grant=eur_or_none(rules.max_grant),
@@ -235,7 +237,8 @@ def timeline(cursor: Cursor, grant_id: UUID) -> list[s.TimelineEntryOut]:
     ]
 
 
-def claim(claim: Claim, today: date, base_rates: list[tuple[date, Decimal]]) -> s.ClaimOut:
+def claim(claim: Claim, today: date, rates: InterestTable) -> s.ClaimOut:
+    interest, periods = claim.interest_statement(today, rates)
     return s.ClaimOut(
         claim_id=claim.id,
         grant_id=claim.grant_id,
@@ -245,8 +248,11 @@ def claim(claim: Claim, today: date, base_rates: list[tuple[date, Decimal]]) -> 
         principal=eur(claim.principal),
         outstanding=eur(claim.outstanding),
         interest_paid=eur(claim.interest_paid),
-        interest_due=eur(claim.interest_due(today, base_rates)),
-        amount_due=eur(claim.amount_due(today, base_rates)),
+        interest_due=eur(interest),
+        interest_provisional=any(p.provisional for p in periods),
+        legal_basis=claim.legal_basis,
+        interest_margin=claim.margin(rates) if claim.legal_basis is None else rates.margin_on(claim.legal_basis, today),
+        amount_due=eur(claim.outstanding + interest),
         arose_on=claim.arose_on,
         deferred_until=claim.deferred_until,
     )
@@ -259,7 +265,7 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
         history = timeline(cursor, grant.id)
     if row is None:  # the overview folds every application; catching up cannot leave one out
         raise RuntimeError(f"grant {grant.id} is missing from the grant overview")
-    rates = call.office.base_rates() if grant.claim_ids else []
+    rates = call.office.interest_table()
     return s.GrantDetail(
         **grant_summary_fields(row, today),
         purpose=grant.purpose,
