@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -182,7 +183,7 @@ def interest_periods(
     cuts = sorted({start, end, provisional_from, *(d for d, _ in rates), *(d for d, _ in margins)})
     cuts = [d for d in cuts if start <= d <= end]
     periods = []
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
+    for lo, hi in pairwise(cuts):
         rate = _in_force(rates, lo) + _in_force(margins, lo)
         amount = principal.amount * rate / 100 * Decimal((hi - lo).days) / DAYS_PER_YEAR
         periods.append(InterestPeriod(lo, hi, principal, rate, max(amount, Decimal(0)), lo >= provisional_from))

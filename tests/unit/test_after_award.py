@@ -692,7 +692,8 @@ def test_a_refused_relief_decision_records_nothing_even_on_a_fresh_office(office
 
 def test_revoking_a_partly_paid_grant_raises_a_claim_from_the_effective_date(office: Office) -> None:
     """7.000 € granted, 3.000 € paid; reduced to 1.000 € from 15.05.2026: 2.000 € come back with
-    interest from that day. To 14.06.2026, 30 days at 1,27 + 3 = 4,27 %: 2.000 × 4,27 × 30 / 36.500 = 7,019178… → 7,02 €."""
+    interest from that day. To 14.06.2026, 30 days at 1,27 + 3 = 4,27 %:
+    2.000 × 4,27 × 30 / 36.500 = 7,019178… → 7,02 €."""
     app = office.app
     grant_id = office.approved()
     office.pay(grant_id, "3000.00")

@@ -41,8 +41,8 @@ from domain.interest import (
     interest_for,
     interest_periods,
 )
-from domain.rules import RuleSet
 from domain.money import Money
+from domain.rules import RuleSet
 
 from .after_award_builders import Office, build_office, event_names, last_event, recorded_state, reference_plan, refused
 
