@@ -250,7 +250,7 @@ class History:
     def open_programme(self, code: str, years: tuple[int, ...]) -> dict[str, Any]:
         """A programme of its own (for measurements that add grants to a generated store)."""
         posting = PostingCoordinates("01.11.02", "531899", "1011099")
-        rule_set = RuleSet.nrw_municipal(f"{code}-1", interest_margin=Decimal(3))
+        rule_set = RuleSet.nrw_municipal(f"{code}-1")
         programme_id = self.do(
             "open_programme",
             code,
@@ -268,13 +268,11 @@ class History:
 
     def open_programmes(self) -> None:
         kinds = [
-            ("city", lambda v: RuleSet.nrw_municipal(v, interest_margin=Decimal(3), max_grant=Money("15000"))),
+            ("city", lambda v: RuleSet.nrw_municipal(v, max_grant=Money("15000"))),
             ("federal", lambda v: RuleSet.federal(v, max_grant=Money("20000"))),
             (
                 "city",
-                lambda v: RuleSet.nrw_municipal(
-                    v, allowed_financing_types=("fixed",), interest_margin=Decimal(3), max_grant=Money("6000")
-                ),
+                lambda v: RuleSet.nrw_municipal(v, allowed_financing_types=("fixed",), max_grant=Money("6000")),
             ),
             (
                 "donations",
@@ -283,7 +281,7 @@ class History:
                 ),
             ),
             ("eu", lambda v: RuleSet.federal(v, drawdown_horizon="P2M", allowed_financing_types=("share", "deficit"))),
-            ("land", lambda v: RuleSet.nrw_municipal(v, interest_margin=Decimal(3))),
+            ("land", lambda v: RuleSet.nrw_municipal(v)),
         ]
         for number in range(self.scale.programmes):
             source, rules = kinds[number % len(kinds)]
@@ -418,7 +416,7 @@ class History:
                     Money("5000.00"),
                     self.approver(),
                     rate=Decimal("0.90"),
-                    rule_set=RuleSet.federal(f"SKEW-{start.year}"),
+                    rule_set=RuleSet.federal_notice(f"SKEW-{start.year}"),
                 )
                 self.do(
                     "receive_external_funds",
