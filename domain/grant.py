@@ -911,6 +911,7 @@ class Grant(Aggregate):
             eligible_costs=result.eligible_costs,
             capped_lines=result.capped_lines,
             explanation=result.explanation,
+            over_plan_total=result.over_plan_total,
             recognised_costs=actuals.costs,
             own_funds=actuals.own_funds,
             third_party_funds=actuals.third_party_funds,
@@ -942,6 +943,7 @@ class Grant(Aggregate):
         on: date,
         actor_id: UUID,
         actor_role: str,
+        over_plan_total: Money | None = None,  # recorded since the plan binds as a total; before: none
     ) -> None:
         self.status = DETERMINED
         self.final_amount = final_amount

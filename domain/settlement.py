@@ -11,9 +11,13 @@ ANBest-P No. 2 and VV zu § 44 LHO No. 2.2–2.3 (see the reference, section 3):
 * fixed amount (Festbetrag): unchanged unless the recognised costs fall below it;
 * full financing (Voll): the recognised costs less third-party funds and income, capped.
 
-A budget line counts at most up to its plan plus the rule set's tolerance (20 %); the excess is not
-eligible. No type goes below zero or above the amount granted, and none but the fixed amount ever
-finances more than the costs left after other funds.
+The financing plan binds **as a total** (Nr. 1.2 ANBest-P): a budget line may exceed its plan by up
+to the rule set's tolerance (20 %) only as far as other lines are lower by as much. So each line counts
+at most up to its plan plus the tolerance (``capped_lines``: the excess is not eligible), and the sum
+never exceeds the plan's total costs (``over_plan_total``: the overrun no saving elsewhere offsets),
+unless an amending notice raised the plan. Cost overruns therefore cannot absorb extra third-party
+funds or income, and the grant falls as Nr. 2.1 requires. No type goes below zero or above the amount
+granted, and none but the fixed amount ever finances more than the costs left after other funds.
 The inputs and the result are recorded together, so an auditor can redo the computation.
 """
 
@@ -43,10 +47,14 @@ class FinalDetermination:
     eligible_costs: Money
     capped_lines: dict[str, Money] = field(default_factory=dict)  # line -> amount above tolerance, not eligible
     explanation: str = ""
+    over_plan_total: Money = field(default_factory=Money.zero)  # overrun beyond the plan's total, not eligible
 
 
-def eligible_costs(terms: GrantTerms, actuals: RecognisedActuals) -> tuple[Money, dict[str, Money]]:
-    """Sums the recognised costs, each line capped at its plan plus the tolerance."""
+def eligible_costs(terms: GrantTerms, actuals: RecognisedActuals) -> tuple[Money, dict[str, Money], Money]:
+    """Sums the recognised costs, each line capped at its plan plus the tolerance, the sum at the plan's total.
+
+    Returns the eligible costs, the excess per line above its tolerance, and the overrun above the total.
+    """
     tolerance = terms.rule_set.line_tolerance
     total, capped = Money.zero(), {}
     for line in terms.plan.cost_lines:
@@ -56,11 +64,13 @@ def eligible_costs(terms: GrantTerms, actuals: RecognisedActuals) -> tuple[Money
             capped[line.code] = recognised - ceiling
             recognised = ceiling
         total = total + recognised
-    return total, capped
+    plan_total = terms.plan.total_costs
+    over_total = total - plan_total if total > plan_total else Money.zero()
+    return min(total, plan_total), capped, over_total
 
 
 def determine_final_amount(terms: GrantTerms, actuals: RecognisedActuals) -> FinalDetermination:
-    costs, capped = eligible_costs(terms, actuals)
+    costs, capped, over_total = eligible_costs(terms, actuals)
     plan = terms.plan
     external = actuals.third_party_funds + actuals.income
     room = _at_least_zero(costs - external)  # never finance more than the costs left after other funds
@@ -84,11 +94,13 @@ def determine_final_amount(terms: GrantTerms, actuals: RecognisedActuals) -> Fin
     cap = min(terms.maximum, terms.amount) if terms.maximum is not None else terms.amount
     # a fixed amount stays unless the costs fall below it, whatever other funds came in (reference § 3)
     final = min(amount, cap, costs) if kind is FinancingType.FIXED else min(amount, cap, room, costs)
+    bound = f" (Plansumme bindet, {over_total.de()} darüber nicht zuwendungsfähig)" if over_total else ""
     return FinalDetermination(
         final_amount=final,
         eligible_costs=costs,
         capped_lines=capped,
-        explanation=f"{kind.german}: {why}; höchstens {cap.de()} → {final.de()}",
+        explanation=f"{kind.german}: {why}{bound}; höchstens {cap.de()} → {final.de()}",
+        over_plan_total=over_total,
     )
 
 

@@ -36,6 +36,7 @@ from projections.export_queries import (
     project_holders,
 )
 from projections.grant_files import GrantFileRow, GrantFiles
+from projections.grant_law import Fact, GrantLaw
 from projections.journal import Balance
 from projections.project_spending import LineSpending, ProjectSpending
 from projections.register import Register
@@ -115,6 +116,13 @@ class GrantYear:
     grant: GrantFileRow
     coordinates: Coordinates
     balance: Balance
+    facts: dict[str, Fact] = field(default_factory=dict)  # grant law facts (projections.grant_law)
+    first_year: bool = True  # the grant's first row in the report: facts of the whole grant are shown here
+
+    def fact_amount(self, name: str) -> Money | None:
+        """A grant law amount of the whole grant, in its first row only (so a column's sum counts it once)."""
+        fact = self.facts.get(name)
+        return fact.amount if fact is not None and self.first_year else None
 
     @property
     def open_commitment(self) -> Money:
@@ -256,16 +264,19 @@ class FinanceReport:
             if not page:
                 return
             sums = holder_year_sums(self.cursor, (g.grant_id for g in page), self.ledger)
+            facts = GrantLaw.facts(self.cursor, [g.grant_id for g in page])
             years: dict[UUID, list[int]] = {}
             for grant_id, year in sums:
                 years.setdefault(grant_id, []).append(year)
             for grant in page:
-                for year in sorted(years.get(grant.grant_id, ())):
+                for index, year in enumerate(sorted(years.get(grant.grant_id, ()))):
                     yield GrantYear(
                         fiscal_year=year,
                         grant=grant,
                         coordinates=self._coordinates.get((grant.programme_id, year), Coordinates()),
                         balance=Balance.from_sums(sums[(grant.grant_id, year)]),
+                        facts=facts.get(grant.grant_id, {}),
+                        first_year=index == 0,
                     )
             if progress is not None:
                 progress("Zuwendungen", len(page))

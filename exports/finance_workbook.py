@@ -70,6 +70,7 @@ GRANT_SUMS = tuple(
         "Zinsen eingegangen",
         "Rest: Bewilligt − Ausgezahlt",
         "Rest: Ausgezahlt − anerkannt",
+        "Über Plansumme, nicht zuwendungsfähig",
     )
 )
 CHART_SERIES = ("Ansatz", "Bewilligt", "Ausgezahlt")

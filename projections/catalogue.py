@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from projections.engine import ReadModel
 from projections.grant_files import GrantFiles
+from projections.grant_law import GrantLaw
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
 from projections.notifications import Notifications
@@ -27,6 +28,7 @@ def all_read_models() -> list[ReadModel]:
         ProjectSpending(),
         Journal(),
         GrantFiles(),
+        GrantLaw(),
         Notifications(),
         Seal(),
     ]

@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from domain.grant import PAYMENT_GERMAN, STATUS_GERMAN
 from domain.plan import FinancingType
 from projections.deadlines import DOCUMENTS
+from projections.grant_law import GrantLaw
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
 from projections.timeline import Timeline
@@ -172,11 +173,12 @@ def _grant_context(request: Request, viewer: Viewer, grant_id: UUID) -> tuple[Gr
         timeline = Timeline.of(cursor, grant_id)
         journal = Journal.entries(cursor, holder_id=grant_id)
         open_items = GrantOverview.deadline_book.open(cursor, [grant_id])
+        facts = GrantLaw.of(cursor, grant_id)
     grant = office.grant(grant_id)
     claims = {claim_id.hex: office.claim(claim_id) for claim_id in grant.claim_ids}
     documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
     ctx = GrantContext(grant, viewer, day, documents, claims)
-    return ctx, {"row": row, "timeline": timeline, "journal": journal, "open_items": open_items}
+    return ctx, {"row": row, "timeline": timeline, "journal": journal, "open_items": open_items, "facts": facts}
 
 
 def _names(request: Request, ids: set[UUID]) -> dict[UUID, str]:
@@ -291,6 +293,7 @@ def _render_grant(
         "financing_german": FinancingType(grant.financing_type).german,
         "terms_financing_german": FinancingType(grant.terms.financing_type).german if grant.terms else "",
         "reviewer": _names(request, {grant.reviewer_id}).get(grant.reviewer_id) if grant.reviewer_id else None,
+        "facts": read["facts"],
     }
     return templates.TemplateResponse(request, "grants/detail.html", context, status_code=status)
 

@@ -46,4 +46,8 @@ LAW_ENGLISH: dict[str, str] = {
     "Zinsaufschlag erfassen": "Record interest margin",
     "Quelle": "Source",
     "Prozentpunkte": "percentage points",
+    "Der Finanzierungsplan bindet als Ganzes: anerkannt wird höchstens die Plansumme.": (
+        "The financing plan binds as a whole: at most its total is recognised."
+    ),
+    "Über der Plansumme, nicht zuwendungsfähig": "Above the plan's total, not eligible",
 }

@@ -224,6 +224,7 @@ class TestGrants:
         assert row["Fördersatz"] == pytest.approx(0.70)
         assert amount(row["Höchstbetrag"]) == Decimal("7000.00")
         assert amount(row["Schlussfestsetzung"]) == Decimal("6300.00")
+        assert amount(row["Über Plansumme, nicht zuwendungsfähig"]) == Decimal("0.00")  # spent less than planned
         assert row["Regelwerk"] == "IB-Vereine-2025"
         assert row["Stand"] == "Abgeschlossen"
         assert as_date(row["Bewilligt am"]) == date(2025, 3, 5)

@@ -24,6 +24,7 @@ from exports.finance_report import FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
 from projections.grant_files import GrantFiles
+from projections.grant_law import GrantLaw
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
 from projections.programme_balances import ProgrammeBalances
@@ -139,15 +140,18 @@ class TestFinanceWorkbook:
         with demo.projector.db.transaction() as cursor:
             grants = GrantOverview.grants(cursor, GENERATED.date(), limit=10000)
             balances = [Journal.grant_balance(cursor, g.grant_id) for g in grants]
+            facts = GrantLaw.facts(cursor, [g.grant_id for g in grants])
         cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Zuwendungen"]
 
-        assert len(cells) == len(GRANT_MEASURES) + 2
+        assert len(cells) == len(GRANT_MEASURES) + 3
         for coordinate in cells:
             heading = heading_of(recalculated, coordinate)
             if heading == "Rest: Bewilligt − Ausgezahlt":
                 expected = sum(cents(b.committed - b.paid) for b in balances)
             elif heading == "Rest: Ausgezahlt − anerkannt":
                 expected = sum(cents(b.paid - b.recognised) for b in balances)
+            elif heading == "Über Plansumme, nicht zuwendungsfähig":  # a grant law fact, once per grant
+                expected = sum(cents(f["over_plan_total"].amount) for f in facts.values() if "over_plan_total" in f)
             else:
                 expected = sum(cents(getattr(b, GRANT_MEASURES[heading])) for b in balances)
             assert amount(recalculated[coordinate].value) == expected, heading

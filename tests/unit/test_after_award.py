@@ -225,8 +225,8 @@ def test_an_amendment_that_moved_money_between_lines_lets_a_line_exceed_its_old_
 
 
 def test_the_final_amount_uses_the_amended_plan(office: Office) -> None:
-    """After the amendment printing 1.800 is fully eligible: 3.500 + 3.000 + 2.000 + 1.800 = 10.300 €;
-    0,7 × 10.300 = 7.210, capped at 7.000."""
+    """After the amendment printing 1.800 is within its line: 3.500 + 3.000 + 2.000 + 1.800 = 10.300 €, but
+    the amended plan binds as a total of 10.000 €: 0,7 × 10.000 = 7.000."""
     app = office.app
     grant_id = office.approved()
     app.propose_amendment(
@@ -244,10 +244,11 @@ def test_the_final_amount_uses_the_amended_plan(office: Office) -> None:
     assert office.determine(grant_id) is None
     determined = last_event(app, grant_id, "FinalAmountDetermined")
     assert (determined.eligible_costs, determined.final_amount, determined.capped_lines) == (
-        Money("10300.00"),
+        Money("10000.00"),
         Money("7000.00"),
         {},
     )
+    assert determined.over_plan_total == Money("300.00")
 
 
 # Deadlines, reminders, interim proofs ------------------------------------------------------------

@@ -20,7 +20,7 @@ from domain.money import Money
 from domain.rules import RuleSet
 from domain.settlement import determine_final_amount
 
-from .after_award_builders import AS_PLANNED, actuals, euros, terms
+from .after_award_builders import AS_PLANNED, actuals, euros, reference_plan, terms
 
 # Scenario A of the reference: 9.000 € recognised, 10 % below plan on every line.
 SCENARIO_A = {"travel": "3600.00", "stay": "2700.00", "fees": "1800.00", "pr": "900.00"}
@@ -28,7 +28,7 @@ NOTHING = {"travel": "0.00", "stay": "0.00", "fees": "0.00", "pr": "0.00"}
 # Travel 1.000 € over plan (5.000 against 4.000): 200 € above the 20 % tolerance of 4.800 € are not
 # eligible; the other lines saved 2.000 €, so 9.000 € were spent and 8.800 € are eligible.
 TRAVEL_OVER = {"travel": "5000.00", "stay": "2000.00", "fees": "1500.00", "pr": "500.00"}
-# Every line exactly at plan + 20 %: 12.000 € eligible, 2.000 € more than the whole plan.
+# Every line exactly at plan + 20 %: 12.000 € recognised, but the plan binds as a total: 10.000 € eligible.
 ALL_AT_TOLERANCE = {"travel": "4800.00", "stay": "3600.00", "fees": "2400.00", "pr": "1200.00"}
 
 CASES = [
@@ -101,8 +101,8 @@ CASES = [
     ("deficit-line-over-tolerance", "deficit", TRAVEL_OVER, "1000.00", "1500.00", "500.00", "5800.00"),  # 8.800 − 3.000
     ("fixed-line-over-tolerance", "fixed", TRAVEL_OVER, "1000.00", "1500.00", "500.00", "7000.00"),  # 8.800 ≥ 7.000
     ("full-line-over-tolerance", "full", TRAVEL_OVER, "0.00", "1500.00", "500.00", "6800.00"),  # 8.800 − 2.000
-    # Overspending the whole plan within tolerance: 12.000 € eligible, still capped at the maximum.
-    ("share-total-above-plan-capped", "share", ALL_AT_TOLERANCE, "1000.00", "1500.00", "500.00", "7000.00"),  # 8.400
+    # Overspending the whole plan within tolerance: 12.000 € recognised, 10.000 € (the plan's total) eligible.
+    ("share-total-above-plan-capped", "share", ALL_AT_TOLERANCE, "1000.00", "1500.00", "500.00", "7000.00"),  # 7.000
     (
         "deficit-total-above-plan-capped",
         "deficit",
@@ -111,7 +111,7 @@ CASES = [
         "1500.00",
         "500.00",
         "7000.00",
-    ),  # 9.000
+    ),  # 10.000 − 3.000
     ("fixed-total-above-plan", "fixed", ALL_AT_TOLERANCE, "1000.00", "1500.00", "500.00", "7000.00"),
     ("full-total-above-plan-capped", "full", ALL_AT_TOLERANCE, "0.00", "1500.00", "500.00", "8000.00"),  # 10.000
     # Deficit financing: own funds count at least as planned (1.000 €), more if more were provided.
@@ -151,8 +151,10 @@ def test_final_amount_by_financing_type(
         pytest.param(AS_PLANNED, "10000.00", {}, id="as-planned"),
         pytest.param(SCENARIO_A, "9000.00", {}, id="reference-A"),
         pytest.param(TRAVEL_OVER, "8800.00", {"travel": "200.00"}, id="travel-200-over-tolerance"),
-        pytest.param(ALL_AT_TOLERANCE, "12000.00", {}, id="every-line-exactly-at-tolerance"),
-        pytest.param({**ALL_AT_TOLERANCE, "pr": "1200.01"}, "12000.00", {"pr": "0.01"}, id="one-cent-over-tolerance"),
+        pytest.param(ALL_AT_TOLERANCE, "10000.00", {}, id="every-line-exactly-at-tolerance-total-binds"),
+        pytest.param(
+            {**ALL_AT_TOLERANCE, "pr": "1200.01"}, "10000.00", {"pr": "0.01"}, id="one-cent-over-tolerance-total-binds"
+        ),
         pytest.param(
             {"travel": "9000.00", "pr": "3000.00"},
             "6000.00",
@@ -167,6 +169,50 @@ def test_eligible_costs_cap_each_line_at_plan_plus_tolerance(
     result = determine_final_amount(terms("share"), actuals(costs))
     assert result.eligible_costs == Money(eligible)
     assert result.capped_lines == euros(**capped)
+
+
+def test_the_plan_binds_as_a_total_a_line_may_exceed_only_as_far_as_others_are_lower() -> None:
+    """Travel 4.600 (+600), stay 3.300 (+300), fees 2.000, printing 1.100 (+100): 11.000 € recognised,
+    every line within its 20 %, but no line was lower to offset the 1.000 € overrun: 10.000 € eligible.
+    With travel at 4.600 and stay at 2.400 (−600) the overrun is offset and all 10.000 € count."""
+    over = {"travel": "4600.00", "stay": "3300.00", "fees": "2000.00", "pr": "1100.00"}
+    result = determine_final_amount(terms("deficit"), actuals(over))
+    assert (result.eligible_costs, result.capped_lines, result.over_plan_total) == (
+        Money("10000.00"),
+        {},
+        Money("1000.00"),
+    )
+    assert "Plansumme bindet, 1.000,00 € darüber nicht zuwendungsfähig" in result.explanation
+    offset = {"travel": "4600.00", "stay": "2400.00", "fees": "2000.00", "pr": "1000.00"}
+    result = determine_final_amount(terms("deficit"), actuals(offset))
+    assert (result.eligible_costs, result.over_plan_total) == (Money("10000.00"), Money.zero())
+
+
+def test_worked_example_share_grant_with_extra_third_party_funds_and_cost_overruns() -> None:
+    """The reference plan (10.000 € costs, 70 % share, 7.000 € granted and paid). The association spends
+    11.000 € (travel 4.600, stay 3.300, fees 2.000, printing 1.100: each line within +20 %) and the
+    foundation pays 2.500 € instead of 1.500 €.
+
+    * Before the plan bound as a total: 11.000 € eligible, the 1.000 € of extra funds absorbed by the
+      overrun: 0,7 × (11.000 − 1.000) = 7.000 € – no reduction, against Nr. 2.1 ANBest-P.
+    * Now: eligible costs are at most the plan's 10.000 €; 0,7 × (10.000 − 1.000) = **6.300,00 €**, so
+      **700,00 €** of the 7.000 € paid are claimed back."""
+    over = {"travel": "4600.00", "stay": "3300.00", "fees": "2000.00", "pr": "1100.00"}
+    result = determine_final_amount(terms("share"), actuals(over, third_party="2500.00"))
+    assert result.eligible_costs == Money("10000.00")
+    assert result.over_plan_total == Money("1000.00")
+    assert result.final_amount == Money("6300.00")
+    assert result.explanation.startswith("Anteilfinanzierung: 70.0% von (10.000,00 € − Mehreinnahmen 1.000,00 €)")
+
+
+def test_an_amending_notice_that_raised_the_plan_raises_the_total() -> None:
+    """The same 11.000 € after an amending notice raised travel to 5.000 € (plan total 11.000 €, own funds
+    1.100 €, grant 7.700 € at 70 %): all 11.000 € are eligible, 0,7 × (11.000 − 1.000) = 7.000 €."""
+    plan = reference_plan(travel="5000.00", own="1100.00", grant="7900.00")
+    over = {"travel": "4600.00", "stay": "3300.00", "fees": "2000.00", "pr": "1100.00"}
+    result = determine_final_amount(terms("share", "7700.00", plan=plan), actuals(over, third_party="2500.00"))
+    assert (result.eligible_costs, result.over_plan_total) == (Money("11000.00"), Money.zero())
+    assert result.final_amount == Money("7000.00")
 
 
 def test_a_recognised_line_not_in_the_plan_is_not_eligible() -> None:

@@ -121,10 +121,13 @@ def test_the_final_amount_is_never_negative_nor_above_what_was_granted(case: Cas
     assert final <= notice.amount
     if notice.maximum is not None:
         assert final <= notice.maximum
-    # never more than the eligible costs, and those never more than each line's plan plus 20 %
+    # never more than the eligible costs, and those never more than each line's plan plus 20 %, and never
+    # more than the plan's total (the plan binds as a total)
     assert final <= result.eligible_costs
     ceilings = {line.code: line.amount * Decimal("1.2") for line in notice.plan.cost_lines}
-    assert result.eligible_costs == Money.sum(min(v, ceilings[k]) for k, v in actual.costs.items())
+    within_lines = Money.sum(min(v, ceilings[k]) for k, v in actual.costs.items())
+    assert result.eligible_costs == min(within_lines, notice.plan.total_costs)
+    assert result.over_plan_total == within_lines - result.eligible_costs
     assert all(actual.costs[k] - ceilings[k] == excess for k, excess in result.capped_lines.items())
     external = actual.third_party_funds + actual.income
     if notice.type is FinancingType.FIXED:

@@ -684,6 +684,10 @@ class GrantDetail(GrantSummary):
     payments: list[PaymentOut]
     claims: list[ClaimOut]
     timeline: list[TimelineEntryOut]
+    over_plan_total: Euro | None = Field(
+        default=None,
+        description="Schlussfestsetzung: Kosten über der Plansumme, nicht zuwendungsfähig (der Plan bindet als Ganzes)",
+    )
 
 
 # Work queue ----------------------------------------------------------------------------------------

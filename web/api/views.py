@@ -23,6 +23,7 @@ from domain.rules import RuleSet
 from domain.terms import GrantTerms
 from projections.db import Cursor
 from projections.deadlines import KIND_GERMAN
+from projections.grant_law import OVER_PLAN_TOTAL, GrantLaw
 from projections.grant_overview import GrantOverview, GrantOverviewRow
 from projections.journal import Balance, Journal
 from projections.timeline import Timeline
@@ -263,6 +264,7 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
     with call.read() as cursor:
         row = GrantOverview.grant(cursor, grant.id, today)
         history = timeline(cursor, grant.id)
+        facts = GrantLaw.of(cursor, grant.id)
     if row is None:  # the overview folds every application; catching up cannot leave one out
         raise RuntimeError(f"grant {grant.id} is missing from the grant overview")
     rates = call.office.interest_table()
@@ -286,6 +288,7 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
         payments=list(payments(call, grant).values()),
         claims=[claim(call.office.claim(claim_id), today, rates) for claim_id in grant.claim_ids],
         timeline=history,
+        over_plan_total=eur_or_none(facts[OVER_PLAN_TOTAL].amount) if OVER_PLAN_TOTAL in facts else None,
     )
 
 

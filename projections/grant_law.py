@@ -1,0 +1,107 @@
+"""Grant law facts per grant: the amounts and dates the rules of grant law add to a grant's figures.
+
+One fact per grant and name, each with an amount in cents, a day or a text (whichever it has), and the
+log position it was last set at. The facts are what the grant page, the API and the finance workbook
+show beside the journal's money: the costs above the plan's total that were not eligible (the plan
+binds as a total), and — as the rules of grant law add them — units of a fixed amount per unit, the day
+the purpose was fulfilled and the proof-of-use deadline that follows, an approved early start,
+idle-money interest proposed and decided, when the facts of a revocation became known, items bought
+with the grant and their earmarking period.
+
+Facts are kept as rows (grant, name), not columns, so a new rule adds facts without changing a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.grant import Grant
+from domain.money import Money
+from projections.db import Cursor, cents, money
+from projections.engine import ReadModel, handles
+
+OVER_PLAN_TOTAL = "over_plan_total"
+
+FACT_GERMAN = {
+    OVER_PLAN_TOTAL: "Über der Plansumme, nicht zuwendungsfähig",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    amount: Money | None
+    day: date | None
+    text: str
+    position: int
+
+    @property
+    def german(self) -> str:
+        return FACT_GERMAN.get(self.name, self.name)
+
+
+class GrantLaw(ReadModel):
+    name = "grant_law"
+    tables = ("gl_facts",)
+
+    def create_tables(self, cursor: Cursor, kind: str) -> None:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS gl_facts (grant_id TEXT NOT NULL, name TEXT NOT NULL, cents BIGINT,"
+            " day TEXT, text TEXT NOT NULL DEFAULT '', position BIGINT NOT NULL, PRIMARY KEY (grant_id, name))"
+        )
+
+    @staticmethod
+    def _fact(
+        cursor: Cursor,
+        grant_id: UUID,
+        name: str,
+        position: int,
+        amount: Money | None = None,
+        day: date | None = None,
+        text: str = "",
+    ) -> None:
+        cursor.execute("DELETE FROM gl_facts WHERE grant_id = ? AND name = ?", (grant_id.hex, name))
+        cursor.execute(
+            "INSERT INTO gl_facts (grant_id, name, cents, day, text, position) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                grant_id.hex,
+                name,
+                cents(amount) if amount is not None else None,
+                day.isoformat() if day is not None else None,
+                text,
+                position,
+            ),
+        )
+
+    @handles(Grant.FinalAmountDetermined)
+    def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
+        over = getattr(e, "over_plan_total", None)
+        self._fact(cursor, e.originator_id, OVER_PLAN_TOTAL, position, amount=over or Money.zero())
+
+    # Queries -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def facts(cursor: Cursor, grant_ids: list[UUID]) -> dict[UUID, dict[str, Fact]]:
+        """The facts of the grants asked for, by grant and name (grants without facts are left out)."""
+        found: dict[UUID, dict[str, Fact]] = {}
+        for start in range(0, len(grant_ids), 500):
+            chunk = [g.hex for g in grant_ids[start : start + 500]]
+            marks = ", ".join("?" for _ in chunk)
+            cursor.execute(f"SELECT * FROM gl_facts WHERE grant_id IN ({marks}) ORDER BY grant_id, name", chunk)
+            for r in cursor.fetchall():
+                fact = Fact(
+                    name=r["name"],
+                    amount=money(r["cents"]) if r["cents"] is not None else None,
+                    day=date.fromisoformat(r["day"]) if r["day"] else None,
+                    text=r["text"],
+                    position=int(r["position"]),
+                )
+                found.setdefault(UUID(r["grant_id"]), {})[fact.name] = fact
+        return found
+
+    @classmethod
+    def of(cls, cursor: Cursor, grant_id: UUID) -> dict[str, Fact]:
+        return cls.facts(cursor, [grant_id]).get(grant_id, {})
