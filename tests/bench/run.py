@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
 import time
 import traceback
@@ -145,6 +147,7 @@ class Run:
             note=f"measured when the store was generated ({manifest.measured_at})",
         )
         folder = BENCH_DIR / "work" / size
+        shutil.rmtree(folder, ignore_errors=True)  # logs and files of the previous run
         work = work_copy(store, folder)
         needs_read_models = self.sections & {"read", "export", "http", "lag"}
         if needs_read_models:
@@ -451,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print(table)
     for note in run.results.notes:
         console.print(f"[yellow]{note}[/yellow]")
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     output = {
         "machine": info,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),

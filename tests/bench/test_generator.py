@@ -8,15 +8,13 @@ from the events and compares it with the read models.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from foerderbuch.operations import verify
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office
+from tests.bench.common import child_env, foerderbuch, run_child
 from tests.bench.generator import generate
 
 EVENTS = 1500
@@ -59,5 +57,5 @@ def test_another_seed_tells_another_story(tmp_path: Path) -> None:
 def test_the_generated_history_passes_verify(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     generate(url, EVENTS, seed=5)
-    output = io.StringIO()
-    assert verify(Settings(database_url=url), Console(file=output, width=200)) == 0, output.getvalue()
+    result = run_child(foerderbuch("verify"), child_env(url))
+    assert result.returncode == 0, result.stdout + result.stderr
