@@ -10,8 +10,12 @@ action is re-run on fresh state a bounded number of times before ``ConcurrencyEr
 
 from __future__ import annotations
 
+import logging
+import random
+import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
@@ -20,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
 
 from domain.actors import Actor, Role
 from domain.claim import Claim
@@ -32,6 +36,7 @@ from domain.errors import (
     InvalidStateError,
     NotFoundError,
     NotPermittedError,
+    StoreBusyError,
 )
 from domain.foreign import ForeignAmount
 from domain.grant import Grant
@@ -52,7 +57,14 @@ A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 
 BERLIN = ZoneInfo("Europe/Berlin")
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 40
+MAX_BUSY_ATTEMPTS = 6
+
+log = logging.getLogger("foerderbuch.office")
+
+# The log positions recorded by the current unit of work (a web request sets a fresh list; commands
+# append to it), so the caller can wait until the read models have seen what it just did.
+recorded_positions: ContextVar[list[int] | None] = ContextVar("recorded_positions", default=None)
 
 
 class FundingOffice(Application):
@@ -78,6 +90,9 @@ class FundingOffice(Application):
         super().__init__(env=env)
         self.validate_iban = iban_validator
         self._today = today or (lambda: datetime.now(BERLIN).date())
+        self.last_position = 0  # the newest log position this process recorded
+        self._position_lock = threading.Lock()
+        self._recorded_listeners: list[Callable[[int], None]] = []
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -85,6 +100,33 @@ class FundingOffice(Application):
 
     def today(self) -> date:
         return self._today()
+
+    # Recording ---------------------------------------------------------------------------------
+
+    def on_recorded(self, listener: Callable[[int], None]) -> None:
+        """Calls ``listener(position)`` after every save of this process (the follower wakes up)."""
+        self._recorded_listeners.append(listener)
+
+    def _notify(self, recordings: Any) -> None:
+        super()._notify(recordings)
+        if not recordings:
+            return
+        position = int(recordings[-1].notification.id)
+        with self._position_lock:
+            self.last_position = max(self.last_position, position)
+        positions = recorded_positions.get()
+        if positions is not None:
+            positions.append(position)
+        for listener in self._recorded_listeners:
+            listener(position)
+
+    def _take_snapshots(self, processing_event: Any) -> None:
+        """Snapshots are a cache: once the events are recorded, a snapshot that cannot be written (the
+        store busy, say) is logged and skipped — the command succeeded and must not be reported as failed."""
+        try:
+            super()._take_snapshots(processing_event)
+        except Exception:
+            log.warning("Snapshot nicht geschrieben (die Ereignisse sind gespeichert)", exc_info=True)
 
     # Plumbing ----------------------------------------------------------------------------------
 
@@ -98,23 +140,53 @@ class FundingOffice(Application):
         return aggregate
 
     def _retrying(self, action: Callable[[], T]) -> T:
-        """Runs load-decide-save again on fresh state while concurrent writers conflict."""
+        """Runs load-decide-save again on fresh state while concurrent writers conflict.
+
+        A conflict (another writer saved the same aggregate first) is retried with a growing, jittered
+        pause; a busy store (database locked, no connection free — nothing was written) a few times.
+        """
+        busy = 0
         for attempt in range(MAX_ATTEMPTS):
             try:
                 return action()
             except IntegrityError:
-                time.sleep(0.005 * (attempt + 1))
+                time.sleep(random.uniform(0.002, 0.004 * min(attempt + 1, 25)))
+            except OperationalError:
+                busy += 1
+                if busy >= MAX_BUSY_ATTEMPTS:
+                    break
+                log.warning("Ereignisspeicher ausgelastet; Versuch %s", busy, exc_info=True)
+                time.sleep(random.uniform(0.05, 0.2) * busy)
+        if busy:
+            raise StoreBusyError(
+                "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
+                "Bitte in einigen Sekunden noch einmal versuchen."
+            )
         raise ConcurrencyError(
             "Der Vorgang wurde gleichzeitig von anderer Seite geändert; bitte noch einmal versuchen."
         )
 
     def _create(self, aggregate: Aggregate, *others: Aggregate, duplicate: str) -> None:
-        try:
-            self.save(aggregate, *others)
-        except IntegrityError:
-            if aggregate.id in self.repository:
-                raise AlreadyExistsError(duplicate) from None
-            raise ConcurrencyError("Gleichzeitige Änderung; bitte noch einmal versuchen.") from None
+        def action() -> None:
+            try:
+                self.save(aggregate, *others)
+            except IntegrityError:
+                if aggregate.id in self.repository:
+                    raise AlreadyExistsError(duplicate) from None
+                raise ConcurrencyError("Gleichzeitige Änderung; bitte noch einmal versuchen.") from None
+
+        busy = 0
+        while True:
+            try:
+                return action()
+            except OperationalError:
+                busy += 1
+                if busy >= MAX_BUSY_ATTEMPTS:
+                    raise StoreBusyError(
+                        "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
+                        "Bitte in einigen Sekunden noch einmal versuchen."
+                    ) from None
+                time.sleep(random.uniform(0.05, 0.2) * busy)
 
     def _on(self, on: date | None) -> date:
         if on is None:

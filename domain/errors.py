@@ -87,3 +87,12 @@ class ConcurrencyError(DomainError):
     """Raised when concurrent writers kept conflicting after the bounded number of retries."""
 
     code = "concurrent_modification"
+
+
+class StoreBusyError(DomainError):
+    """Raised when the event store stayed busy (locked, or no connection free) through the retries.
+
+    Nothing was recorded: the command can safely be sent again a little later.
+    """
+
+    code = "store_busy"

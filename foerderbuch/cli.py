@@ -147,6 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
             "FOERDERBUCH_SMTP_HOST wird nichts versandt."
         ),
     )
+    follow = commands.add_parser(
+        "follow",
+        help="die Lesemodelle als eigener Prozess fortschreiben",
+        description=(
+            "Hält die Lesemodelle im Hintergrund auf Stand (für Installationen mit mehreren Rechnern). Es ist "
+            "immer nur ein Follower je Datenbank aktiv; weitere warten und übernehmen, wenn er endet."
+        ),
+    )
+    follow.add_argument(
+        "--once", action="store_true", help="einmal auf Stand bringen und beenden (Exit-Code 3: ein anderer ist aktiv)"
+    )
     projections = commands.add_parser(
         "projections", help="Lesemodelle anzeigen und neu aufbauen", description="Lesemodelle verwalten."
     )
@@ -272,6 +283,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         "notify": _notify,
         "projections status": _projections_status,
         "projections rebuild": _projections_rebuild,
+        "follow": _follow,
         **export_commands.HANDLERS,
         **rate_commands.HANDLERS,
     }
@@ -309,8 +321,15 @@ def _workers(text: str) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    import os
+    import tempfile
+
     import uvicorn
 
+    from foerderbuch.wiring import STARTUP_FAILURE_FILE, create_projector, session_secret
+
+    # Everything that creates tables happens here, once, before any worker starts: the workers then find
+    # the store ready and only read (each still takes the schema lock when it checks).
     office = open_office(settings)
     try:
         empty = not (office.recorder.max_notification_id() or 0)
@@ -319,16 +338,31 @@ def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> in
             _load_demo(office, settings, console)
         elif empty:
             console.print("Die Datenbank ist leer; Demodaten werden nicht geladen (--no-demo).")
+        projector = create_projector(settings, office)
+        try:
+            projector.set_up()
+        finally:
+            projector.db.close()
     finally:
         office.close()
+    session_secret(settings)  # made once here, so every worker shares it
     console.print(f"Förderbuch läuft unter http://{args.host}:{args.port}/ (beenden mit Strg+C).")
-    if args.workers > 1:
-        from foerderbuch.wiring import session_secret
-
-        session_secret(settings)  # made once here, so the workers share it
-        uvicorn.run("foerderbuch.asgi:create", factory=True, workers=args.workers, host=args.host, port=args.port)
-    else:
+    if args.workers == 1:
         uvicorn.run(create_web_app(settings), host=args.host, port=args.port)
+        return EXIT_OK  # uvicorn itself exits with 3 when the app does not start
+    # Several workers: uvicorn's supervisor stops when a worker cannot start, but returns normally; the
+    # workers leave a note in this file, so a server that did not start exits non-zero.
+    with tempfile.TemporaryDirectory(prefix="foerderbuch-") as folder:
+        marker = os.path.join(folder, "startup-failures")
+        os.environ[STARTUP_FAILURE_FILE] = marker
+        try:
+            uvicorn.run("foerderbuch.asgi:create", factory=True, workers=args.workers, host=args.host, port=args.port)
+        finally:
+            os.environ.pop(STARTUP_FAILURE_FILE, None)
+        if os.path.exists(marker):
+            with open(marker, encoding="utf-8") as notes:
+                reason = notes.read().strip().splitlines()
+            return _fail(f"Der Server konnte nicht starten: {reason[-1] if reason else 'unbekannter Fehler'}", 1)
     return EXIT_OK
 
 
@@ -515,6 +549,13 @@ def _projections_rebuild(args: argparse.Namespace, settings: Settings, console: 
 
     _check_reachable(settings)
     return operations.projections_rebuild(settings, args.name, console)
+
+
+def _follow(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from foerderbuch import operations
+
+    _check_reachable(settings)
+    return operations.follow(settings, once=args.once, console=console)
 
 
 def _notify(args: argparse.Namespace, settings: Settings, console: Console) -> int:

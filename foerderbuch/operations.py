@@ -19,7 +19,7 @@ from rich.text import Text
 from domain.application import FundingOffice
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
-from projections.engine import ProjectionError, Projector
+from projections.engine import BatchReport, ProjectionError, Projector
 from projections.seal import Seal
 from projections.verify import Problem
 from projections.verify import verify as verify_log
@@ -117,10 +117,11 @@ def projections_status(settings: Settings, console: Console | None = None) -> li
 
 
 def projections_rebuild(settings: Settings, name: str | None = None, console: Console | None = None) -> int:
-    """Drops read models and folds the whole log again, with a progress bar. Exit code 0, or 2 for an unknown name.
+    """Folds the whole log again into fresh tables and swaps them in, with a progress bar.
 
-    Without a name every read model is rebuilt except the seal: rebuilding the seal would seal the log
-    as it is now and hide any change since; name it explicitly to do that.
+    Exit code 0, or 2 for an unknown name. The old tables keep serving pages until the swap. Without a
+    name every read model is rebuilt except the seal: rebuilding the seal would seal the log as it is
+    now and hide any change since; name it explicitly to do that.
     """
     console = console or Console()
     with open_services(settings) as (_, projector):
@@ -135,12 +136,58 @@ def projections_rebuild(settings: Settings, name: str | None = None, console: Co
                 Text("Achtung: Das Siegel wird neu berechnet und bestätigt den Log, wie er jetzt ist.", style="yellow")
             )
         projector.set_up()
+        head = projector.log_head()
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:
-            totals = {n: projector.pending(n, after=0) for n in names}
-            tasks = {n: progress.add_task(n, total=totals[n]) for n in names}
-            for n in names:
-                projector.rebuild(n, progress=lambda model, done: progress.advance(tasks[model], done))
-                progress.update(tasks[n], completed=totals[n])
+            task = progress.add_task(f"Neuaufbau ({len(names)} Lesemodelle), Ereignisse", total=head)
+
+            def advance(report: BatchReport) -> None:
+                progress.update(task, completed=min(report.position, head), total=max(head, report.position))
+
+            projector.rebuild(names, progress=advance)
+            progress.update(task, completed=max(head, 1), total=max(head, 1))
     console.print(Text(f"Neu aufgebaut: {', '.join(names)}.", style="bold green"))
+    return EXIT_OK
+
+
+def follow(settings: Settings, once: bool = False, console: Console | None = None) -> int:
+    """``foerderbuch follow``: keeps the read models caught up as a process of its own, until stopped.
+
+    Only one follower folds the log at a time (the lease in the database decides); this one stands by
+    while another (a web worker, say) holds it. ``--once`` catches up now and ends (exit code 0), or
+    ends with 3 when another follower is active.
+    """
+    import signal
+    import threading
+
+    from foerderbuch.wiring import create_follower
+
+    console = console or Console()
+    with open_services(settings) as (office, projector):
+        projector.set_up()
+        follower = create_follower(settings, office, projector)
+        if once:
+            applied = follower.run_once()
+            follower.lease.close()
+            if applied < 0:
+                console.print(Text("Ein anderer Follower ist aktiv; nichts zu tun.", style="yellow"))
+                return 3
+            console.print(f"Lesemodelle auf Stand: {applied} Ereignisse gelesen, Log bis {projector.log_head()}.")
+            return EXIT_OK
+        stopped = threading.Event()
+
+        def stop(signum: int, frame: object) -> None:
+            stopped.set()
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, stop)
+        console.print("Follower läuft: hält die Lesemodelle auf Stand (beenden mit Strg+C).")
+        follower.start()
+        try:
+            while not stopped.wait(5.0):
+                if follower.last_error is not None:
+                    console.print(Text(f"Fehler beim Fortschreiben: {follower.last_error}", style="red"))
+        finally:
+            follower.stop()
+        console.print("Follower beendet.")
     return EXIT_OK

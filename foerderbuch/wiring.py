@@ -19,13 +19,22 @@ from foerderbuch.settings import Settings
 from projections.catalogue import all_read_models
 from projections.db import Database
 from projections.engine import Projector
+from projections.follower import Follower, lease_for
 from web.app import create_app
 from web.services import Services
+
+# How long a command waits for the SQLite store's writer (another process, or the follower writing a
+# batch) before it counts as busy. The library's own pool gives up after 5 s, which under a burst of
+# concurrent commands answered with errors; the follower's batches are short, so waiting is right.
+SQLITE_POOL_TIMEOUT = 30.0
 
 
 def create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
     if settings.backend == "sqlite":
         _switch_to_wal(settings.eventsourcing_env()["SQLITE_DBNAME"])
+        office = FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+        _patient_pool(office)
+        return office
     if settings.backend != "postgres":
         return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
     # On start the library runs CREATE TABLE IF NOT EXISTS / CREATE OR REPLACE FUNCTION; several
@@ -46,6 +55,14 @@ def create_office(settings: Settings, today: Callable[[], date] | None = None) -
         conn.execute("SET lock_timeout = '60s'")
         conn.execute("SELECT pg_advisory_lock(4711200601)")  # Förderbuch's start-up lock
         return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+
+
+def _patient_pool(office: FundingOffice) -> None:
+    """Lets SQLite commands queue for the writer instead of failing after the library's 5 s."""
+    datastore = getattr(office.factory, "datastore", None)
+    pool = getattr(datastore, "pool", None)
+    if pool is not None and hasattr(pool, "pool_timeout"):
+        pool.pool_timeout = SQLITE_POOL_TIMEOUT
 
 
 def _switch_to_wal(path: str, attempts: int = 100) -> None:
@@ -79,6 +96,25 @@ def create_projector(settings: Settings, office: FundingOffice) -> Projector:
     return Projector(office, create_read_database(settings), all_read_models())
 
 
+def create_follower(settings: Settings, office: FundingOffice, projector: Projector) -> Follower:
+    """The background follower of these read models; woken by every save of this process."""
+    db = projector.db
+    if settings.backend == "postgres":
+        lease = lease_for(
+            "postgres",
+            conninfo=getattr(db, "conninfo", None),
+            channel=getattr(office.recorder, "channel_name", None),
+            schema=settings.eventsourcing_env().get("POSTGRES_SCHEMA"),
+        )
+    elif settings.backend == "sqlite":
+        lease = lease_for("sqlite", database_path=str(settings.sqlite_path))
+    else:
+        lease = lease_for("memory")
+    follower = Follower(projector, lease)
+    office.on_recorded(follower.wake)
+    return follower
+
+
 def session_secret(settings: Settings) -> str:
     """The key that signs session cookies: FOERDERBUCH_SECRET_KEY, else one made once and kept in
     ``foerderbuch.secret`` beside the working directory's database, readable only by its owner, so every
@@ -101,14 +137,32 @@ def session_secret(settings: Settings) -> str:
 
 def create_services(settings: Settings) -> Services:
     office = create_office(settings)
+    projector = create_projector(settings, office)
     return Services(
         office,
-        create_projector(settings, office),
+        projector,
         CredentialStore.for_settings(settings),
         DocumentFiles.for_settings(settings),
+        create_follower(settings, office, projector),
     )
+
+
+STARTUP_FAILURE_FILE = "FOERDERBUCH_STARTUP_FAILURES"  # set by ``serve --workers N`` for its workers
 
 
 def create_web_app(settings: Settings, https_only: bool = False) -> Starlette:
     """The ASGI app for ``foerderbuch serve``: each worker builds its own office and read models."""
-    return create_app(lambda: create_services(settings), session_secret(settings), https_only=https_only)
+
+    def build() -> Services:
+        try:
+            services = create_services(settings)
+            services.projector.set_up()
+            return services
+        except Exception as error:  # noted for the parent process (serve --workers N), then raised
+            marker = os.environ.get(STARTUP_FAILURE_FILE)
+            if marker:
+                with open(marker, "a", encoding="utf-8") as notes:
+                    notes.write(f"{type(error).__name__}: {error}".replace("\n", " ") + "\n")
+            raise
+
+    return create_app(build, session_secret(settings), https_only=https_only)

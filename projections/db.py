@@ -7,8 +7,10 @@ in SQL, and turned back into ``Money`` on the way out — never a float.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -34,14 +36,44 @@ class Cursor(Protocol):
 
 
 class Database:
-    """Opens transactions; ``exclusive=True`` takes the write lock up front (SQLite ``BEGIN IMMEDIATE``)."""
+    """Opens transactions; ``exclusive=True`` takes the write lock up front (SQLite ``BEGIN IMMEDIATE``).
+
+    A read transaction (the default) takes no write lock: on SQLite in WAL mode it reads a snapshot
+    while writers go on, on PostgreSQL it is an ordinary read.
+
+    Rebuilding a read model folds the log into a *scratch* database of the same kind (``scratch()``),
+    then copies its tables over in one transaction (``with_scratch`` names the scratch tables from the
+    live connection: an attached SQLite file, or a PostgreSQL schema).
+    """
 
     kind: str
+    supports_scratch = False
 
     @contextmanager
     def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
         raise NotImplementedError
         yield  # pragma: no cover
+
+    def lock_schema(self, cursor: Cursor) -> None:
+        """Inside an exclusive transaction: makes processes that create tables take turns."""
+
+    @contextmanager
+    def scratch(self) -> Iterator[Database]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    @contextmanager
+    def with_scratch(self, scratch: Database) -> Iterator[str]:
+        """The prefix under which this database's connection sees the scratch database's tables."""
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def scratch_positions(self, cursor: Cursor, prefix: str, names: Sequence[str]) -> dict[str, int]:
+        marks = ",".join("?" * len(names))
+        cursor.execute(
+            f"SELECT projection, position FROM {prefix}projection_tracking WHERE projection IN ({marks})", list(names)
+        )
+        return {row["projection"]: int(row["position"]) for row in cursor.fetchall()}
 
     def close(self) -> None:
         pass
@@ -71,9 +103,10 @@ class SQLiteDatabase(Database):
 
     kind = "sqlite"
 
-    def __init__(self, path: str, timeout: float = 30.0) -> None:
+    def __init__(self, path: str, timeout: float = 30.0, durable: bool = True) -> None:
         self.path = path
         self.timeout = timeout
+        self.durable = durable
         self._local = threading.local()
         self._shared_lock = threading.RLock() if path == ":memory:" else None
         self._shared: sqlite3.Connection | None = None
@@ -93,7 +126,11 @@ class SQLiteDatabase(Database):
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         connection.row_factory = sqlite3.Row
-        connection.execute("PRAGMA journal_mode=WAL")
+        if self.durable:
+            connection.execute("PRAGMA journal_mode=WAL")
+        else:  # a scratch file for a rebuild: thrown away if anything goes wrong
+            connection.execute("PRAGMA journal_mode=OFF")
+            connection.execute("PRAGMA synchronous=OFF")
         connection.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
         self._all.append(connection)
         return connection
@@ -116,6 +153,32 @@ class SQLiteDatabase(Database):
         finally:
             if lock is not None:
                 lock.release()
+
+    @property
+    def supports_scratch(self) -> bool:  # type: ignore[override]
+        return self.path != ":memory:" and not self.path.startswith("file:")
+
+    @contextmanager
+    def scratch(self) -> Iterator[Database]:
+        path = f"{self.path}.neuaufbau-{uuid.uuid4().hex[:12]}"
+        scratch = SQLiteDatabase(path, self.timeout, durable=False)
+        try:
+            yield scratch
+        finally:
+            scratch.close()
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+
+    @contextmanager
+    def with_scratch(self, scratch: Database) -> Iterator[str]:
+        assert isinstance(scratch, SQLiteDatabase)
+        connection = self._connection()
+        connection.execute("ATTACH DATABASE ? AS neuaufbau", (scratch.path,))
+        try:
+            yield "neuaufbau."
+        finally:
+            connection.execute("DETACH DATABASE neuaufbau")
 
     def close(self) -> None:
         for connection in self._all:
@@ -148,10 +211,15 @@ class PostgresDatabase(Database):
 
     kind = "postgres"
 
+    supports_scratch = True
+    SCHEMA_LOCK = 4711200602  # pg_advisory_xact_lock key: read-model tables are created by one process at a time
+
     def __init__(self, conninfo: str, schema: str | None = None, max_size: int = 4) -> None:
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
+        self.conninfo = conninfo
+        self.schema = schema
         options = f"-c search_path={schema}" if schema else None
         kwargs: dict[str, Any] = {"row_factory": dict_row}
         if options:
@@ -162,6 +230,30 @@ class PostgresDatabase(Database):
     def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
         with self.pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
             yield _PostgresCursor(cursor)
+
+    def lock_schema(self, cursor: Cursor) -> None:
+        cursor.execute("SELECT pg_advisory_xact_lock(?)", (self.SCHEMA_LOCK,))
+
+    @contextmanager
+    def scratch(self) -> Iterator[Database]:
+        import psycopg
+        from psycopg import sql
+
+        name = f"fb_neuaufbau_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.conninfo, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
+        scratch = PostgresDatabase(self.conninfo, schema=name, max_size=1)
+        try:
+            yield scratch
+        finally:
+            scratch.close()
+            with psycopg.connect(self.conninfo, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+
+    @contextmanager
+    def with_scratch(self, scratch: Database) -> Iterator[str]:
+        assert isinstance(scratch, PostgresDatabase) and scratch.schema
+        yield f'"{scratch.schema}".'
 
     def close(self) -> None:
         self.pool.close()

@@ -1,11 +1,23 @@
-"""Folding the notification log into read models, exactly once.
+"""Folding the notification log into read models: one reader, every model, exactly once.
 
 Each read model has a tracking row (``projection_tracking``: its name and the last log position it
-applied) that is updated in the same transaction as the model's rows. A catch-up takes that row
-under a lock (PostgreSQL ``SELECT … FOR UPDATE``, SQLite ``BEGIN IMMEDIATE``), applies the events
-after it and moves it forward, so two web workers catching up at once apply each event once, and a
-process killed half-way leaves either the whole batch or none of it. Positions may have gaps; we only
-ever ask for "after the last one".
+has seen) that moves in the same transaction as the model's rows. A batch reads a stretch of the log
+once, decodes each event once, hands it to every read model that has not seen it yet and handles
+its kind, and moves all their tracking rows to the end of the stretch — in one transaction, so a
+process killed half-way leaves either the whole batch or none of it. Two processes catching up at
+once cannot both apply an event: each takes the write lock, re-reads the positions it started from,
+and gives the batch up if another process moved them meanwhile.
+
+Reading the log and writing the read models never nest: the log is read first (outside our
+transaction), then the read models are written. A writer of events therefore never waits for us
+while we wait for it (on one SQLite file that lock-order inversion used to deadlock until a timeout).
+
+Positions may have gaps; we only ever ask for "after the last one". A model's position moves to the
+end of every stretch it was offered, also past events it does not handle, so an idle follower never
+re-reads a tail of events that no model wants.
+
+Rebuilding folds the whole log into fresh tables in a scratch database while the old tables keep
+serving, then swaps the rows in one short transaction (``rebuild``).
 
 Why our own tracking table rather than the library's tracking recorders: the SQLite recorder has one
 fixed ``tracking`` table per file, and we keep every read model in the events' own database, next to
@@ -14,13 +26,15 @@ the events, on both backends, with one code path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import Mapper, Notification
-from eventsourcing.utils import get_topic
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic, resolve_topic
 
 from projections.db import Cursor, Database
 
@@ -33,6 +47,7 @@ class ReadModel:
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]] = ()  # table names, dropped on rebuild
     handlers: ClassVar[dict[type, Handler]]
+    reads_stored_bytes: ClassVar[bool] = False  # True: ``receive`` gets every stored event undecoded
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -48,9 +63,16 @@ class ReadModel:
     def topics(self) -> list[str]:
         return [get_topic(cls) for cls in self.handlers]
 
-    def receive(self, cursor: Cursor, notification: Notification, mapper: Mapper[Any]) -> None:
-        """One stored event: most models fold the domain event; the seal reads the stored bytes."""
-        self.apply(cursor, mapper.to_domain_event(notification), notification.id)
+    def begin_batch(self, cursor: Cursor) -> None:
+        """Called before the events of a batch; a model may load what it keeps between events here."""
+
+    def end_batch(self, cursor: Cursor) -> None:
+        """Called after the events of a batch, inside its transaction."""
+
+    def receive(self, cursor: Cursor, notification: Notification, event: DomainEvent | None) -> None:
+        """One stored event: most models fold the decoded event; the seal reads the stored bytes."""
+        if event is not None:
+            self.apply(cursor, event, notification.id)
 
     def apply(self, cursor: Cursor, event: DomainEvent, position: int) -> None:
         handler = self.handlers.get(type(event))
@@ -77,23 +99,45 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
     return mark
 
 
+@dataclass(frozen=True)
+class BatchReport:
+    """What one committed batch did: the log position every model in it has now seen, and per model
+    how many events it applied."""
+
+    position: int
+    events: int
+    applied: dict[str, int] = field(default_factory=dict)
+
+
+Progress = Callable[[BatchReport], None]
+
+TRACKING_TABLE = (
+    "CREATE TABLE IF NOT EXISTS projection_tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+
+
 class Projector:
     """Keeps a set of read models caught up with one application's log."""
 
-    def __init__(self, app: Application, db: Database, models: Iterable[ReadModel], batch_size: int = 500) -> None:
+    def __init__(self, app: Application, db: Database, models: Iterable[ReadModel], batch_size: int = 1000) -> None:
         self.app = app
         self.db = db
         self.models = {model.name: model for model in models}
         self.batch_size = batch_size
         self._set_up = False
+        self._batch_lock = threading.Lock()  # one batch at a time in this process; processes use the database lock
+        self._classes: dict[str, type | None] = {}
+        self._after_batch: list[Callable[[int], None]] = []
+
+    # Set-up and positions ----------------------------------------------------------------------
 
     def set_up(self) -> None:
+        """Creates the tracking table and every model's tables, once, under the database's schema lock."""
         if self._set_up:
             return
         with self.db.transaction(exclusive=True) as cursor:
-            cursor.execute(
-                "CREATE TABLE IF NOT EXISTS projection_tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
-            )
+            self.db.lock_schema(cursor)
+            cursor.execute(TRACKING_TABLE)
             for model in self.models.values():
                 model.create_tables(cursor, self.db.kind)
                 cursor.execute(
@@ -103,12 +147,28 @@ class Projector:
                 )
         self._set_up = True
 
-    def position(self, name: str) -> int:
+    def positions(self) -> dict[str, int]:
+        """Every model's position (reads only, once the tables exist)."""
         self.set_up()
         with self.db.transaction() as cursor:
-            cursor.execute("SELECT position FROM projection_tracking WHERE projection = ?", (name,))
+            return self._positions(cursor, list(self.models))
+
+    def position(self, name: str) -> int:
+        return self.positions().get(name, 0)
+
+    def follower_position(self) -> int:
+        """The log position that every read model has seen: what a page shows is at least this current."""
+        self.set_up()
+        with self.db.transaction() as cursor:
+            marks = ",".join("?" * len(self.models))
+            cursor.execute(
+                f"SELECT MIN(position) AS p, COUNT(*) AS n FROM projection_tracking WHERE projection IN ({marks})",
+                list(self.models),
+            )
             row = cursor.fetchone()
-        return int(row["position"]) if row else 0
+        if row is None or int(row["n"] or 0) < len(self.models):
+            return 0
+        return int(row["p"] or 0)
 
     def log_head(self) -> int:
         return int(self.app.recorder.max_notification_id() or 0)
@@ -118,60 +178,148 @@ class Projector:
         model, count = self.models[name], 0
         last: int | None = self.position(name) if after is None else after
         while True:
-            notifications = self.app.recorder.select_notifications(
-                start=last, limit=1000, topics=model.topics, inclusive_of_start=False
-            )
-            count += len(notifications)
+            notifications = self.app.recorder.select_notifications(start=last, limit=1000, inclusive_of_start=False)
+            count += sum(1 for n in notifications if self._wants(model, n.topic))
             if len(notifications) < 1000:
                 return count
             last = notifications[-1].id
 
-    def catch_up(self, names: Iterable[str] | None = None, progress: Callable[[str, int], None] | None = None) -> int:
-        """Applies every event not yet applied; returns how many events were applied."""
-        self.set_up()
-        applied = 0
-        for name in list(names) if names is not None else list(self.models):
-            model = self.models[name]
-            while True:
-                done = self._batch(model)
-                if not done:
-                    break
-                applied += done
-                if progress is not None:
-                    progress(name, done)
-        return applied
+    def after_batch(self, listener: Callable[[int], None]) -> None:
+        """Calls ``listener(position)`` after every committed batch (a follower wakes its waiting readers)."""
+        self._after_batch.append(listener)
 
-    def _batch(self, model: ReadModel) -> int:
-        with self.db.transaction(exclusive=True) as cursor:
-            lock = " FOR UPDATE" if self.db.kind == "postgres" else ""
-            cursor.execute(f"SELECT position FROM projection_tracking WHERE projection = ?{lock}", (model.name,))
-            row = cursor.fetchone()
-            last = int(row["position"]) if row else 0
+    # Catching up -------------------------------------------------------------------------------
+
+    def catch_up(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
+        """Applies every event not yet applied to the named models (all by default); returns how many
+        events were read from the log."""
+        self.set_up()
+        models = [self.models[name] for name in (list(names) if names is not None else list(self.models))]
+        done = 0
+        while True:
+            report = self._batch(models)
+            if report is None:  # another process moved first: look again
+                continue
+            if report.events == 0 and not report.applied:
+                return done
+            done += report.events
+            if progress is not None:
+                progress(report)
+
+    def _batch(self, models: Sequence[ReadModel]) -> BatchReport | None:
+        with self._batch_lock:
+            head = self.log_head()
+            names = [model.name for model in models]
+            with self.db.transaction() as cursor:
+                seen = self._positions(cursor, names)
+            start = min(seen.values(), default=head)
+            if start >= head:
+                return BatchReport(head, 0)
             notifications = self.app.recorder.select_notifications(
-                start=last, limit=self.batch_size, topics=model.topics, inclusive_of_start=False
+                start=start, limit=self.batch_size, stop=head, inclusive_of_start=False
             )
-            if not notifications:
-                return 0
-            for notification in notifications:
-                try:
-                    model.receive(cursor, notification, self.app.mapper)
-                except Exception as error:
-                    raise ProjectionError(model.name, notification.id, error) from error
-            cursor.execute(
-                "UPDATE projection_tracking SET position = ? WHERE projection = ? AND position = ?",
-                (notifications[-1].id, model.name, last),
-            )
-            if cursor.rowcount != 1:
-                raise RuntimeError(f"read model {model.name}: tracking moved underneath us at {last}")
-            return len(notifications)
+            end = notifications[-1].id if len(notifications) >= self.batch_size else head
+            events = [self._decode(models, seen, n) for n in notifications]
+            applied = dict.fromkeys(names, 0)
+            with self.db.transaction(exclusive=True) as cursor:
+                if self._positions(cursor, names, lock=True) != seen:
+                    return None
+                for model in models:
+                    model.begin_batch(cursor)
+                for notification, event in zip(notifications, events, strict=True):
+                    for model in models:
+                        if seen[model.name] >= notification.id or not self._wants(model, notification.topic):
+                            continue
+                        try:
+                            model.receive(cursor, notification, event)
+                        except Exception as error:
+                            raise ProjectionError(model.name, notification.id, error) from error
+                        applied[model.name] += 1
+                for model in models:
+                    model.end_batch(cursor)
+                for name in names:
+                    if end > seen[name]:
+                        cursor.execute("UPDATE projection_tracking SET position = ? WHERE projection = ?", (end, name))
+        for listener in self._after_batch:
+            listener(end)
+        return BatchReport(end, len(notifications), {k: v for k, v in applied.items() if v})
 
-    def rebuild(self, name: str, progress: Callable[[str, int], None] | None = None) -> int:
-        """Drops a read model's rows and folds the whole log again."""
+    def _positions(self, cursor: Cursor, names: Sequence[str], lock: bool = False) -> dict[str, int]:
+        if not names:
+            return {}
+        marks = ",".join("?" * len(names))
+        suffix = " FOR UPDATE" if lock and self.db.kind == "postgres" else ""
+        cursor.execute(
+            f"SELECT projection, position FROM projection_tracking WHERE projection IN ({marks}){suffix}", list(names)
+        )
+        found = {row["projection"]: int(row["position"]) for row in cursor.fetchall()}
+        return {name: found.get(name, 0) for name in names}
+
+    def _event_class(self, topic: str) -> type | None:
+        if topic not in self._classes:
+            try:
+                self._classes[topic] = resolve_topic(topic)
+            except Exception:  # a topic no class answers to: no model can handle it
+                self._classes[topic] = None
+        return self._classes[topic]
+
+    def _wants(self, model: ReadModel, topic: str) -> bool:
+        if model.reads_stored_bytes:
+            return True
+        cls = self._event_class(topic)
+        return cls is not None and cls in model.handlers
+
+    def _decode(self, models: Sequence[ReadModel], seen: dict[str, int], notification: Notification) -> Any:
+        """The domain event, decoded once — only if some model that has not seen it handles it."""
+        cls = self._event_class(notification.topic)
+        if cls is None:
+            return None
+        for model in models:
+            if seen[model.name] < notification.id and cls in model.handlers:
+                return self.app.mapper.to_domain_event(notification)
+        return None
+
+    # Rebuilding --------------------------------------------------------------------------------
+
+    def rebuild(self, names: str | Iterable[str], progress: Progress | None = None) -> int:
+        """Folds the whole log again for these models. Where the database allows, into fresh tables in a
+        scratch database while the old ones keep serving, then swapped in one transaction."""
+        names = [names] if isinstance(names, str) else list(names)
         self.set_up()
-        model = self.models[name]
-        with self.db.transaction(exclusive=True) as cursor:
-            for table in model.tables:
-                cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            model.create_tables(cursor, self.db.kind)
-            cursor.execute("UPDATE projection_tracking SET position = 0 WHERE projection = ?", (name,))
-        return self.catch_up([name], progress)
+        models = [self.models[name] for name in names]
+        if not self.db.supports_scratch:
+            return self._rebuild_in_place(models, progress)
+        with self.db.scratch() as scratch:
+            shadow = Projector(self.app, scratch, [type(model)() for model in models], batch_size=5000)
+            done = shadow.catch_up(progress=progress)
+            self._swap(models, shadow)
+        return done
+
+    def _swap(self, models: Sequence[ReadModel], shadow: Projector) -> None:
+        names = [model.name for model in models]
+        with (
+            self.db.with_scratch(shadow.db) as prefix,
+            self._batch_lock,
+            self.db.transaction(exclusive=True) as cursor,
+        ):
+            self._positions(cursor, names, lock=True)
+            fresh = self.db.scratch_positions(cursor, prefix, names)
+            for model in models:
+                for table in model.tables:
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                model.create_tables(cursor, self.db.kind)
+                for table in model.tables:
+                    cursor.execute(f"INSERT INTO {table} SELECT * FROM {prefix}{table}")
+                cursor.execute(
+                    "UPDATE projection_tracking SET position = ? WHERE projection = ?",
+                    (fresh.get(model.name, 0), model.name),
+                )
+
+    def _rebuild_in_place(self, models: Sequence[ReadModel], progress: Progress | None) -> int:
+        with self._batch_lock, self.db.transaction(exclusive=True) as cursor:
+            for model in models:
+                for table in model.tables:
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                model.create_tables(cursor, self.db.kind)
+                cursor.execute("UPDATE projection_tracking SET position = 0 WHERE projection = ?", (model.name,))
+        return self.catch_up([model.name for model in models], progress)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.persistence import Notification
 
 from projections.db import Cursor
 from projections.engine import ReadModel
@@ -75,6 +75,10 @@ class SealLink:
 class Seal(ReadModel):
     name = "seal"
     tables = ("seal_chain",)
+    reads_stored_bytes = True
+
+    def __init__(self) -> None:
+        self._previous: str | None = None  # the chain's head while a batch runs
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
@@ -82,9 +86,18 @@ class Seal(ReadModel):
             " originator_version BIGINT NOT NULL, topic TEXT NOT NULL, hash TEXT NOT NULL)"
         )
 
-    def receive(self, cursor: Cursor, notification: Notification, mapper: Mapper[Any]) -> None:
+    def begin_batch(self, cursor: Cursor) -> None:
         head = self.head(cursor)
-        previous = head.hash if head else GENESIS
+        self._previous = head.hash if head else GENESIS
+
+    def end_batch(self, cursor: Cursor) -> None:
+        self._previous = None
+
+    def receive(self, cursor: Cursor, notification: Notification, event: Any) -> None:
+        if self._previous is None:
+            self.begin_batch(cursor)
+        assert self._previous is not None
+        link = notification_hash(self._previous, notification)
         cursor.execute(
             "INSERT INTO seal_chain (position, originator_id, originator_version, topic, hash) VALUES (?, ?, ?, ?, ?)",
             (
@@ -92,9 +105,10 @@ class Seal(ReadModel):
                 _id(notification.originator_id),
                 notification.originator_version,
                 notification.topic,
-                notification_hash(previous, notification),
+                link,
             ),
         )
+        self._previous = link
 
     @staticmethod
     def head(cursor: Cursor) -> ChainHead | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -15,7 +18,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.errors import DomainError, NotFoundError, NotPermittedError
+from domain.errors import DomainError, NotFoundError, NotPermittedError, StoreBusyError
 from web import (
     account,
     applications,
@@ -31,6 +34,7 @@ from web import (
 )
 from web.api import ApiMount, api_routes
 from web.auth import SignInRequired, sign_in_url
+from web.consistency import RecordPositions
 from web.i18n import LANGUAGES, current_language
 from web.portal import portal_routes
 from web.services import Services
@@ -97,9 +101,27 @@ async def _domain_not_found(request: Request, exc: Exception) -> Response:
 async def _domain_refusal(request: Request, exc: Exception) -> Response:
     """A refusal that no form caught (e.g. a page for something in the wrong state): a clear page, never a trace."""
     assert isinstance(exc, DomainError)
+    if isinstance(exc, StoreBusyError):
+        return await _store_busy(request, exc)
     status = 403 if isinstance(exc, NotPermittedError) else 409
     return templates.TemplateResponse(
         request, "error.html", {"title": "Nicht möglich", "message": exc.message, "status": status}, status_code=status
+    )
+
+
+async def _store_busy(request: Request, exc: Exception) -> Response:
+    """The store was locked or out of connections through the retries: nothing was recorded, try again."""
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "title": "Gerade ausgelastet",
+            "message": "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
+            "Bitte gehen Sie zurück und senden Sie das Formular in einigen Sekunden noch einmal.",
+            "status": 503,
+        },
+        status_code=503,
+        headers={"retry-after": "2"},
     )
 
 
@@ -154,6 +176,19 @@ routes = [
 ]
 
 
+def start_reading(services: Services) -> None:
+    """Creates the read models' tables (once per database, under its lock) and starts the follower.
+
+    Pages of this worker first wait for the log as it is now (bounded, see web.consistency), so a
+    worker that starts on a store written elsewhere does not show empty pages while it catches up.
+    """
+    services.projector.set_up()
+    head = services.projector.log_head()
+    services.office.last_position = max(services.office.last_position, head)
+    assert services.follower is not None
+    services.follower.start()
+
+
 def create_app(build: Callable[[], Services], secret_key: str, https_only: bool = False) -> Starlette:
     """Builds the web app; ``build`` makes the services once per worker, in the lifespan."""
     if len(secret_key) < 32:
@@ -161,13 +196,13 @@ def create_app(build: Callable[[], Services], secret_key: str, https_only: bool 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.services = build()
+        services = app.state.services = await run_in_threadpool(build)
         app.state.throttle = SignInThrottle()
-        app.state.services.projector.catch_up()
+        await run_in_threadpool(start_reading, services)
         try:
             yield
         finally:
-            app.state.services.close()
+            await run_in_threadpool(services.close)
 
     return Starlette(
         routes=routes,
@@ -181,12 +216,15 @@ def create_app(build: Callable[[], Services], secret_key: str, https_only: bool 
                 same_site="lax",
                 https_only=https_only,
             ),
+            Middleware(RecordPositions),
         ],
         exception_handlers={
             SignInRequired: _sign_in_required,
             HTTPException: _http_error,
             NotFoundError: _domain_not_found,
             DomainError: _domain_refusal,
+            StoreOperationalError: _store_busy,
+            sqlite3.OperationalError: _store_busy,
             500: _server_error,
         },
         lifespan=lifespan,

@@ -34,6 +34,7 @@ from domain.errors import (
     NotFoundError,
     NotPermittedError,
     OverBudgetError,
+    StoreBusyError,
 )
 from domain.foreign import ForeignAmount
 from domain.grant import (
@@ -1076,7 +1077,10 @@ ACTIONS: dict[str, Action] = {
 
 
 def status_for(error: DomainError) -> int:
-    """The HTTP status of a refusal shown on its form: input problems 400, conflicts with the state 409."""
+    """The HTTP status of a refusal shown on its form: input problems 400, conflicts with the state 409,
+    a busy store 503 (nothing recorded; the form keeps what was typed)."""
+    if isinstance(error, StoreBusyError):
+        return 503
     if isinstance(error, FourEyesError):
         return 409
     if isinstance(error, NotPermittedError):

@@ -1,4 +1,4 @@
-"""The read models as pages see them: caught up with the log before every read."""
+"""The read models as pages see them: never folded by a page, waited for after the reader's own writes."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from starlette.requests import Request
 
 from projections.engine import Projector
 from web.auth import services
+from web.consistency import wait_for_own_writes
 
 
 def read_models(request: Request) -> Projector:
-    """The read models, caught up first: a reader sees every write made before the request."""
-    projector = services(request).projector
-    projector.catch_up()
-    return projector
+    """The read models, once they have seen this person's own writes (bounded wait; see web.consistency)."""
+    wait_for_own_writes(request)
+    return services(request).projector

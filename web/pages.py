@@ -27,7 +27,7 @@ PAGE_SIZE = 25
 
 @contextmanager
 def reading(request: Request) -> Iterator[Cursor]:
-    """A read transaction on the read models, caught up with every write made before the request."""
+    """A read-only transaction on the read models, after they have seen the reader's own writes."""
     projector = read_models(request)
     with projector.db.transaction() as cursor:
         yield cursor

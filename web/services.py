@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.application import FundingOffice
 from projections.engine import Projector
+from projections.follower import Follower, LocalLease
 
 
 class StoredToken(Protocol):
@@ -84,8 +85,16 @@ class Services:
     projector: Projector
     credentials: Credentials
     documents: DocumentStore | None = None
+    follower: Follower | None = None
+
+    def __post_init__(self) -> None:
+        if self.follower is None:  # an in-memory store, or a test that builds services by hand
+            self.follower = Follower(self.projector, LocalLease())
+            self.office.on_recorded(self.follower.wake)
 
     def close(self) -> None:
+        if self.follower is not None:
+            self.follower.stop()
         self.credentials.close()
         self.projector.db.close()
         self.office.close()

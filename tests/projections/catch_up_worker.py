@@ -4,8 +4,8 @@
 
 MODE ``between`` pauses after each committed batch, ``inside`` after each event inside the batch's
 open transaction, ``none`` not at all. Each line on stdout is JSON: {"ready": true} once set up,
-{"batch": name, "position": p} after each committed batch, {"applying": name, "position": p} inside
-a batch, and at the end {"applied": {name: count}}. With GO_FILE the worker waits for that file to
+{"batch": name, "position": p} for every read model after each committed batch (one batch moves them
+all), {"applying": name, "position": p} inside a batch, and at the end {"applied": {name: count}}. With GO_FILE the worker waits for that file to
 exist before it starts, so two workers can start together.
 """
 
@@ -17,11 +17,12 @@ import sys
 import time
 from typing import Any
 
-from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.persistence import Notification
 
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from projections.db import Cursor
+from projections.engine import BatchReport
 
 
 def say(**fields: Any) -> None:
@@ -43,20 +44,22 @@ def main() -> None:
             def slow(
                 cursor: Cursor,
                 notification: Notification,
-                mapper: Mapper[Any],
+                event: Any,
                 _receive: Any = model.receive,
                 _name: str = model.name,
             ) -> None:
-                _receive(cursor, notification, mapper)
+                _receive(cursor, notification, event)
                 say(applying=_name, position=notification.id)
                 time.sleep(seconds)
 
             model.receive = slow  # type: ignore[method-assign]
     applied: dict[str, int] = {}
 
-    def progress(name: str, done: int) -> None:
-        applied[name] = applied.get(name, 0) + done
-        say(batch=name, position=projector.position(name))
+    def progress(report: BatchReport) -> None:
+        for name, done in report.applied.items():
+            applied[name] = applied.get(name, 0) + done
+        for name in projector.models:
+            say(batch=name, position=report.position)
         if mode == "between":
             time.sleep(seconds)
 

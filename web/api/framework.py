@@ -22,12 +22,15 @@ import contextlib
 import json
 import logging
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
 
+import psycopg
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -35,13 +38,17 @@ from starlette.responses import Response
 from starlette.routing import Match, Mount, Route
 
 from domain.actors import ROLE_NAMES, Actor, Role
-from domain.application import FundingOffice
+from domain.application import FundingOffice, recorded_positions
 from domain.errors import DomainError
 from projections.db import Cursor
-from web.api.problems import ApiProblem, from_domain, problem_response
+from web.api.problems import ApiProblem, from_domain, problem_response, store_busy
+from web.consistency import await_position
 from web.services import Services
 
 log = logging.getLogger("foerderbuch.api")
+
+# Errors of a store that is locked or out of connections (nothing recorded): 503 with Retry-After, not 500
+STORE_BUSY = (StoreOperationalError, sqlite3.OperationalError, psycopg.OperationalError)
 
 STAFF = (Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.AUDITOR, Role.ADMIN)
 ANYONE = (*STAFF, Role.ASSOCIATION)
@@ -98,8 +105,8 @@ class Call:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Cursor]:
-        """A read transaction on read models that have caught up with the log (so a read sees prior writes)."""
-        self.services.projector.catch_up()
+        """A read-only transaction on the read models, after they have seen this worker's writes (bounded)."""
+        await_position(self.services, self.services.office.last_position)
         with self.services.projector.db.transaction() as cursor:
             yield cursor
 
@@ -314,11 +321,18 @@ def _run(op: Operation, request: Request, raw: bytes) -> Response:
         query = _query(op, request)
         body = _body(op, request, raw)
         call = Call(request, services, caller, path, query, body)
-        return _respond(op, call, op.handler(call))
+        result = op.handler(call)
+        positions = recorded_positions.get()
+        if positions:  # the caller's next read sees this command (bounded wait, never an error)
+            await_position(services, max(positions))
+        return _respond(op, call, result)
     except ApiProblem as problem:
         return problem_response(problem, request.url.path)
     except DomainError as error:
         return problem_response(from_domain(error), request.url.path)
+    except STORE_BUSY:
+        log.warning("API: %s %s: Datenspeicher ausgelastet", request.method, request.url.path, exc_info=True)
+        return problem_response(store_busy(), request.url.path)
     except Exception:
         log.exception("API: %s %s failed", request.method, request.url.path)
         problem = ApiProblem(500, "internal_error", "Das hat nicht geklappt; der Fehler wurde protokolliert.")

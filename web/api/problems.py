@@ -14,6 +14,7 @@ not permitted, four-eyes                            403
 not found                                           404
 already exists, invalid state, over budget,         409
 payment refused, concurrent modification
+store busy (nothing recorded; ``Retry-After``)      503
 =================================================  ======
 
 A payment refusal is a conflict with the grant's current state (not yet approved, outside the funding
@@ -39,6 +40,7 @@ from domain.errors import (
     OverBudgetError,
     PaymentRefusedError,
     RuleViolationError,
+    StoreBusyError,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -56,7 +58,9 @@ TITLES = {
     415: "Format nicht unterstützt",
     422: "Ungültige Eingabe",
     500: "Interner Fehler",
+    503: "Vorübergehend nicht verfügbar",
 }
+RETRY_AFTER_SECONDS = 2
 
 
 class ApiProblem(Exception):
@@ -83,6 +87,8 @@ class ApiProblem(Exception):
 
 def status_of(error: DomainError) -> int:
     """The HTTP status for a domain error (see the table in the module docstring)."""
+    if isinstance(error, StoreBusyError):
+        return 503
     if isinstance(error, NotPermittedError):  # includes four-eyes
         return 403
     if isinstance(error, NotFoundError):
@@ -97,7 +103,19 @@ def status_of(error: DomainError) -> int:
 
 
 def from_domain(error: DomainError) -> ApiProblem:
-    return ApiProblem(status_of(error), error.code, error.message, field=error.field)
+    status = status_of(error)
+    headers = {"retry-after": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    return ApiProblem(status, error.code, error.message, field=error.field, headers=headers)
+
+
+def store_busy() -> ApiProblem:
+    """The store could not be written or read in time (nothing was recorded): try again shortly."""
+    return ApiProblem(
+        503,
+        "store_busy",
+        "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. Bitte gleich noch einmal versuchen.",
+        headers={"retry-after": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def problem_body(problem: ApiProblem, instance: str) -> dict[str, Any]:
