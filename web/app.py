@@ -31,11 +31,13 @@ from web import (
     organisations,
     programmes,
     projects,
+    replays,
 )
 from web.api import ApiMount, api_routes
 from web.auth import SignInRequired, sign_in_url
 from web.consistency import RecordPositions
 from web.i18n import LANGUAGES, current_language
+from web.once import AlreadySubmitted, OneTimeForms, StillRunning, already_submitted
 from web.portal import portal_routes
 from web.services import Services
 from web.templating import HERE, templates
@@ -125,6 +127,20 @@ async def _store_busy(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _still_running(request: Request, exc: Exception) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "title": "Wird noch bearbeitet",
+            "message": "Dieses Formular wird gerade schon bearbeitet. Bitte laden Sie die Seite gleich neu.",
+            "status": 409,
+        },
+        status_code=409,
+        headers={"retry-after": "2"},
+    )
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     return templates.TemplateResponse(
         request,
@@ -183,6 +199,8 @@ def start_reading(services: Services) -> None:
     worker that starts on a store written elsewhere does not show empty pages while it catches up.
     """
     services.projector.set_up()
+    replays.set_up(services.projector.db)
+    replays.forget_old(services.projector.db)
     head = services.projector.log_head()
     services.office.last_position = max(services.office.last_position, head)
     assert services.follower is not None
@@ -217,12 +235,15 @@ def create_app(build: Callable[[], Services], secret_key: str, https_only: bool 
                 https_only=https_only,
             ),
             Middleware(RecordPositions),
+            Middleware(OneTimeForms),
         ],
         exception_handlers={
             SignInRequired: _sign_in_required,
             HTTPException: _http_error,
             NotFoundError: _domain_not_found,
             DomainError: _domain_refusal,
+            AlreadySubmitted: already_submitted,
+            StillRunning: _still_running,
             StoreOperationalError: _store_busy,
             sqlite3.OperationalError: _store_busy,
             500: _server_error,

@@ -121,6 +121,9 @@ def check_csrf(request: Request, form: Any) -> None:
                 " Bitte laden Sie die Seite neu und versuchen Sie es noch einmal."
             ),
         )
+    from web.once import claim_submission  # a form sent twice records once (see web.once)
+
+    claim_submission(request, form)
 
 
 def sign_in_url(next_url: str) -> str:

@@ -44,6 +44,10 @@ PAGES_ENGLISH: dict[str, str] = {
     "Noch keine Anträge eingegangen.": "No applications received yet.",
     "Prüfung des Protokolls": "Checking the log",
     "Stand des Protokolls": "State of the log",
+    "Diese Seite ist noch nicht ganz aktuell: Ihre letzte Änderung wird gerade eingearbeitet. "
+    "Bitte laden Sie die Seite gleich neu.": "This page is not quite up to date yet: your last change is being "
+    "worked in. Please reload the page in a moment.",
+    "Stand: Ereignis": "As of event",
     "Ereignisse im Protokoll": "Events in the log",
     "Letztes versiegeltes Ereignis": "Last sealed event",
     "Prüfsumme der Kette (SHA-256)": "Chain checksum (SHA-256)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from web.auth import CSRF_FIELD, csrf_token, viewer
+from web.replays import TOKEN_FIELD
 from web.charts import budget_bar
 from web.formatting import euro, german_date, percent
 from web.i18n import current_language, gettext
@@ -19,9 +21,18 @@ HERE = Path(__file__).parent
 
 def _context(request: Request) -> dict[str, Any]:
     def csrf_input() -> Markup:
-        return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token(request))}">')
+        """The form's CSRF token, and a fresh one-time token so that sending it twice records once."""
+        return Markup(
+            f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token(request))}">'
+            f'<input type="hidden" name="{TOKEN_FIELD}" value="{secrets.token_urlsafe(18)}">'
+        )
 
-    return {"viewer": viewer(request), "csrf_input": csrf_input, "language": current_language.get()}
+    return {
+        "viewer": viewer(request),
+        "csrf_input": csrf_input,
+        "language": current_language.get(),
+        "lag": getattr(request.state, "lag", None),
+    }
 
 
 def groupby_in_order(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ and the API needs no CSRF token.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import re
@@ -41,6 +42,7 @@ from domain.actors import ROLE_NAMES, Actor, Role
 from domain.application import FundingOffice, recorded_positions
 from domain.errors import DomainError
 from projections.db import Cursor
+from web import replays
 from web.api.problems import ApiProblem, from_domain, problem_response, store_busy
 from web.consistency import await_position
 from web.services import Services
@@ -306,26 +308,96 @@ def _respond(op: Operation, call: Call, result: Any) -> Response:
 
 
 def _run(op: Operation, request: Request, raw: bytes) -> Response:
+    """Authenticates, runs the handler and answers; a command with an ``Idempotency-Key`` runs only once."""
+    services = _services(request)
+    if op.roles is None:
+        return _guarded(
+            request, lambda: _respond(op, Call(request, services, None, {}, None, None), op.handler(request))
+        )  # type: ignore[arg-type]
     try:
-        services = _services(request)
-        if op.roles is None:
-            return _respond(op, Call(request, services, None, {}, None, None), op.handler(request))  # type: ignore[arg-type]
         caller = authenticate(request, services)
-        if caller.role not in op.roles:
-            raise ApiProblem(
-                403,
-                "not_permitted",
-                f"Als {caller.role_german} können Sie das nicht (nur {', '.join(r.german for r in op.roles)}).",
-            )
-        path = _path_values(op, request)
-        query = _query(op, request)
-        body = _body(op, request, raw)
-        call = Call(request, services, caller, path, query, body)
-        result = op.handler(call)
-        positions = recorded_positions.get()
-        if positions:  # the caller's next read sees this command (bounded wait, never an error)
-            await_position(services, max(positions))
-        return _respond(op, call, result)
+    except ApiProblem as problem:
+        return problem_response(problem, request.url.path)
+    key = request.headers.get("idempotency-key")
+    if key is None or not op.is_command:
+        return _guarded(request, lambda: _execute(op, request, raw, services, caller))
+    if not replays.KEY_PATTERN.match(key):
+        problem = ApiProblem(
+            400,
+            "invalid_idempotency_key",
+            "Idempotency-Key: 1 bis 200 sichtbare ASCII-Zeichen.",
+            field="Idempotency-Key",
+        )
+        return problem_response(problem, request.url.path)
+    return _guarded(request, lambda: _execute_once(op, request, raw, services, caller, key))
+
+
+def _execute(op: Operation, request: Request, raw: bytes, services: Services, caller: Caller) -> Response:
+    if caller.role not in op.roles:  # type: ignore[operator]
+        raise ApiProblem(
+            403,
+            "not_permitted",
+            f"Als {caller.role_german} können Sie das nicht (nur {', '.join(r.german for r in op.roles or ())}).",
+        )
+    path = _path_values(op, request)
+    query = _query(op, request)
+    body = _body(op, request, raw)
+    call = Call(request, services, caller, path, query, body)
+    result = op.handler(call)
+    positions = recorded_positions.get()
+    if positions:  # the caller's next read sees this command (bounded wait, never an error)
+        await_position(services, max(positions))
+    return _respond(op, call, result)
+
+
+def _execute_once(
+    op: Operation, request: Request, raw: bytes, services: Services, caller: Caller, key: str
+) -> Response:
+    """Runs a command at most once per caller and key; a retry gets the first answer (see web.replays)."""
+    db = services.projector.db
+    scope = f"api:{caller.user_id}"
+    fingerprint = hashlib.sha256(f"{op.method} {request.url.path}\n".encode() + raw).hexdigest()
+    claim = replays.claim(db, scope, key, fingerprint)
+    if claim.kind == "pending":
+        claim = replays.wait_for_answer(db, scope, key, fingerprint)
+    if claim.kind == "mismatch":
+        raise ApiProblem(
+            422,
+            "idempotency_key_reused",
+            "Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet.",
+            field="Idempotency-Key",
+        )
+    if claim.kind == "pending":
+        raise ApiProblem(
+            409,
+            "request_in_progress",
+            "Eine Anfrage mit diesem Idempotency-Key wird noch bearbeitet; bitte gleich noch einmal versuchen.",
+            headers={"retry-after": "1"},
+        )
+    if claim.kind == "done" and claim.answer is not None:
+        return _replayed(claim.answer)
+    response = _guarded(request, lambda: _execute(op, request, raw, services, caller))
+    body = bytes(response.body).decode("utf-8", errors="replace")
+    answer = replays.Answer(
+        response.status_code, response.headers.get("location"), response.headers.get("content-type"), body
+    )
+    replays.finish(db, scope, key, answer)
+    return response
+
+
+def _replayed(answer: replays.Answer) -> Response:
+    headers = {"cache-control": "no-store", "idempotent-replayed": "true"}
+    if answer.location:
+        headers["location"] = answer.location
+    if answer.status == 204:
+        return Response(status_code=204, headers=headers)
+    return Response(answer.body, status_code=answer.status, media_type=answer.content_type, headers=headers)
+
+
+def _guarded(request: Request, work: Callable[[], Response]) -> Response:
+    """Every failure becomes a problem document: refusals with their status, a busy store 503, the rest 500."""
+    try:
+        return work()
     except ApiProblem as problem:
         return problem_response(problem, request.url.path)
     except DomainError as error:
