@@ -158,6 +158,20 @@ def build_parser() -> argparse.ArgumentParser:
     follow.add_argument(
         "--once", action="store_true", help="einmal auf Stand bringen und beenden (Exit-Code 3: ein anderer ist aktiv)"
     )
+    follow.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=1000,
+        metavar="N",
+        help="Ereignisse je Transaktion (Vorgabe 1000; kleiner: kürzere Sperren)",
+    )
+    follow.add_argument(
+        "--pause",
+        type=_pause,
+        default=0.0,
+        metavar="SEKUNDEN",
+        help="Pause nach jedem Stapel, um einen ausgelasteten Server zu entlasten (Vorgabe 0)",
+    )
     projections = commands.add_parser(
         "projections", help="Lesemodelle anzeigen und neu aufbauen", description="Lesemodelle verwalten."
     )
@@ -320,6 +334,26 @@ def _workers(text: str) -> int:
     return number
 
 
+def _batch_size(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« ist keine Zahl") from None
+    if not 1 <= number <= 100_000:
+        raise argparse.ArgumentTypeError("zwischen 1 und 100000 Ereignisse")
+    return number
+
+
+def _pause(text: str) -> float:
+    try:
+        seconds = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« ist keine Zahl") from None
+    if not 0 <= seconds <= 60:
+        raise argparse.ArgumentTypeError("zwischen 0 und 60 Sekunden")
+    return seconds
+
+
 def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import os
     import tempfile
@@ -345,7 +379,12 @@ def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> in
             projector.db.close()
     finally:
         office.close()
-    session_secret(settings)  # made once here, so every worker shares it
+    if len(session_secret(settings)) < 32:  # made once here, so every worker shares it
+        return _fail(
+            "FOERDERBUCH_SECRET_KEY ist zu kurz: Der Schlüssel für die Sitzungen braucht mindestens 32 Zeichen.",
+            EXIT_ENVIRONMENT,
+        )
+    create_web_app(settings)  # a setting the app refuses stops here, before any worker starts
     console.print(f"Förderbuch läuft unter http://{args.host}:{args.port}/ (beenden mit Strg+C).")
     if args.workers == 1:
         uvicorn.run(create_web_app(settings), host=args.host, port=args.port)
@@ -555,7 +594,7 @@ def _follow(args: argparse.Namespace, settings: Settings, console: Console) -> i
     from foerderbuch import operations
 
     _check_reachable(settings)
-    return operations.follow(settings, once=args.once, console=console)
+    return operations.follow(settings, once=args.once, batch_size=args.batch_size, pause=args.pause, console=console)
 
 
 def _notify(args: argparse.Namespace, settings: Settings, console: Console) -> int:

@@ -150,7 +150,9 @@ def projections_rebuild(settings: Settings, name: str | None = None, console: Co
     return EXIT_OK
 
 
-def follow(settings: Settings, once: bool = False, console: Console | None = None) -> int:
+def follow(
+    settings: Settings, once: bool = False, batch_size: int = 1000, pause: float = 0.0, console: Console | None = None
+) -> int:
     """``foerderbuch follow``: keeps the read models caught up as a process of its own, until stopped.
 
     Only one follower folds the log at a time (the lease in the database decides); this one stands by
@@ -159,12 +161,16 @@ def follow(settings: Settings, once: bool = False, console: Console | None = Non
     """
     import signal
     import threading
+    import time
 
     from foerderbuch.wiring import create_follower
 
     console = console or Console()
     with open_services(settings) as (office, projector):
+        projector.batch_size = batch_size
         projector.set_up()
+        if pause:
+            projector.after_batch(lambda position: time.sleep(pause))
         follower = create_follower(settings, office, projector)
         if once:
             applied = follower.run_once()

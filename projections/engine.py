@@ -127,6 +127,7 @@ class Projector:
         self._set_up = False
         self._batch_lock = threading.Lock()  # one batch at a time in this process; processes use the database lock
         self._classes: dict[str, type | None] = {}
+        self._wanting: dict[tuple[str, tuple[str, ...]], list[ReadModel]] = {}
         self._after_batch: list[Callable[[int], None]] = []
 
     # Set-up and positions ----------------------------------------------------------------------
@@ -219,17 +220,19 @@ class Projector:
                 start=start, limit=self.batch_size, stop=head, inclusive_of_start=False
             )
             end = notifications[-1].id if len(notifications) >= self.batch_size else head
-            events = [self._decode(models, seen, n) for n in notifications]
+            targets = [self._targets(models, seen, n) for n in notifications]
+            events = [
+                self._decode(n) if wanting and not all(m.reads_stored_bytes for m in wanting) else None
+                for n, wanting in zip(notifications, targets, strict=True)
+            ]
             applied = dict.fromkeys(names, 0)
             with self.db.transaction(exclusive=True) as cursor:
                 if self._positions(cursor, names, lock=True) != seen:
                     return None
                 for model in models:
                     model.begin_batch(cursor)
-                for notification, event in zip(notifications, events, strict=True):
-                    for model in models:
-                        if seen[model.name] >= notification.id or not self._wants(model, notification.topic):
-                            continue
+                for notification, event, wanting in zip(notifications, events, targets, strict=True):
+                    for model in wanting:
                         try:
                             model.receive(cursor, notification, event)
                         except Exception as error:
@@ -269,15 +272,19 @@ class Projector:
         cls = self._event_class(topic)
         return cls is not None and cls in model.handlers
 
-    def _decode(self, models: Sequence[ReadModel], seen: dict[str, int], notification: Notification) -> Any:
-        """The domain event, decoded once — only if some model that has not seen it handles it."""
-        cls = self._event_class(notification.topic)
-        if cls is None:
-            return None
-        for model in models:
-            if seen[model.name] < notification.id and cls in model.handlers:
-                return self.app.mapper.to_domain_event(notification)
-        return None
+    def _targets(
+        self, models: Sequence[ReadModel], seen: dict[str, int], notification: Notification
+    ) -> list[ReadModel]:
+        """The models that have not seen this event yet and handle its kind, in catalogue order."""
+        key = (notification.topic, tuple(model.name for model in models))
+        wanting = self._wanting.get(key)
+        if wanting is None:
+            wanting = self._wanting[key] = [model for model in models if self._wants(model, notification.topic)]
+        return [model for model in wanting if seen[model.name] < notification.id]
+
+    def _decode(self, notification: Notification) -> Any:
+        """The domain event, decoded once for every model that folds it."""
+        return self.app.mapper.to_domain_event(notification)
 
     # Rebuilding --------------------------------------------------------------------------------
 
