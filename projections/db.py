@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import threading
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Protocol
@@ -41,16 +41,17 @@ class Database:
     A read transaction (the default) takes no write lock: on SQLite in WAL mode it reads a snapshot
     while writers go on, on PostgreSQL it is an ordinary read.
 
-    Rebuilding a read model folds the log into a *scratch* database of the same kind (``scratch()``),
-    then copies its tables over in one transaction (``with_scratch`` names the scratch tables from the
-    live connection: an attached SQLite file, or a PostgreSQL schema).
+    Rebuilding a read model folds the log into a *scratch* database (``scratch()``: always a local
+    SQLite file, fast because nothing goes over the network), then loads its tables into the live ones
+    in one transaction (``loading``: an attached file on SQLite, ``COPY`` on PostgreSQL).
     """
 
     kind: str
     supports_scratch = False
 
     @contextmanager
-    def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
+    def transaction(self, exclusive: bool = False, bulk: bool = False) -> Iterator[Cursor]:
+        """``bulk``: many writes whose answers nobody reads (PostgreSQL sends them in a pipeline)."""
         raise NotImplementedError
         yield  # pragma: no cover
 
@@ -58,22 +59,29 @@ class Database:
         """Inside an exclusive transaction: makes processes that create tables take turns."""
 
     @contextmanager
-    def scratch(self) -> Iterator[Database]:
-        raise NotImplementedError
-        yield  # pragma: no cover
+    def scratch(self) -> Iterator[SQLiteDatabase]:
+        """An empty scratch database for a rebuild: a SQLite file, removed afterwards."""
+        folder = self.scratch_folder()
+        handle, path = tempfile.mkstemp(prefix="foerderbuch-neuaufbau-", suffix=".sqlite", dir=folder)
+        os.close(handle)
+        scratch = SQLiteDatabase(path, durable=False)
+        try:
+            yield scratch
+        finally:
+            scratch.close()
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+
+    def scratch_folder(self) -> str | None:
+        return None  # the system's temporary folder
 
     @contextmanager
-    def with_scratch(self, scratch: Database) -> Iterator[str]:
-        """The prefix under which this database's connection sees the scratch database's tables."""
+    def loading(self, scratch: SQLiteDatabase) -> Iterator[Callable[[Cursor, str], None]]:
+        """``load(cursor, table)`` copies a scratch table's rows into the live table of the same name,
+        inside the caller's (exclusive) transaction."""
         raise NotImplementedError
         yield  # pragma: no cover
-
-    def scratch_positions(self, cursor: Cursor, prefix: str, names: Sequence[str]) -> dict[str, int]:
-        marks = ",".join("?" * len(names))
-        cursor.execute(
-            f"SELECT projection, position FROM {prefix}projection_tracking WHERE projection IN ({marks})", list(names)
-        )
-        return {row["projection"]: int(row["position"]) for row in cursor.fetchall()}
 
     def close(self) -> None:
         pass
@@ -96,6 +104,13 @@ class _SQLiteCursor:
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._cursor.fetchmany(size)]
 
 
 class SQLiteDatabase(Database):
@@ -145,7 +160,7 @@ class SQLiteDatabase(Database):
         return connection
 
     @contextmanager
-    def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
+    def transaction(self, exclusive: bool = False, bulk: bool = False) -> Iterator[Cursor]:
         lock = self._shared_lock
         if lock is not None:
             lock.acquire()
@@ -167,25 +182,15 @@ class SQLiteDatabase(Database):
     def supports_scratch(self) -> bool:  # type: ignore[override]
         return self.path != ":memory:" and not self.path.startswith("file:")
 
-    @contextmanager
-    def scratch(self) -> Iterator[Database]:
-        path = f"{self.path}.neuaufbau-{uuid.uuid4().hex[:12]}"
-        scratch = SQLiteDatabase(path, self.timeout, durable=False)
-        try:
-            yield scratch
-        finally:
-            scratch.close()
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                if os.path.exists(path + suffix):
-                    os.remove(path + suffix)
+    def scratch_folder(self) -> str | None:
+        return os.path.dirname(os.path.abspath(self.path))  # beside the database: same disk
 
     @contextmanager
-    def with_scratch(self, scratch: Database) -> Iterator[str]:
-        assert isinstance(scratch, SQLiteDatabase)
+    def loading(self, scratch: SQLiteDatabase) -> Iterator[Callable[[Cursor, str], None]]:
         connection = self._connection()
         connection.execute("ATTACH DATABASE ? AS neuaufbau", (scratch.path,))
         try:
-            yield "neuaufbau."
+            yield lambda cursor, table: cursor.execute(f"INSERT INTO {table} SELECT * FROM neuaufbau.{table}")
         finally:
             connection.execute("DETACH DATABASE neuaufbau")
 
@@ -214,6 +219,17 @@ class _PostgresCursor:
     def rowcount(self) -> int:
         return int(self._cursor.rowcount)
 
+    def copy_in(self, table: str, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> None:
+        """Loads rows with ``COPY … FROM STDIN``: one stream, not one statement per row."""
+        from psycopg import sql
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        )
+        with self._cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
 
 class PostgresDatabase(Database):
     """A small connection pool to the PostgreSQL database the events live in."""
@@ -221,6 +237,7 @@ class PostgresDatabase(Database):
     kind = "postgres"
 
     supports_scratch = True
+    COPY_CHUNK = 5000
     SCHEMA_LOCK = 4711200602  # pg_advisory_xact_lock key: read-model tables are created by one process at a time
 
     def __init__(self, conninfo: str, schema: str | None = None, max_size: int = 4) -> None:
@@ -236,33 +253,37 @@ class PostgresDatabase(Database):
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, kwargs=kwargs, open=True)
 
     @contextmanager
-    def transaction(self, exclusive: bool = False) -> Iterator[Cursor]:
-        with self.pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
-            yield _PostgresCursor(cursor)
+    def transaction(self, exclusive: bool = False, bulk: bool = False) -> Iterator[Cursor]:
+        """A bulk transaction runs in pipeline mode: statements go to the server without waiting for each
+        answer, until a read needs one — a batch of the follower is not one round trip per statement."""
+        with self.pool.connection() as connection:
+            if bulk:
+                with connection.pipeline(), connection.transaction(), connection.cursor() as cursor:
+                    yield _PostgresCursor(cursor)
+            else:
+                with connection.transaction(), connection.cursor() as cursor:
+                    yield _PostgresCursor(cursor)
 
     def lock_schema(self, cursor: Cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(?)", (self.SCHEMA_LOCK,))
 
     @contextmanager
-    def scratch(self) -> Iterator[Database]:
-        import psycopg
-        from psycopg import sql
+    def loading(self, scratch: SQLiteDatabase) -> Iterator[Callable[[Cursor, str], None]]:
+        def load(cursor: Cursor, table: str) -> None:
+            assert isinstance(cursor, _PostgresCursor)
+            with scratch.transaction() as source:
+                source.execute(f"SELECT * FROM {table} LIMIT 0")
+                columns = [column[0] for column in source.description]
 
-        name = f"fb_neuaufbau_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(self.conninfo, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
-        scratch = PostgresDatabase(self.conninfo, schema=name, max_size=1)
-        try:
-            yield scratch
-        finally:
-            scratch.close()
-            with psycopg.connect(self.conninfo, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+            def rows() -> Iterator[Sequence[Any]]:
+                with scratch.transaction() as source:
+                    source.execute(f"SELECT * FROM {table}")
+                    while chunk := source.fetchmany(self.COPY_CHUNK):
+                        yield from chunk
 
-    @contextmanager
-    def with_scratch(self, scratch: Database) -> Iterator[str]:
-        assert isinstance(scratch, PostgresDatabase) and scratch.schema
-        yield f'"{scratch.schema}".'
+            cursor.copy_in(table, columns, rows())
+
+        yield load
 
     def close(self) -> None:
         self.pool.close()

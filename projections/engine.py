@@ -36,7 +36,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic, resolve_topic
 
-from projections.db import Cursor, Database
+from projections.db import Cursor, Database, SQLiteDatabase
 
 Handler = Callable[[Any, Cursor, Any, int], None]
 
@@ -119,11 +119,19 @@ TRACKING_TABLE = (
 class Projector:
     """Keeps a set of read models caught up with one application's log."""
 
-    def __init__(self, app: Application, db: Database, models: Iterable[ReadModel], batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        app: Application,
+        db: Database,
+        models: Iterable[ReadModel],
+        batch_size: int = 1000,
+        bulk_threshold: int = 20_000,
+    ) -> None:
         self.app = app
         self.db = db
         self.models = {model.name: model for model in models}
         self.batch_size = batch_size
+        self.bulk_threshold = bulk_threshold  # a fresh model behind a log this long is folded in bulk
         self._set_up = False
         self._batch_lock = threading.Lock()  # one batch at a time in this process; processes use the database lock
         self._classes: dict[str, type | None] = {}
@@ -196,7 +204,7 @@ class Projector:
         events were read from the log."""
         self.set_up()
         models = [self.models[name] for name in (list(names) if names is not None else list(self.models))]
-        done = 0
+        done = self._fold_fresh_in_bulk(models, progress)
         while True:
             report = self._batch(models)
             if report is None:  # another process moved first: look again
@@ -206,6 +214,19 @@ class Projector:
             done += report.events
             if progress is not None:
                 progress(report)
+
+    def _fold_fresh_in_bulk(self, models: Sequence[ReadModel], progress: Progress | None) -> int:
+        """Models that have seen nothing of a long log (a new or restored database, a new read model) are
+        folded like a rebuild — in a scratch file, loaded in one go — rather than batch by batch here."""
+        if not self.db.supports_scratch or self.bulk_threshold <= 0:
+            return 0
+        head = self.log_head()
+        if head < self.bulk_threshold:
+            return 0
+        fresh = [model for model in models if self.positions().get(model.name, 0) == 0]
+        if not fresh:
+            return 0
+        return self.rebuild([model.name for model in fresh], progress)
 
     def _batch(self, models: Sequence[ReadModel]) -> BatchReport | None:
         with self._batch_lock:
@@ -226,7 +247,7 @@ class Projector:
                 for n, wanting in zip(notifications, targets, strict=True)
             ]
             applied = dict.fromkeys(names, 0)
-            with self.db.transaction(exclusive=True) as cursor:
+            with self.db.transaction(exclusive=True, bulk=True) as cursor:
                 if self._positions(cursor, names, lock=True) != seen:
                     return None
                 for model in models:
@@ -289,34 +310,38 @@ class Projector:
     # Rebuilding --------------------------------------------------------------------------------
 
     def rebuild(self, names: str | Iterable[str], progress: Progress | None = None) -> int:
-        """Folds the whole log again for these models. Where the database allows, into fresh tables in a
-        scratch database while the old ones keep serving, then swapped in one transaction."""
+        """Folds the whole log again for these models: into fresh tables in a scratch SQLite file while the
+        old ones keep serving, then loads them into the live database in one transaction (on PostgreSQL
+        with ``COPY``). An in-memory store is rebuilt in place."""
         names = [names] if isinstance(names, str) else list(names)
         self.set_up()
         models = [self.models[name] for name in names]
         if not self.db.supports_scratch:
             return self._rebuild_in_place(models, progress)
         with self.db.scratch() as scratch:
-            shadow = Projector(self.app, scratch, [type(model)() for model in models], batch_size=5000)
+            shadow = Projector(
+                self.app, scratch, [type(model)() for model in models], batch_size=5000, bulk_threshold=0
+            )
             done = shadow.catch_up(progress=progress)
             self._swap(models, shadow)
         return done
 
     def _swap(self, models: Sequence[ReadModel], shadow: Projector) -> None:
         names = [model.name for model in models]
+        fresh = shadow.positions()
+        assert isinstance(shadow.db, SQLiteDatabase)
         with (
-            self.db.with_scratch(shadow.db) as prefix,
+            self.db.loading(shadow.db) as load,
             self._batch_lock,
             self.db.transaction(exclusive=True) as cursor,
         ):
             self._positions(cursor, names, lock=True)
-            fresh = self.db.scratch_positions(cursor, prefix, names)
             for model in models:
                 for table in model.tables:
                     cursor.execute(f"DROP TABLE IF EXISTS {table}")
                 model.create_tables(cursor, self.db.kind)
                 for table in model.tables:
-                    cursor.execute(f"INSERT INTO {table} SELECT * FROM {prefix}{table}")
+                    load(cursor, table)
                 cursor.execute(
                     "UPDATE projection_tracking SET position = ? WHERE projection = ?",
                     (fresh.get(model.name, 0), model.name),
