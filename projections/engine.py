@@ -16,8 +16,9 @@ Positions may have gaps; we only ever ask for "after the last one". A model's po
 end of every stretch it was offered, also past events it does not handle, so an idle follower never
 re-reads a tail of events that no model wants.
 
-Rebuilding folds the whole log into fresh tables in a scratch database while the old tables keep
-serving, then swaps the rows in one short transaction (``rebuild``).
+Rebuilding folds the whole log into fresh tables in a scratch SQLite file while the old tables keep
+serving, then loads them into the live database in one short transaction (``rebuild``). A new read
+model, or every model of a new or restored database, behind a long log is folded the same way.
 
 Why our own tracking table rather than the library's tracking recorders: the SQLite recorder has one
 fixed ``tracking`` table per file, and we keep every read model in the events' own database, next to
@@ -223,7 +224,8 @@ class Projector:
         head = self.log_head()
         if head < self.bulk_threshold:
             return 0
-        fresh = [model for model in models if self.positions().get(model.name, 0) == 0]
+        positions = self.positions()
+        fresh = [model for model in models if positions.get(model.name, 0) == 0]
         if not fresh:
             return 0
         return self.rebuild([model.name for model in fresh], progress)
