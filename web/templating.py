@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from web.auth import CSRF_FIELD, csrf_token, viewer
-from web.replays import TOKEN_FIELD
 from web.charts import budget_bar
 from web.formatting import euro, german_date, percent
 from web.i18n import current_language, gettext
+from web.replays import TOKEN_FIELD
 
 HERE = Path(__file__).parent
 

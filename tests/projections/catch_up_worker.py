@@ -5,7 +5,8 @@
 MODE ``between`` pauses after each committed batch, ``inside`` after each event inside the batch's
 open transaction, ``none`` not at all. Each line on stdout is JSON: {"ready": true} once set up,
 {"batch": name, "position": p} for every read model after each committed batch (one batch moves them
-all), {"applying": name, "position": p} inside a batch, and at the end {"applied": {name: count}}. With GO_FILE the worker waits for that file to
+all), {"applying": name, "position": p} inside a batch, and at the end {"applied": {name: count}}.
+With GO_FILE the worker waits for that file to
 exist before it starts, so two workers can start together.
 """
 
