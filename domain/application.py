@@ -14,8 +14,10 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
@@ -55,6 +57,36 @@ from domain.user import User, normalise_email
 
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
+
+
+class Rehearsed(Exception):
+    """Raised by the save of a rehearsed command: everything was decided and checked, nothing was recorded."""
+
+
+@dataclass
+class Enclosure:
+    """What a person sends along with a command: an internal note, a message to the association, files."""
+
+    office: FundingOffice
+    actor: Actor
+    note: str = ""
+    message: str = ""
+    documents: list[dict[str, Any]] | None = None
+    saved: bool = False
+    recordings: list[Any] = field(default_factory=list)  # what the command's save recorded, with log positions
+    rehearse: bool = False  # decide, but record nothing: the events are kept in ``rehearsed`` (a preview)
+    rehearsed: list[Any] = field(default_factory=list)
+
+    def recorded(self, *event_names: str) -> list[Any]:
+        """The stored notifications of the command's save whose events have one of these names, in log order."""
+        return [r.notification for r in self.recordings if type(r.domain_event).__name__ in event_names]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.note or self.message or self.documents)
+
+
+_enclosure: ContextVar[Enclosure | None] = ContextVar("foerderbuch_enclosure", default=None)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MAX_ATTEMPTS = 40
@@ -127,6 +159,62 @@ class FundingOffice(Application):
             super()._take_snapshots(processing_event)
         except Exception:
             log.warning("Snapshot nicht geschrieben (die Ereignisse sind gespeichert)", exc_info=True)
+
+    # The case file: what is sent along with a command -----------------------------------------
+
+    @contextmanager
+    def enclosing(
+        self,
+        actor: Actor,
+        note: str = "",
+        message: str = "",
+        documents: list[dict[str, Any]] | None = None,
+        rehearse: bool = False,
+    ) -> Iterator[Enclosure]:
+        """Within this block, the grant command that saves first records, in the same save, the internal
+        note (Vermerk), the message to the association and the files (name, type, size, SHA-256) as
+        events right after its decision. A command on a claim encloses them in the claim's grant.
+
+        With ``rehearse`` the command decides and checks everything but its save records nothing: it
+        raises ``Rehearsed`` and leaves the events it would have recorded in ``rehearsed`` (for a preview
+        of the letter a decision would give)."""
+        enclosure = Enclosure(self, actor, note or "", message or "", documents or None, rehearse=rehearse)
+        token = _enclosure.set(enclosure)
+        try:
+            yield enclosure
+        finally:
+            _enclosure.reset(token)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        enclosure = _enclosure.get()
+        if enclosure is None or enclosure.office is not self or enclosure.saved:
+            return super().save(*objs, **kwargs)
+        if enclosure.rehearse:
+            enclosure.rehearsed = [e for o in objs if isinstance(o, Aggregate) for e in o.pending_events]
+            raise Rehearsed()
+        grant = next((o for o in objs if isinstance(o, Grant) and o.pending_events), None)
+        decisions = grant.pending_events if grant is not None else []
+        if grant is None:
+            claim = next((o for o in objs if isinstance(o, Claim) and o.pending_events), None)
+            if claim is not None:
+                decisions = claim.pending_events
+                if not enclosure.empty:
+                    grant = self.grant(claim.grant_id)
+                    objs = (*objs, grant)
+        if grant is not None and decisions and not enclosure.empty:
+            decided = next((e.on for e in reversed(decisions) if isinstance(getattr(e, "on", None), date)), None)
+            grant.enclose(
+                enclosure.note,
+                enclosure.message,
+                enclosure.documents,
+                decided or self.today(),
+                enclosure.actor,
+                decisions[-1],
+            )
+        recordings = super().save(*objs, **kwargs)
+        enclosure.saved = True
+        enclosure.recordings = list(recordings)
+        return recordings
 
     # Plumbing ----------------------------------------------------------------------------------
 
@@ -600,6 +688,7 @@ class FundingOffice(Application):
         plan: FinancingPlan | None = None,
         year_split: dict[FiscalYear, Money] | None = None,
         conditions: str = "",
+        proof_due: date | None = None,
     ) -> GrantTerms:
         """Builds notice terms, defaulting to what was applied for."""
         period = period or grant.period
@@ -617,6 +706,7 @@ class FundingOffice(Application):
             rule_set=rule_set,
             year_split=split,
             conditions=(conditions or "").strip()[:4000],
+            proof_due=proof_due,
         )
 
     def approve_grant(self, grant_id: UUID, amount: Money, actor: Actor, on: date | None = None, **terms: Any) -> None:
@@ -655,6 +745,7 @@ class FundingOffice(Application):
             terms.setdefault("period", current.period)
             terms.setdefault("plan", current.plan)
             terms.setdefault("conditions", current.conditions)
+            terms.setdefault("proof_due", current.proof_due)
             notice = self.terms_for(grant, current.rule_set, amount, **terms)
             grant.propose_amendment(notice, reason, on, actor)
 
@@ -677,6 +768,49 @@ class FundingOffice(Application):
     def reject_amendment(self, grant_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
         on = self._on(on)
         self._grant_command(grant_id, actor, lambda g: g.reject_amendment(reason, on, actor))
+
+    # Grants: the conversation and letters -----------------------------------------------------
+
+    def post_message(
+        self,
+        grant_id: UUID,
+        text: str,
+        actor: Actor,
+        documents: list[dict[str, Any]] | None = None,
+        on: date | None = None,
+    ) -> UUID:
+        on = self._on(on)
+        return self._grant_command(grant_id, actor, lambda g: g.post_message(text, documents, on, actor))
+
+    def issue_letter(
+        self,
+        grant_id: UUID,
+        kind: str,
+        source_position: int,
+        source_sha256: str,
+        code: str,
+        document: dict[str, Any],
+        actor: Actor,
+        on: date | None = None,
+    ) -> UUID:
+        on = self._on(on)
+        return self._grant_command(
+            grant_id, actor, lambda g: g.issue_letter(kind, source_position, source_sha256, code, document, on, actor)
+        )
+
+    def record_delivery(
+        self, grant_id: UUID, letter_id: UUID, delivered_on: date, actor: Actor, on: date | None = None
+    ) -> None:
+        on = self._on(on)
+        delivered_on = self._on(delivered_on)
+        self._grant_command(grant_id, actor, lambda g: g.record_delivery(letter_id, delivered_on, on, actor))
+
+    def waive_remedies(
+        self, grant_id: UUID, letter_id: UUID, waived_on: date, actor: Actor, on: date | None = None
+    ) -> None:
+        on = self._on(on)
+        waived_on = self._on(waived_on)
+        self._grant_command(grant_id, actor, lambda g: g.waive_remedies(letter_id, waived_on, on, actor))
 
     # Grants: payments --------------------------------------------------------------------------
 
@@ -793,6 +927,12 @@ class FundingOffice(Application):
     def send_reminder(self, grant_id: UUID, key: str, actor: Actor, on: date | None = None) -> None:
         on = self._on(on)
         self._grant_command(grant_id, actor, lambda g: g.send_reminder(key, on, actor))
+
+    def remind_automatically(self, grant_id: UUID, key: str, stage: str, on: date | None = None) -> bool:
+        """A reminder the system sends by itself (see ``Grant.remind_automatically``); idempotent."""
+        on = self._on(on)
+        actor = Actor.system()
+        return self._grant_command(grant_id, actor, lambda g: g.remind_automatically(key, stage, on, actor))
 
     def submit_interim_proof(
         self, grant_id: UUID, fiscal_year: int, report: str, actor: Actor, on: date | None = None

@@ -15,7 +15,7 @@ was recorded.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
@@ -87,6 +87,10 @@ class Grant(Aggregate):
 
     # Files uploaded with documents (plain dicts); a class default, so older snapshots still load.
     uploaded_documents: tuple[dict[str, Any], ...] = ()
+    # Letters made from the log (Bescheide, Erinnerungen) with their Bekanntgabe and finality.
+    letters: tuple[dict[str, Any], ...] = ()
+    # Reminders sent, as (deadline key, due date ISO, stage); a class default, so older snapshots still load.
+    reminders_sent: tuple[tuple[str, str, str], ...] = ()
 
     @event("ApplicationReceived")
     def __init__(
@@ -406,6 +410,14 @@ class Grant(Aggregate):
                 " möglich.",
                 field="on",
             )
+        if terms.rule_set.payments_after_final_notice:
+            final_on = self.notice_final_on
+            if final_on is None or on < final_on:
+                raise PaymentRefusedError(
+                    "Mittel werden erst ausgezahlt, wenn der Zuwendungsbescheid bestandskräftig ist"
+                    + (f" (ab {final_on:%d.%m.%Y})." if final_on else "; die Bekanntgabe ist noch nicht vermerkt.")
+                    + " Ein Rechtsbehelfsverzicht des Vereins macht ihn sofort bestandskräftig."
+                )
         if not needs:
             raise InvalidInputError("Bitte mindestens einen Bedarf mit Fälligkeit angeben.", field="needs")
         horizon_end = add_duration(on, terms.rule_set.drawdown_horizon)
@@ -681,7 +693,7 @@ class Grant(Aggregate):
                     "overdue": done is None and as_of > due,
                 }
             )
-        due = self.deadline_extensions.get("final", add_duration(period.end, rules.proof_deadline))
+        due = self.deadline_extensions.get("final", self.terms.final_proof_due)
         done = self.proof["submitted_on"] if self.proof else None
         result.append(
             {
@@ -725,9 +737,28 @@ class Grant(Aggregate):
             raise InvalidStateError("Der Nachweis ist bereits eingegangen.")
         self._reminder_sent(key=key, due=deadline["due"], on=on, **actor.stamp)
 
+    def remind_automatically(self, key: str, stage: str, on: date, actor: Actor) -> bool:
+        """A reminder the system sends by itself: ``before`` the deadline, on the day it is ``due``, or when it
+        is ``overdue``. Each stage is sent once per deadline date (an extension starts them afresh); returns
+        whether one was recorded, so running the reminders twice sends nothing twice."""
+        actor.require(Role.OFFICER, doing="Erinnern")
+        if stage not in REMINDER_STAGES or stage == MANUAL:
+            raise InvalidInputError(f"Die Erinnerungsstufe »{stage}« gibt es nicht.", field="stage")
+        if self.status in (REJECTED, WITHDRAWN, REVOKED, CLOSED):
+            return False
+        deadline = self._deadline(key, on)
+        if deadline["done_on"] is not None or (key == "final" and self.status != APPROVED):
+            return False
+        if (key, deadline["due"].isoformat(), stage) in self.reminders_sent:
+            return False
+        self._reminder_sent(key=key, due=deadline["due"], on=on, stage=stage, **actor.stamp)
+        return True
+
     @event("ReminderSent")
-    def _reminder_sent(self, key: str, due: date, on: date, actor_id: UUID, actor_role: str) -> None:
-        pass
+    def _reminder_sent(
+        self, key: str, due: date, on: date, actor_id: UUID, actor_role: str, stage: str = "manual"
+    ) -> None:
+        self.reminders_sent = (*self.reminders_sent, (key, due.isoformat(), stage))
 
     # Proofs of use -----------------------------------------------------------------------------
 
@@ -1030,6 +1061,196 @@ class Grant(Aggregate):
     ) -> None:
         self.status = CLOSED
 
+    # The case file: notes and messages, attachments, the conversation, letters ---------------------
+
+    def enclose(
+        self,
+        note: str,
+        message: str,
+        documents: list[dict[str, Any]] | None,
+        on: date,
+        actor: Actor,
+        decision: Any = None,
+    ) -> None:
+        """Adds to the decision just taken (the last pending event, or ``decision`` when it was taken on a
+        claim) an internal note (Vermerk: staff and auditors only), a message to the association, and the
+        files sent with it. Saved with the decision in one save, so a decision never lacks its texts."""
+        pending = self.pending_events
+        if decision is None and pending:
+            decision = pending[-1]
+        regarding, item = _regarding(decision) if decision is not None else ("", "")
+        note = optional_text(note, "vermerk", "Der Vermerk", 4000)
+        message = optional_text(message, "nachricht", "Die Nachricht an den Verein", 4000)
+        if note and actor.role is Role.ASSOCIATION:
+            raise InvalidInputError("Interne Vermerke schreibt nur das Amt.", field="vermerk")
+        files = uploaded_documents(documents)
+        if note or message:
+            self._texts_recorded(note=note, message=message, regarding=regarding, item=item, on=on, **actor.stamp)
+        if files:
+            self._documents_attached(documents=files, regarding=regarding, item=item, on=on, **actor.stamp)
+
+    @event("TextsRecorded")
+    def _texts_recorded(
+        self, note: str, message: str, regarding: str, item: str, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        pass
+
+    @event("DocumentsAttached")
+    def _documents_attached(
+        self,
+        documents: list[dict[str, Any]],
+        regarding: str,
+        item: str,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.uploaded_documents = (*self.uploaded_documents, *documents)
+
+    def post_message(self, text: str, documents: list[dict[str, Any]] | None, on: date, actor: Actor) -> UUID:
+        """A message in the grant's conversation between the office and the association."""
+        actor.require(Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.ASSOCIATION, doing="Nachricht schreiben")
+        actor.require_member_of(self.organisation_id, doing="Nachricht schreiben")
+        files = uploaded_documents(documents)
+        message_id = uuid4()
+        self._message_posted(
+            message_id=message_id,
+            text=require_text(text, "text", "Die Nachricht", 8000),
+            documents=files,
+            from_office=actor.role is not Role.ASSOCIATION,
+            on=on,
+            **actor.stamp,
+        )
+        return message_id
+
+    @event("MessagePosted")
+    def _message_posted(
+        self,
+        message_id: UUID,
+        text: str,
+        documents: list[dict[str, Any]],
+        from_office: bool,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        if documents:
+            self.uploaded_documents = (*self.uploaded_documents, *documents)
+
+    def issue_letter(
+        self,
+        kind: str,
+        source_position: int,
+        source_sha256: str,
+        code: str,
+        document: dict[str, Any],
+        on: date,
+        actor: Actor,
+    ) -> UUID:
+        """Records a letter (Bescheid, Erinnerung) made from the event at ``source_position``; the PDF is
+        kept outside the log, the event holds its SHA-256 and the verification code printed on it."""
+        actor.require(Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.SYSTEM, doing="Schreiben erstellen")
+        if kind not in LETTER_KINDS:
+            raise InvalidInputError(f"Die Schreibart »{kind}« gibt es nicht.", field="kind")
+        if any(letter["source_position"] == source_position and letter["kind"] == kind for letter in self.letters):
+            raise InvalidStateError("Zu dieser Entscheidung ist das Schreiben bereits erstellt.")
+        if not isinstance(source_sha256, str) or len(source_sha256) != 64 or not set(source_sha256) <= _SHA256_DIGITS:
+            raise InvalidInputError("Die Prüfsumme des Ereignisses fehlt.", field="source_sha256")
+        (file,) = uploaded_documents([document])
+        letter_id = uuid4()
+        self._letter_issued(
+            letter_id=letter_id,
+            kind=kind,
+            source_position=source_position,
+            source_sha256=source_sha256,
+            code=code,
+            document=file,
+            on=on,
+            **actor.stamp,
+        )
+        return letter_id
+
+    @event("LetterIssued")
+    def _letter_issued(
+        self,
+        letter_id: UUID,
+        kind: str,
+        source_position: int,
+        source_sha256: str,
+        code: str,
+        document: dict[str, Any],
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.letters = (
+            *self.letters,
+            {
+                "letter_id": letter_id.hex,
+                "kind": kind,
+                "source_position": source_position,
+                "sha256": document["sha256"],
+                "delivered_on": None,
+                "final_on": None,
+            },
+        )
+        self.uploaded_documents = (*self.uploaded_documents, document)
+
+    def _letter(self, letter_id: UUID) -> dict[str, Any]:
+        for letter in self.letters:
+            if letter["letter_id"] == letter_id.hex:
+                return letter
+        raise NotFoundError("Dieses Schreiben gibt es zu dieser Zuwendung nicht.", field="letter_id")
+
+    def record_delivery(self, letter_id: UUID, delivered_on: date, on: date, actor: Actor) -> None:
+        """Bekanntgabe: the day the notice reached the association. Without a lawsuit within one month
+        (§ 74 VwGO; in NRW there is no objection procedure) it is final from the day after."""
+        actor.require(Role.OFFICER, Role.APPROVER, doing="Bekanntgabe vermerken")
+        letter = self._letter(letter_id)
+        if letter["delivered_on"] is not None:
+            raise InvalidStateError("Die Bekanntgabe dieses Schreibens ist bereits vermerkt.")
+        if delivered_on > on:
+            raise InvalidInputError("Die Bekanntgabe kann nicht in der Zukunft liegen.", field="delivered_on")
+        final_on = add_duration(delivered_on, "P1M") + timedelta(days=1)
+        if letter.get("waived_on") is not None:
+            final_on = min(final_on, letter["waived_on"])
+        self._notice_delivered(
+            letter_id=letter_id, kind=letter["kind"], delivered_on=delivered_on, final_on=final_on, on=on, **actor.stamp
+        )
+
+    @event("NoticeDelivered")
+    def _notice_delivered(
+        self, letter_id: UUID, kind: str, delivered_on: date, final_on: date, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        for letter in self.letters:
+            if letter["letter_id"] == letter_id.hex:
+                letter.update(delivered_on=delivered_on, final_on=final_on)
+
+    def waive_remedies(self, letter_id: UUID, waived_on: date, on: date, actor: Actor) -> None:
+        """Rechtsbehelfsverzicht: the association waived legal remedies; the notice is final at once."""
+        actor.require(Role.OFFICER, Role.APPROVER, doing="Rechtsbehelfsverzicht vermerken")
+        letter = self._letter(letter_id)
+        if letter.get("waived_on") is not None:
+            raise InvalidStateError("Der Verzicht ist bereits vermerkt.")
+        if waived_on > on:
+            raise InvalidInputError("Der Verzicht kann nicht in der Zukunft liegen.", field="waived_on")
+        final_on = waived_on if letter["final_on"] is None else min(letter["final_on"], waived_on)
+        self._remedies_waived(letter_id=letter_id, waived_on=waived_on, final_on=final_on, on=on, **actor.stamp)
+
+    @event("RemediesWaived")
+    def _remedies_waived(
+        self, letter_id: UUID, waived_on: date, final_on: date, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        for letter in self.letters:
+            if letter["letter_id"] == letter_id.hex:
+                letter.update(waived_on=waived_on, final_on=final_on)
+
+    @property
+    def notice_final_on(self) -> date | None:
+        """The day the approval notice (or, after an amendment, its latest amending notice) became final."""
+        finals = [letter for letter in self.letters if letter["kind"] == APPROVAL_LETTER]
+        return finals[-1]["final_on"] if finals else None
+
     def _payment(self, payment_id: UUID, *states: str, doing: str) -> dict[str, Any]:
         payment = self.payments.get(payment_id.hex)
         if payment is None:
@@ -1041,6 +1262,38 @@ class Grant(Aggregate):
     def _require_status(self, *states: str, doing: str) -> None:
         if self.status not in states:
             raise InvalidStateError(f"{doing} ist im Stand »{self.status_german}« nicht möglich.")
+
+
+MANUAL = "manual"
+REMINDER_STAGES = {
+    MANUAL: "Erinnerung",
+    "before": "Erinnerung vor der Frist",
+    "due": "Erinnerung am Tag der Frist",
+    "overdue": "Mahnung: Frist überschritten",
+}
+APPROVAL_LETTER = "zuwendungsbescheid"
+LETTER_KINDS = {
+    APPROVAL_LETTER: "Zuwendungsbescheid",
+    "ablehnungsbescheid": "Ablehnungsbescheid",
+    "aenderungsbescheid": "Änderungsbescheid",
+    "widerrufsbescheid": "Widerrufs- und Rückforderungsbescheid",
+    "erinnerung": "Erinnerung",
+}
+
+
+def _regarding(event: Any) -> tuple[str, str]:
+    """What an enclosure belongs to: the decision's event name and the item it was about, if any."""
+    item = ""
+    for name in ("payment_id", "expense_id", "request_id", "message_id", "letter_id"):
+        value = getattr(event, name, None)
+        if isinstance(value, UUID):
+            item = value.hex
+            break
+    else:
+        year = getattr(event, "fiscal_year", None)
+        if isinstance(year, int):
+            item = str(year)
+    return type(event).__name__, item
 
 
 def _horizon_german(duration: str) -> str:

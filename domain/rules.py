@@ -60,6 +60,8 @@ class RuleSet:
     min_own_share: Decimal = Decimal("0.10")
     allowed_financing_types: tuple[str, ...] = ("share", "deficit", "fixed")
     small_amount_threshold: Money = field(default_factory=lambda: Money("50.00"))
+    # Payments only once the approval notice is final (Bestandskraft, or at once on a waiver of remedies)
+    payments_after_final_notice: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.version, str) or not self.version.strip() or len(self.version) > 64:
@@ -79,6 +81,10 @@ class RuleSet:
         if self.max_grant is not None and self.max_grant < self.min_grant:
             raise InvalidInputError("Der Höchstbetrag liegt unter dem Mindestbetrag.", field="max_grant")
         self.small_amount_threshold.require_not_negative("small_amount_threshold", "Bagatellgrenze")
+        if not isinstance(self.payments_after_final_notice, bool):
+            raise InvalidInputError(
+                "Auszahlung erst nach Bestandskraft: ja oder nein.", field="payments_after_final_notice"
+            )
 
     @classmethod
     def nrw_municipal(cls, version: str = "NRW-kommunal-2026", **changes: Any) -> RuleSet:

@@ -10,9 +10,10 @@ programme's rules are revised. An amendment (Änderungsbescheid) replaces the te
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from domain.dates import FiscalYear, FundingPeriod
+from domain.dates import FiscalYear, FundingPeriod, add_duration
 from domain.errors import InvalidInputError, RuleViolationError
 from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
@@ -33,6 +34,7 @@ class GrantTerms:
     rule_set: RuleSet
     year_split: dict[str, Money]  # "2026" -> amount committed in that fiscal year
     conditions: str = ""
+    proof_due: date | None = None  # the proof-of-use deadline written in the notice; None: by the rule set
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "financing_type", FinancingType.parse(self.financing_type).value)
@@ -48,6 +50,11 @@ class GrantTerms:
     @property
     def type(self) -> FinancingType:
         return FinancingType(self.financing_type)
+
+    @property
+    def final_proof_due(self) -> date:
+        """When the proof of use is due: the date the notice sets, else the rule set's time after the period."""
+        return self.proof_due or add_duration(self.period.end, self.rule_set.proof_deadline)
 
     def split(self) -> dict[FiscalYear, Money]:
         return {FiscalYear(int(year)): amount for year, amount in self.year_split.items()}
@@ -100,6 +107,12 @@ class GrantTerms:
                 f"Der Eigenanteil beträgt {german_percent(plan.own_share)}; verlangt sind mindestens "
                 f"{german_percent(rules.min_own_share, 0)}.",
                 field="own_funds",
+            )
+        if self.proof_due is not None and self.proof_due < self.period.end:
+            raise RuleViolationError(
+                f"Der Verwendungsnachweis kann nicht vor dem Ende des Bewilligungszeitraums "
+                f"({self.period.end:%d.%m.%Y}) fällig sein.",
+                field="proof_due",
             )
         years = {y.year for y in self.period.fiscal_years}
         for year, amount in self.year_split.items():

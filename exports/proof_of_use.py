@@ -47,6 +47,7 @@ from exports.cells import (
     value_cell,
 )
 from exports.finance_report import ExportError
+from projections.case_file import CaseFile, Report
 from projections.db import Cursor
 from projections.export_queries import chain_link_at
 from projections.grant_files import GrantFile, GrantFiles
@@ -98,6 +99,8 @@ class ProofOfUseReport:
     head: ChainHead
     generated_at: datetime
     generated_by: str
+    reports: tuple[Report, ...] = ()  # the Sachberichte of the interim and final proofs
+    for_association: bool = False  # the association's copy leaves out the office's review note
 
 
 def find_grant(cursor: Cursor, reference: str) -> UUID:
@@ -115,14 +118,17 @@ def find_grant(cursor: Cursor, reference: str) -> UUID:
     return grant_id
 
 
-def proof_of_use_report(cursor: Cursor, reference: str, generated_at: datetime, generated_by: str) -> ProofOfUseReport:
+def proof_of_use_report(
+    cursor: Cursor, reference: str, generated_at: datetime, generated_by: str, for_association: bool = False
+) -> ProofOfUseReport:
     grant_id = find_grant(cursor, reference)
     head = chain_link_at(cursor)
     file = GrantFiles.grant(cursor, grant_id)
     if head is None or file is None:
         raise ExportError(f"Eine Zuwendung »{reference}« gibt es nicht.")
     balance = Journal.grant_balance(cursor, grant_id, as_of_position=head.position)
-    return ProofOfUseReport(file, balance, head, generated_at, generated_by)
+    reports = tuple(r for r in CaseFile.reports(cursor, grant_id) if r.position <= head.position)
+    return ProofOfUseReport(file, balance, head, generated_at, generated_by, reports, for_association)
 
 
 class _Sheet:
@@ -393,9 +399,18 @@ def _main(sheet: _Sheet, report: ProofOfUseReport, receipts: TableSheet) -> None
         ("Zinsen eingegangen", balance.interest),
     ):
         sheet.fact(label, value, MONEY)
-    if file.review_notes:
+    if file.review_notes and not report.for_association:
         sheet.blank()
-        sheet.append([styled(text_cell(ws, "Prüfvermerk"), HEADER_FONT), _wrapped(ws, file.review_notes)])
+        sheet.append([styled(text_cell(ws, "Prüfvermerk (intern)"), HEADER_FONT), _wrapped(ws, file.review_notes)])
+
+    # 4. What the association reported in words.
+    sheet.blank()
+    sheet.section("4. Sachbericht")
+    if not report.reports:
+        sheet.append([text_cell(ws, "Noch kein Sachbericht eingegangen.")])
+    for written in report.reports:
+        heading = f"{written.title}, eingegangen am {written.submitted_on:%d.%m.%Y}"
+        sheet.append([styled(text_cell(ws, heading), HEADER_FONT), _wrapped(ws, written.text)])
 
 
 def _wrapped(ws: Any, text: str | None) -> Any:

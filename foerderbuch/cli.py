@@ -23,7 +23,7 @@ from rich.console import Console
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
 from domain.errors import DomainError, InvalidInputError
-from foerderbuch import export_commands, rate_commands
+from foerderbuch import export_commands, letter_commands, rate_commands
 from foerderbuch.credentials import CONNECT_TIMEOUT_SECONDS, CredentialStore, check_password_policy
 from foerderbuch.settings import Settings, SettingsError
 
@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SEKUNDEN",
         help="Pause nach jedem Stapel, um einen ausgelasteten Server zu entlasten (Vorgabe 0)",
     )
+    letter_commands.add_parser(commands, _Parser)
     projections = commands.add_parser(
         "projections", help="Lesemodelle anzeigen und neu aufbauen", description="Lesemodelle verwalten."
     )
@@ -300,6 +301,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         "follow": _follow,
         **export_commands.HANDLERS,
         **rate_commands.HANDLERS,
+        **letter_commands.HANDLERS,
     }
     name = args.command
     if args.command == "users":
@@ -308,6 +310,8 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         name = f"projections {args.projections_command}"
     elif args.command == "tokens":
         name = f"tokens {args.tokens_command}"
+    elif args.command == "letters":
+        name = f"letters {args.letters_command}"
     name = export_commands.command_name(args) or rate_commands.command_name(args) or name
     try:
         active = settings if settings is not None else Settings.from_environ()
@@ -355,12 +359,8 @@ def _pause(text: str) -> float:
 
 
 def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    import os
-    import tempfile
 
-    import uvicorn
-
-    from foerderbuch.wiring import STARTUP_FAILURE_FILE, create_projector, session_secret
+    from foerderbuch.wiring import create_projector, session_secret
 
     # Everything that creates tables happens here, once, before any worker starts: the workers then find
     # the store ready and only read (each still takes the schema lock when it checks).
@@ -386,6 +386,22 @@ def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> in
         )
     create_web_app(settings)  # a setting the app refuses stops here, before any worker starts
     console.print(f"Förderbuch läuft unter http://{args.host}:{args.port}/ (beenden mit Strg+C).")
+    clock = _reminder_clock(settings)
+    try:
+        return _run_server(args, settings)
+    finally:
+        if clock is not None:
+            clock.stop()
+
+
+def _run_server(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+    import tempfile
+
+    import uvicorn
+
+    from foerderbuch.wiring import STARTUP_FAILURE_FILE
+
     if args.workers == 1:
         uvicorn.run(create_web_app(settings), host=args.host, port=args.port)
         return EXIT_OK  # uvicorn itself exits with 3 when the app does not start
@@ -403,6 +419,35 @@ def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> in
                 reason = notes.read().strip().splitlines()
             return _fail(f"Der Server konnte nicht starten: {reason[-1] if reason else 'unbekannter Fehler'}", 1)
     return EXIT_OK
+
+
+def _reminder_clock(settings: Settings) -> Any:
+    """Reminders (and then the e-mail outbox) every FOERDERBUCH_REMINDER_INTERVAL_MINUTES, beside the server."""
+    if not settings.reminder_interval_minutes:
+        return None
+    from foerderbuch.documents import DocumentFiles
+    from foerderbuch.notify import SmtpSettings, send_notifications
+    from foerderbuch.reminders import ReminderClock, send_due_reminders
+    from foerderbuch.wiring import create_letters, create_projector
+
+    def run() -> None:
+        office = open_office(settings)
+        try:
+            projector = create_projector(settings, office)
+            try:
+                letters = create_letters(settings, office, projector, DocumentFiles.for_settings(settings))
+                send_due_reminders(office, projector, letters, settings.reminder_days_before)
+                smtp = SmtpSettings.from_environ()
+                if smtp is not None:
+                    send_notifications(office, projector, smtp)
+            finally:
+                projector.db.close()
+        finally:
+            office.close()
+
+    clock = ReminderClock(run, settings.reminder_interval_minutes * 60)
+    clock.start()
+    return clock
 
 
 def _demo(args: argparse.Namespace, settings: Settings, console: Console) -> int:

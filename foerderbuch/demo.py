@@ -443,12 +443,21 @@ class _Loader:
         )
 
     def review(self, file_number: str, by: str, on: str, notes: str, substantive_ok: bool = True) -> None:
-        self.office.review_application(
-            self.grant_id(file_number), True, substantive_ok, notes, self.actor(by), on=d(on)
-        )
+        """The review note is the office's own (internal); the association is told only that it is checked."""
+        message = "Ihr Antrag ist geprüft; jetzt wird über die Förderung entschieden." if substantive_ok else ""
+        with self.office.enclosing(self.actor(by), message=message):
+            self.office.review_application(
+                self.grant_id(file_number), True, substantive_ok, notes, self.actor(by), on=d(on)
+            )
 
     def approve(self, file_number: str, amount: str, by: str, on: str, **terms: Any) -> None:
-        self.office.approve_grant(self.grant_id(file_number), eur(amount), self.actor(by), on=d(on), **terms)
+        """An approval with an internal note on the budget and a message to the association."""
+        with self.office.enclosing(
+            self.actor(by),
+            note="Haushaltsmittel im Programm verfügbar; Prüfung durch eine andere Person (Vier-Augen-Prinzip).",
+            message="Wir freuen uns, Ihr Vorhaben zu fördern. Bitte beachten Sie die Nebenbestimmungen im Bescheid.",
+        ):
+            self.office.approve_grant(self.grant_id(file_number), eur(amount), self.actor(by), on=d(on), **terms)
 
     def pay(
         self,

@@ -782,7 +782,7 @@ class _Rehearsal:
                 if row[heading] is not None:
                     plan.problem(row, heading, "Nur mit einem bewilligten Betrag anzugeben.")
 
-    def _project(self, row: Row) -> UUID | None | bool:
+    def _project(self, row: Row) -> UUID | bool | None:
         code = row["Projektkürzel"]
         if code is None:
             return None

@@ -5,8 +5,9 @@ SMTP is configured by the environment: ``FOERDERBUCH_SMTP_HOST`` (without it not
 ``FOERDERBUCH_SMTP_PASSWORD`` (log in, after STARTTLS when the server offers it) and
 ``FOERDERBUCH_SMTP_FROM`` (the sender address). The unsent rows of the ``notifications`` read model
 go out as one plain-German e-mail per organisation, to its contact persons (or, when it has none,
-to its portal members); the rows of that e-mail are then stamped sent. An organisation nobody can be
-written to keeps its rows unsent.
+to its portal members), leaving out every address whose owner turned e-mails off in the portal; the
+rows of that e-mail are then stamped sent. An organisation nobody can be written to keeps its rows
+unsent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from uuid import UUID
 
 from domain.application import FundingOffice
 from domain.errors import DomainError
+from projections.case_file import CaseFile
 from projections.engine import Projector
 from projections.notifications import Notification, Notifications
 
@@ -121,9 +123,11 @@ def send_notifications(office: FundingOffice, projector: Projector, smtp: SmtpSe
     sent = emails = skipped = 0
     if not by_organisation:
         return SendReport(0, 0, 0)
+    with projector.db.transaction() as cursor:
+        turned_off = CaseFile.mail_off(cursor)
     with smtp.connect() as server:
         for organisation_id, notes in by_organisation.items():
-            to = recipients(office, organisation_id)
+            to = [address for address in recipients(office, organisation_id) if address not in turned_off]
             if not to:
                 skipped += len(notes)
                 continue

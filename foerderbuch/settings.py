@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     smtp_ca_file: str = ""  # a CA bundle to trust besides the system's (a city-internal CA)
     # Uploaded documents
     document_dir: str = ""
+    # Letters: the office's own templates (a folder; files there win over the shipped defaults)
+    letter_templates: str = ""
+    # Reminders of proof deadlines: how many days before, and how often ``serve`` runs them (0: never)
+    reminder_days_before: int = Field(default=14, ge=0, le=180)
+    reminder_interval_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
     # Extra eventsourcing environment (tests: POSTGRES_SCHEMA); never read from the environment
     extra_env: dict[str, str] = Field(default_factory=dict)
 

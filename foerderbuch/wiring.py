@@ -11,6 +11,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from domain.application import FundingOffice
+from exports.letters.service import Letters
 from foerderbuch.credentials import CredentialStore
 from foerderbuch.database import open_database
 from foerderbuch.documents import DocumentFiles
@@ -138,13 +139,23 @@ def session_secret(settings: Settings) -> str:
 def create_services(settings: Settings) -> Services:
     office = create_office(settings)
     projector = create_projector(settings, office)
+    documents = DocumentFiles.for_settings(settings)
     return Services(
         office,
         projector,
         CredentialStore.for_settings(settings),
-        DocumentFiles.for_settings(settings),
+        documents,
         create_follower(settings, office, projector),
+        letters=create_letters(settings, office, projector, documents),
     )
+
+
+def create_letters(
+    settings: Settings, office: FundingOffice, projector: Projector, documents: DocumentFiles
+) -> Letters:
+    """Letters from the office's template folder (``FOERDERBUCH_LETTER_TEMPLATES``) over the shipped defaults."""
+    folder = settings.letter_templates.strip()
+    return Letters(office, projector, documents, Path(folder) if folder else None)
 
 
 STARTUP_FAILURE_FILE = "FOERDERBUCH_STARTUP_FAILURES"  # set by ``serve --workers N`` for its workers

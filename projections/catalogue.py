@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.case_file import CaseFile
 from projections.engine import ReadModel
 from projections.grant_files import GrantFiles
 from projections.grant_law import GrantLaw
@@ -30,5 +31,6 @@ def all_read_models() -> list[ReadModel]:
         GrantFiles(),
         GrantLaw(),
         Notifications(),
+        CaseFile(),
         Seal(),
     ]

@@ -87,7 +87,7 @@ class DeadlineBook:
             )
             for year in range(period.start.year, period.end.year)
         }
-        proofs[FINAL] = (FINAL, "Verwendungsnachweis einreichen", add_duration(period.end, rules.proof_deadline))
+        proofs[FINAL] = (FINAL, "Verwendungsnachweis einreichen", terms.final_proof_due)
         cursor.execute(
             f"SELECT key FROM {self.table} WHERE grant_id = ? AND kind IN (?, ?) AND done = 0",
             (grant_id.hex, INTERIM, FINAL),

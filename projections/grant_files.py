@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from domain.dates import add_duration
 from domain.grant import (
     APPLIED,
     APPROVED,
@@ -335,7 +334,7 @@ class GrantFiles(ReadModel):
     def _terms(self, cursor: Cursor, e: Any, position: int, extra: str = "", *params: Any) -> None:
         terms = e.terms
         plan = terms.plan
-        due = add_duration(terms.period.end, terms.rule_set.proof_deadline)
+        due = terms.final_proof_due
         self._set(
             cursor,
             e,

@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.claim import Claim
-from domain.grant import Grant
+from domain.grant import LETTER_KINDS, Grant
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
 from projections.deadlines import label
@@ -161,7 +161,19 @@ class Notifications(ReadModel):
 
     @handles(Grant.ReminderSent)
     def _reminder(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position, f"Erinnerung: Der {label(e.key)} ist fällig am {_day(e.due)}.")
+        stage = getattr(e, "stage", "manual")
+        if stage == "before":
+            text = f"Erinnerung: Der {label(e.key)} ist fällig am {_day(e.due)}. Bitte denken Sie rechtzeitig daran."
+        elif stage == "due":
+            text = f"Erinnerung: Der {label(e.key)} ist heute fällig ({_day(e.due)})."
+        elif stage == "overdue":
+            text = (
+                f"Mahnung: Der {label(e.key)} war am {_day(e.due)} fällig und ist noch nicht eingegangen. Bitte "
+                "reichen Sie ihn umgehend ein oder melden Sie sich bei uns."
+            )
+        else:
+            text = f"Erinnerung: Der {label(e.key)} ist fällig am {_day(e.due)}."
+        self._row(cursor, e.originator_id, e, position, text)
 
     @handles(Grant.ProofOfUseReviewed)
     def _proof_reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -181,6 +193,25 @@ class Notifications(ReadModel):
     @handles(Grant.GrantClosed)
     def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
         self._row(cursor, e.originator_id, e, position, "Ihre Förderung ist abgeschlossen.")
+
+    # The case file: messages and letters for the association (never an internal note) ----------
+
+    @handles(Grant.TextsRecorded)
+    def _texts(self, cursor: Cursor, e: Any, position: int) -> None:
+        if e.message:
+            self._row(
+                cursor, e.originator_id, e, position, f"Nachricht des Büros für Internationale Beziehungen: {e.message}"
+            )
+
+    @handles(Grant.MessagePosted)
+    def _message(self, cursor: Cursor, e: Any, position: int) -> None:
+        if e.from_office:
+            self._row(cursor, e.originator_id, e, position, f"Neue Nachricht des Büros: {e.text}")
+
+    @handles(Grant.LetterIssued)
+    def _letter(self, cursor: Cursor, e: Any, position: int) -> None:
+        kind = LETTER_KINDS.get(e.kind, e.kind)
+        self._row(cursor, e.originator_id, e, position, f"Ein Schreiben liegt für Sie im Förderportal bereit: {kind}.")
 
     @handles(Claim.ClaimSet)
     def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from domain.actors import ROLE_NAMES, SYSTEM_USER_ID, Role
 from domain.claim import RELIEF_KINDS, Claim
-from domain.grant import Grant
+from domain.grant import LETTER_KINDS, REMINDER_STAGES, Grant
 from domain.plan import FinancingType
 from domain.programme import Programme
 from domain.user import User
@@ -217,7 +217,11 @@ class Timeline(ReadModel):
 
     @handles(Grant.ReminderSent)
     def _reminder(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, f"Erinnerung an den {label(e.key)}, fällig {_day(e.due)}")
+        stage = getattr(e, "stage", "manual")
+        what = f"{REMINDER_STAGES.get(stage, 'Erinnerung')} an den {label(e.key)}, fällig {_day(e.due)}"
+        if stage != "manual":
+            what += " (automatisch)"
+        self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.InterimProofSubmitted)
     def _interim_proof(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -266,6 +270,28 @@ class Timeline(ReadModel):
             f"{e.released.de()} Mittelbindung freigegeben"
         )
         self._date_commitments(cursor, e)
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    # The case file: the conversation and letters -----------------------------------------------
+
+    @handles(Grant.MessagePosted)
+    def _message(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = "Nachricht des Amts an den Verein" if e.from_office else "Nachricht des Vereins an das Amt"
+        self._entry(cursor, e.originator_id, e, position, what, e.text)
+
+    @handles(Grant.LetterIssued)
+    def _letter(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"{LETTER_KINDS.get(e.kind, e.kind)} erstellt (aus Ereignis {e.source_position}, Prüfcode {e.code})"
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    @handles(Grant.NoticeDelivered)
+    def _delivered(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Bekanntgabe am {_day(e.delivered_on)} vermerkt; bestandskräftig ab {_day(e.final_on)}"
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    @handles(Grant.RemediesWaived)
+    def _waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Verzicht auf Rechtsbehelfe vom {_day(e.waived_on)}; bestandskräftig ab {_day(e.final_on)}"
         self._entry(cursor, e.originator_id, e, position, what)
 
     # Claims --------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import Grant
@@ -26,10 +26,12 @@ from domain.money import Money
 from domain.organisation import Organisation
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
+from projections.deadlines import label
 from projections.engine import ReadModel, handles
 
 REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK = "review", "approve", "amendment", "certify", "release", "book"
 PROOF, DETERMINE, RELIEF, CLAIM = "proof", "determine", "relief", "claim"
+OVERDUE = "overdue"
 QUEUE_GERMAN = {
     REVIEW: "Antrag prüfen",
     APPROVE: "Über Antrag entscheiden",
@@ -41,8 +43,14 @@ QUEUE_GERMAN = {
     DETERMINE: "Schlussfestsetzung",
     RELIEF: "Über Stundung, Erlass oder Niederschlagung entscheiden",
     CLAIM: "Offene Rückforderung",
+    OVERDUE: "Nachweis überfällig",
 }
-GRANT_QUEUES = (REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK, PROOF, DETERMINE)
+GRANT_QUEUES = (REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK, PROOF, DETERMINE, OVERDUE)
+
+
+def deadline_item(grant_id: UUID, key: str) -> UUID:
+    """The work item of one proof deadline of one grant."""
+    return uuid5(grant_id, f"frist/{key}")
 
 
 @dataclass(frozen=True)
@@ -264,6 +272,7 @@ class WorkQueues(ReadModel):
 
     @handles(Grant.ProofOfUseSubmitted)
     def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, deadline_item(e.originator_id, "final"), OVERDUE)
         cursor.execute("UPDATE wq_grants SET proof_by = ? WHERE grant_id = ?", (e.actor_id.hex, e.originator_id.hex))
         costs = sum(cents(amount) for amount in e.actual_costs.values())
         self._add(
@@ -307,6 +316,33 @@ class WorkQueues(ReadModel):
                 " (SELECT item_id FROM wq_items WHERE grant_id = ?)",
                 (*GRANT_QUEUES, e.originator_id.hex),
             )
+
+    # Overdue proofs: the automatic reminder for an overdue proof puts it in the officers' queue ----
+
+    @handles(Grant.ReminderSent)
+    def _reminded(self, cursor: Cursor, e: Any, position: int) -> None:
+        if getattr(e, "stage", "manual") != "overdue":
+            return
+        item = deadline_item(e.originator_id, e.key)
+        self._remove(cursor, item, OVERDUE)
+        self._add(
+            cursor,
+            OVERDUE,
+            item,
+            e.originator_id,
+            0,
+            e.due,
+            position,
+            detail=f"{label(e.key)}, fällig {e.due:%d.%m.%Y}",
+        )
+
+    @handles(Grant.DeadlineExtended)
+    def _extended(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, deadline_item(e.originator_id, e.key), OVERDUE)
+
+    @handles(Grant.InterimProofSubmitted)
+    def _interim_in(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, deadline_item(e.originator_id, f"interim-{e.fiscal_year}"), OVERDUE)
 
     # Claims ------------------------------------------------------------------------------------
 

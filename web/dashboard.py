@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
+from projections.case_file import CaseFile
 from projections.grant_overview import GrantOverview
 from projections.programme_balances import ProgrammeBalances
 from projections.register import Register
@@ -31,12 +32,14 @@ QUEUE_FORMS = {
     "determine": ("schlussfestsetzung", False),
     "relief": ("erleichterung-entscheiden", True),
     "claim": ("rueckzahlung", True),
+    "overdue": ("frist-verlaengern", False),
 }
 QUEUES_BY_ROLE: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     Role.OFFICER: (
         ("Anträge zu prüfen", ("review",)),
         ("Zahlungen sachlich und rechnerisch festzustellen", ("certify",)),
         ("Verwendungsnachweise zu prüfen", ("proof",)),
+        ("Überfällige Nachweise nachfassen", ("overdue",)),
     ),
     Role.APPROVER: (
         ("Anträge und Änderungen zu bewilligen", ("approve", "amendment")),
@@ -74,6 +77,7 @@ def dashboard(request: Request) -> Response:
         overdue = open_proof_deadlines(cursor, day, only_overdue=True)
         claims = open_claims(cursor)
         recent = GrantOverview.grants(cursor, day, limit=10)
+        unread = CaseFile.unread(cursor, viewer.user_id, from_office=False)
     missing_rate = (
         services(request).office.missing_base_rate(day) if viewer.role in (Role.FINANCE, Role.ADMIN) else None
     )
@@ -87,6 +91,7 @@ def dashboard(request: Request) -> Response:
             "overdue": overdue,
             "claims": claims,
             "recent": recent,
+            "unread_messages": unread,
             "item_link": item_link,
             "notice": take_notice(request),
             "today": day,

@@ -242,7 +242,18 @@ def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
                     hint="Leer lassen: alles im ersten Jahr des Förderzeitraums.",
                 )
             )
-    fields += [Field("conditions", "Nebenbestimmungen und Auflagen", "textarea", required=False), _on(ctx)]
+    fields += [
+        Field(
+            "proof_due",
+            "Verwendungsnachweis fällig am",
+            "date",
+            required=False,
+            hint="Steht so im Bescheid. Leer lassen: die Frist des Regelwerks nach dem Ende des "
+            "Bewilligungszeitraums (z. B. sechs Monate).",
+        ),
+        Field("conditions", "Nebenbestimmungen und Auflagen", "textarea", required=False),
+        _on(ctx),
+    ]
     return fields
 
 
@@ -259,6 +270,7 @@ def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
                 split[year] = part
     start = r.day("period_start", required=False) or ctx.grant.period.start
     end = r.day("period_end", required=False) or ctx.grant.period.end
+    proof_due = r.day("proof_due", required=False)
     conditions, on = r.text("conditions"), r.day("on")
     if not r.ok:
         return None
@@ -275,6 +287,7 @@ def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
         conditions=conditions,
         year_split=split or None,
         period=None if period == ctx.grant.period else period,
+        proof_due=proof_due,
     )
     return "Die Zuwendung ist bewilligt; die Mittel sind gebunden."
 

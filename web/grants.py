@@ -28,8 +28,19 @@ from projections.web_queries import (
     programme_choices,
 )
 from web.auth import Viewer, check_csrf, require, services
+from web.case_file import (
+    ATTACHING_FORMS,
+    MESSAGE_FIELD,
+    NOTE_FIELD,
+    attachment_fields,
+    case_file_context,
+    remark_fields,
+    with_audience,
+)
+from web.conversation import store_files, uploads_of
 from web.forms import FormReader
 from web.grant_actions import ACTIONS, Action, Field, GrantContext, status_for
+from web.letters import LETTER_FORMS, PREVIEW_FIELD, issue_after, letters_context, rehearse_letter
 from web.pages import (
     EVERYONE,
     PAGE_SIZE,
@@ -121,6 +132,7 @@ class FormView:
     general_error: str | None = None
     blocked: str | None = None
     primary: bool = False  # the first thing to do on the page is shown open
+    preview: bool = False  # the decision gives a letter: a second button shows it as a draft first
 
     @property
     def failed(self) -> bool:
@@ -147,13 +159,18 @@ def _form_view(
     grant_id = ctx.grant.id
     anchor = f"form-{action.slug}" + (f"-{item_key[:8]}" if item_key else "")
     url = f"/zuwendungen/{grant_id}/{action.slug}" + (f"/{item_key}" if item_key else "") + f"#{anchor}"
-    view = FormView(action, item_key, url, anchor)
+    view = FormView(action, item_key, url, anchor, preview=action.slug in LETTER_FORMS)
     if not mine:
         view.blocked = action.blocked(ctx, item) if action.offered(ctx, item) else None
     try:
         specs: list[Field] = action.fields(ctx, item)
     except (AttributeError, TypeError, KeyError):  # the item is not in a state this form can describe
         specs = []
+    specs = [
+        *(with_audience(action.slug, spec) for spec in specs),
+        *attachment_fields(action.slug),
+        *remark_fields(action.slug, ctx.viewer.role),
+    ]
     for spec in specs:
         value = failed.values.get(spec.name, "") if mine and failed else spec.default
         error = failed.errors.get(spec.name) if mine and failed else None
@@ -174,11 +191,14 @@ def _grant_context(request: Request, viewer: Viewer, grant_id: UUID) -> tuple[Gr
         journal = Journal.entries(cursor, holder_id=grant_id)
         open_items = GrantOverview.deadline_book.open(cursor, [grant_id])
         facts = GrantLaw.of(cursor, grant_id)
+        case_file = case_file_context(request, cursor, viewer, grant_id)
+        case_file.update(letters_context(cursor, grant_id, viewer))
     grant = office.grant(grant_id)
     claims = {claim_id.hex: office.claim(claim_id) for claim_id in grant.claim_ids}
     documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
     ctx = GrantContext(grant, viewer, day, documents, claims)
-    return ctx, {"row": row, "timeline": timeline, "journal": journal, "open_items": open_items, "facts": facts}
+    read = {"row": row, "timeline": timeline, "journal": journal, "open_items": open_items, "facts": facts}
+    return ctx, {**read, "case_file": case_file}
 
 
 def _names(request: Request, ids: set[UUID]) -> dict[UUID, str]:
@@ -294,6 +314,7 @@ def _render_grant(
         "terms_financing_german": FinancingType(grant.terms.financing_type).german if grant.terms else "",
         "reviewer": _names(request, {grant.reviewer_id}).get(grant.reviewer_id) if grant.reviewer_id else None,
         "facts": read["facts"],
+        **read["case_file"],
     }
     return templates.TemplateResponse(request, "grants/detail.html", context, status_code=status)
 
@@ -319,11 +340,21 @@ async def grant_action(request: Request) -> Response:
             detail=f"»{action.title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht.",
         )
     item_key = request.path_params.get("item", "")
-    return await run_in_threadpool(_act, request, viewer, grant_id, action, item_key, FormReader(form))
+    uploads = uploads_of(form) if action.slug in ATTACHING_FORMS else []
+    try:
+        return await run_in_threadpool(_act, request, viewer, grant_id, action, item_key, FormReader(form), uploads)
+    finally:
+        await form.close()  # uploaded files are spooled to temporary files
 
 
 def _act(
-    request: Request, viewer: Viewer, grant_id: UUID, action: Action, item_key: str, reader: FormReader
+    request: Request,
+    viewer: Viewer,
+    grant_id: UUID,
+    action: Action,
+    item_key: str,
+    reader: FormReader,
+    uploads: list[Any] | None = None,
 ) -> Response:
     ctx, _ = _grant_context(request, viewer, grant_id)
     item_id: UUID | None = None
@@ -332,8 +363,26 @@ def _act(
             raise HTTPException(status_code=404, detail="Diesen Eintrag gibt es zu dieser Zuwendung nicht.")
         item_id = UUID(item_key)
     office = services(request).office
+    remarks = {f.name: reader.text(f.name) for f in remark_fields(action.slug, viewer.role)}
     try:
-        notice = action.run(office, ctx, item_id, viewer.actor, reader)
+        if reader.values.get(PREVIEW_FIELD) and action.slug in LETTER_FORMS:
+            preview = rehearse_letter(
+                request, viewer, action.slug, lambda: action.run(office, ctx, item_id, viewer.actor, reader)
+            )
+            if preview is not None:
+                return preview
+            notice = None
+        else:
+            documents = store_files(request, uploads or [])
+            with office.enclosing(
+                viewer.actor,
+                note=remarks.get(NOTE_FIELD, ""),
+                message=remarks.get(MESSAGE_FIELD, ""),
+                documents=documents or None,
+            ) as enclosure:
+                notice = action.run(office, ctx, item_id, viewer.actor, reader)
+            if notice is not None:
+                notice += issue_after(request, viewer, action.slug, enclosure)
     except DomainError as error:
         target = action.field_map.get(error.field or "", error.field or "")
         failure = Failure(

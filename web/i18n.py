@@ -59,6 +59,10 @@ from web.i18n_law import LAW_ENGLISH  # noqa: E402 - grant law's catalogue joins
 
 ENGLISH.update({german: english for german, english in LAW_ENGLISH.items() if german not in ENGLISH})
 
+from web.i18n_casefile import CASEFILE_ENGLISH  # noqa: E402 - the case file's texts (documents, letters, messages)
+
+ENGLISH.update({german: english for german, english in CASEFILE_ENGLISH.items() if german not in ENGLISH})
+
 
 def gettext(text: str) -> str:
     if current_language.get() == "en":

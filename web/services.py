@@ -86,6 +86,7 @@ class Services:
     credentials: Credentials
     documents: DocumentStore | None = None
     follower: Follower | None = None
+    letters: Any = None  # exports.letters.service.Letters, with the office's template folder
 
     def __post_init__(self) -> None:
         if self.follower is None:  # an in-memory store, or a test that builds services by hand

@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from web.auth import CSRF_FIELD, csrf_token, viewer
 from web.charts import budget_bar
-from web.formatting import euro, german_date, percent
+from web.formatting import euro, german_date, german_datetime, percent
 from web.i18n import current_language, gettext
 from web.replays import TOKEN_FIELD
 
@@ -48,5 +48,11 @@ def groupby_in_order(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[_context])
-templates.env.filters.update(euro=euro, german_date=german_date, percent=percent, groupby_in_order=groupby_in_order)
+templates.env.filters.update(
+    euro=euro,
+    german_date=german_date,
+    german_datetime=german_datetime,
+    percent=percent,
+    groupby_in_order=groupby_in_order,
+)
 templates.env.globals.update(_=gettext, budget_bar=budget_bar)

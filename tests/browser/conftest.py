@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from browser_support import TODAY, Office, build_office
 
 from foerderbuch.credentials import CredentialStore
+from foerderbuch.documents import DocumentFiles
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from web.app import create_app
@@ -64,7 +65,12 @@ def live(tmp_path: Path) -> Iterator[Office]:
     settings = Settings(database_url=f"sqlite:///{tmp_path}/browser.sqlite")
     office = create_office(settings, today=lambda: TODAY)
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    services = Services(office, create_projector(settings, office), CredentialStore.for_settings(settings, hasher))
+    services = Services(
+        office,
+        create_projector(settings, office),
+        CredentialStore.for_settings(settings, hasher),
+        DocumentFiles.for_settings(settings),
+    )
     world = build_office(services)
     port = _free_port()
     config = uvicorn.Config(

@@ -153,3 +153,21 @@ def test_grants_are_found_by_uuid_or_file_number_and_unknown_ones_refused(demo):
             find_grant(cursor, "IB-1999-999")
         with pytest.raises(ExportError, match="Kennung"):
             find_grant(cursor, str(Grant.create_id("nirgends")))
+
+
+class TestTheNarrativeReport:
+    def test_the_sachbericht_is_in_the_workbook_and_the_review_note_only_in_the_offices_copy(self, demo, tmp_path):
+        office_copy = write(demo, "IB-2025-001", tmp_path)
+        with demo.projector.db.transaction() as cursor:
+            report = proof_of_use_report(cursor, "IB-2025-001", GENERATED, "Claire", for_association=True)
+        write_proof_of_use(report, tmp_path / "verein.xlsx")
+        association_copy = openpyxl.load_workbook(tmp_path / "verein.xlsx")
+
+        for book in (office_copy, association_copy):
+            cells = [str(v) for row in book["Verwendungsnachweis"].iter_rows(values_only=True) for v in row if v]
+            assert "4. Sachbericht" in cells
+            assert "24 Jugendliche haben teilgenommen; die Kosten lagen mit 9.000,00 € unter dem Plan." in cells
+        office_cells = facts(office_copy)
+        assert office_cells["Prüfvermerk (intern)"] == "Belege vollständig; alle Ausgaben anerkannt."
+        texts = [str(v) for row in association_copy["Verwendungsnachweis"].iter_rows(values_only=True) for v in row]
+        assert not any("Belege vollständig" in text for text in texts)

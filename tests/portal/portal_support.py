@@ -38,6 +38,7 @@ PEOPLE = {
     "approver": ("lea@dortmund.example", "Lea Leitung", Role.APPROVER),
     "finance": ("kai@dortmund.example", "Kai Kämmerer", Role.FINANCE),
     "admin": ("ada@dortmund.example", "Ada Admin", Role.ADMIN),
+    "auditor": ("rita@dortmund.example", "Rita Rechnungsprüfung", Role.AUDITOR),
     "dfg": ("claire@dfg.example", "Claire Dubois", Role.ASSOCIATION),
     "dfg2": ("marc@dfg.example", "Marc Martin", Role.ASSOCIATION),
     "leeds": ("tom@leeds.example", "Tom Leeds", Role.ASSOCIATION),

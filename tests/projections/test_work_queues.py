@@ -83,6 +83,7 @@ def test_finished_work_leaves_every_queue(world: World) -> None:
         "determine": 0,
         "relief": 0,
         "claim": 1,
+        "overdue": 0,
     }
     assert to_book == []
 

@@ -220,3 +220,21 @@ class TestWritingTerms:
     def test_terms_without_a_positive_amount_are_refused(self, amount):
         with pytest.raises(InvalidInputError, match="Der bewilligte Betrag muss größer als 0,00 € sein"):
             terms(amount)
+
+
+class TestProofOfUseDeadline:
+    def test_without_a_date_in_the_notice_the_rule_sets_six_months_after_the_period_apply(self):
+        assert terms().final_proof_due == date(2027, 4, 30)
+
+    def test_the_date_written_in_the_notice_wins_over_the_rule_set(self):
+        notice = terms(proof_due=date(2027, 1, 15))
+
+        notice.check()
+
+        assert notice.final_proof_due == date(2027, 1, 15)
+
+    def test_a_deadline_before_the_end_of_the_funding_period_is_refused(self):
+        with pytest.raises(RuleViolationError, match="vor dem Ende des Bewilligungszeitraums") as refusal:
+            terms(proof_due=AMIENS_PERIOD.end.replace(day=1)).check()
+
+        assert refusal.value.field == "proof_due"

@@ -74,6 +74,20 @@ class TestBeforeTheDecision:
         assert terms is not None and terms.amount == Money("3500.00") and terms.conditions == "Bericht mit Fotos"
         assert "Bewilligt: 3.500,00 € als Fehlbedarfsfinanzierung" in desk.get(f"/zuwendungen/{grant}").text
 
+    def test_the_approval_form_sets_the_proof_of_use_deadline_of_the_notice(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "reviewed")
+        desk.sign_in("approver")
+        assert 'name="proof_due"' in desk.get(f"/zuwendungen/{grant}").text
+        fields = {"amount": "3.500,00", "financing_type": "deficit", "conditions": "", "on": "2026-06-15"}
+
+        early = desk.post(url(grant, "bewilligen"), {**fields, "proof_due": "2026-01-31"})
+        answer = desk.post(url(grant, "bewilligen"), {**fields, "proof_due": "2027-01-15"})
+
+        assert early.status_code == 400 and "vor dem Ende des Bewilligungszeitraums" in early.text
+        assert answer.status_code == 303
+        final = [d for d in desk.office.grant(grant).deadlines(date(2026, 6, 15)) if d["key"] == "final"]
+        assert final[0]["due"] == date(2027, 1, 15)
+
     def test_a_share_financing_is_approved_with_its_rate(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "reviewed")
         desk.sign_in("approver")

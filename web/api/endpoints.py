@@ -339,7 +339,7 @@ def get_grant(call: Call) -> s.GrantDetail:
 def get_timeline(call: Call) -> s.TimelineOut:
     grant = v.visible_grant(call, call.path["grant_id"])
     with call.read() as cursor:
-        return s.TimelineOut(items=v.timeline(cursor, grant.id))
+        return s.TimelineOut(items=v.timeline(cursor, grant.id, call.caller.is_member))
 
 
 # Grants: application and decision ----------------------------------------------------------------
@@ -473,6 +473,8 @@ def approve_grant(call: Call) -> s.GrantDetail:
         terms["maximum"] = Money(b.maximum, field="maximum")
     if b.year_split is not None:
         terms["year_split"] = {FiscalYear(int(y)): Money(a, field="year_split") for y, a in b.year_split.items()}
+    if b.proof_due is not None:
+        terms["proof_due"] = b.proof_due
     amount = Money(b.amount, field="amount")
     return _grant_command(call, lambda g, a: call.office.approve_grant(g, amount, a, on=b.on, **terms))
 

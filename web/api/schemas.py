@@ -214,6 +214,9 @@ class RuleSetOut(Out):
     min_own_share: DecimalText
     allowed_financing_types: list[FinancingTypeName]
     small_amount_threshold: Euro
+    payments_after_final_notice: bool = Field(
+        default=False, description="Auszahlung erst, wenn der Zuwendungsbescheid bestandskräftig ist"
+    )
 
 
 class BalanceOut(Out):
@@ -411,6 +414,9 @@ class ApproveGrant(Dated):
     year_split: dict[Annotated[str, Field(pattern=YEAR_PATTERN)], Amount] | None = Field(
         default=None, description="Betrag je Haushaltsjahr (Vorgabe: alles im Jahr des Beginns)"
     )
+    proof_due: Day | None = Field(
+        default=None, description="Frist des Verwendungsnachweises (Vorgabe: nach dem Regelwerk des Programms)"
+    )
 
 
 class Decision(Dated):
@@ -567,6 +573,7 @@ class TermsOut(Out):
     period_start: date
     period_end: date
     conditions: str
+    proof_due: date
     year_split: dict[str, Euro]
     plan: FinancingPlanOut
     rule_set: RuleSetOut
@@ -590,6 +597,8 @@ class TimelineEntryOut(Out):
     role_german: str
     what: str
     why: str
+    message: str = Field(default="", description="Die Nachricht des Amts an den Verein zu diesem Schritt")
+    note: str = Field(default="", description="Der interne Vermerk (nur für das Amt; für Vereine immer leer)")
 
 
 class TimelineOut(Out):

@@ -7,7 +7,7 @@ timelines come from the read models, which the caller catches up first (``Call.r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -21,6 +21,7 @@ from domain.plan import FinancingPlan
 from domain.programme import FundingSource, Programme
 from domain.rules import RuleSet
 from domain.terms import GrantTerms
+from projections.case_file import CaseFile
 from projections.db import Cursor
 from projections.deadlines import KIND_GERMAN
 from projections.grant_law import OVER_PLAN_TOTAL, GrantLaw
@@ -80,6 +81,7 @@ def rule_set(rules: RuleSet) -> s.RuleSetOut:
         min_own_share=rules.min_own_share,
         allowed_financing_types=list(rules.allowed_financing_types),  # type: ignore[arg-type]
         small_amount_threshold=eur(rules.small_amount_threshold),
+        payments_after_final_notice=rules.payments_after_final_notice,
     )
 
 
@@ -216,13 +218,37 @@ def terms(terms: GrantTerms | None) -> s.TermsOut | None:
         period_start=terms.period.start,
         period_end=terms.period.end,
         conditions=terms.conditions,
+        proof_due=terms.final_proof_due,
         year_split={year: eur(amount) for year, amount in sorted(terms.year_split.items())},
         plan=plan(terms.plan),
         rule_set=rule_set(terms.rule_set),
     )
 
 
-def timeline(cursor: Cursor, grant_id: UUID) -> list[s.TimelineEntryOut]:
+def timeline(cursor: Cursor, grant_id: UUID, for_association: bool) -> list[s.TimelineEntryOut]:
+    """The grant's history: for staff every step with its note and message; for the association only what
+    it may read (its applicant's view: no internal note, no review note, no bookkeeping between offices)."""
+    entries = Timeline.of(cursor, grant_id)
+    if for_association:
+        by_position = {entry.position: entry for entry in entries}
+        items = []
+        for seen in CaseFile.applicant_history(cursor, grant_id):
+            entry = by_position.get(seen.position)
+            items.append(
+                s.TimelineEntryOut(
+                    position=seen.position,
+                    business_date=seen.business_date,
+                    recorded_at=entry.recorded_at if entry else datetime.combine(seen.business_date, time(), UTC),
+                    who=entry.who if entry else "Büro für Internationale Beziehungen",
+                    role=entry.role if entry else "officer",
+                    role_german=entry.role_german if entry else "Sachbearbeitung",
+                    what=seen.what,
+                    why=seen.why,
+                    message=seen.message,
+                )
+            )
+        return items
+    remarks = CaseFile.remarks(cursor, grant_id)
     return [
         s.TimelineEntryOut(
             position=entry.position,
@@ -233,8 +259,10 @@ def timeline(cursor: Cursor, grant_id: UUID) -> list[s.TimelineEntryOut]:
             role_german=entry.role_german,
             what=entry.what,
             why=entry.why,
+            message=remarks[entry.position].message if entry.position in remarks else "",
+            note=remarks[entry.position].note if entry.position in remarks else "",
         )
-        for entry in Timeline.of(cursor, grant_id)
+        for entry in entries
     ]
 
 
@@ -263,7 +291,7 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
     today = call.today()
     with call.read() as cursor:
         row = GrantOverview.grant(cursor, grant.id, today)
-        history = timeline(cursor, grant.id)
+        history = timeline(cursor, grant.id, call.caller.is_member)
         facts = GrantLaw.of(cursor, grant.id)
     if row is None:  # the overview folds every application; catching up cannot leave one out
         raise RuntimeError(f"grant {grant.id} is missing from the grant overview")

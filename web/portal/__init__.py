@@ -1,9 +1,11 @@
 """The association portal: a Verein's own applications and grants, in plain German, under ``/portal``."""
 
 from web.portal import i18n as _i18n  # noqa: F401 - joins the portal's English texts
+from web.portal.conversation import conversation_routes
 from web.portal.members import member_routes
 from web.portal.pages import portal_routes
 
-portal_routes = [*member_routes, *portal_routes]  # members, invitations and news first (web/portal/members.py)
+# members, invitations and news first (web/portal/members.py), the conversation before the grant forms
+portal_routes = [*member_routes, *conversation_routes, *portal_routes]
 
 __all__ = ["portal_routes"]

@@ -34,6 +34,7 @@ from domain.actors import Actor, Role
 from domain.errors import DomainError
 from domain.user import normalise_email
 from foerderbuch.credentials import check_password_policy
+from projections.case_file import CaseFile
 from projections.notifications import Notifications
 from web.auth import Viewer, check_csrf, services, sign_in
 from web.grant_actions import status_for
@@ -284,9 +285,15 @@ async def invitation(request: Request) -> Response:
 def _news(request: Request) -> Response:
     viewer = member(request)
     assert viewer.organisation_id is not None
+    email = services(request).office.user(viewer.user_id).email
     with reading(request) as cursor:
         rows = Notifications.of(cursor, viewer.organisation_id)
-    return templates.TemplateResponse(request, "portal/news.html", {"rows": rows})
+        mail_off = email in CaseFile.mail_off(cursor)
+    return templates.TemplateResponse(
+        request,
+        "portal/news.html",
+        {"rows": rows, "mail_off": mail_off, "email": email, "notice": take_notice(request)},
+    )
 
 
 async def news(request: Request) -> Response:

@@ -17,7 +17,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -31,7 +30,7 @@ from starlette.routing import Route
 from domain.actors import Role
 from domain.application import FundingOffice
 from domain.dates import FundingPeriod
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidInputError
 from domain.foreign import ForeignAmount
 from domain.grant import (
     APPLIED,
@@ -56,12 +55,14 @@ from domain.partner_cities import PARTNER_CITIES
 from domain.plan import FinancingPlan, FinancingType
 from exports.finance_report import ExportError
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
+from projections.case_file import CaseFile
 from projections.deadlines import DOCUMENTS, INTERIM
 from projections.grant_files import GrantFiles
 from projections.portfolio import Portfolio, PortfolioGrant
-from projections.timeline import Timeline
 from projections.web_queries import programme_choices
 from web.auth import Viewer, check_csrf, require, services
+from web.case_file import serve_document
+from web.conversation import conversation_view
 from web.drafts import delete_draft, load_draft, save_draft
 from web.forms import FormReader, format_amount
 from web.grant_actions import CURRENCIES, Field, status_for
@@ -145,14 +146,24 @@ def _start(request: Request) -> Response:
     assert viewer.organisation_id is not None
     with reading(request) as cursor:
         portfolio = Portfolio.of(cursor, viewer.organisation_id)
+        unread = {
+            u.grant_id: u.count
+            for u in CaseFile.unread(cursor, viewer.user_id, from_office=True, organisation_id=viewer.organisation_id)
+        }
         news = []
         for g in portfolio.grants if portfolio else ():
-            news += [(entry, g) for entry in Timeline.of(cursor, g.grant_id)]
+            news += [(entry, g) for entry in CaseFile.applicant_history(cursor, g.grant_id)]
     news.sort(key=lambda pair: pair[0].position, reverse=True)
     return templates.TemplateResponse(
         request,
         "portal/start.html",
-        {"portfolio": portfolio, "news": news[:15], "today": today(request), "notice": take_notice(request)},
+        {
+            "portfolio": portfolio,
+            "news": news[:15],
+            "unread": unread,
+            "today": today(request),
+            "notice": take_notice(request),
+        },
     )
 
 
@@ -209,14 +220,23 @@ def _apply_fields(request: Request) -> list[Field]:
             group=funding,
             hint="Kosten insgesamt = Eigenmittel + Zuschüsse + Einnahmen + beantragte Förderung.",
         ),
+        attachment_field("Anlagen zum Antrag (z. B. Programm, Kostenvoranschläge)", group="4. Anlagen"),
     ]
     return fields
 
 
-APPLY_ERROR_FIELDS = {"period": "period_start", "cost_lines": "line_1_label", "plan": "grant", "budget": "grant"}
+APPLY_ERROR_FIELDS = {
+    "period": "period_start",
+    "cost_lines": "line_1_label",
+    "plan": "grant",
+    "budget": "grant",
+    "documents": "dateien",
+}
 
 
-def _apply(office: FundingOffice, viewer: Viewer, r: FormReader, day: date) -> UUID | None:
+def _apply(
+    office: FundingOffice, viewer: Viewer, r: FormReader, day: date, store: Any = None, uploads: list[Any] | None = None
+) -> UUID | None:
     title, purpose, city = r.text("title", True), r.text("purpose", True), r.text("partner_city", True)
     programme_id = None
     try:
@@ -236,9 +256,11 @@ def _apply(office: FundingOffice, viewer: Viewer, r: FormReader, day: date) -> U
         field_name = APPLY_ERROR_FIELDS.get(error.field or "", error.field or "grant")
         r.errors.setdefault(field_name, error.message)
         return None
-    return office.apply_for_grant(
-        programme_id, viewer.organisation_id, title, purpose, city, period, kind, plan, viewer.actor, on=day
-    )
+    documents = store_uploads(store, uploads or [])
+    with office.enclosing(viewer.actor, documents=documents):
+        return office.apply_for_grant(
+            programme_id, viewer.organisation_id, title, purpose, city, period, kind, plan, viewer.actor, on=day
+        )
 
 
 async def apply(request: Request) -> Response:
@@ -258,6 +280,14 @@ async def apply(request: Request) -> Response:
             },
         )
     form = await request.form()
+    try:
+        return await _submit_application(request, viewer, specs, form)
+    finally:
+        await form.close()  # uploaded files are spooled to temporary files
+
+
+async def _submit_application(request: Request, viewer: Viewer, specs: list[Field], form: Any) -> Response:
+    db = services(request).projector.db
     check_csrf(request, form)
     sent_for = form.get("organisation_id")
     if sent_for is not None and str(sent_for) != str(viewer.organisation_id):
@@ -270,7 +300,15 @@ async def apply(request: Request) -> Response:
         return RedirectResponse("/portal/antrag", status_code=303)
     status = 400
     try:
-        grant_id = await run_in_threadpool(_apply, services(request).office, viewer, reader, today(request))
+        grant_id = await run_in_threadpool(
+            _apply,
+            services(request).office,
+            viewer,
+            reader,
+            today(request),
+            services(request).documents,
+            _uploads(form),
+        )
     except DomainError as error:
         grant_id, status = None, status_for(error)
         field_name = APPLY_ERROR_FIELDS.get(error.field or "", error.field or "")
@@ -305,6 +343,7 @@ class PortalForm:
     run: Any  # (office, grant, viewer, reader, day, page) -> notice or None
     error_fields: dict[str, str] = field(default_factory=dict)
     intro: str = ""
+    attachments: bool = False  # files sent with the form are enclosed with what it records
 
 
 @dataclass
@@ -353,6 +392,29 @@ def _documents(
 
 UPLOAD_FIELD = "dateien"
 MAX_UPLOADS = 10
+UPLOAD_HINT = (
+    "Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), Excel (xlsx) oder OpenDocument (odt)."
+)
+
+
+def attachment_field(label: str = "Dateien anhängen", group: str = "") -> Field:
+    return Field(UPLOAD_FIELD, label, "file", required=False, hint=UPLOAD_HINT, group=group)
+
+
+def store_uploads(store: Any, uploads: list[Any]) -> list[dict[str, Any]]:
+    """Keeps the files (content-addressed: a refusal afterwards leaves only harmless copies) and returns
+    their records for the event; refuses too many files, or files where no store is wired."""
+    if not uploads:
+        return []
+    if store is None:
+        raise InvalidInputError("Das Hochladen von Dateien ist hier nicht eingerichtet.", field=UPLOAD_FIELD)
+    if len(uploads) > MAX_UPLOADS:
+        raise InvalidInputError(f"Bitte höchstens {MAX_UPLOADS} Dateien auf einmal hochladen.", field=UPLOAD_FIELD)
+    documents = []
+    for upload in uploads:
+        upload.file.seek(0)
+        documents.append(store.save(str(upload.filename or ""), upload.file))
+    return documents
 
 
 def _uploads(form: Any) -> list[Any]:
@@ -389,6 +451,7 @@ def _payment_fields(grant: Grant, page: GrantPage) -> list[Field]:
     fields.append(
         Field("purpose", "Verwendungszweck für die Überweisung", default=grant.file_number, group="Überweisung")
     )
+    fields.append(attachment_field("Belege oder Angebote anhängen (freiwillig)", group="Überweisung"))
     return fields
 
 
@@ -439,6 +502,7 @@ def _expense_fields(grant: Grant, page: GrantPage) -> list[Field]:
             group=foreign,
         ),
         Field("rate_date", "Kurs vom", "date", required=False, group=foreign),
+        attachment_field("Beleg einscannen und anhängen", group="Beleg"),
     ]
 
 
@@ -492,6 +556,7 @@ def _proof_fields(grant: Grant, page: GrantPage) -> list[Field]:
             default=format_amount(plan.third_party_funds),
         ),
         Field("income", "Einnahmen, tatsächlich, in Euro", "amount", default=format_amount(plan.income)),
+        attachment_field("Anlagen zum Verwendungsnachweis (z. B. Fotos, Teilnahmeliste, Presse)"),
     ]
 
 
@@ -543,8 +608,9 @@ FORMS: tuple[PortalForm, ...] = (
         lambda g, p: g.status in (APPROVED, DETERMINED),
         _payment_fields,
         _request_payment,
-        {"needs": "need_1_due", "amount": "need_1_amount"},
+        {"needs": "need_1_due", "amount": "need_1_amount", "documents": UPLOAD_FIELD},
         intro="Rufen Sie nur ab, was Sie bald bezahlen müssen, mit dem Datum, an dem es fällig ist.",
+        attachments=True,
     ),
     PortalForm(
         "ausgabe",
@@ -553,7 +619,8 @@ FORMS: tuple[PortalForm, ...] = (
         lambda g, p: g.status == APPROVED,
         _expense_fields,
         _report_expense,
-        {"paid_on": "paid_on", "amount": "amount", "foreign": "original"},
+        {"paid_on": "paid_on", "amount": "amount", "foreign": "original", "documents": UPLOAD_FIELD},
+        attachments=True,
     ),
     PortalForm(
         "zwischennachweis",
@@ -563,8 +630,10 @@ FORMS: tuple[PortalForm, ...] = (
         lambda g, p: [
             Field("fiscal_year", "Für das Jahr", "select", options=tuple(p.interim_years)),
             Field("report", "Kurzer Bericht zum Stand", "textarea"),
+            attachment_field("Anlagen zum Zwischennachweis"),
         ],
         _interim,
+        attachments=True,
     ),
     PortalForm(
         "verwendungsnachweis",
@@ -573,7 +642,9 @@ FORMS: tuple[PortalForm, ...] = (
         lambda g, p: g.status == APPROVED,
         _proof_fields,
         _proof,
+        {"documents": UPLOAD_FIELD},
         intro="Melden Sie vorher alle Ausgaben. Die Belegliste übernehmen wir aus Ihren Meldungen.",
+        attachments=True,
     ),
     PortalForm(
         "zurueckziehen",
@@ -594,7 +665,10 @@ def _page_facts(request: Request, grant: Grant) -> tuple[GrantPage, dict[str, An
         row: PortfolioGrant | None = (
             next((g for g in portfolio.grants if g.grant_id == grant.id), None) if portfolio else None
         )
-        timeline = Timeline.of(cursor, grant.id)
+        timeline = CaseFile.applicant_history(cursor, grant.id)
+        case_documents = CaseFile.documents(cursor, grant.id, for_association=True)
+        reports = CaseFile.reports(cursor, grant.id)
+        conversation = conversation_view(cursor, request, member(request), grant.id)
         file = GrantFiles.grant(cursor, grant.id)
         open_items = Portfolio.deadline_book.open(cursor, [grant.id])
     documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
@@ -618,6 +692,9 @@ def _page_facts(request: Request, grant: Grant) -> tuple[GrantPage, dict[str, An
     facts = {
         "row": row,
         "timeline": timeline,
+        "case_documents": case_documents,
+        "reports": reports,
+        **conversation,
         "file": file,
         "open_items": open_items,
         "deadlines": grant.deadlines(day),
@@ -694,8 +771,14 @@ async def grant_form(request: Request) -> Response:
         page, _ = _page_facts(request, grant)
         page.uploads, page.store = _uploads(form), services(request).documents
         general, status = None, 400
+        office = services(request).office
         try:
-            notice = form_spec.run(services(request).office, grant, viewer, reader, page.today, page)
+            if form_spec.attachments:
+                documents = store_uploads(page.store, page.uploads)
+                with office.enclosing(viewer.actor, documents=documents):
+                    notice = form_spec.run(office, grant, viewer, reader, page.today, page)
+            else:
+                notice = form_spec.run(office, grant, viewer, reader, page.today, page)
         except DomainError as error:
             notice, status = None, status_for(error)
             target = form_spec.error_fields.get(error.field or "", error.field or "")
@@ -747,7 +830,9 @@ async def proof_workbook(request: Request) -> Response:
     def build() -> tuple[bytes, str]:
         grant = own_grant(request, viewer, request.path_params["grant_id"])
         with reading(request) as cursor:
-            report = proof_of_use_report(cursor, grant.file_number, datetime.now(BERLIN), viewer.name)
+            report = proof_of_use_report(
+                cursor, grant.file_number, datetime.now(BERLIN), viewer.name, for_association=True
+            )
         target = io.BytesIO()
         write_proof_of_use(report, target)
         safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in grant.file_number)[:60]
@@ -761,39 +846,17 @@ async def proof_workbook(request: Request) -> Response:
 
 
 async def uploaded_document(request: Request) -> Response:
-    """A file the association uploaded to one of its own grants, by its SHA-256; 404 for anything else."""
+    """A document of one of the member's own grants that is the association's own (its uploads, the
+    conversation's files and the letters), by its SHA-256; 404 for anything else."""
     viewer = member(request)
 
-    def load() -> tuple[bytes, dict[str, Any]]:
+    def load() -> Response:
         grant = own_grant(request, viewer, request.path_params["grant_id"])
-        sha = request.path_params["sha256"]
-        record = next((d for d in grant.uploaded_documents if d.get("sha256") == sha), None)
-        store = services(request).documents
-        content = store.read(sha) if record is not None and store is not None else None
-        if record is None or content is None:
-            raise HTTPException(status_code=404, detail="Diese Datei gibt es in Ihrem Verein nicht.")
-        return content, record
+        with reading(request) as cursor:
+            record = CaseFile.document(cursor, grant.id, str(request.path_params["sha256"]), for_association=True)
+        return serve_document(request, record)
 
-    content, record = await run_in_threadpool(load)
-    kind = record.get("content_type")
-    media_type = kind if kind in DOWNLOAD_TYPES else "application/octet-stream"
-    name = str(record.get("name") or "datei")
-    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)[:120] or "datei"
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-    return Response(
-        content, media_type=media_type, headers={"content-disposition": disposition}
-    )  # the app adds nosniff
-
-
-# The types the store accepts (it sniffs them from the first bytes); anything else is served as bytes.
-DOWNLOAD_TYPES = {
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    XLSX,
-}
+    return await run_in_threadpool(load)
 
 
 portal_routes = [
