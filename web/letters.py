@@ -28,6 +28,7 @@ from domain.application import Enclosure, Rehearsed
 from domain.errors import DomainError, InvalidInputError
 from exports.letters.service import LetterError, Letters
 from projections.case_file import CaseFile
+from web import once, replays
 from web.auth import Viewer, check_csrf, require, services
 from web.forms import FormReader
 from web.pages import STAFF, check_grant_relation, give_notice, reading, uuid_or_404
@@ -56,6 +57,13 @@ def letters_of(request: Request) -> Letters:
     return wired.letters
 
 
+def keep_form_usable(request: Request) -> None:
+    """A preview decides nothing: the form's one-time token stays unused, so the decision can follow."""
+    claimed = request.scope.pop(once.SCOPE_KEY, None)
+    if claimed is not None:
+        replays.release(services(request).projector.db, *claimed)
+
+
 def rehearse_letter(request: Request, viewer: Viewer, slug: str, decide: Any) -> Response | None:
     """Rehearses the decision and answers with the letter it would give, as a draft PDF; None when the form
     itself was not filled in right (the form is shown again with its messages)."""
@@ -71,6 +79,7 @@ def rehearse_letter(request: Request, viewer: Viewer, slug: str, decide: Any) ->
         raise HTTPException(status_code=409, detail="Für diese Entscheidung gibt es keine Vorschau.")
     grant = office.grant(decision.originator_id)
     content = letters_of(request).preview(kind, grant, decision)
+    keep_form_usable(request)
     headers = {"content-disposition": f'inline; filename="vorschau-{kind}.pdf"', "cache-control": "no-store"}
     return Response(content, media_type="application/pdf", headers=headers)
 

@@ -83,7 +83,8 @@ def test_the_preview_shows_the_draft_letter_and_records_nothing(
     assert 'name="vorschau"' in page
     before = member.head()
 
-    preview = member.post(f"/zuwendungen/{grant}/bewilligen", {**APPROVAL, "vorschau": "1"})
+    once = {"einmal": "vorschau-und-entscheidung-1"}  # the form's one-time token, the same for both buttons
+    preview = member.post(f"/zuwendungen/{grant}/bewilligen", {**APPROVAL, **once, "vorschau": "1"})
 
     assert preview.status_code == 200 and preview.headers["content-type"] == "application/pdf"
     text = text_of(preview.content, tmp_path)
@@ -92,6 +93,8 @@ def test_the_preview_shows_the_draft_letter_and_records_nothing(
     assert member.head() == before and world.office.grant(grant).status == "reviewed"
     refused = member.post(f"/zuwendungen/{grant}/bewilligen", {**APPROVAL, "amount": "9.000,00", "vorschau": "1"})
     assert refused.status_code == 400 and "Fehlbedarf" in refused.text  # the domain's own check, no letter
+    decided = member.post(f"/zuwendungen/{grant}/bewilligen", {**APPROVAL, **once})  # after the preview
+    assert decided.status_code == 303 and world.office.grant(grant).status == "approved"
 
 
 def test_the_decision_makes_the_letter_the_association_reads_it_and_the_office_records_its_bekanntgabe(
