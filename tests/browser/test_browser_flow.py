@@ -149,7 +149,7 @@ def test_the_pages_work_without_a_mouse_and_show_no_script(live: Office, browser
     page.keyboard.press("Enter")
 
     assert "Zum Inhalt springen" in focused
-    assert page.url.endswith("#inhalt")
+    page.wait_for_url("**#inhalt")  # Enter follows the skip link (the URL changes once the browser has moved)
     assert page.locator("script").count() == 0
     page.get_by_label("Suche").fill("Amiens")
     page.get_by_label("Suche").press("Enter")
