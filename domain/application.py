@@ -25,7 +25,7 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
 
 from domain.actors import Actor, Role
@@ -99,11 +99,11 @@ log = logging.getLogger("foerderbuch.office")
 recorded_positions: ContextVar[list[int] | None] = ContextVar("recorded_positions", default=None)
 
 
-class FundingOffice(Application):
+class FundingOffice(Application[UUID]):
     """Commands of the international-relations office, its associations and finance."""
 
     name = "Foerderbuch"
-    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {
+    snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
         Programme: 50,
         Grant: 50,
         Organisation: 50,
@@ -220,7 +220,7 @@ class FundingOffice(Application):
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(f"{what} gibt es nicht.") from None
         if not isinstance(aggregate, cls):
@@ -304,7 +304,7 @@ class FundingOffice(Application):
         if actor.role is Role.SYSTEM:
             return actor
         try:
-            user = self.repository.get(actor.user_id)
+            user: object = self.repository.get(actor.user_id)
         except AggregateNotFoundError:
             raise NotPermittedError("Unbekannter Benutzer.") from None
         if not isinstance(user, User) or user.disabled:
@@ -314,7 +314,7 @@ class FundingOffice(Application):
         if actor.organisation_id != user.organisation_for(actor.role):
             raise NotPermittedError("Die Organisation passt nicht zu Ihrer Rolle.")
         if actor.role is Role.ASSOCIATION and actor.organisation_id is not None:
-            organisation = self.repository.get(actor.organisation_id)
+            organisation: object = self.repository.get(actor.organisation_id)
             if actor.user_id in getattr(organisation, "removed_members", ()):
                 raise NotPermittedError("Ihr Zugang zum Portal des Vereins wurde entfernt.")
         return actor
@@ -849,7 +849,7 @@ class FundingOffice(Application):
     def _base_rate_table(self) -> BaseRateTable:
         """The recorded table; until a first new rate is published, an unsaved one with the shipped rates."""
         try:
-            table = self.repository.get(BASE_RATE_TABLE_ID)
+            table: object = self.repository.get(BASE_RATE_TABLE_ID)
         except AggregateNotFoundError:
             table = BaseRateTable.with_published_rates(Actor.system())
         assert isinstance(table, BaseRateTable)

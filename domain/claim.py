@@ -85,7 +85,7 @@ class Claim(Aggregate):
         legal_basis: str | None = None,
     ) -> Claim:
         principal.require_positive("amount", "Die Rückforderung")
-        return cls(
+        return cls(  # type: ignore[call-arg]  # eventsourcing takes the aggregate id as a keyword
             grant_id=grant_id,
             organisation_id=organisation_id,
             programme_id=programme_id,

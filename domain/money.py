@@ -130,7 +130,7 @@ class Money:
         """German notation for messages: 1.234,56 €. Pages and exports format with babel instead."""
         sign = "-" if self.amount < 0 else ""
         whole, _, cents = f"{abs(self.amount):.2f}".partition(".")
-        groups = []
+        groups: list[str] = []
         while len(whole) > 3:
             groups.insert(0, whole[-3:])
             whole = whole[:-3]

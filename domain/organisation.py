@@ -104,7 +104,7 @@ class Organisation(Aggregate):
                 "Ein eingetragener Verein braucht die Vereinsregisternummer (z. B. VR 1234).",
                 field="register_number",
             )
-        return cls(
+        return cls(  # type: ignore[call-arg]  # eventsourcing takes the aggregate id as a keyword
             name=require_text(name, "name", "Der Name", 200),
             legal_form=form.value,
             register_number=number,

@@ -129,7 +129,7 @@ class Programme(Aggregate):
 
     def budget(self, year: FiscalYear) -> Money:
         entry = self.budgets.get(str(year.year))
-        return entry["amount"] if entry else Money.zero()  # type: ignore[no-any-return]
+        return entry["amount"] if entry else Money.zero()
 
     def posting(self, year: FiscalYear) -> PostingCoordinates | None:
         entry = self.budgets.get(str(year.year))

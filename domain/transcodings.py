@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from eventsourcing.persistence import Transcoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.dates import FundingPeriod
 from domain.foreign import ForeignAmount
@@ -60,14 +60,16 @@ class DataclassAsDict(Transcoding):
         return {f.name: getattr(obj, f.name) for f in self._fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        obj = object.__new__(self.type)
+        obj: Any = object.__new__(self.type)
         for f in self._fields:
             if f.name in data:
                 value = data[f.name]
             elif f.default is not dataclasses.MISSING:
                 value = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
             else:
-                value = f.default_factory()  # type: ignore[misc]
+                raise KeyError(f.name)
             if f.name in self._tuples and isinstance(value, list):
                 value = tuple(value)
             object.__setattr__(obj, f.name, value)
@@ -85,7 +87,7 @@ VALUE_TYPES = {
 }
 
 
-def register_domain_transcodings(transcoder: Transcoder) -> None:
+def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     transcoder.register(MoneyAsStr())
     for name, cls in VALUE_TYPES.items():

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.workbook import Workbook
 
 from domain.money import Money
@@ -220,7 +220,7 @@ def write_360giving_workbook(report: GivingReport, target: str | IO[bytes]) -> i
     ws = sheet.ws
     count = 0
     for grant in report.grants():
-        cells = []
+        cells: list[Cell | None] = []
         for _title, path in SPREADSHEET_COLUMNS:
             value = _flat(grant, path)
             key = str(path[-1])
@@ -231,7 +231,7 @@ def write_360giving_workbook(report: GivingReport, target: str | IO[bytes]) -> i
                 cell.number_format = "#,##0.00"
                 cells.append(cell)
             elif key in _DATES:
-                cell = WriteOnlyCell(ws, value=date.fromisoformat(value))
+                cell = WriteOnlyCell(ws, value=date.fromisoformat(value))  # type: ignore[arg-type]  # stubs: datetime only
                 cell.number_format = "YYYY-MM-DD"
                 cells.append(cell)
             else:

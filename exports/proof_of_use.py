@@ -278,7 +278,7 @@ def _main(sheet: _Sheet, report: ProofOfUseReport, receipts: TableSheet) -> None
     first_line = sheet.row + 1
     for cost in file.lines:
         r = sheet.row + 1
-        actual = (
+        actual_sum = (
             f"=SUMIFS(Belege!{amount}2:{amount}{last},Belege!{line}2:{line}{last},A{r},"
             f'Belege!{flag}2:{flag}{last},"{NO}")'
             if receipts.rows
@@ -289,7 +289,7 @@ def _main(sheet: _Sheet, report: ProofOfUseReport, receipts: TableSheet) -> None
                 text_cell(ws, cost.code),
                 text_cell(ws, cost.label),
                 value_cell(ws, cost.planned, MONEY),
-                sheet.formula(actual),
+                sheet.formula(actual_sum),
                 sheet.formula(f"=D{r}-C{r}"),
                 sheet.formula(f'=IF(C{r}=0,"",E{r}/C{r})', PERCENT),
                 value_cell(ws, cost.reported, MONEY),

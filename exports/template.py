@@ -15,7 +15,7 @@ their cells.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -205,10 +205,11 @@ class Annotation:
 # Writing the template ------------------------------------------------------------------------
 
 
-def write_template(target: str | Path | IO[bytes], lists: dict[str, Sequence[str]]) -> None:
+def write_template(target: str | Path | IO[bytes], lists: Mapping[str, Sequence[str]]) -> None:
     """Writes the empty template; ``lists`` holds the allowed values by list name (see ``Field.choices``)."""
     workbook = Workbook()
     guide = workbook.active
+    assert guide is not None, "a new workbook has one sheet"
     guide.title = GUIDE_SHEET
     _guide(guide)
     ranges = _lists(workbook.create_sheet(LISTS_SHEET), lists)
@@ -287,7 +288,7 @@ def _guide(ws: Any) -> None:
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _lists(ws: Any, lists: dict[str, Sequence[str]]) -> dict[str, str]:
+def _lists(ws: Any, lists: Mapping[str, Sequence[str]]) -> dict[str, str]:
     ranges = {}
     for index, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
@@ -374,12 +375,12 @@ def _read_sheet(ws: Any, name: str, fields: tuple[Field, ...]) -> RawSheet:
             if letter is None:
                 continue
             number = cell.row
-            heading = index.get(letter)
-            if heading in sheet.columns and sheet.columns[heading] == letter:
+            column = index.get(letter)
+            if column in sheet.columns and sheet.columns[column] == letter:
                 value = cell.value
                 if isinstance(value, str) and not value.strip():
                     value = None
-                values[heading] = value
+                values[column] = value
         if number is not None and any(value is not None for value in values.values()):
             sheet.rows.append(RawRow(name, number, values))
     return sheet
@@ -400,7 +401,7 @@ def write_annotated_copy(source: str | Path, problems: Sequence[Annotation], tar
     for name in SHEETS:
         if name in workbook.sheetnames:
             header = next(workbook[name].iter_rows(min_row=1, max_row=1), ())
-            columns[name] = {_heading(c.value): c.column_letter for c in header if _heading(c.value)}
+            columns[name] = {_heading(c.value): getattr(c, "column_letter", "") for c in header if _heading(c.value)}
     listing = workbook.create_sheet(ERROR_SHEET, 0)
     listing.append(["Blatt", "Zeile", "Spalte", "Zelle", "Fehler"])
     for cell in listing[1]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -524,15 +525,15 @@ class _Loader:
 
     def steps(self) -> Iterator[Step]:
         for user in STAFF:
-            yield f"Benutzer {user.email}", lambda user=user: self.register(user)
+            yield f"Benutzer {user.email}", partial(self.register, user)
         yield "Programm IB-VEREINE", self.programme_ib_vereine
         yield "Programm KEPOL-KUMASI", self.programme_kepol
         yield "Programm AZUBI-AUSLAND", self.programme_azubi
         yield "Programm HILFE-SCHYTOMYR", self.programme_schytomyr
         for org in ORGANISATIONS:
-            yield f"Verein {org.name}", lambda org=org: self.organisation(org)
+            yield f"Verein {org.name}", partial(self.organisation, org)
         for user in MEMBERS:
-            yield f"Portalzugang {user.email}", lambda user=user: self.register(user)
+            yield f"Portalzugang {user.email}", partial(self.register, user)
         yield "Projekt Faire Stadtschokolade", self.project_chocolate
         yield "Projekt She for Democracy", self.project_she_for_democracy
         for story in (

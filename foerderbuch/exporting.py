@@ -67,7 +67,7 @@ def replacing(target: Path, text: bool = False) -> Iterator[IO[Any]]:
     """A temporary file beside ``target`` that replaces it only when writing succeeded."""
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, "w" if text else "wb", **({"encoding": "utf-8"} if text else {})) as handle:
+        with os.fdopen(fd, "w" if text else "wb", encoding="utf-8" if text else None) as handle:
             yield handle
         os.replace(name, target)
     except BaseException:

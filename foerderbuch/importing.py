@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -584,9 +585,7 @@ class _Rehearsal:
                     plan.steps.append(
                         (
                             f"Ansatz {code} {year}",
-                            lambda y=year, a=amount, p=posting, r=reason: office.allocate_budget(
-                                programme_id, y, a, p, r, actor
-                            ),
+                            partial(office.allocate_budget, programme_id, year, amount, posting, reason, actor),
                         )
                     )
                 elif known != posting:
@@ -601,7 +600,7 @@ class _Rehearsal:
                     plan.steps.append(
                         (
                             f"Ansatz {code} {year} ändern",
-                            lambda y=year, a=amount, r=reason: office.amend_budget(programme_id, y, a, r, actor),
+                            partial(office.amend_budget, programme_id, year, amount, reason, actor),
                         )
                     )
                 else:
@@ -855,12 +854,7 @@ class _Rehearsal:
                 self.plan.steps.append(
                     (
                         f"Funktionskonto {account.name}",
-                        lambda a=account: self.office.register_user(
-                            a.email,
-                            a.name,
-                            a.role,
-                            self.system,
-                        ),
+                        partial(self.office.register_user, account.email, account.name, account.role, self.system),
                     )
                 )
 

@@ -498,7 +498,9 @@ class Journal(ReadModel):
     @handles(Project.ExpenditureRecorded)
     def _spent(self, cursor: Cursor, e: Any, position: int) -> None:
         year, amount = e.paid_on.year, cents(e.euro)
-        charges = self.draw_book.charge(cursor, e.expenditure_id, e.originator_id, year, amount) or [(None, amount)]
+        charges: list[tuple[str | None, int]] = [
+            *self.draw_book.charge(cursor, e.expenditure_id, e.originator_id, year, amount)
+        ] or [(None, amount)]
         postings = [Posting(e.paid_on, year, PAID, COMMITTED, c, programme_id) for programme_id, c in charges]
         self._book(
             cursor,

@@ -168,9 +168,9 @@ class Recount:
             grant = self.grants[self.claims[e.originator_id]]
             grant.repaid += self._c(e.to_principal)
             grant.position = p
-            year = self._year(grant.programme_id, e.value_date.year, p)
-            year["repaid"] += self._c(e.to_principal)
-            year["interest"] += self._c(e.to_interest)
+            sums = self._year(grant.programme_id, e.value_date.year, p)
+            sums["repaid"] += self._c(e.to_principal)
+            sums["interest"] += self._c(e.to_interest)
         elif kind is Project.BudgetDrawn:
             draws = self.draws[(e.originator_id, e.fiscal_year)]
             for draw in draws:

@@ -14,10 +14,10 @@ a form at once, so a person sees all problems together, next to their fields.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.money import Money
 from domain.plan import BudgetLine
@@ -27,6 +27,8 @@ _PLAIN = re.compile(r"^[0-9]+(,[0-9]+)?$")
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _GERMAN_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
 _PERCENT = re.compile(r"^[0-9]{1,3}(,[0-9]{1,4})?$")
+
+T = TypeVar("T")
 
 
 class FieldError(ValueError):
@@ -71,7 +73,7 @@ def format_amount(value: Money | None) -> str:
     if value is None:
         return ""
     whole, _, cents = f"{abs(value.amount):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -181,7 +183,7 @@ class FormReader:
     def flag(self, name: str) -> bool:
         return self.values.get(name, "") in ("ja", "on", "1", "true")
 
-    def _read(self, parser: Any, value: str | None, name: str, **kwargs: Any) -> Any:
+    def _read(self, parser: Callable[..., T], value: str | None, name: str, **kwargs: Any) -> T | None:
         try:
             return parser(value, name, **kwargs)
         except FieldError as error:

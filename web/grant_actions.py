@@ -624,7 +624,8 @@ def _review_proof(office: FundingOffice, ctx: GrantContext, item: UUID | None, a
     notes, on = r.text("notes"), r.day("on")
     if not r.ok:
         return None
-    office.review_proof_of_use(ctx.grant.id, recognised, reasons, notes, actor, on=on)
+    amounts = {code: amount for code, amount in recognised.items() if amount is not None}
+    office.review_proof_of_use(ctx.grant.id, amounts, reasons, notes, actor, on=on)
     return "Der Verwendungsnachweis ist geprüft."
 
 

@@ -66,7 +66,8 @@ def check_grant_relation(cursor: Cursor, viewer: Viewer, grant_id: UUID) -> None
 
 def take_notice(request: Request) -> str | None:
     """The one-time message after a successful form (shown once, then gone)."""
-    return request.session.pop("notice", None)
+    notice = request.session.pop("notice", None)
+    return str(notice) if notice is not None else None
 
 
 def give_notice(request: Request, text: str) -> None:

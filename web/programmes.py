@@ -278,6 +278,7 @@ def _render(
     forms = []
     for form in FORMS.values():
         mine = failed is not None and failed["slug"] == form.slug
+        mine_failed = failed if mine else None
         if viewer.role not in form.roles and not mine:
             continue
         if programme.closed and not mine:
@@ -288,7 +289,10 @@ def _render(
                 "form": form,
                 "anchor": f"form-{form.slug}",
                 "fields": field_views(
-                    specs, f"form-{form.slug}", failed["values"] if mine else None, failed["errors"] if mine else None
+                    specs,
+                    f"form-{form.slug}",
+                    mine_failed["values"] if mine_failed else None,
+                    mine_failed["errors"] if mine_failed else None,
                 ),
                 "general": stray_error(specs, failed["errors"], failed.get("general")) if mine and failed else None,
             }

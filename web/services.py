@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO, Protocol
@@ -50,7 +51,7 @@ class Credentials(Protocol):
     def resolve_token(self, token: str) -> StoredToken | None: ...
     def token(self, token_id: str) -> StoredToken | None: ...
     def revoke_token(self, token_id: str) -> StoredToken | None: ...
-    def list_tokens(self, user_id: UUID | None = None) -> list[StoredToken]: ...
+    def list_tokens(self, user_id: UUID | None = None) -> Sequence[StoredToken]: ...
 
     # Invitations into an association's portal (only the link token's SHA-256 is stored)
     def create_invitation(

@@ -110,12 +110,13 @@ def revoke_token(call: Call) -> s.TokenOut:
 
 def _all(call: Call, event_class: type) -> list[UUID]:
     """Ids of every aggregate created by ``event_class``, in log order (programmes, organisations)."""
-    ids, start = [], None
+    ids: list[UUID] = []
+    start: int | None = None
     while True:
         batch = call.office.recorder.select_notifications(
             start=start, limit=500, topics=[get_topic(event_class)], inclusive_of_start=False
         )
-        ids.extend(n.originator_id for n in batch)
+        ids.extend(UUID(str(n.originator_id)) for n in batch)
         if len(batch) < 500:
             return ids
         start = batch[-1].id
@@ -894,10 +895,10 @@ def get_work_queue(call: Call) -> s.WorkQueueOut:
     return s.WorkQueueOut(
         items=[
             s.WorkItemOut(
-                queue=i.queue,
+                queue=i.queue,  # type: ignore[arg-type]  # a queue name from the read model, checked by pydantic
                 queue_german=i.queue_german,
                 item_id=i.item_id,
-                grant_id=i.grant_id,  # type: ignore[arg-type]
+                grant_id=i.grant_id,
                 file_number=i.file_number,
                 title=i.title,
                 organisation_name=i.organisation_name,

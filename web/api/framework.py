@@ -121,7 +121,8 @@ class Call:
         return on
 
 
-Handler = Callable[[Call], Any]
+Handler = Callable[[Any], Any]
+"""An operation's function: it takes the ``Call``, or the bare ``Request`` where the operation has no roles."""
 
 
 @dataclass(frozen=True)
@@ -407,8 +408,8 @@ def _guarded(request: Request, work: Callable[[], Response]) -> Response:
         return problem_response(store_busy(), request.url.path)
     except Exception:
         log.exception("API: %s %s failed", request.method, request.url.path)
-        problem = ApiProblem(500, "internal_error", "Das hat nicht geklappt; der Fehler wurde protokolliert.")
-        return problem_response(problem, request.url.path)
+        failure = ApiProblem(500, "internal_error", "Das hat nicht geklappt; der Fehler wurde protokolliert.")
+        return problem_response(failure, request.url.path)
 
 
 def endpoint(op: Operation) -> Callable[[Request], Any]:

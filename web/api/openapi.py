@@ -9,7 +9,7 @@ the models' own JSON Schema (``pydantic.json_schema.models_json_schema`` with th
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -52,8 +52,11 @@ TAGS = [
 ]
 
 
-def _models() -> list[tuple[type[BaseModel], str]]:
-    found: dict[tuple[type[BaseModel], str], None] = {(Problem, "serialization"): None}
+JsonMode = Literal["validation", "serialization"]
+
+
+def _models() -> list[tuple[type[BaseModel], JsonMode]]:
+    found: dict[tuple[type[BaseModel], JsonMode], None] = {(Problem, "serialization"): None}
     for op in OPERATIONS:
         if op.body is not None:
             found[(op.body, "validation")] = None
@@ -65,7 +68,7 @@ def _models() -> list[tuple[type[BaseModel], str]]:
 def _parameters(op: Operation) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = []
     for name, kind in op.path_params.items():
-        schema = (
+        schema: dict[str, Any] = (
             {"type": "string", "format": "uuid"} if kind == "uuid" else {"type": "string", "pattern": TOKEN_ID_PATTERN}
         )
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
