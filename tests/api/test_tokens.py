@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -102,7 +103,7 @@ def test_only_the_sha256_of_the_secret_is_stored(tmp_path: Path) -> None:
         issued = store.issue_token(uuid4(), "finance", "Kasse")
     secret = issued.token.split("_", 2)[2]
 
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         rows = connection.execute("SELECT * FROM api_tokens").fetchall()
 
     assert len(rows) == 1

@@ -18,6 +18,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +80,8 @@ def demo(demo_file: Path) -> Iterator[Store]:
 
 def copy_store(source: Path, target: Path) -> Settings:
     """A consistent copy of a SQLite store (the backup API copies the WAL's content too)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
-    src.close()
-    dst.close()
     return Settings(database_url=f"sqlite:///{target}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from typing import Any
 
 import psycopg
@@ -32,7 +33,7 @@ def on_store(settings: Settings, app: FundingOffice, statement: str, params: Seq
     """Runs SQL straight on the events table: ``{events}`` is its name, ``{position}`` its position column."""
     table = app.recorder.events_table_name  # type: ignore[attr-defined]
     if settings.backend == "sqlite":
-        with sqlite3.connect(settings.sqlite_path) as conn:
+        with closing(sqlite3.connect(settings.sqlite_path)) as conn, conn:  # closes, and commits
             conn.execute(statement.format(events=table, position="rowid"), params)
     else:
         schema = settings.extra_env["POSTGRES_SCHEMA"]
