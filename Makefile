@@ -1,18 +1,19 @@
 # Förderbuch: `make run` and `make test` each do all of their own set-up on a fresh machine.
+# Dependencies come from requirements.lock (every package pinned and hashed); `make lock` updates it.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint install bench bench-quick clean
+.PHONY: run test lint lock install bench bench-quick clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -30,6 +31,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Re-resolves pyproject.toml's pins (runtime, test and lint extras) into requirements.lock, for every
+# supported Python; versions already locked are kept unless pyproject asks otherwise. To move
+# everything to the newest allowed releases: make lock LOCK_ARGS=--upgrade
+LOCK_ARGS ?=
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra lint --generate-hashes --universal \
+		--python-version 3.11 --no-header --quiet $(LOCK_ARGS) -o requirements.lock
+
 # The benchmark (tests/bench/run.py): 10k, 100k and 1M events; generated stores are kept in .bench/cache.
 BENCH_ARGS ?=
 bench: $(STAMP)
@@ -40,4 +49,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m tests.bench.run --quick $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-output .bench bench-results.json
+	rm -rf $(VENV) .venv313 .pytest_cache .hypothesis test-output .bench bench-results.json
