@@ -23,8 +23,9 @@ from rich.console import Console
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
 from domain.errors import DomainError, InvalidInputError
+from domain.passwords import check_password_policy
 from foerderbuch import export_commands, letter_commands, rate_commands
-from foerderbuch.credentials import CONNECT_TIMEOUT_SECONDS, CredentialStore, check_password_policy
+from foerderbuch.credentials import CONNECT_TIMEOUT_SECONDS, CredentialStore
 from foerderbuch.settings import Settings, SettingsError
 
 EXIT_OK = 0

@@ -51,6 +51,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from domain.errors import InvalidInputError
+from domain.passwords import MAX_PASSWORD_LENGTH, check_password_policy
 from foerderbuch.database import open_database
 from foerderbuch.settings import Settings
 from projections.db import Cursor, Database
@@ -58,8 +59,6 @@ from projections.db import Cursor, Database
 T = TypeVar("T")
 RECONNECT_ATTEMPTS = 3
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only stops absurd input
 CONNECT_TIMEOUT_SECONDS = 5  # the command line's reachability check
 
 _CREATE = (
@@ -163,21 +162,6 @@ def _invitation_tuple(row: dict[str, Any]) -> _InvitationRow:
 
 def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
-
-
-def check_password_policy(password: str) -> str:
-    """Refuses passwords that are too short (or absurdly long) with a German message."""
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInputError(
-            f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.", field="password"
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInputError(
-            f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein.", field="password"
-        )
-    if not password.strip():
-        raise InvalidInputError("Das Passwort darf nicht nur aus Leerzeichen bestehen.", field="password")
-    return password
 
 
 class Records:

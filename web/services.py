@@ -80,6 +80,17 @@ class DocumentStore(Protocol):
     def read(self, sha256: str) -> bytes | None: ...
 
 
+class InvitationSender(Protocol):
+    """Mails an invitation link; False when no mail was sent (no SMTP configured), and the page shows the link."""
+
+    def __call__(self, email: str, organisation: str, inviter: str, link: str) -> bool: ...
+
+
+def no_mail(email: str, organisation: str, inviter: str, link: str) -> bool:
+    """Sends nothing: without a mail server the inviting member passes the link on by hand."""
+    return False
+
+
 @dataclass
 class Services:
     office: FundingOffice
@@ -88,6 +99,7 @@ class Services:
     documents: DocumentStore | None = None
     follower: Follower | None = None
     letters: Any = None  # exports.letters.service.Letters, with the office's template folder
+    send_invitation: InvitationSender = no_mail
 
     def __post_init__(self) -> None:
         if self.follower is None:  # an in-memory store, or a test that builds services by hand

@@ -32,8 +32,8 @@ from starlette.routing import Route
 
 from domain.actors import Actor, Role
 from domain.errors import DomainError
+from domain.passwords import check_password_policy
 from domain.user import normalise_email
-from foerderbuch.credentials import check_password_policy
 from projections.case_file import CaseFile
 from projections.notifications import Notifications
 from web.auth import Viewer, check_csrf, services, sign_in
@@ -157,9 +157,7 @@ async def invite(request: Request) -> Response:
             return _members_page(request, viewer, values=values, error=error.message, status_code=status_for(error))
         issued = credentials.create_invitation(organisation_id, address, " ".join(name.split()), viewer.user_id)
         link = str(request.url_for("portal_invitation", token=issued.token))
-        from foerderbuch.notify import send_invitation
-
-        send_invitation(address, office.organisation(organisation_id).name, viewer.name, link)
+        services(request).send_invitation(address, office.organisation(organisation_id).name, viewer.name, link)
         return _members_page(request, viewer, link=link)
 
     return await run_in_threadpool(handle)
