@@ -153,11 +153,11 @@ def _invitation_record(row: _InvitationRow) -> Invitation:
 
 
 def _token_tuple(row: dict[str, Any]) -> _TokenRow:
-    return tuple(row[name.strip()] for name in _TOKEN_COLUMNS.split(","))  # type: ignore[return-value]
+    return tuple(row[name.strip()] for name in _TOKEN_COLUMNS.split(","))
 
 
 def _invitation_tuple(row: dict[str, Any]) -> _InvitationRow:
-    return tuple(row[name.strip()] for name in _INVITATION_COLUMNS.split(","))  # type: ignore[return-value]
+    return tuple(row[name.strip()] for name in _INVITATION_COLUMNS.split(","))
 
 
 def _secret_hash(secret: str) -> str:
