@@ -263,7 +263,8 @@ def _guide(ws: Any) -> None:
             "Formate",
             None,
             "Beträge als Zahl (1.234,56); Datumsangaben als Datum (31.12.2026); Fördersatz als Prozent "
-            "(70 %). Zahlen dürfen auch als Text im deutschen Format stehen.",
+            "(70 %). Zahlen dürfen auch als Text im deutschen Format stehen: Der Punkt trennt Tausender (1.250), "
+            "das Komma die Nachkommastellen (1,25); »1.25« als Text wird abgewiesen.",
         ),
         (
             "Nicht importiert",

@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from rich.console import Console
 
 from foerderbuch.settings import Settings
+from web.german import GermanInputError, read_date
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_CONFLICT = 0, 2, 3
 
@@ -40,11 +41,10 @@ def _as_of(text: str) -> date | int:
         if position < 1:
             raise argparse.ArgumentTypeError("eine Log-Position ist 1 oder größer")
         return position
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
+    try:
+        return read_date(value)
+    except GermanInputError:
+        pass
     raise argparse.ArgumentTypeError(f"»{text}« ist weder ein Datum (JJJJ-MM-TT) noch eine Log-Position")
 
 

@@ -32,14 +32,13 @@ the system on first use. The review note names the file and the row.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.actors import Actor, Role
@@ -59,6 +58,7 @@ from domain.user import User
 from exports.template import BUDGET_SHEET, GRANT_SHEET, SHEETS, Annotation, Field, RawRow, read_workbook
 from projections.db import Cursor
 from projections.grant_files import GrantFiles, name_key
+from web.german import GermanInputError, read_amount, read_date, read_decimal, read_percent
 
 RULE_SETS: dict[str, Callable[..., RuleSet]] = {
     "NRW kommunal": RuleSet.nrw_municipal,
@@ -196,10 +196,18 @@ def parse_text(value: Any) -> str:
     return str(value).strip()
 
 
-_GERMAN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+T = TypeVar("T")
+
+
+def _cell(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except GermanInputError as error:
+        raise CellError(error.message) from None
 
 
 def parse_decimal(value: Any) -> Decimal:
+    """A number cell as it is, or text in German notation (``web.german``: 1.250 is a thousand and a quarter)."""
     if isinstance(value, bool):
         raise CellError("Zahl erwartet.")
     if isinstance(value, (int, Decimal)):
@@ -207,21 +215,13 @@ def parse_decimal(value: Any) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))  # the shortest text of the number, as it was typed
     if isinstance(value, str):
-        text = value.replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "").strip()
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        elif _GERMAN_THOUSANDS.match(text):
-            text = text.replace(".", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise CellError(f"»{value}« ist keine Zahl (z. B. 1.234,56).") from None
-        if number.is_finite():
-            return number
+        return _cell(lambda: read_decimal(value))
     raise CellError(f"»{value}« ist keine Zahl (z. B. 1.234,56).")
 
 
 def parse_money(value: Any) -> Money:
+    if isinstance(value, str):
+        return _cell(lambda: read_amount(value, allow_zero=True))
     number = parse_decimal(value)
     if number < 0:
         raise CellError("Der Betrag darf nicht negativ sein.")
@@ -239,11 +239,7 @@ def parse_date(value: Any) -> date:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
         return date(1899, 12, 30) + timedelta(days=int(value))  # a date typed into a cell formatted as a number
     if isinstance(value, str):
-        for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-            try:
-                return datetime.strptime(value.strip(), pattern).date()
-            except ValueError:
-                continue
+        return _cell(lambda: read_date(value))
     raise CellError(f"»{value}« ist kein Datum (TT.MM.JJJJ).")
 
 
@@ -258,9 +254,9 @@ def parse_year(value: Any) -> int:
 
 
 def parse_rate(value: Any) -> Decimal:
-    """A rate as a fraction: 0,7 or 70 or »70 %« all mean 70 %."""
+    """A rate as a fraction: 0,7 or 70 or »70 %« all mean 70 % (a spreadsheet's percent cell holds 0.7)."""
     if isinstance(value, str) and "%" in value:
-        number = parse_decimal(value.replace("%", "")) / 100
+        number = _cell(lambda: read_percent(value))
     else:
         number = parse_decimal(value)
         if number > 1:

@@ -1,9 +1,9 @@
 """Turning what people type into typed command arguments, strictly, with German messages.
 
-Amounts are written the German way: ``1.234,56`` (thousands separated by dots, in groups of three,
-cents after a comma) or plainly ``1234,56``; a euro sign and spaces around it are tolerated. Anything
-else is refused with a message naming the problem: letters (``1.000,5x``), a minus sign, more than
-two decimal places, dots in the wrong places. Dates come as ``2026-03-31`` (what a date field sends)
+Amounts, percentages, decimals and dates are read by ``web.german`` (the one reader, shared with the
+import; its docstring states the rule): ``1.234,56`` or ``1234,56``, a euro sign and spaces tolerated;
+letters (``1.000,5x``), a minus sign, more than two decimal places and dots in the wrong places are
+refused with a message naming the problem. Dates come as ``2026-03-31`` (what a date field sends)
 or ``31.03.2026`` (what people type). Free text loses the carriage returns browsers send in text
 areas, so the domain's control-character check only ever sees what the person typed.
 
@@ -16,17 +16,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from domain.money import Money
 from domain.plan import BudgetLine
-
-_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
-_PLAIN = re.compile(r"^[0-9]+(,[0-9]+)?$")
-_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
-_GERMAN_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
-_PERCENT = re.compile(r"^[0-9]{1,3}(,[0-9]{1,4})?$")
+from web.german import (
+    GermanInputError,
+    decimal_places,
+    read_amount,
+    read_date,
+    read_decimal,
+    read_percent,
+    write_amount,
+)
 
 T = TypeVar("T")
 
@@ -40,87 +43,38 @@ class FieldError(ValueError):
         self.message = message
 
 
+def _field(field: str, read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except GermanInputError as error:
+        raise FieldError(field, error.message) from None
+
+
 def parse_amount(text: str | None, field: str = "amount", *, allow_zero: bool = False) -> Money:
     """A German euro amount: ``1.234,56``, ``1234,56``, ``1234`` or ``1.234``; never negative."""
-    raw = (text or "").replace("\xa0", " ").strip()
-    if raw.endswith("€"):
-        raw = raw[:-1].strip()
-    raw = raw.replace(" ", "")
-    if not raw:
-        raise FieldError(field, "Bitte einen Betrag angeben.")
-    if raw.startswith("-") or raw.startswith("−"):
-        raise FieldError(field, f"»{text}«: negative Beträge sind nicht zulässig.")
-    if not (_GROUPED.match(raw) or _PLAIN.match(raw)):
-        raise FieldError(
-            field, f"»{text}« ist kein Betrag. Bitte so schreiben: 1.234,56 (Punkt für Tausender, Komma für Cent)."
-        )
-    whole, _, cents = raw.partition(",")
-    if len(cents) > 2:
-        raise FieldError(field, f"»{text}«: höchstens zwei Nachkommastellen (Cent).")
-    try:
-        number = Decimal(whole.replace(".", "") + ("." + cents if cents else ""))
-    except InvalidOperation:  # pragma: no cover - the patterns admit only digits
-        raise FieldError(field, f"»{text}« ist kein Betrag.") from None
-    if number >= Decimal("1000000000"):
-        raise FieldError(field, f"»{text}« ist unplausibel groß.")
-    if number == 0 and not allow_zero:
-        raise FieldError(field, "Der Betrag muss größer als 0,00 € sein.")
-    return Money(number)
+    return _field(field, lambda: read_amount(text, allow_zero=allow_zero))
 
 
 def format_amount(value: Money | None) -> str:
     """An amount as people type it back into a field: ``1.234,56`` (no currency sign)."""
-    if value is None:
-        return ""
-    whole, _, cents = f"{abs(value.amount):.2f}".partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return ("-" if value.amount < 0 else "") + ".".join(groups) + "," + cents
+    return "" if value is None else write_amount(value)
 
 
 def parse_date(text: str | None, field: str) -> date:
     """``2026-03-31`` (a date field) or ``31.03.2026`` (typed)."""
-    raw = (text or "").strip()
-    if not raw:
-        raise FieldError(field, "Bitte ein Datum angeben.")
-    iso, german = _ISO_DATE.match(raw), _GERMAN_DATE.match(raw)
-    try:
-        if iso:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        if german:
-            return date(int(german.group(3)), int(german.group(2)), int(german.group(1)))
-    except ValueError:
-        raise FieldError(field, f"»{raw}« ist kein gültiges Datum.") from None
-    raise FieldError(field, f"»{raw}« ist kein Datum. Bitte so schreiben: 31.12.2026.")
+    return _field(field, lambda: read_date(text))
 
 
 def parse_percent(text: str | None, field: str) -> Decimal:
     """A percentage such as ``90`` or ``87,5``, returned as a fraction (0.9, 0.875)."""
-    raw = (text or "").replace("%", "").strip()
-    if not raw:
-        raise FieldError(field, "Bitte einen Prozentsatz angeben.")
-    if not _PERCENT.match(raw):
-        raise FieldError(field, f"»{text}« ist kein Prozentsatz (z. B. 90 oder 87,5).")
-    value = Decimal(raw.replace(",", "."))
-    if not Decimal(0) < value <= Decimal(100):
-        raise FieldError(field, "Der Prozentsatz muss über 0 und höchstens 100 sein.")
-    return value / 100
+    return _field(field, lambda: read_percent(text))
 
 
 def parse_decimal(text: str | None, field: str, places: int = 6) -> Decimal:
     """A positive German decimal such as an exchange rate (``16,85``) or a foreign amount (``1.250,00``)."""
-    raw = (text or "").replace(" ", "").strip()
-    if not raw:
-        raise FieldError(field, "Bitte eine Zahl angeben.")
-    if not (_GROUPED.match(raw) or _PLAIN.match(raw)):
-        raise FieldError(field, f"»{text}« ist keine Zahl. Bitte so schreiben: 1.234,5678.")
-    whole, _, fraction = raw.partition(",")
-    if len(fraction) > places:
+    value = _field(field, lambda: read_decimal(text, "keine Zahl", "1.234,5678"))
+    if decimal_places(value) > places:
         raise FieldError(field, f"»{text}«: höchstens {places} Nachkommastellen.")
-    value = Decimal(whole.replace(".", "") + ("." + fraction if fraction else ""))
     if value <= 0:
         raise FieldError(field, "Die Zahl muss größer als 0 sein.")
     return value
