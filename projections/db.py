@@ -147,6 +147,9 @@ class SQLiteDatabase(Database):
             cached_statements=1024,  # every read model's statements stay prepared (the default keeps 128)
         )
         connection.row_factory = sqlite3.Row
+        # LOWER folds every letter, umlauts included, as PostgreSQL's does (SQLite's own folds ASCII only),
+        # so a search for "übergabe" finds "ÜBERGABE".
+        connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         if self.durable:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA cache_size=-16384")  # 16 MB of pages per connection (default 2 MB)
@@ -200,6 +203,10 @@ class SQLiteDatabase(Database):
         self._all.clear()
         self._shared = None
         self._local = threading.local()
+
+
+def _unicode_lower(text: object) -> str | None:
+    return None if text is None else str(text).lower()
 
 
 class _PostgresCursor:
