@@ -10,6 +10,8 @@
 * ``backend``: parametrised over ``sqlite`` and ``postgres`` (the PostgreSQL variant's test id
   contains "postgres" and carries the ``postgres`` marker).
 * ``open_office``: builds a ``FundingOffice`` for settings and closes every one it built at the end.
+* ``demo_store``: the demo, loaded once per session by ``foerderbuch demo`` into a SQLite file, with what
+  the command printed. Tests only read it; a test that writes works on a copy (``copy_sqlite_store``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from urllib.parse import urlparse
 
 import psycopg
 import pytest
+from demo_support import DemoStore, load_demo_store
 from psycopg import sql
 
 from domain.application import FundingOffice
@@ -116,3 +119,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "postgres_url" in getattr(item, "fixturenames", ()) and item.get_closest_marker("postgres") is None:
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
+    """Loading the demo takes seconds, so it happens once per session; tests must not write to it."""
+    return load_demo_store(tmp_path_factory.mktemp("demo-store") / "foerderbuch.sqlite")

@@ -7,18 +7,16 @@ One test loads it on PostgreSQL in a schema of its own.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import psycopg
 import pytest
+from demo_support import DemoStore
 from psycopg import sql
 
 from domain.actors import Actor, Role
@@ -74,28 +72,13 @@ EXPECTED_STATUS = {
 }
 
 
-@dataclass
-class Loaded:
-    url: str
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def settings(self) -> Settings:
-        return Settings(database_url=self.url)
+Loaded = DemoStore
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
-    """The demo, loaded once for the module by ``foerderbuch demo`` into a fresh SQLite file."""
-    path = tmp_path_factory.mktemp("demo") / "foerderbuch.sqlite"
-    url = f"sqlite:///{path}"
-    stdout, stderr = io.StringIO(), io.StringIO()  # a module fixture cannot use capsys
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FOERDERBUCH_DATABASE_URL", url)
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            code = main(["demo"])
-    yield Loaded(url, code, stdout.getvalue(), stderr.getvalue())
+def loaded(demo_store: DemoStore) -> DemoStore:
+    """The demo as ``foerderbuch demo`` loaded it into a fresh SQLite file, once per session (read only)."""
+    return demo_store
 
 
 @pytest.fixture

@@ -13,21 +13,16 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rich.console import Console
+from demo_support import DemoStore, copy_sqlite_store
 
 from domain.application import FundingOffice
-from foerderbuch.credentials import CredentialStore
-from foerderbuch.demo import load_demo
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from projections.engine import Projector
@@ -51,18 +46,17 @@ class Store:
 
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_file(demo_store: DemoStore, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's demo (loaded once, ``tests/conftest.py``), copied and with its read models caught up."""
+    assert demo_store.exit_code == 0, demo_store.stderr
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    settings = Settings(database_url=f"sqlite:///{path}")
+    settings = copy_store(demo_store.path, path)
     office = create_office(settings)
-    credentials = CredentialStore.for_settings(settings)
     try:
-        load_demo(office, credentials, Console(file=io.StringIO()))
         projector = create_projector(settings, office)
         projector.catch_up()
         projector.db.close()
     finally:
-        credentials.close()
         office.close()
     return path
 
@@ -78,11 +72,7 @@ def demo(demo_file: Path) -> Iterator[Store]:
     office.close()
 
 
-def copy_store(source: Path, target: Path) -> Settings:
-    """A consistent copy of a SQLite store (the backup API copies the WAL's content too)."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-    return Settings(database_url=f"sqlite:///{target}")
+copy_store = copy_sqlite_store
 
 
 @pytest.fixture

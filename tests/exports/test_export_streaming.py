@@ -13,6 +13,7 @@ from typing import Any
 from uuid import uuid4
 
 import openpyxl
+import pytest
 
 from domain.money import Money
 from exports.finance_report import Coordinates, FinanceFilter, GrantYear, ProgrammeYear
@@ -131,6 +132,7 @@ def peak_while_writing(rows: int, target: Path) -> int:
     return peak
 
 
+@pytest.mark.slow  # writes two large workbooks to compare their peak memory
 def test_memory_does_not_grow_with_the_number_of_rows(tmp_path):
     peak_while_writing(50, tmp_path / "warm.xlsx")  # first use: imports and caches
     small = peak_while_writing(100, tmp_path / "small.xlsx")

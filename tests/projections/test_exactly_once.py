@@ -66,6 +66,7 @@ def busy_log(fresh_settings: Settings, services: Services) -> tuple[Settings, Pr
     return fresh_settings, projector
 
 
+@pytest.mark.slow  # separate processes, one killed with SIGKILL
 @pytest.mark.parametrize("mode", ["between", "inside"])
 def test_a_catch_up_killed_with_sigkill_resumes_exactly_where_it_stopped(
     busy_log: tuple[Settings, Projector], mode: str
@@ -108,6 +109,7 @@ def test_a_catch_up_killed_with_sigkill_resumes_exactly_where_it_stopped(
     assert verify(projector) == []
 
 
+@pytest.mark.slow  # two worker processes
 def test_two_processes_catching_up_together_apply_each_event_once(
     busy_log: tuple[Settings, Projector], tmp_path: Path
 ) -> None:

@@ -1,0 +1,49 @@
+"""The demo loaded by ``foerderbuch demo`` into a SQLite file, shared by the tests that only read it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from foerderbuch.cli import main
+from foerderbuch.settings import Settings
+
+
+@dataclass(frozen=True)
+class DemoStore:
+    """A SQLite file holding the demo as ``foerderbuch demo`` loaded it, and what the command printed."""
+
+    path: Path
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.path}"
+
+    def settings(self) -> Settings:
+        return Settings(database_url=self.url)
+
+
+def load_demo_store(path: Path) -> DemoStore:
+    """Runs ``foerderbuch demo`` against a fresh SQLite file at ``path``, capturing what it prints."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOERDERBUCH_DATABASE_URL", f"sqlite:///{path}")
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(["demo"])
+    return DemoStore(path, code, stdout.getvalue(), stderr.getvalue())
+
+
+def copy_sqlite_store(source: Path, target: Path) -> Settings:
+    """A consistent copy of a SQLite store (the backup API copies the WAL's content too)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return Settings(database_url=f"sqlite:///{target}")
