@@ -25,11 +25,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Style, lint and types: main stays clean on all three (run before landing).
+# Style, lint, types and the dependency arrows: main stays clean on all four (run before landing).
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Re-resolves pyproject.toml's pins (runtime, test and lint extras) into requirements.lock, for every
 # supported Python; versions already locked are kept unless pyproject asks otherwise. To move
