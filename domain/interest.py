@@ -176,9 +176,7 @@ def interest_periods(
     rates = list(table.base_rates)
     if not rates or rates[0][0] > start:
         raise InvalidInputError(f"Für den {start:%d.%m.%Y} ist kein Basiszinssatz hinterlegt.", field="base_rates")
-    margins: list[tuple[date, Decimal]] = (
-        [(EARLIEST, margin)] if isinstance(margin, Decimal) else sorted(margin)  # type: ignore[list-item]
-    )
+    margins: list[tuple[date, Decimal]] = [(EARLIEST, margin)] if isinstance(margin, Decimal) else sorted(margin)
     provisional_from = table.provisional_from
     cuts = sorted({start, end, provisional_from, *(d for d, _ in rates), *(d for d, _ in margins)})
     cuts = [d for d in cuts if start <= d <= end]
@@ -219,6 +217,7 @@ class BaseRateTable(Aggregate):
     """The dated table of base rates (Basiszinssatz) and of the margins each legal basis charges."""
 
     # Class defaults, so tables recorded before sources and margins were kept still load.
+    # (ClassVar keeps them out of the aggregate's dataclass fields; each instance shadows them on its first change.)
     sources: ClassVar[dict[str, str]] = {}  # replaced per instance, never mutated in place
     margins: ClassVar[dict[str, list[list[object]]]] = {}
 
@@ -267,7 +266,7 @@ class BaseRateTable(Aggregate):
     ) -> None:
         self.rates.append([valid_from, rate])
         if source:
-            self.sources = {**self.sources, valid_from.isoformat(): source}
+            self.sources = {**self.sources, valid_from.isoformat(): source}  # type: ignore[misc]
 
     def correct(self, valid_from: date, rate: Decimal, source: str, reason: str, actor: Actor) -> None:
         """A wrongly recorded rate is corrected by a further event that says why; nothing is edited."""
@@ -299,7 +298,7 @@ class BaseRateTable(Aggregate):
         actor_role: str,
     ) -> None:
         self.rates = [[d, rate if d == valid_from else r] for d, r in self.rates]
-        self.sources = {**self.sources, valid_from.isoformat(): source}
+        self.sources = {**self.sources, valid_from.isoformat(): source}  # type: ignore[misc]
 
     def record_margin(self, legal_basis: str, valid_from: date, points: Decimal, source: str, actor: Actor) -> None:
         """A legislature changed a margin: from ``valid_from`` on, claims under that basis run at ``points``."""
@@ -324,4 +323,4 @@ class BaseRateTable(Aggregate):
         self, legal_basis: str, valid_from: date, points: Decimal, source: str, actor_id: UUID, actor_role: str
     ) -> None:
         schedule = [entry for entry in self.margins.get(legal_basis, []) if entry[0] != valid_from]
-        self.margins = {**self.margins, legal_basis: [*schedule, [valid_from, points]]}
+        self.margins = {**self.margins, legal_basis: [*schedule, [valid_from, points]]}  # type: ignore[misc]

@@ -280,7 +280,9 @@ def claim(claim: Claim, today: date, rates: InterestTable) -> s.ClaimOut:
         interest_due=eur(interest),
         interest_provisional=any(p.provisional for p in periods),
         legal_basis=claim.legal_basis,
-        interest_margin=claim.margin(rates) if claim.legal_basis is None else rates.margin_on(claim.legal_basis, today),
+        interest_margin=claim.interest_margin
+        if claim.legal_basis is None
+        else rates.margin_on(claim.legal_basis, today),
         amount_due=eur(claim.outstanding + interest),
         arose_on=claim.arose_on,
         deferred_until=claim.deferred_until,
