@@ -279,11 +279,13 @@ class PostgresDatabase(Database):
         def load(cursor: Cursor, table: str) -> None:
             assert isinstance(cursor, _PostgresCursor)
             with scratch.transaction() as source:
+                assert isinstance(source, _SQLiteCursor)
                 source.execute(f"SELECT * FROM {table} LIMIT 0")
                 columns = [column[0] for column in source.description]
 
             def rows() -> Iterator[Sequence[Any]]:
                 with scratch.transaction() as source:
+                    assert isinstance(source, _SQLiteCursor)
                     source.execute(f"SELECT * FROM {table}")
                     while chunk := source.fetchmany(self.COPY_CHUNK):
                         yield from chunk

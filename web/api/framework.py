@@ -312,13 +312,12 @@ def _run(op: Operation, request: Request, raw: bytes) -> Response:
     """Authenticates, runs the handler and answers; a command with an ``Idempotency-Key`` runs only once."""
     services = _services(request)
     if op.roles is None:
-        return _guarded(
-            request, lambda: _respond(op, Call(request, services, None, {}, None, None), op.handler(request))
-        )  # type: ignore[arg-type]
+        anonymous = Call(request, services, None, {}, None, None)  # type: ignore[arg-type]  # no caller: no roles
+        return _guarded(request, lambda: _respond(op, anonymous, op.handler(request)))
     try:
         caller = authenticate(request, services)
-    except ApiProblem as problem:
-        return problem_response(problem, request.url.path)
+    except ApiProblem as refusal:
+        return problem_response(refusal, request.url.path)
     key = request.headers.get("idempotency-key")
     if key is None or not op.is_command:
         return _guarded(request, lambda: _execute(op, request, raw, services, caller))
