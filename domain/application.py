@@ -202,7 +202,7 @@ class FundingOffice(Application[UUID]):
                     grant = self.grant(claim.grant_id)
                     objs = (*objs, grant)
         if grant is not None and decisions and not enclosure.empty:
-            decided = next((e.on for e in reversed(decisions) if isinstance(getattr(e, "on", None), date)), None)
+            decided = next((on for e in reversed(decisions) if isinstance(on := getattr(e, "on", None), date)), None)
             grant.enclose(
                 enclosure.note,
                 enclosure.message,

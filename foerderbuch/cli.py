@@ -360,7 +360,6 @@ def _pause(text: str) -> float:
 
 
 def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-
     from foerderbuch.wiring import create_projector, session_secret
 
     # Everything that creates tables happens here, once, before any worker starts: the workers then find

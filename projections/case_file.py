@@ -34,6 +34,7 @@ from eventsourcing.persistence import Notification
 
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import LETTER_KINDS, REMINDER_STAGES, Grant
+from domain.money import Money
 from domain.plan import FinancingType
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
@@ -244,7 +245,8 @@ def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
         if name == "ProofOfUseSubmitted":
             return "Verwendungsnachweis eingereicht", ""
         if name == "ProofOfUseReviewed":
-            recognised = money(sum(cents(amount) for amount in e.recognised_costs.values()))
+            amounts: list[Money] = list(e.recognised_costs.values())
+            recognised = money(sum(cents(amount) for amount in amounts))
             cuts = "; ".join(f"{line}: {reason}" for line, reason in sorted(e.cut_reasons.items()))
             return f"Verwendungsnachweis geprüft: anerkannt {recognised.de()}", (f"Kürzungen: {cuts}" if cuts else "")
         if name == "FinalAmountDetermined":
@@ -382,7 +384,8 @@ class CaseFile(ReadModel):
             cursor.execute(
                 "INSERT INTO cf_claims (claim_id, grant_id) VALUES (?, ?)", (e.originator_id.hex, e.grant_id.hex)
             )
-            return e.grant_id
+            grant_id: UUID = e.grant_id
+            return grant_id
         if isinstance(e, Claim.Event):
             cursor.execute("SELECT grant_id FROM cf_claims WHERE claim_id = ?", (e.originator_id.hex,))
             row = cursor.fetchone()

@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from domain.errors import DomainError, InvalidInputError
-from projections.case_file import CaseFile, ConversationMessage
+from projections.case_file import CaseDocument, CaseFile, ConversationMessage
 from projections.db import Cursor
 from web.auth import Viewer, check_csrf, require, services
 from web.forms import FormReader
@@ -63,7 +63,7 @@ def conversation_view(cursor: Cursor, request: Request, viewer: Viewer, grant_id
     messages = CaseFile.conversation(cursor, grant_id)
     seen = CaseFile.seen(cursor, grant_id, viewer.user_id)
     association = viewer.role is Role.ASSOCIATION
-    files = {}
+    files: dict[int, list[CaseDocument]] = {}
     for document in CaseFile.documents(cursor, grant_id, for_association=association):
         if document.kind == "nachricht":
             files.setdefault(document.position, []).append(document)

@@ -54,7 +54,8 @@ def letters_of(request: Request) -> Letters:
     wired = services(request)
     if wired.letters is None:
         wired.letters = Letters(wired.office, wired.projector, wired.documents)
-    return wired.letters
+    letters: Letters = wired.letters
+    return letters
 
 
 def keep_form_usable(request: Request) -> None:

@@ -72,7 +72,8 @@ class LetterRenderer:
         """The letter as PDF/A; imported here so that the rest of the application runs without WeasyPrint."""
         from weasyprint import HTML
 
-        return HTML(string=self.html(facts), base_url=str(DEFAULTS)).write_pdf(pdf_variant=PDF_VARIANT)
+        pdf: bytes = HTML(string=self.html(facts), base_url=str(DEFAULTS)).write_pdf(pdf_variant=PDF_VARIANT)
+        return pdf
 
     @staticmethod
     def created(facts: LetterFacts) -> str:
