@@ -386,6 +386,11 @@ def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> in
         )
     create_web_app(settings)  # a setting the app refuses stops here, before any worker starts
     console.print(f"Förderbuch läuft unter http://{args.host}:{args.port}/ (beenden mit Strg+C).")
+    if not settings.base_url:
+        console.print(
+            f"Links in E-Mails beginnen mit http://{args.host}:{args.port} – für den Betrieb bitte "
+            "FOERDERBUCH_BASE_URL setzen (siehe README)."
+        )
     clock = _reminder_clock(settings)
     try:
         return _run_server(args, settings)
@@ -402,18 +407,33 @@ def _run_server(args: argparse.Namespace, settings: Settings) -> int:
 
     from foerderbuch.wiring import STARTUP_FAILURE_FILE
 
+    # The client address is taken from X-Forwarded-For by the app itself, and only from trusted proxies.
     if args.workers == 1:
-        uvicorn.run(create_web_app(settings), host=args.host, port=args.port)
+        app = create_web_app(settings, host=args.host, port=args.port)
+        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False)
         return EXIT_OK  # uvicorn itself exits with 3 when the app does not start
     # Several workers: uvicorn's supervisor stops when a worker cannot start, but returns normally; the
     # workers leave a note in this file, so a server that did not start exits non-zero.
     with tempfile.TemporaryDirectory(prefix="foerderbuch-") as folder:
         marker = os.path.join(folder, "startup-failures")
+        had = os.environ.get("FOERDERBUCH_BASE_URL")
         os.environ[STARTUP_FAILURE_FILE] = marker
+        os.environ["FOERDERBUCH_BASE_URL"] = settings.link_base(args.host, args.port)  # the workers' links
         try:
-            uvicorn.run("foerderbuch.asgi:create", factory=True, workers=args.workers, host=args.host, port=args.port)
+            uvicorn.run(
+                "foerderbuch.asgi:create",
+                factory=True,
+                workers=args.workers,
+                host=args.host,
+                port=args.port,
+                proxy_headers=False,
+            )
         finally:
             os.environ.pop(STARTUP_FAILURE_FILE, None)
+            if had is None:
+                os.environ.pop("FOERDERBUCH_BASE_URL", None)
+            else:
+                os.environ["FOERDERBUCH_BASE_URL"] = had
         if os.path.exists(marker):
             with open(marker, encoding="utf-8") as notes:
                 reason = notes.read().strip().splitlines()
@@ -689,11 +709,11 @@ def open_credentials(settings: Settings) -> CredentialStore:
     return CredentialStore.for_settings(settings)
 
 
-def create_web_app(settings: Settings) -> Any:
+def create_web_app(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> Any:
     """The ASGI app (imported late: the other commands need no web stack)."""
     from foerderbuch.wiring import create_web_app as factory
 
-    return factory(settings)
+    return factory(settings, host=host, port=port)
 
 
 def _check_postgres(settings: Settings) -> None:

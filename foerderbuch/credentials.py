@@ -40,24 +40,22 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-import psycopg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from domain.errors import InvalidInputError
 from domain.passwords import MAX_PASSWORD_LENGTH, check_password_policy
-from foerderbuch.database import open_database
+from foerderbuch.attempts import AttemptCounter
+from foerderbuch.database import Records, open_database
+from foerderbuch.sessions import SessionStore, end_sessions_of
 from foerderbuch.settings import Settings
 from projections.db import Cursor, Database
-
-T = TypeVar("T")
-RECONNECT_ATTEMPTS = 3
+from web.sessions import PASSWORD_CHANGED
 
 CONNECT_TIMEOUT_SECONDS = 5  # the command line's reachability check
 
@@ -164,43 +162,6 @@ def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-class Records:
-    """Units of work on the account tables, through the pooled database layer, surviving a reconnect.
-
-    A PostgreSQL connection that died while idle in the pool (a database restart, an administrator's
-    ``pg_terminate_backend``) fails on its first statement; the pool is then checked, broken connections
-    replaced, and the unit of work runs again (every unit here may safely run twice).
-    """
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def run(self, work: Callable[[Cursor], T], write: bool = False) -> T:
-        for attempt in range(RECONNECT_ATTEMPTS):
-            try:
-                with self.db.transaction(exclusive=write) as cursor:
-                    return work(cursor)
-            except psycopg.OperationalError:
-                if attempt == RECONNECT_ATTEMPTS - 1:
-                    raise
-                pool = getattr(self.db, "pool", None)
-                if pool is not None:
-                    pool.check()
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def create(self, statements: Sequence[str]) -> None:
-        """Creates the tables (IF NOT EXISTS); on PostgreSQL under a lock, so workers starting together take turns."""
-
-        def work(cursor: Cursor) -> None:
-            if self.db.kind == "postgres":
-                cursor.execute("SELECT pg_advisory_xact_lock(4711200602)")
-            for statement in statements:
-                cursor.execute(statement)
-
-        self.run(work, write=True)
-
-    def close(self) -> None:
-        self.db.close()
 
 
 class CredentialStore:
@@ -215,6 +176,8 @@ class CredentialStore:
                 _CREATE_INVITATIONS.format(table="invitations"),
             ]
         )
+        self.sessions = SessionStore(self.records)
+        self.attempts = AttemptCounter(self.records)
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash: str | None = None
 
@@ -236,7 +199,7 @@ class CredentialStore:
 
         return self.records.run(work)
 
-    def _store_hash(self, user_id: UUID, password_hash: str) -> None:
+    def _store_hash(self, user_id: UUID, password_hash: str, end_sessions: str | None = None) -> None:
         def work(cursor: Cursor) -> None:
             cursor.execute(
                 "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES (?, ?, ?) "
@@ -244,12 +207,15 @@ class CredentialStore:
                 "changed_at = excluded.changed_at",
                 (_key(user_id), password_hash, _now()),
             )
+            if end_sessions:
+                end_sessions_of(cursor, user_id, end_sessions)
 
         self.records.run(work, write=True)
 
-    def set_password(self, user_id: UUID, password: str) -> None:
+    def set_password(self, user_id: UUID, password: str, why: str = PASSWORD_CHANGED) -> None:
+        """Stores the new password's hash and, in the same transaction, ends every session of the user."""
         check_password_policy(password)
-        self._store_hash(user_id, self._hasher.hash(password))
+        self._store_hash(user_id, self._hasher.hash(password), end_sessions=why)
 
     def has_password(self, user_id: UUID) -> bool:
         return self._hash_of(user_id) is not None

@@ -23,6 +23,7 @@ from projections.db import Database
 from projections.engine import Projector
 from projections.follower import Follower, lease_for
 from web.app import create_app
+from web.config import WebConfig
 from web.services import Services
 
 # How long a command waits for the SQLite store's writer (another process, or the follower writing a
@@ -163,7 +164,23 @@ def create_letters(
 STARTUP_FAILURE_FILE = "FOERDERBUCH_STARTUP_FAILURES"  # set by ``serve --workers N`` for its workers
 
 
-def create_web_app(settings: Settings, https_only: bool = False) -> Starlette:
+def web_config(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> WebConfig:
+    """What the web app needs to know from the settings (links, HTTPS, proxies, limits, sessions)."""
+    return WebConfig(
+        base_url=settings.link_base(host, port),
+        https=settings.https,
+        trusted_proxies=settings.trusted_proxies,
+        max_body_bytes=settings.max_body_mb * 1024 * 1024,
+        max_anonymous_body_bytes=settings.max_anonymous_body_kb * 1024,
+        session_idle_seconds=settings.session_idle_minutes * 60,
+        session_hours=settings.session_hours,
+        two_factor_roles=frozenset(settings.two_factor_roles),
+    )
+
+
+def create_web_app(
+    settings: Settings, https_only: bool = False, host: str = "127.0.0.1", port: int = 8000
+) -> Starlette:
     """The ASGI app for ``foerderbuch serve``: each worker builds its own office and read models."""
 
     def build() -> Services:
@@ -178,4 +195,5 @@ def create_web_app(settings: Settings, https_only: bool = False) -> Starlette:
                     notes.write(f"{type(error).__name__}: {error}".replace("\n", " ") + "\n")
             raise
 
-    return create_app(build, session_secret(settings), https_only=https_only)
+    config = web_config(settings, host, port)
+    return create_app(build, session_secret(settings), https_only=https_only, config=config)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 
+import anyio
 from eventsourcing.persistence import OperationalError as StoreOperationalError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -38,13 +39,14 @@ from web import (
 )
 from web.api import ApiMount, api_routes
 from web.auth import SignInRequired, sign_in_url
+from web.config import WebConfig
 from web.consistency import RecordPositions
 from web.i18n import LANGUAGES, current_language
 from web.once import AlreadySubmitted, OneTimeForms, StillRunning, already_submitted
 from web.portal import portal_routes
 from web.services import Services
+from web.sessions import BodyLimit, Sessions
 from web.templating import HERE, templates
-from web.throttle import SignInThrottle
 
 SECURITY_HEADERS = [
     (
@@ -58,11 +60,15 @@ SECURITY_HEADERS = [
 ]
 
 
-class SecurityHeaders:
-    """Adds the security headers to every response and sets the page language for the request."""
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class SecurityHeaders:
+    """Adds the security headers to every response (HSTS when served over HTTPS) and sets the page language."""
+
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
         self.app = app
+        self.headers = [*SECURITY_HEADERS, HSTS] if https else SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,7 +79,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                message["headers"] = list(message.get("headers", [])) + self.headers
             await send(message)
 
         try:
@@ -89,7 +95,13 @@ async def _sign_in_required(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    titles = {403: "Zugriff verweigert", 404: "Seite nicht gefunden", 405: "Nicht erlaubt"}
+    titles = {
+        403: "Zugriff verweigert",
+        404: "Seite nicht gefunden",
+        405: "Nicht erlaubt",
+        413: "Zu groß",
+        429: "Zu viele Versuche",
+    }
     return templates.TemplateResponse(
         request,
         "error.html",
@@ -215,33 +227,36 @@ def start_reading(services: Services) -> None:
     services.follower.start()
 
 
-def create_app(build: Callable[[], Services], secret_key: str, https_only: bool = False) -> Starlette:
-    """Builds the web app; ``build`` makes the services once per worker, in the lifespan."""
+def create_app(
+    build: Callable[[], Services], secret_key: str, https_only: bool = False, config: WebConfig | None = None
+) -> Starlette:
+    """Builds the web app; ``build`` makes the services once per worker, in the lifespan.
+
+    ``config`` says where the app is reachable and how it is protected (``web.config``); ``https_only``
+    is the older way of saying ``config.https``.
+    """
     if len(secret_key) < 32:
         raise ValueError("the session secret must have at least 32 characters")
+    config = config or WebConfig()
+    if https_only and not config.https:
+        config = dataclasses.replace(config, https=True)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = app.state.services = await run_in_threadpool(build)
-        app.state.throttle = SignInThrottle()
+        app.state.hashing = anyio.CapacityLimiter(2)  # password hashing: two at a time per worker
         await run_in_threadpool(start_reading, services)
         try:
             yield
         finally:
             await run_in_threadpool(services.close)
 
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(SecurityHeaders),
-            Middleware(
-                SessionMiddleware,
-                secret_key=secret_key,
-                session_cookie="foerderbuch_sitzung",
-                max_age=8 * 3600,
-                same_site="lax",
-                https_only=https_only,
-            ),
+            Middleware(SecurityHeaders, https=config.https),
+            Middleware(Sessions, secret_key=secret_key),  # server-side sessions (web.sessions)
+            Middleware(BodyLimit),  # before anything reads a body
             Middleware(RecordPositions),
             Middleware(OneTimeForms),
         ],
@@ -258,3 +273,5 @@ def create_app(build: Callable[[], Services], secret_key: str, https_only: bool 
         },
         lifespan=lifespan,
     )
+    app.state.config = config
+    return app

@@ -1,10 +1,10 @@
-"""Who is asking: sign-in, the signed session, roles, and CSRF protection for every form.
+"""Who is asking: sign-in, the server-side session, roles, and CSRF protection for every form.
 
-The session cookie is signed (itsdangerous via starlette's SessionMiddleware), HttpOnly, SameSite=Lax,
-and Secure when served over https. It holds only the user id, the role the user acts in, and the
-form token; every request re-reads the user from the log, so a disabled user or a revoked role takes
-effect at once. Every page asks ``require(request, …roles)``; nobody signed in is sent to the sign-in
-page, a signed-in user without the role gets a 403 page.
+The session lives in the database (``web.sessions``); the cookie holds only its opaque id. The session
+holds the user id, the role the user acts in, and the form token; every request re-reads the user
+from the log, so a disabled user or a revoked role takes effect at once (and ends the session). Every
+page asks ``require(request, …roles)``; nobody signed in is sent to the sign-in page, a signed-in
+user without the role gets a 403 page.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from starlette.requests import Request
 
 from domain.actors import ROLE_NAMES, Actor, Role
 from domain.errors import DomainError
+from web import sessions
 from web.services import Services
+from web.sessions import CHANGED, SECRET, signed_in
+from web.throttle import client_address
 
 CSRF_FIELD = "csrf_token"
 
@@ -66,7 +69,7 @@ def viewer(request: Request) -> Viewer | None:
         return request.scope["viewer"]  # type: ignore[no-any-return]
     found = None
     uid, role = request.session.get("uid"), request.session.get("role")
-    if uid and role:
+    if uid and role and signed_in(request.scope):
         try:
             office = services(request).office
             user = office.user(UUID(uid))
@@ -74,7 +77,7 @@ def viewer(request: Request) -> Viewer | None:
             roles = tuple(Role(g["role"]) for g in user.roles)
             found = Viewer(user.id, user.display_name, user.email, actor.role, roles, actor.organisation_id)
         except (DomainError, ValueError):
-            request.session.clear()
+            sign_out(request, sessions.DISABLED)  # disabled, the role revoked, removed: the session ends
     request.scope["viewer"] = found
     return found
 
@@ -90,14 +93,37 @@ def require(request: Request, *roles: Role) -> Viewer:
     return current
 
 
-def sign_in(request: Request, user_id: UUID, role: Role) -> None:
-    request.session.clear()
-    request.session.update({"uid": str(user_id), "role": role.value, "csrf": secrets.token_urlsafe(32)})
+def sign_in(request: Request, user_id: UUID, role: Role, stage: str | None = None) -> None:
+    """Starts a new server-side session for this browser (ending the one it had): a fresh id, a fresh form token.
+
+    ``stage`` marks a session that is not yet fully signed in (waiting for the second factor, or for its
+    enrolment): ``viewer`` does not see such a session as signed in.
+    """
+    store = services(request).credentials.sessions
+    config = request.app.state.config
+    old = request.scope.get(SECRET)
+    if old:
+        store.end(old, sessions.REPLACED)
+    data: dict[str, Any] = {"uid": str(user_id), "role": role.value, "csrf": secrets.token_urlsafe(32)}
+    if stage:
+        data["stage"] = stage
+    secret = store.start(
+        user_id,
+        data,
+        address=client_address(request),
+        user_agent=request.headers.get("user-agent", ""),
+        lifetime_seconds=config.session_seconds,
+    )
+    request.scope["session"], request.scope[SECRET], request.scope[CHANGED] = data, secret, True
     request.scope.pop("viewer", None)
 
 
-def sign_out(request: Request) -> None:
-    request.session.clear()
+def sign_out(request: Request, why: str = sessions.SIGNED_OUT) -> None:
+    """Ends this browser's session in the database; the next response deletes its cookie."""
+    old = request.scope.pop(SECRET, None)
+    if old:
+        services(request).credentials.sessions.end(old, why)
+    request.scope["session"], request.scope[CHANGED] = {}, True
     request.scope.pop("viewer", None)
 
 

@@ -389,7 +389,7 @@ def test_serve_loads_the_demo_into_an_empty_store_then_starts_the_server(
     assert "Die Datenbank ist noch leer: Die Demodaten werden geladen." in out
     assert "http://0.0.0.0:8123/" in out
     [(app, kwargs)] = uvicorn_calls
-    assert kwargs == {"host": "0.0.0.0", "port": 8123}
+    assert kwargs == {"host": "0.0.0.0", "port": 8123, "proxy_headers": False}
     assert callable(app)
     office = create_office(settings)
     try:
@@ -413,7 +413,7 @@ def test_serve_leaves_a_store_with_events_alone(
     assert "Demodaten" not in capsys.readouterr().out
     assert max_notification_id(settings) == before
     [(_, kwargs)] = uvicorn_calls
-    assert kwargs == {"host": "127.0.0.1", "port": 8000}
+    assert kwargs == {"host": "127.0.0.1", "port": 8000, "proxy_headers": False}
 
 
 def test_serve_no_demo_starts_empty(
@@ -532,7 +532,7 @@ def test_serve_with_several_workers_hands_uvicorn_the_factory_and_makes_the_shar
 
     [(app, kwargs)] = uvicorn_calls
     assert app == "foerderbuch.asgi:create"
-    assert kwargs == {"factory": True, "workers": 3, "host": "127.0.0.1", "port": 8000}
+    assert kwargs == {"factory": True, "workers": 3, "host": "127.0.0.1", "port": 8000, "proxy_headers": False}
     assert settings.sqlite_path.with_suffix(".secret").read_text().strip()
 
 
