@@ -28,6 +28,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
 
+from domain.account_request import AccountRequest
 from domain.actors import Actor, Role
 from domain.claim import Claim
 from domain.dates import FiscalYear, FundingPeriod
@@ -53,7 +54,7 @@ from domain.project import Project
 from domain.rules import RuleSet
 from domain.terms import GrantTerms
 from domain.transcodings import register_domain_transcodings
-from domain.user import User, normalise_email
+from domain.user import User, UserEmail, normalise_email
 
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
@@ -329,18 +330,119 @@ class FundingOffice(Application[UUID]):
         return self._get(User, user_id, "Diesen Benutzer")
 
     def user_by_email(self, email: str) -> User:
-        return self.user(User.create_id(normalise_email(email)))
+        """The user registered with this address: through the e-mail index, or by the id release 0.1 derived."""
+        address = normalise_email(email)
+        try:
+            index = self.repository.get(UserEmail.id_for(address))
+        except AggregateNotFoundError:
+            index = None
+        if isinstance(index, UserEmail):
+            return self.user(index.user_id)
+        legacy = self._get(User, User.legacy_id(address), "Einen Benutzer mit dieser E-Mail-Adresse")
+        if legacy.email != address:  # pragma: no cover - a derived id always belongs to its address
+            raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
+        return legacy
+
+    def email_registered(self, email: str) -> bool:
+        try:
+            self.user_by_email(email)
+        except NotFoundError:
+            return False
+        return True
 
     def register_user(
-        self, email: str, display_name: str, role: Role | str, actor: Actor, organisation_id: UUID | None = None
+        self,
+        email: str,
+        display_name: str,
+        role: Role | str,
+        actor: Actor,
+        organisation_id: UUID | None = None,
+        more_roles: tuple[Role | str, ...] = (),
+        user_id: UUID | None = None,
     ) -> UUID:
+        """Registers a user with a random id, and the address in the e-mail index, in one transaction.
+
+        ``user_id`` is only for accounts that are not persons (the import's function accounts)."""
         self.verify_actor(actor)
         role = Role.parse(role)
         if organisation_id is not None:
             self._get(Organisation, organisation_id, "Diese Organisation")
-        user = User.register(email, display_name, role, organisation_id, actor)
-        self._create(user, duplicate=f"Die E-Mail-Adresse {user.email} ist bereits registriert.")
+        user = User.register(
+            email,
+            display_name,
+            role,
+            organisation_id,
+            actor,
+            more_roles=tuple(Role.parse(r) for r in more_roles),
+            user_id=user_id,
+        )
+        duplicate = f"Die E-Mail-Adresse {user.email} ist bereits registriert."
+        if User.legacy_id(user.email) in self.repository:
+            raise AlreadyExistsError(duplicate, field="email")
+        self._create(UserEmail.claim(user.email, user.id, actor), user, duplicate=duplicate)
         return user.id
+
+    # Account requests of associations -----------------------------------------------------------
+
+    def account_request(self, request_id: UUID) -> AccountRequest:
+        return self._get(AccountRequest, request_id, "Diesen Zugangsantrag")
+
+    def submit_account_request(self, details: dict[str, Any], actor: Actor) -> UUID:
+        """Records an association's request for an account (after the applicant confirmed their address)."""
+        self.verify_actor(actor)
+        request = AccountRequest.submit(details, self.validate_iban, actor)
+        self.save(request)
+        return request.id
+
+    def approve_account_request(
+        self, request_id: UUID, actor: Actor, organisation_id: UUID | None = None
+    ) -> tuple[UUID, UUID]:
+        """Creates the organisation (or links to ``organisation_id``) and its first portal member, in one save.
+
+        Returns (organisation id, user id); the member sets their password with a link sent afterwards."""
+        self.verify_actor(actor)
+        request = self.account_request(request_id)
+        if self.email_registered(request.email):
+            raise AlreadyExistsError(f"Für {request.email} gibt es bereits einen Zugang.", field="email")
+        if organisation_id is None:
+            organisation = Organisation.register(
+                request.association,
+                LegalForm.parse(request.legal_form),
+                " ".join(part for part in (request.register_number, request.register_court) if part)[:40],
+                request.address,
+                request.iban,
+                self.validate_iban,
+                actor,
+            )
+        else:
+            organisation = self._get(Organisation, organisation_id, "Diese Organisation")
+        user = User.register(request.email, request.contact_name, Role.ASSOCIATION, organisation.id, actor)
+        index = UserEmail.claim(user.email, user.id, actor)
+        organisation.add_member(user.id, actor)
+        request.approve(organisation.id, user.id, organisation_id is None, actor)
+        self._create(index, user, organisation, request, duplicate=f"Für {user.email} gibt es bereits einen Zugang.")
+        return organisation.id, user.id
+
+    def decline_account_request(self, request_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(AccountRequest, request_id, "Diesen Zugangsantrag", lambda r: r.decline(reason, actor))
+
+    def enrol_second_factor(self, user_id: UUID, actor: Actor) -> None:
+        """Records that the person set up their second factor (its secret is kept outside the log)."""
+        self.verify_actor(actor)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.enrol_second_factor(actor))
+
+    def reset_second_factor(self, user_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.reset_second_factor(reason, actor))
+
+    def record_password_reset_sent(self, user_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.record_password_reset_sent(reason, actor))
+
+    def record_sessions_ended(self, user_id: UUID, reason: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+        self._update(User, user_id, "Diesen Benutzer", lambda u: u.record_sessions_ended(reason, actor))
 
     def grant_role(self, user_id: UUID, role: Role | str, actor: Actor, organisation_id: UUID | None = None) -> None:
         self.verify_actor(actor)

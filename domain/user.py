@@ -8,16 +8,35 @@ by id. Password hashes are not events: the composition root keeps them in a tabl
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
-from domain.errors import InvalidInputError, InvalidStateError, NotFoundError
+from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, NotPermittedError
 from domain.text import require_reason
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only stops absurd input
+
+
+def check_password_policy(password: str) -> str:
+    """Refuses passwords that are too short (or absurdly long) with a German message."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.", field="password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein.", field="password"
+        )
+    if not password.strip():
+        raise InvalidInputError("Das Passwort darf nicht nur aus Leerzeichen bestehen.", field="password")
+    return password
 
 
 def normalise_email(email: str) -> str:
@@ -27,11 +46,33 @@ def normalise_email(email: str) -> str:
     return email
 
 
+def clean_display_name(value: str | None, field: str = "display_name") -> str:
+    """A person's name as shown everywhere: control, format and bidi characters dropped, spaces collapsed.
+
+    A right-to-left override (U+202E) or a zero-width character in a name could make it read as
+    somebody else's on a page or in a list; such characters never belong in a name.
+    """
+    text = "".join(c for c in (value or "") if unicodedata.category(c) not in _INVISIBLE)
+    name = " ".join(text.split())
+    if not name or len(name) > 120:
+        raise InvalidInputError("Der Name fehlt oder ist zu lang (max. 120).", field=field)
+    return name
+
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+
+
 class User(Aggregate):
-    """A person who signs in: officer, approver, finance, association member, auditor or admin."""
+    """A person who signs in: officer, approver, finance, association member, auditor, cashier or admin.
+
+    Users get a random id. Users registered by release 0.1 have the id ``legacy_id(email)``, derived
+    from their address; they keep it (nothing in the log is rewritten) and are found by it when the
+    e-mail index has no entry for their address.
+    """
 
     @staticmethod
-    def create_id(email: str) -> UUID:
+    def legacy_id(email: str) -> UUID:
+        """The id release 0.1 derived from the e-mail address (only for finding users registered then)."""
         return uuid5(NAMESPACE_URL, f"/foerderbuch/users/{email}")
 
     @event("Registered")
@@ -44,19 +85,39 @@ class User(Aggregate):
         self.disabled = False
 
     @classmethod
-    def register(cls, email: str, display_name: str, role: Role, organisation_id: UUID | None, actor: Actor) -> User:
-        actor.require(Role.ADMIN, doing="Benutzer anlegen")
+    def register(
+        cls,
+        email: str,
+        display_name: str,
+        role: Role,
+        organisation_id: UUID | None,
+        actor: Actor,
+        more_roles: Sequence[Role] = (),
+        user_id: UUID | None = None,
+    ) -> User:
+        """A new user with one role, or several (``more_roles`` are staff roles held besides the first).
+
+        Administrators register anybody; an officer registers an association's first member when approving
+        its account request.
+
+        The id is random; ``user_id`` names it only for accounts that are not persons (the import's
+        function accounts), whose ids other records already refer to.
+        """
+        if role is Role.ASSOCIATION and not more_roles:
+            actor.require(Role.ADMIN, Role.OFFICER, doing="Vereinsmitglied anlegen")
+        else:
+            actor.require(Role.ADMIN, doing="Benutzer anlegen")
         email = normalise_email(email)
-        name = (display_name or "").strip()
-        if not name or len(name) > 120:
-            raise InvalidInputError("Der Name fehlt oder ist zu lang (max. 120).", field="display_name")
+        name = clean_display_name(display_name)
         _check_role_organisation(role, organisation_id)
-        return cls(
-            email=email,
-            display_name=name,
-            roles=[{"role": role.value, "organisation_id": organisation_id}],
-            **actor.stamp,
-        )
+        roles = [{"role": role.value, "organisation_id": organisation_id}]
+        for extra in more_roles:
+            _check_role_organisation(extra, None)
+            if extra.value not in {g["role"] for g in roles}:
+                roles.append({"role": extra.value, "organisation_id": None})
+        if user_id is not None:
+            return cls._create(cls.Registered, id=user_id, email=email, display_name=name, roles=roles, **actor.stamp)  # type: ignore[attr-defined]
+        return cls(email=email, display_name=name, roles=roles, **actor.stamp)
 
     def has_role(self, role: Role) -> bool:
         return any(g["role"] == role.value for g in self.roles)
@@ -148,6 +209,78 @@ class User(Aggregate):
     @event("ApiTokenRevoked")
     def _api_token_revoked(self, token_id: str, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.api_tokens[token_id]["revoked"] = True
+
+    # The second factor (TOTP): its secret lives beside the password hashes; the log records that a
+    # person enrolled, and who reset it and why.
+
+    @property
+    def second_factor(self) -> bool:
+        return bool(self.__dict__.get("_second_factor", False))
+
+    def enrol_second_factor(self, actor: Actor) -> None:
+        if actor.user_id != self.id and actor.role is not Role.SYSTEM:
+            raise NotPermittedError("Den zweiten Faktor richtet jede Person selbst ein.")
+        self._second_factor_enrolled(**actor.stamp)
+
+    @event("SecondFactorEnrolled")
+    def _second_factor_enrolled(self, actor_id: UUID, actor_role: str) -> None:
+        self.__dict__["_second_factor"] = True
+
+    def reset_second_factor(self, reason: str, actor: Actor) -> None:
+        """An administrator takes away a person's second factor (lost phone); they enrol again at sign-in."""
+        actor.require(Role.ADMIN, doing="Zweiten Faktor zurücksetzen")
+        if not self.second_factor:
+            raise InvalidStateError(f"{self.display_name} hat keinen zweiten Faktor eingerichtet.")
+        self._second_factor_reset(reason=require_reason(reason), **actor.stamp)
+
+    @event("SecondFactorReset")
+    def _second_factor_reset(self, reason: str, actor_id: UUID, actor_role: str) -> None:
+        self.__dict__["_second_factor"] = False
+
+    def record_password_reset_sent(self, reason: str, actor: Actor) -> None:
+        """An administrator sent the person a link to set a new password."""
+        actor.require(Role.ADMIN, doing="Passwort-Link senden")
+        if self.disabled:
+            raise InvalidStateError(f"{self.display_name} ist gesperrt.")
+        self._password_reset_sent(reason=require_reason(reason), **actor.stamp)
+
+    @event("PasswordResetSent")
+    def _password_reset_sent(self, reason: str, actor_id: UUID, actor_role: str) -> None:
+        pass
+
+    def record_sessions_ended(self, reason: str, actor: Actor) -> None:
+        """An administrator ended the person's sessions (they must sign in again)."""
+        actor.require(Role.ADMIN, doing="Sitzungen beenden")
+        self._sessions_ended(reason=require_reason(reason), **actor.stamp)
+
+    @event("SessionsEnded")
+    def _sessions_ended(self, reason: str, actor_id: UUID, actor_role: str) -> None:
+        pass
+
+
+class UserEmail(Aggregate):
+    """The index from an e-mail address to the user registered with it.
+
+    Its id is derived from the address, so registering the same address twice conflicts in the event
+    store (the second save fails on the stream's version), also under concurrent registrations. It
+    records only the user's id, never the address; the user's id itself is random.
+    """
+
+    @staticmethod
+    def id_for(email: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/foerderbuch/user-emails/{email}")
+
+    @classmethod
+    def claim(cls, email: str, user_id: UUID, actor: Actor) -> UserEmail:
+        return cls._create(cls.Claimed, id=cls.id_for(normalise_email(email)), user_id=user_id, **actor.stamp)
+
+    class Claimed(Aggregate.Created):
+        user_id: UUID
+        actor_id: UUID
+        actor_role: str
+
+    def __init__(self, user_id: UUID, actor_id: UUID, actor_role: str) -> None:
+        self.user_id = user_id
 
 
 def _check_role_organisation(role: Role, organisation_id: UUID | None) -> None:

@@ -457,7 +457,7 @@ def _reminder_clock(settings: Settings) -> Any:
             try:
                 letters = create_letters(settings, office, projector, DocumentFiles.for_settings(settings))
                 send_due_reminders(office, projector, letters, settings.reminder_days_before)
-                smtp = SmtpSettings.from_environ()
+                smtp = SmtpSettings.from_settings(settings)
                 if smtp is not None:
                     send_notifications(office, projector, smtp)
             finally:
@@ -664,11 +664,12 @@ def _follow(args: argparse.Namespace, settings: Settings, console: Console) -> i
 
 def _notify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import smtplib
+    import ssl
 
     from foerderbuch.notify import SmtpSettings, send_notifications
     from foerderbuch.wiring import create_projector
 
-    smtp = SmtpSettings.from_environ()
+    smtp = SmtpSettings.from_settings(settings)
     if smtp is None:
         console.print("Kein SMTP-Server eingestellt (FOERDERBUCH_SMTP_HOST): Es wird nichts versandt.")
         return EXIT_OK
@@ -677,6 +678,11 @@ def _notify(args: argparse.Namespace, settings: Settings, console: Console) -> i
         projector = create_projector(settings, office)
         try:
             report = send_notifications(office, projector, smtp)
+        except ssl.SSLError as error:
+            raise CommandError(
+                f"Dem Zertifikat des SMTP-Servers wird nicht vertraut; nichts wurde versandt: {_one_line(error)}",
+                EXIT_ENVIRONMENT,
+            ) from None
         except smtplib.SMTPException as error:
             raise CommandError(f"Der SMTP-Server hat abgelehnt: {_one_line(error)}", EXIT_ENVIRONMENT) from None
         finally:

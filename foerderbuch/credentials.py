@@ -49,14 +49,18 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from domain.errors import InvalidInputError
-from domain.passwords import MAX_PASSWORD_LENGTH, check_password_policy
+from domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_password_policy
 from foerderbuch.attempts import AttemptCounter
 from foerderbuch.database import Records, open_database
+from foerderbuch.password_links import PasswordLinks
+from foerderbuch.pending_requests import PendingRequests
+from foerderbuch.second_factor import SecondFactors
 from foerderbuch.sessions import SessionStore, end_sessions_of
 from foerderbuch.settings import Settings
 from projections.db import Cursor, Database
 from web.sessions import PASSWORD_CHANGED
 
+__all__ = ["MAX_PASSWORD_LENGTH", "MIN_PASSWORD_LENGTH", "CredentialStore", "check_password_policy"]
 CONNECT_TIMEOUT_SECONDS = 5  # the command line's reachability check
 
 _CREATE = (
@@ -162,8 +166,6 @@ def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-
-
 class CredentialStore:
     """Sets and checks passwords; one row per user, replaced when the password changes."""
 
@@ -178,6 +180,9 @@ class CredentialStore:
         )
         self.sessions = SessionStore(self.records)
         self.attempts = AttemptCounter(self.records)
+        self.password_links = PasswordLinks(self.records)
+        self.second_factors = SecondFactors(self.records)
+        self.pending_requests = PendingRequests(self.records)
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash: str | None = None
 

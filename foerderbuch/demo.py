@@ -42,7 +42,7 @@ from domain.posting import PostingCoordinates
 from domain.programme import Programme
 from domain.project import Project
 from domain.rules import RuleSet
-from domain.user import User
+from domain.user import User, UserEmail
 from foerderbuch.credentials import CredentialStore
 
 DEMO_PASSWORD = "demo-passwort-2026"
@@ -63,8 +63,9 @@ class DemoUser:
     duty: str = ""
 
     @property
-    def id(self) -> UUID:
-        return User.create_id(self.email)
+    def identities(self) -> tuple[UUID, ...]:
+        """Where the user shows in the store: the e-mail index (random ids), or the id release 0.1 derived."""
+        return (UserEmail.id_for(self.email), User.legacy_id(self.email))
 
 
 STAFF = (
@@ -264,16 +265,17 @@ GRANT_FILE_NUMBERS = (
 )  # fmt: skip
 
 
-def demo_aggregate_ids() -> list[UUID]:
-    """The identity of everything the demo creates, in the order it creates it (auditor last)."""
+def demo_aggregate_ids() -> list[tuple[UUID, ...]]:
+    """The identities of everything the demo creates, in the order it creates it (auditor last); each entry
+    is present when any of its ids is (a user by the e-mail index, or by the id release 0.1 derived)."""
     return (
-        [u.id for u in STAFF]
-        + [Programme.create_id(code) for code in PROGRAMME_CODES]
-        + [o.id for o in ORGANISATIONS]
-        + [u.id for u in MEMBERS]
-        + [Project.create_id(code) for code in PROJECT_CODES]
-        + [Grant.create_id(number) for number in GRANT_FILE_NUMBERS]
-        + [AUDITOR.id]
+        [u.identities for u in STAFF]
+        + [(Programme.create_id(code),) for code in PROGRAMME_CODES]
+        + [(o.id,) for o in ORGANISATIONS]
+        + [u.identities for u in MEMBERS]
+        + [(Project.create_id(code),) for code in PROJECT_CODES]
+        + [(Grant.create_id(number),) for number in GRANT_FILE_NUMBERS]
+        + [AUDITOR.identities]
     )
 
 
@@ -293,7 +295,7 @@ class DemoCheck:
 def demo_state(office: FundingOffice) -> DemoCheck:
     """Whether the demo is absent, complete, or partly there (a run stopped half-way)."""
     ids = demo_aggregate_ids()
-    present = sum(1 for aggregate_id in ids if aggregate_id in office.repository)
+    present = sum(1 for alternatives in ids if any(i in office.repository for i in alternatives))
     if present == 0:
         state = DemoState.ABSENT
     elif present == len(ids):
@@ -387,12 +389,18 @@ class _Loader:
         self.credentials = credentials
         self.password = password
         self._users = {u.key: u for u in DEMO_USERS}
+        self._ids: dict[str, UUID] = {}
 
     # Actors and ids
 
+    def user_id(self, key: str) -> UUID:
+        if key not in self._ids:
+            self._ids[key] = self.office.user_by_email(self._users[key].email).id
+        return self._ids[key]
+
     def actor(self, key: str) -> Actor:
         user = self._users[key]
-        return self.office.actor_for(user.id, user.role)
+        return self.office.actor_for(self.user_id(key), user.role)
 
     def grant_id(self, file_number: str) -> UUID:
         return Grant.create_id(file_number)
@@ -405,10 +413,11 @@ class _Loader:
     def register(self, user: DemoUser) -> None:
         by = Actor.system() if user.role is Role.ADMIN else self.actor("admin")
         organisation = organisation_id(user.organisation) if user.organisation else None
-        self.office.register_user(user.email, user.name, user.role, by, organisation)
-        self.credentials.set_password(user.id, self.password)
+        user_id = self.office.register_user(user.email, user.name, user.role, by, organisation)
+        self._ids[user.key] = user_id
+        self.credentials.set_password(user_id, self.password)
         if organisation is not None:
-            self.office.add_portal_member(organisation, user.id, self.actor("admin"))
+            self.office.add_portal_member(organisation, user_id, self.actor("admin"))
 
     def apply(
         self,

@@ -12,10 +12,13 @@ refused with a German message.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import tempfile
+import threading
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -52,10 +55,34 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+MAX_ZIP_ENTRIES = 2000
+MAX_EXPANDED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 200  # an office file's parts compress well, but not a thousandfold
+
+
+def zip_within_limits(archive: zipfile.ZipFile) -> bool:
+    """Refuses a zip bomb by its directory (nothing is unpacked): too many entries, too much when unpacked,
+    or a member that claims to unpack to far more than it compresses from."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        return False
+    expanded = 0
+    for entry in entries:
+        expanded += entry.file_size
+        if expanded > MAX_EXPANDED_BYTES:
+            return False
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+            return False
+    return True
+
+
 def office_type(path: Path) -> str | None:
-    """docx, xlsx or odt by the members of the zip file (only names and the tiny mimetype member are read)."""
+    """docx, xlsx or odt by the members of the zip file (only names and the tiny mimetype member are read),
+    and only for an archive within the limits of ``zip_within_limits``."""
     try:
         with zipfile.ZipFile(path) as archive:
+            if not zip_within_limits(archive):
+                return None
             names = set(archive.namelist())
             if (
                 "mimetype" in names
@@ -72,11 +99,24 @@ def office_type(path: Path) -> str | None:
     return None
 
 
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+
+
+def clean_name(name: str) -> str:
+    """An uploaded file's name as shown: no control, format or bidi characters (a right-to-left override
+    could make ``rechnung\u202efdp.exe`` read as a PDF), spaces collapsed, at most 200 characters. The name
+    is metadata only, never part of a path."""
+    text = "".join(c for c in (name or "") if unicodedata.category(c) not in _INVISIBLE)
+    return " ".join(text.split())[:200]
+
+
 class DocumentFiles:
     """The document store of the composition root (``web.services.DocumentStore``)."""
 
     def __init__(self, folder: Path | None) -> None:
         self._folder = folder  # None: a temporary folder, made on the first upload (memory backend)
+        self._fresh: set[str] = set()  # files this process wrote and nobody has yet confirmed
+        self._lock = threading.Lock()
 
     @classmethod
     def for_settings(cls, settings: Settings, environ: dict[str, str] | None = None) -> DocumentFiles:
@@ -107,6 +147,7 @@ class DocumentFiles:
     def save(self, name: str, source: BinaryIO) -> dict[str, Any]:
         """Keeps the bytes of ``source`` (at most 10 MB, an accepted type) and returns the record for the
         event: {"name", "content_type", "size", "sha256"}. ``name`` is only carried along."""
+        name = clean_name(name)
         shown = name or "ohne Namen"
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(prefix=".upload-", dir=self.folder)
@@ -144,10 +185,31 @@ class DocumentFiles:
             else:
                 os.chmod(temp, 0o640)
                 os.replace(temp, final)
+                with self._lock:
+                    self._fresh.add(sha)
             return {"name": name, "content_type": kind, "size": size, "sha256": sha}
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
+
+    def discard(self, records: list[dict[str, Any]]) -> None:
+        """Removes files saved for a command that was then refused, so a refused upload leaves nothing.
+
+        Only files this store wrote itself for those records go; a file that was there before (the same
+        content uploaded earlier) stays."""
+        for record in records:
+            sha = str(record.get("sha256", ""))
+            with self._lock:
+                if sha not in self._fresh:
+                    continue
+                self._fresh.discard(sha)
+            with contextlib.suppress(ValueError, FileNotFoundError):
+                self._path(sha).unlink()
+
+    def keep(self, records: list[dict[str, Any]]) -> None:
+        """The command recorded these files: they are no longer fresh."""
+        with self._lock:
+            self._fresh.difference_update(str(r.get("sha256", "")) for r in records)
 
     def read(self, sha256: str) -> bytes | None:
         """The stored bytes, or None when there is no such file."""

@@ -90,7 +90,7 @@ class FunctionAccount:
 
     @property
     def actor(self) -> Actor:
-        return Actor(User.create_id(self.email), self.role)
+        return Actor(User.legacy_id(self.email), self.role)  # a function account, not a person: a fixed id
 
 
 LEGACY_REVIEW = FunctionAccount("altbestand-pruefung@foerderbuch.invalid", "Altbestand: Prüfung", Role.OFFICER)
@@ -850,7 +850,14 @@ class _Rehearsal:
                 self.plan.steps.append(
                     (
                         f"Funktionskonto {account.name}",
-                        partial(self.office.register_user, account.email, account.name, account.role, self.system),
+                        partial(
+                            self.office.register_user,
+                            account.email,
+                            account.name,
+                            account.role,
+                            self.system,
+                            user_id=account.actor.user_id,
+                        ),
                     )
                 )
 

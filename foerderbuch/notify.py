@@ -1,31 +1,44 @@
-"""Sending the associations' outbox by e-mail (``foerderbuch notify``), and invitation links.
+"""Sending mail: the associations' outbox (``foerderbuch notify``), invitation, password and account links.
 
-SMTP is configured by the environment: ``FOERDERBUCH_SMTP_HOST`` (without it nothing is sent),
+SMTP is configured by the settings: ``FOERDERBUCH_SMTP_HOST`` (without it nothing is sent),
 ``FOERDERBUCH_SMTP_PORT`` (25; 465 means implicit TLS), ``FOERDERBUCH_SMTP_USER`` and
-``FOERDERBUCH_SMTP_PASSWORD`` (log in, after STARTTLS when the server offers it) and
-``FOERDERBUCH_SMTP_FROM`` (the sender address). The unsent rows of the ``notifications`` read model
-go out as one plain-German e-mail per organisation, to its contact persons (or, when it has none,
-to its portal members), leaving out every address whose owner turned e-mails off in the portal; the
-rows of that e-mail are then stamped sent. An organisation nobody can be written to keeps its rows
-unsent.
+``FOERDERBUCH_SMTP_PASSWORD``, ``FOERDERBUCH_SMTP_FROM`` (the sender address) and
+``FOERDERBUCH_SMTP_CA_FILE`` (a CA bundle to trust besides the system's, for a city-internal CA).
+
+The server's certificate is always verified (host name and chain), for implicit TLS and for STARTTLS.
+A server that offers STARTTLS is always asked for it. Without TLS — the server does not offer
+STARTTLS, or an attacker stripped it from the answer — Förderbuch never logs in: with a user name set
+the connection is refused (``SmtpRefused``) and the password never leaves the machine. Without a user
+name (a relay on the local network) mail goes out without TLS only if the server offers none.
+
+The unsent rows of the ``notifications`` read model go out as one plain-German e-mail per
+organisation, to its contact persons (or, when it has none, to its portal members), leaving out every
+address whose owner turned e-mails off in the portal; the rows of that e-mail are then stamped sent.
+An organisation nobody can be written to keeps its rows unsent.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 import smtplib
-from collections.abc import Mapping
-from dataclasses import dataclass
+import ssl
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from uuid import UUID
 
 from domain.application import FundingOffice
 from domain.errors import DomainError
+from foerderbuch.settings import Settings
 from projections.case_file import CaseFile
 from projections.engine import Projector
 from projections.notifications import Notification, Notifications
 
 TIMEOUT_SECONDS = 15
+log = logging.getLogger("foerderbuch.mail")
+
+
+class SmtpRefused(smtplib.SMTPException):
+    """The connection is not safe enough to log in over (no TLS); nothing was sent, no password went out."""
 
 
 @dataclass(frozen=True)
@@ -33,33 +46,54 @@ class SmtpSettings:
     host: str
     port: int
     user: str
-    password: str
+    password: str = field(repr=False)
     sender: str
+    ca_file: str = ""
 
     @classmethod
-    def from_environ(cls, env: Mapping[str, str] | None = None) -> SmtpSettings | None:
-        env = os.environ if env is None else env
-        host = (env.get("FOERDERBUCH_SMTP_HOST") or "").strip()
+    def from_settings(cls, settings: Settings) -> SmtpSettings | None:
+        host = settings.smtp_host.strip()
         if not host:
             return None
         return cls(
             host=host,
-            port=int(env.get("FOERDERBUCH_SMTP_PORT") or 25),
-            user=env.get("FOERDERBUCH_SMTP_USER") or "",
-            password=env.get("FOERDERBUCH_SMTP_PASSWORD") or "",
-            sender=(env.get("FOERDERBUCH_SMTP_FROM") or "foerderbuch@localhost").strip(),
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            sender=settings.smtp_from.strip() or "foerderbuch@localhost",
+            ca_file=settings.smtp_ca_file.strip(),
         )
 
+    def tls_context(self) -> ssl.SSLContext:
+        """Verifies the server: the system's CAs (and the configured bundle), the host name, TLS 1.2 or newer."""
+        context = ssl.create_default_context(cafile=self.ca_file or None)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        return context
+
     def connect(self) -> smtplib.SMTP:
+        context = self.tls_context()
         if self.port == 465:
-            server: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_SECONDS)
+            server: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_SECONDS, context=context)
+            encrypted = True
         else:
             server = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_SECONDS)
-            server.ehlo()
-            if server.has_extn("starttls"):
-                server.starttls()
+            encrypted = False
+            try:
                 server.ehlo()
+                if server.has_extn("starttls"):
+                    server.starttls(context=context)  # raises ssl.SSLError for a certificate we do not trust
+                    server.ehlo()
+                    encrypted = True
+            except BaseException:
+                server.close()
+                raise
         if self.user:
+            if not encrypted:
+                server.close()
+                raise SmtpRefused(
+                    f"Der SMTP-Server {self.host}:{self.port} bietet keine Verschlüsselung (STARTTLS) an; ohne sie "
+                    "meldet sich Förderbuch nicht an, das Passwort wurde nicht gesendet."
+                )
             server.login(self.user, self.password)
         return server
 
@@ -71,23 +105,25 @@ def _message(smtp: SmtpSettings, to: list[str], subject: str, body: str) -> Emai
     return message
 
 
-def send_invitation(
-    email: str, organisation: str, inviter: str, link: str, env: Mapping[str, str] | None = None
-) -> bool:
-    """Sends the invitation link when SMTP is configured; False when it is not (the page shows the link)."""
-    smtp = SmtpSettings.from_environ(env)
-    if smtp is None:
-        return False
-    body = (
-        f"Guten Tag,\n\n{inviter} lädt Sie in das Förderportal von {organisation} ein.\n"
-        f"Mit diesem Link legen Sie Ihr Passwort fest (gültig sieben Tage, nur einmal):\n\n{link}\n"
-    )
-    try:
-        with smtp.connect() as server:
-            server.send_message(_message(smtp, [email], f"Einladung: {organisation}", body))
-    except (OSError, smtplib.SMTPException):
-        return False
-    return True
+class SmtpMailer:
+    """The mailer the web app uses (``web.services.Mailer``): one message per call, False when it failed."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        self.smtp = smtp
+
+    def send(self, to: str, subject: str, body: str) -> bool:
+        try:
+            with self.smtp.connect() as server:
+                server.send_message(_message(self.smtp, [to], subject, body))
+        except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
+            log.warning("Mail an %s nicht versandt: %s", to.split("@")[-1], error)
+            return False
+        return True
+
+
+def mailer_for(settings: Settings) -> SmtpMailer | None:
+    smtp = SmtpSettings.from_settings(settings)
+    return SmtpMailer(smtp) if smtp is not None else None
 
 
 def recipients(office: FundingOffice, organisation_id: UUID) -> list[str]:

@@ -16,7 +16,7 @@ from foerderbuch.credentials import CredentialStore
 from foerderbuch.database import open_database
 from foerderbuch.documents import DocumentFiles
 from foerderbuch.iban import validate_iban
-from foerderbuch.notify import send_invitation
+from foerderbuch.notify import mailer_for
 from foerderbuch.settings import Settings
 from projections.catalogue import all_read_models
 from projections.db import Database
@@ -149,7 +149,7 @@ def create_services(settings: Settings) -> Services:
         documents,
         create_follower(settings, office, projector),
         letters=create_letters(settings, office, projector, documents),
-        send_invitation=send_invitation,
+        mailer=mailer_for(settings),
     )
 
 

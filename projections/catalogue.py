@@ -15,6 +15,7 @@ from projections.project_spending import ProjectSpending
 from projections.register import Register
 from projections.seal import Seal
 from projections.timeline import Timeline
+from projections.users import AccountRequests, UserDirectory
 from projections.work_queues import WorkQueues
 
 
@@ -32,5 +33,7 @@ def all_read_models() -> list[ReadModel]:
         GrantLaw(),
         Notifications(),
         CaseFile(),
+        UserDirectory(),
+        AccountRequests(),
         Seal(),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID, uuid4
 
 import anyio
@@ -14,6 +15,8 @@ from domain.actors import Role
 from domain.errors import DomainError
 from web.auth import check_csrf, require, safe_next, services, sign_in, sign_out, viewer
 from web.i18n import LANGUAGES
+from web.pages import take_notice
+from web.second_factor import after_password
 from web.services import Services
 from web.templating import templates
 from web.throttle import ACCOUNT_AND_ADDRESS as PASSWORD_GUESSES
@@ -46,13 +49,18 @@ async def sign_in_page(request: Request) -> Response:
     refusal, role = await run_in_threadpool(_usable_role, the, user)
     if role is None:
         return _sign_in_form(request, email, refusal, next_url, 403)
-    await run_in_threadpool(sign_in, request, user.id, role)
+    target = await run_in_threadpool(after_password, request, user, role)
+    if target:
+        return RedirectResponse(f"{target}?weiter={quote(next_url, safe='/')}", status_code=303)
     return RedirectResponse(next_url, status_code=303)
 
 
 def _sign_in_form(request: Request, email: str, error: str | None, next_url: str, status: int = 200) -> Response:
     return templates.TemplateResponse(
-        request, "account/sign_in.html", {"email": email, "error": error, "next": next_url}, status_code=status
+        request,
+        "account/sign_in.html",
+        {"email": email, "error": error, "next": next_url, "notice": take_notice(request)},
+        status_code=status,
     )
 
 

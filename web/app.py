@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from domain.errors import DomainError, NotFoundError, NotPermittedError, StoreBusyError
 from web import (
     account,
+    account_requests,
     applications,
     audit,
     base_rates,
@@ -33,9 +34,12 @@ from web import (
     grants,
     letters,
     organisations,
+    password_reset,
     programmes,
     projects,
     replays,
+    second_factor,
+    users,
 )
 from web.api import ApiMount, api_routes
 from web.auth import SignInRequired, sign_in_url
@@ -172,6 +176,29 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 routes = [
     Route("/", dashboard.dashboard, name="index"),
     Route("/anmelden", account.sign_in_page, methods=["GET", "POST"], name="sign_in"),
+    Route("/anmelden/code", second_factor.code_page, methods=["GET", "POST"], name="sign_in_code"),
+    Route("/zweiter-faktor", second_factor.enrol_page, methods=["GET", "POST"], name="second_factor"),
+    Route("/passwort-vergessen", password_reset.forgot, methods=["GET", "POST"], name="password_forgotten"),
+    Route("/passwort-neu/{token}", password_reset.new_password, methods=["GET", "POST"], name="password_new"),
+    Route("/zugang-beantragen", account_requests.request_form, methods=["GET", "POST"], name="account_request"),
+    Route(
+        "/zugang-beantragen/bestaetigen/{token}",
+        account_requests.confirm,
+        methods=["GET", "POST"],
+        name="account_request_confirm",
+    ),
+    Route("/zugangsantraege", account_requests.listing, name="account_requests"),
+    Route("/zugangsantraege/{request_id}", account_requests.detail, name="account_request_detail"),
+    Route(
+        "/zugangsantraege/{request_id}/{action}",
+        account_requests.decide,
+        methods=["POST"],
+        name="account_request_decide",
+    ),
+    Route("/benutzer", users.user_list, name="user_list"),
+    Route("/benutzer/neu", users.user_new, methods=["GET", "POST"], name="user_new"),
+    Route("/benutzer/{user_id}", users.user_detail, name="user_detail"),
+    Route("/benutzer/{user_id}/{action}", users.user_action, methods=["POST"], name="user_action"),
     Route("/abmelden", account.sign_out_page, methods=["POST"], name="sign_out"),
     Route("/passwort", account.password_page, methods=["GET", "POST"], name="password"),
     Route("/rolle", account.switch_role, methods=["POST"], name="switch_role"),

@@ -22,7 +22,7 @@ from domain.errors import DomainError
 from domain.partner_cities import PARTNER_CITIES
 from domain.plan import FinancingPlan, FinancingType
 from projections.web_queries import organisation_choices, programme_choices
-from web.auth import Viewer, check_csrf, require, services
+from web.auth import Viewer, check_csrf, refuse_member_dates, require, services
 from web.forms import FormReader
 from web.grant_actions import Field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, today
@@ -134,6 +134,7 @@ async def application_new(request: Request) -> Response:
         )
     form = await request.form()
     check_csrf(request, form)
+    refuse_member_dates(viewer, form, today(request))
     reader = FormReader(form)
     try:
         grant_id = await run_in_threadpool(_apply, services(request).office, viewer, reader)

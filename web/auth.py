@@ -161,3 +161,17 @@ def safe_next(url: str | None) -> str:
     if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
         return "/"
     return url
+
+
+BUSINESS_DATE_FIELDS = ("on",)
+
+
+def refuse_member_dates(viewer_: Viewer, form: Any, today: Any) -> None:
+    """Back-dating (an application's receipt, a withdrawal …) is the office's business: a member who sends
+    a business date other than today is refused (403), on every form, as the API refuses it."""
+    if viewer_.role is not Role.ASSOCIATION:
+        return
+    for name in BUSINESS_DATE_FIELDS:
+        sent = str(form.get(name) or "").strip()
+        if sent and sent not in (today.isoformat(), today.strftime("%d.%m.%Y")):
+            raise HTTPException(status_code=403, detail="Vereinsmitglieder können kein abweichendes Datum angeben.")

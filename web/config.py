@@ -22,7 +22,7 @@ class WebConfig:
     max_anonymous_body_bytes: int = 64 * 1024  # sign-in, password reset, account request
     session_idle_seconds: int = 30 * 60
     session_hours: int = 8
-    two_factor_roles: frozenset[str] = frozenset({"admin", "finance"})
+    two_factor_roles: frozenset[str] = frozenset()  # wiring passes FOERDERBUCH_TWO_FACTOR_ROLES (admin, finance)
 
     def link(self, path: str) -> str:
         """An absolute link for mail and letters: ``base_url`` + path."""

@@ -27,7 +27,7 @@ from projections.web_queries import (
     partner_cities_in_use,
     programme_choices,
 )
-from web.auth import Viewer, check_csrf, require, services
+from web.auth import Viewer, check_csrf, refuse_member_dates, require, services
 from web.case_file import (
     ATTACHING_FORMS,
     MESSAGE_FIELD,
@@ -330,6 +330,7 @@ async def grant_action(request: Request) -> Response:
     viewer = require(request, *EVERYONE)
     form = await request.form()
     check_csrf(request, form)
+    refuse_member_dates(viewer, form, today(request))
     grant_id = uuid_or_404(request.path_params["grant_id"])
     action = ACTIONS.get(request.path_params["action"])
     if action is None:

@@ -61,7 +61,8 @@ def check_grant_relation(cursor: Cursor, viewer: Viewer, grant_id: UUID) -> None
     if organisation is None:
         raise HTTPException(status_code=404, detail="Diese Zuwendung gibt es nicht.")
     if viewer.role is Role.ASSOCIATION and organisation != viewer.organisation_id:
-        raise HTTPException(status_code=403, detail="Diese Zuwendung gehört nicht zu Ihrem Verein.")
+        # the same answer as for a grant that does not exist: a member learns no other file numbers
+        raise HTTPException(status_code=404, detail="Diese Zuwendung gibt es nicht.")
 
 
 def take_notice(request: Request) -> str | None:

@@ -116,6 +116,12 @@ def no_mail(email: str, organisation: str, inviter: str, link: str) -> bool:
     return False
 
 
+class Mailer(Protocol):
+    """Sends one plain-text e-mail; False when it could not (the caller decides what to tell whom)."""
+
+    def send(self, to: str, subject: str, body: str) -> bool: ...
+
+
 @dataclass
 class Services:
     office: FundingOffice
@@ -125,6 +131,7 @@ class Services:
     follower: Follower | None = None
     letters: Any = None  # exports.letters.service.Letters, with the office's template folder
     send_invitation: InvitationSender = no_mail
+    mailer: Mailer | None = None  # None: no SMTP server configured
 
     def __post_init__(self) -> None:
         if self.follower is None:  # an in-memory store, or a test that builds services by hand

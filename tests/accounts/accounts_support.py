@@ -41,6 +41,26 @@ PEOPLE: dict[str, tuple[str, str, tuple[Role, ...]]] = {
 }
 
 
+class Outbox:
+    """A mailer that keeps what it was asked to send (``web.services.Mailer``)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+
+    def send(self, to: str, subject: str, body: str) -> bool:
+        self.sent.append((to, subject, body))
+        return True
+
+    def link(self, to: str, path: str) -> str:
+        """The last link to ``path`` mailed to ``to``."""
+        for recipient, _, body in reversed(self.sent):
+            if recipient == to:
+                found = re.search(r"(https?://\S+" + re.escape(path) + r"\S*)", body)
+                if found:
+                    return found.group(1)
+        raise AssertionError(f"no mail to {to} with a link to {path}")
+
+
 @dataclass
 class World:
     services: Services

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from accounts_support import BASE_URL, FAST_HASHER, SECRET, TODAY, Browser, World, build_world
+from accounts_support import BASE_URL, FAST_HASHER, SECRET, TODAY, Browser, Outbox, World, build_world
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -23,10 +23,20 @@ def settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
+def services(settings: Settings, outbox: Outbox) -> Iterator[Services]:
     office = create_office(settings, today=lambda: TODAY)
-    built = Services(office, create_projector(settings, office), CredentialStore.for_settings(settings, FAST_HASHER))
+    built = Services(
+        office,
+        create_projector(settings, office),
+        CredentialStore.for_settings(settings, FAST_HASHER),
+        mailer=outbox,
+    )
     yield built
+
+
+@pytest.fixture
+def outbox() -> Outbox:
+    return Outbox()
 
 
 @pytest.fixture
@@ -53,3 +63,9 @@ def world(client: TestClient, services: Services) -> World:
 @pytest.fixture
 def browser(client: TestClient, world: World) -> Browser:
     return Browser(client, world)
+
+
+@pytest.fixture
+def other(app: Starlette, client: TestClient, world: World) -> Browser:
+    """A second browser on the same running app (its own cookies)."""
+    return Browser(TestClient(app), world)

@@ -81,9 +81,14 @@ def credential_rows(settings: Settings) -> list[tuple[str, str]]:
 
 
 def verify(settings: Settings, email: str, password: str) -> bool:
+    office = create_office(settings)
+    try:
+        user_id = office.user_by_email(email).id
+    finally:
+        office.close()
     store = CredentialStore.for_settings(settings)
     try:
-        return store.verify(User.create_id(email), password)
+        return store.verify(user_id, password)
     finally:
         store.close()
 
@@ -138,7 +143,13 @@ def test_users_add_registers_the_user_and_stores_a_verifiable_password(
     assert verify(settings, "s.krueger@dortmund.example", PASSWORD)
     assert not verify(settings, "s.krueger@dortmund.example", PASSWORD.upper())
     [(user_id, password_hash)] = credential_rows(settings)
-    assert user_id == str(User.create_id("s.krueger@dortmund.example"))
+    office = create_office(settings)
+    try:
+        registered = office.user_by_email("s.krueger@dortmund.example").id
+    finally:
+        office.close()
+    assert user_id == str(registered)
+    assert registered != User.legacy_id("s.krueger@dortmund.example")  # random, not derived from the address
     assert password_hash.startswith("$argon2id$") and PASSWORD not in password_hash
 
 
@@ -490,7 +501,7 @@ def memory_store() -> Iterator[CredentialStore]:
 
 
 def test_the_store_refuses_short_passwords_in_german(memory_store: CredentialStore) -> None:
-    user_id = User.create_id("a@dortmund.example")
+    user_id = User.legacy_id("a@dortmund.example")
     with pytest.raises(InvalidInputError, match="mindestens 10 Zeichen"):
         memory_store.set_password(user_id, "123456789")
     assert not memory_store.has_password(user_id)
@@ -499,7 +510,7 @@ def test_the_store_refuses_short_passwords_in_german(memory_store: CredentialSto
 
 
 def test_unknown_users_and_wrong_passwords_do_not_verify(memory_store: CredentialStore) -> None:
-    known, unknown = User.create_id("a@dortmund.example"), User.create_id("b@dortmund.example")
+    known, unknown = User.legacy_id("a@dortmund.example"), User.legacy_id("b@dortmund.example")
     memory_store.set_password(known, PASSWORD)
     assert not memory_store.verify(unknown, PASSWORD)
     assert not memory_store.verify(known, "")
@@ -507,7 +518,7 @@ def test_unknown_users_and_wrong_passwords_do_not_verify(memory_store: Credentia
 
 
 def test_an_outdated_hash_is_replaced_on_the_next_sign_in(settings: Settings) -> None:
-    user_id = User.create_id("a@dortmund.example")
+    user_id = User.legacy_id("a@dortmund.example")
     weak = CredentialStore.for_settings(settings, PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
     try:
         weak.set_password(user_id, PASSWORD)

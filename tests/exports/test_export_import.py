@@ -235,8 +235,8 @@ class TestAValidFile:
         run(store, fill(tmp_path / "liste.xlsx", [BUDGET], [APPROVED]))
         grant = store.office.grant(Grant.create_id("IMP-2026-001"))
 
-        assert grant.reviewer_id == User.create_id(LEGACY_REVIEW.email)
-        assert grant.approver_id == User.create_id(LEGACY_APPROVAL.email)
+        assert grant.reviewer_id == User.legacy_id(LEGACY_REVIEW.email)
+        assert grant.approver_id == User.legacy_id(LEGACY_APPROVAL.email)
         assert store.office.user(grant.approver_id).display_name == "Altbestand: Bewilligung"
 
     def test_a_second_import_of_the_same_file_changes_nothing(self, fresh, open_store, tmp_path):

@@ -173,9 +173,9 @@ class TestSender:
         from foerderbuch.settings import Settings
 
         a_grant(member.world, "approved")
-        monkeypatch.setenv("FOERDERBUCH_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("FOERDERBUCH_SMTP_PORT", str(smtp.port))
-        settings = Settings(database_url=f"sqlite:///{tmp_path}/portal.sqlite")
+        settings = Settings(
+            database_url=f"sqlite:///{tmp_path}/portal.sqlite", smtp_host="127.0.0.1", smtp_port=smtp.port
+        )
 
         assert main(["notify"], settings=settings) == 0
         assert main(["notify"], settings=settings) == 0

@@ -117,9 +117,10 @@ class TestRolesAndRelations:
         desk.sign_in("leeds")
 
         page = desk.get(f"/zuwendungen/{grant}")
+        missing = desk.get("/zuwendungen/00000000-0000-4000-8000-000000000000")
 
-        assert page.status_code == 403
-        assert "Diese Zuwendung gehört nicht zu Ihrem Verein." in page.text
+        assert page.status_code == missing.status_code == 404  # the same answer: no file numbers revealed
+        assert "Diese Zuwendung gibt es nicht." in page.text
         assert "Jugendbegegnung Amiens 2026" not in page.text
 
     def test_an_association_cannot_act_on_another_organisations_grant(self, desk: Desk) -> None:
@@ -129,7 +130,7 @@ class TestRolesAndRelations:
 
         answer = desk.post(url(grant, "mittel-abrufen"), REQUEST)
 
-        assert answer.status_code == 403
+        assert answer.status_code == 404
         assert desk.head() == before
 
     def test_an_associations_list_shows_only_its_own_grants_whatever_the_filter(self, desk: Desk) -> None:
@@ -403,3 +404,36 @@ def test_a_signed_in_user_whose_access_was_disabled_is_signed_out(desk: Desk) ->
     page = desk.get("/", follow_redirects=False)
 
     assert page.status_code == 303 and page.headers["location"].startswith("/anmelden")
+
+
+class TestBusinessDatesAreForStaff:
+    """Back-dating a receipt or a withdrawal is the office's business: members are refused on the web too."""
+
+    def test_a_member_cannot_back_date_a_withdrawal(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "applied", organisation="dfg")
+        desk.sign_in("dfg")
+        before = desk.head()
+
+        answer = desk.post(url(grant, "zurueckziehen"), {"reason": "Reise abgesagt", "on": "2026-01-02"})
+
+        assert answer.status_code == 403
+        assert "kein abweichendes Datum" in answer.text
+        assert desk.head() == before
+
+    def test_a_member_cannot_back_date_an_application(self, desk: Desk) -> None:
+        desk.sign_in("dfg")
+        before = desk.head()
+
+        answer = desk.post("/zuwendungen/neu", {"title": "Rückdatiert", "on": "2025-12-01"})
+
+        assert answer.status_code == 403
+        assert desk.head() == before
+
+    def test_staff_may_record_the_date_of_receipt(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "applied", organisation="dfg")
+        desk.sign_in("officer")
+
+        answer = desk.post(url(grant, "zurueckziehen"), {"reason": "Telefonisch zurückgezogen", "on": "2026-06-01"})
+
+        assert answer.status_code == 303
+        assert desk.office.grant(grant).status == "withdrawn"

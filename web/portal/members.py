@@ -41,7 +41,10 @@ from web.grant_actions import status_for
 from web.i18n import ENGLISH
 from web.pages import give_notice, reading, take_notice
 from web.portal.pages import member
+from web.services import Mailer
+from web.sessions import MEMBERSHIP_REMOVED
 from web.templating import templates
+from web.throttle import INVITATIONS_PER_USER, TooManyAttempts, claim
 
 MEMBERS_ENGLISH = {
     "Mitglieder": "Members",
@@ -143,6 +146,10 @@ async def invite(request: Request) -> Response:
         office, credentials = services(request).office, services(request).credentials
         values = {"name": name, "email": email}
         try:
+            claim(credentials.attempts, [(f"invitations:{viewer.user_id}", INVITATIONS_PER_USER)])
+        except TooManyAttempts as refused:
+            return _members_page(request, viewer, values=values, error=refused.message, status_code=429)
+        try:
             address = normalise_email(email)
             if _registered(request, address):
                 return _members_page(
@@ -156,11 +163,22 @@ async def invite(request: Request) -> Response:
         except DomainError as error:
             return _members_page(request, viewer, values=values, error=error.message, status_code=status_for(error))
         issued = credentials.create_invitation(organisation_id, address, " ".join(name.split()), viewer.user_id)
-        link = str(request.url_for("portal_invitation", token=issued.token))
-        services(request).send_invitation(address, office.organisation(organisation_id).name, viewer.name, link)
+        link = request.app.state.config.link(f"/portal/einladung/{issued.token}")  # never from the Host header
+        send_invitation(services(request).mailer, address, office.organisation(organisation_id).name, viewer.name, link)
         return _members_page(request, viewer, link=link)
 
     return await run_in_threadpool(handle)
+
+
+def send_invitation(mailer: Mailer | None, email: str, organisation: str, inviter: str, link: str) -> bool:
+    """Sends the invitation link when a mailer is configured; False when not (the page shows the link)."""
+    if mailer is None:
+        return False
+    body = (
+        f"Guten Tag,\n\n{inviter} lädt Sie in das Förderportal von {organisation} ein.\n"
+        f"Mit diesem Link legen Sie Ihr Passwort fest (gültig sieben Tage, nur einmal):\n\n{link}\n"
+    )
+    return mailer.send(email, f"Einladung: {organisation}", body)
 
 
 def _registered(request: Request, email: str) -> bool:
@@ -190,6 +208,7 @@ async def remove(request: Request) -> Response:
             return _members_page(request, viewer, status_code=400, error="Sie können sich nicht selbst entfernen.")
         try:
             office.remove_portal_member(organisation_id, user_id, reason, viewer.actor)
+            services(request).credentials.sessions.end_all(user_id, MEMBERSHIP_REMOVED)
         except DomainError as error:
             return _members_page(request, viewer, error=error.message, status_code=status_for(error))
         give_notice(request, "Der Zugang ist entfernt. Die Person kann nicht mehr für Ihren Verein handeln.")

@@ -381,10 +381,17 @@ def _documents(
     # The files are stored first (content-addressed: a refusal below leaves only harmless copies), then
     # the command records their names, sizes and hashes.
     documents = []
-    for upload in page.uploads:
-        upload.file.seek(0)
-        documents.append(page.store.save(str(upload.filename or ""), upload.file))
-    office.receive_documents(grant.id, UUID(request_id), note, viewer.actor, on=day, documents=documents or None)
+    try:
+        for upload in page.uploads:
+            upload.file.seek(0)
+            documents.append(page.store.save(str(upload.filename or ""), upload.file))
+        office.receive_documents(grant.id, UUID(request_id), note, viewer.actor, on=day, documents=documents or None)
+    except BaseException:
+        if documents and hasattr(page.store, "discard"):
+            page.store.discard(documents)  # a refused upload leaves nothing behind
+        raise
+    if documents and hasattr(page.store, "keep"):
+        page.store.keep(documents)
     if documents:
         return f"Danke – wir haben {len(documents)} Datei(en) erhalten und vermerkt."
     return "Danke – wir haben vermerkt, dass Sie die Unterlagen geschickt haben."

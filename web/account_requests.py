@@ -1,0 +1,217 @@
+"""Associations ask for an account: a public form, e-mail confirmation, and the office's decision.
+
+The public form (``/zugang-beantragen``) asks for the association, its register court and number,
+address, bank account, contact person and e-mail address. Nothing is recorded yet: a link to confirm
+the address goes out (good for a day, ``FOERDERBUCH_BASE_URL``), and only the confirmation records the
+request in the log. Requests are limited per client address and per e-mail address.
+
+Officers (and administrators) see the requests at ``/zugangsantraege``, check the register entry, and
+approve — a new organisation with its first member, or the member linked to an organisation that is
+registered already — or decline with a reason. Either way the applicant gets an e-mail; on approval it
+carries the link to set their password (seven days).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from domain.account_request import AccountRequest
+from domain.actors import Actor, Role
+from domain.errors import DomainError
+from domain.organisation import LegalForm
+from projections.users import AccountRequests
+from web.auth import check_csrf, require, services
+from web.grant_actions import status_for
+from web.pages import give_notice, reading, take_notice, uuid_or_404
+from web.templating import templates
+from web.throttle import MAIL_PER_ADDRESS, MAIL_PER_RECIPIENT, TooManyAttempts, claim, client_address, email_key
+from web.users import WELCOME_SECONDS, password_link
+
+FIELDS = (
+    ("association", "Name des Vereins"),
+    ("legal_form", "Rechtsform"),
+    ("register_court", "Registergericht (z. B. Amtsgericht Dortmund)"),
+    ("register_number", "Registernummer (z. B. VR 1234)"),
+    ("street", "Straße und Hausnummer"),
+    ("postcode", "Postleitzahl"),
+    ("city", "Ort"),
+    ("iban", "IBAN des Vereinskontos"),
+    ("contact_name", "Ansprechperson"),
+    ("email", "E-Mail-Adresse der Ansprechperson"),
+)
+DECIDERS = (Role.OFFICER, Role.ADMIN)
+
+
+def _form(request: Request, values: dict[str, str], error: str | None = None, status: int = 200) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "account_requests/form.html",
+        {"fields": FIELDS, "values": values, "error": error, "forms": [f.value for f in LegalForm], "done": False},
+        status_code=status,
+    )
+
+
+async def request_form(request: Request) -> Response:
+    if request.method == "GET":
+        return _form(request, {"legal_form": "e.V.", "city": "Dortmund"})
+    form = await request.form()
+    check_csrf(request, form)
+    values = {name: str(form.get(name) or "").strip()[:300] for name, _ in FIELDS}
+    the = services(request)
+    try:  # the domain's checks, without recording anything yet
+        checked = AccountRequest.submit(values, the.office.validate_iban, Actor.system())
+    except DomainError as error:
+        return _form(request, values, error.message, 400)
+    keys = [
+        (f"account-request:address:{client_address(request)}", MAIL_PER_ADDRESS),
+        (f"account-request:email:{email_key(checked.email)}", MAIL_PER_RECIPIENT),
+    ]
+    try:
+        await run_in_threadpool(claim, the.credentials.attempts, keys)
+    except TooManyAttempts as refused:
+        return _form(request, values, refused.message, 429)
+    token = await run_in_threadpool(the.credentials.pending_requests.hold, values)
+    link = request.app.state.config.link(f"/zugang-beantragen/bestaetigen/{token}")
+    body = (
+        f"Guten Tag {checked.contact_name},\n\nSie haben für {checked.association} einen Zugang zum Förderportal "
+        f"der Stadt Dortmund beantragt. Bitte bestätigen Sie Ihre E-Mail-Adresse mit diesem Link (gültig 24 "
+        f"Stunden):\n\n{link}\n\nWenn Sie das nicht waren, ignorieren Sie diese E-Mail einfach.\n"
+    )
+    task = BackgroundTask(_mail, the.mailer, checked.email, "Zugang zum Förderportal: bitte bestätigen", body)
+    return templates.TemplateResponse(
+        request, "account_requests/form.html", {"done": True, "email": checked.email}, background=task
+    )
+
+
+def _mail(mailer: Any, to: str, subject: str, body: str) -> None:
+    if mailer is not None:
+        mailer.send(to, subject, body)
+
+
+async def confirm(request: Request) -> Response:
+    token = request.path_params["token"]
+    the = services(request)
+    details = await run_in_threadpool(the.credentials.pending_requests.peek, token)
+    if details is None:
+        raise HTTPException(status_code=404, detail="Dieser Bestätigungslink ist abgelaufen oder schon benutzt.")
+    if request.method == "GET":
+        return templates.TemplateResponse(
+            request, "account_requests/confirm.html", {"details": details, "fields": FIELDS, "token": token}
+        )
+    form = await request.form()
+    check_csrf(request, form)
+
+    def record() -> UUID | None:
+        taken = the.credentials.pending_requests.take(token)
+        return the.office.submit_account_request(taken, Actor.system()) if taken is not None else None
+
+    try:
+        request_id = await run_in_threadpool(record)
+    except DomainError as error:
+        raise HTTPException(status_code=400, detail=error.message) from None
+    if request_id is None:
+        raise HTTPException(status_code=404, detail="Dieser Bestätigungslink ist abgelaufen oder schon benutzt.")
+    return templates.TemplateResponse(request, "account_requests/confirmed.html", {})
+
+
+# The office's side -------------------------------------------------------------------------------
+
+
+def _listing(request: Request) -> Response:
+    require(request, *DECIDERS)
+    with reading(request) as cursor:
+        rows = AccountRequests.listing(cursor)
+    return templates.TemplateResponse(
+        request, "account_requests/list.html", {"rows": rows, "notice": take_notice(request)}
+    )
+
+
+async def listing(request: Request) -> Response:
+    return await run_in_threadpool(_listing, request)
+
+
+def _detail(request: Request, error: str | None = None, status: int = 200) -> Response:
+    require(request, *DECIDERS)
+    the = services(request)
+    request_id = uuid_or_404(request.path_params["request_id"])
+    try:
+        found = the.office.account_request(request_id)
+    except DomainError:
+        raise HTTPException(status_code=404, detail="Diesen Zugangsantrag gibt es nicht.") from None
+    with the.projector.db.transaction() as cursor:
+        cursor.execute("SELECT organisation_id, name FROM reg_organisations ORDER BY name")
+        organisations = [(str(UUID(r["organisation_id"])), r["name"]) for r in cursor.fetchall()]
+    words = {w for w in found.association.casefold().split() if len(w) > 3}
+    similar = [o for o in organisations if words & set(o[1].casefold().split())]
+    return templates.TemplateResponse(
+        request,
+        "account_requests/detail.html",
+        {
+            "r": found,
+            "organisations": similar + [o for o in organisations if o not in similar],
+            "similar": similar,
+            "error": error,
+            "notice": take_notice(request),
+        },
+        status_code=status,
+    )
+
+
+async def detail(request: Request) -> Response:
+    return await run_in_threadpool(_detail, request)
+
+
+async def decide(request: Request) -> Response:
+    viewer = require(request, *DECIDERS)
+    action = request.path_params["action"]
+    if action not in ("annehmen", "ablehnen"):
+        raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
+    form = await request.form()
+    check_csrf(request, form)
+    request_id = uuid_or_404(request.path_params["request_id"])
+
+    def handle() -> Response:
+        the, config = services(request), request.app.state.config
+        try:
+            found = the.office.account_request(request_id)
+        except DomainError:
+            raise HTTPException(status_code=404, detail="Diesen Zugangsantrag gibt es nicht.") from None
+        try:
+            if action == "annehmen":
+                chosen = str(form.get("organisation_id") or "").strip()
+                _, user_id = the.office.approve_account_request(
+                    request_id, viewer.actor, UUID(chosen) if chosen else None
+                )
+                link, sent = password_link(the, config, user_id, "welcome", WELCOME_SECONDS)
+                if sent:
+                    give_notice(
+                        request, f"Der Antrag ist angenommen; {found.email} hat den Link zum Passwort erhalten."
+                    )
+                else:
+                    give_notice(request, f"Der Antrag ist angenommen. Kein Mailserver: Link für {found.email}: {link}")
+            else:
+                reason = str(form.get("reason") or "")
+                the.office.decline_account_request(request_id, reason, viewer.actor)
+                _mail(
+                    the.mailer,
+                    found.email,
+                    "Ihr Antrag auf einen Zugang zum Förderportal",
+                    f"Guten Tag {found.contact_name},\n\nIhren Antrag für {found.association} konnten wir leider "
+                    f"nicht annehmen:\n\n{reason}\n\nBei Fragen wenden Sie sich bitte an das Büro für "
+                    "Internationale Beziehungen.\n",
+                )
+                give_notice(request, "Der Antrag ist abgelehnt; die Ansprechperson wurde benachrichtigt.")
+        except ValueError:
+            return _detail(request, "Diese Organisation gibt es nicht.", 400)
+        except DomainError as error:
+            return _detail(request, error.message, status_for(error))
+        return RedirectResponse(f"/zugangsantraege/{request_id}", status_code=303)
+
+    return await run_in_threadpool(handle)
