@@ -338,7 +338,7 @@ class FundingOffice(Application[UUID]):
             index = None
         if isinstance(index, UserEmail):
             return self.user(index.user_id)
-        legacy = self._get(User, User.legacy_id(address), "Einen Benutzer mit dieser E-Mail-Adresse")
+        legacy = self._get(User, User.legacy_id(address), "Diesen Benutzer")
         if legacy.email != address:  # pragma: no cover - a derived id always belongs to its address
             raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
         return legacy

@@ -9,10 +9,11 @@ problems, 2 bad input (nothing was written), 3 the store is not in a state the c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 from uuid import UUID
 
@@ -20,7 +21,7 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 
-from domain.actors import Actor, Role
+from domain.actors import USER_ROLES, Actor, Role
 from domain.application import FundingOffice
 from domain.errors import DomainError, InvalidInputError
 from domain.passwords import check_password_policy
@@ -206,8 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--role",
         required=True,
+        action="append",
         metavar="ROLLE",
-        help="officer, approver, finance, association, auditor oder admin",
+        help=f"{', '.join(r.value for r in USER_ROLES)}; mehrmals für mehrere Rollen einer Person",
     )
     add.add_argument("--organisation", metavar="ID", help="Organisation (UUID), nur für die Rolle association")
     add.add_argument("--name", help="Anzeigename (Vorgabe: der Teil der E-Mail-Adresse vor dem @)")
@@ -247,6 +249,49 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     reset.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
+
+    listing = user_commands.add_parser(
+        "list", help="Benutzer auflisten und suchen", description="Listet die Benutzer mit Rollen und Status."
+    )
+    listing.add_argument("--search", metavar="TEXT", default="", help="Teil von Name oder E-Mail-Adresse")
+    listing.add_argument("--role", metavar="ROLLE", default="", help="nur Benutzer mit dieser Rolle")
+
+    def with_reason(name: str, help_text: str, description: str, role: bool = False) -> None:
+        command = user_commands.add_parser(name, help=help_text, description=description)
+        command.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
+        if role:
+            command.add_argument("--role", required=True, metavar="ROLLE", help="die Rolle")
+        command.add_argument("--reason", required=True, metavar="TEXT", help="Begründung (steht im Protokoll)")
+
+    with_reason("enable", "einen gesperrten Benutzer entsperren", "Öffnet den Zugang wieder (mit Begründung).")
+    with_reason(
+        "revoke-role",
+        "eine Rolle entziehen",
+        "Entzieht eine Rolle und beendet die Sitzungen der Person sofort.",
+        role=True,
+    )
+    with_reason(
+        "send-reset",
+        "einen Link zum Setzen eines neuen Passworts senden",
+        "Schickt der Person einen Link (30 Minuten, einmal; Adresse aus FOERDERBUCH_BASE_URL). Ohne Mailserver wird "
+        "der Link ausgegeben.",
+    )
+    with_reason("end-sessions", "alle Sitzungen beenden", "Beendet alle Sitzungen der Person sofort.")
+    with_reason(
+        "reset-second-factor",
+        "den zweiten Faktor zurücksetzen",
+        "Nimmt den zweiten Faktor weg (verlorenes Gerät); die Person richtet ihn bei der Anmeldung neu ein.",
+    )
+    grant = user_commands.add_parser(
+        "grant-role", help="eine weitere Rolle vergeben", description="Vergibt einer Person eine weitere Rolle."
+    )
+    grant.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
+    grant.add_argument("--role", required=True, metavar="ROLLE", help="die Rolle")
+    grant.add_argument("--organisation", metavar="ID", help="Organisation (UUID), nur für die Rolle association")
+    sessions = user_commands.add_parser(
+        "sessions", help="die offenen Sitzungen eines Benutzers zeigen", description="Zeigt die offenen Sitzungen."
+    )
+    sessions.add_argument("email", metavar="E-MAIL", help="E-Mail-Adresse des Benutzers")
 
     tokens = commands.add_parser(
         "tokens", help="persönliche API-Tokens verwalten", description="Persönliche API-Tokens verwalten."
@@ -292,6 +337,14 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         "users add": _users_add,
         "users set-password": _users_set_password,
         "users disable": _users_disable,
+        "users enable": _users_admin,
+        "users revoke-role": _users_admin,
+        "users grant-role": _users_admin,
+        "users send-reset": _users_admin,
+        "users end-sessions": _users_admin,
+        "users reset-second-factor": _users_admin,
+        "users sessions": _users_sessions,
+        "users list": _users_list,
         "users reset-password": _users_reset_password,
         "tokens create": _tokens_create,
         "tokens revoke": _tokens_revoke,
@@ -500,7 +553,9 @@ def _demo(args: argparse.Namespace, settings: Settings, console: Console) -> int
 
 def _users_add(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     try:
-        role = Role.parse(args.role.strip().lower())
+        roles = [Role.parse(r.strip().lower()) for r in args.role]
+        role = Role.ASSOCIATION if Role.ASSOCIATION in roles else roles[0]
+        more = tuple(r for r in roles if r is not role)
         organisation_id = _organisation_id(args.organisation)
         name = (args.name or args.email.partition("@")[0]).strip()
         password = check_password_policy(_read_password(args.password_stdin))
@@ -511,7 +566,7 @@ def _users_add(args: argparse.Namespace, settings: Settings, console: Console) -
         credentials = open_credentials(settings)
         try:
             try:
-                user_id = office.register_user(args.email, name, role, Actor.system(), organisation_id)
+                user_id = office.register_user(args.email, name, role, Actor.system(), organisation_id, more_roles=more)
             except DomainError as error:
                 raise CommandError(error.message, EXIT_BAD_INPUT) from None
             credentials.set_password(user_id, password)
@@ -523,7 +578,8 @@ def _users_add(args: argparse.Namespace, settings: Settings, console: Console) -
     finally:
         office.close()
     where = f", Organisation {organisation_id}" if organisation_id else ""
-    console.print(f"Benutzer {user.email} ({role.german}{where}) angelegt, Kennung {user_id}.")
+    german = ", ".join(r.german for r in (role, *more))
+    console.print(f"Benutzer {user.email} ({german}{where}) angelegt, Kennung {user_id}.")
     return EXIT_OK
 
 
@@ -610,16 +666,97 @@ def _tokens_revoke(args: argparse.Namespace, settings: Settings, console: Consol
 
 
 def _users_disable(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    office = open_office(settings)
-    try:
+    from web import users
+
+    with _services(settings) as the:
         try:
-            user = office.user_by_email(args.email)
-            office.disable_user(user.id, args.reason, Actor.system())
+            user = the.office.user_by_email(args.email)
+            users.disable(the, user.id, args.reason, Actor.system())
         except DomainError as error:
             raise CommandError(error.message, EXIT_BAD_INPUT) from None
+    console.print(
+        f"{user.email} ist gesperrt; Anmeldung und Aktionen werden ab sofort abgewiesen, Sitzungen sind beendet."
+    )
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _services(settings: Settings) -> Iterator[Any]:
+    """The office, the account records and the mailer, as the web app has them."""
+    from foerderbuch.wiring import create_services
+
+    _check_reachable(settings)
+    the = create_services(settings)
+    try:
+        yield the
     finally:
-        office.close()
-    console.print(f"{user.email} ist gesperrt; Anmeldung und Aktionen werden ab sofort abgewiesen.")
+        the.close()
+
+
+def _users_admin(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    """enable, grant-role, revoke-role, send-reset, end-sessions, reset-second-factor: as on the web pages."""
+    from foerderbuch.wiring import web_config
+    from web import users
+
+    system, command = Actor.system(), args.users_command
+    with _services(settings) as the:
+        try:
+            user = the.office.user_by_email(args.email)
+            if command == "enable":
+                users.enable(the, user.id, args.reason, system)
+                said = f"{user.email} ist entsperrt."
+            elif command == "grant-role":
+                role = Role.parse(args.role.strip().lower())
+                users.grant_role(the, user.id, role, _organisation_id(args.organisation), system)
+                said = f"{user.email} hat jetzt auch die Rolle {role.german}."
+            elif command == "revoke-role":
+                role = Role.parse(args.role.strip().lower())
+                users.revoke_role(the, user.id, role, args.reason, system)
+                said = f"{user.email}: Rolle {role.german} entzogen, Sitzungen beendet."
+            elif command == "send-reset":
+                link, sent = users.send_reset(the, web_config(settings), user.id, args.reason, system)
+                said = f"Link an {user.email} gesendet." if sent else f"Kein Mailserver eingerichtet. Link: {link}"
+            elif command == "end-sessions":
+                count = users.end_sessions(the, user.id, args.reason, system)
+                said = f"{count} Sitzung(en) von {user.email} beendet."
+            else:
+                users.reset_second_factor(the, user.id, args.reason, system)
+                said = f"Der zweite Faktor von {user.email} ist zurückgesetzt; Sitzungen sind beendet."
+        except DomainError as error:
+            raise CommandError(error.message, EXIT_BAD_INPUT) from None
+    console.print(said)
+    return EXIT_OK
+
+
+def _users_sessions(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from datetime import datetime
+
+    with _services(settings) as the:
+        try:
+            user = the.office.user_by_email(args.email)
+        except DomainError as error:
+            raise CommandError(error.message, EXIT_BAD_INPUT) from None
+        live = the.credentials.sessions.of_user(user.id)
+    if not live:
+        console.print(f"{user.email} hat keine offenen Sitzungen.")
+    for s in live:
+        since = datetime.fromtimestamp(s.created_at).strftime("%d.%m.%Y %H:%M")
+        seen = datetime.fromtimestamp(s.last_seen_at).strftime("%d.%m.%Y %H:%M")
+        console.print(f"{s.handle[:12]}  seit {since}  zuletzt {seen}  {s.address}  {s.user_agent}")
+    return EXIT_OK
+
+
+def _users_list(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from projections.users import UserDirectory
+
+    with _services(settings) as the:
+        the.projector.catch_up(["users"])
+        with the.projector.db.transaction() as cursor:
+            rows, total = UserDirectory.search(cursor, args.search, args.role.strip().lower(), "", 1000, 0)
+    for row in rows:
+        status = "gesperrt" if row.disabled else "aktiv"
+        console.print(f"{row.email}  {row.display_name}  {', '.join(row.roles)}  {status}  {row.user_id}")
+    console.print(f"{total} Benutzer.")
     return EXIT_OK
 
 

@@ -31,6 +31,12 @@ Invitations into an association's portal live beside them too::
 The link carries 32 random bytes; only their SHA-256 is stored. An invitation is good for seven days
 and for one use: ``use_invitation`` stamps ``used_at`` only where it is still empty, so two clicks at
 once cannot both succeed.
+
+The store also holds, each in a module of its own and a table beside these: server-side sessions
+(``sessions``: ``foerderbuch.sessions``), attempt counts for throttling (``attempts``), one-time links to
+set a password (``password_links``), second factors and recovery codes (``second_factors``) and account
+requests waiting for e-mail confirmation (``pending_requests``). Setting a password ends every session
+of the person in the same transaction.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def credential_rows(settings: Settings) -> list[tuple[str, str]]:
 def verify(settings: Settings, email: str, password: str) -> bool:
     office = create_office(settings)
     try:
-        user_id = office.user_by_email(email).id
+        user_id = office.user_by_email(email).id if office.email_registered(email) else User.legacy_id(email)
     finally:
         office.close()
     store = CredentialStore.for_settings(settings)
