@@ -49,7 +49,6 @@ from domain.plan import BudgetLine, FinancingPlan
 from domain.posting import PostingCoordinates
 from domain.programme import Programme
 from domain.rules import RuleSet
-from domain.user import User
 
 NOW = date(2026, 11, 30)
 FIRST_YEAR, LAST_YEAR = 2017, 2026
@@ -241,10 +240,11 @@ class History:
         apply for them as before.
         """
         for key, (email, _, role) in staff_emails().items():
-            self.actors[key] = self.office.actor_for(User.create_id(email), role)
+            self.actors[key] = self.office.actor_for(self.office.user_by_email(email).id, role)
         self.registered = organisations
         for number in range(min(self.scale.members, organisations, 200)):
-            self.members[number] = self.office.actor_for(User.create_id(member_email(number)), Role.ASSOCIATION)
+            member = self.office.user_by_email(member_email(number)).id
+            self.members[number] = self.office.actor_for(member, Role.ASSOCIATION)
         self.prefix = prefix
 
     def open_programme(self, code: str, years: tuple[int, ...]) -> dict[str, Any]:
