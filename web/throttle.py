@@ -48,7 +48,7 @@ MINUTE, HOUR = 60.0, 3600.0
 # Sign-in and other checks of a secret
 ACCOUNT_AND_ADDRESS = Policy(free=5, cap=15 * MINUTE, quiet=15 * MINUTE)
 ACCOUNT = Policy(free=10, cap=MINUTE, quiet=HOUR)
-ADDRESS = Policy(free=30, cap=15 * MINUTE, quiet=HOUR)
+ADDRESS = Policy(free=100, cap=5 * MINUTE, quiet=HOUR)  # an office behind one NAT address shares it
 SECOND_FACTOR = Policy(free=5, cap=5 * MINUTE, quiet=15 * MINUTE)
 # Mail and records strangers can cause
 MAIL_PER_RECIPIENT = Policy(free=3, cap=HOUR, quiet=HOUR, base=60.0)

@@ -36,7 +36,8 @@ from tests.bench.common import (
 )
 from tests.bench.generator import Manifest
 
-SESSION_COOKIE = "foerderbuch_sitzung"
+SESSION_COOKIE = "foerderbuch_sitzung"  # the server-side session's id, once signed in
+FORM_COOKIE = "foerderbuch_formular"  # the visitor's signed cookie with the form token, before
 
 
 @dataclass
@@ -108,16 +109,16 @@ def sign_in(port: int, email: str, password: str) -> str:
     conn.request("GET", "/anmelden")
     page = conn.getresponse()
     html = page.read().decode()
-    cookie = _session(page.getheader("set-cookie") or "")
+    cookie = _session(page.getheader("set-cookie") or "", FORM_COOKIE)  # the visitor's signed cookie
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     if not cookie or not match:
-        raise BenchError("The sign-in page gives no session cookie or no form token.")
+        raise BenchError("The sign-in page gives no visitor cookie or no form token.")
     form = urlencode({"email": email, "password": password, "csrf_token": match.group(1), "next": "/"})
     conn.request(
         "POST",
         "/anmelden",
         body=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"{SESSION_COOKIE}={cookie}"},
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"{FORM_COOKIE}={cookie}"},
     )
     answer = conn.getresponse()
     answer.read()
@@ -128,8 +129,8 @@ def sign_in(port: int, email: str, password: str) -> str:
     return f"{SESSION_COOKIE}={signed_in}"
 
 
-def _session(header: str) -> str:
-    match = re.search(rf"{SESSION_COOKIE}=([^;]+)", header)
+def _session(header: str, name: str = SESSION_COOKIE) -> str:
+    match = re.search(rf"{name}=([^;]+)", header)
     return match.group(1) if match else ""
 
 

@@ -241,7 +241,7 @@ def test_four_eyes_hold_for_every_decision_and_payment(office: FundingOffice) ->
 
 
 def test_every_event_names_who_did_it(office: FundingOffice) -> None:
-    users = {u.id: u for u in DEMO_USERS}
+    users = {office.user_by_email(u.email).id: u for u in DEMO_USERS}
     system_events = []
     count = 0
     for notification in office.recorder.select_notifications(start=1, limit=10_000):
@@ -255,7 +255,7 @@ def test_every_event_names_who_did_it(office: FundingOffice) -> None:
     assert count == _max_notification_id_of(office)
     # Only the first admin account (and the shipped base-rate table, if recorded) come from the system itself.
     assert system_events.count("User.Registered") == 1
-    assert set(system_events) <= {"User.Registered", "BaseRateTable.Created"}
+    assert set(system_events) <= {"User.Registered", "UserEmail.Claimed", "BaseRateTable.Created"}
 
 
 def _max_notification_id_of(office: FundingOffice) -> int:
@@ -266,13 +266,14 @@ def test_every_demo_user_can_sign_in_with_the_documented_password(loaded: Loaded
     store = CredentialStore.for_settings(loaded.settings())
     try:
         for user in DEMO_USERS:
-            assert store.verify(user.id, DEMO_PASSWORD), user.email
-            assert not store.verify(user.id, DEMO_PASSWORD + "x"), user.email
-            actor = office.actor_for(user.id, user.role)
+            user_id = office.user_by_email(user.email).id
+            assert store.verify(user_id, DEMO_PASSWORD), user.email
+            assert not store.verify(user_id, DEMO_PASSWORD + "x"), user.email
+            actor = office.actor_for(user_id, user.role)
             assert actor.role is user.role
             if user.organisation:
                 assert actor.organisation_id == demo.organisation_id(user.organisation)
-                assert user.id in office.organisation(actor.organisation_id).members
+                assert user_id in office.organisation(actor.organisation_id).members
     finally:
         store.close()
     assert {u.role for u in DEMO_USERS} == {
@@ -385,7 +386,7 @@ def test_demo_refuses_a_store_with_other_data_unless_forced(
         office.close()
 
 
-def test_the_credentials_live_in_the_events_sqlite_file(loaded: Loaded) -> None:
+def test_the_credentials_live_in_the_events_sqlite_file(loaded: Loaded, office: FundingOffice) -> None:
     path = loaded.settings().sqlite_path
     connection = sqlite3.connect(path)
     try:
@@ -394,7 +395,7 @@ def test_the_credentials_live_in_the_events_sqlite_file(loaded: Loaded) -> None:
     finally:
         connection.close()
     assert columns == ["user_id", "password_hash", "changed_at"]
-    assert {row[0] for row in rows} == {str(u.id) for u in DEMO_USERS}
+    assert {row[0] for row in rows} == {str(office.user_by_email(u.email).id) for u in DEMO_USERS}
     assert all(row[1].startswith("$argon2id$") and DEMO_PASSWORD not in row[1] for row in rows)
 
 
@@ -438,7 +439,7 @@ def test_demo_loads_once_on_postgres(postgres_schema_settings: Settings, capsys:
         statuses = {n: office.grant(Grant.create_id(n)).status for n in GRANT_FILE_NUMBERS}
         assert statuses == EXPECTED_STATUS
         admin = DEMO_USERS[0]
-        assert store.verify(admin.id, DEMO_PASSWORD)
+        assert store.verify(office.user_by_email(admin.email).id, DEMO_PASSWORD)
     finally:
         store.close()
         office.close()
