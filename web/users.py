@@ -30,6 +30,7 @@ from web.auth import Viewer, check_csrf, require, services
 from web.config import WebConfig
 from web.grant_actions import status_for
 from web.i18n import ENGLISH
+from web.i18n_accounts import ACCOUNTS_ENGLISH  # noqa: F401  (registers the English of the account pages)
 from web.pages import PAGE_SIZE, give_notice, page_number, pages, reading, take_notice, uuid_or_404
 from web.services import Services
 from web.templating import templates

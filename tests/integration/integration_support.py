@@ -20,6 +20,7 @@ from domain.money import Money
 from domain.plan import BudgetLine, FinancingPlan
 from domain.posting import PostingCoordinates
 from domain.rules import RuleSet
+from domain.user import UserEmail
 
 TODAY = date(2026, 3, 1)
 YEAR = FiscalYear(2026)
@@ -161,6 +162,10 @@ class Flow:
             s.officer2,
             s.approver,
             s.finance,
+            *(
+                UserEmail.id_for(f"{name}@dortmund.de")
+                for name in ("admin", "officer", "officer2", "approver", "finance")
+            ),
             self.programme_id,
             self.organisation_id,
             self.grant_id,

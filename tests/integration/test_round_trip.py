@@ -20,7 +20,7 @@ from domain.plan import BudgetLine, FinancingPlan
 from domain.programme import Programme
 from domain.project import Project
 from domain.terms import GrantTerms
-from domain.user import User
+from domain.user import User, UserEmail
 
 from .integration_support import (
     PERIOD,
@@ -278,7 +278,7 @@ def test_replay_all_rebuilds_every_aggregate(backend, open_office):
         rebuilt = fold(events)
         assert_same_aggregate(rebuilt, app.repository.get(aggregate_id))
         kinds[type(rebuilt)] += 1
-    assert kinds == {User: 5, Programme: 1, Organisation: 1, Grant: 1, Project: 1}
+    assert kinds == {User: 5, UserEmail: 5, Programme: 1, Organisation: 1, Grant: 1, Project: 1}
 
 
 def test_tuples_and_budget_lines_survive_a_plan_with_many_lines(backend, open_office):

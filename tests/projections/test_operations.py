@@ -35,7 +35,9 @@ def test_status_shows_each_read_models_position_and_what_it_still_has_to_apply(
     after = {row.name: row for row in operations.projections_status(fresh_settings, screen)}
 
     assert [row.name for row in before] == list(projector.models)
-    assert all(row.position == 0 and row.log_head == head and row.pending > 0 for row in before)
+    assert all(row.position == 0 and row.log_head == head for row in before)
+    # every read model has something to apply in this story, but the associations' account requests
+    assert all(row.pending > 0 for row in before if row.name != "account_requests")
     assert before[-1].pending == head  # the seal reads every event
     assert (after["seal"].position, after["seal"].behind, after["seal"].pending) == (head, 0, 0)
     assert after["journal"].pending == 0 and after["journal"].position <= head
