@@ -10,6 +10,7 @@ user without the role gets a 403 page.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from domain.actors import ROLE_NAMES, Actor, Role
 from domain.errors import DomainError
 from web import sessions
 from web.services import Services
-from web.sessions import CHANGED, SECRET, signed_in
+from web.sessions import CHANGED, SECRET, STORED, signed_in
 from web.throttle import client_address
 
 CSRF_FIELD = "csrf_token"
@@ -115,6 +116,7 @@ def sign_in(request: Request, user_id: UUID, role: Role, stage: str | None = Non
         lifetime_seconds=config.session_seconds,
     )
     request.scope["session"], request.scope[SECRET], request.scope[CHANGED] = data, secret, True
+    request.scope[STORED] = json.dumps(data, sort_keys=True)
     request.scope.pop("viewer", None)
 
 

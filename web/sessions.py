@@ -65,6 +65,7 @@ ENDED_GERMAN = {
 
 SECRET = "session_secret"  # scope keys: the live session's secret, and whether this request changed it
 CHANGED = "session_changed"
+STORED = "session_stored"  # the data a session was started with in this request (JSON)
 
 
 def session_store(scope: Scope) -> Any:
@@ -110,8 +111,10 @@ class Sessions:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 current, data = scope.get(SECRET), scope.get("session") or {}
-                changed = json.dumps(data, sort_keys=True) != before
-                if current and not scope.get(CHANGED) and changed and store is not None:
+                now = json.dumps(data, sort_keys=True)
+                changed = now != before
+                stored = scope.get(STORED, before)  # what the database holds for the current session
+                if current and now != stored and store is not None:
                     await run_in_threadpool(store.save, current, data)
                 if scope.get(CHANGED) and current:
                     headers.append("set-cookie", _cookie(SESSION_COOKIE, current, config.session_seconds, config.https))
