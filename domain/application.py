@@ -333,7 +333,7 @@ class FundingOffice(Application[UUID]):
         """The user registered with this address: through the e-mail index, or by the id release 0.1 derived."""
         address = normalise_email(email)
         try:
-            index = self.repository.get(UserEmail.id_for(address))
+            index: object = self.repository.get(UserEmail.id_for(address))
         except AggregateNotFoundError:
             index = None
         if isinstance(index, UserEmail):

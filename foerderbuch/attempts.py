@@ -53,7 +53,7 @@ class AttemptCounter:
                 cursor.execute(
                     f"SELECT tries, last_at, blocked_until FROM attempts WHERE attempt_key = ?{lock}", (key,)
                 )
-                rows[key] = cursor.fetchone()
+                rows[key] = cursor.fetchone() or {}
             moment = time.time() if now is None else now  # read under the lock: later claims see later times
             wait = max(float(rows[key]["blocked_until"]) - moment for key, _ in ordered) if ordered else 0.0
             if wait > 0:

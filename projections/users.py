@@ -40,7 +40,7 @@ class UserDirectory(ReadModel):
             "disabled INTEGER NOT NULL DEFAULT 0, second_factor INTEGER NOT NULL DEFAULT 0, search TEXT NOT NULL)"
         )
 
-    @handles(User.Registered)
+    @handles(User.Registered)  # type: ignore[attr-defined]
     def _registered(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
             "INSERT INTO user_directory (user_id, email, display_name, roles, organisation_id, search) "
@@ -55,7 +55,7 @@ class UserDirectory(ReadModel):
             ),
         )
 
-    @handles(User.RoleGranted)
+    @handles(User.RoleGranted)  # type: ignore[attr-defined]
     def _granted(self, cursor: Cursor, e: Any, position: int) -> None:
         roles = self._roles(cursor, e.originator_id)
         if e.role not in roles:
@@ -66,26 +66,26 @@ class UserDirectory(ReadModel):
             (json.dumps(roles), organisation, e.originator_id.hex),
         )
 
-    @handles(User.RoleRevoked)
+    @handles(User.RoleRevoked)  # type: ignore[attr-defined]
     def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
         roles = [r for r in self._roles(cursor, e.originator_id) if r != e.role]
         cursor.execute(
             "UPDATE user_directory SET roles = ? WHERE user_id = ?", (json.dumps(roles), e.originator_id.hex)
         )
 
-    @handles(User.Disabled)
+    @handles(User.Disabled)  # type: ignore[attr-defined]
     def _disabled(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE user_directory SET disabled = 1 WHERE user_id = ?", (e.originator_id.hex,))
 
-    @handles(User.Enabled)
+    @handles(User.Enabled)  # type: ignore[attr-defined]
     def _enabled(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE user_directory SET disabled = 0 WHERE user_id = ?", (e.originator_id.hex,))
 
-    @handles(User.SecondFactorEnrolled)
+    @handles(User.SecondFactorEnrolled)  # type: ignore[attr-defined]
     def _enrolled(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE user_directory SET second_factor = 1 WHERE user_id = ?", (e.originator_id.hex,))
 
-    @handles(User.SecondFactorReset)
+    @handles(User.SecondFactorReset)  # type: ignore[attr-defined]
     def _reset(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE user_directory SET second_factor = 0 WHERE user_id = ?", (e.originator_id.hex,))
 
@@ -102,7 +102,8 @@ class UserDirectory(ReadModel):
         cursor: Cursor, text: str = "", role: str = "", status: str = "", limit: int = 25, offset: int = 0
     ) -> tuple[list[UserRow], int]:
         """Users whose name or address contains ``text`` (any case), with ``role``, active or disabled."""
-        where, params = ["1 = 1"], []
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if text.strip():
             where.append("search LIKE ?")
             params.append("%" + text.strip().casefold().replace("%", "").replace("_", "") + "%")
@@ -174,7 +175,7 @@ class AccountRequests(ReadModel):
             "status TEXT NOT NULL, submitted_at TEXT NOT NULL)"
         )
 
-    @handles(AccountRequest.Submitted)
+    @handles(AccountRequest.Submitted)  # type: ignore[attr-defined]
     def _submitted(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
             "INSERT INTO account_requests (request_id, association, register, city, contact_name, email, status, "
@@ -190,11 +191,11 @@ class AccountRequests(ReadModel):
             ),
         )
 
-    @handles(AccountRequest.Approved)
+    @handles(AccountRequest.Approved)  # type: ignore[attr-defined]
     def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE account_requests SET status = 'approved' WHERE request_id = ?", (e.originator_id.hex,))
 
-    @handles(AccountRequest.Declined)
+    @handles(AccountRequest.Declined)  # type: ignore[attr-defined]
     def _declined(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE account_requests SET status = 'declined' WHERE request_id = ?", (e.originator_id.hex,))
 

@@ -63,8 +63,11 @@ class Attempts(Protocol):
 class Credentials(Protocol):
     """Password hashes live outside the event log; the composition root supplies the store."""
 
-    sessions: Sessions
-    attempts: Attempts
+    sessions: Any  # Sessions
+    attempts: Any  # Attempts
+    password_links: Any  # one-time links to set a password (foerderbuch.password_links)
+    second_factors: Any  # TOTP secrets and recovery codes (foerderbuch.second_factor)
+    pending_requests: Any  # account requests waiting for e-mail confirmation (foerderbuch.pending_requests)
 
     def verify(self, user_id: UUID, password: str) -> bool: ...
     def set_password(self, user_id: UUID, password: str, why: str = ...) -> None: ...

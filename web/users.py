@@ -154,7 +154,7 @@ def revoke_role(the: Services, user_id: UUID, role: Role, reason: str, actor: Ac
 
 def end_sessions(the: Services, user_id: UUID, reason: str, actor: Actor) -> int:
     the.office.record_sessions_ended(user_id, reason, actor)
-    return the.credentials.sessions.end_all(user_id, why.ENDED_BY_ADMIN)
+    return int(the.credentials.sessions.end_all(user_id, why.ENDED_BY_ADMIN))
 
 
 def reset_second_factor(the: Services, user_id: UUID, reason: str, actor: Actor) -> None:
@@ -343,7 +343,7 @@ def _history(the: Services, user_id: UUID) -> list[dict[str, Any]]:
                 detail = ROLE_NAMES[Role(detail)]
         lines.append(
             {
-                "when": event.timestamp,
+                "when": event.timestamp,  # type: ignore[attr-defined]
                 "what": EVENT_GERMAN.get(kind, kind),
                 "detail": detail,
                 "who": who(event.actor_id) if hasattr(event, "actor_id") else "",
