@@ -68,7 +68,7 @@ class Plan:
     postgres_max_events: int
 
 
-QUICK = Plan(20, 12, 5.0, (1, 4), 10.0, 6.0, (1, 1000), 3_000)
+QUICK = Plan(20, 10, 4.0, (1, 4), 10.0, 4.0, (1, 1000), 2_000)
 FULL = Plan(60, 100, 20.0, (1, 4), 20.0, 20.0, (1, 10_000), 100_000)
 
 
@@ -128,7 +128,7 @@ class Run:
         size = label(events)
         self.console.rule(f"[bold]{size} events")
         self.details[size] = details = {}
-        store, manifest = cached_store(events, self.console)
+        store, manifest = cached_store(events, self.console, any_version=self.args.reuse_stores)
         details["store"] = {k: v for k, v in manifest.__dict__.items() if k != "commands"}
         details["commands"] = manifest.commands
         self.put("history", "events", size, manifest.events)
@@ -427,6 +427,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failed steps")
+    parser.add_argument(
+        "--reuse-stores",
+        action="store_true",
+        help="use a cached store even if the domain or generator changed since it was generated",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     sizes = args.events or ([10_000] if args.quick else [10_000, 100_000, 1_000_000])
