@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCH_DIR = ROOT / ".bench"
+BENCH_DIR = Path(os.environ.get("FOERDERBUCH_BENCH_DIR") or ROOT / ".bench")  # generated stores and work copies
 PYTHON = sys.executable
 DEFAULT_POSTGRES_URL = os.environ.get("FOERDERBUCH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = "bench-" + "s" * 48
