@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from tests.bench.batching import BatchedSaves
 from tests.bench.common import child_env, module, run_child, sqlite_url
 from tests.bench.generator import History, Scale, organisation_id, staff_emails
 from tests.bench.stores import remove_store
@@ -95,7 +96,6 @@ def _applications(history: History, programme: dict[str, Any], count: int, prefi
 def approval_latency(folder: Path, commitments: int, measured: int = 30) -> dict[str, Any]:
     """Median and p90 of single approvals in a programme already holding ``commitments`` commitments."""
     from domain.money import Money
-    from tests.bench.batching import BatchedSaves
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"latency-{commitments}.sqlite"
@@ -142,8 +142,10 @@ def concurrent_approvals(folder: Path, workers: int, fitting: int, applications:
     remove_store(path)
     office = _office(path)
     try:
+        batches = BatchedSaves(office, 1000)  # the setting is not measured: recorded in one transaction
         history, programme = _setting(office, "KNAPP", f"{fitting * 1000}.00")
         grant_ids = [str(g) for g in _applications(history, programme, applications, "K")]
+        batches.close()
     finally:
         office.close()
     token = api_token(path, staff_emails()["approver1"][0], "approver")
