@@ -67,7 +67,7 @@ def bare_batched(
         per_stream = max(1, events // max(streams, 1))
         pending: list[Note] = []
         held = written = 0
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         while written + held < events:
             note = Note(payload)
             for _ in range(min(per_stream, events - written - held) - 1):
@@ -81,10 +81,10 @@ def bare_batched(
         if pending:
             app.save(*pending)
             written += held
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         app.close()
-    return {"events": written, "seconds": seconds, "events_per_second": written / seconds}
+    return {"events": written, "seconds": seconds, "cpu_seconds": cpu, "events_per_second": written / seconds}
 
 
 def bare_commands(env: dict[str, str], commands: int, events: int, streams: int, state_size: float) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def bare_commands(env: dict[str, str], commands: int, events: int, streams: int,
         ids: list[UUID] = []
         owed = 0.0
         written = 0
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for number in range(commands):
             owed += per_command
             count = max(1, int(owed))
@@ -114,13 +114,14 @@ def bare_commands(env: dict[str, str], commands: int, events: int, streams: int,
                     note.note(payload)
             written += len(note.pending_events)
             app.save(note)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         app.close()
     return {
         "commands": commands,
         "events": written,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "commands_per_second": commands / seconds,
         "events_per_second": written / seconds,
     }

@@ -157,6 +157,7 @@ class Manifest:
     target_events: int
     events: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of the generating process (SQLite runs in it; PostgreSQL does not)
     commands: dict[str, int] = field(default_factory=dict)
     grants: int = 0
     organisations: int = 0
@@ -174,6 +175,7 @@ class Manifest:
     transactions: int = 0
     mean_event_bytes: float = 0.0
     bare_batched_events_per_second: float = 0.0
+    bare_batched_cpu_seconds: float = 0.0
     measured_at: str = ""
 
     def write(self, path: Path) -> None:
@@ -1010,7 +1012,7 @@ def generate(
             return batches.recorded + len(batches.events)
         return int(office.recorder.max_notification_id() or 0)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         history.tell(events_so_far, progress)
     except BaseException:
@@ -1020,13 +1022,14 @@ def generate(
         raise
     if batches is not None:
         batches.close()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     top = 0
     manifest = Manifest(
         seed=seed,
         target_events=events,
         events=int(office.recorder.max_notification_id() or 0),
         seconds=seconds,
+        cpu_seconds=cpu,
         commands=dict(sorted(history.commands.items())),
         grants=history.grants,
         organisations=history.registered,

@@ -26,6 +26,7 @@ from tests.bench.common import (
     ROOT,
     BenchError,
     child_env,
+    cpu_seconds,
     foerderbuch,
     free_port,
     high_water_mb,
@@ -173,12 +174,20 @@ def endpoints(manifest: Manifest, officer: str, member: str, token: str) -> list
     ]
 
 
-def load(base: str, path: str, headers: dict[str, str], concurrency: int, requests: int, seconds: float) -> dict:
-    args = [f"{base}{path}", "--concurrency", str(concurrency), "--requests", str(requests)]
-    args += ["--seconds", str(seconds), "--warmup", "2"]
+WARMUP = 2
+
+
+def load(
+    server: Server, path: str, headers: dict[str, str], concurrency: int, requests: int, seconds: float
+) -> dict[str, Any]:
+    """Load from a separate process; also the server's CPU time per request (warm-up included)."""
+    args = [f"{server.base}{path}", "--concurrency", str(concurrency), "--requests", str(requests)]
+    args += ["--seconds", str(seconds), "--warmup", str(WARMUP)]
     for key, value in headers.items():
         args += ["--header", f"{key}: {value}"]
+    cpu_before = cpu_seconds(server.process.pid)
     result = run_child(module("load", *args), child_env("memory://"), timeout=seconds * 20 + 600).check("load")
+    cpu_after = cpu_seconds(server.process.pid)
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     latencies = figures.pop("latencies")
     count = len(latencies)
@@ -187,6 +196,7 @@ def load(base: str, path: str, headers: dict[str, str], concurrency: int, reques
         p50_ms=percentile(latencies, 0.50) * 1000 if count else None,
         p99_ms=percentile(latencies, 0.99) * 1000 if count else None,
         per_second=count / figures["seconds"] if figures["seconds"] else None,
+        cpu_ms=(cpu_after - cpu_before) * 1000 / (count + WARMUP) if cpu_before is not None and cpu_after else None,
     )
     return figures
 
@@ -212,7 +222,7 @@ def measure_pages(
             for concurrency in concurrencies:
                 if advance is not None:
                     advance(f"{endpoint['name']} ×{concurrency}")
-                measured = load(ours.base, endpoint["path"], endpoint["headers"], concurrency, requests, seconds)
+                measured = load(ours, endpoint["path"], endpoint["headers"], concurrency, requests, seconds)
                 bad = {k: v for k, v in measured["statuses"].items() if k != "200"}
                 if bad or measured["error_count"]:
                     raise BenchError(
@@ -220,7 +230,7 @@ def measure_pages(
                         f"errors {measured['errors'][:3]}"
                     )
                 bare_path = f"/{'tabelle' if endpoint['bare'] == 'html' else 'json'}?bytes={measured['bytes']}"
-                baseline = load(bare.base, bare_path, {}, concurrency, requests, seconds)
+                baseline = load(bare, bare_path, {}, concurrency, requests, seconds)
                 results.append(
                     {"name": endpoint["name"], "concurrency": concurrency, "ours": measured, "bare": baseline}
                 )

@@ -146,6 +146,14 @@ class Run:
             "×",
             note=f"measured when the store was generated ({manifest.measured_at})",
         )
+        if manifest.cpu_seconds and manifest.bare_batched_cpu_seconds:
+            self.put(
+                "write",
+                "batched ours/bare by CPU time (SQLite)",
+                size,
+                manifest.bare_batched_cpu_seconds / manifest.cpu_seconds,
+                "×",
+            )
         folder = BENCH_DIR / "work" / size
         shutil.rmtree(folder, ignore_errors=True)  # logs and files of the previous run
         work = work_copy(store, folder)
@@ -173,6 +181,13 @@ class Run:
         self.put("read", "rebuild ours/bare", size, ratio(figures["ours_seconds"], figures["bare_seconds"]), "×")
         self.put("read", "rebuild rate", size, figures["events"] / figures["ours_seconds"], "events/s")
         self.put("read", "rebuild rate / bare rate", size, ratio(figures["bare_seconds"], figures["ours_seconds"]), "×")
+        self.put(
+            "read",
+            "rebuild rate / bare rate by CPU time",
+            size,
+            ratio(figures["bare_cpu_seconds"], figures["ours_cpu_seconds"]),
+            "×",
+        )
 
     def export(self, work: Path, size: str) -> None:
         from tests.bench.workbook import finance_workbook
@@ -184,6 +199,13 @@ class Run:
         self.put("export", "finance workbook", size, figures["ours_seconds"], "s")
         self.put("export", "bare openpyxl write-only", size, figures["bare_seconds"], "s")
         self.put("export", "workbook ours/bare", size, ratio(figures["ours_seconds"], figures["bare_seconds"]), "×")
+        self.put(
+            "export",
+            "workbook ours/bare by CPU time",
+            size,
+            ratio(figures["ours_cpu_seconds"], figures["bare_cpu_seconds"]),
+            "×",
+        )
         self.put("export", "peak memory ours", size, figures["ours_peak_mb"], "MB")
         self.put("export", "peak memory bare", size, figures["bare_peak_mb"], "MB")
 
@@ -216,6 +238,7 @@ class Run:
             self.put("http", f"{name} req/s", size, ours["per_second"], "req/s")
             self.put("http", f"{name} p50 ours/bare", size, ratio(ours["p50_ms"], bare["p50_ms"]), "×")
             self.put("http", f"{name} p99 ours/bare", size, ratio(ours["p99_ms"], bare["p99_ms"]), "×")
+            self.put("http", f"{name} server CPU/request ours/bare", size, ratio(ours["cpu_ms"], bare["cpu_ms"]), "×")
             self.put("http", f"{row['name']} size", size, ours["bytes"] / 1024, "KB")
 
     def lag(self, work: Path, store: Path, size: str) -> None:
@@ -243,6 +266,14 @@ class Run:
             remove_store(copy)
         self.details[size]["write_sqlite"] = figures
         self._write_figures("SQLite", size, figures["ours"], figures["bare"])
+        ours, bare = figures["ours"], figures["bare"]
+        self.put(
+            "write",
+            "commands ours/bare by CPU time (SQLite)",
+            size,
+            ratio(bare["cpu_seconds"] / bare["commands"], ours["cpu_seconds"] / ours["commands"]),
+            "×",
+        )
 
     def write_postgres(self, events: int, manifest: Any, size: str) -> None:
         from tests.bench.write_path import postgres_write_path
@@ -309,6 +340,7 @@ class Run:
         column = f"{commitments:,} commitments"
         self.put("approvals", "approval median", column, figures["median_ms"], "ms")
         self.put("approvals", "approval p90", column, figures["p90_ms"], "ms")
+        self.put("approvals", "approval CPU time", column, figures["cpu_ms"], "ms")
         self.put("approvals", "newest programme snapshot", column, figures["newest_snapshot_kb"], "KB")
         self.put("approvals", "programme snapshots", column, figures["snapshots_mb"], "MB")
 
@@ -350,11 +382,14 @@ def shown(value: Any, unit: str) -> str:
     return str(value)
 
 
-PAIRS = ((" p50", " p99", " p50 / p99"), (" p50 ours/bare", " p99 ours/bare", " ours/bare p50 / p99"))
+GROUPS = (  # figures shown in one cell: suffixes of their names, and the name of the shared row
+    ((" p50 ours/bare", " p99 ours/bare", " server CPU/request ours/bare"), " ours/bare p50 / p99 / CPU"),
+    ((" p50", " p99"), " p50 / p99"),
+)
 
 
 def display(figures: list[Any]) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
-    """The columns (sizes) and the rows to show; a p50 figure and its p99 share one row."""
+    """The columns (sizes) and the rows to show; a p50 figure shares its row with its p99 (and CPU)."""
     columns: list[str] = []
     for figure in figures:
         for key in figure.values:
@@ -366,15 +401,14 @@ def display(figures: list[Any]) -> tuple[list[str], list[tuple[str, str, list[st
     for figure in figures:
         if figure.name in used:
             continue
-        for first, second, joined in PAIRS:
-            partner = by_name.get(figure.name[: -len(first)] + second) if figure.name.endswith(first) else None
-            if partner is not None:
-                used |= {figure.name, partner.name}
-                cells = [
-                    f"{shown(figure.values.get(c), figure.unit)} / {shown(partner.values.get(c), partner.unit)}"
-                    for c in columns
-                ]
-                rows.append((figure.name[: -len(first)] + joined, figure.unit, cells))
+        for suffixes, joined in GROUPS:
+            stem = figure.name[: -len(suffixes[0])] if figure.name.endswith(suffixes[0]) else None
+            members = [by_name.get(f"{stem}{suffix}") for suffix in suffixes] if stem is not None else []
+            found = [m for m in members if m is not None]
+            if len(found) > 1:
+                used |= {m.name for m in found}
+                cells = [" / ".join(shown(m.values.get(c), m.unit) for m in found) for c in columns]
+                rows.append((f"{stem}{joined}", figure.unit, cells))
                 break
         else:
             used.add(figure.name)

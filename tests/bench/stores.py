@@ -120,6 +120,7 @@ def measure_bare_batched(store: Path, manifest: Manifest) -> None:
         remove_store(bare_file)
     manifest.mean_event_bytes = round(size, 1)
     manifest.bare_batched_events_per_second = round(bare["events_per_second"], 1)
+    manifest.bare_batched_cpu_seconds = round(bare["cpu_seconds"], 2)
     manifest.measured_at = time.strftime("%Y-%m-%d %H:%M")
 
 

@@ -26,9 +26,11 @@ def finance_workbook(store: Path) -> dict[str, Any]:
     return {
         "ours_seconds": ours.seconds,
         "ours_peak_mb": ours.peak_mb,
+        "ours_cpu_seconds": ours.cpu_seconds,
         "ours_bytes": ours_file.stat().st_size,
         "bare_seconds": bare.seconds,
         "bare_peak_mb": bare.peak_mb,
+        "bare_cpu_seconds": bare.cpu_seconds,
         "bare_bytes": bare_file.stat().st_size,
         "rows": rows,
         "total_rows": sum(rows.values()),
