@@ -58,6 +58,10 @@ class Database:
     def lock_schema(self, cursor: Cursor) -> None:
         """Inside an exclusive transaction: makes processes that create tables take turns."""
 
+    def table_exists(self, cursor: Cursor, table: str) -> bool:
+        """Whether the table exists, asked without locking it (a DDL statement would)."""
+        raise NotImplementedError
+
     @contextmanager
     def scratch(self) -> Iterator[SQLiteDatabase]:
         """An empty scratch database for a rebuild: a SQLite file, removed afterwards."""
@@ -181,6 +185,10 @@ class SQLiteDatabase(Database):
             if lock is not None:
                 lock.release()
 
+    def table_exists(self, cursor: Cursor, table: str) -> bool:
+        cursor.execute("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+        return cursor.fetchone() is not None
+
     @property
     def supports_scratch(self) -> bool:  # type: ignore[override]
         return self.path != ":memory:" and not self.path.startswith("file:")
@@ -273,6 +281,11 @@ class PostgresDatabase(Database):
 
     def lock_schema(self, cursor: Cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(?)", (self.SCHEMA_LOCK,))
+
+    def table_exists(self, cursor: Cursor, table: str) -> bool:
+        cursor.execute("SELECT to_regclass(?) IS NOT NULL AS found", (table,))
+        row = cursor.fetchone()
+        return bool(row and row["found"])
 
     @contextmanager
     def loading(self, scratch: SQLiteDatabase) -> Iterator[Callable[[Cursor, str], None]]:

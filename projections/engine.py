@@ -27,6 +27,7 @@ the events, on both backends, with one code path.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -112,9 +113,39 @@ class BatchReport:
 
 Progress = Callable[[BatchReport], None]
 
+TRACKING = "projection_tracking"
 TRACKING_TABLE = (
     "CREATE TABLE IF NOT EXISTS projection_tracking (projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 )
+SCHEMA = "projection_schema"
+SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS projection_schema (projection TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)"
+
+
+class _DefinitionRecorder:
+    """A cursor that only writes down the statements a model's ``create_tables`` would issue."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.statements.append(" ".join(sql.split()) + repr(tuple(params)))
+
+    def fetchone(self) -> dict[str, Any] | None:
+        return None
+
+    def fetchall(self) -> list[dict[str, Any]]:
+        return []
+
+    @property
+    def rowcount(self) -> int:
+        return 0
+
+
+def definition(model: ReadModel, kind: str) -> str:
+    """A fingerprint of a read model's tables and indexes on this kind of database."""
+    recorder = _DefinitionRecorder()
+    model.create_tables(recorder, kind)
+    return hashlib.sha256("\n".join(recorder.statements).encode()).hexdigest()
 
 
 class Projector:
@@ -142,20 +173,50 @@ class Projector:
     # Set-up and positions ----------------------------------------------------------------------
 
     def set_up(self) -> None:
-        """Creates the tracking table and every model's tables, once, under the database's schema lock."""
+        """Creates the tracking table and every model's tables, once per definition, under the schema lock.
+
+        Each model's definition (the statements its ``create_tables`` issues) is kept as a fingerprint in
+        ``projection_schema``; a process that finds every fingerprint current issues no DDL at all. That
+        matters on PostgreSQL: ``CREATE INDEX IF NOT EXISTS`` locks its table even when the index exists,
+        and a second worker starting while the first one's follower writes would deadlock with it."""
         if self._set_up:
             return
-        with self.db.transaction(exclusive=True) as cursor:
-            self.db.lock_schema(cursor)
-            cursor.execute(TRACKING_TABLE)
-            for model in self.models.values():
-                model.create_tables(cursor, self.db.kind)
-                cursor.execute(
-                    "INSERT INTO projection_tracking (projection, position) VALUES (?, 0) "
-                    "ON CONFLICT (projection) DO NOTHING",
-                    (model.name,),
-                )
+        wanted = {name: definition(model, self.db.kind) for name, model in self.models.items()}
+        with self.db.transaction() as cursor:
+            current = self._defined(cursor) == wanted and self._tracked(cursor) >= set(wanted)
+        if not current:
+            with self.db.transaction(exclusive=True) as cursor:
+                self.db.lock_schema(cursor)
+                for table, statement in ((TRACKING, TRACKING_TABLE), (SCHEMA, SCHEMA_TABLE)):
+                    if not self.db.table_exists(cursor, table):
+                        cursor.execute(statement)
+                defined = self._defined(cursor)
+                for name, model in self.models.items():
+                    if defined.get(name) != wanted[name]:
+                        model.create_tables(cursor, self.db.kind)
+                        cursor.execute(
+                            "INSERT INTO projection_schema (projection, fingerprint) VALUES (?, ?) "
+                            "ON CONFLICT (projection) DO UPDATE SET fingerprint = excluded.fingerprint",
+                            (name, wanted[name]),
+                        )
+                    cursor.execute(
+                        "INSERT INTO projection_tracking (projection, position) VALUES (?, 0) "
+                        "ON CONFLICT (projection) DO NOTHING",
+                        (name,),
+                    )
         self._set_up = True
+
+    def _defined(self, cursor: Cursor) -> dict[str, str]:
+        if not self.db.table_exists(cursor, SCHEMA):
+            return {}
+        cursor.execute("SELECT projection, fingerprint FROM projection_schema")
+        return {row["projection"]: row["fingerprint"] for row in cursor.fetchall()}
+
+    def _tracked(self, cursor: Cursor) -> set[str]:
+        if not self.db.table_exists(cursor, TRACKING):
+            return set()
+        cursor.execute("SELECT projection FROM projection_tracking")
+        return {row["projection"] for row in cursor.fetchall()}
 
     def positions(self) -> dict[str, int]:
         """Every model's position (reads only, once the tables exist)."""

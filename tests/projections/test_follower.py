@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -110,3 +111,33 @@ def test_follow_killed_mid_batch_resumes_to_what_a_rebuild_gives(tmp_path: Path,
     assert dump_read_models(projector) == resumed
     assert verify(projector) == []
     assert json.dumps(resumed)  # plain data all the way down
+
+
+def test_a_process_starting_beside_a_writing_follower_issues_no_ddl(
+    fresh_settings: Settings, services: Services
+) -> None:
+    """A second worker's start-up must not wait for (or deadlock with) a batch in flight: once the tables
+    are defined, ``set_up`` only reads their fingerprints. ``CREATE INDEX IF NOT EXISTS`` would lock the
+    journal table on PostgreSQL and wait here for the open transaction below."""
+    office, projector = services(fresh_settings)
+    tell(office)
+    projector.catch_up()
+    _, other_projector = services(fresh_settings)
+    statements: list[str] = []
+    with projector.db.transaction(exclusive=True) as cursor:
+        cursor.execute("UPDATE jr_entries SET position = position")  # a batch holding the journal's rows
+        starting = threading.Thread(target=other_projector.set_up, daemon=True)
+        starting.start()
+        starting.join(timeout=10)
+        assert not starting.is_alive()
+    other_projector._set_up = False
+    original = other_projector.db.transaction
+
+    def recording(exclusive: bool = False, bulk: bool = False):  # type: ignore[no-untyped-def]
+        statements.append("exclusive" if exclusive else "read")
+        return original(exclusive=exclusive, bulk=bulk)
+
+    other_projector.db.transaction = recording  # type: ignore[method-assign]
+    other_projector.set_up()
+    assert statements == ["read"]
+    assert other_projector.follower_position() == projector.log_head()
