@@ -20,23 +20,6 @@ from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, N
 from domain.text import require_reason
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only stops absurd input
-
-
-def check_password_policy(password: str) -> str:
-    """Refuses passwords that are too short (or absurdly long) with a German message."""
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInputError(
-            f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.", field="password"
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInputError(
-            f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein.", field="password"
-        )
-    if not password.strip():
-        raise InvalidInputError("Das Passwort darf nicht nur aus Leerzeichen bestehen.", field="password")
-    return password
 
 
 def normalise_email(email: str) -> str:

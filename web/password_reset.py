@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.errors import DomainError
-from domain.user import check_password_policy, normalise_email
+from domain.passwords import check_password_policy
+from domain.user import normalise_email
 from web import sessions as why
 from web.auth import check_csrf, services, sign_out
 from web.config import WebConfig

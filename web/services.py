@@ -108,17 +108,6 @@ class DocumentStore(Protocol):
     def read(self, sha256: str) -> bytes | None: ...
 
 
-class InvitationSender(Protocol):
-    """Mails an invitation link; False when no mail was sent (no SMTP configured), and the page shows the link."""
-
-    def __call__(self, email: str, organisation: str, inviter: str, link: str) -> bool: ...
-
-
-def no_mail(email: str, organisation: str, inviter: str, link: str) -> bool:
-    """Sends nothing: without a mail server the inviting member passes the link on by hand."""
-    return False
-
-
 class Mailer(Protocol):
     """Sends one plain-text e-mail; False when it could not (the caller decides what to tell whom)."""
 
@@ -133,7 +122,6 @@ class Services:
     documents: DocumentStore | None = None
     follower: Follower | None = None
     letters: Any = None  # exports.letters.service.Letters, with the office's template folder
-    send_invitation: InvitationSender = no_mail
     mailer: Mailer | None = None  # None: no SMTP server configured
 
     def __post_init__(self) -> None:

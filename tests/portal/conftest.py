@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from portal_support import FAST_HASHER, SECRET, TODAY, Member, World, build_world
 from starlette.testclient import TestClient
 
 from foerderbuch.credentials import CredentialStore
+from foerderbuch.documents import DocumentFiles
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from web.app import create_app
@@ -16,10 +18,16 @@ from web.services import Services
 
 
 @pytest.fixture
-def services(tmp_path) -> Services:
+def services(tmp_path: Path) -> Services:
+    """The portal's services on a fresh SQLite file, with the real document store: the folder beside it."""
     settings = Settings(database_url=f"sqlite:///{tmp_path}/portal.sqlite")
     office = create_office(settings, today=lambda: TODAY)
-    return Services(office, create_projector(settings, office), CredentialStore.for_settings(settings, FAST_HASHER))
+    return Services(
+        office,
+        create_projector(settings, office),
+        CredentialStore.for_settings(settings, FAST_HASHER),
+        DocumentFiles.for_settings(settings, environ={}),
+    )
 
 
 @pytest.fixture

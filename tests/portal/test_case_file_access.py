@@ -15,24 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import pytest
-from portal_support import FAST_HASHER, SECRET, TODAY, Member, World, a_grant, a_plan, build_world
+from portal_support import Member, World, a_grant, a_plan
 from starlette.testclient import TestClient
 
 from domain.dates import FiscalYear, FundingPeriod
 from domain.money import Money
-from foerderbuch.credentials import CredentialStore
-from foerderbuch.documents import DocumentFiles
-from foerderbuch.settings import Settings
-from foerderbuch.wiring import create_office, create_projector
-from web.app import create_app
-from web.services import Services
 
 KINDS = ("antrag", "unterlagen", "abruf", "beleg", "zwischennachweis", "verwendungsnachweis")
 STAFF = ("officer", "approver", "finance", "auditor", "admin")
@@ -40,29 +31,6 @@ STAFF = ("officer", "approver", "finance", "auditor", "admin")
 
 def pdf(kind: str) -> bytes:
     return b"%PDF-1.7\n" + f"Anlage {kind} der DFG Dortmund\n".encode() * 30 + b"%%EOF\n"
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/akte.sqlite")
-    office = create_office(settings, today=lambda: TODAY)
-    return Services(
-        office,
-        create_projector(settings, office),
-        CredentialStore.for_settings(settings, FAST_HASHER),
-        DocumentFiles.for_settings(settings, environ={}),
-    )
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(lambda: services, SECRET)) as client:
-        yield client
-
-
-@pytest.fixture
-def world(client: TestClient, services: Services) -> World:
-    return build_world(services)
 
 
 def send(member: Member, path: str, data: dict[str, str], kind: str) -> Any:

@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from portal_support import FAST_HASHER, SECRET, TODAY, Member, World, a_grant, build_world
+from portal_support import Member, World, a_grant
 from starlette.testclient import TestClient
 from test_notifications import FakeSmtp
 
-from foerderbuch.credentials import CredentialStore
-from foerderbuch.documents import DocumentFiles
 from foerderbuch.notify import SmtpSettings, send_notifications
-from foerderbuch.settings import Settings
-from foerderbuch.wiring import create_office, create_projector
-from web.app import create_app
 from web.services import Services
 
 PDF = b"%PDF-1.7\nAngebot Busreise\n%%EOF\n"
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/gespraech.sqlite")
-    office = create_office(settings, today=lambda: TODAY)
-    return Services(
-        office,
-        create_projector(settings, office),
-        CredentialStore.for_settings(settings, FAST_HASHER),
-        DocumentFiles.for_settings(settings, environ={}),
-    )
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(lambda: services, SECRET)) as client:
-        yield client
-
-
-@pytest.fixture
-def world(client: TestClient, services: Services) -> World:
-    return build_world(services)
 
 
 def write(member: Member, path: str, text: str, files: list[tuple[str, bytes]] = ()) -> None:

@@ -16,30 +16,14 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from portal_support import FAST_HASHER, TODAY, Member, a_grant
+from portal_support import Member, a_grant
 
 from domain.errors import InvalidInputError
-from foerderbuch.credentials import CredentialStore
 from foerderbuch.documents import MAX_BYTES, DocumentFiles
 from foerderbuch.settings import Settings
-from foerderbuch.wiring import create_office, create_projector
-from web.services import Services
 
 PDF = b"%PDF-1.7\n" + b"Vereinssatzung der DFG Dortmund\n" * 40 + b"%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    """The portal's services with the real document store: the folder beside the SQLite file."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/portal.sqlite")
-    office = create_office(settings, today=lambda: TODAY)
-    return Services(
-        office,
-        create_projector(settings, office),
-        CredentialStore.for_settings(settings, FAST_HASHER),
-        DocumentFiles.for_settings(settings, environ={}),
-    )
 
 
 @pytest.fixture

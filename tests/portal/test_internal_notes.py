@@ -12,25 +12,18 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from uuid import UUID
 
-import pytest
-from portal_support import FAST_HASHER, SECRET, TODAY, Member, World, a_grant, build_world
+from portal_support import Member, World, a_grant
 from starlette.testclient import TestClient
 from test_notifications import FakeSmtp
 
 from domain.actors import Actor, Role
 from domain.money import Money
-from foerderbuch.credentials import CredentialStore
-from foerderbuch.documents import DocumentFiles
 from foerderbuch.notify import SmtpSettings, send_notifications
-from foerderbuch.settings import Settings
-from foerderbuch.wiring import create_office, create_projector
 from web.api.tokens import issue_api_token
-from web.app import create_app
 from web.services import Services
 
 SECRETS = (
@@ -44,29 +37,6 @@ SECRETS = (
     "GEHEIM-VERMERK-FESTSETZUNG",
 )
 MESSAGES = ("Ihr Antrag ist vollständig.", "Herzlichen Glückwunsch zur Bewilligung!", "Danke für den Bericht.")
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/vermerk.sqlite")
-    office = create_office(settings, today=lambda: TODAY)
-    return Services(
-        office,
-        create_projector(settings, office),
-        CredentialStore.for_settings(settings, FAST_HASHER),
-        DocumentFiles.for_settings(settings, environ={}),
-    )
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(lambda: services, SECRET)) as client:
-        yield client
-
-
-@pytest.fixture
-def world(client: TestClient, services: Services) -> World:
-    return build_world(services)
 
 
 def act(member: Member, grant: UUID, slug: str, data: dict[str, str], item: str = "") -> None:

@@ -10,21 +10,17 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from uuid import UUID
 
 import pytest
-from portal_support import FAST_HASHER, TODAY, World, a_grant, build_world
+from portal_support import TODAY, World, a_grant, build_world
 
 from domain.money import Money
 from exports.letters import Source, verification_code
 from exports.letters.service import Letters
-from foerderbuch.credentials import CredentialStore
-from foerderbuch.documents import DocumentFiles
 from foerderbuch.settings import Settings
-from foerderbuch.wiring import create_office, create_projector
 from projections.case_file import CaseFile
 from web.services import Services
 
@@ -36,17 +32,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/briefe.sqlite")
-    office = create_office(settings, today=lambda: TODAY)
-    services = Services(
-        office,
-        create_projector(settings, office),
-        CredentialStore.for_settings(settings, FAST_HASHER),
-        DocumentFiles.for_settings(settings, environ={}),
-    )
+def services(services: Services) -> Services:
+    """The letters are made without the web app: its tables are set up here."""
     services.projector.set_up()
-    yield services
+    return services
     services.close()
 
 
@@ -276,7 +265,7 @@ class TestTheCheck:
         grant, pdf = approved
         with letters.projector.db.transaction() as cursor:
             issued = CaseFile.letters(cursor, grant)[0]
-        with sqlite3.connect(tmp_path / "briefe.sqlite") as db:
+        with sqlite3.connect(tmp_path / "portal.sqlite") as db:
             (state,) = db.execute(
                 "SELECT state FROM stored_events WHERE rowid = ?", (issued.source_position,)
             ).fetchone()
@@ -308,7 +297,7 @@ def test_the_command_line_says_whether_a_letter_matches_the_log(
     genuine.write_bytes(pdf)
     middle = len(pdf) // 2
     changed.write_bytes(pdf[:middle] + bytes([pdf[middle] ^ 0x20]) + pdf[middle + 1 :])
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/briefe.sqlite")
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/portal.sqlite")
 
     assert main(["letters", "verify", str(genuine)], settings=settings) == 0
     assert "Echt: Ablehnungsbescheid zum Aktenzeichen IB-2026-0001" in capsys.readouterr().out

@@ -6,19 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from portal_support import FAST_HASHER, SECRET, TODAY, Member, World, a_grant, build_world
+from portal_support import TODAY, Member, World, a_grant
 from starlette.testclient import TestClient
 
-from foerderbuch.credentials import CredentialStore
-from foerderbuch.documents import DocumentFiles
-from foerderbuch.settings import Settings
-from foerderbuch.wiring import create_office, create_projector
 from projections.case_file import CaseFile
-from web.app import create_app
 from web.services import Services
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -33,29 +27,6 @@ APPROVAL = {
     "proof_due": "2026-12-31",
     "on": "2026-06-15",
 }
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/bescheid.sqlite")
-    office = create_office(settings, today=lambda: TODAY)
-    return Services(
-        office,
-        create_projector(settings, office),
-        CredentialStore.for_settings(settings, FAST_HASHER),
-        DocumentFiles.for_settings(settings, environ={}),
-    )
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(lambda: services, SECRET)) as client:
-        yield client
-
-
-@pytest.fixture
-def world(client: TestClient, services: Services) -> World:
-    return build_world(services)
 
 
 def text_of(pdf: bytes, tmp_path: Path) -> str:

@@ -3,49 +3,21 @@ them how often — with the overdue proof in the officers' work queue and a remi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from portal_support import FAST_HASHER, SECRET, TODAY, Member, World, a_grant, build_world
+from portal_support import Member, World, a_grant
 from starlette.testclient import TestClient
 
 from exports.letters.service import Letters
-from foerderbuch.credentials import CredentialStore
-from foerderbuch.documents import DocumentFiles
 from foerderbuch.reminders import send_due_reminders
 from foerderbuch.settings import Settings
-from foerderbuch.wiring import create_office, create_projector
 from projections.case_file import CaseFile
 from projections.notifications import Notifications
-from web.app import create_app
 from web.services import Services
 
 DUE = date(2027, 3, 30)  # the final proof of a grant ending 30.09.2026, six months after
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/fristen.sqlite")
-    office = create_office(settings, today=lambda: TODAY)
-    return Services(
-        office,
-        create_projector(settings, office),
-        CredentialStore.for_settings(settings, FAST_HASHER),
-        DocumentFiles.for_settings(settings, environ={}),
-    )
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(lambda: services, SECRET)) as client:
-        yield client
-
-
-@pytest.fixture
-def world(client: TestClient, services: Services) -> World:
-    return build_world(services)
 
 
 def run(services: Services, day: date, days_before: int = 14) -> dict[str, int]:
@@ -128,7 +100,7 @@ def test_the_command_runs_the_reminders_of_the_day(
     from foerderbuch.cli import main
 
     a_grant(world, "approved")
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/fristen.sqlite", reminder_days_before=7)
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/portal.sqlite", reminder_days_before=7)
 
     assert main(["reminders", "--on", "2027-03-25"], settings=settings) == 0
     assert "1 Erinnerungen versandt: 1 vor der Frist" in capsys.readouterr().out
