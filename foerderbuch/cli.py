@@ -367,16 +367,57 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
     elif args.command == "letters":
         name = f"letters {args.letters_command}"
     name = export_commands.command_name(args) or rate_commands.command_name(args) or name
+    from foerderbuch import sealing
+
     try:
         active = settings if settings is not None else Settings.from_environ()
         active.backend  # noqa: B018 - refuses an unknown scheme before anything else happens
-        return handlers[name](args, active, console)
+        _refuse_missing_store(active, name, args)
+        with sealing.sealing_writes():
+            return handlers[name](args, active, console)
     except CommandError as error:
         return _fail(error.message, error.code)
     except SettingsError as error:
         return _fail(f"Einstellungen: {error}", EXIT_ENVIRONMENT)
-    except (PersistenceError, sqlite3.Error, psycopg.Error, OSError) as error:
+    except OSError as error:
+        return _fail(_os_error_message(error, active if "active" in locals() else None), EXIT_ENVIRONMENT)
+    except (PersistenceError, sqlite3.Error, psycopg.Error) as error:
         return _fail(f"Die Datenbank ist nicht erreichbar oder nicht nutzbar: {_one_line(error)}", EXIT_ENVIRONMENT)
+
+
+# Commands that may create a new store; every other command refuses a SQLite file that does not exist, so a
+# typo in FOERDERBUCH_DATABASE_URL never leaves a fresh empty database behind (that ``verify`` would pass).
+CREATES_STORE = frozenset({"serve", "demo", "restore"})
+
+
+def _refuse_missing_store(settings: Settings, name: str, args: argparse.Namespace) -> None:
+    if settings.backend != "sqlite" or name in CREATES_STORE or not _uses_store(name, args):
+        return
+    settings.eventsourcing_env()  # a missing directory is reported as such
+    path = settings.sqlite_path
+    if not path.exists():
+        raise CommandError(
+            f"Die Datenbank {path} gibt es nicht (FOERDERBUCH_DATABASE_URL). Ein Tippfehler? Eine neue Datenbank "
+            "legen nur »foerderbuch serve« (beim ersten Start), »foerderbuch demo« und »foerderbuch restore« an.",
+            EXIT_ENVIRONMENT,
+        )
+
+
+def _uses_store(name: str, args: argparse.Namespace) -> bool:
+    """Whether the command reads or writes the store (the import template and checking a backup do not)."""
+    if name == "import" and getattr(args, "source", None) == "template":
+        return False
+    return not (name == "backup" and getattr(args, "verify", False))
+
+
+def _os_error_message(error: OSError, settings: Settings | None) -> str:
+    """A file that cannot be read or written is named as such; only the database's own file is "the database"."""
+    filename = getattr(error, "filename", None)
+    database = str(settings.sqlite_path) if settings is not None and settings.backend == "sqlite" else None
+    if filename is not None and (database is None or not str(filename).startswith(database)):
+        reason = error.strerror or _one_line(error)
+        return f"Die Datei {filename} kann nicht gelesen oder geschrieben werden: {reason}"
+    return f"Die Datenbank ist nicht erreichbar oder nicht nutzbar: {_one_line(error)}"
 
 
 # Commands ----------------------------------------------------------------------------------------

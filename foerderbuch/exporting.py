@@ -64,15 +64,28 @@ def check_target(path: str | Path, suffixes: tuple[str, ...]) -> Path:
 
 @contextmanager
 def replacing(target: Path, text: bool = False) -> Iterator[IO[Any]]:
-    """A temporary file beside ``target`` that replaces it only when writing succeeded."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    """A temporary file beside ``target`` that replaces it only when writing succeeded.
+
+    A folder or file that cannot be written is bad input (``ExportError`` naming the file), not a
+    problem of the database."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as error:
+        raise ExportError(unwritable(target, error)) from None
     try:
         with os.fdopen(fd, "w" if text else "wb", encoding="utf-8" if text else None) as handle:
             yield handle
         os.replace(name, target)
+    except OSError as error:
+        Path(name).unlink(missing_ok=True)
+        raise ExportError(unwritable(target, error)) from None
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def unwritable(target: Path, error: OSError) -> str:
+    return f"Die Datei {target} kann nicht geschrieben werden: {error.strerror or error}."
 
 
 @contextmanager
@@ -125,7 +138,10 @@ def export_csv(settings: Settings, directory: str, wanted: FinanceFilter, consol
             "Zuwendungen": progress.add_task("Zuwendungen", total=report.grant_count()),
             "Journal": progress.add_task("Journal", total=report.movement_count()),
         }
-        files = write_csv_tables(report, folder, lambda stage, done: progress.advance(tasks[stage], done))
+        try:
+            files = write_csv_tables(report, folder, lambda stage, done: progress.advance(tasks[stage], done))
+        except OSError as error:
+            raise ExportError(unwritable(Path(error.filename or folder), error)) from None
         for task in tasks.values():
             progress.update(task, completed=progress.tasks[task].total)
     console.print(f"{len(files)} CSV-Dateien geschrieben nach {folder}: {', '.join(f.name for f in files)}.")

@@ -7,6 +7,7 @@ settings, does its work, prints to a rich console and closes everything again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from projections.seal import Seal
 from projections.verify import Problem
 from projections.verify import verify as verify_log
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_EMPTY = 0, 1, 2, 3
+SEAL_WAIT_SECONDS = 3.0
 
 
 @contextmanager
@@ -42,9 +44,14 @@ def open_services(settings: Settings) -> Iterator[tuple[FundingOffice, Projector
 
 
 def _catch_up_each(projector: Projector) -> list[Problem]:
-    """Catches every read model up; one that fails is reported and the others still run."""
+    """Catches every read model but the seal up; one that fails is reported and the others still run.
+
+    The seal is left to the follower (and to the command line, which seals what it writes at once):
+    ``verify`` only checks it, or it would seal whatever the log holds now, forged events included."""
     problems = []
     for name in projector.models:
+        if name == Seal.name:
+            continue
         try:
             projector.catch_up([name])
         except ProjectionError as error:
@@ -56,10 +63,19 @@ def verify(settings: Settings, console: Console | None = None) -> int:
     """Verifies the log and the read models; prints every failure with its position. Exit code 0 or 1."""
     console = console or Console()
     with open_services(settings) as (office, projector):
+        events = projector.log_head()
+        if not events:
+            console.print(
+                Text(
+                    "Der Log ist leer: Es gibt nichts zu prüfen. Ist FOERDERBUCH_DATABASE_URL die richtige Datenbank?",
+                    style="bold yellow",
+                )
+            )
+            return EXIT_EMPTY
         missing_rate = office.missing_base_rate()
         problems = _catch_up_each(projector)
-        problems += verify_log(projector)
-        events = projector.log_head()
+        _wait_for_seal(projector, events)
+        problems += verify_log(projector, upto=events)
         with projector.db.transaction() as cursor:
             head = Seal.head(cursor)
     if missing_rate is not None:
@@ -80,6 +96,13 @@ def verify(settings: Settings, console: Console | None = None) -> int:
         )
     )
     return EXIT_OK
+
+
+def _wait_for_seal(projector: Projector, head: int, seconds: float = SEAL_WAIT_SECONDS) -> None:
+    """Gives a running follower a moment to seal what was written just before the check began."""
+    deadline = time.monotonic() + seconds
+    while projector.position(Seal.name) < head and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 @dataclass(frozen=True)

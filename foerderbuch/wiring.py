@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from domain.application import FundingOffice
 from exports.letters.service import Letters
+from foerderbuch import sealing
 from foerderbuch.credentials import CredentialStore
 from foerderbuch.database import open_database
 from foerderbuch.documents import DocumentFiles
@@ -33,6 +34,12 @@ SQLITE_POOL_TIMEOUT = 30.0
 
 
 def create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
+    office = _create_office(settings, today)
+    sealing.watch(settings, office)
+    return office
+
+
+def _create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
     if settings.backend == "sqlite":
         _switch_to_wal(settings.eventsourcing_env()["SQLITE_DBNAME"])
         office = FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)

@@ -234,12 +234,16 @@ class _ChainCheck:
             before = link.hash
         self.head = links[-1].position if links else 0
         self.problems: list[Problem] = []
+        self.upto: int | None = None  # events after this position were written while the check ran
+        self.unsealed: list[int] = []
 
     def check(self, n: Notification) -> None:
         link = self.links.pop(n.id, None)
         if link is None:
             if n.id <= self.head:
                 self.problems.append(Problem(n.id, "Ereignis ohne Siegel: nach dem Versiegeln eingefügt."))
+            elif self.upto is None or n.id <= self.upto:
+                self.unsealed.append(n.id)
             return
         originator = n.originator_id.hex if isinstance(n.originator_id, UUID) else str(n.originator_id)
         if (originator, n.originator_version, n.topic) != (link.originator_id, link.originator_version, link.topic):
@@ -255,6 +259,17 @@ class _ChainCheck:
             self.problems.append(Problem(n.id, f"Ereignis {_short(n.topic)} wurde nach dem Versiegeln verändert."))
 
     def finish(self) -> list[Problem]:
+        if self.unsealed:
+            first, last = self.unsealed[0], self.unsealed[-1]
+            where = f"Position {first}" if first == last else f"den Positionen {first} bis {last}"
+            self.problems.append(
+                Problem(
+                    first,
+                    f"{len(self.unsealed)} Ereignis(se) an {where} sind nicht versiegelt: Kein Follower hat sie "
+                    "gesehen (läuft »foerderbuch serve« oder »foerderbuch follow«?) – oder sie wurden am Programm "
+                    "vorbei in die Datenbank geschrieben. »verify« versiegelt nichts selbst.",
+                )
+            )
         for position, link in sorted(self.links.items()):
             self.problems.append(
                 Problem(
@@ -426,15 +441,21 @@ def _check_journal(cursor: Cursor, problems: list[Problem]) -> None:
             problems.append(Problem(None, f"Die Summenbilanz {year} ergibt {total.de()} statt 0,00 €."))
 
 
-def verify(projector: Projector) -> list[Problem]:
-    """Checks the log and every read model against it; returns every problem found."""
+def verify(projector: Projector, upto: int | None = None) -> list[Problem]:
+    """Checks the log and every read model against it; returns every problem found.
+
+    Events the seal has not seen yet are a finding (``verify`` never seals): those up to ``upto``, the
+    log's head when the check began (None: all), since later ones may simply be new."""
     problems: list[Problem] = []
     for name in projector.models:
+        if name == Seal.name:
+            continue
         pending = projector.pending(name)
         if pending:
             problems.append(Problem(None, f"Lesemodell {name} ist nicht auf Stand: {pending} Ereignisse offen."))
     with projector.db.transaction() as cursor:
         chain = _ChainCheck(_all_links(cursor))
+    chain.upto = upto
     recount = Recount()
     for notification in _notifications(projector):
         chain.check(notification)

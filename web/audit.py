@@ -29,7 +29,7 @@ async def audit_page(request: Request) -> Response:
         with projector.db.transaction() as cursor:
             head = Seal.head(cursor)
         positions = [(name, projector.position(name)) for name in projector.models]
-        problems = verify(projector) if run else None
+        problems = verify(projector, upto=projector.follower_position()) if run else None
         return templates.TemplateResponse(
             request,
             "audit.html",

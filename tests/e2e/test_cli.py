@@ -36,7 +36,9 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     monkeypatch.setenv("FOERDERBUCH_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
-    return Settings(database_url=url)
+    settings = Settings(database_url=url)
+    create_office(settings).close()  # the store exists, as after a first »serve --no-demo«
+    return settings
 
 
 def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str | None = None) -> int:
@@ -479,6 +481,7 @@ def test_help_is_german_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_python_dash_m_runs_the_same_command_line(tmp_path: Path) -> None:
+    create_office(Settings(database_url=f"sqlite:///{tmp_path / 'm.sqlite'}")).close()
     result = subprocess.run(
         [sys.executable, "-m", "foerderbuch", "users", "add", "x@dortmund.example", "--role", "officer",
          "--password-stdin"],

@@ -33,6 +33,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("FOERDERBUCH_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "stdin", _Stdin(PASSWORD + "\n"))
+    create_office(Settings(database_url=url)).close()  # the store exists, as after a first »serve --no-demo«
     assert cli.main(["users", "add", "m.muster@dortmund.example", "--role", "officer", "--password-stdin"]) == 0
     return Settings(database_url=url)
 

@@ -82,7 +82,9 @@ def demo_copy(demo_file: Path, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    create_office(settings).close()  # an empty store, as after a first »serve --no-demo«
+    return settings
 
 
 @pytest.fixture
