@@ -18,7 +18,9 @@ PASSWORD = "richtig-geheim-2026"
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
-    return Settings(database_url=f"sqlite:///{tmp_path}/cli.sqlite", base_url="https://foerderung.dortmund.example")
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/cli.sqlite", base_url="https://foerderung.dortmund.example")
+    create_office(settings).close()  # the store exists, as after a first »serve --no-demo«
+    return settings
 
 
 def run(settings: Settings, *argv: str, stdin: str = "") -> int:
