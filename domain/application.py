@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, OperationalError
 
 from domain.account_request import AccountRequest
 from domain.actors import Actor, Role
@@ -43,6 +43,7 @@ from domain.errors import (
 )
 from domain.foreign import ForeignAmount
 from domain.grant import Grant
+from domain.integrity import INTEGRITY_RECORD_ID, IntegrityRecord
 from domain.interest import BASE_RATE_TABLE_ID, BaseRateTable, InterestTable
 from domain.money import Money
 from domain.organisation import IbanValidator, LegalForm, Organisation
@@ -52,6 +53,7 @@ from domain.posting import PostingCoordinates
 from domain.programme import FundingSource, Programme
 from domain.project import Project
 from domain.rules import RuleSet
+from domain.snapshots import SealedSnapshots
 from domain.terms import GrantTerms
 from domain.transcodings import register_domain_transcodings
 from domain.user import User, UserEmail, normalise_email
@@ -119,7 +121,9 @@ class FundingOffice(Application[UUID]):
         *,
         iban_validator: IbanValidator,
         today: Callable[[], date] | None = None,
+        snapshot_key: Callable[[], bytes] | None = None,
     ) -> None:
+        self._snapshot_key = snapshot_key  # read by construct_snapshot_store, during the base class's set-up
         super().__init__(env=env)
         self.validate_iban = iban_validator
         self._today = today or (lambda: datetime.now(BERLIN).date())
@@ -152,6 +156,14 @@ class FundingOffice(Application[UUID]):
             positions.append(position)
         for listener in self._recorded_listeners:
             listener(position)
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        """With a key, snapshots are written with a MAC and only a snapshot whose MAC holds is used
+        (``domain.snapshots``); an edited snapshot cannot decide a command."""
+        key = getattr(self, "_snapshot_key", None)
+        if key is None:
+            return super().construct_snapshot_store()
+        return SealedSnapshots(self.mapper, self.factory.aggregate_recorder(purpose="snapshots"), key)
 
     def _take_snapshots(self, processing_event: Any) -> None:
         """Snapshots are a cache: once the events are recorded, a snapshot that cannot be written (the
@@ -969,6 +981,34 @@ class FundingOffice(Application[UUID]):
         """Each base rate with the source it was recorded from."""
         table = self._base_rate_table()
         return [(valid_from, rate, table.source_of(valid_from)) for valid_from, rate in table.as_list()]
+
+    # The log's integrity record: renewals of the seal, anchors --------------------------------
+
+    def _integrity_command(self, decide: Callable[[IntegrityRecord], None]) -> int:
+        """Runs ``decide`` on the store's integrity record (made with its first entry); returns the log
+        position of what was recorded."""
+        recorded: list[int] = []
+
+        def action() -> None:
+            try:
+                record: object = self.repository.get(INTEGRITY_RECORD_ID)
+            except AggregateNotFoundError:
+                record = IntegrityRecord()
+            assert isinstance(record, IntegrityRecord)
+            decide(record)
+            recordings = self.save(record)
+            recorded.append(int(recordings[-1].notification.id))
+
+        self._retrying(action)
+        return recorded[-1]
+
+    def record_seal_renewal(self, reason: str, by: str, findings: list[str]) -> int:
+        """Records, before the seal is computed afresh, who renews it, why, and what the check found."""
+        return self._integrity_command(lambda r: r.renew_seal(reason, by, findings, datetime.now(BERLIN)))
+
+    def record_anchor(self, position: int, mac: str, by: str) -> int:
+        """Records an anchor of the chain head (position and HMAC) written to a file kept elsewhere."""
+        return self._integrity_command(lambda r: r.anchor(position, mac, by, datetime.now(BERLIN)))
 
     def missing_base_rate(self, today: date | None = None) -> date | None:
         """The start of the current half year if no base rate has been recorded for it (else None)."""

@@ -193,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument(
         "name", nargs="?", metavar="NAME", help="nur dieses Lesemodell (Vorgabe: alle außer dem Siegel)"
     )
+    rebuild.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="für »seal« Pflicht: warum das Siegel neu berechnet wird (steht mit den Befunden im Log)",
+    )
 
     users = commands.add_parser("users", help="Benutzer verwalten", description="Benutzer verwalten.")
     user_commands = users.add_subparsers(dest="users_command", metavar="BEFEHL", title="Befehle", parser_class=_Parser)
@@ -830,7 +835,7 @@ def _projections_rebuild(args: argparse.Namespace, settings: Settings, console: 
     from foerderbuch import operations
 
     _check_reachable(settings)
-    return operations.projections_rebuild(settings, args.name, console)
+    return operations.projections_rebuild(settings, args.name, console, reason=args.reason)
 
 
 def _follow(args: argparse.Namespace, settings: Settings, console: Console) -> int:

@@ -139,15 +139,27 @@ def projections_status(settings: Settings, console: Console | None = None) -> li
     return rows
 
 
-def projections_rebuild(settings: Settings, name: str | None = None, console: Console | None = None) -> int:
+def projections_rebuild(
+    settings: Settings, name: str | None = None, console: Console | None = None, reason: str | None = None
+) -> int:
     """Folds the whole log again into fresh tables and swaps them in, with a progress bar.
 
     Exit code 0, or 2 for an unknown name. The old tables keep serving pages until the swap. Without a
     name every read model is rebuilt except the seal: rebuilding the seal would seal the log as it is
-    now and hide any change since; name it explicitly to do that.
+    now and hide any change since. Naming it needs a reason: the log then records who renewed the seal,
+    when, why and what the check found just before (``SealRenewed``), and the new seal covers that
+    record too. Snapshots whose MAC does not hold under the key are removed (they are a cache).
     """
     console = console or Console()
-    with open_services(settings) as (_, projector):
+    if name == Seal.name and not (reason or "").strip():
+        console.print(
+            Text(
+                "Das Siegel wird nur mit Begründung neu berechnet: --reason TEXT (steht mit den Befunden im Log).",
+                style="bold red",
+            )
+        )
+        return EXIT_USAGE
+    with open_services(settings) as (office, projector):
         if name is not None and name not in projector.models:
             console.print(
                 Text(f"Unbekanntes Lesemodell »{name}«. Vorhanden: {', '.join(projector.models)}", style="bold red")
@@ -155,9 +167,7 @@ def projections_rebuild(settings: Settings, name: str | None = None, console: Co
             return EXIT_USAGE
         names = [name] if name is not None else [n for n in projector.models if n != Seal.name]
         if name == Seal.name:
-            console.print(
-                Text("Achtung: Das Siegel wird neu berechnet und bestätigt den Log, wie er jetzt ist.", style="yellow")
-            )
+            _renew_seal(office, projector, reason or "", console)
         projector.set_up()
         head = projector.log_head()
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -171,6 +181,25 @@ def projections_rebuild(settings: Settings, name: str | None = None, console: Co
             progress.update(task, completed=max(head, 1), total=max(head, 1))
     console.print(Text(f"Neu aufgebaut: {', '.join(names)}.", style="bold green"))
     return EXIT_OK
+
+
+def _renew_seal(office: FundingOffice, projector: Projector, reason: str, console: Console) -> None:
+    """Before the seal is computed afresh: the findings it would hide, recorded in the log with who and why."""
+    from foerderbuch.exporting import who
+    from projections.verify import drop_unsealed_snapshots
+
+    problems = _catch_up_each(projector) + verify_log(projector)
+    findings = [str(problem) for problem in problems]
+    position = office.record_seal_renewal(reason, who(), findings)
+    dropped = drop_unsealed_snapshots(projector)
+    console.print(
+        Text(
+            f"Achtung: Das Siegel wird neu berechnet und bestätigt den Log, wie er jetzt ist. {len(findings)} "
+            f"Befund(e) davor; vermerkt im Log an Position {position} (SealRenewed: wer, wann, warum, Befunde)."
+            + (f" {dropped} Schnappschuss/-schüsse ohne gültiges Siegel entfernt." if dropped else ""),
+            style="yellow",
+        )
+    )
 
 
 def follow(

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str = Field(default="", repr=False)
+    # The seal's key (HMAC), kept outside the database: the key itself, or a file holding it
+    seal_key: str = Field(default="", repr=False)
+    seal_key_file: str = ""
     # Production behind a proxy
     base_url: str = ""  # e.g. https://foerderung.dortmund.de; empty: http://HOST:PORT of ``serve``
     https: bool = False

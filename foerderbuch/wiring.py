@@ -18,6 +18,7 @@ from foerderbuch.database import open_database
 from foerderbuch.documents import DocumentFiles
 from foerderbuch.iban import validate_iban
 from foerderbuch.notify import mailer_for
+from foerderbuch.seal_key import SealKey
 from foerderbuch.settings import Settings
 from projections.catalogue import all_read_models
 from projections.db import Database
@@ -34,19 +35,23 @@ SQLITE_POOL_TIMEOUT = 30.0
 
 
 def create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
-    office = _create_office(settings, today)
+    office = _create_office(settings, today, SealKey(settings))
     sealing.watch(settings, office)
     return office
 
 
-def _create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
+def _create_office(settings: Settings, today: Callable[[], date] | None, key: SealKey) -> FundingOffice:
     if settings.backend == "sqlite":
         _switch_to_wal(settings.eventsourcing_env()["SQLITE_DBNAME"])
-        office = FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+        office = FundingOffice(
+            env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today, snapshot_key=key
+        )
         _patient_pool(office)
         return office
     if settings.backend != "postgres":
-        return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+        return FundingOffice(
+            env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today, snapshot_key=key
+        )
     # On start the library runs CREATE TABLE IF NOT EXISTS / CREATE OR REPLACE FUNCTION; several
     # processes doing so at once (web workers) fail with "tuple concurrently updated" or a duplicate
     # pg_type key. A session advisory lock makes them take turns; closing the connection releases it.
@@ -64,7 +69,9 @@ def _create_office(settings: Settings, today: Callable[[], date] | None = None) 
     ) as conn:
         conn.execute("SET lock_timeout = '60s'")
         conn.execute("SELECT pg_advisory_lock(4711200601)")  # Förderbuch's start-up lock
-        return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+        return FundingOffice(
+            env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today, snapshot_key=key
+        )
 
 
 def _patient_pool(office: FundingOffice) -> None:
@@ -103,7 +110,7 @@ def create_read_database(settings: Settings) -> Database:
 
 
 def create_projector(settings: Settings, office: FundingOffice) -> Projector:
-    return Projector(office, create_read_database(settings), all_read_models())
+    return Projector(office, create_read_database(settings), all_read_models(SealKey(settings)))
 
 
 def create_follower(settings: Settings, office: FundingOffice, projector: Projector) -> Follower:

@@ -13,13 +13,14 @@ from projections.portfolio import Portfolio
 from projections.programme_balances import ProgrammeBalances
 from projections.project_spending import ProjectSpending
 from projections.register import Register
-from projections.seal import Seal
+from projections.seal import KeySource, Seal
 from projections.timeline import Timeline
 from projections.users import AccountRequests, UserDirectory
 from projections.work_queues import WorkQueues
 
 
-def all_read_models() -> list[ReadModel]:
+def all_read_models(seal_key: KeySource) -> list[ReadModel]:
+    """Every read model; the seal with the key it seals under (kept outside the database)."""
     return [
         Register(),
         ProgrammeBalances(),
@@ -35,5 +36,5 @@ def all_read_models() -> list[ReadModel]:
         CaseFile(),
         UserDirectory(),
         AccountRequests(),
-        Seal(),
+        Seal(seal_key),
     ]

@@ -61,6 +61,10 @@ class ReadModel:
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         raise NotImplementedError
 
+    def fresh(self) -> ReadModel:
+        """A new instance of this read model for a rebuild (one that needs more than no arguments says so)."""
+        return type(self)()
+
     @property
     def topics(self) -> list[str]:
         return [get_topic(cls) for cls in self.handlers]
@@ -383,7 +387,7 @@ class Projector:
             return self._rebuild_in_place(models, progress)
         with self.db.scratch() as scratch:
             shadow = Projector(
-                self.app, scratch, [type(model)() for model in models], batch_size=5000, bulk_threshold=0
+                self.app, scratch, [model.fresh() for model in models], batch_size=5000, bulk_threshold=0
             )
             done = shadow.catch_up(progress=progress)
             self._swap(models, shadow)

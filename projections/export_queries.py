@@ -231,10 +231,10 @@ def _movement(first: dict[str, Any], second: dict[str, Any] | None) -> Movement:
 def chain_link_at(cursor: Cursor, position: int | None = None) -> ChainHead | None:
     """The seal's newest link at or before ``position`` (the chain head without one)."""
     if position is None:
-        cursor.execute("SELECT position, hash FROM seal_chain ORDER BY position DESC LIMIT 1")
+        cursor.execute("SELECT position, hash FROM seal_links ORDER BY position DESC LIMIT 1")
     else:
         cursor.execute(
-            "SELECT position, hash FROM seal_chain WHERE position <= ? ORDER BY position DESC LIMIT 1", (position,)
+            "SELECT position, hash FROM seal_links WHERE position <= ? ORDER BY position DESC LIMIT 1", (position,)
         )
     row = cursor.fetchone()
     return ChainHead(int(row["position"]), str(row["hash"])) if row else None

@@ -27,20 +27,21 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import Notification, StoredEvent
 
 from domain.claim import Claim
 from domain.grant import Grant
 from domain.money import Money
 from domain.programme import Programme
 from domain.project import Project
+from domain.snapshots import SealedSnapshots, unseal
 from projections.db import Cursor
 from projections.engine import Projector
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
 from projections.programme_balances import ProgrammeBalances
 from projections.register import Register
-from projections.seal import GENESIS, Seal, SealLink, notification_hash
+from projections.seal import GENESIS, Seal, SealLink, key_id, notification_hash
 
 BATCH = 500
 MEASURES = ("budget", "committed", "requested", "paid", "recognised", "claimed", "repaid", "interest")
@@ -223,9 +224,10 @@ def _all_links(cursor: Cursor) -> list[SealLink]:
 
 
 class _ChainCheck:
-    """Compares each stored event with its link in the seal."""
+    """Compares each stored event with its link in the seal (recomputed under the seal key)."""
 
-    def __init__(self, links: list[SealLink]) -> None:
+    def __init__(self, links: list[SealLink], key: bytes) -> None:
+        self.key = key
         self.links = {link.position: link for link in links}
         self.previous: dict[int, str] = {}
         before = GENESIS
@@ -255,7 +257,7 @@ class _ChainCheck:
                     f"v{link.originator_version}): verschoben oder ersetzt.",
                 )
             )
-        elif notification_hash(self.previous[n.id], n) != link.hash:
+        elif notification_hash(self.key, self.previous[n.id], n) != link.hash:
             self.problems.append(Problem(n.id, f"Ereignis {_short(n.topic)} wurde nach dem Versiegeln verändert."))
 
     def finish(self) -> list[Problem]:
@@ -453,8 +455,22 @@ def verify(projector: Projector, upto: int | None = None) -> list[Problem]:
         pending = projector.pending(name)
         if pending:
             problems.append(Problem(None, f"Lesemodell {name} ist nicht auf Stand: {pending} Ereignisse offen."))
+    seal = projector.models[Seal.name]
+    assert isinstance(seal, Seal)
+    key = seal.key()
     with projector.db.transaction() as cursor:
-        chain = _ChainCheck(_all_links(cursor))
+        recorded_ids = Seal.key_ids(cursor)
+        chain = _ChainCheck(_all_links(cursor), key)
+    if recorded_ids and recorded_ids != [key_id(key)]:
+        problems.append(
+            Problem(
+                None,
+                f"Der Siegelschlüssel (Kennung {key_id(key)}) ist nicht der, mit dem dieser Log versiegelt ist "
+                f"(Kennung {', '.join(recorded_ids)}): Die Siegelkette lässt sich so nicht prüfen.",
+            )
+        )
+        chain = _ChainCheck([], key)  # every link would differ: one finding says it
+        chain.head = 10**18
     chain.upto = upto
     recount = Recount()
     for notification in _notifications(projector):
@@ -469,8 +485,67 @@ def verify(projector: Projector, upto: int | None = None) -> list[Problem]:
         except (KeyError, AttributeError, TypeError) as error:
             problems.append(Problem(notification.id, f"Ereignis passt nicht zum Log davor: {error!r}"))
     problems.extend(chain.finish())
+    problems.extend(check_snapshots(projector))
     with projector.db.transaction() as cursor:
         _check_programmes(cursor, recount, problems)
         _check_grants(cursor, recount, problems)
         _check_journal(cursor, problems)
     return problems
+
+
+def _bad_snapshots(projector: Projector) -> tuple[str | None, list[tuple[Any, StoredEvent]]]:
+    """The snapshot table and every stored snapshot whose MAC does not hold under the seal key."""
+    store = getattr(projector.app, "snapshots", None)
+    if not isinstance(store, SealedSnapshots) or projector.db.kind not in ("sqlite", "postgres"):
+        return None, []
+    table = getattr(store.recorder, "events_table_name", None)
+    if not table or not str(table).replace("_", "").isalnum():
+        return None, []
+    key = store.key()
+    with projector.db.transaction() as cursor:
+        if not projector.db.table_exists(cursor, table):
+            return None, []
+        cursor.execute(f"SELECT originator_id, originator_version, topic, state FROM {table}")
+        rows = cursor.fetchall()
+    bad = []
+    for row in rows:
+        originator = row["originator_id"]
+        stored = StoredEvent(
+            originator_id=originator if isinstance(originator, UUID) else UUID(str(originator)),
+            originator_version=int(row["originator_version"]),
+            topic=str(row["topic"]),
+            state=bytes(row["state"]),
+        )
+        if unseal(key, stored) is None:
+            bad.append((originator, stored))
+    return table, bad
+
+
+def drop_unsealed_snapshots(projector: Projector) -> int:
+    """Removes the snapshots whose MAC does not hold (a cache: the events rebuild the state)."""
+    table, bad = _bad_snapshots(projector)
+    if table is None or not bad:
+        return 0
+    with projector.db.transaction(exclusive=True) as cursor:
+        for originator, stored in bad:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE originator_id = ? AND originator_version = ?",
+                (originator, stored.originator_version),
+            )
+    return len(bad)
+
+
+def check_snapshots(projector: Projector) -> list[Problem]:
+    """Every stored snapshot must carry a valid MAC; one that does not is never used, and reported here
+    with its aggregate and version."""
+    problems: list[Problem] = []
+    for _, stored in _bad_snapshots(projector)[1]:
+        problems.append(
+            Problem(
+                None,
+                f"Schnappschuss {_short(stored.topic)} von {stored.originator_id} Version "
+                f"{stored.originator_version}: Siegel fehlt oder stimmt nicht (verändert?). Er wird nicht "
+                "verwendet; das Aggregat wird aus seinen Ereignissen geladen.",
+            )
+        )
+    return sorted(problems, key=lambda p: p.message)

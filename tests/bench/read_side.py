@@ -25,7 +25,9 @@ from tests.bench.follower import Backlog, follower_command
 def rebuild(store: Path) -> dict[str, Any]:
     env = child_env(sqlite_url(store))
     models = run_child(foerderbuch("projections", "rebuild"), env).check("foerderbuch projections rebuild")
-    seal = run_child(foerderbuch("projections", "rebuild", "seal"), env).check("foerderbuch projections rebuild seal")
+    seal = run_child(foerderbuch("projections", "rebuild", "seal", "--reason", "Benchmark"), env).check(
+        "foerderbuch projections rebuild seal"
+    )
     bare = run_child(module("bare_read"), env).check("bare_read")
     figures = json.loads(bare.stdout.strip().splitlines()[-1])
     return {

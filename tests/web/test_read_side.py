@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from web_support import FAST_HASHER, SECRET, TODAY, Desk, a_grant, build_world
 
 from foerderbuch.credentials import CredentialStore
+from foerderbuch.seal_key import SealKey
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_follower, create_office
 from projections.catalogue import all_read_models
@@ -30,7 +31,9 @@ REVIEWED = "Antrag geprüft: formal in Ordnung, inhaltlich förderfähig"
 def services_on(settings: Settings, lock_timeout: float = 30.0, lease: bool = False) -> Services:
     """Services on the test's SQLite file; ``lock_timeout`` bounds how long a read-model write may wait."""
     office = create_office(settings, today=lambda: TODAY)
-    projector = Projector(office, SQLiteDatabase(str(settings.sqlite_path), timeout=lock_timeout), all_read_models())
+    projector = Projector(
+        office, SQLiteDatabase(str(settings.sqlite_path), timeout=lock_timeout), all_read_models(SealKey(settings))
+    )
     credentials = CredentialStore.for_settings(settings, FAST_HASHER)
     follower = create_follower(settings, office, projector) if lease else None
     return Services(office, projector, credentials, follower=follower)
