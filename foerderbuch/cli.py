@@ -132,13 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="auch in eine Datenbank laden, die schon andere (echte) Daten enthält",
     )
 
-    commands.add_parser(
+    verify = commands.add_parser(
         "verify",
         help="den Log und alle Lesemodelle prüfen",
         description=(
-            "Prüft die Siegelkette des Logs und rechnet alle Salden aus den Ereignissen nach. "
-            "Exit-Code 0: alles stimmt, 1: Befunde (jeder mit seiner Position im Log)."
+            "Prüft die Siegelkette des Logs und die Schnappschüsse, rechnet alle Salden aus den Ereignissen nach "
+            "und vergleicht jedes Lesemodell Zeile für Zeile mit einem Neuaufbau aus dem Log. "
+            "Exit-Code 0: alles stimmt, 1: Befunde (jeder mit seiner Position im Log), 3: der Log ist leer."
         ),
+    )
+    verify.add_argument(
+        "--quick", action="store_true", help="ohne den Neuaufbau der Lesemodelle (Siegel und Salden, schnell)"
     )
     commands.add_parser(
         "notify",
@@ -820,7 +824,7 @@ def _verify(args: argparse.Namespace, settings: Settings, console: Console) -> i
     from foerderbuch import operations
 
     _check_reachable(settings)
-    return operations.verify(settings, console)
+    return operations.verify(settings, console, quick=args.quick)
 
 
 def _projections_status(args: argparse.Namespace, settings: Settings, console: Console) -> int:

@@ -21,6 +21,7 @@ from domain.application import FundingOffice
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from projections.engine import BatchReport, ProjectionError, Projector
+from projections.rebuild_check import compare_with_rebuild
 from projections.seal import Seal
 from projections.verify import Problem
 from projections.verify import verify as verify_log
@@ -59,8 +60,10 @@ def _catch_up_each(projector: Projector) -> list[Problem]:
     return problems
 
 
-def verify(settings: Settings, console: Console | None = None) -> int:
-    """Verifies the log and the read models; prints every failure with its position. Exit code 0 or 1."""
+def verify(settings: Settings, console: Console | None = None, quick: bool = False) -> int:
+    """Verifies the log and the read models; prints every failure with its position. Exit code 0 or 1.
+
+    Unless ``quick``, every read model is also rebuilt in a scratch file and compared table by table."""
     console = console or Console()
     with open_services(settings) as (office, projector):
         events = projector.log_head()
@@ -76,6 +79,10 @@ def verify(settings: Settings, console: Console | None = None) -> int:
         problems = _catch_up_each(projector)
         _wait_for_seal(projector, events)
         problems += verify_log(projector, upto=events)
+        if not quick:
+            differences: list[Problem] = []
+            compare_with_rebuild(projector, lambda position, message: differences.append(Problem(position, message)))
+            problems += differences
         with projector.db.transaction() as cursor:
             head = Seal.head(cursor)
     if missing_rate is not None:
@@ -88,10 +95,10 @@ def verify(settings: Settings, console: Console | None = None) -> int:
         console.print(Text(f"Prüfung fehlgeschlagen: {len(problems)} Befund(e).", style="bold red"))
         return EXIT_PROBLEMS
     stand = f"{head.stand} ({head.hash})" if head else "Stand: leeres Log"
+    models = "alle Salden folgen aus den Ereignissen" if quick else "alle Lesemodelle gleichen einem Neuaufbau"
     console.print(
         Text(
-            f"✓ Prüfung bestanden: Log bis Ereignis {events} unverändert, alle Salden folgen aus den "
-            f"Ereignissen, Summenbilanz ausgeglichen. {stand}",
+            f"✓ Prüfung bestanden: Log bis Ereignis {events} unverändert, {models}, Summenbilanz ausgeglichen. {stand}",
             style="bold green",
         )
     )

@@ -173,6 +173,7 @@ class Projector:
         self._classes: dict[str, type | None] = {}
         self._wanting: dict[tuple[str, tuple[str, ...]], list[ReadModel]] = {}
         self._after_batch: list[Callable[[int], None]] = []
+        self.stop_at: int | None = None  # fold no further than this position (a check's rebuild)
 
     # Set-up and positions ----------------------------------------------------------------------
 
@@ -246,7 +247,9 @@ class Projector:
         return int(row["p"] or 0)
 
     def log_head(self) -> int:
-        return int(self.app.recorder.max_notification_id() or 0)
+        """The newest log position (or ``stop_at``, for a projector that folds only up to there)."""
+        head = int(self.app.recorder.max_notification_id() or 0)
+        return head if self.stop_at is None else min(head, self.stop_at)
 
     def pending(self, name: str, after: int | None = None) -> int:
         """How many events of the log this read model still has to apply (or would, from ``after`` on)."""
