@@ -144,6 +144,51 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--quick", action="store_true", help="ohne den Neuaufbau der Lesemodelle (Siegel und Salden, schnell)"
     )
+    verify.add_argument(
+        "--anchor",
+        metavar="DATEI",
+        help="auch beweisen, dass der Log noch enthält, was in dieser Ankerdatei (foerderbuch anchor) steht",
+    )
+    anchor = commands.add_parser(
+        "anchor",
+        help="den Stand der Siegelkette in eine Datei schreiben und im Log vermerken",
+        description=(
+            "Schreibt den Kopf der Siegelkette (Position, HMAC, Zeit) in eine neue Datei und vermerkt ihn im Log. "
+            "Die Datei woanders aufbewahren (E-Mail an die Rechnungsprüfung, schreibgeschützte Ablage); "
+            "»foerderbuch verify --anchor DATEI« beweist später, dass der Log noch enthält, was verankert wurde."
+        ),
+    )
+    anchor.add_argument(
+        "file",
+        nargs="?",
+        metavar="DATEI",
+        help="Zieldatei (Vorgabe: foerderbuch-anker-POSITION.json; wird neu angelegt)",
+    )
+    backup = commands.add_parser(
+        "backup",
+        help="eine Sicherung schreiben (oder mit --verify prüfen)",
+        description=(
+            "Schreibt eine konsistente Sicherung in ein neues Verzeichnis, auch während der Server schreibt: die "
+            "Datenbank (SQLite: Online-Backup; PostgreSQL: pg_dump), die hochgeladenen Dokumente, "
+            "Sitzungsgeheimnis und Siegelschlüssel (Ordner geheim/, getrennt aufbewahren) und manifest.json mit "
+            "SHA-256 jeder Datei und dem Stand der Siegelkette. Mit --verify wird eine Sicherung geprüft, ohne sie "
+            "wiederherzustellen (Exit-Code 1: beschädigt)."
+        ),
+    )
+    backup.add_argument("directory", metavar="VERZEICHNIS", help="neues (oder leeres) Verzeichnis der Sicherung")
+    backup.add_argument(
+        "--verify", action="store_true", help="die Sicherung in VERZEICHNIS prüfen statt eine zu schreiben"
+    )
+    restore = commands.add_parser(
+        "restore",
+        help="eine Sicherung in einen leeren Speicher zurückspielen und prüfen",
+        description=(
+            "Prüft die Sicherung, spielt sie in den leeren Speicher aus FOERDERBUCH_DATABASE_URL zurück (SQLite: "
+            "eine noch nicht vorhandene Datei; PostgreSQL: ein leeres Schema), legt Dokumente und Schlüssel ab und "
+            "führt »verify« aus. Exit-Code 0: wiederhergestellt und geprüft."
+        ),
+    )
+    restore.add_argument("directory", metavar="VERZEICHNIS", help="Verzeichnis der Sicherung")
     commands.add_parser(
         "notify",
         help="Neuigkeiten der Vereine per E-Mail versenden",
@@ -358,6 +403,9 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         "tokens create": _tokens_create,
         "tokens revoke": _tokens_revoke,
         "verify": _verify,
+        "anchor": _anchor,
+        "backup": _backup,
+        "restore": _restore,
         "notify": _notify,
         "projections status": _projections_status,
         "projections rebuild": _projections_rebuild,
@@ -824,7 +872,52 @@ def _verify(args: argparse.Namespace, settings: Settings, console: Console) -> i
     from foerderbuch import operations
 
     _check_reachable(settings)
-    return operations.verify(settings, console, quick=args.quick)
+    from pathlib import Path
+
+    try:
+        return operations.verify(settings, console, quick=args.quick, anchor=Path(args.anchor) if args.anchor else None)
+    except operations.AnchorError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+
+
+def _anchor(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from pathlib import Path
+
+    from foerderbuch import operations
+
+    _check_reachable(settings)
+    try:
+        return operations.anchor(settings, Path(args.file) if args.file else None, console)
+    except operations.AnchorError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+
+
+def _backup(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from pathlib import Path
+
+    from foerderbuch import operations
+    from foerderbuch.backup import BackupError
+
+    try:
+        if args.verify:
+            return operations.check_backup(Path(args.directory), console)
+        _check_reachable(settings)
+        return operations.backup(settings, Path(args.directory), console)
+    except BackupError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT if args.verify else EXIT_CONFLICT) from None
+
+
+def _restore(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from pathlib import Path
+
+    from foerderbuch import operations
+    from foerderbuch.backup import BackupError
+
+    _check_reachable(settings)
+    try:
+        return operations.restore(settings, Path(args.directory), console)
+    except BackupError as error:
+        raise CommandError(str(error), EXIT_CONFLICT) from None
 
 
 def _projections_status(args: argparse.Namespace, settings: Settings, console: Console) -> int:

@@ -19,6 +19,7 @@ is one). An empty list means the log and the read models agree.
 
 from __future__ import annotations
 
+import hmac
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -549,3 +550,28 @@ def check_snapshots(projector: Projector) -> list[Problem]:
             )
         )
     return sorted(problems, key=lambda p: p.message)
+
+
+def check_anchor(projector: Projector, position: int, mac: str, anchored_at: str = "") -> list[Problem]:
+    """Proves that the log up to ``position`` is still what was anchored: the chain is recomputed from the
+    first event under the seal key, independent of the seal's stored links, and must end in ``mac``."""
+    seal = projector.models[Seal.name]
+    assert isinstance(seal, Seal)
+    key = seal.key()
+    previous, last = GENESIS, 0
+    for notification in _notifications(projector):
+        if notification.id > position:
+            break
+        previous, last = notification_hash(key, previous, notification), notification.id
+    when = f" vom {anchored_at}" if anchored_at else ""
+    if last < position:
+        return [Problem(position, f"Der Anker{when} nennt Position {position}, der Log reicht nur bis {last}.")]
+    if not hmac.compare_digest(previous, mac):
+        return [
+            Problem(
+                position,
+                f"Der Log bis Position {position} ist nicht mehr der verankerte{when}: Die Prüfsumme ergibt "
+                f"{previous[:16]} statt {mac[:16]} (verändert, gelöscht, eingefügt – oder ein anderer Schlüssel).",
+            )
+        ]
+    return []
