@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -46,4 +47,7 @@ def copy_sqlite_store(source: Path, target: Path) -> Settings:
     """A consistent copy of a SQLite store (the backup API copies the WAL's content too)."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
+    key = source.with_suffix(".sealkey")  # the seal key lives beside the file, not in it: it goes along
+    if key.exists():
+        shutil.copyfile(key, target.with_suffix(".sealkey"))
     return Settings(database_url=f"sqlite:///{target}")

@@ -42,6 +42,7 @@ def manifest_path(store: Path) -> Path:
 def remove_store(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.with_suffix(".sealkey").unlink(missing_ok=True)
     manifest_path(path).unlink(missing_ok=True)
 
 
@@ -130,4 +131,7 @@ def work_copy(store: Path, folder: Path, name: str = "store.sqlite") -> Path:
     target = folder / name
     remove_store(target)
     shutil.copyfile(store, target)
+    key = store.with_suffix(".sealkey")  # the seal key lives beside the file, not in it: it goes along
+    if key.exists():
+        shutil.copyfile(key, target.with_suffix(".sealkey"))
     return target
