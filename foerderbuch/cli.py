@@ -530,6 +530,9 @@ def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> in
             projector.db.close()
     finally:
         office.close()
+    from foerderbuch.seal_key import load_seal_key
+
+    load_seal_key(settings)  # the seal key too is made (if it is kept in a file) before any worker starts
     if len(session_secret(settings)) < 32:  # made once here, so every worker shares it
         return _fail(
             "FOERDERBUCH_SECRET_KEY ist zu kurz: Der Schlüssel für die Sitzungen braucht mindestens 32 Zeichen.",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+import time
 from pathlib import Path
 
 from foerderbuch.settings import Settings, SettingsError
@@ -52,10 +53,14 @@ def load_seal_key(settings: Settings, create: bool = True) -> bytes:
         else:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(secrets.token_urlsafe(48) + "\n")
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as error:
-        raise SettingsError(f"Der Siegelschlüssel {path} ist nicht lesbar: {error}") from None
+    for _ in range(50):  # another process may have just made the file and not yet written the key
+        try:
+            text = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise SettingsError(f"Der Siegelschlüssel {path} ist nicht lesbar: {error}") from None
+        if text:
+            break
+        time.sleep(0.02)
     return _checked(text, str(path))
 
 
