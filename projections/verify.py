@@ -2,8 +2,11 @@
 
 ``verify`` reads the whole notification log and
 
-* recomputes each link of the seal's hash chain from the stored bytes: an event that was changed,
-  deleted, inserted or moved is reported at its position;
+* recomputes each link of the seal's keyed hash chain from the stored bytes: an event that was changed,
+  deleted, inserted or moved is reported at its position, and so is every event the seal has not
+  covered yet (``verify`` never seals anything itself);
+* checks the MAC of every stored snapshot (``domain.snapshots``): an altered one is reported with its
+  aggregate and version;
 * recomputes every programme-year balance (budget, committed, requested, paid, recognised, claimed,
   repaid, interest) and every grant's balance (approved, bound, requested, paid, claimed, repaid)
   straight from the decoded events, with a fold of its own that shares no code with the read models,
@@ -12,6 +15,9 @@
   trial balance;
 * checks that every read model has applied the whole log (run it after a catch-up; events written
   while it runs may show up as a read model not yet up to date).
+
+``foerderbuch verify`` also compares every read model with a rebuild (``projections.rebuild_check``),
+and ``check_anchor`` proves the log still holds what an anchor file names.
 
 Every problem found is reported, not just the first (``Problem`` with the log position where there
 is one). An empty list means the log and the read models agree.
