@@ -72,9 +72,18 @@ def test_one_read_model_can_be_rebuilt_by_name_even_the_seal_with_a_warning(
     screen, out = console()
 
     assert operations.projections_rebuild(fresh_settings, "journal", screen) == 0
-    assert operations.projections_rebuild(fresh_settings, "seal", screen) == 0
-
     assert dump_read_models(projector) == before
+    seal_before = dump_read_models(projector, ["seal"])
+
+    assert operations.projections_rebuild(fresh_settings, "seal", screen) == 2  # not without a reason
+    assert dump_read_models(projector, ["seal"]) == seal_before
+    assert operations.projections_rebuild(fresh_settings, "seal", screen, reason="Probe") == 0
+
+    others = [name for name in projector.models if name != "seal"]
+    assert dump_read_models(projector, others) == {k: v for k, v in before.items() if not k.startswith("seal_")}
+    links = dump_read_models(projector, ["seal"])["seal_links"]
+    assert set(seal_before["seal_links"]) <= set(links)  # the same chain, renewed
+    assert len(links) == len(seal_before["seal_links"]) + 2  # and the record of the renewal sealed with it
     assert "Achtung: Das Siegel wird neu berechnet" in out.getvalue()
 
 
