@@ -932,7 +932,8 @@ class FundingOffice(Application[UUID]):
 
     def book_payment(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor) -> None:
         value_date = self._on(value_date)
-        self._grant_command(grant_id, actor, lambda g: g.book_payment(payment_id, value_date, actor))
+        today = self.today()
+        self._grant_command(grant_id, actor, lambda g: g.book_payment(payment_id, value_date, today, actor))
 
     def cancel_payment(
         self, grant_id: UUID, payment_id: UUID, reason: str, actor: Actor, on: date | None = None
@@ -944,7 +945,10 @@ class FundingOffice(Application[UUID]):
         self, grant_id: UUID, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor
     ) -> None:
         value_date = self._on(value_date)
-        self._grant_command(grant_id, actor, lambda g: g.return_payment(payment_id, amount, value_date, reason, actor))
+        today = self.today()
+        self._grant_command(
+            grant_id, actor, lambda g: g.return_payment(payment_id, amount, value_date, reason, actor, today)
+        )
 
     # Grants: after the award -------------------------------------------------------------------
 
@@ -1014,7 +1018,9 @@ class FundingOffice(Application[UUID]):
         return self._grant_command(
             grant_id,
             actor,
-            lambda g: g.report_expense(budget_line, paid_on, payee, purpose, amount, receipt_reference, actor),
+            lambda g: g.report_expense(
+                budget_line, paid_on, payee, purpose, amount, receipt_reference, actor, self.today()
+            ),
         )
 
     def reverse_expense(self, grant_id: UUID, expense_id: UUID, reason: str, actor: Actor) -> None:
@@ -1139,9 +1145,12 @@ class FundingOffice(Application[UUID]):
 
     def receive_repayment(self, claim_id: UUID, amount: Money, value_date: date, actor: Actor) -> None:
         self.verify_actor(actor)
-        rates = self.interest_table()
+        rates, today = self.interest_table(), self.today()
         self._update(
-            Claim, claim_id, "Diese Rückforderung", lambda c: c.receive_repayment(amount, value_date, rates, actor)
+            Claim,
+            claim_id,
+            "Diese Rückforderung",
+            lambda c: c.receive_repayment(amount, value_date, rates, actor, today),
         )
 
     def propose_claim_relief(

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     # Sessions and sign-in
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_hours: int = Field(default=8, ge=1, le=7 * 24)
-    two_factor_roles: tuple[str, ...] = ("admin", "finance")
+    two_factor_roles: tuple[str, ...] = ("admin", "finance", "cashier")
     # Mail (``notify``, invitations, password resets, account requests)
     smtp_host: str = ""
     smtp_port: int = Field(default=25, ge=1, le=65535)

@@ -32,7 +32,7 @@ from projections.db import Cursor
 from web.auth import Viewer, require
 from web.pages import reading
 
-DOWNLOADERS = (Role.FINANCE, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
+DOWNLOADERS = (Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BERLIN = ZoneInfo("Europe/Berlin")
 

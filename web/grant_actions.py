@@ -58,6 +58,7 @@ from web.auth import Viewer
 from web.forms import FormReader, format_amount
 
 OFFICER, APPROVER, FINANCE, ASSOCIATION = Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.ASSOCIATION
+CASHIER = Role.CASHIER
 BEFORE_DECISION = (APPLIED, DOCUMENTS_REQUESTED, REVIEWED)
 CURRENCIES = ("EUR", "GHS", "USD", "CNY", "TRY", "UAH", "RSD", "GBP", "ILS")
 
@@ -443,6 +444,15 @@ def _not_certifier(ctx: GrantContext, payment: Any) -> str | None:
         return "Von Ihnen festgestellt – freigeben muss eine andere Person."
     if payment and payment["requested_by"] == ctx.me:
         return "Von Ihnen abgerufen – freigeben muss eine andere Person."
+    return None
+
+
+def _not_orderer(ctx: GrantContext, payment: Any) -> str | None:
+    """§ 31 (3) KomHVO NRW: the cash office books, never whoever ordered the payment."""
+    if payment and payment["released_by"] == ctx.me:
+        return "Von Ihnen freigegeben (angeordnet) – buchen muss eine andere Person der Stadtkasse."
+    if payment and ctx.me in (payment["certified_by"], payment["requested_by"]):
+        return "Von Ihnen abgerufen oder festgestellt – buchen muss eine andere Person der Stadtkasse."
     return None
 
 
@@ -874,11 +884,12 @@ _ALL: tuple[Action, ...] = (
         "buchen",
         "Auszahlung buchen",
         "Buchen",
-        (FINANCE,),
+        (CASHIER,),
         _payment_in(RELEASED),
         lambda ctx, item: [Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat())],
         _book,
         scope="payment",
+        blocked=_not_orderer,
     ),
     Action(
         "stornieren",
@@ -894,7 +905,7 @@ _ALL: tuple[Action, ...] = (
         "rueckfluss",
         "Rückfluss buchen",
         "Rückfluss buchen",
-        (FINANCE,),
+        (CASHIER,),
         _payment_in(BOOKED),
         lambda ctx, item: [
             Field("amount", "Betrag in Euro", "amount"),
@@ -903,6 +914,7 @@ _ALL: tuple[Action, ...] = (
         ],
         _return,
         scope="payment",
+        blocked=_not_orderer,
     ),
     Action(
         "ausgabe-erfassen",
@@ -1024,7 +1036,7 @@ _ALL: tuple[Action, ...] = (
         "rueckzahlung",
         "Rückzahlung buchen",
         "Rückzahlung buchen",
-        (FINANCE,),
+        (CASHIER,),
         _claim_open,
         lambda ctx, item: [
             Field("amount", "Betrag in Euro", "amount"),
@@ -1032,6 +1044,11 @@ _ALL: tuple[Action, ...] = (
         ],
         _repayment,
         scope="claim",
+        blocked=lambda ctx, claim: (
+            "Von Ihnen festgesetzt – die Rückzahlung bucht eine andere Person der Stadtkasse."
+            if claim is not None and getattr(claim, "raised_by", None) == ctx.me
+            else None
+        ),
     ),
     Action(
         "erleichterung-vorschlagen",

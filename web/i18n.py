@@ -28,6 +28,7 @@ ENGLISH: dict[str, str] = {
     "Organisationen": "Organisations",
     "Projekte": "Projects",
     "Kämmerei": "Finance",
+    "Stadtkasse": "Cash office",
     "Prüfung": "Audit",
     "Angemeldet als": "Signed in as",
     "Rolle": "Role",

@@ -128,7 +128,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "Die Auswertungen (Arbeitsmappe, CSV, 360Giving) sind noch nicht eingerichtet.": (
         "The reports (workbook, CSV, 360Giving) are not set up yet."
     ),
-    "Rückzahlungen bucht die Kämmerei auf der Seite der Zuwendung": "Finance books repayments on the grant's page",
+    "Rückzahlungen bucht die Stadtkasse auf der Seite der Zuwendung": (
+        "The cash office books repayments on the grant's page"
+    ),
     "Offen": "Open",
     "Partnerstadt": "Partner city",
     "Eingang": "Received",
@@ -386,6 +388,7 @@ PAGES_ENGLISH: dict[str, str] = {
     "Zahlungen freizugeben": "Payments to release",
     "Stundung, Erlass, Niederschlagung zu entscheiden": "Deferrals, waivers, write-offs to decide",
     "Auszahlungen zu buchen": "Payouts to book",
+    "Offene Rückforderungen (Rückzahlungen buchen)": "Open repayment claims (book repayments)",
     "Budget ändern": "Amend budget",
     "Das Budget ist geändert.": "The budget has been amended.",
     "Budget für ein weiteres Haushaltsjahr": "Budget for another fiscal year",

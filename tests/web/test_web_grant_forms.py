@@ -353,7 +353,7 @@ class TestClaimsRevocationAndClosure:
     def test_a_settled_grant_is_closed(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "determined")
         claim = desk.office.grant(grant).claim_ids[0]
-        desk.office.receive_repayment(claim, Money("1300.00"), date(2026, 6, 15), desk.world.actor("finance"))
+        desk.office.receive_repayment(claim, Money("1300.00"), date(2026, 6, 15), desk.world.actor("cashier"))
         desk.sign_in("officer")
 
         answer = desk.post(url(grant, "abschliessen"), {"on": "2026-06-15"})

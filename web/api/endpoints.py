@@ -40,10 +40,11 @@ from web.api.framework import STAFF, Call, operation
 from web.api.problems import ApiProblem
 from web.api.tokens import revoke_api_token
 
-OFFICER, APPROVER, FINANCE, ASSOCIATION, AUDITOR, ADMIN = (
+OFFICER, APPROVER, FINANCE, CASHIER, ASSOCIATION, AUDITOR, ADMIN = (
     Role.OFFICER,
     Role.APPROVER,
     Role.FINANCE,
+    Role.CASHIER,
     Role.ASSOCIATION,
     Role.AUDITOR,
     Role.ADMIN,
@@ -51,7 +52,8 @@ OFFICER, APPROVER, FINANCE, ASSOCIATION, AUDITOR, ADMIN = (
 ROLE_QUEUES = {
     OFFICER: ("review", "certify", "proof", "claim"),
     APPROVER: ("approve", "amendment", "release", "determine", "relief"),
-    FINANCE: ("release", "book", "claim"),
+    FINANCE: ("release", "claim"),
+    CASHIER: ("book", "claim"),
     AUDITOR: tuple(QUEUE_GERMAN),
     ADMIN: (),
 }
@@ -589,9 +591,9 @@ def release_payment(call: Call) -> s.PaymentOut:
 @operation(
     "POST",
     "/grants/{grant_id}/payments/{payment_id}/booking",
-    summary="Auszahlung mit Wertstellung buchen",
+    summary="Auszahlung mit Wertstellung buchen (Stadtkasse, nie wer sie freigegeben hat)",
     tag="payments",
-    roles=(FINANCE,),
+    roles=(CASHIER,),
     body=s.BookPayment,
     response=s.PaymentOut,
 )
@@ -859,9 +861,9 @@ def get_claim(call: Call) -> s.ClaimOut:
 @operation(
     "POST",
     "/claims/{claim_id}/repayments",
-    summary="Eine Rückzahlung buchen (zuerst auf die Zinsen)",
+    summary="Eine Rückzahlung buchen (Stadtkasse; zuerst auf die Zinsen)",
     tag="claims",
-    roles=(FINANCE,),
+    roles=(CASHIER,),
     body=s.ReceiveRepayment,
     response=s.ClaimOut,
 )

@@ -119,7 +119,7 @@ GrantStatus = Literal[
     "revoked",
     "closed",
 ]
-RoleName = Literal["officer", "approver", "finance", "association", "auditor", "admin"]
+RoleName = Literal["officer", "approver", "finance", "cashier", "association", "auditor", "admin"]
 
 # Output types --------------------------------------------------------------------------------------
 
