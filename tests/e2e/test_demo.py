@@ -281,6 +281,7 @@ def test_every_demo_user_can_sign_in_with_the_documented_password(loaded: Loaded
         Role.OFFICER,
         Role.APPROVER,
         Role.FINANCE,
+        Role.CASHIER,
         Role.AUDITOR,
         Role.ASSOCIATION,
     }
