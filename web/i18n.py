@@ -64,6 +64,10 @@ from web.i18n_casefile import CASEFILE_ENGLISH  # noqa: E402 - the case file's t
 
 ENGLISH.update({german: english for german, english in CASEFILE_ENGLISH.items() if german not in ENGLISH})
 
+from web.i18n_finance import FINANCE_ENGLISH  # noqa: E402 - finance: payment runs, statements, downloads, SDGs
+
+ENGLISH.update({german: english for german, english in FINANCE_ENGLISH.items() if german not in ENGLISH})
+
 
 def gettext(text: str) -> str:
     if current_language.get() == "en":
