@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, OperationalError, Transcoder
 
 from domain.account_request import AccountRequest
 from domain.actors import Actor, Role
@@ -49,6 +49,7 @@ from domain.organisation import IbanValidator, LegalForm, Organisation
 from domain.partner_cities import partner_city
 from domain.plan import FinancingPlan, FinancingType
 from domain.posting import PostingCoordinates
+from domain.privacy import Erasure
 from domain.programme import FundingSource, Programme
 from domain.project import Project
 from domain.rules import RuleSet
@@ -107,11 +108,11 @@ class FundingOffice(Application[UUID]):
     snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
         Programme: 50,
         Grant: 50,
-        Organisation: 50,
         Project: 50,
-        User: 50,
         Claim: 50,
     }
+    # Users and organisations are not snapshotted: a snapshot would copy their personal data out of
+    # the encrypted events (see domain.personal_data); they have few events each.
 
     def __init__(
         self,
@@ -119,7 +120,9 @@ class FundingOffice(Application[UUID]):
         *,
         iban_validator: IbanValidator,
         today: Callable[[], date] | None = None,
+        mapper_factory: Callable[[Transcoder], Mapper[UUID]] | None = None,
     ) -> None:
+        self._mapper_factory = mapper_factory  # used by super().__init__ (construct_mapper)
         super().__init__(env=env)
         self.validate_iban = iban_validator
         self._today = today or (lambda: datetime.now(BERLIN).date())
@@ -130,6 +133,18 @@ class FundingOffice(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_domain_transcodings(transcoder)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper, or the one the composition root gives (it encrypts personal data)."""
+        if self._mapper_factory is not None:
+            return self._mapper_factory(self.construct_transcoder())
+        return super().construct_mapper()
+
+    def close(self) -> None:
+        super().close()
+        closing = getattr(self.mapper, "close", None)  # the composition root's mapper holds a key store
+        if callable(closing):
+            closing()
 
     def today(self) -> date:
         return self._today()
@@ -337,9 +352,12 @@ class FundingOffice(Application[UUID]):
         except AggregateNotFoundError:
             index = None
         if isinstance(index, UserEmail):
-            return self.user(index.user_id)
+            user = self.user(index.user_id)
+            if user.email != address:  # erased: the address is no longer known
+                raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
+            return user
         legacy = self._get(User, User.legacy_id(address), "Diesen Benutzer")
-        if legacy.email != address:  # pragma: no cover - a derived id always belongs to its address
+        if legacy.email != address:  # erased (or never this address)
             raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
         return legacy
 
@@ -381,6 +399,47 @@ class FundingOffice(Application[UUID]):
             raise AlreadyExistsError(duplicate, field="email")
         self._create(UserEmail.claim(user.email, user.id, actor), user, duplicate=duplicate)
         return user.id
+
+    # Erasure of personal data (crypto-shredding: see domain.personal_data) ---------------------
+
+    def record_erasure(
+        self,
+        kind: str,
+        subjects: list[UUID],
+        what: str,
+        reason: str,
+        rule: str,
+        actor: Actor,
+        user_ids: list[UUID] | None = None,
+        organisation_id: UUID | None = None,
+        grant_id: UUID | None = None,
+        documents: list[str] | None = None,
+    ) -> UUID:
+        """Records an erasure decision; the users it names are disabled in the same save (an erased
+        person cannot sign in). The keys are deleted by the caller once this is recorded."""
+        self.verify_actor(actor)
+        erasure = Erasure.record(
+            kind,
+            subjects,
+            what,
+            reason,
+            rule,
+            actor,
+            user_ids=user_ids,
+            organisation_id=organisation_id,
+            grant_id=grant_id,
+            documents=documents,
+        )
+
+        def action() -> None:
+            users = [self.user(user_id) for user_id in erasure.user_ids]
+            for user in users:
+                if not user.disabled:
+                    user.disable(f"Personenbezogene Daten gelöscht: {erasure.reason}", actor)
+            self.save(erasure, *users)
+
+        self._retrying(action)
+        return erasure.id
 
     # Account requests of associations -----------------------------------------------------------
 

@@ -13,10 +13,12 @@ from starlette.applications import Starlette
 from domain.application import FundingOffice
 from exports.letters.service import Letters
 from foerderbuch.credentials import CredentialStore
-from foerderbuch.database import open_database
+from foerderbuch.database import Records, open_database
 from foerderbuch.documents import DocumentFiles
 from foerderbuch.iban import validate_iban
 from foerderbuch.notify import mailer_for
+from foerderbuch.privacy.keys import KeyStore
+from foerderbuch.privacy.shredding import ShreddingMapper
 from foerderbuch.settings import Settings
 from projections.catalogue import all_read_models
 from projections.db import Database
@@ -33,13 +35,15 @@ SQLITE_POOL_TIMEOUT = 30.0
 
 
 def create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
+    """The office over the settings' event store, with personal data encrypted per person (see
+    ``foerderbuch.privacy.shredding``); the keys live in the same database."""
     if settings.backend == "sqlite":
         _switch_to_wal(settings.eventsourcing_env()["SQLITE_DBNAME"])
-        office = FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+        office = _office(settings, today)
         _patient_pool(office)
         return office
     if settings.backend != "postgres":
-        return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+        return _office(settings, today)
     # On start the library runs CREATE TABLE IF NOT EXISTS / CREATE OR REPLACE FUNCTION; several
     # processes doing so at once (web workers) fail with "tuple concurrently updated" or a duplicate
     # pg_type key. A session advisory lock makes them take turns; closing the connection releases it.
@@ -57,7 +61,17 @@ def create_office(settings: Settings, today: Callable[[], date] | None = None) -
     ) as conn:
         conn.execute("SET lock_timeout = '60s'")
         conn.execute("SELECT pg_advisory_lock(4711200601)")  # Förderbuch's start-up lock
-        return FundingOffice(env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today)
+        return _office(settings, today)
+
+
+def _office(settings: Settings, today: Callable[[], date] | None) -> FundingOffice:
+    keys = KeyStore(Records(open_database(settings)))
+    return FundingOffice(
+        env=settings.eventsourcing_env(),
+        iban_validator=validate_iban,
+        today=today,
+        mapper_factory=lambda transcoder: ShreddingMapper(transcoder, keys),
+    )
 
 
 def _patient_pool(office: FundingOffice) -> None:

@@ -17,7 +17,9 @@ from uuid import UUID
 from domain.actors import ROLE_NAMES, SYSTEM_USER_ID, Role
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import LETTER_KINDS, REMINDER_STAGES, Grant
+from domain.personal_data import ERASED
 from domain.plan import FinancingType
+from domain.privacy import Erasure
 from domain.programme import Programme
 from domain.user import User
 from projections.accounts import business_date
@@ -100,6 +102,12 @@ class Timeline(ReadModel):
         cursor.execute(
             "INSERT INTO tl_users (user_id, display_name) VALUES (?, ?)", (e.originator_id.hex, e.display_name)
         )
+
+    @handles(Erasure.Recorded)
+    def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
+        """An erased person's name leaves the history; what they did stays, by ``gelöscht``."""
+        for subject in e.subjects:
+            cursor.execute("UPDATE tl_users SET display_name = ? WHERE user_id = ?", (ERASED, subject.hex))
 
     @handles(Grant.ApplicationReceived)
     def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
