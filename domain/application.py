@@ -108,11 +108,11 @@ class FundingOffice(Application[UUID]):
     snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
         Programme: 50,
         Grant: 50,
+        Organisation: 50,
         Project: 50,
+        User: 50,
         Claim: 50,
     }
-    # Users and organisations are not snapshotted: a snapshot would copy their personal data out of
-    # the encrypted events (see domain.personal_data); they have few events each.
 
     def __init__(
         self,

@@ -4,7 +4,9 @@ The log is append-only, yet the people named in it have a right to erasure once 
 holds their data any longer (Art. 17 and Art. 5 (1) e GDPR). Förderbuch keeps personal data in few
 places — a user's registration, an organisation's contact persons, invitations into the portal and
 account requests — and this module names them: for each such event, the personal fields and the
-*subject*, the person the fields belong to.
+*subject*, the person the fields belong to. A grant's conversation (internal notes, messages) is kept
+the same way under a key of the grant, so it can be erased with the grant's documents once their
+retention period has run out.
 
 The composition root stores these fields encrypted with a key per subject, kept outside the log;
 erasing a person deletes the key, and from then on the fields read as :data:`ERASED` ("gelöscht")
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.account_request import AccountRequest
+from domain.grant import Grant
 from domain.organisation import Organisation
 from domain.user import User
 
@@ -54,8 +57,28 @@ PERSONAL_DATA: dict[type, PersonalFields] = {
     Organisation.ContactPersonAdded: PersonalFields(("name", "function", "email", "phone"), subject="person_id"),  # type: ignore[attr-defined]
     Organisation.MemberInvited: PersonalFields(("email", "name"), subject="*"),  # type: ignore[attr-defined]
     AccountRequest.Submitted: PersonalFields(("contact_name", "email")),  # type: ignore[attr-defined]
+    # The conversation of a grant (notes, messages) may name anybody; it is kept under the grant's own
+    # key and erased with the grant's documents when their retention period has run out.
+    Grant.TextsRecorded: PersonalFields(("note", "message"), email_field=None),  # type: ignore[attr-defined]
+    Grant.MessagePosted: PersonalFields(("text",), email_field=None),  # type: ignore[attr-defined]
 }
 """Every event type that carries personal data, with its fields and subject."""
+
+
+@dataclass(frozen=True)
+class SnapshotFields:
+    """Where an aggregate's snapshot holds personal data: its own fields (subject: the aggregate) and
+    mappings of person id (hex) to a person's fields (subject: that person)."""
+
+    own: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+
+SNAPSHOTS: dict[str, SnapshotFields] = {
+    "domain.user:User": SnapshotFields(own=("email", "display_name")),
+    "domain.organisation:Organisation": SnapshotFields(people=("contact_persons",)),
+}
+"""The aggregates whose snapshots carry personal data, by topic; those fields are encrypted like the events'."""
 
 
 def personal_fields(event_class: type) -> PersonalFields | None:

@@ -41,6 +41,8 @@ RECORD_LABELS = {
     "Organisation.ContactPersonAdded": "Ansprechperson einer Organisation",
     "Organisation.MemberInvited": "Einladung in das Portal einer Organisation",
     "AccountRequest.Submitted": "Zugangsantrag eines Vereins",
+    "Grant.TextsRecorded": "Vermerk oder Nachricht zu einer Zuwendung",
+    "Grant.MessagePosted": "Nachricht zu einer Zuwendung",
 }
 
 
@@ -99,12 +101,16 @@ class Findings:
         return "; ".join(parts) or "keine Einträge"
 
 
-def personal_records(office: FundingOffice) -> Iterator[PersonalRecord]:
-    """Every personal event of the log, in log order, with its fields read through the keys."""
+PEOPLE_EVENTS = tuple(cls for cls in PERSONAL_DATA if not cls.__qualname__.startswith("Grant."))
+"""The personal events about people (a grant's conversation is kept under the grant's key, not a person's)."""
+
+
+def personal_records(office: FundingOffice, events: tuple[type, ...] = PEOPLE_EVENTS) -> Iterator[PersonalRecord]:
+    """Every personal event of these types, in log order, with its fields read through the keys."""
     mapper = office.mapper
     if not isinstance(mapper, ShreddingMapper):
         raise RuntimeError("the office was built without the key store (foerderbuch.wiring.create_office)")
-    topics = [get_topic(cls) for cls in PERSONAL_DATA]
+    topics = [get_topic(cls) for cls in events]
     start: int | None = None
     while True:
         batch = office.recorder.select_notifications(start=start, limit=500, topics=topics, inclusive_of_start=False)
@@ -308,7 +314,7 @@ def purge_snapshots(office: FundingOffice, aggregate_ids: set[UUID]) -> int:
                     cursor.execute(statement, (aggregate_id,))
                 else:
                     cursor.execute("PRAGMA secure_delete=ON")  # the snapshot's bytes are zeroed, not left in free pages
-                    cursor.execute(f"DELETE FROM {table} WHERE originator_id = ?", (str(aggregate_id),))
+                    cursor.execute(f"DELETE FROM {table} WHERE originator_id = ?", (aggregate_id.hex,))
                 deleted += max(cursor.rowcount, 0)
         return deleted
     # the in-memory store (tests): its rows are a list with an index
@@ -363,3 +369,115 @@ def forget_accounts(credentials: CredentialStore, user_ids: set[UUID], emails: s
         return deleted
 
     return credentials.records.run(work, write=True)
+
+
+@dataclass(frozen=True)
+class GrantRecords:
+    """What erasing a grant's documents takes: files past their period and, if due, its conversation."""
+
+    grant_id: UUID
+    organisation_id: UUID
+    documents: list[str]
+    conversation: bool
+    rules: list[str]
+    what: str
+
+
+def grant_records_due(office: FundingOffice, settings: Any, grant_id: UUID, on: Any) -> GrantRecords:
+    """The grant's records whose retention period has passed on ``on``; NotFoundError when none has."""
+    from foerderbuch.privacy import retention
+
+    grant = office.grant(grant_id)
+    keys = key_store(office)
+    due = [r for r in retention.due(office, keys, settings, on) if r.target == grant_id]
+    if not due:
+        upcoming = [
+            r for r in retention.due(office, keys, settings, on.replace(year=on.year + 200)) if r.target == grant_id
+        ]
+        if upcoming:
+            first = min(r.due_on for r in upcoming)
+            raise NotFoundError(
+                f"Die Aufbewahrungsfrist der Unterlagen von {grant.file_number} läuft noch: "
+                f"löschbar ab {first:%d.%m.%Y} ({upcoming[0].rule.text})."
+            )
+        raise NotFoundError(f"Zu {grant.file_number} gibt es keine Unterlagen oder Nachrichten mehr zu löschen.")
+    categories = {r.category for r in due}
+    erased = _erased_documents(office, grant_id)
+    documents: set[str] = set()
+    for category, shas in _documents_by_category(office, grant_id).items():
+        if category in categories or retention.APPLICATIONS in categories:
+            documents |= shas - erased
+    conversation = bool(categories & {retention.MESSAGES, retention.APPLICATIONS}) and not keys.is_erased(grant_id)
+    return GrantRecords(
+        grant_id,
+        grant.organisation_id,
+        sorted(documents),
+        conversation,
+        sorted({r.rule.text for r in due}),
+        "; ".join(r.what for r in due),
+    )
+
+
+def _erased_documents(office: FundingOffice, grant_id: UUID) -> set[str]:
+    from domain.privacy import Erasure
+
+    found: set[str] = set()
+    start: int | None = None
+    while True:
+        batch = office.recorder.select_notifications(
+            start=start, limit=500, topics=[get_topic(Erasure.Recorded)], inclusive_of_start=False
+        )
+        for notification in batch:
+            event: Any = office.mapper.to_domain_event(notification)
+            if event.grant_id == grant_id:
+                found.update(event.documents)
+        if len(batch) < 500:
+            return found
+        start = batch[-1].id
+
+
+def _documents_by_category(office: FundingOffice, grant_id: UUID) -> dict[str, set[str]]:
+    from foerderbuch.privacy import retention
+
+    found: dict[str, set[str]] = {retention.RECEIPTS: set(), retention.DOCUMENTS_CATEGORY: set()}
+    for event in _grant_events(office, grant_id):
+        documents = {str(d["sha256"]) for d in getattr(event, "documents", None) or () if isinstance(d, dict)}
+        if type(event).__name__ == "DocumentsAttached" and event.regarding in retention.RECEIPT_EVENTS:
+            found[retention.RECEIPTS] |= documents
+        elif type(event).__name__ in ("DocumentsAttached", "DocumentsReceived", "MessagePosted"):
+            found[retention.DOCUMENTS_CATEGORY] |= documents
+    return found
+
+
+def _grant_events(office: FundingOffice, grant_id: UUID) -> list[Any]:
+    return list(office.events.get(grant_id))
+
+
+def erase_grant_records(
+    office: FundingOffice, records: GrantRecords, reason: str, actor: Actor, documents: DocumentStore | None
+) -> ErasureResult:
+    """Records the erasure of a grant's documents (their hashes stay in the log) and conversation."""
+    from domain.privacy import DOCUMENTS
+
+    parts = []
+    if records.documents:
+        parts.append(f"{len(records.documents)} Dateien")
+    if records.conversation:
+        parts.append("Vermerke und Nachrichten")
+    erasure_id = office.record_erasure(
+        DOCUMENTS,
+        [records.grant_id] if records.conversation else [],
+        f"{' und '.join(parts)} der Zuwendung ({records.what})"[:500],
+        reason,
+        "; ".join(records.rules)[:200],
+        actor,
+        organisation_id=records.organisation_id,
+        grant_id=records.grant_id,
+        documents=records.documents,
+    )
+    deleted = key_store(office).erase([records.grant_id], erasure_id) if records.conversation else 0
+    files = 0
+    if documents is not None:
+        for sha in records.documents:
+            files += documents.delete(sha)
+    return ErasureResult(erasure_id, deleted, 1 if records.conversation else 0, 0, files, 0)

@@ -25,10 +25,10 @@ from uuid import UUID, uuid4
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.domain import DomainEventProtocol, Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 
-from domain.personal_data import ERASED, PersonalFields, personal_fields
+from domain.personal_data import ERASED, SNAPSHOTS, PersonalFields, personal_fields
 from foerderbuch.privacy.keys import KeyStore
 
 ENVELOPE = "_personal"
@@ -72,33 +72,90 @@ class ShreddingMapper(Mapper[UUID]):
     def __init__(self, transcoder: Transcoder, keys: KeyStore) -> None:
         self.keys = keys
         self.plain = transcoder
-        super().__init__(_OpeningTranscoder(transcoder, keys))
+        self.opener = _OpeningTranscoder(transcoder, keys)
+        super().__init__(self.opener)
 
     def close(self) -> None:
         self.keys.close()
 
+    def seal(self, subject: UUID, personal: dict[str, Any]) -> dict[str, Any] | None:
+        """The envelope of these fields under the subject's key; None when the subject was erased."""
+        key = self.keys.key(subject, create=True)
+        if key is None:
+            return None
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(key).encrypt(nonce, self.plain.encode(personal), subject.bytes)
+        return {
+            "subject": subject.hex,
+            "fields": sorted(personal),
+            "data": base64.b64encode(nonce + sealed).decode("ascii"),
+        }
+
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        if isinstance(domain_event, Snapshot) and domain_event.topic in SNAPSHOTS:
+            return super().to_stored_event(self._sealed_snapshot(domain_event))
         rule = personal_fields(type(domain_event))
         if rule is None:
             return super().to_stored_event(domain_event)
         state = dict(vars(domain_event))
-        personal = {f: state.pop(f) for f in rule.fields if f in state}
+        personal = {f: state.pop(f) for f in rule.fields if state.get(f) not in (None, "")}  # empty stays empty
         subject = uuid4() if rule.per_event else subject_of(rule, state)
-        key = self.keys.key(subject, create=True)
-        if key is None:  # the subject was erased: nothing personal is written any more
+        envelope = self.seal(subject, personal) if personal else None
+        if envelope is None:  # the subject was erased: nothing personal is written any more
             state.update({f: rule.placeholder(f, v) for f, v in personal.items()})
         else:
-            nonce = os.urandom(NONCE_BYTES)
-            sealed = AESGCM(key).encrypt(nonce, self.plain.encode(personal), subject.bytes)
-            state[ENVELOPE] = {
-                "subject": subject.hex,
-                "fields": sorted(personal),
-                "data": base64.b64encode(nonce + sealed).decode("ascii"),
-            }
+            state[ENVELOPE] = envelope
         return super().to_stored_event(_with_state(domain_event, state))
+
+    def _sealed_snapshot(self, snapshot: Any) -> Any:
+        """A snapshot's personal fields sealed like the events' (the aggregate's own under its id, each
+        person's in a mapping under that person's id); erased ones stay ``gelöscht``."""
+        where = SNAPSHOTS[snapshot.topic]
+        state = dict(snapshot.state)
+        own = {f: state.pop(f) for f in where.own if state.get(f) not in (None, "", ERASED)}
+        if own:
+            envelope = self.seal(UUID(str(snapshot.originator_id)), own)
+            if envelope is None:
+                state.update(dict.fromkeys(own, ERASED))
+            else:
+                state[ENVELOPE] = envelope
+        for mapping in where.people:
+            people = {}
+            for person, details in dict(state.get(mapping) or {}).items():
+                envelope = self.seal(UUID(person), dict(details)) if isinstance(details, dict) else None
+                people[person] = {ENVELOPE: envelope} if envelope is not None else dict.fromkeys(details, ERASED)
+            if mapping in state:
+                state[mapping] = people
+        outer = dict(vars(snapshot))
+        outer["state"] = state
+        return _with_state(snapshot, outer)
+
+    def _opened_snapshot(self, snapshot: Any) -> Any:
+        where = SNAPSHOTS[snapshot.topic]
+        state = dict(snapshot.state)
+        if isinstance(state.get(ENVELOPE), dict):
+            state.update(self.opener.open(state.pop(ENVELOPE)))
+        if self.keys.is_erased(UUID(str(snapshot.originator_id))):
+            state.update({f: ERASED for f in where.own if state.get(f) not in (None, "")})
+        for mapping in where.people:
+            people = {}
+            for person, details in dict(state.get(mapping) or {}).items():
+                if isinstance(details, dict) and isinstance(details.get(ENVELOPE), dict):
+                    details = self.opener.open(details[ENVELOPE])
+                elif isinstance(details, dict) and self.keys.is_erased(UUID(person)):
+                    details = dict.fromkeys(details, ERASED)  # written in clear before encryption
+                people[person] = details
+            if mapping in state:
+                state[mapping] = people
+        outer = dict(vars(snapshot))
+        outer["state"] = state
+        return _with_state(snapshot, outer)
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         event = super().to_domain_event(stored_event)
+        if isinstance(event, Snapshot) and event.topic in SNAPSHOTS:
+            opened: DomainEventProtocol[UUID] = self._opened_snapshot(event)
+            return opened
         rule = personal_fields(type(event))
         if rule is None or rule.per_event:
             return event
@@ -106,7 +163,7 @@ class ShreddingMapper(Mapper[UUID]):
         if not self.keys.is_erased(subject):
             return event
         state = dict(vars(event))  # clear text written before encryption, of a subject since erased
-        state.update({f: rule.placeholder(f, state[f]) for f in rule.fields if f in state})
+        state.update({f: rule.placeholder(f, state[f]) for f in rule.fields if state.get(f) not in (None, "")})
         erased: DomainEventProtocol[UUID] = _with_state(event, state)
         return erased
 
