@@ -351,7 +351,9 @@ class FundingOffice(Application[UUID]):
             index: object = self.repository.get(UserEmail.id_for(address))
         except AggregateNotFoundError:
             index = None
-        if isinstance(index, UserEmail):
+        if isinstance(index, UserEmail) and index.user_id is None:
+            raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
+        if isinstance(index, UserEmail) and index.user_id is not None:
             user = self.user(index.user_id)
             if user.email != address:  # erased: the address is no longer known
                 raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
@@ -395,10 +397,29 @@ class FundingOffice(Application[UUID]):
             user_id=user_id,
         )
         duplicate = f"Die E-Mail-Adresse {user.email} ist bereits registriert."
-        if User.legacy_id(user.email) in self.repository:
+        if self._legacy_user_holds(user.email):
             raise AlreadyExistsError(duplicate, field="email")
-        self._create(UserEmail.claim(user.email, user.id, actor), user, duplicate=duplicate)
+        self._create(self._email_index(user.email, user.id, actor), user, duplicate=duplicate)
         return user.id
+
+    def _legacy_user_holds(self, email: str) -> bool:
+        """Whether a user of release 0.1 (id derived from the address) still holds it (not erased)."""
+        try:
+            legacy: object = self.repository.get(User.legacy_id(email))
+        except AggregateNotFoundError:
+            return False
+        return isinstance(legacy, User) and legacy.email == email
+
+    def _email_index(self, email: str, user_id: UUID, actor: Actor) -> UserEmail:
+        """The e-mail index entry for a new user: a new one, or one released by an erasure, claimed again."""
+        try:
+            index: object = self.repository.get(UserEmail.id_for(email))
+        except AggregateNotFoundError:
+            return UserEmail.claim(email, user_id, actor)
+        if isinstance(index, UserEmail) and index.user_id is None:
+            index.reclaim(user_id, actor)
+            return index
+        return UserEmail.claim(email, user_id, actor)  # taken: the save conflicts and says so
 
     # Erasure of personal data (crypto-shredding: see domain.personal_data) ---------------------
 
@@ -433,10 +454,18 @@ class FundingOffice(Application[UUID]):
 
         def action() -> None:
             users = [self.user(user_id) for user_id in erasure.user_ids]
+            indexes = []
             for user in users:
                 if not user.disabled:
                     user.disable(f"Personenbezogene Daten gelöscht: {erasure.reason}", actor)
-            self.save(erasure, *users)
+                try:
+                    index: object = self.repository.get(UserEmail.id_for(user.email))
+                except (AggregateNotFoundError, InvalidInputError):  # a user of release 0.1, or already erased
+                    continue
+                if isinstance(index, UserEmail) and index.user_id == user.id:
+                    index.release(actor)
+                    indexes.append(index)
+            self.save(erasure, *users, *indexes)
 
         self._retrying(action)
         return erasure.id
@@ -476,7 +505,7 @@ class FundingOffice(Application[UUID]):
         else:
             organisation = self._get(Organisation, organisation_id, "Diese Organisation")
         user = User.register(request.email, request.contact_name, Role.ASSOCIATION, organisation.id, actor)
-        index = UserEmail.claim(user.email, user.id, actor)
+        index = self._email_index(user.email, user.id, actor)
         organisation.add_member(user.id, actor)
         request.approve(organisation.id, user.id, organisation_id is None, actor)
         self._create(index, user, organisation, request, duplicate=f"Für {user.email} gibt es bereits einen Zugang.")

@@ -17,6 +17,7 @@ from foerderbuch.database import Records, open_database
 from foerderbuch.documents import DocumentFiles
 from foerderbuch.iban import validate_iban
 from foerderbuch.notify import mailer_for
+from foerderbuch.privacy.access import report as access_report
 from foerderbuch.privacy.keys import KeyStore
 from foerderbuch.privacy.shredding import ShreddingMapper
 from foerderbuch.settings import Settings
@@ -156,14 +157,16 @@ def create_services(settings: Settings) -> Services:
     office = create_office(settings)
     projector = create_projector(settings, office)
     documents = DocumentFiles.for_settings(settings)
+    credentials = CredentialStore.for_settings(settings)
     return Services(
         office,
         projector,
-        CredentialStore.for_settings(settings),
+        credentials,
         documents,
         create_follower(settings, office, projector),
         letters=create_letters(settings, office, projector, documents),
         mailer=mailer_for(settings),
+        access_report=lambda who: access_report(office, credentials, who),
     )
 
 

@@ -59,11 +59,12 @@ class UserDirectory(ReadModel):
 
     @handles(Erasure.Recorded)
     def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
-        """An erased person's name and address leave the directory (their roles and status stay)."""
+        """An erased person's name and address leave the directory (their roles and status stay); the row
+        reads as a rebuild from the log would fold it."""
         for subject in e.subjects:
             cursor.execute(
-                "UPDATE user_directory SET email = ?, display_name = ?, search = '' WHERE user_id = ?",
-                (ERASED, ERASED, subject.hex),
+                "UPDATE user_directory SET email = ?, display_name = ?, search = ? WHERE user_id = ?",
+                (ERASED, ERASED, f"{ERASED} {ERASED}".casefold(), subject.hex),
             )
 
     @handles(User.RoleGranted)  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -383,7 +384,7 @@ class GrantRecords:
     what: str
 
 
-def grant_records_due(office: FundingOffice, settings: Any, grant_id: UUID, on: Any) -> GrantRecords:
+def grant_records_due(office: FundingOffice, settings: Any, grant_id: UUID, on: date) -> GrantRecords:
     """The grant's records whose retention period has passed on ``on``; NotFoundError when none has."""
     from foerderbuch.privacy import retention
 
@@ -391,9 +392,7 @@ def grant_records_due(office: FundingOffice, settings: Any, grant_id: UUID, on: 
     keys = key_store(office)
     due = [r for r in retention.due(office, keys, settings, on) if r.target == grant_id]
     if not due:
-        upcoming = [
-            r for r in retention.due(office, keys, settings, on.replace(year=on.year + 200)) if r.target == grant_id
-        ]
+        upcoming = [r for r in retention.due(office, keys, settings, date(on.year + 200, 1, 1)) if r.target == grant_id]
         if upcoming:
             first = min(r.due_on for r in upcoming)
             raise NotFoundError(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import os
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -157,9 +157,12 @@ class ShreddingMapper(Mapper[UUID]):
             opened: DomainEventProtocol[UUID] = self._opened_snapshot(event)
             return opened
         rule = personal_fields(type(event))
-        if rule is None or rule.per_event:
+        if rule is None:
             return event
-        subject = subject_of(rule, vars(event))
+        if rule.per_event:  # written in clear before encryption, its subject follows from its place
+            subject = clear_event_subject(event.originator_id, event.originator_version)
+        else:
+            subject = subject_of(rule, vars(event))
         if not self.keys.is_erased(subject):
             return event
         state = dict(vars(event))  # clear text written before encryption, of a subject since erased
@@ -177,11 +180,17 @@ class ShreddingMapper(Mapper[UUID]):
         envelope = raw.get(ENVELOPE) if isinstance(raw, dict) else None
         if isinstance(envelope, dict):
             subject: UUID | None = UUID(str(envelope["subject"]))
-        elif rule.per_event:
-            subject = None  # an invitation written in clear before encryption: no subject of its own
+        elif rule.per_event:  # an invitation written in clear before encryption
+            subject = clear_event_subject(UUID(str(stored_event.originator_id)), stored_event.originator_version)
         else:
             subject = subject_of(rule, vars(event))
         return subject, {f: getattr(event, f, None) for f in rule.fields}
+
+
+def clear_event_subject(originator_id: UUID, version: int) -> UUID:
+    """The subject of a per-event record written in clear (before encryption): derived from its place in
+    the log, so that erasing it can be remembered in ``erased_subjects`` like any other subject."""
+    return uuid5(originator_id, f"foerderbuch-clear-event/{version}")
 
 
 def subject_of(rule: PersonalFields, state: dict[str, Any]) -> UUID:

@@ -13,6 +13,7 @@ from domain.application import FundingOffice
 from domain.organisation import address
 from foerderbuch.privacy.erasure import erase, find_contacts, find_person, key_store
 from foerderbuch.settings import Settings
+from foerderbuch.wiring import create_projector
 
 NAME, EMAIL, PHONE = "Hildegard Quastenberg", "h.quastenberg@verein.example", "0231 9988776"
 
@@ -99,3 +100,70 @@ def test_an_organisations_contacts_are_erased_together(open_office, sqlite_setti
     assert [p["name"] for p in people] == ["gelöscht", "gelöscht"]
     assert all(p["email"] == "gelöscht" and p["phone"] in ("gelöscht", "") for p in people)
     assert key_store(office).is_erased(findings.records[-1].subject)  # the invitation's own key went too
+
+
+def test_on_postgresql_the_keys_and_snapshots_are_erased_too(open_office, postgres_settings: Settings) -> None:
+    office = open_office(postgres_settings)
+    user = a_user_with_a_snapshot(office)
+    result = erase(office, None, find_person(office, EMAIL), "Antrag der Person", "Art. 17 DSGVO", an_admin(office))
+    assert result.keys_deleted == 1 and result.snapshots_deleted >= 1
+    again = open_office(postgres_settings)
+    assert again.user(user).display_name == "gelöscht" and again.user(user).email == "gelöscht"
+    assert office.snapshots is not None and not list(office.snapshots.get(user))
+
+
+def test_an_erased_address_finds_nobody_and_may_be_registered_again(open_office, sqlite_settings: Settings) -> None:
+    office = open_office(sqlite_settings)
+    first = office.register_user(EMAIL, NAME, Role.OFFICER, Actor.system())
+    erase(office, None, find_person(office, EMAIL), "Antrag der Person", "Art. 17 DSGVO", an_admin(office))
+    assert not office.email_registered(EMAIL)
+    second = office.register_user(EMAIL, "Hildegard Quastenberg-Neu", Role.OFFICER, Actor.system())
+    assert second != first and office.user_by_email(EMAIL).id == second
+    assert office.user(first).display_name == "gelöscht"
+
+
+def test_the_read_models_redacted_on_erasure_equal_a_rebuild_from_the_log(
+    open_office, sqlite_settings: Settings
+) -> None:
+    office = open_office(sqlite_settings)
+    user = office.register_user(EMAIL, NAME, Role.OFFICER, Actor.system())
+    request = office.submit_account_request(
+        {
+            "association": "Quastenfreunde e.V.",
+            "legal_form": "e.V.",
+            "register_court": "Amtsgericht Dortmund",
+            "register_number": "VR 9999",
+            "street": "Markt 1",
+            "postcode": "44135",
+            "city": "Dortmund",
+            "iban": "DE89370400440532013000",
+            "contact_name": NAME,
+            "email": EMAIL,
+        },
+        Actor.system(),
+    )
+    projector = create_projector(sqlite_settings, office)
+    try:
+        projector.set_up()
+        projector.catch_up()
+        findings = find_person(office, EMAIL)
+        assert {r.subject for r in findings.records} == {user, request}
+        erase(office, None, findings, "Antrag der Person", "Art. 17 DSGVO", an_admin(office))
+        projector.catch_up()
+        tables = {"users": "user_directory", "account_requests": "account_requests", "timeline": "tl_users"}
+
+        def rows() -> dict[str, list[tuple[object, ...]]]:
+            found = {}
+            with projector.db.transaction() as cursor:
+                for table in tables.values():
+                    cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
+                    found[table] = [tuple(r.values()) for r in cursor.fetchall()]
+            return found
+
+        redacted = rows()
+        assert any("gelöscht" in row for row in redacted["user_directory"])
+        assert not any(NAME in str(row) or EMAIL in str(row) for rows_ in redacted.values() for row in rows_)
+        projector.rebuild(list(tables))
+        assert rows() == redacted
+    finally:
+        projector.db.close()
