@@ -105,9 +105,12 @@ class Timeline(ReadModel):
 
     @handles(Erasure.Recorded)
     def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
-        """An erased person's name leaves the history; what they did stays, by ``gelöscht``."""
+        """An erased person's name leaves the history; what they did stays, by ``gelöscht``. The erasure of
+        a grant's documents and conversation is itself an entry of the grant's history (what, why, rule)."""
         for subject in e.subjects:
             cursor.execute("UPDATE tl_users SET display_name = ? WHERE user_id = ?", (ERASED, subject.hex))
+        if e.grant_id is not None:
+            self._entry(cursor, e.grant_id, e, position, f"Gelöscht: {e.what}", f"{e.reason} (Regel: {e.rule})")
 
     @handles(Grant.ApplicationReceived)
     def _applied(self, cursor: Cursor, e: Any, position: int) -> None:

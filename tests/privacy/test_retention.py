@@ -27,7 +27,7 @@ from foerderbuch.documents import DocumentFiles
 from foerderbuch.privacy.erasure import erase_grant_records, grant_records_due, key_store
 from foerderbuch.privacy.retention import due
 from foerderbuch.settings import Settings
-from foerderbuch.wiring import create_office
+from foerderbuch.wiring import create_office, create_projector
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -127,4 +127,17 @@ def test_erasing_a_grants_documents_waits_for_the_period_then_keeps_the_hashes(
     assert [e.text for e in texts] == ["gelöscht"]
     assert texts[0].documents[0]["sha256"] == upload["sha256"]  # the hash stays in the log
     assert not any("IB-2025-006" in what for _, what in listed(office, store, date(2100, 1, 1)))
+    # The grant's history says what was erased, why, on which rule and who decided.
+    projector = create_projector(store, office)
+    try:
+        projector.set_up()
+        projector.catch_up()
+        with projector.db.transaction() as cursor:
+            cursor.execute("SELECT * FROM tl_entries WHERE grant_id = ? ORDER BY position DESC", (grant.hex,))
+            last = cursor.fetchone()
+    finally:
+        projector.db.close()
+    assert last is not None and last["what"].startswith("Gelöscht: 1 Dateien und Vermerke und Nachrichten")
+    assert "Aufbewahrungsfrist abgelaufen" in last["why"] and "Anträge ohne Bewilligung" in last["why"]
+    assert last["actor_id"] == admin.user_id.hex
     assert main(["verify"], settings=store) == 0
