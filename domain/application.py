@@ -1120,6 +1120,13 @@ class FundingOffice(Application[UUID]):
         on = self._on(on)
         self._grant_command(grant_id, actor, lambda g: g.extend_deadline(key, new_due, reason, on, actor))
 
+    def record_purpose_fulfilled(
+        self, grant_id: UUID, fulfilled_on: date, actor: Actor, on: date | None = None
+    ) -> date:
+        """Zweckerfüllung: the proof of use is due six months later (at the latest the notice's date)."""
+        on = self._on(on)
+        return self._grant_command(grant_id, actor, lambda g: g.record_purpose_fulfilled(fulfilled_on, on, actor))
+
     def send_reminder(self, grant_id: UUID, key: str, actor: Actor, on: date | None = None) -> None:
         on = self._on(on)
         self._grant_command(grant_id, actor, lambda g: g.send_reminder(key, on, actor))

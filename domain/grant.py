@@ -38,6 +38,7 @@ from domain.rules import RuleSet
 from domain.settlement import RecognisedActuals, determine_final_amount
 from domain.terms import GrantTerms
 from domain.text import german_percent, optional_text, require_reason, require_text
+from domain.working_days import next_working_day
 
 APPLIED = "applied"
 DOCUMENTS_REQUESTED = "documents_requested"
@@ -91,6 +92,8 @@ class Grant(Aggregate):
     letters: tuple[dict[str, Any], ...] = ()
     # Reminders sent, as (deadline key, due date ISO, stage); a class default, so older snapshots still load.
     reminders_sent: tuple[tuple[str, str, str], ...] = ()
+    # When the purpose of the grant was fulfilled (the proof of use is due six months later); a class default.
+    purpose_fulfilled_on: date | None = None
 
     @event("ApplicationReceived")
     def __init__(
@@ -706,11 +709,12 @@ class Grant(Aggregate):
         """Interim proofs for every fiscal year end inside the period, then the final proof of use."""
         if self.terms is None or self.status in (REJECTED, WITHDRAWN):
             return []
-        rules, period = self.terms.rule_set, self.terms.period
+        period = self.terms.period
         result = []
         for year in range(period.start.year, period.end.year):
             key = f"interim-{year}"
-            due = self.deadline_extensions.get(key, add_duration(date(year, 12, 31), rules.interim_proof_deadline))
+            extended = self.deadline_extensions.get(key)
+            due = next_working_day(extended) if extended else self.terms.interim_proof_due(year)
             done = self.interim_proofs.get(str(year))
             result.append(
                 {
@@ -722,7 +726,8 @@ class Grant(Aggregate):
                     "overdue": done is None and as_of > due,
                 }
             )
-        due = self.deadline_extensions.get("final", self.terms.final_proof_due)
+        extended = self.deadline_extensions.get("final")
+        due = next_working_day(extended) if extended else self.terms.final_proof_due_for(self.purpose_fulfilled_on)
         done = self.proof["submitted_on"] if self.proof else None
         result.append(
             {
@@ -758,6 +763,39 @@ class Grant(Aggregate):
         self, key: str, previous: date, new_due: date, reason: str, on: date, actor_id: UUID, actor_role: str
     ) -> None:
         self.deadline_extensions[key] = new_due
+
+    def record_purpose_fulfilled(self, fulfilled_on: date, on: date, actor: Actor) -> date:
+        """The association (or an officer for it) records when the purpose of the grant was fulfilled; the
+        proof of use is then due six months later, at the latest six months after the funding period
+        (Nr. 6.1 ANBest-P), moved to the next working day (§ 31 (3) VwVfG NRW). Returns the new due date."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Zweckerfüllung vermerken")
+        actor.require_member_of(self.organisation_id, doing="Zweckerfüllung vermerken")
+        self._require_status(APPROVED, doing="Zweckerfüllung vermerken")
+        assert self.terms is not None
+        if not isinstance(fulfilled_on, date):
+            raise InvalidInputError("Bitte das Datum angeben, an dem der Zweck erfüllt war.", field="fulfilled_on")
+        if fulfilled_on > on:
+            raise InvalidInputError(
+                f"Der {fulfilled_on:%d.%m.%Y} liegt in der Zukunft; vermerkt wird, was geschehen ist.",
+                field="fulfilled_on",
+            )
+        if fulfilled_on < self.terms.period.start:
+            raise InvalidInputError(
+                f"Der Zweck kann nicht vor dem Beginn des Bewilligungszeitraums "
+                f"({self.terms.period.start:%d.%m.%Y}) erfüllt sein.",
+                field="fulfilled_on",
+            )
+        if fulfilled_on == self.purpose_fulfilled_on:
+            raise InvalidStateError(f"Die Zweckerfüllung am {fulfilled_on:%d.%m.%Y} ist bereits vermerkt.")
+        proof_due = self.terms.final_proof_due_for(fulfilled_on)
+        self._purpose_fulfilled(fulfilled_on=fulfilled_on, proof_due=proof_due, on=on, **actor.stamp)
+        return proof_due
+
+    @event("PurposeFulfilled")
+    def _purpose_fulfilled(
+        self, fulfilled_on: date, proof_due: date, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.purpose_fulfilled_on = fulfilled_on
 
     def send_reminder(self, key: str, on: date, actor: Actor) -> None:
         actor.require(Role.OFFICER, doing="Erinnern")

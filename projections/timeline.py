@@ -226,6 +226,11 @@ class Timeline(ReadModel):
         what = f"Frist für den {label(e.key)} verlängert: {_day(e.previous)} → {_day(e.new_due)}"
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
+    @handles(Grant.PurposeFulfilled)
+    def _purpose_fulfilled(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Zweck erfüllt am {_day(e.fulfilled_on)}: Verwendungsnachweis fällig {_day(e.proof_due)}"
+        self._entry(cursor, e.originator_id, e, position, what)
+
     @handles(Grant.ReminderSent)
     def _reminder(self, cursor: Cursor, e: Any, position: int) -> None:
         stage = getattr(e, "stage", "manual")

@@ -250,7 +250,8 @@ def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
             "date",
             required=False,
             hint="Steht so im Bescheid. Leer lassen: die Frist des Regelwerks nach dem Ende des "
-            "Bewilligungszeitraums (z. B. sechs Monate).",
+            "Bewilligungszeitraums (z. B. sechs Monate); ein Samstag, Sonntag oder Feiertag in NRW verschiebt "
+            "sie auf den nächsten Werktag (§ 31 Abs. 3 VwVfG NRW).",
         ),
         Field("conditions", "Nebenbestimmungen und Auflagen", "textarea", required=False),
         _on(ctx),
@@ -571,6 +572,17 @@ def _interim(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
         return None
     office.submit_interim_proof(ctx.grant.id, int(year), report, actor, on=on)
     return "Der Zwischennachweis ist eingegangen."
+
+
+def _purpose_fulfilled(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
+    fulfilled_on, on = r.day("fulfilled_on"), r.day("on")
+    if not r.ok:
+        return None
+    assert fulfilled_on is not None
+    due = office.record_purpose_fulfilled(ctx.grant.id, fulfilled_on, actor, on=on)
+    return f"Die Zweckerfüllung ist vermerkt; der Verwendungsnachweis ist bis zum {due:%d.%m.%Y} fällig."
 
 
 def _proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
@@ -972,6 +984,25 @@ _ALL: tuple[Action, ...] = (
         _interim,
     ),
     Action(
+        "zweck-erfuellt",
+        "Zweckerfüllung vermerken",
+        "Vermerken",
+        (OFFICER, ASSOCIATION),
+        lambda ctx, item: ctx.grant.status == APPROVED,
+        lambda ctx, item: [
+            Field(
+                "fulfilled_on",
+                "Zweck erfüllt am",
+                "date",
+                default=(ctx.grant.purpose_fulfilled_on or ctx.today).isoformat(),
+                hint="Der Verwendungsnachweis ist sechs Monate danach fällig, spätestens zur Frist des Bescheids; "
+                "fällt der Tag auf ein Wochenende oder einen Feiertag in NRW, auf den nächsten Werktag.",
+            ),
+            _on(ctx),
+        ],
+        _purpose_fulfilled,
+    ),
+    Action(
         "nachweis-einreichen",
         "Verwendungsnachweis einreichen",
         "Nachweis einreichen",
@@ -1090,6 +1121,7 @@ ORDER = (
     "zurueckziehen",
     "mittel-abrufen",
     "ausgabe-erfassen",
+    "zweck-erfuellt",
     "nachweis-einreichen",
     "zwischennachweis",
     "nachweis-pruefen",

@@ -346,6 +346,8 @@ PAGES_ENGLISH: dict[str, str] = {
     "Verwendungsnachweis einreichen": "Submit proof of use",
     "Nachweis einreichen": "Submit proof",
     "Zwischennachweis einreichen": "Submit interim proof",
+    "Zweckerfüllung vermerken": "Record the purpose as fulfilled",
+    "Vermerken": "Record",
     "Verwendungsnachweis prüfen": "Review proof of use",
     "Prüfvermerk speichern": "Save review note",
     "Schlussbetrag festsetzen": "Determine final amount",

@@ -240,6 +240,22 @@ class TestPayments:
 
 
 class TestSpendingAndProofs:
+    def test_the_purpose_fulfilled_sets_the_proof_deadline_off_the_weekend(self, desk: Desk) -> None:
+        """Fulfilled on Saturday 13.06.2026: six months later is Sunday 13.12.2026, so Monday 14.12.2026."""
+        grant = a_grant(desk.world, "approved")
+        desk.sign_in("officer")
+        head = desk.head()
+
+        future = desk.post(url(grant, "zweck-erfuellt"), {"fulfilled_on": "2026-06-16", "on": "2026-06-15"})
+        assert future.status_code == 400 and "liegt in der Zukunft" in future.text and desk.head() == head
+
+        answer = desk.post(url(grant, "zweck-erfuellt"), {"fulfilled_on": "2026-06-13", "on": "2026-06-15"})
+
+        assert answer.status_code == 303
+        assert desk.office.grant(grant).purpose_fulfilled_on == date(2026, 6, 13)
+        page = desk.get(answer.headers["location"]).text
+        assert "bis zum 14.12.2026 fällig" in page and "14.12.2026" in desk.get(f"/zuwendungen/{grant}").text
+
     def test_an_expense_in_euro_and_one_in_pounds_are_recorded(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "booked")
         desk.sign_in("officer")

@@ -766,6 +766,21 @@ def submit_interim_proof(call: Call) -> s.GrantDetail:
 
 @operation(
     "POST",
+    "/grants/{grant_id}/purpose-fulfilled",
+    summary="Zweckerfüllung vermerken: der Verwendungsnachweis ist sechs Monate später fällig",
+    tag="proofs",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.PurposeFulfilled,
+    response=s.GrantDetail,
+)
+def record_purpose_fulfilled(call: Call) -> s.GrantDetail:
+    b: s.PurposeFulfilled = call.body
+    on = call.business_date(b.on)
+    return _grant_command(call, lambda g, a: call.office.record_purpose_fulfilled(g, b.fulfilled_on, a, on=on))
+
+
+@operation(
+    "POST",
     "/grants/{grant_id}/proof-of-use",
     summary="Den Verwendungsnachweis einreichen",
     tag="proofs",
