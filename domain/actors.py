@@ -3,8 +3,10 @@
 Each event records the user who caused it and the role they acted in, so the log answers "who
 decided this?" for every figure. Roles follow the office's separation of duties: officers
 (Sachbearbeitung) review and certify, approvers (Zeichnungsbefugte) sign approvals, finance
-(Kämmerei/Stadtkasse) releases and books payments, association members act for their own
-organisation only, auditors read, admins manage users and programmes.
+(Kämmerei) releases payments (the Anordnung), the cash office (Stadtkasse) books them and the money
+that comes back (Zahlungsabwicklung) — never the person who released the payment, § 31 (3) KomHVO NRW;
+one person may hold both roles, but never acts twice on one payment. Association members act for
+their own organisation only, auditors read, admins manage users and programmes.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Role(StrEnum):
     OFFICER = "officer"
     APPROVER = "approver"
     FINANCE = "finance"
+    CASHIER = "cashier"
     ASSOCIATION = "association"
     AUDITOR = "auditor"
     ADMIN = "admin"
@@ -46,6 +49,7 @@ ROLE_NAMES = {
     Role.OFFICER: "Sachbearbeitung",
     Role.APPROVER: "Zeichnungsbefugte",
     Role.FINANCE: "Kämmerei",
+    Role.CASHIER: "Stadtkasse",
     Role.ASSOCIATION: "Verein",
     Role.AUDITOR: "Rechnungsprüfung",
     Role.ADMIN: "Administration",

@@ -26,7 +26,14 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
-from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, OperationalError
+from eventsourcing.persistence import (
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    OperationalError,
+    Transcoder,
+)
 
 from domain.account_request import AccountRequest
 from domain.actors import Actor, Role
@@ -50,6 +57,7 @@ from domain.organisation import IbanValidator, LegalForm, Organisation
 from domain.partner_cities import partner_city
 from domain.plan import FinancingPlan, FinancingType
 from domain.posting import PostingCoordinates
+from domain.privacy import Erasure
 from domain.programme import FundingSource, Programme
 from domain.project import Project
 from domain.rules import RuleSet
@@ -122,8 +130,10 @@ class FundingOffice(Application[UUID]):
         iban_validator: IbanValidator,
         today: Callable[[], date] | None = None,
         snapshot_key: Callable[[], bytes] | None = None,
+        mapper_factory: Callable[[Transcoder], Mapper[UUID]] | None = None,
     ) -> None:
         self._snapshot_key = snapshot_key  # read by construct_snapshot_store, during the base class's set-up
+        self._mapper_factory = mapper_factory  # used by super().__init__ (construct_mapper)
         super().__init__(env=env)
         self.validate_iban = iban_validator
         self._today = today or (lambda: datetime.now(BERLIN).date())
@@ -134,6 +144,18 @@ class FundingOffice(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_domain_transcodings(transcoder)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper, or the one the composition root gives (it encrypts personal data)."""
+        if self._mapper_factory is not None:
+            return self._mapper_factory(self.construct_transcoder())
+        return super().construct_mapper()
+
+    def close(self) -> None:
+        super().close()
+        closing = getattr(self.mapper, "close", None)  # the composition root's mapper holds a key store
+        if callable(closing):
+            closing()
 
     def today(self) -> date:
         return self._today()
@@ -348,10 +370,15 @@ class FundingOffice(Application[UUID]):
             index: object = self.repository.get(UserEmail.id_for(address))
         except AggregateNotFoundError:
             index = None
-        if isinstance(index, UserEmail):
-            return self.user(index.user_id)
+        if isinstance(index, UserEmail) and index.user_id is None:
+            raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
+        if isinstance(index, UserEmail) and index.user_id is not None:
+            user = self.user(index.user_id)
+            if user.email != address:  # erased: the address is no longer known
+                raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
+            return user
         legacy = self._get(User, User.legacy_id(address), "Diesen Benutzer")
-        if legacy.email != address:  # pragma: no cover - a derived id always belongs to its address
+        if legacy.email != address:  # erased (or never this address)
             raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
         return legacy
 
@@ -389,10 +416,78 @@ class FundingOffice(Application[UUID]):
             user_id=user_id,
         )
         duplicate = f"Die E-Mail-Adresse {user.email} ist bereits registriert."
-        if User.legacy_id(user.email) in self.repository:
+        if self._legacy_user_holds(user.email):
             raise AlreadyExistsError(duplicate, field="email")
-        self._create(UserEmail.claim(user.email, user.id, actor), user, duplicate=duplicate)
+        self._create(self._email_index(user.email, user.id, actor), user, duplicate=duplicate)
         return user.id
+
+    def _legacy_user_holds(self, email: str) -> bool:
+        """Whether a user of release 0.1 (id derived from the address) still holds it (not erased)."""
+        try:
+            legacy: object = self.repository.get(User.legacy_id(email))
+        except AggregateNotFoundError:
+            return False
+        return isinstance(legacy, User) and legacy.email == email
+
+    def _email_index(self, email: str, user_id: UUID, actor: Actor) -> UserEmail:
+        """The e-mail index entry for a new user: a new one, or one released by an erasure, claimed again."""
+        try:
+            index: object = self.repository.get(UserEmail.id_for(email))
+        except AggregateNotFoundError:
+            return UserEmail.claim(email, user_id, actor)
+        if isinstance(index, UserEmail) and index.user_id is None:
+            index.reclaim(user_id, actor)
+            return index
+        return UserEmail.claim(email, user_id, actor)  # taken: the save conflicts and says so
+
+    # Erasure of personal data (crypto-shredding: see domain.personal_data) ---------------------
+
+    def record_erasure(
+        self,
+        kind: str,
+        subjects: list[UUID],
+        what: str,
+        reason: str,
+        rule: str,
+        actor: Actor,
+        user_ids: list[UUID] | None = None,
+        organisation_id: UUID | None = None,
+        grant_id: UUID | None = None,
+        documents: list[str] | None = None,
+    ) -> UUID:
+        """Records an erasure decision; the users it names are disabled in the same save (an erased
+        person cannot sign in). The keys are deleted by the caller once this is recorded."""
+        self.verify_actor(actor)
+        erasure = Erasure.record(
+            kind,
+            subjects,
+            what,
+            reason,
+            rule,
+            actor,
+            user_ids=user_ids,
+            organisation_id=organisation_id,
+            grant_id=grant_id,
+            documents=documents,
+        )
+
+        def action() -> None:
+            users = [self.user(user_id) for user_id in erasure.user_ids]
+            indexes = []
+            for user in users:
+                if not user.disabled:
+                    user.disable(f"Personenbezogene Daten gelöscht: {erasure.reason}", actor)
+                try:
+                    index: object = self.repository.get(UserEmail.id_for(user.email))
+                except (AggregateNotFoundError, InvalidInputError):  # a user of release 0.1, or already erased
+                    continue
+                if isinstance(index, UserEmail) and index.user_id == user.id:
+                    index.release(actor)
+                    indexes.append(index)
+            self.save(erasure, *users, *indexes)
+
+        self._retrying(action)
+        return erasure.id
 
     # Account requests of associations -----------------------------------------------------------
 
@@ -429,7 +524,7 @@ class FundingOffice(Application[UUID]):
         else:
             organisation = self._get(Organisation, organisation_id, "Diese Organisation")
         user = User.register(request.email, request.contact_name, Role.ASSOCIATION, organisation.id, actor)
-        index = UserEmail.claim(user.email, user.id, actor)
+        index = self._email_index(user.email, user.id, actor)
         organisation.add_member(user.id, actor)
         request.approve(organisation.id, user.id, organisation_id is None, actor)
         self._create(index, user, organisation, request, duplicate=f"Für {user.email} gibt es bereits einen Zugang.")
@@ -944,7 +1039,8 @@ class FundingOffice(Application[UUID]):
 
     def book_payment(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor) -> None:
         value_date = self._on(value_date)
-        self._grant_command(grant_id, actor, lambda g: g.book_payment(payment_id, value_date, actor))
+        today = self.today()
+        self._grant_command(grant_id, actor, lambda g: g.book_payment(payment_id, value_date, today, actor))
 
     def cancel_payment(
         self, grant_id: UUID, payment_id: UUID, reason: str, actor: Actor, on: date | None = None
@@ -956,7 +1052,10 @@ class FundingOffice(Application[UUID]):
         self, grant_id: UUID, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor
     ) -> None:
         value_date = self._on(value_date)
-        self._grant_command(grant_id, actor, lambda g: g.return_payment(payment_id, amount, value_date, reason, actor))
+        today = self.today()
+        self._grant_command(
+            grant_id, actor, lambda g: g.return_payment(payment_id, amount, value_date, reason, actor, today)
+        )
 
     # Grants: after the award -------------------------------------------------------------------
 
@@ -1054,7 +1153,9 @@ class FundingOffice(Application[UUID]):
         return self._grant_command(
             grant_id,
             actor,
-            lambda g: g.report_expense(budget_line, paid_on, payee, purpose, amount, receipt_reference, actor),
+            lambda g: g.report_expense(
+                budget_line, paid_on, payee, purpose, amount, receipt_reference, actor, self.today()
+            ),
         )
 
     def reverse_expense(self, grant_id: UUID, expense_id: UUID, reason: str, actor: Actor) -> None:
@@ -1065,6 +1166,13 @@ class FundingOffice(Application[UUID]):
     ) -> None:
         on = self._on(on)
         self._grant_command(grant_id, actor, lambda g: g.extend_deadline(key, new_due, reason, on, actor))
+
+    def record_purpose_fulfilled(
+        self, grant_id: UUID, fulfilled_on: date, actor: Actor, on: date | None = None
+    ) -> date:
+        """Zweckerfüllung: the proof of use is due six months later (at the latest the notice's date)."""
+        on = self._on(on)
+        return self._grant_command(grant_id, actor, lambda g: g.record_purpose_fulfilled(fulfilled_on, on, actor))
 
     def send_reminder(self, grant_id: UUID, key: str, actor: Actor, on: date | None = None) -> None:
         on = self._on(on)
@@ -1179,9 +1287,12 @@ class FundingOffice(Application[UUID]):
 
     def receive_repayment(self, claim_id: UUID, amount: Money, value_date: date, actor: Actor) -> None:
         self.verify_actor(actor)
-        rates = self.interest_table()
+        rates, today = self.interest_table(), self.today()
         self._update(
-            Claim, claim_id, "Diese Rückforderung", lambda c: c.receive_repayment(amount, value_date, rates, actor)
+            Claim,
+            claim_id,
+            "Diese Rückforderung",
+            lambda c: c.receive_repayment(amount, value_date, rates, actor, today),
         )
 
     def propose_claim_relief(

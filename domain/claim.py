@@ -60,6 +60,7 @@ class Claim(Aggregate):
         self.cause = cause  # "final_amount" or "revocation"
         self.interest_margin = interest_margin  # the margin on the day it arose (the only one, for old claims)
         self.legal_basis = legal_basis
+        self.raised_by = actor_id
         self.small_amount_threshold = small_amount_threshold
         self.interest_paid = Money.zero()
         self.interest_from = arose_on  # interest up to this day has been settled
@@ -134,11 +135,27 @@ class Claim(Aggregate):
     # Repayment ---------------------------------------------------------------------------------
 
     def receive_repayment(
-        self, amount: Money, value_date: date, base_rates: InterestTable | list[tuple[date, Decimal]], actor: Actor
+        self,
+        amount: Money,
+        value_date: date,
+        base_rates: InterestTable | list[tuple[date, Decimal]],
+        actor: Actor,
+        today: date | None = None,
     ) -> None:
-        actor.require(Role.FINANCE, doing="Rückzahlung buchen")
+        """The cash office (Stadtkasse) books money received on the claim, never the person who set the claim
+        (§ 31 (3) KomHVO NRW); a value date after ``today`` is refused."""
+        actor.require(Role.CASHIER, doing="Rückzahlung buchen")
         self._require_open()
+        if actor.role is not Role.SYSTEM and actor.user_id == getattr(self, "raised_by", None):
+            raise FourEyesError(
+                "Wer die Rückforderung festgesetzt hat, darf die Rückzahlung nicht buchen (§ 31 Abs. 3 KomHVO NRW)."
+            )
         amount.require_positive("amount", "Die Rückzahlung")
+        if today is not None and value_date > today:
+            raise InvalidInputError(
+                f"Die Wertstellung {value_date:%d.%m.%Y} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                field="value_date",
+            )
         if value_date < self.interest_from:
             raise InvalidInputError("Die Wertstellung liegt vor der letzten gebuchten Zahlung.", field="value_date")
         interest, periods = self.interest_statement(value_date, base_rates)

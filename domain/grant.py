@@ -38,6 +38,7 @@ from domain.rules import RuleSet
 from domain.settlement import RecognisedActuals, determine_final_amount
 from domain.terms import GrantTerms
 from domain.text import german_percent, optional_text, require_reason, require_text
+from domain.working_days import next_working_day
 
 APPLIED = "applied"
 DOCUMENTS_REQUESTED = "documents_requested"
@@ -91,6 +92,8 @@ class Grant(Aggregate):
     letters: tuple[dict[str, Any], ...] = ()
     # Reminders sent, as (deadline key, due date ISO, stage); a class default, so older snapshots still load.
     reminders_sent: tuple[tuple[str, str, str], ...] = ()
+    # When the purpose of the grant was fulfilled (the proof of use is due six months later); a class default.
+    purpose_fulfilled_on: date | None = None
 
     @event("ApplicationReceived")
     def __init__(
@@ -508,10 +511,21 @@ class Grant(Aggregate):
     def _payment_released(self, payment_id: UUID, on: date, actor_id: UUID, actor_role: str) -> None:
         self.payments[payment_id.hex].update(status=RELEASED, released_by=actor_id)
 
-    def book_payment(self, payment_id: UUID, value_date: date, actor: Actor) -> None:
-        """Finance books the payout with its value date, which decides its fiscal year."""
-        actor.require(Role.FINANCE, doing="Zahlung buchen")
+    def book_payment(self, payment_id: UUID, value_date: date, today: date, actor: Actor) -> None:
+        """The cash office (Stadtkasse) books the payout with its value date, which decides its fiscal year.
+
+        Releasing a payment (Anordnung) and booking it (Zahlungsabwicklung) are done by different people
+        (§ 31 (3) KomHVO NRW): whoever requested, certified or released this payment does not book it, even
+        when they also hold the cashier role. The value date has happened: a booking is never ahead of today.
+        """
+        actor.require(Role.CASHIER, doing="Zahlung buchen")
         payment = self._payment(payment_id, RELEASED, doing="Zahlung buchen")
+        _require_cash_office_hands(payment, actor)
+        if value_date > today:
+            raise InvalidInputError(
+                f"Die Wertstellung {value_date:%d.%m.%Y} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                field="value_date",
+            )
         if value_date < payment["requested_on"]:
             raise InvalidInputError("Die Wertstellung liegt vor dem Abruf.", field="value_date")
         self._payment_booked(payment_id=payment_id, value_date=value_date, amount=payment["amount"], **actor.stamp)
@@ -538,10 +552,14 @@ class Grant(Aggregate):
     ) -> None:
         self.payments[payment_id.hex]["status"] = CANCELLED
 
-    def return_payment(self, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor) -> None:
-        """Money that came back (e.g. a bounced transfer) before any final determination."""
-        actor.require(Role.FINANCE, doing="Rückfluss buchen")
+    def return_payment(
+        self, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor, today: date | None = None
+    ) -> None:
+        """Money that came back (e.g. a bounced transfer) before any final determination; booked by the cash
+        office, never by whoever released the payment."""
+        actor.require(Role.CASHIER, doing="Rückfluss buchen")
         payment = self._payment(payment_id, BOOKED, doing="Rückfluss buchen")
+        _require_cash_office_hands(payment, actor)
         amount.require_positive("amount", "Der Rückfluss")
         open_amount = payment["amount"] - payment["returned"]
         if amount > open_amount:
@@ -550,6 +568,11 @@ class Grant(Aggregate):
             )
         if value_date < payment["value_date"]:
             raise InvalidInputError("Der Rückfluss liegt vor der Auszahlung.", field="value_date")
+        if today is not None and value_date > today:
+            raise InvalidInputError(
+                f"Die Wertstellung {value_date:%d.%m.%Y} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                field="value_date",
+            )
         self._payment_returned(
             payment_id=payment_id, amount=amount, value_date=value_date, reason=require_reason(reason), **actor.stamp
         )
@@ -585,8 +608,11 @@ class Grant(Aggregate):
         amount: Money | ForeignAmount,
         receipt_reference: str,
         actor: Actor,
+        today: date | None = None,
     ) -> UUID:
-        """Records a receipt; a line may exceed its plan only within the rule set's tolerance."""
+        """Records a receipt; a line may exceed its plan only within the rule set's tolerance.
+
+        A receipt dated after ``today`` is refused: only money already spent is reported."""
         actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Ausgabe melden")
         actor.require_member_of(self.organisation_id, doing="Ausgabe melden")
         if self.status != APPROVED or self.terms is None:
@@ -598,6 +624,12 @@ class Grant(Aggregate):
         if budget_line not in budgets:
             raise InvalidInputError(
                 f"Die Kostenposition »{budget_line}« steht nicht im Finanzierungsplan.", field="budget_line"
+            )
+        if today is not None and paid_on > today:
+            raise InvalidInputError(
+                f"Der Beleg ist auf den {paid_on:%d.%m.%Y} datiert, also in der Zukunft; gemeldet wird, "
+                "was bezahlt ist.",
+                field="paid_on",
             )
         if not self.terms.period.contains(paid_on):
             raise RuleViolationError(
@@ -677,11 +709,12 @@ class Grant(Aggregate):
         """Interim proofs for every fiscal year end inside the period, then the final proof of use."""
         if self.terms is None or self.status in (REJECTED, WITHDRAWN):
             return []
-        rules, period = self.terms.rule_set, self.terms.period
+        period = self.terms.period
         result = []
         for year in range(period.start.year, period.end.year):
             key = f"interim-{year}"
-            due = self.deadline_extensions.get(key, add_duration(date(year, 12, 31), rules.interim_proof_deadline))
+            extended = self.deadline_extensions.get(key)
+            due = next_working_day(extended) if extended else self.terms.interim_proof_due(year)
             done = self.interim_proofs.get(str(year))
             result.append(
                 {
@@ -693,7 +726,8 @@ class Grant(Aggregate):
                     "overdue": done is None and as_of > due,
                 }
             )
-        due = self.deadline_extensions.get("final", self.terms.final_proof_due)
+        extended = self.deadline_extensions.get("final")
+        due = next_working_day(extended) if extended else self.terms.final_proof_due_for(self.purpose_fulfilled_on)
         done = self.proof["submitted_on"] if self.proof else None
         result.append(
             {
@@ -729,6 +763,39 @@ class Grant(Aggregate):
         self, key: str, previous: date, new_due: date, reason: str, on: date, actor_id: UUID, actor_role: str
     ) -> None:
         self.deadline_extensions[key] = new_due
+
+    def record_purpose_fulfilled(self, fulfilled_on: date, on: date, actor: Actor) -> date:
+        """The association (or an officer for it) records when the purpose of the grant was fulfilled; the
+        proof of use is then due six months later, at the latest six months after the funding period
+        (Nr. 6.1 ANBest-P), moved to the next working day (§ 31 (3) VwVfG NRW). Returns the new due date."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Zweckerfüllung vermerken")
+        actor.require_member_of(self.organisation_id, doing="Zweckerfüllung vermerken")
+        self._require_status(APPROVED, doing="Zweckerfüllung vermerken")
+        assert self.terms is not None
+        if not isinstance(fulfilled_on, date):
+            raise InvalidInputError("Bitte das Datum angeben, an dem der Zweck erfüllt war.", field="fulfilled_on")
+        if fulfilled_on > on:
+            raise InvalidInputError(
+                f"Der {fulfilled_on:%d.%m.%Y} liegt in der Zukunft; vermerkt wird, was geschehen ist.",
+                field="fulfilled_on",
+            )
+        if fulfilled_on < self.terms.period.start:
+            raise InvalidInputError(
+                f"Der Zweck kann nicht vor dem Beginn des Bewilligungszeitraums "
+                f"({self.terms.period.start:%d.%m.%Y}) erfüllt sein.",
+                field="fulfilled_on",
+            )
+        if fulfilled_on == self.purpose_fulfilled_on:
+            raise InvalidStateError(f"Die Zweckerfüllung am {fulfilled_on:%d.%m.%Y} ist bereits vermerkt.")
+        proof_due = self.terms.final_proof_due_for(fulfilled_on)
+        self._purpose_fulfilled(fulfilled_on=fulfilled_on, proof_due=proof_due, on=on, **actor.stamp)
+        return proof_due
+
+    @event("PurposeFulfilled")
+    def _purpose_fulfilled(
+        self, fulfilled_on: date, proof_due: date, on: date, actor_id: UUID, actor_role: str
+    ) -> None:
+        self.purpose_fulfilled_on = fulfilled_on
 
     def send_reminder(self, key: str, on: date, actor: Actor) -> None:
         actor.require(Role.OFFICER, doing="Erinnern")
@@ -1109,7 +1176,9 @@ class Grant(Aggregate):
 
     def post_message(self, text: str, documents: list[dict[str, Any]] | None, on: date, actor: Actor) -> UUID:
         """A message in the grant's conversation between the office and the association."""
-        actor.require(Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.ASSOCIATION, doing="Nachricht schreiben")
+        actor.require(
+            Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.CASHIER, Role.ASSOCIATION, doing="Nachricht schreiben"
+        )
         actor.require_member_of(self.organisation_id, doing="Nachricht schreiben")
         files = uploaded_documents(documents)
         message_id = uuid4()
@@ -1300,6 +1369,21 @@ def _horizon_german(duration: str) -> str:
     number = "".join(c for c in duration if c.isdigit())
     unit = {"M": "Monaten", "W": "Wochen", "D": "Tagen"}[duration[-1]]
     return f"{number} {unit}"
+
+
+def _require_cash_office_hands(payment: dict[str, Any], actor: Actor) -> None:
+    """§ 31 (3) KomHVO NRW: who ordered a payment (requested, certified or released it) does not book it."""
+    if actor.role is Role.SYSTEM:
+        return
+    if payment.get("released_by") == actor.user_id:
+        raise FourEyesError(
+            "Wer die Zahlung angeordnet (freigegeben) hat, darf sie nicht buchen: Anordnung und Zahlungsabwicklung "
+            "liegen bei verschiedenen Personen (§ 31 Abs. 3 KomHVO NRW)."
+        )
+    if actor.user_id in (payment.get("certified_by"), payment.get("requested_by")):
+        raise FourEyesError(
+            "Wer die Zahlung abgerufen oder festgestellt hat, darf sie nicht buchen (§ 31 Abs. 3 KomHVO NRW)."
+        )
 
 
 MAX_UPLOADED_DOCUMENTS = 10

@@ -281,7 +281,7 @@ class Project(Aggregate):
         self.external_funder = funder
 
     def receive_external_funds(self, amount: Money, value_date: date, actor: Actor) -> None:
-        actor.require(Role.FINANCE, doing="Drittmitteleingang buchen")
+        actor.require(Role.CASHIER, Role.FINANCE, doing="Drittmitteleingang buchen")
         if self.external is None:
             raise InvalidStateError("Für dieses Projekt ist keine Kofinanzierung erfasst.")
         amount.require_positive("amount", "Der Eingang")

@@ -19,6 +19,7 @@ from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
 from domain.rules import RuleSet
 from domain.text import german_percent
+from domain.working_days import next_working_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,23 @@ class GrantTerms:
 
     @property
     def final_proof_due(self) -> date:
-        """When the proof of use is due: the date the notice sets, else the rule set's time after the period."""
-        return self.proof_due or add_duration(self.period.end, self.rule_set.proof_deadline)
+        """When the proof of use is due: the date the notice sets, else the rule set's time after the period;
+        a Saturday, Sunday or NRW public holiday moves it to the next working day (§ 31 (3) VwVfG NRW)."""
+        return self.final_proof_due_for(None)
+
+    def final_proof_due_for(self, purpose_fulfilled_on: date | None) -> date:
+        """The proof of use is due the rule set's time (six months) after the purpose was fulfilled, at the
+        latest on the notice's date (by default the same time after the funding period ends); the next
+        working day if that is a Saturday, Sunday or NRW public holiday."""
+        due = self.proof_due or add_duration(self.period.end, self.rule_set.proof_deadline)
+        if purpose_fulfilled_on is not None:
+            due = min(due, add_duration(purpose_fulfilled_on, self.rule_set.proof_deadline))
+        return next_working_day(due)
+
+    def interim_proof_due(self, year: int) -> date:
+        """The interim proof for a fiscal year ending inside the period: the rule set's time after 31 December
+        (the next working day if that is not one)."""
+        return next_working_day(add_duration(date(year, 12, 31), self.rule_set.interim_proof_deadline))
 
     def split(self) -> dict[FiscalYear, Money]:
         return {FiscalYear(int(year)): amount for year, amount in self.year_split.items()}

@@ -246,7 +246,8 @@ class UserEmail(Aggregate):
 
     Its id is derived from the address, so registering the same address twice conflicts in the event
     store (the second save fails on the stream's version), also under concurrent registrations. It
-    records only the user's id, never the address; the user's id itself is random.
+    records only the user's id, never the address; the user's id itself is random. When the user is
+    erased the index is released (it then names nobody) and the address may be registered again.
     """
 
     @staticmethod
@@ -263,6 +264,26 @@ class UserEmail(Aggregate):
         actor_role: str
 
     def __init__(self, user_id: UUID, actor_id: UUID, actor_role: str) -> None:
+        self.user_id: UUID | None = user_id
+
+    def release(self, actor: Actor) -> None:
+        """The user was erased: the address no longer finds them and may be registered again."""
+        actor.require(Role.ADMIN, doing="E-Mail-Adresse freigeben")
+        if self.user_id is not None:
+            self._released(**actor.stamp)
+
+    @event("Released")
+    def _released(self, actor_id: UUID, actor_role: str) -> None:
+        self.user_id = None
+
+    def reclaim(self, user_id: UUID, actor: Actor) -> None:
+        """A released address is registered again, for a new user."""
+        if self.user_id is not None:
+            raise InvalidStateError("Diese E-Mail-Adresse ist bereits registriert.", field="email")
+        self._reclaimed(user_id=user_id, **actor.stamp)
+
+    @event("Reclaimed")
+    def _reclaimed(self, user_id: UUID, actor_id: UUID, actor_role: str) -> None:
         self.user_id = user_id
 
 

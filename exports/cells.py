@@ -8,12 +8,17 @@ so that no spreadsheet program treats it as a formula: in xlsx the cell is of ty
 quote prefix set (what typing an apostrophe first does), in CSV it gets a leading apostrophe.
 
 ``TableSheet`` writes one table to a write-only worksheet: a bold header row that is frozen, printed
-on every page and carries the autofilter, sensible column widths, landscape A4 fitted to the page
-width, and a running header and footer for print.
+on every page and carries the autofilter, column widths that never break a heading inside a word, and
+a running header and footer for print. A table either fits the width of an A4 landscape page (few
+columns: the proof of use, narrow tables), or — a wide table — prints at a fixed readable scale
+(``PRINT_SCALE``, 11 pt type at 80 % is 8.8 pt) across as many pages as its columns need, with its key
+columns (year, file number, programme) and the header row repeated on every page, so each column's
+figures are printed under their heading and beside the row they belong to.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from domain.money import Money
@@ -34,13 +40,17 @@ DATE = "DD.MM.YYYY"
 DATETIME = "DD.MM.YYYY HH:MM"
 PERCENT = "0.00 %"
 INTEGER = "0"
-RATE = "0.0000"
+RATE = "0.######"  # exchange rates with up to six decimals, as the bank quoted them
+AMOUNT = "#,##0.00"  # an amount in another currency: two decimals, the currency in its own column
 
-TEXT, MONEY, DAY, INT, SHARE, FX = "text", "money", "date", "int", "percent", "rate"
-FORMATS = {MONEY: EURO, DAY: DATE, INT: INTEGER, SHARE: PERCENT, FX: RATE}
+TEXT, MONEY, DAY, INT, SHARE, FX, FOREIGN = "text", "money", "date", "int", "percent", "rate", "foreign"
+CODE = "code"  # a code that may look like a number or a date (Produkt 01.11.02, Sachkonto 531800): always text
+FORMATS = {MONEY: EURO, DAY: DATE, INT: INTEGER, SHARE: PERCENT, FX: RATE, FOREIGN: AMOUNT}
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 PAPER_A4 = 9  # the page-setup code of A4
+PRINT_SCALE = 80  # percent: the cell font (11 pt) prints at 8.8 pt, never below 8 pt
+BOLD_WIDTH = 1.15  # a bold heading's characters are wider than the digits a column width counts
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -61,6 +71,21 @@ def csv_text(text: str) -> str:
     return f"'{text}" if is_dangerous(text) else text
 
 
+_NUMBER_LIKE = re.compile(r"[0-9.,:/ +\-eE]*[0-9][0-9.,:/ +\-eE]*")
+
+
+def csv_code(text: str) -> str:
+    """A code for a CSV cell that a spreadsheet opened by double-click keeps as text.
+
+    Excel and LibreOffice (with "detect special numbers") read ``01.11.02`` as the date 1.11.2002 and
+    ``531800`` as a number; written as the text formula ``="01.11.02"`` both show the code itself, as
+    text. Only codes that could be misread get this form; ``IB-VEREINE`` stays as it is.
+    """
+    if _NUMBER_LIKE.fullmatch(text):
+        return '="' + text.replace('"', '""') + '"'
+    return csv_text(text)
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of a table: its heading, what kind of value it holds, and its width in characters."""
@@ -68,6 +93,7 @@ class Column:
     heading: str
     kind: str = TEXT
     width: float = 14
+    wrap: bool = False  # long text (names, titles) wraps between words instead of running into the next cell
 
 
 def text_cell(ws: Any, text: str) -> Any:
@@ -131,6 +157,35 @@ def styled(cell: Any, font: Font | None = None, border: Border | None = None, fi
     return cell
 
 
+def heading_width(heading: str) -> float:
+    """The narrowest column in which every word of a heading fits on one line (wrapped between words)."""
+    longest = max((len(word) for word in heading.split()), default=0)
+    return round(longest * BOLD_WIDTH + 2.5, 1)
+
+
+def column_width(column: Column) -> float:
+    return max(column.width, heading_width(column.heading))
+
+
+def heading_lines(heading: str, width: float) -> int:
+    """How many lines a heading wraps into (between words) in a column of this width."""
+    room = max(width - 2.5, 1) / BOLD_WIDTH
+    lines, used = 1, 0.0
+    for word in heading.split():
+        needed = len(word) if used == 0 else used + 1 + len(word)
+        if needed <= room or used == 0:
+            used = needed
+        else:
+            lines, used = lines + 1, len(word)
+    return lines
+
+
+def text_lines(text: str, width: float) -> int:
+    """About how many lines wrapped text takes in a column of this width (for a row height)."""
+    room = max(int(width - 2), 8)
+    return sum(max(1, ceil(len(part) / room)) for part in text.split("\n"))
+
+
 class TableSheet:
     """One table on a write-only worksheet, header in row 1; rows are appended as they come."""
 
@@ -143,20 +198,29 @@ class TableSheet:
         freeze: str = "A2",
         print_header: str = "",
         print_footer: str = "",
+        repeat_columns: int = 0,
     ) -> None:
+        """``repeat_columns`` > 0 prints a wide table at ``PRINT_SCALE`` with that many key columns on
+        every page; 0 fits the table to the width of one page."""
         self.ws = workbook.create_sheet(title)
         self.columns = tuple(columns)
+        self.widths = tuple(column_width(column) for column in self.columns)
         self.rows = 0
         ws = self.ws
         # Widths, frozen panes and the page-fit flag go before the first row (write-only mode).
-        for index, column in enumerate(self.columns, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = column.width
+        for index, width in enumerate(self.widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = freeze
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = PAPER_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        if repeat_columns:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+            ws.page_setup.scale = PRINT_SCALE
+            ws.print_title_cols = f"A:{get_column_letter(repeat_columns)}"
+        else:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
         ws.print_title_rows = "1:1"
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.6
@@ -164,7 +228,9 @@ class TableSheet:
         ws.oddFooter.left.text = print_footer
         ws.oddFooter.right.text = "Seite &P von &N"
         # Wrapped headings need a taller first row; no program sizes it on opening an xlsx.
-        lines = max(ceil(len(column.heading) / max(column.width - 2, 4)) for column in self.columns)
+        lines = max(
+            heading_lines(column.heading, width) for column, width in zip(self.columns, self.widths, strict=True)
+        )
         ws.row_dimensions[1].height = 15 * max(lines, 1) + 3
         header = []
         for column in self.columns:
@@ -179,7 +245,20 @@ class TableSheet:
 
     def append(self, values: Iterable[Any]) -> None:
         ws = self.ws
-        self.ws.append([value_cell(ws, value, column.kind) for value, column in zip(values, self.columns, strict=True)])
+        cells = []
+        lines = 1
+        for value, column, width in zip(values, self.columns, self.widths, strict=True):
+            cell = value_cell(ws, value, column.kind)
+            if column.wrap and cell is not None:
+                cell.alignment = WRAP
+                lines = max(lines, text_lines(str(value), width))
+            cells.append(cell)
+        row = self.rows + 2
+        if lines > 1:  # no program sizes a row to its wrapped text when it opens an xlsx
+            ws.row_dimensions[row].height = 15 * lines
+        self.ws.append(cells)
+        if lines > 1 and isinstance(ws, WriteOnlyWorksheet):
+            del ws.row_dimensions[row]  # type: ignore[attr-defined]  # written with the row; kept, it would grow
         self.rows += 1
 
     def append_cells(self, cells: list[Any]) -> None:

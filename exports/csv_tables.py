@@ -7,7 +7,9 @@ CSV cannot hold a formula and its readers sum for themselves. Amounts are writte
 A German Excel opens the files with a double click; Python reads them back with
 ``csv.reader(f, delimiter=";")`` after opening with ``encoding="utf-8-sig"``.
 
-Text that could run as a formula gets a leading apostrophe (see ``cells.csv_text``).
+Text that could run as a formula gets a leading apostrophe (see ``cells.csv_text``). Codes that look like
+numbers or dates (Produkt ``01.11.02``, Sachkonto, Kostenstelle, file numbers) are written as
+``="01.11.02"``, so a spreadsheet opened by double-click keeps them as text (``cells.csv_code``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.money import Money
-from exports.cells import csv_text
+from exports.cells import CODE, TEXT, csv_code, csv_text
 from exports.finance_report import DEFINITIONS, FinanceReport, Progress
 from exports.tables import (
     BUDGET_LINES,
@@ -41,10 +43,12 @@ from exports.tables import (
 )
 
 
-def german(value: Any) -> str:
-    """One value as CSV text in German conventions."""
+def german(value: Any, kind: str = TEXT) -> str:
+    """One value as CSV text in German conventions (a code column's text as ``csv_code`` writes it)."""
     if value is None:
         return ""
+    if kind == CODE and isinstance(value, str):
+        return csv_code(value)
     if isinstance(value, Money):
         value = value.amount
     if isinstance(value, bool):
@@ -69,7 +73,7 @@ def write_table(path: Path, table: Table, rows: Iterable[list[Any]]) -> int:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(table.headings)
         for values in rows:
-            writer.writerow([german(value) for value in values])
+            writer.writerow([german(value, column.kind) for value, column in zip(values, table.columns, strict=True)])
             count += 1
     return count
 

@@ -65,6 +65,7 @@ class FinanceFilter:
     programme_code: str | None = None
     as_of_date: date | None = None
     as_of_position: int | None = None
+    all_years_total: bool = False  # a grand total over several fiscal years, only when asked for
 
     def __post_init__(self) -> None:
         for year in (self.first_year, self.last_year):
@@ -118,6 +119,13 @@ class GrantYear:
     balance: Balance
     facts: dict[str, Fact] = field(default_factory=dict)  # grant law facts (projections.grant_law)
     first_year: bool = True  # the grant's first row in the report: facts of the whole grant are shown here
+    grant_balance: Balance | None = None  # the whole grant over the report's years, on its first row only
+
+    @property
+    def settled(self) -> bool:
+        """Finally determined, revoked or closed: what is still bound is released, not owed."""
+        g = self.grant
+        return g.final_amount is not None or g.revoked_on is not None or g.closed_on is not None
 
     def fact_amount(self, name: str) -> Money | None:
         """A grant law amount of the whole grant, in its first row only (so a column's sum counts it once)."""
@@ -125,14 +133,35 @@ class GrantYear:
         return fact.amount if fact is not None and self.first_year else None
 
     @property
-    def open_commitment(self) -> Money:
-        """Bewilligt − Ausgezahlt: what is approved for the year and not (yet) paid out."""
-        return self.balance.committed - self.balance.paid
+    def released(self) -> Money:
+        """Bindung aufgehoben: of a settled grant, what was bound in the year beyond what it finally got.
+
+        The journal shows this as a negative open commitment (the final determination or revocation
+        gives back more than was still bound, because the money had been paid out); finance reads it
+        as a release of the commitment, not as a remainder."""
+        open_commitment = self.balance.open_commitment
+        if self.settled and open_commitment.amount < 0:
+            return Money.zero() - open_commitment
+        return Money.zero()
 
     @property
-    def not_yet_recognised(self) -> Money:
-        """Ausgezahlt − anerkannt: paid out and not (yet) recognised in a final determination."""
-        return self.balance.paid - self.balance.recognised
+    def bound(self) -> Money:
+        """Gebunden, nicht abgerufen, without the released part of a settled grant."""
+        return self.balance.open_commitment + self.released
+
+    @property
+    def open_commitment(self) -> Money:
+        """Bewilligt − Ausgezahlt: approved for the year and not (yet) paid out (bound or requested)."""
+        return self.bound + self.balance.requested
+
+    @property
+    def not_yet_recognised(self) -> Money | None:
+        """Ausgezahlt − anerkannt, of the whole grant (first row only): paid out and neither recognised
+        as used nor claimed back (nor left as too small to claim)."""
+        b = self.grant_balance
+        if b is None:
+            return None
+        return b.paid - b.recognised - b.claimed - b.not_pursued
 
 
 @dataclass(frozen=True)
@@ -269,7 +298,12 @@ class FinanceReport:
             for grant_id, year in sums:
                 years.setdefault(grant_id, []).append(year)
             for grant in page:
-                for index, year in enumerate(sorted(years.get(grant.grant_id, ()))):
+                grant_years = sorted(years.get(grant.grant_id, ()))
+                whole: dict[str, int] = {}
+                for year in grant_years:
+                    for account, value in sums[(grant.grant_id, year)].items():
+                        whole[account] = whole.get(account, 0) + value
+                for index, year in enumerate(grant_years):
                     yield GrantYear(
                         fiscal_year=year,
                         grant=grant,
@@ -277,6 +311,7 @@ class FinanceReport:
                         balance=Balance.from_sums(sums[(grant.grant_id, year)]),
                         facts=facts.get(grant.grant_id, {}),
                         first_year=index == 0,
+                        grant_balance=Balance.from_sums(whole) if index == 0 else None,
                     )
             if progress is not None:
                 progress("Zuwendungen", len(page))
@@ -359,6 +394,7 @@ class FinanceReport:
             ("Förderprogramm", programme_code(wanted.programme_code) if wanted.programme_code else "alle"),
             ("Stichtag (Geschäftsdatum)", wanted.as_of_date if wanted.as_of_date else "keiner"),
             ("Log-Position (Stichtag)", wanted.as_of_position if wanted.as_of_position else "keine"),
+            ("Gesamtsumme über alle Jahre", "ja" if wanted.all_years_total else "nein"),
             ("Stand: Log-Position", self.head.position),
             ("Stand: Prüfsumme (SHA-256)", self.head.hash),
             ("Stand", self.head.stand),
@@ -399,13 +435,29 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("Verwendung anerkannt", "In der Schlussfestsetzung als ordnungsgemäß verwendet anerkannte Beträge."),
     ("Rückforderung festgesetzt", "Festgesetzte Rückforderungen (Erstattungsansprüche) nach dem Tag ihrer Entstehung."),
     ("Zurückgezahlt", "Auf Rückforderungen eingegangene Tilgungen."),
-    ("Zinsen eingegangen", "Eingegangene Zinsen auf Rückforderungen (5 Prozentpunkte über dem Basiszinssatz)."),
+    (
+        "Zinsen eingegangen",
+        "Eingegangene Zinsen auf Rückforderungen (nach der Rechtsgrundlage des Bescheids über dem Basiszinssatz).",
+    ),
     ("Verfügbar", "Ansatz − Bewilligt: noch nicht gebundene Mittel."),
-    ("Rest: Bewilligt − Ausgezahlt", "Je Zuwendung und Jahr: bewilligt und (noch) nicht ausgezahlt."),
+    (
+        "Bindung aufgehoben",
+        "Je Zuwendung und Jahr: bei festgesetzten, widerrufenen oder abgeschlossenen Zuwendungen der Teil der "
+        "Mittelbindung, der über den endgültigen Betrag hinausging und wieder frei ist.",
+    ),
+    (
+        "Rest: Bewilligt − Ausgezahlt",
+        "Je Zuwendung und Jahr: bewilligt und (noch) nicht ausgezahlt (gebunden oder abgerufen).",
+    ),
     (
         "Rest: Ausgezahlt − anerkannt",
-        "Je Zuwendung und Jahr: ausgezahlt und (noch) nicht als verwendet anerkannt; "
-        "nach der Schlussfestsetzung der zurückzufordernde Teil.",
+        "Je Zuwendung (in ihrer ersten Zeile, über die Jahre des Berichts): ausgezahlt und weder als verwendet "
+        "anerkannt noch zurückgefordert.",
+    ),
+    (
+        "Summe JJJJ",
+        "Zwischensumme eines Haushaltsjahres. Jahre werden nicht zusammengezählt, außer auf Wunsch "
+        "(»--grand-total«, auf der Kämmerei-Seite »Gesamtsumme über alle Jahre«).",
     ),
     (
         "Stand",

@@ -19,23 +19,29 @@ from typing import IO, Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from exports.cells import (
     EURO,
     HEADER_BORDER,
     HEADER_FILL,
     HEADER_FONT,
+    INT,
     MONEY,
     PAPER_A4,
     SECTION_FONT,
+    TOTAL_BORDER,
+    TOTAL_FONT,
     WRAP,
     Column,
     TableSheet,
     blank_row,
     styled,
     text_cell,
+    text_lines,
     value_cell,
 )
 from exports.finance_report import DEFINITIONS, FinanceReport, Progress
@@ -68,12 +74,15 @@ GRANT_SUMS = tuple(
         "Rückforderung festgesetzt",
         "Zurückgezahlt",
         "Zinsen eingegangen",
+        "Bindung aufgehoben",
         "Rest: Bewilligt − Ausgezahlt",
         "Rest: Ausgezahlt − anerkannt",
         "Über Plansumme, nicht zuwendungsfähig",
     )
 )
 CHART_SERIES = ("Ansatz", "Bewilligt", "Ausgezahlt")
+INFO_VALUE = Alignment(wrap_text=True, vertical="top", horizontal="left")
+CHART_TITLE = "Ansatz, Bewilligt und Ausgezahlt je Programm und Haushaltsjahr"
 
 
 def write_finance_workbook(report: FinanceReport, target: str | IO[bytes], progress: Progress | None = None) -> None:
@@ -101,54 +110,121 @@ def _properties(workbook: Workbook, report: FinanceReport) -> None:
     props.created = props.modified = report.generated_at.replace(tzinfo=None, microsecond=0)
 
 
+def _sum_cell(ws: Any, formula: str) -> Any:
+    cell = WriteOnlyCell(ws, value=formula)
+    cell.number_format = EURO
+    return styled(cell, TOTAL_FONT, TOTAL_BORDER)
+
+
 def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
-    sheet = TableSheet(workbook, OVERVIEW.sheet, OVERVIEW.columns, freeze="C2", print_footer=stand)
+    """One row per programme and year, grouped by fiscal year, each year with its own subtotal row.
+
+    The years are never added together, unless the filter asks for a grand total; the chart's
+    categories are "Programm Jahr", from a small block of formulas under the table that points at the
+    rows above, so the chart follows any change in the table.
+    """
+    sheet = TableSheet(workbook, OVERVIEW.sheet, OVERVIEW.columns, freeze="C2", print_footer=stand, repeat_columns=2)
+    ws = sheet.ws
     rows = report.programme_years()
-    for row in rows:
-        sheet.append(overview_values(row))
+    money = [i for i, column in enumerate(OVERVIEW.columns) if column.kind == MONEY]
+    subtotal_rows: list[int] = []
+    data_rows: list[tuple[str, int]] = []  # (programme and year, sheet row)
+    excel_row = 1
+    years = sorted({row.fiscal_year for row in rows})
+    for year in years:
+        first = excel_row + 1
+        for row in (r for r in rows if r.fiscal_year == year):
+            sheet.append(overview_values(row))
+            excel_row += 1
+            data_rows.append((f"{row.code} {row.fiscal_year}", excel_row))
+        last = excel_row
+        cells: list[Any] = [value_cell(ws, year, INT), styled(text_cell(ws, f"Summe {year}"), TOTAL_FONT, TOTAL_BORDER)]
+        for index in range(2, len(OVERVIEW.columns)):
+            if index in money:
+                letter = get_column_letter(index + 1)
+                cells.append(_sum_cell(ws, f"=SUM({letter}{first}:{letter}{last})"))
+            else:
+                cells.append(styled(WriteOnlyCell(ws), border=TOTAL_BORDER))
+        styled(cells[0], TOTAL_FONT, TOTAL_BORDER)
+        sheet.append_cells(cells)
+        excel_row += 1
+        subtotal_rows.append(excel_row)
     sheet.finish()
-    totals_row = sheet.append_totals("Summe")
-    if rows:
-        chart = BarChart()
-        chart.type = "col"
-        chart.grouping = "clustered"
-        chart.title = "Ansatz, Bewilligt und Ausgezahlt je Programm"
-        chart.y_axis.title = "Euro"
-        chart.y_axis.numFmt = "#,##0"
-        chart.height, chart.width = 9, 24
+    if report.filter.all_years_total and len(years) > 1:
+        cells = [None, styled(text_cell(ws, f"Summe {years[0]}–{years[-1]}"), TOTAL_FONT, TOTAL_BORDER)]
+        for index in range(2, len(OVERVIEW.columns)):
+            letter = get_column_letter(index + 1)
+            cells.append(
+                _sum_cell(ws, "=" + "+".join(f"{letter}{r}" for r in subtotal_rows)) if index in money else None
+            )
+        sheet.append_cells(cells)
+        excel_row += 1
+    if not data_rows:
+        return
+    # The chart's data: "Programm Jahr" and the three series as formulas pointing at the table.
+    blank_row(ws)
+    blank_row(ws)
+    excel_row += 2
+    ws.append([styled(text_cell(ws, CHART_TITLE), SECTION_FONT)])
+    excel_row += 1
+    header_row = excel_row + 1
+    ws.append(
+        [
+            styled(text_cell(ws, heading), HEADER_FONT, HEADER_BORDER, HEADER_FILL)
+            for heading in ("Programm Jahr", *CHART_SERIES)
+        ]
+    )
+    for label, source in data_rows:
+        cells = [text_cell(ws, label)]
         for heading in CHART_SERIES:
-            column = OVERVIEW.index(heading) + 1
-            chart.add_data(Reference(sheet.ws, min_col=column, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
-        programmes = Reference(sheet.ws, min_col=OVERVIEW.index("Programm") + 1, min_row=2, max_row=len(rows) + 1)
-        for series in chart.series:  # programme codes are text: a string reference shows them as labels
-            series.cat = AxDataSource(strRef=StrRef(f=str(programmes)))
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        sheet.ws.add_chart(chart, f"B{totals_row + 3}")
+            cell = WriteOnlyCell(ws, value=f"={get_column_letter(OVERVIEW.index(heading) + 1)}{source}")
+            cell.number_format = EURO
+            cells.append(cell)
+        ws.append(cells)
+    first_data, last_data = header_row + 1, header_row + len(data_rows)
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = CHART_TITLE
+    chart.y_axis.title = "Euro"
+    chart.y_axis.numFmt = "#,##0"
+    chart.height, chart.width = 9, 24
+    for column in range(2, 2 + len(CHART_SERIES)):
+        chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last_data), titles_from_data=True)
+    labels = Reference(ws, min_col=1, min_row=first_data, max_row=last_data)
+    for series in chart.series:  # "Programm Jahr" is text: a string reference shows it as the labels
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    ws.add_chart(chart, f"A{last_data + 2}")
 
 
 def _grants(workbook: Workbook, report: FinanceReport, stand: str, progress: Progress | None) -> None:
-    sheet = TableSheet(workbook, GRANTS.sheet, GRANTS.columns, freeze="C2", print_footer=stand)
+    """One row per grant and year; below, one subtotal row per fiscal year (SUMIF over the year column)."""
+    sheet = TableSheet(workbook, GRANTS.sheet, GRANTS.columns, freeze="C2", print_footer=stand, repeat_columns=2)
+    years: set[int] = set()
     for row in report.grant_years(progress):
         sheet.append(grant_values(row))
+        years.add(row.fiscal_year)
     sheet.finish()
-    _totals(sheet, GRANT_SUMS)
+    _year_totals(sheet, GRANT_SUMS, sorted(years), report.filter.all_years_total)
 
 
 def _journal(workbook: Workbook, report: FinanceReport, stand: str, progress: Progress | None) -> None:
-    sheet = TableSheet(workbook, JOURNAL.sheet, JOURNAL.columns, freeze="B2", print_footer=stand)
+    sheet = TableSheet(workbook, JOURNAL.sheet, JOURNAL.columns, freeze="B2", print_footer=stand, repeat_columns=2)
     for movement in report.movements(progress):
         sheet.append(movement_values(movement))
     sheet.finish()
 
 
 def _projects(workbook: Workbook, report: FinanceReport, stand: str) -> None:
-    sheet = TableSheet(workbook, PROJECTS.sheet, PROJECTS.columns, freeze="C2", print_footer=stand)
+    sheet = TableSheet(workbook, PROJECTS.sheet, PROJECTS.columns, freeze="C2", print_footer=stand, repeat_columns=2)
     rows = report.project_years()
     for row in rows:
         sheet.append(project_values(row))
     sheet.finish()
-    sheet.append_totals("Summe")
+    money = [i for i, column in enumerate(PROJECTS.columns) if column.kind == MONEY]
+    _year_totals(sheet, money, sorted({row.fiscal_year for row in rows}), report.filter.all_years_total)
     ws = sheet.ws
     for title, table, values in (
         ("Nach Partnerstadt", PARTNER_CITIES, [spending_values(s) for s in report.by_partner_city(rows)]),
@@ -175,41 +251,81 @@ def _section(ws: Any, columns: Sequence[Column], rows: list[list[Any]]) -> None:
         ws.append([value_cell(ws, value, column.kind) for value, column in zip(values, columns, strict=True)])
 
 
-def _totals(sheet: TableSheet, indices: Sequence[int]) -> None:
-    """A totals row summing only the given columns (others stay empty)."""
+def _year_totals(sheet: TableSheet, indices: Sequence[int], years: Sequence[int], all_years: bool) -> None:
+    """After a blank row, one subtotal row per fiscal year summing only the given columns of that year's
+    rows (``SUMIF`` on the year in column A), and the sum of the years only when asked for."""
     ws = sheet.ws
     wanted = set(indices)
-    cells: list[Any] = []
-    for index, column in enumerate(sheet.columns):
-        if index in wanted and column.kind == MONEY:
+    last = sheet.rows + 1
+    blank_row(ws)
+    first_total = last + 2
+    wanted_years: list[int | None] = [*years] or [None]
+    for year in wanted_years:
+        cells: list[Any] = []
+        for index, column in enumerate(sheet.columns):
             letter = get_column_letter(index + 1)
-            formula = f"=SUM({letter}2:{letter}{sheet.rows + 1})" if sheet.rows else "=0"
-            cell = WriteOnlyCell(ws, value=formula)
-            cell.number_format = EURO
-            cells.append(styled(cell, HEADER_FONT, HEADER_BORDER))
-        elif index == 1:
-            cells.append(styled(text_cell(ws, "Summe"), HEADER_FONT))
-        else:
-            cells.append(None)
-    ws.append(cells)
+            if index in wanted and column.kind == MONEY:
+                if year is None:
+                    cells.append(_sum_cell(ws, "=0"))
+                else:
+                    cells.append(_sum_cell(ws, f"=SUMIF($A$2:$A${last},{year},{letter}2:{letter}{last})"))
+            elif index == 0 and year is not None:
+                cells.append(styled(value_cell(ws, year, INT), TOTAL_FONT, TOTAL_BORDER))
+            elif index == 1:
+                cells.append(styled(text_cell(ws, f"Summe {year}" if year else "Summe"), TOTAL_FONT, TOTAL_BORDER))
+            else:
+                cells.append(styled(WriteOnlyCell(ws), border=TOTAL_BORDER))
+        ws.append(cells)
+    if all_years and len(years) > 1:
+        end = first_total + len(years) - 1
+        cells = []
+        for index, column in enumerate(sheet.columns):
+            letter = get_column_letter(index + 1)
+            if index in wanted and column.kind == MONEY:
+                cells.append(_sum_cell(ws, f"=SUM({letter}{first_total}:{letter}{end})"))
+            elif index == 1:
+                cells.append(styled(text_cell(ws, f"Summe {years[0]}–{years[-1]}"), TOTAL_FONT, TOTAL_BORDER))
+            else:
+                cells.append(None)
+        ws.append(cells)
 
 
 def _info(workbook: Workbook, report: FinanceReport) -> None:
+    """Label–value rows on one portrait page: the labels in A, the values (wrapped) in B beside them.
+
+    Every row is as tall as its wrapped text (no program sizes a row on opening an xlsx), and the print
+    area and the fit to one page keep labels and values together on paper."""
     ws = workbook.create_sheet(INFO.sheet)
-    for index, column in enumerate(INFO.columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+    label_width, value_width = (INFO.columns[0].width, INFO.columns[1].width)
+    ws.column_dimensions["A"].width = label_width
+    ws.column_dimensions["B"].width = value_width
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddHeader.center.text = INFO.sheet
+    ws.oddFooter.left.text = report.head.stand
+    rows: list[tuple[str, object, bool]] = [(label, value, False) for label, value in report.info()]
+    rows += [(label, text, True) for label, text in DEFINITIONS]
     ws.append([styled(text_cell(ws, "Förderbuch – Finanzbericht"), SECTION_FONT)])
     blank_row(ws)
-    for label, value in report.info():
-        ws.append([styled(text_cell(ws, label), HEADER_FONT), _info_cell(ws, value)])
-    blank_row(ws)
-    ws.append([styled(text_cell(ws, "Begriffe"), SECTION_FONT)])
-    for label, text in DEFINITIONS:
-        cell = text_cell(ws, text)
-        cell.alignment = WRAP
-        ws.append([styled(text_cell(ws, label), HEADER_FONT), cell])
+    number = 2
+    for index, (label, value, definition) in enumerate(rows):
+        if definition and (index == 0 or not rows[index - 1][2]):
+            blank_row(ws)
+            ws.append([styled(text_cell(ws, "Begriffe"), SECTION_FONT)])
+            number += 2
+        number += 1
+        lines = max(text_lines(str(value), value_width), text_lines(label, label_width))
+        ws.row_dimensions[number].height = 15 * lines + 2
+        label_cell = styled(text_cell(ws, label), HEADER_FONT)
+        label_cell.alignment = WRAP
+        cell = _info_cell(ws, value)
+        cell.alignment = INFO_VALUE
+        ws.append([label_cell, cell])
+    ws.print_area = f"A1:B{number}"
 
 
 def _info_cell(ws: Any, value: object) -> Any:

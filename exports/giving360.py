@@ -1,8 +1,11 @@
 """The awarded grants as open data: a 360Giving data package (JSON) and the matching spreadsheet.
 
-Every grant that was approved (including those later revoked or closed) becomes one 360Giving grant:
-its identifier is the publisher prefix and the file number; title and purpose; the amounts applied
-for, awarded (after amendments) and disbursed (net payouts up to the chain head); the award date and
+Every grant that was approved becomes one 360Giving grant, telling what it finally is: a grant revoked
+in full is not published; a partly revoked one with the amount that remains; a grant whose final
+amount was determined with that amount as ``amountAwarded`` (otherwise the approved amount after
+amendments), and ``amountDisbursed`` is net of repayments (what went out and did not come back, up to
+the chain head). Its identifier is the publisher prefix and the file number; title and purpose; the
+amount applied for; the award date and
 the funding period; the recipient association; the city as funder with the office as department;
 the programme; and the partner city as beneficiary location with its country code.
 
@@ -125,11 +128,29 @@ class GivingReport:
             for (grant_id, _year), account_sums in sums.items():
                 paid.setdefault(grant_id, []).append(account_sums)
             for row in page:
-                disbursed = Money.sum(Balance.from_sums(s).paid for s in paid.get(row.grant_id, []))
-                yield self.grant(row, disbursed)
+                balances = [Balance.from_sums(s) for s in paid.get(row.grant_id, [])]
+                # Disbursed net of repayments: what went out and did not come back.
+                disbursed = Money.sum(b.paid for b in balances) - Money.sum(b.repaid for b in balances)
+                awarded = self.awarded(row)
+                if awarded is None:
+                    continue  # revoked in full: never published as awarded
+                yield self.grant(row, disbursed, awarded)
             after = page[-1].file_number
 
-    def grant(self, row: GrantFileRow, disbursed: Money) -> dict[str, Any]:
+    def awarded(self, row: GrantFileRow) -> Money | None:
+        """The amount the grant stands at: the final amount once determined, what remains after a
+        revocation (None when nothing remains), else the approved amount after amendments."""
+        if row.revoked_on is not None:
+            file = GrantFiles.grant(self.cursor, row.grant_id)
+            remaining = file.revocation.remaining_amount if file and file.revocation else None
+            if remaining is None or not remaining.amount:
+                return None
+            return remaining if row.final_amount is None else min(remaining, row.final_amount, key=lambda m: m.amount)
+        if row.final_amount is not None:
+            return row.final_amount
+        return row.approved
+
+    def grant(self, row: GrantFileRow, disbursed: Money, awarded: Money | None = None) -> dict[str, Any]:
         if row.approved is None or row.decided_on is None:
             raise ExportError(f"Die Zuwendung {row.file_number} ist nicht bewilligt und gehört nicht ins Paket.")
         location: dict[str, Any] = {"name": row.partner_city}
@@ -142,7 +163,7 @@ class GivingReport:
             "description": row.purpose,
             "currency": "EUR",
             "amountAppliedFor": row.applied.amount,
-            "amountAwarded": row.approved.amount,
+            "amountAwarded": (awarded or row.approved).amount,
             "amountDisbursed": disbursed.amount,
             "awardDate": row.decided_on.isoformat(),
             "plannedDates": [{"startDate": row.period_start.isoformat(), "endDate": row.period_end.isoformat()}],

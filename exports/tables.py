@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from exports.cells import DAY, INT, MONEY, SHARE, TEXT, Column
+from exports.cells import CODE, DAY, INT, MONEY, SHARE, TEXT, Column
 from exports.finance_report import GrantYear, ProgrammeYear, ProjectYear, SpendingSum
 from projections.export_queries import Movement
 from projections.project_spending import LineSpending
@@ -32,15 +32,17 @@ class Table:
         return self.headings.index(heading)
 
 
+MONEY_WIDTH = 14  # "−123.456,78 €" and a little room
+
 BALANCE_COLUMNS = (
-    Column("Bewilligt", MONEY, 15),
-    Column("Gebunden, nicht abgerufen", MONEY, 15),
-    Column("Abgerufen, nicht ausgezahlt", MONEY, 15),
-    Column("Ausgezahlt", MONEY, 15),
-    Column("Verwendung anerkannt", MONEY, 15),
-    Column("Rückforderung festgesetzt", MONEY, 15),
-    Column("Zurückgezahlt", MONEY, 15),
-    Column("Zinsen eingegangen", MONEY, 14),
+    Column("Bewilligt", MONEY, MONEY_WIDTH),
+    Column("Gebunden, nicht abgerufen", MONEY, MONEY_WIDTH),
+    Column("Abgerufen, nicht ausgezahlt", MONEY, MONEY_WIDTH),
+    Column("Ausgezahlt", MONEY, MONEY_WIDTH),
+    Column("Verwendung anerkannt", MONEY, MONEY_WIDTH),
+    Column("Rückforderung festgesetzt", MONEY, MONEY_WIDTH),
+    Column("Zurückgezahlt", MONEY, MONEY_WIDTH),
+    Column("Zinsen eingegangen", MONEY, MONEY_WIDTH),
 )
 
 OVERVIEW = Table(
@@ -49,14 +51,14 @@ OVERVIEW = Table(
     (
         Column("Haushaltsjahr", INT, 14),
         Column("Programm", TEXT, 18),
-        Column("Bezeichnung", TEXT, 34),
-        Column("Mittelherkunft", TEXT, 18),
-        Column("Produkt", TEXT, 10),
-        Column("Sachkonto", TEXT, 10),
-        Column("Kostenstelle", TEXT, 11),
-        Column("Ansatz", MONEY, 15),
+        Column("Ansatz", MONEY, MONEY_WIDTH),
         *BALANCE_COLUMNS,
-        Column("Verfügbar", MONEY, 15),
+        Column("Verfügbar", MONEY, MONEY_WIDTH),
+        Column("Bezeichnung", TEXT, 30, wrap=True),
+        Column("Mittelherkunft", TEXT, 14, wrap=True),
+        Column("Produkt", CODE, 10),
+        Column("Sachkonto", CODE, 10),
+        Column("Kostenstelle", CODE, 11),
     ),
 )
 
@@ -66,11 +68,6 @@ def overview_values(row: ProgrammeYear) -> list[Any]:
     return [
         row.fiscal_year,
         row.code,
-        row.title,
-        row.funding_source_german,
-        c.product,
-        c.account,
-        c.cost_centre,
         b.budget,
         b.committed,
         b.open_commitment,
@@ -81,6 +78,11 @@ def overview_values(row: ProgrammeYear) -> list[Any]:
         b.repaid,
         b.interest,
         b.available,
+        row.title,
+        row.funding_source_german,
+        c.product,
+        c.account,
+        c.cost_centre,
     ]
 
 
@@ -89,26 +91,27 @@ GRANTS = Table(
     "zuwendungen",
     (
         Column("Haushaltsjahr", INT, 14),
-        Column("Aktenzeichen", TEXT, 16),
-        Column("Programm", TEXT, 16),
-        Column("Regelwerk", TEXT, 20),
-        Column("Zuwendungsempfänger", TEXT, 34),
-        Column("Titel", TEXT, 34),
-        Column("Projekt", TEXT, 16),
+        Column("Aktenzeichen", CODE, 16),
+        Column("Programm", TEXT, 18),
+        Column("Regelwerk", TEXT, 25, wrap=True),
+        Column("Zuwendungsempfänger", TEXT, 30, wrap=True),
+        Column("Titel", TEXT, 34, wrap=True),
+        Column("Projekt", TEXT, 19),
         Column("Partnerstadt", TEXT, 13),
-        Column("Produkt", TEXT, 10),
-        Column("Sachkonto", TEXT, 10),
-        Column("Kostenstelle", TEXT, 11),
-        Column("Finanzierungsart", TEXT, 22),
+        Column("Produkt", CODE, 10),
+        Column("Sachkonto", CODE, 10),
+        Column("Kostenstelle", CODE, 11),
+        Column("Finanzierungsart", TEXT, 25),
         Column("Fördersatz", SHARE, 10),
-        Column("Höchstbetrag", MONEY, 14),
-        Column("Bewilligt gesamt", MONEY, 15),
+        Column("Höchstbetrag", MONEY, MONEY_WIDTH),
+        Column("Bewilligt gesamt", MONEY, MONEY_WIDTH),
         *BALANCE_COLUMNS,
-        Column("Rest: Bewilligt − Ausgezahlt", MONEY, 15),
-        Column("Rest: Ausgezahlt − anerkannt", MONEY, 15),
-        Column("Schlussfestsetzung", MONEY, 15),
-        Column("Über Plansumme, nicht zuwendungsfähig", MONEY, 15),
-        Column("Stand", TEXT, 22),
+        Column("Bindung aufgehoben", MONEY, MONEY_WIDTH),
+        Column("Rest: Bewilligt − Ausgezahlt", MONEY, MONEY_WIDTH),
+        Column("Rest: Ausgezahlt − anerkannt", MONEY, MONEY_WIDTH),
+        Column("Schlussfestsetzung", MONEY, MONEY_WIDTH),
+        Column("Über Plansumme, nicht zuwendungsfähig", MONEY, MONEY_WIDTH),
+        Column("Stand", TEXT, 26, wrap=True),
         Column("Bewilligt am", DAY, 11),
         Column("VN-Frist", DAY, 11),
         Column("VN-Eingang", DAY, 11),
@@ -136,13 +139,14 @@ def grant_values(row: GrantYear) -> list[Any]:
         g.maximum,
         g.approved,
         b.committed,
-        b.open_commitment,
+        row.bound,
         b.requested,
         b.paid,
         b.recognised,
         b.claimed,
         b.repaid,
         b.interest,
+        row.released,
         row.open_commitment,
         row.not_yet_recognised,
         g.final_amount,
@@ -163,14 +167,14 @@ JOURNAL = Table(
         Column("Datum", DAY, 11),
         Column("Haushaltsjahr", INT, 14),
         Column("Programm", TEXT, 16),
-        Column("Soll", TEXT, 30),
-        Column("Haben", TEXT, 30),
+        Column("Soll", TEXT, 30, wrap=True),
+        Column("Haben", TEXT, 30, wrap=True),
         Column("Betrag", MONEY, 15),
-        Column("Buchungstext", TEXT, 44),
-        Column("Vorgang", TEXT, 18),
+        Column("Buchungstext", TEXT, 44, wrap=True),
+        Column("Vorgang", CODE, 18),
         Column("Art", TEXT, 11),
-        Column("Ereignis", TEXT, 30),
-        Column("Ereignis-ID", TEXT, 34),
+        Column("Ereignis", TEXT, 30, wrap=True),
+        Column("Ereignis-ID", CODE, 34),
         Column("Version", INT, 8),
     ),
 )
@@ -200,7 +204,7 @@ PROJECTS = Table(
     (
         Column("Haushaltsjahr", INT, 14),
         Column("Projekt", TEXT, 20),
-        Column("Titel", TEXT, 30),
+        Column("Titel", TEXT, 30, wrap=True),
         Column("Partnerstadt", TEXT, 13),
         Column("SDGs", TEXT, 10),
         Column("Budget gezogen", MONEY, 15),
@@ -268,4 +272,4 @@ def budget_line_values(year: int | None, line: LineSpending) -> list[Any]:
     return [str(year) if year is not None else "alle", line.project_code, line.budget_line, line.spent]
 
 
-INFO = Table("Info", "info", (Column("Angabe", TEXT, 30), Column("Wert", TEXT, 90)))
+INFO = Table("Info", "info", (Column("Angabe", TEXT, 30), Column("Wert", TEXT, 72)))

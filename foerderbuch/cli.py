@@ -27,6 +27,7 @@ from domain.errors import DomainError, InvalidInputError
 from domain.passwords import check_password_policy
 from foerderbuch import export_commands, letter_commands, rate_commands
 from foerderbuch.credentials import CONNECT_TIMEOUT_SECONDS, CredentialStore
+from foerderbuch.privacy import commands as privacy_commands
 from foerderbuch.settings import Settings, SettingsError
 
 EXIT_OK = 0
@@ -374,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     token_revoke.add_argument("token_id", metavar="TOKEN-ID", help="Kennung des Tokens (16 Hex-Zeichen)")
     token_revoke.add_argument("--reason", default="Über die Kommandozeile widerrufen.", help="Begründung")
     export_commands.add_commands(commands, _Parser)
+    privacy_commands.add_commands(commands, _Parser)
     rate_commands.add_commands(commands, _Parser)
     return parser
 
@@ -413,6 +415,7 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         **export_commands.HANDLERS,
         **rate_commands.HANDLERS,
         **letter_commands.HANDLERS,
+        **privacy_commands.HANDLERS,
     }
     name = args.command
     if args.command == "users":
@@ -423,7 +426,12 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
         name = f"tokens {args.tokens_command}"
     elif args.command == "letters":
         name = f"letters {args.letters_command}"
-    name = export_commands.command_name(args) or rate_commands.command_name(args) or name
+    name = (
+        export_commands.command_name(args)
+        or rate_commands.command_name(args)
+        or privacy_commands.command_name(args)
+        or name
+    )
     from foerderbuch import sealing
 
     try:

@@ -77,7 +77,7 @@ STAFF = (
     ),
     DemoUser("hoffmann", "j.hoffmann@dortmund.example", "Jan Hoffmann", Role.APPROVER, duty="stellv. Leitung"),
     DemoUser("brandt", "k.brandt@dortmund.example", "Kerstin Brandt", Role.FINANCE, duty="Kämmerei"),
-    DemoUser("schulz", "o.schulz@dortmund.example", "Oliver Schulz", Role.FINANCE, duty="Stadtkasse"),
+    DemoUser("schulz", "o.schulz@dortmund.example", "Oliver Schulz", Role.CASHIER, duty="Stadtkasse"),
 )
 MEMBERS = (
     DemoUser("dfg", "vorstand@dfg-dortmund.example", "Claire Dubois-Becker", Role.ASSOCIATION, "dfg", "Vorsitzende"),
@@ -727,7 +727,7 @@ class _Loader:
             self.actor("lange"),
             on=d("2026-01-05"),
         )
-        officer, finance = self.actor("yildiz"), self.actor("schulz")
+        officer, finance = self.actor("yildiz"), self.actor("brandt")
         self.office.record_project_expenditure(
             project,
             d("2025-03-18"),
@@ -827,7 +827,7 @@ class _Loader:
             self.actor("hoffmann"),
             on=d("2026-01-05"),
         )
-        finance = self.actor("schulz")
+        finance = self.actor("brandt")
         self.office.record_project_expenditure(
             project,
             d("2025-06-12"),

@@ -211,6 +211,14 @@ class DocumentFiles:
         with self._lock:
             self._fresh.difference_update(str(r.get("sha256", "")) for r in records)
 
+    def delete(self, sha256: str) -> bool:
+        """Removes a stored file (its hash stays in the log); False when there was none."""
+        try:
+            self._path(sha256).unlink()
+        except (ValueError, FileNotFoundError):
+            return False
+        return True
+
     def read(self, sha256: str) -> bytes | None:
         """The stored bytes, or None when there is no such file."""
         try:

@@ -84,6 +84,11 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     )
     finance.add_argument("-o", "--output", required=True, metavar="DATEI.xlsx", help="Zieldatei")
     _add_filters(finance)
+    finance.add_argument(
+        "--grand-total",
+        action="store_true",
+        help="unter den Summen je Haushaltsjahr auch eine Gesamtsumme über alle Jahre (sonst nie)",
+    )
     grant = exports.add_parser(
         "grant",
         help="Verwendungsnachweis einer Zuwendung als Excel-Arbeitsmappe",
@@ -141,6 +146,7 @@ def _finance_filter(args: argparse.Namespace) -> Any:
         programme_code=args.programme,
         as_of_date=as_of if isinstance(as_of, date) else None,
         as_of_position=as_of if isinstance(as_of, int) else None,
+        all_years_total=bool(getattr(args, "grand_total", False)),
     )
 
 

@@ -28,6 +28,7 @@ from uuid import UUID
 
 from domain.application import FundingOffice
 from domain.errors import DomainError
+from domain.personal_data import is_erased
 from foerderbuch.settings import Settings
 from projections.case_file import CaseFile
 from projections.engine import Projector
@@ -127,17 +128,23 @@ def mailer_for(settings: Settings) -> SmtpMailer | None:
 
 
 def recipients(office: FundingOffice, organisation_id: UUID) -> list[str]:
-    """The organisation's contact persons' addresses, or its portal members' when it names no contact."""
+    """The organisation's contact persons' addresses, or its portal members' when it names no contact.
+
+    Erased addresses (``gelöscht``) are never written to."""
     organisation = office.organisation(organisation_id)
-    found = sorted({p["email"] for p in organisation.contact_persons.values() if p.get("email")})
+    found = sorted(
+        {p["email"] for p in organisation.contact_persons.values() if p.get("email") and not is_erased(p["email"])}
+    )
     if found:
         return found
     emails = set()
     for user_id in organisation.members:
         try:
-            emails.add(office.user(user_id).email)
+            user = office.user(user_id)
         except DomainError:  # pragma: no cover - members are users
             continue
+        if not is_erased(user.email):
+            emails.add(user.email)
     return sorted(emails)
 
 

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # Sessions and sign-in
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_hours: int = Field(default=8, ge=1, le=7 * 24)
-    two_factor_roles: tuple[str, ...] = ("admin", "finance")
+    two_factor_roles: tuple[str, ...] = ("admin", "finance", "cashier")
     # Mail (``notify``, invitations, password resets, account requests)
     smtp_host: str = ""
     smtp_port: int = Field(default=25, ge=1, le=65535)
@@ -89,6 +89,14 @@ class Settings(BaseSettings):
     # Reminders of proof deadlines: how many days before, and how often ``serve`` runs them (0: never)
     reminder_days_before: int = Field(default=14, ge=0, le=180)
     reminder_interval_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+    # Retention of records with personal data, in years (``foerderbuch privacy due``; PRIVACY.md)
+    retention_applications_years: int = Field(default=3, ge=0, le=100)  # applications not granted
+    retention_grants_years: int = Field(default=10, ge=0, le=100)  # the books (KomHVO NRW § 59)
+    retention_receipts_years: int = Field(default=6, ge=0, le=100)  # receipts (KomHVO NRW § 59)
+    retention_documents_years: int = Field(default=6, ge=0, le=100)  # other uploaded documents
+    retention_messages_years: int = Field(default=6, ge=0, le=100)  # notes and messages of a grant
+    retention_accounts_years: int = Field(default=10, ge=0, le=100)  # disabled user accounts
+    retention_accounts_adopted_after: int = Field(default=1, ge=0, le=10)  # years until the accounts are adopted
     # Extra eventsourcing environment (tests: POSTGRES_SCHEMA); never read from the environment
     extra_env: dict[str, str] = Field(default_factory=dict)
 

@@ -14,10 +14,13 @@ from domain.application import FundingOffice
 from exports.letters.service import Letters
 from foerderbuch import sealing
 from foerderbuch.credentials import CredentialStore
-from foerderbuch.database import open_database
+from foerderbuch.database import Records, open_database
 from foerderbuch.documents import DocumentFiles
 from foerderbuch.iban import validate_iban
 from foerderbuch.notify import mailer_for
+from foerderbuch.privacy.access import report as access_report
+from foerderbuch.privacy.keys import KeyStore
+from foerderbuch.privacy.shredding import ShreddingMapper
 from foerderbuch.seal_key import SealKey
 from foerderbuch.settings import Settings
 from projections.catalogue import all_read_models
@@ -35,6 +38,9 @@ SQLITE_POOL_TIMEOUT = 30.0
 
 
 def create_office(settings: Settings, today: Callable[[], date] | None = None) -> FundingOffice:
+    """The office over the settings' event store, with personal data encrypted per person (see
+    ``foerderbuch.privacy.shredding``; the keys live in the same database) and snapshots under the seal
+    key; inside a command of the command line, what it writes is sealed when the command ends."""
     office = _create_office(settings, today, SealKey(settings))
     sealing.watch(settings, office)
     return office
@@ -43,15 +49,11 @@ def create_office(settings: Settings, today: Callable[[], date] | None = None) -
 def _create_office(settings: Settings, today: Callable[[], date] | None, key: SealKey) -> FundingOffice:
     if settings.backend == "sqlite":
         _switch_to_wal(settings.eventsourcing_env()["SQLITE_DBNAME"])
-        office = FundingOffice(
-            env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today, snapshot_key=key
-        )
+        office = _office(settings, today, key)
         _patient_pool(office)
         return office
     if settings.backend != "postgres":
-        return FundingOffice(
-            env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today, snapshot_key=key
-        )
+        return _office(settings, today, key)
     # On start the library runs CREATE TABLE IF NOT EXISTS / CREATE OR REPLACE FUNCTION; several
     # processes doing so at once (web workers) fail with "tuple concurrently updated" or a duplicate
     # pg_type key. A session advisory lock makes them take turns; closing the connection releases it.
@@ -69,9 +71,18 @@ def _create_office(settings: Settings, today: Callable[[], date] | None, key: Se
     ) as conn:
         conn.execute("SET lock_timeout = '60s'")
         conn.execute("SELECT pg_advisory_lock(4711200601)")  # Förderbuch's start-up lock
-        return FundingOffice(
-            env=settings.eventsourcing_env(), iban_validator=validate_iban, today=today, snapshot_key=key
-        )
+        return _office(settings, today, key)
+
+
+def _office(settings: Settings, today: Callable[[], date] | None, key: SealKey) -> FundingOffice:
+    keys = KeyStore(Records(open_database(settings)))
+    return FundingOffice(
+        env=settings.eventsourcing_env(),
+        iban_validator=validate_iban,
+        today=today,
+        snapshot_key=key,
+        mapper_factory=lambda transcoder: ShreddingMapper(transcoder, keys),
+    )
 
 
 def _patient_pool(office: FundingOffice) -> None:
@@ -156,14 +167,16 @@ def create_services(settings: Settings) -> Services:
     office = create_office(settings)
     projector = create_projector(settings, office)
     documents = DocumentFiles.for_settings(settings)
+    credentials = CredentialStore.for_settings(settings)
     return Services(
         office,
         projector,
-        CredentialStore.for_settings(settings),
+        credentials,
         documents,
         create_follower(settings, office, projector),
         letters=create_letters(settings, office, projector, documents),
         mailer=mailer_for(settings),
+        access_report=lambda who: access_report(office, credentials, who),
     )
 
 

@@ -240,6 +240,8 @@ def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
         if name == "ReminderSent":
             stage = REMINDER_STAGES.get(getattr(e, "stage", "manual"), "Erinnerung")
             return f"{stage} an den {label(e.key)}, fällig {_day(e.due)}", ""
+        if name == "PurposeFulfilled":
+            return f"Zweck erfüllt am {_day(e.fulfilled_on)}: Verwendungsnachweis fällig {_day(e.proof_due)}", ""
         if name == "InterimProofSubmitted":
             return f"Zwischennachweis {e.fiscal_year} eingereicht", ""
         if name == "ProofOfUseSubmitted":

@@ -17,8 +17,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.dates import add_duration
 from domain.terms import GrantTerms
+from domain.working_days import next_working_day
 from projections.db import Cursor
 
 DOCUMENTS, INTERIM, FINAL = "documents", "interim", "final"
@@ -78,13 +78,9 @@ class DeadlineBook:
 
     def terms(self, cursor: Cursor, grant_id: UUID, terms: GrantTerms) -> None:
         """Sets the proof deadlines of a notice; proofs already in and extensions granted are kept."""
-        rules, period = terms.rule_set, terms.period
+        period = terms.period
         proofs = {
-            f"interim-{year}": (
-                INTERIM,
-                f"Zwischennachweis {year} einreichen",
-                add_duration(date(year, 12, 31), rules.interim_proof_deadline),
-            )
+            f"interim-{year}": (INTERIM, f"Zwischennachweis {year} einreichen", terms.interim_proof_due(year))
             for year in range(period.start.year, period.end.year)
         }
         proofs[FINAL] = (FINAL, "Verwendungsnachweis einreichen", terms.final_proof_due)
@@ -103,9 +99,17 @@ class DeadlineBook:
             )
 
     def extended(self, cursor: Cursor, grant_id: UUID, key: str, new_due: date) -> None:
+        """An extension; a new date on a weekend or NRW public holiday ends on the next working day."""
         cursor.execute(
             f"UPDATE {self.table} SET extended = ? WHERE grant_id = ? AND key = ?",
-            (new_due.isoformat(), grant_id.hex, key),
+            (next_working_day(new_due).isoformat(), grant_id.hex, key),
+        )
+
+    def purpose_fulfilled(self, cursor: Cursor, grant_id: UUID, proof_due: date) -> None:
+        """The purpose was fulfilled: the proof of use is due six months later (the domain computed the day)."""
+        cursor.execute(
+            f"UPDATE {self.table} SET due = ? WHERE grant_id = ? AND key = ?",
+            (proof_due.isoformat(), grant_id.hex, FINAL),
         )
 
     def done(self, cursor: Cursor, grant_id: UUID, key: str) -> None:

@@ -40,6 +40,7 @@ from domain.organisation import Organisation
 from domain.plan import FinancingType
 from domain.programme import Programme
 from domain.project import Project
+from domain.working_days import next_working_day
 from projections.db import Cursor, cents, money
 from projections.engine import ReadModel, handles
 
@@ -370,7 +371,11 @@ class GrantFiles(ReadModel):
     @handles(Grant.DeadlineExtended)
     def _deadline_extended(self, cursor: Cursor, e: Any, position: int) -> None:
         if e.key == "final":
-            self._set(cursor, e, position, "proof_due_extended = ?", e.new_due.isoformat())
+            self._set(cursor, e, position, "proof_due_extended = ?", next_working_day(e.new_due).isoformat())
+
+    @handles(Grant.PurposeFulfilled)
+    def _purpose_fulfilled(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._set(cursor, e, position, "proof_due = ?", e.proof_due.isoformat())
 
     # Spending ----------------------------------------------------------------------------------
 

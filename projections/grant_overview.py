@@ -259,6 +259,11 @@ class GrantOverview(ReadModel):
         self.deadline_book.extended(cursor, e.originator_id, e.key, e.new_due)
         self._set(cursor, e, position)
 
+    @handles(Grant.PurposeFulfilled)
+    def _purpose_fulfilled(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.purpose_fulfilled(cursor, e.originator_id, e.proof_due)
+        self._set(cursor, e, position)
+
     @handles(Grant.InterimProofSubmitted)
     def _interim_proof(self, cursor: Cursor, e: Any, position: int) -> None:
         self.deadline_book.done(cursor, e.originator_id, f"interim-{e.fiscal_year}")

@@ -186,6 +186,11 @@ class Portfolio(ReadModel):
         self.deadline_book.extended(cursor, e.originator_id, e.key, e.new_due)
         self._set(cursor, e)
 
+    @handles(Grant.PurposeFulfilled)
+    def _purpose_fulfilled(self, cursor: Cursor, e: Any, position: int) -> None:
+        self.deadline_book.purpose_fulfilled(cursor, e.originator_id, e.proof_due)
+        self._set(cursor, e)
+
     @handles(Grant.InterimProofSubmitted)
     def _interim_proof(self, cursor: Cursor, e: Any, position: int) -> None:
         self.deadline_book.done(cursor, e.originator_id, f"interim-{e.fiscal_year}")

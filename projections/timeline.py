@@ -17,7 +17,9 @@ from uuid import UUID
 from domain.actors import ROLE_NAMES, SYSTEM_USER_ID, Role
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import LETTER_KINDS, REMINDER_STAGES, Grant
+from domain.personal_data import ERASED
 from domain.plan import FinancingType
+from domain.privacy import Erasure
 from domain.programme import Programme
 from domain.user import User
 from projections.accounts import business_date
@@ -100,6 +102,15 @@ class Timeline(ReadModel):
         cursor.execute(
             "INSERT INTO tl_users (user_id, display_name) VALUES (?, ?)", (e.originator_id.hex, e.display_name)
         )
+
+    @handles(Erasure.Recorded)
+    def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
+        """An erased person's name leaves the history; what they did stays, by ``gelöscht``. The erasure of
+        a grant's documents and conversation is itself an entry of the grant's history (what, why, rule)."""
+        for subject in e.subjects:
+            cursor.execute("UPDATE tl_users SET display_name = ? WHERE user_id = ?", (ERASED, subject.hex))
+        if e.grant_id is not None:
+            self._entry(cursor, e.grant_id, e, position, f"Gelöscht: {e.what}", f"{e.reason} (Regel: {e.rule})")
 
     @handles(Grant.ApplicationReceived)
     def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -214,6 +225,11 @@ class Timeline(ReadModel):
     def _deadline_extended(self, cursor: Cursor, e: Any, position: int) -> None:
         what = f"Frist für den {label(e.key)} verlängert: {_day(e.previous)} → {_day(e.new_due)}"
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
+
+    @handles(Grant.PurposeFulfilled)
+    def _purpose_fulfilled(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Zweck erfüllt am {_day(e.fulfilled_on)}: Verwendungsnachweis fällig {_day(e.proof_due)}"
+        self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.ReminderSent)
     def _reminder(self, cursor: Cursor, e: Any, position: int) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.account_request import STATUS_GERMAN, AccountRequest
+from domain.personal_data import ERASED
+from domain.privacy import Erasure
 from domain.user import User
 from projections.db import Cursor
 from projections.engine import ReadModel, handles
@@ -54,6 +56,16 @@ class UserDirectory(ReadModel):
                 f"{e.display_name} {e.email}".casefold(),
             ),
         )
+
+    @handles(Erasure.Recorded)
+    def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
+        """An erased person's name and address leave the directory (their roles and status stay); the row
+        reads as a rebuild from the log would fold it."""
+        for subject in e.subjects:
+            cursor.execute(
+                "UPDATE user_directory SET email = ?, display_name = ?, search = ? WHERE user_id = ?",
+                (ERASED, ERASED, f"{ERASED} {ERASED}".casefold(), subject.hex),
+            )
 
     @handles(User.RoleGranted)  # type: ignore[attr-defined]
     def _granted(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -190,6 +202,14 @@ class AccountRequests(ReadModel):
                 e.timestamp.isoformat(),
             ),
         )
+
+    @handles(Erasure.Recorded)
+    def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
+        for subject in e.subjects:
+            cursor.execute(
+                "UPDATE account_requests SET contact_name = ?, email = ? WHERE request_id = ?",
+                (ERASED, ERASED, subject.hex),
+            )
 
     @handles(AccountRequest.Approved)  # type: ignore[attr-defined]
     def _approved(self, cursor: Cursor, e: Any, position: int) -> None:

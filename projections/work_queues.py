@@ -5,8 +5,9 @@ certify (sachlich und rechnerisch richtig), to release and to book; proofs of us
 amounts to determine; proposed reliefs of claims to decide; and the open claims. The four-eyes rules
 decide who may *not* see an item: an application is never offered for approval to the person who
 reviewed or entered it, an amendment never to the person who proposed it, a payment never for
-certification to the person who requested it, and never for release to the person who certified or
-requested it; a proof never for review to the person who submitted it, a final amount never to the
+certification to the person who requested it, never for release to the person who certified or
+requested it, and never for booking to anybody who requested, certified or released it (§ 31 (3)
+KomHVO NRW); a proof never for review to the person who submitted it, a final amount never to the
 person who submitted or reviewed the proof, a relief never to the person who proposed it. Proof
 deadlines due and overdue are a question of the day you ask: see ``GrantOverview.proofs_due``.
 Items keep the business date since when they wait. Which roles may work a queue at all is the web's
@@ -262,7 +263,18 @@ class WorkQueues(ReadModel):
     def _payment_released(self, cursor: Cursor, e: Any, position: int) -> None:
         payment = self._payment(cursor, e.payment_id)
         self._remove(cursor, e.payment_id, RELEASE)
-        self._add(cursor, BOOK, e.payment_id, e.originator_id, int(payment["cents"]), e.on, position)
+        # § 31 (3) KomHVO NRW: the cash office books, never whoever ordered the payment
+        ordered_by = (e.actor_id.hex, payment["requested_by"], payment["certified_by"])
+        self._add(
+            cursor,
+            BOOK,
+            e.payment_id,
+            e.originator_id,
+            int(payment["cents"]),
+            e.on,
+            position,
+            excluded=tuple(user for user in ordered_by if user),
+        )
 
     @handles(Grant.PaymentBooked, Grant.PaymentCancelled)
     def _payment_done(self, cursor: Cursor, e: Any, position: int) -> None:

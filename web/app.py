@@ -35,6 +35,7 @@ from web import (
     letters,
     organisations,
     password_reset,
+    privacy,
     programmes,
     projects,
     replays,
@@ -233,6 +234,7 @@ routes = [
     Route("/basiszinssaetze", base_rates.base_rates_page, name="base_rates"),
     Route("/basiszinssaetze/{action}", base_rates.base_rates_action, methods=["POST"], name="base_rates_action"),
     Route("/pruefung/schreiben", letters.verify_page, methods=["GET", "POST"], name="letter_check"),
+    Route("/datenschutz/auskunft", privacy.access_page, methods=["GET", "POST"], name="privacy_access"),
     Mount("/portal", routes=portal_routes),  # the association portal (web/portal)
     ApiMount("/api/v1", routes=api_routes, name="api"),
     Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -17,7 +17,7 @@ from web.auth import require
 from web.overview import read_models
 from web.templating import templates
 
-AUDITORS = (Role.AUDITOR, Role.ADMIN, Role.FINANCE, Role.APPROVER, Role.OFFICER)
+AUDITORS = (Role.AUDITOR, Role.ADMIN, Role.FINANCE, Role.CASHIER, Role.APPROVER, Role.OFFICER)
 
 
 async def audit_page(request: Request) -> Response:

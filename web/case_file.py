@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from domain.actors import ROLE_NAMES, Role
 from domain.errors import DomainError
-from projections.case_file import CaseDocument, CaseFile
+from projections.case_file import CaseDocument, CaseFile, Letter
 from projections.db import Cursor
 from web.auth import Viewer, require, services
 from web.grant_actions import Field
@@ -38,10 +38,15 @@ DOWNLOAD_TYPES = {
 NO_FILE = "Diese Datei gibt es hier nicht."
 
 
-def serve_document(request: Request, record: CaseDocument | None) -> Response:
-    """The stored bytes of a document the reader may see, as a download; 404 for anything else."""
+def serve_document(request: Request, record: CaseDocument | None, letter: Letter | None = None) -> Response:
+    """The stored bytes of a document the reader may see, as a download; 404 for anything else.
+
+    A letter whose stored copy was deleted by an erasure (it named the person) is made again from the log."""
     store = services(request).documents
     content = store.read(record.sha256) if record is not None and store is not None else None
+    letters = services(request).letters
+    if record is not None and content is None and letter is not None and letters is not None:
+        content = letters.rerender(letter)
     if record is None or content is None:
         raise HTTPException(status_code=404, detail=NO_FILE)
     media_type = record.content_type if record.content_type in DOWNLOAD_TYPES else "application/octet-stream"
@@ -60,7 +65,8 @@ def grant_document(request: Request) -> Response:
     with reading(request) as cursor:
         check_grant_relation(cursor, viewer, grant_id)
         record = CaseFile.document(cursor, grant_id, sha, for_association=viewer.role is Role.ASSOCIATION)
-    return serve_document(request, record)
+        letter = CaseFile.letter_by_sha256(cursor, sha)
+    return serve_document(request, record, letter if letter is not None and letter.grant_id == grant_id else None)
 
 
 def names_of(request: Request, ids: set[UUID]) -> dict[UUID, str]:

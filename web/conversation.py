@@ -27,7 +27,7 @@ from web.auth import Viewer, check_csrf, require, services
 from web.forms import FormReader
 from web.pages import EVERYONE, check_grant_relation, give_notice, reading, uuid_or_404
 
-WRITERS = (Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.ASSOCIATION)
+WRITERS = (Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.CASHIER, Role.ASSOCIATION)
 UPLOAD_FIELD = "dateien"
 MAX_UPLOADS = 10
 

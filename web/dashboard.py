@@ -49,8 +49,11 @@ QUEUES_BY_ROLE: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
     Role.FINANCE: (
         ("Zahlungen freizugeben", ("release",)),
-        ("Auszahlungen zu buchen", ("book",)),
         ("Stundung, Erlass, Niederschlagung zu entscheiden", ("relief",)),
+    ),
+    Role.CASHIER: (
+        ("Auszahlungen zu buchen", ("book",)),
+        ("Offene Rückforderungen (Rückzahlungen buchen)", ("claim",)),
     ),
 }
 
@@ -79,7 +82,9 @@ def dashboard(request: Request) -> Response:
         recent = GrantOverview.grants(cursor, day, limit=10)
         unread = CaseFile.unread(cursor, viewer.user_id, from_office=False)
     missing_rate = (
-        services(request).office.missing_base_rate(day) if viewer.role in (Role.FINANCE, Role.ADMIN) else None
+        services(request).office.missing_base_rate(day)
+        if viewer.role in (Role.FINANCE, Role.CASHIER, Role.ADMIN)
+        else None
     )
     return templates.TemplateResponse(
         request,

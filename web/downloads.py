@@ -32,7 +32,7 @@ from projections.db import Cursor
 from web.auth import Viewer, require
 from web.pages import reading
 
-DOWNLOADERS = (Role.FINANCE, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
+DOWNLOADERS = (Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -44,7 +44,7 @@ class Download:
     slug: str
     title: str
     description: str
-    filters: tuple[str, ...]  # "jahr", "programm", "aktenzeichen"
+    filters: tuple[str, ...]  # "jahr", "programm", "gesamtsumme", "aktenzeichen"
     build: Build  # -> content, file name, media type
 
 
@@ -56,6 +56,7 @@ def _finance_filter(params: dict[str, str]) -> FinanceFilter:
         first_year=int(year) if year else None,
         last_year=int(year) if year else None,
         programme_code=params.get("programm", "").strip() or None,
+        all_years_total=params.get("gesamtsumme", "") in ("1", "ja", "on"),
     )
 
 
@@ -112,7 +113,7 @@ DOWNLOADS: list[Download] = [
         "finanzen",
         "Arbeitsmappe der Kämmerei",
         "Programme und Haushaltsjahre, Zuwendungen, Journal und Projekte als Excel-Arbeitsmappe.",
-        ("jahr", "programm"),
+        ("jahr", "programm", "gesamtsumme"),
         _finance_workbook,
     ),
     Download(

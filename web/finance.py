@@ -13,7 +13,7 @@ from web.downloads import DOWNLOADS
 from web.pages import in_thread, reading, take_notice, today
 from web.templating import templates
 
-FINANCE_READERS = (Role.FINANCE, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
+FINANCE_READERS = (Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
 
 
 @in_thread

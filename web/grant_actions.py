@@ -58,6 +58,7 @@ from web.auth import Viewer
 from web.forms import FormReader, format_amount
 
 OFFICER, APPROVER, FINANCE, ASSOCIATION = Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.ASSOCIATION
+CASHIER = Role.CASHIER
 BEFORE_DECISION = (APPLIED, DOCUMENTS_REQUESTED, REVIEWED)
 CURRENCIES = ("EUR", "GHS", "USD", "CNY", "TRY", "UAH", "RSD", "GBP", "ILS")
 
@@ -249,7 +250,8 @@ def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
             "date",
             required=False,
             hint="Steht so im Bescheid. Leer lassen: die Frist des Regelwerks nach dem Ende des "
-            "Bewilligungszeitraums (z. B. sechs Monate).",
+            "Bewilligungszeitraums (z. B. sechs Monate); ein Samstag, Sonntag oder Feiertag in NRW verschiebt "
+            "sie auf den nächsten Werktag (§ 31 Abs. 3 VwVfG NRW).",
         ),
         Field("conditions", "Nebenbestimmungen und Auflagen", "textarea", required=False),
         _on(ctx),
@@ -446,6 +448,15 @@ def _not_certifier(ctx: GrantContext, payment: Any) -> str | None:
     return None
 
 
+def _not_orderer(ctx: GrantContext, payment: Any) -> str | None:
+    """§ 31 (3) KomHVO NRW: the cash office books, never whoever ordered the payment."""
+    if payment and payment["released_by"] == ctx.me:
+        return "Von Ihnen freigegeben (angeordnet) – buchen muss eine andere Person der Stadtkasse."
+    if payment and ctx.me in (payment["certified_by"], payment["requested_by"]):
+        return "Von Ihnen abgerufen oder festgestellt – buchen muss eine andere Person der Stadtkasse."
+    return None
+
+
 def _not_requester(ctx: GrantContext, payment: Any) -> str | None:
     if payment and payment["requested_by"] == ctx.me:
         return "Von Ihnen abgerufen – feststellen muss eine andere Person."
@@ -561,6 +572,17 @@ def _interim(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
         return None
     office.submit_interim_proof(ctx.grant.id, int(year), report, actor, on=on)
     return "Der Zwischennachweis ist eingegangen."
+
+
+def _purpose_fulfilled(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
+    fulfilled_on, on = r.day("fulfilled_on"), r.day("on")
+    if not r.ok:
+        return None
+    assert fulfilled_on is not None
+    due = office.record_purpose_fulfilled(ctx.grant.id, fulfilled_on, actor, on=on)
+    return f"Die Zweckerfüllung ist vermerkt; der Verwendungsnachweis ist bis zum {due:%d.%m.%Y} fällig."
 
 
 def _proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
@@ -874,11 +896,12 @@ _ALL: tuple[Action, ...] = (
         "buchen",
         "Auszahlung buchen",
         "Buchen",
-        (FINANCE,),
+        (CASHIER,),
         _payment_in(RELEASED),
         lambda ctx, item: [Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat())],
         _book,
         scope="payment",
+        blocked=_not_orderer,
     ),
     Action(
         "stornieren",
@@ -894,7 +917,7 @@ _ALL: tuple[Action, ...] = (
         "rueckfluss",
         "Rückfluss buchen",
         "Rückfluss buchen",
-        (FINANCE,),
+        (CASHIER,),
         _payment_in(BOOKED),
         lambda ctx, item: [
             Field("amount", "Betrag in Euro", "amount"),
@@ -903,6 +926,7 @@ _ALL: tuple[Action, ...] = (
         ],
         _return,
         scope="payment",
+        blocked=_not_orderer,
     ),
     Action(
         "ausgabe-erfassen",
@@ -958,6 +982,25 @@ _ALL: tuple[Action, ...] = (
             Field("on", "Eingangsdatum", "date", default=ctx.today.isoformat()),
         ],
         _interim,
+    ),
+    Action(
+        "zweck-erfuellt",
+        "Zweckerfüllung vermerken",
+        "Vermerken",
+        (OFFICER, ASSOCIATION),
+        lambda ctx, item: ctx.grant.status == APPROVED,
+        lambda ctx, item: [
+            Field(
+                "fulfilled_on",
+                "Zweck erfüllt am",
+                "date",
+                default=(ctx.grant.purpose_fulfilled_on or ctx.today).isoformat(),
+                hint="Der Verwendungsnachweis ist sechs Monate danach fällig, spätestens zur Frist des Bescheids; "
+                "fällt der Tag auf ein Wochenende oder einen Feiertag in NRW, auf den nächsten Werktag.",
+            ),
+            _on(ctx),
+        ],
+        _purpose_fulfilled,
     ),
     Action(
         "nachweis-einreichen",
@@ -1024,7 +1067,7 @@ _ALL: tuple[Action, ...] = (
         "rueckzahlung",
         "Rückzahlung buchen",
         "Rückzahlung buchen",
-        (FINANCE,),
+        (CASHIER,),
         _claim_open,
         lambda ctx, item: [
             Field("amount", "Betrag in Euro", "amount"),
@@ -1032,6 +1075,11 @@ _ALL: tuple[Action, ...] = (
         ],
         _repayment,
         scope="claim",
+        blocked=lambda ctx, claim: (
+            "Von Ihnen festgesetzt – die Rückzahlung bucht eine andere Person der Stadtkasse."
+            if claim is not None and getattr(claim, "raised_by", None) == ctx.me
+            else None
+        ),
     ),
     Action(
         "erleichterung-vorschlagen",
@@ -1073,6 +1121,7 @@ ORDER = (
     "zurueckziehen",
     "mittel-abrufen",
     "ausgabe-erfassen",
+    "zweck-erfuellt",
     "nachweis-einreichen",
     "zwischennachweis",
     "nachweis-pruefen",

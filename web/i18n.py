@@ -28,6 +28,7 @@ ENGLISH: dict[str, str] = {
     "Organisationen": "Organisations",
     "Projekte": "Projects",
     "Kämmerei": "Finance",
+    "Stadtkasse": "Cash office",
     "Prüfung": "Audit",
     "Angemeldet als": "Signed in as",
     "Rolle": "Role",
@@ -62,6 +63,10 @@ ENGLISH.update({german: english for german, english in LAW_ENGLISH.items() if ge
 from web.i18n_casefile import CASEFILE_ENGLISH  # noqa: E402 - the case file's texts (documents, letters, messages)
 
 ENGLISH.update({german: english for german, english in CASEFILE_ENGLISH.items() if german not in ENGLISH})
+
+from web.i18n_finance import FINANCE_ENGLISH  # noqa: E402 - finance: payment runs, statements, downloads, SDGs
+
+ENGLISH.update({german: english for german, english in FINANCE_ENGLISH.items() if german not in ENGLISH})
 
 
 def gettext(text: str) -> str:

@@ -128,7 +128,9 @@ PAGES_ENGLISH: dict[str, str] = {
     "Die Auswertungen (Arbeitsmappe, CSV, 360Giving) sind noch nicht eingerichtet.": (
         "The reports (workbook, CSV, 360Giving) are not set up yet."
     ),
-    "Rückzahlungen bucht die Kämmerei auf der Seite der Zuwendung": "Finance books repayments on the grant's page",
+    "Rückzahlungen bucht die Stadtkasse auf der Seite der Zuwendung": (
+        "The cash office books repayments on the grant's page"
+    ),
     "Offen": "Open",
     "Partnerstadt": "Partner city",
     "Eingang": "Received",
@@ -344,6 +346,8 @@ PAGES_ENGLISH: dict[str, str] = {
     "Verwendungsnachweis einreichen": "Submit proof of use",
     "Nachweis einreichen": "Submit proof",
     "Zwischennachweis einreichen": "Submit interim proof",
+    "Zweckerfüllung vermerken": "Record the purpose as fulfilled",
+    "Vermerken": "Record",
     "Verwendungsnachweis prüfen": "Review proof of use",
     "Prüfvermerk speichern": "Save review note",
     "Schlussbetrag festsetzen": "Determine final amount",
@@ -386,6 +390,7 @@ PAGES_ENGLISH: dict[str, str] = {
     "Zahlungen freizugeben": "Payments to release",
     "Stundung, Erlass, Niederschlagung zu entscheiden": "Deferrals, waivers, write-offs to decide",
     "Auszahlungen zu buchen": "Payouts to book",
+    "Offene Rückforderungen (Rückzahlungen buchen)": "Open repayment claims (book repayments)",
     "Budget ändern": "Amend budget",
     "Das Budget ist geändert.": "The budget has been amended.",
     "Budget für ein weiteres Haushaltsjahr": "Budget for another fiscal year",

@@ -20,7 +20,7 @@ from projections.web_queries import grant_organisation
 from web.auth import Viewer, services
 from web.overview import read_models
 
-STAFF = (Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.AUDITOR, Role.ADMIN)
+STAFF = (Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN)
 EVERYONE = (*STAFF, Role.ASSOCIATION)
 PAGE_SIZE = 25
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO, Protocol
@@ -122,6 +122,7 @@ class Services:
     documents: DocumentStore | None = None
     follower: Follower | None = None
     letters: Any = None  # exports.letters.service.Letters, with the office's template folder
+    access_report: Callable[[str], dict[str, Any]] | None = None  # foerderbuch.privacy.access.report, bound
     mailer: Mailer | None = None  # None: no SMTP server configured
 
     def __post_init__(self) -> None:

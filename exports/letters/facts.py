@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from domain.dates import add_duration
 from domain.grant import LETTER_KINDS
 from domain.money import Money
 from domain.plan import FinancingType
@@ -166,10 +165,7 @@ def _terms(terms: Any) -> dict[str, Any]:
         "rule_set": rules.version,
         "drawdown_horizon": _horizon(rules.drawdown_horizon),
         "proof_due": terms.final_proof_due,
-        "interim_due": [
-            (year, add_duration(date(year, 12, 31), rules.interim_proof_deadline))
-            for year in range(period.start.year, period.end.year)
-        ],
+        "interim_due": [(year, terms.interim_proof_due(year)) for year in range(period.start.year, period.end.year)],
         "payments_after_final_notice": bool(getattr(rules, "payments_after_final_notice", False)),
     }
 

@@ -180,6 +180,15 @@ class Letters:
         record = self.documents.save(f"{kind}-{safe}.pdf", io.BytesIO(content))
         return self.office.issue_letter(grant.id, kind, notification.id, digest, source.code, record, actor, on=day)
 
+    def rerender(self, letter: Letter) -> bytes:
+        """The letter made again from its source event, as issued (same date, code and source), for when its
+        stored copy was deleted because it named a person who has since been erased: their name now reads
+        ``gelöscht``. The copy the recipient holds still verifies; this one is the office's."""
+        notification, event = self.source_event(letter.source_position)
+        grant = self.office.grant(letter.grant_id)
+        source = Source(notification.id, letter.source_sha256, letter.code)
+        return self.render(self.facts(letter.kind, grant, event, source, letter.issued_on))
+
     def issue_at(self, position: int, actor: Actor, on: date | None = None) -> UUID:
         notification, _ = self.source_event(position)
         return self.issue(notification, actor, on)

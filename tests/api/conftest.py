@@ -48,6 +48,7 @@ STAFF = {
     "officer2": ("olga.pruefer@dortmund.de", "Olga Prüfer", Role.OFFICER),
     "approver": ("lea.leitung@dortmund.de", "Lea Leitung", Role.APPROVER),
     "finance": ("kai.kasse@dortmund.de", "Kai Kasse", Role.FINANCE),
+    "cashier": ("karla.kasse@dortmund.de", "Karla Kasse", Role.CASHIER),
     "auditor": ("rita.revision@dortmund.de", "Rita Revision", Role.AUDITOR),
     "admin": ("ada.admin@dortmund.de", "Ada Admin", Role.ADMIN),
 }
@@ -242,7 +243,7 @@ def claim_for_b(world: World) -> UUID:
     assert grant is not None and world.payment_b is not None
     office.certify_payment(grant, world.payment_b, world.actors["officer"])
     office.release_payment(grant, world.payment_b, world.actors["finance"])
-    office.book_payment(grant, world.payment_b, date(2026, 5, 4), world.actors["finance"])
+    office.book_payment(grant, world.payment_b, date(2026, 5, 4), world.actors["cashier"])
     office.submit_proof_of_use(grant, "Sachbericht", Money("7345.68"), Money("0"), Money("0"), world.actors["member_b"])
     office.review_proof_of_use(grant, {}, {}, "rechnerisch geprüft", world.actors["officer"])
     claim_id = office.determine_final_amount(grant, world.actors["approver"])

@@ -83,8 +83,8 @@ def test_a_grant_from_application_to_closure(world: World) -> None:
     assert (payment["status"], payment["amount"], payment["needs"][0]["due"]) == ("requested", "4000.00", "2026-06-15")
     assert ok(world.post("officer", f"/grants/{gid}/payments/{pid}/certification", {}))["status"] == "certified"
     assert ok(world.post("finance", f"/grants/{gid}/payments/{pid}/release"))["status"] == "released"  # no body at all
-    booked = ok(world.post("finance", f"/grants/{gid}/payments/{pid}/booking", {"value_date": "2026-05-06"}))
-    assert (booked["status"], booked["status_german"], booked["value_date"]) == ("booked", "Ausgezahlt", "2026-05-06")
+    booked = ok(world.post("cashier", f"/grants/{gid}/payments/{pid}/booking", {"value_date": "2026-05-04"}))
+    assert (booked["status"], booked["status_german"], booked["value_date"]) == ("booked", "Ausgezahlt", "2026-05-04")
     assert ok(world.get("member_a", f"/grants/{gid}"))["amounts"]["paid"] == "4000.00"
 
     # Spending, in euros and in cedi; a wrong receipt is reversed, never edited.
@@ -180,10 +180,10 @@ def test_a_grant_from_application_to_closure(world: World) -> None:
     (claim,) = determined["claims"]
     assert claim["principal"] == f"{Decimal('4000.00') - final:.2f}" and claim["status"] == "open"
 
-    # Finance books the repayment; the grant can be closed.
+    # The Stadtkasse books the repayment; the grant can be closed.
     repaid = ok(
         world.post(
-            "finance",
+            "cashier",
             f"/claims/{claim['claim_id']}/repayments",
             {"amount": claim["principal"], "value_date": "2026-05-04"},
         )

@@ -74,7 +74,7 @@ def paid_share_grant(world: World, file_number: str = "IB-2026-0100") -> UUID:
     )
     office.certify_payment(grant, payment, officer, on=date(2026, 3, 3))
     office.release_payment(grant, payment, world.actors["finance"], on=date(2026, 3, 4))
-    office.book_payment(grant, payment, date(2026, 3, 5), world.actors["finance"])
+    office.book_payment(grant, payment, date(2026, 3, 5), world.actors["cashier"])
     return grant
 
 

@@ -44,6 +44,7 @@ BODIES: dict[str, Any] = {
     },
     "reverse_expense": {"reason": "Testgrund"},
     "submit_interim_proof": {"fiscal_year": 2026, "report": "Bericht"},
+    "record_purpose_fulfilled": {"fulfilled_on": "2026-05-04"},
     "submit_proof_of_use": {"report": "Bericht", "own_funds": "0", "third_party_funds": "0", "income": "0"},
     "review_proof_of_use": {"notes": "geprüft"},
     "determine_final_amount": {},

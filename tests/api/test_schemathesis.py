@@ -129,6 +129,7 @@ def _caller(op) -> str:
         (Role.ASSOCIATION, "member_a"),
         (Role.APPROVER, "approver"),
         (Role.FINANCE, "finance"),
+        (Role.CASHIER, "cashier"),
         (Role.ADMIN, "admin"),
         (Role.AUDITOR, "auditor"),
     ):

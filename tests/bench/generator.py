@@ -130,7 +130,7 @@ def staff_emails() -> dict[str, tuple[str, str, Role]]:
         people[f"approver{i}"] = (f"leitung{i}@bench.example", f"Leitung {i}", Role.APPROVER)
     for i in range(1, 3):
         people[f"release{i}"] = (f"kaemmerei{i}@bench.example", f"Kämmerei {i}", Role.FINANCE)
-        people[f"cashier{i}"] = (f"stadtkasse{i}@bench.example", f"Stadtkasse {i}", Role.FINANCE)
+        people[f"cashier{i}"] = (f"stadtkasse{i}@bench.example", f"Stadtkasse {i}", Role.CASHIER)
     people["auditor"] = ("pruefung@bench.example", "Rechnungsprüfung", Role.AUDITOR)
     return people
 

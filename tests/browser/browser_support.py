@@ -22,6 +22,7 @@ STAFF = {
     "officer2": ("olga@dortmund.example", "Olga Obermeier", Role.OFFICER),
     "approver": ("lea@dortmund.example", "Lea Leitung", Role.APPROVER),
     "finance": ("kai@dortmund.example", "Kai Kämmerer", Role.FINANCE),
+    "cashier": ("karla@dortmund.example", "Karla Kasse", Role.CASHIER),
     "admin": ("ada@dortmund.example", "Ada Admin", Role.ADMIN),
 }
 

@@ -2,7 +2,7 @@
 
 An officer reviews the application, an approver who did not review it approves it, the officer asks
 for the first instalment (after a typing error the page points out), a second officer certifies it,
-finance releases and books it and downloads the finance workbook, which the test opens.
+finance releases it, the Stadtkasse books it and downloads the finance workbook, which the test opens.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
     page.wait_for_selector("text=Die Zahlung ist sachlich und rechnerisch festgestellt")
     sign_out(page)
 
-    # Finance releases and books it, then takes the workbook.
+    # Finance releases it; the Stadtkasse books it, then takes the workbook.
     sign_in(page, live, "finance")
     page.locator("section.queue", has_text="Zahlungen freizugeben").get_by_role(
         "link", name="Jugendbegegnung Amiens 2026"
@@ -105,6 +105,11 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
         release.locator("summary").click()
     release.get_by_role("button", name="Freigeben").click()
     page.wait_for_selector("text=Die Zahlung ist freigegeben.")
+    sign_out(page)
+    sign_in(page, live, "cashier")
+    page.locator("section.queue", has_text="Auszahlungen zu buchen").get_by_role(
+        "link", name="Jugendbegegnung Amiens 2026"
+    ).click()
     book = page.locator("section[aria-labelledby=zahlungen] tbody tr").first.locator(
         "details", has_text="Auszahlung buchen"
     )

@@ -281,6 +281,7 @@ def test_every_demo_user_can_sign_in_with_the_documented_password(loaded: Loaded
         Role.OFFICER,
         Role.APPROVER,
         Role.FINANCE,
+        Role.CASHIER,
         Role.AUDITOR,
         Role.ASSOCIATION,
     }
@@ -462,7 +463,7 @@ def test_a_new_officer_can_carry_a_demo_grant_from_approval_to_payment_in_late_2
 
     copy = tmp_path / "copy.sqlite"
     shutil.copy(loaded.settings().sqlite_path, copy)
-    office = create_office(Settings(database_url=f"sqlite:///{copy}"), today=lambda: date(2026, 11, 25))
+    office = create_office(Settings(database_url=f"sqlite:///{copy}"), today=lambda: date(2026, 11, 27))
     try:
         grant_id = Grant.create_id("IB-2026-003")
         people = {u.email.split("@")[0]: u for u in demo.STAFF}
@@ -476,7 +477,7 @@ def test_a_new_officer_can_carry_a_demo_grant_from_approval_to_payment_in_late_2
         )
         office.certify_payment(grant_id, payment, actor("m.yildiz", Role.OFFICER))
         office.release_payment(grant_id, payment, actor("k.brandt", Role.FINANCE))
-        office.book_payment(grant_id, payment, date(2026, 11, 27), actor("o.schulz", Role.FINANCE))
+        office.book_payment(grant_id, payment, date(2026, 11, 27), actor("o.schulz", Role.CASHIER))
 
         assert office.grant(grant_id).paid == Money("1500.00")
     finally:

@@ -152,3 +152,49 @@ def test_values_are_written_in_german_notation(value, text):
 def test_floats_are_refused():
     with pytest.raises(TypeError):
         german(0.1)
+
+
+def test_codes_that_look_like_dates_or_numbers_are_written_to_stay_text(folder):
+    rows = read(folder / "uebersicht.csv")
+    ib = next(r for r in rows if r["Programm"] == "IB-VEREINE")
+
+    assert (ib["Produkt"], ib["Sachkonto"], ib["Kostenstelle"]) == ('="01.11.02"', '="531800"', '="1011000"')
+    grants = read(folder / "zuwendungen.csv")
+    assert {r["Aktenzeichen"] for r in grants} >= {"IB-2025-001"}  # a file number no one misreads stays as it is
+
+
+def test_a_double_click_open_in_libreoffice_keeps_the_codes_as_text(folder, soffice, tmp_path):
+    """LibreOffice opens the CSV as a German user's double click would, with dates and numbers detected
+    (the setting that turns 01.11.02 into 1 November 2002); the codes arrive as text all the same."""
+    import subprocess
+
+    import openpyxl
+    from export_support import RECALC_CONFIG
+
+    profile = tmp_path / "lo-profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_CONFIG, encoding="utf-8")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--infilter=CSV:59,34,76,1,,1031,false,true,false,false,false,-1,true",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(folder / "uebersicht.csv"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    ws = openpyxl.load_workbook(tmp_path / "uebersicht.xlsx", data_only=True)["uebersicht"]
+    headings = [cell.value for cell in ws[1]]
+    ib = next(row for row in ws.iter_rows(min_row=2) if row[headings.index("Programm")].value == "IB-VEREINE")
+
+    for heading, code in (("Produkt", "01.11.02"), ("Sachkonto", "531800"), ("Kostenstelle", "1011000")):
+        cell = ib[headings.index(heading)]
+        assert cell.value == code and isinstance(cell.value, str), heading  # not the date 01.11.2002
+    assert isinstance(ib[headings.index("Ansatz")].value, (int, float))  # amounts stay numbers

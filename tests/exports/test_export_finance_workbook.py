@@ -20,7 +20,7 @@ from domain.programme import Programme
 from exports.cells import DATE, EURO, PERCENT
 from exports.finance_report import ExportError, FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
-from exports.tables import GRANTS, JOURNAL, OVERVIEW, PROJECTS
+from exports.tables import GRANTS, JOURNAL, OVERVIEW
 from projections.accounts import CHART
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
@@ -59,16 +59,32 @@ def info(workbook: Any) -> dict[str, Any]:
     return facts
 
 
+def is_subtotal(row: tuple[Any, ...]) -> bool:
+    return isinstance(row[1], str) and row[1].startswith("Summe")
+
+
 def table(ws: Any) -> list[dict[str, Any]]:
-    """The data rows of a sheet (header in row 1), up to the totals row or the first empty row."""
+    """The data rows of a sheet (header in row 1) up to the first empty row, without subtotal rows."""
     rows = list(ws.iter_rows(values_only=True))
     headings = rows[0]
     data = []
     for row in rows[1:]:
         if row[0] is None or row[0] == "Summe":
             break
-        data.append(dict(zip(headings, row, strict=True)))
+        if not is_subtotal(row):
+            data.append(dict(zip(headings, row, strict=True)))
     return data
+
+
+def subtotals(ws: Any) -> dict[Any, dict[str, Any]]:
+    """The subtotal rows of a sheet by their label (»Summe 2025«), as heading -> formula."""
+    rows = list(ws.iter_rows(values_only=True))
+    headings = rows[0]
+    found = {}
+    for row in rows[1:]:
+        if any(row) and is_subtotal(row):
+            found[row[1]] = dict(zip(headings, row, strict=False))
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +111,38 @@ class TestLayout:
         assert ws.auto_filter.ref.startswith("A1:")
         assert ws.print_title_rows == "$1:$1"
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.scale == 80 and not ws.sheet_properties.pageSetUpPr.fitToPage  # 8.8 pt on paper
+        assert ws.print_title_cols == "$A:$B"  # the key columns on every page
         assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width >= 6 for c in "ABCDEF")
         assert all(cell.font.bold for cell in ws[1] if cell.value)
 
-    def test_the_autofilter_covers_the_data_rows_but_not_the_totals_row(self, workbook):
+    @pytest.mark.parametrize("sheet", ["Übersicht", "Zuwendungen", "Journal", "Projekte"])
+    def test_no_heading_has_to_break_inside_a_word(self, workbook, sheet):
+        ws = workbook[sheet]
+
+        for cell in ws[1]:
+            if cell.value:
+                longest = max(len(word) for word in cell.value.split())
+                assert ws.column_dimensions[cell.column_letter].width >= longest * 1.15 + 2, cell.value
+
+    def test_each_fiscal_year_has_its_subtotal_and_years_are_not_added_together(self, workbook):
         ws = workbook["Übersicht"]
         rows = len(table(ws))
+        labels = [row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row[0] is not None]
 
-        assert ws.auto_filter.ref == f"A1:Q{rows + 1}"
-        assert ws.cell(rows + 2, 1).value == "Summe"
+        assert ws.auto_filter.ref == f"A1:Q{rows + 3}"  # the rows and the two subtotals (a year filter keeps its own)
+        assert labels[4] == "Summe 2025" and labels[9] == "Summe 2026"
+        assert not any(label.startswith("Summe 2025–") for label in labels if label)
+
+    def test_a_grand_total_over_the_years_only_when_asked_for(self, demo, tmp_path):
+        path = write(demo, tmp_path, FinanceFilter(all_years_total=True))
+        ws = openpyxl.load_workbook(path)["Übersicht"]
+        found = subtotals(ws)
+
+        assert set(found) >= {"Summe 2025", "Summe 2026", "Summe 2025–2026"}
+        year_rows = [r for r in range(2, ws.max_row + 1) if str(ws.cell(r, 2).value).startswith("Summe 202")]
+        assert found["Summe 2025–2026"]["Ansatz"] == f"=C{year_rows[0]}+C{year_rows[1]}"
+        assert info(openpyxl.load_workbook(path))["Gesamtsumme über alle Jahre"] == "ja"
 
     def test_workbook_properties_name_the_report_its_author_and_the_chain_head(self, workbook, demo):
         with demo.projector.db.transaction() as cursor:
@@ -117,17 +155,21 @@ class TestLayout:
         assert head is not None and head.hash in props.description
         assert props.created == GENERATED
 
-    def test_the_overview_carries_a_live_bar_chart_of_budget_approved_and_paid(self, workbook_path):
+    def test_the_overview_carries_a_live_bar_chart_by_programme_and_year(self, workbook_path, workbook):
         with zipfile.ZipFile(workbook_path) as archive:
             charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
             xml = archive.read(charts[0]).decode()
+        ws = workbook["Übersicht"]
+        header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Programm Jahr")
+        labels = [ws.cell(r, 1).value for r in range(header + 1, header + 9)]
 
         assert len(charts) == 1
         assert "<barChart>" in xml and xml.count("<ser>") == 3
-        assert (
-            "'Übersicht'!H1" in xml and "'Übersicht'!I1" in xml and "'Übersicht'!L1" in xml
-        )  # Ansatz, Bewilligt, Ausgezahlt
-        assert xml.count("<strRef><f>'Übersicht'!$B$2:$B$9</f></strRef>") == 3  # programme codes as labels
+        assert [ws.cell(header, c).value for c in (2, 3, 4)] == ["Ansatz", "Bewilligt", "Ausgezahlt"]
+        assert f"'Übersicht'!B{header}" in xml and f"'Übersicht'!D{header}" in xml
+        assert xml.count(f"<strRef><f>'Übersicht'!$A${header + 1}:$A${header + 8}</f></strRef>") == 3
+        assert labels[:2] == ["AZUBI-AUSLAND 2025", "HILFE-SCHYTOMYR 2025"] and labels[-1] == "KEPOL-KUMASI 2026"
+        assert ws.cell(header + 1, 2).value == "=C2"  # the chart follows the table
 
 
 class TestOverview:
@@ -159,19 +201,20 @@ class TestOverview:
             assert amount(row["Bewilligt"]) == parts
             assert amount(row["Ansatz"]) == amount(row["Bewilligt"]) + amount(row["Verfügbar"])
 
-    def test_money_is_a_number_with_the_euro_format_and_the_totals_row_sums_each_money_column(self, workbook):
+    def test_money_is_a_number_with_the_euro_format_and_each_year_sums_its_own_rows(self, workbook):
         ws = workbook["Übersicht"]
-        last = len(table(ws)) + 1
-        totals = ws[last + 1]
+        totals_2025, totals_2026 = ws[6], ws[11]
 
+        assert totals_2025[1].value == "Summe 2025" and totals_2026[1].value == "Summe 2026"
         for index, column in enumerate(OVERVIEW.columns):
             cell = ws.cell(2, index + 1)
             if column.kind == "money":
                 assert cell.data_type == "n" and cell.number_format == EURO
                 letter = cell.column_letter
-                assert totals[index].value == f"=SUM({letter}2:{letter}{last})"
-                assert totals[index].number_format == EURO
-            elif column.kind == "text":
+                assert totals_2025[index].value == f"=SUM({letter}2:{letter}5)"
+                assert totals_2026[index].value == f"=SUM({letter}7:{letter}10)"
+                assert totals_2025[index].number_format == EURO
+            elif column.kind in ("text", "code"):
                 assert cell.data_type == "s"
         assert ws.cell(2, 1).data_type == "n" and ws.cell(2, 1).number_format == "0"
 
@@ -230,7 +273,23 @@ class TestGrants:
         assert as_date(row["Bewilligt am"]) == date(2025, 3, 5)
         assert as_date(row["VN-Eingang"]) == date(2026, 1, 20)
         assert as_date(row["Prüfdatum"]) == date(2026, 2, 5)
-        assert amount(row["Rest: Bewilligt − Ausgezahlt"]) == amount(row["Bewilligt"]) - amount(row["Ausgezahlt"])
+
+    def test_a_closed_grant_shows_its_released_commitment_and_no_negative_remainder(self, workbook):
+        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in table(workbook["Zuwendungen"])}
+        first, later = rows[("IB-2025-001", 2025)], rows[("IB-2025-001", 2026)]
+
+        assert amount(first["Bewilligt"]) == Decimal("6300.00")  # the final amount of a 7.000 € grant
+        assert amount(first["Bindung aufgehoben"]) == Decimal("700.00")
+        assert amount(first["Gebunden, nicht abgerufen"]) == Decimal("0.00")
+        assert amount(first["Rest: Bewilligt − Ausgezahlt"]) == Decimal("0.00")
+        assert amount(first["Rest: Ausgezahlt − anerkannt"]) == Decimal("0.00")  # 7.000 paid, 6.300 used, 700 back
+        assert later["Rest: Ausgezahlt − anerkannt"] is None  # a fact of the whole grant: in its first row only
+        for row in table(workbook["Zuwendungen"]):
+            for heading in ("Gebunden, nicht abgerufen", "Rest: Bewilligt − Ausgezahlt"):
+                assert amount(row[heading]) >= 0, (row["Aktenzeichen"], heading)
+            assert amount(row["Rest: Bewilligt − Ausgezahlt"]) == amount(row["Gebunden, nicht abgerufen"]) + amount(
+                row["Abgerufen, nicht ausgezahlt"]
+            )
 
     def test_rates_are_percentages_and_dates_are_german_date_cells(self, workbook):
         ws = workbook["Zuwendungen"]
@@ -241,14 +300,15 @@ class TestGrants:
         assert ws.cell(rated, rate).number_format == PERCENT
         assert ws.cell(2, decided).number_format == DATE and ws.cell(2, decided).is_date
 
-    def test_the_totals_row_sums_only_the_amounts_of_the_year(self, workbook):
+    def test_one_subtotal_row_per_year_sums_only_the_amounts_of_that_year(self, workbook):
         ws = workbook["Zuwendungen"]
         last = len(table(ws)) + 1
-        totals = {GRANTS.columns[i].heading: c.value for i, c in enumerate(ws[last + 1])}
+        found = subtotals(ws)
 
-        assert totals["Aktenzeichen"] == "Summe"
-        assert totals["Ausgezahlt"] == f"=SUM(S2:S{last})"
-        assert totals["Höchstbetrag"] is None and totals["Bewilligt gesamt"] is None
+        assert set(found) == {"Summe 2025", "Summe 2026"}
+        assert found["Summe 2025"]["Ausgezahlt"] == f"=SUMIF($A$2:$A${last},2025,S2:S{last})"
+        assert found["Summe 2026"]["Haushaltsjahr"] == 2026
+        assert found["Summe 2025"]["Höchstbetrag"] is None and found["Summe 2025"]["Bewilligt gesamt"] is None
 
 
 class TestJournal:
@@ -297,8 +357,9 @@ class TestProjects:
         assert chocolate["Partnerstadt"] == "Kumasi" and chocolate["SDGs"] == "12, 17"
         assert amount(chocolate["Budget gezogen"]) == Decimal("12000.00")
         assert amount(chocolate["Rest"]) == amount(chocolate["Budget gezogen"]) - amount(chocolate["Ausgaben"])
-        spent = PROJECTS.index("Ausgaben")
-        assert ws.cell(len(rows) + 2, spent + 1).value == f"=SUM(G2:G{len(rows) + 1})"
+        found = subtotals(ws)
+        assert set(found) == {f"Summe {row['Haushaltsjahr']}" for row in rows}
+        assert found["Summe 2025"]["Ausgaben"] == f"=SUMIF($A$2:$A${len(rows) + 1},2025,G2:G{len(rows) + 1})"
 
     def test_the_sections_by_partner_city_sdg_and_budget_line_follow(self, workbook):
         values = [row[0] for row in workbook["Projekte"].iter_rows(values_only=True)]

@@ -23,6 +23,7 @@ from domain.money import Money
 from exports.finance_report import FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
+from projections.export_queries import LedgerFilter, holder_year_sums
 from projections.grant_files import GrantFiles
 from projections.grant_law import GrantLaw
 from projections.grant_overview import GrantOverview
@@ -117,46 +118,93 @@ def heading_of(ws: Any, coordinate: str) -> str:
     return ws.cell(1, ws[coordinate].column).value
 
 
+def year_of(ws: Any, coordinate: str) -> int:
+    """The fiscal year of a subtotal row (its year is in column A)."""
+    return ws.cell(ws[coordinate].row, 1).value
+
+
 class TestFinanceWorkbook:
-    def test_the_overview_totals_equal_the_sums_of_the_programme_balances(self, converted, demo):
+    def test_each_years_overview_subtotals_equal_that_years_programme_balances(self, converted, demo):
         original = converted["originals"]["finanz.xlsx"]
         recalculated = values(converted["recalculated"]["finanz.xlsx"])["Übersicht"]
         with demo.projector.db.transaction() as cursor:
             balances = ProgrammeBalances.years(cursor)
-        cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Übersicht"]
+        years = {b.fiscal_year for b in balances}
+        cells = [
+            coordinate
+            for (sheet, coordinate), formula in formulas(original).items()
+            if sheet == "Übersicht" and formula.startswith("=SUM(")
+        ]
 
-        assert len(cells) == len(OVERVIEW_MEASURES) + 1  # the nine figures and the open commitment
+        assert len(cells) == (len(OVERVIEW_MEASURES) + 1) * len(years)  # nine figures and the open commitment
         for coordinate in cells:
-            heading = heading_of(recalculated, coordinate)
+            heading, year = heading_of(recalculated, coordinate), year_of(recalculated, coordinate)
+            mine = [b for b in balances if b.fiscal_year == year]
             if heading == "Gebunden, nicht abgerufen":
-                expected = sum(cents(b.committed - b.requested - b.paid) for b in balances)
+                expected = sum(cents(b.committed - b.requested - b.paid) for b in mine)
             else:
-                expected = sum(cents(getattr(b, OVERVIEW_MEASURES[heading])) for b in balances)
-            assert amount(recalculated[coordinate].value) == expected, heading
+                expected = sum(cents(getattr(b, OVERVIEW_MEASURES[heading])) for b in mine)
+            assert amount(recalculated[coordinate].value) == expected, (heading, year)
 
-    def test_the_grant_totals_equal_the_journal_balances_of_all_grants(self, converted, demo):
+    def test_the_chart_data_follow_the_table(self, converted):
+        recalculated = values(converted["recalculated"]["finanz.xlsx"])["Übersicht"]
+        rows = list(recalculated.iter_rows(values_only=True))
+        header = next(i for i, row in enumerate(rows) if row[0] == "Programm Jahr")
+        table = {
+            f"{row[1]} {row[0]}": row
+            for row in rows[1:header]
+            if isinstance(row[0], int) and not str(row[1]).startswith("Summe")
+        }
+        chart = rows[header + 1 : header + 1 + len(table)]
+
+        assert {row[0] for row in chart} == set(table)
+        for label, ansatz, bewilligt, ausgezahlt, *_ in chart:
+            assert (ansatz, bewilligt, ausgezahlt) == (table[label][2], table[label][3], table[label][6])
+
+    def test_each_years_grant_subtotals_equal_the_journal_balances_of_that_year(self, converted, demo):
         original = converted["originals"]["finanz.xlsx"]
         recalculated = values(converted["recalculated"]["finanz.xlsx"])["Zuwendungen"]
         with demo.projector.db.transaction() as cursor:
             grants = GrantOverview.grants(cursor, GENERATED.date(), limit=10000)
-            balances = [Journal.grant_balance(cursor, g.grant_id) for g in grants]
             facts = GrantLaw.facts(cursor, [g.grant_id for g in grants])
+            per_year = {
+                (g.grant_id, year): Journal.balance(cursor, holder_id=g.grant_id, fiscal_year=year)
+                for g in grants
+                for year in (2025, 2026)
+            }
+            whole = {g.grant_id: Journal.grant_balance(cursor, g.grant_id) for g in grants}
+            rows = GrantFiles.page(cursor, limit=10000)
+            with_lines = set(holder_year_sums(cursor, (g.grant_id for g in grants), LedgerFilter()))
+        settled = {r.grant_id for r in rows if r.final_amount or r.revoked_on or r.closed_on}
         cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Zuwendungen"]
 
-        assert len(cells) == len(GRANT_MEASURES) + 3
-        for coordinate in cells:
-            heading = heading_of(recalculated, coordinate)
-            if heading == "Rest: Bewilligt − Ausgezahlt":
-                expected = sum(cents(b.committed - b.paid) for b in balances)
-            elif heading == "Rest: Ausgezahlt − anerkannt":
-                expected = sum(cents(b.paid - b.recognised) for b in balances)
-            elif heading == "Über Plansumme, nicht zuwendungsfähig":  # a grant law fact, once per grant
-                expected = sum(cents(f["over_plan_total"].amount) for f in facts.values() if "over_plan_total" in f)
-            else:
-                expected = sum(cents(getattr(b, GRANT_MEASURES[heading])) for b in balances)
-            assert amount(recalculated[coordinate].value) == expected, heading
+        def released(grant_id: Any, b: Any) -> Decimal:
+            return -cents(b.open_commitment) if grant_id in settled and b.open_commitment.amount < 0 else Decimal(0)
 
-    def test_the_project_totals_equal_the_project_spending_read_model(self, converted, demo):
+        assert len(cells) == (len(GRANT_MEASURES) + 4) * 2
+        for coordinate in cells:
+            heading, year = heading_of(recalculated, coordinate), year_of(recalculated, coordinate)
+            mine = [(grant_id, b) for (grant_id, y), b in per_year.items() if y == year]
+            firsts = [g for g in whole if min((y for (h, y) in with_lines if h == g), default=0) == year]
+            if heading == "Bindung aufgehoben":
+                expected = sum(released(g, b) for g, b in mine)
+            elif heading == "Gebunden, nicht abgerufen":
+                expected = sum(cents(b.open_commitment) + released(g, b) for g, b in mine)
+            elif heading == "Rest: Bewilligt − Ausgezahlt":
+                expected = sum(cents(b.open_commitment) + released(g, b) + cents(b.requested) for g, b in mine)
+            elif heading == "Rest: Ausgezahlt − anerkannt":  # whole grants, counted in their first year
+                expected = sum(
+                    cents(whole[g].paid - whole[g].recognised - whole[g].claimed - whole[g].not_pursued) for g in firsts
+                )
+            elif heading == "Über Plansumme, nicht zuwendungsfähig":  # a grant law fact, once per grant
+                expected = sum(
+                    cents(facts[g]["over_plan_total"].amount) for g in firsts if "over_plan_total" in facts.get(g, {})
+                )
+            else:
+                expected = sum(cents(getattr(b, GRANT_MEASURES[heading])) for _, b in mine)
+            assert amount(recalculated[coordinate].value) == expected, (heading, year)
+
+    def test_the_project_subtotals_equal_the_project_spending_read_model(self, converted, demo):
         original = converted["originals"]["finanz.xlsx"]
         recalculated = values(converted["recalculated"]["finanz.xlsx"])["Projekte"]
         with demo.projector.db.transaction() as cursor:
@@ -168,10 +216,12 @@ class TestFinanceWorkbook:
             "Zuwendungen an Vereine ausgezahlt": sum(cents(p.grants_paid) for p in projects),
         }
         cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Projekte"]
-
-        assert sorted(heading_of(recalculated, c) for c in cells) == sorted(expected)
+        found: dict[str, Decimal] = {}
         for coordinate in cells:
-            assert amount(recalculated[coordinate].value) == expected[heading_of(recalculated, coordinate)]
+            heading = heading_of(recalculated, coordinate)
+            found[heading] = found.get(heading, Decimal(0)) + amount(recalculated[coordinate].value)
+
+        assert found == expected  # the years' subtotals add up to the projects' totals
 
     def test_only_the_tables_hold_formulas(self, converted):
         sheets = {sheet for sheet, _ in formulas(converted["originals"]["finanz.xlsx"])}
@@ -190,18 +240,19 @@ def proof_expectations(path: Path, file: Any, paid: Money) -> dict[tuple[str, st
 
     planned = sum(cents(line.planned) for line in file.lines)
     spent = sum(cents(line.spent) for line in file.lines)
-    for line in file.lines:
-        row = labels[line.code]
-        put(row, "D", cents(line.spent))
-        put(row, "E", cents(line.spent) - cents(line.planned))
-        put(row, "F", ratio(cents(line.spent) - cents(line.planned), cents(line.planned)))
+    first = labels["Kostenposition"] + 1  # the cost lines follow their header in the plan's order
+    for offset, line in enumerate(file.lines):
+        row = first + offset
+        put(row, "C", cents(line.spent))
+        put(row, "D", cents(line.spent) - cents(line.planned))
+        put(row, "E", ratio(cents(line.spent) - cents(line.planned), cents(line.planned)))
     total = labels["Summe"]
-    put(total, "C", planned)
-    put(total, "D", spent)
-    put(total, "E", spent - planned)
-    put(total, "F", ratio(spent - planned, planned))
-    put(total, "G", sum(cents(line.reported) for line in file.lines if line.reported is not None))
-    put(total, "H", sum(cents(line.recognised) for line in file.lines if line.recognised is not None))
+    put(total, "B", planned)
+    put(total, "C", spent)
+    put(total, "D", spent - planned)
+    put(total, "E", ratio(spent - planned, planned))
+    put(total, "F", sum(cents(line.reported) for line in file.lines if line.reported is not None))
+    put(total, "G", sum(cents(line.recognised) for line in file.lines if line.recognised is not None))
     reported = file.reported_funding
     sources = (
         ("Eigenmittel", file.planned_funding.own_funds, reported.own_funds if reported else None),
@@ -212,16 +263,16 @@ def proof_expectations(path: Path, file: Any, paid: Money) -> dict[tuple[str, st
     for label, plan, actual in sources:
         row = labels[label]
         difference = cents(actual) - cents(plan) if actual is not None else ""
-        put(row, "E", difference)
-        put(row, "F", ratio(difference, cents(plan)) if actual is not None else "")
+        put(row, "D", difference)
+        put(row, "E", ratio(difference, cents(plan)) if actual is not None else "")
     funding_plan = sum(cents(plan) for _, plan, _ in sources)
     funding_actual = sum(cents(actual) for _, _, actual in sources if actual is not None)
-    put(labels["Summe Finanzierung"], "C", funding_plan)
-    put(labels["Summe Finanzierung"], "D", funding_actual)
-    put(labels["Kosten laut Belegen"], "C", planned)
-    put(labels["Kosten laut Belegen"], "D", spent)
-    put(labels["Überschuss (+) / Fehlbetrag (−)"], "C", funding_plan - planned)
-    put(labels["Überschuss (+) / Fehlbetrag (−)"], "D", funding_actual - spent)
+    put(labels["Summe Finanzierung"], "B", funding_plan)
+    put(labels["Summe Finanzierung"], "C", funding_actual)
+    put(labels["Kosten laut Belegen"], "B", planned)
+    put(labels["Kosten laut Belegen"], "C", spent)
+    put(labels["Überschuss (+) / Fehlbetrag (−)"], "B", funding_plan - planned)
+    put(labels["Überschuss (+) / Fehlbetrag (−)"], "C", funding_actual - spent)
     receipts = openpyxl.load_workbook(path)["Belege"]
     put_total = next(c for row in receipts.iter_rows() for c in row if c.data_type == "f")
     expected[("Belege", put_total.coordinate)] = sum(cents(r.euro) for r in file.receipts if not r.reversed)

@@ -14,7 +14,7 @@ from export_support import amount, as_date, cents, tell_evil_story
 from domain.grant import Grant
 from exports.cells import DATE, EURO, PERCENT, RATE
 from exports.finance_report import ExportError
-from exports.proof_of_use import find_grant, proof_of_use_report, write_proof_of_use
+from exports.proof_of_use import CONFIRMATION, find_grant, proof_of_use_report, write_proof_of_use
 from projections.grant_files import GrantFiles
 
 GENERATED = datetime(2026, 3, 31, 16, 45)
@@ -57,26 +57,41 @@ class TestAGrantThatWasSettled:
         assert as_date(f["Verwendungsnachweis eingegangen"]) == date(2026, 1, 20)
         assert f["Erstellt von"] == "Sabine Krüger"
 
-    def test_plan_reported_and_recognised_per_budget_line(self, workbook, demo):
-        lines = section(workbook, "Kürzel", "Summe")
+    def test_plan_reported_and_recognised_per_budget_line_by_name(self, workbook, demo):
+        lines = section(workbook, "Kostenposition", "Summe")
         with demo.projector.db.transaction() as cursor:
             file = GrantFiles.grant(cursor, Grant.create_id("IB-2025-001"))
         assert file is not None
 
-        assert [row[0] for row in lines] == [line.code for line in file.lines]
+        assert [row[0] for row in lines] == [line.label for line in file.lines]  # names, never codes like pos-1
         for row, line in zip(lines, file.lines, strict=True):
-            assert row[1] == line.label
-            assert amount(row[2]) == cents(line.planned)
-            assert row[3].startswith("=SUMIFS(Belege!")  # actuals follow the receipt list
-            assert row[4].startswith("=D") and row[5].startswith("=IF(")  # deviation in euro and percent
-            assert amount(row[6]) == cents(line.reported) and amount(row[7]) == cents(line.recognised)
+            assert amount(row[1]) == cents(line.planned)
+            assert row[2].startswith("=SUMIFS(Belege!")  # actuals follow the receipt list
+            assert row[3].startswith("=C") and row[4].startswith("=IF(")  # deviation in euro and percent
+            assert amount(row[5]) == cents(line.reported) and amount(row[6]) == cents(line.recognised)
+        receipts = {r[2] for r in workbook["Belege"].iter_rows(min_row=2, values_only=True) if r[0]}
+        assert receipts <= {line.label for line in file.lines}
+
+    def test_print_areas_fit_one_page_wide_and_the_signature_block_closes_the_proof(self, workbook):
+        ws = workbook["Verwendungsnachweis"]
+        rows = list(ws.iter_rows(values_only=True))
+        texts = [row[0] for row in rows if row[0]]
+
+        assert ws.print_area == f"'Verwendungsnachweis'!$A$1:$H${ws.max_row}"
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert workbook["Belege"].print_area.startswith("'Belege'!$A$1:$M$")
+        assert texts.index("1. Sachbericht") < texts.index("5. Bestätigung")
+        assert CONFIRMATION in texts
+        assert rows[-1][0] == "Ort, Datum" and rows[-1][2] == "Rechtsverbindliche Unterschrift"
+        assert rows[-1][5] == "Name in Druckbuchstaben, Funktion"
 
     def test_formats_are_euro_percent_and_date(self, workbook):
         ws = workbook["Verwendungsnachweis"]
-        header = next(r for r in range(1, ws.max_row) if ws.cell(r, 1).value == "Kürzel")
+        header = next(r for r in range(1, ws.max_row) if ws.cell(r, 1).value == "Kostenposition")
 
-        assert ws.cell(header + 1, 3).number_format == EURO
-        assert ws.cell(header + 1, 6).number_format == PERCENT
+        assert ws.cell(header + 1, 2).number_format == EURO
+        assert ws.cell(header + 1, 5).number_format == PERCENT
         date_row = next(r for r in range(1, ws.max_row) if ws.cell(r, 1).value == "Bewilligt am")
         assert ws.cell(date_row, 2).number_format == DATE
 
@@ -97,7 +112,7 @@ class TestAGrantThatWasSettled:
             file = GrantFiles.grant(cursor, Grant.create_id("IB-2025-001"))
         assert file is not None
 
-        assert rows[0][:7] == ("Nr.", "Datum", "Kostenposition", "Zahlungsempfänger", "Zweck", "Belegnummer", "Betrag")
+        assert rows[0][:7] == ("Nr.", "Datum", "Kostenposition", "Empfänger", "Zweck", "Beleg-Nr.", "Betrag")
         assert [r[5] for r in rows[1:-1]] == [r.receipt_reference for r in file.receipts]
         assert sum(amount(r[6]) for r in rows[1:-1]) == Decimal("9000.00")
         assert rows[-1][6] == f'=SUMIF(L2:L{len(rows) - 1},"nein",G2:G{len(rows) - 1})'
@@ -110,8 +125,9 @@ def test_a_receipt_in_foreign_currency_keeps_its_original_amount_rate_and_rate_d
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 6).value == "FKK-2026-02")
 
     assert ws.cell(row, 8).value == "GHS"
-    assert ws.cell(row, 9).value == 9800 and ws.cell(row, 9).number_format == RATE
-    assert ws.cell(row, 10).value == pytest.approx(12.90)
+    assert ws.cell(row, 9).value == 9800 and ws.cell(row, 9).number_format == "#,##0.00"  # two decimals
+    assert ws.cell(row, 10).value == pytest.approx(12.90) and ws.cell(row, 10).number_format == RATE
+    assert RATE == "0.######"  # rates with up to six decimals
     assert as_date(ws.cell(row, 11).value) == date(2026, 2, 23)
     assert amount(ws.cell(row, 7).value) == Decimal("759.69")
 
@@ -126,8 +142,8 @@ def test_a_reversed_receipt_is_listed_with_its_reason(fresh, open_store, tmp_pat
 
     reversed_rows = [r for r in rows[1:] if r[11] == "ja"]
     assert [(r[5], r[12]) for r in reversed_rows] == [("B-2", "=Doppelt erfasst")]
-    lines = section(workbook, "Kürzel", "Summe")
-    assert [row[0] for row in lines] == ["travel", "stay"]
+    lines = section(workbook, "Kostenposition", "Summe")
+    assert [row[0].strip() for row in lines] == ["Tabulator am Anfang", "Wagenrücklauf am Anfang"]  # names, not codes
 
 
 def test_a_revoked_grant_shows_the_revocation(demo, tmp_path):
@@ -165,7 +181,7 @@ class TestTheNarrativeReport:
 
         for book in (office_copy, association_copy):
             cells = [str(v) for row in book["Verwendungsnachweis"].iter_rows(values_only=True) for v in row if v]
-            assert "4. Sachbericht" in cells
+            assert "1. Sachbericht" in cells
             assert "24 Jugendliche haben teilgenommen; die Kosten lagen mit 9.000,00 € unter dem Plan." in cells
         office_cells = facts(office_copy)
         assert office_cells["Prüfvermerk (intern)"] == "Belege vollständig; alle Ausgaben anerkannt."

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from business_clock import BusinessClock
 from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
@@ -30,19 +31,20 @@ ADDRESS = {"street": "Steinstr. 48", "postcode": "44147", "city": "Dortmund", "c
 IBAN = "DE89370400440532013000"
 
 
-def today() -> date:
-    return TODAY
+# The business day of the integration tests; a booking on a later value date is made on that day.
+today = BusinessClock(TODAY)
 
 
 @dataclass(frozen=True)
 class Staff:
-    """The office's people: two officers, an approver, finance and an admin."""
+    """The office's people: two officers, an approver, finance, the cash office and an admin."""
 
     admin: UUID
     officer: UUID
     officer2: UUID
     approver: UUID
     finance: UUID
+    cashier: UUID
 
     def actor(self, app: FundingOffice, who: str, role: str | None = None) -> Actor:
         user_id = getattr(self, who)
@@ -59,6 +61,7 @@ def register_staff(app: FundingOffice) -> Staff:
             ("officer2", Role.OFFICER),
             ("approver", Role.APPROVER),
             ("finance", Role.FINANCE),
+            ("cashier", Role.CASHIER),
         )
     }
     return Staff(**ids)
@@ -162,9 +165,10 @@ class Flow:
             s.officer2,
             s.approver,
             s.finance,
+            s.cashier,
             *(
                 UserEmail.id_for(f"{name}@dortmund.de")
-                for name in ("admin", "officer", "officer2", "approver", "finance")
+                for name in ("admin", "officer", "officer2", "approver", "finance", "cashier")
             ),
             self.programme_id,
             self.organisation_id,
@@ -207,7 +211,8 @@ def whole_flow(app: FundingOffice) -> Flow:
     )
     app.certify_payment(grant_id, payment_id, staff.actor(app, "officer2"))
     app.release_payment(grant_id, payment_id, staff.actor(app, "finance"))
-    app.book_payment(grant_id, payment_id, date(2026, 3, 5), staff.actor(app, "finance"))
+    with today.at_least(date(2026, 3, 5)):
+        app.book_payment(grant_id, payment_id, date(2026, 3, 5), staff.actor(app, "cashier"))
 
     project_id = app.start_project(
         "FAIRE-SCHOKO",

@@ -212,4 +212,4 @@ def test_offices_start_together_on_a_fresh_store(backend, open_office):
     app = open_office(backend, today=today)
     staff = register_staff(app)
     assert app.user(staff.admin).display_name == "Admin"
-    assert max_notification_id(app) == 10  # five users, each with its entry in the e-mail index
+    assert max_notification_id(app) == 12  # six users, each with its entry in the e-mail index

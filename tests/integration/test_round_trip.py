@@ -217,14 +217,15 @@ def test_values_in_snapshots_come_back_exactly(backend, open_office):
     check_values(flow, grant, programme, project, organisation)
 
     # Events after the snapshot are applied on top of it.
-    reopened.return_payment(
-        flow.grant_id,
-        flow.payment_id,
-        Money("100.10"),
-        date(2026, 3, 9),
-        "Zu viel überwiesen",
-        flow.staff.actor(reopened, "finance"),
-    )
+    with today.at_least(date(2026, 3, 9)):
+        reopened.return_payment(
+            flow.grant_id,
+            flow.payment_id,
+            Money("100.10"),
+            date(2026, 3, 9),
+            "Zu viel überwiesen",
+            flow.staff.actor(reopened, "cashier"),
+        )
     grant = reopened.grant(flow.grant_id)
     assert grant.paid == Money("2900.00")
     assert_same(grant.payments[flow.payment_id.hex]["returned"], Money("100.10"), "returned")
@@ -278,7 +279,7 @@ def test_replay_all_rebuilds_every_aggregate(backend, open_office):
         rebuilt = fold(events)
         assert_same_aggregate(rebuilt, app.repository.get(aggregate_id))
         kinds[type(rebuilt)] += 1
-    assert kinds == {User: 5, UserEmail: 5, Programme: 1, Organisation: 1, Grant: 1, Project: 1}
+    assert kinds == {User: 6, UserEmail: 6, Programme: 1, Organisation: 1, Grant: 1, Project: 1}
 
 
 def test_tuples_and_budget_lines_survive_a_plan_with_many_lines(backend, open_office):

@@ -37,6 +37,7 @@ PEOPLE = {
     "officer": ("sven@dortmund.example", "Sven Sachbearbeiter", Role.OFFICER),
     "approver": ("lea@dortmund.example", "Lea Leitung", Role.APPROVER),
     "finance": ("kai@dortmund.example", "Kai Kämmerer", Role.FINANCE),
+    "cashier": ("karla@dortmund.example", "Karla Kasse", Role.CASHIER),
     "admin": ("ada@dortmund.example", "Ada Admin", Role.ADMIN),
     "auditor": ("rita@dortmund.example", "Rita Rechnungsprüfung", Role.AUDITOR),
     "dfg": ("claire@dfg.example", "Claire Dubois", Role.ASSOCIATION),
@@ -152,7 +153,7 @@ def a_grant(
         if reach >= 3:
             office.certify_payment(grant, payment, officer, on=date(2026, 6, 11))
             office.release_payment(grant, payment, finance, on=date(2026, 6, 12))
-            office.book_payment(grant, payment, date(2026, 6, 12), finance)
+            office.book_payment(grant, payment, date(2026, 6, 12), world.actor("cashier"))
     return grant
 
 

@@ -86,6 +86,7 @@ def run_the_grant_with_notes(member: Member, world: World) -> UUID:
     act(member, grant, "feststellen", {"on": "2026-06-11", "vermerk": "GEHEIM-VERMERK-FESTSTELLUNG"}, payment.hex)
     member.sign_in("finance")
     act(member, grant, "freigeben", {"on": "2026-06-12", "vermerk": "GEHEIM-VERMERK-FREIGABE"}, payment.hex)
+    member.sign_in("cashier")
     act(member, grant, "buchen", {"value_date": "2026-06-12"}, payment.hex)
     world.office.report_expense(
         grant, "travel", date(2026, 6, 12), "Kley", "Bus", Money("3000.00"), "B-1", world.actor("dfg")

@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from business_clock import booking_day
+
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
 from domain.dates import FiscalYear, FundingPeriod
@@ -61,7 +63,7 @@ class Story:
     petra: Actor  # Petra Schmitz, Sachbearbeitung
     jonas: Actor  # Jonas Becker, Sachbearbeitung
     aylin: Actor  # Dr. Aylin Demir, Leitung (approver)
-    stefan: Actor  # Stefan Wolters, Stadtkasse (finance)
+    stefan: Actor  # Stefan Wolters, Kämmerei (finance): releases payments
     marie: Actor  # Marie Laurent, Deutsch-Französische Gesellschaft (association member)
     vereinsarbeit: UUID
     skew: UUID
@@ -85,6 +87,7 @@ class Story:
     reversed_expenditure: UUID
     schytomyr_claim: UUID
     cluj_claim: UUID
+    nina: Actor  # Nina Brauer, Stadtkasse (cashier): books payments and repayments
 
     def person(self, user: Actor) -> str:
         return self.app.user(user.user_id).display_name
@@ -111,9 +114,16 @@ def tell(app: FundingOffice) -> Story:
         return app.actor_for(app.register_user(email, name, role, admin, organisation_id=organisation_id), role)
 
     petra = person("petra.schmitz@stadtdo.de", "Petra Schmitz", Role.OFFICER)
+
+    def book(grant: UUID, payment: UUID, value_date: date) -> None:
+        """Nina books in the Stadtkasse on the value date (the story's day may be earlier)."""
+        with booking_day(app, value_date):
+            app.book_payment(grant, payment, value_date, nina)
+
     jonas = person("jonas.becker@stadtdo.de", "Jonas Becker", Role.OFFICER)
     aylin = person("aylin.demir@stadtdo.de", "Dr. Aylin Demir", Role.APPROVER)
     stefan = person("stefan.wolters@stadtdo.de", "Stefan Wolters", Role.FINANCE)
+    nina = person("nina.brauer@stadtdo.de", "Nina Brauer", Role.CASHIER)
 
     vereinsarbeit = app.open_programme(
         "IB-VEREINE",
@@ -196,7 +206,7 @@ def tell(app: FundingOffice) -> Story:
     first = app.request_payment(amiens, need(date(2026, 4, 1), "3000.10"), "Anzahlung Bus", marie, on=date(2026, 3, 2))
     app.certify_payment(amiens, first, jonas, on=date(2026, 3, 3))
     app.release_payment(amiens, first, stefan, on=date(2026, 3, 4))
-    app.book_payment(amiens, first, date(2026, 3, 5), stefan)
+    book(amiens, first, date(2026, 3, 5))
     second = app.request_payment(amiens, need(date(2026, 5, 1), "1000.00"), "Unterkunft", marie, on=date(2026, 4, 1))
     app.certify_payment(amiens, second, petra, on=date(2026, 4, 2))
     app.release_payment(amiens, second, stefan, on=date(2026, 4, 2))
@@ -206,8 +216,9 @@ def tell(app: FundingOffice) -> Story:
     )
     app.certify_payment(amiens, third, jonas, on=date(2026, 10, 21))
     app.release_payment(amiens, third, aylin, on=date(2026, 10, 22))
-    app.book_payment(amiens, third, date(2027, 1, 4), stefan)
-    app.return_payment(amiens, first, Money("200.00"), date(2026, 6, 30), "Zwei Teilnehmende abgesagt", stefan)
+    book(amiens, third, date(2027, 1, 4))
+    with booking_day(app, date(2026, 6, 30)):
+        app.return_payment(amiens, first, Money("200.00"), date(2026, 6, 30), "Zwei Teilnehmende abgesagt", nina)
 
     # Leeds: over two fiscal years, amended down, paid once.
     leeds_period = FundingPeriod(date(2026, 9, 1), date(2027, 6, 30))
@@ -241,7 +252,7 @@ def tell(app: FundingOffice) -> Story:
     leeds_payment = app.request_payment(leeds, need(date(2026, 10, 1), "1500.00"), "Flüge", jonas, on=date(2026, 9, 15))
     app.certify_payment(leeds, leeds_payment, petra, on=date(2026, 9, 16))
     app.release_payment(leeds, leeds_payment, stefan, on=date(2026, 9, 17))
-    app.book_payment(leeds, leeds_payment, date(2026, 9, 20), stefan)
+    book(leeds, leeds_payment, date(2026, 9, 20))
 
     # Novi Sad rejected, Xi'an withdrawn, Zwickau waiting, Trabzon reviewed.
     novi_sad = apply("IB-2026-0003", "Novi Sad", vereinsarbeit, auslandsgesellschaft, "900.00", date(2026, 2, 1))
@@ -267,7 +278,7 @@ def tell(app: FundingOffice) -> Story:
     )
     app.certify_payment(kumasi, kumasi_first, jonas, on=date(2026, 3, 16))
     app.release_payment(kumasi, kumasi_first, stefan, on=date(2026, 3, 17))
-    app.book_payment(kumasi, kumasi_first, date(2026, 3, 18), stefan)
+    book(kumasi, kumasi_first, date(2026, 3, 18))
     kumasi_payment = app.request_payment(
         kumasi, need(date(2026, 4, 1), "1000.00"), "Kakaoworkshop", petra, on=date(2026, 3, 20)
     )
@@ -293,7 +304,7 @@ def tell(app: FundingOffice) -> Story:
     )
     app.certify_payment(schytomyr, payment, jonas, on=date(2026, 3, 11))
     app.release_payment(schytomyr, payment, stefan, on=date(2026, 3, 12))
-    app.book_payment(schytomyr, payment, date(2026, 3, 13), stefan)
+    book(schytomyr, payment, date(2026, 3, 13))
     app.report_expense(
         schytomyr,
         "travel",
@@ -312,7 +323,8 @@ def tell(app: FundingOffice) -> Story:
     )
     schytomyr_claim = app.determine_final_amount(schytomyr, aylin, on=date(2026, 11, 1))
     assert schytomyr_claim is not None
-    app.receive_repayment(schytomyr_claim, Money("500.00"), date(2026, 12, 1), stefan)
+    with booking_day(app, date(2026, 12, 1)):
+        app.receive_repayment(schytomyr_claim, Money("500.00"), date(2026, 12, 1), nina)
     app.propose_claim_relief(schytomyr_claim, "write_off", "Verein aufgelöst, nichts mehr zu holen", petra)
     app.decide_claim_relief(schytomyr_claim, True, "Niederschlagung vertretbar", aylin, on=date(2027, 1, 15))
     app.close_grant(schytomyr, petra, on=date(2027, 1, 20))
@@ -324,7 +336,7 @@ def tell(app: FundingOffice) -> Story:
     payment = app.request_payment(cluj, need(date(2026, 4, 1), "1000.00"), "Anzahlung", petra, on=date(2026, 3, 15))
     app.certify_payment(cluj, payment, jonas, on=date(2026, 3, 16))
     app.release_payment(cluj, payment, stefan, on=date(2026, 3, 17))
-    app.book_payment(cluj, payment, date(2026, 3, 20), stefan)
+    book(cluj, payment, date(2026, 3, 20))
     cluj_claim = app.revoke_grant(
         cluj, Money("400.00"), date(2026, 5, 15), "Projekt nicht durchgeführt", aylin, on=date(2026, 6, 1)
     )
@@ -380,6 +392,7 @@ def tell(app: FundingOffice) -> Story:
         reversed_expenditure=wrong,
         schytomyr_claim=schytomyr_claim,
         cluj_claim=cluj_claim,
+        nina=nina,
     )
 
 
@@ -396,7 +409,8 @@ def many_grants(app: FundingOffice, count: int, prefix: str = "BULK") -> None:
     checker = app.actor_for(
         app.register_user(f"sb2@{prefix.lower()}.de", "Zweite Sachbearbeitung", Role.OFFICER, admin), Role.OFFICER
     )
-    finance = app.actor_for(app.register_user(f"k@{prefix.lower()}.de", "Kasse", Role.FINANCE, admin), Role.FINANCE)
+    finance = app.actor_for(app.register_user(f"k@{prefix.lower()}.de", "Kämmerei", Role.FINANCE, admin), Role.FINANCE)
+    cashier = app.actor_for(app.register_user(f"sk@{prefix.lower()}.de", "Kasse", Role.CASHIER, admin), Role.CASHIER)
     programme = app.open_programme(
         prefix,
         "Massenprogramm",
@@ -427,9 +441,11 @@ def many_grants(app: FundingOffice, count: int, prefix: str = "BULK") -> None:
         payment = app.request_payment(grant, need(date(2026, 4, 1), "500.00"), "Abschlag", officer, on=date(2026, 3, 3))
         app.certify_payment(grant, payment, checker, on=date(2026, 3, 4))
         app.release_payment(grant, payment, finance, on=date(2026, 3, 5))
-        app.book_payment(grant, payment, date(2026, 3, 6), finance)
+        with booking_day(app, date(2026, 3, 6)):
+            app.book_payment(grant, payment, date(2026, 3, 6), cashier)
         if number % 3 == 0:
-            app.return_payment(grant, payment, Money("50.00"), date(2026, 6, 1), "Rückfluss", finance)
+            with booking_day(app, date(2026, 6, 1)):
+                app.return_payment(grant, payment, Money("50.00"), date(2026, 6, 1), "Rückfluss", cashier)
 
 
 def dump_read_models(projector: Projector, names: list[str] | None = None) -> dict[str, list[tuple[str, ...]]]:

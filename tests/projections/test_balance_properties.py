@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from business_clock import booking_day
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ledger_story import ADDRESS, FY2026, FY2027, SHARE, SKEW_POSTING, VEREINSARBEIT_POSTING, dump_read_models, plan
@@ -95,6 +96,7 @@ class Office:
         self.officers = [person("anna", Role.OFFICER), person("ben", Role.OFFICER)]
         self.approver = person("clara", Role.APPROVER)
         self.finance = person("dieter", Role.FINANCE)
+        self.cashier = person("erika", Role.CASHIER)
         self.programmes = [
             app.open_programme(
                 "IB",
@@ -190,16 +192,18 @@ class Office:
             terms = self.app.grant(grant).terms
             assert terms is not None
             if action == "expense":
-                self.app.report_expense(
-                    grant,
-                    "travel",
-                    terms.period.start + timedelta(days=days),
-                    "Lieferant",
-                    "Kosten",
-                    Money(f"{cents % 400000 // 100 + 1}.{cents % 100:02d}"),
-                    f"R-{cents}",
-                    self.officers[i % 2],
-                )
+                paid_on = terms.period.start + timedelta(days=days)
+                with booking_day(self.app, paid_on):  # reported once it is paid
+                    self.app.report_expense(
+                        grant,
+                        "travel",
+                        paid_on,
+                        "Lieferant",
+                        "Kosten",
+                        Money(f"{cents % 400000 // 100 + 1}.{cents % 100:02d}"),
+                        f"R-{cents}",
+                        self.officers[i % 2],
+                    )
             else:
                 remaining = Money.rounded(terms.amount.amount * (i % 4) / 4)
                 self.app.revoke_grant(
@@ -288,16 +292,18 @@ class Office:
             )
         elif action == "book" and (found := self.pick(self.payments_in("released"), i)):
             grant_id, payment_id, payment = found
-            app.book_payment(grant_id, payment_id, payment["requested_on"] + timedelta(days=days * 2), self.finance)
+            value_date = payment["requested_on"] + timedelta(days=days * 2)
+            with booking_day(app, value_date):
+                app.book_payment(grant_id, payment_id, value_date, self.cashier)
         elif action == "cancel" and (found := self.pick(self.payments_in("requested", "certified", "released"), i)):
             grant_id, payment_id, payment = found
             app.cancel_payment(grant_id, payment_id, "storniert", officer, on=payment["requested_on"])
         elif action == "return" and (found := self.pick(self.payments_in("booked"), i)):
             grant_id, payment_id, payment = found
             share = Money.rounded((payment["amount"] - payment["returned"]).amount * (i % 4 + 1) / 4)
-            app.return_payment(
-                grant_id, payment_id, share, payment["value_date"] + timedelta(days=days), "zurück", self.finance
-            )
+            value_date = payment["value_date"] + timedelta(days=days)
+            with booking_day(app, value_date):
+                app.return_payment(grant_id, payment_id, share, value_date, "zurück", self.cashier)
         elif action == "propose" and (grant := self.pick(self.grants_in("approved"), i)):
             terms = app.grant(grant).terms
             assert terms is not None
@@ -380,7 +386,8 @@ class Office:
         if action == "repay":
             due = claim.amount_due(on, app.base_rates())
             amount = due if i % 3 == 0 else min(due, Money(f"{cents % 100000 // 100 + 1}.00"))
-            app.receive_repayment(claim_id, amount, on, self.finance)
+            with booking_day(app, on):
+                app.receive_repayment(claim_id, amount, on, self.cashier)
         elif claim.pending_relief is None:
             kind = ("deferral", "waiver", "write_off")[i % 3]
             app.propose_claim_relief(
@@ -476,6 +483,7 @@ def test_balances_after_the_award_follow_from_the_events(
     try:
         office = Office(app)
         officer, checker, approver, finance = office.officers[0], office.officers[1], office.approver, office.finance
+        cashier = office.cashier
         grant = app.apply_for_grant(
             office.programmes[0],
             office.organisation,
@@ -496,9 +504,15 @@ def test_balances_after_the_award_follow_from_the_events(
         payment = app.request_payment(grant, need, "Abschlag", officer, on=date(2026, 3, 1))
         app.certify_payment(grant, payment, checker, on=date(2026, 3, 2))
         app.release_payment(grant, payment, finance, on=date(2026, 3, 3))
-        app.book_payment(grant, payment, date(2026, 3, 4), finance)
+        with booking_day(app, date(2026, 3, 4)):
+            app.book_payment(grant, payment, date(2026, 3, 4), cashier)
+
+        def report_on_the_day(grant_id: UUID, line: str, paid_on: date, *rest: Any) -> UUID:
+            with booking_day(app, paid_on):
+                return app.report_expense(grant_id, line, paid_on, *rest)
+
         steps: list[Callable[[], Any]] = [
-            lambda: app.report_expense(
+            lambda: report_on_the_day(
                 grant,
                 "travel",
                 date(2026, 5, 1),
@@ -546,9 +560,9 @@ def test_balances_after_the_award_follow_from_the_events(
                     break
                 on = claim.interest_from + timedelta(days=days)
                 due = claim.amount_due(on, app.base_rates())
-                with contextlib.suppress(DomainError):
+                with contextlib.suppress(DomainError), booking_day(app, on):
                     app.receive_repayment(
-                        claim_id, max(Money("0.01"), Money.rounded(due.amount * tenths / 10)), on, finance
+                        claim_id, max(Money("0.01"), Money.rounded(due.amount * tenths / 10)), on, cashier
                     )
             if relief and app.claim(claim_id).status == "open":
                 until = app.claim(claim_id).interest_from + timedelta(days=60)

@@ -56,7 +56,7 @@ def test_the_timeline_tells_who_did_what_when_and_why(world: World) -> None:
             "",
         ),
         (date(2026, 3, 4), "Stefan Wolters", "Kämmerei", "Auszahlung über 3.000,10 € freigegeben", ""),
-        (date(2026, 3, 5), "Stefan Wolters", "Kämmerei", "Ausgezahlt: 3.000,10 €, Wertstellung 05.03.2026", ""),
+        (date(2026, 3, 5), "Nina Brauer", "Stadtkasse", "Ausgezahlt: 3.000,10 €, Wertstellung 05.03.2026", ""),
         (date(2026, 4, 1), "Marie Laurent", "Verein", "Mittel abgerufen: 1.000,00 €", "Unterkunft"),
         (
             date(2026, 4, 2),
@@ -76,11 +76,11 @@ def test_the_timeline_tells_who_did_what_when_and_why(world: World) -> None:
             "",
         ),
         (date(2026, 10, 22), "Dr. Aylin Demir", "Zeichnungsbefugte", "Auszahlung über 2.000,00 € freigegeben", ""),
-        (date(2027, 1, 4), "Stefan Wolters", "Kämmerei", "Ausgezahlt: 2.000,00 €, Wertstellung 04.01.2027", ""),
+        (date(2027, 1, 4), "Nina Brauer", "Stadtkasse", "Ausgezahlt: 2.000,00 €, Wertstellung 04.01.2027", ""),
         (
             date(2026, 6, 30),
-            "Stefan Wolters",
-            "Kämmerei",
+            "Nina Brauer",
+            "Stadtkasse",
             "Rückfluss: 200,00 € zurückerhalten, Wertstellung 30.06.2026",
             "Zwei Teilnehmende abgesagt",
         ),
@@ -151,7 +151,7 @@ def test_proof_final_amount_and_claim_are_told_with_their_figures(world: World) 
         ),
         (
             date(2026, 12, 1),
-            "Stefan Wolters",
+            "Nina Brauer",
             "Rückzahlung eingegangen: 500,00 €, davon Zinsen 2,81 €, Wertstellung 01.12.2026",
             "",
         ),

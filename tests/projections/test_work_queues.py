@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from business_clock import booking_day
 from ledger_story import SUMMER, World, need, plan, tell
 
 from domain.application import FundingOffice
@@ -123,7 +124,7 @@ def test_proofs_final_amounts_and_reliefs_are_never_offered_to_whoever_prepared_
     payment = app.request_payment(grant, need(date(2026, 3, 15), "1000.00"), "Reise", marie, on=date(2026, 3, 1))
     app.certify_payment(grant, payment, petra, on=date(2026, 3, 2))
     app.release_payment(grant, payment, stefan, on=date(2026, 3, 3))
-    app.book_payment(grant, payment, date(2026, 3, 4), stefan)
+    app.book_payment(grant, payment, date(2026, 3, 4), story.nina)
     app.report_expense(grant, "travel", date(2026, 5, 1), "Bahn", "Fahrkarten", Money("800.00"), "R-9", marie)
 
     def queue(ask: Callable[..., list[object]], user: object) -> list[object]:
@@ -156,8 +157,29 @@ def test_proofs_final_amounts_and_reliefs_are_never_offered_to_whoever_prepared_
     assert queue(WorkQueues.reliefs_to_decide, aylin) == [grant]
 
     app.decide_claim_relief(claim, True, "Stundung bis März", aylin, on=date(2026, 11, 5))
-    app.receive_repayment(
-        claim, app.claim(claim).amount_due(date(2026, 12, 1), app.base_rates()), date(2026, 12, 1), stefan
-    )
+    with booking_day(app, date(2026, 12, 1)):
+        app.receive_repayment(
+            claim, app.claim(claim).amount_due(date(2026, 12, 1), app.base_rates()), date(2026, 12, 1), story.nina
+        )
     assert queue(WorkQueues.reliefs_to_decide, aylin) == []
     assert grant not in queue(WorkQueues.open_claims, stefan)
+
+
+def test_a_payment_is_never_offered_for_booking_to_whoever_ordered_it(
+    fresh_settings: Settings, services: Callable[..., tuple[FundingOffice, Projector]]
+) -> None:
+    """§ 31 (3) KomHVO NRW: the Stadtkasse books; whoever requested, certified or released the payment does not."""
+    app, projector = services(fresh_settings)
+    story = tell(app)
+    app.release_payment(story.buffalo, story.buffalo_payment, story.stefan, on=date(2026, 3, 22))
+    projector.catch_up()
+
+    with projector.db.transaction() as cursor:
+        for_nina = WorkQueues.to_book(cursor, story.nina.user_id)
+        ordered_by = [
+            WorkQueues.to_book(cursor, person.user_id)
+            for person in (story.stefan, story.jonas, story.marie)  # released, certified, requested
+        ]
+
+    assert [(i.item_id, i.amount) for i in for_nina] == [(story.buffalo_payment, Money("1200.00"))]
+    assert ordered_by == [[], [], []]

@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from business_clock import BusinessClock
 
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
@@ -155,6 +156,8 @@ class Office:
     member: Actor
     organisation_id: UUID
     programme_id: UUID
+    cashier: Actor
+    clock: BusinessClock
     year: int = 2026
     _counter: list[int] = field(default_factory=lambda: [0])
 
@@ -223,8 +226,18 @@ class Office:
         payment_id = self.requested(grant_id, amount, on)
         self.app.certify_payment(grant_id, payment_id, self.officer, on=on)
         self.app.release_payment(grant_id, payment_id, self.finance, on=on)
-        self.app.book_payment(grant_id, payment_id, value_date or on, self.finance)
+        self.book(grant_id, payment_id, value_date or on)
         return payment_id
+
+    def book(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor | None = None) -> None:
+        """The cash office books the payout (on its value date, if that is after the office's day)."""
+        with self.clock.at_least(value_date):
+            self.app.book_payment(grant_id, payment_id, value_date, actor or self.cashier)
+
+    def repay(self, claim_id: UUID, amount: Money, value_date: date, actor: Actor | None = None) -> None:
+        """The cash office books a repayment (on its value date, if that is after the office's day)."""
+        with self.clock.at_least(value_date):
+            self.app.receive_repayment(claim_id, amount, value_date, actor or self.cashier)
 
     def spend(self, grant_id: UUID, costs: dict[str, str], paid_on: date = date(2026, 6, 1)) -> list[UUID]:
         """One receipt per budget line (lines with 0 are skipped)."""
@@ -232,18 +245,19 @@ class Office:
         for code, amount in costs.items():
             if Money(amount):
                 self._counter[0] += 1
-                ids.append(
-                    self.app.report_expense(
-                        grant_id,
-                        code,
-                        paid_on,
-                        "Busunternehmen Kaiser GmbH",
-                        "Fahrt nach Amiens",
-                        Money(amount),
-                        f"B-{self._counter[0]:04d}",
-                        self.officer,
+                with self.clock.at_least(paid_on):
+                    ids.append(
+                        self.app.report_expense(
+                            grant_id,
+                            code,
+                            paid_on,
+                            "Busunternehmen Kaiser GmbH",
+                            "Fahrt nach Amiens",
+                            Money(amount),
+                            f"B-{self._counter[0]:04d}",
+                            self.officer,
+                        )
                     )
-                )
         return ids
 
     def submit(
@@ -310,7 +324,8 @@ class Office:
 def build_office(
     today: date = TODAY, budgets: dict[int, str] | None = None, rule_set: RuleSet = ALL_TYPES_RULES
 ) -> Office:
-    app = create_office(Settings(database_url="memory://"), today=lambda: today)
+    clock = BusinessClock(today)
+    app = create_office(Settings(database_url="memory://"), today=clock)
     admin = app.actor_for(app.register_user("admin@stadtdo.de", "Admin", Role.ADMIN, Actor.system()), Role.ADMIN)
 
     def person(email: str, role: Role, organisation_id: UUID | None = None) -> Actor:
@@ -346,6 +361,8 @@ def build_office(
         member=person("marie.laurent@auslandsgesellschaft.de", Role.ASSOCIATION, organisation_id),
         organisation_id=organisation_id,
         programme_id=programme_id,
+        cashier=person("nina.brauer@stadtdo.de", Role.CASHIER),
+        clock=clock,
         year=min(budgets),
     )
     return office

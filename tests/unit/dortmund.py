@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from business_clock import BusinessClock
+
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
 from domain.dates import FiscalYear, FundingPeriod
@@ -90,13 +92,15 @@ class Dortmund:
     officer: Actor  # Petra Schmitz, Sachbearbeitung
     second_officer: Actor  # Jonas Becker, Sachbearbeitung
     approver: Actor  # Dr. Aylin Demir, Leitung
-    finance: Actor  # Stefan Wolters, Stadtkasse
+    finance: Actor  # Stefan Wolters, Kämmerei: releases payments
     member: Actor  # Marie Laurent, portal member of the Auslandsgesellschaft
     auditor: Actor  # Rechnungsprüfung
     auslandsgesellschaft: UUID  # Auslandsgesellschaft NRW e.V.
     deutsch_franzoesisch: UUID  # Deutsch-Französische Gesellschaft Dortmund e.V.
     vereinsarbeit: UUID  # programme IB-VEREINE, NRW municipal rules, 20,000 € in 2026
     skew: UUID  # programme SKEW-KOMMUNAL, federal rules, 50,000 € in 2026
+    cashier: Actor  # Nina Brauer, Stadtkasse: books payments and repayments
+    clock: BusinessClock
 
     # People --------------------------------------------------------------------------------------
 
@@ -155,8 +159,25 @@ class Dortmund:
 
     def booked(self, grant_id: UUID, amount: str = "3000.00", value_date: date = date(2026, 3, 5)) -> UUID:
         payment_id = self.released(grant_id, amount)
-        self.app.book_payment(grant_id, payment_id, value_date, self.finance)
+        self.book(grant_id, payment_id, value_date)
         return payment_id
+
+    def book(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor | None = None) -> None:
+        """The cash office books the payout (on its value date, if that is after the office's day)."""
+        with self.clock.at_least(value_date):
+            self.app.book_payment(grant_id, payment_id, value_date, actor or self.cashier)
+
+    def give_back(
+        self, grant_id: UUID, payment_id: UUID, amount: Money, value_date: date, reason: str, actor: Actor | None = None
+    ) -> None:
+        """The cash office books money that came back (on its value date, if that is after the office's day)."""
+        with self.clock.at_least(value_date):
+            self.app.return_payment(grant_id, payment_id, amount, value_date, reason, actor or self.cashier)
+
+    def repay(self, claim_id: UUID, amount: Money, value_date: date, actor: Actor | None = None) -> None:
+        """The cash office books a repayment (on its value date, if that is after the office's day)."""
+        with self.clock.at_least(value_date):
+            self.app.receive_repayment(claim_id, amount, value_date, actor or self.cashier)
 
     # Checks --------------------------------------------------------------------------------------
 
@@ -177,7 +198,8 @@ class Dortmund:
 
 
 def build_dortmund(today: date = TODAY) -> Dortmund:
-    app = create_office(Settings(database_url="memory://"), today=lambda: today)
+    clock = BusinessClock(today)
+    app = create_office(Settings(database_url="memory://"), today=clock)
     system = Actor.system()
     admin_id = app.register_user("admin@stadtdo.de", "Systemverwaltung", Role.ADMIN, system)
     admin = app.actor_for(admin_id, Role.ADMIN)
@@ -228,4 +250,6 @@ def build_dortmund(today: date = TODAY) -> Dortmund:
         deutsch_franzoesisch=deutsch_franzoesisch,
         vereinsarbeit=vereinsarbeit,
         skew=skew,
+        cashier=person("nina.brauer@stadtdo.de", "Nina Brauer", Role.CASHIER),
+        clock=clock,
     )

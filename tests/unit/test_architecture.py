@@ -1,7 +1,7 @@
 """The dependency arrows of DESIGN.md, enforced by import-linter's contracts in pyproject.toml.
 
 foerderbuch → web → exports → projections → domain: each layer may import the ones to its right and
-nothing to its left; the domain imports only the standard library, eventsourcing and pydantic. The
+nothing to its left; the domain imports only the standard library, eventsourcing, pydantic and holidays. The
 contracts are checked here (so ``make test`` enforces them) and by ``lint-imports`` on its own.
 """
 

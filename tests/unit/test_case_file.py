@@ -107,8 +107,8 @@ class TestEnclosures:
         grant, claim = office.determined(paid="7000.00", costs={"travel": "3000.00"})
         assert claim is not None
 
-        with office.app.enclosing(office.finance, note="Kontoauszug 12/2026", message="Danke für die Zahlung."):
-            office.app.receive_repayment(claim, Money("100.00"), date(2026, 12, 10), office.finance)
+        with office.app.enclosing(office.cashier, note="Kontoauszug 12/2026", message="Danke für die Zahlung."):
+            office.repay(claim, Money("100.00"), date(2026, 12, 10))
 
         texts = last_event(office.app, grant, "TextsRecorded")
         assert texts.regarding == "RepaymentReceived" and texts.message == "Danke für die Zahlung."

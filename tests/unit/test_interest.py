@@ -206,7 +206,7 @@ def test_the_office_charges_the_hand_worked_interest_and_records_its_periods(off
     assert claim.interest_due(REPAID, app.interest_table()) == Money("75.75")
     assert claim.amount_due(REPAID, app.interest_table()) == Money("10075.75")
 
-    app.receive_repayment(claim_id, Money("10075.75"), REPAID, office_2025.finance)
+    office_2025.repay(claim_id, Money("10075.75"), REPAID)
 
     claim = app.claim(claim_id)
     assert claim.status == "settled"
@@ -260,7 +260,7 @@ def test_a_claim_repaid_on_the_day_it_arose_carries_no_interest(office_2025: Off
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
     assert app.claim(claim_id).amount_due(ARISES, app.interest_table()) == Money("10000.00")
-    app.receive_repayment(claim_id, Money("10000.00"), ARISES, office_2025.finance)
+    office_2025.repay(claim_id, Money("10000.00"), ARISES)
     claim = app.claim(claim_id)
     assert (claim.status, claim.interest_paid) == ("settled", Money.zero())
     assert last_event(app, claim_id, "RepaymentReceived").periods == []
@@ -272,7 +272,7 @@ def test_a_partial_repayment_goes_to_interest_first(office_2025: Office) -> None
     so 5.094,16 € are due then."""
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
-    app.receive_repayment(claim_id, Money("5000.00"), REPAID, office_2025.finance)
+    office_2025.repay(claim_id, Money("5000.00"), REPAID)
 
     received = last_event(app, claim_id, "RepaymentReceived")
     assert (received.to_interest, received.to_principal) == (Money("75.75"), Money("4924.25"))
@@ -288,7 +288,7 @@ def test_a_repayment_smaller_than_the_interest_leaves_the_principal_untouched(of
     25,75 € = 62,02 € interest; 10.062,02 € due."""
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
-    app.receive_repayment(claim_id, Money("50.00"), REPAID, office_2025.finance)
+    office_2025.repay(claim_id, Money("50.00"), REPAID)
 
     claim = app.claim(claim_id)
     assert (claim.outstanding, claim.interest_paid, claim.accrued_unpaid) == (
@@ -309,17 +309,17 @@ def test_a_repayment_above_what_is_due_is_refused(office_2025: Office) -> None:
         r"Am 15\.08\.2025 sind nur 10\.075,75 € offen \(davon Zinsen 75,75 €\)\.",
         claim_id,
     ):
-        app.receive_repayment(claim_id, Money("10075.76"), REPAID, office_2025.finance)
+        office_2025.repay(claim_id, Money("10075.76"), REPAID)
 
 
 def test_a_repayment_dated_before_the_last_one_is_refused(office_2025: Office) -> None:
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
-    app.receive_repayment(claim_id, Money("100.00"), REPAID, office_2025.finance)
+    office_2025.repay(claim_id, Money("100.00"), REPAID)
     with refused(
         app, InvalidInputError, "invalid_input", r"Die Wertstellung liegt vor der letzten gebuchten Zahlung", claim_id
     ):
-        app.receive_repayment(claim_id, Money("100.00"), date(2025, 8, 14), office_2025.finance)
+        office_2025.repay(claim_id, Money("100.00"), date(2025, 8, 14))
 
 
 def test_left_over_interest_below_the_threshold_is_not_pursued(office_2025: Office) -> None:
@@ -328,7 +328,7 @@ def test_left_over_interest_below_the_threshold_is_not_pursued(office_2025: Offi
     small-amount threshold: not pursued, and the claim is settled."""
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
-    app.receive_repayment(claim_id, Money("10000.00"), date(2025, 6, 20), office_2025.finance)
+    office_2025.repay(claim_id, Money("10000.00"), date(2025, 6, 20))
 
     assert event_names(app, claim_id)[-2:] == ["RepaymentReceived", "InterestNotPursued"]
     assert last_event(app, claim_id, "InterestNotPursued").amount == Money("7.22")
@@ -351,7 +351,7 @@ def test_what_is_left_stays_open_unless_it_is_small_left_over_interest(
 ) -> None:
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
-    app.receive_repayment(claim_id, Money(amount), on, office_2025.finance)
+    office_2025.repay(claim_id, Money(amount), on)
     claim = app.claim(claim_id)
     assert (claim.status, claim.outstanding) == ("open", Money(left))
     assert "InterestNotPursued" not in event_names(app, claim_id)
@@ -407,7 +407,7 @@ def test_a_claim_uses_rates_published_after_it_arose(office_2025: Office) -> Non
 
     assert app.claim(claim_id).interest_due(date(2027, 2, 1), app.interest_table()) == Money("690.84")
     assert not app.claim(claim_id).interest_provisional(date(2027, 2, 1), app.interest_table())
-    app.receive_repayment(claim_id, Money("10690.84"), date(2027, 2, 1), office_2025.finance)
+    office_2025.repay(claim_id, Money("10690.84"), date(2027, 2, 1))
     received = last_event(app, claim_id, "RepaymentReceived")
     assert [((p["end"] - p["start"]).days, p["rate"]) for p in received.periods] == [
         (16, Decimal("5.27")),
@@ -422,7 +422,7 @@ def test_a_repayment_with_provisional_interest_records_which_days_were_provision
     app = office_2025.app
     _, claim_id = revoked_claim(office_2025)
     due = app.claim(claim_id).amount_due(date(2026, 8, 1), app.interest_table())
-    app.receive_repayment(claim_id, due, date(2026, 8, 1), office_2025.finance)
+    office_2025.repay(claim_id, due, date(2026, 8, 1))
     periods = last_event(app, claim_id, "RepaymentReceived").periods
     assert [(p["start"], p.get("provisional", False)) for p in periods][-2:] == [
         (date(2026, 1, 1), False),

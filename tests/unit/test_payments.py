@@ -39,7 +39,7 @@ class TestTheWholeWay:
         )
         app.certify_payment(grant_id, payment_id, dortmund.officer)
         app.release_payment(grant_id, payment_id, dortmund.finance)
-        app.book_payment(grant_id, payment_id, date(2026, 3, 5), dortmund.finance)
+        dortmund.book(grant_id, payment_id, date(2026, 3, 5))
 
         grant = app.grant(grant_id)
         entry = grant.payments[payment_id.hex]
@@ -357,21 +357,21 @@ class TestBookingAPayment:
                 InvalidStateError, match="Zahlung buchen: die Zahlung ist im Stand »Sachlich und rechnerisch richtig«"
             ) as refusal,
         ):
-            dortmund.app.book_payment(grant_id, payment_id, date(2026, 3, 5), dortmund.finance)
+            dortmund.book(grant_id, payment_id, date(2026, 3, 5))
 
         assert refusal.value.code == "invalid_state"
         assert dortmund.app.grant(grant_id).paid == Money.zero()
 
-    @pytest.mark.parametrize("who", ["approver", "officer"])
-    def test_only_finance_books(self, dortmund: Dortmund, who: str):
+    @pytest.mark.parametrize("who", ["approver", "officer", "finance"])
+    def test_only_the_cash_office_books(self, dortmund: Dortmund, who: str):
         grant_id = dortmund.approved()
         payment_id = dortmund.released(grant_id)
 
         with (
             dortmund.nothing_recorded(grant_id),
-            pytest.raises(NotPermittedError, match="Zahlung buchen: nur Kämmerei darf das"),
+            pytest.raises(NotPermittedError, match="Zahlung buchen: nur Stadtkasse darf das"),
         ):
-            dortmund.app.book_payment(grant_id, payment_id, date(2026, 3, 5), getattr(dortmund, who))
+            dortmund.book(grant_id, payment_id, date(2026, 3, 5), getattr(dortmund, who))
 
     def test_a_value_date_before_the_request_is_refused(self, dortmund: Dortmund):
         app = dortmund.app
@@ -386,7 +386,7 @@ class TestBookingAPayment:
             dortmund.nothing_recorded(grant_id),
             pytest.raises(InvalidInputError, match="Die Wertstellung liegt vor dem Abruf") as refusal,
         ):
-            app.book_payment(grant_id, payment_id, date(2026, 3, 9), dortmund.finance)
+            dortmund.book(grant_id, payment_id, date(2026, 3, 9))
 
         assert refusal.value.field == "value_date"
 
@@ -394,7 +394,7 @@ class TestBookingAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.released(grant_id)
 
-        dortmund.app.book_payment(grant_id, payment_id, date(2026, 3, 1), dortmund.finance)
+        dortmund.book(grant_id, payment_id, date(2026, 3, 1))
 
         assert payment(dortmund, grant_id, payment_id)["value_date"] == date(2026, 3, 1)
 
@@ -476,9 +476,7 @@ class TestReturningAPayment:
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id, "3000.00")
 
-        app.return_payment(
-            grant_id, payment_id, Money("500.00"), date(2026, 3, 20), "Rücklastschrift", dortmund.finance
-        )
+        dortmund.give_back(grant_id, payment_id, Money("500.00"), date(2026, 3, 20), "Rücklastschrift")
 
         grant = app.grant(grant_id)
         assert grant.paid == Money("2500.00")
@@ -495,23 +493,18 @@ class TestReturningAPayment:
                 PaymentRefusedError, match=r"Zurückfließen können höchstens 3\.000,00 € dieser Zahlung"
             ) as refusal,
         ):
-            dortmund.app.return_payment(
-                grant_id, payment_id, Money("3000.01"), date(2026, 3, 20), "Rücklastschrift", dortmund.finance
-            )
+            dortmund.give_back(grant_id, payment_id, Money("3000.01"), date(2026, 3, 20), "Rücklastschrift")
 
         assert refusal.value.code == "payment_refused"
         assert dortmund.app.grant(grant_id).paid == Money("3000.00")
 
     def test_returns_add_up_against_the_payment(self, dortmund: Dortmund):
-        app = dortmund.app
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id, "3000.00")
-        app.return_payment(
-            grant_id, payment_id, Money("2000.00"), date(2026, 3, 20), "Teilrückzahlung", dortmund.finance
-        )
+        dortmund.give_back(grant_id, payment_id, Money("2000.00"), date(2026, 3, 20), "Teilrückzahlung")
 
         with dortmund.nothing_recorded(grant_id), pytest.raises(PaymentRefusedError, match=r"höchstens 1\.000,00 €"):
-            app.return_payment(grant_id, payment_id, Money("1000.01"), date(2026, 3, 21), "Rest", dortmund.finance)
+            dortmund.give_back(grant_id, payment_id, Money("1000.01"), date(2026, 3, 21), "Rest")
 
     def test_a_return_before_the_payout_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
@@ -521,9 +514,7 @@ class TestReturningAPayment:
             dortmund.nothing_recorded(grant_id),
             pytest.raises(InvalidInputError, match="Der Rückfluss liegt vor der Auszahlung"),
         ):
-            dortmund.app.return_payment(
-                grant_id, payment_id, Money("100.00"), date(2026, 3, 4), "Rücklastschrift", dortmund.finance
-            )
+            dortmund.give_back(grant_id, payment_id, Money("100.00"), date(2026, 3, 4), "Rücklastschrift")
 
     def test_a_payment_that_was_not_booked_cannot_come_back(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
@@ -533,9 +524,7 @@ class TestReturningAPayment:
             dortmund.nothing_recorded(grant_id),
             pytest.raises(InvalidStateError, match="Rückfluss buchen: die Zahlung ist im Stand »Freigegeben«"),
         ):
-            dortmund.app.return_payment(
-                grant_id, payment_id, Money("100.00"), date(2026, 3, 20), "Rücklastschrift", dortmund.finance
-            )
+            dortmund.give_back(grant_id, payment_id, Money("100.00"), date(2026, 3, 20), "Rücklastschrift")
 
     def test_a_return_of_nothing_is_refused(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
@@ -545,18 +534,16 @@ class TestReturningAPayment:
             dortmund.nothing_recorded(grant_id),
             pytest.raises(InvalidInputError, match="Der Rückfluss muss größer als 0,00 € sein"),
         ):
-            dortmund.app.return_payment(
-                grant_id, payment_id, Money.zero(), date(2026, 3, 20), "Nichts", dortmund.finance
-            )
+            dortmund.give_back(grant_id, payment_id, Money.zero(), date(2026, 3, 20), "Nichts")
 
-    def test_only_finance_books_a_return(self, dortmund: Dortmund):
+    def test_only_the_cash_office_books_a_return(self, dortmund: Dortmund):
         grant_id = dortmund.approved()
         payment_id = dortmund.booked(grant_id)
 
         with (
             dortmund.nothing_recorded(grant_id),
-            pytest.raises(NotPermittedError, match="Rückfluss buchen: nur Kämmerei"),
+            pytest.raises(NotPermittedError, match="Rückfluss buchen: nur Stadtkasse"),
         ):
-            dortmund.app.return_payment(
+            dortmund.give_back(
                 grant_id, payment_id, Money("100.00"), date(2026, 3, 20), "Rücklastschrift", dortmund.officer
             )

@@ -262,11 +262,8 @@ def test_every_grant_balances_paid_against_final_amount_claim_and_what_is_still_
         if still:
             office.pay(grant_id, str(still.amount), on=date(2026, 12, 2))
         if claim_id is not None:
-            app.receive_repayment(
-                claim_id,
-                app.claim(claim_id).amount_due(date(2027, 1, 15), app.base_rates()),
-                date(2027, 1, 15),
-                office.finance,
+            office.repay(
+                claim_id, app.claim(claim_id).amount_due(date(2027, 1, 15), app.base_rates()), date(2027, 1, 15)
             )
             assert app.claim(claim_id).status == "settled"
         app.close_grant(grant_id, office.officer, on=date(2027, 1, 20))

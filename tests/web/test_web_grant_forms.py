@@ -175,14 +175,45 @@ class TestPayments:
         certified = desk.post(url(grant, "feststellen", payment), {"on": "2026-06-15"})
         desk.sign_in("finance")
         released = desk.post(url(grant, "freigeben", payment), {"on": "2026-06-15"})
-        booked = desk.post(url(grant, "buchen", payment), {"value_date": "2026-06-16"})
+        desk.sign_in("cashier")
+        booked = desk.post(url(grant, "buchen", payment), {"value_date": "2026-06-15"})
 
         assert [a.status_code for a in (requested, certified, released, booked)] == [303] * 4
         data = desk.office.grant(grant).payments[payment]
         assert data["status"] == "booked" and data["amount"] == Money("1250.50")
         page = desk.get(f"/zuwendungen/{grant}").text
-        assert "Kai Kämmerer" in page and "Olga Obermeier" in page
+        assert "Kai Kämmerer" in page and "Olga Obermeier" in page and "Karla Kasse" in page
         assert 'href="#ereignis-' in page  # the amount links to its journal lines
+
+    def test_who_released_a_payment_is_shown_why_they_cannot_book_it(self, desk: Desk) -> None:
+        """§ 31 (3) KomHVO NRW: Kai holds both roles; as the Stadtkasse he may not book what he released."""
+        grant = a_grant(desk.world, "released")
+        payment = payment_of(desk.world, grant)
+        desk.office.grant_role(desk.world.actor("finance").user_id, Role.CASHIER, desk.world.actor("admin"))
+        desk.sign_in("finance", Role.CASHIER)
+        head = desk.head()
+
+        page = desk.get(f"/zuwendungen/{grant}").text
+        refused = desk.post(url(grant, "buchen", payment), {"value_date": "2026-06-15"})
+
+        assert "Von Ihnen freigegeben (angeordnet)" in page
+        assert refused.status_code == 409 and "§ 31 Abs. 3 KomHVO NRW" in refused.text
+        assert desk.head() == head and desk.office.grant(grant).payments[payment]["status"] == "released"
+
+    def test_finance_no_longer_books_and_a_future_value_date_is_refused(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "released")
+        payment = payment_of(desk.world, grant)
+        head = desk.head()
+
+        desk.sign_in("finance")
+        page = desk.get(f"/zuwendungen/{grant}").text
+        desk.sign_in("cashier")
+        future = desk.post(url(grant, "buchen", payment), {"value_date": "2026-06-16"})
+
+        assert f'id="form-buchen-{payment[:8]}"' not in page
+        assert future.status_code == 400 and "liegt in der Zukunft" in future.text
+        assert "2026-06-16" in future.text  # what was typed is kept
+        assert desk.head() == head
 
     def test_finance_cancels_a_released_payment(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "released")
@@ -194,10 +225,10 @@ class TestPayments:
         assert answer.status_code == 303
         assert desk.office.grant(grant).payments[payment]["status"] == "cancelled"
 
-    def test_finance_books_money_that_came_back(self, desk: Desk) -> None:
+    def test_the_cash_office_books_money_that_came_back(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "booked")
         payment = payment_of(desk.world, grant)
-        desk.sign_in("finance")
+        desk.sign_in("cashier")
 
         answer = desk.post(
             url(grant, "rueckfluss", payment),
@@ -209,6 +240,22 @@ class TestPayments:
 
 
 class TestSpendingAndProofs:
+    def test_the_purpose_fulfilled_sets_the_proof_deadline_off_the_weekend(self, desk: Desk) -> None:
+        """Fulfilled on Saturday 13.06.2026: six months later is Sunday 13.12.2026, so Monday 14.12.2026."""
+        grant = a_grant(desk.world, "approved")
+        desk.sign_in("officer")
+        head = desk.head()
+
+        future = desk.post(url(grant, "zweck-erfuellt"), {"fulfilled_on": "2026-06-16", "on": "2026-06-15"})
+        assert future.status_code == 400 and "liegt in der Zukunft" in future.text and desk.head() == head
+
+        answer = desk.post(url(grant, "zweck-erfuellt"), {"fulfilled_on": "2026-06-13", "on": "2026-06-15"})
+
+        assert answer.status_code == 303
+        assert desk.office.grant(grant).purpose_fulfilled_on == date(2026, 6, 13)
+        page = desk.get(answer.headers["location"]).text
+        assert "bis zum 14.12.2026 fällig" in page and "14.12.2026" in desk.get(f"/zuwendungen/{grant}").text
+
     def test_an_expense_in_euro_and_one_in_pounds_are_recorded(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "booked")
         desk.sign_in("officer")
@@ -304,10 +351,10 @@ class TestSpendingAndProofs:
 
 
 class TestClaimsRevocationAndClosure:
-    def test_finance_books_the_repayment_of_a_claim(self, desk: Desk) -> None:
+    def test_the_cash_office_books_the_repayment_of_a_claim(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "determined")
         claim = desk.office.grant(grant).claim_ids[0]
-        desk.sign_in("finance")
+        desk.sign_in("cashier")
 
         answer = desk.post(url(grant, "rueckzahlung", claim.hex), {"amount": "1.300,00", "value_date": "2026-06-15"})
 
@@ -353,7 +400,7 @@ class TestClaimsRevocationAndClosure:
     def test_a_settled_grant_is_closed(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "determined")
         claim = desk.office.grant(grant).claim_ids[0]
-        desk.office.receive_repayment(claim, Money("1300.00"), date(2026, 6, 15), desk.world.actor("finance"))
+        desk.office.receive_repayment(claim, Money("1300.00"), date(2026, 6, 15), desk.world.actor("cashier"))
         desk.sign_in("officer")
 
         answer = desk.post(url(grant, "abschliessen"), {"on": "2026-06-15"})

@@ -439,15 +439,17 @@ class TestProjectsFinanceAndAudit:
 
     def test_finance_sees_the_release_and_booking_queues(self, desk: Desk) -> None:
         a_grant(desk.world, "certified", number="IB-2026-0001", title="Festgestellt")
-        a_grant(desk.world, "released", number="IB-2026-0002", title="Freigegeben")
+        a_grant(desk.world, "released", number="IB-2026-0002", title="Freigegeben")  # released by Kai (finance)
         desk.sign_in("finance")
-
         page = desk.get("/kaemmerei").text
+        desk.sign_in("cashier")
+        for_the_cash_office = desk.get("/kaemmerei").text
 
         release = page.split('id="freigabe"')[1].split("</section>")[0]
         book = page.split('id="buchung"')[1].split("</section>")[0]
         assert "IB-2026-0001" in release and "IB-2026-0002" not in release
-        assert "IB-2026-0002" in book
+        assert "IB-2026-0002" not in book, "who released a payment never books it (§ 31 (3) KomHVO NRW)"
+        assert "IB-2026-0002" in for_the_cash_office.split('id="buchung"')[1].split("</section>")[0]
 
     def test_the_audit_page_shows_the_chain_head_and_the_verify_result(self, desk: Desk) -> None:
         a_grant(desk.world, "determined")

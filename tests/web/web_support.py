@@ -45,6 +45,7 @@ PEOPLE = {
     "approver": ("lea@dortmund.example", "Lea Leitung", Role.APPROVER),
     "approver2": ("jan@dortmund.example", "Jan Hoffmann", Role.APPROVER),
     "finance": ("kai@dortmund.example", "Kai Kämmerer", Role.FINANCE),
+    "cashier": ("karla@dortmund.example", "Karla Kasse", Role.CASHIER),
     "auditor": ("rita@dortmund.example", "Rita Revision", Role.AUDITOR),
     "admin": ("ada@dortmund.example", "Ada Admin", Role.ADMIN),
     "both": ("doris@dortmund.example", "Doris Doppelrolle", Role.OFFICER),
@@ -176,7 +177,7 @@ def a_grant(
     if reach >= 5:
         office.release_payment(grant, payment, finance, on=date(2026, 6, 12))
     if reach >= 6:
-        office.book_payment(grant, payment, date(2026, 6, 12), finance)
+        office.book_payment(grant, payment, date(2026, 6, 12), world.actor("cashier"))
     if reach >= 7:
         office.report_expense(
             grant,

@@ -40,10 +40,11 @@ from web.api.framework import STAFF, Call, operation
 from web.api.problems import ApiProblem
 from web.api.tokens import revoke_api_token
 
-OFFICER, APPROVER, FINANCE, ASSOCIATION, AUDITOR, ADMIN = (
+OFFICER, APPROVER, FINANCE, CASHIER, ASSOCIATION, AUDITOR, ADMIN = (
     Role.OFFICER,
     Role.APPROVER,
     Role.FINANCE,
+    Role.CASHIER,
     Role.ASSOCIATION,
     Role.AUDITOR,
     Role.ADMIN,
@@ -51,7 +52,8 @@ OFFICER, APPROVER, FINANCE, ASSOCIATION, AUDITOR, ADMIN = (
 ROLE_QUEUES = {
     OFFICER: ("review", "certify", "proof", "claim"),
     APPROVER: ("approve", "amendment", "release", "determine", "relief"),
-    FINANCE: ("release", "book", "claim"),
+    FINANCE: ("release", "claim"),
+    CASHIER: ("book", "claim"),
     AUDITOR: tuple(QUEUE_GERMAN),
     ADMIN: (),
 }
@@ -589,9 +591,9 @@ def release_payment(call: Call) -> s.PaymentOut:
 @operation(
     "POST",
     "/grants/{grant_id}/payments/{payment_id}/booking",
-    summary="Auszahlung mit Wertstellung buchen",
+    summary="Auszahlung mit Wertstellung buchen (Stadtkasse, nie wer sie freigegeben hat)",
     tag="payments",
-    roles=(FINANCE,),
+    roles=(CASHIER,),
     body=s.BookPayment,
     response=s.PaymentOut,
 )
@@ -764,6 +766,21 @@ def submit_interim_proof(call: Call) -> s.GrantDetail:
 
 @operation(
     "POST",
+    "/grants/{grant_id}/purpose-fulfilled",
+    summary="Zweckerfüllung vermerken: der Verwendungsnachweis ist sechs Monate später fällig",
+    tag="proofs",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.PurposeFulfilled,
+    response=s.GrantDetail,
+)
+def record_purpose_fulfilled(call: Call) -> s.GrantDetail:
+    b: s.PurposeFulfilled = call.body
+    on = call.business_date(b.on)
+    return _grant_command(call, lambda g, a: call.office.record_purpose_fulfilled(g, b.fulfilled_on, a, on=on))
+
+
+@operation(
+    "POST",
     "/grants/{grant_id}/proof-of-use",
     summary="Den Verwendungsnachweis einreichen",
     tag="proofs",
@@ -859,9 +876,9 @@ def get_claim(call: Call) -> s.ClaimOut:
 @operation(
     "POST",
     "/claims/{claim_id}/repayments",
-    summary="Eine Rückzahlung buchen (zuerst auf die Zinsen)",
+    summary="Eine Rückzahlung buchen (Stadtkasse; zuerst auf die Zinsen)",
     tag="claims",
-    roles=(FINANCE,),
+    roles=(CASHIER,),
     body=s.ReceiveRepayment,
     response=s.ClaimOut,
 )

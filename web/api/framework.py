@@ -52,7 +52,7 @@ log = logging.getLogger("foerderbuch.api")
 # Errors of a store that is locked or out of connections (nothing recorded): 503 with Retry-After, not 500
 STORE_BUSY = (StoreOperationalError, sqlite3.OperationalError, psycopg.OperationalError)
 
-STAFF = (Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.AUDITOR, Role.ADMIN)
+STAFF = (Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN)
 ANYONE = (*STAFF, Role.ASSOCIATION)
 MAX_BODY = 1_000_000
 REALM = 'Bearer realm="foerderbuch-api"'

@@ -119,7 +119,7 @@ GrantStatus = Literal[
     "revoked",
     "closed",
 ]
-RoleName = Literal["officer", "approver", "finance", "association", "auditor", "admin"]
+RoleName = Literal["officer", "approver", "finance", "cashier", "association", "auditor", "admin"]
 
 # Output types --------------------------------------------------------------------------------------
 
@@ -472,6 +472,10 @@ class InterimProof(Dated):
     report: Annotated[str, Field(min_length=1, max_length=20000)]
 
 
+class PurposeFulfilled(Dated):
+    fulfilled_on: Day = Field(description="Der Tag, an dem der Zuwendungszweck erfüllt war (nicht in der Zukunft).")
+
+
 class SubmitProofOfUse(Dated):
     report: Annotated[str, Field(min_length=1, max_length=20000)]
     own_funds: Amount
@@ -689,6 +693,10 @@ class GrantDetail(GrantSummary):
     plan: FinancingPlanOut
     terms: TermsOut | None
     deadlines: list[DeadlineOut]
+    purpose_fulfilled_on: date | None = Field(
+        default=None,
+        description="Wann der Zuwendungszweck erfüllt war (der Verwendungsnachweis folgt in sechs Monaten).",
+    )
     open_document_requests: list[UUID]
     payments: list[PaymentOut]
     claims: list[ClaimOut]

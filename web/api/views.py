@@ -314,6 +314,7 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
             )
             for d in grant.deadlines(today)
         ],
+        purpose_fulfilled_on=grant.purpose_fulfilled_on,
         open_document_requests=[UUID(hex=key) for key in grant.open_document_requests],
         payments=list(payments(call, grant).values()),
         claims=[claim(call.office.claim(claim_id), today, rates) for claim_id in grant.claim_ids],

@@ -860,8 +860,10 @@ async def uploaded_document(request: Request) -> Response:
     def load() -> Response:
         grant = own_grant(request, viewer, request.path_params["grant_id"])
         with reading(request) as cursor:
-            record = CaseFile.document(cursor, grant.id, str(request.path_params["sha256"]), for_association=True)
-        return serve_document(request, record)
+            sha = str(request.path_params["sha256"])
+            record = CaseFile.document(cursor, grant.id, sha, for_association=True)
+            letter = CaseFile.letter_by_sha256(cursor, sha)
+        return serve_document(request, record, letter if letter is not None and letter.grant_id == grant.id else None)
 
     return await run_in_threadpool(load)
 

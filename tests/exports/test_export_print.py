@@ -1,0 +1,187 @@
+"""The workbooks on paper: printed to PDF by real LibreOffice and read back page by page with poppler.
+
+For the finance workbook of the demo and the proof-of-use workbooks of a settled grant and a
+foreign-currency grant: how many pages, that every page of a table repeats its header row and key
+columns (so no column's figures are printed away from their heading or their row), that the type is
+at least 8 pt, that headings are never broken inside a word, and that the Info sheet's labels and
+values print together on one page. Skipped with the reason where LibreOffice or pdftotext is missing
+(never under CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from export_support import RECALC_CONFIG
+
+from exports.finance_report import FinanceFilter, FinanceReport
+from exports.finance_workbook import write_finance_workbook
+from exports.proof_of_use import CONFIRMATION, COSTS, proof_of_use_report, write_proof_of_use
+from exports.tables import GRANTS, OVERVIEW
+
+GENERATED = datetime(2026, 3, 31, 9, 0)
+BOX_PER_POINT = 1.3  # a word's box in poppler's -bbox output is about 1.3 times the type size (ascent + descent)
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def missing(reason: str) -> None:
+    """Skip with the reason; under CI=true a missing tool is a failure, never a skip."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: this test must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pdftotext() -> str:
+    path = shutil.which("pdftotext")
+    if path is None:
+        missing("pdftotext is not installed: apt-get install poppler-utils")
+    assert path is not None
+    return path
+
+
+def to_pdf(soffice: str, files: list[Path], folder: Path) -> dict[str, Path]:
+    profile = folder / "lo-profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_CONFIG, encoding="utf-8")
+    out = folder / "pdf"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return {f.name: out / f"{f.stem}.pdf" for f in files}
+
+
+class Printed:
+    """A PDF's pages as text and as words with their boxes."""
+
+    def __init__(self, path: Path) -> None:
+        tool = pdftotext()
+        layout = subprocess.run([tool, "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+        self.pages = layout.split("\f")[:-1]
+        boxes = subprocess.run([tool, "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+        self.words: list[list[tuple[float, str]]] = []
+        for page in boxes.split("<page ")[1:]:
+            self.words.append([(float(m[4]) - float(m[2]), m[5]) for m in WORD.finditer(page)])
+
+    def of_sheet(self, title: str) -> list[int]:
+        """The pages (0-based) whose running header is the sheet's title."""
+        return [i for i, text in enumerate(self.pages) if text.strip().splitlines()[0].strip() == title]
+
+    def smallest_type(self, page: int) -> float:
+        return min(height for height, _ in self.words[page]) / BOX_PER_POINT
+
+    def words_on(self, page: int) -> set[str]:
+        return {word for _, word in self.words[page]}
+
+
+@pytest.fixture(scope="module")
+def printed(demo: Any, soffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
+    pdftotext()
+    folder = tmp_path_factory.mktemp("print")
+    files = [folder / "finanz.xlsx", folder / "vn-IB-2025-001.xlsx", folder / "vn-KEPOL-2026-001.xlsx"]
+    with demo.projector.db.transaction() as cursor:
+        write_finance_workbook(FinanceReport(cursor, FinanceFilter(), GENERATED, "Test"), files[0])
+        for path in files[1:]:
+            number = path.stem.removeprefix("vn-")
+            write_proof_of_use(proof_of_use_report(cursor, number, GENERATED, "Test"), path)
+    return {name: Printed(pdf) for name, pdf in to_pdf(soffice, files, folder).items()}
+
+
+class TestTheFinanceWorkbookOnPaper:
+    @pytest.mark.parametrize(("sheet", "keys"), [("Übersicht", 2), ("Zuwendungen", 2), ("Journal", 2)])
+    def test_every_page_repeats_the_header_row_and_the_key_columns(self, printed, sheet, keys):
+        pdf = printed["finanz.xlsx"]
+        pages = pdf.of_sheet(sheet)
+        table = {"Übersicht": OVERVIEW, "Zuwendungen": GRANTS}.get(sheet)
+
+        assert pages
+        for page in pages:
+            words = pdf.words_on(page)
+            first_line = pdf.pages[page].strip().splitlines()[1]
+            assert first_line.split()[0] in ("Haushaltsjahr", "Log-Position"), (sheet, page, first_line)
+            assert len(first_line.split()) > keys  # the key headings and the page's own columns
+            assert words
+        if table is not None:  # every heading is printed somewhere, whole (never broken inside a word)
+            printed_words = set().union(*(pdf.words_on(p) for p in pages))
+            for column in table.columns:
+                for word in column.heading.split():
+                    assert word in printed_words, (sheet, column.heading)
+
+    def test_type_is_at_least_8_points_on_every_table_page(self, printed):
+        pdf = printed["finanz.xlsx"]
+        for sheet in ("Übersicht", "Zuwendungen", "Journal", "Projekte"):
+            for page in pdf.of_sheet(sheet):
+                assert pdf.smallest_type(page) >= 8, (sheet, page)
+
+    def test_a_year_subtotal_is_printed_for_each_year(self, printed):
+        pdf = printed["finanz.xlsx"]
+        text = "\n".join(pdf.pages[p] for p in pdf.of_sheet("Übersicht"))
+
+        assert "Summe 2025" in text and "Summe 2026" in text
+        assert "Summe 2025–2026" not in text
+
+    def test_the_info_sheet_prints_its_labels_and_values_together_on_one_page(self, printed, demo):
+        pdf = printed["finanz.xlsx"]
+        pages = pdf.of_sheet("Info")
+
+        assert len(pages) == 1
+        text = pdf.pages[pages[0]]
+        line = next(line for line in text.splitlines() if "Prüfsumme (SHA-256)" in line)
+        assert re.search(r"[0-9a-f]{64}", line)  # label and value on the same line
+        assert "Begriffe" in text and "Bindung aufgehoben" in text
+        assert pdf.smallest_type(pages[0]) >= 7  # a portrait page of definitions, fitted whole
+
+
+class TestTheProofOfUseOnPaper:
+    @pytest.mark.parametrize("name", ["vn-IB-2025-001.xlsx", "vn-KEPOL-2026-001.xlsx"])
+    def test_a_normal_grant_prints_on_a_few_pages_one_page_wide(self, printed, name):
+        pdf = printed[name]
+        number = name.removeprefix("vn-").removesuffix(".xlsx")
+        main = pdf.of_sheet(f"Verwendungsnachweis {number}")
+        receipts = pdf.of_sheet(f"Belegliste {number}")
+
+        assert 1 <= len(main) <= 3 and len(receipts) == 1
+        assert len(pdf.pages) == len(main) + len(receipts)
+        for page in main + receipts:
+            assert pdf.smallest_type(page) >= 7, (name, page)
+
+    @pytest.mark.parametrize("name", ["vn-IB-2025-001.xlsx", "vn-KEPOL-2026-001.xlsx"])
+    def test_the_cost_table_prints_its_headings_and_figures_on_the_same_page(self, printed, name):
+        pdf = printed[name]
+        page = next(i for i, text in enumerate(pdf.pages) if "2. Zahlenmäßiger Nachweis" in text)
+        lines = pdf.pages[page].splitlines()
+        header = next(i for i, line in enumerate(lines) if line.strip().startswith("Kostenposition"))
+        below = "\n".join(lines[header:])
+
+        for column in COSTS:
+            for word in column.heading.split():
+                assert word in pdf.words_on(page), (name, column.heading)
+        assert re.search(r"Summe\s+[\d.,]+ €\s+[\d.,]+ €", below)  # the totals under their headings
+
+    def test_the_proof_names_its_cost_lines_and_ends_with_the_confirmation_and_signature_block(self, printed):
+        pdf = printed["vn-IB-2025-001.xlsx"]
+        text = " ".join(" ".join(page.split()) for page in pdf.pages)
+
+        assert "1. Sachbericht" in text and "Reisekosten" in text and "pos-1" not in text
+        assert " ".join(CONFIRMATION.split()) in text
+        for caption in ("Ort, Datum", "Rechtsverbindliche Unterschrift"):
+            assert caption in text
