@@ -265,9 +265,9 @@ class Notifications(ReadModel):
 
     @classmethod
     def of(cls, cursor: Cursor, organisation_id: UUID, limit: int = 100) -> list[Notification]:
-        """The organisation's notifications, newest first."""
+        """The organisation's notifications, newest business date first (log order within a day)."""
         cursor.execute(
-            f"{cls._SELECT} WHERE r.organisation_id = ? ORDER BY r.position DESC LIMIT ?",
+            f"{cls._SELECT} WHERE r.organisation_id = ? ORDER BY r.business_date DESC, r.position DESC LIMIT ?",
             (organisation_id.hex, limit),
         )
         return [cls._note(row) for row in cursor.fetchall()]

@@ -45,6 +45,8 @@ class PortfolioAction:
 
     text: str
     due: date
+    kind: str = ""  # documents, interim or final (projections.deadlines)
+    key: str = ""  # the deadline's key: a document request's id, ``interim-2026`` or ``final``
 
 
 @dataclass(frozen=True)
@@ -299,7 +301,9 @@ class Portfolio(ReadModel):
         rows = cursor.fetchall()
         actions: dict[str, list[PortfolioAction]] = {}
         for deadline in Portfolio.deadline_book.open(cursor, [UUID(r["grant_id"]) for r in rows]):
-            actions.setdefault(deadline.grant_id.hex, []).append(PortfolioAction(deadline.text, deadline.due))
+            actions.setdefault(deadline.grant_id.hex, []).append(
+                PortfolioAction(deadline.text, deadline.due, deadline.kind, deadline.key)
+            )
         grants = tuple(
             PortfolioGrant(
                 grant_id=UUID(r["grant_id"]),

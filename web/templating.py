@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from web.auth import CSRF_FIELD, csrf_token, viewer
 from web.charts import budget_bar
-from web.formatting import euro, german_date, german_datetime, percent
+from web.formatting import euro, german_date, german_datetime, german_number, percent, percent_of
 from web.i18n import current_language, gettext
 from web.replays import TOKEN_FIELD
 
@@ -53,6 +53,8 @@ templates.env.filters.update(
     german_date=german_date,
     german_datetime=german_datetime,
     percent=percent,
+    german_number=german_number,
+    percent_of=percent_of,
     groupby_in_order=groupby_in_order,
 )
 templates.env.globals.update(_=gettext, budget_bar=budget_bar)
