@@ -93,6 +93,8 @@ def test_the_portal_fits_the_screen_and_adds_up_while_typing(
 
     _fits(page, "portal-start", screenshots, size)
     header = page.evaluate("() => document.querySelector('header.site').getBoundingClientRect().height")
+    if size == "desktop":
+        assert not page.get_by_role("button", name="Menü").is_visible()
     if size == "phone":
         assert header <= 0.15 * height, f"the header takes {header} px of {height}"
         page.get_by_role("button", name="Menü").click()
