@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from domain.dates import duration_german
 from web.auth import CSRF_FIELD, csrf_token, viewer
 from web.charts import budget_bar
 from web.formatting import euro, german_date, german_datetime, german_number, percent, percent_of
@@ -54,7 +55,26 @@ templates.env.filters.update(
     german_datetime=german_datetime,
     percent=percent,
     german_number=german_number,
+    duration_german=duration_german,
     percent_of=percent_of,
     groupby_in_order=groupby_in_order,
 )
-templates.env.globals.update(_=gettext, budget_bar=budget_bar)
+# The read models by the names the office uses (the audit page shows both).
+READ_MODEL_NAMES = {
+    "case_file": "Akte (Verlauf, Unterlagen, Nachrichten)",
+    "grant_files": "Verwendungsnachweise und Belege",
+    "grant_law": "Zuwendungsrecht (Zinsen, Bindung)",
+    "grant_overview": "Liste der Zuwendungen",
+    "journal": "Buchungsjournal",
+    "notifications": "Neuigkeiten für Vereine",
+    "portfolio": "Vereinsportal",
+    "programme_balances": "Haushaltsmittel je Programm",
+    "project_spending": "Ausgaben je Projekt",
+    "register": "Stammdaten (Programme, Organisationen, Projekte)",
+    "seal": "Siegelkette",
+    "timeline": "Zeitleiste",
+    "users": "Benutzerkonten",
+    "account_requests": "Zugangsanträge",
+    "work_queues": "Arbeitskörbe",
+}
+templates.env.globals.update(_=gettext, budget_bar=budget_bar, read_model_names=READ_MODEL_NAMES)

@@ -1,0 +1,66 @@
+"""English for the portal's and workspace's everyday screens (German text as key, as in ``i18n``)."""
+
+from __future__ import annotations
+
+SCREENS_ENGLISH: dict[str, str] = {
+    "Antrag ohne Namen": "Application without a name",
+    "Ausgegeben (gemeldet)": "Spent (reported)",
+    "Die Summen rechnet die Seite beim Tippen mit; beim Absenden prüfen wir sie noch einmal.": (
+        "The page adds up as you type; we check the sums again when you send the form."
+    ),
+    "Differenz": "Difference",
+    "Eigenmittel Ihres Vereins mindestens": "Your association's own funds at least",
+    "Eigenmittel-Anteil": "Share of own funds",
+    "Entwurf weiter bearbeiten und absenden": "Continue the draft and send it",
+    "Finanzierung insgesamt": "Total funding",
+    "Förderung ab": "Grants from",
+    "Geplant und ausgegeben je Kostenposition": "Planned and spent per budget line",
+    "Ihr gespeicherter Entwurf": "Your saved draft",
+    "Ihre Rechnung": "Your sums",
+    "Kosten": "Costs",
+    "Kosten insgesamt": "Total costs",
+    "Menü": "Menu",
+    "Möglich als": "Possible as",
+    "Neue Bankverbindung mitteilen": "Tell us a new bank account",
+    "Noch abrufbar": "Still to request",
+    "Noch offen": "Left",
+    "Regeln der Förderprogramme": "Rules of the programmes",
+    (
+        "Steht ein Lesemodell hinter dem neuesten Ereignis, zeigen die Seiten, die es speist, für einen Augenblick "
+        "den vorigen Stand; es holt von selbst auf. Bleibt es länger zurück, bitte den Betrieb informieren."
+    ): (
+        "When a read model is behind the newest event, the pages it feeds show the previous state for a moment; "
+        "it catches up by itself. If it stays behind, please tell operations."
+    ),
+    "Summe der Belege (ohne stornierte)": "Total of the receipts (without cancelled ones)",
+    "Technischer Name": "Technical name",
+    "Zurzeit ist kein Förderprogramm offen.": "No programme is open at the moment.",
+    "Zusammen": "Total",
+    "der Kosten": "of the costs",
+    "gespeichert am": "saved on",
+    "höchstens": "at most",
+    "möglich ab": "possible from",
+    "Überwiesen wird auf": "Paid to",
+    "überschritten um": "exceeded by",
+    "An das Büro senden": "Send to the office",
+    "Neue IBAN": "New IBAN",
+    "Warum ändert sich das Konto?": "Why does the account change?",
+    "– bitte wählen –": "– please choose –",
+    "Bitte eine Partnerstadt wählen.": "Please choose a partner city.",
+    "Verwendungsnachweis einreichen": "Submit the proof of use",
+    "Akte (Verlauf, Unterlagen, Nachrichten)": "Case file (history, documents, messages)",
+    "Verwendungsnachweise und Belege": "Proofs of use and receipts",
+    "Zuwendungsrecht (Zinsen, Bindung)": "Grant law (interest, commitment)",
+    "Liste der Zuwendungen": "List of grants",
+    "Buchungsjournal": "Posting journal",
+    "Neuigkeiten für Vereine": "News for associations",
+    "Vereinsportal": "Association portal",
+    "Haushaltsmittel je Programm": "Budget per programme",
+    "Ausgaben je Projekt": "Spending per project",
+    "Stammdaten (Programme, Organisationen, Projekte)": "Master data (programmes, organisations, projects)",
+    "Siegelkette": "Seal chain",
+    "Zeitleiste": "Timeline",
+    "Benutzerkonten": "User accounts",
+    "Zugangsanträge": "Account requests",
+    "Arbeitskörbe": "Work queues",
+}
