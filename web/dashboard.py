@@ -60,8 +60,9 @@ QUEUES_BY_ROLE: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
 
 def item_link(item: Any) -> str:
     slug, per_item = QUEUE_FORMS.get(item.queue, ("", False))
-    anchor = f"#form-{slug}" + (f"-{item.item_id.hex[:8]}" if per_item else "")
-    return f"/zuwendungen/{item.grant_id}{anchor if slug else ''}"
+    anchor = f"form-{slug}" + (f"-{item.item_id.hex[:8]}" if per_item else "")
+    # the grant page opens the task's form (and leaves its own first form closed); the anchor scrolls to it
+    return f"/zuwendungen/{item.grant_id}?aufgabe={anchor}#{anchor}" if slug else f"/zuwendungen/{item.grant_id}"
 
 
 @in_thread

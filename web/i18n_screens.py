@@ -63,4 +63,25 @@ SCREENS_ENGLISH: dict[str, str] = {
     "Benutzerkonten": "User accounts",
     "Zugangsanträge": "Account requests",
     "Arbeitskörbe": "Work queues",
+    "Als Nächstes": "Next",
+    "Antrag prüfen": "Review the application",
+    "Angeforderte Unterlagen nachreichen": "Send the documents asked for",
+    "Über den Antrag entscheiden": "Decide on the application",
+    "Verwendungsnachweis prüfen": "Review the proof of use",
+    "Schlussbetrag festsetzen": "Determine the final amount",
+    "Abruf sachlich und rechnerisch feststellen": "Certify the payment request",
+    "Zahlung freigeben": "Release the payment",
+    "Auszahlung buchen": "Book the payment",
+    "Geld abrufen, Ausgaben melden, Verwendungsnachweis einreichen": (
+        "Request money, report expenses, submit the proof of use"
+    ),
+    "Offene Rückforderungen begleichen, dann abschließen": "Settle open claims, then close",
+    "Sachbearbeitung": "Officer",
+    "Verein": "Association",
+    "Zeichnungsbefugte": "Approver",
+    "Zeichnungsbefugte oder Kämmerei (nicht, wer festgestellt hat)": (
+        "Approver or finance (not the person who certified)"
+    ),
+    "Kämmerei / Stadtkasse": "Finance / city treasury",
+    "Verein und Kämmerei": "Association and finance",
 }
