@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from web_support import Desk, a_grant
+from web_support import PASSWORD, PEOPLE, Desk, a_grant, csrf_of
 
 
 def _details(page: str) -> list[tuple[str, bool]]:
@@ -52,3 +52,21 @@ def test_an_auditor_reads_what_happens_next(desk: Desk) -> None:
 
     assert "In Ihrer Rolle ist an dieser Zuwendung gerade nichts zu tun." in tasks
     assert "Über den Antrag entscheiden – Zeichnungsbefugte" in tasks
+
+
+def _signs_in(desk: Desk, key: str, next_url: str = "/") -> str:
+    desk.client.cookies.clear()
+    form = desk.client.get("/anmelden").text
+    answer = desk.client.post(
+        "/anmelden",
+        data={"email": PEOPLE[key][0], "password": PASSWORD, "csrf_token": csrf_of(form), "next": next_url},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    return str(answer.headers["location"])
+
+
+def test_each_role_lands_on_its_own_start_page(desk: Desk) -> None:
+    assert _signs_in(desk, "finance") == "/kaemmerei"
+    assert _signs_in(desk, "officer") == "/"
+    assert _signs_in(desk, "finance", "/programme") == "/programme"  # the page asked for wins
