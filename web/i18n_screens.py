@@ -84,4 +84,11 @@ SCREENS_ENGLISH: dict[str, str] = {
     ),
     "Kämmerei / Stadtkasse": "Finance / city treasury",
     "Verein und Kämmerei": "Association and finance",
+    "Auszahlungen je Monat": "Payments per month",
+    "Monat": "Month",
+    "Ausgezahlt": "Paid",
+    "Fällige Nachweise je Monat": "Proofs due per month",
+    "Nachweise": "Proofs",
+    "Ihre Förderungen über die Jahre": "Your grants over the years",
+    "Jahr": "Year",
 }

@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from domain.dates import duration_german
+from projections.db import money
 from web.auth import CSRF_FIELD, csrf_token, viewer
-from web.charts import budget_bar
+from web.charts import budget_bar, column_chart
 from web.formatting import euro, german_date, german_datetime, german_number, percent, percent_of
 from web.i18n import current_language, gettext
 from web.replays import TOKEN_FIELD
@@ -78,3 +79,21 @@ READ_MODEL_NAMES = {
     "work_queues": "Arbeitskörbe",
 }
 templates.env.globals.update(_=gettext, budget_bar=budget_bar, read_model_names=READ_MODEL_NAMES)
+
+
+def money_chart(rows: list[tuple[str, int]], title: str) -> dict[str, Any]:
+    """A column chart of amounts in cents with its table rows (label, amount as German euros)."""
+    shown = [euro(money(cents)) for _, cents in rows]
+    return {
+        "svg": column_chart(rows, title, shown),
+        "rows": [(label, text) for (label, _), text in zip(rows, shown, strict=True)],
+    }
+
+
+def count_chart(rows: list[tuple[str, int]], title: str) -> dict[str, Any]:
+    """A column chart of counts with its table rows."""
+    shown = [str(count) for _, count in rows]
+    return {
+        "svg": column_chart(rows, title, shown),
+        "rows": [(label, text) for (label, _), text in zip(rows, shown, strict=True)],
+    }

@@ -57,7 +57,9 @@ from domain.plan import FinancingPlan, FinancingType
 from exports.finance_report import ExportError
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
 from projections.case_file import CaseFile
+from projections.db import money
 from projections.deadlines import DOCUMENTS, INTERIM
+from projections.figures import grants_per_year
 from projections.grant_files import GrantFiles
 from projections.portfolio import Portfolio, PortfolioGrant
 from projections.web_queries import programme_choices
@@ -69,7 +71,7 @@ from web.forms import FormReader, format_amount
 from web.grant_actions import CURRENCIES, Field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, take_notice, today
 from web.portal.todos import iban_groups, plan_against_actual, repayment_hint, still_to_request, todos
-from web.templating import templates
+from web.templating import money_chart, templates
 
 BERLIN = ZoneInfo("Europe/Berlin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -152,6 +154,7 @@ def _start(request: Request) -> Response:
             u.grant_id: u.count
             for u in CaseFile.unread(cursor, viewer.user_id, from_office=True, organisation_id=viewer.organisation_id)
         }
+        per_year = grants_per_year(cursor, viewer.organisation_id)
         news = []
         for g in portfolio.grants if portfolio else ():
             news += [(entry, g) for entry in CaseFile.applicant_history(cursor, g.grant_id)]
@@ -172,6 +175,8 @@ def _start(request: Request) -> Response:
             if draft
             else None,
             "still_to_request": still_to_request,
+            "years_chart": money_chart([(str(y), approved) for y, _, approved, _ in per_year], "Bewilligt je Jahr"),
+            "per_year": [(y, money(a), money(b), money(p)) for y, a, b, p in per_year],
             "notice": take_notice(request),
         },
     )
