@@ -41,6 +41,7 @@ from domain.errors import (
     NotPermittedError,
     StoreBusyError,
 )
+from domain.feedback import AccessibilityFeedback
 from domain.file_numbers import FileNumberSeries, file_number_prefix
 from domain.foreign import ForeignAmount
 from domain.grant import Grant
@@ -482,6 +483,23 @@ class FundingOffice(Application[UUID]):
         request = AccountRequest.submit(details, self.validate_iban, actor)
         self.save(request)
         return request.id
+
+    def receive_accessibility_feedback(self, text: str, page: str, email: str, actor: Actor) -> UUID:
+        """Records a report of a barrier (anyone may send one) with its answer deadline."""
+        self.verify_actor(actor)
+        feedback = AccessibilityFeedback.receive(text, page, email, self.today(), actor)
+        self.save(feedback)
+        return feedback.id
+
+    def answer_accessibility_feedback(self, feedback_id: UUID, answer: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+
+        def action() -> None:
+            feedback = self._get(AccessibilityFeedback, feedback_id, "Diese Rückmeldung")
+            feedback.answer_with(answer, self.today(), actor)
+            self.save(feedback)
+
+        self._retrying(action)
 
     def approve_account_request(
         self, request_id: UUID, actor: Actor, organisation_id: UUID | None = None

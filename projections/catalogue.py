@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.accessibility import AccessibilityCases
 from projections.case_file import CaseFile
 from projections.engine import ReadModel
 from projections.grant_files import GrantFiles
@@ -35,5 +36,6 @@ def all_read_models() -> list[ReadModel]:
         CaseFile(),
         UserDirectory(),
         AccountRequests(),
+        AccessibilityCases(),
         Seal(),
     ]

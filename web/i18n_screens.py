@@ -91,4 +91,69 @@ SCREENS_ENGLISH: dict[str, str] = {
     "Nachweise": "Proofs",
     "Ihre Förderungen über die Jahre": "Your grants over the years",
     "Jahr": "Year",
+    "Antwort": "Answer",
+    "Antwort an": "Answer to",
+    "Antwort fällig bis": "Answer due by",
+    "Antwort vermerken": "Record the answer",
+    "Auf welcher Seite?": "On which page?",
+    "Barriere melden": "Report a barrier",
+    (
+        "Die Seiten sind weitgehend mit den Anforderungen vereinbar. Geprüft wird bei jeder Änderung automatisch mit "
+        "axe-core in zwei Bildschirmgrößen (Büroarbeitsplatz 1366 × 768, Smartphone 390 × 844); alle Formulare "
+        "funktionieren ohne Maus und ohne JavaScript."
+    ): (
+        "The pages largely meet the requirements. Every change is checked automatically with axe-core at two screen "
+        "sizes (office desktop 1366 × 768, phone 390 × 844); every form works without a mouse and without JavaScript."
+    ),
+    (
+        "Die Stadt Dortmund ist bemüht, das Förderbuch – den Arbeitsplatz des Büros für Internationale Beziehungen "
+        "und das Förderportal für Vereine – barrierefrei zugänglich zu machen. Rechtsgrundlagen sind das "
+        "Behindertengleichstellungsgesetz NRW und die Barrierefreie-Informationstechnik-Verordnung (BITV 2.0 / BITV "
+        "NRW), die die Anforderungen der WCAG 2.1 auf Stufe AA übernehmen."
+    ): (
+        "The City of Dortmund strives to make the Förderbuch – the workspace of the Office for International "
+        "Relations and the funding portal for associations – accessible. The legal bases are the NRW Disability "
+        "Equality Act and the accessible IT ordinance (BITV 2.0 / BITV NRW), which adopt WCAG 2.1 level AA."
+    ),
+    "Erklärung zur Barrierefreiheit": "Accessibility statement",
+    "Erstellt am 5. Dezember 2026 auf Grundlage einer Selbstbewertung.": (
+        "Prepared on 5 December 2026 on the basis of a self-assessment."
+    ),
+    "Hochgeladene Unterlagen der Vereine (z. B. eingescannte Belege) sind nicht immer barrierefrei.": (
+        "Documents uploaded by associations (e.g. scanned receipts) are not always accessible."
+    ),
+    "Ihre E-Mail-Adresse für die Antwort": "Your e-mail address for the answer",
+    (
+        "Ist Ihnen eine Barriere aufgefallen? Schreiben Sie uns. Wir antworten innerhalb eines Monats. Eine "
+        "E-Mail-Adresse brauchen wir nur, wenn Sie eine Antwort möchten."
+    ): (
+        "Did you come across a barrier? Write to us. We answer within one month. We only need an e-mail address "
+        "if you would like an answer."
+    ),
+    "Jede Rückmeldung ist innerhalb eines Monats zu beantworten (BITV 2.0). Offene zuerst, nach Frist.": (
+        "Every report must be answered within one month (BITV 2.0). Open ones first, by deadline."
+    ),
+    "Nicht barrierefreie Inhalte": "Content that is not accessible",
+    "Noch keine Rückmeldungen.": "No reports yet.",
+    "Rückmeldung senden": "Send the report",
+    "Rückmeldungen zur Barrierefreiheit": "Accessibility reports",
+    "Schlichtungsverfahren": "Conciliation procedure",
+    "Stand der Vereinbarkeit": "State of compliance",
+    (
+        "Tabellenkalkulationen (Excel-Dateien) zum Herunterladen sind nicht in jedem Fall für Screenreader optimiert; "
+        "die Zahlen stehen auch auf den Seiten."
+    ): (
+        "Spreadsheets (Excel files) for download are not always optimised for screen readers; "
+        "the figures are on the pages too."
+    ),
+    "Was hat Sie behindert?": "What got in your way?",
+    (
+        "Wenn Sie auf Ihre Rückmeldung innerhalb eines Monats keine zufriedenstellende Antwort erhalten, können Sie "
+        "sich an die Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen wenden."
+    ): (
+        "If you do not receive a satisfactory answer to your report within one month, you can turn to the "
+        "ombudsman for accessible information technology of the State of North Rhine-Westphalia."
+    ),
+    "beantwortet am": "answered on",
+    "keine Adresse angegeben": "no address given",
 }

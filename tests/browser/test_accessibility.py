@@ -1,4 +1,4 @@
-"""BITV 2.0 / WCAG 2.1 AA in the browser: axe-core checks every page people work in, at 1366×768 and
+"""BITV 2.0 / WCAG 2.1 AA in the browser: axe-core checks every page people work in (22 pages), at 1366×768 and
 390×844, and finds nothing serious or critical.
 
 axe-core comes from npm (``tests/browser/axe``: package.json with its lock file; ``.ci/run`` runs
@@ -32,6 +32,7 @@ STAFF_PAGES = [
     "/organisationen",
     "/projekte",
     "/pruefung",
+    "/barrierefreiheit/rueckmeldungen",
 ]
 ADMIN_PAGES = ["/programme/{programme}", "/benutzer", "/kaemmerei", "/basiszinssaetze"]
 PORTAL_PAGES = [
@@ -41,7 +42,7 @@ PORTAL_PAGES = [
     "/portal/neuigkeiten",
     "/portal/mitglieder",
 ]
-PUBLIC_PAGES = ["/anmelden", "/zugang-beantragen", "/passwort-vergessen"]
+PUBLIC_PAGES = ["/anmelden", "/zugang-beantragen", "/passwort-vergessen", "/barrierefreiheit"]
 
 
 @pytest.fixture
