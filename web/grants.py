@@ -38,7 +38,6 @@ from web.case_file import (
     with_audience,
 )
 from web.conversation import store_files, uploads_of
-from web.formatting import euro, german_date
 from web.forms import FormReader
 from web.grant_actions import ACTIONS, Action, Field, GrantContext, status_for
 from web.letters import LETTER_FORMS, PREVIEW_FIELD, issue_after, letters_context, rehearse_letter
@@ -336,14 +335,15 @@ def _render_grant(
     return templates.TemplateResponse(request, "grants/detail.html", context, status_code=status)
 
 
-def _item_label(row: dict[str, Any]) -> str:
-    """A payment, expense or claim in a few words, for the list of tasks at the top of the grant page."""
-    data = row.get("data") or row.get("claim")
+def _item_label(row: dict[str, Any]) -> tuple[str, Any, Any]:
+    """A payment, expense or claim in a few words for the tasks at the top of the grant page: (kind, day,
+    amount); the template words it in the page's language."""
+    data = row.get("data")
     if isinstance(data, dict) and "requested_on" in data:
-        return f"Abruf vom {german_date(data['requested_on'])} über {euro(data['amount'])}"
+        return "payment", data["requested_on"], data["amount"]
     if isinstance(data, dict) and "paid_on" in data:
-        return f"Ausgabe vom {german_date(data['paid_on'])} über {euro(data['euro'])}"
-    return "Rückforderung"
+        return "expense", data["paid_on"], data["euro"]
+    return "claim", None, None
 
 
 async def grant_detail(request: Request) -> Response:

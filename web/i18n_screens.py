@@ -156,4 +156,8 @@ SCREENS_ENGLISH: dict[str, str] = {
     ),
     "beantwortet am": "answered on",
     "keine Adresse angegeben": "no address given",
+    "Abruf vom": "Payment request of",
+    "Ausgabe vom": "Expense of",
+    "über": "for",
+    "Rückforderung": "Claim",
 }
