@@ -13,7 +13,7 @@ from portal_support import Member, World, a_grant, a_plan
 from domain.dates import FundingPeriod
 from domain.foreign import ForeignAmount
 from domain.money import Money
-from web.portal.todos import todo
+from web.portal.todos import cost_line_names, todo
 
 
 def _text(html: str) -> str:
@@ -181,3 +181,12 @@ def test_the_association_asks_for_a_new_bank_account_and_the_office_reads_it(mem
     page = _text(member.get(f"/portal/zuwendungen/{grant}").text)
     assert "Neu: IBAN DE02 3705 0299 0000 6847 12" in page
     assert world.office.organisation(world.dfg).iban == "DE89370400440532013000"  # the office changes it
+
+
+def test_cuts_in_the_history_name_the_cost_lines() -> None:
+    names = {"travel": "Reisekosten", "stay": "Unterkunft"}
+
+    text = cost_line_names("Kürzungen: stay: Quittung fehlt; travel: zu teuer", names)
+
+    assert text == "Kürzungen: Unterkunft: Quittung fehlt; Reisekosten: zu teuer"
+    assert cost_line_names("Alles lief gut.", names) == "Alles lief gut."

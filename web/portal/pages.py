@@ -14,7 +14,7 @@ reviewed is still "In Prüfung" for the Verein until somebody decides.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -70,7 +70,7 @@ from web.drafts import delete_draft, draft_saved_at, load_draft, save_draft
 from web.forms import FormReader, format_amount
 from web.grant_actions import CURRENCIES, Field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, take_notice, today
-from web.portal.todos import iban_groups, plan_against_actual, repayment_hint, still_to_request, todos
+from web.portal.todos import cost_line_names, iban_groups, plan_against_actual, repayment_hint, still_to_request, todos
 from web.templating import money_chart, templates
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -810,7 +810,11 @@ def _page_facts(request: Request, grant: Grant) -> tuple[GrantPage, dict[str, An
         "todos": todos(open_items, grant.status, day),
         "iban": iban_groups(services(request).office.organisation(grant.organisation_id).iban),
     }
-    facts["timeline"] = sorted(timeline, key=lambda e: (e.business_date, e.position), reverse=True)
+    names = {line.code: line.label for line in (grant.terms.plan if grant.terms else grant.plan).cost_lines}
+    facts["timeline"] = [
+        replace(entry, why=cost_line_names(entry.why, names))
+        for entry in sorted(timeline, key=lambda e: (e.business_date, e.position), reverse=True)
+    ]
     if file is not None:
         lines, planned, spent = plan_against_actual(file.lines)
         period = grant.terms.period if grant.terms else grant.period

@@ -110,3 +110,14 @@ def iban_groups(iban: str) -> str:
     """An IBAN as it is printed: in groups of four (DE89 3704 0044 0532 0130 00)."""
     compact = "".join(iban.split())
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def cost_line_names(text: str, names: dict[str, str]) -> str:
+    """The review's cuts ("Kürzungen: travel: …; stay: …") with the cost lines' names instead of their codes."""
+    if not text.startswith("Kürzungen: "):
+        return text
+    parts = []
+    for part in text.removeprefix("Kürzungen: ").split("; "):
+        code, sep, reason = part.partition(": ")
+        parts.append(f"{names.get(code, code)}{sep}{reason}")
+    return "Kürzungen: " + "; ".join(parts)
