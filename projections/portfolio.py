@@ -9,7 +9,7 @@ signed-in member's organisation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -45,8 +45,9 @@ class PortfolioAction:
 
     text: str
     due: date
-    kind: str = ""  # documents, interim or final (projections.deadlines)
-    key: str = ""  # the deadline's key: a document request's id, ``interim-2026`` or ``final``
+    # which deadline it is (not part of what the association reads, so not compared)
+    kind: str = field(default="", compare=False)  # documents, interim or final (projections.deadlines)
+    key: str = field(default="", compare=False)  # a document request's id, ``interim-2026`` or ``final``
 
 
 @dataclass(frozen=True)
