@@ -82,7 +82,7 @@ SCREENS_ENGLISH: dict[str, str] = {
     "Zeichnungsbefugte oder Kämmerei (nicht, wer festgestellt hat)": (
         "Approver or finance (not the person who certified)"
     ),
-    "Kämmerei / Stadtkasse": "Finance / city treasury",
+    "Stadtkasse": "City treasury",
     "Verein und Kämmerei": "Association and finance",
     "Auszahlungen je Monat": "Payments per month",
     "Monat": "Month",

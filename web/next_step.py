@@ -27,7 +27,7 @@ BY_STATUS = {
 BY_PAYMENT = {
     REQUESTED: ("Abruf sachlich und rechnerisch feststellen", "Sachbearbeitung"),
     CERTIFIED: ("Zahlung freigeben", "Zeichnungsbefugte oder Kämmerei (nicht, wer festgestellt hat)"),
-    RELEASED: ("Auszahlung buchen", "Kämmerei / Stadtkasse"),
+    RELEASED: ("Auszahlung buchen", "Stadtkasse"),
 }
 
 
