@@ -36,6 +36,7 @@ def _approved_with_receipts(live: Office) -> None:
     officer = office.actor_for(users["officer"], Role.OFFICER)
     approver = office.actor_for(users["approver"], Role.APPROVER)
     finance = office.actor_for(users["finance"], Role.FINANCE)
+    cashier = office.actor_for(users["cashier"], Role.CASHIER)
     organisation = office.grant(live.grant).organisation_id
     member_id = office.register_user(MEMBER, "Claire Dubois", Role.ASSOCIATION, Actor.system(), organisation)
     office.add_portal_member(organisation, member_id, Actor.system())
@@ -52,7 +53,7 @@ def _approved_with_receipts(live: Office) -> None:
     )
     office.certify_payment(live.grant, payment, officer, on=date(2026, 6, 11))
     office.release_payment(live.grant, payment, finance, on=date(2026, 6, 12))
-    office.book_payment(live.grant, payment, date(2026, 6, 12), finance)
+    office.book_payment(live.grant, payment, date(2026, 6, 12), cashier)
     office.report_expense(
         live.grant, "travel", date(2026, 6, 12), "Busreisen Ruhr", "Anzahlung", Money("1200.00"), "B-1", member
     )
