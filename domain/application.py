@@ -48,6 +48,8 @@ from domain.errors import (
     NotPermittedError,
     StoreBusyError,
 )
+from domain.feedback import AccessibilityFeedback
+from domain.file_numbers import FileNumberSeries, file_number_prefix
 from domain.foreign import ForeignAmount
 from domain.grant import Grant
 from domain.integrity import INTEGRITY_RECORD_ID, IntegrityRecord
@@ -501,6 +503,23 @@ class FundingOffice(Application[UUID]):
         self.save(request)
         return request.id
 
+    def receive_accessibility_feedback(self, text: str, page: str, email: str, actor: Actor) -> UUID:
+        """Records a report of a barrier (anyone may send one) with its answer deadline."""
+        self.verify_actor(actor)
+        feedback = AccessibilityFeedback.receive(text, page, email, self.today(), actor)
+        self.save(feedback)
+        return feedback.id
+
+    def answer_accessibility_feedback(self, feedback_id: UUID, answer: str, actor: Actor) -> None:
+        self.verify_actor(actor)
+
+        def action() -> None:
+            feedback = self._get(AccessibilityFeedback, feedback_id, "Diese Rückmeldung")
+            feedback.answer_with(answer, self.today(), actor)
+            self.save(feedback)
+
+        self._retrying(action)
+
     def approve_account_request(
         self, request_id: UUID, actor: Actor, organisation_id: UUID | None = None
     ) -> tuple[UUID, UUID]:
@@ -831,28 +850,63 @@ class FundingOffice(Application[UUID]):
         if project_id is not None:
             self.project(project_id)
         city = partner_city(partner_city_name)
+
+        def application(number: str) -> Grant:
+            return Grant.apply(
+                file_number=number,
+                programme_id=programme_id,
+                rule_set=programme.rule_set,
+                organisation_id=organisation_id,
+                project_id=project_id,
+                title=title,
+                purpose=purpose,
+                partner_city=city.name,
+                period=period,
+                financing_type=FinancingType.parse(financing_type),
+                plan=plan,
+                contact_person_id=contact_person_id,
+                on=on,
+                actor=actor,
+            )
+
         if file_number is None:
-            file_number = f"IB-{on.year}-{uuid4().hex[:6].upper()}"
-        elif not file_number.strip() or len(file_number) > 40:
+            return self._numbered(file_number_prefix(programme.code), on.year, application).id
+        if not file_number.strip() or len(file_number) > 40:
             raise InvalidInputError("Das Aktenzeichen fehlt oder ist zu lang.", field="file_number")
-        grant = Grant.apply(
-            file_number=file_number.strip(),
-            programme_id=programme_id,
-            rule_set=programme.rule_set,
-            organisation_id=organisation_id,
-            project_id=project_id,
-            title=title,
-            purpose=purpose,
-            partner_city=city.name,
-            period=period,
-            financing_type=FinancingType.parse(financing_type),
-            plan=plan,
-            contact_person_id=contact_person_id,
-            on=on,
-            actor=actor,
-        )
+        grant = application(file_number.strip())
         self._create(grant, duplicate=f"Das Aktenzeichen {grant.file_number} ist bereits vergeben.")
         return grant.id
+
+    def _numbered(self, prefix: str, year: int, application: Callable[[str], Grant]) -> Grant:
+        """Records the application under the series' next file number, in one transaction with the
+        number taken; a concurrent application that took the same number first makes this one load the
+        series again (see domain.file_numbers)."""
+        series_id = FileNumberSeries.create_id(prefix, year)
+        busy = 0
+        for attempt in range(MAX_ATTEMPTS):
+            series: FileNumberSeries
+            try:
+                series = self._get(FileNumberSeries, series_id, "Diese Nummernreihe")
+            except NotFoundError:
+                series = FileNumberSeries(prefix, year)
+            number = series.take()
+            while Grant.create_id(number) in self.repository:  # given by hand or imported: step over it
+                number = series.take()
+            grant = application(number)
+            try:
+                self.save(grant, series)
+                return grant
+            except IntegrityError:
+                time.sleep(random.uniform(0.002, 0.004 * min(attempt + 1, 25)))
+            except OperationalError:
+                busy += 1
+                if busy >= MAX_BUSY_ATTEMPTS:
+                    raise StoreBusyError(
+                        "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
+                        "Bitte in einigen Sekunden noch einmal versuchen."
+                    ) from None
+                time.sleep(random.uniform(0.05, 0.2) * busy)
+        raise ConcurrencyError("Gleichzeitige Anträge; bitte noch einmal versuchen.")
 
     def request_documents(self, grant_id: UUID, items: str, due: date, actor: Actor, on: date | None = None) -> UUID:
         on = self._on(on)

@@ -90,3 +90,15 @@ def add_duration(day: date, duration: str) -> date:
 
 def end_of_month(day: date) -> date:
     return date(day.year, day.month, _cal.monthrange(day.year, day.month)[1])
+
+
+def duration_german(duration: str) -> str:
+    """An ISO-8601 duration in words: P2M → "2 Monate", P6W → "6 Wochen", P1M2W → "1 Monat, 2 Wochen"."""
+    match = _DURATION.match(duration or "")
+    if match is None or duration == "P":
+        return duration
+    names = (("Monat", "Monate"), ("Woche", "Wochen"), ("Tag", "Tage"))
+    parts = [
+        f"{int(g)} {one if int(g) == 1 else many}" for g, (one, many) in zip(match.groups(), names, strict=True) if g
+    ]
+    return ", ".join(parts) or "0 Tage"

@@ -38,3 +38,9 @@ def german_percent(fraction: Decimal, places: int = 2) -> str:
     """A fraction as a German percentage for messages: Decimal("0.0999") -> "9,99 %"."""
     value = (fraction * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
     return f"{value:.{places}f}".replace(".", ",") + " %"
+
+
+def german_decimal(value: Decimal, places: int = 2) -> str:
+    """A number for messages as Germans write it: Decimal("1250.5") -> "1.250,50"."""
+    text = f"{value:,.{places}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")

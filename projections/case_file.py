@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +37,7 @@ from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import LETTER_KINDS, REMINDER_STAGES, Grant
 from domain.money import Money
 from domain.plan import FinancingType
+from domain.text import german_decimal
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
 from projections.deadlines import label
@@ -114,8 +116,8 @@ class CaseDocument:
         if self.size < 1024:
             return f"{self.size} Byte"
         if self.size < 1024 * 1024:
-            return f"{self.size / 1024:.0f} KB".replace(".", ",")
-        return f"{self.size / 1024 / 1024:.1f} MB".replace(".", ",")
+            return f"{german_decimal(Decimal(self.size) / 1024, 1)} KB"
+        return f"{german_decimal(Decimal(self.size) / 1024 / 1024, 1)} MB"
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,7 @@ def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
         if name == "PaymentReturned":
             return f"Rückfluss: {e.amount.de()} zurückerhalten, Wertstellung {_day(e.value_date)}", ""
         if name == "ExpenseReported":
-            foreign = f" ({e.foreign.original} {e.foreign.currency})" if e.foreign else ""
+            foreign = f" ({german_decimal(Decimal(e.foreign.original))} {e.foreign.currency})" if e.foreign else ""
             return f"Ausgabe gemeldet: {e.euro.de()}{foreign} an {e.payee}, Beleg {e.receipt_reference}", e.purpose
         if name == "ExpenseReversed":
             return f"Ausgabe über {e.euro.de()} storniert", e.reason

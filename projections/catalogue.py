@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.accessibility import AccessibilityCases
 from projections.case_file import CaseFile
 from projections.engine import ReadModel
 from projections.grant_files import GrantFiles
@@ -36,5 +37,6 @@ def all_read_models(seal_key: KeySource) -> list[ReadModel]:
         CaseFile(),
         UserDirectory(),
         AccountRequests(),
+        AccessibilityCases(),
         Seal(seal_key),
     ]

@@ -29,6 +29,7 @@ def money(value: int | None) -> Money:
 
 class Cursor(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
     def fetchone(self) -> dict[str, Any] | None: ...
     def fetchall(self) -> list[dict[str, Any]]: ...
     @property
@@ -97,6 +98,9 @@ class _SQLiteCursor:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._cursor.execute(sql, params if isinstance(params, tuple | list) else tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(sql, rows)
 
     def fetchone(self) -> dict[str, Any] | None:
         row = self._cursor.fetchone()
@@ -226,6 +230,14 @@ class _PostgresCursor:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._cursor.execute(sql.replace("?", "%s"), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        # One ``execute`` per row: a bulk transaction pipelines them anyway, and psycopg's ``executemany``
+        # inside a pipeline block mixes up which result a later ``fetchone`` reads (seen as "the last
+        # operation didn't produce records" after a read that followed held inserts).
+        statement = sql.replace("?", "%s")
+        for row in rows:
+            self._cursor.execute(statement, tuple(row))
 
     def fetchone(self) -> dict[str, Any] | None:
         return self._cursor.fetchone()  # type: ignore[no-any-return]

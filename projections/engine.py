@@ -39,6 +39,8 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic, resolve_topic
 
 from projections.db import Cursor, Database, SQLiteDatabase
+from projections.held_inserts import HeldInserts
+from projections.recall import Recall
 
 Handler = Callable[[Any, Cursor, Any, int], None]
 
@@ -64,6 +66,13 @@ class ReadModel:
     def fresh(self) -> ReadModel:
         """A new instance of this read model for a rebuild (one that needs more than no arguments says so)."""
         return type(self)()
+
+    def forget(self) -> None:
+        """Drops what the model remembers between batches (``Recall``s): after a failed batch, or when its
+        tables are replaced."""
+        for value in vars(self).values():
+            if isinstance(value, Recall):
+                value.clear()
 
     @property
     def topics(self) -> list[str]:
@@ -133,6 +142,10 @@ class _DefinitionRecorder:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.statements.append(" ".join(sql.split()) + repr(tuple(params)))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        for params in rows:
+            self.execute(sql, params)
 
     def fetchone(self) -> dict[str, Any] | None:
         return None
@@ -317,23 +330,33 @@ class Projector:
                 for n, wanting in zip(notifications, targets, strict=True)
             ]
             applied = dict.fromkeys(names, 0)
-            with self.db.transaction(exclusive=True, bulk=True) as cursor:
-                if self._positions(cursor, names, lock=True) != seen:
-                    return None
-                for model in models:
-                    model.begin_batch(cursor)
-                for notification, event, wanting in zip(notifications, events, targets, strict=True):
-                    for model in wanting:
+            try:
+                with self.db.transaction(exclusive=True, bulk=True) as cursor:
+                    if self._positions(cursor, names, lock=True) != seen:
+                        return None
+                    for model in models:  # model by model: each one's rows go out in runs (read models share no table)
+                        held = HeldInserts(cursor)
+                        model.begin_batch(held)
+                        position = start
                         try:
-                            model.receive(cursor, notification, event)
+                            for notification, event, wanting in zip(notifications, events, targets, strict=True):
+                                if model in wanting:
+                                    position = notification.id
+                                    model.receive(held, notification, event)
+                                    applied[model.name] += 1
+                            model.end_batch(held)
+                            held.flush()
                         except Exception as error:
-                            raise ProjectionError(model.name, notification.id, error) from error
-                        applied[model.name] += 1
-                for model in models:
-                    model.end_batch(cursor)
-                for name in names:
-                    if end > seen[name]:
-                        cursor.execute("UPDATE projection_tracking SET position = ? WHERE projection = ?", (end, name))
+                            raise ProjectionError(model.name, position, error) from error
+                    for name in names:
+                        if end > seen[name]:
+                            cursor.execute(
+                                "UPDATE projection_tracking SET position = ? WHERE projection = ?", (end, name)
+                            )
+            except BaseException:
+                for model in models:  # nothing of the batch was kept: neither is what the models remembered
+                    model.forget()
+                raise
         for listener in self._after_batch:
             listener(end)
         return BatchReport(end, len(notifications), {k: v for k, v in applied.items() if v})
@@ -407,6 +430,7 @@ class Projector:
         ):
             self._positions(cursor, names, lock=True)
             for model in models:
+                model.forget()
                 for table in model.tables:
                     cursor.execute(f"DROP TABLE IF EXISTS {table}")
                 model.create_tables(cursor, self.db.kind)
@@ -420,6 +444,7 @@ class Projector:
     def _rebuild_in_place(self, models: Sequence[ReadModel], progress: Progress | None) -> int:
         with self._batch_lock, self.db.transaction(exclusive=True) as cursor:
             for model in models:
+                model.forget()
                 for table in model.tables:
                     cursor.execute(f"DROP TABLE IF EXISTS {table}")
                 model.create_tables(cursor, self.db.kind)

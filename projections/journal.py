@@ -49,6 +49,7 @@ from projections.accounts import (
 from projections.db import Cursor, cents, money
 from projections.draws import DrawBook
 from projections.engine import ReadModel, handles
+from projections.recall import Recall
 
 GRANT, PROJECT = "grant", "project"
 
@@ -139,6 +140,9 @@ class Journal(ReadModel):
         *draw_book.tables,
     )
 
+    def __init__(self) -> None:
+        self._grants: Recall[str, dict[str, Any]] = Recall()  # grant → programme and file number
+
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS jr_entries (position BIGINT NOT NULL, line INTEGER NOT NULL,"
@@ -215,7 +219,12 @@ class Journal(ReadModel):
         return cursor.fetchone()
 
     def _grant(self, cursor: Cursor, grant_id: UUID) -> dict[str, Any]:
-        row = self._one(cursor, "SELECT programme_id, file_number FROM jr_grants WHERE grant_id = ?", grant_id.hex)
+        row = self._grants.get(
+            grant_id.hex,
+            lambda: self._one(
+                cursor, "SELECT programme_id, file_number FROM jr_grants WHERE grant_id = ?", grant_id.hex
+            ),
+        )
         return row or {"programme_id": None, "file_number": grant_id.hex}
 
     def _code(self, cursor: Cursor, programme_id: UUID) -> str:
@@ -310,6 +319,7 @@ class Journal(ReadModel):
             "INSERT INTO jr_grants (grant_id, programme_id, file_number) VALUES (?, ?, ?)",
             (e.originator_id.hex, e.programme_id.hex, e.file_number),
         )
+        self._grants.put(e.originator_id.hex, {"programme_id": e.programme_id.hex, "file_number": e.file_number})
 
     @handles(Grant.GrantApproved, Grant.GrantAmended, Grant.GrantClosed)
     def _decided(self, cursor: Cursor, e: Any, position: int) -> None:

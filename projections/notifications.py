@@ -23,6 +23,7 @@ from projections.accounts import business_date
 from projections.db import Cursor, cents, money
 from projections.deadlines import label
 from projections.engine import ReadModel, handles
+from projections.recall import Recall
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Notifications(ReadModel):
     name = "notifications"
     tables = ("nt_rows", "nt_grants", "nt_payments", "nt_claims")
 
+    def __init__(self) -> None:
+        self._organisations: Recall[str, str] = Recall()  # grant → association
+
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS nt_rows (position BIGINT PRIMARY KEY, organisation_id TEXT NOT NULL,"
@@ -60,15 +64,18 @@ class Notifications(ReadModel):
         # kept across rebuilds on purpose (not in ``tables``): what was sent stays sent
         cursor.execute("CREATE TABLE IF NOT EXISTS nt_sent (position BIGINT PRIMARY KEY, sent_at TEXT NOT NULL)")
 
-    @staticmethod
-    def _row(cursor: Cursor, grant_id: UUID, e: Any, position: int, text: str) -> None:
-        cursor.execute("SELECT organisation_id FROM nt_grants WHERE grant_id = ?", (grant_id.hex,))
-        found = cursor.fetchone()
-        if found is None:  # pragma: no cover - every grant starts with its application
+    def _row(self, cursor: Cursor, grant_id: UUID, e: Any, position: int, text: str) -> None:
+        def look_up() -> str | None:
+            cursor.execute("SELECT organisation_id FROM nt_grants WHERE grant_id = ?", (grant_id.hex,))
+            found = cursor.fetchone()
+            return str(found["organisation_id"]) if found else None
+
+        organisation_id = self._organisations.get(grant_id.hex, look_up)
+        if organisation_id is None:  # pragma: no cover - every grant starts with its application
             return
         cursor.execute(
             "INSERT INTO nt_rows (position, organisation_id, grant_id, business_date, text) VALUES (?, ?, ?, ?, ?)",
-            (position, found["organisation_id"], grant_id.hex, business_date(e).isoformat(), text),
+            (position, organisation_id, grant_id.hex, business_date(e).isoformat(), text),
         )
 
     @staticmethod
@@ -258,9 +265,9 @@ class Notifications(ReadModel):
 
     @classmethod
     def of(cls, cursor: Cursor, organisation_id: UUID, limit: int = 100) -> list[Notification]:
-        """The organisation's notifications, newest first."""
+        """The organisation's notifications, newest business date first (log order within a day)."""
         cursor.execute(
-            f"{cls._SELECT} WHERE r.organisation_id = ? ORDER BY r.position DESC LIMIT ?",
+            f"{cls._SELECT} WHERE r.organisation_id = ? ORDER BY r.business_date DESC, r.position DESC LIMIT ?",
             (organisation_id.hex, limit),
         )
         return [cls._note(row) for row in cursor.fetchall()]

@@ -9,7 +9,7 @@ signed-in member's organisation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -45,6 +45,9 @@ class PortfolioAction:
 
     text: str
     due: date
+    # which deadline it is (not part of what the association reads, so not compared)
+    kind: str = field(default="", compare=False)  # documents, interim or final (projections.deadlines)
+    key: str = field(default="", compare=False)  # a document request's id, ``interim-2026`` or ``final``
 
 
 @dataclass(frozen=True)
@@ -299,7 +302,9 @@ class Portfolio(ReadModel):
         rows = cursor.fetchall()
         actions: dict[str, list[PortfolioAction]] = {}
         for deadline in Portfolio.deadline_book.open(cursor, [UUID(r["grant_id"]) for r in rows]):
-            actions.setdefault(deadline.grant_id.hex, []).append(PortfolioAction(deadline.text, deadline.due))
+            actions.setdefault(deadline.grant_id.hex, []).append(
+                PortfolioAction(deadline.text, deadline.due, deadline.kind, deadline.key)
+            )
         grants = tuple(
             PortfolioGrant(
                 grant_id=UUID(r["grant_id"]),

@@ -26,6 +26,7 @@ from domain.project import Project
 from projections.db import Cursor, cents, money
 from projections.draws import DrawBook
 from projections.engine import ReadModel, handles
+from projections.recall import Recall
 
 COLUMNS = ("budget", "committed", "requested", "paid", "recognised", "claimed", "repaid", "interest")
 
@@ -60,6 +61,10 @@ class ProgrammeBalances(ReadModel):
     draw_book = DrawBook("pb")
     tables = ("pb_programmes", "pb_years", "pb_grants", "pb_payments", "pb_claims", *draw_book.tables)
 
+    def __init__(self) -> None:
+        self._years: Recall[tuple[str, int], bool] = Recall()  # programme-years that have their row
+        self._programmes: Recall[str, str] = Recall()  # grant → programme
+
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS pb_programmes (programme_id TEXT PRIMARY KEY, code TEXT NOT NULL,"
@@ -78,25 +83,28 @@ class ProgrammeBalances(ReadModel):
         cursor.execute("CREATE TABLE IF NOT EXISTS pb_claims (claim_id TEXT PRIMARY KEY, programme_id TEXT NOT NULL)")
         self.draw_book.create_tables(cursor)
 
-    @staticmethod
-    def _add(cursor: Cursor, programme_id: str | None, year: int, column: str, delta: int) -> None:
+    def _add(self, cursor: Cursor, programme_id: str | None, year: int, column: str, delta: int) -> None:
         if programme_id is None or not delta:
             return
-        cursor.execute(
-            "INSERT INTO pb_years (programme_id, fiscal_year) VALUES (?, ?)"
-            " ON CONFLICT (programme_id, fiscal_year) DO NOTHING",
-            (programme_id, year),
-        )
+        if (programme_id, year) not in self._years:
+            cursor.execute(
+                "INSERT INTO pb_years (programme_id, fiscal_year) VALUES (?, ?)"
+                " ON CONFLICT (programme_id, fiscal_year) DO NOTHING",
+                (programme_id, year),
+            )
+            self._years.put((programme_id, year), True)
         cursor.execute(
             f"UPDATE pb_years SET {column}_cents = {column}_cents + ? WHERE programme_id = ? AND fiscal_year = ?",
             (delta, programme_id, year),
         )
 
-    @staticmethod
-    def _programme_of(cursor: Cursor, grant_id: UUID) -> str | None:
-        cursor.execute("SELECT programme_id FROM pb_grants WHERE grant_id = ?", (grant_id.hex,))
-        row = cursor.fetchone()
-        return str(row["programme_id"]) if row else None
+    def _programme_of(self, cursor: Cursor, grant_id: UUID) -> str | None:
+        def look_up() -> str | None:
+            cursor.execute("SELECT programme_id FROM pb_grants WHERE grant_id = ?", (grant_id.hex,))
+            row = cursor.fetchone()
+            return str(row["programme_id"]) if row else None
+
+        return self._programmes.get(grant_id.hex, look_up)
 
     # Budgets and commitments -------------------------------------------------------------------
 
@@ -136,6 +144,7 @@ class ProgrammeBalances(ReadModel):
         cursor.execute(
             "INSERT INTO pb_grants (grant_id, programme_id) VALUES (?, ?)", (e.originator_id.hex, e.programme_id.hex)
         )
+        self._programmes.put(e.originator_id.hex, e.programme_id.hex)
 
     @handles(Grant.PaymentRequested)
     def _requested(self, cursor: Cursor, e: Any, position: int) -> None:

@@ -18,6 +18,7 @@ from domain.money import Money
 from domain.project import Project
 from projections.db import Cursor, cents, money
 from projections.engine import ReadModel, handles
+from projections.recall import Recall
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class LineSpending:
 class ProjectSpending(ReadModel):
     name = "project_spending"
     tables = ("ps_projects", "ps_sdgs", "ps_years", "ps_lines", "ps_expenditures", "ps_grants", "ps_city_grants")
+
+    def __init__(self) -> None:
+        self._grants: Recall[str, dict[str, Any]] = Recall()  # grant → project and partner city
+        self._city_years: Recall[tuple[str, int], bool] = Recall()  # partner city-years that have their row
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
@@ -159,17 +164,26 @@ class ProjectSpending(ReadModel):
             "INSERT INTO ps_grants (grant_id, project_id, partner_city) VALUES (?, ?, ?)",
             (e.originator_id.hex, e.project_id.hex if e.project_id else None, e.partner_city),
         )
+        self._grants.put(
+            e.originator_id.hex,
+            {"project_id": e.project_id.hex if e.project_id else None, "partner_city": e.partner_city},
+        )
 
     def _grant_paid(self, cursor: Cursor, grant_id: UUID, year: int, delta: int) -> None:
-        cursor.execute("SELECT project_id, partner_city FROM ps_grants WHERE grant_id = ?", (grant_id.hex,))
-        grant = cursor.fetchone()
+        def look_up() -> dict[str, Any] | None:
+            cursor.execute("SELECT project_id, partner_city FROM ps_grants WHERE grant_id = ?", (grant_id.hex,))
+            return cursor.fetchone()
+
+        grant = self._grants.get(grant_id.hex, look_up)
         if grant is None:
             return
-        cursor.execute(
-            "INSERT INTO ps_city_grants (partner_city, fiscal_year) VALUES (?, ?)"
-            " ON CONFLICT (partner_city, fiscal_year) DO NOTHING",
-            (grant["partner_city"], year),
-        )
+        if (grant["partner_city"], year) not in self._city_years:
+            cursor.execute(
+                "INSERT INTO ps_city_grants (partner_city, fiscal_year) VALUES (?, ?)"
+                " ON CONFLICT (partner_city, fiscal_year) DO NOTHING",
+                (grant["partner_city"], year),
+            )
+            self._city_years.put((grant["partner_city"], year), True)
         cursor.execute(
             "UPDATE ps_city_grants SET paid_cents = paid_cents + ? WHERE partner_city = ? AND fiscal_year = ?",
             (delta, grant["partner_city"], year),

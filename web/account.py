@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from domain.errors import DomainError
-from web.auth import check_csrf, require, safe_next, services, sign_in, sign_out, viewer
+from web.auth import check_csrf, landing, require, safe_next, services, sign_in, sign_out, viewer
 from web.i18n import LANGUAGES
 from web.pages import take_notice
 from web.second_factor import after_password
@@ -49,6 +49,7 @@ async def sign_in_page(request: Request) -> Response:
     refusal, role = await run_in_threadpool(_usable_role, the, user)
     if role is None:
         return _sign_in_form(request, email, refusal, next_url, 403)
+    next_url = landing(next_url, role)
     target = await run_in_threadpool(after_password, request, user, role)
     if target:
         return RedirectResponse(f"{target}?weiter={quote(next_url, safe='/')}", status_code=303)

@@ -42,6 +42,7 @@ from web import (
     second_factor,
     users,
 )
+from web.accessibility import accessibility_routes
 from web.api import ApiMount, api_routes
 from web.auth import SignInRequired, sign_in_url
 from web.config import WebConfig
@@ -235,6 +236,7 @@ routes = [
     Route("/basiszinssaetze/{action}", base_rates.base_rates_action, methods=["POST"], name="base_rates_action"),
     Route("/pruefung/schreiben", letters.verify_page, methods=["GET", "POST"], name="letter_check"),
     Route("/datenschutz/auskunft", privacy.access_page, methods=["GET", "POST"], name="privacy_access"),
+    *accessibility_routes,  # the accessibility statement and its feedback (BITV 2.0)
     Mount("/portal", routes=portal_routes),  # the association portal (web/portal)
     ApiMount("/api/v1", routes=api_routes, name="api"),
     Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

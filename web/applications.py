@@ -41,10 +41,24 @@ def _fields(request: Request, viewer: Viewer, day: date) -> list[Field]:
     cities = tuple((c.name, f"{c.name} ({c.country})") for c in PARTNER_CITIES if c.active)
     project, costs, funding = "Vorhaben", "Kostenplan|pairs", "Finanzierung"
     fields = [
-        Field("programme_id", "Förderprogramm", "select", options=tuple(programmes), group=project),
-        Field("organisation_id", "Zuwendungsempfänger", "select", options=tuple(organisations), group=project),
+        Field(
+            "programme_id",
+            "Förderprogramm",
+            "select",
+            options=tuple(programmes),
+            group=project,
+            placeholder="– bitte wählen –",
+        ),
+        Field(
+            "organisation_id",
+            "Zuwendungsempfänger",
+            "select",
+            options=tuple(organisations),
+            group=project,
+            placeholder="" if viewer.role is Role.ASSOCIATION else "– bitte wählen –",
+        ),
         Field("title", "Titel des Vorhabens", group=project),
-        Field("partner_city", "Partnerstadt", "select", options=cities, group=project),
+        Field("partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder="– bitte wählen –"),
         Field("purpose", "Zweck und Ablauf", "textarea", group=project),
         Field("period_start", "Beginn", "date", group=project),
         Field("period_end", "Ende", "date", group=project),

@@ -165,6 +165,15 @@ def safe_next(url: str | None) -> str:
     return url
 
 
+# Where each role starts its day when sign-in was not on the way to a particular page.
+ROLE_HOME = {Role.FINANCE: "/kaemmerei", Role.ASSOCIATION: "/portal/"}
+
+
+def landing(next_url: str, role: Role) -> str:
+    """The page after sign-in: the one asked for, or the role's own start page (finance: the Kämmerei)."""
+    return ROLE_HOME.get(role, "/") if next_url == "/" else next_url
+
+
 BUSINESS_DATE_FIELDS = ("on",)
 
 

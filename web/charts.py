@@ -49,3 +49,32 @@ def budget_bar(budget: Money, committed: Money, paid: Money, label: str = "") ->
         parts.append(f'<rect class="bar-over" x="{WIDTH - 4}" y="0" width="4" height="{HEIGHT}"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+COLUMN_HEIGHT = 120
+COLUMN_WIDTH = 28
+GAP = 8
+
+
+def column_chart(rows: list[tuple[str, int]], title: str, shown: list[str]) -> Markup:
+    """Columns, one per row (label, value in whole units such as cents or a count), scaled to the
+    largest; ``shown`` is each value as people read it (1.500,00 €, 3), used in the text alternative.
+    The numbers are in the table the page puts beside the chart; the SVG repeats them in its title."""
+    peak = max((value for _, value in rows), default=0)
+    width = max(1, len(rows)) * (COLUMN_WIDTH + GAP)
+    summary = "; ".join(f"{label}: {text}" for (label, _), text in zip(rows, shown, strict=True))
+    parts = [
+        f'<svg class="columns-chart" viewBox="0 0 {width} {COLUMN_HEIGHT + 16}" role="img" focusable="false"'
+        f' preserveAspectRatio="xMinYMin meet"><title>{escape(title)}: {escape(summary)}</title>'
+    ]
+    for n, (label, value) in enumerate(rows):
+        height = (Decimal(value) / peak * COLUMN_HEIGHT).quantize(TENTH) if peak > 0 else Decimal(0)
+        x = n * (COLUMN_WIDTH + GAP)
+        parts.append(
+            f'<rect class="column" x="{x}" y="{Decimal(COLUMN_HEIGHT) - height}" width="{COLUMN_WIDTH}"'
+            f' height="{height}"/>'
+            f'<text class="column-label" x="{x + COLUMN_WIDTH // 2}" y="{COLUMN_HEIGHT + 12}"'
+            f' text-anchor="middle">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -12,13 +12,14 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from projections.case_file import CaseFile
+from projections.figures import proofs_due_per_month
 from projections.grant_overview import GrantOverview
 from projections.programme_balances import ProgrammeBalances
 from projections.register import Register
 from projections.web_queries import open_claims, open_proof_deadlines, queue_page
 from web.auth import require, services
 from web.pages import EVERYONE, in_thread, reading, take_notice, today
-from web.templating import templates
+from web.templating import count_chart, templates
 
 # queue -> (the form on the grant page that works the item, whether the item is a payment or claim)
 QUEUE_FORMS = {
@@ -60,8 +61,9 @@ QUEUES_BY_ROLE: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
 
 def item_link(item: Any) -> str:
     slug, per_item = QUEUE_FORMS.get(item.queue, ("", False))
-    anchor = f"#form-{slug}" + (f"-{item.item_id.hex[:8]}" if per_item else "")
-    return f"/zuwendungen/{item.grant_id}{anchor if slug else ''}"
+    anchor = f"form-{slug}" + (f"-{item.item_id.hex[:8]}" if per_item else "")
+    # the grant page opens the task's form (and leaves its own first form closed); the anchor scrolls to it
+    return f"/zuwendungen/{item.grant_id}?aufgabe={anchor}#{anchor}" if slug else f"/zuwendungen/{item.grant_id}"
 
 
 @in_thread
@@ -81,6 +83,7 @@ def dashboard(request: Request) -> Response:
         claims = open_claims(cursor)
         recent = GrantOverview.grants(cursor, day, limit=10)
         unread = CaseFile.unread(cursor, viewer.user_id, from_office=False)
+        proofs = proofs_due_per_month(cursor, day)
     missing_rate = (
         services(request).office.missing_base_rate(day)
         if viewer.role in (Role.FINANCE, Role.CASHIER, Role.ADMIN)
@@ -98,6 +101,7 @@ def dashboard(request: Request) -> Response:
             "recent": recent,
             "unread_messages": unread,
             "item_link": item_link,
+            "proofs_chart": count_chart(proofs, "Fällige Verwendungs- und Zwischennachweise je Monat"),
             "notice": take_notice(request),
             "today": day,
             "missing_rate": missing_rate,

@@ -50,3 +50,12 @@ def delete_draft(db: Database, owner: UUID, kind: str) -> None:
     _ensure(db)
     with db.transaction() as cursor:
         cursor.execute("DELETE FROM portal_drafts WHERE owner = ? AND kind = ?", (str(owner), kind))
+
+
+def draft_saved_at(db: Database, owner: UUID, kind: str) -> datetime | None:
+    """When the draft was last saved, or None when there is none."""
+    _ensure(db)
+    with db.transaction() as cursor:
+        cursor.execute("SELECT saved_at FROM portal_drafts WHERE owner = ? AND kind = ?", (str(owner), kind))
+        row = cursor.fetchone()
+    return datetime.fromisoformat(row["saved_at"]) if row else None

@@ -6,12 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.actors import Role
+from projections.figures import payments_per_month
 from projections.web_queries import fiscal_years_in_use, open_claims, programme_choices, queue_page
 from web.auth import require
 from web.dashboard import item_link
 from web.downloads import DOWNLOADS
 from web.pages import in_thread, reading, take_notice, today
-from web.templating import templates
+from web.templating import money_chart, templates
 
 FINANCE_READERS = (Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
 
@@ -25,6 +26,7 @@ def finance_page(request: Request) -> Response:
         claims = open_claims(cursor, limit=50)
         programmes = programme_choices(cursor)
         years = fiscal_years_in_use(cursor)
+        paid = payments_per_month(cursor, today(request).year)
     return templates.TemplateResponse(
         request,
         "finance.html",
@@ -39,6 +41,7 @@ def finance_page(request: Request) -> Response:
             "programmes": programmes,
             "years": years,
             "today": today(request),
+            "paid_chart": money_chart(paid, f"Ausgezahlt je Monat {today(request).year}"),
             "notice": take_notice(request),
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -37,3 +38,23 @@ def percent(part: Money, whole: Money) -> str:
     if not whole.amount:
         return "–"
     return format_decimal(part.amount * 100 / whole.amount, "#,##0.0", locale=LOCALE) + " %"
+
+
+def german_number(value: Decimal | int | None, places: int | None = None) -> str:
+    """A number as German readers write it: 1.250,5 — with a fixed number of decimal places when given
+    (0,8650 for a rate of four places), otherwise as many as the value has."""
+    if value is None:
+        return "–"
+    number = Decimal(value)
+    if places is None:
+        exponent = number.as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return str(format_decimal(number, pattern, locale=LOCALE, decimal_quantization=True))
+
+
+def percent_of(fraction: Decimal | None) -> str:
+    """A fraction as a German percentage: 0.10 → 10 %, 0.125 → 12,5 %."""
+    if fraction is None:
+        return "–"
+    return format_decimal(Decimal(fraction) * 100, "#,##0.##", locale=LOCALE) + " %"

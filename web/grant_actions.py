@@ -73,6 +73,7 @@ class Field:
     hint: str = ""
     default: str = ""
     group: str = ""  # fields of one group are drawn in a fieldset with this legend
+    placeholder: str = ""  # a select with a placeholder starts empty: nothing is chosen for the user
 
 
 @dataclass

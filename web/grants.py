@@ -41,6 +41,7 @@ from web.conversation import store_files, uploads_of
 from web.forms import FormReader
 from web.grant_actions import ACTIONS, Action, Field, GrantContext, status_for
 from web.letters import LETTER_FORMS, PREVIEW_FIELD, issue_after, letters_context, rehearse_letter
+from web.next_step import next_step
 from web.pages import (
     EVERYONE,
     PAGE_SIZE,
@@ -290,8 +291,21 @@ def _render_grant(
     ]
     grant_forms = forms_for("grant", "", None)
     offered = [f for f in grant_forms if not f.blocked]
-    if offered and not any(f.failed for f in offered):
+    item_forms: list[tuple[dict[str, Any], FormView]] = []
+    for rows in (payments, expenses, claims):
+        for row in rows:
+            views: list[FormView] = row["forms"]  # type: ignore[assignment]
+            item_forms += [(row, view) for view in views if not view.blocked]
+    wanted = request.query_params.get("aufgabe", "")
+    asked = next((v for v in [*offered, *(v for _, v in item_forms)] if v.anchor == wanted), None)
+    if failed is None and asked is not None:
+        asked.primary = True  # the work queue's task: open, and the grant's own first form stays closed
+        offered.sort(key=lambda v: not v.primary)
+    elif offered and not any(f.failed for f in offered):
         offered[0].primary = True
+    item_tasks = [
+        {"title": view.action.title, "anchor": view.anchor, "what": _item_label(row)} for row, view in item_forms
+    ]
     context = {
         "grant": grant,
         "row": read["row"],
@@ -306,7 +320,9 @@ def _render_grant(
         "event_positions": event_positions,
         "deadlines": grant.deadlines(ctx.today),
         "documents": [d for d in read["open_items"] if d.kind == DOCUMENTS],
-        "grant_forms": [f for f in grant_forms if not f.blocked],
+        "grant_forms": offered,
+        "item_tasks": item_tasks,
+        "next_step": next_step(grant),
         "blocked_forms": [f for f in grant_forms if f.blocked],
         "failed": failed,
         "notice": take_notice(request) if failed is None else None,
@@ -317,6 +333,17 @@ def _render_grant(
         **read["case_file"],
     }
     return templates.TemplateResponse(request, "grants/detail.html", context, status_code=status)
+
+
+def _item_label(row: dict[str, Any]) -> tuple[str, Any, Any]:
+    """A payment, expense or claim in a few words for the tasks at the top of the grant page: (kind, day,
+    amount); the template words it in the page's language."""
+    data = row.get("data")
+    if isinstance(data, dict) and "requested_on" in data:
+        return "payment", data["requested_on"], data["amount"]
+    if isinstance(data, dict) and "paid_on" in data:
+        return "expense", data["paid_on"], data["euro"]
+    return "claim", None, None
 
 
 async def grant_detail(request: Request) -> Response:

@@ -73,3 +73,8 @@ def gettext(text: str) -> str:
     if current_language.get() == "en":
         return ENGLISH.get(text, text)
     return text
+
+
+from web.i18n_screens import SCREENS_ENGLISH  # noqa: E402 - the everyday screens' texts (issue 18)
+
+ENGLISH.update({german: english for german, english in SCREENS_ENGLISH.items() if german not in ENGLISH})

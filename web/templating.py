@@ -10,9 +10,11 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from domain.dates import duration_german
+from projections.db import money
 from web.auth import CSRF_FIELD, csrf_token, viewer
-from web.charts import budget_bar
-from web.formatting import euro, german_date, german_datetime, percent
+from web.charts import budget_bar, column_chart
+from web.formatting import euro, german_date, german_datetime, german_number, percent, percent_of
 from web.i18n import current_language, gettext
 from web.replays import TOKEN_FIELD
 
@@ -53,6 +55,45 @@ templates.env.filters.update(
     german_date=german_date,
     german_datetime=german_datetime,
     percent=percent,
+    german_number=german_number,
+    duration_german=duration_german,
+    percent_of=percent_of,
     groupby_in_order=groupby_in_order,
 )
-templates.env.globals.update(_=gettext, budget_bar=budget_bar)
+# The read models by the names the office uses (the audit page shows both).
+READ_MODEL_NAMES = {
+    "case_file": "Akte (Verlauf, Unterlagen, Nachrichten)",
+    "grant_files": "Verwendungsnachweise und Belege",
+    "grant_law": "Zuwendungsrecht (Zinsen, Bindung)",
+    "grant_overview": "Liste der Zuwendungen",
+    "journal": "Buchungsjournal",
+    "notifications": "Neuigkeiten für Vereine",
+    "portfolio": "Vereinsportal",
+    "programme_balances": "Haushaltsmittel je Programm",
+    "project_spending": "Ausgaben je Projekt",
+    "register": "Stammdaten (Programme, Organisationen, Projekte)",
+    "seal": "Siegelkette",
+    "timeline": "Zeitleiste",
+    "users": "Benutzerkonten",
+    "account_requests": "Zugangsanträge",
+    "work_queues": "Arbeitskörbe",
+}
+templates.env.globals.update(_=gettext, budget_bar=budget_bar, read_model_names=READ_MODEL_NAMES)
+
+
+def money_chart(rows: list[tuple[str, int]], title: str) -> dict[str, Any]:
+    """A column chart of amounts in cents with its table rows (label, amount as German euros)."""
+    shown = [euro(money(cents)) for _, cents in rows]
+    return {
+        "svg": column_chart(rows, title, shown),
+        "rows": [(label, text) for (label, _), text in zip(rows, shown, strict=True)],
+    }
+
+
+def count_chart(rows: list[tuple[str, int]], title: str) -> dict[str, Any]:
+    """A column chart of counts with its table rows."""
+    shown = [str(count) for _, count in rows]
+    return {
+        "svg": column_chart(rows, title, shown),
+        "rows": [(label, text) for (label, _), text in zip(rows, shown, strict=True)],
+    }

@@ -19,7 +19,7 @@ def sign_in(page: Any, office: Office, who: str) -> None:
     page.get_by_label("E-Mail-Adresse").fill(STAFF[who][0])
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{office.base_url}/")
+    page.wait_for_url(f"{office.base_url}/kaemmerei" if who == "finance" else f"{office.base_url}/")
 
 
 def sign_out(page: Any) -> None:
@@ -88,16 +88,14 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
     ).click()
     row = page.locator("section[aria-labelledby=zahlungen] tbody tr").first
     certify = row.locator("details", has_text="Sachlich und rechnerisch richtig")
-    certify.locator("summary").click()
+    assert certify.get_attribute("open") is not None  # the queue's link opens the task's form
     certify.get_by_role("button", name="Feststellen").click()
     page.wait_for_selector("text=Die Zahlung ist sachlich und rechnerisch festgestellt")
     sign_out(page)
 
-    # Finance releases it; the Stadtkasse books it, then takes the workbook.
+    # Finance releases it (starting on the Kämmerei page); the Stadtkasse books it, then takes the workbook.
     sign_in(page, live, "finance")
-    page.locator("section.queue", has_text="Zahlungen freizugeben").get_by_role(
-        "link", name="Jugendbegegnung Amiens 2026"
-    ).click()
+    page.locator("section[aria-labelledby=freigabe]").get_by_role("link", name="IB-2026-0001").click()
     release = page.locator("section[aria-labelledby=zahlungen] tbody tr").first.locator(
         "details", has_text="Zahlung freigeben"
     )
@@ -113,7 +111,7 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
     book = page.locator("section[aria-labelledby=zahlungen] tbody tr").first.locator(
         "details", has_text="Auszahlung buchen"
     )
-    book.locator("summary").click()
+    assert book.get_attribute("open") is not None  # the queue's link opens the task's form
     book.get_by_role("button", name="Buchen").click()
     page.wait_for_selector("text=Die Auszahlung ist gebucht.")
     assert page.locator("section[aria-labelledby=zahlungen]").get_by_text("Ausgezahlt", exact=True).count() == 1

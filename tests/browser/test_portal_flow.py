@@ -42,6 +42,7 @@ def test_a_member_applies_the_office_approves_and_the_member_requests_money(
     # The association applies with its financing plan.
     _member_signs_in(page, live)
     page.get_by_role("link", name="Neuen Antrag stellen").click()
+    page.locator("#antrag-programme_id").select_option(label="Förderung internationaler Vereinsarbeit")
     page.locator("#antrag-title").fill("Chorfahrt nach Amiens")
     page.locator("#antrag-partner_city").select_option("Amiens")
     page.locator("#antrag-purpose").fill("Konzertreise des Jugendchors mit zwei Konzerten in Amiens")

@@ -210,7 +210,8 @@ class TestProgrammes:
         after_payout = desk.get(f"/programme/{w.programme}?stichtag=12.06.2026").text
         nonsense = desk.get(f"/programme/{w.programme}?stichtag=gestern")
 
-        assert "NRW-kommunal-2026" in today and "P2M" in today and "Fehlbedarfsfinanzierung" in today
+        assert "NRW-kommunal-2026" in today and "2 Monate" in today and "Fehlbedarfsfinanzierung" in today
+        assert "P2M" not in today  # durations in words
         table = before_payout.split("Stand am")[1]
         assert "11.06.2026" in table and "1.500,00\xa0€" in table  # requested, not yet paid
         assert "Stand am 12.06.2026" in after_payout

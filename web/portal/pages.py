@@ -14,7 +14,7 @@ reviewed is still "In Prüfung" for the Verein until somebody decides.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -51,23 +51,27 @@ from domain.grant import (
     WITHDRAWN,
     Grant,
 )
+from domain.money import Money
 from domain.partner_cities import PARTNER_CITIES
 from domain.plan import FinancingPlan, FinancingType
 from exports.finance_report import ExportError
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
 from projections.case_file import CaseFile
+from projections.db import money
 from projections.deadlines import DOCUMENTS, INTERIM
+from projections.figures import grants_per_year
 from projections.grant_files import GrantFiles
 from projections.portfolio import Portfolio, PortfolioGrant
 from projections.web_queries import programme_choices
 from web.auth import Viewer, check_csrf, require, services
 from web.case_file import serve_document
 from web.conversation import conversation_view
-from web.drafts import delete_draft, load_draft, save_draft
+from web.drafts import delete_draft, draft_saved_at, load_draft, save_draft
 from web.forms import FormReader, format_amount
 from web.grant_actions import CURRENCIES, Field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, take_notice, today
-from web.templating import templates
+from web.portal.todos import cost_line_names, iban_groups, plan_against_actual, repayment_hint, still_to_request, todos
+from web.templating import money_chart, templates
 
 BERLIN = ZoneInfo("Europe/Berlin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -150,10 +154,13 @@ def _start(request: Request) -> Response:
             u.grant_id: u.count
             for u in CaseFile.unread(cursor, viewer.user_id, from_office=True, organisation_id=viewer.organisation_id)
         }
+        per_year = grants_per_year(cursor, viewer.organisation_id)
         news = []
         for g in portfolio.grants if portfolio else ():
             news += [(entry, g) for entry in CaseFile.applicant_history(cursor, g.grant_id)]
-    news.sort(key=lambda pair: pair[0].position, reverse=True)
+    news.sort(key=lambda pair: (pair[0].business_date, pair[0].position), reverse=True)
+    day = today(request)
+    draft = load_draft(services(request).projector.db, viewer.user_id, "antrag")
     return templates.TemplateResponse(
         request,
         "portal/start.html",
@@ -161,7 +168,15 @@ def _start(request: Request) -> Response:
             "portfolio": portfolio,
             "news": news[:15],
             "unread": unread,
-            "today": today(request),
+            "today": day,
+            "todos": {g.grant_id: todos(g.actions, g.status, day) for g in (portfolio.grants if portfolio else ())},
+            "draft": draft,
+            "draft_saved_at": draft_saved_at(services(request).projector.db, viewer.user_id, "antrag")
+            if draft
+            else None,
+            "still_to_request": still_to_request,
+            "years_chart": money_chart([(str(y), approved) for y, _, approved, _ in per_year], "Bewilligt je Jahr"),
+            "per_year": [(y, money(a), money(b), money(p)) for y, a, b, p in per_year],
             "notice": take_notice(request),
         },
     )
@@ -174,15 +189,53 @@ async def start(request: Request) -> Response:
 # Applying ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ProgrammeRules:
+    """What an applicant must know of a programme before applying: its limits and the own share."""
+
+    programme_id: str
+    title: str
+    min_grant: Any
+    max_grant: Any
+    min_own_share: Any
+    financing_types: tuple[str, ...]
+
+
+def _programme_rules(request: Request) -> list[ProgrammeRules]:
+    with reading(request) as cursor:
+        open_ones = [p for p in programme_choices(cursor) if not p.closed]
+    office, rules = services(request).office, []
+    for choice in open_ones:
+        rule_set = office.programme(choice.programme_id).rule_set
+        rules.append(
+            ProgrammeRules(
+                str(choice.programme_id),
+                choice.title,
+                rule_set.min_grant,
+                rule_set.max_grant,
+                rule_set.min_own_share,
+                tuple(FinancingType(t).german for t in rule_set.allowed_financing_types),
+            )
+        )
+    return rules
+
+
 def _apply_fields(request: Request) -> list[Field]:
     with reading(request) as cursor:
         programmes = tuple((str(p.programme_id), p.title) for p in programme_choices(cursor) if not p.closed)
     cities = tuple((c.name, f"{c.name} ({c.country})") for c in PARTNER_CITIES if c.active)
     project, costs, funding = "1. Ihr Vorhaben", "2. Was kostet es?|pairs", "3. Wie wird es bezahlt?"
     fields = [
-        Field("programme_id", "Förderprogramm", "select", options=programmes, group=project),
+        Field(
+            "programme_id",
+            "Förderprogramm",
+            "select",
+            options=programmes,
+            group=project,
+            placeholder="– bitte wählen –",
+        ),
         Field("title", "Name des Vorhabens", hint="z. B. Jugendbegegnung Amiens 2026", group=project),
-        Field("partner_city", "Partnerstadt", "select", options=cities, group=project),
+        Field("partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder="– bitte wählen –"),
         Field("purpose", "Was haben Sie vor? (Ziel und Ablauf)", "textarea", group=project),
         Field("period_start", "Beginn", "date", group=project),
         Field("period_end", "Ende", "date", group=project),
@@ -237,7 +290,9 @@ APPLY_ERROR_FIELDS = {
 def _apply(
     office: FundingOffice, viewer: Viewer, r: FormReader, day: date, store: Any = None, uploads: list[Any] | None = None
 ) -> UUID | None:
-    title, purpose, city = r.text("title", True), r.text("purpose", True), r.text("partner_city", True)
+    title, purpose, city = r.text("title", True), r.text("purpose", True), r.text("partner_city")
+    if not city:
+        r.errors.setdefault("partner_city", "Bitte eine Partnerstadt wählen.")
     programme_id = None
     try:
         programme_id = UUID(r.text("programme_id"))
@@ -267,6 +322,7 @@ async def apply(request: Request) -> Response:
     viewer = member(request)
     specs = await run_in_threadpool(_apply_fields, request)
     db = services(request).projector.db
+    rules = await run_in_threadpool(_programme_rules, request)
     if request.method == "GET":
         draft = await run_in_threadpool(load_draft, db, viewer.user_id, "antrag")
         return templates.TemplateResponse(
@@ -276,17 +332,20 @@ async def apply(request: Request) -> Response:
                 "fields": field_views(specs, "antrag", draft),
                 "general": None,
                 "draft": draft is not None,
+                "rules": rules,
                 "notice": take_notice(request),
             },
         )
     form = await request.form()
     try:
-        return await _submit_application(request, viewer, specs, form)
+        return await _submit_application(request, viewer, specs, form, rules)
     finally:
         await form.close()  # uploaded files are spooled to temporary files
 
 
-async def _submit_application(request: Request, viewer: Viewer, specs: list[Field], form: Any) -> Response:
+async def _submit_application(
+    request: Request, viewer: Viewer, specs: list[Field], form: Any, rules: list[ProgrammeRules]
+) -> Response:
     db = services(request).projector.db
     check_csrf(request, form)
     sent_for = form.get("organisation_id")
@@ -320,6 +379,7 @@ async def _submit_application(request: Request, viewer: Viewer, specs: list[Fiel
             {
                 "fields": field_views(specs, "antrag", reader.values, reader.errors),
                 "general": stray_error(specs, reader.errors),
+                "rules": rules,
             },
             status_code=status,
         )
@@ -579,6 +639,34 @@ def _proof(
     return "Ihr Verwendungsnachweis ist eingegangen. Wir prüfen ihn und melden uns."
 
 
+def _bank_account(
+    office: FundingOffice, grant: Grant, viewer: Viewer, r: FormReader, day: date, page: GrantPage
+) -> str | None:
+    """The association asks the office to change its bank account: a message the office answers; the
+    office records the change on the organisation (the account is checked here already)."""
+    iban, reason = r.text("iban", True), r.text("reason", True)
+    if iban:
+        try:
+            iban = office.validate_iban(iban)
+        except DomainError as error:
+            r.errors.setdefault("iban", error.message)
+    if not r.ok:
+        return None
+    current = office.organisation(grant.organisation_id).iban
+    if iban == current:
+        r.errors["iban"] = "Das ist bereits die hinterlegte IBAN."
+        return None
+    text = (
+        f"Bitte ändern Sie unsere Bankverbindung.\nBisher: IBAN {iban_groups(current)}\n"
+        f"Neu: IBAN {iban_groups(iban)}\nGrund: {reason}"
+    )
+    office.post_message(grant.id, text, viewer.actor)
+    return (
+        "Ihre Bitte um eine neue Bankverbindung ist beim Büro angekommen. Bis das Büro sie eingetragen hat, "
+        "überweisen wir auf das bisherige Konto."
+    )
+
+
 FORMS: tuple[PortalForm, ...] = (
     PortalForm(
         "unterlagen",
@@ -654,6 +742,19 @@ FORMS: tuple[PortalForm, ...] = (
         attachments=True,
     ),
     PortalForm(
+        "bankverbindung",
+        "Neue Bankverbindung mitteilen",
+        "An das Büro senden",
+        lambda g, p: g.status not in (REJECTED, WITHDRAWN, CLOSED),
+        lambda g, p: [
+            Field("iban", "Neue IBAN", hint="z. B. DE89 3704 0044 0532 0130 00"),
+            Field("reason", "Warum ändert sich das Konto?", hint="z. B. neue Hausbank des Vereins"),
+        ],
+        _bank_account,
+        intro="Das Büro prüft die neue Bankverbindung und trägt sie ein; Sie sehen die Bitte unter "
+        "»Nachrichten mit dem Büro«.",
+    ),
+    PortalForm(
         "zurueckziehen",
         "Antrag zurückziehen",
         "Antrag zurückziehen",
@@ -706,7 +807,23 @@ def _page_facts(request: Request, grant: Grant) -> tuple[GrantPage, dict[str, An
         "open_items": open_items,
         "deadlines": grant.deadlines(day),
         "payments": payments,
+        "todos": todos(open_items, grant.status, day),
+        "iban": iban_groups(services(request).office.organisation(grant.organisation_id).iban),
     }
+    names = {line.code: line.label for line in (grant.terms.plan if grant.terms else grant.plan).cost_lines}
+    facts["timeline"] = [
+        replace(entry, why=cost_line_names(entry.why, names))
+        for entry in sorted(timeline, key=lambda e: (e.business_date, e.position), reverse=True)
+    ]
+    if file is not None:
+        lines, planned, spent = plan_against_actual(file.lines)
+        period = grant.terms.period if grant.terms else grant.period
+        kind = grant.terms.financing_type if grant.terms else grant.financing_type
+        facts["lines"], facts["planned"], facts["spent"] = lines, planned, spent
+        facts["repayment_hint"] = repayment_hint(kind, planned, spent, period.end, day, grant.status)
+        facts["receipts_total"] = Money.sum(r.euro for r in file.receipts if not r.reversed)
+    if row is not None:
+        facts["still_to_request"] = still_to_request(row.approved, row.requested, row.paid)
     return GrantPage(day, documents, interim), facts
 
 
@@ -717,6 +834,7 @@ def _grant_page(
     status_code: int = 200,
 ) -> Response:
     page, facts = _page_facts(request, grant)
+    wanted = request.query_params.get("aufgabe", "")
     forms = []
     for form in FORMS:
         mine = failed is not None and failed[0] == form.slug
@@ -732,9 +850,10 @@ def _grant_page(
                 "url": f"/portal/zuwendungen/{grant.id}/{form.slug}#{anchor}",
                 "fields": field_views(specs, anchor, values, errors),
                 "general": stray_error(specs, errors or {}, failed[3] if mine and failed else None),
-                "open": mine,
+                "open": mine or (failed is None and form.slug == wanted),
             }
         )
+    forms.sort(key=lambda f: not f["open"])  # the form asked for (or the one that failed) comes first
     exportable = grant.status not in (APPLIED, DOCUMENTS_REQUESTED, REVIEWED, REJECTED, WITHDRAWN)
     return templates.TemplateResponse(
         request,
