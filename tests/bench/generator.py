@@ -475,7 +475,7 @@ class History:
                     PROJECT_LINES[receipt % len(PROJECT_LINES)],
                     amount,
                     f"{project['code']}-{year}-{receipt + 1:03d}",
-                    self.pick("cashier", 2) if receipt % 3 else self.officer(),
+                    self.pick("release", 2) if receipt % 3 else self.officer(),
                 )
                 spent += euro
                 if self.rng.random() < 0.04:
