@@ -160,6 +160,11 @@ def movements(cursor: Cursor, ledger: LedgerFilter, page: int = PAGE) -> Iterato
     The journal writes each posting as a debit line (positive) followed by its credit line (the same
     amount, negative); the two become one movement. A line without its partner (which the journal
     never writes) comes out on its own, against an empty account, rather than being lost.
+
+    Each page continues after the last (position, line) read with a row-value comparison, which SQLite
+    and PostgreSQL both answer as a range of the primary key's index: a page costs the same at the
+    start and at the end of a long journal (``position > ? OR (position = ? AND line > ?)`` made SQLite
+    sort all remaining lines for every page).
     """
     where, params = ledger.where("e")
     last = (0, 0)
@@ -169,9 +174,9 @@ def movements(cursor: Cursor, ledger: LedgerFilter, page: int = PAGE) -> Iterato
             "SELECT e.*, COALESCE(p.code, '') AS programme_code, COALESCE(g.file_number, j.code, '') AS reference"
             " FROM jr_entries e LEFT JOIN gf_programmes p ON p.programme_id = e.programme_id"
             " LEFT JOIN gf_grants g ON g.grant_id = e.holder_id LEFT JOIN gf_projects j ON j.project_id = e.holder_id"
-            f" WHERE {where} AND (e.position > ? OR (e.position = ? AND e.line > ?))"
+            f" WHERE {where} AND (e.position, e.line) > (?, ?)"
             " ORDER BY e.position, e.line LIMIT ?",
-            [*params, last[0], last[0], last[1], page],
+            [*params, last[0], last[1], page],
         )
         rows = cursor.fetchall()
         for row in rows:
