@@ -1050,8 +1050,11 @@ class FundingOffice(Application[UUID]):
         def action() -> None:
             grant = self.grant(grant_id)
             programme = self.programme(grant.programme_id)
+            current = grant.committed_split()
             terms = grant.approve_amendment(on, actor)
-            programme.adjust_commitment(grant.id, terms.split(), f"Änderungsbescheid {grant.file_number}", actor)
+            programme.adjust_commitment(
+                grant.id, terms.split(), f"Änderungsbescheid {grant.file_number}", actor, current=current
+            )
             self.save(programme, grant)
 
         self._retrying(action)
@@ -1403,8 +1406,9 @@ class FundingOffice(Application[UUID]):
             grant = self.grant(grant_id)
             open_claims = sum(1 for claim_id in grant.claim_ids if self.claim(claim_id).status != "settled")
             programme = self.programme(grant.programme_id)
+            current = grant.committed_split()
             keep = grant.close(open_claims, on, actor)
-            programme.adjust_commitment(grant.id, keep, f"Abschluss {grant.file_number}", actor)
+            programme.adjust_commitment(grant.id, keep, f"Abschluss {grant.file_number}", actor, current=current)
             self.save(programme, grant)
 
         self._retrying(action)

@@ -386,6 +386,11 @@ class Grant(Aggregate):
     def approved_amount(self) -> Money:
         return self.terms.amount if self.terms else Money.zero()
 
+    def committed_split(self) -> dict[FiscalYear, Money]:
+        """What the programme holds committed for this grant, per fiscal year: the approved terms'
+        split (an approval commits it, an amendment adjusts to the new one; closing is the last change)."""
+        return self.terms.split() if self.terms else {}
+
     @property
     def committed_payments(self) -> Money:
         """Requested, certified, released or paid out, less returns: what counts against the grant."""

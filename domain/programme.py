@@ -6,6 +6,12 @@ every commitment (Mittelbindung) of a grant or a city project is recorded here, 
 one that would exceed the year's budget is refused. The application saves the programme together
 with the grant or project in one transaction, so two officers approving at once cannot both spend
 the last euro.
+
+The programme keeps only a running total per fiscal year, not each holder's commitment: its state
+(and snapshot) stays the same size however many grants it funds, and an approval compares one sum
+with the budget. Each holder's own commitment is what its terms say (the caller passes it in when a
+commitment changes); every single one stays in the events (``FundsCommitted``, ``CommitmentAdjusted``).
+Stores whose snapshots still hold the per-holder map load: the map becomes the totals on first use.
 """
 
 from __future__ import annotations
@@ -64,7 +70,7 @@ def programme_code(code: str) -> str:
 
 
 class Programme(Aggregate):
-    """A budget pot with fiscal-year budgets, a rule set, and every commitment made against it."""
+    """A budget pot with fiscal-year budgets, a rule set, and the total committed against each year."""
 
     @staticmethod
     def create_id(code: str) -> UUID:
@@ -91,8 +97,8 @@ class Programme(Aggregate):
         self.budgets: dict[str, dict[str, Any]] = {
             str(b["fiscal_year"]): {"amount": b["amount"], "posting": b["posting"]} for b in budgets
         }
-        # "2026" -> {holder id hex -> Money}
-        self.commitments: dict[str, dict[str, Money]] = {}
+        # "2026" -> the sum of every commitment in that fiscal year
+        self.committed_totals: dict[str, Money] = {}
         self.closed = False
 
     @classmethod
@@ -136,13 +142,24 @@ class Programme(Aggregate):
         return entry["posting"] if entry else None
 
     def committed(self, year: FiscalYear) -> Money:
-        return Money.sum(self.commitments.get(str(year.year), {}).values())
+        return self._totals().get(str(year.year), Money.zero())
 
     def available(self, year: FiscalYear) -> Money:
         return self.budget(year) - self.committed(year)
 
-    def commitment_of(self, holder_id: UUID, year: FiscalYear) -> Money:
-        return self.commitments.get(str(year.year), {}).get(holder_id.hex, Money.zero())
+    def _totals(self) -> dict[str, Money]:
+        """The running totals; a programme loaded from an older snapshot (which kept every holder's
+        commitment in ``commitments``) sums that map once and keeps only the totals."""
+        totals: dict[str, Money] | None = self.__dict__.get("committed_totals")
+        if totals is None:
+            old: dict[str, dict[str, Money]] = self.__dict__.pop("commitments", None) or {}
+            totals = {year: Money.sum(holders.values()) for year, holders in old.items()}
+            self.committed_totals = totals
+        return totals
+
+    def _add_to_total(self, fiscal_year: int, delta: Money) -> None:
+        totals = self._totals()
+        totals[str(fiscal_year)] = totals.get(str(fiscal_year), Money.zero()) + delta
 
     def allocate_budget(
         self,
@@ -236,12 +253,12 @@ class Programme(Aggregate):
     # Commitments -------------------------------------------------------------------------------
 
     def commit(self, holder_id: UUID, split: dict[FiscalYear, Money], actor: Actor) -> None:
-        """Binds funds for a grant or project; refuses the whole split if any year would overrun."""
+        """Binds funds for a grant or project on top of what it holds; refuses the whole split if any
+        year would overrun."""
         self._require_open()
         for amount in split.values():
             amount.require_not_negative("amount", "Mittelbindung")
-        new = {year: self.commitment_of(holder_id, year) + amount for year, amount in split.items()}
-        self._check_cover(holder_id, new)
+        self._check_cover(split)
         for year, amount in sorted(split.items()):
             if amount:
                 self._funds_committed(holder_id=holder_id, fiscal_year=year.year, amount=amount, **actor.stamp)
@@ -250,27 +267,35 @@ class Programme(Aggregate):
     def _funds_committed(
         self, holder_id: UUID, fiscal_year: int, amount: Money, actor_id: UUID, actor_role: str
     ) -> None:
-        year = self.commitments.setdefault(str(fiscal_year), {})
-        year[holder_id.hex] = year.get(holder_id.hex, Money.zero()) + amount
+        self._add_to_total(fiscal_year, amount)
 
-    def adjust_commitment(self, holder_id: UUID, split: dict[FiscalYear, Money], reason: str, actor: Actor) -> None:
+    def adjust_commitment(
+        self,
+        holder_id: UUID,
+        split: dict[FiscalYear, Money],
+        reason: str,
+        actor: Actor,
+        current: dict[FiscalYear, Money],
+    ) -> None:
         """Sets a holder's commitment per year to new totals (an amendment); years left out go to zero.
 
-        Releasing funds (only decreases) is allowed after the programme closed; binding more is not.
+        ``current`` is what the holder has committed now, per year (a grant's approved terms). Releasing
+        funds (only decreases) is allowed after the programme closed; binding more is not.
         """
-        years = {FiscalYear(int(y)) for y, holders in self.commitments.items() if holder_id.hex in holders}
-        target = {year: split.get(year, Money.zero()) for year in years | set(split)}
-        if any(amount > self.commitment_of(holder_id, year) for year, amount in target.items()):
+        target = {year: split.get(year, Money.zero()) for year in set(current) | set(split)}
+        for amount in target.values():
+            amount.require_not_negative("amount", "Mittelbindung")
+        previous = {year: current.get(year, Money.zero()) for year in target}
+        if any(amount > previous[year] for year, amount in target.items()):
             self._require_open()
-        self._check_cover(holder_id, target)
+        self._check_cover({year: amount - previous[year] for year, amount in target.items()})
         for year, amount in sorted(target.items()):
-            previous = self.commitment_of(holder_id, year)
-            if amount != previous:
+            if amount != previous[year]:
                 self._commitment_adjusted(
                     holder_id=holder_id,
                     fiscal_year=year.year,
                     amount=amount,
-                    previous=previous,
+                    previous=previous[year],
                     reason=reason,
                     **actor.stamp,
                 )
@@ -286,14 +311,13 @@ class Programme(Aggregate):
         actor_id: UUID,
         actor_role: str,
     ) -> None:
-        self.commitments.setdefault(str(fiscal_year), {})[holder_id.hex] = amount
+        self._add_to_total(fiscal_year, amount - previous)
 
-    def _check_cover(self, holder_id: UUID, target: dict[FiscalYear, Money]) -> None:
-        for year, amount in sorted(target.items()):
-            amount.require_not_negative("amount", "Mittelbindung")
+    def _check_cover(self, increases: dict[FiscalYear, Money]) -> None:
+        """Refuses if any year's increase (a decrease always fits) is more than that year has left."""
+        for year, increase in sorted(increases.items()):
             if str(year.year) not in self.budgets:
                 raise OverBudgetError(f"Das Programm {self.code} hat für {year} kein Budget.", field="fiscal_year")
-            increase = amount - self.commitment_of(holder_id, year)
             if increase > self.available(year):
                 raise OverBudgetError(
                     f"Das Budget {year} des Programms {self.code} reicht nicht: verfügbar "

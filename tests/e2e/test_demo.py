@@ -42,6 +42,7 @@ from foerderbuch.demo import (
 )
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office
+from tests.commitments import commitment_of
 
 POSTGRES_URL = os.environ.get("FOERDERBUCH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -178,7 +179,7 @@ def test_claims_are_settled_or_open_with_interest(office: FundingOffice) -> None
     assert settled.principal == Money("700.00") and settled.status == "settled"
     assert settled.interest_paid > Money.zero()  # 2026-02-12 to 2026-03-02 at base rate + 5 points
     ib = office.programme_by_code("IB-VEREINE")
-    assert ib.commitment_of(closed.id, FiscalYear(2025)) == Money("6300.00")  # closing released 700,00 €
+    assert commitment_of(office, ib.id, closed.id, FiscalYear(2025)) == Money("6300.00")  # closing released 700 €
 
     [open_claim] = [office.claim(c) for c in _grant(office, "SCHY-2025-001").claim_ids]
     assert open_claim.status == "open"

@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.foreign import ForeignAmount
 from domain.money import Money
+from tests.commitments import commitment_of
 
 from .integration_support import YEAR, today, whole_flow
 
@@ -75,5 +76,5 @@ def test_a_grant_is_followed_from_payment_to_closure_with_every_amount_correct(b
 
         assert app.grant(grant_id).status == "closed"
         programme = app.programme(flow.programme_id)
-        assert programme.commitment_of(grant_id, YEAR) == Money("6300.00")
+        assert commitment_of(app, flow.programme_id, grant_id, YEAR) == Money("6300.00")
         assert programme.available(YEAR) == Money("11700.00")

@@ -35,6 +35,7 @@ from projections.grant_overview import GrantOverview
 from projections.journal import Journal
 from projections.programme_balances import ProgrammeBalances
 from projections.verify import verify
+from tests.commitments import commitment_of
 
 ACTIONS = (  # "advance" first: Hypothesis leans towards the first choice
     "advance",
@@ -428,9 +429,7 @@ def check(app: FundingOffice, projector: Projector) -> None:
             )
             assert row.final_amount == getattr(grant, "final_amount", None)
             assert (journal.paid, journal.open_claims) == (grant.paid, open_claims)
-            bound = Money.sum(
-                app.programme(grant.programme_id).commitment_of(grant.id, year) for year in (FY2026, FY2027)
-            )
+            bound = Money.sum(commitment_of(app, grant.programme_id, grant.id, year) for year in (FY2026, FY2027))
             assert journal.committed == bound
         for year in Journal.fiscal_years(cursor):
             assert Journal.trial_balance(cursor, year).total == Money.zero()

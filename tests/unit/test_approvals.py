@@ -21,6 +21,7 @@ from domain.errors import (
 from domain.grant import APPROVED, REVIEWED
 from domain.money import Money
 from domain.rules import RuleSet
+from tests.commitments import commitment_of
 
 from .dortmund import FY2026, FY2027, INTERNATIONALE_BEZIEHUNGEN, SHARE_RATE, TODAY, Dortmund, need
 
@@ -48,7 +49,7 @@ class TestApprovingAGrant:
         programme = app.programme(dortmund.vereinsarbeit)
         assert programme.committed(FY2026) == SEVEN_THOUSAND
         assert programme.available(FY2026) == Money("13000.00")
-        assert programme.commitment_of(grant_id, FY2026) == SEVEN_THOUSAND
+        assert commitment_of(app, dortmund.vereinsarbeit, grant_id, FY2026) == SEVEN_THOUSAND
 
     def test_approval_by_the_reviewer_is_refused(self, dortmund: Dortmund):
         app = dortmund.app

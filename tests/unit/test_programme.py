@@ -48,6 +48,9 @@ def vereinsarbeit() -> Programme:
     return programme
 
 
+HELD = {FY2026: Money("7000.00")}  # what the Jugendbegegnung holds: its approved terms' split
+
+
 @contextmanager
 def unchanged(programme: Programme) -> Iterator[None]:
     """The refused command leaves version, pending events, budgets, commitments and rules alone."""
@@ -57,7 +60,7 @@ def unchanged(programme: Programme) -> Iterator[None]:
             programme.version,
             len(programme.pending_events),
             copy.deepcopy(programme.budgets),
-            copy.deepcopy(programme.commitments),
+            copy.deepcopy(programme.committed_totals),
             programme.rule_set,
             list(programme.rule_set_history),
             programme.closed,
@@ -122,7 +125,13 @@ class TestCommittingFunds:
         # assert
         assert vereinsarbeit.committed(FY2026) == Money("20000.00")
         assert vereinsarbeit.available(FY2026) == Money.zero()
-        assert vereinsarbeit.commitment_of(SCHUELERAUSTAUSCH, FY2026) == Money("13000.00")
+        [committed] = vereinsarbeit.collect_events()
+        assert isinstance(committed, Programme.FundsCommitted)
+        assert (committed.holder_id, committed.fiscal_year, committed.amount) == (
+            SCHUELERAUSTAUSCH,
+            2026,
+            Money("13000.00"),
+        )
 
     def test_one_cent_more_than_the_budget_is_refused_and_nothing_is_committed(self, vereinsarbeit):
         with (
@@ -152,13 +161,14 @@ class TestCommittingFunds:
         with unchanged(vereinsarbeit), pytest.raises(OverBudgetError, match="Das Budget 2027"):
             vereinsarbeit.commit(SCHUELERAUSTAUSCH, {FY2026: Money("1000.00"), FY2027: Money("5000.01")}, APPROVER)
 
-        assert vereinsarbeit.commitment_of(SCHUELERAUSTAUSCH, FY2026) == Money.zero()
+        assert vereinsarbeit.committed(FY2026) == Money("7000.00")
+        assert vereinsarbeit.committed(FY2027) == Money.zero()
 
     def test_a_negative_commitment_is_refused_even_for_a_holder_with_funds_committed(self, vereinsarbeit):
         with unchanged(vereinsarbeit), pytest.raises(InvalidInputError, match="Mittelbindung darf nicht negativ sein"):
             vereinsarbeit.commit(JUGENDBEGEGNUNG, {FY2026: Money("-7000.00")}, APPROVER)
 
-        assert vereinsarbeit.commitment_of(JUGENDBEGEGNUNG, FY2026) == Money("7000.00")
+        assert vereinsarbeit.committed(FY2026) == Money("7000.00")
 
     def test_a_closed_programme_refuses_commitments(self, vereinsarbeit):
         vereinsarbeit.close("Programm ausgelaufen", ADMIN)
@@ -170,7 +180,9 @@ class TestCommittingFunds:
         assert refusal.value.code == "invalid_state"
 
     def test_adjusting_a_commitment_down_frees_the_difference(self, vereinsarbeit):
-        vereinsarbeit.adjust_commitment(JUGENDBEGEGNUNG, {FY2026: Money("5000.00")}, "Änderungsbescheid", APPROVER)
+        vereinsarbeit.adjust_commitment(
+            JUGENDBEGEGNUNG, {FY2026: Money("5000.00")}, "Änderungsbescheid", APPROVER, current=HELD
+        )
 
         assert vereinsarbeit.available(FY2026) == Money("15000.00")
 
@@ -179,15 +191,23 @@ class TestCommittingFunds:
             unchanged(vereinsarbeit),
             pytest.raises(OverBudgetError, match=r"verfügbar 13\.000,00 €, benötigt 13\.000,01 €"),
         ):
-            vereinsarbeit.adjust_commitment(JUGENDBEGEGNUNG, {FY2026: Money("20000.01")}, "Änderung", APPROVER)
+            vereinsarbeit.adjust_commitment(
+                JUGENDBEGEGNUNG, {FY2026: Money("20000.01")}, "Änderung", APPROVER, current=HELD
+            )
 
     def test_years_left_out_of_an_adjustment_go_to_zero(self, vereinsarbeit):
         vereinsarbeit.allocate_budget(FY2027, Money("5000.00"), INTERNATIONALE_BEZIEHUNGEN, "Haushalt 2027", ADMIN)
 
-        vereinsarbeit.adjust_commitment(JUGENDBEGEGNUNG, {FY2027: Money("2000.00")}, "Verschiebung", APPROVER)
+        vereinsarbeit.collect_events()
+        vereinsarbeit.adjust_commitment(
+            JUGENDBEGEGNUNG, {FY2027: Money("2000.00")}, "Verschiebung", APPROVER, current=HELD
+        )
 
-        assert vereinsarbeit.commitment_of(JUGENDBEGEGNUNG, FY2026) == Money.zero()
-        assert vereinsarbeit.commitment_of(JUGENDBEGEGNUNG, FY2027) == Money("2000.00")
+        assert (vereinsarbeit.committed(FY2026), vereinsarbeit.committed(FY2027)) == (Money.zero(), Money("2000.00"))
+        assert [(e.fiscal_year, e.previous, e.amount) for e in vereinsarbeit.collect_events()] == [
+            (2026, Money("7000.00"), Money.zero()),
+            (2027, Money.zero(), Money("2000.00")),
+        ]
 
 
 class TestChangingTheBudget:

@@ -21,6 +21,7 @@ from domain.errors import (
 from domain.foreign import ForeignAmount
 from domain.money import Money
 from domain.project import Project
+from tests.commitments import commitment_of
 
 from .dortmund import FY2026, FY2027, Dortmund
 
@@ -119,7 +120,7 @@ class TestDrawingBudget:
     def test_a_draw_commits_the_amount_in_the_programme(self, dortmund: Dortmund, schokolade: UUID):
         assert dortmund.app.project(schokolade).budget_in(FY2026) == Money("5000.00")
         assert dortmund.committed() == Money("5000.00")
-        assert dortmund.app.programme(dortmund.vereinsarbeit).commitment_of(schokolade, FY2026) == Money("5000.00")
+        assert commitment_of(dortmund.app, dortmund.vereinsarbeit, schokolade, FY2026) == Money("5000.00")
 
     def test_a_draw_over_the_programme_budget_is_refused_for_both_atomically(
         self, dortmund: Dortmund, schokolade: UUID
