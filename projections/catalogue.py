@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from projections.accessibility import AccessibilityCases
 from projections.case_file import CaseFile
+from projections.directory import Directory
 from projections.engine import ReadModel
 from projections.grant_files import GrantFiles
 from projections.grant_law import GrantLaw
@@ -38,5 +39,6 @@ def all_read_models(seal_key: KeySource) -> list[ReadModel]:
         UserDirectory(),
         AccountRequests(),
         AccessibilityCases(),
+        Directory(),
         Seal(seal_key),
     ]

@@ -62,6 +62,7 @@ class DeadlineBook:
             " text TEXT NOT NULL, due TEXT NOT NULL, extended TEXT, done INTEGER NOT NULL DEFAULT 0,"
             " PRIMARY KEY (grant_id, key))"
         )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {self.table}_open ON {self.table} (done, kind)")
 
     def documents_requested(self, cursor: Cursor, grant_id: UUID, request_id: UUID, items: str, due: date) -> None:
         cursor.execute(

@@ -104,15 +104,29 @@ class GrantOverview(ReadModel):
             " amendment_pending INTEGER NOT NULL DEFAULT 0, decided_on TEXT, last_activity TEXT NOT NULL,"
             " last_position BIGINT NOT NULL)"
         )
+        # The list's order (newest application first) with each filter in front of it: a page of a
+        # filtered list is one range of one index (see web_queries.grant_list_page).
+        for name, columns in (
+            ("newest", ""),
+            ("programme", "programme_id, "),
+            ("organisation", "organisation_id, "),
+            ("status", "status, "),
+            ("city", "partner_city, "),
+        ):
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS go_grants_{name} ON go_grants ({columns}applied_on DESC, file_number)"
+            )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS go_claims (claim_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
             " open_cents BIGINT NOT NULL)"
         )
+        cursor.execute("CREATE INDEX IF NOT EXISTS go_claims_open ON go_claims (open_cents)")
         self.deadline_book.create_tables(cursor)
         cursor.execute("CREATE TABLE IF NOT EXISTS go_programmes (programme_id TEXT PRIMARY KEY, code TEXT NOT NULL)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS go_organisations (organisation_id TEXT PRIMARY KEY, name TEXT NOT NULL)"
         )
+        cursor.execute("CREATE INDEX IF NOT EXISTS go_organisations_name ON go_organisations (name, organisation_id)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS go_payments (payment_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL,"
             " cents BIGINT NOT NULL)"

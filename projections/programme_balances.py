@@ -75,6 +75,7 @@ class ProgrammeBalances(ReadModel):
             f"CREATE TABLE IF NOT EXISTS pb_years (programme_id TEXT NOT NULL, fiscal_year INTEGER NOT NULL,"
             f" {columns}, PRIMARY KEY (programme_id, fiscal_year))"
         )
+        cursor.execute("CREATE INDEX IF NOT EXISTS pb_years_year ON pb_years (fiscal_year)")
         cursor.execute("CREATE TABLE IF NOT EXISTS pb_grants (grant_id TEXT PRIMARY KEY, programme_id TEXT NOT NULL)")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS pb_payments (payment_id TEXT PRIMARY KEY, programme_id TEXT NOT NULL,"
@@ -221,7 +222,7 @@ class ProgrammeBalances(ReadModel):
 
     @staticmethod
     def years(
-        cursor: Cursor, programme_id: UUID | None = None, fiscal_year: int | None = None
+        cursor: Cursor, programme_id: UUID | None = None, fiscal_year: int | None = None, from_year: int | None = None
     ) -> list[ProgrammeYearBalance]:
         sql = (
             "SELECT p.code, p.title, p.funding_source, y.* FROM pb_years y"
@@ -234,6 +235,9 @@ class ProgrammeBalances(ReadModel):
         if fiscal_year is not None:
             sql += " AND y.fiscal_year = ?"
             params.append(fiscal_year)
+        if from_year is not None:
+            sql += " AND y.fiscal_year >= ?"
+            params.append(from_year)
         cursor.execute(sql + " ORDER BY p.code, y.fiscal_year", params)
         return [
             ProgrammeYearBalance(

@@ -2,8 +2,11 @@
 
 No tables of its own: these queries read the grant overview's, the register's and the programme
 balances' tables (``go_*``, ``reg_*``, ``pb_*``) with the filters an officer sets on a list page —
-programme, fiscal year, status, partner city, organisation, overdue, free-text search — and return
-one page of rows plus the number of all matching rows, so a list stays fast however long the log is.
+programme, fiscal year, status, partner city, organisation, overdue, free-text search.
+
+Nothing here grows with the length of history: a page of the grant list continues after (or before)
+the last row of the previous one (keyset pagination on the index of its order, ``GrantKey``), and
+counts stop at ``COUNT_CAP`` (a list says "more than 1,000 hits" rather than counting them all).
 """
 
 from __future__ import annotations
@@ -14,11 +17,56 @@ from typing import Any
 from uuid import UUID
 
 from domain.money import Money
+from domain.partner_cities import PARTNER_CITIES
 from projections.db import Cursor, money
 from projections.grant_overview import GrantOverview, GrantOverviewRow
 from projections.work_queues import QUEUE_GERMAN, WorkItem
 
 DEADLINES = GrantOverview.deadline_book.table
+COUNT_CAP = 1000  # a count stops here: "mehr als 1.000"
+
+
+@dataclass(frozen=True)
+class GrantKey:
+    """A grant's place in the list's order (newest application first): its application date and file
+    number. A page continues after one key, or goes back before one."""
+
+    applied_on: str
+    file_number: str
+
+    def token(self) -> str:
+        """For a link: ``2026-03-01_IB-2026-0001``."""
+        return f"{self.applied_on}_{self.file_number}"
+
+    @classmethod
+    def parse(cls, token: str) -> GrantKey | None:
+        """The key a link's token stands for; None for anything that is not one (the first page then)."""
+        day, sep, file_number = (token or "").partition("_")
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            return None
+        if not sep or not file_number or len(file_number) > 64 or len(day) != 10:
+            return None
+        return cls(day, file_number)
+
+
+@dataclass(frozen=True)
+class GrantListPage:
+    """One page of a grant list: its rows, whether there are more before and after, and the keys
+    that lead there."""
+
+    rows: list[GrantOverviewRow]
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def first(self) -> GrantKey | None:
+        return GrantKey(self.rows[0].applied_on.isoformat(), self.rows[0].file_number) if self.rows else None
+
+    @property
+    def last(self) -> GrantKey | None:
+        return GrantKey(self.rows[-1].applied_on.isoformat(), self.rows[-1].file_number) if self.rows else None
 
 
 @dataclass(frozen=True)
@@ -32,6 +80,7 @@ class GrantFilter:
     organisation_id: UUID | None = None
     overdue: bool = False
     search: str = ""
+    organisation_name: str = ""  # part of the recipient's name (the list's organisation search field)
 
 
 @dataclass(frozen=True)
@@ -102,6 +151,9 @@ def _grant_where(filters: GrantFilter, today: date) -> tuple[str, list[Any]]:
             " AND COALESCE(d.extended, d.due) < ?)"
         )
         params.append(today.isoformat())
+    if filters.organisation_name.strip():
+        clauses.append("LOWER(g.organisation_name) LIKE ? ESCAPE '\\'")
+        params.append(_like(filters.organisation_name.strip()))
     if filters.search.strip():
         clauses.append(
             "(LOWER(g.file_number) LIKE ? ESCAPE '\\' OR LOWER(g.title) LIKE ? ESCAPE '\\'"
@@ -111,19 +163,71 @@ def _grant_where(filters: GrantFilter, today: date) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
+ORDER_NEWEST = "g.applied_on DESC, g.file_number"
+
+
+def count_grants(cursor: Cursor, today: date, filters: GrantFilter, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many grants match, counted up to ``cap``; True when there are more than that."""
+    where, params = _grant_where(filters, today)
+    cursor.execute(f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM go_grants g WHERE {where} LIMIT ?) c", [*params, cap + 1])
+    row = cursor.fetchone()
+    n = int(row["n"]) if row else 0
+    return min(n, cap), n > cap
+
+
 def grant_page(
     cursor: Cursor, today: date, filters: GrantFilter, limit: int = 25, offset: int = 0
 ) -> tuple[list[GrantOverviewRow], int]:
-    """One page of the grants matching ``filters`` (newest application first) and how many match in all."""
+    """The first grants matching ``filters`` (newest application first) and how many match (up to
+    ``COUNT_CAP``), for short lists on other pages; the grant list itself pages with ``grant_list_page``."""
     where, params = _grant_where(filters, today)
-    cursor.execute(f"SELECT COUNT(*) AS n FROM go_grants g WHERE {where}", params)
-    row = cursor.fetchone()
-    total = int(row["n"]) if row else 0
+    total, _ = count_grants(cursor, today, filters)
     cursor.execute(
-        f"SELECT g.* FROM go_grants g WHERE {where} ORDER BY g.applied_on DESC, g.file_number LIMIT ? OFFSET ?",
+        f"SELECT g.* FROM go_grants g WHERE {where} ORDER BY {ORDER_NEWEST} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
     return GrantOverview._rows(cursor, cursor.fetchall(), today), total
+
+
+def grant_list_page(
+    cursor: Cursor,
+    today: date,
+    filters: GrantFilter,
+    limit: int = 25,
+    after: GrantKey | None = None,
+    before: GrantKey | None = None,
+    offset: int = 0,
+) -> GrantListPage:
+    """One page of the grants matching ``filters``, newest application first.
+
+    ``after`` continues behind a key (the next page), ``before`` goes back in front of one (the previous
+    page); each page is one range of an index in the list's order, so page 5,000 costs what page 1
+    does. (The order is mixed — newest date first, then file numbers ascending — so the key is a range
+    on the date, ``applied_on <= ?``, with the few rows of the key's own day filtered; the indexes are
+    ``(…, applied_on DESC, file_number)``, read in their own order, without a sort.) ``offset`` serves old
+    links with only a page number (``?seite=50``)."""
+    where, params = _grant_where(filters, today)
+    if before is not None:
+        cursor.execute(
+            f"SELECT g.* FROM go_grants g WHERE {where} AND g.applied_on >= ?"
+            " AND (g.applied_on > ? OR g.file_number < ?) ORDER BY g.applied_on, g.file_number DESC LIMIT ?",
+            [*params, before.applied_on, before.applied_on, before.file_number, limit + 1],
+        )
+        found = cursor.fetchall()
+        rows = list(reversed(found[:limit]))
+        return GrantListPage(GrantOverview._rows(cursor, rows, today), len(found) > limit, True)
+    keyset = ""
+    if after is not None:
+        keyset = " AND g.applied_on <= ? AND (g.applied_on < ? OR g.file_number > ?)"
+        params = [*params, after.applied_on, after.applied_on, after.file_number]
+    cursor.execute(
+        f"SELECT g.* FROM go_grants g WHERE {where}{keyset} ORDER BY {ORDER_NEWEST} LIMIT ? OFFSET ?",
+        [*params, limit + 1, 0 if after is not None else offset],
+    )
+    found = cursor.fetchall()
+    return GrantListPage(
+        GrantOverview._rows(cursor, found[:limit], today), after is not None or offset > 0, len(found) > limit
+    )
 
 
 def programme_choices(cursor: Cursor) -> list[ProgrammeChoice]:
@@ -133,9 +237,35 @@ def programme_choices(cursor: Cursor) -> list[ProgrammeChoice]:
     ]
 
 
+def closed_programmes(cursor: Cursor, programme_ids: set[UUID]) -> set[UUID]:
+    """Which of these programmes are closed."""
+    ids = sorted(p.hex for p in programme_ids)
+    if not ids:
+        return set()
+    marks = ", ".join("?" for _ in ids)
+    cursor.execute(f"SELECT programme_id FROM reg_programmes WHERE closed = 1 AND programme_id IN ({marks})", ids)
+    return {UUID(r["programme_id"]) for r in cursor.fetchall()}
+
+
 def partner_cities_in_use(cursor: Cursor) -> list[str]:
-    cursor.execute("SELECT DISTINCT partner_city FROM go_grants ORDER BY partner_city")
-    return [str(r["partner_city"]) for r in cursor.fetchall()]
+    """The partner cities a grant can name (Dortmund's list; an index lookup each, not a scan of all grants)
+    that at least one grant names."""
+    return [
+        city.name
+        for city in sorted(PARTNER_CITIES, key=lambda c: c.name)
+        if _exists(cursor, "SELECT 1 FROM go_grants WHERE partner_city = ? LIMIT 1", city.name)
+    ]
+
+
+def _exists(cursor: Cursor, sql: str, *params: Any) -> bool:
+    cursor.execute(sql, params)
+    return cursor.fetchone() is not None
+
+
+def organisation_name(cursor: Cursor, organisation_id: UUID) -> str | None:
+    cursor.execute("SELECT name FROM go_organisations WHERE organisation_id = ?", (organisation_id.hex,))
+    row = cursor.fetchone()
+    return str(row["name"]) if row else None
 
 
 def fiscal_years_in_use(cursor: Cursor) -> list[int]:
@@ -151,18 +281,25 @@ def organisation_choices(cursor: Cursor) -> list[tuple[UUID, str]]:
 def organisation_page(
     cursor: Cursor, search: str = "", limit: int = 25, offset: int = 0
 ) -> tuple[list[OrganisationRow], int]:
-    """Organisations by name with the number of their grants and the sums approved, paid and claimed back."""
+    """Organisations by name with the number of their grants and the sums approved, paid and claimed back,
+    and how many match (up to ``COUNT_CAP``). The page is taken from the name index first; only its own
+    organisations' grants are summed (through the grants' organisation index)."""
     where, params = "1 = 1", []
     if search.strip():
         where, params = "LOWER(o.name) LIKE ? ESCAPE '\\'", [_like(search.strip())]
-    cursor.execute(f"SELECT COUNT(*) AS n FROM go_organisations o WHERE {where}", params)
+    cursor.execute(
+        f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM go_organisations o WHERE {where} LIMIT ?) c",
+        [*params, COUNT_CAP + 1],
+    )
     row = cursor.fetchone()
-    total = int(row["n"]) if row else 0
+    total = min(int(row["n"]) if row else 0, COUNT_CAP)
     cursor.execute(
         "SELECT o.organisation_id, o.name, COUNT(g.grant_id) AS grants, COALESCE(SUM(g.approved_cents), 0) AS approved,"
         " COALESCE(SUM(g.paid_cents), 0) AS paid, COALESCE(SUM(g.open_claims_cents), 0) AS open_claims"
-        f" FROM go_organisations o LEFT JOIN go_grants g ON g.organisation_id = o.organisation_id WHERE {where}"
-        " GROUP BY o.organisation_id, o.name ORDER BY o.name LIMIT ? OFFSET ?",
+        f" FROM (SELECT o.organisation_id, o.name FROM go_organisations o WHERE {where}"
+        " ORDER BY o.name, o.organisation_id LIMIT ? OFFSET ?) o"
+        " LEFT JOIN go_grants g ON g.organisation_id = o.organisation_id"
+        " GROUP BY o.organisation_id, o.name ORDER BY o.name, o.organisation_id",
         [*params, limit, offset],
     )
     return [

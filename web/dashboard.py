@@ -15,11 +15,13 @@ from projections.case_file import CaseFile
 from projections.figures import proofs_due_per_month
 from projections.grant_overview import GrantOverview
 from projections.programme_balances import ProgrammeBalances
-from projections.register import Register
-from projections.web_queries import open_claims, open_proof_deadlines, queue_page
+from projections.web_queries import closed_programmes, open_claims, open_proof_deadlines, queue_page
 from web.auth import require, services
+from web.i18n import ENGLISH
 from web.pages import EVERYONE, in_thread, reading, take_notice, today
 from web.templating import count_chart, templates
+
+ENGLISH.setdefault("Frühere Haushaltsjahre: alle Förderprogramme", "Earlier fiscal years: all programmes")
 
 # queue -> (the form on the grant page that works the item, whether the item is a payment or claim)
 QUEUE_FORMS = {
@@ -77,8 +79,9 @@ def dashboard(request: Request) -> Response:
             (title, *queue_page(cursor, viewer.user_id, names, limit=8))
             for title, names in QUEUES_BY_ROLE.get(viewer.role, ())
         ]
-        balances = ProgrammeBalances.years(cursor)
-        closed = {y.programme_id for y in Register.programme_years(cursor) if y.closed}
+        # last year's (still being settled), this year's and any later budgets; older ones on /programme
+        balances = ProgrammeBalances.years(cursor, from_year=day.year - 1)
+        closed = closed_programmes(cursor, {y.programme_id for y in balances})
         overdue = open_proof_deadlines(cursor, day, only_overdue=True)
         claims = open_claims(cursor)
         recent = GrantOverview.grants(cursor, day, limit=10)

@@ -21,9 +21,11 @@ from projections.journal import Journal
 from projections.timeline import Timeline
 from projections.web_queries import (
     GrantFilter,
+    GrantKey,
+    count_grants,
     fiscal_years_in_use,
-    grant_page,
-    organisation_choices,
+    grant_list_page,
+    organisation_name,
     partner_cities_in_use,
     programme_choices,
 )
@@ -40,6 +42,7 @@ from web.case_file import (
 from web.conversation import store_files, uploads_of
 from web.forms import FormReader
 from web.grant_actions import ACTIONS, Action, Field, GrantContext, status_for
+from web.i18n import ENGLISH
 from web.letters import LETTER_FORMS, PREVIEW_FIELD, issue_after, letters_context, rehearse_letter
 from web.next_step import next_step
 from web.pages import (
@@ -58,13 +61,28 @@ from web.pages import (
 )
 from web.templating import templates
 
+# The list's organisation search and its count (kept here, beside the page that uses them).
+ENGLISH.update(
+    {
+        german: english
+        for german, english in {
+            "Teil des Namens": "part of the name",
+            "gewählt:": "chosen:",
+            "alle Organisationen": "all organisations",
+            "mehr als": "more than",
+        }.items()
+        if german not in ENGLISH
+    }
+)
+
 # The list ----------------------------------------------------------------------------------------
 
 
 def _filters(request: Request, viewer: Viewer) -> tuple[GrantFilter, dict[str, str]]:
     q = request.query_params
     raw = {
-        key: q.get(key, "").strip() for key in ("programm", "jahr", "stand", "partnerstadt", "organisation", "suche")
+        key: q.get(key, "").strip()
+        for key in ("programm", "jahr", "stand", "partnerstadt", "organisation", "verein", "suche")
     }
     raw["ueberfaellig"] = "ja" if q.get("ueberfaellig") in ("ja", "on", "1") else ""
 
@@ -78,6 +96,7 @@ def _filters(request: Request, viewer: Viewer) -> tuple[GrantFilter, dict[str, s
     organisation = uuid(raw["organisation"])
     if viewer.role.value == "association":  # a member's list never shows another organisation's grants
         organisation = viewer.organisation_id
+        raw["organisation"] = raw["verein"] = ""  # nor searches other organisations' names
     return GrantFilter(
         programme_id=uuid(raw["programm"]),
         fiscal_year=year,
@@ -86,34 +105,70 @@ def _filters(request: Request, viewer: Viewer) -> tuple[GrantFilter, dict[str, s
         organisation_id=organisation,
         overdue=bool(raw["ueberfaellig"]),
         search=raw["suche"][:100],
+        organisation_name=raw["verein"][:100],
     ), raw
 
 
 @in_thread
 def grant_list(request: Request) -> Response:
+    """The filtered list, newest application first, paged by key: the links carry the first or last row's
+    key (``vor``/``nach``) and the page number only for display; an old link with only ``seite`` still works."""
     viewer = require(request, *EVERYONE)
     filters, raw = _filters(request, viewer)
     page = page_number(request)
+    after, before = (
+        GrantKey.parse(request.query_params.get("nach", "")),
+        GrantKey.parse(request.query_params.get("vor", "")),
+    )
     with reading(request) as cursor:
-        rows, total = grant_page(cursor, today(request), filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        listed = grant_list_page(
+            cursor,
+            today(request),
+            filters,
+            PAGE_SIZE,
+            after=after,
+            before=None if after else before,
+            offset=0 if after or before else (page - 1) * PAGE_SIZE,
+        )
+        total, more = count_grants(cursor, today(request), filters)
+        chosen = (
+            organisation_name(cursor, filters.organisation_id)
+            if raw["organisation"] and filters.organisation_id
+            else None
+        )
         choices = {
             "programmes": programme_choices(cursor),
             "years": fiscal_years_in_use(cursor),
             "cities": partner_cities_in_use(cursor),
-            "organisations": organisation_choices(cursor) if viewer.role.value != "association" else [],
         }
+    if not listed.has_previous:
+        page = 1  # back at the start, whatever the link said
+    elif page == 1:
+        page = 2  # a page behind the first (a link without its number): at least the second
+    previous_link = next_link = None
+    if listed.has_previous and listed.first:
+        previous_link = "?" + query_string(raw, seite=page - 1 if page > 2 else None, vor=listed.first.token())
+        if page == 2 and before is None:
+            previous_link = "?" + query_string(raw)
+    if listed.has_next and listed.last:
+        next_link = "?" + query_string(raw, seite=page + 1, nach=listed.last.token())
     return templates.TemplateResponse(
         request,
         "grants/list.html",
         {
-            "rows": rows,
-            "total": total,
+            "rows": listed.rows,
+            "count": f"{total:,}".replace(",", "."),
+            "more": more,
+            "pages": None if more else pages(total),
             "page": page,
-            "pages": pages(total),
+            "previous_link": previous_link,
+            "next_link": next_link,
             "raw": raw,
+            "chosen_organisation": chosen,
+            "all_organisations": "?" + query_string(raw, organisation=None),
             "choices": choices,
             "statuses": STATUS_GERMAN,
-            "link": lambda **changes: "?" + query_string(raw, **changes),
+            "member": viewer.role.value == "association",
         },
     )
 

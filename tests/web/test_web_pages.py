@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 from typing import ClassVar
 
@@ -16,6 +18,22 @@ STAFF = ["officer", "approver", "finance", "auditor", "admin"]
 
 
 class TestTheDashboard:
+    def test_budget_bars_are_for_current_years_older_ones_are_a_link_away(self, desk: Desk) -> None:
+        posting = PostingCoordinates("01.11.02", "531800", "1011000")
+        admin = desk.world.actor("admin")
+        for year in (2023, 2024, 2025, 2027):
+            desk.office.allocate_budget(
+                desk.world.programme, FiscalYear(year), Money("1000.00"), posting, "Haushalt", admin
+            )
+        desk.sign_in("officer")
+
+        page = desk.get("/").text
+        bars = re.findall(r"<title>IB-VEREINE (\d{4}): Budget", page)
+
+        assert bars == ["2025", "2026", "2027"]  # last year, this year (15 June 2026) and the next
+        assert 'href="/programme"' in page and "Frühere Haushaltsjahre" in page
+        assert "<title>IB-VEREINE 2023" in desk.get("/programme").text
+
     def test_an_officer_sees_their_queues_the_budget_bars_and_the_latest_grants(self, desk: Desk) -> None:
         a_grant(desk.world)
         desk.sign_in("officer")
@@ -143,12 +161,46 @@ class TestTheGrantList:
         desk.sign_in("officer")
 
         first = desk.get("/zuwendungen?stand=applied").text
-        second = desk.get("/zuwendungen?stand=applied&seite=2").text
+        [onward] = re.findall(r'href="(\?[^"]*)" rel="next"', first)
+        second = desk.get("/zuwendungen" + html.unescape(onward)).text
+        [back] = re.findall(r'href="(\?[^"]*)" rel="prev"', second)
+        again = desk.get("/zuwendungen" + html.unescape(back)).text
+        old_link = desk.get("/zuwendungen?stand=applied&seite=2").text
 
-        assert "30 Treffer" in first and "Seite 1 von 2" in first
-        assert 'href="?stand=applied&amp;seite=2"' in first
-        assert first.count('<td class="code"><a href="/zuwendungen/') == 25
-        assert second.count('<td class="code"><a href="/zuwendungen/') == 5
+        assert "30 Treffer" in first and "Seite 1 von 2" in first and 'rel="prev"' not in first
+        assert onward == "?stand=applied&amp;seite=2&amp;nach=2026-05-04_IB-2026-0024"  # the last row's key
+        assert "Seite 2 von 2" in second and 'rel="next"' not in second
+        assert back == "?stand=applied"
+        numbers = [re.findall(r">(IB-2026-\d{4})</a>", page) for page in (first, second)]
+        assert numbers[0] + numbers[1] == [f"IB-2026-{n:04d}" for n in range(30)]  # each once, in order
+        assert re.findall(r">(IB-2026-\d{4})</a>", again) == numbers[0]
+        assert re.findall(r">(IB-2026-\d{4})</a>", old_link) == numbers[1]  # an old link by number still works
+
+    def test_a_member_cannot_search_other_organisations(self, desk: Desk) -> None:
+        a_grant(desk.world, organisation="dfg", number="IB-2026-0001", title="Amiens-Reise")
+        a_grant(desk.world, organisation="leeds", number="IB-2026-0002", title="Leeds-Reise")
+        desk.sign_in("dfg")
+
+        own = desk.get("/zuwendungen").text
+        searched = desk.get("/zuwendungen?verein=Leeds").text
+        chosen = desk.get(f"/zuwendungen?organisation={desk.world.leeds}").text
+
+        assert 'name="verein"' not in own and "Amiens-Reise" in own
+        assert "Amiens-Reise" in searched and "Leeds-Reise" not in searched
+        assert "Leeds-Reise" not in chosen and "Amiens-Reise" in chosen
+
+    def test_staff_find_an_organisation_by_part_of_its_name(self, desk: Desk) -> None:
+        a_grant(desk.world, organisation="dfg", number="IB-2026-0001", title="Amiens-Reise")
+        a_grant(desk.world, organisation="leeds", number="IB-2026-0002", title="Leeds-Reise")
+        desk.sign_in("officer")
+
+        page = desk.get("/zuwendungen?verein=leeds").text
+        chosen = desk.get(f"/zuwendungen?organisation={desk.world.leeds}").text
+
+        assert 'name="verein"' in page and '<select id="f-organisation"' not in page
+        assert "Leeds-Reise" in page and "Amiens-Reise" not in page
+        assert "Leeds-Reise" in chosen and "Amiens-Reise" not in chosen
+        assert "gewählt:" in chosen and f'name="organisation" value="{desk.world.leeds}"' in chosen
 
     def test_nonsense_in_the_query_string_is_ignored(self, desk: Desk) -> None:
         a_grant(desk.world)

@@ -18,9 +18,7 @@ import hashlib
 import io
 import json
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.utils import get_topic
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -28,11 +26,12 @@ from domain.actors import Role
 from domain.dates import FiscalYear, FundingPeriod
 from domain.foreign import ForeignAmount
 from domain.money import Money
-from domain.organisation import Organisation, address
+from domain.organisation import address
 from domain.plan import BudgetLine, FinancingPlan
-from domain.programme import Programme
-from projections.grant_overview import GrantOverview
+from domain.programme import FundingSource
+from projections.directory import Directory, programme_summaries
 from projections.journal import Journal
+from projections.web_queries import GrantFilter, GrantKey, grant_list_page
 from projections.work_queues import QUEUE_GERMAN, WorkQueues
 from web.api import schemas as s
 from web.api import views as v
@@ -110,25 +109,24 @@ def revoke_token(call: Call) -> s.TokenOut:
 # Programmes and balances -------------------------------------------------------------------------
 
 
-def _all(call: Call, event_class: type) -> list[UUID]:
-    """Ids of every aggregate created by ``event_class``, in log order (programmes, organisations)."""
-    ids: list[UUID] = []
-    start: int | None = None
-    while True:
-        batch = call.office.recorder.select_notifications(
-            start=start, limit=500, topics=[get_topic(event_class)], inclusive_of_start=False
-        )
-        ids.extend(UUID(str(n.originator_id)) for n in batch)
-        if len(batch) < 500:
-            return ids
-        start = batch[-1].id
-
-
 @operation("GET", "/programmes", summary="Förderprogramme", tag="programmes", response=s.ProgrammeList)
 def list_programmes(call: Call) -> s.ProgrammeList:
-    programmes = [call.office.programme(pid) for pid in _all(call, Programme.Opened)]
+    """From the register (read model): no aggregate is loaded, the log is not scanned."""
+    with call.read() as cursor:
+        rows = programme_summaries(cursor)
     return s.ProgrammeList(
-        items=[s.ProgrammeSummary(**v.programme_summary(p)) for p in sorted(programmes, key=lambda p: p.code)]
+        items=[
+            s.ProgrammeSummary(
+                programme_id=row.programme_id,
+                code=row.code,
+                title=row.title,
+                funding_source=row.funding_source,  # type: ignore[arg-type]
+                funding_source_german=FundingSource(row.funding_source).german,
+                closed=row.closed,
+                fiscal_years=row.fiscal_years,
+            )
+            for row in rows
+        ]
     )
 
 
@@ -168,14 +166,12 @@ def get_programme(call: Call) -> s.ProgrammeDetail:
 def list_balances(call: Call) -> s.BalanceList:
     q: s.BalancesQuery = call.query
     items = []
-    programmes: dict[UUID, Programme] = {}
     with call.read() as cursor:
+        names = {row.programme_id: row for row in programme_summaries(cursor, q.programme_id)}
         for programme_id, year in Journal.programme_years(cursor):
             if (q.programme_id and programme_id != q.programme_id) or (q.fiscal_year and year != q.fiscal_year):
                 continue
-            if programme_id not in programmes:
-                programmes[programme_id] = call.office.programme(programme_id)
-            programme = programmes[programme_id]
+            programme = names[programme_id]
             balance = Journal.programme_balance(cursor, programme_id, year, q.as_of)
             items.append(
                 s.ProgrammeYearBalanceOut(
@@ -196,26 +192,33 @@ def _fingerprint(filters: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(filters, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
-def _cursor(offset: int, filters: dict[str, Any]) -> str:
-    """An opaque cursor: the position of the next page, bound to the filters of the query."""
-    data = json.dumps({"o": offset, "f": _fingerprint(filters)}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _offset(cursor: str | None, filters: dict[str, Any]) -> int:
-    """The position a cursor stands for; a cursor made for other filters is refused (422)."""
+def _decode(cursor: str | None, filters: dict[str, Any]) -> dict[str, Any]:
+    """What a cursor holds (an offset ``o``, a log position ``p`` or a grant key ``k``); a cursor made
+    for other filters, or none of ours, is refused (422)."""
     if cursor is None:
-        return 0
+        return {}
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        offset = data["o"]
-        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10_000_000:
-            raise ValueError(offset)
-        if data["f"] != _fingerprint(filters):
+        if not isinstance(data, dict) or data.get("f") != _fingerprint(filters):
             raise ValueError("filters")
+        for name in ("o", "p"):
+            value = data.get(name, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10**12:
+                raise ValueError(name)
+        key = data.get("k")
+        if key is not None and not (
+            isinstance(key, list) and len(key) == 2 and GrantKey.parse(f"{key[0]}_{key[1]}") is not None
+        ):
+            raise ValueError("k")
     except (ValueError, KeyError, TypeError):
         raise ApiProblem(422, "invalid_input", "Dieser Cursor passt nicht zu dieser Abfrage.", field="cursor") from None
-    return offset
+    return data
+
+
+def _encode(filters: dict[str, Any], **place: Any) -> str:
+    """An opaque cursor: where the next page starts, bound to the filters of the query."""
+    data = json.dumps({**place, "f": _fingerprint(filters)}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 @operation(
@@ -227,23 +230,24 @@ def _offset(cursor: str | None, filters: dict[str, Any]) -> int:
     response=s.OrganisationList,
 )
 def list_organisations(call: Call) -> s.OrganisationList:
+    """In the order they were registered; a page continues after the log position of the last one."""
     q: s.PageQuery = call.query
-    ids = _all(call, Organisation.Registered)
-    if call.caller.is_member:
-        ids = [i for i in ids if i == call.caller.organisation_id]
-    start = _offset(q.cursor, {"list": "organisations"})
-    page = ids[start : start + q.limit]
-    items = []
-    for organisation_id in page:
-        organisation = call.office.organisation(organisation_id)
-        items.append(
-            s.OrganisationSummary(
-                organisation_id=organisation.id, name=organisation.name, legal_form=organisation.legal_form
-            )
-        )
-    more = start + q.limit < len(ids)
+    filters = {"list": "organisations"}
+    after = int(_decode(q.cursor, filters).get("p", 0))
+    with call.read() as cursor:
+        if call.caller.is_member:
+            own = Directory.organisation(cursor, call.caller.organisation_id) if call.caller.organisation_id else None
+            entries = [own] if own is not None and own.position > after else []
+        else:
+            entries = Directory.organisations(cursor, after, q.limit + 1)
+    more = len(entries) > q.limit
+    entries = entries[: q.limit]
     return s.OrganisationList(
-        items=items, next_cursor=_cursor(start + q.limit, {"list": "organisations"}) if more else None
+        items=[
+            s.OrganisationSummary(organisation_id=e.organisation_id, name=e.name, legal_form=e.legal_form)
+            for e in entries
+        ],
+        next_cursor=_encode(filters, p=entries[-1].position) if more else None,
     )
 
 
@@ -302,22 +306,22 @@ def list_grants(call: Call) -> s.GrantPage:
             raise ApiProblem(404, "not_found", "Diese Organisation gibt es nicht.", field="organisation_id")
         organisation_id = call.caller.organisation_id
     filters = {"status": q.status, "programme_id": q.programme_id, "organisation_id": organisation_id}
-    start = _offset(q.cursor, filters)
+    place = _decode(q.cursor, filters)
+    key = place.get("k")
     today = call.today()
     with call.read() as cursor:
-        rows = GrantOverview.grants(
+        page = grant_list_page(
             cursor,
             today,
-            organisation_id=organisation_id,
-            programme_id=q.programme_id,
-            status=q.status,
-            limit=q.limit + 1,
-            offset=start,
+            GrantFilter(programme_id=q.programme_id, status=q.status, organisation_id=organisation_id),
+            limit=q.limit,
+            after=GrantKey(key[0], key[1]) if key else None,
+            offset=int(place.get("o", 0)),
         )
-    more = len(rows) > q.limit
+    last = page.last
     return s.GrantPage(
-        items=[s.GrantSummary(**v.grant_summary_fields(row, today)) for row in rows[: q.limit]],
-        next_cursor=_cursor(start + q.limit, filters) if more else None,
+        items=[s.GrantSummary(**v.grant_summary_fields(row, today)) for row in page.rows],
+        next_cursor=_encode(filters, k=[last.applied_on, last.file_number]) if page.has_next and last else None,
     )
 
 
