@@ -273,8 +273,16 @@ def fiscal_years_in_use(cursor: Cursor) -> list[int]:
     return [int(r["fiscal_year"]) for r in cursor.fetchall()]
 
 
-def organisation_choices(cursor: Cursor) -> list[tuple[UUID, str]]:
-    cursor.execute("SELECT organisation_id, name FROM go_organisations ORDER BY name")
+def organisation_choices(cursor: Cursor, search: str = "", limit: int = 50) -> list[tuple[UUID, str]]:
+    """Up to ``limit`` organisations by name, those whose name contains ``search`` if given — a form
+    offers a handful to choose from, never every organisation there is."""
+    where, params = "1 = 1", []
+    if search.strip():
+        where, params = "LOWER(name) LIKE ? ESCAPE '\\'", [_like(search.strip())]
+    cursor.execute(
+        f"SELECT organisation_id, name FROM go_organisations WHERE {where} ORDER BY name, organisation_id LIMIT ?",
+        [*params, limit],
+    )
     return [(UUID(r["organisation_id"]), str(r["name"])) for r in cursor.fetchall()]
 
 

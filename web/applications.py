@@ -21,23 +21,35 @@ from domain.dates import FundingPeriod
 from domain.errors import DomainError
 from domain.partner_cities import PARTNER_CITIES
 from domain.plan import FinancingPlan, FinancingType
-from projections.web_queries import organisation_choices, programme_choices
+from projections.web_queries import organisation_choices, organisation_name, programme_choices
 from web.auth import Viewer, check_csrf, refuse_member_dates, require, services
 from web.forms import FormReader
 from web.grant_actions import Field, status_for
+from web.i18n import ENGLISH
 from web.pages import field_views, give_notice, reading, stray_error, today
 from web.templating import templates
 
 ENTERING = (Role.OFFICER, Role.ASSOCIATION)
+ENGLISH.setdefault("Zuwendungsempfänger suchen", "Find the recipient")
 LINES = 6
 
 
-def _fields(request: Request, viewer: Viewer, day: date) -> list[Field]:
+def _fields(request: Request, viewer: Viewer, day: date, chosen: str = "") -> list[Field]:
+    """The form's fields. The recipient is offered from a short list: the member's own organisation, or for
+    staff the organisations whose name contains ``?verein=`` (the search above the form), the first
+    fifty by name without one, and the one already chosen (``?organisation=`` or the form sent)."""
     with reading(request) as cursor:
         programmes = [(str(p.programme_id), f"{p.code} – {p.title}") for p in programme_choices(cursor) if not p.closed]
-        organisations = [(str(i), name) for i, name in organisation_choices(cursor)]
-    if viewer.role is Role.ASSOCIATION:
-        organisations = [(k, v) for k, v in organisations if k == str(viewer.organisation_id)]
+        if viewer.role is Role.ASSOCIATION:
+            wanted: list[UUID | None] = [viewer.organisation_id]
+            found: list[tuple[UUID, str]] = []
+        else:
+            wanted = [_uuid(chosen or request.query_params.get("organisation", ""))]
+            found = organisation_choices(cursor, request.query_params.get("verein", "")[:100])
+        named = [(i, organisation_name(cursor, i)) for i in wanted if i is not None and i not in dict(found)]
+        organisations = [(str(i), name) for i, name in named if name is not None] + [
+            (str(i), name) for i, name in found
+        ]
     cities = tuple((c.name, f"{c.name} ({c.country})") for c in PARTNER_CITIES if c.active)
     project, costs, funding = "Vorhaben", "Kostenplan|pairs", "Finanzierung"
     fields = [
@@ -139,14 +151,28 @@ def _apply(office: FundingOffice, viewer: Viewer, r: FormReader) -> UUID | None:
     )
 
 
+def _uuid(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
+
+
 async def application_new(request: Request) -> Response:
     viewer = require(request, *ENTERING)
-    specs = await run_in_threadpool(_fields, request, viewer, today(request))
     if request.method == "GET":
+        specs = await run_in_threadpool(_fields, request, viewer, today(request))
         return templates.TemplateResponse(
-            request, "grants/new.html", {"fields": field_views(specs, "antrag"), "general": None}
+            request,
+            "grants/new.html",
+            {
+                "fields": field_views(specs, "antrag"),
+                "general": None,
+                "search": request.query_params.get("verein", "")[:100] if viewer.role is not Role.ASSOCIATION else None,
+            },
         )
     form = await request.form()
+    specs = await run_in_threadpool(_fields, request, viewer, today(request), str(form.get("organisation_id", "")))
     check_csrf(request, form)
     refuse_member_dates(viewer, form, today(request))
     reader = FormReader(form)

@@ -666,6 +666,26 @@ class TestEnteringAnApplication:
         assert desk.head() == before
         assert str(desk.world.leeds) not in desk.get("/zuwendungen/neu").text
 
+    def test_the_recipient_is_found_by_name_not_picked_from_every_organisation(self, desk: Desk) -> None:
+        desk.sign_in("officer")
+
+        found = desk.get("/zuwendungen/neu?verein=leeds").text
+        linked = desk.get(f"/zuwendungen/neu?organisation={desk.world.dfg}&verein=leeds").text
+        refused = desk.post("/zuwendungen/neu", {**self.FORM, "grant": "1,00", "organisation_id": str(desk.world.dfg)})
+
+        assert 'name="verein"' in found
+        assert str(desk.world.leeds) in found and str(desk.world.dfg) not in found
+        assert str(desk.world.dfg) in linked and str(desk.world.leeds) in linked
+        assert refused.status_code == 400 and f'value="{desk.world.dfg}" selected' in refused.text
+
+    def test_a_member_is_offered_only_their_own_organisation(self, desk: Desk) -> None:
+        desk.sign_in("dfg")
+
+        page = desk.get(f"/zuwendungen/neu?verein=leeds&organisation={desk.world.leeds}").text
+
+        assert 'name="verein"' not in page
+        assert str(desk.world.dfg) in page and str(desk.world.leeds) not in page
+
     def test_finance_does_not_enter_applications(self, desk: Desk) -> None:
         desk.sign_in("finance")
 
