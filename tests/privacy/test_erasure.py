@@ -94,7 +94,10 @@ DFG = next(o.id for o in ORGANISATIONS if o.key == "dfg")
 
 def grants_of(services: Services, organisation_id: UUID) -> list[UUID]:
     with services.projector.db.transaction() as cursor:
-        cursor.execute("SELECT grant_id FROM go_grants WHERE organisation_id = ?", (organisation_id.hex,))
+        cursor.execute(  # oldest application first (without an order the index decides)
+            "SELECT grant_id FROM go_grants WHERE organisation_id = ? ORDER BY applied_on, file_number",
+            (organisation_id.hex,),
+        )
         return [UUID(r["grant_id"]) for r in cursor.fetchall()]
 
 
