@@ -58,6 +58,7 @@ from domain.interest import BASE_RATE_TABLE_ID, BaseRateTable, InterestTable
 from domain.money import Money
 from domain.organisation import IbanValidator, LegalForm, Organisation
 from domain.partner_cities import partner_city
+from domain.payment_run import BankStatement, PaymentRun
 from domain.plan import FinancingPlan, FinancingType
 from domain.posting import PostingCoordinates
 from domain.privacy import Erasure
@@ -1121,6 +1122,44 @@ class FundingOffice(Application[UUID]):
     def release_payment(self, grant_id: UUID, payment_id: UUID, actor: Actor, on: date | None = None) -> None:
         on = self._on(on)
         self._grant_command(grant_id, actor, lambda g: g.release_payment(payment_id, on, actor))
+
+    def record_payment_run(
+        self,
+        execution_date: date,
+        payments: list[dict[str, Any]],
+        file_name: str,
+        file_text: str,
+        message_id: str,
+        actor: Actor,
+    ) -> UUID:
+        """Records a payment run: the payments released together and the credit-transfer file made of them.
+
+        Every payment must have been released (``release_payment``) and not yet booked; each appears
+        in one run only."""
+        self.verify_actor(actor)
+        for item in payments:
+            grant = self._get(Grant, UUID(item["grant_id"]), "Diese Zuwendung")
+            payment = grant.payments.get(UUID(item["payment_id"]).hex)
+            if payment is None or payment["status"] != "released":
+                raise InvalidStateError(f"Die Zahlung {item['end_to_end_id']} ist nicht freigegeben.")
+        run_id = uuid4()
+        run = PaymentRun.record(run_id, execution_date, payments, file_name, file_text, message_id, actor)
+        self._create(run, duplicate="Diesen Zahlungslauf gibt es schon.")
+        return run_id
+
+    def record_bank_statement(
+        self,
+        aggregate_id: UUID,
+        statement_id: str,
+        file_name: str,
+        sha256: str,
+        lines: list[dict[str, Any]],
+        actor: Actor,
+    ) -> None:
+        """Records an imported bank statement once (its id comes from the file's SHA-256)."""
+        self.verify_actor(actor)
+        statement = BankStatement.record(aggregate_id, statement_id, file_name, sha256, lines, actor)
+        self._create(statement, duplicate="Dieser Kontoauszug ist schon eingelesen.")
 
     def book_payment(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor) -> None:
         value_date = self._on(value_date)

@@ -112,6 +112,22 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
         description="Schreibt die bewilligten Zuwendungen als 360Giving-Datenpaket (.json) oder -Tabelle (.xlsx).",
     )
     giving.add_argument("-o", "--output", required=True, metavar="DATEI.json", help="Zieldatei (.json oder .xlsx)")
+    iati = exports.add_parser(
+        "iati",
+        help="Entwicklungszusammenarbeit als IATI-2.03-Aktivitäten",
+        description=(
+            "Schreibt die Programme der Entwicklungszusammenarbeit (Bundesmittel oder Programme, aus denen Projekte "
+            "der Stadt schöpfen) mit ihren Projekten und Zuwendungen als IATI-2.03-Aktivitäten (XML)."
+        ),
+    )
+    iati.add_argument("-o", "--output", required=True, metavar="DATEI.xml", help="Zieldatei (.xml)")
+    iati.add_argument(
+        "--programme",
+        action="append",
+        default=[],
+        metavar="KÜRZEL",
+        help="nur diese Förderprogramme (mehrfach möglich; Vorgabe: alle der Entwicklungszusammenarbeit)",
+    )
 
     importing = commands.add_parser(
         "import",
@@ -188,6 +204,12 @@ def export_360giving(args: argparse.Namespace, settings: Settings, console: Cons
     return _run(lambda: exporting.export_360giving(settings, args.output, console), settings)
 
 
+def export_iati(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from foerderbuch import exporting
+
+    return _run(lambda: exporting.export_iati(settings, args.output, args.programme, console), settings)
+
+
 def import_(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from exports.template import TemplateError
     from foerderbuch import exporting
@@ -229,5 +251,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Console], int]] = {
     "export grant": export_grant,
     "export csv": export_csv,
     "export 360giving": export_360giving,
+    "export iati": export_iati,
     "import": import_,
 }

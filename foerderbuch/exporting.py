@@ -28,6 +28,7 @@ from exports.csv_tables import write_csv_tables
 from exports.finance_report import ExportError, FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.giving360 import GivingReport, write_360giving_json, write_360giving_workbook
+from exports.iati import IatiReport, write_iati
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
 from exports.template import TemplateError, write_annotated_copy, write_template
 from foerderbuch.importing import ImportRejected, ImportSummary, check_file, record, template_lists
@@ -169,6 +170,16 @@ def export_360giving(settings: Settings, target: str, console: Console) -> Path:
             with replacing(path) as handle:
                 count = write_360giving_workbook(report, handle)
     console.print(f"360Giving: {count} Zuwendungen geschrieben nach {path}.")
+    return path
+
+
+def export_iati(settings: Settings, target: str, programmes: list[str], console: Console) -> Path:
+    path = check_target(target, (".xml",))
+    with reading(settings) as cursor:
+        report = IatiReport.open(cursor, now(), programmes)
+        with replacing(path) as handle:
+            count = write_iati(report, handle)
+    console.print(f"IATI 2.03: {count} Aktivitäten geschrieben nach {path}.")
     return path
 
 

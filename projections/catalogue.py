@@ -11,6 +11,7 @@ from projections.grant_law import GrantLaw
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
 from projections.notifications import Notifications
+from projections.payment_runs import PaymentRuns
 from projections.portfolio import Portfolio
 from projections.programme_balances import ProgrammeBalances
 from projections.project_spending import ProjectSpending
@@ -36,6 +37,7 @@ def all_read_models(seal_key: KeySource) -> list[ReadModel]:
         GrantLaw(),
         Notifications(),
         CaseFile(),
+        PaymentRuns(),
         UserDirectory(),
         AccountRequests(),
         AccessibilityCases(),

@@ -1,0 +1,313 @@
+"""Payment runs and bank statements on finance's page (``/kaemmerei/zahlungslauf``).
+
+* The certified payments with payee, IBAN and BIC, amount, due date, purpose line, posting
+  coordinates and who certified them; finance ticks several and releases them together. Each
+  release is the grant's own decision (four eyes: a payment the releaser certified or requested is
+  refused on its own, with the reason, while the others go ahead). The released ones become one
+  payment run with its SEPA credit-transfer file (pain.001, ``exports.sepa``), recorded as an event
+  with the file and its SHA-256; the file is downloaded from ``/kaemmerei/zahlungslaeufe/{id}/datei``.
+* A bank statement (camt.053) is uploaded by the cash office (role ``cashier``, Stadtkasse) at
+  ``/kaemmerei/kontoauszug``: every outgoing transfer
+  whose end-to-end id belongs to a released payment is booked with the statement's value date;
+  returned transfers (with their reason code), incoming money naming the file number of a grant with
+  an open claim (a proposed repayment), and lines nobody can match are listed for a person to decide.
+  The statement is recorded once (by its SHA-256): importing it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid5
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from domain.actors import Role
+from domain.errors import AlreadyExistsError, DomainError
+from domain.payment_run import BANK_STATEMENTS, PaymentRun, end_to_end_id
+from exports.sepa import StatementError, Transfer, credit_transfer, message_id, read_statement
+from projections.payment_runs import PayablePayment, PaymentRuns
+from projections.register import Register
+from projections.web_queries import open_claims
+from web.auth import Viewer, check_csrf, require, services
+from web.pages import give_notice, reading, take_notice, today
+from web.templating import templates
+
+READERS = (Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
+RELEASERS = (Role.FINANCE, Role.APPROVER)
+MAX_STATEMENT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    payment: PayablePayment
+    end_to_end_id: str
+    bic: str
+    coordinates: str
+    blocked: str  # why this person may not release it, or ""
+
+
+def next_business_day(day: date) -> date:
+    following = day + timedelta(days=1)
+    while following.weekday() >= 5:
+        following += timedelta(days=1)
+    return following
+
+
+def _views(cursor: Any, viewer: Viewer, payments: list[PayablePayment]) -> list[PaymentView]:
+    coordinates = {
+        (row.programme_id, row.fiscal_year): f"{row.product} / {row.account} / {row.cost_centre}"
+        for row in Register.programme_years(cursor)
+    }
+    views = []
+    for p in payments:
+        blocked = ""
+        if p.certified_by == viewer.user_id.hex:
+            blocked = "von Ihnen festgestellt"
+        elif p.requested_by == viewer.user_id.hex:
+            blocked = "von Ihnen abgerufen"
+        transfer = Transfer(end_to_end_id(p.payment_id), p.organisation_name, p.iban, p.amount, p.purpose_line)
+        views.append(
+            PaymentView(
+                payment=p,
+                end_to_end_id=transfer.end_to_end_id,
+                bic=transfer.bic or "",
+                coordinates=coordinates.get((p.programme_id, p.fiscal_year), ""),
+                blocked=blocked,
+            )
+        )
+    return views
+
+
+def _page(request: Request, viewer: Viewer, result: dict[str, Any] | None = None, status: int = 200) -> Response:
+    with reading(request) as cursor:
+        certified = _views(cursor, viewer, PaymentRuns.payments(cursor, "certified"))
+        released = _views(cursor, viewer, [p for p in PaymentRuns.payments(cursor, "released") if p.run_id is None])
+        runs = PaymentRuns.runs(cursor)
+    day = today(request)
+    return templates.TemplateResponse(
+        request,
+        "payment_runs.html",
+        {
+            "certified": certified,
+            "released": released,
+            "runs": runs,
+            "execution_date": next_business_day(day),
+            "may_release": viewer.role in RELEASERS,
+            "may_book": viewer.role is Role.CASHIER,
+            "result": result,
+            "notice": take_notice(request),
+        },
+        status_code=status,
+    )
+
+
+async def payment_run_page(request: Request) -> Response:
+    viewer = require(request, *READERS)
+    return await run_in_threadpool(_page, request, viewer)
+
+
+def _selected(form: Any) -> list[UUID]:
+    chosen = []
+    for value in form.getlist("zahlung"):
+        try:
+            chosen.append(UUID(str(value)))
+        except ValueError:
+            raise HTTPException(status_code=400, detail="Unbekannte Zahlung.") from None
+    return chosen
+
+
+def _release_and_run(request: Request, viewer: Viewer, chosen: list[UUID], execution_date: date) -> str:
+    office = services(request).office
+    refused: list[str] = []
+    released: list[PayablePayment] = []
+    with reading(request) as cursor:
+        payments = {p.payment_id: p for p in PaymentRuns.payments(cursor, "certified")}
+        leftovers = {p.payment_id: p for p in PaymentRuns.payments(cursor, "released") if p.run_id is None}
+    for payment_id in chosen:
+        payment = payments.get(payment_id) or leftovers.get(payment_id)
+        if payment is None:
+            refused.append(f"{payment_id}: nicht mehr zur Freigabe offen")
+            continue
+        if payment.status == "certified":
+            try:
+                office.release_payment(payment.grant_id, payment.payment_id, viewer.actor, on=today(request))
+            except DomainError as error:
+                refused.append(f"{payment.file_number}: {error.message}")
+                continue
+        released.append(payment)
+    if not released:
+        return "Nichts freigegeben. " + "; ".join(refused)
+    with reading(request) as cursor:  # the payee and IBAN as the record holds them at release time
+        fresh = [PaymentRuns.payment(cursor, p.payment_id) or p for p in released]
+    transfers = [
+        Transfer(end_to_end_id(p.payment_id), p.organisation_name, p.iban, p.amount, p.purpose_line) for p in fresh
+    ]
+    now = datetime.now()
+    number = hashlib.sha256("".join(t.end_to_end_id for t in transfers).encode()).hexdigest()[:8].upper()
+    msg_id = message_id(now, number)
+    xml = credit_transfer(transfers, execution_date, msg_id)
+    items = [
+        {
+            "grant_id": p.grant_id.hex,
+            "payment_id": p.payment_id.hex,
+            "end_to_end_id": t.end_to_end_id,
+            "file_number": p.file_number,
+            "payee": t.name,
+            "iban": t.iban,
+            "bic": t.bic or "",
+            "cents": int(t.amount.amount * 100),
+            "purpose": t.purpose,
+        }
+        for p, t in zip(fresh, transfers, strict=True)
+    ]
+    run_id = office.record_payment_run(
+        execution_date, items, f"sepa-{execution_date:%Y%m%d}-{number}.xml", xml, msg_id, viewer.actor
+    )
+    text = f"{len(items)} Zahlungen freigegeben; Zahlungslauf mit SEPA-Datei erstellt (Lauf {run_id})."
+    if refused:
+        text += " Nicht freigegeben: " + "; ".join(refused)
+    return text
+
+
+async def payment_run_action(request: Request) -> Response:
+    viewer = require(request, *RELEASERS)
+    form = await request.form()
+    check_csrf(request, form)
+    chosen = _selected(form)
+    day_text = str(form.get("ausfuehrung", "")).strip()
+    try:
+        execution_date = date.fromisoformat(day_text) if day_text else next_business_day(today(request))
+    except ValueError:
+        return await run_in_threadpool(
+            _page, request, viewer, {"error": f"»{day_text}« ist kein Datum (JJJJ-MM-TT)."}, 400
+        )
+    if not chosen:
+        return await run_in_threadpool(_page, request, viewer, {"error": "Bitte mindestens eine Zahlung wählen."}, 400)
+    try:
+        notice = await run_in_threadpool(_release_and_run, request, viewer, chosen, execution_date)
+    except DomainError as error:
+        return await run_in_threadpool(_page, request, viewer, {"error": error.message}, 409)
+    give_notice(request, notice)
+    return RedirectResponse("/kaemmerei/zahlungslauf", status_code=303)
+
+
+async def payment_run_file(request: Request) -> Response:
+    require(request, *READERS)
+    try:
+        run_id = UUID(request.path_params["run_id"])
+    except ValueError:
+        raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.") from None
+
+    def load() -> PaymentRun:
+        office = services(request).office
+        try:
+            run: object = office.repository.get(run_id)
+        except Exception:
+            raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.") from None
+        if not isinstance(run, PaymentRun):
+            raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.")
+        return run
+
+    run = await run_in_threadpool(load)
+    return Response(
+        run.file_text.encode("utf-8"),
+        media_type="application/xml",
+        headers={"content-disposition": f'attachment; filename="{run.file_name}"'},
+    )
+
+
+def import_statement(request: Request, viewer: Viewer, content: bytes, name: str) -> dict[str, Any]:
+    """Books what the statement confirms and lists what a person must decide; records it once."""
+    statement = read_statement(content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    office = services(request).office
+    statement_id = uuid5(BANK_STATEMENTS, sha256)
+    if statement_id in office.repository:
+        return {"duplicate": True, "statement_id": statement.statement_id, "booked": [], "open": []}
+    booked: list[dict[str, Any]] = []
+    open_lines: list[dict[str, Any]] = []
+    with reading(request) as cursor:
+        claims = open_claims(cursor, limit=10000)
+        known: dict[str, PayablePayment] = {}
+        for status in ("released", "booked"):
+            for p in PaymentRuns.payments(cursor, status, limit=100000):
+                known[end_to_end_id(p.payment_id)] = p
+    for entry in statement.entries:
+        payment = known.get(entry.end_to_end_id) if entry.end_to_end_id else None
+        line = {
+            "index": entry.index,
+            "amount": str(entry.amount.amount),
+            "value_date": entry.value_date.isoformat() if entry.value_date else "",
+            "end_to_end_id": entry.end_to_end_id,
+            "remittance": entry.remittance[:140],
+            "counterparty": entry.counterparty[:70],
+        }
+        if entry.credit and entry.return_reason:
+            line.update(
+                outcome="returned", reason=entry.return_reason, file_number=payment.file_number if payment else ""
+            )
+            line["grant_id"] = payment.grant_id.hex if payment else ""
+            open_lines.append(line)
+        elif not entry.credit and payment is not None and payment.status == "booked":
+            line.update(outcome="already_booked", file_number=payment.file_number, grant_id=payment.grant_id.hex)
+            booked.append(line)
+        elif not entry.credit and payment is not None and entry.booked and entry.value_date is not None:
+            if entry.amount != payment.amount:
+                line.update(outcome="amount_differs", file_number=payment.file_number, grant_id=payment.grant_id.hex)
+                open_lines.append(line)
+                continue
+            try:
+                office.book_payment(payment.grant_id, payment.payment_id, entry.value_date, viewer.actor)
+            except DomainError as error:
+                line.update(outcome="refused", reason=error.message, file_number=payment.file_number)
+                line["grant_id"] = payment.grant_id.hex
+                open_lines.append(line)
+                continue
+            line.update(outcome="booked", file_number=payment.file_number, grant_id=payment.grant_id.hex)
+            booked.append(line)
+        elif entry.credit:
+            claim = next((c for c in claims if c.file_number and c.file_number in entry.remittance), None)
+            if claim is not None:
+                line.update(outcome="repayment", file_number=claim.file_number, grant_id=claim.grant_id.hex)
+            else:
+                line.update(outcome="unmatched")
+            open_lines.append(line)
+        else:
+            line.update(outcome="unmatched")
+            open_lines.append(line)
+    try:
+        office.record_bank_statement(
+            statement_id, statement.statement_id, name, sha256, booked + open_lines, viewer.actor
+        )
+    except AlreadyExistsError:
+        return {"duplicate": True, "statement_id": statement.statement_id, "booked": [], "open": []}
+    return {"duplicate": False, "statement_id": statement.statement_id, "booked": booked, "open": open_lines}
+
+
+async def statement_action(request: Request) -> Response:
+    viewer = require(request, Role.CASHIER)  # the Stadtkasse books (§ 31 (3) KomHVO NRW)
+    form = await request.form(max_part_size=MAX_STATEMENT_BYTES)
+    try:
+        check_csrf(request, form)
+        upload = form.get("auszug")
+        if upload is None or isinstance(upload, str):
+            return await run_in_threadpool(_page, request, viewer, {"error": "Bitte eine camt.053-Datei wählen."}, 400)
+        content = await upload.read()
+        name = upload.filename or ""
+    finally:
+        await form.close()  # uploaded files are spooled to temporary files
+    if not content or len(content) > MAX_STATEMENT_BYTES:
+        return await run_in_threadpool(
+            _page, request, viewer, {"error": "Die Datei ist leer oder größer als 5 MB."}, 400
+        )
+    try:
+        result = await run_in_threadpool(import_statement, request, viewer, content, name)
+    except StatementError as error:
+        return await run_in_threadpool(_page, request, viewer, {"error": str(error)}, 400)
+    return await run_in_threadpool(_page, request, viewer, {"statement": result})
