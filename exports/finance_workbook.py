@@ -33,6 +33,7 @@ from exports.cells import (
     MONEY,
     PAPER_A4,
     SECTION_FONT,
+    TEXT,
     TOTAL_BORDER,
     TOTAL_FONT,
     WRAP,
@@ -45,6 +46,8 @@ from exports.cells import (
     value_cell,
 )
 from exports.finance_report import DEFINITIONS, FinanceReport, Progress
+from exports.sdg_report import SdgReport, by_partner_city, by_programme, by_sdg, by_year
+from exports.sdg_report import total as sdg_total
 from exports.tables import (
     BUDGET_LINES,
     GRANTS,
@@ -94,6 +97,7 @@ def write_finance_workbook(report: FinanceReport, target: str | IO[bytes], progr
     _grants(workbook, report, stand, progress)
     _journal(workbook, report, stand, progress)
     _projects(workbook, report, stand)
+    _sdg(workbook, report, stand)
     _info(workbook, report)
     workbook.save(target)
 
@@ -243,6 +247,33 @@ def _projects(workbook: Workbook, report: FinanceReport, stand: str) -> None:
         blank_row(ws)
         ws.append([styled(text_cell(ws, title), SECTION_FONT)])
         _section(ws, table.columns, values)
+
+
+SDG_COLUMNS = (Column("Schlüssel", TEXT, 44), Column("Gebunden", MONEY, 16), Column("Ausgezahlt", MONEY, 16))
+
+
+def _sdg(workbook: Workbook, report: FinanceReport, stand: str) -> None:
+    """The city's SDG report (Voluntary Local Review): per SDG, partner city, programme and year."""
+    sdg_report = SdgReport(report.cursor, report.head, report.filter.first_year, report.filter.last_year)
+    lines = sdg_report.lines()
+    sheet = TableSheet(workbook, "SDG", SDG_COLUMNS, freeze="A2", print_footer=stand)
+    ws = sheet.ws
+    for s in by_sdg(lines):
+        sheet.append([s.key, s.committed, s.paid])
+    sheet.finish(with_filter=False)
+    whole = sdg_total(lines)
+    ws.append(
+        [styled(text_cell(ws, "Insgesamt (jede Zeile einmal)"), TOTAL_FONT, TOTAL_BORDER)]
+        + [styled(value_cell(ws, value, MONEY), TOTAL_FONT, TOTAL_BORDER) for value in (whole.committed, whole.paid)]
+    )
+    for title, sums in (
+        ("Nach Partnerstadt", by_partner_city(lines)),
+        ("Nach Programm", by_programme(lines)),
+        ("Nach Haushaltsjahr", by_year(lines)),
+    ):
+        blank_row(ws)
+        ws.append([styled(text_cell(ws, title), SECTION_FONT)])
+        _section(ws, SDG_COLUMNS, [[s.key, s.committed, s.paid] for s in sums])
 
 
 def _section(ws: Any, columns: Sequence[Column], rows: list[list[Any]]) -> None:

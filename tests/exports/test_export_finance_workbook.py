@@ -99,7 +99,7 @@ def workbook(workbook_path: Path) -> Any:
 
 class TestLayout:
     def test_the_sheets_come_in_the_documented_order(self, workbook):
-        assert workbook.sheetnames == ["Übersicht", "Zuwendungen", "Journal", "Projekte", "Info"]
+        assert workbook.sheetnames == ["Übersicht", "Zuwendungen", "Journal", "Projekte", "SDG", "Info"]
 
     @pytest.mark.parametrize("sheet", ["Übersicht", "Zuwendungen", "Journal", "Projekte"])
     def test_every_table_has_a_frozen_header_an_autofilter_widths_and_landscape_print_with_repeated_header(
