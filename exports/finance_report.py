@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.errors import DomainError
@@ -41,6 +41,9 @@ from projections.journal import Balance
 from projections.project_spending import LineSpending, ProjectSpending
 from projections.register import Register
 from projections.seal import ChainHead
+
+if TYPE_CHECKING:
+    from exports.sdg_report import SdgLine
 
 GRANT_PAGE = 500
 
@@ -381,6 +384,14 @@ class FinanceReport:
         return [
             (year, line) for year in years for line in ProjectSpending.by_budget_line(self.cursor, fiscal_year=year)
         ]
+
+    # SDG ---------------------------------------------------------------------------------------
+
+    def sdg_lines(self) -> list[SdgLine]:
+        """The lines of the city's SDG report for the report's years, up to its chain head."""
+        from exports.sdg_report import SdgReport  # the SDG report reads the grant files as this report does
+
+        return SdgReport(self.cursor, self.head, self.filter.first_year, self.filter.last_year).lines()
 
     # Info --------------------------------------------------------------------------------------
 

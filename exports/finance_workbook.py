@@ -46,7 +46,7 @@ from exports.cells import (
     value_cell,
 )
 from exports.finance_report import DEFINITIONS, FinanceReport, Progress
-from exports.sdg_report import SdgReport, by_partner_city, by_programme, by_sdg, by_year
+from exports.sdg_report import by_partner_city, by_programme, by_sdg, by_year
 from exports.sdg_report import total as sdg_total
 from exports.tables import (
     BUDGET_LINES,
@@ -254,8 +254,7 @@ SDG_COLUMNS = (Column("Schlüssel", TEXT, 44), Column("Gebunden", MONEY, 16), Co
 
 def _sdg(workbook: Workbook, report: FinanceReport, stand: str) -> None:
     """The city's SDG report (Voluntary Local Review): per SDG, partner city, programme and year."""
-    sdg_report = SdgReport(report.cursor, report.head, report.filter.first_year, report.filter.last_year)
-    lines = sdg_report.lines()
+    lines = report.sdg_lines()
     sheet = TableSheet(workbook, "SDG", SDG_COLUMNS, freeze="A2", print_footer=stand)
     ws = sheet.ws
     for s in by_sdg(lines):

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from uuid import UUID
 
 from domain.money import Money
 from projections.db import Cursor, cents, money
 from projections.export_queries import LedgerFilter, chain_link_at
-from projections.grant_files import GrantFiles
+from projections.grant_files import GrantFileRow, GrantFiles
 from projections.journal import Balance
 from projections.project_spending import ProjectSpending
 from projections.seal import ChainHead
@@ -101,12 +100,15 @@ class SdgReport:
             sums.setdefault(key, {})[r["account"]] = int(r["total"])
         projects = {row.project_id.hex: row for row in ProjectSpending.projects(self.cursor)}
         codes = {pid.hex: code for pid, code in GrantFiles.programme_codes(self.cursor).items()}
-        grants = {}
-        for holder_id, kind, _, _ in sums:
-            if kind == "grant" and holder_id not in grants:
-                found = GrantFiles.grant(self.cursor, UUID(holder_id))
-                if found is not None:
-                    grants[holder_id] = found.row
+        wanted = {holder_id for holder_id, kind, _, _ in sums if kind == "grant"}
+        grants: dict[str, GrantFileRow] = {}
+        after = ""
+        while wanted:  # the grant files page by page (one query per 500 grants, not one per grant)
+            page = GrantFiles.page(self.cursor, after=after, limit=500, awarded_only=True)
+            if not page:
+                break
+            grants.update((row.grant_id.hex, row) for row in page if row.grant_id.hex in wanted)
+            after = page[-1].file_number
         lines = []
         for (holder_id, kind, programme_id, year), account_sums in sums.items():
             balance = Balance.from_sums(account_sums)

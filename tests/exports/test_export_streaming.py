@@ -116,6 +116,9 @@ class SyntheticReport:
     def by_budget_line(self) -> list[Any]:
         return []
 
+    def sdg_lines(self) -> list[Any]:
+        return []
+
     def info(self) -> list[tuple[str, object]]:
         return [("Stand", self.head.stand)]
 
