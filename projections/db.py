@@ -224,30 +224,42 @@ def _unicode_lower(text: object) -> str | None:
     return None if text is None else str(text).lower()
 
 
+def _answers_rows(sql: str) -> bool:
+    return sql.lstrip()[:6].upper().startswith(("SELECT", "WITH", "VALUES")) or "RETURNING" in sql.upper()
+
+
 class _PostgresCursor:
-    def __init__(self, cursor: Any) -> None:
+    """Reads and writes of a bulk (pipeline) transaction go through two psycopg cursors of the connection.
+
+    In pipeline mode an answer is handed to the cursor that sent its statement whenever it arrives. A
+    cursor that sent an ``INSERT`` and then a ``SELECT`` could take the insert's late answer for the
+    select's and fail in ``fetchone`` ("the last operation didn't produce records"), now and then. With
+    the statements that answer rows on a cursor of their own, a read only ever waits for its own answer;
+    the connection still runs every statement in the order sent."""
+
+    def __init__(self, cursor: Any, reader: Any | None = None) -> None:
         self._cursor = cursor
+        self._reader = reader
+        self._last = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._cursor.execute(sql.replace("?", "%s"), tuple(params))
+        target = self._reader if self._reader is not None and _answers_rows(sql) else self._cursor
+        target.execute(sql.replace("?", "%s"), tuple(params))
+        self._last = target
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        # One ``execute`` per row: a bulk transaction pipelines them anyway, and psycopg's ``executemany``
-        # inside a pipeline block mixes up which result a later ``fetchone`` reads (seen as "the last
-        # operation didn't produce records" after a read that followed held inserts).
-        statement = sql.replace("?", "%s")
-        for row in rows:
-            self._cursor.execute(statement, tuple(row))
+        for row in rows:  # pipelined anyway; psycopg's executemany inside a pipeline block keeps no answers
+            self.execute(sql, row)
 
     def fetchone(self) -> dict[str, Any] | None:
-        return self._cursor.fetchone()  # type: ignore[no-any-return]
+        return self._last.fetchone()  # type: ignore[no-any-return]
 
     def fetchall(self) -> list[dict[str, Any]]:
-        return list(self._cursor.fetchall())
+        return list(self._last.fetchall())
 
     @property
     def rowcount(self) -> int:
-        return int(self._cursor.rowcount)
+        return int(self._last.rowcount)
 
     def copy_in(self, table: str, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> None:
         """Loads rows with ``COPY … FROM STDIN``: one stream, not one statement per row."""
@@ -288,8 +300,13 @@ class PostgresDatabase(Database):
         answer, until a read needs one — a batch of the follower is not one round trip per statement."""
         with self.pool.connection() as connection:
             if bulk:
-                with connection.pipeline(), connection.transaction(), connection.cursor() as cursor:
-                    yield _PostgresCursor(cursor)
+                with (
+                    connection.pipeline(),
+                    connection.transaction(),
+                    connection.cursor() as cursor,
+                    connection.cursor() as reader,
+                ):
+                    yield _PostgresCursor(cursor, reader)
             else:
                 with connection.transaction(), connection.cursor() as cursor:
                     yield _PostgresCursor(cursor)
