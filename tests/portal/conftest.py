@@ -18,16 +18,15 @@ from web.services import Services
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Services:
+def services(tmp_path: Path) -> Iterator[Services]:
     """The portal's services on a fresh SQLite file, with the real document store: the folder beside it."""
     settings = Settings(database_url=f"sqlite:///{tmp_path}/portal.sqlite")
     office = create_office(settings, today=lambda: TODAY)
-    return Services(
-        office,
-        create_projector(settings, office),
-        CredentialStore.for_settings(settings, FAST_HASHER),
-        DocumentFiles.for_settings(settings, environ={}),
+    credentials = CredentialStore.for_settings(settings, FAST_HASHER)
+    yield Services(
+        office, create_projector(settings, office), credentials, DocumentFiles.for_settings(settings, environ={})
     )
+    credentials.close()
 
 
 @pytest.fixture
