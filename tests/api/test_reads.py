@@ -63,6 +63,24 @@ def test_balances_as_of_a_date_come_from_the_journal(world: World) -> None:
     assert ok(world.get("auditor", "/balances?fiscal_year=2030"))["items"] == []
 
 
+def test_balance_list_agrees_with_each_programme_year(world: World) -> None:
+    """The list sums the journal in one grouped pass; each programme's page sums it year by year."""
+    claim_for_b(world)
+    for query in ("", "?as_of=2026-03-03", "?fiscal_year=2026"):
+        listed = ok(world.get("finance", f"/balances{query}"))["items"]
+        detail_query = "?as_of=2026-03-03" if "as_of" in query else ""
+        detailed = {
+            (item["programme_id"], year["fiscal_year"]): year
+            for item in listed
+            for year in ok(world.get("finance", f"/programmes/{item['programme_id']}{detail_query}"))["balances"]
+        }
+
+        assert listed, query
+        for item in listed:
+            year = detailed[(item["programme_id"], item["fiscal_year"])]
+            assert {k: v for k, v in item.items() if k in year} == year, query
+
+
 def test_every_amount_is_a_decimal_string(world: World) -> None:
     claim_for_b(world)
     texts = [

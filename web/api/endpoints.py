@@ -30,7 +30,8 @@ from domain.organisation import address
 from domain.plan import BudgetLine, FinancingPlan
 from domain.programme import FundingSource
 from projections.directory import Directory, programme_summaries
-from projections.journal import Journal
+from projections.export_queries import LedgerFilter, programme_year_sums
+from projections.journal import Balance, Journal
 from projections.web_queries import GrantFilter, GrantKey, grant_list_page
 from projections.work_queues import QUEUE_GERMAN, WorkQueues
 from web.api import schemas as s
@@ -164,21 +165,22 @@ def get_programme(call: Call) -> s.ProgrammeDetail:
     response=s.BalanceList,
 )
 def list_balances(call: Call) -> s.BalanceList:
+    """Every programme-year with journal lines, summed in one grouped pass over the journal."""
     q: s.BalancesQuery = call.query
+    ledger = LedgerFilter(
+        first_year=q.fiscal_year, last_year=q.fiscal_year, programme_id=q.programme_id, as_of_date=q.as_of
+    )
     items = []
     with call.read() as cursor:
         names = {row.programme_id: row for row in programme_summaries(cursor, q.programme_id)}
-        for programme_id, year in Journal.programme_years(cursor):
-            if (q.programme_id and programme_id != q.programme_id) or (q.fiscal_year and year != q.fiscal_year):
-                continue
+        for (programme_id, year), sums in programme_year_sums(cursor, ledger).items():
             programme = names[programme_id]
-            balance = Journal.programme_balance(cursor, programme_id, year, q.as_of)
             items.append(
                 s.ProgrammeYearBalanceOut(
                     programme_id=programme_id,
                     code=programme.code,
                     title=programme.title,
-                    **v.balance_fields(year, balance),
+                    **v.balance_fields(year, Balance.from_sums(sums)),
                 )
             )
     items.sort(key=lambda item: (item.code, item.fiscal_year))
