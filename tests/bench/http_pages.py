@@ -142,7 +142,36 @@ def api_token(store: Path, email: str, role: str) -> str:
     return result.stdout.strip().splitlines()[0].strip()
 
 
-def endpoints(manifest: Manifest, officer: str, member: str, token: str) -> list[dict[str, Any]]:
+NEXT_PAGE = re.compile(r'<a href="(\?[^"]*)" rel="next">')
+
+
+def page_by_key(port: int, cookie: str, page: int) -> tuple[str, int]:
+    """The grant list's path for a page far back, reached as a person gets there: by following the
+    "next page" link (a key after the last row seen), not by a page number. A smaller store's list may
+    end sooner: then its last page, and which page that is."""
+    path, reached = "/zuwendungen", 1
+    while reached < page:
+        found = NEXT_PAGE.search(_get_text(port, path, {"Cookie": cookie}))
+        if found is None:
+            break
+        path, reached = "/zuwendungen" + found.group(1).replace("&amp;", "&"), reached + 1
+    return path, reached
+
+
+def _get_text(port: int, path: str, headers: dict[str, str]) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    if response.status != 200:
+        raise BenchError(f"{path} answers {response.status}")
+    return body
+
+
+def endpoints(
+    manifest: Manifest, officer: str, member: str, token: str, far_page: tuple[str, int]
+) -> list[dict[str, Any]]:
     """What is measured: (name, path, headers, kind of bare baseline)."""
     bearer = {"Authorization": f"Bearer {token}"}
     grant_filter = urlencode({"programm": manifest.filter_programme, "jahr": str(manifest.filter_year)})
@@ -155,8 +184,8 @@ def endpoints(manifest: Manifest, officer: str, member: str, token: str) -> list
             "bare": "html",
         },
         {
-            "name": "Zuwendungen Seite 50",
-            "path": "/zuwendungen?seite=50",
+            "name": f"Zuwendungen Seite {far_page[1]}",
+            "path": far_page[0],
             "headers": {"Cookie": officer},
             "bare": "html",
         },
@@ -215,7 +244,8 @@ def measure_pages(
     with serve(store) as ours, serve_bare(store.parent) as bare:
         officer = sign_in(ours.port, manifest.officer_email, manifest.password)
         member = sign_in(ours.port, manifest.member_email, manifest.password)
-        for endpoint in endpoints(manifest, officer, member, token):
+        far_page = page_by_key(ours.port, officer, 50)
+        for endpoint in endpoints(manifest, officer, member, token, far_page):
             first = _get(ours.port, endpoint["path"], endpoint["headers"])
             if first.status != 200:
                 raise BenchError(f"{endpoint['name']} ({endpoint['path']}) answers {first.status}")
