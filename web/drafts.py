@@ -8,6 +8,7 @@ application is submitted.
 from __future__ import annotations
 
 import json
+import weakref
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -16,13 +17,21 @@ from projections.db import Database
 
 MAX_DRAFT_BYTES = 64 * 1024
 
+# The databases this process has seen the table in: the check costs a query and, where the table is
+# missing, a DDL statement (which locks on PostgreSQL), so each database is checked once, not on every page.
+_ready: weakref.WeakSet[Database] = weakref.WeakSet()
+
 
 def _ensure(db: Database) -> None:
+    if db in _ready:
+        return
     with db.transaction() as cursor:
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS portal_drafts (owner TEXT NOT NULL, kind TEXT NOT NULL,"
-            " data TEXT NOT NULL, saved_at TEXT NOT NULL, PRIMARY KEY (owner, kind))"
-        )
+        if not db.table_exists(cursor, "portal_drafts"):
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS portal_drafts (owner TEXT NOT NULL, kind TEXT NOT NULL,"
+                " data TEXT NOT NULL, saved_at TEXT NOT NULL, PRIMARY KEY (owner, kind))"
+            )
+    _ready.add(db)
 
 
 def save_draft(db: Database, owner: UUID, kind: str, values: dict[str, str]) -> None:
