@@ -488,34 +488,24 @@ def _os_error_message(error: OSError, settings: Settings | None) -> str:
 # Commands ----------------------------------------------------------------------------------------
 
 
-def _workers(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"»{text}« ist keine Zahl") from None
-    if not 1 <= number <= 64:
-        raise argparse.ArgumentTypeError("zwischen 1 und 64 Prozesse")
-    return number
+def _between(low: float, high: float, unit: str, number: Callable[[str], float] = int) -> Callable[[str], Any]:
+    """An option's type: a number (German decimal comma allowed) from ``low`` to ``high``, else a German error."""
+
+    def read(text: str) -> Any:
+        try:
+            value = number(text.replace(",", "."))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"»{text}« ist keine Zahl") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"zwischen {low} und {high} {unit}")
+        return value
+
+    return read
 
 
-def _batch_size(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"»{text}« ist keine Zahl") from None
-    if not 1 <= number <= 100_000:
-        raise argparse.ArgumentTypeError("zwischen 1 und 100000 Ereignisse")
-    return number
-
-
-def _pause(text: str) -> float:
-    try:
-        seconds = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"»{text}« ist keine Zahl") from None
-    if not 0 <= seconds <= 60:
-        raise argparse.ArgumentTypeError("zwischen 0 und 60 Sekunden")
-    return seconds
+_workers = _between(1, 64, "Prozesse")
+_batch_size = _between(1, 100_000, "Ereignisse")
+_pause = _between(0, 60, "Sekunden", float)
 
 
 def _serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:

@@ -556,3 +556,20 @@ def test_serve_refuses_a_silly_number_of_workers(
     assert run(["serve", "--workers", "0"], monkeypatch) == 2
 
     assert "zwischen 1 und 64 Prozesse" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["--batch-size", "0"], "zwischen 1 und 100000 Ereignisse", id="batch-too-small"),
+        pytest.param(["--batch-size", "zehn"], "»zehn« ist keine Zahl", id="batch-not-a-number"),
+        pytest.param(["--pause", "61"], "zwischen 0 und 60 Sekunden", id="pause-too-long"),
+        pytest.param(["--pause=-0,5"], "zwischen 0 und 60 Sekunden", id="pause-negative"),
+    ],
+)
+def test_follow_refuses_options_out_of_range(
+    arguments: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["follow", "--once", *arguments], monkeypatch) == 2
+
+    assert message in capsys.readouterr().err
