@@ -5,8 +5,10 @@
 with ``sepaxml``, which checks the file against the schema it ships before returning it: one
 transaction per payment, each with its own end-to-end id (``domain.payment_run.end_to_end_id``), the
 payee's name, IBAN and BIC (from the IBAN's bank code where the record has no BIC), the amount in
-euro and the purpose line (file number and short purpose). The debtor is the city's account
-(``PAYER``).
+euro and the purpose line (file number and short purpose). The debtor is the city's account, a
+``Debtor`` the composition root makes from the settings ``FOERDERBUCH_SEPA_DEBTOR_NAME``, ``_IBAN`` and
+``_BIC`` (``debtor`` checks them with schwifty; a missing or invalid account is a ``DebtorError`` with a
+German message that names the setting).
 
 ``read_statement`` reads a camt.053 bank-to-customer statement (any ``camt.053.001.*`` version): the
 statement id, and per entry the amount, credit or debit, value date, booking status, end-to-end id,
@@ -22,18 +24,81 @@ from decimal import Decimal
 from typing import Any
 
 from lxml import etree
-from schwifty import IBAN
+from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
 from domain.money import Money
 
 SCHEMA = "pain.001.001.09"
-PAYER = {
-    "name": "Stadt Dortmund - Stadtkasse",
-    "IBAN": "DE80440501990001000017",
-    "BIC": "DORTDE33XXX",
-}
+DEBTOR_SETTINGS = "FOERDERBUCH_SEPA_DEBTOR_NAME, FOERDERBUCH_SEPA_DEBTOR_IBAN und FOERDERBUCH_SEPA_DEBTOR_BIC"
+
+
+class DebtorError(ValueError):
+    """The city's account for credit transfers is missing or invalid (German message naming the setting)."""
+
+
+@dataclass(frozen=True)
+class Debtor:
+    """The account the city pays from: account holder's name, IBAN and BIC, as checked by ``debtor``."""
+
+    name: str
+    iban: str
+    bic: str
+
+
+def debtor(name: str, iban: str, bic: str) -> Debtor | None:
+    """The city's account from its three settings, checked with schwifty; None if none of them is set.
+
+    The BIC may be left empty where schwifty knows it from the IBAN's bank code. Raises ``DebtorError``
+    when only some are set, or the IBAN or BIC is invalid.
+    """
+    name, iban, bic = (name or "").strip(), (iban or "").strip(), (bic or "").strip()
+    if not (name or iban or bic):
+        return None
+    if not name:
+        raise DebtorError("FOERDERBUCH_SEPA_DEBTOR_NAME fehlt: der Name des Kontoinhabers (z. B. Stadt Dortmund).")
+    if len(name) > 70:
+        raise DebtorError("FOERDERBUCH_SEPA_DEBTOR_NAME: höchstens 70 Zeichen (SEPA).")
+    if not iban:
+        raise DebtorError("FOERDERBUCH_SEPA_DEBTOR_IBAN fehlt: die IBAN des Kontos der Stadt.")
+    try:
+        account = IBAN(iban)
+    except SchwiftyException as error:
+        raise DebtorError(f"FOERDERBUCH_SEPA_DEBTOR_IBAN »{iban}« ist keine gültige IBAN ({error}).") from None
+    if not bic:
+        derived = _bic_of(account)
+        if derived is None:
+            raise DebtorError(
+                "FOERDERBUCH_SEPA_DEBTOR_BIC fehlt und lässt sich aus der IBAN nicht ableiten: bitte den BIC angeben."
+            )
+        return Debtor(name, str(account.compact), derived)
+    try:
+        code = BIC(bic)
+    except SchwiftyException as error:
+        raise DebtorError(f"FOERDERBUCH_SEPA_DEBTOR_BIC »{bic}« ist kein gültiger BIC ({error}).") from None
+    if code.country_code != account.country_code:
+        raise DebtorError(
+            f"FOERDERBUCH_SEPA_DEBTOR_BIC »{bic}« gehört nicht zum Land der IBAN ({account.country_code})."
+        )
+    return Debtor(name, str(account.compact), str(code.compact))
+
+
+def require_payer(payer: Debtor | None) -> Debtor:
+    """The city's account, or ``DebtorError`` saying which settings to set."""
+    if payer is None:
+        raise DebtorError(
+            f"Für SEPA-Dateien fehlt die Bankverbindung der Stadt: bitte {DEBTOR_SETTINGS} setzen (siehe README)."
+        )
+    return payer
+
+
+def _bic_of(account: IBAN) -> str | None:
+    try:
+        bic = account.bic
+    except SchwiftyException:
+        return None
+    return str(bic) if bic else None
 
 
 @dataclass(frozen=True)
@@ -49,17 +114,20 @@ class Transfer:
     @property
     def bic(self) -> str | None:
         try:
-            bic = IBAN(self.iban).bic
+            return _bic_of(IBAN(self.iban))
         except SchwiftyException:
             return None
-        return str(bic) if bic else None
 
 
-def credit_transfer(transfers: list[Transfer], execution_date: date, message_id: str) -> str:
-    """The pain.001 file of these transfers (validated against the schema); raises ValueError if empty."""
+def credit_transfer(transfers: list[Transfer], execution_date: date, message_id: str, payer: Debtor | None) -> str:
+    """The pain.001 file of these transfers from ``payer``'s account (validated against the schema).
+
+    Raises ``DebtorError`` without a payer, ValueError without transfers."""
+    payer = require_payer(payer)
     if not transfers:
         raise ValueError("no transfers")
-    sepa = SepaTransfer({**PAYER, "batch": True, "currency": "EUR"}, schema=SCHEMA)
+    account = {"name": payer.name, "IBAN": payer.iban, "BIC": payer.bic}
+    sepa = SepaTransfer({**account, "batch": True, "currency": "EUR"}, schema=SCHEMA)
     sepa.msg_id = message_id[:35]
     for transfer in transfers:
         payment: dict[str, Any] = {

@@ -12,7 +12,8 @@ The store, ``FOERDERBUCH_DATABASE_URL``:
 A production setup behind a reverse proxy also sets ``FOERDERBUCH_BASE_URL`` (every link in e-mails and
 letters starts with it, never with the request's ``Host`` header), ``FOERDERBUCH_HTTPS=1`` (Secure
 cookies and HSTS) and ``FOERDERBUCH_TRUSTED_PROXIES`` (the proxies whose ``X-Forwarded-For`` is
-believed). The README lists every setting with its default.
+believed). Payment runs need the city's account, ``FOERDERBUCH_SEPA_DEBTOR_NAME``, ``_IBAN`` and
+``_BIC`` (checked with schwifty when the settings are read). The README lists every setting with its default.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.sources.utils import parse_env_vars
 
 from domain.actors import USER_ROLES
+from exports.sepa import Debtor, DebtorError, debtor
 
 DEFAULT_DATABASE_URL = "sqlite:///foerderbuch.sqlite"
 PREFIX = "FOERDERBUCH_"
@@ -97,6 +99,10 @@ class Settings(BaseSettings):
     retention_messages_years: int = Field(default=6, ge=0, le=100)  # notes and messages of a grant
     retention_accounts_years: int = Field(default=10, ge=0, le=100)  # disabled user accounts
     retention_accounts_adopted_after: int = Field(default=1, ge=0, le=10)  # years until the accounts are adopted
+    # The city's account that payment runs pay from (the debtor of the SEPA credit-transfer files)
+    sepa_debtor_name: str = ""
+    sepa_debtor_iban: str = ""
+    sepa_debtor_bic: str = ""  # empty: derived from the IBAN's bank code where schwifty knows it
     # Extra eventsourcing environment (tests: POSTGRES_SCHEMA); never read from the environment
     extra_env: dict[str, str] = Field(default_factory=dict)
 
@@ -156,6 +162,18 @@ class Settings(BaseSettings):
         if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
             raise ValueError("erwartet https://HOST[:PORT][/PFAD], ohne ? und #")
         return value
+
+    @model_validator(mode="after")
+    def _debtor(self) -> Settings:
+        try:
+            debtor(self.sepa_debtor_name, self.sepa_debtor_iban, self.sepa_debtor_bic)
+        except DebtorError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+    def sepa_debtor(self) -> Debtor | None:
+        """The city's account for SEPA files, checked; None when it is not set up."""
+        return debtor(self.sepa_debtor_name, self.sepa_debtor_iban, self.sepa_debtor_bic)
 
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():
@@ -255,8 +273,11 @@ def _quoted(value: str) -> str:
 def _german(error: ValidationError) -> str:
     problems = []
     for item in error.errors():
-        name = PREFIX + "_".join(str(part) for part in item["loc"][:1]).upper()
         message = item.get("msg", "ungültig")
         message = message.removeprefix("Value error, ")
+        if not item["loc"]:  # a check of several settings together names them in its message
+            problems.append(message)
+            continue
+        name = PREFIX + "_".join(str(part) for part in item["loc"][:1]).upper()
         problems.append(f"{name}: {message}")
     return "; ".join(problems)

@@ -202,6 +202,7 @@ def web_config(settings: Settings, host: str = "127.0.0.1", port: int = 8000) ->
         session_idle_seconds=settings.session_idle_minutes * 60,
         session_hours=settings.session_hours,
         two_factor_roles=frozenset(settings.two_factor_roles),
+        sepa_debtor=settings.sepa_debtor(),
     )
 
 

@@ -20,6 +20,11 @@ FINANCE_ENGLISH: dict[str, str] = {
     "Ausführungsdatum": "Execution date",
     "Ausführung": "Execution",
     "Freigeben und SEPA-Datei erstellen": "Release and create the SEPA file",
+    "SEPA-Dateien brauchen die Bankverbindung der Stadt: bitte FOERDERBUCH_SEPA_DEBTOR_NAME, "
+    "FOERDERBUCH_SEPA_DEBTOR_IBAN und FOERDERBUCH_SEPA_DEBTOR_BIC setzen. Bis dahin wird nichts freigegeben.": (
+        "SEPA files need the city's bank account: please set FOERDERBUCH_SEPA_DEBTOR_NAME, "
+        "FOERDERBUCH_SEPA_DEBTOR_IBAN and FOERDERBUCH_SEPA_DEBTOR_BIC. Until then nothing is released."
+    ),
     "Freigegeben, noch in keinem Zahlungslauf": "Released, not yet in a payment run",
     "SEPA-Datei erstellen": "Create the SEPA file",
     "Keine festgestellte Zahlung wartet auf die Freigabe.": "No certified payment is waiting for release.",

@@ -16,11 +16,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -28,14 +27,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
-from domain.errors import AlreadyExistsError, DomainError
-from domain.payment_run import BANK_STATEMENTS, PaymentRun, end_to_end_id
-from exports.sepa import StatementError, Transfer, credit_transfer, message_id, read_statement
+from domain.errors import DomainError
+from domain.payment_run import PaymentRun, end_to_end_id
+from exports.sepa import DebtorError, StatementError, Transfer
 from projections.payment_runs import PayablePayment, PaymentRuns
 from projections.register import Register
-from projections.web_queries import open_claims
 from web.auth import Viewer, check_csrf, require, services
 from web.pages import give_notice, reading, take_notice, today
+from web.payment_desk import import_statement, release_together
 from web.templating import templates
 
 READERS = (Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
@@ -100,6 +99,7 @@ def _page(request: Request, viewer: Viewer, result: dict[str, Any] | None = None
             "execution_date": next_business_day(day),
             "may_release": viewer.role in RELEASERS,
             "may_book": viewer.role is Role.CASHIER,
+            "payer_missing": request.app.state.config.sepa_debtor is None,
             "result": result,
             "notice": take_notice(request),
         },
@@ -123,56 +123,10 @@ def _selected(form: Any) -> list[UUID]:
 
 
 def _release_and_run(request: Request, viewer: Viewer, chosen: list[UUID], execution_date: date) -> str:
-    office = services(request).office
-    refused: list[str] = []
-    released: list[PayablePayment] = []
-    with reading(request) as cursor:
-        payments = {p.payment_id: p for p in PaymentRuns.payments(cursor, "certified")}
-        leftovers = {p.payment_id: p for p in PaymentRuns.payments(cursor, "released") if p.run_id is None}
-    for payment_id in chosen:
-        payment = payments.get(payment_id) or leftovers.get(payment_id)
-        if payment is None:
-            refused.append(f"{payment_id}: nicht mehr zur Freigabe offen")
-            continue
-        if payment.status == "certified":
-            try:
-                office.release_payment(payment.grant_id, payment.payment_id, viewer.actor, on=today(request))
-            except DomainError as error:
-                refused.append(f"{payment.file_number}: {error.message}")
-                continue
-        released.append(payment)
-    if not released:
-        return "Nichts freigegeben. " + "; ".join(refused)
-    with reading(request) as cursor:  # the payee and IBAN as the record holds them at release time
-        fresh = [PaymentRuns.payment(cursor, p.payment_id) or p for p in released]
-    transfers = [
-        Transfer(end_to_end_id(p.payment_id), p.organisation_name, p.iban, p.amount, p.purpose_line) for p in fresh
-    ]
-    now = datetime.now()
-    number = hashlib.sha256("".join(t.end_to_end_id for t in transfers).encode()).hexdigest()[:8].upper()
-    msg_id = message_id(now, number)
-    xml = credit_transfer(transfers, execution_date, msg_id)
-    items = [
-        {
-            "grant_id": p.grant_id.hex,
-            "payment_id": p.payment_id.hex,
-            "end_to_end_id": t.end_to_end_id,
-            "file_number": p.file_number,
-            "payee": t.name,
-            "iban": t.iban,
-            "bic": t.bic or "",
-            "cents": int(t.amount.amount * 100),
-            "purpose": t.purpose,
-        }
-        for p, t in zip(fresh, transfers, strict=True)
-    ]
-    run_id = office.record_payment_run(
-        execution_date, items, f"sepa-{execution_date:%Y%m%d}-{number}.xml", xml, msg_id, viewer.actor
-    )
-    text = f"{len(items)} Zahlungen freigegeben; Zahlungslauf mit SEPA-Datei erstellt (Lauf {run_id})."
-    if refused:
-        text += " Nicht freigegeben: " + "; ".join(refused)
-    return text
+    the = services(request)
+    payer = request.app.state.config.sepa_debtor
+    result = release_together(the.office, lambda: reading(request), viewer.actor, chosen, execution_date, payer)
+    return result.notice()
 
 
 async def payment_run_action(request: Request) -> Response:
@@ -193,6 +147,8 @@ async def payment_run_action(request: Request) -> Response:
         notice = await run_in_threadpool(_release_and_run, request, viewer, chosen, execution_date)
     except DomainError as error:
         return await run_in_threadpool(_page, request, viewer, {"error": error.message}, 409)
+    except DebtorError as error:  # the city's account is not set up: nothing was released
+        return await run_in_threadpool(_page, request, viewer, {"error": str(error)}, 409)
     give_notice(request, notice)
     return RedirectResponse("/kaemmerei/zahlungslauf", status_code=303)
 
@@ -222,74 +178,6 @@ async def payment_run_file(request: Request) -> Response:
     )
 
 
-def import_statement(request: Request, viewer: Viewer, content: bytes, name: str) -> dict[str, Any]:
-    """Books what the statement confirms and lists what a person must decide; records it once."""
-    statement = read_statement(content)
-    sha256 = hashlib.sha256(content).hexdigest()
-    office = services(request).office
-    statement_id = uuid5(BANK_STATEMENTS, sha256)
-    if statement_id in office.repository:
-        return {"duplicate": True, "statement_id": statement.statement_id, "booked": [], "open": []}
-    booked: list[dict[str, Any]] = []
-    open_lines: list[dict[str, Any]] = []
-    with reading(request) as cursor:
-        claims = open_claims(cursor, limit=10000)
-        known: dict[str, PayablePayment] = {}
-        for status in ("released", "booked"):
-            for p in PaymentRuns.payments(cursor, status, limit=100000):
-                known[end_to_end_id(p.payment_id)] = p
-    for entry in statement.entries:
-        payment = known.get(entry.end_to_end_id) if entry.end_to_end_id else None
-        line = {
-            "index": entry.index,
-            "amount": str(entry.amount.amount),
-            "value_date": entry.value_date.isoformat() if entry.value_date else "",
-            "end_to_end_id": entry.end_to_end_id,
-            "remittance": entry.remittance[:140],
-            "counterparty": entry.counterparty[:70],
-        }
-        if entry.credit and entry.return_reason:
-            line.update(
-                outcome="returned", reason=entry.return_reason, file_number=payment.file_number if payment else ""
-            )
-            line["grant_id"] = payment.grant_id.hex if payment else ""
-            open_lines.append(line)
-        elif not entry.credit and payment is not None and payment.status == "booked":
-            line.update(outcome="already_booked", file_number=payment.file_number, grant_id=payment.grant_id.hex)
-            booked.append(line)
-        elif not entry.credit and payment is not None and entry.booked and entry.value_date is not None:
-            if entry.amount != payment.amount:
-                line.update(outcome="amount_differs", file_number=payment.file_number, grant_id=payment.grant_id.hex)
-                open_lines.append(line)
-                continue
-            try:
-                office.book_payment(payment.grant_id, payment.payment_id, entry.value_date, viewer.actor)
-            except DomainError as error:
-                line.update(outcome="refused", reason=error.message, file_number=payment.file_number)
-                line["grant_id"] = payment.grant_id.hex
-                open_lines.append(line)
-                continue
-            line.update(outcome="booked", file_number=payment.file_number, grant_id=payment.grant_id.hex)
-            booked.append(line)
-        elif entry.credit:
-            claim = next((c for c in claims if c.file_number and c.file_number in entry.remittance), None)
-            if claim is not None:
-                line.update(outcome="repayment", file_number=claim.file_number, grant_id=claim.grant_id.hex)
-            else:
-                line.update(outcome="unmatched")
-            open_lines.append(line)
-        else:
-            line.update(outcome="unmatched")
-            open_lines.append(line)
-    try:
-        office.record_bank_statement(
-            statement_id, statement.statement_id, name, sha256, booked + open_lines, viewer.actor
-        )
-    except AlreadyExistsError:
-        return {"duplicate": True, "statement_id": statement.statement_id, "booked": [], "open": []}
-    return {"duplicate": False, "statement_id": statement.statement_id, "booked": booked, "open": open_lines}
-
-
 async def statement_action(request: Request) -> Response:
     viewer = require(request, Role.CASHIER)  # the Stadtkasse books (§ 31 (3) KomHVO NRW)
     form = await request.form(max_part_size=MAX_STATEMENT_BYTES)
@@ -307,7 +195,10 @@ async def statement_action(request: Request) -> Response:
             _page, request, viewer, {"error": "Die Datei ist leer oder größer als 5 MB."}, 400
         )
     try:
-        result = await run_in_threadpool(import_statement, request, viewer, content, name)
+        the = services(request)
+        result = await run_in_threadpool(
+            import_statement, the.office, lambda: reading(request), viewer.actor, content, name
+        )
     except StatementError as error:
         return await run_in_threadpool(_page, request, viewer, {"error": str(error)}, 400)
     return await run_in_threadpool(_page, request, viewer, {"statement": result})

@@ -78,3 +78,52 @@ def test_a_bad_value_is_refused_naming_the_variable(variable: str, value: str, n
 def test_an_unknown_database_scheme_is_explained_in_german() -> None:
     with pytest.raises(SettingsError, match="erwartet sqlite"):
         Settings(database_url="mysql://x/y").backend  # noqa: B018
+
+
+class TestTheCitysAccount:
+    """FOERDERBUCH_SEPA_DEBTOR_*: the account payment runs pay from, checked with schwifty when read."""
+
+    def test_read_by_their_names_with_the_bic_derived_from_the_iban_where_schwifty_knows_it(self) -> None:
+        settings = Settings.from_environ(
+            {
+                "FOERDERBUCH_SEPA_DEBTOR_NAME": "Stadt Dortmund",
+                "FOERDERBUCH_SEPA_DEBTOR_IBAN": "DE80 4405 0199 0001 0000 17",
+            }
+        )
+        account = settings.sepa_debtor()
+        assert account is not None
+        assert (account.name, account.iban, account.bic) == ("Stadt Dortmund", "DE80440501990001000017", "DORTDE33XXX")
+
+    def test_not_set_up_is_allowed_and_none(self) -> None:
+        assert Settings.from_environ({}).sepa_debtor() is None
+
+    @pytest.mark.parametrize(
+        ("environ", "says"),
+        [
+            ({"FOERDERBUCH_SEPA_DEBTOR_IBAN": "DE80440501990001000017"}, "FOERDERBUCH_SEPA_DEBTOR_NAME fehlt"),
+            ({"FOERDERBUCH_SEPA_DEBTOR_NAME": "Stadt Dortmund"}, "FOERDERBUCH_SEPA_DEBTOR_IBAN fehlt"),
+            (
+                {"FOERDERBUCH_SEPA_DEBTOR_NAME": "Stadt", "FOERDERBUCH_SEPA_DEBTOR_IBAN": "DE80440501990001000018"},
+                "keine gültige IBAN",
+            ),
+            (
+                {
+                    "FOERDERBUCH_SEPA_DEBTOR_NAME": "Stadt",
+                    "FOERDERBUCH_SEPA_DEBTOR_IBAN": "DE80440501990001000017",
+                    "FOERDERBUCH_SEPA_DEBTOR_BIC": "DORT33",
+                },
+                "kein gültiger BIC",
+            ),
+            (
+                {
+                    "FOERDERBUCH_SEPA_DEBTOR_NAME": "Stadt",
+                    "FOERDERBUCH_SEPA_DEBTOR_IBAN": "DE80440501990001000017",
+                    "FOERDERBUCH_SEPA_DEBTOR_BIC": "BNPAFRPPXXX",
+                },
+                "gehört nicht zum Land",
+            ),
+        ],
+    )
+    def test_a_partial_or_invalid_account_is_a_clear_error(self, environ: dict[str, str], says: str) -> None:
+        with pytest.raises(SettingsError, match=says):
+            Settings.from_environ(environ)

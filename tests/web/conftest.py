@@ -8,10 +8,12 @@ import pytest
 from starlette.testclient import TestClient
 from web_support import FAST_HASHER, SECRET, TODAY, Desk, World, build_world
 
+from exports.sepa import Debtor
 from foerderbuch.credentials import CredentialStore
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from web.app import create_app
+from web.config import WebConfig
 from web.services import Services
 
 
@@ -26,9 +28,18 @@ def services(settings: Settings) -> Services:
     return Services(office, create_projector(settings, office), CredentialStore.for_settings(settings, FAST_HASHER))
 
 
+CITY_ACCOUNT = Debtor("Stadt Dortmund - Stadtkasse", "DE80440501990001000017", "DORTDE33XXX")
+
+
 @pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(lambda: services, SECRET)) as client:
+def web_config() -> WebConfig:
+    """The web's settings; the city's account for SEPA files is set up (a test may leave it out)."""
+    return WebConfig(sepa_debtor=CITY_ACCOUNT)
+
+
+@pytest.fixture
+def client(services: Services, web_config: WebConfig) -> Iterator[TestClient]:
+    with TestClient(create_app(lambda: services, SECRET, config=web_config)) as client:
         yield client
 
 

@@ -20,6 +20,7 @@ from web_support import a_grant, payment_of
 from domain.actors import Role
 from domain.money import Money
 from domain.payment_run import PaymentRun, end_to_end_id
+from web.config import WebConfig
 
 PAIN = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
@@ -216,3 +217,29 @@ class TestBankStatements:
 
         assert upload(desk, content).status_code == 403
         assert world.office.grant(released[0][0]).payments[released[0][1].hex]["status"] == "released"
+
+
+class TestTheCitysAccount:
+    def test_the_file_pays_from_the_account_the_settings_name(self, desk, world):
+        payments = two_certified(world)
+        desk.sign_in("finance").post("/kaemmerei/zahlungslauf", {"zahlung": [str(p) for _, p in payments]})
+        content, _run = run_file(desk)
+        document = etree.fromstring(content)
+
+        assert document.findtext(f".//{{{PAIN}}}DbtrAcct/{{{PAIN}}}Id/{{{PAIN}}}IBAN") == "DE80440501990001000017"
+        assert document.findtext(f".//{{{PAIN}}}DbtrAgt/{{{PAIN}}}FinInstnId/{{{PAIN}}}BICFI") == "DORTDE33XXX"
+        assert document.findtext(f".//{{{PAIN}}}Dbtr/{{{PAIN}}}Nm") == "Stadt Dortmund - Stadtkasse"
+
+    @pytest.mark.parametrize("web_config", [WebConfig()])
+    def test_without_the_citys_account_nothing_is_released_and_the_page_says_what_to_set(self, desk, world):
+        payments = two_certified(world)
+        desk.sign_in("finance")
+        assert "FOERDERBUCH_SEPA_DEBTOR_IBAN" in desk.get("/kaemmerei/zahlungslauf").text
+        before = desk.head()
+
+        answer = desk.post("/kaemmerei/zahlungslauf", {"zahlung": [str(p) for _, p in payments]})
+
+        assert answer.status_code == 409 and "FOERDERBUCH_SEPA_DEBTOR_NAME" in answer.text
+        assert desk.head() == before
+        for grant, payment in payments:
+            assert world.office.grant(grant).payments[payment.hex]["status"] == "certified"
