@@ -58,7 +58,7 @@ from domain.interest import BASE_RATE_TABLE_ID, BaseRateTable, InterestTable
 from domain.money import Money
 from domain.organisation import IbanValidator, LegalForm, Organisation
 from domain.partner_cities import partner_city
-from domain.payment_run import BankStatement, PaymentRun
+from domain.payment_run import BankStatement, PaymentRun, end_to_end_id, return_reason
 from domain.plan import FinancingPlan, FinancingType
 from domain.posting import PostingCoordinates
 from domain.privacy import Erasure
@@ -1161,6 +1161,73 @@ class FundingOffice(Application[UUID]):
         statement = BankStatement.record(aggregate_id, statement_id, file_name, sha256, lines, actor)
         self._create(statement, duplicate="Dieser Kontoauszug ist schon eingelesen.")
 
+    def book_statement_return(self, statement_id: UUID, index: int, actor: Actor) -> None:
+        """Books a returned transfer of an imported statement as money that came back on its payment.
+
+        The amount, the value date and the reason code come from the statement line; the grant's own
+        rules apply (the cash office books, never whoever requested, certified or released the payment;
+        the payment must have been booked). The line is then decided, so it is booked once."""
+        self.verify_actor(actor)
+        today = self.today()
+
+        def action() -> None:
+            statement = self._get(BankStatement, statement_id, "Dieser Kontoauszug")
+            line = statement.open_line(index, "returned")
+            if not line.get("grant_id"):
+                raise NotFoundError(
+                    f"Der Rücklauf (Posten {index}) gehört zu keiner Zahlung eines Zahlungslaufs; "
+                    "bitte als erledigt vermerken und von Hand klären.",
+                    field="index",
+                )
+            grant = self._get(Grant, UUID(line["grant_id"]), "Diese Zuwendung")
+            payment_id = _statement_payment(grant, line)
+            code = return_reason(line.get("reason", ""))
+            reason = f"Rücklauf der Überweisung laut Kontoauszug {statement.statement_id}, Grund {code}"
+            grant.return_payment(payment_id, Money(line["amount"]), _line_date(line), reason, actor, today)
+            statement.settle_line(index, "return_booked", reason, actor)
+            self.save(grant, statement)
+
+        self._retrying(action)
+
+    def book_statement_repayment(self, statement_id: UUID, index: int, actor: Actor) -> None:
+        """Books an incoming payment of an imported statement on the claim of the grant its text names.
+
+        The claim's own rules apply (the cash office books, never who set the claim; interest first).
+        The line is then decided, so it is booked once."""
+        self.verify_actor(actor)
+        rates, today = self.interest_table(), self.today()
+
+        def action() -> None:
+            statement = self._get(BankStatement, statement_id, "Dieser Kontoauszug")
+            line = statement.open_line(index, "repayment")
+            claim = self._statement_claim(line)
+            claim.receive_repayment(Money(line["amount"]), _line_date(line), rates, actor, today)
+            note = f"Rückzahlung laut Kontoauszug {statement.statement_id} auf {line.get('file_number', '')}"
+            statement.settle_line(index, "repayment_booked", note, actor)
+            self.save(claim, statement)
+
+        self._retrying(action)
+
+    def set_statement_line_aside(self, statement_id: UUID, index: int, reason: str, actor: Actor) -> None:
+        """Marks an open statement line as decided without a booking here (a bank fee, booked elsewhere …)."""
+        self.verify_actor(actor)
+        self._update(
+            BankStatement,
+            statement_id,
+            "Dieser Kontoauszug",
+            lambda s: s.settle_line(index, "set_aside", reason, actor),
+        )
+
+    def _statement_claim(self, line: dict[str, Any]) -> Claim:
+        if line.get("claim_id"):
+            return self._get(Claim, UUID(line["claim_id"]), "Diese Rückforderung")
+        grant = self._get(Grant, UUID(line["grant_id"]), "Diese Zuwendung")
+        for claim_id in grant.claim_ids:
+            claim = self._get(Claim, claim_id, "Diese Rückforderung")
+            if claim.outstanding:
+                return claim
+        raise NotFoundError(f"Zu {grant.file_number} gibt es keine offene Rückforderung.", field="index")
+
     def book_payment(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor) -> None:
         value_date = self._on(value_date)
         today = self.today()
@@ -1496,3 +1563,19 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
         on = self._on(on)
         return self._update(Project, project_id, "Dieses Projekt", lambda p: p.determine_external_share(on, actor))
+
+
+def _statement_payment(grant: Grant, line: dict[str, Any]) -> UUID:
+    """The payment a statement line belongs to: by its id, or by its end-to-end id."""
+    if line.get("payment_id"):
+        return UUID(line["payment_id"])
+    for key in grant.payments:
+        if end_to_end_id(UUID(key)) == line.get("end_to_end_id"):
+            return UUID(key)
+    raise NotFoundError("Diese Zahlung gibt es zu dieser Zuwendung nicht.", field="index")
+
+
+def _line_date(line: dict[str, Any]) -> date:
+    if not line.get("value_date"):
+        raise InvalidInputError("Der Posten hat keine Wertstellung; bitte von Hand buchen.", field="index")
+    return date.fromisoformat(line["value_date"])

@@ -20,7 +20,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, InvalidStateError, NotFoundError
+from domain.text import require_reason
 
 
 class PaymentRun(Aggregate):
@@ -89,8 +90,44 @@ BANK_STATEMENTS = UUID("6f1d2c0e-5b8a-4c41-9a3e-0c6d1f2b7a10")
 """Namespace of bank statement ids: uuid5(BANK_STATEMENTS, the file's SHA-256), so a file is recorded once."""
 
 
+OPEN_OUTCOMES = ("returned", "repayment", "unmatched", "amount_differs", "refused")
+"""Statement lines a person decides: returned transfers, proposed repayments and what nobody could match."""
+
+RETURN_REASONS = {
+    "AC01": "IBAN fehlerhaft",
+    "AC04": "Konto aufgelöst",
+    "AC06": "Konto gesperrt",
+    "AG01": "Überweisung auf dieses Konto nicht erlaubt",
+    "AG02": "ungültiger Zahlungsvorgang",
+    "AM05": "Doppelzahlung",
+    "BE04": "Anschrift des Empfängers fehlt",
+    "FOCR": "Rückgabe nach Rückrufanforderung",
+    "MD07": "Kontoinhaber verstorben",
+    "MS02": "Grund vom Empfänger nicht angegeben",
+    "MS03": "Grund nicht angegeben",
+    "RC01": "BIC fehlerhaft",
+    "RR01": "Konto oder Identität des Auftraggebers fehlt (aufsichtsrechtlich)",
+    "RR02": "Name oder Anschrift des Auftraggebers fehlt (aufsichtsrechtlich)",
+    "RR03": "Name oder Anschrift des Empfängers fehlt (aufsichtsrechtlich)",
+    "RR04": "aufsichtsrechtliche Gründe",
+}
+"""ISO 20022 return reason codes of SEPA credit transfers, in German (an unknown code is shown as it is)."""
+
+
+def return_reason(code: str) -> str:
+    """``AC04 (Konto aufgelöst)``: the code with its meaning where it is known."""
+    meaning = RETURN_REASONS.get(code.upper())
+    return f"{code} ({meaning})" if meaning else code or "ohne Grund"
+
+
 class BankStatement(Aggregate):
-    """A bank statement (camt.053) as it was imported: what was booked from it and what was left open."""
+    """A bank statement (camt.053) as it was imported: what was booked from it and what was left open.
+
+    Open lines (``OPEN_OUTCOMES``) wait for the cash office: a returned transfer is booked as money that
+    came back on its payment, a proposed repayment on the claim of the grant its text names, or a line
+    is set aside with a reason (booked elsewhere, a bank fee …). Each line is decided once
+    (``StatementLineSettled``); the bookings themselves are the grant's and the claim's own events.
+    """
 
     id: UUID
 
@@ -128,3 +165,48 @@ class BankStatement(Aggregate):
             id=aggregate_id,
             **actor.stamp,
         )
+
+    @property
+    def settled(self) -> dict[str, dict[str, Any]]:
+        """Decided lines by their index (as text): the decision and its note."""
+        return dict(getattr(self, "settled_lines", {}))
+
+    def open_line(self, index: int, *outcomes: str) -> dict[str, Any]:
+        """The line at ``index`` if it is still open and of one of ``outcomes``; else a German refusal."""
+        line = next((line for line in self.lines if int(line.get("index", 0)) == index), None)
+        if line is None:
+            raise NotFoundError(f"Der Kontoauszug hat keinen Posten {index}.", field="index")
+        if str(index) in self.settled:
+            raise InvalidStateError(f"Über den Posten {index} ist schon entschieden.", field="index")
+        if line.get("outcome") not in (outcomes or OPEN_OUTCOMES):
+            raise InvalidStateError(
+                f"Der Posten {index} ist {_outcome_german(line.get('outcome', ''))}.", field="index"
+            )
+        return line
+
+    def settle_line(self, index: int, decision: str, note: str, actor: Actor) -> None:
+        """Records the decision on an open line: ``return_booked``, ``repayment_booked`` or ``set_aside``."""
+        actor.require(Role.CASHIER, doing="Posten des Kontoauszugs entscheiden")
+        if decision not in ("return_booked", "repayment_booked", "set_aside"):
+            raise InvalidInputError(f"Unbekannte Entscheidung »{decision}«.", field="decision")
+        allowed = {"return_booked": ("returned",), "repayment_booked": ("repayment",)}.get(decision, OPEN_OUTCOMES)
+        self.open_line(index, *allowed)
+        if decision == "set_aside":
+            note = require_reason(note)
+        self._line_settled(index=index, decision=decision, note=note, **actor.stamp)
+
+    @event("StatementLineSettled")
+    def _line_settled(self, index: int, decision: str, note: str, actor_id: UUID, actor_role: str) -> None:
+        self.settled_lines = {**self.settled, str(index): {"decision": decision, "note": note}}
+
+
+def _outcome_german(outcome: str) -> str:
+    return {
+        "booked": "schon gebucht",
+        "already_booked": "schon gebucht",
+        "returned": "ein Rücklauf",
+        "repayment": "eine vorgeschlagene Rückzahlung",
+        "unmatched": "nicht zugeordnet",
+        "amount_differs": "eine Überweisung mit abweichendem Betrag",
+        "refused": "eine nicht gebuchte Überweisung",
+    }.get(outcome, "nicht offen")

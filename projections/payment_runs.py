@@ -6,6 +6,9 @@ account does not change a payment already released), the earliest due date of th
 who requested, certified and released it, and the payment run it went out in. Beside it the payment
 runs with their file's hash. Finance's page (``/kaemmerei/zahlungslauf``) lists the certified
 payments from here; posting coordinates come from the programme's fiscal year (``Register``).
+
+The lines of imported bank statements that wait for a person (returned transfers, proposed
+repayments, lines nobody could match) are kept until they are decided (``open_lines``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from uuid import UUID
 from domain.grant import Grant
 from domain.money import Money
 from domain.organisation import Organisation
-from domain.payment_run import PaymentRun
+from domain.payment_run import OPEN_OUTCOMES, BankStatement, PaymentRun
 from projections.db import Cursor, cents, money
 from projections.engine import ReadModel, handles
 
@@ -51,6 +54,25 @@ class PayablePayment:
 
 
 @dataclass(frozen=True)
+class StatementLine:
+    """An open line of an imported bank statement, waiting for the cash office's decision."""
+
+    statement_id: UUID  # the aggregate's id
+    statement_ref: str  # the bank's statement id
+    index: int
+    outcome: str  # returned, repayment, unmatched, amount_differs, refused
+    amount: Money
+    value_date: date | None
+    end_to_end_id: str
+    reason: str
+    file_number: str
+    grant_id: UUID | None
+    remittance: str
+    counterparty: str
+    imported_by: str
+
+
+@dataclass(frozen=True)
 class RunRow:
     run_id: UUID
     execution_date: date
@@ -64,7 +86,7 @@ class RunRow:
 
 class PaymentRuns(ReadModel):
     name = "payment_runs"
-    tables = ("pr_organisations", "pr_grants", "pr_payments", "pr_runs")
+    tables = ("pr_organisations", "pr_grants", "pr_payments", "pr_runs", "pr_statement_lines")
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
@@ -87,6 +109,13 @@ class PaymentRuns(ReadModel):
             "CREATE TABLE IF NOT EXISTS pr_runs (run_id TEXT PRIMARY KEY, execution_date TEXT NOT NULL,"
             " count INTEGER NOT NULL, cents BIGINT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,"
             " recorded_by TEXT NOT NULL, position BIGINT NOT NULL)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS pr_statement_lines (statement_id TEXT NOT NULL, idx INTEGER NOT NULL,"
+            " statement_ref TEXT NOT NULL, outcome TEXT NOT NULL, cents BIGINT NOT NULL, value_date TEXT,"
+            " end_to_end_id TEXT NOT NULL, reason TEXT NOT NULL, file_number TEXT NOT NULL, grant_id TEXT,"
+            " remittance TEXT NOT NULL, counterparty TEXT NOT NULL, imported_by TEXT NOT NULL,"
+            " position BIGINT NOT NULL, PRIMARY KEY (statement_id, idx))"
         )
 
     @handles(Organisation.Registered)
@@ -174,7 +203,67 @@ class PaymentRuns(ReadModel):
             ),
         )
 
+    @handles(BankStatement.BankStatementImported)
+    def _statement(self, cursor: Cursor, e: Any, position: int) -> None:
+        for line in e.lines:
+            if line.get("outcome") not in OPEN_OUTCOMES:
+                continue
+            cursor.execute(
+                "INSERT INTO pr_statement_lines (statement_id, idx, statement_ref, outcome, cents, value_date,"
+                " end_to_end_id, reason, file_number, grant_id, remittance, counterparty, imported_by, position)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    e.originator_id.hex,
+                    int(line["index"]),
+                    e.statement_id,
+                    line["outcome"],
+                    cents(Money(line["amount"])),
+                    line.get("value_date") or None,
+                    line.get("end_to_end_id", ""),
+                    line.get("reason", ""),
+                    line.get("file_number", ""),
+                    UUID(line["grant_id"]).hex if line.get("grant_id") else None,
+                    line.get("remittance", ""),
+                    line.get("counterparty", ""),
+                    e.actor_id.hex,
+                    position,
+                ),
+            )
+
+    @handles(BankStatement.StatementLineSettled)
+    def _settled(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "DELETE FROM pr_statement_lines WHERE statement_id = ? AND idx = ?", (e.originator_id.hex, e.index)
+        )
+
     # Reading ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def open_lines(cursor: Cursor, limit: int = 200) -> list[StatementLine]:
+        """Statement lines still waiting for a decision, oldest statement first."""
+        cursor.execute(
+            "SELECT l.*, COALESCE(u.display_name, '') AS who FROM pr_statement_lines l"
+            " LEFT JOIN user_directory u ON u.user_id = l.imported_by ORDER BY l.position, l.idx LIMIT ?",
+            (limit,),
+        )
+        return [
+            StatementLine(
+                statement_id=UUID(r["statement_id"]),
+                statement_ref=r["statement_ref"],
+                index=int(r["idx"]),
+                outcome=r["outcome"],
+                amount=money(r["cents"]),
+                value_date=date.fromisoformat(r["value_date"]) if r["value_date"] else None,
+                end_to_end_id=r["end_to_end_id"],
+                reason=r["reason"],
+                file_number=r["file_number"],
+                grant_id=UUID(r["grant_id"]) if r["grant_id"] else None,
+                remittance=r["remittance"],
+                counterparty=r["counterparty"],
+                imported_by=r["who"],
+            )
+            for r in cursor.fetchall()
+        ]
 
     _SELECT = (
         "SELECT p.*, g.file_number, g.title, g.programme_id, o.name AS organisation_name, o.iban AS current_iban,"

@@ -237,6 +237,7 @@ routes = [
     Route("/kaemmerei/zahlungslauf", payment_runs.payment_run_action, methods=["POST"]),
     Route("/kaemmerei/zahlungslaeufe/{run_id}/datei", payment_runs.payment_run_file, name="payment_run_file"),
     Route("/kaemmerei/kontoauszug", payment_runs.statement_action, methods=["POST"]),
+    Route("/kaemmerei/kontoauszug/{statement_id}/posten/{index}", payment_runs.statement_line_action, methods=["POST"]),
     Route("/sdg-bericht", sdg.sdg_page, name="sdg_report"),
     Route("/pruefung", audit.audit_page, name="audit"),
     Route("/basiszinssaetze", base_rates.base_rates_page, name="base_rates"),

@@ -32,6 +32,14 @@ FINANCE_ENGLISH: dict[str, str] = {
     "Erstellt von": "Created by",
     "Kontoauszug": "Bank statement",
     "Kontoauszug einlesen (camt.053)": "Import a bank statement (camt.053)",
+    "Offene Posten aus Kontoauszügen": "Open bank statement lines",
+    "Rückläufer, vorgeschlagene Rückzahlungen und nicht zugeordnete Posten warten auf eine Entscheidung der "
+    "Stadtkasse": "Returns, proposed repayments and unmatched lines waiting for the cash office's decision",
+    "Entscheidung": "Decision",
+    "Rücklauf buchen": "Book the return",
+    "Rückzahlung buchen": "Book the repayment",
+    "Als erledigt vermerken": "Mark as settled",
+    "Kein Posten wartet auf eine Entscheidung.": "No line is waiting for a decision.",
     "Einlesen": "Import",
     (
         "Überweisungen werden über ihre End-to-End-Referenz gebucht; Rückläufer, Rückzahlungen und unbekannte Posten "

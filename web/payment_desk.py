@@ -24,10 +24,12 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
+from eventsourcing.application import AggregateNotFoundError
+
 from domain.actors import Actor
 from domain.application import FundingOffice
-from domain.errors import AlreadyExistsError, DomainError
-from domain.payment_run import BANK_STATEMENTS, end_to_end_id
+from domain.errors import AlreadyExistsError, DomainError, InvalidInputError
+from domain.payment_run import BANK_STATEMENTS, PaymentRun, end_to_end_id
 from exports.sepa import Debtor, DebtorError, Transfer, credit_transfer, message_id, read_statement, require_payer
 from projections.db import Cursor
 from projections.payment_runs import PayablePayment, PaymentRuns
@@ -217,4 +219,40 @@ def import_statement(office: FundingOffice, read: Reader, actor: Actor, content:
     }
 
 
-__all__ = ["DebtorError", "Refusal", "RunResult", "import_statement", "release_together"]
+DECISIONS = ("return", "repayment", "set_aside")
+"""What the cash office decides on an open statement line: book the return, book the repayment, set it aside."""
+
+
+def decide_line(
+    office: FundingOffice, actor: Actor, statement_id: UUID, index: int, decision: str, reason: str = ""
+) -> None:
+    """Carries out the cash office's decision on an open statement line (the domain checks who may)."""
+    if decision == "return":
+        office.book_statement_return(statement_id, index, actor)
+    elif decision == "repayment":
+        office.book_statement_repayment(statement_id, index, actor)
+    elif decision == "set_aside":
+        office.set_statement_line_aside(statement_id, index, reason, actor)
+    else:
+        raise InvalidInputError(f"Unbekannte Entscheidung »{decision[:40]}«.", field="decision")
+
+
+def payment_run(office: FundingOffice, run_id: UUID) -> PaymentRun | None:
+    """The recorded payment run with this id (its file and hash), or None."""
+    try:
+        run: object = office.repository.get(run_id)
+    except AggregateNotFoundError:
+        return None
+    return run if isinstance(run, PaymentRun) else None
+
+
+__all__ = [
+    "DECISIONS",
+    "DebtorError",
+    "Refusal",
+    "RunResult",
+    "decide_line",
+    "import_statement",
+    "payment_run",
+    "release_together",
+]

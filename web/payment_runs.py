@@ -28,13 +28,14 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from domain.errors import DomainError
-from domain.payment_run import PaymentRun, end_to_end_id
+from domain.payment_run import end_to_end_id
 from exports.sepa import DebtorError, StatementError, Transfer
 from projections.payment_runs import PayablePayment, PaymentRuns
 from projections.register import Register
 from web.auth import Viewer, check_csrf, require, services
+from web.grant_actions import status_for
 from web.pages import give_notice, reading, take_notice, today
-from web.payment_desk import import_statement, release_together
+from web.payment_desk import DECISIONS, decide_line, import_statement, payment_run, release_together
 from web.templating import templates
 
 READERS = (Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
@@ -88,6 +89,7 @@ def _page(request: Request, viewer: Viewer, result: dict[str, Any] | None = None
         certified = _views(cursor, viewer, PaymentRuns.payments(cursor, "certified"))
         released = _views(cursor, viewer, [p for p in PaymentRuns.payments(cursor, "released") if p.run_id is None])
         runs = PaymentRuns.runs(cursor)
+        lines = PaymentRuns.open_lines(cursor)
     day = today(request)
     return templates.TemplateResponse(
         request,
@@ -96,6 +98,7 @@ def _page(request: Request, viewer: Viewer, result: dict[str, Any] | None = None
             "certified": certified,
             "released": released,
             "runs": runs,
+            "lines": lines,
             "execution_date": next_business_day(day),
             "may_release": viewer.role in RELEASERS,
             "may_book": viewer.role is Role.CASHIER,
@@ -160,17 +163,9 @@ async def payment_run_file(request: Request) -> Response:
     except ValueError:
         raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.") from None
 
-    def load() -> PaymentRun:
-        office = services(request).office
-        try:
-            run: object = office.repository.get(run_id)
-        except Exception:
-            raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.") from None
-        if not isinstance(run, PaymentRun):
-            raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.")
-        return run
-
-    run = await run_in_threadpool(load)
+    run = await run_in_threadpool(payment_run, services(request).office, run_id)
+    if run is None:
+        raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.")
     return Response(
         run.file_text.encode("utf-8"),
         media_type="application/xml",
@@ -202,3 +197,27 @@ async def statement_action(request: Request) -> Response:
     except StatementError as error:
         return await run_in_threadpool(_page, request, viewer, {"error": str(error)}, 400)
     return await run_in_threadpool(_page, request, viewer, {"statement": result})
+
+
+async def statement_line_action(request: Request) -> Response:
+    """The cash office decides an open statement line: book the return, book the repayment, or set it aside."""
+    viewer = require(request, Role.CASHIER)
+    form = await request.form()
+    check_csrf(request, form)
+    try:
+        statement_id = UUID(request.path_params["statement_id"])
+        index = int(request.path_params["index"])
+    except ValueError:
+        raise HTTPException(status_code=404, detail="Diesen Posten gibt es nicht.") from None
+    decision = str(form.get("entscheidung", ""))
+    if decision not in DECISIONS:
+        return await run_in_threadpool(_page, request, viewer, {"error": "Bitte eine Entscheidung wählen."}, 400)
+    reason = str(form.get("begruendung", ""))
+    try:
+        the = services(request)
+        await run_in_threadpool(decide_line, the.office, viewer.actor, statement_id, index, decision, reason)
+    except DomainError as error:
+        return await run_in_threadpool(_page, request, viewer, {"error": error.message}, status_for(error))
+    done = {"return": "Rücklauf gebucht", "repayment": "Rückzahlung gebucht", "set_aside": "Als erledigt vermerkt"}
+    give_notice(request, f"{done[decision]} (Posten {index}).")
+    return RedirectResponse("/kaemmerei/zahlungslauf#offene-posten", status_code=303)

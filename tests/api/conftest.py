@@ -33,11 +33,13 @@ from domain.money import Money
 from domain.plan import BudgetLine, FinancingPlan
 from domain.posting import PostingCoordinates
 from domain.rules import RuleSet
+from exports.sepa import Debtor
 from foerderbuch.credentials import CredentialStore
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from web.api.tokens import issue_api_token
 from web.app import create_app
+from web.config import WebConfig
 from web.services import Services
 
 TODAY = date(2026, 5, 4)
@@ -258,7 +260,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(lambda: _services(settings), SECRET)) as client:
+    config = WebConfig(sepa_debtor=Debtor("Stadt Dortmund - Stadtkasse", "DE80440501990001000017", "DORTDE33XXX"))
+    with TestClient(create_app(lambda: _services(settings), SECRET, config=config)) as client:
         yield client
 
 

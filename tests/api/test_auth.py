@@ -37,6 +37,9 @@ def concrete(path: str, world: World) -> str:
         "request_id": world.payment_b,
         "claim_id": world.payment_b,
         "token_id": "0123456789abcdef",
+        "run_id": world.payment_b,
+        "statement_id": world.payment_b,
+        "line": 1,
     }
     return "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 

@@ -33,9 +33,13 @@ from starlette.testclient import TestClient
 
 from domain.actors import Role
 from domain.money import Money
+from exports.sepa import Debtor
 from foerderbuch.settings import Settings
 from web.api.framework import OPERATIONS
 from web.app import create_app
+from web.config import WebConfig
+from web.consistency import await_position
+from web.payment_desk import import_statement, release_together
 
 from .conftest import SECRET, _services, build_world, claim_for_b
 
@@ -43,6 +47,7 @@ RANDOM_IDS_EXAMPLES = 15
 KNOWN_IDS_EXAMPLES = 6
 INVALID_INPUT_EXAMPLES = 8
 TIME_BUDGET_SECONDS = 150
+CITY = Debtor("Stadt Dortmund - Stadtkasse", "DE80440501990001000017", "DORTDE33XXX")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -75,6 +80,18 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "Rate",
             world.actors["member_a"],
         )
+        world.office.certify_payment(world.grant_a, paid_out, world.actors["officer"])
+        services = client.app.state.services  # type: ignore[attr-defined]
+
+        def read() -> Any:
+            await_position(services, services.office.last_position)  # the read models see the commands
+            return services.projector.db.transaction()
+
+        run = release_together(world.office, read, world.actors["finance"], [paid_out], date(2026, 5, 5), CITY)
+        fee = b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Id>A1</Id>'
+        fee += b'<Ntry><Amt Ccy="EUR">7.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><ValDt><Dt>2026-05-04</Dt></ValDt></Ntry>'
+        fee += b"</Stmt></BkToCstmrStmt></Document>"
+        statement = import_statement(world.office, read, world.actors["cashier"], fee, "gebuehr.xml")
         bundles = [
             {
                 **common,
@@ -91,13 +108,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                 "organisation_id": str(world.org_a),
             },
             {**common, "grant_id": str(world.applied_a), "organisation_id": str(world.org_a)},
+            {**common, "run_id": str(run.run_id), "statement_id": str(statement["id"]), "line": "1"},
         ]
         tokens = dict(world.tokens)
     sock = _free_socket()
     host, port = sock.getsockname()
-    config = uvicorn.Config(
-        create_app(lambda: _services(settings_), SECRET), log_level="warning", lifespan="on", access_log=False
-    )
+    app = create_app(lambda: _services(settings_), SECRET, config=WebConfig(sepa_debtor=CITY))
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

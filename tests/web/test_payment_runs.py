@@ -20,6 +20,7 @@ from web_support import a_grant, payment_of
 from domain.actors import Role
 from domain.money import Money
 from domain.payment_run import PaymentRun, end_to_end_id
+from projections.payment_runs import PaymentRuns
 from web.config import WebConfig
 
 PAIN = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
@@ -243,3 +244,140 @@ class TestTheCitysAccount:
         assert desk.head() == before
         for grant, payment in payments:
             assert world.office.grant(grant).payments[payment.hex]["status"] == "certified"
+
+
+def decide(desk: Any, line: tuple[UUID, int], decision: str, reason: str = "") -> Any:
+    statement_id, index = line
+    return desk.post(
+        f"/kaemmerei/kontoauszug/{statement_id}/posten/{index}", {"entscheidung": decision, "begruendung": reason}
+    )
+
+
+def open_line(desk: Any, outcome: str) -> tuple[UUID, int]:
+    with desk.client.app.state.services.projector.db.transaction() as cursor:
+        lines = PaymentRuns.open_lines(cursor)
+    found = [(line.statement_id, line.index) for line in lines if line.outcome == outcome]
+    assert found, f"no open line {outcome}: {lines}"
+    return found[0]
+
+
+class TestDecidingOpenLines:
+    """Returns and proposed repayments are booked by the cash office from the page; each line once."""
+
+    @pytest.fixture
+    def returned(self, desk: Any, world: Any) -> tuple[UUID, UUID]:
+        payments = two_certified(world)
+        desk.sign_in("finance")
+        desk.post("/kaemmerei/zahlungslauf", {"zahlung": [str(p) for _, p in payments], "ausfuehrung": "2026-06-16"})
+        desk.sign_in("cashier")
+        grant, payment = payments[0]
+        e2e = end_to_end_id(payment)
+        upload(
+            desk,
+            statement(
+                [
+                    {"amount": "1500.00", "kind": "DBIT", "date": "2026-06-12", "e2e": e2e},
+                    {"amount": "1500.00", "kind": "CRDT", "date": "2026-06-15", "e2e": e2e, "reason": "AC04"},
+                    {"amount": "12.50", "kind": "DBIT", "date": "2026-06-15", "text": "Kontoführung"},
+                ]
+            ),
+        )
+        return grant, payment
+
+    def test_the_return_is_booked_on_its_payment_with_the_reason_code_and_only_once(self, desk, world, returned):
+        grant, payment = returned
+        assert "Rücklauf buchen" in desk.get("/kaemmerei/zahlungslauf").text
+        line = open_line(desk, "returned")
+
+        answer = decide(desk, line, "return")
+
+        assert answer.status_code == 303
+        assert world.office.grant(grant).payments[payment.hex]["returned"] == Money("1500.00")
+        page = desk.get("/kaemmerei/zahlungslauf").text
+        assert "Rücklauf gebucht" in page and "Rücklauf buchen" not in page
+        before = desk.head()
+        again = decide(desk, line, "return")
+        assert again.status_code == 409 and "schon entschieden" in again.text
+        assert desk.head() == before
+
+    def test_the_reason_code_is_kept_in_german_with_the_return(self, desk, world, returned):
+        grant, _ = returned
+        decide(desk, open_line(desk, "returned"), "return")
+
+        events = list(world.office.events.get(grant))
+        returns = [e for e in events if type(e).__name__ == "PaymentReturned"]
+        assert len(returns) == 1 and "AC04 (Konto aufgelöst)" in returns[0].reason
+        assert returns[0].value_date == date(2026, 6, 15)
+
+    def test_an_unmatched_line_is_set_aside_with_a_reason(self, desk, world, returned):
+        line = open_line(desk, "unmatched")
+        assert decide(desk, line, "set_aside", "").status_code == 400  # a reason is needed
+
+        answer = decide(desk, line, "set_aside", "Kontoführungsgebühr, gebucht im Kassenbuch")
+
+        assert answer.status_code == 303
+        assert "Kontoführung" not in desk.get("/kaemmerei/zahlungslauf").text
+
+    def test_a_returned_line_cannot_be_booked_as_a_repayment(self, desk, world, returned):
+        before = desk.head()
+
+        answer = decide(desk, open_line(desk, "returned"), "repayment")
+
+        assert answer.status_code == 409 and desk.head() == before
+
+    def test_only_the_cash_office_decides(self, desk, world, returned):
+        line = open_line(desk, "returned")
+        desk.sign_in("finance")  # finance released the payment: the cash office books the money
+
+        assert decide(desk, line, "return").status_code == 403
+        assert world.office.grant(returned[0]).payments[returned[1].hex]["returned"] == Money("0")
+
+    def test_who_released_the_payment_cannot_book_its_return(self, desk, world):
+        admin = world.actor("admin", Role.ADMIN)
+        world.office.grant_role(world.users["cashier"], Role.FINANCE, admin)  # Karla also works in finance
+        world.office.grant_role(world.users["officer2"], Role.CASHIER, admin)
+        grant = a_grant(world, "certified", "dfg", number="IB-2026-0003")
+        payment = UUID(payment_of(world, grant))
+        world.office.release_payment(grant, payment, world.actor("cashier", Role.FINANCE), on=date(2026, 6, 12))
+        world.office.book_payment(grant, payment, date(2026, 6, 12), world.actor("officer2", Role.CASHIER))
+        desk.sign_in("cashier")
+        e2e = end_to_end_id(payment)
+        upload(
+            desk, statement([{"amount": "1500.00", "kind": "CRDT", "date": "2026-06-15", "e2e": e2e, "reason": "AC01"}])
+        )
+        before = desk.head()
+
+        answer = decide(desk, open_line(desk, "returned"), "return")
+
+        assert answer.status_code == 409 and "KomHVO" in answer.text
+        assert desk.head() == before
+
+
+class TestProposedRepayments:
+    def test_an_incoming_repayment_naming_the_file_number_is_booked_on_its_claim(self, desk, world):
+        grant = a_grant(world, "determined", number="IB-2026-0007")
+        claim = world.office.grant(grant).claim_ids[0]
+        desk.sign_in("cashier")
+        upload(
+            desk,
+            statement(
+                [{"amount": "1300.00", "kind": "CRDT", "date": "2026-06-15", "text": "Rueckzahlung IB-2026-0007"}]
+            ),
+        )
+        line = open_line(desk, "repayment")
+
+        answer = decide(desk, line, "repayment")
+
+        assert answer.status_code == 303
+        assert world.office.claim(claim).status == "settled"
+        assert decide(desk, line, "repayment").status_code == 409
+
+    def test_a_longer_file_number_is_not_taken_for_a_shorter_one(self, desk, world):
+        a_grant(world, "determined", number="IB-2026-0007")
+        desk.sign_in("cashier")
+        upload(
+            desk,
+            statement([{"amount": "1300.00", "kind": "CRDT", "date": "2026-06-15", "text": "Zahlung IB-2026-00071"}]),
+        )
+
+        open_line(desk, "unmatched")

@@ -17,7 +17,10 @@ import csv
 import hashlib
 import io
 import json
+from datetime import date
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,11 +30,15 @@ from domain.dates import FiscalYear, FundingPeriod
 from domain.foreign import ForeignAmount
 from domain.money import Money
 from domain.organisation import address
+from domain.payment_run import PaymentRun, end_to_end_id
 from domain.plan import BudgetLine, FinancingPlan
 from domain.programme import FundingSource
+from exports.sepa import DebtorError, StatementError, Transfer
 from projections.directory import Directory, programme_summaries
 from projections.export_queries import LedgerFilter, programme_year_sums
 from projections.journal import Balance, Journal
+from projections.payment_runs import PaymentRuns
+from projections.register import Register
 from projections.web_queries import GrantFilter, GrantKey, grant_list_page
 from projections.work_queues import QUEUE_GERMAN, WorkQueues
 from web.api import schemas as s
@@ -39,6 +46,8 @@ from web.api import views as v
 from web.api.framework import STAFF, Call, operation
 from web.api.problems import ApiProblem
 from web.api.tokens import revoke_api_token
+from web.payment_desk import Refusal, decide_line, import_statement, payment_run, release_together
+from web.payment_runs import next_business_day
 
 OFFICER, APPROVER, FINANCE, CASHIER, ASSOCIATION, AUDITOR, ADMIN = (
     Role.OFFICER,
@@ -893,6 +902,300 @@ def receive_repayment(call: Call) -> s.ClaimOut:
     b: s.ReceiveRepayment = call.body
     call.office.receive_repayment(found.id, Money(b.amount, field="amount"), b.value_date, call.caller.actor)
     return v.claim(call.office.claim(found.id), call.today(), call.office.interest_table())
+
+
+# Payment runs and bank statements ----------------------------------------------------------------
+
+RUN_READERS = (FINANCE, CASHIER, AUDITOR, ADMIN, APPROVER)  # as the page /kaemmerei/zahlungslauf
+RELEASERS = (FINANCE, APPROVER)
+
+
+def _payable(p: Any, coordinates: dict[tuple[UUID, int], str]) -> s.PayableOut:
+    transfer = Transfer(end_to_end_id(p.payment_id), p.organisation_name, p.iban, p.amount, p.purpose_line)
+    return s.PayableOut(
+        payment_id=p.payment_id,
+        grant_id=p.grant_id,
+        file_number=p.file_number,
+        payee=p.organisation_name,
+        iban=p.iban,
+        bic=transfer.bic or "",
+        amount=v.eur(p.amount),
+        due_on=p.due_on,
+        purpose_line=p.purpose_line,
+        posting=coordinates.get((p.programme_id, p.fiscal_year), ""),
+        certified_by=p.certified_by_name,
+        end_to_end_id=transfer.end_to_end_id,
+        status=p.status,
+    )
+
+
+@operation(
+    "GET",
+    "/payment-runs/payable",
+    summary="Festgestellte Zahlungen zur Freigabe (oder freigegebene ohne Zahlungslauf)",
+    tag="payment-runs",
+    roles=RUN_READERS,
+    query=s.PayableQuery,
+    response=s.PayableList,
+)
+def list_payable(call: Call) -> s.PayableList:
+    """Payee, IBAN and BIC, amount, due date, purpose line, posting coordinates and who certified."""
+    with call.read() as cursor:
+        payments = PaymentRuns.payments(cursor, call.query.status, limit=1000)
+        coordinates = {
+            (row.programme_id, row.fiscal_year): f"{row.product} / {row.account} / {row.cost_centre}"
+            for row in Register.programme_years(cursor)
+        }
+    if call.query.status == "released":
+        payments = [p for p in payments if p.run_id is None]
+    return s.PayableList(items=[_payable(p, coordinates) for p in payments])
+
+
+def _run(run: PaymentRun, refused: list[Refusal] | None = None) -> s.RunOut:
+    return s.RunOut(
+        run_id=run.id,
+        execution_date=run.execution_date,
+        file_name=run.file_name,
+        sha256=run.file_sha256,
+        message_id=run.message_id,
+        total=v.eur(Money(Decimal(run.total_cents) / 100)),
+        payments=[
+            s.RunPaymentOut(
+                payment_id=UUID(item["payment_id"]),
+                grant_id=UUID(item["grant_id"]),
+                end_to_end_id=item["end_to_end_id"],
+                file_number=item["file_number"],
+                payee=item["payee"],
+                iban=item["iban"],
+                bic=item["bic"],
+                amount=v.eur(Money(Decimal(int(item["cents"])) / 100)),
+                purpose=item["purpose"],
+            )
+            for item in run.payments
+        ],
+        refused=[
+            s.RefusalOut(payment_id=r.payment_id, file_number=r.file_number, reason=r.reason) for r in refused or []
+        ],
+    )
+
+
+@operation(
+    "GET",
+    "/payment-runs",
+    summary="Die Zahlungsläufe, neueste zuerst",
+    tag="payment-runs",
+    roles=RUN_READERS,
+    response=s.RunList,
+)
+def list_payment_runs(call: Call) -> s.RunList:
+    with call.read() as cursor:
+        runs = PaymentRuns.runs(cursor, limit=200)
+    return s.RunList(
+        items=[
+            s.RunSummaryOut(
+                run_id=r.run_id,
+                execution_date=r.execution_date,
+                count=r.count,
+                total=v.eur(r.total),
+                file_name=r.file_name,
+                sha256=r.sha256,
+            )
+            for r in runs
+        ]
+    )
+
+
+@operation(
+    "POST",
+    "/payment-runs",
+    summary="Zahlungen gemeinsam freigeben: ein Zahlungslauf mit SEPA-Datei (pain.001)",
+    tag="payment-runs",
+    roles=RELEASERS,
+    body=s.ReleaseTogether,
+    response=s.RunOut,
+    status=201,
+)
+def release_payment_run(call: Call) -> s.RunOut:
+    """Each payment is released on its own (four eyes: one the caller certified or requested is refused and
+    listed in ``refused`` while the others go ahead). Nothing released at all answers 409 with the reasons;
+    without the city's account (``FOERDERBUCH_SEPA_DEBTOR_*``) 409 ``sepa_account_missing`` and nothing is
+    released."""
+    b: s.ReleaseTogether = call.body
+    payer = call.request.app.state.config.sepa_debtor
+    execution_date = b.execution_date or next_business_day(call.today())
+    try:
+        result = release_together(call.office, call.read, call.caller.actor, b.payment_ids, execution_date, payer)
+    except DebtorError as error:
+        raise ApiProblem(409, "sepa_account_missing", str(error)) from None
+    if result.run_id is None:
+        raise ApiProblem(409, "nothing_released", result.notice())
+    run = payment_run(call.office, result.run_id)
+    assert run is not None
+    call.location = f"/api/v1/payment-runs/{run.id}"
+    return _run(run, result.refused)
+
+
+def _visible_run(call: Call) -> PaymentRun:
+    run = payment_run(call.office, call.path["run_id"])
+    if run is None:
+        raise ApiProblem(404, "not_found", "Diesen Zahlungslauf gibt es nicht.", field="run_id")
+    return run
+
+
+@operation(
+    "GET",
+    "/payment-runs/{run_id}",
+    summary="Ein Zahlungslauf mit seinen Zahlungen",
+    tag="payment-runs",
+    roles=RUN_READERS,
+    response=s.RunOut,
+)
+def get_payment_run(call: Call) -> s.RunOut:
+    return _run(_visible_run(call))
+
+
+@operation(
+    "GET",
+    "/payment-runs/{run_id}/file",
+    summary="Die SEPA-Datei des Zahlungslaufs (pain.001.001.09), wie sie im Protokoll steht",
+    tag="payment-runs",
+    roles=RUN_READERS,
+    response=None,
+    media_type="application/xml",
+)
+def get_payment_run_file(call: Call) -> Response:
+    run = _visible_run(call)
+    return Response(
+        run.file_text.encode("utf-8"),
+        media_type="application/xml",
+        headers={"content-disposition": f'attachment; filename="{run.file_name}"', "x-sha256": run.file_sha256},
+    )
+
+
+def _line(statement_id: UUID, line: dict[str, Any]) -> s.StatementLineOut:
+    return s.StatementLineOut(
+        statement_id=statement_id,
+        index=int(line["index"]),
+        outcome=line["outcome"],
+        amount=Decimal(line["amount"]),
+        value_date=date.fromisoformat(line["value_date"]) if line.get("value_date") else None,
+        end_to_end_id=line.get("end_to_end_id", ""),
+        reason=line.get("reason", ""),
+        file_number=line.get("file_number", ""),
+        grant_id=UUID(line["grant_id"]) if line.get("grant_id") else None,
+        remittance=line.get("remittance", ""),
+        counterparty=line.get("counterparty", ""),
+    )
+
+
+@operation(
+    "POST",
+    "/bank-statements",
+    summary="Einen Kontoauszug (camt.053) einlesen: Überweisungen buchen, den Rest zur Entscheidung",
+    tag="payment-runs",
+    roles=(CASHIER,),
+    body=s.ImportStatement,
+    response=s.StatementOut,
+)
+def import_bank_statement(call: Call) -> s.StatementOut:
+    """The same file a second time changes nothing (``duplicate``: true)."""
+    b: s.ImportStatement = call.body
+    try:
+        content = base64.b64decode(b.content_base64, validate=True)
+    except ValueError:
+        raise ApiProblem(422, "invalid_input", "content_base64 ist kein Base64.", field="content_base64") from None
+    try:
+        result = import_statement(call.office, call.read, call.caller.actor, content, b.file_name)
+    except StatementError as error:
+        raise ApiProblem(422, "invalid_statement", str(error), field="content_base64") from None
+    statement_id = result["id"]
+    return s.StatementOut(
+        statement_id=statement_id,
+        bank_statement_id=result["statement_id"],
+        duplicate=result["duplicate"],
+        booked=[_line(statement_id, line) for line in result["booked"]],
+        open=[_line(statement_id, line) for line in result["open"]],
+    )
+
+
+@operation(
+    "GET",
+    "/bank-statements/open-lines",
+    summary="Posten der Kontoauszüge, die auf eine Entscheidung warten",
+    tag="payment-runs",
+    roles=RUN_READERS,
+    response=s.StatementLineList,
+)
+def list_open_statement_lines(call: Call) -> s.StatementLineList:
+    return _open_lines(call)
+
+
+def _open_lines(call: Call) -> s.StatementLineList:
+    with call.read() as cursor:
+        lines = PaymentRuns.open_lines(cursor, limit=1000)
+    return s.StatementLineList(
+        items=[
+            s.StatementLineOut(
+                statement_id=line.statement_id,
+                index=line.index,
+                outcome=line.outcome,  # type: ignore[arg-type]  # an outcome from the read model, checked by pydantic
+                amount=v.eur(line.amount),
+                value_date=line.value_date,
+                end_to_end_id=line.end_to_end_id,
+                reason=line.reason,
+                file_number=line.file_number,
+                grant_id=line.grant_id,
+                remittance=line.remittance,
+                counterparty=line.counterparty,
+            )
+            for line in lines
+        ]
+    )
+
+
+def _decide(call: Call, decision: str, reason: str = "") -> s.StatementLineList:
+    decide_line(call.office, call.caller.actor, call.path["statement_id"], call.path["line"], decision, reason)
+    return _open_lines(call)
+
+
+@operation(
+    "POST",
+    "/bank-statements/{statement_id}/lines/{line}/return",
+    summary="Einen Rücklauf buchen: Geld auf seiner Zahlung zurück, mit dem Rückgabegrund (Stadtkasse)",
+    tag="payment-runs",
+    roles=(CASHIER,),
+    response=s.StatementLineList,
+)
+def book_statement_return(call: Call) -> s.StatementLineList:
+    """Answers with the lines still open."""
+    return _decide(call, "return")
+
+
+@operation(
+    "POST",
+    "/bank-statements/{statement_id}/lines/{line}/repayment",
+    summary="Eine vorgeschlagene Rückzahlung auf der Rückforderung buchen (Stadtkasse)",
+    tag="payment-runs",
+    roles=(CASHIER,),
+    response=s.StatementLineList,
+)
+def book_statement_repayment(call: Call) -> s.StatementLineList:
+    """Answers with the lines still open."""
+    return _decide(call, "repayment")
+
+
+@operation(
+    "POST",
+    "/bank-statements/{statement_id}/lines/{line}/set-aside",
+    summary="Einen Posten ohne Buchung als erledigt vermerken, mit Begründung (Stadtkasse)",
+    tag="payment-runs",
+    roles=(CASHIER,),
+    body=s.SetLineAside,
+    response=s.StatementLineList,
+)
+def set_statement_line_aside(call: Call) -> s.StatementLineList:
+    b: s.SetLineAside = call.body
+    return _decide(call, "set_aside", b.reason)
 
 
 # Work queue --------------------------------------------------------------------------------------

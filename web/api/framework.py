@@ -139,7 +139,7 @@ class Operation:
     status: int = 200
     media_type: str = "application/json"
     description: str = ""
-    path_params: dict[str, str] = field(default_factory=dict)  # name -> "uuid" | "token_id"
+    path_params: dict[str, str] = field(default_factory=dict)  # name -> "uuid" | "token_id" | "int"
 
     @property
     def operation_id(self) -> str:
@@ -151,6 +151,7 @@ class Operation:
 
 
 OPERATIONS: list[Operation] = []
+PATH_KINDS = {"token_id": "token_id", "line": "int"}  # path parameters that are no UUIDs
 
 
 def operation(
@@ -169,7 +170,7 @@ def operation(
     """Declares an endpoint: its route and its OpenAPI entry come from this one declaration."""
 
     def register(handler: Handler) -> Handler:
-        params = {name: ("token_id" if name == "token_id" else "uuid") for name in _path_names(path)}
+        params = {name: PATH_KINDS.get(name, "uuid") for name in _path_names(path)}
         OPERATIONS.append(
             Operation(
                 method,
@@ -245,6 +246,10 @@ def _path_values(op: Operation, request: Request) -> dict[str, Any]:
                 values[name] = UUID(raw)
             except ValueError:
                 raise ApiProblem(404, "not_found", "Diese Adresse gibt es nicht.", field=name) from None
+        elif kind == "int":
+            if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+                raise ApiProblem(404, "not_found", "Diese Adresse gibt es nicht.", field=name)
+            values[name] = int(raw)
         else:
             values[name] = raw
     return values

@@ -47,6 +47,10 @@ TAGS = [
     {"name": "expenses", "description": "Gemeldete Ausgaben (Belege), auch in Fremdwährung; Belegliste"},
     {"name": "proofs", "description": "Zwischen- und Verwendungsnachweis, Schlussfestsetzung, Widerruf, Abschluss"},
     {"name": "claims", "description": "Rückforderungen mit Zinsen, Rückzahlungen"},
+    {
+        "name": "payment-runs",
+        "description": "Zahlungsläufe mit SEPA-Datei (pain.001), Kontoauszüge (camt.053) und ihre offenen Posten",
+    },
     {"name": "tokens", "description": "Die eigene Anmeldung und die eigenen API-Tokens"},
     {"name": "meta", "description": "Dieses Dokument"},
 ]
@@ -68,9 +72,11 @@ def _models() -> list[tuple[type[BaseModel], JsonMode]]:
 def _parameters(op: Operation) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = []
     for name, kind in op.path_params.items():
-        schema: dict[str, Any] = (
-            {"type": "string", "format": "uuid"} if kind == "uuid" else {"type": "string", "pattern": TOKEN_ID_PATTERN}
-        )
+        kinds: dict[str, dict[str, Any]] = {
+            "uuid": {"type": "string", "format": "uuid"},
+            "int": {"type": "integer", "minimum": 0, "maximum": 999999999},
+        }
+        schema = kinds.get(kind, {"type": "string", "pattern": TOKEN_ID_PATTERN})
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     if op.query is not None:
         schema = op.query.model_json_schema(ref_template=REF)

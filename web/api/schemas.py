@@ -733,3 +733,116 @@ class WorkQueueOut(Out):
 
 class WorkQueueQuery(Query):
     queue: QueueName | None = None
+
+
+# Payment runs and bank statements ----------------------------------------------------------------
+
+
+class PayableQuery(Query):
+    status: Literal["certified", "released"] = Field(
+        default="certified", description="certified: wartet auf Freigabe; released: freigegeben, in keinem Lauf"
+    )
+
+
+class PayableOut(Out):
+    payment_id: UUID
+    grant_id: UUID
+    file_number: str
+    payee: str
+    iban: str
+    bic: str
+    amount: Euro
+    due_on: date | None
+    purpose_line: str = Field(description="Verwendungszweck: Aktenzeichen und Kurzzweck (höchstens 140 Zeichen)")
+    posting: str = Field(description="Produkt / Sachkonto / Kostenstelle des Haushaltsjahres")
+    certified_by: str
+    end_to_end_id: str
+    status: Literal["certified", "released"]
+
+
+class PayableList(Out):
+    items: list[PayableOut]
+
+
+class ReleaseTogether(Request):
+    payment_ids: Annotated[list[UUID], Field(min_length=1, max_length=500)]
+    execution_date: Day | None = Field(default=None, description="Ausführungsdatum (Vorgabe: nächster Bankarbeitstag)")
+
+
+class RunPaymentOut(Out):
+    payment_id: UUID
+    grant_id: UUID
+    end_to_end_id: str
+    file_number: str
+    payee: str
+    iban: str
+    bic: str
+    amount: Euro
+    purpose: str
+
+
+class RefusalOut(Out):
+    payment_id: UUID
+    file_number: str
+    reason: str
+
+
+class RunSummaryOut(Out):
+    run_id: UUID
+    execution_date: date
+    count: int
+    total: Euro
+    file_name: str
+    sha256: str
+
+
+class RunList(Out):
+    items: list[RunSummaryOut]
+
+
+class RunOut(Out):
+    run_id: UUID
+    execution_date: date
+    file_name: str
+    sha256: str
+    message_id: str
+    total: Euro
+    payments: list[RunPaymentOut]
+    refused: list[RefusalOut] = Field(default_factory=list, description="nur in der Antwort auf die Freigabe")
+
+
+class ImportStatement(Request):
+    file_name: Annotated[str, Field(max_length=200)] = ""
+    content_base64: Annotated[str, Field(min_length=4, max_length=990_000)] = Field(
+        description="die camt.053-Datei, Base64-kodiert"
+    )
+
+
+class StatementLineOut(Out):
+    statement_id: UUID
+    index: int
+    outcome: Literal["booked", "already_booked", "returned", "repayment", "unmatched", "amount_differs", "refused"]
+    amount: Euro
+    value_date: date | None
+    end_to_end_id: str
+    reason: str = Field(description="Rückgabegrund (ISO-Code) oder warum nicht gebucht wurde")
+    file_number: str
+    grant_id: UUID | None
+    remittance: str
+    counterparty: str
+
+
+class StatementOut(Out):
+    statement_id: UUID = Field(description="Id des eingelesenen Auszugs (aus dem SHA-256 der Datei)")
+    bank_statement_id: str
+    duplicate: bool = Field(description="schon eingelesen: nichts wurde geändert")
+    booked: list[StatementLineOut]
+    open: list[StatementLineOut]
+
+
+class StatementLineList(Out):
+    items: list[StatementLineOut]
+
+
+class SetLineAside(Request):
+    reason: Reason
