@@ -128,9 +128,14 @@ def a_grant(
     title: str = "Jugendbegegnung Amiens 2026",
     **kwargs: Any,
 ) -> UUID:
-    """A grant of ``organisation`` brought to ``stage``: applied, reviewed, approved, requested, certified,
-    released, booked (a payment of 1.500,00 €), proof (proof of use submitted), proof_reviewed, determined."""
+    """A grant of ``organisation`` (``dfg`` or ``leeds``) brought to ``stage``: applied, reviewed, approved,
+    requested, certified, released, booked (a payment of 1.500,00 €), proof (proof of use submitted),
+    proof_reviewed, determined. The organisation's own member requests the payment, reports the expense
+    and submits the proof."""
+    if organisation not in ("dfg", "leeds"):
+        raise ValueError(f"a_grant: organisation {organisation!r} is neither 'dfg' nor 'leeds'")
     office = world.office
+    member = world.actor(organisation)  # the member of the grant's own organisation acts for it
     officer, officer2 = world.actor("officer"), world.actor("officer2")
     approver, finance = world.actor("approver"), world.actor("finance")
     grant = office.apply_for_grant(
@@ -169,7 +174,7 @@ def a_grant(
             grant,
             [{"due": date(2026, 6, 20), "amount": Money("1500.00"), "description": "Busreise"}],
             "Abschlag Busreise",
-            world.actor("dfg"),
+            member,
             on=date(2026, 6, 10),
         )
     if reach >= 4:
@@ -187,7 +192,7 @@ def a_grant(
             "Bus nach Amiens",
             Money("1200.00"),
             "B-1",
-            world.actor("dfg"),
+            member,
         )
         office.submit_proof_of_use(
             grant,
@@ -195,7 +200,7 @@ def a_grant(
             Money("800.00"),
             Money("0"),
             Money("200.00"),
-            world.actor("dfg"),
+            member,
             on=date(2026, 6, 14),
         )
     if reach >= 8:
