@@ -69,7 +69,25 @@ class StatementLine:
     grant_id: UUID | None
     remittance: str
     counterparty: str
-    imported_by: str
+    imported_by: str = ""
+
+    @classmethod
+    def of_record(cls, statement_id: UUID, statement_ref: str, line: dict[str, Any]) -> StatementLine:
+        """A line as the import records it in ``BankStatementImported``."""
+        return cls(
+            statement_id=statement_id,
+            statement_ref=statement_ref,
+            index=int(line["index"]),
+            outcome=line["outcome"],
+            amount=Money(line["amount"]),
+            value_date=date.fromisoformat(line["value_date"]) if line.get("value_date") else None,
+            end_to_end_id=line.get("end_to_end_id", ""),
+            reason=line.get("reason", ""),
+            file_number=line.get("file_number", ""),
+            grant_id=UUID(line["grant_id"]) if line.get("grant_id") else None,
+            remittance=line.get("remittance", ""),
+            counterparty=line.get("counterparty", ""),
+        )
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from domain.payment_run import BANK_STATEMENTS, PaymentRun, end_to_end_id
 from exports.sepa import Debtor, DebtorError, Transfer, credit_transfer, message_id, read_statement, require_payer
 from projections.db import Cursor
 from projections.payment_runs import PayablePayment, PaymentRuns
+from projections.register import Register
 from projections.web_queries import OpenClaim, open_claims
 
 Reader = Callable[[], AbstractContextManager[Cursor]]
@@ -123,6 +124,14 @@ def release_together(
     )
     result.payments = fresh
     return result
+
+
+def posting_coordinates(cursor: Cursor) -> dict[tuple[UUID, int], str]:
+    """»Produkt / Sachkonto / Kostenstelle« of each programme and fiscal year, as payments are posted."""
+    return {
+        (row.programme_id, row.fiscal_year): f"{row.product} / {row.account} / {row.cost_centre}"
+        for row in Register.programme_years(cursor)
+    }
 
 
 def _claim_named(claims: list[OpenClaim], remittance: str) -> OpenClaim | None:
@@ -254,5 +263,6 @@ __all__ = [
     "decide_line",
     "import_statement",
     "payment_run",
+    "posting_coordinates",
     "release_together",
 ]

@@ -31,11 +31,17 @@ from domain.errors import DomainError
 from domain.payment_run import end_to_end_id
 from exports.sepa import DebtorError, StatementError, Transfer
 from projections.payment_runs import PayablePayment, PaymentRuns
-from projections.register import Register
 from web.auth import Viewer, check_csrf, require, services
 from web.grant_actions import status_for
 from web.pages import give_notice, reading, take_notice, today
-from web.payment_desk import DECISIONS, decide_line, import_statement, payment_run, release_together
+from web.payment_desk import (
+    DECISIONS,
+    decide_line,
+    import_statement,
+    payment_run,
+    posting_coordinates,
+    release_together,
+)
 from web.templating import templates
 
 READERS = (Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN, Role.APPROVER)
@@ -60,10 +66,7 @@ def next_business_day(day: date) -> date:
 
 
 def _views(cursor: Any, viewer: Viewer, payments: list[PayablePayment]) -> list[PaymentView]:
-    coordinates = {
-        (row.programme_id, row.fiscal_year): f"{row.product} / {row.account} / {row.cost_centre}"
-        for row in Register.programme_years(cursor)
-    }
+    coordinates = posting_coordinates(cursor)
     views = []
     for p in payments:
         blocked = ""

@@ -17,7 +17,6 @@ import csv
 import hashlib
 import io
 import json
-from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -37,8 +36,7 @@ from exports.sepa import DebtorError, StatementError, Transfer
 from projections.directory import Directory, programme_summaries
 from projections.export_queries import LedgerFilter, programme_year_sums
 from projections.journal import Balance, Journal
-from projections.payment_runs import PaymentRuns
-from projections.register import Register
+from projections.payment_runs import PaymentRuns, StatementLine
 from projections.web_queries import GrantFilter, GrantKey, grant_list_page
 from projections.work_queues import QUEUE_GERMAN, WorkQueues
 from web.api import schemas as s
@@ -46,7 +44,14 @@ from web.api import views as v
 from web.api.framework import STAFF, Call, operation
 from web.api.problems import ApiProblem
 from web.api.tokens import revoke_api_token
-from web.payment_desk import Refusal, decide_line, import_statement, payment_run, release_together
+from web.payment_desk import (
+    Refusal,
+    decide_line,
+    import_statement,
+    payment_run,
+    posting_coordinates,
+    release_together,
+)
 from web.payment_runs import next_business_day
 
 OFFICER, APPROVER, FINANCE, CASHIER, ASSOCIATION, AUDITOR, ADMIN = (
@@ -942,10 +947,7 @@ def list_payable(call: Call) -> s.PayableList:
     """Payee, IBAN and BIC, amount, due date, purpose line, posting coordinates and who certified."""
     with call.read() as cursor:
         payments = PaymentRuns.payments(cursor, call.query.status, limit=1000)
-        coordinates = {
-            (row.programme_id, row.fiscal_year): f"{row.product} / {row.account} / {row.cost_centre}"
-            for row in Register.programme_years(cursor)
-        }
+        coordinates = posting_coordinates(cursor)
     if call.query.status == "released":
         payments = [p for p in payments if p.run_id is None]
     return s.PayableList(items=[_payable(p, coordinates) for p in payments])
@@ -1072,19 +1074,19 @@ def get_payment_run_file(call: Call) -> Response:
     )
 
 
-def _line(statement_id: UUID, line: dict[str, Any]) -> s.StatementLineOut:
+def _line(line: StatementLine) -> s.StatementLineOut:
     return s.StatementLineOut(
-        statement_id=statement_id,
-        index=int(line["index"]),
-        outcome=line["outcome"],
-        amount=Decimal(line["amount"]),
-        value_date=date.fromisoformat(line["value_date"]) if line.get("value_date") else None,
-        end_to_end_id=line.get("end_to_end_id", ""),
-        reason=line.get("reason", ""),
-        file_number=line.get("file_number", ""),
-        grant_id=UUID(line["grant_id"]) if line.get("grant_id") else None,
-        remittance=line.get("remittance", ""),
-        counterparty=line.get("counterparty", ""),
+        statement_id=line.statement_id,
+        index=line.index,
+        outcome=line.outcome,  # type: ignore[arg-type]  # an outcome the import wrote, checked by pydantic
+        amount=v.eur(line.amount),
+        value_date=line.value_date,
+        end_to_end_id=line.end_to_end_id,
+        reason=line.reason,
+        file_number=line.file_number,
+        grant_id=line.grant_id,
+        remittance=line.remittance,
+        counterparty=line.counterparty,
     )
 
 
@@ -1108,13 +1110,13 @@ def import_bank_statement(call: Call) -> s.StatementOut:
         result = import_statement(call.office, call.read, call.caller.actor, content, b.file_name)
     except StatementError as error:
         raise ApiProblem(422, "invalid_statement", str(error), field="content_base64") from None
-    statement_id = result["id"]
+    statement_id, reference = result["id"], result["statement_id"]
     return s.StatementOut(
         statement_id=statement_id,
-        bank_statement_id=result["statement_id"],
+        bank_statement_id=reference,
         duplicate=result["duplicate"],
-        booked=[_line(statement_id, line) for line in result["booked"]],
-        open=[_line(statement_id, line) for line in result["open"]],
+        booked=[_line(StatementLine.of_record(statement_id, reference, line)) for line in result["booked"]],
+        open=[_line(StatementLine.of_record(statement_id, reference, line)) for line in result["open"]],
     )
 
 
@@ -1133,24 +1135,7 @@ def list_open_statement_lines(call: Call) -> s.StatementLineList:
 def _open_lines(call: Call) -> s.StatementLineList:
     with call.read() as cursor:
         lines = PaymentRuns.open_lines(cursor, limit=1000)
-    return s.StatementLineList(
-        items=[
-            s.StatementLineOut(
-                statement_id=line.statement_id,
-                index=line.index,
-                outcome=line.outcome,  # type: ignore[arg-type]  # an outcome from the read model, checked by pydantic
-                amount=v.eur(line.amount),
-                value_date=line.value_date,
-                end_to_end_id=line.end_to_end_id,
-                reason=line.reason,
-                file_number=line.file_number,
-                grant_id=line.grant_id,
-                remittance=line.remittance,
-                counterparty=line.counterparty,
-            )
-            for line in lines
-        ]
-    )
+    return s.StatementLineList(items=[_line(line) for line in lines])
 
 
 def _decide(call: Call, decision: str, reason: str = "") -> s.StatementLineList:
