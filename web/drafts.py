@@ -26,7 +26,9 @@ def _ensure(db: Database) -> None:
     if db in _ready:
         return
     with db.transaction() as cursor:
-        if not db.table_exists(cursor, "portal_drafts"):
+        missing = not db.table_exists(cursor, "portal_drafts")
+    if missing:  # a transaction of its own: on SQLite a read that then writes may find the lock taken meanwhile
+        with db.transaction() as cursor:
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS portal_drafts (owner TEXT NOT NULL, kind TEXT NOT NULL,"
                 " data TEXT NOT NULL, saved_at TEXT NOT NULL, PRIMARY KEY (owner, kind))"
