@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint lock install bench bench-quick clean
+.PHONY: run test lint lock install bench bench-quick clean messages
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The translation catalogue (README, "Translations"): extracts every text marked in Python (_, gettext, N_,
+# message) and in the templates (_) into web/locale/messages.pot and merges it into the English .po;
+# new or changed texts then want English there (tests/web/test_catalogue_complete.py says which).
+LOCALE := web/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k message --no-location --sort-output --no-wrap \
+		--project=Förderbuch --version=0.1.0 --copyright-holder="Stadt Dortmund" -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages -l en --no-wrap
 
 # Re-resolves pyproject.toml's pins (runtime, test and lint extras) into requirements.lock, for every
 # supported Python; versions already locked are kept unless pyproject asks otherwise. To move

@@ -17,6 +17,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.errors import InvalidInputError, NotPermittedError
+from domain.messages import N_
 
 
 class Role(StrEnum):
@@ -51,8 +52,8 @@ ROLE_NAMES = {
     Role.FINANCE: "Kämmerei",
     Role.CASHIER: "Stadtkasse",
     Role.ASSOCIATION: "Verein",
-    Role.AUDITOR: "Rechnungsprüfung",
-    Role.ADMIN: "Administration",
+    Role.AUDITOR: N_("Rechnungsprüfung"),
+    Role.ADMIN: N_("Administration"),
     Role.SYSTEM: "System",
 }
 USER_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)

@@ -23,11 +23,12 @@ from eventsourcing.domain import Aggregate, event
 from domain.actors import Actor, Role
 from domain.errors import FourEyesError, InvalidInputError, InvalidStateError, PaymentRefusedError
 from domain.interest import InterestPeriod, InterestTable, Schedule, interest_periods
+from domain.messages import N_
 from domain.money import Money
 from domain.text import require_reason
 
 OPEN, SETTLED = "open", "settled"
-RELIEF_KINDS = {"deferral": "Stundung", "waiver": "Erlass", "write_off": "Niederschlagung"}
+RELIEF_KINDS = {"deferral": N_("Stundung"), "waiver": N_("Erlass"), "write_off": N_("Niederschlagung")}
 
 
 class Claim(Aggregate):

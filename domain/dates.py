@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.errors import InvalidInputError
+from domain.messages import N_
 
 _DURATION = re.compile(r"^P(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -97,7 +98,7 @@ def duration_german(duration: str) -> str:
     match = _DURATION.match(duration or "")
     if match is None or duration == "P":
         return duration
-    names = (("Monat", "Monate"), ("Woche", "Wochen"), ("Tag", "Tage"))
+    names = ((N_("Monat"), "Monate"), ("Woche", "Wochen"), ("Tag", "Tage"))
     parts = [
         f"{int(g)} {one if int(g) == 1 else many}" for g, (one, many) in zip(match.groups(), names, strict=True) if g
     ]

@@ -32,6 +32,7 @@ from domain.errors import (
     RuleViolationError,
 )
 from domain.foreign import ForeignAmount
+from domain.messages import N_
 from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
 from domain.rules import RuleSet
@@ -54,14 +55,14 @@ CLOSED = "closed"
 
 STATUS_GERMAN = {
     APPLIED: "Antrag eingegangen",
-    DOCUMENTS_REQUESTED: "Unterlagen angefordert",
-    REVIEWED: "Geprüft",
+    DOCUMENTS_REQUESTED: N_("Unterlagen angefordert"),
+    REVIEWED: N_("Geprüft"),
     APPROVED: "Bewilligt",
     REJECTED: "Abgelehnt",
     WITHDRAWN: "Zurückgezogen",
-    PROOF_SUBMITTED: "Verwendungsnachweis eingereicht",
-    PROOF_REVIEWED: "Verwendungsnachweis geprüft",
-    DETERMINED: "Schlussfestgesetzt",
+    PROOF_SUBMITTED: N_("Verwendungsnachweis eingereicht"),
+    PROOF_REVIEWED: N_("Verwendungsnachweis geprüft"),
+    DETERMINED: N_("Schlussfestgesetzt"),
     REVOKED: "Widerrufen",
     CLOSED: "Abgeschlossen",
 }
@@ -72,7 +73,7 @@ REQUESTED, CERTIFIED, RELEASED, BOOKED, CANCELLED = "requested", "certified", "r
 PAYMENT_GERMAN = {
     REQUESTED: "Abgerufen",
     CERTIFIED: "Sachlich und rechnerisch richtig",
-    RELEASED: "Freigegeben",
+    RELEASED: N_("Freigegeben"),
     BOOKED: "Ausgezahlt",
     CANCELLED: "Storniert",
 }
@@ -1340,18 +1341,18 @@ class Grant(Aggregate):
 
 MANUAL = "manual"
 REMINDER_STAGES = {
-    MANUAL: "Erinnerung",
+    MANUAL: N_("Erinnerung"),
     "before": "Erinnerung vor der Frist",
     "due": "Erinnerung am Tag der Frist",
     "overdue": "Mahnung: Frist überschritten",
 }
 APPROVAL_LETTER = "zuwendungsbescheid"
 LETTER_KINDS = {
-    APPROVAL_LETTER: "Zuwendungsbescheid",
-    "ablehnungsbescheid": "Ablehnungsbescheid",
-    "aenderungsbescheid": "Änderungsbescheid",
-    "widerrufsbescheid": "Widerrufs- und Rückforderungsbescheid",
-    "erinnerung": "Erinnerung",
+    APPROVAL_LETTER: N_("Zuwendungsbescheid"),
+    "ablehnungsbescheid": N_("Ablehnungsbescheid"),
+    "aenderungsbescheid": N_("Änderungsbescheid"),
+    "widerrufsbescheid": N_("Widerrufs- und Rückforderungsbescheid"),
+    "erinnerung": N_("Erinnerung"),
 }
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.errors import InvalidInputError, PlanNotBalancedError
+from domain.messages import N_
 from domain.money import Money
 
 _LINE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -32,10 +33,10 @@ class FinancingType(StrEnum):
     @property
     def german(self) -> str:
         return {
-            "share": "Anteilfinanzierung",
-            "deficit": "Fehlbedarfsfinanzierung",
-            "fixed": "Festbetragsfinanzierung",
-            "full": "Vollfinanzierung",
+            "share": N_("Anteilfinanzierung"),
+            "deficit": N_("Fehlbedarfsfinanzierung"),
+            "fixed": N_("Festbetragsfinanzierung"),
+            "full": N_("Vollfinanzierung"),
         }[self.value]
 
     @classmethod

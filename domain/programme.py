@@ -27,6 +27,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actors import Actor, Role
 from domain.dates import FiscalYear
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, OverBudgetError
+from domain.messages import N_
 from domain.money import Money
 from domain.posting import PostingCoordinates
 from domain.rules import RuleSet
@@ -45,11 +46,11 @@ class FundingSource(StrEnum):
     @property
     def german(self) -> str:
         return {
-            "city": "Städtischer Haushalt",
-            "federal": "Bund",
-            "land": "Land NRW",
-            "eu": "Europäische Union",
-            "donations": "Spenden",
+            "city": N_("Städtischer Haushalt"),
+            "federal": N_("Bund"),
+            "land": N_("Land NRW"),
+            "eu": N_("Europäische Union"),
+            "donations": N_("Spenden"),
         }[self.value]
 
     @classmethod

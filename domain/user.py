@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, NotPermittedError
+from domain.messages import N_
 from domain.text import require_reason
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
@@ -211,7 +212,7 @@ class User(Aggregate):
 
     def reset_second_factor(self, reason: str, actor: Actor) -> None:
         """An administrator takes away a person's second factor (lost phone); they enrol again at sign-in."""
-        actor.require(Role.ADMIN, doing="Zweiten Faktor zurücksetzen")
+        actor.require(Role.ADMIN, doing=N_("Zweiten Faktor zurücksetzen"))
         if not self.second_factor:
             raise InvalidStateError(f"{self.display_name} hat keinen zweiten Faktor eingerichtet.")
         self._second_factor_reset(reason=require_reason(reason), **actor.stamp)
@@ -222,7 +223,7 @@ class User(Aggregate):
 
     def record_password_reset_sent(self, reason: str, actor: Actor) -> None:
         """An administrator sent the person a link to set a new password."""
-        actor.require(Role.ADMIN, doing="Passwort-Link senden")
+        actor.require(Role.ADMIN, doing=N_("Passwort-Link senden"))
         if self.disabled:
             raise InvalidStateError(f"{self.display_name} ist gesperrt.")
         self._password_reset_sent(reason=require_reason(reason), **actor.stamp)

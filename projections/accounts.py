@@ -40,6 +40,8 @@ from datetime import date
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from domain.messages import N_
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 APPROPRIATION = "appropriation"
@@ -57,19 +59,19 @@ INTEREST_RECEIVED = "interest_received"
 INTEREST_INCOME = "interest_income"
 
 CHART: dict[str, str] = {
-    APPROPRIATION: "Haushaltsansatz",
-    BUDGET_AVAILABLE: "Verfügbare Mittel",
-    COMMITTED: "Gebundene Mittel, nicht abgerufen",
-    REQUESTED: "Abgerufen, nicht angewiesen",
-    PAYABLE: "Angewiesen, nicht gebucht",
-    PAID: "Ausgezahlt, Verwendung nicht festgesetzt",
-    RECOGNISED: "Verwendung anerkannt",
-    RECEIVABLE: "Rückforderung offen",
+    APPROPRIATION: N_("Haushaltsansatz"),
+    BUDGET_AVAILABLE: N_("Verfügbare Mittel"),
+    COMMITTED: N_("Gebundene Mittel, nicht abgerufen"),
+    REQUESTED: N_("Abgerufen, nicht angewiesen"),
+    PAYABLE: N_("Angewiesen, nicht gebucht"),
+    PAID: N_("Ausgezahlt, Verwendung nicht festgesetzt"),
+    RECOGNISED: N_("Verwendung anerkannt"),
+    RECEIVABLE: N_("Rückforderung offen"),
     REPAID: "Zurückgezahlt",
-    WRITTEN_OFF: "Erlassen oder niedergeschlagen",
-    NOT_PURSUED: "Bagatelle, nicht zurückgefordert",
-    INTEREST_RECEIVED: "Zinsen eingegangen",
-    INTEREST_INCOME: "Zinsertrag",
+    WRITTEN_OFF: N_("Erlassen oder niedergeschlagen"),
+    NOT_PURSUED: N_("Bagatelle, nicht zurückgefordert"),
+    INTEREST_RECEIVED: N_("Zinsen eingegangen"),
+    INTEREST_INCOME: N_("Zinsertrag"),
 }
 """The accounts, in the order statements list them, with the names people read."""
 

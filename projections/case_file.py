@@ -35,6 +35,7 @@ from eventsourcing.persistence import Notification
 
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import LETTER_KINDS, REMINDER_STAGES, Grant
+from domain.messages import N_
 from domain.money import Money
 from domain.plan import FinancingType
 from domain.text import german_decimal
@@ -56,15 +57,15 @@ APPLICATION, REQUESTED, PAYMENT, RECEIPT, INTERIM, FINAL, MESSAGE, LETTER, DECIS
     "entscheidung",
 )
 KIND_GERMAN = {
-    APPLICATION: "Zum Antrag",
-    REQUESTED: "Angeforderte Unterlagen",
-    PAYMENT: "Zum Mittelabruf",
-    RECEIPT: "Beleg zu einer Ausgabe",
-    INTERIM: "Zum Zwischennachweis",
-    FINAL: "Zum Verwendungsnachweis",
-    MESSAGE: "Aus einer Nachricht",
-    LETTER: "Schreiben des Amts",
-    DECISION: "Zu einer Entscheidung (intern)",
+    APPLICATION: N_("Zum Antrag"),
+    REQUESTED: N_("Angeforderte Unterlagen"),
+    PAYMENT: N_("Zum Mittelabruf"),
+    RECEIPT: N_("Beleg zu einer Ausgabe"),
+    INTERIM: N_("Zum Zwischennachweis"),
+    FINAL: N_("Zum Verwendungsnachweis"),
+    MESSAGE: N_("Aus einer Nachricht"),
+    LETTER: N_("Schreiben des Amts"),
+    DECISION: N_("Zu einer Entscheidung (intern)"),
 }
 UPLOAD_KINDS = {
     "ApplicationReceived": APPLICATION,

@@ -17,12 +17,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.messages import N_
 from domain.terms import GrantTerms
 from domain.working_days import next_working_day
 from projections.db import Cursor
 
 DOCUMENTS, INTERIM, FINAL = "documents", "interim", "final"
-KIND_GERMAN = {DOCUMENTS: "Unterlagen nachreichen", INTERIM: "Zwischennachweis", FINAL: "Verwendungsnachweis"}
+KIND_GERMAN = {DOCUMENTS: N_("Unterlagen nachreichen"), INTERIM: "Zwischennachweis", FINAL: "Verwendungsnachweis"}
 
 
 def label(key: str) -> str:

@@ -23,6 +23,7 @@ from uuid import UUID, uuid5
 
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import Grant
+from domain.messages import N_
 from domain.money import Money
 from domain.organisation import Organisation
 from projections.accounts import business_date
@@ -44,7 +45,7 @@ QUEUE_GERMAN = {
     DETERMINE: "Schlussfestsetzung",
     RELIEF: "Über Stundung, Erlass oder Niederschlagung entscheiden",
     CLAIM: "Offene Rückforderung",
-    OVERDUE: "Nachweis überfällig",
+    OVERDUE: N_("Nachweis überfällig"),
 }
 GRANT_QUEUES = (REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK, PROOF, DETERMINE, OVERDUE)
 

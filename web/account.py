@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from domain.errors import DomainError
+from domain.messages import N_
 from web.auth import check_csrf, landing, require, safe_next, services, sign_in, sign_out, viewer
 from web.i18n import LANGUAGES
 from web.pages import take_notice
@@ -22,7 +23,7 @@ from web.templating import templates
 from web.throttle import ACCOUNT_AND_ADDRESS as PASSWORD_GUESSES
 from web.throttle import TooManyAttempts, claim, cleared_on_success, client_address, sign_in_keys
 
-WRONG = "E-Mail-Adresse oder Passwort sind falsch."
+WRONG = N_("E-Mail-Adresse oder Passwort sind falsch.")
 DISABLED = "Ihr Zugang ist gesperrt. Bitte wenden Sie sich an das Büro für Internationale Beziehungen."
 NO_ROLE = "Ihr Zugang hat derzeit keine Rolle. Bitte wenden Sie sich an das Büro für Internationale Beziehungen."
 
@@ -160,9 +161,9 @@ def _password_form(request: Request, error: str | None, status: int) -> Response
 
 def _change_password(the: Services, user_id: UUID, old: str, new: str, again: str) -> str | None:
     if not the.credentials.verify(user_id, old):
-        return "Das bisherige Passwort ist falsch."
+        return N_("Das bisherige Passwort ist falsch.")
     if new != again:
-        return "Die neuen Passwörter stimmen nicht überein."
+        return N_("Die neuen Passwörter stimmen nicht überein.")
     try:
         the.credentials.set_password(user_id, new)
     except (DomainError, ValueError) as error:

@@ -25,6 +25,7 @@ from starlette.responses import RedirectResponse, Response
 from domain.account_request import AccountRequest
 from domain.actors import Actor, Role
 from domain.errors import DomainError
+from domain.messages import N_
 from domain.organisation import LegalForm
 from projections.users import AccountRequests
 from web.auth import check_csrf, require, services
@@ -39,8 +40,8 @@ FIELDS = (
     ("legal_form", "Rechtsform"),
     ("register_court", "Registergericht (z. B. Amtsgericht Dortmund)"),
     ("register_number", "Registernummer (z. B. VR 1234)"),
-    ("street", "Straße und Hausnummer"),
-    ("postcode", "Postleitzahl"),
+    ("street", N_("Straße und Hausnummer")),
+    ("postcode", N_("Postleitzahl")),
     ("city", "Ort"),
     ("iban", "IBAN des Vereinskontos"),
     ("contact_name", "Ansprechperson"),
@@ -172,7 +173,7 @@ async def decide(request: Request) -> Response:
     viewer = require(request, *DECIDERS)
     action = request.path_params["action"]
     if action not in ("annehmen", "ablehnen"):
-        raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
     form = await request.form()
     check_csrf(request, form)
     request_id = uuid_or_404(request.path_params["request_id"])

@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import DomainError, NotFoundError, NotPermittedError, StoreBusyError
+from domain.messages import N_
 from web import (
     account,
     account_requests,
@@ -104,16 +105,16 @@ async def _sign_in_required(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     titles = {
-        403: "Zugriff verweigert",
-        404: "Seite nicht gefunden",
-        405: "Nicht erlaubt",
-        413: "Zu groß",
-        429: "Zu viele Versuche",
+        403: N_("Zugriff verweigert"),
+        404: N_("Seite nicht gefunden"),
+        405: N_("Nicht erlaubt"),
+        413: N_("Zu groß"),
+        429: N_("Zu viele Versuche"),
     }
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"title": titles.get(exc.status_code, "Fehler"), "message": exc.detail, "status": exc.status_code},
+        {"title": titles.get(exc.status_code, N_("Fehler")), "message": exc.detail, "status": exc.status_code},
         status_code=exc.status_code,
     )
 
@@ -130,7 +131,10 @@ async def _domain_refusal(request: Request, exc: Exception) -> Response:
         return await _store_busy(request, exc)
     status = 403 if isinstance(exc, NotPermittedError) else 409
     return templates.TemplateResponse(
-        request, "error.html", {"title": "Nicht möglich", "message": exc.message, "status": status}, status_code=status
+        request,
+        "error.html",
+        {"title": N_("Nicht möglich"), "message": exc.message, "status": status},
+        status_code=status,
     )
 
 
@@ -169,8 +173,8 @@ async def _server_error(request: Request, exc: Exception) -> Response:
         request,
         "error.html",
         {
-            "title": "Interner Fehler",
-            "message": "Das hat nicht geklappt; der Fehler wurde protokolliert.",
+            "title": N_("Interner Fehler"),
+            "message": N_("Das hat nicht geklappt; der Fehler wurde protokolliert."),
             "status": 500,
         },
         status_code=500,

@@ -19,18 +19,17 @@ from domain.actors import Role
 from domain.application import FundingOffice
 from domain.dates import FundingPeriod
 from domain.errors import DomainError
+from domain.messages import N_
 from domain.partner_cities import PARTNER_CITIES
 from domain.plan import FinancingPlan, FinancingType
 from projections.web_queries import organisation_choices, organisation_name, programme_choices
 from web.auth import Viewer, check_csrf, refuse_member_dates, require, services
 from web.forms import FormReader
 from web.grant_actions import Field, status_for
-from web.i18n import ENGLISH
 from web.pages import field_views, give_notice, reading, stray_error, today
 from web.templating import templates
 
 ENTERING = (Role.OFFICER, Role.ASSOCIATION)
-ENGLISH.setdefault("Zuwendungsempfänger suchen", "Find the recipient")
 LINES = 6
 
 
@@ -55,11 +54,11 @@ def _fields(request: Request, viewer: Viewer, day: date, chosen: str = "") -> li
     fields = [
         Field(
             "programme_id",
-            "Förderprogramm",
+            N_("Förderprogramm"),
             "select",
             options=tuple(programmes),
             group=project,
-            placeholder="– bitte wählen –",
+            placeholder=N_("– bitte wählen –"),
         ),
         Field(
             "organisation_id",
@@ -67,13 +66,15 @@ def _fields(request: Request, viewer: Viewer, day: date, chosen: str = "") -> li
             "select",
             options=tuple(organisations),
             group=project,
-            placeholder="" if viewer.role is Role.ASSOCIATION else "– bitte wählen –",
+            placeholder="" if viewer.role is Role.ASSOCIATION else N_("– bitte wählen –"),
         ),
-        Field("title", "Titel des Vorhabens", group=project),
-        Field("partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder="– bitte wählen –"),
-        Field("purpose", "Zweck und Ablauf", "textarea", group=project),
-        Field("period_start", "Beginn", "date", group=project),
-        Field("period_end", "Ende", "date", group=project),
+        Field("title", N_("Titel des Vorhabens"), group=project),
+        Field(
+            "partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder=N_("– bitte wählen –")
+        ),
+        Field("purpose", N_("Zweck und Ablauf"), "textarea", group=project),
+        Field("period_start", N_("Beginn"), "date", group=project),
+        Field("period_end", N_("Ende"), "date", group=project),
         Field(
             "financing_type",
             "Finanzierungsart",
@@ -89,7 +90,7 @@ def _fields(request: Request, viewer: Viewer, day: date, chosen: str = "") -> li
                 f"line_{n}_label",
                 f"Kostenposition {n}: Bezeichnung",
                 required=n == 1,
-                hint="z. B. Reisekosten" if n == 1 else "",
+                hint=N_("z. B. Reisekosten") if n == 1 else "",
                 group=costs,
             )
         )
@@ -97,11 +98,11 @@ def _fields(request: Request, viewer: Viewer, day: date, chosen: str = "") -> li
             Field(f"line_{n}_amount", f"Kostenposition {n}: Betrag in Euro", "amount", required=n == 1, group=costs)
         )
     fields += [
-        Field("own_funds", "Eigenmittel in Euro", "amount", default="0,00", group=funding),
-        Field("third_party_funds", "Drittmittel in Euro", "amount", default="0,00", group=funding),
-        Field("income", "Einnahmen in Euro", "amount", default="0,00", group=funding),
-        Field("grant", "Beantragte Zuwendung in Euro", "amount", group=funding),
-        Field("on", "Eingangsdatum", "date", default=day.isoformat(), group=funding),
+        Field("own_funds", N_("Eigenmittel in Euro"), "amount", default="0,00", group=funding),
+        Field("third_party_funds", N_("Drittmittel in Euro"), "amount", default="0,00", group=funding),
+        Field("income", N_("Einnahmen in Euro"), "amount", default="0,00", group=funding),
+        Field("grant", N_("Beantragte Zuwendung in Euro"), "amount", group=funding),
+        Field("on", N_("Eingangsdatum"), "date", default=day.isoformat(), group=funding),
     ]
     return fields
 
@@ -115,7 +116,7 @@ def _read(r: FormReader, viewer: Viewer) -> dict[str, Any] | None:
             r.errors.setdefault(name, "Bitte eine der angebotenen Möglichkeiten wählen.")
     values["financing_type"] = r.choice("financing_type", {t.value for t in FinancingType})
     start, end, on = r.day("period_start"), r.day("period_end"), r.day("on")
-    lines, funding, grant = r.financing_plan_parts(LINES, "Bitte die Kostenposition benennen.")
+    lines, funding, grant = r.financing_plan_parts(LINES, N_("Bitte die Kostenposition benennen."))
     if not r.ok:
         return None
     try:
@@ -202,5 +203,5 @@ async def application_new(request: Request) -> Response:
             },
             status_code=400,
         )
-    give_notice(request, "Der Antrag ist eingegangen; er liegt jetzt zur Prüfung bei der Sachbearbeitung.")
+    give_notice(request, N_("Der Antrag ist eingegangen; er liegt jetzt zur Prüfung bei der Sachbearbeitung."))
     return RedirectResponse(f"/zuwendungen/{grant_id}", status_code=303)

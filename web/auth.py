@@ -22,6 +22,7 @@ from starlette.requests import Request
 
 from domain.actors import ROLE_NAMES, Actor, Role
 from domain.errors import DomainError
+from domain.messages import N_
 from web import sessions
 from web.services import Services
 from web.sessions import CHANGED, SECRET, STORED, signed_in
@@ -90,7 +91,7 @@ def require(request: Request, *roles: Role) -> Viewer:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(target)
     if roles and current.role not in roles:
-        raise HTTPException(status_code=403, detail="Sie haben keine Berechtigung für diese Seite.")
+        raise HTTPException(status_code=403, detail=N_("Sie haben keine Berechtigung für diese Seite."))
     return current
 
 
@@ -144,7 +145,7 @@ def check_csrf(request: Request, form: Any) -> None:
     if not sent or not expected or not hmac.compare_digest(str(sent).encode(), str(expected).encode()):
         raise HTTPException(
             status_code=403,
-            detail=(
+            detail=N_(
                 "Das Formular ist abgelaufen oder ungültig."
                 " Bitte laden Sie die Seite neu und versuchen Sie es noch einmal."
             ),

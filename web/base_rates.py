@@ -23,6 +23,7 @@ from domain.actors import Role
 from domain.application import FundingOffice
 from domain.errors import DomainError
 from domain.interest import LEGAL_BASES, LEGAL_BASIS_GERMAN, next_half_year
+from domain.messages import N_
 from web.auth import Viewer, check_csrf, require, services
 from web.forms import FieldError, FormReader
 from web.grant_actions import Field, status_for
@@ -96,7 +97,7 @@ FORMS = {
     for form in (
         RateForm(
             "erfassen",
-            "Neuen Basiszinssatz erfassen",
+            N_("Neuen Basiszinssatz erfassen"),
             "Basiszinssatz erfassen",
             (Role.ADMIN, Role.FINANCE),
             lambda day, due: [
@@ -108,8 +109,8 @@ FORMS = {
         ),
         RateForm(
             "berichtigen",
-            "Basiszinssatz berichtigen",
-            "Berichtigen",
+            N_("Basiszinssatz berichtigen"),
+            N_("Berichtigen"),
             (Role.ADMIN, Role.FINANCE),
             lambda day, due: [
                 Field("valid_from", "Gültig ab", "date"),
@@ -121,8 +122,8 @@ FORMS = {
         ),
         RateForm(
             "zinsaufschlag",
-            "Geänderten Zinsaufschlag erfassen",
-            "Zinsaufschlag erfassen",
+            N_("Geänderten Zinsaufschlag erfassen"),
+            N_("Zinsaufschlag erfassen"),
             (Role.ADMIN,),
             lambda day, due: [
                 Field("legal_basis", "Rechtsgrundlage", "select", options=tuple((b, b) for b in LEGAL_BASES)),
@@ -196,7 +197,7 @@ async def base_rates_action(request: Request) -> Response:
     check_csrf(request, form)
     rate_form = FORMS.get(request.path_params["action"])
     if rate_form is None:
-        raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
     if viewer.role not in rate_form.roles:
         raise HTTPException(status_code=403, detail=f"»{rate_form.title}« dürfen Sie in Ihrer Rolle nicht.")
     reader = FormReader(form)

@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from domain.actors import ROLE_NAMES, Role
 from domain.errors import DomainError
+from domain.messages import N_
 from projections.case_file import CaseDocument, CaseFile, Letter
 from projections.db import Cursor
 from web.auth import Viewer, require, services
@@ -154,7 +155,7 @@ def remark_fields(slug: str, role: Role) -> list[Field]:
             "Vermerk (intern)",
             "textarea",
             required=False,
-            hint="Lesen nur das Amt und die Rechnungsprüfung – nie der Verein.",
+            hint=N_("Lesen nur das Amt und die Rechnungsprüfung – nie der Verein."),
         )
     ]
     if slug not in INTERNAL_STEPS:
@@ -164,7 +165,7 @@ def remark_fields(slug: str, role: Role) -> list[Field]:
                 "Nachricht an den Verein",
                 "textarea",
                 required=False,
-                hint="Liest der Verein im Portal und per E-Mail.",
+                hint=N_("Liest der Verein im Portal und per E-Mail."),
             )
         )
     return fields

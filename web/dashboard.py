@@ -11,17 +11,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
+from domain.messages import N_
 from projections.case_file import CaseFile
 from projections.figures import proofs_due_per_month
 from projections.grant_overview import GrantOverview
 from projections.programme_balances import ProgrammeBalances
 from projections.web_queries import closed_programmes, open_claims, open_proof_deadlines, queue_page
 from web.auth import require, services
-from web.i18n import ENGLISH
 from web.pages import EVERYONE, in_thread, reading, take_notice, today
 from web.templating import count_chart, templates
-
-ENGLISH.setdefault("Frühere Haushaltsjahre: alle Förderprogramme", "Earlier fiscal years: all programmes")
 
 # queue -> (the form on the grant page that works the item, whether the item is a payment or claim)
 QUEUE_FORMS = {
@@ -39,24 +37,24 @@ QUEUE_FORMS = {
 }
 QUEUES_BY_ROLE: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     Role.OFFICER: (
-        ("Anträge zu prüfen", ("review",)),
-        ("Zahlungen sachlich und rechnerisch festzustellen", ("certify",)),
-        ("Verwendungsnachweise zu prüfen", ("proof",)),
-        ("Überfällige Nachweise nachfassen", ("overdue",)),
+        (N_("Anträge zu prüfen"), ("review",)),
+        (N_("Zahlungen sachlich und rechnerisch festzustellen"), ("certify",)),
+        (N_("Verwendungsnachweise zu prüfen"), ("proof",)),
+        (N_("Überfällige Nachweise nachfassen"), ("overdue",)),
     ),
     Role.APPROVER: (
-        ("Anträge und Änderungen zu bewilligen", ("approve", "amendment")),
-        ("Schlussbeträge festzusetzen", ("determine",)),
-        ("Zahlungen freizugeben", ("release",)),
-        ("Stundung, Erlass, Niederschlagung zu entscheiden", ("relief",)),
+        (N_("Anträge und Änderungen zu bewilligen"), ("approve", "amendment")),
+        (N_("Schlussbeträge festzusetzen"), ("determine",)),
+        (N_("Zahlungen freizugeben"), ("release",)),
+        (N_("Stundung, Erlass, Niederschlagung zu entscheiden"), ("relief",)),
     ),
     Role.FINANCE: (
-        ("Zahlungen freizugeben", ("release",)),
-        ("Stundung, Erlass, Niederschlagung zu entscheiden", ("relief",)),
+        (N_("Zahlungen freizugeben"), ("release",)),
+        (N_("Stundung, Erlass, Niederschlagung zu entscheiden"), ("relief",)),
     ),
     Role.CASHIER: (
-        ("Auszahlungen zu buchen", ("book",)),
-        ("Offene Rückforderungen (Rückzahlungen buchen)", ("claim",)),
+        (N_("Auszahlungen zu buchen"), ("book",)),
+        (N_("Offene Rückforderungen (Rückzahlungen buchen)"), ("claim",)),
     ),
 }
 

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.actors import Role
+from domain.messages import N_
 from exports.csv_tables import write_csv_tables
 from exports.finance_report import ExportError, FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
@@ -56,7 +57,7 @@ def _finance_filter(params: dict[str, str]) -> FinanceFilter:
         first_year=int(year) if year else None,
         last_year=int(year) if year else None,
         programme_code=params.get("programm", "").strip() or None,
-        all_years_total=params.get("gesamtsumme", "") in ("1", "ja", "on"),
+        all_years_total=params.get("gesamtsumme", "") in ("1", N_("ja"), "on"),
     )
 
 
@@ -111,36 +112,36 @@ def _proof_of_use(cursor: Cursor, params: dict[str, str], viewer: Viewer, now: d
 DOWNLOADS: list[Download] = [
     Download(
         "finanzen",
-        "Arbeitsmappe der Kämmerei",
-        "Programme und Haushaltsjahre, Zuwendungen, Journal und Projekte als Excel-Arbeitsmappe.",
+        N_("Arbeitsmappe der Kämmerei"),
+        N_("Programme und Haushaltsjahre, Zuwendungen, Journal und Projekte als Excel-Arbeitsmappe."),
         ("jahr", "programm", "gesamtsumme"),
         _finance_workbook,
     ),
     Download(
         "tabellen",
-        "Tabellen als CSV",
-        "Dieselben Zahlen als CSV-Dateien (Semikolon, deutsche Zahlen) in einem ZIP-Archiv.",
+        N_("Tabellen als CSV"),
+        N_("Dieselben Zahlen als CSV-Dateien (Semikolon, deutsche Zahlen) in einem ZIP-Archiv."),
         ("jahr", "programm"),
         _csv_tables,
     ),
     Download(
         "verwendungsnachweis",
-        "Verwendungsnachweis einer Zuwendung",
-        "Zahlenmäßiger Nachweis mit Belegliste als Arbeitsmappe.",
+        N_("Verwendungsnachweis einer Zuwendung"),
+        N_("Zahlenmäßiger Nachweis mit Belegliste als Arbeitsmappe."),
         ("aktenzeichen",),
         _proof_of_use,
     ),
     Download(
         "360giving",
-        "Offene Daten nach 360Giving (JSON)",
-        "Alle bewilligten Zuwendungen im 360Giving-Datenstandard.",
+        N_("Offene Daten nach 360Giving (JSON)"),
+        N_("Alle bewilligten Zuwendungen im 360Giving-Datenstandard."),
         (),
         _giving_json,
     ),
     Download(
         "360giving-xlsx",
-        "Offene Daten nach 360Giving (Tabelle)",
-        "Dieselben Zuwendungen als Tabelle mit den Spaltentiteln des Standards.",
+        N_("Offene Daten nach 360Giving (Tabelle)"),
+        N_("Dieselben Zuwendungen als Tabelle mit den Spaltentiteln des Standards."),
         (),
         _giving_workbook,
     ),
@@ -151,7 +152,7 @@ async def download(request: Request) -> Response:
     viewer = require(request, *DOWNLOADERS)
     found = next((d for d in DOWNLOADS if d.slug == request.path_params["slug"]), None)
     if found is None:
-        raise HTTPException(status_code=404, detail="Diesen Download gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diesen Download gibt es nicht."))
     params = {key: value for key, value in request.query_params.items()}
 
     def build() -> tuple[bytes, str, str]:

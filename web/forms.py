@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from domain.messages import N_
 from domain.money import Money
 from domain.plan import BudgetLine
 from web.german import (
@@ -135,7 +136,7 @@ class FormReader:
         return value
 
     def flag(self, name: str) -> bool:
-        return self.values.get(name, "") in ("ja", "on", "1", "true")
+        return self.values.get(name, "") in (N_("ja"), "on", "1", "true")
 
     def _read(self, parser: Callable[..., T], value: str | None, name: str, **kwargs: Any) -> T | None:
         try:

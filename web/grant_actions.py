@@ -53,6 +53,7 @@ from domain.grant import (
     REVOKED,
     Grant,
 )
+from domain.messages import N_
 from domain.plan import FinancingType
 from web.auth import Viewer
 from web.forms import FormReader, format_amount
@@ -128,7 +129,7 @@ class Action:
 
 
 def _on(ctx: GrantContext) -> Field:
-    return Field("on", "Datum der Entscheidung", "date", default=ctx.today.isoformat())
+    return Field("on", N_("Datum der Entscheidung"), "date", default=ctx.today.isoformat())
 
 
 def _reason(label: str = "Begründung") -> Field:
@@ -146,12 +147,15 @@ def _percent_text(value: Decimal | None) -> str:
 
 
 def _review(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
-    formal, substantive = r.choice("formal_ok", ("ja", "nein")), r.choice("substantive_ok", ("ja", "nein"))
+    formal, substantive = (
+        r.choice("formal_ok", (N_("ja"), N_("nein"))),
+        r.choice("substantive_ok", (N_("ja"), N_("nein"))),
+    )
     notes, on = r.text("notes"), r.day("on")
     if not r.ok:
         return None
-    office.review_application(ctx.grant.id, formal == "ja", substantive == "ja", notes, actor, on=on)
-    return "Die Prüfung ist vermerkt."
+    office.review_application(ctx.grant.id, formal == N_("ja"), substantive == N_("ja"), notes, actor, on=on)
+    return N_("Die Prüfung ist vermerkt.")
 
 
 def _request_documents(
@@ -162,7 +166,7 @@ def _request_documents(
         return None
     assert due is not None
     office.request_documents(ctx.grant.id, items, due, actor, on=on)
-    return "Die Unterlagen sind angefordert."
+    return N_("Die Unterlagen sind angefordert.")
 
 
 def _receive_documents(
@@ -173,7 +177,7 @@ def _receive_documents(
     if not r.ok:
         return None
     office.receive_documents(ctx.grant.id, UUID(request_id), note, actor, on=on)
-    return "Der Eingang der Unterlagen ist vermerkt."
+    return N_("Der Eingang der Unterlagen ist vermerkt.")
 
 
 def _reject(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -181,7 +185,7 @@ def _reject(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
     if not r.ok:
         return None
     office.reject_application(ctx.grant.id, reason, actor, on=on)
-    return "Der Antrag ist abgelehnt."
+    return N_("Der Antrag ist abgelehnt.")
 
 
 def _withdraw(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -189,14 +193,14 @@ def _withdraw(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor
     if not r.ok:
         return None
     office.withdraw_application(ctx.grant.id, reason, actor, on=on)
-    return "Der Antrag ist zurückgezogen."
+    return N_("Der Antrag ist zurückgezogen.")
 
 
 def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
     plan = ctx.grant.plan
     rate = plan.grant.amount / plan.total_costs.amount if plan.total_costs.amount else None
     fields = [
-        Field("amount", "Bewilligter Betrag in Euro", "amount", default=format_amount(plan.grant)),
+        Field("amount", N_("Bewilligter Betrag in Euro"), "amount", default=format_amount(plan.grant)),
         Field(
             "financing_type",
             "Finanzierungsart",
@@ -206,30 +210,34 @@ def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
         ),
         Field(
             "rate",
-            "Fördersatz in Prozent (nur bei Anteilfinanzierung)",
+            N_("Fördersatz in Prozent (nur bei Anteilfinanzierung)"),
             "percent",
             required=False,
             default=_percent_text(rate) if ctx.grant.financing_type == "share" else "",
         ),
         Field(
             "maximum",
-            "Höchstbetrag in Euro",
+            N_("Höchstbetrag in Euro"),
             "amount",
             required=False,
-            hint="Leer lassen: der bewilligte Betrag ist der Höchstbetrag.",
+            hint=N_("Leer lassen: der bewilligte Betrag ist der Höchstbetrag."),
         ),
     ]
     fields += [
         Field(
             "period_start",
-            "Bewilligungszeitraum von",
+            N_("Bewilligungszeitraum von"),
             "date",
             required=False,
             default=ctx.grant.period.start.isoformat(),
-            hint="Wie beantragt, wenn nicht anders entschieden.",
+            hint=N_("Wie beantragt, wenn nicht anders entschieden."),
         ),
         Field(
-            "period_end", "Bewilligungszeitraum bis", "date", required=False, default=ctx.grant.period.end.isoformat()
+            "period_end",
+            N_("Bewilligungszeitraum bis"),
+            "date",
+            required=False,
+            default=ctx.grant.period.end.isoformat(),
         ),
     ]
     years = ctx.grant.period.fiscal_years
@@ -241,20 +249,22 @@ def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
                     f"Davon im Haushaltsjahr {year.year}",
                     "amount",
                     required=False,
-                    hint="Leer lassen: alles im ersten Jahr des Förderzeitraums.",
+                    hint=N_("Leer lassen: alles im ersten Jahr des Förderzeitraums."),
                 )
             )
     fields += [
         Field(
             "proof_due",
-            "Verwendungsnachweis fällig am",
+            N_("Verwendungsnachweis fällig am"),
             "date",
             required=False,
-            hint="Steht so im Bescheid. Leer lassen: die Frist des Regelwerks nach dem Ende des "
-            "Bewilligungszeitraums (z. B. sechs Monate); ein Samstag, Sonntag oder Feiertag in NRW verschiebt "
-            "sie auf den nächsten Werktag (§ 31 Abs. 3 VwVfG NRW).",
+            hint=N_(
+                "Steht so im Bescheid. Leer lassen: die Frist des Regelwerks nach dem Ende des "
+                "Bewilligungszeitraums (z. B. sechs Monate); ein Samstag, Sonntag oder Feiertag in NRW verschiebt "
+                "sie auf den nächsten Werktag (§ 31 Abs. 3 VwVfG NRW)."
+            ),
         ),
-        Field("conditions", "Nebenbestimmungen und Auflagen", "textarea", required=False),
+        Field("conditions", N_("Nebenbestimmungen und Auflagen"), "textarea", required=False),
         _on(ctx),
     ]
     return fields
@@ -292,17 +302,17 @@ def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
         period=None if period == ctx.grant.period else period,
         proof_due=proof_due,
     )
-    return "Die Zuwendung ist bewilligt; die Mittel sind gebunden."
+    return N_("Die Zuwendung ist bewilligt; die Mittel sind gebunden.")
 
 
 def _not_reviewer(ctx: GrantContext, item: Any) -> str | None:
     if ctx.grant.reviewer_id == ctx.me:
-        return (
+        return N_(
             "Sie haben diesen Antrag geprüft; bewilligen muss eine andere zeichnungsbefugte Person"
             " (Vier-Augen-Prinzip)."
         )
     if ctx.grant.applicant_id == ctx.me:
-        return "Sie haben diesen Antrag erfasst; bewilligen muss eine andere Person."
+        return N_("Sie haben diesen Antrag erfasst; bewilligen muss eine andere Person.")
     return None
 
 
@@ -312,23 +322,23 @@ def _not_reviewer(ctx: GrantContext, item: Any) -> str | None:
 def _amend_fields(ctx: GrantContext, item: Any) -> list[Field]:
     terms = ctx.grant.terms
     return [
-        Field("amount", "Neuer Betrag in Euro", "amount", default=format_amount(terms.amount if terms else None)),
+        Field("amount", N_("Neuer Betrag in Euro"), "amount", default=format_amount(terms.amount if terms else None)),
         Field(
             "rate",
-            "Neuer Fördersatz in Prozent (nur bei Anteilfinanzierung)",
+            N_("Neuer Fördersatz in Prozent (nur bei Anteilfinanzierung)"),
             "percent",
             required=False,
             default=_percent_text(terms.rate if terms else None),
         ),
         Field(
             "period_end",
-            "Bewilligungszeitraum bis",
+            N_("Bewilligungszeitraum bis"),
             "date",
             required=False,
             default=terms.period.end.isoformat() if terms else "",
-            hint="Für eine Verlängerung des Zeitraums.",
+            hint=N_("Für eine Verlängerung des Zeitraums."),
         ),
-        _reason("Anlass der Änderung"),
+        _reason(N_("Anlass der Änderung")),
         _on(ctx),
     ]
 
@@ -346,7 +356,7 @@ def _propose_amendment(
     if end is not None and end != ctx.grant.terms.period.end:
         terms["period"] = FundingPeriod(ctx.grant.terms.period.start, end)
     office.propose_amendment(ctx.grant.id, amount, reason, actor, on=on, **terms)
-    return "Die Änderung ist vorbereitet; eine zeichnungsbefugte Person muss sie bewilligen."
+    return N_("Die Änderung ist vorbereitet; eine zeichnungsbefugte Person muss sie bewilligen.")
 
 
 def _approve_amendment(
@@ -356,7 +366,7 @@ def _approve_amendment(
     if not r.ok:
         return None
     office.approve_amendment(ctx.grant.id, actor, on=on)
-    return "Der Änderungsbescheid ist bewilligt."
+    return N_("Der Änderungsbescheid ist bewilligt.")
 
 
 def _reject_amendment(
@@ -366,13 +376,13 @@ def _reject_amendment(
     if not r.ok:
         return None
     office.reject_amendment(ctx.grant.id, reason, actor, on=on)
-    return "Die Änderung ist abgelehnt."
+    return N_("Die Änderung ist abgelehnt.")
 
 
 def _not_proposer(ctx: GrantContext, item: Any) -> str | None:
     pending = ctx.grant.pending_amendment
     if pending and pending["proposed_by"] == ctx.me:
-        return "Sie haben diese Änderung vorbereitet; bewilligen muss eine andere Person (Vier-Augen-Prinzip)."
+        return N_("Sie haben diese Änderung vorbereitet; bewilligen muss eine andere Person (Vier-Augen-Prinzip).")
     return None
 
 
@@ -389,7 +399,7 @@ def _request_payment(
     office.request_payment(
         ctx.grant.id, [{"due": due, "amount": amount, "description": description}], purpose, actor, on=on
     )
-    return "Der Mittelabruf ist erfasst; jetzt muss ihn eine andere Person sachlich und rechnerisch feststellen."
+    return N_("Der Mittelabruf ist erfasst; jetzt muss ihn eine andere Person sachlich und rechnerisch feststellen.")
 
 
 def _payment_in(*states: str) -> Check:
@@ -402,7 +412,7 @@ def _certify(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
         return None
     assert item is not None
     office.certify_payment(ctx.grant.id, item, actor, on=on)
-    return "Die Zahlung ist sachlich und rechnerisch festgestellt; die Freigabe macht eine andere Person."
+    return N_("Die Zahlung ist sachlich und rechnerisch festgestellt; die Freigabe macht eine andere Person.")
 
 
 def _release(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -411,7 +421,7 @@ def _release(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
         return None
     assert item is not None
     office.release_payment(ctx.grant.id, item, actor, on=on)
-    return "Die Zahlung ist freigegeben."
+    return N_("Die Zahlung ist freigegeben.")
 
 
 def _book(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -420,7 +430,7 @@ def _book(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: An
         return None
     assert item is not None and value_date is not None
     office.book_payment(ctx.grant.id, item, value_date, actor)
-    return "Die Auszahlung ist gebucht."
+    return N_("Die Auszahlung ist gebucht.")
 
 
 def _cancel(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -429,7 +439,7 @@ def _cancel(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
         return None
     assert item is not None
     office.cancel_payment(ctx.grant.id, item, reason, actor, on=on)
-    return "Der Abruf ist storniert."
+    return N_("Der Abruf ist storniert.")
 
 
 def _return(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -438,14 +448,14 @@ def _return(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
         return None
     assert item is not None and amount is not None and value_date is not None
     office.return_payment(ctx.grant.id, item, amount, value_date, reason, actor)
-    return "Der Rückfluss ist gebucht."
+    return N_("Der Rückfluss ist gebucht.")
 
 
 def _not_certifier(ctx: GrantContext, payment: Any) -> str | None:
     if payment and payment["certified_by"] == ctx.me:
-        return "Von Ihnen festgestellt – freigeben muss eine andere Person."
+        return N_("Von Ihnen festgestellt – freigeben muss eine andere Person.")
     if payment and payment["requested_by"] == ctx.me:
-        return "Von Ihnen abgerufen – freigeben muss eine andere Person."
+        return N_("Von Ihnen abgerufen – freigeben muss eine andere Person.")
     return None
 
 
@@ -460,7 +470,7 @@ def _not_orderer(ctx: GrantContext, payment: Any) -> str | None:
 
 def _not_requester(ctx: GrantContext, payment: Any) -> str | None:
     if payment and payment["requested_by"] == ctx.me:
-        return "Von Ihnen abgerufen – feststellen muss eine andere Person."
+        return N_("Von Ihnen abgerufen – feststellen muss eine andere Person.")
     return None
 
 
@@ -482,18 +492,24 @@ def _expense_fields(ctx: GrantContext, item: Any) -> list[Field]:
         Field("paid_on", "Bezahlt am", "date", default=ctx.today.isoformat()),
         Field("payee", "Zahlungsempfänger"),
         Field("purpose", "Zweck"),
-        Field("receipt_reference", "Belegnummer"),
-        Field("currency", "Währung", "select", options=tuple((c, c) for c in CURRENCIES), default="EUR"),
-        Field("amount", "Betrag in Euro", "amount", required=False, hint="Bei Euro-Belegen."),
+        Field("receipt_reference", N_("Belegnummer")),
+        Field("currency", N_("Währung"), "select", options=tuple((c, c) for c in CURRENCIES), default="EUR"),
+        Field("amount", N_("Betrag in Euro"), "amount", required=False, hint=N_("Bei Euro-Belegen.")),
         Field(
             "original",
-            "Betrag in der Fremdwährung",
+            N_("Betrag in der Fremdwährung"),
             "decimal",
             required=False,
-            hint="Nur bei Fremdwährung, z. B. 1.250,00.",
+            hint=N_("Nur bei Fremdwährung, z. B. 1.250,00."),
         ),
-        Field("rate", "Kurs (Einheiten je Euro)", "decimal", required=False, hint="Nur bei Fremdwährung, z. B. 16,85."),
-        Field("rate_date", "Kursdatum", "date", required=False),
+        Field(
+            "rate",
+            N_("Kurs (Einheiten je Euro)"),
+            "decimal",
+            required=False,
+            hint=N_("Nur bei Fremdwährung, z. B. 16,85."),
+        ),
+        Field("rate_date", N_("Kursdatum"), "date", required=False),
     ]
 
 
@@ -517,7 +533,7 @@ def _report_expense(
         return None
     assert paid_on is not None
     office.report_expense(ctx.grant.id, line, paid_on, payee, purpose, amount, receipt, actor)
-    return "Die Ausgabe ist erfasst."
+    return N_("Die Ausgabe ist erfasst.")
 
 
 def _reverse_expense(
@@ -528,7 +544,7 @@ def _reverse_expense(
         return None
     assert item is not None
     office.reverse_expense(ctx.grant.id, item, reason, actor)
-    return "Die Ausgabe ist storniert."
+    return N_("Die Ausgabe ist storniert.")
 
 
 # Deadlines and proofs ----------------------------------------------------------------------------
@@ -547,7 +563,7 @@ def _extend(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
         return None
     assert new_due is not None
     office.extend_deadline(ctx.grant.id, key, new_due, reason, actor, on=on)
-    return "Die Frist ist verlängert."
+    return N_("Die Frist ist verlängert.")
 
 
 def _remind(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -555,7 +571,7 @@ def _remind(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
     if not r.ok:
         return None
     office.send_reminder(ctx.grant.id, key, actor, on=on)
-    return "Die Erinnerung ist vermerkt."
+    return N_("Die Erinnerung ist vermerkt.")
 
 
 def _interim_years(ctx: GrantContext) -> tuple[tuple[str, str], ...]:
@@ -572,7 +588,7 @@ def _interim(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
     if not r.ok:
         return None
     office.submit_interim_proof(ctx.grant.id, int(year), report, actor, on=on)
-    return "Der Zwischennachweis ist eingegangen."
+    return N_("Der Zwischennachweis ist eingegangen.")
 
 
 def _purpose_fulfilled(
@@ -589,16 +605,16 @@ def _purpose_fulfilled(
 def _proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
     plan = ctx.grant.terms.plan if ctx.grant.terms else ctx.grant.plan
     return [
-        Field("report", "Sachbericht", "textarea"),
-        Field("own_funds", "Eigenmittel tatsächlich in Euro", "amount", default=format_amount(plan.own_funds)),
+        Field("report", N_("Sachbericht"), "textarea"),
+        Field("own_funds", N_("Eigenmittel tatsächlich in Euro"), "amount", default=format_amount(plan.own_funds)),
         Field(
             "third_party_funds",
-            "Drittmittel tatsächlich in Euro",
+            N_("Drittmittel tatsächlich in Euro"),
             "amount",
             default=format_amount(plan.third_party_funds),
         ),
-        Field("income", "Einnahmen tatsächlich in Euro", "amount", default=format_amount(plan.income)),
-        Field("on", "Eingangsdatum", "date", default=ctx.today.isoformat()),
+        Field("income", N_("Einnahmen tatsächlich in Euro"), "amount", default=format_amount(plan.income)),
+        Field("on", N_("Eingangsdatum"), "date", default=ctx.today.isoformat()),
     ]
 
 
@@ -610,7 +626,7 @@ def _submit_proof(office: FundingOffice, ctx: GrantContext, item: UUID | None, a
         return None
     assert own is not None and third is not None and income is not None
     office.submit_proof_of_use(ctx.grant.id, report, own, third, income, actor, on=on)
-    return "Der Verwendungsnachweis ist eingegangen."
+    return N_("Der Verwendungsnachweis ist eingegangen.")
 
 
 def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
@@ -631,8 +647,8 @@ def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
         )
         fields.append(Field(f"cut_reason_{code}", f"{name}: Grund einer Kürzung", required=False))
     fields += [
-        Field("notes", "Prüfvermerk", "textarea"),
-        Field("on", "Geprüft am", "date", default=ctx.today.isoformat()),
+        Field("notes", N_("Prüfvermerk"), "textarea"),
+        Field("on", N_("Geprüft am"), "date", default=ctx.today.isoformat()),
     ]
     return fields
 
@@ -649,12 +665,12 @@ def _review_proof(office: FundingOffice, ctx: GrantContext, item: UUID | None, a
         return None
     amounts = {code: amount for code, amount in recognised.items() if amount is not None}
     office.review_proof_of_use(ctx.grant.id, amounts, reasons, notes, actor, on=on)
-    return "Der Verwendungsnachweis ist geprüft."
+    return N_("Der Verwendungsnachweis ist geprüft.")
 
 
 def _not_submitter(ctx: GrantContext, item: Any) -> str | None:
     if ctx.grant.proof and ctx.grant.proof["submitted_by"] == ctx.me:
-        return "Sie haben den Nachweis eingereicht; prüfen muss eine andere Person (Vier-Augen-Prinzip)."
+        return N_("Sie haben den Nachweis eingereicht; prüfen muss eine andere Person (Vier-Augen-Prinzip).")
     return None
 
 
@@ -664,14 +680,14 @@ def _determine(office: FundingOffice, ctx: GrantContext, item: UUID | None, acto
         return None
     claim = office.determine_final_amount(ctx.grant.id, actor, on=on)
     if claim is not None:
-        return "Der Schlussbetrag ist festgesetzt; die Überzahlung wird zurückgefordert."
-    return "Der Schlussbetrag ist festgesetzt."
+        return N_("Der Schlussbetrag ist festgesetzt; die Überzahlung wird zurückgefordert.")
+    return N_("Der Schlussbetrag ist festgesetzt.")
 
 
 def _not_proof_handler(ctx: GrantContext, item: Any) -> str | None:
     recognised, proof = ctx.grant.recognised or {}, ctx.grant.proof or {}
     if ctx.me in (recognised.get("reviewed_by"), proof.get("submitted_by")):
-        return (
+        return N_(
             "Sie haben den Nachweis eingereicht oder geprüft; festsetzen muss eine andere Person (Vier-Augen-Prinzip)."
         )
     return None
@@ -685,8 +701,8 @@ def _revoke(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
     assert remaining is not None and effective_on is not None
     claim = office.revoke_grant(ctx.grant.id, remaining, effective_on, reason, actor, on=on)
     if claim is not None:
-        return "Die Zuwendung ist widerrufen; die Überzahlung wird zurückgefordert."
-    return "Die Zuwendung ist widerrufen."
+        return N_("Die Zuwendung ist widerrufen; die Überzahlung wird zurückgefordert.")
+    return N_("Die Zuwendung ist widerrufen.")
 
 
 def _close(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -694,7 +710,7 @@ def _close(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: A
     if not r.ok:
         return None
     office.close_grant(ctx.grant.id, actor, on=on)
-    return "Die Zuwendung ist abgeschlossen; nicht verbrauchte Mittel sind wieder frei."
+    return N_("Die Zuwendung ist abgeschlossen; nicht verbrauchte Mittel sind wieder frei.")
 
 
 # Claims ------------------------------------------------------------------------------------------
@@ -710,7 +726,7 @@ def _repayment(office: FundingOffice, ctx: GrantContext, item: UUID | None, acto
         return None
     assert item is not None and amount is not None and value_date is not None
     office.receive_repayment(item, amount, value_date, actor)
-    return "Die Rückzahlung ist gebucht."
+    return N_("Die Rückzahlung ist gebucht.")
 
 
 def _propose_relief(
@@ -723,25 +739,25 @@ def _propose_relief(
         return None
     assert item is not None
     office.propose_claim_relief(item, kind, reason, actor, until=until)
-    return "Der Vorschlag ist vermerkt; entscheiden muss eine andere Person."
+    return N_("Der Vorschlag ist vermerkt; entscheiden muss eine andere Person.")
 
 
 def _decide_relief(
     office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
 ) -> str | None:
-    decision = r.choice("decision", ("ja", "nein"))
+    decision = r.choice("decision", (N_("ja"), N_("nein")))
     reason, on = r.text("reason"), r.day("on")
     if not r.ok:
         return None
     assert item is not None
-    office.decide_claim_relief(item, decision == "ja", reason, actor, on=on)
-    return "Die Entscheidung ist vermerkt."
+    office.decide_claim_relief(item, decision == N_("ja"), reason, actor, on=on)
+    return N_("Die Entscheidung ist vermerkt.")
 
 
 def _not_relief_proposer(ctx: GrantContext, claim: Any) -> str | None:
     pending = getattr(claim, "pending_relief", None)
     if pending and pending["proposed_by"] == ctx.me:
-        return "Von Ihnen vorgeschlagen – entscheiden muss eine andere Person."
+        return N_("Von Ihnen vorgeschlagen – entscheiden muss eine andere Person.")
     return None
 
 
@@ -749,54 +765,54 @@ def _status(*states: str) -> Check:
     return lambda ctx, item: ctx.grant.status in states
 
 
-YES_NO = (("ja", "ja"), ("nein", "nein"))
+YES_NO = ((N_("ja"), N_("ja")), (N_("nein"), N_("nein")))
 
 _ALL: tuple[Action, ...] = (
     Action(
         "pruefen",
-        "Antrag prüfen",
-        "Prüfung vermerken",
+        N_("Antrag prüfen"),
+        N_("Prüfung vermerken"),
         (OFFICER,),
         _status(APPLIED),
         lambda ctx, item: [
-            Field("formal_ok", "Formal in Ordnung?", "select", options=YES_NO, default="ja"),
-            Field("substantive_ok", "Inhaltlich förderfähig?", "select", options=YES_NO, default="ja"),
-            Field("notes", "Prüfvermerk", "textarea"),
-            Field("on", "Geprüft am", "date", default=ctx.today.isoformat()),
+            Field("formal_ok", N_("Formal in Ordnung?"), "select", options=YES_NO, default=N_("ja")),
+            Field("substantive_ok", N_("Inhaltlich förderfähig?"), "select", options=YES_NO, default=N_("ja")),
+            Field("notes", N_("Prüfvermerk"), "textarea"),
+            Field("on", N_("Geprüft am"), "date", default=ctx.today.isoformat()),
         ],
         _review,
-        intro="Die Bewilligung macht danach eine andere, zeichnungsbefugte Person.",
+        intro=N_("Die Bewilligung macht danach eine andere, zeichnungsbefugte Person."),
     ),
     Action(
         "unterlagen-anfordern",
-        "Unterlagen anfordern",
-        "Unterlagen anfordern",
+        N_("Unterlagen anfordern"),
+        N_("Unterlagen anfordern"),
         (OFFICER,),
         _status(*BEFORE_DECISION),
         lambda ctx, item: [
-            Field("items", "Welche Unterlagen fehlen?", "textarea"),
-            Field("due", "Frist", "date", default=(ctx.today + timedelta(days=14)).isoformat()),
+            Field("items", N_("Welche Unterlagen fehlen?"), "textarea"),
+            Field("due", N_("Frist"), "date", default=(ctx.today + timedelta(days=14)).isoformat()),
             _on(ctx),
         ],
         _request_documents,
     ),
     Action(
         "unterlagen-eingegangen",
-        "Unterlagen eingegangen",
-        "Eingang vermerken",
+        N_("Unterlagen eingegangen"),
+        N_("Eingang vermerken"),
         (OFFICER, ASSOCIATION),
         lambda ctx, item: bool(ctx.document_requests),
         lambda ctx, item: [
-            Field("request_id", "Zur Anforderung", "select", options=tuple(ctx.document_requests)),
-            Field("note", "Anmerkung", "textarea", required=False),
+            Field("request_id", N_("Zur Anforderung"), "select", options=tuple(ctx.document_requests)),
+            Field("note", N_("Anmerkung"), "textarea", required=False),
             Field("on", "Eingegangen am", "date", default=ctx.today.isoformat()),
         ],
         _receive_documents,
     ),
     Action(
         "bewilligen",
-        "Bewilligen",
-        "Bewilligen und Mittel binden",
+        N_("Bewilligen"),
+        N_("Bewilligen und Mittel binden"),
         (APPROVER,),
         lambda ctx, item: ctx.grant.status == REVIEWED and ctx.grant.review_passed,
         _approve_fields,
@@ -805,7 +821,7 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "ablehnen",
-        "Antrag ablehnen",
+        N_("Antrag ablehnen"),
         "Ablehnen",
         (OFFICER, APPROVER),
         _status(*BEFORE_DECISION),
@@ -814,8 +830,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "zurueckziehen",
-        "Antrag zurückziehen",
-        "Zurückziehen",
+        N_("Antrag zurückziehen"),
+        N_("Zurückziehen"),
         (OFFICER, ASSOCIATION),
         _status(*BEFORE_DECISION),
         lambda ctx, item: [_reason(), _on(ctx)],
@@ -823,8 +839,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "aenderung-vorbereiten",
-        "Änderung vorbereiten (Änderungsbescheid)",
-        "Änderung vorbereiten",
+        N_("Änderung vorbereiten (Änderungsbescheid)"),
+        N_("Änderung vorbereiten"),
         (OFFICER,),
         lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
         _amend_fields,
@@ -832,8 +848,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "aenderung-bewilligen",
-        "Änderung bewilligen",
-        "Änderung bewilligen",
+        N_("Änderung bewilligen"),
+        N_("Änderung bewilligen"),
         (APPROVER,),
         lambda ctx, item: ctx.grant.pending_amendment is not None,
         lambda ctx, item: [_on(ctx)],
@@ -842,8 +858,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "aenderung-ablehnen",
-        "Änderung ablehnen",
-        "Änderung ablehnen",
+        N_("Änderung ablehnen"),
+        N_("Änderung ablehnen"),
         (APPROVER,),
         lambda ctx, item: ctx.grant.pending_amendment is not None,
         lambda ctx, item: [_reason(), _on(ctx)],
@@ -851,21 +867,21 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "mittel-abrufen",
-        "Mittel abrufen",
-        "Abruf erfassen",
+        N_("Mittel abrufen"),
+        N_("Abruf erfassen"),
         (OFFICER, ASSOCIATION),
         _status(APPROVED, DETERMINED),
         lambda ctx, item: [
-            Field("amount", "Betrag in Euro", "amount"),
+            Field("amount", N_("Betrag in Euro"), "amount"),
             Field(
                 "due",
-                "Fällig am",
+                N_("Fällig am"),
                 "date",
                 default=ctx.today.isoformat(),
-                hint="Abgerufen wird nur, was bald gebraucht wird (Abrufhorizont des Bescheids).",
+                hint=N_("Abgerufen wird nur, was bald gebraucht wird (Abrufhorizont des Bescheids)."),
             ),
-            Field("description", "Wofür wird das Geld gebraucht?"),
-            Field("purpose", "Verwendungszweck der Überweisung", default=ctx.grant.file_number),
+            Field("description", N_("Wofür wird das Geld gebraucht?")),
+            Field("purpose", N_("Verwendungszweck der Überweisung"), default=ctx.grant.file_number),
             Field("on", "Abruf vom", "date", default=ctx.today.isoformat()),
         ],
         _request_payment,
@@ -873,8 +889,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "feststellen",
-        "Sachlich und rechnerisch richtig",
-        "Feststellen",
+        N_("Sachlich und rechnerisch richtig"),
+        N_("Feststellen"),
         (OFFICER,),
         _payment_in(REQUESTED),
         lambda ctx, item: [_on(ctx)],
@@ -884,8 +900,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "freigeben",
-        "Zahlung freigeben",
-        "Freigeben",
+        N_("Zahlung freigeben"),
+        N_("Freigeben"),
         (FINANCE, APPROVER),
         _payment_in(CERTIFIED),
         lambda ctx, item: [_on(ctx)],
@@ -895,8 +911,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "buchen",
-        "Auszahlung buchen",
-        "Buchen",
+        N_("Auszahlung buchen"),
+        N_("Buchen"),
         (CASHIER,),
         _payment_in(RELEASED),
         lambda ctx, item: [Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat())],
@@ -906,8 +922,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "stornieren",
-        "Abruf stornieren",
-        "Stornieren",
+        N_("Abruf stornieren"),
+        N_("Stornieren"),
         (OFFICER, FINANCE, ASSOCIATION),
         _may_cancel,
         lambda ctx, item: [_reason(), _on(ctx)],
@@ -916,12 +932,12 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "rueckfluss",
-        "Rückfluss buchen",
-        "Rückfluss buchen",
+        N_("Rückfluss buchen"),
+        N_("Rückfluss buchen"),
         (CASHIER,),
         _payment_in(BOOKED),
         lambda ctx, item: [
-            Field("amount", "Betrag in Euro", "amount"),
+            Field("amount", N_("Betrag in Euro"), "amount"),
             Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
             _reason(),
         ],
@@ -931,8 +947,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "ausgabe-erfassen",
-        "Ausgabe erfassen",
-        "Ausgabe erfassen",
+        N_("Ausgabe erfassen"),
+        N_("Ausgabe erfassen"),
         (OFFICER, ASSOCIATION),
         _status(APPROVED),
         _expense_fields,
@@ -940,8 +956,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "ausgabe-stornieren",
-        "Ausgabe stornieren",
-        "Stornieren",
+        N_("Ausgabe stornieren"),
+        N_("Stornieren"),
         (OFFICER, ASSOCIATION),
         lambda ctx, expense: ctx.grant.status == APPROVED and expense is not None and not expense["reversed"],
         lambda ctx, item: [_reason()],
@@ -950,13 +966,13 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "frist-verlaengern",
-        "Frist verlängern",
-        "Frist verlängern",
+        N_("Frist verlängern"),
+        N_("Frist verlängern"),
         (OFFICER,),
         lambda ctx, item: bool(_deadline_options(ctx)),
         lambda ctx, item: [
-            Field("key", "Frist", "select", options=_deadline_options(ctx)),
-            Field("new_due", "Neue Frist", "date"),
+            Field("key", N_("Frist"), "select", options=_deadline_options(ctx)),
+            Field("new_due", N_("Neue Frist"), "date"),
             _reason(),
             _on(ctx),
         ],
@@ -964,30 +980,30 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "erinnern",
-        "An eine Frist erinnern",
-        "Erinnerung vermerken",
+        N_("An eine Frist erinnern"),
+        N_("Erinnerung vermerken"),
         (OFFICER,),
         lambda ctx, item: bool(_deadline_options(ctx)),
-        lambda ctx, item: [Field("key", "Frist", "select", options=_deadline_options(ctx)), _on(ctx)],
+        lambda ctx, item: [Field("key", N_("Frist"), "select", options=_deadline_options(ctx)), _on(ctx)],
         _remind,
     ),
     Action(
         "zwischennachweis",
-        "Zwischennachweis einreichen",
-        "Zwischennachweis einreichen",
+        N_("Zwischennachweis einreichen"),
+        N_("Zwischennachweis einreichen"),
         (OFFICER, ASSOCIATION),
         lambda ctx, item: bool(_interim_years(ctx)),
         lambda ctx, item: [
             Field("fiscal_year", "Haushaltsjahr", "select", options=_interim_years(ctx)),
-            Field("report", "Sachbericht", "textarea"),
-            Field("on", "Eingangsdatum", "date", default=ctx.today.isoformat()),
+            Field("report", N_("Sachbericht"), "textarea"),
+            Field("on", N_("Eingangsdatum"), "date", default=ctx.today.isoformat()),
         ],
         _interim,
     ),
     Action(
         "zweck-erfuellt",
-        "Zweckerfüllung vermerken",
-        "Vermerken",
+        N_("Zweckerfüllung vermerken"),
+        N_("Vermerken"),
         (OFFICER, ASSOCIATION),
         lambda ctx, item: ctx.grant.status == APPROVED,
         lambda ctx, item: [
@@ -1005,8 +1021,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "nachweis-einreichen",
-        "Verwendungsnachweis einreichen",
-        "Nachweis einreichen",
+        N_("Verwendungsnachweis einreichen"),
+        N_("Nachweis einreichen"),
         (OFFICER, ASSOCIATION),
         lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
         _proof_fields,
@@ -1014,8 +1030,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "nachweis-pruefen",
-        "Verwendungsnachweis prüfen",
-        "Prüfvermerk speichern",
+        N_("Verwendungsnachweis prüfen"),
+        N_("Prüfvermerk speichern"),
         (OFFICER,),
         _status(PROOF_SUBMITTED),
         _review_proof_fields,
@@ -1025,30 +1041,32 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "schlussfestsetzung",
-        "Schlussbetrag festsetzen",
-        "Festsetzen",
+        N_("Schlussbetrag festsetzen"),
+        N_("Festsetzen"),
         (APPROVER,),
         _status(PROOF_REVIEWED),
         lambda ctx, item: [_on(ctx)],
         _determine,
         blocked=_not_proof_handler,
-        intro="Aus dem geprüften Nachweis folgt der Schlussbetrag; eine Überzahlung wird mit Zinsen zurückgefordert.",
+        intro=N_(
+            "Aus dem geprüften Nachweis folgt der Schlussbetrag; eine Überzahlung wird mit Zinsen zurückgefordert."
+        ),
     ),
     Action(
         "widerrufen",
-        "Zuwendung widerrufen",
-        "Widerrufen",
+        N_("Zuwendung widerrufen"),
+        N_("Widerrufen"),
         (APPROVER,),
         _status(*AFTER_AWARD),
         lambda ctx, item: [
             Field(
                 "remaining_amount",
-                "Verbleibender Betrag in Euro",
+                N_("Verbleibender Betrag in Euro"),
                 "amount",
                 default="0,00",
-                hint="0,00 für einen vollständigen Widerruf.",
+                hint=N_("0,00 für einen vollständigen Widerruf."),
             ),
-            Field("effective_on", "Wirksam ab", "date", default=ctx.today.isoformat()),
+            Field("effective_on", N_("Wirksam ab"), "date", default=ctx.today.isoformat()),
             _reason(),
             _on(ctx),
         ],
@@ -1056,22 +1074,22 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "abschliessen",
-        "Zuwendung abschließen",
-        "Abschließen",
+        N_("Zuwendung abschließen"),
+        N_("Abschließen"),
         (OFFICER, APPROVER),
         _status(DETERMINED, REVOKED),
         lambda ctx, item: [_on(ctx)],
         _close,
-        intro="Nicht verbrauchte Mittel fließen in das Programm zurück.",
+        intro=N_("Nicht verbrauchte Mittel fließen in das Programm zurück."),
     ),
     Action(
         "rueckzahlung",
-        "Rückzahlung buchen",
-        "Rückzahlung buchen",
+        N_("Rückzahlung buchen"),
+        N_("Rückzahlung buchen"),
         (CASHIER,),
         _claim_open,
         lambda ctx, item: [
-            Field("amount", "Betrag in Euro", "amount"),
+            Field("amount", N_("Betrag in Euro"), "amount"),
             Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
         ],
         _repayment,
@@ -1084,13 +1102,13 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "erleichterung-vorschlagen",
-        "Stundung, Erlass oder Niederschlagung vorschlagen",
-        "Vorschlagen",
+        N_("Stundung, Erlass oder Niederschlagung vorschlagen"),
+        N_("Vorschlagen"),
         (OFFICER, FINANCE),
         lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is None,
         lambda ctx, item: [
-            Field("kind", "Maßnahme", "select", options=tuple(RELIEF_KINDS.items())),
-            Field("until", "Gestundet bis (nur bei Stundung)", "date", required=False),
+            Field("kind", N_("Maßnahme"), "select", options=tuple(RELIEF_KINDS.items())),
+            Field("until", N_("Gestundet bis (nur bei Stundung)"), "date", required=False),
             _reason(),
         ],
         _propose_relief,
@@ -1098,12 +1116,12 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "erleichterung-entscheiden",
-        "Über den Vorschlag entscheiden",
-        "Entscheiden",
+        N_("Über den Vorschlag entscheiden"),
+        N_("Entscheiden"),
         (APPROVER, FINANCE),
         lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is not None,
         lambda ctx, item: [
-            Field("decision", "Vorschlag annehmen?", "select", options=YES_NO, default="ja"),
+            Field("decision", N_("Vorschlag annehmen?"), "select", options=YES_NO, default=N_("ja")),
             _reason(),
             _on(ctx),
         ],

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.errors import DomainError
 from domain.grant import PAYMENT_GERMAN, STATUS_GERMAN
+from domain.messages import N_
 from domain.plan import FinancingType
 from projections.deadlines import DOCUMENTS
 from projections.grant_law import GrantLaw
@@ -42,7 +43,6 @@ from web.case_file import (
 from web.conversation import store_files, uploads_of
 from web.forms import FormReader
 from web.grant_actions import ACTIONS, Action, Field, GrantContext, status_for
-from web.i18n import ENGLISH
 from web.letters import LETTER_FORMS, PREVIEW_FIELD, issue_after, letters_context, rehearse_letter
 from web.next_step import next_step
 from web.pages import (
@@ -61,20 +61,6 @@ from web.pages import (
 )
 from web.templating import templates
 
-# The list's organisation search and its count (kept here, beside the page that uses them).
-ENGLISH.update(
-    {
-        german: english
-        for german, english in {
-            "Teil des Namens": "part of the name",
-            "gewählt:": "chosen:",
-            "alle Organisationen": "all organisations",
-            "mehr als": "more than",
-        }.items()
-        if german not in ENGLISH
-    }
-)
-
 # The list ----------------------------------------------------------------------------------------
 
 
@@ -84,7 +70,7 @@ def _filters(request: Request, viewer: Viewer) -> tuple[GrantFilter, dict[str, s
         key: q.get(key, "").strip()
         for key in ("programm", "jahr", "stand", "partnerstadt", "organisation", "verein", "suche")
     }
-    raw["ueberfaellig"] = "ja" if q.get("ueberfaellig") in ("ja", "on", "1") else ""
+    raw["ueberfaellig"] = N_("ja") if q.get("ueberfaellig") in (N_("ja"), "on", "1") else ""
 
     def uuid(text: str) -> UUID | None:
         try:
@@ -273,7 +259,7 @@ def _render_grant(
     ctx, read = _grant_context(request, viewer, grant_id)
     grant = ctx.grant
     if read["row"] is None:
-        raise HTTPException(status_code=404, detail="Diese Zuwendung gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Zuwendung gibt es nicht."))
     forced = failed.slug if failed else None
 
     def forms_for(scope: str, item_key: str, item: Any) -> list[FormView]:
@@ -416,7 +402,7 @@ async def grant_action(request: Request) -> Response:
     grant_id = uuid_or_404(request.path_params["grant_id"])
     action = ACTIONS.get(request.path_params["action"])
     if action is None:
-        raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
     if viewer.role not in action.roles:
         raise HTTPException(
             status_code=403,

@@ -1,80 +1,75 @@
-"""The translation catalogue: German is the language of the pages, English is available.
+"""Translations: German is the language of the pages and the source language; English comes from a catalogue.
 
-Every text on a page goes through ``_()``; the German text is the key, and ``ENGLISH`` holds its
-translation. A missing English entry falls back to the German text, so nothing ever shows a key.
+The catalogue is gettext's: ``web/locale/messages.pot`` lists every text (its message id is the German
+text), ``web/locale/en/LC_MESSAGES/messages.po`` holds the English. ``make messages`` extracts the
+texts from the code and templates (``babel.cfg``) and updates the ``.po``; the ``.po`` is read when the
+application starts, so there is no build step. A text without English (or with a fuzzy one) shows in
+German, never as a key.
+
+Every text on a page goes through ``gettext`` (``_()`` in templates). A domain
+:class:`~domain.messages.Message` is translated by its message id and filled with its parameters.
 """
 
 from __future__ import annotations
 
+import io
 from contextvars import ContextVar
+from functools import cache
+from gettext import NullTranslations
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from domain.messages import Message, german_value
 
 LANGUAGES = ("de", "en")
-current_language: ContextVar[str] = ContextVar("current_language", default="de")
-
-ENGLISH: dict[str, str] = {
-    "Anmelden": "Sign in",
-    "Abmelden": "Sign out",
-    "E-Mail-Adresse": "E-mail address",
-    "Passwort": "Password",
-    "Passwort ändern": "Change password",
-    "Bisheriges Passwort": "Current password",
-    "Neues Passwort": "New password",
-    "Neues Passwort wiederholen": "Repeat new password",
-    "Speichern": "Save",
-    "Übersicht": "Overview",
-    "Arbeitsplatz": "Workspace",
-    "Förderprogramme": "Programmes",
-    "Zuwendungen": "Grants",
-    "Organisationen": "Organisations",
-    "Projekte": "Projects",
-    "Kämmerei": "Finance",
-    "Stadtkasse": "Cash office",
-    "Prüfung": "Audit",
-    "Angemeldet als": "Signed in as",
-    "Rolle": "Role",
-    "Rolle wechseln": "Switch role",
-    "Sprache": "Language",
-    "Zugriff verweigert": "Access denied",
-    "Nicht gefunden": "Not found",
-    "Seite nicht gefunden": "Page not found",
-    "Zur Übersicht": "Back to the overview",
-    "E-Mail-Adresse oder Passwort sind falsch.": "E-mail address or password is wrong.",
-    "Zu viele Fehlversuche. Bitte warten Sie einige Minuten.": "Too many failed attempts. Please wait a few minutes.",
-    "Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.": (
-        "The form has expired or is invalid. Please reload the page and try again."
-    ),
-    "Sie haben keine Berechtigung für diese Seite.": "You are not allowed to see this page.",
-    "Das Passwort wurde geändert.": "The password has been changed.",
-    "Die neuen Passwörter stimmen nicht überein.": "The new passwords do not match.",
-    "Das bisherige Passwort ist falsch.": "The current password is wrong.",
-    "Büro für Internationale Beziehungen · Stadt Dortmund": "International Relations Office · City of Dortmund",
-    "Zum Inhalt springen": "Skip to content",
-}
+SOURCE_LANGUAGE = "de"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+current_language: ContextVar[str] = ContextVar("current_language", default=SOURCE_LANGUAGE)
 
 
-from web.i18n_pages import PAGES_ENGLISH  # noqa: E402 - the pages' catalogue joins the foundation's
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
-ENGLISH.update({german: english for german, english in PAGES_ENGLISH.items() if german not in ENGLISH})
 
-from web.i18n_law import LAW_ENGLISH  # noqa: E402 - grant law's catalogue joins the foundation's
+@cache
+def translations(language: str) -> NullTranslations:
+    """The language's translations, compiled in memory from its ``.po`` (fuzzy entries left out)."""
+    if language == SOURCE_LANGUAGE:
+        return NullTranslations()
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
 
-ENGLISH.update({german: english for german, english in LAW_ENGLISH.items() if german not in ENGLISH})
 
-from web.i18n_casefile import CASEFILE_ENGLISH  # noqa: E402 - the case file's texts (documents, letters, messages)
-
-ENGLISH.update({german: english for german, english in CASEFILE_ENGLISH.items() if german not in ENGLISH})
-
-from web.i18n_finance import FINANCE_ENGLISH  # noqa: E402 - finance: payment runs, statements, downloads, SDGs
-
-ENGLISH.update({german: english for german, english in FINANCE_ENGLISH.items() if german not in ENGLISH})
+def _params(params: dict[str, Any]) -> dict[str, str]:
+    return {
+        name: gettext(value) if isinstance(value, Message) else german_value(value) for name, value in params.items()
+    }
 
 
 def gettext(text: str) -> str:
-    if current_language.get() == "en":
-        return ENGLISH.get(text, text)
-    return text
+    """The text in the current language; a domain message translated by its id, then filled in."""
+    language = current_language.get()
+    if not isinstance(text, str):
+        return text
+    if isinstance(text, Message):
+        if language == SOURCE_LANGUAGE:
+            return str(text)
+        translated = translations(language).gettext(text.msgid)
+        return translated.format(**_params(text.params)) if text.params else translated
+    if language == SOURCE_LANGUAGE:
+        return text
+    return translations(language).gettext(text)
 
 
-from web.i18n_screens import SCREENS_ENGLISH  # noqa: E402 - the everyday screens' texts (issue 18)
-
-ENGLISH.update({german: english for german, english in SCREENS_ENGLISH.items() if german not in ENGLISH})
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Singular or plural in the current language (German's rule where there is no translation)."""
+    return translations(current_language.get()).ngettext(singular, plural, n)

@@ -26,6 +26,7 @@ from starlette.responses import RedirectResponse, Response
 from domain.actors import Role
 from domain.application import Enclosure, Rehearsed
 from domain.errors import DomainError, InvalidInputError
+from domain.messages import N_
 from exports.letters.service import LetterError, Letters
 from projections.case_file import CaseFile
 from web import once, replays
@@ -152,7 +153,7 @@ async def letter_action(request: Request) -> Response:
                     office.waive_remedies(grant_id, letter.letter_id, day, viewer.actor)
                     notice = "Der Verzicht auf Rechtsbehelfe ist vermerkt; der Bescheid ist bestandskräftig."
             else:
-                raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
+                raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
         except (DomainError, LetterError) as error:
             notice = f"Nicht möglich: {getattr(error, 'message', error)}"
         give_notice(request, notice)

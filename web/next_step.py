@@ -16,18 +16,19 @@ from domain.grant import (
     REVIEWED,
     Grant,
 )
+from domain.messages import N_
 
 BY_STATUS = {
-    APPLIED: ("Antrag prüfen", "Sachbearbeitung"),
-    DOCUMENTS_REQUESTED: ("Angeforderte Unterlagen nachreichen", "Verein"),
-    REVIEWED: ("Über den Antrag entscheiden", "Zeichnungsbefugte"),
-    PROOF_SUBMITTED: ("Verwendungsnachweis prüfen", "Sachbearbeitung"),
-    PROOF_REVIEWED: ("Schlussbetrag festsetzen", "Zeichnungsbefugte"),
+    APPLIED: (N_("Antrag prüfen"), N_("Sachbearbeitung")),
+    DOCUMENTS_REQUESTED: (N_("Angeforderte Unterlagen nachreichen"), "Verein"),
+    REVIEWED: (N_("Über den Antrag entscheiden"), N_("Zeichnungsbefugte")),
+    PROOF_SUBMITTED: (N_("Verwendungsnachweis prüfen"), N_("Sachbearbeitung")),
+    PROOF_REVIEWED: (N_("Schlussbetrag festsetzen"), N_("Zeichnungsbefugte")),
 }
 BY_PAYMENT = {
-    REQUESTED: ("Abruf sachlich und rechnerisch feststellen", "Sachbearbeitung"),
-    CERTIFIED: ("Zahlung freigeben", "Zeichnungsbefugte oder Kämmerei (nicht, wer festgestellt hat)"),
-    RELEASED: ("Auszahlung buchen", "Stadtkasse"),
+    REQUESTED: (N_("Abruf sachlich und rechnerisch feststellen"), N_("Sachbearbeitung")),
+    CERTIFIED: (N_("Zahlung freigeben"), N_("Zeichnungsbefugte oder Kämmerei (nicht, wer festgestellt hat)")),
+    RELEASED: (N_("Auszahlung buchen"), N_("Stadtkasse")),
 }
 
 
@@ -40,6 +41,6 @@ def next_step(grant: Grant) -> tuple[str, str] | None:
             if any(p["status"] == status for p in grant.payments.values()):
                 return BY_PAYMENT[status]
         if grant.status == APPROVED:
-            return ("Geld abrufen, Ausgaben melden, Verwendungsnachweis einreichen", "Verein")
-        return ("Offene Rückforderungen begleichen, dann abschließen", "Verein und Kämmerei")
+            return (N_("Geld abrufen, Ausgaben melden, Verwendungsnachweis einreichen"), "Verein")
+        return (N_("Offene Rückforderungen begleichen, dann abschließen"), N_("Verein und Kämmerei"))
     return None

@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from domain.actors import Role
 from domain.application import FundingOffice
 from domain.errors import DomainError
+from domain.messages import N_
 from domain.organisation import LegalForm, Organisation, address
 from projections.web_queries import GrantFilter, grant_page, organisation_page
 from web.auth import Viewer, check_csrf, require, services
@@ -43,10 +44,10 @@ EDITORS = (Role.OFFICER, Role.ADMIN)
 def _address_fields(current: dict[str, str] | None = None) -> list[Field]:
     current = current or {}
     return [
-        Field("street", "Straße und Hausnummer", default=current.get("street", "")),
-        Field("postcode", "Postleitzahl", default=current.get("postcode", "")),
+        Field("street", N_("Straße und Hausnummer"), default=current.get("street", "")),
+        Field("postcode", N_("Postleitzahl"), default=current.get("postcode", "")),
         Field("city", "Ort", default=current.get("city", "Dortmund")),
-        Field("country", "Land (ISO-Code)", default=current.get("country", "DE")),
+        Field("country", N_("Land (ISO-Code)"), default=current.get("country", "DE")),
     ]
 
 
@@ -60,7 +61,7 @@ def _register_fields() -> list[Field]:
             "register_number",
             "Registernummer",
             required=False,
-            hint="Beim e. V. die Vereinsregisternummer, z. B. VR 1234.",
+            hint=N_("Beim e. V. die Vereinsregisternummer, z. B. VR 1234."),
         ),
         *_address_fields(),
         Field("iban", "IBAN"),
@@ -108,18 +109,18 @@ def _change_address(office: FundingOffice, organisation: Organisation | None, ac
 
 EDIT_FORMS: dict[str, tuple[str, str, Callable[[Organisation], list[Field]], Any, str]] = {
     "bankverbindung": (
-        "Bankverbindung ändern",
-        "IBAN ändern",
-        lambda o: [Field("iban", "Neue IBAN"), Field("reason", "Begründung", "textarea")],
+        N_("Bankverbindung ändern"),
+        N_("IBAN ändern"),
+        lambda o: [Field("iban", N_("Neue IBAN")), Field("reason", "Begründung", "textarea")],
         _change_bank,
-        "Die Bankverbindung ist geändert.",
+        N_("Die Bankverbindung ist geändert."),
     ),
     "anschrift": (
-        "Anschrift ändern",
-        "Anschrift ändern",
+        N_("Anschrift ändern"),
+        N_("Anschrift ändern"),
         lambda o: _address_fields(o.address),
         _change_address,
-        "Die Anschrift ist geändert.",
+        N_("Die Anschrift ist geändert."),
     ),
 }
 
@@ -179,7 +180,7 @@ async def organisation_new(request: Request) -> Response:
             },
             status_code=400,
         )
-    give_notice(request, "Die Organisation ist registriert.")
+    give_notice(request, N_("Die Organisation ist registriert."))
     return RedirectResponse(f"/organisationen/{organisation_id}", status_code=303)
 
 
@@ -187,7 +188,7 @@ def _render(
     request: Request, viewer: Viewer, organisation_id: UUID, failed: dict[str, Any] | None = None, status: int = 200
 ) -> Response:
     if viewer.role is Role.ASSOCIATION and viewer.organisation_id != organisation_id:
-        raise HTTPException(status_code=403, detail="Das ist nicht Ihr Verein.")
+        raise HTTPException(status_code=403, detail=N_("Das ist nicht Ihr Verein."))
     office = services(request).office
     organisation = office.organisation(organisation_id)
     with reading(request) as cursor:
@@ -240,7 +241,7 @@ async def organisation_action(request: Request) -> Response:
     organisation_id = uuid_or_404(request.path_params["organisation_id"])
     entry = EDIT_FORMS.get(request.path_params["action"])
     if entry is None:
-        raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
     title, _, _, run, notice = entry
     if viewer.role not in EDITORS:
         raise HTTPException(

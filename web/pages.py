@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.actors import Role
+from domain.messages import N_
 from projections.db import Cursor
 from projections.web_queries import grant_organisation
 from web.auth import Viewer, services
@@ -52,17 +53,17 @@ def uuid_or_404(text: str) -> UUID:
     try:
         return UUID(text)
     except ValueError:
-        raise HTTPException(status_code=404, detail="Diese Seite gibt es nicht.") from None
+        raise HTTPException(status_code=404, detail=N_("Diese Seite gibt es nicht.")) from None
 
 
 def check_grant_relation(cursor: Cursor, viewer: Viewer, grant_id: UUID) -> None:
     """Staff see every grant; an association member only the grants of their own organisation."""
     organisation = grant_organisation(cursor, grant_id)
     if organisation is None:
-        raise HTTPException(status_code=404, detail="Diese Zuwendung gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Zuwendung gibt es nicht."))
     if viewer.role is Role.ASSOCIATION and organisation != viewer.organisation_id:
         # the same answer as for a grant that does not exist: a member learns no other file numbers
-        raise HTTPException(status_code=404, detail="Diese Zuwendung gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Zuwendung gibt es nicht."))
 
 
 def take_notice(request: Request) -> str | None:

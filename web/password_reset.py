@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.errors import DomainError
+from domain.messages import N_
 from domain.passwords import check_password_policy
 from domain.user import normalise_email
 from web import sessions as why
@@ -75,7 +76,7 @@ def _gone(request: Request) -> Response:
         request,
         "error.html",
         {
-            "title": "Link nicht mehr gültig",
+            "title": N_("Link nicht mehr gültig"),
             "message": "Dieser Link ist abgelaufen oder wurde schon benutzt. Fordern Sie unter »Passwort vergessen« "
             "einen neuen an.",
             "status": 410,

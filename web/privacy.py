@@ -22,7 +22,6 @@ from domain.actors import Role
 from domain.errors import DomainError
 from exports import access_report
 from web.auth import check_csrf, require, services
-from web.i18n import ENGLISH
 from web.letters import keep_form_usable
 from web.templating import templates
 
@@ -30,29 +29,6 @@ LEAD = (
     "Alles, was das Förderbuch über eine Person speichert: Angaben im Protokoll, Benutzerkonto mit Verlauf, "
     "was die Person getan hat, Schreiben, die sie nennen, und die Zugangsdaten außerhalb des Protokolls."
 )
-PRIVACY_ENGLISH = {
-    "Auskunft": "Access request",
-    "Auskunft nach Art. 15 DSGVO": "Access request (Art. 15 GDPR)",
-    LEAD: (
-        "Everything Förderbuch holds about a person: records in the log, the user account and its history, "
-        "what the person did, letters naming them, and the account records beside the log."
-    ),
-    "Person (E-Mail-Adresse oder Kennung)": "Person (e-mail address or id)",
-    "Anzeigen": "Show",
-    "Angaben im Protokoll": "Records in the log",
-    "Benutzerkonten": "User accounts",
-    "Vorgänge der Person": "What the person did",
-    "Schreiben, die die Person nennen": "Letters naming the person",
-    "Sitzungen": "Sessions",
-    "API-Token": "API tokens",
-    "Als JSON herunterladen": "Download as JSON",
-    "Als PDF herunterladen": "Download as PDF",
-    "Position": "Position",
-    "Eintrag": "Record",
-    "Inhalt": "Content",
-    "gespeichert": "stored",
-}
-ENGLISH.update({german: english for german, english in PRIVACY_ENGLISH.items() if german not in ENGLISH})
 
 
 async def access_page(request: Request) -> Response:

@@ -18,6 +18,7 @@ from domain.actors import Role
 from domain.application import FundingOffice
 from domain.dates import FiscalYear
 from domain.errors import DomainError
+from domain.messages import N_
 from domain.plan import FinancingType
 from domain.posting import PostingCoordinates
 from domain.programme import FundingSource, Programme
@@ -50,15 +51,15 @@ RULE_SETS: dict[str, tuple[str, Callable[[], RuleSet]]] = {
 
 def _open_fields(day: date) -> list[Field]:
     return [
-        Field("code", "Kürzel", hint="Großbuchstaben, Ziffern und Bindestrich, z. B. IB-VEREINE."),
-        Field("title", "Titel"),
+        Field("code", N_("Kürzel"), hint=N_("Großbuchstaben, Ziffern und Bindestrich, z. B. IB-VEREINE.")),
+        Field("title", N_("Titel")),
         Field("funding_source", "Mittelherkunft", "select", options=tuple((s.value, s.german) for s in FundingSource)),
         Field("rule_set", "Regelwerk", "select", options=tuple((k, v[0]) for k, v in RULE_SETS.items())),
         Field("fiscal_year", "Haushaltsjahr", default=str(day.year)),
-        Field("amount", "Budget in Euro", "amount"),
-        Field("product", "Produkt", hint="z. B. 01.11.02"),
-        Field("account", "Sachkonto", hint="z. B. 531800"),
-        Field("cost_centre", "Kostenstelle", hint="z. B. 1011000"),
+        Field("amount", N_("Budget in Euro"), "amount"),
+        Field("product", N_("Produkt"), hint=N_("z. B. 01.11.02")),
+        Field("account", N_("Sachkonto"), hint=N_("z. B. 531800")),
+        Field("cost_centre", N_("Kostenstelle"), hint=N_("z. B. 1011000")),
     ]
 
 
@@ -138,8 +139,8 @@ FORMS = {
     for form in (
         ProgrammeForm(
             "budget-aendern",
-            "Budget ändern",
-            "Budget ändern",
+            N_("Budget ändern"),
+            N_("Budget ändern"),
             (Role.ADMIN, Role.FINANCE),
             lambda p, day: [
                 Field(
@@ -151,23 +152,23 @@ FORMS = {
                 ),
                 Field(
                     "amount",
-                    "Neues Budget in Euro",
+                    N_("Neues Budget in Euro"),
                     "amount",
                     default=format_amount(p.budgets[_latest_year(p)]["amount"]) if p.budgets else "",
                 ),
                 Field("reason", "Begründung", "textarea"),
             ],
             _amend,
-            "Das Budget ist geändert.",
+            N_("Das Budget ist geändert."),
         ),
         ProgrammeForm(
             "budget-bereitstellen",
-            "Budget für ein weiteres Haushaltsjahr",
-            "Budget bereitstellen",
+            N_("Budget für ein weiteres Haushaltsjahr"),
+            N_("Budget bereitstellen"),
             (Role.ADMIN, Role.FINANCE),
             lambda p, day: [
                 Field("fiscal_year", "Haushaltsjahr", default=str(int(_latest_year(p) or day.year) + 1)),
-                Field("amount", "Budget in Euro", "amount"),
+                Field("amount", N_("Budget in Euro"), "amount"),
                 *[
                     Field(
                         name,
@@ -175,24 +176,24 @@ FORMS = {
                         default=str(getattr(p.budgets[_latest_year(p)]["posting"], name)) if p.budgets else "",
                     )
                     for name, label in (
-                        ("product", "Produkt"),
-                        ("account", "Sachkonto"),
-                        ("cost_centre", "Kostenstelle"),
+                        ("product", N_("Produkt")),
+                        ("account", N_("Sachkonto")),
+                        ("cost_centre", N_("Kostenstelle")),
                     )
                 ],
                 Field("reason", "Begründung", "textarea"),
             ],
             _allocate,
-            "Das Budget ist bereitgestellt.",
+            N_("Das Budget ist bereitgestellt."),
         ),
         ProgrammeForm(
             "schliessen",
-            "Programm schließen",
-            "Programm schließen",
+            N_("Programm schließen"),
+            N_("Programm schließen"),
             (Role.ADMIN,),
             lambda p, day: [Field("reason", "Begründung", "textarea")],
             _close,
-            "Das Programm ist geschlossen; es nimmt keine Anträge mehr an.",
+            N_("Das Programm ist geschlossen; es nimmt keine Anträge mehr an."),
         ),
     )
 }
@@ -244,7 +245,7 @@ async def programme_new(request: Request) -> Response:
             },
             status_code=400,
         )
-    give_notice(request, "Das Förderprogramm ist angelegt.")
+    give_notice(request, N_("Das Förderprogramm ist angelegt."))
     return RedirectResponse(f"/programme/{programme_id}", status_code=303)
 
 
@@ -331,7 +332,7 @@ async def programme_action(request: Request) -> Response:
     programme_id = uuid_or_404(request.path_params["programme_id"])
     form = FORMS.get(request.path_params["action"])
     if form is None:
-        raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
     if viewer.role not in form.roles:
         raise HTTPException(
             status_code=403, detail=f"»{form.title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht."

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.actors import Role
+from domain.messages import N_
 from exports.sdg_report import SdgReport, by_partner_city, by_programme, by_sdg, by_year, total
 from projections.web_queries import fiscal_years_in_use
 from web.auth import require
@@ -32,10 +33,10 @@ def sdg_page(request: Request) -> Response:
         years = fiscal_years_in_use(cursor)
     sections = []
     for title, sums in (
-        ("Nach SDG", by_sdg(lines)),
+        (N_("Nach SDG"), by_sdg(lines)),
         ("Nach Partnerstadt", by_partner_city(lines)),
-        ("Nach Programm", by_programme(lines)),
-        ("Nach Haushaltsjahr", by_year(lines)),
+        (N_("Nach Programm"), by_programme(lines)),
+        (N_("Nach Haushaltsjahr"), by_year(lines)),
     ):
         widest = max((s.committed for s in sums), key=lambda m: m.amount, default=None)
         rows = [(s, budget_bar(widest, s.committed, s.paid, s.key) if widest else "") for s in sums]

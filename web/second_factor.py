@@ -25,28 +25,14 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Actor, Role
 from domain.errors import DomainError
+from domain.messages import N_
 from web.auth import check_csrf, require, safe_next, services, sign_in, viewer
-from web.i18n import ENGLISH
 from web.templating import templates
 from web.throttle import SECOND_FACTOR, TooManyAttempts, claim
 
 ISSUER = "Förderbuch Dortmund"
 WAITING = "second-factor"
 ENROL = "enrol"
-
-ENGLISH.update(
-    {
-        k: v
-        for k, v in {
-            "Zweiter Faktor": "Second factor",
-            "Code aus der App": "Code from the app",
-            "Bestätigen": "Confirm",
-            "Der Code stimmt nicht.": "The code is not right.",
-            "Wiederherstellungscodes": "Recovery codes",
-        }.items()
-        if k not in ENGLISH
-    }
-)
 
 
 def required(request: Request, roles: list[dict[str, Any]]) -> bool:
@@ -96,7 +82,7 @@ async def code_page(request: Request) -> Response:
     ok = await run_in_threadpool(the.credentials.second_factors.check, user_id, str(form.get("code") or ""))
     if not ok:
         return templates.TemplateResponse(
-            request, "account/code.html", {"error": "Der Code stimmt nicht.", "next": next_url}, status_code=400
+            request, "account/code.html", {"error": N_("Der Code stimmt nicht."), "next": next_url}, status_code=400
         )
     await run_in_threadpool(the.credentials.attempts.clear, f"second-factor:{user_id}")
     await run_in_threadpool(sign_in, request, user_id, role)
@@ -126,7 +112,7 @@ async def enrol_page(request: Request) -> Response:
         return await run_in_threadpool(_enrol_form, request, user_id, refused.message, 429)
     codes = await run_in_threadpool(the.credentials.second_factors.confirm, user_id, str(form.get("code") or ""))
     if codes is None:
-        return await run_in_threadpool(_enrol_form, request, user_id, "Der Code stimmt nicht.", 400)
+        return await run_in_threadpool(_enrol_form, request, user_id, N_("Der Code stimmt nicht."), 400)
 
     def record() -> None:
         the.credentials.attempts.clear(f"second-factor:{user_id}")

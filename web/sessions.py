@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domain.messages import N_
 from web.config import WebConfig
 
 SESSION_COOKIE = "foerderbuch_sitzung"
@@ -189,7 +190,7 @@ class BodyLimit:
         response = templates.TemplateResponse(
             Request(scope, receive),
             "error.html",
-            {"title": "Zu groß", "message": error.detail, "status": 413},
+            {"title": N_("Zu groß"), "message": error.detail, "status": 413},
             status_code=413,
             headers={"connection": "close"},
         )

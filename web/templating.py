@@ -11,11 +11,12 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from domain.dates import duration_german
+from domain.messages import N_, Message
 from projections.db import money
 from web.auth import CSRF_FIELD, csrf_token, viewer
 from web.charts import budget_bar, column_chart
 from web.formatting import euro, german_date, german_datetime, german_number, percent, percent_of
-from web.i18n import current_language, gettext
+from web.i18n import current_language, gettext, ngettext
 from web.replays import TOKEN_FIELD
 
 HERE = Path(__file__).parent
@@ -49,7 +50,25 @@ def groupby_in_order(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
+def _template_gettext(text: str) -> Markup:
+    """``_()`` in templates: the translation, escaped; Jinja's newstyle gettext fills in ``%(name)s`` from the
+    call's keywords (escaping them too). A text without placeholders — a domain message, a name someone typed —
+    may hold a literal ``%``, which must not be read as a placeholder."""
+    translated = escape(gettext(text))
+    if isinstance(text, str) and "%(" in text and not isinstance(text, Message):
+        return translated
+    return Markup(translated.replace("%", "%%"))
+
+
+def _template_ngettext(singular: str, plural: str, n: int) -> Markup:
+    return escape(ngettext(singular, plural, n))
+
+
 templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[_context])
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+    gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
+)
 templates.env.filters.update(
     euro=euro,
     german_date=german_date,
@@ -62,23 +81,23 @@ templates.env.filters.update(
 )
 # The read models by the names the office uses (the audit page shows both).
 READ_MODEL_NAMES = {
-    "case_file": "Akte (Verlauf, Unterlagen, Nachrichten)",
-    "grant_files": "Verwendungsnachweise und Belege",
-    "grant_law": "Zuwendungsrecht (Zinsen, Bindung)",
-    "grant_overview": "Liste der Zuwendungen",
-    "journal": "Buchungsjournal",
-    "notifications": "Neuigkeiten für Vereine",
-    "portfolio": "Vereinsportal",
-    "programme_balances": "Haushaltsmittel je Programm",
-    "project_spending": "Ausgaben je Projekt",
-    "register": "Stammdaten (Programme, Organisationen, Projekte)",
-    "seal": "Siegelkette",
-    "timeline": "Zeitleiste",
+    "case_file": N_("Akte (Verlauf, Unterlagen, Nachrichten)"),
+    "grant_files": N_("Verwendungsnachweise und Belege"),
+    "grant_law": N_("Zuwendungsrecht (Zinsen, Bindung)"),
+    "grant_overview": N_("Liste der Zuwendungen"),
+    "journal": N_("Buchungsjournal"),
+    "notifications": N_("Neuigkeiten für Vereine"),
+    "portfolio": N_("Vereinsportal"),
+    "programme_balances": N_("Haushaltsmittel je Programm"),
+    "project_spending": N_("Ausgaben je Projekt"),
+    "register": N_("Stammdaten (Programme, Organisationen, Projekte)"),
+    "seal": N_("Siegelkette"),
+    "timeline": N_("Zeitleiste"),
     "users": "Benutzerkonten",
     "account_requests": "Zugangsanträge",
-    "work_queues": "Arbeitskörbe",
+    "work_queues": N_("Arbeitskörbe"),
 }
-templates.env.globals.update(_=gettext, budget_bar=budget_bar, read_model_names=READ_MODEL_NAMES)
+templates.env.globals.update(N_=N_, budget_bar=budget_bar, read_model_names=READ_MODEL_NAMES)
 
 
 def money_chart(rows: list[tuple[str, int]], title: str) -> dict[str, Any]:

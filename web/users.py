@@ -24,13 +24,12 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import ROLE_NAMES, USER_ROLES, Actor, Role
 from domain.errors import DomainError, InvalidInputError
+from domain.messages import N_
 from projections.users import UserDirectory
 from web import sessions as why
 from web.auth import Viewer, check_csrf, require, services
 from web.config import WebConfig
 from web.grant_actions import status_for
-from web.i18n import ENGLISH
-from web.i18n_accounts import ACCOUNTS_ENGLISH  # noqa: F401  (registers the English of the account pages)
 from web.pages import PAGE_SIZE, give_notice, page_number, pages, reading, take_notice, uuid_or_404
 from web.services import Services
 from web.templating import templates
@@ -38,34 +37,6 @@ from web.templating import templates
 WELCOME_SECONDS = 7 * 24 * 3600
 RESET_SECONDS = 30 * 60
 
-USERS_ENGLISH = {
-    "Benutzer": "Users",
-    "Benutzer anlegen": "Add a user",
-    "Rollen": "Roles",
-    "Rolle vergeben": "Grant role",
-    "Rolle entziehen": "Revoke role",
-    "Sperren": "Disable",
-    "Entsperren": "Enable",
-    "gesperrt": "disabled",
-    "aktiv": "active",
-    "Sitzungen": "Sessions",
-    "Alle Sitzungen beenden": "End all sessions",
-    "Sitzung beenden": "End session",
-    "Passwort-Link senden": "Send password link",
-    "Zweiter Faktor": "Second factor",
-    "Zweiten Faktor zurücksetzen": "Reset second factor",
-    "eingerichtet": "set up",
-    "nicht eingerichtet": "not set up",
-    "Verlauf": "History",
-    "Angemeldet seit": "Signed in since",
-    "Zuletzt aktiv": "Last active",
-    "Adresse": "Address",
-    "Browser": "Browser",
-    "Beendet": "Ended",
-    "Keine offenen Sitzungen.": "No open sessions.",
-    "Kein Benutzer gefunden.": "No user found.",
-}
-ENGLISH.update({german: english for german, english in USERS_ENGLISH.items() if german not in ENGLISH})
 
 EVENT_GERMAN = {
     "Registered": "angelegt",
@@ -377,7 +348,7 @@ async def user_action(request: Request) -> Response:
     viewer = _admin(request)
     action = request.path_params["action"]
     if action not in ACTIONS:
-        raise HTTPException(status_code=404, detail="Diese Aktion gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
     form = await request.form()
     check_csrf(request, form)
     user_id = uuid_or_404(request.path_params["user_id"])

@@ -42,6 +42,7 @@ from domain.errors import (
     RuleViolationError,
     StoreBusyError,
 )
+from domain.messages import N_
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:foerderbuch:problem:"
@@ -50,7 +51,7 @@ TITLES = {
     400: "Ungültige Anfrage",
     401: "Anmeldung erforderlich",
     403: "Keine Berechtigung",
-    404: "Nicht gefunden",
+    404: N_("Nicht gefunden"),
     405: "Methode nicht erlaubt",
     406: "Format nicht lieferbar",
     409: "Konflikt mit dem aktuellen Stand",

@@ -1,6 +1,5 @@
 """The association portal: a Verein's own applications and grants, in plain German, under ``/portal``."""
 
-from web.portal import i18n as _i18n  # noqa: F401 - joins the portal's English texts
 from web.portal.conversation import conversation_routes
 from web.portal.members import member_routes
 from web.portal.pages import portal_routes

@@ -32,52 +32,19 @@ from starlette.routing import Route
 
 from domain.actors import Actor, Role
 from domain.errors import DomainError
+from domain.messages import N_
 from domain.passwords import check_password_policy
 from domain.user import normalise_email
 from projections.case_file import CaseFile
 from projections.notifications import Notifications
 from web.auth import Viewer, check_csrf, services, sign_in
 from web.grant_actions import status_for
-from web.i18n import ENGLISH
 from web.pages import give_notice, reading, take_notice
 from web.portal.pages import member
 from web.services import Mailer
 from web.sessions import MEMBERSHIP_REMOVED
 from web.templating import templates
 from web.throttle import INVITATIONS_PER_USER, TooManyAttempts, claim
-
-MEMBERS_ENGLISH = {
-    "Mitglieder": "Members",
-    "Mitglieder des Vereins": "Members of the association",
-    "Wer Zugang zum Portal Ihres Vereins hat.": "Who has access to your association's portal.",
-    "Name": "Name",
-    "E-Mail-Adresse": "E-mail address",
-    "Entfernen": "Remove",
-    "Begründung": "Reason",
-    "Sie": "You",
-    "Mitglied einladen": "Invite a member",
-    "Einladen": "Invite",
-    "Offene Einladungen": "Open invitations",
-    "gültig bis": "valid until",
-    "Einladungslink – nur jetzt sichtbar": "Invitation link – shown only now",
-    "Geben Sie diesen Link der eingeladenen Person. Er gilt sieben Tage und nur einmal.": (
-        "Give this link to the person you invited. It is valid for seven days and only once."
-    ),
-    "Einladung annehmen": "Accept the invitation",
-    "Sie wurden in das Portal dieses Vereins eingeladen:": "You have been invited into this association's portal:",
-    "Wählen Sie ein Passwort (mindestens 10 Zeichen).": "Choose a password (at least 10 characters).",
-    "Passwort wiederholen": "Repeat the password",
-    "Zugang anlegen": "Create access",
-    "Einladung nicht mehr gültig": "Invitation no longer valid",
-    "Neuigkeiten": "News",
-    "Was sich bei Ihren Anträgen und Förderungen getan hat.": "What has happened with your applications and grants.",
-    "Noch keine Neuigkeiten.": "No news yet.",
-    "per E-Mail versandt": "sent by e-mail",
-    "Nummer": "Number",
-    "Datum": "Date",
-    "Nachricht": "Message",
-}
-ENGLISH.update({german: english for german, english in MEMBERS_ENGLISH.items() if german not in ENGLISH})
 
 NO_INVITATION = "Diese Einladung gibt es nicht."
 NOT_A_MEMBER = "Diese Person gehört nicht zu Ihrem Verein."
@@ -224,7 +191,7 @@ def _gone(request: Request, message: str) -> Response:
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"title": "Einladung nicht mehr gültig", "message": message, "status": 410},
+        {"title": N_("Einladung nicht mehr gültig"), "message": message, "status": 410},
         status_code=410,
     )
 

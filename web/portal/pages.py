@@ -51,6 +51,7 @@ from domain.grant import (
     WITHDRAWN,
     Grant,
 )
+from domain.messages import N_
 from domain.money import Money
 from domain.partner_cities import PARTNER_CITIES
 from domain.plan import FinancingPlan, FinancingType
@@ -82,23 +83,26 @@ BEFORE_DECISION = (APPLIED, DOCUMENTS_REQUESTED, REVIEWED)
 # What an applicant sees: the status and what happens next (the office's internal steps stay inside).
 APPLICANT_STATUS = {
     APPLIED: ("Antrag eingegangen", "Das Büro für Internationale Beziehungen prüft Ihren Antrag. Sie hören von uns."),
-    DOCUMENTS_REQUESTED: ("Unterlagen fehlen", "Bitte reichen Sie die angeforderten Unterlagen bis zur Frist nach."),
-    REVIEWED: ("In Prüfung", "Ihr Antrag ist geprüft; jetzt wird über die Förderung entschieden."),
+    DOCUMENTS_REQUESTED: (
+        N_("Unterlagen fehlen"),
+        "Bitte reichen Sie die angeforderten Unterlagen bis zur Frist nach.",
+    ),
+    REVIEWED: (N_("In Prüfung"), "Ihr Antrag ist geprüft; jetzt wird über die Förderung entschieden."),
     APPROVED: ("Bewilligt", "Sie können Geld abrufen und Ihre Ausgaben melden. Denken Sie an den Verwendungsnachweis."),
-    REJECTED: ("Abgelehnt", "Der Antrag wurde abgelehnt; die Begründung steht im Verlauf."),
-    WITHDRAWN: ("Zurückgezogen", "Sie haben den Antrag zurückgezogen. Es geschieht nichts mehr."),
-    PROOF_SUBMITTED: ("Nachweis eingereicht", "Wir prüfen Ihren Verwendungsnachweis."),
-    PROOF_REVIEWED: ("Nachweis geprüft", "Der endgültige Förderbetrag wird jetzt festgesetzt."),
-    DETERMINED: ("Abgerechnet", "Der endgültige Förderbetrag steht fest."),
-    REVOKED: ("Widerrufen", "Die Förderung wurde widerrufen; die Begründung steht im Verlauf."),
-    CLOSED: ("Abgeschlossen", "Die Förderung ist abgeschlossen."),
+    REJECTED: (N_("Abgelehnt"), "Der Antrag wurde abgelehnt; die Begründung steht im Verlauf."),
+    WITHDRAWN: (N_("Zurückgezogen"), "Sie haben den Antrag zurückgezogen. Es geschieht nichts mehr."),
+    PROOF_SUBMITTED: (N_("Nachweis eingereicht"), "Wir prüfen Ihren Verwendungsnachweis."),
+    PROOF_REVIEWED: (N_("Nachweis geprüft"), "Der endgültige Förderbetrag wird jetzt festgesetzt."),
+    DETERMINED: (N_("Abgerechnet"), "Der endgültige Förderbetrag steht fest."),
+    REVOKED: (N_("Widerrufen"), "Die Förderung wurde widerrufen; die Begründung steht im Verlauf."),
+    CLOSED: (N_("Abgeschlossen"), "Die Förderung ist abgeschlossen."),
 }
 PAYMENT_STATUS = {
-    REQUESTED: "Beantragt – wird bearbeitet",
-    CERTIFIED: "Geprüft – wartet auf Freigabe",
-    RELEASED: "Zur Überweisung freigegeben",
+    REQUESTED: N_("Beantragt – wird bearbeitet"),
+    CERTIFIED: N_("Geprüft – wartet auf Freigabe"),
+    RELEASED: N_("Zur Überweisung freigegeben"),
     BOOKED: "Überwiesen",
-    CANCELLED: "Storniert",
+    CANCELLED: N_("Storniert"),
 }
 
 
@@ -228,17 +232,19 @@ def _apply_fields(request: Request) -> list[Field]:
     fields = [
         Field(
             "programme_id",
-            "Förderprogramm",
+            N_("Förderprogramm"),
             "select",
             options=programmes,
             group=project,
-            placeholder="– bitte wählen –",
+            placeholder=N_("– bitte wählen –"),
         ),
         Field("title", "Name des Vorhabens", hint="z. B. Jugendbegegnung Amiens 2026", group=project),
-        Field("partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder="– bitte wählen –"),
+        Field(
+            "partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder=N_("– bitte wählen –")
+        ),
         Field("purpose", "Was haben Sie vor? (Ziel und Ablauf)", "textarea", group=project),
-        Field("period_start", "Beginn", "date", group=project),
-        Field("period_end", "Ende", "date", group=project),
+        Field("period_start", N_("Beginn"), "date", group=project),
+        Field("period_end", N_("Ende"), "date", group=project),
         Field(
             "financing_type",
             "Art der Förderung",
@@ -273,7 +279,7 @@ def _apply_fields(request: Request) -> list[Field]:
             group=funding,
             hint="Kosten insgesamt = Eigenmittel + Zuschüsse + Einnahmen + beantragte Förderung.",
         ),
-        attachment_field("Anlagen zum Antrag (z. B. Programm, Kostenvoranschläge)", group="4. Anlagen"),
+        attachment_field(N_("Anlagen zum Antrag (z. B. Programm, Kostenvoranschläge)"), group=N_("4. Anlagen")),
     ]
     return fields
 
@@ -292,7 +298,7 @@ def _apply(
 ) -> UUID | None:
     title, purpose, city = r.text("title", True), r.text("purpose", True), r.text("partner_city")
     if not city:
-        r.errors.setdefault("partner_city", "Bitte eine Partnerstadt wählen.")
+        r.errors.setdefault("partner_city", N_("Bitte eine Partnerstadt wählen."))
     programme_id = None
     try:
         programme_id = UUID(r.text("programme_id"))
@@ -355,7 +361,9 @@ async def _submit_application(
     if form.get("entwurf"):
         values = {spec.name: reader.values.get(spec.name, "") for spec in specs}
         await run_in_threadpool(save_draft, db, viewer.user_id, "antrag", values)
-        give_notice(request, "Ihr Entwurf ist gespeichert. Sie können den Antrag später fertigstellen und absenden.")
+        give_notice(
+            request, N_("Ihr Entwurf ist gespeichert. Sie können den Antrag später fertigstellen und absenden.")
+        )
         return RedirectResponse("/portal/antrag", status_code=303)
     status = 400
     try:
@@ -459,7 +467,7 @@ def _documents(
 
 UPLOAD_FIELD = "dateien"
 MAX_UPLOADS = 10
-UPLOAD_HINT = (
+UPLOAD_HINT = N_(
     "Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), Excel (xlsx) oder OpenDocument (odt)."
 )
 
@@ -498,7 +506,7 @@ def _payment_fields(grant: Grant, page: GrantPage) -> list[Field]:
     for n in range(1, NEEDS + 1):
         group = f"Bedarf {n}" + ("" if n == 1 else " (freiwillig)")
         fields += [
-            Field(f"need_{n}_amount", "Betrag in Euro", "amount", required=n == 1, group=group),
+            Field(f"need_{n}_amount", N_("Betrag in Euro"), "amount", required=n == 1, group=group),
             Field(
                 f"need_{n}_due",
                 "Wann müssen Sie bezahlen?",
@@ -518,7 +526,7 @@ def _payment_fields(grant: Grant, page: GrantPage) -> list[Field]:
     fields.append(
         Field("purpose", "Verwendungszweck für die Überweisung", default=grant.file_number, group="Überweisung")
     )
-    fields.append(attachment_field("Belege oder Angebote anhängen (freiwillig)", group="Überweisung"))
+    fields.append(attachment_field(N_("Belege oder Angebote anhängen (freiwillig)"), group="Überweisung"))
     return fields
 
 
@@ -554,9 +562,13 @@ def _expense_fields(grant: Grant, page: GrantPage) -> list[Field]:
         Field("paid_on", "Bezahlt am", "date", default=page.today.isoformat(), group="Beleg"),
         Field("payee", "An wen bezahlt?", group="Beleg"),
         Field("purpose", "Wofür?", group="Beleg"),
-        Field("receipt_reference", "Belegnummer", hint="Die Nummer, unter der Sie den Beleg abheften.", group="Beleg"),
-        Field("currency", "Währung", "select", options=tuple((c, c) for c in CURRENCIES), default="EUR", group="Beleg"),
-        Field("amount", "Betrag in Euro", "amount", required=False, hint="Bei Belegen in Euro.", group="Beleg"),
+        Field(
+            "receipt_reference", N_("Belegnummer"), hint="Die Nummer, unter der Sie den Beleg abheften.", group="Beleg"
+        ),
+        Field(
+            "currency", N_("Währung"), "select", options=tuple((c, c) for c in CURRENCIES), default="EUR", group="Beleg"
+        ),
+        Field("amount", N_("Betrag in Euro"), "amount", required=False, hint="Bei Belegen in Euro.", group="Beleg"),
         Field(
             "original", "Betrag in der fremden Währung", "decimal", required=False, hint="z. B. 1.250,00", group=foreign
         ),
@@ -569,7 +581,7 @@ def _expense_fields(grant: Grant, page: GrantPage) -> list[Field]:
             group=foreign,
         ),
         Field("rate_date", "Kurs vom", "date", required=False, group=foreign),
-        attachment_field("Beleg einscannen und anhängen", group="Beleg"),
+        attachment_field(N_("Beleg einscannen und anhängen"), group="Beleg"),
     ]
 
 
@@ -623,7 +635,7 @@ def _proof_fields(grant: Grant, page: GrantPage) -> list[Field]:
             default=format_amount(plan.third_party_funds),
         ),
         Field("income", "Einnahmen, tatsächlich, in Euro", "amount", default=format_amount(plan.income)),
-        attachment_field("Anlagen zum Verwendungsnachweis (z. B. Fotos, Teilnahmeliste, Presse)"),
+        attachment_field(N_("Anlagen zum Verwendungsnachweis (z. B. Fotos, Teilnahmeliste, Presse)")),
     ]
 
 
@@ -671,13 +683,13 @@ FORMS: tuple[PortalForm, ...] = (
     PortalForm(
         "unterlagen",
         "Angeforderte Unterlagen geschickt",
-        "Vermerken",
+        N_("Vermerken"),
         lambda g, p: bool(p.documents),
         lambda g, p: [
             Field("request_id", "Welche Anforderung?", "select", options=tuple(p.documents)),
             Field(
                 UPLOAD_FIELD,
-                "Dateien hochladen",
+                N_("Dateien hochladen"),
                 "file",
                 required=False,
                 hint="Bis zu 10 Dateien, je höchstens 10 MB: PDF, PNG, JPEG, Word (docx), "
@@ -685,7 +697,7 @@ FORMS: tuple[PortalForm, ...] = (
             ),
             Field(
                 "note",
-                "Anmerkung – oder: was haben Sie wie geschickt?",
+                N_("Anmerkung – oder: was haben Sie wie geschickt?"),
                 "textarea",
                 required=False,
                 hint="z. B. per E-Mail am 12.06. an das Büro",
@@ -693,12 +705,13 @@ FORMS: tuple[PortalForm, ...] = (
         ],
         _documents,
         {"documents": UPLOAD_FIELD},
-        intro="Laden Sie die Unterlagen hier hoch – oder schicken Sie sie per E-Mail oder Post und "
-        "vermerken Sie es hier.",
+        intro=N_(
+            "Laden Sie die Unterlagen hier hoch – oder schicken Sie sie per E-Mail oder Post und vermerken Sie es hier."
+        ),
     ),
     PortalForm(
         "abrufen",
-        "Geld abrufen",
+        N_("Geld abrufen"),
         "Abruf absenden",
         lambda g, p: g.status in (APPROVED, DETERMINED),
         _payment_fields,
@@ -709,8 +722,8 @@ FORMS: tuple[PortalForm, ...] = (
     ),
     PortalForm(
         "ausgabe",
-        "Ausgabe melden",
-        "Ausgabe melden",
+        N_("Ausgabe melden"),
+        N_("Ausgabe melden"),
         lambda g, p: g.status == APPROVED,
         _expense_fields,
         _report_expense,
@@ -719,21 +732,21 @@ FORMS: tuple[PortalForm, ...] = (
     ),
     PortalForm(
         "zwischennachweis",
-        "Zwischennachweis einreichen",
-        "Zwischennachweis einreichen",
+        N_("Zwischennachweis einreichen"),
+        N_("Zwischennachweis einreichen"),
         lambda g, p: g.status == APPROVED and bool(p.interim_years),
         lambda g, p: [
             Field("fiscal_year", "Für das Jahr", "select", options=tuple(p.interim_years)),
             Field("report", "Kurzer Bericht zum Stand", "textarea"),
-            attachment_field("Anlagen zum Zwischennachweis"),
+            attachment_field(N_("Anlagen zum Zwischennachweis")),
         ],
         _interim,
         attachments=True,
     ),
     PortalForm(
         "verwendungsnachweis",
-        "Verwendungsnachweis einreichen",
-        "Verwendungsnachweis einreichen",
+        N_("Verwendungsnachweis einreichen"),
+        N_("Verwendungsnachweis einreichen"),
         lambda g, p: g.status == APPROVED,
         _proof_fields,
         _proof,
@@ -744,11 +757,11 @@ FORMS: tuple[PortalForm, ...] = (
     PortalForm(
         "bankverbindung",
         "Neue Bankverbindung mitteilen",
-        "An das Büro senden",
+        N_("An das Büro senden"),
         lambda g, p: g.status not in (REJECTED, WITHDRAWN, CLOSED),
         lambda g, p: [
-            Field("iban", "Neue IBAN", hint="z. B. DE89 3704 0044 0532 0130 00"),
-            Field("reason", "Warum ändert sich das Konto?", hint="z. B. neue Hausbank des Vereins"),
+            Field("iban", N_("Neue IBAN"), hint="z. B. DE89 3704 0044 0532 0130 00"),
+            Field("reason", N_("Warum ändert sich das Konto?"), hint="z. B. neue Hausbank des Vereins"),
         ],
         _bank_account,
         intro="Das Büro prüft die neue Bankverbindung und trägt sie ein; Sie sehen die Bitte unter "
@@ -756,8 +769,8 @@ FORMS: tuple[PortalForm, ...] = (
     ),
     PortalForm(
         "zurueckziehen",
-        "Antrag zurückziehen",
-        "Antrag zurückziehen",
+        N_("Antrag zurückziehen"),
+        N_("Antrag zurückziehen"),
         lambda g, p: g.status in BEFORE_DECISION,
         lambda g, p: [Field("reason", "Warum ziehen Sie den Antrag zurück?", "textarea")],
         _withdraw,
