@@ -25,7 +25,19 @@ STATUS_GERMAN = {SUBMITTED: "offen", APPROVED: "angenommen", DECLINED: "abgelehn
 
 
 class AccountRequest(Aggregate):
-    @event("Submitted")
+    class Submitted(Aggregate.Created):
+        association: str
+        legal_form: str
+        register_court: str
+        register_number: str
+        address: dict[str, str]
+        iban: str
+        contact_name: str
+        email: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(Submitted)
     def __init__(
         self,
         association: str,
@@ -85,7 +97,14 @@ class AccountRequest(Aggregate):
             organisation_id=organisation_id, user_id=user_id, new_organisation=new_organisation, **actor.stamp
         )
 
-    @event("Approved")
+    class Approved(Aggregate.Event):
+        organisation_id: UUID
+        user_id: UUID
+        new_organisation: bool
+        actor_id: UUID
+        actor_role: str
+
+    @event(Approved)
     def _approved(
         self, organisation_id: UUID, user_id: UUID, new_organisation: bool, actor_id: UUID, actor_role: str
     ) -> None:
@@ -98,6 +117,11 @@ class AccountRequest(Aggregate):
         self._open()
         self._declined(reason=require_reason(reason), **actor.stamp)
 
-    @event("Declined")
+    class Declined(Aggregate.Event):
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(Declined)
     def _declined(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.status = DECLINED

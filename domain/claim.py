@@ -36,7 +36,21 @@ class Claim(Aggregate):
 
     id: UUID
 
-    @event("ClaimSet")
+    class ClaimSet(Aggregate.Created):
+        grant_id: UUID
+        organisation_id: UUID
+        programme_id: UUID
+        principal: Money
+        arose_on: date
+        cause: str
+        interest_margin: Decimal
+        small_amount_threshold: Money
+        reason: str
+        actor_id: UUID
+        actor_role: str
+        legal_basis: str | None = None
+
+    @event(ClaimSet)
     def __init__(
         self,
         grant_id: UUID,
@@ -182,7 +196,17 @@ class Claim(Aggregate):
         if left and left < self.small_amount_threshold and self.interest_paid >= self.outstanding:
             self._interest_not_pursued(amount=left, on=value_date, **actor.stamp)
 
-    @event("RepaymentReceived")
+    class RepaymentReceived(Aggregate.Event):
+        amount: Money
+        value_date: date
+        to_interest: Money
+        to_principal: Money
+        interest_accrued: Money
+        periods: list[dict[str, Any]]
+        actor_id: UUID
+        actor_role: str
+
+    @event(RepaymentReceived)
     def _repayment_received(
         self,
         amount: Money,
@@ -201,7 +225,13 @@ class Claim(Aggregate):
         if not self.outstanding and not self.accrued_unpaid:
             self.status = SETTLED
 
-    @event("InterestNotPursued")
+    class InterestNotPursued(Aggregate.Event):
+        amount: Money
+        actor_id: UUID
+        actor_role: str
+        on: date | None = None
+
+    @event(InterestNotPursued)
     def _interest_not_pursued(self, amount: Money, actor_id: UUID, actor_role: str, on: date | None = None) -> None:
         self.outstanding = Money.zero()
         self.accrued_unpaid = Money.zero()
@@ -222,7 +252,15 @@ class Claim(Aggregate):
             raise InvalidStateError("Es liegt bereits ein offener Vorschlag vor.")
         self._relief_proposed(kind=kind, until=until, reason=require_reason(reason), on=on, **actor.stamp)
 
-    @event("ReliefProposed")
+    class ReliefProposed(Aggregate.Event):
+        kind: str
+        until: date | None
+        reason: str
+        actor_id: UUID
+        actor_role: str
+        on: date | None = None
+
+    @event(ReliefProposed)
     def _relief_proposed(
         self, kind: str, until: date | None, reason: str, actor_id: UUID, actor_role: str, on: date | None = None
     ) -> None:
@@ -249,16 +287,36 @@ class Claim(Aggregate):
                 kind=pending["kind"], on=on, principal=self.outstanding, interest=interest, reason=reason, **actor.stamp
             )
 
-    @event("ReliefDeclined")
+    class ReliefDeclined(Aggregate.Event):
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ReliefDeclined)
     def _relief_declined(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.pending_relief = None
 
-    @event("ClaimDeferred")
+    class ClaimDeferred(Aggregate.Event):
+        until: date
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ClaimDeferred)
     def _claim_deferred(self, until: date, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.deferred_until = until
         self.pending_relief = None
 
-    @event("ClaimRelieved")
+    class ClaimRelieved(Aggregate.Event):
+        kind: str
+        on: date
+        principal: Money
+        interest: Money
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ClaimRelieved)
     def _claim_relieved(
         self, kind: str, on: date, principal: Money, interest: Money, reason: str, actor_id: UUID, actor_role: str
     ) -> None:

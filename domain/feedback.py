@@ -21,7 +21,16 @@ ANSWER_WITHIN = "P1M"  # the office answers within one month
 class AccessibilityFeedback(Aggregate):
     """One report of a barrier, open until the office has answered it."""
 
-    @event("Received")
+    class Received(Aggregate.Created):
+        text: str
+        page: str
+        email: str
+        received_on: date
+        answer_due: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(Received)
     def __init__(
         self, text: str, page: str, email: str, received_on: date, answer_due: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -55,7 +64,13 @@ class AccessibilityFeedback(Aggregate):
             raise InvalidStateError("Diese Rückmeldung ist schon beantwortet.")
         self._answered(answer=require_text(answer, "answer", "Die Antwort", max_length=5000), on=on, **actor.stamp)
 
-    @event("Answered")
+    class Answered(Aggregate.Event):
+        answer: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(Answered)
     def _answered(self, answer: str, on: date, actor_id: UUID, actor_role: str) -> None:
         self.answer = answer
         self.answered_on = on

@@ -27,7 +27,11 @@ class FileNumberSeries(Aggregate):
     def create_id(prefix: str, year: int) -> UUID:
         return uuid5(NAMESPACE_URL, f"/foerderbuch/file-numbers/{prefix}/{year}")
 
-    @event("Started")
+    class Started(Aggregate.Created):
+        prefix: str
+        year: int
+
+    @event(Started)
     def __init__(self, prefix: str, year: int) -> None:
         self.prefix = prefix
         self.year = year
@@ -41,6 +45,9 @@ class FileNumberSeries(Aggregate):
         self._taken(self.last + 1)
         return self.number(self.last)
 
-    @event("NumberTaken")
+    class NumberTaken(Aggregate.Event):
+        number: int
+
+    @event(NumberTaken)
     def _taken(self, number: int) -> None:
         self.last = number

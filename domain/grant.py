@@ -96,7 +96,23 @@ class Grant(Aggregate):
     # When the purpose of the grant was fulfilled (the proof of use is due six months later); a class default.
     purpose_fulfilled_on: date | None = None
 
-    @event("ApplicationReceived")
+    class ApplicationReceived(Aggregate.Created):
+        file_number: str
+        programme_id: UUID
+        organisation_id: UUID
+        project_id: UUID | None
+        title: str
+        purpose: str
+        partner_city: str
+        period: FundingPeriod
+        financing_type: str
+        plan: FinancingPlan
+        contact_person_id: UUID | None
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ApplicationReceived)
     def __init__(
         self,
         file_number: str,
@@ -221,7 +237,15 @@ class Grant(Aggregate):
         )
         return request_id
 
-    @event("DocumentsRequested")
+    class DocumentsRequested(Aggregate.Event):
+        request_id: UUID
+        items: str
+        due: date
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(DocumentsRequested)
     def _documents_requested(
         self, request_id: UUID, items: str, due: date, on: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -248,7 +272,15 @@ class Grant(Aggregate):
             documents=files or None,
         )
 
-    @event("DocumentsReceived")
+    class DocumentsReceived(Aggregate.Event):
+        request_id: UUID
+        note: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+        documents: list[dict[str, Any]] | None = None
+
+    @event(DocumentsReceived)
     def _documents_received(
         self,
         request_id: UUID,
@@ -270,7 +302,13 @@ class Grant(Aggregate):
         self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Antrag zurückziehen")
         self._application_withdrawn(reason=require_reason(reason), on=on, **actor.stamp)
 
-    @event("ApplicationWithdrawn")
+    class ApplicationWithdrawn(Aggregate.Event):
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ApplicationWithdrawn)
     def _application_withdrawn(self, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
         self.status = WITHDRAWN
 
@@ -288,7 +326,15 @@ class Grant(Aggregate):
             **actor.stamp,
         )
 
-    @event("ApplicationReviewed")
+    class ApplicationReviewed(Aggregate.Event):
+        formal_ok: bool
+        substantive_ok: bool
+        notes: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ApplicationReviewed)
     def _application_reviewed(
         self, formal_ok: bool, substantive_ok: bool, notes: str, on: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -313,7 +359,13 @@ class Grant(Aggregate):
         terms.check()
         self._grant_approved(terms=terms, on=on, **actor.stamp)
 
-    @event("GrantApproved")
+    class GrantApproved(Aggregate.Event):
+        terms: GrantTerms
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(GrantApproved)
     def _grant_approved(self, terms: GrantTerms, on: date, actor_id: UUID, actor_role: str) -> None:
         self.status = APPROVED
         self.terms = terms
@@ -325,7 +377,13 @@ class Grant(Aggregate):
         self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Ablehnen")
         self._application_rejected(reason=require_reason(reason), on=on, **actor.stamp)
 
-    @event("ApplicationRejected")
+    class ApplicationRejected(Aggregate.Event):
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ApplicationRejected)
     def _application_rejected(self, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
         self.status = REJECTED
 
@@ -346,7 +404,14 @@ class Grant(Aggregate):
             )
         self._amendment_proposed(terms=terms, reason=require_reason(reason), on=on, **actor.stamp)
 
-    @event("AmendmentProposed")
+    class AmendmentProposed(Aggregate.Event):
+        terms: GrantTerms
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(AmendmentProposed)
     def _amendment_proposed(self, terms: GrantTerms, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
         self.pending_amendment = {"terms": terms, "reason": reason, "proposed_by": actor_id}
 
@@ -362,7 +427,14 @@ class Grant(Aggregate):
         self._grant_amended(terms=terms, reason=pending["reason"], on=on, **actor.stamp)
         return terms
 
-    @event("GrantAmended")
+    class GrantAmended(Aggregate.Event):
+        terms: GrantTerms
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(GrantAmended)
     def _grant_amended(self, terms: GrantTerms, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
         self.terms = terms
         self.pending_amendment = None
@@ -372,7 +444,13 @@ class Grant(Aggregate):
         self._require_pending_amendment()
         self._amendment_rejected(reason=require_reason(reason), on=on, **actor.stamp)
 
-    @event("AmendmentRejected")
+    class AmendmentRejected(Aggregate.Event):
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(AmendmentRejected)
     def _amendment_rejected(self, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
         self.pending_amendment = None
 
@@ -469,7 +547,16 @@ class Grant(Aggregate):
         )
         return payment_id
 
-    @event("PaymentRequested")
+    class PaymentRequested(Aggregate.Event):
+        payment_id: UUID
+        amount: Money
+        needs: list[dict[str, Any]]
+        purpose: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(PaymentRequested)
     def _payment_requested(
         self,
         payment_id: UUID,
@@ -499,7 +586,13 @@ class Grant(Aggregate):
             raise FourEyesError("Den eigenen Abruf darf niemand selbst feststellen (Vier-Augen-Prinzip).")
         self._payment_certified(payment_id=payment_id, on=on, **actor.stamp)
 
-    @event("PaymentCertified")
+    class PaymentCertified(Aggregate.Event):
+        payment_id: UUID
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(PaymentCertified)
     def _payment_certified(self, payment_id: UUID, on: date, actor_id: UUID, actor_role: str) -> None:
         self.payments[payment_id.hex].update(status=CERTIFIED, certified_by=actor_id)
 
@@ -513,7 +606,13 @@ class Grant(Aggregate):
             raise FourEyesError("Den eigenen Abruf darf niemand freigeben.")
         self._payment_released(payment_id=payment_id, on=on, **actor.stamp)
 
-    @event("PaymentReleased")
+    class PaymentReleased(Aggregate.Event):
+        payment_id: UUID
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(PaymentReleased)
     def _payment_released(self, payment_id: UUID, on: date, actor_id: UUID, actor_role: str) -> None:
         self.payments[payment_id.hex].update(status=RELEASED, released_by=actor_id)
 
@@ -536,7 +635,14 @@ class Grant(Aggregate):
             raise InvalidInputError("Die Wertstellung liegt vor dem Abruf.", field="value_date")
         self._payment_booked(payment_id=payment_id, value_date=value_date, amount=payment["amount"], **actor.stamp)
 
-    @event("PaymentBooked")
+    class PaymentBooked(Aggregate.Event):
+        payment_id: UUID
+        value_date: date
+        amount: Money
+        actor_id: UUID
+        actor_role: str
+
+    @event(PaymentBooked)
     def _payment_booked(
         self, payment_id: UUID, value_date: date, amount: Money, actor_id: UUID, actor_role: str
     ) -> None:
@@ -552,7 +658,15 @@ class Grant(Aggregate):
             payment_id=payment_id, amount=payment["amount"], reason=require_reason(reason), on=on, **actor.stamp
         )
 
-    @event("PaymentCancelled")
+    class PaymentCancelled(Aggregate.Event):
+        payment_id: UUID
+        amount: Money
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(PaymentCancelled)
     def _payment_cancelled(
         self, payment_id: UUID, amount: Money, reason: str, on: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -583,7 +697,15 @@ class Grant(Aggregate):
             payment_id=payment_id, amount=amount, value_date=value_date, reason=require_reason(reason), **actor.stamp
         )
 
-    @event("PaymentReturned")
+    class PaymentReturned(Aggregate.Event):
+        payment_id: UUID
+        amount: Money
+        value_date: date
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(PaymentReturned)
     def _payment_returned(
         self, payment_id: UUID, amount: Money, value_date: date, reason: str, actor_id: UUID, actor_role: str
     ) -> None:
@@ -669,7 +791,19 @@ class Grant(Aggregate):
         )
         return expense_id
 
-    @event("ExpenseReported")
+    class ExpenseReported(Aggregate.Event):
+        expense_id: UUID
+        budget_line: str
+        paid_on: date
+        payee: str
+        purpose: str
+        euro: Money
+        foreign: ForeignAmount | None
+        receipt_reference: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ExpenseReported)
     def _expense_reported(
         self,
         expense_id: UUID,
@@ -705,7 +839,14 @@ class Grant(Aggregate):
             expense_id=expense_id, euro=expense["euro"], reason=require_reason(reason), **actor.stamp
         )
 
-    @event("ExpenseReversed")
+    class ExpenseReversed(Aggregate.Event):
+        expense_id: UUID
+        euro: Money
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ExpenseReversed)
     def _expense_reversed(self, expense_id: UUID, euro: Money, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.expenses[expense_id.hex]["reversed"] = True
 
@@ -764,7 +905,16 @@ class Grant(Aggregate):
             key=key, previous=deadline["due"], new_due=new_due, reason=require_reason(reason), on=on, **actor.stamp
         )
 
-    @event("DeadlineExtended")
+    class DeadlineExtended(Aggregate.Event):
+        key: str
+        previous: date
+        new_due: date
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(DeadlineExtended)
     def _deadline_extended(
         self, key: str, previous: date, new_due: date, reason: str, on: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -797,7 +947,14 @@ class Grant(Aggregate):
         self._purpose_fulfilled(fulfilled_on=fulfilled_on, proof_due=proof_due, on=on, **actor.stamp)
         return proof_due
 
-    @event("PurposeFulfilled")
+    class PurposeFulfilled(Aggregate.Event):
+        fulfilled_on: date
+        proof_due: date
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(PurposeFulfilled)
     def _purpose_fulfilled(
         self, fulfilled_on: date, proof_due: date, on: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -827,7 +984,15 @@ class Grant(Aggregate):
         self._reminder_sent(key=key, due=deadline["due"], on=on, stage=stage, **actor.stamp)
         return True
 
-    @event("ReminderSent")
+    class ReminderSent(Aggregate.Event):
+        key: str
+        due: date
+        on: date
+        actor_id: UUID
+        actor_role: str
+        stage: str = "manual"
+
+    @event(ReminderSent)
     def _reminder_sent(
         self, key: str, due: date, on: date, actor_id: UUID, actor_role: str, stage: str = "manual"
     ) -> None:
@@ -861,7 +1026,16 @@ class Grant(Aggregate):
             **actor.stamp,
         )
 
-    @event("InterimProofSubmitted")
+    class InterimProofSubmitted(Aggregate.Event):
+        fiscal_year: int
+        report: str
+        spent: Money
+        received: Money
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(InterimProofSubmitted)
     def _interim_proof_submitted(
         self, fiscal_year: int, report: str, spent: Money, received: Money, on: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -890,7 +1064,18 @@ class Grant(Aggregate):
             **actor.stamp,
         )
 
-    @event("ProofOfUseSubmitted")
+    class ProofOfUseSubmitted(Aggregate.Event):
+        report: str
+        actual_costs: dict[str, Money]
+        own_funds: Money
+        third_party_funds: Money
+        income: Money
+        receipt_count: int
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ProofOfUseSubmitted)
     def _proof_of_use_submitted(
         self,
         report: str,
@@ -961,7 +1146,18 @@ class Grant(Aggregate):
             **actor.stamp,
         )
 
-    @event("ProofOfUseReviewed")
+    class ProofOfUseReviewed(Aggregate.Event):
+        recognised_costs: dict[str, Money]
+        cut_reasons: dict[str, str]
+        own_funds: Money
+        third_party_funds: Money
+        income: Money
+        notes: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ProofOfUseReviewed)
     def _proof_of_use_reviewed(
         self,
         recognised_costs: dict[str, Money],
@@ -1029,7 +1225,25 @@ class Grant(Aggregate):
         )
         return overpaid if pursued else None
 
-    @event("FinalAmountDetermined")
+    class FinalAmountDetermined(Aggregate.Event):
+        final_amount: Money
+        eligible_costs: Money
+        capped_lines: dict[str, Money]
+        explanation: str
+        recognised_costs: dict[str, Money]
+        own_funds: Money
+        third_party_funds: Money
+        income: Money
+        paid: Money
+        claim_amount: Money
+        not_pursued: Money
+        claim_id: UUID | None
+        on: date
+        actor_id: UUID
+        actor_role: str
+        over_plan_total: Money | None = None
+
+    @event(FinalAmountDetermined)
     def _final_amount_determined(
         self,
         final_amount: Money,
@@ -1087,7 +1301,19 @@ class Grant(Aggregate):
         )
         return overpaid if pursued else None
 
-    @event("GrantRevoked")
+    class GrantRevoked(Aggregate.Event):
+        previous_amount: Money
+        remaining_amount: Money
+        effective_on: date
+        paid: Money
+        claim_amount: Money
+        claim_id: UUID | None
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(GrantRevoked)
     def _grant_revoked(
         self,
         previous_amount: Money,
@@ -1128,7 +1354,15 @@ class Grant(Aggregate):
         self._grant_closed(final_amount=self.final_amount, paid=self.paid, released=released, on=on, **actor.stamp)
         return keep
 
-    @event("GrantClosed")
+    class GrantClosed(Aggregate.Event):
+        final_amount: Money
+        paid: Money
+        released: Money
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(GrantClosed)
     def _grant_closed(
         self, final_amount: Money, paid: Money, released: Money, on: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -1162,13 +1396,30 @@ class Grant(Aggregate):
         if files:
             self._documents_attached(documents=files, regarding=regarding, item=item, on=on, **actor.stamp)
 
-    @event("TextsRecorded")
+    class TextsRecorded(Aggregate.Event):
+        note: str
+        message: str
+        regarding: str
+        item: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(TextsRecorded)
     def _texts_recorded(
         self, note: str, message: str, regarding: str, item: str, on: date, actor_id: UUID, actor_role: str
     ) -> None:
         pass
 
-    @event("DocumentsAttached")
+    class DocumentsAttached(Aggregate.Event):
+        documents: list[dict[str, Any]]
+        regarding: str
+        item: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(DocumentsAttached)
     def _documents_attached(
         self,
         documents: list[dict[str, Any]],
@@ -1198,7 +1449,16 @@ class Grant(Aggregate):
         )
         return message_id
 
-    @event("MessagePosted")
+    class MessagePosted(Aggregate.Event):
+        message_id: UUID
+        text: str
+        documents: list[dict[str, Any]]
+        from_office: bool
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(MessagePosted)
     def _message_posted(
         self,
         message_id: UUID,
@@ -1245,7 +1505,18 @@ class Grant(Aggregate):
         )
         return letter_id
 
-    @event("LetterIssued")
+    class LetterIssued(Aggregate.Event):
+        letter_id: UUID
+        kind: str
+        source_position: int
+        source_sha256: str
+        code: str
+        document: dict[str, Any]
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(LetterIssued)
     def _letter_issued(
         self,
         letter_id: UUID,
@@ -1293,7 +1564,16 @@ class Grant(Aggregate):
             letter_id=letter_id, kind=letter["kind"], delivered_on=delivered_on, final_on=final_on, on=on, **actor.stamp
         )
 
-    @event("NoticeDelivered")
+    class NoticeDelivered(Aggregate.Event):
+        letter_id: UUID
+        kind: str
+        delivered_on: date
+        final_on: date
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(NoticeDelivered)
     def _notice_delivered(
         self, letter_id: UUID, kind: str, delivered_on: date, final_on: date, on: date, actor_id: UUID, actor_role: str
     ) -> None:
@@ -1312,7 +1592,15 @@ class Grant(Aggregate):
         final_on = waived_on if letter["final_on"] is None else min(letter["final_on"], waived_on)
         self._remedies_waived(letter_id=letter_id, waived_on=waived_on, final_on=final_on, on=on, **actor.stamp)
 
-    @event("RemediesWaived")
+    class RemediesWaived(Aggregate.Event):
+        letter_id: UUID
+        waived_on: date
+        final_on: date
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(RemediesWaived)
     def _remedies_waived(
         self, letter_id: UUID, waived_on: date, final_on: date, on: date, actor_id: UUID, actor_role: str
     ) -> None:

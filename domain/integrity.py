@@ -37,7 +37,10 @@ class IntegrityRecord(Aggregate):
     def create_id() -> UUID:
         return INTEGRITY_RECORD_ID
 
-    @event("Created")
+    class Created(Aggregate.Created):
+        pass
+
+    @event(Created)
     def __init__(self) -> None:
         self.renewals = 0
         self.anchors: list[dict[str, Any]] = []
@@ -52,7 +55,14 @@ class IntegrityRecord(Aggregate):
             at=at,
         )
 
-    @event("SealRenewed")
+    class SealRenewed(Aggregate.Event):
+        reason: str
+        by: str
+        findings: list[str]
+        finding_count: int
+        at: datetime
+
+    @event(SealRenewed)
     def _seal_renewed(self, reason: str, by: str, findings: list[str], finding_count: int, at: datetime) -> None:
         self.renewals += 1
 
@@ -62,6 +72,12 @@ class IntegrityRecord(Aggregate):
             raise InvalidInputError("Ein Anker braucht eine Log-Position und eine Prüfsumme.", field="position")
         self._anchored(position=position, mac=mac, by=_text(by, "Wer", 200), at=at)
 
-    @event("ChainAnchored")
+    class ChainAnchored(Aggregate.Event):
+        position: int
+        mac: str
+        by: str
+        at: datetime
+
+    @event(ChainAnchored)
     def _anchored(self, position: int, mac: str, by: str, at: datetime) -> None:
         self.anchors.append({"position": position, "mac": mac})

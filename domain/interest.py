@@ -225,7 +225,12 @@ class BaseRateTable(Aggregate):
     def create_id() -> UUID:
         return BASE_RATE_TABLE_ID
 
-    @event("Created")
+    class Created(Aggregate.Created):
+        rates: list[list[object]]
+        actor_id: UUID
+        actor_role: str
+
+    @event(Created)
     def __init__(self, rates: list[list[object]], actor_id: UUID, actor_role: str) -> None:
         self.rates: list[list[object]] = [list(r) for r in rates]  # [[date, Decimal], …]
 
@@ -260,7 +265,14 @@ class BaseRateTable(Aggregate):
         source = require_text(source, "source", "Die Quelle (z. B. Bekanntmachung der Bundesbank)", 300)
         self._published(valid_from=valid_from, rate=rate, **actor.stamp, source=source)
 
-    @event("RatePublished")
+    class RatePublished(Aggregate.Event):
+        valid_from: date
+        rate: Decimal
+        actor_id: UUID
+        actor_role: str
+        source: str | None = None
+
+    @event(RatePublished)
     def _published(
         self, valid_from: date, rate: Decimal, actor_id: UUID, actor_role: str, source: str | None = None
     ) -> None:
@@ -286,7 +298,16 @@ class BaseRateTable(Aggregate):
             **actor.stamp,
         )
 
-    @event("RateCorrected")
+    class RateCorrected(Aggregate.Event):
+        valid_from: date
+        rate: Decimal
+        previous: Decimal
+        source: str
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(RateCorrected)
     def _corrected(
         self,
         valid_from: date,
@@ -318,7 +339,15 @@ class BaseRateTable(Aggregate):
             **actor.stamp,
         )
 
-    @event("MarginRecorded")
+    class MarginRecorded(Aggregate.Event):
+        legal_basis: str
+        valid_from: date
+        points: Decimal
+        source: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(MarginRecorded)
     def _margin_recorded(
         self, legal_basis: str, valid_from: date, points: Decimal, source: str, actor_id: UUID, actor_role: str
     ) -> None:

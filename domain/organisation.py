@@ -65,7 +65,16 @@ class Organisation(Aggregate):
 
     id: UUID  # given by the caller (imports and demo data use stable ids), else a random one
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        name: str
+        legal_form: str
+        register_number: str
+        address: dict[str, str]
+        iban: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(Registered)
     def __init__(
         self,
         name: str,
@@ -121,7 +130,13 @@ class Organisation(Aggregate):
             raise InvalidInputError("Das ist bereits die hinterlegte IBAN.", field="iban")
         self._bank_account_changed(iban=new, reason=require_reason(reason), **actor.stamp)
 
-    @event("BankAccountChanged")
+    class BankAccountChanged(Aggregate.Event):
+        iban: str
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(BankAccountChanged)
     def _bank_account_changed(self, iban: str, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.iban = iban
 
@@ -132,7 +147,12 @@ class Organisation(Aggregate):
             raise InvalidInputError("Das ist bereits die hinterlegte Anschrift.", field="street")
         self._address_changed(address=new_address, **actor.stamp)
 
-    @event("AddressChanged")
+    class AddressChanged(Aggregate.Event):
+        address: dict[str, str]
+        actor_id: UUID
+        actor_role: str
+
+    @event(AddressChanged)
     def _address_changed(self, address: dict[str, str], actor_id: UUID, actor_role: str) -> None:
         self.address = address
 
@@ -155,7 +175,16 @@ class Organisation(Aggregate):
         )
         return person_id
 
-    @event("ContactPersonAdded")
+    class ContactPersonAdded(Aggregate.Event):
+        person_id: UUID
+        name: str
+        function: str
+        email: str
+        phone: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ContactPersonAdded)
     def _contact_person_added(
         self, person_id: UUID, name: str, function: str, email: str, phone: str, actor_id: UUID, actor_role: str
     ) -> None:
@@ -168,7 +197,13 @@ class Organisation(Aggregate):
             raise NotFoundError("Diese Ansprechperson ist nicht eingetragen.", field="person_id")
         self._contact_person_removed(person_id=person_id, reason=require_reason(reason), **actor.stamp)
 
-    @event("ContactPersonRemoved")
+    class ContactPersonRemoved(Aggregate.Event):
+        person_id: UUID
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ContactPersonRemoved)
     def _contact_person_removed(self, person_id: UUID, reason: str, actor_id: UUID, actor_role: str) -> None:
         del self.contact_persons[person_id.hex]
 
@@ -181,7 +216,12 @@ class Organisation(Aggregate):
             raise InvalidStateError("Diese Person hat bereits Zugang zum Portal des Vereins.", field="user_id")
         self._member_added(user_id=user_id, **actor.stamp)
 
-    @event("MemberAdded")
+    class MemberAdded(Aggregate.Event):
+        user_id: UUID
+        actor_id: UUID
+        actor_role: str
+
+    @event(MemberAdded)
     def _member_added(self, user_id: UUID, actor_id: UUID, actor_role: str) -> None:
         self.members.append(user_id)
         self.former_members = [u for u in self.removed_members if u != user_id]
@@ -199,7 +239,13 @@ class Organisation(Aggregate):
             email=normalise_email(email), name=require_text(name, "name", "Der Name", 120), **actor.stamp
         )
 
-    @event("MemberInvited")
+    class MemberInvited(Aggregate.Event):
+        email: str
+        name: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(MemberInvited)
     def _member_invited(self, email: str, name: str, actor_id: UUID, actor_role: str) -> None:
         pass
 
@@ -210,7 +256,13 @@ class Organisation(Aggregate):
             raise NotFoundError("Diese Person hat keinen Zugang zum Portal des Vereins.", field="user_id")
         self._member_removed(user_id=user_id, reason=require_reason(reason), **actor.stamp)
 
-    @event("MemberRemoved")
+    class MemberRemoved(Aggregate.Event):
+        user_id: UUID
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(MemberRemoved)
     def _member_removed(self, user_id: UUID, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.members.remove(user_id)
         self.former_members = [*self.removed_members, user_id]

@@ -29,7 +29,18 @@ class PaymentRun(Aggregate):
 
     id: UUID
 
-    @event("PaymentRunRecorded")
+    class PaymentRunRecorded(Aggregate.Created):
+        execution_date: date
+        payments: list[dict[str, Any]]
+        file_name: str
+        file_text: str
+        file_sha256: str
+        message_id: str
+        total_cents: int
+        actor_id: UUID
+        actor_role: str
+
+    @event(PaymentRunRecorded)
     def __init__(
         self,
         execution_date: date,
@@ -131,7 +142,15 @@ class BankStatement(Aggregate):
 
     id: UUID
 
-    @event("BankStatementImported")
+    class BankStatementImported(Aggregate.Created):
+        statement_id: str
+        file_name: str
+        sha256: str
+        lines: list[dict[str, Any]]
+        actor_id: UUID
+        actor_role: str
+
+    @event(BankStatementImported)
     def __init__(
         self,
         statement_id: str,

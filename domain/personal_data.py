@@ -53,14 +53,14 @@ class PersonalFields:
 
 
 PERSONAL_DATA: dict[type, PersonalFields] = {
-    User.Registered: PersonalFields(("email", "display_name")),  # type: ignore[attr-defined]
-    Organisation.ContactPersonAdded: PersonalFields(("name", "function", "email", "phone"), subject="person_id"),  # type: ignore[attr-defined]
-    Organisation.MemberInvited: PersonalFields(("email", "name"), subject="*"),  # type: ignore[attr-defined]
-    AccountRequest.Submitted: PersonalFields(("contact_name", "email")),  # type: ignore[attr-defined]
+    User.Registered: PersonalFields(("email", "display_name")),
+    Organisation.ContactPersonAdded: PersonalFields(("name", "function", "email", "phone"), subject="person_id"),
+    Organisation.MemberInvited: PersonalFields(("email", "name"), subject="*"),
+    AccountRequest.Submitted: PersonalFields(("contact_name", "email")),
     # The conversation of a grant (notes, messages) may name anybody; it is kept under the grant's own
     # key and erased with the grant's documents when their retention period has run out.
-    Grant.TextsRecorded: PersonalFields(("note", "message"), email_field=None),  # type: ignore[attr-defined]
-    Grant.MessagePosted: PersonalFields(("text",), email_field=None),  # type: ignore[attr-defined]
+    Grant.TextsRecorded: PersonalFields(("note", "message"), email_field=None),
+    Grant.MessagePosted: PersonalFields(("text",), email_field=None),
 }
 """Every event type that carries personal data, with its fields and subject."""
 

@@ -77,7 +77,17 @@ class Programme(Aggregate):
     def create_id(code: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/foerderbuch/programmes/{code}")
 
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        code: str
+        title: str
+        funding_source: str
+        rule_set: RuleSet
+        budgets: list[dict[str, Any]]
+        actor_id: UUID
+        actor_role: str
+        on: date | None = None
+
+    @event(Opened)
     def __init__(
         self,
         code: str,
@@ -187,7 +197,16 @@ class Programme(Aggregate):
             **actor.stamp,
         )
 
-    @event("BudgetAllocated")
+    class BudgetAllocated(Aggregate.Event):
+        fiscal_year: int
+        amount: Money
+        posting: PostingCoordinates
+        reason: str
+        actor_id: UUID
+        actor_role: str
+        on: date | None = None
+
+    @event(BudgetAllocated)
     def _budget_allocated(
         self,
         fiscal_year: int,
@@ -222,7 +241,16 @@ class Programme(Aggregate):
             **actor.stamp,
         )
 
-    @event("BudgetAmended")
+    class BudgetAmended(Aggregate.Event):
+        fiscal_year: int
+        amount: Money
+        previous: Money
+        reason: str
+        actor_id: UUID
+        actor_role: str
+        on: date | None = None
+
+    @event(BudgetAmended)
     def _budget_amended(
         self,
         fiscal_year: int,
@@ -246,7 +274,13 @@ class Programme(Aggregate):
             )
         self._rule_set_revised(rule_set=rule_set, reason=require_reason(reason), **actor.stamp)
 
-    @event("RuleSetRevised")
+    class RuleSetRevised(Aggregate.Event):
+        rule_set: RuleSet
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(RuleSetRevised)
     def _rule_set_revised(self, rule_set: RuleSet, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.rule_set = rule_set
         self.rule_set_history.append(rule_set)
@@ -264,7 +298,14 @@ class Programme(Aggregate):
             if amount:
                 self._funds_committed(holder_id=holder_id, fiscal_year=year.year, amount=amount, **actor.stamp)
 
-    @event("FundsCommitted")
+    class FundsCommitted(Aggregate.Event):
+        holder_id: UUID
+        fiscal_year: int
+        amount: Money
+        actor_id: UUID
+        actor_role: str
+
+    @event(FundsCommitted)
     def _funds_committed(
         self, holder_id: UUID, fiscal_year: int, amount: Money, actor_id: UUID, actor_role: str
     ) -> None:
@@ -301,7 +342,16 @@ class Programme(Aggregate):
                     **actor.stamp,
                 )
 
-    @event("CommitmentAdjusted")
+    class CommitmentAdjusted(Aggregate.Event):
+        holder_id: UUID
+        fiscal_year: int
+        amount: Money
+        previous: Money
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(CommitmentAdjusted)
     def _commitment_adjusted(
         self,
         holder_id: UUID,
@@ -333,7 +383,12 @@ class Programme(Aggregate):
         self._require_open()
         self._closed(reason=require_reason(reason), **actor.stamp)
 
-    @event("Closed")
+    class Closed(Aggregate.Event):
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(Closed)
     def _closed(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.closed = True
 

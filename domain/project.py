@@ -42,7 +42,18 @@ class Project(Aggregate):
     def create_id(code: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/foerderbuch/projects/{code}")
 
-    @event("Started")
+    class Started(Aggregate.Created):
+        code: str
+        title: str
+        description: str
+        partner_city: str
+        sdgs: list[int]
+        period: FundingPeriod
+        budget_lines: list[str]
+        actor_id: UUID
+        actor_role: str
+
+    @event(Started)
     def __init__(
         self,
         code: str,
@@ -136,7 +147,16 @@ class Project(Aggregate):
             **actor.stamp,
         )
 
-    @event("BudgetDrawn")
+    class BudgetDrawn(Aggregate.Event):
+        programme_id: UUID
+        fiscal_year: int
+        amount: Money
+        reason: str
+        actor_id: UUID
+        actor_role: str
+        on: date | None = None
+
+    @event(BudgetDrawn)
     def _budget_drawn(
         self,
         programme_id: UUID,
@@ -191,7 +211,19 @@ class Project(Aggregate):
         )
         return expenditure_id
 
-    @event("ExpenditureRecorded")
+    class ExpenditureRecorded(Aggregate.Event):
+        expenditure_id: UUID
+        paid_on: date
+        payee: str
+        purpose: str
+        budget_line: str
+        euro: Money
+        foreign: ForeignAmount | None
+        receipt_reference: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ExpenditureRecorded)
     def _expenditure_recorded(
         self,
         expenditure_id: UUID,
@@ -224,7 +256,15 @@ class Project(Aggregate):
             expenditure_id=expenditure_id, euro=entry["euro"], reason=require_reason(reason), on=on, **actor.stamp
         )
 
-    @event("ExpenditureReversed")
+    class ExpenditureReversed(Aggregate.Event):
+        expenditure_id: UUID
+        euro: Money
+        reason: str
+        actor_id: UUID
+        actor_role: str
+        on: date | None = None
+
+    @event(ExpenditureReversed)
     def _expenditure_reversed(
         self, expenditure_id: UUID, euro: Money, reason: str, actor_id: UUID, actor_role: str, on: date | None = None
     ) -> None:
@@ -275,7 +315,13 @@ class Project(Aggregate):
             funder=require_text(funder, "funder", "Der Zuwendungsgeber"), terms=terms, **actor.stamp
         )
 
-    @event("ExternalFundingAwarded")
+    class ExternalFundingAwarded(Aggregate.Event):
+        funder: str
+        terms: GrantTerms
+        actor_id: UUID
+        actor_role: str
+
+    @event(ExternalFundingAwarded)
     def _external_funding_awarded(self, funder: str, terms: GrantTerms, actor_id: UUID, actor_role: str) -> None:
         self.external = terms
         self.external_funder = funder
@@ -293,7 +339,13 @@ class Project(Aggregate):
             )
         self._external_funds_received(amount=amount, value_date=value_date, **actor.stamp)
 
-    @event("ExternalFundsReceived")
+    class ExternalFundsReceived(Aggregate.Event):
+        amount: Money
+        value_date: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ExternalFundsReceived)
     def _external_funds_received(self, amount: Money, value_date: date, actor_id: UUID, actor_role: str) -> None:
         self.external_received = self.external_received + amount
 
@@ -324,7 +376,17 @@ class Project(Aggregate):
         )
         return result.final_amount
 
-    @event("ExternalShareDetermined")
+    class ExternalShareDetermined(Aggregate.Event):
+        final_amount: Money
+        eligible_costs: Money
+        explanation: str
+        received: Money
+        repayable: Money
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ExternalShareDetermined)
     def _external_share_determined(
         self,
         final_amount: Money,

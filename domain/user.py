@@ -59,7 +59,14 @@ class User(Aggregate):
         """The id release 0.1 derived from the e-mail address (only for finding users registered then)."""
         return uuid5(NAMESPACE_URL, f"/foerderbuch/users/{email}")
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        email: str
+        display_name: str
+        roles: list[dict[str, Any]]
+        actor_id: UUID
+        actor_role: str
+
+    @event(Registered)
     def __init__(
         self, email: str, display_name: str, roles: list[dict[str, Any]], actor_id: UUID, actor_role: str
     ) -> None:
@@ -100,7 +107,7 @@ class User(Aggregate):
             if extra.value not in {g["role"] for g in roles}:
                 roles.append({"role": extra.value, "organisation_id": None})
         if user_id is not None:
-            return cls._create(cls.Registered, id=user_id, email=email, display_name=name, roles=roles, **actor.stamp)  # type: ignore[attr-defined]
+            return cls._create(cls.Registered, id=user_id, email=email, display_name=name, roles=roles, **actor.stamp)
         return cls(email=email, display_name=name, roles=roles, **actor.stamp)
 
     def has_role(self, role: Role) -> bool:
@@ -119,7 +126,13 @@ class User(Aggregate):
             raise InvalidStateError(f"{self.display_name} hat die Rolle {role.german} bereits.", field="role")
         self._role_granted(role=role.value, organisation_id=organisation_id, **actor.stamp)
 
-    @event("RoleGranted")
+    class RoleGranted(Aggregate.Event):
+        role: str
+        organisation_id: UUID | None
+        actor_id: UUID
+        actor_role: str
+
+    @event(RoleGranted)
     def _role_granted(self, role: str, organisation_id: UUID | None, actor_id: UUID, actor_role: str) -> None:
         self.roles.append({"role": role, "organisation_id": organisation_id})
 
@@ -129,7 +142,13 @@ class User(Aggregate):
             raise InvalidStateError(f"{self.display_name} hat die Rolle {role.german} nicht.", field="role")
         self._role_revoked(role=role.value, reason=require_reason(reason), **actor.stamp)
 
-    @event("RoleRevoked")
+    class RoleRevoked(Aggregate.Event):
+        role: str
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(RoleRevoked)
     def _role_revoked(self, role: str, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.roles = [g for g in self.roles if g["role"] != role]
 
@@ -141,7 +160,12 @@ class User(Aggregate):
             raise InvalidStateError("Sie können sich nicht selbst sperren.")
         self._disabled(reason=require_reason(reason), **actor.stamp)
 
-    @event("Disabled")
+    class Disabled(Aggregate.Event):
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(Disabled)
     def _disabled(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.disabled = True
 
@@ -151,7 +175,12 @@ class User(Aggregate):
             raise InvalidStateError(f"{self.display_name} ist nicht gesperrt.")
         self._enabled(reason=require_reason(reason), **actor.stamp)
 
-    @event("Enabled")
+    class Enabled(Aggregate.Event):
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(Enabled)
     def _enabled(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.disabled = False
 
@@ -175,7 +204,14 @@ class User(Aggregate):
             raise InvalidInputError("Die Token-Kennung ist ungültig oder vergeben.", field="token_id")
         self._api_token_issued(token_id=token_id, role=role.value, label=(label or "")[:100], **actor.stamp)
 
-    @event("ApiTokenIssued")
+    class ApiTokenIssued(Aggregate.Event):
+        token_id: str
+        role: str
+        label: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ApiTokenIssued)
     def _api_token_issued(self, token_id: str, role: str, label: str, actor_id: UUID, actor_role: str) -> None:
         self.api_tokens[token_id] = {"role": role, "label": label, "revoked": False}
 
@@ -190,7 +226,13 @@ class User(Aggregate):
             raise InvalidStateError("Dieses API-Token ist bereits widerrufen.")
         self._api_token_revoked(token_id=token_id, reason=require_reason(reason), **actor.stamp)
 
-    @event("ApiTokenRevoked")
+    class ApiTokenRevoked(Aggregate.Event):
+        token_id: str
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(ApiTokenRevoked)
     def _api_token_revoked(self, token_id: str, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.api_tokens[token_id]["revoked"] = True
 
@@ -206,7 +248,11 @@ class User(Aggregate):
             raise NotPermittedError("Den zweiten Faktor richtet jede Person selbst ein.")
         self._second_factor_enrolled(**actor.stamp)
 
-    @event("SecondFactorEnrolled")
+    class SecondFactorEnrolled(Aggregate.Event):
+        actor_id: UUID
+        actor_role: str
+
+    @event(SecondFactorEnrolled)
     def _second_factor_enrolled(self, actor_id: UUID, actor_role: str) -> None:
         self.__dict__["_second_factor"] = True
 
@@ -217,7 +263,12 @@ class User(Aggregate):
             raise InvalidStateError(f"{self.display_name} hat keinen zweiten Faktor eingerichtet.")
         self._second_factor_reset(reason=require_reason(reason), **actor.stamp)
 
-    @event("SecondFactorReset")
+    class SecondFactorReset(Aggregate.Event):
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(SecondFactorReset)
     def _second_factor_reset(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.__dict__["_second_factor"] = False
 
@@ -228,7 +279,12 @@ class User(Aggregate):
             raise InvalidStateError(f"{self.display_name} ist gesperrt.")
         self._password_reset_sent(reason=require_reason(reason), **actor.stamp)
 
-    @event("PasswordResetSent")
+    class PasswordResetSent(Aggregate.Event):
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(PasswordResetSent)
     def _password_reset_sent(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         pass
 
@@ -237,7 +293,12 @@ class User(Aggregate):
         actor.require(Role.ADMIN, doing="Sitzungen beenden")
         self._sessions_ended(reason=require_reason(reason), **actor.stamp)
 
-    @event("SessionsEnded")
+    class SessionsEnded(Aggregate.Event):
+        reason: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(SessionsEnded)
     def _sessions_ended(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         pass
 
@@ -273,7 +334,11 @@ class UserEmail(Aggregate):
         if self.user_id is not None:
             self._released(**actor.stamp)
 
-    @event("Released")
+    class Released(Aggregate.Event):
+        actor_id: UUID
+        actor_role: str
+
+    @event(Released)
     def _released(self, actor_id: UUID, actor_role: str) -> None:
         self.user_id = None
 
@@ -283,7 +348,12 @@ class UserEmail(Aggregate):
             raise InvalidStateError("Diese E-Mail-Adresse ist bereits registriert.", field="email")
         self._reclaimed(user_id=user_id, **actor.stamp)
 
-    @event("Reclaimed")
+    class Reclaimed(Aggregate.Event):
+        user_id: UUID
+        actor_id: UUID
+        actor_role: str
+
+    @event(Reclaimed)
     def _reclaimed(self, user_id: UUID, actor_id: UUID, actor_role: str) -> None:
         self.user_id = user_id
 

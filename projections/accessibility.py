@@ -39,7 +39,7 @@ class AccessibilityCases(ReadModel):
             " answered_on TEXT, answer TEXT NOT NULL DEFAULT '')"
         )
 
-    @handles(AccessibilityFeedback.Received)  # type: ignore[attr-defined]
+    @handles(AccessibilityFeedback.Received)
     def _received(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
             "INSERT INTO accessibility_feedback (feedback_id, received_on, answer_due, page, text, email)"
@@ -47,7 +47,7 @@ class AccessibilityCases(ReadModel):
             (e.originator_id.hex, e.received_on.isoformat(), e.answer_due.isoformat(), e.page, e.text, e.email),
         )
 
-    @handles(AccessibilityFeedback.Answered)  # type: ignore[attr-defined]
+    @handles(AccessibilityFeedback.Answered)
     def _answered(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
             "UPDATE accessibility_feedback SET answered_on = ?, answer = ? WHERE feedback_id = ?",

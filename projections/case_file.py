@@ -206,83 +206,82 @@ def _d(value: Any) -> date | None:
 # The events the association sees, with the sentence it reads and whether the event's own text is for it.
 def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
     """(what, why) for the association, or None for an event the association does not see."""
-    name = type(e).__name__
     if isinstance(e, Grant.Event):
-        if name == "ApplicationReceived":
+        if isinstance(e, Grant.ApplicationReceived):
             return f"Antrag eingegangen: »{e.title}«, beantragt {e.plan.grant.de()}", ""
-        if name == "DocumentsRequested":
+        if isinstance(e, Grant.DocumentsRequested):
             return f"Unterlagen angefordert bis {_day(e.due)}: {e.items}", ""
-        if name == "DocumentsReceived":
+        if isinstance(e, Grant.DocumentsReceived):
             return "Unterlagen eingereicht", e.note
-        if name == "ApplicationWithdrawn":
+        if isinstance(e, Grant.ApplicationWithdrawn):
             return "Antrag zurückgezogen", e.reason
-        if name == "GrantApproved":
+        if isinstance(e, Grant.GrantApproved):
             kind = FinancingType(e.terms.financing_type).german
             return f"Bewilligt: {e.terms.amount.de()} als {kind}", e.terms.conditions
-        if name == "ApplicationRejected":
+        if isinstance(e, Grant.ApplicationRejected):
             return "Antrag abgelehnt", e.reason
-        if name == "GrantAmended":
+        if isinstance(e, Grant.GrantAmended):
             return f"Änderungsbescheid: neuer Betrag {e.terms.amount.de()}", e.reason
-        if name == "AmendmentRejected":
+        if isinstance(e, Grant.AmendmentRejected):
             return "Die beantragte Änderung wurde nicht bewilligt", ""
-        if name == "PaymentRequested":
+        if isinstance(e, Grant.PaymentRequested):
             return f"Mittel abgerufen: {e.amount.de()}", e.purpose
-        if name == "PaymentBooked":
+        if isinstance(e, Grant.PaymentBooked):
             return f"Überwiesen: {e.amount.de()}, Wertstellung {_day(e.value_date)}", ""
-        if name == "PaymentCancelled":
+        if isinstance(e, Grant.PaymentCancelled):
             return f"Abruf über {e.amount.de()} storniert", e.reason
-        if name == "PaymentReturned":
+        if isinstance(e, Grant.PaymentReturned):
             return f"Rückfluss: {e.amount.de()} zurückerhalten, Wertstellung {_day(e.value_date)}", ""
-        if name == "ExpenseReported":
+        if isinstance(e, Grant.ExpenseReported):
             foreign = f" ({german_decimal(Decimal(e.foreign.original))} {e.foreign.currency})" if e.foreign else ""
             return f"Ausgabe gemeldet: {e.euro.de()}{foreign} an {e.payee}, Beleg {e.receipt_reference}", e.purpose
-        if name == "ExpenseReversed":
+        if isinstance(e, Grant.ExpenseReversed):
             return f"Ausgabe über {e.euro.de()} storniert", e.reason
-        if name == "DeadlineExtended":
+        if isinstance(e, Grant.DeadlineExtended):
             return f"Frist für den {label(e.key)} verlängert bis {_day(e.new_due)}", e.reason
-        if name == "ReminderSent":
+        if isinstance(e, Grant.ReminderSent):
             stage = REMINDER_STAGES.get(getattr(e, "stage", "manual"), "Erinnerung")
             return f"{stage} an den {label(e.key)}, fällig {_day(e.due)}", ""
-        if name == "PurposeFulfilled":
+        if isinstance(e, Grant.PurposeFulfilled):
             return f"Zweck erfüllt am {_day(e.fulfilled_on)}: Verwendungsnachweis fällig {_day(e.proof_due)}", ""
-        if name == "InterimProofSubmitted":
+        if isinstance(e, Grant.InterimProofSubmitted):
             return f"Zwischennachweis {e.fiscal_year} eingereicht", ""
-        if name == "ProofOfUseSubmitted":
+        if isinstance(e, Grant.ProofOfUseSubmitted):
             return "Verwendungsnachweis eingereicht", ""
-        if name == "ProofOfUseReviewed":
+        if isinstance(e, Grant.ProofOfUseReviewed):
             amounts: list[Money] = list(e.recognised_costs.values())
             recognised = money(sum(cents(amount) for amount in amounts))
             cuts = "; ".join(f"{line}: {reason}" for line, reason in sorted(e.cut_reasons.items()))
             return f"Verwendungsnachweis geprüft: anerkannt {recognised.de()}", (f"Kürzungen: {cuts}" if cuts else "")
-        if name == "FinalAmountDetermined":
+        if isinstance(e, Grant.FinalAmountDetermined):
             what = f"Förderbetrag endgültig festgesetzt auf {e.final_amount.de()}"
             if e.claim_amount:
                 what += f"; {e.claim_amount.de()} werden zurückgefordert"
             return what, e.explanation
-        if name == "GrantRevoked":
+        if isinstance(e, Grant.GrantRevoked):
             what = (
                 f"Bescheid widerrufen mit Wirkung vom {_day(e.effective_on)}: es verbleiben {e.remaining_amount.de()}"
             )
             return what, e.reason
-        if name == "GrantClosed":
+        if isinstance(e, Grant.GrantClosed):
             return f"Förderung abgeschlossen: endgültig {e.final_amount.de()}, ausgezahlt {e.paid.de()}", ""
-        if name == "LetterIssued":
+        if isinstance(e, Grant.LetterIssued):
             return f"{LETTER_KINDS.get(e.kind, e.kind)} erstellt", ""
-        if name == "NoticeDelivered":
+        if isinstance(e, Grant.NoticeDelivered):
             return f"Bekanntgabe am {_day(e.delivered_on)}; bestandskräftig ab {_day(e.final_on)}", ""
-        if name == "RemediesWaived":
+        if isinstance(e, Grant.RemediesWaived):
             return f"Verzicht auf Rechtsbehelfe am {_day(e.waived_on)}; bestandskräftig ab {_day(e.final_on)}", ""
         return None
     if isinstance(e, Claim.Event):
-        if name == "ClaimSet":
+        if isinstance(e, Claim.ClaimSet):
             return f"Rückforderung über {e.principal.de()} festgesetzt, zu verzinsen ab {_day(e.arose_on)}", e.reason
-        if name == "RepaymentReceived":
+        if isinstance(e, Claim.RepaymentReceived):
             return f"Rückzahlung eingegangen: {e.amount.de()}, Wertstellung {_day(e.value_date)}", ""
-        if name == "InterestNotPursued":
+        if isinstance(e, Claim.InterestNotPursued):
             return f"Restbetrag von {e.amount.de()} wird nicht weiter verfolgt", ""
-        if name == "ClaimDeferred":
+        if isinstance(e, Claim.ClaimDeferred):
             return f"Rückforderung gestundet bis {_day(e.until)}", e.reason
-        if name == "ClaimRelieved":
+        if isinstance(e, Claim.ClaimRelieved):
             return f"{RELIEF_KINDS[e.kind]}: {e.principal.de()} werden nicht mehr gefordert", e.reason
     return None
 

@@ -42,7 +42,7 @@ class UserDirectory(ReadModel):
             "disabled INTEGER NOT NULL DEFAULT 0, second_factor INTEGER NOT NULL DEFAULT 0, search TEXT NOT NULL)"
         )
 
-    @handles(User.Registered)  # type: ignore[attr-defined]
+    @handles(User.Registered)
     def _registered(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
             "INSERT INTO user_directory (user_id, email, display_name, roles, organisation_id, search) "
@@ -67,7 +67,7 @@ class UserDirectory(ReadModel):
                 (ERASED, ERASED, f"{ERASED} {ERASED}".casefold(), subject.hex),
             )
 
-    @handles(User.RoleGranted)  # type: ignore[attr-defined]
+    @handles(User.RoleGranted)
     def _granted(self, cursor: Cursor, e: Any, position: int) -> None:
         roles = self._roles(cursor, e.originator_id)
         if e.role not in roles:
@@ -78,26 +78,26 @@ class UserDirectory(ReadModel):
             (json.dumps(roles), organisation, e.originator_id.hex),
         )
 
-    @handles(User.RoleRevoked)  # type: ignore[attr-defined]
+    @handles(User.RoleRevoked)
     def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
         roles = [r for r in self._roles(cursor, e.originator_id) if r != e.role]
         cursor.execute(
             "UPDATE user_directory SET roles = ? WHERE user_id = ?", (json.dumps(roles), e.originator_id.hex)
         )
 
-    @handles(User.Disabled)  # type: ignore[attr-defined]
+    @handles(User.Disabled)
     def _disabled(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE user_directory SET disabled = 1 WHERE user_id = ?", (e.originator_id.hex,))
 
-    @handles(User.Enabled)  # type: ignore[attr-defined]
+    @handles(User.Enabled)
     def _enabled(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE user_directory SET disabled = 0 WHERE user_id = ?", (e.originator_id.hex,))
 
-    @handles(User.SecondFactorEnrolled)  # type: ignore[attr-defined]
+    @handles(User.SecondFactorEnrolled)
     def _enrolled(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE user_directory SET second_factor = 1 WHERE user_id = ?", (e.originator_id.hex,))
 
-    @handles(User.SecondFactorReset)  # type: ignore[attr-defined]
+    @handles(User.SecondFactorReset)
     def _reset(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE user_directory SET second_factor = 0 WHERE user_id = ?", (e.originator_id.hex,))
 
@@ -187,7 +187,7 @@ class AccountRequests(ReadModel):
             "status TEXT NOT NULL, submitted_at TEXT NOT NULL)"
         )
 
-    @handles(AccountRequest.Submitted)  # type: ignore[attr-defined]
+    @handles(AccountRequest.Submitted)
     def _submitted(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
             "INSERT INTO account_requests (request_id, association, register, city, contact_name, email, status, "
@@ -211,11 +211,11 @@ class AccountRequests(ReadModel):
                 (ERASED, ERASED, subject.hex),
             )
 
-    @handles(AccountRequest.Approved)  # type: ignore[attr-defined]
+    @handles(AccountRequest.Approved)
     def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE account_requests SET status = 'approved' WHERE request_id = ?", (e.originator_id.hex,))
 
-    @handles(AccountRequest.Declined)  # type: ignore[attr-defined]
+    @handles(AccountRequest.Declined)
     def _declined(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("UPDATE account_requests SET status = 'declined' WHERE request_id = ?", (e.originator_id.hex,))
 

@@ -214,7 +214,7 @@ class Letters:
         event = self.office.mapper.to_domain_event(issued) if issued is not None else None
         if (
             event is None
-            or type(event).__name__ != "LetterIssued"
+            or not isinstance(event, Grant.LetterIssued)
             or event.document.get("sha256") != sha
             or event.source_position != letter.source_position
         ):

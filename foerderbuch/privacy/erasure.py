@@ -224,7 +224,7 @@ def letters_naming(office: FundingOffice, organisation_ids: set[UUID], user_ids:
     person who made the letter's decision). Read from the log, so none is missed behind the read models."""
     found: list[str] = []
     start: int | None = None
-    topic = get_topic(Grant.LetterIssued)  # type: ignore[attr-defined]
+    topic = get_topic(Grant.LetterIssued)
     grants: dict[UUID, Grant] = {}
     while True:
         batch = office.recorder.select_notifications(start=start, limit=500, topics=[topic], inclusive_of_start=False)

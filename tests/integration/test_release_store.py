@@ -2,11 +2,15 @@
 
 The fixtures and how they were made: ``tests/release_store.py``. Declaring an event as a class nested in
 its aggregate (``class GrantApproved(Aggregate.Event)`` and ``@event(GrantApproved)``) keeps the topic
-the name gave it (``domain.grant:Grant.GrantApproved``) and, field by field, its stored state: every
-event class of that release still has its topic, with its fields in the same order (a later field may
-only be added at the end); every stored event of the demo becomes an object of the class its topic
-names, with exactly that class's fields; every aggregate replays to the version and state the release
-replayed it to; and the read models fold the log with ``verify`` finding nothing.
+the name gave it (``domain.grant:Grant.GrantApproved``) and, field by field, its stored state:
+
+* every event class of that release still has its topic, with its fields in the same order (a later
+  field may only be added at the end, with a default, as older events lack it; the fields added that way
+  before carry the default of the method they feed, such as ``ReminderSent.stage = "manual"``);
+* every stored event of the demo becomes an object of the class its topic names, with that class's
+  fields and no other;
+* every aggregate replays to the version and state the release replayed it to;
+* the read models fold the log, and ``verify`` finds nothing.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ def office(release_store: Settings) -> Iterator[FundingOffice]:
 
 
 def test_every_event_class_of_the_release_keeps_its_topic_and_fields() -> None:
-    today = event_schemas()
+    today = {topic: [name.rstrip("=") for name in fields] for topic, fields in event_schemas().items()}
     for topic, fields in expected()["schemas"].items():
         assert topic in today, f"{topic} is gone: stores holding it would no longer load"
         assert today[topic][: len(fields)] == fields, topic
@@ -58,7 +62,9 @@ def test_every_stored_event_becomes_its_class_with_exactly_its_fields(office: Fu
     for notification in office.recorder.select_notifications(start=1, limit=10_000):
         event = office.mapper.to_domain_event(notification)
         assert f"{type(event).__module__}:{type(event).__qualname__}" == notification.topic
-        assert set(vars(event)) == {field.name for field in dataclasses.fields(event)}, notification.topic  # type: ignore[arg-type]
+        fields = dataclasses.fields(event)  # type: ignore[arg-type]
+        required = {field.name for field in fields if field.default is dataclasses.MISSING}
+        assert required <= set(vars(event)) <= {field.name for field in fields}, notification.topic
         seen.add(notification.topic)
     assert len(seen) == 48  # every kind of event the demo records
 
