@@ -270,11 +270,17 @@ class FundingOffice(Application[UUID]):
             raise NotFoundError(f"{what} gibt es nicht.")
         return aggregate
 
-    def _retrying(self, action: Callable[[], T]) -> T:
+    def _retrying(
+        self,
+        action: Callable[[], T],
+        conflict: str = "Der Vorgang wurde gleichzeitig von anderer Seite geändert; bitte noch einmal versuchen.",
+    ) -> T:
         """Runs load-decide-save again on fresh state while concurrent writers conflict.
 
         A conflict (another writer saved the same aggregate first) is retried with a growing, jittered
-        pause; a busy store (database locked, no connection free — nothing was written) a few times.
+        pause, and reported with ``conflict`` when it keeps happening; a busy store (database locked, no
+        connection free — nothing was written) is retried a few times. Every write of the office goes
+        through here, so all of them answer a busy store alike.
         """
         busy = 0
         for attempt in range(MAX_ATTEMPTS):
@@ -293,9 +299,7 @@ class FundingOffice(Application[UUID]):
                 "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
                 "Bitte in einigen Sekunden noch einmal versuchen."
             )
-        raise ConcurrencyError(
-            "Der Vorgang wurde gleichzeitig von anderer Seite geändert; bitte noch einmal versuchen."
-        )
+        raise ConcurrencyError(conflict)
 
     def _create(self, aggregate: Aggregate, *others: Aggregate, duplicate: str) -> None:
         def action() -> None:
@@ -306,18 +310,7 @@ class FundingOffice(Application[UUID]):
                     raise AlreadyExistsError(duplicate) from None
                 raise ConcurrencyError("Gleichzeitige Änderung; bitte noch einmal versuchen.") from None
 
-        busy = 0
-        while True:
-            try:
-                return action()
-            except OperationalError:
-                busy += 1
-                if busy >= MAX_BUSY_ATTEMPTS:
-                    raise StoreBusyError(
-                        "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
-                        "Bitte in einigen Sekunden noch einmal versuchen."
-                    ) from None
-                time.sleep(random.uniform(0.05, 0.2) * busy)
+        self._retrying(action)  # a conflict is answered inside (the id is taken): only a busy store is retried
 
     def _on(self, on: date | None) -> date:
         if on is None:
@@ -911,8 +904,8 @@ class FundingOffice(Application[UUID]):
         number taken; a concurrent application that took the same number first makes this one load the
         series again (see domain.file_numbers)."""
         series_id = FileNumberSeries.create_id(prefix, year)
-        busy = 0
-        for attempt in range(MAX_ATTEMPTS):
+
+        def action() -> Grant:
             series: FileNumberSeries
             try:
                 series = self._get(FileNumberSeries, series_id, "Diese Nummernreihe")
@@ -922,20 +915,10 @@ class FundingOffice(Application[UUID]):
             while Grant.create_id(number) in self.repository:  # given by hand or imported: step over it
                 number = series.take()
             grant = application(number)
-            try:
-                self.save(grant, series)
-                return grant
-            except IntegrityError:
-                time.sleep(random.uniform(0.002, 0.004 * min(attempt + 1, 25)))
-            except OperationalError:
-                busy += 1
-                if busy >= MAX_BUSY_ATTEMPTS:
-                    raise StoreBusyError(
-                        "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
-                        "Bitte in einigen Sekunden noch einmal versuchen."
-                    ) from None
-                time.sleep(random.uniform(0.05, 0.2) * busy)
-        raise ConcurrencyError("Gleichzeitige Anträge; bitte noch einmal versuchen.")
+            self.save(grant, series)
+            return grant
+
+        return self._retrying(action, conflict="Gleichzeitige Anträge; bitte noch einmal versuchen.")
 
     def request_documents(self, grant_id: UUID, items: str, due: date, actor: Actor, on: date | None = None) -> UUID:
         on = self._on(on)
