@@ -214,7 +214,14 @@ class BankStatement(Aggregate):
             note = require_reason(note)
         self._line_settled(index=index, decision=decision, note=note, **actor.stamp)
 
-    @event("StatementLineSettled")
+    class StatementLineSettled(Aggregate.Event):
+        index: int
+        decision: str
+        note: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(StatementLineSettled)
     def _line_settled(self, index: int, decision: str, note: str, actor_id: UUID, actor_role: str) -> None:
         self.settled_lines = {**self.settled, str(index): {"decision": decision, "note": note}}
 
