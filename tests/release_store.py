@@ -6,7 +6,8 @@ events were declared by name (``@event("…")``); it made the fixtures below. It
 log, snapshots, personal-data keys and erased subjects — whoever loads it rebuilds the seal chain and the
 read models), then writes into ``tests/fixtures``:
 
-* ``store-main-b796326-demo.sqlite.gz``: that store, gzipped, with its seal key ``….sealkey``;
+* ``store-main-b796326-demo.sqlite.gz``: that store, gzipped (no seal key goes with it: nothing in it is
+  sealed, and whoever opens it makes a key of their own);
 * ``events-main-b796326.json``: every event class of the domain by topic with its fields in order
   (``schemas``), and the state of every aggregate of the demo as the store's transcoder encodes it
   (``states``: the ``__dict__`` a snapshot would hold).
@@ -22,7 +23,6 @@ import inspect
 import io
 import json
 import pkgutil
-import shutil
 import sqlite3
 import sys
 from contextlib import closing
@@ -38,7 +38,6 @@ from domain.application import FundingOffice
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STORE = FIXTURES / "store-main-b796326-demo.sqlite.gz"
-SEAL_KEY = FIXTURES / "store-main-b796326-demo.sealkey"
 EXPECTED = FIXTURES / "events-main-b796326.json"
 KEPT_TABLES = ("stored_events", "stored_snapshots", "personal_keys", "erased_subjects")
 
@@ -99,9 +98,8 @@ def aggregate_states(office: FundingOffice, ids: list[UUID]) -> dict[str, dict[s
 
 
 def unpack(target: Path) -> None:
-    """Writes the fixture store (and its seal key beside it) to ``target``."""
+    """Writes the fixture store to ``target``."""
     target.write_bytes(gzip.decompress(STORE.read_bytes()))
-    shutil.copyfile(SEAL_KEY, target.with_suffix(".sealkey"))
 
 
 def main(work: Path) -> None:  # pragma: no cover - run once, by hand, with the release's code
@@ -123,7 +121,6 @@ def main(work: Path) -> None:  # pragma: no cover - run once, by hand, with the 
         connection.commit()
         connection.execute("VACUUM")
     STORE.write_bytes(gzip.compress(work.read_bytes(), compresslevel=9, mtime=0))
-    shutil.copyfile(work.with_suffix(".sealkey"), SEAL_KEY)
     office = create_office(Settings(database_url=f"sqlite:///{work}"), today=lambda: date(2026, 12, 6))
     try:
         states = aggregate_states(office, aggregate_ids(work))
