@@ -61,7 +61,7 @@ from domain.partner_cities import partner_city
 from domain.payment_run import BankStatement, PaymentRun, end_to_end_id, return_reason
 from domain.plan import FinancingPlan, FinancingType
 from domain.posting import PostingCoordinates
-from domain.privacy import Erasure
+from domain.privacy import Erasure, ErasureOrder
 from domain.programme import FundingSource, Programme
 from domain.project import Project
 from domain.rules import RuleSet
@@ -466,34 +466,11 @@ class FundingOffice(Application[UUID]):
 
     # Erasure of personal data (crypto-shredding: see domain.personal_data) ---------------------
 
-    def record_erasure(
-        self,
-        kind: str,
-        subjects: list[UUID],
-        what: str,
-        reason: str,
-        rule: str,
-        actor: Actor,
-        user_ids: list[UUID] | None = None,
-        organisation_id: UUID | None = None,
-        grant_id: UUID | None = None,
-        documents: list[str] | None = None,
-    ) -> UUID:
+    def record_erasure(self, order: ErasureOrder, actor: Actor) -> UUID:
         """Records an erasure decision; the users it names are disabled in the same save (an erased
         person cannot sign in). The keys are deleted by the caller once this is recorded."""
         self.verify_actor(actor)
-        erasure = Erasure.record(
-            kind,
-            subjects,
-            what,
-            reason,
-            rule,
-            actor,
-            user_ids=user_ids,
-            organisation_id=organisation_id,
-            grant_id=grant_id,
-            documents=documents,
-        )
+        erasure = Erasure.record(order, actor)
 
         def action() -> None:
             users = [self.user(user_id) for user_id in erasure.user_ids]

@@ -8,6 +8,8 @@ and the person who decided. Read models that hold names redact them when they se
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -24,8 +26,59 @@ KINDS = {
 }
 
 
+@dataclass(frozen=True)
+class ErasureOrder:
+    """What one erasure takes, why and on which rule: the decision an administrator makes, in one place.
+
+    ``subjects`` are the ids whose keys are deleted; ``user_ids`` the accounts disabled with them;
+    ``organisation_id``, ``grant_id`` and ``documents`` (SHA-256 of files taken from the document store)
+    say where the records were. ``what`` describes them without a name or an address (it goes into the log).
+    """
+
+    kind: str
+    subjects: list[UUID]
+    what: str
+    reason: str
+    rule: str
+    user_ids: list[UUID] = field(default_factory=list)
+    organisation_id: UUID | None = None
+    grant_id: UUID | None = None
+    documents: list[str] = field(default_factory=list)
+
+    def checked(self) -> dict[str, Any]:
+        """The order's fields as the event records them: validated, de-duplicated and sorted."""
+        if self.kind not in KINDS:
+            raise InvalidInputError(f"Unbekannte Art der Löschung »{self.kind}«.", field="kind")
+        if not self.subjects and not self.documents:
+            raise InvalidInputError("Es gibt nichts zu löschen.", field="subjects")
+        return {
+            "kind": self.kind,
+            "subjects": sorted(set(self.subjects), key=str),
+            "user_ids": sorted(set(self.user_ids), key=str),
+            "organisation_id": self.organisation_id,
+            "grant_id": self.grant_id,
+            "documents": sorted(set(self.documents)),
+            "what": require_text(self.what, "what", "Was gelöscht wird", 500),
+            "reason": require_reason(self.reason),
+            "rule": require_text(self.rule, "rule", "Die Regel", 200),
+        }
+
+
+ORDER_FIELDS = tuple(f.name for f in fields(ErasureOrder))
+
+
 class Erasure(Aggregate):
     """One erasure decision (its id is random; the log orders them)."""
+
+    kind: str
+    subjects: list[UUID]
+    user_ids: list[UUID]
+    organisation_id: UUID | None
+    grant_id: UUID | None
+    documents: list[str]
+    what: str
+    reason: str
+    rule: str
 
     class Recorded(Aggregate.Created):
         kind: str
@@ -40,60 +93,12 @@ class Erasure(Aggregate):
         actor_id: UUID
         actor_role: str
 
-    def __init__(
-        self,
-        kind: str,
-        subjects: list[UUID],
-        user_ids: list[UUID],
-        organisation_id: UUID | None,
-        grant_id: UUID | None,
-        documents: list[str],
-        what: str,
-        reason: str,
-        rule: str,
-        actor_id: UUID,
-        actor_role: str,
-    ) -> None:
-        self.kind = kind
-        self.subjects = list(subjects)
-        self.user_ids = list(user_ids)
-        self.organisation_id = organisation_id
-        self.grant_id = grant_id
-        self.documents = list(documents)
-        self.what = what
-        self.reason = reason
-        self.rule = rule
+        def apply(self, aggregate: Aggregate) -> None:
+            """The erasure holds what its order said (kind, subjects, what, reason, rule, where)."""
+            for name in ORDER_FIELDS:
+                setattr(aggregate, name, getattr(self, name))
 
     @classmethod
-    def record(
-        cls,
-        kind: str,
-        subjects: list[UUID],
-        what: str,
-        reason: str,
-        rule: str,
-        actor: Actor,
-        user_ids: list[UUID] | None = None,
-        organisation_id: UUID | None = None,
-        grant_id: UUID | None = None,
-        documents: list[str] | None = None,
-    ) -> Erasure:
+    def record(cls, order: ErasureOrder, actor: Actor) -> Erasure:
         actor.require(Role.ADMIN, doing="Personenbezogene Daten löschen")
-        if kind not in KINDS:
-            raise InvalidInputError(f"Unbekannte Art der Löschung »{kind}«.", field="kind")
-        if not subjects and not documents:
-            raise InvalidInputError("Es gibt nichts zu löschen.", field="subjects")
-        return cls._create(
-            cls.Recorded,
-            id=uuid4(),
-            kind=kind,
-            subjects=sorted(set(subjects), key=str),
-            user_ids=sorted(set(user_ids or ()), key=str),
-            organisation_id=organisation_id,
-            grant_id=grant_id,
-            documents=sorted(set(documents or ())),
-            what=require_text(what, "what", "Was gelöscht wird", 500),
-            reason=require_reason(reason),
-            rule=require_text(rule, "rule", "Die Regel", 200),
-            **actor.stamp,
-        )
+        return cls._create(cls.Recorded, id=uuid4(), **order.checked(), **actor.stamp)

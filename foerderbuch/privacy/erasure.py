@@ -31,7 +31,7 @@ from domain.application import FundingOffice
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from domain.grant import Grant
 from domain.personal_data import PERSONAL_DATA, is_erased
-from domain.privacy import CONTACTS, PERSON
+from domain.privacy import CONTACTS, PERSON, ErasureOrder
 from domain.user import normalise_email
 from foerderbuch.credentials import CredentialStore
 from foerderbuch.privacy.keys import KeyStore
@@ -260,16 +260,16 @@ def erase(
     """Records the erasure, then deletes the keys, the snapshots, the account records and the stored
     copies of letters that printed the person's name (they are made again from the log when opened)."""
     keys = key_store(office)
-    erasure_id = office.record_erasure(
+    order = ErasureOrder(
         findings.kind,
         findings.subjects,
         findings.summary(),
         reason,
         rule,
-        actor,
         user_ids=sorted(findings.user_ids, key=str),
         organisation_id=findings.organisation_id,
     )
+    erasure_id = office.record_erasure(order, actor)
     deleted = keys.erase(findings.subjects, erasure_id)
     snapshots = purge_snapshots(office, findings.aggregates)
     records = 0
@@ -463,17 +463,17 @@ def erase_grant_records(
         parts.append(f"{len(records.documents)} Dateien")
     if records.conversation:
         parts.append("Vermerke und Nachrichten")
-    erasure_id = office.record_erasure(
+    order = ErasureOrder(
         DOCUMENTS,
         [records.grant_id] if records.conversation else [],
         f"{' und '.join(parts)} der Zuwendung ({records.what})"[:500],
         reason,
         "; ".join(records.rules)[:200],
-        actor,
         organisation_id=records.organisation_id,
         grant_id=records.grant_id,
         documents=records.documents,
     )
+    erasure_id = office.record_erasure(order, actor)
     deleted = key_store(office).erase([records.grant_id], erasure_id) if records.conversation else 0
     files = 0
     if documents is not None:
