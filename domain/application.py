@@ -473,11 +473,11 @@ class FundingOffice(Application[UUID]):
         erasure = Erasure.record(order, actor)
 
         def action() -> None:
-            users = [self.user(user_id) for user_id in erasure.user_ids]
+            users = [self.user(user_id) for user_id in erasure.order.user_ids]
             indexes = []
             for user in users:
                 if not user.disabled:
-                    user.disable(f"Personenbezogene Daten gelöscht: {erasure.reason}", actor)
+                    user.disable(f"Personenbezogene Daten gelöscht: {erasure.order.reason}", actor)
                 try:
                     index: object = self.repository.get(UserEmail.id_for(user.email))
                 except (AggregateNotFoundError, InvalidInputError):  # a user of release 0.1, or already erased

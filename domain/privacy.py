@@ -70,16 +70,6 @@ ORDER_FIELDS = tuple(f.name for f in fields(ErasureOrder))
 class Erasure(Aggregate):
     """One erasure decision (its id is random; the log orders them)."""
 
-    kind: str
-    subjects: list[UUID]
-    user_ids: list[UUID]
-    organisation_id: UUID | None
-    grant_id: UUID | None
-    documents: list[str]
-    what: str
-    reason: str
-    rule: str
-
     class Recorded(Aggregate.Created):
         kind: str
         subjects: list[UUID]
@@ -94,9 +84,13 @@ class Erasure(Aggregate):
         actor_role: str
 
         def apply(self, aggregate: Aggregate) -> None:
-            """The erasure holds what its order said (kind, subjects, what, reason, rule, where)."""
-            for name in ORDER_FIELDS:
-                setattr(aggregate, name, getattr(self, name))
+            """The erasure holds its order as recorded (kind, subjects, what, reason, rule, where)."""
+            aggregate.__dict__["_order"] = ErasureOrder(**{name: getattr(self, name) for name in ORDER_FIELDS})
+
+    @property
+    def order(self) -> ErasureOrder:
+        """The order as recorded: validated, de-duplicated and sorted."""
+        return self.__dict__["_order"]  # type: ignore[no-any-return]
 
     @classmethod
     def record(cls, order: ErasureOrder, actor: Actor) -> Erasure:

@@ -12,11 +12,12 @@
   factors, keys of other features) — nothing is picked table by table;
 * ``dokumente/`` — the uploaded documents, copied *after* the database snapshot: a document is stored
   before the event that names it, so every document the backed-up log names is there;
-* ``geheim/`` — the session secret and the seal key, when they are kept in files (a key given as an
-  environment variable is named in the manifest, not copied). Whoever holds the seal key and the
-  database can forge the seal: keep ``geheim/`` apart from the rest (see README, *Backups*);
+* ``geheim/`` — the session secret, the seal key and the privacy key, when they are kept in files (a
+  key given as an environment variable is named in the manifest, not copied). Whoever holds the seal
+  key and the database can forge the seal, and with the privacy key read the personal data: keep
+  ``geheim/`` apart from the rest (see README, *Backups*);
 * ``manifest.json`` — written last: every file with its size and SHA-256, the log's head, the seal's
-  chain head (position and HMAC) and key id. A folder without it is not a backup.
+  chain head (position and HMAC), the seal and privacy key ids. A folder without it is not a backup.
 
 ``foerderbuch backup --verify DIR`` checks a backup without restoring it: every file of the manifest
 there with its size and hash, no file that the manifest does not name, every document under its own
@@ -35,7 +36,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,7 +45,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from foerderbuch.documents import DocumentFiles
-from foerderbuch.seal_key import load_seal_key, seal_key_path
+from foerderbuch.key_files import PRIVACY_KEY, SEAL_KEY, KeyFile
+from foerderbuch.privacy.keys import privacy_key_id
 from foerderbuch.settings import Settings
 from projections.seal import key_id
 
@@ -56,6 +58,7 @@ DOCUMENTS = "dokumente"
 SECRETS = "geheim"
 SECRET_FILE = "foerderbuch.secret"
 KEY_FILE = "foerderbuch.sealkey"
+PRIVACY_FILE = "foerderbuch.privacykey"
 CHUNK = 1 << 20
 
 
@@ -113,10 +116,10 @@ def backup(settings: Settings, target: Path) -> BackupResult:
         raise BackupError(f"Das Verzeichnis {target.parent} gibt es nicht.")
     target.mkdir(exist_ok=True)
     if settings.backend == "sqlite":
-        log_head, position, mac, kid = _backup_sqlite(settings, target / SQLITE_FILE)
+        log_head, position, mac, kid, privacy = _backup_sqlite(settings, target / SQLITE_FILE)
         database = SQLITE_FILE
     else:
-        log_head, position, mac, kid = _backup_postgres(settings, target / PG_FILE)
+        log_head, position, mac, kid, privacy = _backup_postgres(settings, target / PG_FILE)
         database = PG_FILE
     result = BackupResult(target, log_head, position, mac, 0)
     result.files[database] = _describe(target / database)
@@ -132,6 +135,7 @@ def backup(settings: Settings, target: Path) -> BackupResult:
         "log_head": log_head,
         "chain_head": {"position": position, "hmac": mac},
         "seal_key_id": kid,
+        "privacy_key_id": privacy,
         "documents": result.documents,
         "secrets": secrets,
         "files": result.files,
@@ -143,7 +147,11 @@ def backup(settings: Settings, target: Path) -> BackupResult:
     return result
 
 
-def _backup_sqlite(settings: Settings, copy: Path) -> tuple[int, int, str, str | None]:
+Heads = tuple[int, int, str, str | None, str | None]
+"""Log head, chain head (position, HMAC), seal key id and privacy key id of a store."""
+
+
+def _backup_sqlite(settings: Settings, copy: Path) -> Heads:
     source_path = Path(settings.sqlite_path)
     with (
         closing(sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)) as source,
@@ -154,8 +162,8 @@ def _backup_sqlite(settings: Settings, copy: Path) -> tuple[int, int, str, str |
     return _sqlite_heads(copy)
 
 
-def _sqlite_heads(path: Path) -> tuple[int, int, str, str | None]:
-    """Log head, chain head (position, HMAC) and seal key id inside a SQLite file, read only."""
+def _sqlite_heads(path: Path) -> Heads:
+    """Log head, chain head (position, HMAC), seal and privacy key ids inside a SQLite file, read only."""
     with closing(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         log_head = 0
@@ -169,7 +177,11 @@ def _sqlite_heads(path: Path) -> tuple[int, int, str, str | None]:
         if "seal_key" in tables:
             row = connection.execute("SELECT key_id FROM seal_key").fetchone()
             kid = str(row[0]) if row else None
-    return log_head, position, mac, kid
+        privacy = None
+        if "privacy_key" in tables:
+            row = connection.execute("SELECT key_id FROM privacy_key").fetchone()
+            privacy = str(row[0]) if row else None
+    return log_head, position, mac, kid, privacy
 
 
 def _pg_environment(settings: Settings) -> dict[str, str]:
@@ -197,7 +209,7 @@ def _pg_tool(name: str) -> str:
     return found
 
 
-def _backup_postgres(settings: Settings, dump: Path) -> tuple[int, int, str, str | None]:
+def _backup_postgres(settings: Settings, dump: Path) -> Heads:
     import psycopg
 
     schema = settings.postgres_schema or "public"
@@ -219,7 +231,7 @@ def _backup_postgres(settings: Settings, dump: Path) -> tuple[int, int, str, str
     return heads
 
 
-def _pg_heads(connection: Any) -> tuple[int, int, str, str | None]:
+def _pg_heads(connection: Any) -> Heads:
     def table(name: str) -> bool:
         row = connection.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
         return bool(row and row[0])
@@ -236,7 +248,11 @@ def _pg_heads(connection: Any) -> tuple[int, int, str, str | None]:
     if table("seal_key"):
         row = connection.execute("SELECT key_id FROM seal_key").fetchone()
         kid = str(row[0]) if row else None
-    return log_head, position, mac, kid
+    privacy = None
+    if table("privacy_key"):
+        row = connection.execute("SELECT key_id FROM privacy_key").fetchone()
+        privacy = str(row[0]) if row else None
+    return log_head, position, mac, kid, privacy
 
 
 def _document_files(folder: Path) -> Iterator[tuple[str, Path]]:
@@ -273,7 +289,8 @@ def _copy_secrets(settings: Settings, target: Path, result: BackupResult) -> dic
     secrets: dict[str, str] = {}
     places = (
         ("session_secret", settings.secret_key, "FOERDERBUCH_SECRET_KEY", session_secret_path(settings), SECRET_FILE),
-        ("seal_key", settings.seal_key, "FOERDERBUCH_SEAL_KEY", seal_key_path(settings), KEY_FILE),
+        ("seal_key", settings.seal_key, "FOERDERBUCH_SEAL_KEY", SEAL_KEY.path(settings), KEY_FILE),
+        ("privacy_key", settings.privacy_key, PRIVACY_KEY.variable, PRIVACY_KEY.path(settings), PRIVACY_FILE),
     )
     for what, from_setting, variable, path, name in places:
         if from_setting:
@@ -451,27 +468,35 @@ def _restore_postgres(settings: Settings, dump: Path, manifest: dict[str, Any]) 
 
 
 def _restore_secrets(settings: Settings, folder: Path, manifest: dict[str, Any]) -> None:
-    """Puts the seal key and the session secret where the settings look for them, unless given there
-    already; a different seal key than the backup's is refused (the chain could not be checked)."""
-    wanted_id = manifest.get("seal_key_id")
-    key_copy = folder / SECRETS / KEY_FILE
-    if settings.seal_key or ((path := seal_key_path(settings)) is not None and path.exists()):
-        if wanted_id and key_id(load_seal_key(settings, create=False)) != wanted_id:
-            raise BackupError(
-                "Der eingestellte Siegelschlüssel ist nicht der der Sicherung (Kennung "
-                f"{wanted_id}); es wurde nichts wiederhergestellt. Den Schlüssel der Sicherung einstellen."
-            )
-    elif key_copy.is_file() and path is not None:
-        _place(key_copy, path)
-    elif wanted_id:
-        raise BackupError(
-            "Die Sicherung enthält den Siegelschlüssel nicht (er kam aus FOERDERBUCH_SEAL_KEY): bitte ihn "
-            "einstellen; es wurde nichts wiederhergestellt."
-        )
+    """Puts the seal key, the privacy key and the session secret where the settings look for them,
+    unless given there already; a different key than the backup's is refused (the chain could not be
+    checked, the personal data not read)."""
+    _restore_key(settings, folder, SEAL_KEY, KEY_FILE, manifest.get("seal_key_id"), key_id)
+    _restore_key(settings, folder, PRIVACY_KEY, PRIVACY_FILE, manifest.get("privacy_key_id"), privacy_key_id)
     secret_copy = folder / SECRETS / SECRET_FILE
     secret_path = session_secret_path(settings)
     if not settings.secret_key and secret_copy.is_file() and not secret_path.exists():
         _place(secret_copy, secret_path)
+
+
+def _restore_key(
+    settings: Settings, folder: Path, kind: KeyFile, name: str, wanted_id: str | None, id_of: Callable[[bytes], str]
+) -> None:
+    copy = folder / SECRETS / name
+    path = kind.path(settings)
+    if kind.given(settings) or (path is not None and path.exists()):
+        if wanted_id and id_of(kind.load(settings, create=False)) != wanted_id:
+            raise BackupError(
+                f"Der eingestellte {kind.german} ist nicht der der Sicherung (Kennung {wanted_id}); es wurde "
+                "nichts wiederhergestellt. Den Schlüssel der Sicherung einstellen."
+            )
+    elif copy.is_file() and path is not None:
+        _place(copy, path)
+    elif wanted_id:
+        raise BackupError(
+            f"Die Sicherung enthält den {kind.german} nicht (er kam aus {kind.variable}): bitte ihn "
+            "einstellen; es wurde nichts wiederhergestellt."
+        )
 
 
 def _place(source: Path, destination: Path) -> None:

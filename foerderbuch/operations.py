@@ -305,9 +305,10 @@ def backup(settings: Settings, target: Path, console: Console | None = None) -> 
     if (target / backups.SECRETS).exists():
         console.print(
             Text(
-                f"Achtung: {target / backups.SECRETS} enthält das Sitzungsgeheimnis und den Siegelschlüssel. Wer "
-                "den Schlüssel und die Datenbank hat, kann das Siegel fälschen: diesen Ordner getrennt von den "
-                "übrigen Sicherungen aufbewahren (anderer Ort, andere Berechtigte).",
+                f"Achtung: {target / backups.SECRETS} enthält das Sitzungsgeheimnis, den Siegel- und den "
+                "Datenschutzschlüssel. Wer die Schlüssel und die Datenbank hat, kann das Siegel fälschen und die "
+                "personenbezogenen Daten lesen: diesen Ordner getrennt von den übrigen Sicherungen aufbewahren "
+                "(anderer Ort, andere Berechtigte).",
                 style="yellow",
             )
         )

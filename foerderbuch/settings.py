@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # The seal's key (HMAC), kept outside the database: the key itself, or a file holding it
     seal_key: str = Field(default="", repr=False)
     seal_key_file: str = ""
+    # The key that wraps the per-person keys of personal data (foerderbuch.privacy.keys), kept likewise
+    privacy_key: str = Field(default="", repr=False)
+    privacy_key_file: str = ""
     # Production behind a proxy
     base_url: str = ""  # e.g. https://foerderung.dortmund.de; empty: http://HOST:PORT of ``serve``
     https: bool = False

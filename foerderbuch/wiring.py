@@ -17,6 +17,7 @@ from foerderbuch.credentials import CredentialStore
 from foerderbuch.database import Records, open_database
 from foerderbuch.documents import DocumentFiles
 from foerderbuch.iban import validate_iban
+from foerderbuch.key_files import PRIVACY_KEY, LoadedKey
 from foerderbuch.notify import mailer_for
 from foerderbuch.privacy.access import report as access_report
 from foerderbuch.privacy.keys import KeyStore
@@ -75,7 +76,7 @@ def _create_office(settings: Settings, today: Callable[[], date] | None, key: Se
 
 
 def _office(settings: Settings, today: Callable[[], date] | None, key: SealKey) -> FundingOffice:
-    keys = KeyStore(Records(open_database(settings)))
+    keys = KeyStore(Records(open_database(settings)), LoadedKey(settings, PRIVACY_KEY))
     return FundingOffice(
         env=settings.eventsourcing_env(),
         iban_validator=validate_iban,

@@ -47,7 +47,8 @@ def copy_sqlite_store(source: Path, target: Path) -> Settings:
     """A consistent copy of a SQLite store (the backup API copies the WAL's content too)."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
-    key = source.with_suffix(".sealkey")  # the seal key lives beside the file, not in it: it goes along
-    if key.exists():
-        shutil.copyfile(key, target.with_suffix(".sealkey"))
+    for suffix in (".sealkey", ".privacykey"):  # the keys live beside the file, not in it: they go along
+        key = source.with_suffix(suffix)
+        if key.exists():
+            shutil.copyfile(key, target.with_suffix(suffix))
     return Settings(database_url=f"sqlite:///{target}")

@@ -2,12 +2,21 @@
 
     personal_keys(subject TEXT PRIMARY KEY, key TEXT NOT NULL, created_at TEXT NOT NULL)
     erased_subjects(subject TEXT PRIMARY KEY, erased_at TEXT NOT NULL, erasure_id TEXT NOT NULL)
+    privacy_key(key_id TEXT PRIMARY KEY)
 
 Both tables live in the events' own database (the same SQLite file, or the same PostgreSQL schema), so
 a backup of the database holds them; they are not events and can be deleted. Deleting a subject's
 key makes every field encrypted under it unreadable for good (crypto-shredding); ``erased_subjects``
 remembers that the subject was erased, so that no new key is ever made for it and fields written in
 clear text before encryption existed read as erased too.
+
+Every key is stored *wrapped*: encrypted with AES-256-GCM under the privacy key (``FOERDERBUCH_PRIVACY_KEY``
+or its file, by default ``<database>.privacykey``; see ``foerderbuch.key_files``), with the subject as
+associated data, as ``w1:<base64 nonce + ciphertext>``. The privacy key never enters the database, so a
+copy of the database alone (a stolen file, a dump) reveals no personal data. ``privacy_key`` holds the
+privacy key's id only: a process started with another key is refused at once instead of reading every
+field as erased. Keys written unwrapped by an earlier release are wrapped when a process first opens
+the store.
 
 Keys are cached in the process (a key never changes); the list of erased subjects is read again at
 most every :data:`ERASED_REFRESH_SECONDS`, so an erasure made by another process shows everywhere
@@ -17,34 +26,124 @@ within that time, and at once in the process that made it.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from foerderbuch.database import Records
+from foerderbuch.settings import SettingsError
 from projections.db import Cursor
 
 CREATE = [
     "CREATE TABLE IF NOT EXISTS personal_keys (subject TEXT PRIMARY KEY, key TEXT NOT NULL, created_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS erased_subjects (subject TEXT PRIMARY KEY, erased_at TEXT NOT NULL, "
     "erasure_id TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS privacy_key (key_id TEXT PRIMARY KEY)",
 ]
 KEY_BYTES = 32  # AES-256
+NONCE_BYTES = 12
+WRAPPED = "w1:"  # a wrapped key's prefix (an unwrapped one, of an earlier release, is plain base64)
 ERASED_REFRESH_SECONDS = 2.0
+
+
+def privacy_key_id(privacy_key: bytes) -> str:
+    """A name for the privacy key that reveals nothing of it: kept in the database (``privacy_key``)."""
+    return hmac.new(privacy_key, b"foerderbuch-privacy-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+class KeyWrapper:
+    """Wraps and unwraps the per-subject keys under the privacy key (AES-256-GCM, the subject as associated data)."""
+
+    def __init__(self, privacy_key: bytes) -> None:
+        derived = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=b"foerderbuch personal keys")
+        self._aead = AESGCM(derived.derive(privacy_key))
+        self.key_id = privacy_key_id(privacy_key)
+
+    def wrap(self, name: str, key: bytes) -> str:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed = self._aead.encrypt(nonce, key, name.encode("ascii"))
+        return WRAPPED + base64.b64encode(nonce + sealed).decode("ascii")
+
+    def unwrap(self, name: str, stored: str) -> bytes | None:
+        """The subject's key; an unwrapped one (earlier release) as it is; None if it does not open."""
+        if not stored.startswith(WRAPPED):
+            return base64.b64decode(stored)
+        blob = base64.b64decode(stored[len(WRAPPED) :])
+        try:
+            return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], name.encode("ascii"))
+        except InvalidTag:  # altered in the database: unreadable, never somebody else's key
+            return None
 
 
 class KeyStore:
     """Keys per subject (made on first use), and the subjects erased."""
 
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: Records, privacy_key: Callable[[bool], bytes]) -> None:
+        """``privacy_key(create)`` gives the privacy key, making a new one only if ``create`` (a new store)."""
         self.records = records
         records.create(CREATE)
+        self.wrapper = KeyWrapper(privacy_key(not self._key_ids()))
+        self._check_privacy_key()
+        self.wrap_plain_keys()
         self._keys: dict[str, bytes] = {}
         self._erased: frozenset[str] = frozenset()
         self._erased_read_at = float("-inf")
         self._lock = threading.Lock()
+
+    def _key_ids(self) -> list[str]:
+        def work(cursor: Cursor) -> list[str]:
+            cursor.execute("SELECT key_id FROM privacy_key")
+            return [str(row["key_id"]) for row in cursor.fetchall()]
+
+        return self.records.run(work)
+
+    def _check_privacy_key(self) -> None:
+        """Records the privacy key's id on first use; refuses a process started with another key."""
+
+        def work(cursor: Cursor) -> list[str]:
+            cursor.execute("SELECT key_id FROM privacy_key")
+            found = [str(row["key_id"]) for row in cursor.fetchall()]
+            if not found:
+                cursor.execute(
+                    "INSERT INTO privacy_key (key_id) VALUES (?) ON CONFLICT (key_id) DO NOTHING",
+                    (self.wrapper.key_id,),
+                )
+                cursor.execute("SELECT key_id FROM privacy_key")
+                found = [str(row["key_id"]) for row in cursor.fetchall()]
+            return found
+
+        found = self.records.run(work, write=True)
+        if found != [self.wrapper.key_id]:
+            raise SettingsError(
+                f"Der Datenschutzschlüssel passt nicht zu dieser Datenbank (sie erwartet Kennung {', '.join(found)}, "
+                f"eingestellt ist {self.wrapper.key_id}): FOERDERBUCH_PRIVACY_KEY bzw. FOERDERBUCH_PRIVACY_KEY_FILE "
+                "prüfen. Ohne den richtigen Schlüssel sind die personenbezogenen Daten nicht lesbar."
+            )
+
+    def wrap_plain_keys(self) -> int:
+        """Wraps the keys an earlier release stored unwrapped; returns how many (0 once all are wrapped)."""
+
+        def work(cursor: Cursor) -> int:
+            cursor.execute("SELECT subject, key FROM personal_keys WHERE substr(key, 1, 3) <> 'w1:'")
+            rows = [(str(row["subject"]), str(row["key"])) for row in cursor.fetchall()]
+            for name, plain in rows:
+                cursor.execute(
+                    "UPDATE personal_keys SET key = ? WHERE subject = ? AND key = ?",
+                    (self.wrapper.wrap(name, base64.b64decode(plain)), name, plain),
+                )
+            return len(rows)
+
+        return self.records.run(work, write=True)
 
     # Reading and making keys --------------------------------------------------------------------
 
@@ -68,12 +167,12 @@ class KeyStore:
         def work(cursor: Cursor) -> bytes | None:
             cursor.execute("SELECT key FROM personal_keys WHERE subject = ?", (name,))
             row = cursor.fetchone()
-            return base64.b64decode(row["key"]) if row else None
+            return self.wrapper.unwrap(name, str(row["key"])) if row else None
 
         return self.records.run(work)
 
     def _make(self, name: str) -> bytes | None:
-        fresh = base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode("ascii")
+        fresh = self.wrapper.wrap(name, secrets.token_bytes(KEY_BYTES))
 
         def work(cursor: Cursor) -> bytes | None:
             cursor.execute("SELECT 1 AS erased FROM erased_subjects WHERE subject = ?", (name,))
@@ -86,7 +185,7 @@ class KeyStore:
             )
             cursor.execute("SELECT key FROM personal_keys WHERE subject = ?", (name,))
             row = cursor.fetchone()
-            return base64.b64decode(row["key"]) if row else None
+            return self.wrapper.unwrap(name, str(row["key"])) if row else None
 
         return self.records.run(work, write=True)
 

@@ -43,6 +43,7 @@ def remove_store(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.with_suffix(".sealkey").unlink(missing_ok=True)
+    path.with_suffix(".privacykey").unlink(missing_ok=True)
     manifest_path(path).unlink(missing_ok=True)
 
 
@@ -131,7 +132,8 @@ def work_copy(store: Path, folder: Path, name: str = "store.sqlite") -> Path:
     target = folder / name
     remove_store(target)
     shutil.copyfile(store, target)
-    key = store.with_suffix(".sealkey")  # the seal key lives beside the file, not in it: it goes along
-    if key.exists():
-        shutil.copyfile(key, target.with_suffix(".sealkey"))
+    for suffix in (".sealkey", ".privacykey"):  # the keys live beside the file, not in it: they go along
+        key = store.with_suffix(suffix)
+        if key.exists():
+            shutil.copyfile(key, target.with_suffix(suffix))
     return target

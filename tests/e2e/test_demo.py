@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from demo_support import DemoStore
+from demo_support import DemoStore, copy_sqlite_store
 from psycopg import sql
 
 from domain.actors import Actor, Role
@@ -460,11 +460,8 @@ def test_a_new_officer_can_carry_a_demo_grant_from_approval_to_payment_in_late_2
     loaded: Loaded, tmp_path: Path
 ) -> None:
     """IB-2026-003 waits for approval with a funding period that covers the winter of 2026/27."""
-    import shutil
-
-    copy = tmp_path / "copy.sqlite"
-    shutil.copy(loaded.settings().sqlite_path, copy)
-    office = create_office(Settings(database_url=f"sqlite:///{copy}"), today=lambda: date(2026, 11, 27))
+    copy = copy_sqlite_store(Path(loaded.settings().sqlite_path), tmp_path / "copy.sqlite")
+    office = create_office(copy, today=lambda: date(2026, 11, 27))
     try:
         grant_id = Grant.create_id("IB-2026-003")
         people = {u.email.split("@")[0]: u for u in demo.STAFF}
