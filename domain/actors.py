@@ -68,6 +68,12 @@ class Actor:
     user_id: UUID
     role: Role
     organisation_id: UUID | None = None  # set for association members
+    previous_id: UUID | None = None  # the derived id a user of release 0.1 had before a random one
+
+    def is_user(self, user_id: object) -> bool:
+        """Whether ``user_id`` names the acting person: their id, or the id they had before it was replaced
+        by a random one (a step they took under it stays theirs for the four-eyes rules)."""
+        return user_id is not None and user_id in (self.user_id, self.previous_id)
 
     @classmethod
     def system(cls) -> Actor:

@@ -349,6 +349,8 @@ class FundingOffice(Application[UUID]):
             raise NotPermittedError(f"Sie haben die Rolle {actor.role.german} nicht.")
         if actor.organisation_id != user.organisation_for(actor.role):
             raise NotPermittedError("Die Organisation passt nicht zu Ihrer Rolle.")
+        if actor.previous_id != user.previous_id:  # the four-eyes rules compare both ids
+            raise NotPermittedError("Ihre Kennung wurde umgestellt; bitte melden Sie sich neu an.")
         if actor.role is Role.ASSOCIATION and actor.organisation_id is not None:
             organisation = self._acting_aggregate(actor.organisation_id)
             if actor.user_id in getattr(organisation, "removed_members", ()):
@@ -382,7 +384,7 @@ class FundingOffice(Application[UUID]):
         """The actor for a signed-in user in one of their roles (with their organisation)."""
         role = Role.parse(role)
         user = self.user(user_id)
-        return self.verify_actor(Actor(user.id, role, user.organisation_for(role)))
+        return self.verify_actor(Actor(user.id, role, user.organisation_for(role), user.previous_id))
 
     def user(self, user_id: UUID) -> User:
         return self._get(User, user_id, "Diesen Benutzer")
@@ -402,7 +404,7 @@ class FundingOffice(Application[UUID]):
                 raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
             return user
         legacy = self._get(User, User.legacy_id(address), "Diesen Benutzer")
-        if legacy.email != address:  # erased (or never this address)
+        if legacy.email != address or legacy.replaced:  # erased (or never this address), or moved
             raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
         return legacy
 
@@ -451,7 +453,38 @@ class FundingOffice(Application[UUID]):
             legacy: object = self.repository.get(User.legacy_id(email))
         except AggregateNotFoundError:
             return False
-        return isinstance(legacy, User) and legacy.email == email
+        return isinstance(legacy, User) and legacy.email == email and not legacy.replaced
+
+    def move_users_to_random_ids(self, user_ids: list[UUID], actor: Actor) -> dict[UUID, UUID]:
+        """Moves these users of release 0.1 from the id derived from their address to a random one, in one
+        save: the old user is marked replaced, the new one starts with the same roles, status, second
+        factor and API tokens, the e-mail index names it, and organisations list it as their member.
+        Returns old id -> new id for the users moved (those already moved are left out).
+
+        The old ids' events come first, the new users' in random order, so the log's order does not pair
+        them; the pairing itself (``previous_id``) is personal data, encrypted under the new user's key."""
+        self.verify_actor(actor)
+        actor.require(Role.ADMIN, doing="Benutzerkennungen umstellen")
+
+        def action() -> dict[UUID, UUID]:
+            old_users = [u for u in (self.user(i) for i in user_ids) if u.derived_id]
+            moved: dict[UUID, UUID] = {}
+            changed: list[Aggregate] = []
+            organisations: dict[UUID, Organisation] = {}
+            for old in old_users:
+                new = old.move_to_random_id(actor)
+                moved[old.id] = new.id
+                changed += [new, self._email_index(new.email, new.id, actor)]
+                for organisation_id in {g["organisation_id"] for g in old.roles if g["organisation_id"]}:
+                    if organisation_id not in organisations:
+                        organisations[organisation_id] = self.organisation(organisation_id)
+                    organisations[organisation_id].replace_member_id(new.id, old.id, actor)
+            changed += list(organisations.values())
+            random.SystemRandom().shuffle(changed)
+            self.save(*old_users, *changed)
+            return moved
+
+        return self._retrying(action)
 
     def _email_index(self, email: str, user_id: UUID, actor: Actor) -> UserEmail:
         """The e-mail index entry for a new user: a new one, or one released by an erasure, claimed again."""

@@ -231,6 +231,25 @@ class Organisation(Aggregate):
         """Users whose portal access was taken away (and not given back); they may no longer act for it."""
         return list(getattr(self, "former_members", ()))
 
+    def replace_member_id(self, user_id: UUID, previous_id: UUID, actor: Actor) -> None:
+        """A member moved from the id release 0.1 derived to a random one (``User.move_to_random_id``)."""
+        actor.require(Role.ADMIN, doing="Benutzerkennungen umstellen")
+        if previous_id in self.members or previous_id in self.removed_members:
+            self._member_id_replaced(user_id=user_id, previous_id=previous_id, **actor.stamp)
+
+    class MemberIdReplaced(Aggregate.Event):
+        """``previous_id`` is personal data (encrypted under the member's key): an erasure unlinks the two."""
+
+        user_id: UUID
+        previous_id: UUID
+        actor_id: UUID
+        actor_role: str
+
+    @event(MemberIdReplaced)
+    def _member_id_replaced(self, user_id: UUID, previous_id: UUID, actor_id: UUID, actor_role: str) -> None:
+        self.members = [user_id if u == previous_id else u for u in self.members]
+        self.former_members = [user_id if u == previous_id else u for u in self.removed_members]
+
     def invite_member(self, email: str, name: str, actor: Actor) -> None:
         """Records that ``actor`` invited somebody; the invitation's secret link lives outside the log."""
         actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing="Mitglied einladen")

@@ -22,10 +22,10 @@ from typing import Any
 from domain.account_request import AccountRequest
 from domain.grant import Grant
 from domain.organisation import Organisation
-from domain.user import User
+from domain.text import ERASED
+from domain.user import User, UserEmail
 
-ERASED = "gelöscht"
-"""What a personal field reads as once its subject was erased."""
+__all__ = ["ERASED", "PERSONAL_DATA", "SNAPSHOTS", "PersonalFields", "SnapshotFields", "is_erased", "personal_fields"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class PersonalFields:
     fields: tuple[str, ...]
     subject: str | None = None
     email_field: str | None = "email"  # the field that identifies the person (to find all their records)
+    person_field: str | None = None  # a field naming the person's user id (the e-mail index)
 
     @property
     def per_event(self) -> bool:
@@ -54,6 +55,14 @@ class PersonalFields:
 
 PERSONAL_DATA: dict[type, PersonalFields] = {
     User.Registered: PersonalFields(("email", "display_name")),
+    # A user of release 0.1 under a random id: the old, derived id is personal too (it follows from the
+    # address), so once the person is erased nothing links the new id to the address.
+    User.Migrated: PersonalFields(("email", "display_name", "previous_id")),
+    Organisation.MemberIdReplaced: PersonalFields(("previous_id",), subject="user_id", email_field=None),
+    # The e-mail index's id follows from the address; the user it names is sealed under a key of its own
+    # per entry, so an erased person's id cannot be found from their address.
+    UserEmail.Claimed: PersonalFields(("user_id",), subject="*", email_field=None, person_field="user_id"),
+    UserEmail.Reclaimed: PersonalFields(("user_id",), subject="*", email_field=None, person_field="user_id"),
     Organisation.ContactPersonAdded: PersonalFields(("name", "function", "email", "phone"), subject="person_id"),
     Organisation.MemberInvited: PersonalFields(("email", "name"), subject="*"),
     AccountRequest.Submitted: PersonalFields(("contact_name", "email")),
@@ -75,7 +84,7 @@ class SnapshotFields:
 
 
 SNAPSHOTS: dict[str, SnapshotFields] = {
-    "domain.user:User": SnapshotFields(own=("email", "display_name")),
+    "domain.user:User": SnapshotFields(own=("email", "display_name", "_previous_id")),
     "domain.organisation:Organisation": SnapshotFields(people=("contact_persons",)),
 }
 """The aggregates whose snapshots carry personal data, by topic; those fields are encrypted like the events'."""

@@ -6,6 +6,9 @@ from decimal import ROUND_DOWN, Decimal
 
 from domain.errors import InvalidInputError
 
+ERASED = "gelöscht"
+"""What a personal field reads as once its subject was erased (see ``domain.personal_data``)."""
+
 
 def require_text(value: str | None, field: str, what: str, max_length: int = 200, min_length: int = 1) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else None

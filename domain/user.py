@@ -11,14 +11,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, NotPermittedError
 from domain.messages import N_
-from domain.text import require_reason
+from domain.text import ERASED, require_reason
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
 
@@ -50,8 +50,9 @@ class User(Aggregate):
     """A person who signs in: officer, approver, finance, association member, auditor, cashier or admin.
 
     Users get a random id. Users registered by release 0.1 have the id ``legacy_id(email)``, derived
-    from their address; they keep it (nothing in the log is rewritten) and are found by it when the
-    e-mail index has no entry for their address.
+    from their address, until ``foerderbuch privacy migrate-ids`` moves them to a random one
+    (:meth:`move_to_random_id`; nothing in the log is rewritten). Until then they are found by it when
+    the e-mail index has no entry for their address.
     """
 
     @staticmethod
@@ -301,6 +302,81 @@ class User(Aggregate):
     @event(SessionsEnded)
     def _sessions_ended(self, reason: str, actor_id: UUID, actor_role: str) -> None:
         pass
+
+    # Random ids for the users of release 0.1: an id derived from the address could be derived again
+    # after the person was erased. The user moves to a random id; nothing in the log is rewritten.
+
+    @property
+    def derived_id(self) -> bool:
+        """Whether this user still has the id release 0.1 derived from their address."""
+        return not self.replaced and self.email != ERASED and self.id == User.legacy_id(self.email)
+
+    @property
+    def previous_id(self) -> UUID | None:
+        """The derived id this user had before moving to a random one (None for every other user, and once
+        erased). It is personal data, stored encrypted under the user's key: an erasure unlinks the two."""
+        value = self.__dict__.get("_previous_id")
+        return value if isinstance(value, UUID) else None
+
+    @property
+    def replaced(self) -> bool:
+        """A user of release 0.1 who moved to a random id: this id no longer signs in or acts."""
+        return bool(self.__dict__.get("_replaced", False))
+
+    def move_to_random_id(self, actor: Actor) -> User:
+        """The same person under a random id (roles, status, second factor and API tokens as they are);
+        this user is marked replaced and disabled. The new user's creation event names this id as
+        ``previous_id`` (personal, encrypted); this one never names the new id."""
+        actor.require(Role.ADMIN, doing=N_("Benutzerkennungen umstellen"))
+        if not self.derived_id:
+            raise InvalidStateError(f"{self.display_name} hat bereits eine zufällige Kennung.")
+        moved = User._create(
+            User.Migrated,
+            id=uuid4(),
+            email=self.email,
+            display_name=self.display_name,
+            roles=[dict(g) for g in self.roles],
+            disabled=self.disabled,
+            second_factor=self.second_factor,
+            api_tokens={k: dict(v) for k, v in self.api_tokens.items()},
+            previous_id=self.id,
+            **actor.stamp,
+        )
+        self._id_replaced(**actor.stamp)
+        return moved
+
+    class Migrated(Aggregate.Created):
+        """A user of release 0.1 under a new random id, with the state they had; ``previous_id`` maps the
+        old id to this one (personal data, like the address and the name)."""
+
+        email: str
+        display_name: str
+        roles: list[dict[str, Any]]
+        disabled: bool
+        second_factor: bool
+        api_tokens: dict[str, dict[str, Any]]
+        previous_id: UUID
+        actor_id: UUID
+        actor_role: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            aggregate.__dict__.update(
+                disabled=self.disabled,
+                _second_factor=self.second_factor,
+                _api_tokens={k: dict(v) for k, v in self.api_tokens.items()},
+                _previous_id=self.previous_id,
+            )
+
+    class IdReplaced(Aggregate.Event):
+        """This (derived) id was replaced by a random one; which one is not said here."""
+
+        actor_id: UUID
+        actor_role: str
+
+    @event(IdReplaced)
+    def _id_replaced(self, actor_id: UUID, actor_role: str) -> None:
+        self.__dict__["_replaced"] = True
+        self.disabled = True
 
 
 class UserEmail(Aggregate):

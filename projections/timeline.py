@@ -26,6 +26,7 @@ from projections.accounts import business_date
 from projections.db import Cursor, cents, money
 from projections.deadlines import label
 from projections.engine import ReadModel, handles
+from projections.users import previous_hex, with_previous_ids
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,10 @@ class Timeline(ReadModel):
             " what TEXT NOT NULL, why TEXT NOT NULL, undated INTEGER NOT NULL DEFAULT 0,"
             " PRIMARY KEY (grant_id, position))"
         )
-        cursor.execute("CREATE TABLE IF NOT EXISTS tl_users (user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS tl_users "
+            "(user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, previous_id TEXT)"
+        )
         cursor.execute("CREATE TABLE IF NOT EXISTS tl_grants (grant_id TEXT PRIMARY KEY, file_number TEXT NOT NULL)")
         cursor.execute("CREATE TABLE IF NOT EXISTS tl_payments (payment_id TEXT PRIMARY KEY, cents BIGINT NOT NULL)")
         cursor.execute("CREATE TABLE IF NOT EXISTS tl_claims (claim_id TEXT PRIMARY KEY, grant_id TEXT NOT NULL)")
@@ -97,18 +101,21 @@ class Timeline(ReadModel):
         row = cursor.fetchone()
         return money(row["cents"]).de() if row else "?"
 
-    @handles(User.Registered)
+    @handles(User.Registered, User.Migrated)
     def _user(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
-            "INSERT INTO tl_users (user_id, display_name) VALUES (?, ?)", (e.originator_id.hex, e.display_name)
+            "INSERT INTO tl_users (user_id, display_name, previous_id) VALUES (?, ?, ?)",
+            (e.originator_id.hex, e.display_name, previous_hex(e)),
         )
 
     @handles(Erasure.Recorded)
     def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
         """An erased person's name leaves the history; what they did stays, by ``gelöscht``. The erasure of
         a grant's documents and conversation is itself an entry of the grant's history (what, why, rule)."""
-        for subject in e.subjects:
-            cursor.execute("UPDATE tl_users SET display_name = ? WHERE user_id = ?", (ERASED, subject.hex))
+        for user_id in with_previous_ids(cursor, "tl_users", e.subjects):
+            cursor.execute(
+                "UPDATE tl_users SET display_name = ?, previous_id = NULL WHERE user_id = ?", (ERASED, user_id)
+            )
         if e.grant_id is not None:
             self._entry(cursor, e.grant_id, e, position, f"Gelöscht: {e.what}", f"{e.reason} (Regel: {e.rule})")
 

@@ -39,32 +39,43 @@ class UserDirectory(ReadModel):
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS user_directory (user_id TEXT PRIMARY KEY, email TEXT NOT NULL, "
             "display_name TEXT NOT NULL, roles TEXT NOT NULL, organisation_id TEXT, "
-            "disabled INTEGER NOT NULL DEFAULT 0, second_factor INTEGER NOT NULL DEFAULT 0, search TEXT NOT NULL)"
+            "disabled INTEGER NOT NULL DEFAULT 0, second_factor INTEGER NOT NULL DEFAULT 0, search TEXT NOT NULL, "
+            "replaced INTEGER NOT NULL DEFAULT 0, previous_id TEXT)"
         )
 
-    @handles(User.Registered)
+    @handles(User.Registered, User.Migrated)
     def _registered(self, cursor: Cursor, e: Any, position: int) -> None:
+        """A new user; one moved to a random id keeps their status and second factor."""
         cursor.execute(
-            "INSERT INTO user_directory (user_id, email, display_name, roles, organisation_id, search) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+            "INSERT INTO user_directory (user_id, email, display_name, roles, organisation_id, disabled, "
+            "second_factor, search, previous_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
             (
                 e.originator_id.hex,
                 e.email,
                 e.display_name,
                 json.dumps([g["role"] for g in e.roles]),
                 _organisation(e.roles),
+                int(bool(getattr(e, "disabled", False))),
+                int(bool(getattr(e, "second_factor", False))),
                 f"{e.display_name} {e.email}".casefold(),
+                previous_hex(e),
             ),
         )
+
+    @handles(User.IdReplaced)
+    def _replaced(self, cursor: Cursor, e: Any, position: int) -> None:
+        """The derived id of a user who moved to a random one: kept for the names in history, not listed."""
+        cursor.execute("UPDATE user_directory SET replaced = 1, disabled = 1 WHERE user_id = ?", (e.originator_id.hex,))
 
     @handles(Erasure.Recorded)
     def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
         """An erased person's name and address leave the directory (their roles and status stay); the row
         reads as a rebuild from the log would fold it."""
-        for subject in e.subjects:
+        for user_id in with_previous_ids(cursor, "user_directory", e.subjects):
             cursor.execute(
-                "UPDATE user_directory SET email = ?, display_name = ?, search = ? WHERE user_id = ?",
-                (ERASED, ERASED, f"{ERASED} {ERASED}".casefold(), subject.hex),
+                "UPDATE user_directory SET email = ?, display_name = ?, search = ?, previous_id = NULL "
+                "WHERE user_id = ?",
+                (ERASED, ERASED, f"{ERASED} {ERASED}".casefold(), user_id),
             )
 
     @handles(User.RoleGranted)
@@ -114,7 +125,7 @@ class UserDirectory(ReadModel):
         cursor: Cursor, text: str = "", role: str = "", status: str = "", limit: int = 25, offset: int = 0
     ) -> tuple[list[UserRow], int]:
         """Users whose name or address contains ``text`` (any case), with ``role``, active or disabled."""
-        where: list[str] = ["1 = 1"]
+        where: list[str] = ["replaced = 0"]
         params: list[Any] = []
         if text.strip():
             where.append("search LIKE ?")
@@ -133,6 +144,24 @@ class UserDirectory(ReadModel):
             [*params, limit, offset],
         )
         return [_row(r) for r in cursor.fetchall()], total
+
+
+def previous_hex(e: Any) -> str | None:
+    """The derived id a user moved from (``User.Migrated``), while readable; None for every other user."""
+    previous = getattr(e, "previous_id", None)
+    return previous.hex if isinstance(previous, UUID) else None
+
+
+def with_previous_ids(cursor: Cursor, table: str, subjects: list[UUID]) -> list[str]:
+    """The erased subjects' ids (hex) and the derived ids those users had before (kept in ``table``'s
+    ``previous_id``): the erasure names only the random id, so that the address does not lead to it."""
+    ids = [s.hex for s in subjects]
+    for subject in subjects:
+        cursor.execute(f"SELECT previous_id FROM {table} WHERE user_id = ?", (subject.hex,))
+        row = cursor.fetchone()
+        if row and row["previous_id"]:
+            ids.append(str(row["previous_id"]))
+    return ids
 
 
 def _organisation(roles: list[dict[str, Any]]) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import shutil
 import sqlite3
 from contextlib import closing
@@ -52,3 +53,32 @@ def copy_sqlite_store(source: Path, target: Path) -> Settings:
         if key.exists():
             shutil.copyfile(key, target.with_suffix(suffix))
     return Settings(database_url=f"sqlite:///{target}")
+
+
+RELEASE_0_1_STORE = Path(__file__).parent / "fixtures" / "store-0.1.0-demo.jsonl"
+"""The demo's stored events as release 0.1.0 wrote them: names in clear, user ids derived from addresses."""
+
+
+def write_release_0_1_store(settings: Settings) -> None:
+    """Writes the demo store of release 0.1.0 (the fixture's stored_events rows) into a new SQLite file."""
+    from foerderbuch.wiring import create_office
+
+    create_office(settings).close()
+    connection = sqlite3.connect(settings.sqlite_path)
+    try:
+        with connection:
+            for line in RELEASE_0_1_STORE.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                connection.execute(
+                    "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        row["rowid"],
+                        row["originator_id"],
+                        row["originator_version"],
+                        row["topic"],
+                        row["state"].encode("utf-8"),
+                    ),
+                )
+    finally:
+        connection.close()

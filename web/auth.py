@@ -48,10 +48,11 @@ class Viewer:
     role: Role
     roles: tuple[Role, ...]
     organisation_id: UUID | None
+    previous_id: UUID | None = None  # the derived id of a user of release 0.1 who moved to a random one
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.user_id, self.role, self.organisation_id)
+        return Actor(self.user_id, self.role, self.organisation_id, self.previous_id)
 
     @property
     def role_german(self) -> str:
@@ -77,7 +78,9 @@ def viewer(request: Request) -> Viewer | None:
             user = office.user(UUID(uid))
             actor = office.actor_for(user.id, role)
             roles = tuple(Role(g["role"]) for g in user.roles)
-            found = Viewer(user.id, user.display_name, user.email, actor.role, roles, actor.organisation_id)
+            found = Viewer(
+                user.id, user.display_name, user.email, actor.role, roles, actor.organisation_id, actor.previous_id
+            )
         except (DomainError, ValueError):
             sign_out(request, sessions.DISABLED)  # disabled, the role revoked, removed: the session ends
     request.scope["viewer"] = found

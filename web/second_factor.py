@@ -117,7 +117,7 @@ async def enrol_page(request: Request) -> Response:
     def record() -> None:
         the.credentials.attempts.clear(f"second-factor:{user_id}")
         user = the.office.user(user_id)
-        the.office.enrol_second_factor(user_id, Actor(user_id, role, user.organisation_for(role)))
+        the.office.enrol_second_factor(user_id, Actor(user_id, role, user.organisation_for(role), user.previous_id))
         sign_in(request, user_id, role)  # a new, fully signed-in session
 
     try:

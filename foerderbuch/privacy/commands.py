@@ -1,5 +1,8 @@
 """The ``privacy`` commands of the command line: erase a person's data, an organisation's contacts.
 
+``foerderbuch privacy migrate-ids --by E-MAIL`` gives the users of release 0.1 random ids instead of
+ids derived from their address (``foerderbuch.privacy.ids``), after confirmation (``--yes``).
+
 ``foerderbuch privacy erase person WER --reason TEXT --by E-MAIL`` erases everything personal the log
 and the account tables hold about a person (named by e-mail address, user id or contact-person id);
 ``foerderbuch privacy erase contacts ORGANISATION --reason TEXT --by E-MAIL`` the contact persons and
@@ -91,6 +94,21 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     )
     export.add_argument("person", metavar="PERSON", help="E-Mail-Adresse, Benutzer- oder Ansprechpersonen-Kennung")
     export.add_argument("-o", "--output", required=True, metavar="VERZEICHNIS", help="wohin die beiden Dateien kommen")
+    migrate = privacy_commands.add_parser(
+        "migrate-ids",
+        help="Benutzerkennungen, die aus E-Mail-Adressen abgeleitet sind, durch zufällige ersetzen",
+        description=(
+            "Benutzer aus Release 0.1 haben eine Kennung, die aus ihrer E-Mail-Adresse abgeleitet ist: Nach einer "
+            "Löschung ließe sie sich aus der Adresse wieder berechnen. Der Befehl gibt ihnen zufällige Kennungen "
+            "(ein Ereignis je Benutzer, das alte auf neue Kennung abbildet, verschlüsselt wie Name und Adresse); das "
+            "Protokoll wird nicht umgeschrieben. Anmeldungen, Passwörter, zweiter Faktor, API-Token und "
+            "Vereinsmitgliedschaften gehen über. Ein zweiter Lauf ändert nichts."
+        ),
+    )
+    migrate.add_argument(
+        "--by", required=True, metavar="E-MAIL", help="die Administratorin / der Administrator, die entscheidet"
+    )
+    migrate.add_argument("--yes", action="store_true", help="ohne Rückfrage umstellen (für Skripte)")
 
 
 def _day(text: str) -> date:
@@ -112,15 +130,7 @@ def privacy_erase(args: argparse.Namespace, settings: Settings, console: Console
     office = open_office(settings)
     credentials = CredentialStore.for_settings(settings)
     try:
-        try:
-            admin = office.user_by_email(args.by)
-        except DomainError:
-            raise CommandError(f"Einen Benutzer {args.by} gibt es nicht.", EXIT_BAD_INPUT) from None
-        if not admin.has_role(Role.ADMIN) or admin.disabled:
-            raise CommandError(
-                f"{args.by} ist keine aktive Administratorin / kein aktiver Administrator.", EXIT_BAD_INPUT
-            )
-        actor = Actor(admin.id, Role.ADMIN)
+        actor = deciding_admin(office, args.by)
         if args.kind == "documents":
             return _erase_documents(args, settings, console, office, actor)
         try:
@@ -172,18 +182,77 @@ def privacy_erase(args: argparse.Namespace, settings: Settings, console: Console
     return EXIT_OK
 
 
-def _confirm(args: argparse.Namespace, console: Console) -> bool:
+def _confirm(args: argparse.Namespace, console: Console, word: str = CONFIRM_WORD, done: str = "gelöscht") -> bool:
+    """Asks at the terminal for ``word`` (``--yes`` skips the question; without a terminal it is refused)."""
     from foerderbuch.cli import CommandError
 
     if args.yes:
         return True
     if not sys.stdin.isatty():
-        raise CommandError("Ohne --yes wird nur nach Bestätigung am Terminal gelöscht.", EXIT_BAD_INPUT)
-    answer = input(f"Wirklich löschen? Zur Bestätigung »{CONFIRM_WORD}« eingeben: ")
-    if answer.strip().lower() != CONFIRM_WORD:
-        console.print("Nicht gelöscht.")
+        raise CommandError(f"Ohne --yes wird nur nach Bestätigung am Terminal {done}.", EXIT_BAD_INPUT)
+    answer = input(f"Wirklich {word}? Zur Bestätigung »{word}« eingeben: ")
+    if answer.strip().lower() != word:
+        console.print(f"Nicht {done}.")
         return False
     return True
+
+
+def deciding_admin(office: FundingOffice, email: str) -> Actor:
+    """The active administrator named by ``--by``, as the actor of what the command records."""
+    from foerderbuch.cli import CommandError
+
+    try:
+        admin = office.user_by_email(email)
+    except DomainError:
+        raise CommandError(f"Einen Benutzer {email} gibt es nicht.", EXIT_BAD_INPUT) from None
+    if not admin.has_role(Role.ADMIN) or admin.disabled:
+        raise CommandError(f"{email} ist keine aktive Administratorin / kein aktiver Administrator.", EXIT_BAD_INPUT)
+    return office.actor_for(admin.id, Role.ADMIN)
+
+
+def privacy_migrate_ids(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    """``privacy migrate-ids``: users of release 0.1 move from ids derived from their address to random ones."""
+    from rich.progress import Progress
+
+    from foerderbuch.cli import open_office
+    from foerderbuch.credentials import CredentialStore
+    from foerderbuch.privacy import ids
+
+    office = open_office(settings)
+    credentials = CredentialStore.for_settings(settings)
+    try:
+        deciding_admin(office, args.by)  # refused before anything is asked or moved
+        derived = ids.users_with_derived_ids(office)
+        if not derived:
+            moved = ids.move_account_records(office, credentials)
+            console.print("Kein Benutzer hat mehr eine aus der E-Mail-Adresse abgeleitete Kennung.")
+            if moved:
+                console.print(f"{moved} Einträge der Zugangsdaten auf die neuen Kennungen übertragen.")
+            return EXIT_OK
+        console.print(
+            f"{len(derived)} Benutzer haben eine aus ihrer E-Mail-Adresse abgeleitete Kennung; sie bekommen eine "
+            "zufällige. Das Protokoll bleibt, wie es ist; Anmeldungen, Passwörter, zweiter Faktor und API-Token "
+            "gehen auf die neue Kennung über."
+        )
+        if not _confirm(args, console, "umstellen", "umgestellt"):
+            return EXIT_BAD_INPUT
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Kennungen umstellen", total=len(derived))
+            result = ids.migrate(
+                office,
+                credentials,
+                derived,
+                lambda: deciding_admin(office, args.by),
+                lambda n: progress.advance(task, n),
+            )
+    finally:
+        credentials.close()
+        office.close()
+    console.print(
+        f"Umgestellt: {result.users} Benutzer auf zufällige Kennungen, {result.account_records} Einträge der "
+        "Zugangsdaten übertragen."
+    )
+    return EXIT_OK
 
 
 def _grant_id(office: FundingOffice, text: str) -> UUID:
@@ -299,6 +368,7 @@ def privacy_export(args: argparse.Namespace, settings: Settings, console: Consol
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Console], int]] = {
     "privacy erase": privacy_erase,
+    "privacy migrate-ids": privacy_migrate_ids,
     "privacy due": privacy_due,
     "privacy export": privacy_export,
 }

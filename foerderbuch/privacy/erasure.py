@@ -39,6 +39,10 @@ from foerderbuch.privacy.shredding import ENVELOPE, ShreddingMapper
 
 RECORD_LABELS = {
     "User.Registered": "Benutzerkonto",
+    "User.Migrated": "Benutzerkonto unter zufälliger Kennung",
+    "UserEmail.Claimed": "Eintrag im E-Mail-Verzeichnis",
+    "UserEmail.Reclaimed": "Eintrag im E-Mail-Verzeichnis",
+    "Organisation.MemberIdReplaced": "Portalzugang unter zufälliger Kennung",
     "Organisation.ContactPersonAdded": "Ansprechperson einer Organisation",
     "Organisation.MemberInvited": "Einladung in das Portal einer Organisation",
     "AccountRequest.Submitted": "Zugangsantrag eines Vereins",
@@ -57,6 +61,13 @@ class PersonalRecord:
     subject: UUID | None
     fields: dict[str, Any]
     encrypted: bool
+    person: UUID | None = None  # the user a record of the e-mail index names
+
+    @property
+    def previous_id(self) -> UUID | None:
+        """The derived id a user had before a random one (``User.Migrated``), while readable."""
+        value = self.fields.get("previous_id")
+        return value if isinstance(value, UUID) else None
 
     @property
     def label(self) -> str:
@@ -79,8 +90,28 @@ class Findings:
     organisation_id: UUID | None = None
 
     @property
+    def previous_ids(self) -> set[UUID]:
+        """The ids release 0.1 derived for the person before they moved to a random one."""
+        return {r.previous_id for r in self.records if r.previous_id is not None}
+
+    @property
+    def all_subjects(self) -> set[UUID]:
+        return {r.subject for r in self.records if r.subject is not None} | self.user_ids
+
+    @property
+    def unlinked(self) -> list[UUID]:
+        """Subjects that can be found from the person's address (an id derived from it, the e-mail index's
+        entries) once they also have a random id: erased without being named beside that id (the erasure
+        event names it), so the address does not lead to it."""
+        if not self.previous_ids:
+            return []
+        reachable = {r.subject for r in self.records if r.event.startswith("UserEmail.") and r.subject is not None}
+        return sorted(self.all_subjects & (self.previous_ids | reachable), key=str)
+
+    @property
     def subjects(self) -> list[UUID]:
-        return sorted({r.subject for r in self.records if r.subject is not None} | self.user_ids, key=str)
+        """The subjects the erasure event names."""
+        return sorted(self.all_subjects - set(self.unlinked), key=str)
 
     @property
     def aggregates(self) -> set[UUID]:
@@ -102,6 +133,12 @@ class Findings:
         return "; ".join(parts) or "keine Einträge"
 
 
+CONTACT_EVENTS = ("Organisation.ContactPersonAdded", "Organisation.MemberInvited")
+"""The records an organisation's contacts erasure takes (its portal members' accounts are erased as persons)."""
+
+ACCOUNT_TABLES = ("credentials", "api_tokens", "sessions", "password_links", "second_factors", "recovery_codes")
+"""The tables beside the log that hold a user's account records, by ``user_id``."""
+
 PEOPLE_EVENTS = tuple(cls for cls in PERSONAL_DATA if not cls.__qualname__.startswith("Grant."))
 """The personal events about people (a grant's conversation is kept under the grant's key, not a person's)."""
 
@@ -122,16 +159,23 @@ def personal_records(office: FundingOffice, events: tuple[type, ...] = PEOPLE_EV
         start = batch[-1].id
 
 
+_RULES = {cls.__qualname__: rule for cls, rule in PERSONAL_DATA.items()}
+
+
 def _record(mapper: ShreddingMapper, notification: Notification) -> PersonalRecord:
     subject, fields = mapper.subject_and_fields(notification)
     raw = mapper.plain.decode(notification.state)
+    event = notification.topic.split(":", 1)[-1]
+    rule = _RULES.get(event)
+    person = fields.get(rule.person_field) if rule is not None and rule.person_field else None
     return PersonalRecord(
         position=int(notification.id),
-        event=notification.topic.split(":", 1)[-1],
+        event=event,
         aggregate_id=UUID(str(notification.originator_id)),
         subject=subject,
         fields=fields,
         encrypted=isinstance(raw, dict) and ENVELOPE in raw,
+        person=person if isinstance(person, UUID) else None,
     )
 
 
@@ -162,15 +206,22 @@ def find_person(office: FundingOffice, who: str) -> Findings:
                 findings.emails.add(user.email)
     ids |= findings.user_ids
     records = list(personal_records(office))
-    for _ in range(2):  # a record found by id names an address that finds more records
+    for _ in range(3):  # a record found by id names an address or an earlier id that finds more records
         for record in records:
-            if record.subject in ids or (record.email is not None and record.email in findings.emails):
+            if (
+                record.subject in ids
+                or record.person in ids
+                or (record.email is not None and record.email in findings.emails)
+            ):
                 if record not in findings.records:
                     findings.records.append(record)
                 if record.email:
                     findings.emails.add(record.email)
-                if record.event == "User.Registered":
+                if record.event in ("User.Registered", "User.Migrated"):
                     findings.user_ids.add(record.aggregate_id)
+                if record.previous_id is not None:  # the derived id the person had before
+                    findings.user_ids.add(record.previous_id)
+                    ids.add(record.previous_id)
                 if record.subject is not None:
                     ids.add(record.subject)
     findings.records.sort(key=lambda r: r.position)
@@ -194,7 +245,7 @@ def find_contacts(office: FundingOffice, organisation_id: UUID) -> Findings:
     office.organisation(organisation_id)  # NotFoundError for an unknown organisation
     findings = Findings(CONTACTS, organisation_id=organisation_id)
     for record in personal_records(office):
-        if record.aggregate_id == organisation_id and record.event != "User.Registered":
+        if record.aggregate_id == organisation_id and record.event in CONTACT_EVENTS:
             findings.records.append(record)
             if record.email:
                 findings.emails.add(record.email)
@@ -266,11 +317,11 @@ def erase(
         findings.summary(),
         reason,
         rule,
-        user_ids=sorted(findings.user_ids, key=str),
+        user_ids=sorted(findings.user_ids - findings.previous_ids, key=str),
         organisation_id=findings.organisation_id,
     )
     erasure_id = office.record_erasure(order, actor)
-    deleted = keys.erase(findings.subjects, erasure_id)
+    deleted = keys.erase(findings.subjects, erasure_id, findings.unlinked)
     snapshots = purge_snapshots(office, findings.aggregates)
     records = 0
     if credentials is not None:
@@ -281,7 +332,7 @@ def erase(
         for sha in sorted(set(letters_naming(office, organisations, findings.user_ids))):
             copies += documents.delete(sha)
     return ErasureResult(
-        erasure_id, deleted, len(findings.subjects), snapshots, records, len(findings.in_clear), copies
+        erasure_id, deleted, len(findings.all_subjects), snapshots, records, len(findings.in_clear), copies
     )
 
 
@@ -338,14 +389,7 @@ def forget_accounts(credentials: CredentialStore, user_ids: set[UUID], emails: s
     def work(cursor: Any) -> int:
         deleted = 0
         for user_id in user_ids:
-            for table in (
-                "credentials",
-                "api_tokens",
-                "sessions",
-                "password_links",
-                "second_factors",
-                "recovery_codes",
-            ):
+            for table in ACCOUNT_TABLES:
                 cursor.execute(f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", (str(user_id),))
                 row = cursor.fetchone()
                 deleted += int(row["n"]) if row else 0

@@ -209,9 +209,15 @@ class KeyStore:
             for name in erased:
                 self._keys.pop(name, None)
 
-    def erase(self, subjects: list[UUID], erasure_id: UUID) -> int:
-        """Deletes the subjects' keys and marks them erased, in one transaction; returns how many keys went."""
-        names = sorted({s.hex for s in subjects})
+    def erase(self, subjects: list[UUID], erasure_id: UUID, unlinked: list[UUID] | tuple[UUID, ...] = ()) -> int:
+        """Deletes the subjects' keys and marks them erased, in one transaction; returns how many keys went.
+
+        ``unlinked`` subjects are marked without the erasure's id and with the day only: they can be found
+        from the person's address (the id release 0.1 derived, the e-mail index's entries), so nothing
+        may tie them to the erasure, which names the person's other ids."""
+        rows = {s.hex: (_now(), erasure_id.hex) for s in subjects}
+        rows.update({s.hex: (_now()[:10], "") for s in unlinked})
+        names = sorted(rows)
 
         def work(cursor: Cursor) -> int:
             deleted = 0
@@ -223,7 +229,7 @@ class KeyStore:
                 cursor.execute(
                     "INSERT INTO erased_subjects (subject, erased_at, erasure_id) VALUES (?, ?, ?) "
                     "ON CONFLICT (subject) DO NOTHING",
-                    (name, _now(), erasure_id.hex),
+                    (name, *rows[name]),
                 )
             return deleted
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
 from accounts_support import FAST_HASHER, PASSWORD, SECRET, csrf_of
+from demo_support import write_release_0_1_store
 from starlette.testclient import TestClient
 
 from domain.actors import Actor, Role
@@ -20,8 +18,6 @@ from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from web.app import create_app
 from web.services import Services
-
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "store-0.1.0-demo.jsonl"
 
 
 def test_new_users_get_random_ids_and_are_found_by_their_address(sqlite_settings: Settings) -> None:
@@ -69,31 +65,8 @@ def test_the_same_address_registered_at_once_by_many_wins_once(backend: Settings
             office.close()
 
 
-def _old_store(settings: Settings) -> None:
-    """Writes the demo store of release 0.1.0 (the fixture's stored_events rows) into a new SQLite file."""
-    create_office(settings).close()
-    connection = sqlite3.connect(settings.sqlite_path)
-    try:
-        with connection:
-            for line in FIXTURE.read_text(encoding="utf-8").splitlines():
-                row = json.loads(line)
-                connection.execute(
-                    "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (
-                        row["rowid"],
-                        row["originator_id"],
-                        row["originator_version"],
-                        row["topic"],
-                        row["state"].encode("utf-8"),
-                    ),
-                )
-    finally:
-        connection.close()
-
-
 def test_a_store_of_release_0_1_still_finds_and_signs_in_its_users(sqlite_settings: Settings) -> None:
-    _old_store(sqlite_settings)
+    write_release_0_1_store(sqlite_settings)
     office = create_office(sqlite_settings)
     credentials = CredentialStore.for_settings(sqlite_settings, FAST_HASHER)
     services = Services(office, create_projector(sqlite_settings, office), credentials)

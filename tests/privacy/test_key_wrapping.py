@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -98,14 +99,19 @@ def test_keys_stored_unwrapped_by_an_earlier_release_are_wrapped_and_still_open(
     settings, user_id = _store(tmp_path)
     database = Path(settings.sqlite_path)
     key_file = database.with_suffix(".privacykey")
+    subjects = [UUID(str(subject)) for (subject,) in _rows(database, "SELECT subject FROM personal_keys")]
     office = create_office(settings)
     try:
-        plain = office.mapper.keys.key(user_id)  # type: ignore[attr-defined]
+        plain = {subject: office.mapper.keys.key(subject) for subject in subjects}  # type: ignore[attr-defined]
     finally:
         office.close()
-    assert plain is not None and len(plain) == 32
+    assert user_id in plain and all(key is not None and len(key) == 32 for key in plain.values())
     with closing(sqlite3.connect(database)) as connection, connection:  # the store as the earlier release left it
-        connection.execute("UPDATE personal_keys SET key = ?", (base64.b64encode(plain).decode("ascii"),))
+        for subject, key in plain.items():
+            connection.execute(
+                "UPDATE personal_keys SET key = ? WHERE subject = ?",
+                (base64.b64encode(key).decode("ascii"), subject.hex),  # type: ignore[arg-type]
+            )
         connection.execute("DELETE FROM privacy_key")
     key_file.unlink()
 
@@ -115,8 +121,9 @@ def test_keys_stored_unwrapped_by_an_earlier_release_are_wrapped_and_still_open(
         assert office.mapper.keys.wrap_plain_keys() == 0  # type: ignore[attr-defined]
     finally:
         office.close()
-    ((stored,),) = _rows(database, "SELECT key FROM personal_keys")
-    assert str(stored).startswith(WRAPPED) and base64.b64encode(plain).decode() not in str(stored)
+    for subject, stored in _rows(database, "SELECT subject, key FROM personal_keys"):
+        assert str(stored).startswith(WRAPPED)
+        assert base64.b64encode(plain[UUID(str(subject))]).decode() not in str(stored)  # type: ignore[arg-type]
     (kid,) = _rows(database, "SELECT key_id FROM privacy_key")[0]
     assert kid == privacy_key_id(PRIVACY_KEY.load(settings, create=False))
 

@@ -68,10 +68,11 @@ class Caller:
     role: Role
     organisation_id: UUID | None
     token_id: str
+    previous_id: UUID | None = None  # the derived id of a user of release 0.1 who moved to a random one
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.user_id, self.role, self.organisation_id)
+        return Actor(self.user_id, self.role, self.organisation_id, self.previous_id)
 
     @property
     def is_member(self) -> bool:
@@ -234,7 +235,9 @@ def authenticate(request: Request, services: Services) -> Caller:
         user = services.office.user(stored.user_id)
     except DomainError:  # the user is gone, disabled, or no longer holds the token's role
         raise invalid from None
-    return Caller(user.id, user.display_name, user.email, actor.role, actor.organisation_id, stored.token_id)
+    return Caller(
+        user.id, user.display_name, user.email, actor.role, actor.organisation_id, stored.token_id, actor.previous_id
+    )
 
 
 def _path_values(op: Operation, request: Request) -> dict[str, Any]:
