@@ -161,7 +161,7 @@ class Claim(Aggregate):
         (§ 31 (3) KomHVO NRW); a value date after ``today`` is refused."""
         actor.require(Role.CASHIER, doing="Rückzahlung buchen")
         self._require_open()
-        if actor.role is not Role.SYSTEM and actor.user_id == getattr(self, "raised_by", None):
+        if actor.role is not Role.SYSTEM and actor.is_user(getattr(self, "raised_by", None)):
             raise FourEyesError(
                 "Wer die Rückforderung festgesetzt hat, darf die Rückzahlung nicht buchen (§ 31 Abs. 3 KomHVO NRW)."
             )
@@ -274,7 +274,7 @@ class Claim(Aggregate):
         pending = self.pending_relief
         if pending is None:
             raise InvalidStateError("Es liegt kein Vorschlag vor.")
-        if pending["proposed_by"] == actor.user_id:
+        if actor.is_user(pending["proposed_by"]):
             raise FourEyesError("Über den eigenen Vorschlag darf niemand selbst entscheiden (Vier-Augen-Prinzip).")
         reason = require_reason(reason)
         if not approve:

@@ -348,9 +348,9 @@ class Grant(Aggregate):
         """Approves the reviewed application; the application commits the amount in the programme."""
         actor.require(Role.APPROVER, doing="Bewilligen")
         self._require_status(REVIEWED, doing="Bewilligen")
-        if actor.user_id == self.reviewer_id:
+        if actor.is_user(self.reviewer_id):
             raise FourEyesError("Wer den Antrag geprüft hat, darf ihn nicht bewilligen (Vier-Augen-Prinzip).")
-        if actor.user_id == self.applicant_id:
+        if actor.is_user(self.applicant_id):
             raise FourEyesError("Den eigenen Antrag darf niemand bewilligen.")
         if not self.review_passed:
             raise InvalidStateError(
@@ -419,7 +419,7 @@ class Grant(Aggregate):
         """Approves the pending terms; the application adjusts the programme's commitment with it."""
         actor.require(Role.APPROVER, doing="Änderung bewilligen")
         pending = self._require_pending_amendment()
-        if pending["proposed_by"] == actor.user_id:
+        if actor.is_user(pending["proposed_by"]):
             raise FourEyesError("Die eigene Änderung darf niemand selbst bewilligen (Vier-Augen-Prinzip).")
         terms: GrantTerms = pending["terms"]
         if terms.amount < self.committed_payments:
@@ -582,7 +582,7 @@ class Grant(Aggregate):
         """Sachlich und rechnerisch richtig: an officer confirms reason and amount."""
         actor.require(Role.OFFICER, doing="Zahlung feststellen")
         payment = self._payment(payment_id, REQUESTED, doing="Zahlung feststellen")
-        if payment["requested_by"] == actor.user_id:
+        if actor.is_user(payment["requested_by"]):
             raise FourEyesError("Den eigenen Abruf darf niemand selbst feststellen (Vier-Augen-Prinzip).")
         self._payment_certified(payment_id=payment_id, on=on, **actor.stamp)
 
@@ -600,9 +600,9 @@ class Grant(Aggregate):
         """The second pair of eyes releases the payment order (KomHVO NRW § 31)."""
         actor.require(Role.FINANCE, Role.APPROVER, doing="Zahlung freigeben")
         payment = self._payment(payment_id, CERTIFIED, doing="Zahlung freigeben")
-        if payment["certified_by"] == actor.user_id:
+        if actor.is_user(payment["certified_by"]):
             raise FourEyesError("Wer die Zahlung festgestellt hat, darf sie nicht freigeben (Vier-Augen-Prinzip).")
-        if payment["requested_by"] == actor.user_id:
+        if actor.is_user(payment["requested_by"]):
             raise FourEyesError("Den eigenen Abruf darf niemand freigeben.")
         self._payment_released(payment_id=payment_id, on=on, **actor.stamp)
 
@@ -1113,7 +1113,7 @@ class Grant(Aggregate):
         actor.require(Role.OFFICER, doing="Verwendungsnachweis prüfen")
         self._require_status(PROOF_SUBMITTED, doing="Verwendungsnachweis prüfen")
         assert self.proof is not None
-        if self.proof["submitted_by"] == actor.user_id:
+        if actor.is_user(self.proof["submitted_by"]):
             raise FourEyesError("Wer den Nachweis eingereicht hat, darf ihn nicht prüfen (Vier-Augen-Prinzip).")
         actual: dict[str, Money] = self.proof["actual_costs"]
         unknown = set(recognised_costs) - set(actual)
@@ -1189,7 +1189,7 @@ class Grant(Aggregate):
         actor.require(Role.APPROVER, doing="Schlussfestsetzung")
         self._require_status(PROOF_REVIEWED, doing="Schlussfestsetzung")
         assert self.recognised is not None and self.terms is not None and self.proof is not None
-        if actor.user_id in (self.recognised["reviewed_by"], self.proof["submitted_by"]):
+        if actor.is_user(self.recognised["reviewed_by"]) or actor.is_user(self.proof["submitted_by"]):
             raise FourEyesError(
                 "Wer den Nachweis eingereicht oder geprüft hat, setzt nicht selbst fest (Vier-Augen-Prinzip)."
             )
@@ -1669,12 +1669,12 @@ def _require_cash_office_hands(payment: dict[str, Any], actor: Actor) -> None:
     """§ 31 (3) KomHVO NRW: who ordered a payment (requested, certified or released it) does not book it."""
     if actor.role is Role.SYSTEM:
         return
-    if payment.get("released_by") == actor.user_id:
+    if actor.is_user(payment.get("released_by")):
         raise FourEyesError(
             "Wer die Zahlung angeordnet (freigegeben) hat, darf sie nicht buchen: Anordnung und Zahlungsabwicklung "
             "liegen bei verschiedenen Personen (§ 31 Abs. 3 KomHVO NRW)."
         )
-    if actor.user_id in (payment.get("certified_by"), payment.get("requested_by")):
+    if actor.is_user(payment.get("certified_by")) or actor.is_user(payment.get("requested_by")):
         raise FourEyesError(
             "Wer die Zahlung abgerufen oder festgestellt hat, darf sie nicht buchen (§ 31 Abs. 3 KomHVO NRW)."
         )
