@@ -23,6 +23,9 @@ import httpx2 as httpx
 import psycopg
 from psycopg import sql
 
+from foerderbuch.key_files import PRIVACY_KEY
+from foerderbuch.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 FOERDERBUCH = Path(sys.executable).with_name("foerderbuch")
 
@@ -52,8 +55,15 @@ def fresh_database(postgres_url: str) -> Iterator[str]:
 
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a ``foerderbuch`` process on this store. It uses the privacy key this process
+    uses: for PostgreSQL the key file lies in the working directory, and the server runs in another."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOERDERBUCH_")}
-    env.update({"FOERDERBUCH_DATABASE_URL": database_url, "FOERDERBUCH_SECRET_KEY": "t" * 48, **extra})
+    env.update({"FOERDERBUCH_DATABASE_URL": database_url, "FOERDERBUCH_SECRET_KEY": "t" * 48})
+    settings = Settings(database_url=database_url)
+    key = PRIVACY_KEY.path(settings)
+    if settings.backend == "postgres" and key is not None:
+        env["FOERDERBUCH_PRIVACY_KEY_FILE"] = str(key.resolve())
+    env.update(extra)
     return env
 
 
