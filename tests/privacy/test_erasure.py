@@ -30,6 +30,7 @@ from starlette.testclient import TestClient
 
 from domain.actors import Actor, Role
 from domain.organisation import Organisation
+from domain.user import UserEmail
 from exports.letters.facts import KIND_OF_EVENT
 from foerderbuch.cli import main
 from foerderbuch.demo import DEMO_PASSWORD, ORGANISATIONS
@@ -229,6 +230,15 @@ def test_an_erased_member_is_gone_everywhere_while_the_ledger_stays_whole(
     assert erased and erased <= set(keys_before) and not (erased & keys_after)
     for subject in erased:
         assert keys_before[subject].encode() not in raw
+    # Her id is random and cannot be found again from her address: the e-mail index's entry (whose id
+    # follows from the address) holds it sealed under an erased key, and no longer opens.
+    assert claire.version == 4
+    with closing(sqlite3.connect(backup)) as db:
+        index_rows = db.execute(
+            "SELECT state FROM stored_events WHERE originator_id = ?", (UserEmail.id_for(EMAIL).hex,)
+        ).fetchall()
+    assert index_rows and not any(claire.hex.encode() in bytes(state) for (state,) in index_rows)
+    assert {getattr(e, "user_id", None) for e in office.events.get(UserEmail.id_for(EMAIL))} <= {None, "gelöscht"}
 
 
 PDFTOTEXT = shutil.which("pdftotext")

@@ -11,7 +11,6 @@ index, not any event that names both ids.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -27,37 +26,20 @@ from domain.actors import Actor, Role
 from domain.errors import NotFoundError, NotPermittedError
 from domain.user import User, UserEmail
 from foerderbuch.cli import main
-from foerderbuch.demo import DEMO_USERS
+from foerderbuch.demo import DEMO_PASSWORD, DEMO_USERS
 from foerderbuch.privacy.keys import ERASED_REFRESH_SECONDS
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_services
+from tests.privacy.test_erasure import sign_in
 from web.api.tokens import issue_api_token
 from web.app import create_app
 from web.services import Services
 
 SECRET = "id-migration-secret-" + "m" * 40
-PASSWORD = "ein-gutes-passwort-2026"
 ADMIN = "admin@dortmund.example"
 OFFICER = "s.krueger@dortmund.example"
 MEMBER = "vorstand@dfg-dortmund.example"
 MIGRATE = ["privacy", "migrate-ids", "--by", ADMIN, "--yes"]
-
-
-def csrf(text: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', text)
-    assert found, "the page has no form token"
-    return found.group(1)
-
-
-def sign_in(client: TestClient, email: str) -> int:
-    client.cookies.clear()
-    form = client.get("/anmelden")
-    answer = client.post(
-        "/anmelden",
-        data={"email": email, "password": PASSWORD, "csrf_token": csrf(form.text), "next": "/"},
-        follow_redirects=False,
-    )
-    return answer.status_code
 
 
 def history(services: Services) -> list[tuple[str, int, str]]:
@@ -100,13 +82,13 @@ def test_derived_ids_move_to_random_ones_and_sign_in_sessions_tokens_and_history
     old = {u.email: office.user_by_email(u.email).id for u in DEMO_USERS}
     assert all(old[email] == User.legacy_id(email) for email in old)  # the store really has derived ids
     for user_id in old.values():
-        services.credentials.set_password(user_id, PASSWORD)
+        services.credentials.set_password(user_id, DEMO_PASSWORD)
     token = issue_api_token(office, services.credentials, old[OFFICER], Role.OFFICER, "Skript", Actor.system()).token
     steps_before = history(services)
     assert steps_before and all(name not in ("None", "gelöscht") for _g, _p, name in steps_before)
 
     with TestClient(create_app(lambda: services, SECRET)) as client:  # the app closes the services on leaving
-        assert sign_in(client, OFFICER) == 303
+        sign_in(client, OFFICER)
         assert "Sabine Krüger" in client.get("/").text
 
         assert main(MIGRATE, settings=settings) == 0
@@ -118,7 +100,7 @@ def test_derived_ids_move_to_random_ones_and_sign_in_sessions_tokens_and_history
         assert api.status_code == 200, api.text
         # Everybody signs in with the password they had.
         for email in (ADMIN, MEMBER, OFFICER):
-            assert sign_in(client, email) == 303, email
+            sign_in(client, email)  # 303 to the start page, else it fails
 
         new = {email: office.user_by_email(email).id for email in old}
         for email, user_id in new.items():
