@@ -39,6 +39,7 @@ from eventsourcing.persistence import (
 from domain.account_request import AccountRequest
 from domain.actors import Actor, Role
 from domain.claim import Claim
+from domain.claim_policy import ClaimPolicy
 from domain.dates import FiscalYear, FundingPeriod
 from domain.errors import (
     AlreadyExistsError,
@@ -53,6 +54,7 @@ from domain.feedback import AccessibilityFeedback
 from domain.file_numbers import FileNumberSeries, file_number_prefix
 from domain.foreign import ForeignAmount
 from domain.grant import Grant
+from domain.idle_money import IdleInterest, idle_interest
 from domain.integrity import INTEGRITY_RECORD_ID, IntegrityRecord
 from domain.interest import BASE_RATE_TABLE_ID, BaseRateTable, InterestTable
 from domain.money import Money
@@ -136,7 +138,9 @@ class FundingOffice(Application[UUID]):
         today: Callable[[], date] | None = None,
         snapshot_key: Callable[[], bytes] | None = None,
         mapper_factory: Callable[[Transcoder], Mapper[UUID]] | None = None,
+        claim_policy: ClaimPolicy | None = None,
     ) -> None:
+        self.claim_policy = claim_policy or ClaimPolicy()  # small-amount and value limits (settings)
         self._snapshot_key = snapshot_key  # read by construct_snapshot_store, during the base class's set-up
         self._mapper_factory = mapper_factory  # used by super().__init__ (construct_mapper)
         super().__init__(env=env)
@@ -1397,17 +1401,37 @@ class FundingOffice(Application[UUID]):
         notes: str,
         actor: Actor,
         on: date | None = None,
+        condition_occurred_on: date | None = None,
         **actual_funds: Money,
     ) -> None:
+        """``condition_occurred_on``: when the resolutory condition occurred (a final-amount claim arises then)."""
         on = self._on(on)
         self._grant_command(
             grant_id,
             actor,
-            lambda g: g.review_proof_of_use(recognised_costs, cut_reasons, notes, on, actor, **actual_funds),
+            lambda g: g.review_proof_of_use(
+                recognised_costs,
+                cut_reasons,
+                notes,
+                on,
+                actor,
+                actual_funds.get("own_funds"),
+                actual_funds.get("third_party_funds"),
+                actual_funds.get("income"),
+                condition_occurred_on,
+            ),
         )
 
     def _raise_claim(
-        self, grant: Grant, claim_id: UUID, amount: Money, arose_on: date, cause: str, reason: str, actor: Actor
+        self,
+        grant: Grant,
+        claim_id: UUID,
+        amount: Money,
+        arose_on: date,
+        cause: str,
+        reason: str,
+        actor: Actor,
+        tranches: list[tuple[date, Money]] | None = None,
     ) -> Claim:
         assert grant.terms is not None
         return Claim.raise_claim(
@@ -1419,10 +1443,11 @@ class FundingOffice(Application[UUID]):
             arose_on,
             cause,
             self.interest_table().margin_on(grant.terms.rule_set.legal_basis, arose_on),
-            grant.terms.rule_set.small_amount_threshold,
+            min(grant.terms.rule_set.small_amount_threshold, self.claim_policy.small_claim_limit),
             reason,
             actor,
             legal_basis=grant.terms.rule_set.legal_basis,
+            tranches=tranches or [(arose_on, amount)],
         )
 
     def determine_final_amount(self, grant_id: UUID, actor: Actor, on: date | None = None) -> UUID | None:
@@ -1433,37 +1458,112 @@ class FundingOffice(Application[UUID]):
         def action() -> UUID | None:
             grant = self.grant(grant_id)
             claim_id = uuid4()
-            overpaid = grant.determine_final_amount(on, actor, claim_id)
+            overpaid = grant.determine_final_amount(on, actor, claim_id, self.claim_policy.small_claim_limit)
             if overpaid is None:
                 self.save(grant)
                 return None
-            claim = self._raise_claim(grant, claim_id, overpaid, on, "final_amount", "Schlussfestsetzung", actor)
+            tranches = grant.reclaimed_tranches(overpaid, grant.final_claim_arose_on or on)
+            claim = self._raise_claim(
+                grant, claim_id, overpaid, tranches[0][0], "final_amount", "Schlussfestsetzung", actor, tranches
+            )
             self.save(grant, claim)
             return claim_id
 
         return self._retrying(action)
 
-    def revoke_grant(
+    def propose_revocation(
         self,
         grant_id: UUID,
         remaining_amount: Money,
         effective_on: date,
+        facts_known_on: date,
+        heard_on: date,
         reason: str,
         actor: Actor,
         on: date | None = None,
+    ) -> date:
+        """Prepares a Widerruf (facts known, hearing held); returns the last day it may be decided."""
+        on = self._on(on)
+        return self._grant_command(
+            grant_id,
+            actor,
+            lambda g: g.propose_revocation(remaining_amount, effective_on, facts_known_on, heard_on, reason, on, actor),
+        )
+
+    def decide_revocation(
+        self, grant_id: UUID, approve: bool, reason: str, actor: Actor, on: date | None = None
     ) -> UUID | None:
-        """Widerruf: what was paid beyond the remaining amount becomes a claim from ``effective_on``."""
+        """Widerruf by a second person: what was paid beyond the remaining amount becomes a claim, each payout
+        bearing interest from the later of the effective date and its value date."""
         self.verify_actor(actor)
         on = self._on(on)
 
         def action() -> UUID | None:
             grant = self.grant(grant_id)
             claim_id = uuid4()
-            overpaid = grant.revoke(remaining_amount, effective_on, reason, on, actor, claim_id)
-            if overpaid is None:
+            grounds = (grant.pending_revocation or {}).get("reason", reason)  # the proposal's reasons
+            decided = grant.decide_revocation(approve, reason, on, actor, claim_id)
+            if decided is None:
                 self.save(grant)
                 return None
-            claim = self._raise_claim(grant, claim_id, overpaid, effective_on, "revocation", reason, actor)
+            overpaid, tranches = decided
+            claim = self._raise_claim(grant, claim_id, overpaid, tranches[0][0], "revocation", grounds, actor, tranches)
+            self.save(grant, claim)
+            return claim_id
+
+        return self._retrying(action)
+
+    def idle_interest(self, grant_id: UUID, on: date | None = None) -> IdleInterest:
+        """The proposal of idle-money interest (§ 49a (4) VwVfG NRW) as of ``on``; records nothing."""
+        on = self._on(on)
+        return self._idle_interest(self.grant(grant_id), on)
+
+    def _idle_interest(self, grant: Grant, on: date) -> IdleInterest:
+        if grant.terms is None:
+            raise InvalidStateError("Ohne Bescheid gibt es keine ausgezahlten Mittel.")
+        rates = self.interest_table()
+        return idle_interest(
+            grant.payouts(),
+            grant.grant_uses(),
+            grant.terms.rule_set.drawdown_horizon,
+            on,
+            rates,
+            rates.margin_schedule(grant.terms.rule_set.legal_basis),
+            grant.idle_interest_decided_on,
+        )
+
+    def decide_idle_interest(
+        self, grant_id: UUID, amount: Money, reason: str, actor: Actor, on: date | None = None
+    ) -> UUID | None:
+        """An officer charges (up to the proposal) or waives the idle-money interest; a charge at or above the
+        small-amount limit becomes a claim that bears no further interest."""
+        self.verify_actor(actor)
+        on = self._on(on)
+
+        def action() -> UUID | None:
+            grant = self.grant(grant_id)
+            claim_id = uuid4()
+            proposal = self._idle_interest(grant, on)
+            charged = grant.decide_idle_interest(
+                proposal, amount, reason, on, actor, claim_id, self.claim_policy.small_claim_limit
+            )
+            if charged is None:
+                self.save(grant)
+                return None
+            assert grant.terms is not None
+            claim = Claim.charge_interest(
+                claim_id,
+                grant.id,
+                grant.organisation_id,
+                grant.programme_id,
+                charged,
+                on,
+                "idle_interest",
+                min(grant.terms.rule_set.small_amount_threshold, self.claim_policy.small_claim_limit),
+                reason,
+                actor,
+                legal_basis=grant.terms.rule_set.legal_basis,
+            )
             self.save(grant, claim)
             return claim_id
 
@@ -1480,11 +1580,21 @@ class FundingOffice(Application[UUID]):
         )
 
     def propose_claim_relief(
-        self, claim_id: UUID, kind: str, reason: str, actor: Actor, until: date | None = None, on: date | None = None
+        self,
+        claim_id: UUID,
+        kind: str,
+        reason: str,
+        actor: Actor,
+        until: date | None = None,
+        on: date | None = None,
+        amount: Money | None = None,
     ) -> None:
+        """Proposes a Stundung, Niederschlagung, Erlass (``amount``: in part) or Zinsverzicht; see ``Claim``."""
         self.verify_actor(actor)
         on = self._on(on)
-        self._update(Claim, claim_id, "Diese Rückforderung", lambda c: c.propose_relief(kind, reason, actor, until, on))
+        self._update(
+            Claim, claim_id, "Diese Rückforderung", lambda c: c.propose_relief(kind, reason, actor, until, on, amount)
+        )
 
     def decide_claim_relief(
         self, claim_id: UUID, approve: bool, reason: str, actor: Actor, on: date | None = None
@@ -1493,7 +1603,10 @@ class FundingOffice(Application[UUID]):
         on = self._on(on)
         rates = self.interest_table()
         self._update(
-            Claim, claim_id, "Diese Rückforderung", lambda c: c.decide_relief(approve, reason, on, rates, actor)
+            Claim,
+            claim_id,
+            "Diese Rückforderung",
+            lambda c: c.decide_relief(approve, reason, on, rates, actor, self.claim_policy),
         )
 
     def close_grant(self, grant_id: UUID, actor: Actor, on: date | None = None) -> None:

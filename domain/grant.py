@@ -22,7 +22,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
-from domain.dates import FiscalYear, FundingPeriod, add_duration
+from domain.dates import FiscalYear, FundingPeriod, add_duration, duration_german
 from domain.errors import (
     FourEyesError,
     InvalidInputError,
@@ -32,6 +32,7 @@ from domain.errors import (
     RuleViolationError,
 )
 from domain.foreign import ForeignAmount
+from domain.idle_money import IdleInterest, grant_share_of_receipts
 from domain.messages import N_
 from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
@@ -95,6 +96,10 @@ class Grant(Aggregate):
     reminders_sent: tuple[tuple[str, str, str], ...] = ()
     # When the purpose of the grant was fulfilled (the proof of use is due six months later); a class default.
     purpose_fulfilled_on: date | None = None
+    # A revocation prepared by one person and waiting for another's decision (§§ 28, 48 (4), 49 (3) VwVfG NRW).
+    pending_revocation: dict[str, Any] | None = None
+    # Idle-money interest (§ 49a (4) VwVfG NRW) is decided up to this day; a later proposal starts there.
+    idle_interest_decided_on: date | None = None
 
     class ApplicationReceived(Aggregate.Created):
         file_number: str
@@ -1108,13 +1113,19 @@ class Grant(Aggregate):
         own_funds: Money | None = None,
         third_party_funds: Money | None = None,
         income: Money | None = None,
+        condition_occurred_on: date | None = None,
     ) -> None:
-        """Prüfvermerk: an officer other than the submitter records what is recognised, line by line."""
+        """Prüfvermerk: an officer other than the submitter records what is recognised, line by line.
+
+        ``condition_occurred_on``: the day the resolutory condition occurred (costs fell, extra funds came
+        in); a claim from the final amount arises then, not on the day of the decision."""
         actor.require(Role.OFFICER, doing="Verwendungsnachweis prüfen")
         self._require_status(PROOF_SUBMITTED, doing="Verwendungsnachweis prüfen")
         assert self.proof is not None
         if actor.is_user(self.proof["submitted_by"]):
             raise FourEyesError("Wer den Nachweis eingereicht hat, darf ihn nicht prüfen (Vier-Augen-Prinzip).")
+        if condition_occurred_on is not None:
+            self._check_condition_day(condition_occurred_on, on)
         actual: dict[str, Money] = self.proof["actual_costs"]
         unknown = set(recognised_costs) - set(actual)
         if unknown:
@@ -1144,7 +1155,20 @@ class Grant(Aggregate):
             notes=require_text(notes, "notes", "Der Prüfvermerk", 4000),
             on=on,
             **actor.stamp,
+            condition_occurred_on=condition_occurred_on,
         )
+
+    def _check_condition_day(self, day: date, on: date) -> None:
+        if day > on:
+            raise InvalidInputError(
+                f"Der Eintritt der auflösenden Bedingung ({day:%d.%m.%Y}) liegt nach dem Prüfdatum.",
+                field="condition_occurred_on",
+            )
+        if day < self.applied_on:
+            raise InvalidInputError(
+                f"Der Eintritt der auflösenden Bedingung ({day:%d.%m.%Y}) liegt vor dem Antrag.",
+                field="condition_occurred_on",
+            )
 
     class ProofOfUseReviewed(Aggregate.Event):
         recognised_costs: dict[str, Money]
@@ -1156,6 +1180,7 @@ class Grant(Aggregate):
         on: date
         actor_id: UUID
         actor_role: str
+        condition_occurred_on: date | None = None
 
     @event(ProofOfUseReviewed)
     def _proof_of_use_reviewed(
@@ -1169,6 +1194,7 @@ class Grant(Aggregate):
         on: date,
         actor_id: UUID,
         actor_role: str,
+        condition_occurred_on: date | None = None,
     ) -> None:
         self.status = PROOF_REVIEWED
         self.recognised = {
@@ -1178,14 +1204,22 @@ class Grant(Aggregate):
             "income": income,
             "reviewed_by": actor_id,
         }
+        if condition_occurred_on is not None:  # the state of earlier reviews stays as it was
+            self.recognised["condition_occurred_on"] = condition_occurred_on
 
     # Final amount, claims, revocation, closure -------------------------------------------------
 
     def _payments_in_flight(self) -> bool:
         return any(p["status"] in (REQUESTED, CERTIFIED, RELEASED) for p in self.payments.values())
 
-    def determine_final_amount(self, on: date, actor: Actor, claim_id: UUID) -> Money | None:
-        """Schlussfestsetzung from the reviewed proof; returns the claim to raise, if any."""
+    def determine_final_amount(
+        self, on: date, actor: Actor, claim_id: UUID, small_claim_limit: Money | None = None
+    ) -> Money | None:
+        """Schlussfestsetzung from the reviewed proof; returns the claim to raise, if any.
+
+        An overpayment below the small-amount limit is left (the lower of the rule set's threshold and the
+        city's ``small_claim_limit``); anything larger is claimed. The claim arises on the day the
+        resolutory condition occurred, when the review recorded one (``claim_arose_on``)."""
         actor.require(Role.APPROVER, doing="Schlussfestsetzung")
         self._require_status(PROOF_REVIEWED, doing="Schlussfestsetzung")
         assert self.recognised is not None and self.terms is not None and self.proof is not None
@@ -1205,6 +1239,8 @@ class Grant(Aggregate):
         paid = self.paid
         overpaid = paid - result.final_amount
         threshold = self.terms.rule_set.small_amount_threshold
+        if small_claim_limit is not None:
+            threshold = min(threshold, small_claim_limit)
         pursued = overpaid.amount > 0 and overpaid >= threshold
         self._final_amount_determined(
             final_amount=result.final_amount,
@@ -1222,8 +1258,42 @@ class Grant(Aggregate):
             claim_id=claim_id if pursued else None,
             on=on,
             **actor.stamp,
+            claim_arose_on=self.final_claim_arose_on if pursued else None,
         )
         return overpaid if pursued else None
+
+    @property
+    def final_claim_arose_on(self) -> date | None:
+        """The day the resolutory condition occurred, as the proof review recorded it (None: not recorded)."""
+        return (self.recognised or {}).get("condition_occurred_on")
+
+    def payouts(self) -> list[tuple[date, Money]]:
+        """Booked payouts as (value date, amount net of bounced transfers), oldest first."""
+        booked = [
+            (p["value_date"], p["amount"] - p["returned"]) for p in self.payments.values() if p["status"] == BOOKED
+        ]
+        return sorted((day, amount) for day, amount in booked if amount)
+
+    def reclaimed_tranches(
+        self, amount: Money, from_day: date, already_claimed: Money | None = None
+    ) -> list[tuple[date, Money]]:
+        """Which payouts a claim of ``amount`` takes back, newest first (what was kept was paid first), each
+        bearing interest from the later of ``from_day`` and its value date; ``already_claimed`` of the
+        newest payouts was taken back by an earlier claim. Returns (interest from, part), oldest first."""
+        skip, left, tranches = already_claimed or Money.zero(), amount, []
+        for value_date, paid in reversed(self.payouts()):
+            skipped = min(skip, paid)
+            skip, paid = skip - skipped, paid - skipped
+            taken = min(left, paid)
+            if taken:
+                tranches.append((max(from_day, value_date), taken))
+                left = left - taken
+        if left:
+            tranches.append((from_day, left))
+        merged: dict[date, Money] = {}
+        for day, part in tranches:
+            merged[day] = merged.get(day, Money.zero()) + part
+        return sorted(merged.items())
 
     class FinalAmountDetermined(Aggregate.Event):
         final_amount: Money
@@ -1242,6 +1312,7 @@ class Grant(Aggregate):
         actor_id: UUID
         actor_role: str
         over_plan_total: Money | None = None
+        claim_arose_on: date | None = None
 
     @event(FinalAmountDetermined)
     def _final_amount_determined(
@@ -1262,21 +1333,92 @@ class Grant(Aggregate):
         actor_id: UUID,
         actor_role: str,
         over_plan_total: Money | None = None,  # recorded since the plan binds as a total; before: none
+        claim_arose_on: date | None = None,  # the resolutory condition's day, when the review recorded one
     ) -> None:
         self.status = DETERMINED
         self.final_amount = final_amount
         if claim_id is not None:
             self.claim_ids.append(claim_id)
 
-    def revoke(
-        self, remaining_amount: Money, effective_on: date, reason: str, on: date, actor: Actor, claim_id: UUID
-    ) -> Money | None:
-        """Widerruf: the grant is reduced to ``remaining_amount`` (zero for a full revocation).
+    def propose_revocation(
+        self,
+        remaining_amount: Money,
+        effective_on: date,
+        facts_known_on: date,
+        heard_on: date,
+        reason: str,
+        on: date,
+        actor: Actor,
+    ) -> date:
+        """Prepares a Widerruf for another person's decision; returns the last day it may be decided.
 
-        What was paid beyond it becomes a claim arising on ``effective_on``; returns that claim.
-        """
-        actor.require(Role.APPROVER, doing="Widerrufen")
-        self._require_status(*AFTER_AWARD, doing="Widerrufen")
+        Records when the competent office learnt the facts (the revocation must be decided within one year
+        of that, § 48 (4) and § 49 (3) sentence 2 VwVfG NRW; a deadline ending on a weekend or holiday ends
+        on the next working day, § 31 (3)) and when the association was heard (§ 28 VwVfG NRW)."""
+        actor.require(Role.OFFICER, Role.APPROVER, doing="Widerruf vorbereiten")
+        self._require_status(*AFTER_AWARD, doing="Widerruf vorbereiten")
+        if self.pending_revocation is not None:
+            raise InvalidStateError("Ein Widerruf ist bereits vorbereitet und wartet auf die Entscheidung.")
+        self._revocation_amounts(remaining_amount)
+        if facts_known_on > on:
+            raise InvalidInputError("Die Kenntnis der Tatsachen liegt in der Zukunft.", field="facts_known_on")
+        if heard_on > on:
+            raise InvalidInputError("Die Anhörung liegt in der Zukunft.", field="heard_on")
+        if heard_on < facts_known_on:
+            raise InvalidInputError(
+                "Angehört wird zu Tatsachen, die bekannt sind: die Anhörung liegt vor ihrer Kenntnis.",
+                field="heard_on",
+            )
+        limit = revocation_limit(facts_known_on)
+        self._require_within_year(limit, on)
+        self._revocation_proposed(
+            remaining_amount=remaining_amount,
+            effective_on=effective_on,
+            facts_known_on=facts_known_on,
+            heard_on=heard_on,
+            limit_ends_on=limit,
+            reason=require_reason(reason),
+            on=on,
+            **actor.stamp,
+        )
+        return limit
+
+    class RevocationProposed(Aggregate.Event):
+        remaining_amount: Money
+        effective_on: date
+        facts_known_on: date
+        heard_on: date
+        limit_ends_on: date
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(RevocationProposed)
+    def _revocation_proposed(
+        self,
+        remaining_amount: Money,
+        effective_on: date,
+        facts_known_on: date,
+        heard_on: date,
+        limit_ends_on: date,
+        reason: str,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.pending_revocation = {
+            "remaining_amount": remaining_amount,
+            "effective_on": effective_on,
+            "facts_known_on": facts_known_on,
+            "heard_on": heard_on,
+            "limit_ends_on": limit_ends_on,
+            "reason": reason,
+            "proposed_by": actor_id,
+        }
+
+    def _revocation_amounts(self, remaining_amount: Money) -> Money:
+        """The amount the revocation reduces from; refuses one that does not reduce or with payments in flight."""
         remaining_amount.require_not_negative("remaining_amount", "Der verbleibende Betrag")
         current = self.final_amount if self.final_amount is not None else self.approved_amount
         if remaining_amount >= current:
@@ -1285,9 +1427,45 @@ class Grant(Aggregate):
             )
         if self._payments_in_flight():
             raise InvalidStateError("Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden.")
+        return current
+
+    @staticmethod
+    def _require_within_year(limit: date, on: date) -> None:
+        if on > limit:
+            raise RuleViolationError(
+                f"Die Jahresfrist für den Widerruf endete am {limit:%d.%m.%Y} (§ 48 Abs. 4, § 49 Abs. 3 VwVfG NRW); "
+                "ein Widerruf ist nicht mehr möglich.",
+                field="facts_known_on",
+            )
+
+    def decide_revocation(
+        self, approve: bool, reason: str, on: date, actor: Actor, claim_id: UUID
+    ) -> tuple[Money, list[tuple[date, Money]]] | None:
+        """Widerruf by an approver other than the person who prepared it, within the one-year limit.
+
+        The grant is reduced to the proposal's remaining amount (zero for a full revocation). What was paid
+        beyond it becomes a claim; with effect for the past, each payout taken back bears interest from the
+        later of the effective date and its value date. Returns (claim amount, tranches), or None."""
+        actor.require(Role.APPROVER, doing="Über den Widerruf entscheiden")
+        pending = self.pending_revocation
+        if pending is None:
+            raise InvalidStateError("Es ist kein Widerruf vorbereitet.")
+        if actor.is_user(pending["proposed_by"]):
+            raise FourEyesError("Wer den Widerruf vorbereitet hat, entscheidet nicht selbst (Vier-Augen-Prinzip).")
+        reason = require_reason(reason)
+        if not approve:
+            self._revocation_declined(reason=reason, on=on, **actor.stamp)
+            return None
+        self._require_status(*AFTER_AWARD, doing="Widerrufen")
+        if on < pending["heard_on"]:
+            raise InvalidInputError("Entschieden wird nach der Anhörung (§ 28 VwVfG NRW).", field="on")
+        self._require_within_year(pending["limit_ends_on"], on)
+        remaining_amount, effective_on = pending["remaining_amount"], pending["effective_on"]
+        current = self._revocation_amounts(remaining_amount)
         already_claimed = self.paid - current if self.paid > current else Money.zero()
         overpaid = self.paid - remaining_amount - already_claimed
         pursued = overpaid.amount > 0
+        tranches = self.reclaimed_tranches(overpaid, effective_on, already_claimed) if pursued else []
         self._grant_revoked(
             previous_amount=current,
             remaining_amount=remaining_amount,
@@ -1295,11 +1473,27 @@ class Grant(Aggregate):
             paid=self.paid,
             claim_amount=overpaid if pursued else Money.zero(),
             claim_id=claim_id if pursued else None,
-            reason=require_reason(reason),
+            reason=reason,
             on=on,
             **actor.stamp,
+            facts_known_on=pending["facts_known_on"],
+            heard_on=pending["heard_on"],
+            limit_ends_on=pending["limit_ends_on"],
+            proposed_by=pending["proposed_by"],
+            proposal_reason=pending["reason"],
+            tranches=[{"from": day, "amount": part} for day, part in tranches],
         )
-        return overpaid if pursued else None
+        return (overpaid, tranches) if pursued else None
+
+    class RevocationDeclined(Aggregate.Event):
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(RevocationDeclined)
+    def _revocation_declined(self, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.pending_revocation = None
 
     class GrantRevoked(Aggregate.Event):
         previous_amount: Money
@@ -1312,6 +1506,12 @@ class Grant(Aggregate):
         on: date
         actor_id: UUID
         actor_role: str
+        facts_known_on: date | None = None
+        heard_on: date | None = None
+        limit_ends_on: date | None = None
+        proposed_by: UUID | None = None
+        proposal_reason: str | None = None
+        tranches: list[dict[str, Any]] | None = None
 
     @event(GrantRevoked)
     def _grant_revoked(
@@ -1326,9 +1526,107 @@ class Grant(Aggregate):
         on: date,
         actor_id: UUID,
         actor_role: str,
+        # Recorded since the revocation is prepared and decided by two people; before: none.
+        facts_known_on: date | None = None,
+        heard_on: date | None = None,
+        limit_ends_on: date | None = None,
+        proposed_by: UUID | None = None,
+        proposal_reason: str | None = None,
+        tranches: list[dict[str, Any]] | None = None,
     ) -> None:
         self.status = REVOKED
+        if self.pending_revocation is not None:
+            self.pending_revocation = None
         self.final_amount = remaining_amount
+        if claim_id is not None:
+            self.claim_ids.append(claim_id)
+
+    # Idle money (§ 49a (4) VwVfG NRW) ----------------------------------------------------------
+
+    def grant_uses(self) -> list[tuple[date, Money]]:
+        """The grant's share of every receipt not reversed, by the day it was paid (see ``domain.idle_money``)."""
+        assert self.terms is not None
+        receipts = [(e["paid_on"], e["euro"]) for e in self.expenses.values() if not e["reversed"]]
+        plan = self.terms.plan
+        return grant_share_of_receipts(
+            receipts,
+            self.terms.financing_type,
+            self.terms.rate,
+            self.terms.amount,
+            plan.other_sources,
+            plan.total_costs,
+        )
+
+    def decide_idle_interest(
+        self,
+        proposal: IdleInterest,
+        charged: Money,
+        reason: str,
+        on: date,
+        actor: Actor,
+        claim_id: UUID,
+        small_claim_limit: Money | None = None,
+    ) -> Money | None:
+        """An officer decides, with a reason, whether and how much of the proposed idle-money interest to
+        charge (it is discretionary: up to the proposal, or nothing). Returns the claim to raise: none when
+        nothing is charged or the charge is below the small-amount limit."""
+        actor.require(Role.OFFICER, doing="Über Zinsen auf nicht alsbald verwendete Mittel entscheiden")
+        self._require_status(*AFTER_AWARD, doing="Über Zinsen auf nicht alsbald verwendete Mittel entscheiden")
+        if self.idle_interest_decided_on is not None and on <= self.idle_interest_decided_on:
+            raise InvalidInputError(
+                f"Bis zum {self.idle_interest_decided_on:%d.%m.%Y} ist bereits entschieden.", field="on"
+            )
+        charged.require_not_negative("amount", "Der Zinsbetrag")
+        if not proposal.stretches:
+            raise InvalidStateError(
+                f"Keine ausgezahlten Mittel lagen länger als {duration_german(proposal.horizon)} ungenutzt."
+            )
+        if charged > proposal.interest:
+            raise RuleViolationError(
+                f"Berechnet sind {proposal.interest.de()} Zinsen; mehr kann nicht gefordert werden.", field="amount"
+            )
+        limit = small_claim_limit if small_claim_limit is not None else Money.zero()
+        pursued = charged.amount > 0 and charged >= limit
+        self._idle_interest_decided(
+            proposed=proposal.interest,
+            charged=charged,
+            not_pursued=charged if charged.amount > 0 and not pursued else Money.zero(),
+            horizon=proposal.horizon,
+            stretches=[stretch.as_record() for stretch in proposal.stretches],
+            claim_id=claim_id if pursued else None,
+            reason=require_reason(reason),
+            on=on,
+            **actor.stamp,
+        )
+        return charged if pursued else None
+
+    class IdleInterestDecided(Aggregate.Event):
+        proposed: Money
+        charged: Money
+        not_pursued: Money
+        horizon: str
+        stretches: list[dict[str, Any]]
+        claim_id: UUID | None
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(IdleInterestDecided)
+    def _idle_interest_decided(
+        self,
+        proposed: Money,
+        charged: Money,
+        not_pursued: Money,
+        horizon: str,
+        stretches: list[dict[str, Any]],
+        claim_id: UUID | None,
+        reason: str,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        self.idle_interest_decided_on = on
         if claim_id is not None:
             self.claim_ids.append(claim_id)
 
@@ -1657,6 +1955,18 @@ def _regarding(event: Any) -> tuple[str, str]:
         if isinstance(year, int):
             item = str(year)
     return type(event).__name__, item
+
+
+def revocation_limit(facts_known_on: date) -> date:
+    """The last day a revocation may be decided: one year after the facts became known (§ 48 (4), § 49 (3)
+    VwVfG NRW; the year ends on the same date, 28 February for 29 February, §§ 187, 188 BGB via § 31 (1)),
+    moved to the next working day when it ends on a weekend or NRW holiday (§ 31 (3) VwVfG NRW)."""
+    year = facts_known_on.year + 1
+    try:
+        end = facts_known_on.replace(year=year)
+    except ValueError:  # 29 February
+        end = date(year, 2, 28)
+    return next_working_day(end)
 
 
 def _horizon_german(duration: str) -> str:

@@ -135,6 +135,11 @@ class GrantYear:
         fact = self.facts.get(name)
         return fact.amount if fact is not None and self.first_year else None
 
+    def fact_day(self, name: str) -> date | None:
+        """A grant law day of the whole grant, in its first row only."""
+        fact = self.facts.get(name)
+        return fact.day if fact is not None and self.first_year else None
+
     @property
     def released(self) -> Money:
         """Bindung aufgehoben: of a settled grant, what was bound in the year beyond what it finally got.

@@ -13,6 +13,17 @@ from typing import Any
 from exports.cells import CODE, DAY, INT, MONEY, SHARE, TEXT, Column
 from exports.finance_report import GrantYear, ProgrammeYear, ProjectYear, SpendingSum
 from projections.export_queries import Movement
+from projections.grant_law import (
+    CLAIMS_WAIVED,
+    CLAIMS_WRITTEN_OFF,
+    CONDITION_OCCURRED,
+    IDLE_INTEREST_CHARGED,
+    IDLE_INTEREST_PROPOSED,
+    INTEREST_WAIVED,
+    REVOCATION_FACTS_KNOWN,
+    REVOCATION_HEARD,
+    REVOCATION_LIMIT,
+)
 from projections.project_spending import LineSpending
 
 HOLDER_GERMAN = {"grant": "Zuwendung", "project": "Projekt"}
@@ -116,6 +127,15 @@ GRANTS = Table(
         Column("VN-Frist", DAY, 11),
         Column("VN-Eingang", DAY, 11),
         Column("Prüfdatum", DAY, 11),
+        Column("Auflösende Bedingung eingetreten", DAY, 12),
+        Column("Widerruf: Tatsachen bekannt seit", DAY, 12),
+        Column("Widerruf: angehört am", DAY, 12),
+        Column("Widerruf: Jahresfrist bis", DAY, 12),
+        Column("Zinsen § 49a Abs. 4 berechnet", MONEY, MONEY_WIDTH),
+        Column("Zinsen § 49a Abs. 4 festgesetzt", MONEY, MONEY_WIDTH),
+        Column("Niedergeschlagen (bleibt offen)", MONEY, MONEY_WIDTH),
+        Column("Erlassen", MONEY, MONEY_WIDTH),
+        Column("Zinsverzicht § 49a Abs. 3 S. 2", MONEY, MONEY_WIDTH),
     ),
 )
 
@@ -156,7 +176,14 @@ def grant_values(row: GrantYear) -> list[Any]:
         g.proof_due,
         g.proof_submitted_on,
         g.proof_reviewed_on,
+        *(row.fact_day(name) for name in CLAIM_LAW_DAYS),
+        *(row.fact_amount(name) for name in CLAIM_LAW_AMOUNTS),
     ]
+
+
+# Grant law facts of claims and revocations, in the order of the last columns of GRANTS.
+CLAIM_LAW_DAYS = (CONDITION_OCCURRED, REVOCATION_FACTS_KNOWN, REVOCATION_HEARD, REVOCATION_LIMIT)
+CLAIM_LAW_AMOUNTS = (IDLE_INTEREST_PROPOSED, IDLE_INTEREST_CHARGED, CLAIMS_WRITTEN_OFF, CLAIMS_WAIVED, INTEREST_WAIVED)
 
 
 JOURNAL = Table(

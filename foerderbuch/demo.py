@@ -1166,12 +1166,21 @@ class _Loader:
             requested=("krueger", "2025-06-02"), certified=("yildiz", "2025-06-03"),
             released=("brandt", "2025-06-04"), booked=("schulz", "2025-06-06"),
         )  # fmt: skip
-        claim = self.office.revoke_grant(
+        self.office.propose_revocation(
             self.grant_id("IB-2025-008"),
             eur("0.00"),
             d("2025-11-24"),
+            d("2025-10-20"),  # the school's letter postponing the exchange reached the office
+            d("2025-11-10"),  # the association was heard (§ 28 VwVfG NRW)
             "Die Reise fand nicht statt, die Partnerschule hat den Austausch auf 2026 verschoben; die Anzahlung "
-            "wurde nicht zweckentsprechend verwendet (Widerruf nach § 49 Abs. 3 VwVfG).",
+            "wurde nicht zweckentsprechend verwendet (Widerruf nach § 49 Abs. 3 VwVfG NRW).",
+            self.actor("yildiz"),
+            on=d("2025-11-17"),
+        )
+        claim = self.office.decide_revocation(
+            self.grant_id("IB-2025-008"),
+            True,
+            "Der Verein hat in der Anhörung nichts vorgetragen, was den Widerruf hindert.",
             self.actor("lange"),
             on=d("2025-11-24"),
         )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -31,6 +32,9 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSetti
 from pydantic_settings.sources.utils import parse_env_vars
 
 from domain.actors import USER_ROLES
+from domain.claim_policy import ClaimPolicy
+from domain.errors import DomainError
+from domain.money import Money
 from exports.sepa import Debtor, DebtorError, debtor
 
 DEFAULT_DATABASE_URL = "sqlite:///foerderbuch.sqlite"
@@ -106,6 +110,10 @@ class Settings(BaseSettings):
     sepa_debtor_name: str = ""
     sepa_debtor_iban: str = ""
     sepa_debtor_bic: str = ""  # empty: derived from the IBAN's bank code where schwifty knows it
+    # Claims (KomHVO NRW): below this a claim may be left (§ 23 (2)); value limits per role for Stundung,
+    # Niederschlagung and Erlass (the city's Dienstanweisung), as ROLE=EURO,ROLE=EURO
+    small_claim_limit: Decimal = Field(default=Decimal("10.00"), ge=0, le=Decimal("10000"), decimal_places=2)
+    relief_limits: str = "finance=5000,approver=50000"
     # Extra eventsourcing environment (tests: POSTGRES_SCHEMA); never read from the environment
     extra_env: dict[str, str] = Field(default_factory=dict)
 
@@ -154,6 +162,19 @@ class Settings(BaseSettings):
                 raise ValueError(f"unbekannte Rolle {', '.join(unknown)} (möglich: {', '.join(sorted(known))})")
             return tuple(str(role) for role in value)
         return value
+
+    @field_validator("relief_limits")
+    @classmethod
+    def _relief_limits(cls, value: str) -> str:
+        try:
+            ClaimPolicy(relief_limits=ClaimPolicy.parse_limits(value))
+        except DomainError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+    def claim_policy(self) -> ClaimPolicy:
+        """The small-amount limit and the value limits per role, for the office."""
+        return ClaimPolicy(Money(self.small_claim_limit), ClaimPolicy.parse_limits(self.relief_limits))
 
     @field_validator("base_url")
     @classmethod

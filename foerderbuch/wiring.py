@@ -83,6 +83,7 @@ def _office(settings: Settings, today: Callable[[], date] | None, key: SealKey) 
         today=today,
         snapshot_key=key,
         mapper_factory=lambda transcoder: ShreddingMapper(transcoder, keys),
+        claim_policy=settings.claim_policy(),
     )
 
 

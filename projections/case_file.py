@@ -263,6 +263,8 @@ def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
                 f"Bescheid widerrufen mit Wirkung vom {_day(e.effective_on)}: es verbleiben {e.remaining_amount.de()}"
             )
             return what, e.reason
+        if isinstance(e, Grant.IdleInterestDecided) and e.charged:
+            return f"Zinsen für nicht alsbald verwendete Mittel festgesetzt: {e.charged.de()}", e.reason
         if isinstance(e, Grant.GrantClosed):
             return f"Förderung abgeschlossen: endgültig {e.final_amount.de()}, ausgezahlt {e.paid.de()}", ""
         if isinstance(e, Grant.LetterIssued):
@@ -273,6 +275,8 @@ def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
             return f"Verzicht auf Rechtsbehelfe am {_day(e.waived_on)}; bestandskräftig ab {_day(e.final_on)}", ""
         return None
     if isinstance(e, Claim.Event):
+        if isinstance(e, Claim.ClaimSet) and e.interest_charged:
+            return f"Zinsforderung über {e.interest_charged.de()} festgesetzt", e.reason
         if isinstance(e, Claim.ClaimSet):
             return f"Rückforderung über {e.principal.de()} festgesetzt, zu verzinsen ab {_day(e.arose_on)}", e.reason
         if isinstance(e, Claim.RepaymentReceived):
@@ -283,6 +287,10 @@ def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
             return f"Rückforderung gestundet bis {_day(e.until)}", e.reason
         if isinstance(e, Claim.ClaimRelieved):
             return f"{RELIEF_KINDS[e.kind]}: {e.principal.de()} werden nicht mehr gefordert", e.reason
+        if isinstance(e, Claim.ClaimPartlyWaived):
+            return f"Teilerlass: {e.amount.de()} werden nicht mehr gefordert", e.reason
+        if isinstance(e, Claim.InterestWaived):
+            return f"Auf die Zinsen wird verzichtet (Hauptforderung bis {_day(e.deadline)} beglichen)", e.reason
     return None
 
 

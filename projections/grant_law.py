@@ -18,15 +18,36 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.claim import Claim
 from domain.grant import Grant
 from domain.money import Money
 from projections.db import Cursor, cents, money
 from projections.engine import ReadModel, handles
 
 OVER_PLAN_TOTAL = "over_plan_total"
+CONDITION_OCCURRED = "condition_occurred_on"
+REVOCATION_FACTS_KNOWN = "revocation_facts_known_on"
+REVOCATION_HEARD = "revocation_heard_on"
+REVOCATION_LIMIT = "revocation_limit_ends_on"
+REVOCATION_EFFECTIVE = "revocation_effective_on"
+IDLE_INTEREST_PROPOSED = "idle_interest_proposed"
+IDLE_INTEREST_CHARGED = "idle_interest_charged"
+CLAIMS_WRITTEN_OFF = "claims_written_off"
+CLAIMS_WAIVED = "claims_waived"
+INTEREST_WAIVED = "interest_waived"
 
 FACT_GERMAN = {
     OVER_PLAN_TOTAL: "Über der Plansumme, nicht zuwendungsfähig",
+    CONDITION_OCCURRED: "Auflösende Bedingung eingetreten am",
+    REVOCATION_FACTS_KNOWN: "Widerruf: Tatsachen bekannt seit",
+    REVOCATION_HEARD: "Widerruf: Verein angehört am",
+    REVOCATION_LIMIT: "Widerruf: Jahresfrist bis",
+    REVOCATION_EFFECTIVE: "Widerruf wirksam ab",
+    IDLE_INTEREST_PROPOSED: "Zinsen auf nicht alsbald verwendete Mittel, berechnet",
+    IDLE_INTEREST_CHARGED: "Zinsen auf nicht alsbald verwendete Mittel, festgesetzt",
+    CLAIMS_WRITTEN_OFF: "Niedergeschlagen (bleibt offen)",
+    CLAIMS_WAIVED: "Erlassen",
+    INTEREST_WAIVED: "Zinsverzicht (§ 49a Abs. 3 Satz 2 VwVfG NRW)",
 }
 
 
@@ -76,10 +97,59 @@ class GrantLaw(ReadModel):
             ),
         )
 
+    @classmethod
+    def _add(cls, cursor: Cursor, grant_id: UUID, name: str, position: int, amount: Money) -> None:
+        """Adds ``amount`` to a fact that sums several events (zero when it was not set yet)."""
+        cursor.execute("SELECT cents FROM gl_facts WHERE grant_id = ? AND name = ?", (grant_id.hex, name))
+        row = cursor.fetchone()
+        before = money(row["cents"]) if row is not None and row["cents"] is not None else Money.zero()
+        cls._fact(cursor, grant_id, name, position, amount=before + amount)
+
     @handles(Grant.FinalAmountDetermined)
     def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
         over = getattr(e, "over_plan_total", None)
         self._fact(cursor, e.originator_id, OVER_PLAN_TOTAL, position, amount=over or Money.zero())
+
+    @handles(Grant.ProofOfUseReviewed)
+    def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
+        day = getattr(e, "condition_occurred_on", None)
+        if day is not None:
+            self._fact(cursor, e.originator_id, CONDITION_OCCURRED, position, day=day)
+
+    @handles(Grant.GrantRevoked)
+    def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._fact(cursor, e.originator_id, REVOCATION_EFFECTIVE, position, day=e.effective_on)
+        for name, attribute in (
+            (REVOCATION_FACTS_KNOWN, "facts_known_on"),
+            (REVOCATION_HEARD, "heard_on"),
+            (REVOCATION_LIMIT, "limit_ends_on"),
+        ):
+            day = getattr(e, attribute, None)  # recorded since revocations are decided by two people
+            if day is not None:
+                self._fact(cursor, e.originator_id, name, position, day=day)
+
+    @handles(Grant.IdleInterestDecided)
+    def _idle_interest(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._add(cursor, e.originator_id, IDLE_INTEREST_PROPOSED, position, e.proposed)
+        self._add(cursor, e.originator_id, IDLE_INTEREST_CHARGED, position, e.charged)
+
+    @handles(Claim.ClaimWrittenOff)
+    def _written_off(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._add(cursor, e.grant_id, CLAIMS_WRITTEN_OFF, position, e.principal + e.interest)
+
+    @handles(Claim.ClaimPartlyWaived)
+    def _partly_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._add(cursor, e.grant_id, CLAIMS_WAIVED, position, e.amount)
+
+    @handles(Claim.ClaimRelieved)
+    def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
+        grant_id = getattr(e, "grant_id", None)
+        if e.kind == "waiver" and grant_id is not None:
+            self._add(cursor, grant_id, CLAIMS_WAIVED, position, e.principal + e.interest)
+
+    @handles(Claim.InterestWaived)
+    def _interest_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._add(cursor, e.grant_id, INTEREST_WAIVED, position, e.reclassified + e.interest)
 
     # Queries -----------------------------------------------------------------------------------
 

@@ -342,6 +342,15 @@ class GrantOverview(ReadModel):
     def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
         self._claim_moved(cursor, e.originator_id, 0, cents(e.principal))
 
+    @handles(Claim.ClaimPartlyWaived)
+    def _partly_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._claim_moved(cursor, e.originator_id, 0, cents(e.to_principal))
+
+    @handles(Claim.InterestWaived)
+    def _interest_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        """What was received as interest counts as repaid principal now."""
+        self._claim_moved(cursor, e.originator_id, cents(e.reclassified), cents(e.reclassified))
+
     @handles(Claim.InterestNotPursued)
     def _rest_dropped(self, cursor: Cursor, e: Any, position: int) -> None:
         self._claim_moved(cursor, e.originator_id, 0, self._claim_grant(cursor, e.originator_id)[1])

@@ -487,6 +487,23 @@ class Journal(ReadModel):
         posting = Posting(e.on, e.on.year, WRITTEN_OFF, RECEIVABLE, cents(e.principal), programme_id)
         self._settle(cursor, e, position, e.on, [posting], "Erlass" if e.kind == "waiver" else "Niederschlagung")
 
+    @handles(Claim.ClaimPartlyWaived)
+    def _partly_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        """Erlass of a part: the principal part leaves *Rückforderung offen* (interest was never booked)."""
+        programme_id = self._claim(cursor, e.originator_id)["programme_id"]
+        posting = Posting(e.on, e.on.year, WRITTEN_OFF, RECEIVABLE, cents(e.to_principal), programme_id)
+        self._settle(cursor, e, position, e.on, [posting], "Teilerlass")
+
+    @handles(Claim.InterestWaived)
+    def _interest_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        """Zinsverzicht: what was received as interest counts as repaid principal (§ 49a (3) sentence 2)."""
+        programme_id, moved = self._claim(cursor, e.originator_id)["programme_id"], cents(e.reclassified)
+        postings = [
+            Posting(e.on, e.on.year, REPAID, RECEIVABLE, moved, programme_id),
+            Posting(e.on, e.on.year, INTEREST_INCOME, INTEREST_RECEIVED, moved, programme_id),
+        ]
+        self._settle(cursor, e, position, e.on, postings, "Zinsverzicht")
+
     @handles(Claim.InterestNotPursued)
     def _not_pursued(self, cursor: Cursor, e: Any, position: int) -> None:
         """A small rest left after the repayments: the principal still open is not pursued."""

@@ -253,6 +253,14 @@ class Portfolio(ReadModel):
     def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
         self._claim_settled(cursor, e.originator_id, cents(e.principal))
 
+    @handles(Claim.ClaimPartlyWaived)
+    def _partly_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._claim_settled(cursor, e.originator_id, cents(e.to_principal))
+
+    @handles(Claim.InterestWaived)
+    def _interest_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._claim_settled(cursor, e.originator_id, cents(e.reclassified))
+
     @handles(Claim.InterestNotPursued)
     def _rest_dropped(self, cursor: Cursor, e: Any, position: int) -> None:
         self._claim_settled(cursor, e.originator_id, None)

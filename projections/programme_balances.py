@@ -199,6 +199,15 @@ class ProgrammeBalances(ReadModel):
         self._add(cursor, programme_id, e.value_date.year, "repaid", cents(e.to_principal))
         self._add(cursor, programme_id, e.value_date.year, "interest", cents(e.to_interest))
 
+    @handles(Claim.InterestWaived)
+    def _interest_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        """Zinsverzicht: what came in as interest counts as repaid principal, in the year of the decision."""
+        cursor.execute("SELECT programme_id FROM pb_claims WHERE claim_id = ?", (e.originator_id.hex,))
+        row = cursor.fetchone()
+        programme_id = str(row["programme_id"]) if row else None
+        self._add(cursor, programme_id, e.on.year, "repaid", cents(e.reclassified))
+        self._add(cursor, programme_id, e.on.year, "interest", -cents(e.reclassified))
+
     # Project expenditures ----------------------------------------------------------------------
 
     @handles(Project.BudgetDrawn)

@@ -286,6 +286,29 @@ class Timeline(ReadModel):
             what += f"; {e.claim_amount.de()} werden zurückgefordert"
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
+    @handles(Grant.RevocationProposed)
+    def _revocation_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (
+            f"Widerruf vorbereitet (es verblieben {e.remaining_amount.de()}, wirksam ab {_day(e.effective_on)}): "
+            f"Tatsachen bekannt seit {_day(e.facts_known_on)}, angehört am {_day(e.heard_on)}, "
+            f"Jahresfrist bis {_day(e.limit_ends_on)}"
+        )
+        self._entry(cursor, e.originator_id, e, position, what, e.reason)
+
+    @handles(Grant.RevocationDeclined)
+    def _revocation_declined(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._entry(cursor, e.originator_id, e, position, "Der vorbereitete Widerruf wurde nicht erlassen", e.reason)
+
+    @handles(Grant.IdleInterestDecided)
+    def _idle_interest(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (
+            f"Zinsen für nicht alsbald verwendete Mittel (§ 49a Abs. 4 VwVfG NRW): berechnet {e.proposed.de()}, "
+            f"gefordert {e.charged.de()}"
+        )
+        if e.not_pursued:
+            what += " (unter der Bagatellgrenze, nicht verfolgt)"
+        self._entry(cursor, e.originator_id, e, position, what, e.reason)
+
     @handles(Grant.GrantClosed)
     def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
         what = (
@@ -331,7 +354,11 @@ class Timeline(ReadModel):
         cursor.execute(
             "INSERT INTO tl_claims (claim_id, grant_id) VALUES (?, ?)", (e.originator_id.hex, e.grant_id.hex)
         )
-        what = f"Rückforderung über {e.principal.de()} festgesetzt, zu verzinsen ab {_day(e.arose_on)}"
+        charged = getattr(e, "interest_charged", None)
+        if charged:
+            what = f"Zinsforderung über {charged.de()} festgesetzt (ohne weitere Zinsen)"
+        else:
+            what = f"Rückforderung über {e.principal.de()} festgesetzt, zu verzinsen ab {_day(e.arose_on)}"
         self._entry(cursor, e.grant_id, e, position, what, e.reason)
 
     @handles(Claim.RepaymentReceived)
@@ -350,7 +377,8 @@ class Timeline(ReadModel):
     @handles(Claim.ReliefProposed)
     def _relief_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
         until = f" bis {_day(e.until)}" if e.until else ""
-        what = f"{RELIEF_KINDS[e.kind]}{until} vorgeschlagen"
+        part = getattr(e, "amount", None)
+        what = f"{RELIEF_KINDS[e.kind]}{f' von {part.de()}' if part else ''}{until} vorgeschlagen"
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
 
     @handles(Claim.ReliefDeclined)
@@ -361,6 +389,27 @@ class Timeline(ReadModel):
     def _deferred(self, cursor: Cursor, e: Any, position: int) -> None:
         what = f"Rückforderung gestundet bis {_day(e.until)}"
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
+
+    @handles(Claim.ClaimWrittenOff)
+    def _written_off(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (
+            f"Niederschlagung: {e.principal.de()} und Zinsen von {e.interest.de()} werden vorerst nicht verfolgt; "
+            "die Forderung bleibt offen"
+        )
+        self._entry(cursor, e.grant_id, e, position, what, e.reason)
+
+    @handles(Claim.ClaimPartlyWaived)
+    def _partly_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Teilerlass: {e.amount.de()} erlassen (davon Zinsen {e.to_interest.de()})"
+        self._entry(cursor, e.grant_id, e, position, what, e.reason)
+
+    @handles(Claim.InterestWaived)
+    def _interest_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (
+            f"Zinsverzicht nach § 49a Abs. 3 Satz 2 VwVfG NRW (Hauptforderung bis {_day(e.deadline)} beglichen): "
+            f"{e.reclassified.de()} gezahlte Zinsen gelten als Tilgung, {e.interest.de()} Zinsen entfallen"
+        )
+        self._entry(cursor, e.grant_id, e, position, what, e.reason)
 
     @handles(Claim.ClaimRelieved)
     def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:

@@ -179,6 +179,13 @@ class Recount:
             sums = self._year(grant.programme_id, e.value_date.year, p)
             sums["repaid"] += self._c(e.to_principal)
             sums["interest"] += self._c(e.to_interest)
+        elif kind is Claim.InterestWaived:
+            grant = self.grants[self.claims[e.originator_id]]
+            grant.repaid += self._c(e.reclassified)
+            grant.position = p
+            sums = self._year(grant.programme_id, e.on.year, p)
+            sums["repaid"] += self._c(e.reclassified)
+            sums["interest"] -= self._c(e.reclassified)
         elif kind is Project.BudgetDrawn:
             draws = self.draws[(e.originator_id, e.fiscal_year)]
             for draw in draws:

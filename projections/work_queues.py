@@ -365,7 +365,9 @@ class WorkQueues(ReadModel):
             "INSERT INTO wq_claims (claim_id, grant_id, open_cents) VALUES (?, ?, ?)",
             (e.originator_id.hex, e.grant_id.hex, cents(e.principal)),
         )
-        self._add(cursor, CLAIM, e.originator_id, e.grant_id, cents(e.principal), e.arose_on, position, detail=e.reason)
+        charged = getattr(e, "interest_charged", None)  # a claim for interest alone (idle money)
+        amount = cents(e.principal) + (cents(charged) if charged else 0)
+        self._add(cursor, CLAIM, e.originator_id, e.grant_id, amount, e.arose_on, position, detail=e.reason)
 
     def _claim(self, cursor: Cursor, claim_id: UUID) -> dict[str, Any]:
         cursor.execute("SELECT * FROM wq_claims WHERE claim_id = ?", (claim_id.hex,))
@@ -405,11 +407,25 @@ class WorkQueues(ReadModel):
             detail=f"{RELIEF_KINDS[e.kind]}: {e.reason}",
         )
 
-    @handles(Claim.ReliefDeclined, Claim.ClaimDeferred)
+    @handles(Claim.ReliefDeclined, Claim.ClaimDeferred, Claim.ClaimWrittenOff)
     def _relief_decided(self, cursor: Cursor, e: Any, position: int) -> None:
+        """Decided; a written-off claim stays open (payments are still taken) and stays in the claim queue."""
         self._remove(cursor, e.originator_id, RELIEF)
 
-    @handles(Claim.ClaimRelieved, Claim.InterestNotPursued)
+    @handles(Claim.ClaimPartlyWaived)
+    def _partly_waived(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, e.originator_id, RELIEF)
+        cursor.execute(
+            "UPDATE wq_claims SET open_cents = open_cents - ? WHERE claim_id = ?",
+            (cents(e.to_principal), e.originator_id.hex),
+        )
+        open_cents = int(self._claim(cursor, e.originator_id)["open_cents"])
+        cursor.execute(
+            "UPDATE wq_items SET amount_cents = ? WHERE queue = ? AND item_id = ?",
+            (open_cents, CLAIM, e.originator_id.hex),
+        )
+
+    @handles(Claim.ClaimRelieved, Claim.InterestNotPursued, Claim.InterestWaived)
     def _claim_settled(self, cursor: Cursor, e: Any, position: int) -> None:
         self._remove(cursor, e.originator_id, CLAIM, RELIEF)
 

@@ -53,6 +53,7 @@ from domain.grant import (
     REVOKED,
     Grant,
 )
+from domain.idle_money import IdleInterest
 from domain.messages import N_
 from domain.plan import FinancingType
 from web.auth import Viewer
@@ -86,6 +87,7 @@ class GrantContext:
     today: date
     document_requests: list[tuple[str, str]] = field(default_factory=list)  # (request id hex, what is asked for)
     claims: dict[str, Claim] = field(default_factory=dict)  # claim id hex -> claim
+    idle_interest: IdleInterest | None = None  # the proposal of idle-money interest (staff only)
 
     @property
     def me(self) -> UUID:
@@ -647,8 +649,16 @@ def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
         )
         fields.append(Field(f"cut_reason_{code}", f"{name}: Grund einer Kürzung", required=False))
     fields += [
-        Field("notes", N_("Prüfvermerk"), "textarea"),
-        Field("on", N_("Geprüft am"), "date", default=ctx.today.isoformat()),
+        Field("notes", "Prüfvermerk", "textarea"),
+        Field(
+            "condition_occurred_on",
+            "Auflösende Bedingung eingetreten am",
+            "date",
+            required=False,
+            hint="Wenn Kosten gesunken oder weitere Mittel hinzugekommen sind: der Tag, an dem das geschah. "
+            "Eine Rückforderung aus dem Schlussbetrag entsteht an diesem Tag, nicht am Tag der Festsetzung.",
+        ),
+        Field("on", "Geprüft am", "date", default=ctx.today.isoformat()),
     ]
     return fields
 
@@ -661,11 +671,12 @@ def _review_proof(office: FundingOffice, ctx: GrantContext, item: UUID | None, a
         if r.text(f"cut_reason_{code}"):
             reasons[code] = r.text(f"cut_reason_{code}")
     notes, on = r.text("notes"), r.day("on")
+    condition = r.day("condition_occurred_on", required=False)
     if not r.ok:
         return None
     amounts = {code: amount for code, amount in recognised.items() if amount is not None}
-    office.review_proof_of_use(ctx.grant.id, amounts, reasons, notes, actor, on=on)
-    return N_("Der Verwendungsnachweis ist geprüft.")
+    office.review_proof_of_use(ctx.grant.id, amounts, reasons, notes, actor, on=on, condition_occurred_on=condition)
+    return "Der Verwendungsnachweis ist geprüft."
 
 
 def _not_submitter(ctx: GrantContext, item: Any) -> str | None:
@@ -693,16 +704,67 @@ def _not_proof_handler(ctx: GrantContext, item: Any) -> str | None:
     return None
 
 
-def _revoke(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+def _propose_revocation(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
     remaining = r.amount("remaining_amount", allow_zero=True)
-    effective_on, reason, on = r.day("effective_on"), r.text("reason"), r.day("on")
+    effective_on, known, heard = r.day("effective_on"), r.day("facts_known_on"), r.day("heard_on")
+    reason, on = r.text("reason"), r.day("on")
     if not r.ok:
         return None
-    assert remaining is not None and effective_on is not None
-    claim = office.revoke_grant(ctx.grant.id, remaining, effective_on, reason, actor, on=on)
+    assert remaining is not None and effective_on is not None and known is not None and heard is not None
+    limit = office.propose_revocation(ctx.grant.id, remaining, effective_on, known, heard, reason, actor, on=on)
+    return f"Der Widerruf ist vorbereitet; entscheiden muss eine andere Person bis zum {limit:%d.%m.%Y}."
+
+
+def _revoke(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    decision = r.choice("decision", ("ja", "nein"))
+    reason, on = r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    claim = office.decide_revocation(ctx.grant.id, decision == "ja", reason, actor, on=on)
+    if decision != "ja":
+        return "Der Widerruf ist abgelehnt."
     if claim is not None:
         return N_("Die Zuwendung ist widerrufen; die Überzahlung wird zurückgefordert.")
     return N_("Die Zuwendung ist widerrufen.")
+
+
+def _not_revocation_preparer(ctx: GrantContext, item: Any) -> str | None:
+    pending = ctx.grant.pending_revocation
+    if pending and pending["proposed_by"] == ctx.me:
+        return "Sie haben den Widerruf vorbereitet; entscheiden muss eine andere Person (Vier-Augen-Prinzip)."
+    return None
+
+
+def _idle_interest_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    proposal = ctx.idle_interest
+    proposed = proposal.interest if proposal is not None else None
+    return [
+        Field(
+            "amount",
+            "Geforderte Zinsen in Euro",
+            "amount",
+            default=format_amount(proposed) if proposed is not None else "",
+            hint=f"Berechnet: {format_amount(proposed)} € (höchstens; 0,00 für keine)." if proposed is not None else "",
+        ),
+        _reason("Begründung der Ermessensentscheidung"),
+        _on(ctx),
+    ]
+
+
+def _decide_idle_interest(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
+    amount = r.amount("amount", allow_zero=True)
+    reason, on = r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    assert amount is not None
+    claim = office.decide_idle_interest(ctx.grant.id, amount, reason, actor, on=on)
+    if claim is not None:
+        return "Die Zinsen sind festgesetzt und werden gefordert."
+    return "Die Entscheidung über die Zinsen ist vermerkt."
 
 
 def _close(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -734,12 +796,13 @@ def _propose_relief(
 ) -> str | None:
     kind = r.choice("kind", RELIEF_KINDS)
     until = r.day("until", required=False)
+    amount = r.amount("amount", required=False)
     reason = r.text("reason")
     if not r.ok:
         return None
     assert item is not None
-    office.propose_claim_relief(item, kind, reason, actor, until=until)
-    return N_("Der Vorschlag ist vermerkt; entscheiden muss eine andere Person.")
+    office.propose_claim_relief(item, kind, reason, actor, until=until, amount=amount)
+    return "Der Vorschlag ist vermerkt; entscheiden muss eine andere Person."
 
 
 def _decide_relief(
@@ -1053,11 +1116,11 @@ _ALL: tuple[Action, ...] = (
         ),
     ),
     Action(
-        "widerrufen",
-        N_("Zuwendung widerrufen"),
-        N_("Widerrufen"),
-        (APPROVER,),
-        _status(*AFTER_AWARD),
+        "widerruf-vorbereiten",
+        "Widerruf vorbereiten",
+        "Widerruf vorbereiten",
+        (OFFICER, APPROVER),
+        lambda ctx, item: ctx.grant.status in AFTER_AWARD and ctx.grant.pending_revocation is None,
         lambda ctx, item: [
             Field(
                 "remaining_amount",
@@ -1066,11 +1129,53 @@ _ALL: tuple[Action, ...] = (
                 default="0,00",
                 hint=N_("0,00 für einen vollständigen Widerruf."),
             ),
-            Field("effective_on", N_("Wirksam ab"), "date", default=ctx.today.isoformat()),
+            Field(
+                "effective_on",
+                "Wirksam ab",
+                "date",
+                default=ctx.today.isoformat(),
+                hint="Mit Wirkung für die Vergangenheit: jede Auszahlung wird ab diesem Tag verzinst, "
+                "frühestens ab ihrer Wertstellung.",
+            ),
+            Field(
+                "facts_known_on",
+                "Tatsachen bekannt seit",
+                "date",
+                hint="Ab diesem Tag läuft die Jahresfrist (§ 48 Abs. 4, § 49 Abs. 3 VwVfG NRW).",
+            ),
+            Field("heard_on", "Verein angehört am", "date", hint="Anhörung nach § 28 VwVfG NRW."),
+            _reason("Gründe des Widerrufs"),
+            Field("on", "Vorbereitet am", "date", default=ctx.today.isoformat()),
+        ],
+        _propose_revocation,
+        intro="Vorbereitet von einer Person, entschieden von einer anderen.",
+    ),
+    Action(
+        "widerrufen",
+        "Über den Widerruf entscheiden",
+        "Entscheiden",
+        (APPROVER,),
+        lambda ctx, item: ctx.grant.status in AFTER_AWARD and ctx.grant.pending_revocation is not None,
+        lambda ctx, item: [
+            Field("decision", "Widerrufen?", "select", options=YES_NO, default="ja"),
             _reason(),
             _on(ctx),
         ],
         _revoke,
+        blocked=_not_revocation_preparer,
+    ),
+    Action(
+        "zinsen-ungenutzte-mittel",
+        "Zinsen für nicht alsbald verwendete Mittel",
+        "Entscheiden",
+        (OFFICER,),
+        lambda ctx, item: (
+            ctx.grant.status in AFTER_AWARD and ctx.idle_interest is not None and bool(ctx.idle_interest.stretches)
+        ),
+        _idle_interest_fields,
+        _decide_idle_interest,
+        intro="Ausgezahlte Mittel, die nicht innerhalb der Abruffrist verwendet wurden, können nach § 49a Abs. 4 "
+        "VwVfG NRW verzinst werden (Ermessen). Die Berechnung steht im Abschnitt »Widerruf und Zinsen«.",
     ),
     Action(
         "abschliessen",
@@ -1102,13 +1207,27 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "erleichterung-vorschlagen",
-        N_("Stundung, Erlass oder Niederschlagung vorschlagen"),
-        N_("Vorschlagen"),
+        "Stundung, Niederschlagung, Erlass oder Zinsverzicht vorschlagen",
+        "Vorschlagen",
         (OFFICER, FINANCE),
         lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is None,
         lambda ctx, item: [
-            Field("kind", N_("Maßnahme"), "select", options=tuple(RELIEF_KINDS.items())),
-            Field("until", N_("Gestundet bis (nur bei Stundung)"), "date", required=False),
+            Field("kind", "Maßnahme", "select", options=tuple(RELIEF_KINDS.items())),
+            Field(
+                "until",
+                "Gestundet bis / Rückzahlungsfrist",
+                "date",
+                required=False,
+                hint="Bei Stundung: bis wann. Beim Zinsverzicht: die gesetzte Frist, in der die Hauptforderung "
+                "zurückgezahlt wurde.",
+            ),
+            Field(
+                "amount",
+                "Teilbetrag in Euro (nur Erlass)",
+                "amount",
+                required=False,
+                hint="Leer: die ganze Forderung.",
+            ),
             _reason(),
         ],
         _propose_relief,
@@ -1151,6 +1270,8 @@ ORDER = (
     "aenderung-vorbereiten",
     "frist-verlaengern",
     "erinnern",
+    "zinsen-ungenutzte-mittel",
+    "widerruf-vorbereiten",
     "widerrufen",
 )
 ACTIONS: dict[str, Action] = {

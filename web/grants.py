@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,9 +12,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from domain.claim import CAUSES, Claim
 from domain.errors import DomainError
-from domain.grant import PAYMENT_GERMAN, STATUS_GERMAN
+from domain.grant import AFTER_AWARD, PAYMENT_GERMAN, STATUS_GERMAN, Grant
+from domain.idle_money import IdleInterest
 from domain.messages import N_
+from domain.money import Money
 from domain.plan import FinancingType
 from projections.deadlines import DOCUMENTS
 from projections.grant_law import GrantLaw
@@ -238,9 +242,17 @@ def _grant_context(request: Request, viewer: Viewer, grant_id: UUID) -> tuple[Gr
     grant = office.grant(grant_id)
     claims = {claim_id.hex: office.claim(claim_id) for claim_id in grant.claim_ids}
     documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
-    ctx = GrantContext(grant, viewer, day, documents, claims)
+    ctx = GrantContext(grant, viewer, day, documents, claims, idle_interest=_idle_interest(office, viewer, grant, day))
     read = {"row": row, "timeline": timeline, "journal": journal, "open_items": open_items, "facts": facts}
     return ctx, {**read, "case_file": case_file}
+
+
+def _idle_interest(office: Any, viewer: Viewer, grant: Grant, day: date) -> IdleInterest | None:
+    """The idle-money computation (the association sees its own: it is heard on it)."""
+    if grant.terms is None or grant.status not in AFTER_AWARD:
+        return None
+    proposal: IdleInterest = office.idle_interest(grant.id, on=day)
+    return proposal
 
 
 def _names(request: Request, ids: set[UUID]) -> dict[UUID, str]:
@@ -313,6 +325,10 @@ def _render_grant(
             "margin": rates.margin_on(claim.legal_basis, ctx.today) if claim.legal_basis else claim.interest_margin,
             "journal": positions.get(key),
             "forms": forms_for("claim", key, claim),
+            "cause_german": CAUSES.get(claim.cause, claim.cause),
+            "tranches": [t for t in claim.tranches if t[1]]
+            if claim.status == "open" and len(claim.tranches) > 1
+            else [],
         }
         for key, claim in ctx.claims.items()
     ]
@@ -371,9 +387,16 @@ def _render_grant(
         "terms_financing_german": FinancingType(grant.terms.financing_type).german if grant.terms else "",
         "reviewer": _names(request, {grant.reviewer_id}).get(grant.reviewer_id) if grant.reviewer_id else None,
         "facts": read["facts"],
+        "idle_interest": ctx.idle_interest,
         **read["case_file"],
     }
     return templates.TemplateResponse(request, "grants/detail.html", context, status_code=status)
+
+
+def _open_tranches(claim: Claim) -> list[tuple[date, Money]]:
+    """The open principal by the day it bears interest from, when a claim has more than one such day."""
+    tranches = [t for t in claim.tranches if t[1]] if claim.status == "open" else []
+    return tranches if len(tranches) > 1 else []
 
 
 def _item_label(row: dict[str, Any]) -> tuple[str, Any, Any]:

@@ -127,6 +127,7 @@ class LetterFacts:
     reminder_due: date | None = None
     report: str = ""  # the association's own Sachbericht, where the reasons rest on it (revocation)
     report_on: date | None = None
+    heard_on: date | None = None  # revocation: the hearing (§ 28 VwVfG NRW), recorded since two people decide
 
     @property
     def title(self) -> str:
@@ -211,8 +212,10 @@ def letter_facts(
     elif kind == "ablehnungsbescheid":
         values["reason"] = event.reason
     elif kind == "widerrufsbescheid":
+        grounds = getattr(event, "proposal_reason", None)  # the prepared grounds, then the decision's reasons
         values.update(
-            reason=event.reason,
+            reason="\n\n".join(text for text in (grounds, event.reason) if text),
+            heard_on=getattr(event, "heard_on", None),
             previous_amount=event.previous_amount,
             remaining_amount=event.remaining_amount,
             effective_on=event.effective_on,

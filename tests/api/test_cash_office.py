@@ -13,6 +13,7 @@ from uuid import UUID
 
 from domain.actors import Role
 from domain.money import Money
+from tests.revocations import revoke
 
 from .conftest import TODAY, World
 from .test_auth import assert_problem
@@ -75,8 +76,15 @@ def test_who_released_a_payment_never_books_it_in_the_other_role(world: World) -
 
 def test_a_repayment_is_booked_by_the_cash_office(world: World) -> None:
     grant = paid_share_grant(world)
-    claim_id = world.office.revoke_grant(
-        grant, Money("0"), date(2026, 4, 1), "Zweck verfehlt", world.actors["approver"], on=date(2026, 4, 20)
+    claim_id = revoke(
+        world.office,
+        grant,
+        Money("0"),
+        date(2026, 4, 1),
+        "Zweck verfehlt",
+        world.actors["officer"],
+        world.actors["approver"],
+        on=date(2026, 4, 20),
     )
     path = f"/claims/{claim_id}/repayments"
     head = world.office.recorder.max_notification_id()

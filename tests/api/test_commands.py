@@ -291,13 +291,15 @@ def test_rejection_and_cancellation(world: World) -> None:
 
 
 def test_revocation_without_payments_leaves_no_claim(world: World) -> None:
-    revoked = ok(
-        world.post(
-            "approver",
-            f"/grants/{world.grant_a}/revocation",
-            {"remaining_amount": "0.00", "effective_on": "2026-05-04", "reason": "Projekt abgesagt"},
-        )
-    )
+    proposal = {
+        "remaining_amount": "0.00",
+        "effective_on": "2026-05-04",
+        "facts_known_on": "2026-05-04",
+        "heard_on": "2026-05-04",
+        "reason": "Projekt abgesagt",
+    }
+    ok(world.post("officer", f"/grants/{world.grant_a}/revocation-proposal", proposal))
+    revoked = ok(world.post("approver", f"/grants/{world.grant_a}/revocation", {"approve": True, "reason": "Angehört"}))
 
     assert (revoked["status"], revoked["amounts"]["final_amount"], revoked["claims"]) == ("revoked", "0.00", [])
 

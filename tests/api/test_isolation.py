@@ -48,7 +48,17 @@ BODIES: dict[str, Any] = {
     "submit_proof_of_use": {"report": "Bericht", "own_funds": "0", "third_party_funds": "0", "income": "0"},
     "review_proof_of_use": {"notes": "geprüft"},
     "determine_final_amount": {},
-    "revoke_grant": {"remaining_amount": "0", "effective_on": "2026-05-04", "reason": "Testgrund"},
+    "propose_revocation": {
+        "remaining_amount": "0",
+        "effective_on": "2026-05-04",
+        "facts_known_on": "2026-05-01",
+        "heard_on": "2026-05-02",
+        "reason": "Testgrund",
+    },
+    "decide_revocation": {"approve": True, "reason": "Testgrund"},
+    "decide_idle_interest": {"amount": "0", "reason": "Testgrund"},
+    "propose_claim_relief": {"kind": "waiver", "reason": "Testgrund"},
+    "decide_claim_relief": {"approve": True, "reason": "Testgrund"},
     "close_grant": {},
     "receive_repayment": {"amount": "1.00", "value_date": "2026-05-04"},
 }

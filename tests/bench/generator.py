@@ -843,15 +843,9 @@ class History:
             return
         decider = self.approver(checker.user_id, submitter.user_id)
         if rng.random() < 0.01 and paid:
-            claim = self.do(
-                "revoke_grant",
-                grant_id,
-                euros(paid.amount / 2),
-                when,
-                "Auflagen des Bescheids nicht erfüllt.",
-                decider,
-                on=when,
-            )
+            grounds = "Auflagen des Bescheids nicht erfüllt."
+            self.do("propose_revocation", grant_id, euros(paid.amount / 2), when, when, when, grounds, checker, on=when)
+            claim = self.do("decide_revocation", grant_id, True, grounds, decider, on=when)
         else:
             claim = self.do("determine_final_amount", grant_id, decider, on=when)
         grant_view = self.office.grant(grant_id)

@@ -274,6 +274,18 @@ class TestGrants:
         assert as_date(row["VN-Eingang"]) == date(2026, 1, 20)
         assert as_date(row["Prüfdatum"]) == date(2026, 2, 5)
 
+    def test_the_revocation_s_dates_are_in_the_grant_s_first_row(self, workbook):
+        """IB-2025-008 was revoked in the demo: facts known 20.10.2025, heard 10.11.2025, so the one-year
+        limit ends on Tuesday 20.10.2026; nothing of idle money, write-offs or waivers on it."""
+        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in table(workbook["Zuwendungen"])}
+        row = rows[("IB-2025-008", 2025)]
+
+        assert as_date(row["Widerruf: Tatsachen bekannt seit"]) == date(2025, 10, 20)
+        assert as_date(row["Widerruf: angehört am"]) == date(2025, 11, 10)
+        assert as_date(row["Widerruf: Jahresfrist bis"]) == date(2026, 10, 20)
+        assert row["Zinsen § 49a Abs. 4 festgesetzt"] in (None, "")
+        assert rows[("IB-2025-001", 2025)]["Widerruf: Tatsachen bekannt seit"] in (None, "")
+
     def test_a_closed_grant_shows_its_released_commitment_and_no_negative_remainder(self, workbook):
         rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in table(workbook["Zuwendungen"])}
         first, later = rows[("IB-2025-001", 2025)], rows[("IB-2025-001", 2026)]

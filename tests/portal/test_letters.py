@@ -161,19 +161,22 @@ class TestEveryKindOfLetter:
     ) -> None:
         office = services.office
         grant = a_grant(world, "booked")  # 1.500,00 € paid on 12.06.2026
+        office.propose_revocation(
+            grant,
+            Money("500.00"),
+            date(2026, 3, 1),
+            date(2026, 6, 13),
+            date(2026, 6, 14),
+            "Die Begegnung hat nicht stattgefunden.",
+            world.actor("officer"),
+            on=date(2026, 6, 14),
+        )
         pdf = issue(
             world,
             services,
             letters,
             grant,
-            lambda: office.revoke_grant(
-                grant,
-                Money("500.00"),
-                date(2026, 3, 1),
-                "Die Begegnung hat nicht stattgefunden.",
-                world.actor("approver"),
-                on=date(2026, 6, 14),
-            ),
+            lambda: office.decide_revocation(grant, True, "Angehört.", world.actor("approver"), on=date(2026, 6, 14)),
             "GrantRevoked",
         )
         text = footer_of(text_of(pdf, tmp_path))
@@ -181,8 +184,9 @@ class TestEveryKindOfLetter:
         assert "Widerrufs- und Rückforderungsbescheid" in text and "IB-2026-0001" in text
         assert "1.000,00 €" in text and "1.500,00 €" in text and "500,00 €" in text
         assert "01.03.2026" in text and "Prozentpunkten über dem jeweiligen Basiszinssatz" in text
-        # 1.000,00 € from 01.03. to 15.06.2026 (106 days) at 1,27 % base rate + 3 points (VwVfG NRW)
-        assert "mit 3 Prozentpunkten" in text and "Zinsen von 12,40 € aufgelaufen" in text
+        # effective 01.03., but the 1.000,00 € left on 12.06.2026: interest from then (the later day) to
+        # 15.06.2026, 3 days at 1,27 % base rate + 3 points (VwVfG NRW): 1.000 × 4,27 × 3 / 36.500 = 0,35 €
+        assert "vom 12.06.2026 an mit 3 Prozentpunkten" in text and "Zinsen von 0,35 € aufgelaufen" in text
         assert "§ 49a Abs. 3 VwVfG NRW" in text
         assert "Zinsen bis 15.06.2026" in text and "bis zum 15.07.2026" in text
         assert "IBAN DE80 4405 0199" in text and "Die Begegnung hat nicht stattgefunden." in text
@@ -350,18 +354,26 @@ def test_the_revocation_quotes_the_associations_sachbericht_it_rests_on(
         on=date(2026, 6, 13),
     )
     services.projector.catch_up()
+    office.propose_revocation(
+        grant,
+        Money("0.00"),
+        date(2026, 6, 13),
+        date(2026, 6, 13),
+        date(2026, 6, 14),
+        "Der Zweck wurde nicht erreicht.",
+        world.actor("officer"),
+    )
 
     pdf = issue(
         world,
         services,
         letters,
         grant,
-        lambda: office.revoke_grant(
-            grant, Money("0.00"), date(2026, 6, 13), "Der Zweck wurde nicht erreicht.", world.actor("approver")
-        ),
+        lambda: office.decide_revocation(grant, True, "Angehört.", world.actor("approver")),
         "GrantRevoked",
     )
     text = footer_of(text_of(pdf, tmp_path))
+    assert "Der Zweck wurde nicht erreicht." in text and "Sie wurden am 14.06.2026 angehört (§ 28 VwVfG NRW)." in text
 
     assert "Ihren Sachbericht vom 13.06.2026" in text
     assert "Die Begegnung fiel wegen eines Unwetters aus" in text and "1.500,00 €" in text

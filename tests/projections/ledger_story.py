@@ -31,6 +31,7 @@ from domain.posting import PostingCoordinates
 from domain.rules import RuleSet
 from foerderbuch.settings import Settings
 from projections.engine import Projector
+from tests.revocations import revoke
 
 FY2026, FY2027 = FiscalYear(2026), FiscalYear(2027)
 TODAY = date(2026, 11, 1)  # the office's business day when the story is told
@@ -293,7 +294,7 @@ def tell(app: FundingOffice) -> Story:
     app.certify_payment(buffalo, buffalo_payment, jonas, on=date(2026, 3, 21))
     app.propose_amendment(buffalo, Money("2000.00"), "Kürzere Reise", petra, on=date(2026, 3, 25))
 
-    # Schytomyr: spent less than paid; the overpayment is claimed, partly repaid, the rest written off.
+    # Schytomyr: spent less than paid; the overpayment is claimed, partly repaid, the rest waived (Erlass).
     schytomyr = apply(
         "IB-2026-0010", "Schytomyr", vereinsarbeit, dfg, "3000.00", date(2026, 2, 15), kind="fixed", actor=marie
     )
@@ -325,8 +326,8 @@ def tell(app: FundingOffice) -> Story:
     assert schytomyr_claim is not None
     with booking_day(app, date(2026, 12, 1)):
         app.receive_repayment(schytomyr_claim, Money("500.00"), date(2026, 12, 1), nina)
-    app.propose_claim_relief(schytomyr_claim, "write_off", "Verein aufgelöst, nichts mehr zu holen", petra)
-    app.decide_claim_relief(schytomyr_claim, True, "Niederschlagung vertretbar", aylin, on=date(2027, 1, 15))
+    app.propose_claim_relief(schytomyr_claim, "waiver", "Verein aufgelöst, nichts mehr zu holen", petra)
+    app.decide_claim_relief(schytomyr_claim, True, "Erlass vertretbar", aylin, on=date(2027, 1, 15))
     app.close_grant(schytomyr, petra, on=date(2027, 1, 20))
 
     # Cluj-Napoca: revoked after the first payment; the claim is open.
@@ -337,8 +338,8 @@ def tell(app: FundingOffice) -> Story:
     app.certify_payment(cluj, payment, jonas, on=date(2026, 3, 16))
     app.release_payment(cluj, payment, stefan, on=date(2026, 3, 17))
     book(cluj, payment, date(2026, 3, 20))
-    cluj_claim = app.revoke_grant(
-        cluj, Money("400.00"), date(2026, 5, 15), "Projekt nicht durchgeführt", aylin, on=date(2026, 6, 1)
+    cluj_claim = revoke(
+        app, cluj, Money("400.00"), date(2026, 5, 15), "Projekt nicht durchgeführt", petra, aylin, on=date(2026, 6, 1)
     )
     assert cluj_claim is not None
 

@@ -36,6 +36,8 @@ from projections.journal import Journal
 from projections.programme_balances import ProgrammeBalances
 from projections.verify import verify
 from tests.commitments import commitment_of
+from tests.revocations import revoke
+from tests.revocations import revoke as revoke_by_two
 
 ACTIONS = (  # "advance" first: Hypothesis leans towards the first choice
     "advance",
@@ -207,11 +209,13 @@ class Office:
                     )
             else:
                 remaining = Money.rounded(terms.amount.amount * (i % 4) / 4)
-                self.app.revoke_grant(
+                revoke(
+                    self.app,
                     grant,
                     remaining,
                     terms.period.start + timedelta(days=days),
                     "Widerruf",
+                    self.officers[0],
                     self.approver,
                     on=terms.period.start + timedelta(days=days),
                 )
@@ -524,8 +528,15 @@ def test_balances_after_the_award_follow_from_the_events(
         ]
         if revoke is not None:
             steps.append(
-                lambda: app.revoke_grant(
-                    grant, Money(f"{revoke * 1000}.00"), date(2026, 6, 1), "Widerruf", approver, on=date(2026, 6, 15)
+                lambda: revoke_by_two(
+                    app,
+                    grant,
+                    Money(f"{revoke * 1000}.00"),
+                    date(2026, 6, 1),
+                    "Widerruf",
+                    officer,
+                    approver,
+                    on=date(2026, 6, 15),
                 )
             )
         else:

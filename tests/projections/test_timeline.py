@@ -158,14 +158,14 @@ def test_proof_final_amount_and_claim_are_told_with_their_figures(world: World) 
         (
             entries[14].business_date,
             "Petra Schmitz",
-            "Niederschlagung vorgeschlagen",
+            "Erlass vorgeschlagen",
             "Verein aufgelöst, nichts mehr zu holen",
         ),
         (
             date(2027, 1, 15),
             "Dr. Aylin Demir",
-            "Niederschlagung: 302,81 € und Zinsen von 1,59 € werden nicht mehr gefordert",
-            "Niederschlagung vertretbar",
+            "Erlass: 302,81 € und Zinsen von 1,59 € werden nicht mehr gefordert",
+            "Erlass vertretbar",
         ),
         (
             date(2027, 1, 20),

@@ -32,6 +32,7 @@ from domain.settlement import RecognisedActuals
 from domain.terms import GrantTerms
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office
+from tests.revocations import revoke
 
 TODAY = date(2026, 3, 1)
 PERIOD = FundingPeriod(date(2026, 3, 1), date(2026, 10, 31))
@@ -298,6 +299,28 @@ class Office:
             **funds,
         )
 
+    def revoke(
+        self,
+        grant_id: UUID,
+        remaining: str | Money,
+        effective_on: date,
+        reason: str = "Zweck verfehlt",
+        on: date | None = None,
+        **dates: date,
+    ) -> UUID | None:
+        """Prepared by the officer (facts known and heard on ``on`` unless given), decided by the approver."""
+        return revoke(
+            self.app,
+            grant_id,
+            Money(remaining) if isinstance(remaining, str) else remaining,
+            effective_on,
+            reason,
+            self.officer,
+            self.approver,
+            on=on,
+            **dates,
+        )
+
     def determine(self, grant_id: UUID, on: date = date(2026, 12, 1), actor: Actor | None = None) -> UUID | None:
         return self.app.determine_final_amount(grant_id, actor or self.second_approver, on=on)
 
@@ -322,10 +345,11 @@ class Office:
 
 
 def build_office(
-    today: date = TODAY, budgets: dict[int, str] | None = None, rule_set: RuleSet = ALL_TYPES_RULES
+    today: date = TODAY, budgets: dict[int, str] | None = None, rule_set: RuleSet = ALL_TYPES_RULES, **settings: Any
 ) -> Office:
+    """``settings``: further settings of the office (e.g. ``relief_limits``)."""
     clock = BusinessClock(today)
-    app = create_office(Settings(database_url="memory://"), today=clock)
+    app = create_office(Settings(database_url="memory://", **settings), today=clock)
     admin = app.actor_for(app.register_user("admin@stadtdo.de", "Admin", Role.ADMIN, Actor.system()), Role.ADMIN)
 
     def person(email: str, role: Role, organisation_id: UUID | None = None) -> Actor:

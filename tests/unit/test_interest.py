@@ -43,6 +43,7 @@ from domain.interest import (
 )
 from domain.money import Money
 from domain.rules import RuleSet
+from tests.revocations import revoke
 
 from .after_award_builders import Office, build_office, event_names, last_event, recorded_state, reference_plan, refused
 
@@ -185,11 +186,13 @@ def revoked_claim(office: Office, effective_on: date = ARISES) -> tuple[UUID, UU
         "fixed", "10000.00", plan=plan, period=FundingPeriod(date(2025, 3, 1), date(2025, 5, 31))
     )
     office.pay(grant_id, "10000.00", on=date(2025, 3, 3))
-    claim_id = office.app.revoke_grant(
+    claim_id = revoke(
+        office.app,
         grant_id,
         Money.zero(),
         effective_on,
         "Die Begegnung hat nicht stattgefunden.",
+        office.officer,
         office.approver,
         on=date(2025, 6, 20),
     )

@@ -225,7 +225,7 @@ def test_every_grant_balances_paid_against_final_amount_claim_and_what_is_still_
         grant = app.grant(grant_id)
         determined = last_event(app, grant_id, "FinalAmountDetermined")
         final, paid = grant.final_amount, grant.paid
-        threshold = notice.rule_set.small_amount_threshold
+        threshold = min(notice.rule_set.small_amount_threshold, app.claim_policy.small_claim_limit)  # § 23 (2) KomHVO
         assert paid == Money.sum(run["payments"])
         assert Money.zero() <= final <= notice.amount
         # the recorded inputs reproduce the figure

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from web_support import Desk, a_grant, payment_of
+from web_support import Desk, a_grant, a_plan, payment_of
 
 from domain.actors import Role
+from domain.dates import FundingPeriod
 from domain.money import Money
 
 
@@ -379,23 +380,54 @@ class TestClaimsRevocationAndClosure:
         assert proposed.status_code == 303 and decided.status_code == 303
         assert desk.office.claim(claim).status == "settled"
 
-    def test_an_approver_revokes_a_grant_and_the_payout_is_claimed_back(self, desk: Desk) -> None:
+    def test_an_officer_prepares_a_revocation_and_an_approver_decides_it(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "booked")
-        desk.sign_in("approver")
-
-        answer = desk.post(
-            url(grant, "widerrufen"),
+        desk.sign_in("officer")
+        prepared = desk.post(
+            url(grant, "widerruf-vorbereiten"),
             {
                 "remaining_amount": "0,00",
                 "effective_on": "2026-06-15",
+                "facts_known_on": "2026-06-01",
+                "heard_on": "2026-06-10",
                 "reason": "Reise nicht angetreten",
                 "on": "2026-06-15",
             },
         )
+        assert prepared.status_code == 303
+        page = desk.get(prepared.headers["location"]).text
+        assert "bis zum 01.06.2027" in page  # the one-year limit, on a Tuesday
+        assert 'id="widerruf-zinsen"' in page and "Vorbereiteter Widerruf" in page and "10.06.2026" in page
+        assert "Sie haben den Widerruf vorbereitet" not in page  # an officer is not offered the decision at all
 
-        assert answer.status_code == 303
+        desk.sign_in("approver")
+        decided = desk.post(
+            url(grant, "widerrufen"), {"decision": "ja", "reason": "Angehört, nichts Neues", "on": "2026-06-16"}
+        )
+
+        assert decided.status_code == 303
         assert desk.office.grant(grant).status == "revoked"
         assert len(desk.office.grant(grant).claim_ids) == 1
+        page = desk.get(decided.headers["location"]).text
+        assert "Widerruf: Tatsachen bekannt seit" in page and "Widerruf: Jahresfrist bis" in page
+
+    def test_a_revocation_without_a_hearing_date_keeps_what_was_typed(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "booked")
+        desk.sign_in("officer")
+        answer = desk.post(
+            url(grant, "widerruf-vorbereiten"),
+            {
+                "remaining_amount": "0,00",
+                "effective_on": "2026-06-15",
+                "facts_known_on": "2026-06-01",
+                "heard_on": "",
+                "reason": "Reise nicht angetreten",
+                "on": "2026-06-15",
+            },
+        )
+        assert answer.status_code == 400
+        assert "Reise nicht angetreten" in answer.text
+        assert desk.office.grant(grant).pending_revocation is None
 
     def test_a_settled_grant_is_closed(self, desk: Desk) -> None:
         grant = a_grant(desk.world, "determined")
@@ -509,3 +541,51 @@ def test_an_amendment_extends_the_funding_period(desk: Desk) -> None:
 
     assert answer.status_code == 303
     assert desk.office.grant(grant).terms.period.end == date(2026, 12, 31)
+
+
+class TestIdleMoney:
+    def test_an_officer_charges_interest_on_money_that_lay_idle(self, desk: Desk) -> None:
+        """1.500 € paid on 02.03.2026 for a deficit grant, nothing spent by 15.06.2026 (two months ended on
+        02.05.2026): 105 days (30 + 30 + 31 + 14) at 4,27 %: 1.500 × 4,27 × 105 / 36.500 = 672.525 / 36.500
+        = 18,425342… → 18,43 €."""
+        world, office = desk.world, desk.office
+        officer = world.actor("officer")
+        grant = office.apply_for_grant(
+            world.programme, world.dfg, "Frühjahrsbegegnung", "Austausch", "Amiens",
+            FundingPeriod(date(2026, 3, 1), date(2026, 9, 30)), "deficit", a_plan(), officer,
+            file_number="IB-2026-0900", on=date(2026, 2, 20),
+        )  # fmt: skip
+        office.review_application(grant, True, True, "förderfähig", officer, on=date(2026, 2, 21))
+        office.approve_grant(grant, Money("4000.00"), world.actor("approver"), on=date(2026, 2, 25))
+        payment = office.request_payment(
+            grant, [{"due": date(2026, 3, 10), "amount": Money("1500.00"), "description": "Bus"}], "Abschlag",
+            officer, on=date(2026, 3, 1),
+        )  # fmt: skip
+        office.certify_payment(grant, payment, world.actor("officer2"), on=date(2026, 3, 2))
+        office.release_payment(grant, payment, world.actor("finance"), on=date(2026, 3, 2))
+        office.book_payment(grant, payment, date(2026, 3, 2), world.actor("cashier"))
+        desk.sign_in("officer")
+
+        page = desk.get(f"/zuwendungen/{grant}").text
+        assert 'id="widerruf-zinsen"' in page and "18,43\xa0€" in page and "noch nicht verwendet" in page
+        answer = desk.post(
+            url(grant, "zinsen-ungenutzte-mittel"),
+            {"amount": "18,43", "reason": "Zu früh abgerufen", "on": "2026-06-15"},
+        )
+
+        assert answer.status_code == 303
+        [claim_id] = office.grant(grant).claim_ids
+        assert office.claim(claim_id).interest_charged == Money("18.43")
+        page = desk.get(answer.headers["location"]).text
+        assert "Zinsen auf nicht alsbald verwendete Mittel, festgesetzt" in page and "keine Zinsen auf Zinsen" in page
+
+    def test_nothing_to_decide_is_refused_on_the_form(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "booked")
+        desk.sign_in("officer")
+        answer = desk.post(
+            url(grant, "zinsen-ungenutzte-mittel"),
+            {"amount": "1,00", "reason": "Zu früh abgerufen", "on": "2026-06-15"},
+        )
+        assert answer.status_code == 409  # paid on 12.06.2026: nothing lay idle beyond two months
+        assert "länger als 2 Monate ungenutzt" in answer.text
+        assert desk.office.grant(grant).claim_ids == []

@@ -27,6 +27,7 @@ from starlette.responses import Response
 from domain.actors import Role
 from domain.dates import FiscalYear, FundingPeriod
 from domain.foreign import ForeignAmount
+from domain.idle_money import IdleInterest
 from domain.money import Money
 from domain.organisation import address
 from domain.payment_run import PaymentRun, end_to_end_id
@@ -833,7 +834,10 @@ def review_proof_of_use(call: Call) -> s.GrantDetail:
         if getattr(b, name) is not None
     }
     return _grant_command(
-        call, lambda g, a: call.office.review_proof_of_use(g, recognised, b.cut_reasons, b.notes, a, on=b.on, **actual)
+        call,
+        lambda g, a: call.office.review_proof_of_use(
+            g, recognised, b.cut_reasons, b.notes, a, on=b.on, condition_occurred_on=b.condition_occurred_on, **actual
+        ),
     )
 
 
@@ -853,19 +857,69 @@ def determine_final_amount(call: Call) -> s.GrantDetail:
 
 @operation(
     "POST",
-    "/grants/{grant_id}/revocation",
-    summary="Widerruf (ganz oder teilweise)",
+    "/grants/{grant_id}/revocation-proposal",
+    summary="Einen Widerruf vorbereiten (Kenntnis der Tatsachen, Anhörung; Jahresfrist wird geprüft)",
     tag="proofs",
-    roles=(APPROVER,),
-    body=s.RevokeGrant,
+    roles=(OFFICER, APPROVER),
+    body=s.ProposeRevocation,
     response=s.GrantDetail,
 )
-def revoke_grant(call: Call) -> s.GrantDetail:
-    b: s.RevokeGrant = call.body
+def propose_revocation(call: Call) -> s.GrantDetail:
+    b: s.ProposeRevocation = call.body
     remaining = Money(b.remaining_amount, field="remaining_amount")
     return _grant_command(
-        call, lambda g, a: call.office.revoke_grant(g, remaining, b.effective_on, b.reason, a, on=b.on)
+        call,
+        lambda g, a: call.office.propose_revocation(
+            g, remaining, b.effective_on, b.facts_known_on, b.heard_on, b.reason, a, on=b.on
+        ),
     )
+
+
+@operation(
+    "POST",
+    "/grants/{grant_id}/revocation",
+    summary="Über den vorbereiteten Widerruf entscheiden (eine andere Person; Überzahlung wird Rückforderung)",
+    tag="proofs",
+    roles=(APPROVER,),
+    body=s.DecideRevocation,
+    response=s.GrantDetail,
+)
+def decide_revocation(call: Call) -> s.GrantDetail:
+    b: s.DecideRevocation = call.body
+    return _grant_command(call, lambda g, a: call.office.decide_revocation(g, b.approve, b.reason, a, on=b.on))
+
+
+@operation(
+    "GET",
+    "/grants/{grant_id}/idle-interest",
+    summary="Zinsen für nicht alsbald verwendete Mittel berechnen (§ 49a Abs. 4 VwVfG NRW; zeichnet nichts auf; "
+    "der Verein sieht die eigene Berechnung)",
+    tag="proofs",
+    roles=(*STAFF, ASSOCIATION),
+    query=s.IdleInterestQuery,
+    response=s.IdleInterestOut,
+)
+def get_idle_interest(call: Call) -> s.IdleInterestOut:
+    grant = v.visible_grant(call, call.path["grant_id"])
+    on = call.query.on or call.today()
+    if grant.terms is None:  # not granted: nothing was paid out
+        return v.idle_interest(grant, IdleInterest(on, "", ()))
+    return v.idle_interest(grant, call.office.idle_interest(grant.id, on=on))
+
+
+@operation(
+    "POST",
+    "/grants/{grant_id}/idle-interest",
+    summary="Über die Zinsen für nicht alsbald verwendete Mittel entscheiden (Ermessen; eine Forderung folgt)",
+    tag="proofs",
+    roles=(OFFICER,),
+    body=s.DecideIdleInterest,
+    response=s.GrantDetail,
+)
+def decide_idle_interest(call: Call) -> s.GrantDetail:
+    b: s.DecideIdleInterest = call.body
+    amount = Money(b.amount, field="amount")
+    return _grant_command(call, lambda g, a: call.office.decide_idle_interest(g, amount, b.reason, a, on=b.on))
 
 
 @operation(
@@ -906,6 +960,40 @@ def receive_repayment(call: Call) -> s.ClaimOut:
     found = v.visible_claim(call, call.path["claim_id"])
     b: s.ReceiveRepayment = call.body
     call.office.receive_repayment(found.id, Money(b.amount, field="amount"), b.value_date, call.caller.actor)
+    return v.claim(call.office.claim(found.id), call.today(), call.office.interest_table())
+
+
+@operation(
+    "POST",
+    "/claims/{claim_id}/relief-proposals",
+    summary="Stundung, Niederschlagung, Erlass (ganz oder teilweise) oder Zinsverzicht vorschlagen",
+    tag="claims",
+    roles=(OFFICER, FINANCE),
+    body=s.ProposeRelief,
+    response=s.ClaimOut,
+)
+def propose_claim_relief(call: Call) -> s.ClaimOut:
+    found = v.visible_claim(call, call.path["claim_id"])
+    b: s.ProposeRelief = call.body
+    amount = Money(b.amount, field="amount") if b.amount is not None else None
+    actor = call.caller.actor
+    call.office.propose_claim_relief(found.id, b.kind, b.reason, actor, until=b.until, on=b.on, amount=amount)
+    return v.claim(call.office.claim(found.id), call.today(), call.office.interest_table())
+
+
+@operation(
+    "POST",
+    "/claims/{claim_id}/relief-decisions",
+    summary="Über den Vorschlag entscheiden (nie die vorschlagende Person; Wertgrenzen der Dienstanweisung)",
+    tag="claims",
+    roles=(APPROVER, FINANCE),
+    body=s.DecideRelief,
+    response=s.ClaimOut,
+)
+def decide_claim_relief(call: Call) -> s.ClaimOut:
+    found = v.visible_claim(call, call.path["claim_id"])
+    b: s.DecideRelief = call.body
+    call.office.decide_claim_relief(found.id, b.approve, b.reason, call.caller.actor, on=b.on)
     return v.claim(call.office.claim(found.id), call.today(), call.office.interest_table())
 
 

@@ -492,11 +492,70 @@ class ReviewProofOfUse(Dated):
     own_funds: Amount | None = None
     third_party_funds: Amount | None = None
     income: Amount | None = None
+    condition_occurred_on: Day | None = Field(
+        default=None,
+        description="Tag, an dem die auflösende Bedingung eintrat (Kosten gesunken, Mittel hinzugekommen); "
+        "eine Rückforderung aus dem Schlussbetrag entsteht dann",
+    )
 
 
-class RevokeGrant(Dated):
-    remaining_amount: Amount
-    effective_on: Day
+class ProposeRevocation(Dated):
+    remaining_amount: Amount = Field(description="verbleibender Betrag (0 für einen vollständigen Widerruf)")
+    effective_on: Day = Field(description="wirksam ab (Zinsen je Auszahlung ab diesem Tag, frühestens ab Wertstellung)")
+    facts_known_on: Day = Field(description="Tatsachen bekannt seit (Jahresfrist, § 48 Abs. 4, § 49 Abs. 3 VwVfG NRW)")
+    heard_on: Day = Field(description="Anhörung des Vereins (§ 28 VwVfG NRW)")
+    reason: Reason
+
+
+class DecideRevocation(Dated):
+    approve: bool = Field(description="true: widerrufen wie vorbereitet; false: nicht widerrufen")
+    reason: Reason
+
+
+class DecideIdleInterest(Dated):
+    amount: Amount = Field(description="geforderte Zinsen, höchstens die berechneten; 0 für keine")
+    reason: Reason
+
+
+class IdleInterestQuery(Request):
+    on: Day | None = Field(default=None, description="Stichtag (Vorgabe: heute)")
+
+
+class IdleStretchOut(Out):
+    paid_on: date = Field(description="Wertstellung der Auszahlung")
+    amount: Euro
+    used_on: date | None = Field(description="verwendet am (leer: noch nicht verwendet)")
+    horizon_end: date = Field(description="Ende der Abruffrist")
+    interest_from: date
+    interest_until: date
+    interest: Euro
+
+
+class IdleInterestOut(Out):
+    grant_id: UUID
+    on: date
+    drawdown_horizon: str | None = Field(
+        description="Abruffrist des Regelwerks (ISO 8601, z. B. P2M); leer ohne Bescheid"
+    )
+    interest: Euro = Field(description="berechnete Zinsen nach § 49a Abs. 4 VwVfG NRW")
+    provisional: bool
+    decided_until: date | None = Field(description="bereits entschieden bis (spätere Vorschläge zählen ab dann)")
+    stretches: list[IdleStretchOut]
+
+
+class ProposeRelief(Dated):
+    kind: Literal["deferral", "write_off", "waiver", "interest_waiver"] = Field(
+        description="Stundung, Niederschlagung, Erlass oder Zinsverzicht (§ 49a Abs. 3 Satz 2 VwVfG NRW)"
+    )
+    until: Day | None = Field(
+        default=None, description="Stundung: bis wann; Zinsverzicht: die gesetzte Rückzahlungsfrist"
+    )
+    amount: Amount | None = Field(default=None, description="nur Erlass: Teilbetrag (leer: alles)")
+    reason: Reason
+
+
+class DecideRelief(Dated):
+    approve: bool
     reason: Reason
 
 
@@ -661,11 +720,23 @@ class ExpenseList(Out):
     spent_per_line: dict[str, Euro]
 
 
+class TrancheOut(Out):
+    interest_from: date
+    amount: Euro
+
+
+class PendingReliefOut(Out):
+    kind: str
+    until: date | None
+    amount: Euro | None
+    reason: str
+
+
 class ClaimOut(Out):
     claim_id: UUID
     grant_id: UUID
     organisation_id: UUID
-    cause: Literal["final_amount", "revocation"]
+    cause: Literal["final_amount", "revocation", "idle_interest"]
     status: str
     principal: Euro
     outstanding: Euro
@@ -679,6 +750,11 @@ class ClaimOut(Out):
     amount_due: Euro = Field(description="heute insgesamt offen")
     arose_on: date
     deferred_until: date | None
+    written_off_on: date | None = Field(description="niedergeschlagen am (bleibt offen, Zahlungen werden angenommen)")
+    waived: Euro = Field(description="erlassen (Teilerlass)")
+    bears_interest: bool = Field(description="false bei Zinsforderungen (keine Zinsen auf Zinsen)")
+    tranches: list[TrancheOut] = Field(description="offene Hauptforderung je Zinsbeginn")
+    pending_relief: PendingReliefOut | None
 
 
 class DocumentRequestOut(Out):
@@ -686,6 +762,15 @@ class DocumentRequestOut(Out):
     grant_id: UUID
     items: str
     due: date
+
+
+class RevocationOut(Out):
+    state: Literal["prepared", "decided"]
+    remaining_amount: Euro | None
+    effective_on: date | None
+    facts_known_on: date | None = Field(description="Tatsachen bekannt seit")
+    heard_on: date | None = Field(description="Anhörung (§ 28 VwVfG NRW)")
+    limit_ends_on: date | None = Field(description="Ende der Jahresfrist (§ 48 Abs. 4, § 49 Abs. 3 VwVfG NRW)")
 
 
 class GrantDetail(GrantSummary):
@@ -704,6 +789,15 @@ class GrantDetail(GrantSummary):
     over_plan_total: Euro | None = Field(
         default=None,
         description="Schlussfestsetzung: Kosten über der Plansumme, nicht zuwendungsfähig (der Plan bindet als Ganzes)",
+    )
+    condition_occurred_on: date | None = Field(
+        default=None, description="Prüfvermerk: Tag, an dem die auflösende Bedingung eintrat"
+    )
+    revocation: RevocationOut | None = Field(
+        default=None, description="Widerruf: vorbereitet (nur für das Amt) oder entschieden, mit Fristen"
+    )
+    idle_interest_charged: Euro | None = Field(
+        default=None, description="festgesetzte Zinsen für nicht alsbald verwendete Mittel (§ 49a Abs. 4 VwVfG NRW)"
     )
 
 

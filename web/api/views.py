@@ -14,6 +14,7 @@ from uuid import UUID
 
 from domain.claim import Claim
 from domain.grant import PAYMENT_GERMAN, Grant
+from domain.idle_money import IdleInterest
 from domain.interest import InterestTable
 from domain.money import Money
 from domain.organisation import Organisation
@@ -24,7 +25,17 @@ from domain.terms import GrantTerms
 from projections.case_file import CaseFile
 from projections.db import Cursor
 from projections.deadlines import KIND_GERMAN
-from projections.grant_law import OVER_PLAN_TOTAL, GrantLaw
+from projections.grant_law import (
+    CONDITION_OCCURRED,
+    IDLE_INTEREST_CHARGED,
+    OVER_PLAN_TOTAL,
+    REVOCATION_EFFECTIVE,
+    REVOCATION_FACTS_KNOWN,
+    REVOCATION_HEARD,
+    REVOCATION_LIMIT,
+    Fact,
+    GrantLaw,
+)
 from projections.grant_overview import GrantOverview, GrantOverviewRow
 from projections.journal import Balance, Journal
 from projections.timeline import Timeline
@@ -286,6 +297,69 @@ def claim(claim: Claim, today: date, rates: InterestTable) -> s.ClaimOut:
         amount_due=eur(claim.outstanding + interest),
         arose_on=claim.arose_on,
         deferred_until=claim.deferred_until,
+        written_off_on=claim.written_off_on,
+        waived=eur(claim.waived),
+        bears_interest=claim.bears_interest,
+        tranches=[
+            s.TrancheOut(interest_from=start, amount=eur(amount))
+            for start, amount in (claim.tranches if claim.status == "open" else ())
+            if amount
+        ],
+        pending_relief=s.PendingReliefOut(
+            kind=pending["kind"],
+            until=pending["until"],
+            amount=eur_or_none(pending.get("amount")),
+            reason=pending["reason"],
+        )
+        if (pending := claim.pending_relief)
+        else None,
+    )
+
+
+def idle_interest(grant: Grant, proposal: IdleInterest) -> s.IdleInterestOut:
+    return s.IdleInterestOut(
+        grant_id=grant.id,
+        on=proposal.on,
+        drawdown_horizon=proposal.horizon or None,
+        interest=eur(proposal.interest),
+        provisional=proposal.provisional,
+        decided_until=grant.idle_interest_decided_on,
+        stretches=[
+            s.IdleStretchOut(
+                paid_on=stretch.paid_on,
+                amount=eur(stretch.amount),
+                used_on=stretch.used_on,
+                horizon_end=stretch.horizon_end,
+                interest_from=stretch.interest_from,
+                interest_until=stretch.interest_until,
+                interest=eur(Money.rounded(stretch.interest)),
+            )
+            for stretch in proposal.stretches
+        ],
+    )
+
+
+def revocation(grant: Grant, facts: dict[str, Fact], staff: bool) -> s.RevocationOut | None:
+    """The decided revocation from the grant law facts, else (for the office) the one prepared."""
+    if REVOCATION_FACTS_KNOWN in facts:
+        return s.RevocationOut(
+            state="decided",
+            remaining_amount=eur_or_none(grant.final_amount),
+            effective_on=facts[REVOCATION_EFFECTIVE].day if REVOCATION_EFFECTIVE in facts else None,
+            facts_known_on=facts[REVOCATION_FACTS_KNOWN].day,
+            heard_on=facts[REVOCATION_HEARD].day if REVOCATION_HEARD in facts else None,
+            limit_ends_on=facts[REVOCATION_LIMIT].day if REVOCATION_LIMIT in facts else None,
+        )
+    pending = grant.pending_revocation
+    if pending is None or not staff:
+        return None
+    return s.RevocationOut(
+        state="prepared",
+        remaining_amount=eur(pending["remaining_amount"]),
+        effective_on=pending["effective_on"],
+        facts_known_on=pending["facts_known_on"],
+        heard_on=pending["heard_on"],
+        limit_ends_on=pending["limit_ends_on"],
     )
 
 
@@ -320,6 +394,11 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
         claims=[claim(call.office.claim(claim_id), today, rates) for claim_id in grant.claim_ids],
         timeline=history,
         over_plan_total=eur_or_none(facts[OVER_PLAN_TOTAL].amount) if OVER_PLAN_TOTAL in facts else None,
+        condition_occurred_on=facts[CONDITION_OCCURRED].day if CONDITION_OCCURRED in facts else None,
+        revocation=revocation(grant, facts, not call.caller.is_member),
+        idle_interest_charged=eur_or_none(facts[IDLE_INTEREST_CHARGED].amount)
+        if IDLE_INTEREST_CHARGED in facts
+        else None,
     )
 
 
