@@ -20,6 +20,7 @@ from uuid import UUID
 
 from domain.claim import Claim
 from domain.grant import Grant
+from domain.messages import N_
 from domain.money import Money
 from projections.db import Cursor, cents, money
 from projections.engine import ReadModel, handles
@@ -38,15 +39,15 @@ INTEREST_WAIVED = "interest_waived"
 
 FACT_GERMAN = {
     OVER_PLAN_TOTAL: "Über der Plansumme, nicht zuwendungsfähig",
-    CONDITION_OCCURRED: "Auflösende Bedingung eingetreten am",
-    REVOCATION_FACTS_KNOWN: "Widerruf: Tatsachen bekannt seit",
-    REVOCATION_HEARD: "Widerruf: Verein angehört am",
-    REVOCATION_LIMIT: "Widerruf: Jahresfrist bis",
-    REVOCATION_EFFECTIVE: "Widerruf wirksam ab",
-    IDLE_INTEREST_PROPOSED: "Zinsen auf nicht alsbald verwendete Mittel, berechnet",
-    IDLE_INTEREST_CHARGED: "Zinsen auf nicht alsbald verwendete Mittel, festgesetzt",
-    CLAIMS_WRITTEN_OFF: "Niedergeschlagen (bleibt offen)",
-    CLAIMS_WAIVED: "Erlassen",
+    CONDITION_OCCURRED: N_("Auflösende Bedingung eingetreten am"),
+    REVOCATION_FACTS_KNOWN: N_("Widerruf: Tatsachen bekannt seit"),
+    REVOCATION_HEARD: N_("Widerruf: Verein angehört am"),
+    REVOCATION_LIMIT: N_("Widerruf: Jahresfrist bis"),
+    REVOCATION_EFFECTIVE: N_("Widerruf wirksam ab"),
+    IDLE_INTEREST_PROPOSED: N_("Zinsen auf nicht alsbald verwendete Mittel, berechnet"),
+    IDLE_INTEREST_CHARGED: N_("Zinsen auf nicht alsbald verwendete Mittel, festgesetzt"),
+    CLAIMS_WRITTEN_OFF: N_("Niedergeschlagen (bleibt offen)"),
+    CLAIMS_WAIVED: N_("Erlassen"),
     INTEREST_WAIVED: "Zinsverzicht (§ 49a Abs. 3 Satz 2 VwVfG NRW)",
 }
 

@@ -652,11 +652,13 @@ def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
         Field("notes", "Prüfvermerk", "textarea"),
         Field(
             "condition_occurred_on",
-            "Auflösende Bedingung eingetreten am",
+            N_("Auflösende Bedingung eingetreten am"),
             "date",
             required=False,
-            hint="Wenn Kosten gesunken oder weitere Mittel hinzugekommen sind: der Tag, an dem das geschah. "
-            "Eine Rückforderung aus dem Schlussbetrag entsteht an diesem Tag, nicht am Tag der Festsetzung.",
+            hint=N_(
+                "Wenn Kosten gesunken oder weitere Mittel hinzugekommen sind: der Tag, an dem das geschah. "
+                "Eine Rückforderung aus dem Schlussbetrag entsteht an diesem Tag, nicht am Tag der Festsetzung."
+            ),
         ),
         Field("on", "Geprüft am", "date", default=ctx.today.isoformat()),
     ]
@@ -724,7 +726,7 @@ def _revoke(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
         return None
     claim = office.decide_revocation(ctx.grant.id, decision == "ja", reason, actor, on=on)
     if decision != "ja":
-        return "Der Widerruf ist abgelehnt."
+        return N_("Der Widerruf ist abgelehnt.")
     if claim is not None:
         return N_("Die Zuwendung ist widerrufen; die Überzahlung wird zurückgefordert.")
     return N_("Die Zuwendung ist widerrufen.")
@@ -733,7 +735,7 @@ def _revoke(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: 
 def _not_revocation_preparer(ctx: GrantContext, item: Any) -> str | None:
     pending = ctx.grant.pending_revocation
     if pending and pending["proposed_by"] == ctx.me:
-        return "Sie haben den Widerruf vorbereitet; entscheiden muss eine andere Person (Vier-Augen-Prinzip)."
+        return N_("Sie haben den Widerruf vorbereitet; entscheiden muss eine andere Person (Vier-Augen-Prinzip).")
     return None
 
 
@@ -743,12 +745,12 @@ def _idle_interest_fields(ctx: GrantContext, item: Any) -> list[Field]:
     return [
         Field(
             "amount",
-            "Geforderte Zinsen in Euro",
+            N_("Geforderte Zinsen in Euro"),
             "amount",
             default=format_amount(proposed) if proposed is not None else "",
             hint=f"Berechnet: {format_amount(proposed)} € (höchstens; 0,00 für keine)." if proposed is not None else "",
         ),
-        _reason("Begründung der Ermessensentscheidung"),
+        _reason(N_("Begründung der Ermessensentscheidung")),
         _on(ctx),
     ]
 
@@ -763,8 +765,8 @@ def _decide_idle_interest(
     assert amount is not None
     claim = office.decide_idle_interest(ctx.grant.id, amount, reason, actor, on=on)
     if claim is not None:
-        return "Die Zinsen sind festgesetzt und werden gefordert."
-    return "Die Entscheidung über die Zinsen ist vermerkt."
+        return N_("Die Zinsen sind festgesetzt und werden gefordert.")
+    return N_("Die Entscheidung über die Zinsen ist vermerkt.")
 
 
 def _close(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -1117,8 +1119,8 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "widerruf-vorbereiten",
-        "Widerruf vorbereiten",
-        "Widerruf vorbereiten",
+        N_("Widerruf vorbereiten"),
+        N_("Widerruf vorbereiten"),
         (OFFICER, APPROVER),
         lambda ctx, item: ctx.grant.status in AFTER_AWARD and ctx.grant.pending_revocation is None,
         lambda ctx, item: [
@@ -1134,30 +1136,32 @@ _ALL: tuple[Action, ...] = (
                 "Wirksam ab",
                 "date",
                 default=ctx.today.isoformat(),
-                hint="Mit Wirkung für die Vergangenheit: jede Auszahlung wird ab diesem Tag verzinst, "
-                "frühestens ab ihrer Wertstellung.",
+                hint=N_(
+                    "Mit Wirkung für die Vergangenheit: jede Auszahlung wird ab diesem Tag verzinst, "
+                    "frühestens ab ihrer Wertstellung."
+                ),
             ),
             Field(
                 "facts_known_on",
                 "Tatsachen bekannt seit",
                 "date",
-                hint="Ab diesem Tag läuft die Jahresfrist (§ 48 Abs. 4, § 49 Abs. 3 VwVfG NRW).",
+                hint=N_("Ab diesem Tag läuft die Jahresfrist (§ 48 Abs. 4, § 49 Abs. 3 VwVfG NRW)."),
             ),
-            Field("heard_on", "Verein angehört am", "date", hint="Anhörung nach § 28 VwVfG NRW."),
-            _reason("Gründe des Widerrufs"),
-            Field("on", "Vorbereitet am", "date", default=ctx.today.isoformat()),
+            Field("heard_on", "Verein angehört am", "date", hint=N_("Anhörung nach § 28 VwVfG NRW.")),
+            _reason(N_("Gründe des Widerrufs")),
+            Field("on", N_("Vorbereitet am"), "date", default=ctx.today.isoformat()),
         ],
         _propose_revocation,
-        intro="Vorbereitet von einer Person, entschieden von einer anderen.",
+        intro=N_("Vorbereitet von einer Person, entschieden von einer anderen."),
     ),
     Action(
         "widerrufen",
-        "Über den Widerruf entscheiden",
+        N_("Über den Widerruf entscheiden"),
         "Entscheiden",
         (APPROVER,),
         lambda ctx, item: ctx.grant.status in AFTER_AWARD and ctx.grant.pending_revocation is not None,
         lambda ctx, item: [
-            Field("decision", "Widerrufen?", "select", options=YES_NO, default="ja"),
+            Field("decision", N_("Widerrufen?"), "select", options=YES_NO, default="ja"),
             _reason(),
             _on(ctx),
         ],
@@ -1166,7 +1170,7 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "zinsen-ungenutzte-mittel",
-        "Zinsen für nicht alsbald verwendete Mittel",
+        N_("Zinsen für nicht alsbald verwendete Mittel"),
         "Entscheiden",
         (OFFICER,),
         lambda ctx, item: (
@@ -1174,8 +1178,10 @@ _ALL: tuple[Action, ...] = (
         ),
         _idle_interest_fields,
         _decide_idle_interest,
-        intro="Ausgezahlte Mittel, die nicht innerhalb der Abruffrist verwendet wurden, können nach § 49a Abs. 4 "
-        "VwVfG NRW verzinst werden (Ermessen). Die Berechnung steht im Abschnitt »Widerruf und Zinsen«.",
+        intro=N_(
+            "Ausgezahlte Mittel, die nicht innerhalb der Abruffrist verwendet wurden, können nach § 49a Abs. 4 "
+            "VwVfG NRW verzinst werden (Ermessen). Die Berechnung steht im Abschnitt »Widerruf und Zinsen«."
+        ),
     ),
     Action(
         "abschliessen",
@@ -1207,7 +1213,7 @@ _ALL: tuple[Action, ...] = (
     ),
     Action(
         "erleichterung-vorschlagen",
-        "Stundung, Niederschlagung, Erlass oder Zinsverzicht vorschlagen",
+        N_("Stundung, Niederschlagung, Erlass oder Zinsverzicht vorschlagen"),
         "Vorschlagen",
         (OFFICER, FINANCE),
         lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is None,
@@ -1215,18 +1221,20 @@ _ALL: tuple[Action, ...] = (
             Field("kind", "Maßnahme", "select", options=tuple(RELIEF_KINDS.items())),
             Field(
                 "until",
-                "Gestundet bis / Rückzahlungsfrist",
+                N_("Gestundet bis / Rückzahlungsfrist"),
                 "date",
                 required=False,
-                hint="Bei Stundung: bis wann. Beim Zinsverzicht: die gesetzte Frist, in der die Hauptforderung "
-                "zurückgezahlt wurde.",
+                hint=N_(
+                    "Bei Stundung: bis wann. Beim Zinsverzicht: die gesetzte Frist, in der die Hauptforderung "
+                    "zurückgezahlt wurde."
+                ),
             ),
             Field(
                 "amount",
-                "Teilbetrag in Euro (nur Erlass)",
+                N_("Teilbetrag in Euro (nur Erlass)"),
                 "amount",
                 required=False,
-                hint="Leer: die ganze Forderung.",
+                hint=N_("Leer: die ganze Forderung."),
             ),
             _reason(),
         ],
