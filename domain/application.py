@@ -68,7 +68,7 @@ from domain.programme import FundingSource, Programme
 from domain.project import Project
 from domain.rules import RuleSet
 from domain.snapshots import SealedSnapshots
-from domain.terms import GrantTerms
+from domain.terms import GrantTerms, rule_proof_due
 from domain.transcodings import register_domain_transcodings
 from domain.user import User, UserEmail, normalise_email
 
@@ -121,6 +121,9 @@ class FundingOffice(Application[UUID]):
     """Commands of the international-relations office, its associations and finance."""
 
     name = "Foerderbuch"
+    # Settings of grant law the composition root passes on (foerderbuch.settings); these are the defaults.
+    item_value_limit = Money("800.00")  # items bought with the grant from this value are listed (ANBest-P Nr. 4)
+    rate_warning_days = 14  # a rate date further than this from the payment date gets a warning
     snapshotting_intervals: ClassVar[dict[type[MutableOrImmutableAggregate[Any]], int]] = {
         Programme: 50,
         Grant: 50,
@@ -978,8 +981,13 @@ class FundingOffice(Application[UUID]):
         year_split: dict[FiscalYear, Money] | None = None,
         conditions: str = "",
         proof_due: date | None = None,
+        unit_rate: Money | None = None,
+        units: int | None = None,
+        unit_label: str = "",
+        earmark_years: int | None = None,
     ) -> GrantTerms:
-        """Builds notice terms, defaulting to what was applied for."""
+        """Builds notice terms, defaulting to what was applied for (a fixed amount per unit: ``unit_rate``
+        times ``units`` of ``unit_label``)."""
         period = period or grant.period
         kind = FinancingType.parse(financing_type or grant.financing_type)
         if maximum is None and kind in (FinancingType.SHARE, FinancingType.DEFICIT):
@@ -996,6 +1004,10 @@ class FundingOffice(Application[UUID]):
             year_split=split,
             conditions=(conditions or "").strip()[:4000],
             proof_due=proof_due,
+            unit_rate=unit_rate,
+            units=units,
+            unit_label=unit_label,
+            **({} if earmark_years is None else {"earmark_years": earmark_years}),
         )
 
     def approve_grant(self, grant_id: UUID, amount: Money, actor: Actor, on: date | None = None, **terms: Any) -> None:
@@ -1034,7 +1046,13 @@ class FundingOffice(Application[UUID]):
             terms.setdefault("period", current.period)
             terms.setdefault("plan", current.plan)
             terms.setdefault("conditions", current.conditions)
-            terms.setdefault("proof_due", current.proof_due)
+            if current.proof_due != rule_proof_due(current.period, current.rule_set):
+                terms.setdefault("proof_due", current.proof_due)  # a deadline of the rule follows a new period
+            terms.setdefault("earmark_years", current.earmark_years)
+            if current.per_unit:
+                terms.setdefault("unit_rate", current.unit_rate)
+                terms.setdefault("units", current.units)
+                terms.setdefault("unit_label", current.unit_label)
             notice = self.terms_for(grant, current.rule_set, amount, **terms)
             grant.propose_amendment(notice, reason, on, actor)
 
@@ -1355,6 +1373,62 @@ class FundingOffice(Application[UUID]):
         on = self._on(on)
         self._grant_command(grant_id, actor, lambda g: g.extend_deadline(key, new_due, reason, on, actor))
 
+    def approve_early_start(
+        self, grant_id: UUID, start_on: date, reason: str, actor: Actor, on: date | None = None
+    ) -> None:
+        """Vorzeitiger Maßnahmebeginn: expenses from ``start_on`` count (else from the application's day)."""
+        on = self._on(on)
+        self._grant_command(grant_id, actor, lambda g: g.approve_early_start(start_on, reason, on, actor))
+
+    def record_transfer_abroad(
+        self,
+        grant_id: UUID,
+        euro: Money,
+        currency: str,
+        received: Decimal,
+        value_date: date,
+        recipient: str,
+        actor: Actor,
+        on: date | None = None,
+    ) -> UUID:
+        """Money sent to the partner abroad; the partner's receipts may use the rate weighted over transfers."""
+        on = self._on(on)
+        return self._grant_command(
+            grant_id,
+            actor,
+            lambda g: g.record_transfer_abroad(euro, currency, received, value_date, recipient, on, actor),
+        )
+
+    def weighted_foreign(self, grant_id: UUID, currency: str, original: Decimal) -> ForeignAmount:
+        """A partner's receipt converted at the rate weighted over the grant's transfers in ``currency``."""
+        return self.grant(grant_id).weighted_foreign(currency, original)
+
+    def record_item(
+        self,
+        grant_id: UUID,
+        description: str,
+        acquired_on: date,
+        value: Money,
+        actor: Actor,
+        on: date | None = None,
+        expense_id: UUID | None = None,
+    ) -> UUID:
+        """Lists an item bought with the grant from the value limit (``item_value_limit``) on, with its
+        earmarking period from the notice."""
+        on = self._on(on)
+        limit = self.item_value_limit
+        return self._grant_command(
+            grant_id, actor, lambda g: g.record_item(description, acquired_on, value, limit, on, actor, expense_id)
+        )
+
+    def record_disposal(
+        self, grant_id: UUID, item_id: UUID, disposed_on: date, how: str, actor: Actor, on: date | None = None
+    ) -> bool:
+        """The item is gone (sold, given away, scrapped); True when within its earmarking period (a reason
+        to revoke)."""
+        on = self._on(on)
+        return self._grant_command(grant_id, actor, lambda g: g.record_disposal(item_id, disposed_on, how, on, actor))
+
     def record_purpose_fulfilled(
         self, grant_id: UUID, fulfilled_on: date, actor: Actor, on: date | None = None
     ) -> date:
@@ -1387,10 +1461,26 @@ class FundingOffice(Application[UUID]):
         income: Money,
         actor: Actor,
         on: date | None = None,
+        units_delivered: int | None = None,
+        summary_costs: dict[str, Money] | None = None,
     ) -> None:
+        """Verwendungsnachweis; a fixed amount per unit also reports the units delivered. With
+        ``summary_costs`` (costs per budget line) it is a simple proof of use without receipts, where the
+        rule set allows one."""
         on = self._on(on)
         self._grant_command(
-            grant_id, actor, lambda g: g.submit_proof_of_use(report, own_funds, third_party_funds, income, on, actor)
+            grant_id,
+            actor,
+            lambda g: g.submit_proof_of_use(
+                report,
+                own_funds,
+                third_party_funds,
+                income,
+                on,
+                actor,
+                units_delivered=units_delivered,
+                summary_costs=summary_costs,
+            ),
         )
 
     def review_proof_of_use(
@@ -1402,6 +1492,7 @@ class FundingOffice(Application[UUID]):
         actor: Actor,
         on: date | None = None,
         condition_occurred_on: date | None = None,
+        recognised_units: int | None = None,
         **actual_funds: Money,
     ) -> None:
         """``condition_occurred_on``: when the resolutory condition occurred (a final-amount claim arises then)."""
@@ -1419,6 +1510,7 @@ class FundingOffice(Application[UUID]):
                 actual_funds.get("third_party_funds"),
                 actual_funds.get("income"),
                 condition_occurred_on,
+                recognised_units=recognised_units,
             ),
         )
 

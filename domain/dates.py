@@ -89,6 +89,11 @@ def add_duration(day: date, duration: str) -> date:
     return day + timedelta(weeks=weeks, days=days)
 
 
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February becomes 28 February in a common year)."""
+    return add_duration(day, f"P{12 * years}M")
+
+
 def end_of_month(day: date) -> date:
     return date(day.year, day.month, _cal.monthrange(day.year, day.month)[1])
 

@@ -16,13 +16,14 @@ was recorded.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
-from domain.dates import FiscalYear, FundingPeriod, add_duration, duration_german
+from domain.dates import FiscalYear, FundingPeriod, add_duration, add_years, duration_german
 from domain.errors import (
     FourEyesError,
     InvalidInputError,
@@ -31,7 +32,7 @@ from domain.errors import (
     PaymentRefusedError,
     RuleViolationError,
 )
-from domain.foreign import ForeignAmount
+from domain.foreign import WEIGHTED_TRANSFERS, ForeignAmount, weighted_rate
 from domain.idle_money import IdleInterest, grant_share_of_receipts
 from domain.messages import N_
 from domain.money import Money
@@ -100,6 +101,12 @@ class Grant(Aggregate):
     pending_revocation: dict[str, Any] | None = None
     # Idle-money interest (§ 49a (4) VwVfG NRW) is decided up to this day; a later proposal starts there.
     idle_interest_decided_on: date | None = None
+    # An approved early start (vorzeitiger Maßnahmebeginn): expenses count from this day; a class default.
+    early_start_on: date | None = None
+    # Items bought with the grant above the value limit (each with its id, hex); a class default, replaced.
+    items: tuple[dict[str, Any], ...] = ()
+    # Money transferred to a partner abroad (euros sent, foreign amount received); a class default, replaced.
+    transfers: tuple[dict[str, Any], ...] = ()
 
     class ApplicationReceived(Aggregate.Created):
         file_number: str
@@ -228,6 +235,8 @@ class Grant(Aggregate):
     # Before the decision -----------------------------------------------------------------------
 
     def request_documents(self, items: str, due: date, on: date, actor: Actor) -> UUID:
+        """Asks for missing documents by ``due``; a Saturday, Sunday or NRW public holiday moves the date to
+        the next working day, as every deadline (§ 31 (3) VwVfG NRW)."""
         actor.require(Role.OFFICER, doing="Unterlagen anfordern")
         self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Unterlagen anfordern")
         if due < on:
@@ -236,7 +245,7 @@ class Grant(Aggregate):
         self._documents_requested(
             request_id=request_id,
             items=require_text(items, "items", "Die angeforderten Unterlagen", 2000),
-            due=due,
+            due=next_working_day(due),
             on=on,
             **actor.stamp,
         )
@@ -726,9 +735,10 @@ class Grant(Aggregate):
         return {line.code: line.amount for line in self.terms.plan.cost_lines}
 
     def spent_per_line(self) -> dict[str, Money]:
+        """Spent per budget line: the receipts not reversed, except those from before the project could begin."""
         spent = {code: Money.zero() for code in self.line_budgets} if self.terms else {}
         for expense in self.expenses.values():
-            if not expense["reversed"]:
+            if not expense["reversed"] and expense["paid_on"] >= self.eligible_from:
                 spent[expense["budget_line"]] = spent.get(expense["budget_line"], Money.zero()) + expense["euro"]
         return spent
 
@@ -769,6 +779,20 @@ class Grant(Aggregate):
                 f"Ausgaben vom {paid_on:%d.%m.%Y} liegen außerhalb des Förderzeitraums und sind nicht zuwendungsfähig.",
                 field="paid_on",
             )
+        if paid_on < self.eligible_from:
+            raise RuleViolationError(
+                f"Ausgaben vom {paid_on:%d.%m.%Y} liegen vor "
+                + (
+                    f"dem genehmigten Maßnahmebeginn am {self.early_start_on:%d.%m.%Y}"
+                    if self.early_start_on
+                    else f"dem Antragseingang am {self.applied_on:%d.%m.%Y}"
+                )
+                + "; gefördert wird nur ein Vorhaben, das noch nicht begonnen hat. Früher nur mit Zustimmung "
+                "zum vorzeitigen Maßnahmebeginn.",
+                field="paid_on",
+            )
+        if isinstance(amount, ForeignAmount) and amount.rate_source == WEIGHTED_TRANSFERS:
+            self._check_weighted(amount)
         euro = amount.euro if isinstance(amount, ForeignAmount) else amount
         euro.require_positive("amount", "Der Betrag")
         tolerance = self.terms.rule_set.line_tolerance
@@ -827,6 +851,7 @@ class Grant(Aggregate):
             "paid_on": paid_on,
             "euro": euro,
             "reversed": False,
+            "foreign": foreign,
         }
 
     def reverse_expense(self, expense_id: UUID, reason: str, actor: Actor) -> None:
@@ -854,6 +879,99 @@ class Grant(Aggregate):
     @event(ExpenseReversed)
     def _expense_reversed(self, expense_id: UUID, euro: Money, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.expenses[expense_id.hex]["reversed"] = True
+
+    # Money transferred to a partner abroad ------------------------------------------------------------
+
+    def record_transfer_abroad(
+        self, euro: Money, currency: str, received: Decimal, value_date: date, recipient: str, on: date, actor: Actor
+    ) -> UUID:
+        """Records money sent to the partner abroad: the euros sent and what arrived in the partner's
+        currency. The partner's receipts may then be converted at the rate weighted over these transfers."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Überweisung an den Partner erfassen")
+        actor.require_member_of(self.organisation_id, doing="Überweisung an den Partner erfassen")
+        self._require_status(APPROVED, doing="Überweisung an den Partner erfassen")
+        euro.require_positive("euro", "Der überwiesene Betrag")
+        if value_date > on:
+            raise InvalidInputError(
+                f"Der {value_date:%d.%m.%Y} liegt in der Zukunft; erfasst wird, was überwiesen ist.",
+                field="value_date",
+            )
+        arrived = ForeignAmount.convert(currency, received, received / euro.amount, value_date)  # checks both
+        transfer_id = uuid4()
+        self._transfer_abroad_recorded(
+            transfer_id=transfer_id,
+            euro=euro,
+            currency=arrived.currency,
+            received=arrived.original,
+            value_date=value_date,
+            recipient=require_text(recipient, "recipient", "Der Empfänger", 200),
+            on=on,
+            **actor.stamp,
+        )
+        return transfer_id
+
+    class TransferAbroadRecorded(Aggregate.Event):
+        transfer_id: UUID
+        euro: Money
+        currency: str
+        received: Decimal
+        value_date: date
+        recipient: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(TransferAbroadRecorded)
+    def _transfer_abroad_recorded(
+        self,
+        transfer_id: UUID,
+        euro: Money,
+        currency: str,
+        received: Decimal,
+        value_date: date,
+        recipient: str,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        transfer = {
+            "transfer_id": transfer_id.hex,
+            "euro": euro,
+            "currency": currency,
+            "received": received,
+            "value_date": value_date,
+            "recipient": recipient,
+        }
+        self.transfers = (*self.transfers, transfer)
+
+    def weighted_rate(self, currency: str) -> tuple[Decimal, date] | None:
+        """The rate weighted over the transfers in ``currency`` and the last transfer's date, if any."""
+        mine = [t for t in self.transfers if t["currency"] == currency]
+        if not mine:
+            return None
+        return weighted_rate([(t["euro"], t["received"]) for t in mine]), max(t["value_date"] for t in mine)
+
+    def weighted_foreign(self, currency: str, original: Any) -> ForeignAmount:
+        """A partner's receipt converted at the rate weighted over the transfers in ``currency`` (dated the
+        last transfer); refused when there are none."""
+        currency = (currency or "").strip().upper()
+        weighted = self.weighted_rate(currency)
+        if weighted is None:
+            raise RuleViolationError(
+                f"Es sind keine Überweisungen in {currency} an den Partner erfasst; ohne sie gibt es keinen "
+                "gewichteten Kurs.",
+                field="rate_source",
+            )
+        return ForeignAmount.convert(currency, original, weighted[0], weighted[1], WEIGHTED_TRANSFERS)
+
+    def _check_weighted(self, amount: ForeignAmount) -> None:
+        expected = self.weighted_foreign(amount.currency, amount.original)
+        if amount.rate != expected.rate:
+            raise InvalidInputError(
+                f"Der gewichtete Kurs der Überweisungen ist {expected.rate} {amount.currency} je Euro, "
+                f"nicht {amount.rate}.",
+                field="rate",
+            )
 
     # Deadlines ---------------------------------------------------------------------------------
 
@@ -924,6 +1042,198 @@ class Grant(Aggregate):
         self, key: str, previous: date, new_due: date, reason: str, on: date, actor_id: UUID, actor_role: str
     ) -> None:
         self.deadline_extensions[key] = new_due
+
+    # Project not yet begun ------------------------------------------------------------------------
+
+    @property
+    def eligible_from(self) -> date:
+        """The first day whose expenses may count: a project grant is for a project not yet begun, so the
+        day the application was received, unless an early start (vorzeitiger Maßnahmebeginn) was approved."""
+        return self.early_start_on or self.applied_on
+
+    def approve_early_start(self, start_on: date, reason: str, on: date, actor: Actor) -> None:
+        """Zustimmung zum vorzeitigen Maßnahmebeginn: an approver — not whoever recorded the application —
+        allows the project to begin on ``start_on``; expenses from that day count."""
+        actor.require(Role.APPROVER, doing="Vorzeitigem Maßnahmebeginn zustimmen")
+        self._require_status(
+            APPLIED, DOCUMENTS_REQUESTED, REVIEWED, APPROVED, doing="Vorzeitigem Maßnahmebeginn zustimmen"
+        )
+        if actor.user_id == self.applicant_id:
+            raise FourEyesError("Wer den Antrag erfasst hat, stimmt dem vorzeitigen Beginn nicht selbst zu.")
+        if not isinstance(start_on, date):
+            raise InvalidInputError("Bitte den Tag des Maßnahmebeginns angeben.", field="start_on")
+        period = self.terms.period if self.terms is not None else self.period
+        if not period.start <= start_on <= period.end:
+            raise InvalidInputError(
+                f"Der Maßnahmebeginn muss im Bewilligungszeitraum liegen "
+                f"({period.start:%d.%m.%Y} – {period.end:%d.%m.%Y}).",
+                field="start_on",
+            )
+        if start_on == self.eligible_from:
+            raise InvalidStateError(f"Ausgaben zählen bereits ab dem {start_on:%d.%m.%Y}.")
+        self._early_start_approved(start_on=start_on, reason=require_reason(reason), on=on, **actor.stamp)
+
+    class EarlyStartApproved(Aggregate.Event):
+        start_on: date
+        reason: str
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(EarlyStartApproved)
+    def _early_start_approved(self, start_on: date, reason: str, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.early_start_on = start_on
+
+    def _before_start(self) -> Money:
+        """Expenses recorded before the first eligible day (from before the rule was enforced): not eligible."""
+        return Money.sum(
+            e["euro"] for e in self.expenses.values() if not e["reversed"] and e["paid_on"] < self.eligible_from
+        )
+
+    # Items bought with the grant (Inventar, Zweckbindung) -------------------------------------------
+
+    def record_item(
+        self,
+        description: str,
+        acquired_on: date,
+        value: Money,
+        value_limit: Money,
+        on: date,
+        actor: Actor,
+        expense_id: UUID | None = None,
+    ) -> UUID:
+        """Lists an item bought with the grant whose value reaches ``value_limit`` (the office's setting),
+        with the end of its earmarking period (Zweckbindungsfrist: the notice's years from acquisition)."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Gegenstand erfassen")
+        actor.require_member_of(self.organisation_id, doing="Gegenstand erfassen")
+        self._require_status(APPROVED, PROOF_SUBMITTED, PROOF_REVIEWED, DETERMINED, doing="Gegenstand erfassen")
+        assert self.terms is not None
+        if not isinstance(acquired_on, date):
+            raise InvalidInputError("Bitte das Anschaffungsdatum angeben.", field="acquired_on")
+        if acquired_on > on:
+            raise InvalidInputError(
+                f"Der {acquired_on:%d.%m.%Y} liegt in der Zukunft; erfasst wird, was angeschafft ist.",
+                field="acquired_on",
+            )
+        if not self.terms.period.contains(acquired_on):
+            raise RuleViolationError(
+                f"Angeschafft am {acquired_on:%d.%m.%Y}: außerhalb des Bewilligungszeitraums.", field="acquired_on"
+            )
+        value.require_positive("value", "Der Wert")
+        if value < value_limit:
+            raise RuleViolationError(
+                f"Gegenstände unter der Wertgrenze von {value_limit.de()} werden nicht einzeln erfasst.",
+                field="value",
+            )
+        if expense_id is not None and expense_id.hex not in self.expenses:
+            raise NotFoundError("Diese Ausgabe gibt es zu dieser Zuwendung nicht.", field="expense_id")
+        item_id = uuid4()
+        self._item_recorded(
+            item_id=item_id,
+            description=require_text(description, "description", "Die Bezeichnung", 300),
+            acquired_on=acquired_on,
+            value=value,
+            earmarked_until=add_years(acquired_on, self.terms.earmark_years),
+            expense_id=expense_id,
+            on=on,
+            **actor.stamp,
+        )
+        return item_id
+
+    class ItemRecorded(Aggregate.Event):
+        item_id: UUID
+        description: str
+        acquired_on: date
+        value: Money
+        earmarked_until: date
+        expense_id: UUID | None
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ItemRecorded)
+    def _item_recorded(
+        self,
+        item_id: UUID,
+        description: str,
+        acquired_on: date,
+        value: Money,
+        earmarked_until: date,
+        expense_id: UUID | None,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        item = {
+            "item_id": item_id.hex,
+            "description": description,
+            "acquired_on": acquired_on,
+            "value": value,
+            "earmarked_until": earmarked_until,
+            "disposed_on": None,
+            "disposal": "",
+            "within_earmark": False,
+        }
+        self.items = (*self.items, item)
+
+    def item(self, item_id: UUID) -> dict[str, Any] | None:
+        return next((item for item in self.items if item["item_id"] == item_id.hex), None)
+
+    def record_disposal(self, item_id: UUID, disposed_on: date, how: str, on: date, actor: Actor) -> bool:
+        """Records that an item was sold, given away, scrapped or lost. Within its earmarking period that is
+        a reason to revoke the grant (in part, § 49 (3) VwVfG NRW); returns whether it was within."""
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Verbleib eines Gegenstands erfassen")
+        actor.require_member_of(self.organisation_id, doing="Verbleib eines Gegenstands erfassen")
+        item = self.item(item_id)
+        if item is None:
+            raise NotFoundError("Diesen Gegenstand gibt es zu dieser Zuwendung nicht.", field="item_id")
+        if item["disposed_on"] is not None:
+            raise InvalidStateError(f"Der Verbleib ist bereits erfasst ({item['disposed_on']:%d.%m.%Y}).")
+        if not isinstance(disposed_on, date):
+            raise InvalidInputError("Bitte das Datum angeben.", field="disposed_on")
+        if disposed_on > on:
+            raise InvalidInputError(
+                f"Der {disposed_on:%d.%m.%Y} liegt in der Zukunft; erfasst wird, was geschehen ist.",
+                field="disposed_on",
+            )
+        if disposed_on < item["acquired_on"]:
+            raise InvalidInputError("Ein Gegenstand geht nicht vor seiner Anschaffung ab.", field="disposed_on")
+        within: bool = disposed_on < item["earmarked_until"]
+        self._item_disposed(
+            item_id=item_id,
+            disposed_on=disposed_on,
+            how=require_reason(how, field="how"),
+            value=item["value"],
+            within_earmark=within,
+            on=on,
+            **actor.stamp,
+        )
+        return within
+
+    class ItemDisposed(Aggregate.Event):
+        item_id: UUID
+        disposed_on: date
+        how: str
+        value: Money
+        within_earmark: bool
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(ItemDisposed)
+    def _item_disposed(
+        self,
+        item_id: UUID,
+        disposed_on: date,
+        how: str,
+        value: Money,
+        within_earmark: bool,
+        on: date,
+        actor_id: UUID,
+        actor_role: str,
+    ) -> None:
+        gone = {"disposed_on": disposed_on, "disposal": how, "within_earmark": within_earmark}
+        self.items = tuple({**i, **gone} if i["item_id"] == item_id.hex else i for i in self.items)
 
     def record_purpose_fulfilled(self, fulfilled_on: date, on: date, actor: Actor) -> date:
         """The association (or an officer for it) records when the purpose of the grant was fulfilled; the
@@ -1047,9 +1357,21 @@ class Grant(Aggregate):
         self.interim_proofs[str(fiscal_year)] = on
 
     def submit_proof_of_use(
-        self, report: str, own_funds: Money, third_party_funds: Money, income: Money, on: date, actor: Actor
+        self,
+        report: str,
+        own_funds: Money,
+        third_party_funds: Money,
+        income: Money,
+        on: date,
+        actor: Actor,
+        units_delivered: int | None = None,
+        summary_costs: dict[str, Money] | None = None,
     ) -> None:
-        """Verwendungsnachweis: the narrative report, the actual funding, and the receipts as reported."""
+        """Verwendungsnachweis: the narrative report, the actual funding, and the receipts as reported.
+
+        A fixed amount per unit also needs the units delivered (e.g. trainees who took part). With
+        ``summary_costs`` it is a simple proof of use (einfacher Verwendungsnachweis, where the rule set
+        allows it): the costs per budget line as summed up by the association, without receipts."""
         actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Verwendungsnachweis einreichen")
         actor.require_member_of(self.organisation_id, doing="Verwendungsnachweis einreichen")
         self._require_status(APPROVED, doing="Verwendungsnachweis einreichen")
@@ -1058,16 +1380,64 @@ class Grant(Aggregate):
         for value, what in ((own_funds, "Eigenmittel"), (third_party_funds, "Drittmittel"), (income, "Einnahmen")):
             value.require_not_negative(what, what)
         receipts = [key for key, e in self.expenses.items() if not e["reversed"]]
+        simple: dict[str, Any] = {} if summary_costs is None else {"simple": True}
+        before = self._before_start() if summary_costs is None else Money.zero()
+        if before.amount:  # receipts from before the project could begin are left out of the costs
+            simple["before_start"] = before
         self._proof_of_use_submitted(
             report=require_text(report, "report", "Der Sachbericht", 20000),
-            actual_costs=self.spent_per_line(),
+            actual_costs=self.spent_per_line() if summary_costs is None else self._summary_costs(summary_costs),
             own_funds=own_funds,
             third_party_funds=third_party_funds,
             income=income,
             receipt_count=len(receipts),
             on=on,
             **actor.stamp,
+            **self._units_fact("units_delivered", units_delivered),
+            **simple,
         )
+
+    def _summary_costs(self, costs: dict[str, Money]) -> dict[str, Money]:
+        """The costs per budget line of a simple proof of use, as the association sums them up (no receipts);
+        refused unless the notice's rule set allows a simple proof."""
+        assert self.terms is not None
+        if not self.terms.rule_set.simple_proof:
+            raise RuleViolationError(
+                f"Das Regelwerk {self.terms.rule_set.version} lässt keinen einfachen Verwendungsnachweis zu; "
+                "einzureichen ist der Nachweis mit Belegliste.",
+                field="simple",
+            )
+        lines = self.line_budgets
+        unknown = sorted(set(costs) - set(lines))
+        if unknown:
+            raise InvalidInputError(
+                f"Die Kostenposition »{unknown[0]}« steht nicht im Finanzierungsplan.", field="actual_costs"
+            )
+        summary = {}
+        for code in lines:
+            summary[code] = costs.get(code, Money.zero()).require_not_negative("actual_costs", "Ein Betrag")
+        if not any(amount.amount for amount in summary.values()):
+            raise InvalidInputError("Der zahlenmäßige Nachweis nennt keine Kosten.", field="actual_costs")
+        return summary
+
+    def _units_fact(self, name: str, units: int | None, at_most: int | None = None) -> dict[str, Any]:
+        """The units delivered as an event argument: required for a fixed amount per unit, refused otherwise."""
+        assert self.terms is not None
+        if not self.terms.per_unit:
+            if units is not None:
+                raise InvalidInputError("Diese Zuwendung ist kein Festbetrag je Einheit.", field=name)
+            return {}
+        if units is None:
+            raise InvalidInputError(
+                f"Wie viele {self.terms.unit_label} wurden erbracht? (bewilligt: {self.terms.units})", field=name
+            )
+        if isinstance(units, bool) or not isinstance(units, int) or units < 0:
+            raise InvalidInputError("Die Zahl der Einheiten muss eine ganze Zahl ab 0 sein.", field=name)
+        if at_most is not None and units > at_most:
+            raise RuleViolationError(
+                f"Anerkannt werden können höchstens die nachgewiesenen {at_most} {self.terms.unit_label}.", field=name
+            )
+        return {name: units}
 
     class ProofOfUseSubmitted(Aggregate.Event):
         report: str
@@ -1079,6 +1449,9 @@ class Grant(Aggregate):
         on: date
         actor_id: UUID
         actor_role: str
+        units_delivered: int | None = None
+        simple: bool = False
+        before_start: Money | None = None
 
     @event(ProofOfUseSubmitted)
     def _proof_of_use_submitted(
@@ -1092,6 +1465,9 @@ class Grant(Aggregate):
         on: date,
         actor_id: UUID,
         actor_role: str,
+        units_delivered: int | None = None,  # a fixed amount per unit (since issue 11 rule 7)
+        simple: bool = False,  # a simple proof of use: summary figures, no receipts (issue 11 rule 8)
+        before_start: Money | None = None,  # receipts before the project could begin, left out (rule 9)
     ) -> None:
         self.status = PROOF_SUBMITTED
         self.proof = {
@@ -1101,6 +1477,8 @@ class Grant(Aggregate):
             "income": income,
             "submitted_on": on,
             "submitted_by": actor_id,
+            "units": units_delivered,
+            "simple": simple,
         }
 
     def review_proof_of_use(
@@ -1114,8 +1492,10 @@ class Grant(Aggregate):
         third_party_funds: Money | None = None,
         income: Money | None = None,
         condition_occurred_on: date | None = None,
+        recognised_units: int | None = None,
     ) -> None:
-        """Prüfvermerk: an officer other than the submitter records what is recognised, line by line.
+        """Prüfvermerk: an officer other than the submitter records what is recognised, line by line
+        (and, for a fixed amount per unit, how many of the units reported are recognised).
 
         ``condition_occurred_on``: the day the resolutory condition occurred (costs fell, extra funds came
         in); a claim from the final amount arises then, not on the day of the decision."""
@@ -1142,7 +1522,12 @@ class Grant(Aggregate):
             if value < spent:
                 reasons[code] = require_reason(cut_reasons.get(code), field=f"cut_reason_{code}")
             recognised[code] = value
+        reported_units = self.proof.get("units")
+        units = self._units_fact(
+            "recognised_units", reported_units if recognised_units is None else recognised_units, reported_units
+        )
         self._proof_of_use_reviewed(
+            **units,
             recognised_costs=recognised,
             cut_reasons=reasons,
             own_funds=self.proof["own_funds"] if own_funds is None else own_funds.require_not_negative("own_funds"),
@@ -1181,6 +1566,7 @@ class Grant(Aggregate):
         actor_id: UUID
         actor_role: str
         condition_occurred_on: date | None = None
+        recognised_units: int | None = None
 
     @event(ProofOfUseReviewed)
     def _proof_of_use_reviewed(
@@ -1195,6 +1581,7 @@ class Grant(Aggregate):
         actor_id: UUID,
         actor_role: str,
         condition_occurred_on: date | None = None,
+        recognised_units: int | None = None,  # a fixed amount per unit (since issue 11 rule 7)
     ) -> None:
         self.status = PROOF_REVIEWED
         self.recognised = {
@@ -1203,6 +1590,7 @@ class Grant(Aggregate):
             "third_party_funds": third_party_funds,
             "income": income,
             "reviewed_by": actor_id,
+            "units": recognised_units,
         }
         if condition_occurred_on is not None:  # the state of earlier reviews stays as it was
             self.recognised["condition_occurred_on"] = condition_occurred_on
@@ -1234,8 +1622,12 @@ class Grant(Aggregate):
             own_funds=self.recognised["own_funds"],
             third_party_funds=self.recognised["third_party_funds"],
             income=self.recognised["income"],
+            units=self.recognised.get("units"),
         )
         result = determine_final_amount(self.terms, actuals)
+        per_unit: dict[str, Any] = {}  # recorded for a fixed amount per unit only
+        if self.terms.per_unit:
+            per_unit = {"units": actuals.units, "unit_shortfall": result.unit_shortfall}
         paid = self.paid
         overpaid = paid - result.final_amount
         threshold = self.terms.rule_set.small_amount_threshold
@@ -1248,6 +1640,7 @@ class Grant(Aggregate):
             capped_lines=result.capped_lines,
             explanation=result.explanation,
             over_plan_total=result.over_plan_total,
+            **per_unit,
             recognised_costs=actuals.costs,
             own_funds=actuals.own_funds,
             third_party_funds=actuals.third_party_funds,
@@ -1313,6 +1706,8 @@ class Grant(Aggregate):
         actor_role: str
         over_plan_total: Money | None = None
         claim_arose_on: date | None = None
+        units: int | None = None
+        unit_shortfall: Money | None = None
 
     @event(FinalAmountDetermined)
     def _final_amount_determined(
@@ -1334,6 +1729,8 @@ class Grant(Aggregate):
         actor_role: str,
         over_plan_total: Money | None = None,  # recorded since the plan binds as a total; before: none
         claim_arose_on: date | None = None,  # the resolutory condition's day, when the review recorded one
+        units: int | None = None,  # units recognised, for a fixed amount per unit (issue 11 rule 7)
+        unit_shortfall: Money | None = None,  # units granted but not delivered, times the rate
     ) -> None:
         self.status = DETERMINED
         self.final_amount = final_amount

@@ -62,6 +62,8 @@ class RuleSet:
     small_amount_threshold: Money = field(default_factory=lambda: Money("50.00"))
     # Payments only once the approval notice is final (Bestandskraft, or at once on a waiver of remedies)
     payments_after_final_notice: bool = False
+    # A simple proof of use (einfacher Verwendungsnachweis): narrative and summary figures, no receipts
+    simple_proof: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.version, str) or not self.version.strip() or len(self.version) > 64:
@@ -81,6 +83,8 @@ class RuleSet:
         if self.max_grant is not None and self.max_grant < self.min_grant:
             raise InvalidInputError("Der Höchstbetrag liegt unter dem Mindestbetrag.", field="max_grant")
         self.small_amount_threshold.require_not_negative("small_amount_threshold", "Bagatellgrenze")
+        if not isinstance(self.simple_proof, bool):
+            raise InvalidInputError("Einfacher Verwendungsnachweis: ja oder nein.", field="simple_proof")
         if not isinstance(self.payments_after_final_notice, bool):
             raise InvalidInputError(
                 "Auszahlung erst nach Bestandskraft: ja oder nein.", field="payments_after_final_notice"
@@ -88,8 +92,9 @@ class RuleSet:
 
     @classmethod
     def nrw_municipal(cls, version: str = "NRW-kommunal-2026", **changes: Any) -> RuleSet:
-        """Municipal defaults: two-month drawdown, 20 % line tolerance, proof six months after."""
-        return replace(cls(version=version), **changes)
+        """Municipal defaults: two-month drawdown, 20 % line tolerance, proof six months after; a simple
+        proof of use (narrative and summary figures) is allowed."""
+        return replace(cls(version=version, simple_proof=True), **changes)
 
     @classmethod
     def federal(cls, version: str = "ANBest-P-Bund-2026", **changes: Any) -> RuleSet:

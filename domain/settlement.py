@@ -8,7 +8,8 @@ ANBest-P No. 2 and VV zu § 44 LHO No. 2.2–2.3 (see the reference, section 3):
   the maximum;
 * deficit (Fehlbedarf): the recognised costs less own funds (at least as planned: the own share must
   be provided in full), third-party funds and income, capped at the maximum;
-* fixed amount (Festbetrag): unchanged unless the recognised costs fall below it;
+* fixed amount (Festbetrag): unchanged unless the recognised costs fall below it; a fixed amount per
+  unit (450 € per trainee) falls to the units delivered times the rate (never above the units granted);
 * full financing (Voll): the recognised costs less third-party funds and income, capped.
 
 The financing plan binds **as a total** (Nr. 1.2 ANBest-P): a budget line may exceed its plan by up
@@ -39,6 +40,7 @@ class RecognisedActuals:
     own_funds: Money
     third_party_funds: Money
     income: Money
+    units: int | None = None  # units delivered, for a fixed amount per unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class FinalDetermination:
     capped_lines: dict[str, Money] = field(default_factory=dict)  # line -> amount above tolerance, not eligible
     explanation: str = ""
     over_plan_total: Money = field(default_factory=Money.zero)  # overrun beyond the plan's total, not eligible
+    unit_shortfall: Money = field(default_factory=Money.zero)  # units granted but not delivered, times the rate
 
 
 def eligible_costs(terms: GrantTerms, actuals: RecognisedActuals) -> tuple[Money, dict[str, Money], Money]:
@@ -84,6 +87,11 @@ def determine_final_amount(terms: GrantTerms, actuals: RecognisedActuals) -> Fin
         own = max(actuals.own_funds, plan.own_funds)
         amount = _at_least_zero(costs - own - external)
         why = f"{costs.de()} − Eigenmittel {own.de()} − Drittmittel und Einnahmen {external.de()}"
+    elif kind is FinancingType.FIXED and terms.per_unit:
+        assert terms.unit_rate is not None and terms.units is not None
+        delivered = min(actuals.units if actuals.units is not None else terms.units, terms.units)
+        amount = terms.unit_rate * delivered
+        why = f"Festbetrag je Einheit: {terms.units_german(delivered)} = {amount.de()}"
     elif kind is FinancingType.FIXED:
         amount = terms.amount
         why = f"Festbetrag {terms.amount.de()}"
@@ -101,6 +109,7 @@ def determine_final_amount(terms: GrantTerms, actuals: RecognisedActuals) -> Fin
         capped_lines=capped,
         explanation=f"{kind.german}: {why}{bound}; höchstens {cap.de()} → {final.de()}",
         over_plan_total=over_total,
+        unit_shortfall=terms.amount - amount if terms.per_unit and amount < terms.amount else Money.zero(),
     )
 
 

@@ -22,6 +22,12 @@ from domain.text import german_percent
 from domain.working_days import next_working_day
 
 
+def rule_proof_due(period: FundingPeriod, rule_set: RuleSet) -> date:
+    """The proof-of-use deadline by the rules: the rule set's time after the funding period ends (six
+    months), the next working day if that is a Saturday, Sunday or NRW public holiday."""
+    return next_working_day(add_duration(period.end, rule_set.proof_deadline))
+
+
 @dataclass(frozen=True, slots=True)
 class GrantTerms:
     """What a notice grants; ``check`` tests it against the plan's arithmetic and the rule set."""
@@ -36,12 +42,53 @@ class GrantTerms:
     year_split: dict[str, Money]  # "2026" -> amount committed in that fiscal year
     conditions: str = ""
     proof_due: date | None = None  # the proof-of-use deadline written in the notice; None: by the rule set
+    # A fixed amount per unit (Festbetrag je Einheit, e.g. 450 € per trainee): amount = unit_rate × units
+    unit_rate: Money | None = None
+    units: int | None = None
+    unit_label: str = ""  # what a unit is, e.g. "Teilnehmende"
+    # Zweckbindungsfrist: how many years items bought with the grant stay bound to its purpose
+    earmark_years: int = 5
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "financing_type", FinancingType.parse(self.financing_type).value)
         if self.rate is not None and (isinstance(self.rate, (float, bool)) or not isinstance(self.rate, Decimal)):
             raise InvalidInputError("Der Fördersatz muss ein Dezimalwert sein.", field="rate")
         self.amount.require_positive("amount", "Der bewilligte Betrag")
+        if isinstance(self.earmark_years, bool) or not isinstance(self.earmark_years, int):
+            raise InvalidInputError("Die Zweckbindungsfrist ist eine Zahl von Jahren.", field="earmark_years")
+        if not 0 <= self.earmark_years <= 50:
+            raise InvalidInputError("Die Zweckbindungsfrist liegt zwischen 0 und 50 Jahren.", field="earmark_years")
+        if self.unit_rate is not None or self.units is not None:
+            self._check_units()
+
+    def _check_units(self) -> None:
+        """A fixed amount per unit: a positive rate, a whole number of units, and the amount their product."""
+        if self.unit_rate is None or self.units is None:
+            raise InvalidInputError(
+                "Ein Festbetrag je Einheit braucht den Betrag je Einheit und die Zahl der Einheiten.",
+                field="unit_rate" if self.unit_rate is None else "units",
+            )
+        if isinstance(self.units, bool) or not isinstance(self.units, int) or self.units < 1:
+            raise InvalidInputError("Die Zahl der Einheiten muss eine ganze Zahl ab 1 sein.", field="units")
+        self.unit_rate.require_positive("unit_rate", "Der Betrag je Einheit")
+        if self.unit_rate * self.units != self.amount:
+            raise InvalidInputError(
+                f"{self.units} × {self.unit_rate.de()} sind {(self.unit_rate * self.units).de()}, "
+                f"nicht {self.amount.de()}.",
+                field="amount",
+            )
+        object.__setattr__(self, "unit_label", (self.unit_label or "").strip()[:60] or "Einheiten")
+
+    @property
+    def per_unit(self) -> bool:
+        """A fixed amount per unit: the final amount follows the units delivered (rule 7)."""
+        return self.unit_rate is not None and self.units is not None
+
+    def units_german(self, delivered: int | None = None) -> str:
+        """E.g. »9 von 12 Teilnehmende × 450,00 €« (or »12 Teilnehmende × 450,00 €«)."""
+        assert self.unit_rate is not None
+        count = f"{delivered} von {self.units}" if delivered is not None else f"{self.units}"
+        return f"{count} {self.unit_label} × {self.unit_rate.de()}"
 
     @classmethod
     def even_split(cls, amount: Money, period: FundingPeriod) -> dict[str, Money]:
@@ -62,7 +109,7 @@ class GrantTerms:
         """The proof of use is due the rule set's time (six months) after the purpose was fulfilled, at the
         latest on the notice's date (by default the same time after the funding period ends); the next
         working day if that is a Saturday, Sunday or NRW public holiday."""
-        due = self.proof_due or add_duration(self.period.end, self.rule_set.proof_deadline)
+        due = self.proof_due or rule_proof_due(self.period, self.rule_set)
         if purpose_fulfilled_on is not None:
             due = min(due, add_duration(purpose_fulfilled_on, self.rule_set.proof_deadline))
         return next_working_day(due)
@@ -116,6 +163,10 @@ class GrantTerms:
                     f"Der Fehlbedarf laut Plan ist {gap.de()}; bewilligt werden sollen {self.amount.de()}.",
                     field="amount",
                 )
+        if self.per_unit and kind is not FinancingType.FIXED:
+            raise RuleViolationError(
+                "Ein Betrag je Einheit gibt es nur bei Festbetragsfinanzierung.", field="unit_rate"
+            )
         if kind in (FinancingType.FIXED, FinancingType.FULL) and self.amount > plan.total_costs:
             raise RuleViolationError("Die Zuwendung darf die Kosten nicht übersteigen.", field="amount")
         if kind is not FinancingType.FULL and plan.own_share < rules.min_own_share:

@@ -81,6 +81,11 @@ GRANT_SUMS = tuple(
         "Rest: Bewilligt − Ausgezahlt",
         "Rest: Ausgezahlt − anerkannt",
         "Über Plansumme, nicht zuwendungsfähig",
+        "Festbetrag je Einheit: nicht erbracht",
+        "Vor Maßnahmebeginn, nicht zuwendungsfähig",
+        "Gegenstände über Wertgrenze",
+        "Abgang vor Ende der Zweckbindung",
+        "An Partner im Ausland überwiesen",
     )
 )
 CHART_SERIES = ("Ansatz", "Bewilligt", "Ausgezahlt")

@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     # Niederschlagung and Erlass (the city's Dienstanweisung), as ROLE=EURO,ROLE=EURO
     small_claim_limit: Decimal = Field(default=Decimal("10.00"), ge=0, le=Decimal("10000"), decimal_places=2)
     relief_limits: str = "finance=5000,approver=50000"
+    # Grant law: items bought with a grant from this value (euros) are listed with their earmarking period;
+    # a foreign-currency rate whose date is further than this many days from the payment gets a warning
+    item_value_limit: Decimal = Field(default=Decimal("800.00"), ge=0, le=1_000_000, decimal_places=2)
+    rate_warning_days: int = Field(default=14, ge=0, le=366)
     # Extra eventsourcing environment (tests: POSTGRES_SCHEMA); never read from the environment
     extra_env: dict[str, str] = Field(default_factory=dict)
 

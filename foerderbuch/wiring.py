@@ -11,6 +11,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from domain.application import FundingOffice
+from domain.money import Money
 from exports.letters.service import Letters
 from foerderbuch import sealing
 from foerderbuch.credentials import CredentialStore
@@ -77,7 +78,7 @@ def _create_office(settings: Settings, today: Callable[[], date] | None, key: Se
 
 def _office(settings: Settings, today: Callable[[], date] | None, key: SealKey) -> FundingOffice:
     keys = KeyStore(Records(open_database(settings)), LoadedKey(settings, PRIVACY_KEY))
-    return FundingOffice(
+    office = FundingOffice(
         env=settings.eventsourcing_env(),
         iban_validator=validate_iban,
         today=today,
@@ -85,6 +86,9 @@ def _office(settings: Settings, today: Callable[[], date] | None, key: SealKey) 
         mapper_factory=lambda transcoder: ShreddingMapper(transcoder, keys),
         claim_policy=settings.claim_policy(),
     )
+    office.item_value_limit = Money(settings.item_value_limit)
+    office.rate_warning_days = settings.rate_warning_days
+    return office
 
 
 def _patient_pool(office: FundingOffice) -> None:

@@ -242,6 +242,18 @@ def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
         if isinstance(e, Grant.ReminderSent):
             stage = REMINDER_STAGES.get(getattr(e, "stage", "manual"), "Erinnerung")
             return f"{stage} an den {label(e.key)}, fällig {_day(e.due)}", ""
+        if isinstance(e, Grant.TransferAbroadRecorded):
+            return f"Überweisung an den Partner: {e.euro.de()}, eingegangen {e.received} {e.currency}", ""
+        if isinstance(e, Grant.ItemRecorded):
+            return (
+                f"Gegenstand erfasst: {e.description}, {e.value.de()}, zweckgebunden bis {_day(e.earmarked_until)}",
+                "",
+            )
+        if isinstance(e, Grant.ItemDisposed):
+            within = " – innerhalb der Zweckbindungsfrist" if e.within_earmark else ""
+            return f"Abgang eines Gegenstands am {_day(e.disposed_on)}{within}", e.how
+        if isinstance(e, Grant.EarlyStartApproved):
+            return f"Vorzeitiger Maßnahmebeginn ab {_day(e.start_on)} zugelassen", e.reason
         if isinstance(e, Grant.PurposeFulfilled):
             return f"Zweck erfüllt am {_day(e.fulfilled_on)}: Verwendungsnachweis fällig {_day(e.proof_due)}", ""
         if isinstance(e, Grant.InterimProofSubmitted):

@@ -37,6 +37,13 @@ CLAIMS_WRITTEN_OFF = "claims_written_off"
 CLAIMS_WAIVED = "claims_waived"
 INTEREST_WAIVED = "interest_waived"
 
+UNIT_SHORTFALL = "unit_shortfall"
+EARLY_START = "early_start"
+BEFORE_START = "before_start"
+ITEMS = "items"
+DISPOSED_EARLY = "disposed_early"
+TRANSFERS_ABROAD = "transfers_abroad"
+
 FACT_GERMAN = {
     OVER_PLAN_TOTAL: "Über der Plansumme, nicht zuwendungsfähig",
     CONDITION_OCCURRED: N_("Auflösende Bedingung eingetreten am"),
@@ -49,6 +56,12 @@ FACT_GERMAN = {
     CLAIMS_WRITTEN_OFF: N_("Niedergeschlagen (bleibt offen)"),
     CLAIMS_WAIVED: N_("Erlassen"),
     INTEREST_WAIVED: "Zinsverzicht (§ 49a Abs. 3 Satz 2 VwVfG NRW)",
+    UNIT_SHORTFALL: "Festbetrag je Einheit: nicht erbrachte Einheiten",
+    EARLY_START: "Vorzeitiger Maßnahmebeginn zugelassen ab",
+    BEFORE_START: "Vor dem Maßnahmebeginn, nicht zuwendungsfähig",
+    ITEMS: "Gegenstände über der Wertgrenze",
+    DISPOSED_EARLY: "Vor Ablauf der Zweckbindung abgegangen (Widerrufsgrund)",
+    TRANSFERS_ABROAD: "An den Partner im Ausland überwiesen",
 }
 
 
@@ -110,6 +123,32 @@ class GrantLaw(ReadModel):
     def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
         over = getattr(e, "over_plan_total", None)
         self._fact(cursor, e.originator_id, OVER_PLAN_TOTAL, position, amount=over or Money.zero())
+        shortfall = getattr(e, "unit_shortfall", None)
+        if shortfall is not None:  # a fixed amount per unit: the rate times the units not delivered
+            self._fact(cursor, e.originator_id, UNIT_SHORTFALL, position, amount=shortfall, text=e.explanation)
+
+    @handles(Grant.EarlyStartApproved)
+    def _early_start(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._fact(cursor, e.originator_id, EARLY_START, position, day=e.start_on, text=e.reason)
+
+    @handles(Grant.ProofOfUseSubmitted)
+    def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
+        before = getattr(e, "before_start", None)
+        if before:  # receipts from before the project could begin, left out of the costs
+            self._fact(cursor, e.originator_id, BEFORE_START, position, amount=before)
+
+    @handles(Grant.TransferAbroadRecorded)
+    def _transfer_abroad(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._add(cursor, e.originator_id, TRANSFERS_ABROAD, position, e.euro)
+
+    @handles(Grant.ItemRecorded)
+    def _item_recorded(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._add(cursor, e.originator_id, ITEMS, position, e.value)
+
+    @handles(Grant.ItemDisposed)
+    def _item_disposed(self, cursor: Cursor, e: Any, position: int) -> None:
+        if e.within_earmark:
+            self._add(cursor, e.originator_id, DISPOSED_EARLY, position, e.value)
 
     @handles(Grant.ProofOfUseReviewed)
     def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:

@@ -419,9 +419,10 @@ class Journal(ReadModel):
             Posting(e.on, e.on.year, RECOGNISED, PAID, recognised, grant["programme_id"]),
             Posting(e.on, e.on.year, NOT_PURSUED, PAID, cents(e.not_pursued), grant["programme_id"]),
         ]
-        self._book(
-            cursor, e, position, postings, f"Schlussfestsetzung {grant['file_number']}", e.originator_id.hex, GRANT
-        )
+        what = f"Schlussfestsetzung {grant['file_number']}"
+        if getattr(e, "unit_shortfall", None):  # a fixed amount per unit with fewer units delivered
+            what += f" ({e.units} Einheiten anerkannt, {e.unit_shortfall.de()} weniger)"
+        self._book(cursor, e, position, postings, what, e.originator_id.hex, GRANT)
 
     def _claim(self, cursor: Cursor, claim_id: UUID) -> dict[str, Any]:
         row = self._one(

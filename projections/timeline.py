@@ -233,6 +233,31 @@ class Timeline(ReadModel):
         what = f"Frist für den {label(e.key)} verlängert: {_day(e.previous)} → {_day(e.new_due)}"
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
+    @handles(Grant.TransferAbroadRecorded)
+    def _transfer_abroad(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = (
+            f"Überweisung an den Partner ({e.recipient}): {e.euro.de()}, eingegangen {e.received} {e.currency}, "
+            f"Wertstellung {_day(e.value_date)}"
+        )
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    @handles(Grant.ItemRecorded)
+    def _item_recorded(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Gegenstand erfasst: {e.description}, {e.value.de()}, zweckgebunden bis {_day(e.earmarked_until)}"
+        self._entry(cursor, e.originator_id, e, position, what)
+
+    @handles(Grant.ItemDisposed)
+    def _item_disposed(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Abgang eines Gegenstands ({e.value.de()}) am {_day(e.disposed_on)}"
+        if e.within_earmark:
+            what += ": innerhalb der Zweckbindungsfrist – ein Grund zum Widerruf"
+        self._entry(cursor, e.originator_id, e, position, what, e.how)
+
+    @handles(Grant.EarlyStartApproved)
+    def _early_start(self, cursor: Cursor, e: Any, position: int) -> None:
+        what = f"Vorzeitiger Maßnahmebeginn ab {_day(e.start_on)} zugelassen: Ausgaben zählen ab diesem Tag"
+        self._entry(cursor, e.originator_id, e, position, what, e.reason)
+
     @handles(Grant.PurposeFulfilled)
     def _purpose_fulfilled(self, cursor: Cursor, e: Any, position: int) -> None:
         what = f"Zweck erfüllt am {_day(e.fulfilled_on)}: Verwendungsnachweis fällig {_day(e.proof_due)}"
@@ -255,7 +280,13 @@ class Timeline(ReadModel):
     def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
         costs = money(sum(cents(amount) for amount in e.actual_costs.values()))
         receipts = f"{e.receipt_count} Beleg" if e.receipt_count == 1 else f"{e.receipt_count} Belege"
+        if getattr(e, "simple", False):
+            receipts = "einfacher Nachweis ohne Belege"
         what = f"Verwendungsnachweis eingereicht: Kosten {costs.de()}, {receipts}"
+        if getattr(e, "before_start", None):
+            what += f"; {e.before_start.de()} vor dem Maßnahmebeginn nicht zuwendungsfähig"
+        if getattr(e, "units_delivered", None) is not None:
+            what += f", {e.units_delivered} Einheiten erbracht"
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.ProofOfUseReviewed)

@@ -129,6 +129,18 @@ class FormReader:
     def year(self, name: str) -> int | None:
         return self._read(parse_year, self.values.get(name), name)
 
+    def count(self, name: str, required: bool = True) -> int | None:
+        """A whole number of at least 0 (units, pieces); empty is ``None`` where not required."""
+        value = self.values.get(name, "").strip().replace(".", "")
+        if not value:
+            if required:
+                self.errors.setdefault(name, "Bitte ausfüllen.")
+            return None
+        if not value.isdigit() or len(value) > 7:
+            self.errors.setdefault(name, "Bitte eine ganze Zahl ab 0 eingeben.")
+            return None
+        return int(value)
+
     def choice(self, name: str, options: Mapping[str, Any] | set[str] | tuple[str, ...]) -> str:
         value = self.values.get(name, "").strip()
         if value not in options:

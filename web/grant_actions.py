@@ -36,7 +36,7 @@ from domain.errors import (
     OverBudgetError,
     StoreBusyError,
 )
-from domain.foreign import ForeignAmount
+from domain.foreign import RATE_SOURCES, WEIGHTED_TRANSFERS, ForeignAmount
 from domain.grant import (
     AFTER_AWARD,
     APPLIED,
@@ -56,6 +56,8 @@ from domain.grant import (
 from domain.idle_money import IdleInterest
 from domain.messages import N_
 from domain.plan import FinancingType
+from domain.rules import RuleSet
+from domain.terms import rule_proof_due
 from web.auth import Viewer
 from web.forms import FormReader, format_amount
 
@@ -88,6 +90,7 @@ class GrantContext:
     document_requests: list[tuple[str, str]] = field(default_factory=list)  # (request id hex, what is asked for)
     claims: dict[str, Claim] = field(default_factory=dict)  # claim id hex -> claim
     idle_interest: IdleInterest | None = None  # the proposal of idle-money interest (staff only)
+    rule_set: RuleSet | None = None  # the programme's current rules, for a grant about to be approved
 
     @property
     def me(self) -> UUID:
@@ -260,16 +263,60 @@ def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
             N_("Verwendungsnachweis fällig am"),
             "date",
             required=False,
+            default=_rule_proof_due(ctx),
             hint=N_(
                 "Steht so im Bescheid. Leer lassen: die Frist des Regelwerks nach dem Ende des "
                 "Bewilligungszeitraums (z. B. sechs Monate); ein Samstag, Sonntag oder Feiertag in NRW verschiebt "
                 "sie auf den nächsten Werktag (§ 31 Abs. 3 VwVfG NRW)."
             ),
         ),
+        *_unit_fields(),
+        Field(
+            "earmark_years",
+            N_("Zweckbindungsfrist für angeschaffte Gegenstände (Jahre)"),
+            required=False,
+            default="5",
+            hint=N_(
+                "Gegenstände ab der Wertgrenze bleiben so lange an den Zweck gebunden; ein Abgang vorher ist "
+                "ein Grund zum Widerruf."
+            ),
+        ),
         Field("conditions", N_("Nebenbestimmungen und Auflagen"), "textarea", required=False),
         _on(ctx),
     ]
     return fields
+
+
+def _rule_proof_due(ctx: GrantContext) -> str:
+    """The proof-of-use deadline the programme's rules give for the period applied for (a working day)."""
+    return "" if ctx.rule_set is None else rule_proof_due(ctx.grant.period, ctx.rule_set).isoformat()
+
+
+def _unit_fields() -> list[Field]:
+    """A fixed amount per unit (Festbetrag je Einheit): the amount is the rate times the units."""
+    group = N_("Festbetrag je Einheit (nur bei Festbetragsfinanzierung)")
+    return [
+        Field(
+            "unit_rate",
+            N_("Betrag je Einheit in Euro"),
+            "amount",
+            required=False,
+            group=group,
+            hint=N_(
+                "Z. B. 450 € je Teilnehmenden; der bewilligte Betrag muss Betrag je Einheit × Einheiten sein. "
+                "Werden weniger Einheiten erbracht, sinkt die Zuwendung entsprechend."
+            ),
+        ),
+        Field("units", N_("Zahl der Einheiten"), required=False, group=group),
+        Field("unit_label", N_("Einheit"), required=False, group=group, hint=N_("Z. B. Teilnehmende, Auszubildende.")),
+    ]
+
+
+def _unit_terms(r: FormReader) -> dict[str, Any]:
+    unit_rate, units = r.amount("unit_rate", required=False), r.count("units", required=False)
+    if unit_rate is None and units is None:
+        return {}
+    return {"unit_rate": unit_rate, "units": units, "unit_label": r.text("unit_label")}
 
 
 def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -287,6 +334,10 @@ def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
     end = r.day("period_end", required=False) or ctx.grant.period.end
     proof_due = r.day("proof_due", required=False)
     conditions, on = r.text("conditions"), r.day("on")
+    per_unit = _unit_terms(r)
+    earmark = r.count("earmark_years", required=False)
+    if earmark is not None:
+        per_unit["earmark_years"] = earmark
     if not r.ok:
         return None
     assert amount is not None
@@ -303,6 +354,7 @@ def _approve(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
         year_split=split or None,
         period=None if period == ctx.grant.period else period,
         proof_due=proof_due,
+        **per_unit,
     )
     return N_("Die Zuwendung ist bewilligt; die Mittel sind gebunden.")
 
@@ -505,6 +557,15 @@ def _expense_fields(ctx: GrantContext, item: Any) -> list[Field]:
             hint=N_("Nur bei Fremdwährung, z. B. 1.250,00."),
         ),
         Field(
+            "rate_source",
+            N_("Quelle des Kurses"),
+            "select",
+            required=False,
+            options=tuple(RATE_SOURCES.items()),
+            placeholder=N_("Bei Fremdwährung bitte wählen"),
+            hint=N_("Beim gewichteten Kurs der Überweisungen an den Partner bleiben Kurs und Kursdatum leer."),
+        ),
+        Field(
             "rate",
             N_("Kurs (Einheiten je Euro)"),
             "decimal",
@@ -526,16 +587,21 @@ def _report_expense(
     if currency == "EUR":
         amount = r.amount("amount")
     elif currency:
-        original, rate = r.decimal("original", 4), r.decimal("rate")
-        rate_date = r.day("rate_date")
-        if r.ok:
-            assert rate_date is not None
-            amount = ForeignAmount.convert(currency, original, rate, rate_date)
+        original, source = r.decimal("original", 4), r.choice("rate_source", RATE_SOURCES)
+        if source == WEIGHTED_TRANSFERS:
+            if r.ok:
+                amount = office.weighted_foreign(ctx.grant.id, currency, original)  # type: ignore[arg-type]
+        else:
+            rate, rate_date = r.decimal("rate"), r.day("rate_date")
+            if r.ok:
+                assert rate_date is not None
+                amount = ForeignAmount.convert(currency, original, rate, rate_date, source)
     if not r.ok:
         return None
     assert paid_on is not None
     office.report_expense(ctx.grant.id, line, paid_on, payee, purpose, amount, receipt, actor)
-    return N_("Die Ausgabe ist erfasst.")
+    warning = amount.rate_warning(paid_on, office.rate_warning_days) if isinstance(amount, ForeignAmount) else None
+    return N_("Die Ausgabe ist erfasst.") + (f" Hinweis: {warning}" if warning else "")
 
 
 def _reverse_expense(
@@ -593,6 +659,114 @@ def _interim(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor:
     return N_("Der Zwischennachweis ist eingegangen.")
 
 
+def _early_start(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    start_on, reason, on = r.day("start_on"), r.text("reason"), r.day("on")
+    if not r.ok:
+        return None
+    assert start_on is not None
+    office.approve_early_start(ctx.grant.id, start_on, reason, actor, on=on)
+    return f"Dem vorzeitigen Maßnahmebeginn ist zugestimmt; Ausgaben zählen ab dem {start_on:%d.%m.%Y}."
+
+
+def _transfer_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    return [
+        Field("euro", N_("Überwiesen in Euro"), "amount"),
+        Field(
+            "currency", N_("Währung beim Partner"), "select", options=tuple((c, c) for c in CURRENCIES if c != "EUR")
+        ),
+        Field(
+            "received",
+            N_("Beim Partner eingegangen (in seiner Währung)"),
+            "decimal",
+            hint=N_("Laut Bankbeleg, z. B. 30.500"),
+        ),
+        Field("value_date", N_("Wertstellung"), "date", default=ctx.today.isoformat()),
+        Field("recipient", N_("Empfänger"), hint=N_("Der Partner, z. B. Kumasi Youth Club")),
+        Field("on", N_("Erfasst am"), "date", default=ctx.today.isoformat()),
+    ]
+
+
+def _record_transfer(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
+    euro, currency, received = r.amount("euro"), r.choice("currency", CURRENCIES), r.decimal("received", 4)
+    value_date, recipient, on = r.day("value_date"), r.text("recipient", True), r.day("on")
+    if not r.ok:
+        return None
+    assert euro is not None and received is not None and value_date is not None
+    office.record_transfer_abroad(ctx.grant.id, euro, currency, received, value_date, recipient, actor, on=on)
+    rate = office.grant(ctx.grant.id).weighted_rate(currency)
+    return f"Die Überweisung ist erfasst; gewichteter Kurs jetzt {rate[0] if rate else '–'} {currency} je Euro."
+
+
+def _item_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    terms = ctx.grant.terms
+    years = terms.earmark_years if terms else 5
+    return [
+        Field("description", N_("Gegenstand"), hint=N_("Z. B. Beamer Epson EB-W51, Seriennummer …")),
+        Field("acquired_on", N_("Angeschafft am"), "date", default=ctx.today.isoformat()),
+        Field(
+            "value",
+            N_("Anschaffungswert in Euro"),
+            "amount",
+            hint=f"Erfasst werden Gegenstände ab der Wertgrenze; zweckgebunden {years} Jahre laut Bescheid.",
+        ),
+        Field("on", N_("Erfasst am"), "date", default=ctx.today.isoformat()),
+    ]
+
+
+def _record_item(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+    description, acquired_on, value, on = (
+        r.text("description", True),
+        r.day("acquired_on"),
+        r.amount("value"),
+        r.day("on"),
+    )
+    if not r.ok:
+        return None
+    assert acquired_on is not None and value is not None
+    office.record_item(ctx.grant.id, description, acquired_on, value, actor, on=on)
+    return N_("Der Gegenstand ist mit seiner Zweckbindungsfrist erfasst.")
+
+
+def _open_items(ctx: GrantContext) -> list[dict[str, Any]]:
+    return [i for i in ctx.grant.items if i["disposed_on"] is None]
+
+
+def _disposal_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    options = tuple(
+        (i["item_id"], f"{i['description']} (zweckgebunden bis {i['earmarked_until']:%d.%m.%Y})")
+        for i in _open_items(ctx)
+    )
+    return [
+        Field("item_id", N_("Gegenstand"), "select", options=options, placeholder=N_("Bitte wählen")),
+        Field("disposed_on", N_("Abgang am"), "date", default=ctx.today.isoformat()),
+        Field(
+            "how", N_("Verbleib"), "textarea", hint=N_("Verkauft, verschenkt, verschrottet, verloren – an wen, warum.")
+        ),
+        Field("on", N_("Erfasst am"), "date", default=ctx.today.isoformat()),
+    ]
+
+
+def _record_disposal(
+    office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
+) -> str | None:
+    chosen = r.choice("item_id", {i["item_id"] for i in _open_items(ctx)})
+    disposed_on, how, on = r.day("disposed_on"), r.text("how"), r.day("on")
+    if not r.ok:
+        return None
+    assert disposed_on is not None
+    if office.record_disposal(ctx.grant.id, UUID(hex=chosen), disposed_on, how, actor, on=on):
+        return N_("Der Abgang ist erfasst – vor Ablauf der Zweckbindungsfrist: ein Grund zum Widerruf.")
+    return N_("Der Abgang ist erfasst; die Zweckbindungsfrist war abgelaufen.")
+
+
+def _not_application_recorder(ctx: GrantContext, item: Any) -> str | None:
+    if ctx.grant.applicant_id == ctx.me:
+        return N_("Sie haben diesen Antrag erfasst; zustimmen muss eine andere Person (Vier-Augen-Prinzip).")
+    return None
+
+
 def _purpose_fulfilled(
     office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader
 ) -> str | None:
@@ -616,19 +790,66 @@ def _proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
             default=format_amount(plan.third_party_funds),
         ),
         Field("income", N_("Einnahmen tatsächlich in Euro"), "amount", default=format_amount(plan.income)),
+        *_units_field(ctx, "units_delivered", "erbracht"),
         Field("on", N_("Eingangsdatum"), "date", default=ctx.today.isoformat()),
     ]
 
 
-def _submit_proof(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
-    report = r.text("report")
-    own, third, income = (r.amount(n, allow_zero=True) for n in ("own_funds", "third_party_funds", "income"))
-    on = r.day("on")
-    if not r.ok:
-        return None
-    assert own is not None and third is not None and income is not None
-    office.submit_proof_of_use(ctx.grant.id, report, own, third, income, actor, on=on)
-    return N_("Der Verwendungsnachweis ist eingegangen.")
+def _units_field(ctx: GrantContext, name: str, what: str, default: int | None = None) -> list[Field]:
+    """For a fixed amount per unit: how many units were delivered (or recognised)."""
+    terms = ctx.grant.terms
+    if terms is None or not terms.per_unit:
+        return []
+    return [
+        Field(
+            name,
+            f"{terms.unit_label}: {what}",
+            default="" if default is None else str(default),
+            hint=f"Bewilligt: {terms.units_german()}; die Zuwendung ist Einheiten × Betrag je Einheit.",
+        )
+    ]
+
+
+def _submit_proof_as(simple: bool) -> Run:
+    """Submits the proof of use; the simple one (``simple``) also reads the costs per budget line as sums."""
+
+    def run(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
+        lines = (ctx.grant.terms.plan if ctx.grant.terms else ctx.grant.plan).cost_lines if simple else ()
+        costs = {line.code: r.amount(f"cost_{line.code}", allow_zero=True) for line in lines}
+        report = r.text("report")
+        own, third, income = (r.amount(n, allow_zero=True) for n in ("own_funds", "third_party_funds", "income"))
+        on = r.day("on")
+        units = r.count("units_delivered") if ctx.grant.terms and ctx.grant.terms.per_unit else None
+        if not r.ok:
+            return None
+        assert own is not None and third is not None and income is not None
+        summary = {code: amount for code, amount in costs.items() if amount is not None} if simple else None
+        office.submit_proof_of_use(
+            ctx.grant.id, report, own, third, income, actor, on=on, units_delivered=units, summary_costs=summary
+        )
+        if simple:
+            return N_("Der einfache Verwendungsnachweis ist eingegangen.")
+        return N_("Der Verwendungsnachweis ist eingegangen.")
+
+    return run
+
+
+def _simple_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
+    """A simple proof of use: the report, the costs per budget line as sums, the actual funding."""
+    plan = ctx.grant.terms.plan if ctx.grant.terms else ctx.grant.plan
+    spent = ctx.grant.spent_per_line()
+    costs = [
+        Field(
+            f"cost_{line.code}",
+            f"{line.label}: ausgegeben in Euro",
+            "amount",
+            default=format_amount(spent.get(line.code) or line.amount),
+            group=N_("Zahlenmäßiger Nachweis (Summen, ohne Belege)"),
+        )
+        for line in plan.cost_lines
+    ]
+    report, *funds = _proof_fields(ctx, item)
+    return [report, *costs, *funds]
 
 
 def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
@@ -649,6 +870,7 @@ def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
         )
         fields.append(Field(f"cut_reason_{code}", f"{name}: Grund einer Kürzung", required=False))
     fields += [
+        *_units_field(ctx, "recognised_units", N_("anerkannt"), proof.get("units")),
         Field("notes", "Prüfvermerk", "textarea"),
         Field(
             "condition_occurred_on",
@@ -674,11 +896,14 @@ def _review_proof(office: FundingOffice, ctx: GrantContext, item: UUID | None, a
             reasons[code] = r.text(f"cut_reason_{code}")
     notes, on = r.text("notes"), r.day("on")
     condition = r.day("condition_occurred_on", required=False)
+    units = r.count("recognised_units") if ctx.grant.terms and ctx.grant.terms.per_unit else None
     if not r.ok:
         return None
     amounts = {code: amount for code, amount in recognised.items() if amount is not None}
-    office.review_proof_of_use(ctx.grant.id, amounts, reasons, notes, actor, on=on, condition_occurred_on=condition)
-    return "Der Verwendungsnachweis ist geprüft."
+    office.review_proof_of_use(
+        ctx.grant.id, amounts, reasons, notes, actor, on=on, condition_occurred_on=condition, recognised_units=units
+    )
+    return N_("Der Verwendungsnachweis ist geprüft.")
 
 
 def _not_submitter(ctx: GrantContext, item: Any) -> str | None:
@@ -980,7 +1205,7 @@ _ALL: tuple[Action, ...] = (
         N_("Buchen"),
         (CASHIER,),
         _payment_in(RELEASED),
-        lambda ctx, item: [Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat())],
+        lambda ctx, item: [Field("value_date", N_("Wertstellung"), "date", default=ctx.today.isoformat())],
         _book,
         scope="payment",
         blocked=_not_orderer,
@@ -1003,7 +1228,7 @@ _ALL: tuple[Action, ...] = (
         _payment_in(BOOKED),
         lambda ctx, item: [
             Field("amount", N_("Betrag in Euro"), "amount"),
-            Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
+            Field("value_date", N_("Wertstellung"), "date", default=ctx.today.isoformat()),
             _reason(),
         ],
         _return,
@@ -1066,6 +1291,54 @@ _ALL: tuple[Action, ...] = (
         _interim,
     ),
     Action(
+        "vorzeitiger-beginn",
+        N_("Vorzeitigem Maßnahmebeginn zustimmen"),
+        N_("Zustimmen"),
+        (APPROVER,),
+        _status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, APPROVED),
+        lambda ctx, item: [
+            Field(
+                "start_on",
+                N_("Maßnahmebeginn ab"),
+                "date",
+                default=(ctx.grant.early_start_on or ctx.grant.period.start).isoformat(),
+                hint=f"Ohne Zustimmung zählen Ausgaben erst ab dem Antragseingang ({ctx.grant.applied_on:%d.%m.%Y}); "
+                "gefördert wird nur ein Vorhaben, das noch nicht begonnen hat.",
+            ),
+            _reason(),
+            _on(ctx),
+        ],
+        _early_start,
+        blocked=_not_application_recorder,
+    ),
+    Action(
+        "ueberweisung-partner",
+        N_("Überweisung an den Partner im Ausland erfassen"),
+        N_("Überweisung erfassen"),
+        (OFFICER, ASSOCIATION),
+        _status(APPROVED),
+        _transfer_fields,
+        _record_transfer,
+    ),
+    Action(
+        "gegenstand-erfassen",
+        N_("Gegenstand erfassen (Zweckbindung)"),
+        N_("Gegenstand erfassen"),
+        (OFFICER, ASSOCIATION),
+        _status(APPROVED, PROOF_SUBMITTED, PROOF_REVIEWED, DETERMINED),
+        _item_fields,
+        _record_item,
+    ),
+    Action(
+        "gegenstand-abgang",
+        N_("Abgang eines Gegenstands erfassen"),
+        N_("Abgang erfassen"),
+        (OFFICER, ASSOCIATION),
+        lambda ctx, item: bool(_open_items(ctx)),
+        _disposal_fields,
+        _record_disposal,
+    ),
+    Action(
         "zweck-erfuellt",
         N_("Zweckerfüllung vermerken"),
         N_("Vermerken"),
@@ -1091,7 +1364,23 @@ _ALL: tuple[Action, ...] = (
         (OFFICER, ASSOCIATION),
         lambda ctx, item: ctx.grant.status == APPROVED and ctx.grant.pending_amendment is None,
         _proof_fields,
-        _submit_proof,
+        _submit_proof_as(simple=False),
+    ),
+    Action(
+        "einfacher-nachweis",
+        N_("Einfachen Verwendungsnachweis einreichen"),
+        N_("Einfachen Nachweis einreichen"),
+        (OFFICER, ASSOCIATION),
+        lambda ctx, item: ctx.grant.status == APPROVED
+        and ctx.grant.pending_amendment is None
+        and ctx.grant.terms is not None
+        and ctx.grant.terms.rule_set.simple_proof,
+        _simple_proof_fields,
+        _submit_proof_as(simple=True),
+        intro=N_(
+            "Sachbericht und Summen je Kostenposition, ohne Belegliste; die Belege bleiben fünf Jahre "
+            "aufzubewahren und sind auf Verlangen vorzulegen."
+        ),
     ),
     Action(
         "nachweis-pruefen",
@@ -1201,7 +1490,7 @@ _ALL: tuple[Action, ...] = (
         _claim_open,
         lambda ctx, item: [
             Field("amount", N_("Betrag in Euro"), "amount"),
-            Field("value_date", "Wertstellung", "date", default=ctx.today.isoformat()),
+            Field("value_date", N_("Wertstellung"), "date", default=ctx.today.isoformat()),
         ],
         _repayment,
         scope="claim",
@@ -1267,8 +1556,13 @@ ORDER = (
     "zurueckziehen",
     "mittel-abrufen",
     "ausgabe-erfassen",
+    "vorzeitiger-beginn",
+    "ueberweisung-partner",
+    "gegenstand-erfassen",
+    "gegenstand-abgang",
     "zweck-erfuellt",
     "nachweis-einreichen",
+    "einfacher-nachweis",
     "zwischennachweis",
     "nachweis-pruefen",
     "schlussfestsetzung",

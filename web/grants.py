@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.claim import CAUSES, Claim
 from domain.errors import DomainError
-from domain.grant import AFTER_AWARD, PAYMENT_GERMAN, STATUS_GERMAN, Grant
+from domain.grant import AFTER_AWARD, PAYMENT_GERMAN, REVIEWED, STATUS_GERMAN, Grant
 from domain.idle_money import IdleInterest
 from domain.messages import N_
 from domain.money import Money
@@ -243,6 +243,8 @@ def _grant_context(request: Request, viewer: Viewer, grant_id: UUID) -> tuple[Gr
     claims = {claim_id.hex: office.claim(claim_id) for claim_id in grant.claim_ids}
     documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
     ctx = GrantContext(grant, viewer, day, documents, claims, idle_interest=_idle_interest(office, viewer, grant, day))
+    if grant.status == REVIEWED:  # the approval form proposes the programme's rules (proof-of-use deadline)
+        ctx.rule_set = office.programme(grant.programme_id).rule_set
     read = {"row": row, "timeline": timeline, "journal": journal, "open_items": open_items, "facts": facts}
     return ctx, {**read, "case_file": case_file}
 
@@ -310,8 +312,19 @@ def _render_grant(
         }
         for key, payment in sorted(grant.payments.items(), key=lambda kv: kv[1]["requested_on"])
     ]
+    warn_days = services(request).office.rate_warning_days
     expenses = [
-        {"key": key, "data": expense, "journal": positions.get(key), "forms": forms_for("expense", key, expense)}
+        {
+            "key": key,
+            "data": expense,
+            "journal": positions.get(key),
+            "forms": forms_for("expense", key, expense),
+            "foreign": expense.get("foreign"),
+            "rate_warning": expense["foreign"].rate_warning(expense["paid_on"], warn_days)
+            if expense.get("foreign")
+            else None,
+            "before_start": expense["paid_on"] < grant.eligible_from,
+        }
         for key, expense in sorted(grant.expenses.items(), key=lambda kv: kv[1]["paid_on"])
     ]
     rates = services(request).office.interest_table()

@@ -36,6 +36,7 @@ def concrete(path: str, world: World) -> str:
         "programme_id": world.programme_id,
         "request_id": world.payment_b,
         "claim_id": world.payment_b,
+        "item_id": world.payment_b,
         "token_id": "0123456789abcdef",
         "run_id": world.payment_b,
         "statement_id": world.payment_b,

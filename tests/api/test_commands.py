@@ -94,7 +94,7 @@ def test_a_grant_from_application_to_closure(world: World) -> None:
             f"/grants/{gid}/expenses",
             {
                 "budget_line": "travel",
-                "paid_on": "2026-05-03",
+                "paid_on": "2026-05-04",
                 "payee": "SNCF",
                 "purpose": "Zugfahrt",
                 "receipt_reference": "R-1",
@@ -113,7 +113,13 @@ def test_a_grant_from_application_to_closure(world: World) -> None:
                 "payee": "Gästehaus Kumasi",
                 "purpose": "Unterkunft",
                 "receipt_reference": "R-2",
-                "foreign": {"currency": "GHS", "original": "1523.01", "rate": "15.2301", "rate_date": "2026-05-04"},
+                "foreign": {
+                    "currency": "GHS",
+                    "original": "1523.01",
+                    "rate": "15.2301",
+                    "rate_date": "2026-05-04",
+                    "rate_source": "bank_statement",
+                },
             },
         ),
         201,
@@ -123,6 +129,8 @@ def test_a_grant_from_application_to_closure(world: World) -> None:
         "original": "1523.01",
         "rate": "15.2301",
         "rate_date": "2026-05-04",
+        "rate_source": "bank_statement",
+        "rate_warning": None,
     }
     wrong = ok(
         world.post(

@@ -45,7 +45,24 @@ BODIES: dict[str, Any] = {
     "reverse_expense": {"reason": "Testgrund"},
     "submit_interim_proof": {"fiscal_year": 2026, "report": "Bericht"},
     "record_purpose_fulfilled": {"fulfilled_on": "2026-05-04"},
+    "approve_early_start": {"start_on": "2026-04-02", "reason": "Buchung"},
+    "record_transfer_abroad": {
+        "euro": "100.00",
+        "currency": "GHS",
+        "received": "1550",
+        "value_date": "2026-05-04",
+        "recipient": "Partner",
+    },
+    "record_item": {"description": "Beamer", "acquired_on": "2026-04-15", "value": "1250.00"},
+    "record_disposal": {"disposed_on": "2026-05-02", "how": "verkauft"},
     "submit_proof_of_use": {"report": "Bericht", "own_funds": "0", "third_party_funds": "0", "income": "0"},
+    "submit_simple_proof_of_use": {
+        "report": "Bericht",
+        "own_funds": "0",
+        "third_party_funds": "0",
+        "income": "0",
+        "actual_costs": {"travel": "100.00"},
+    },
     "review_proof_of_use": {"notes": "geprüft"},
     "determine_final_amount": {},
     "propose_revocation": {
@@ -94,6 +111,7 @@ def test_a_member_meets_the_other_association_s_things_as_not_found(world: World
         "claim_id": claim_b,
         "organisation_id": world.org_b,
         "request_id": uuid4(),
+        "item_id": uuid4(),
         "programme_id": world.programme_id,
     }
     nobody_s = {**b_ids, **{name: uuid4() for name in SCOPED if name in op.path_params}}
@@ -123,6 +141,7 @@ def test_the_owner_gets_past_the_isolation(world: World, claim_b: str, op) -> No
         "claim_id": claim_b,
         "organisation_id": world.org_b,
         "request_id": uuid4(),
+        "item_id": uuid4(),
     }
     answer = world.client.request(
         op.method, _path(op, ids), headers=world.headers("member_b"), json=BODIES.get(op.operation_id)

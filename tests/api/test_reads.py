@@ -179,6 +179,8 @@ def test_payments_and_expenses(world: World) -> None:
         "original": "1250.00",
         "rate": "15.2301",
         "rate_date": "2026-04-28",
+        "rate_source": "",  # recorded without its source (as before the source was kept)
+        "rate_warning": None,
     }
 
 

@@ -44,6 +44,14 @@ OVERVIEW_MEASURES = {
     "Zinsen eingegangen": "interest",
     "Verfügbar": "available",
 }
+FACT_HEADINGS = {  # grant law facts in the Zuwendungen sheet (projections.grant_law)
+    "Über Plansumme, nicht zuwendungsfähig": "over_plan_total",
+    "Festbetrag je Einheit: nicht erbracht": "unit_shortfall",
+    "Vor Maßnahmebeginn, nicht zuwendungsfähig": "before_start",
+    "Gegenstände über Wertgrenze": "items",
+    "Abgang vor Ende der Zweckbindung": "disposed_early",
+    "An Partner im Ausland überwiesen": "transfers_abroad",
+}
 GRANT_MEASURES = {
     "Bewilligt": "committed",
     "Gebunden, nicht abgerufen": "open_commitment",
@@ -181,7 +189,7 @@ class TestFinanceWorkbook:
         def released(grant_id: Any, b: Any) -> Decimal:
             return -cents(b.open_commitment) if grant_id in settled and b.open_commitment.amount < 0 else Decimal(0)
 
-        assert len(cells) == (len(GRANT_MEASURES) + 4) * 2
+        assert len(cells) == (len(GRANT_MEASURES) + 3 + len(FACT_HEADINGS)) * 2
         for coordinate in cells:
             heading, year = heading_of(recalculated, coordinate), year_of(recalculated, coordinate)
             mine = [(grant_id, b) for (grant_id, y), b in per_year.items() if y == year]
@@ -196,10 +204,9 @@ class TestFinanceWorkbook:
                 expected = sum(
                     cents(whole[g].paid - whole[g].recognised - whole[g].claimed - whole[g].not_pursued) for g in firsts
                 )
-            elif heading == "Über Plansumme, nicht zuwendungsfähig":  # a grant law fact, once per grant
-                expected = sum(
-                    cents(facts[g]["over_plan_total"].amount) for g in firsts if "over_plan_total" in facts.get(g, {})
-                )
+            elif heading in FACT_HEADINGS:  # a grant law fact, once per grant
+                name = FACT_HEADINGS[heading]
+                expected = sum(cents(facts[g][name].amount) for g in firsts if name in facts.get(g, {}))
             else:
                 expected = sum(cents(getattr(b, GRANT_MEASURES[heading])) for _, b in mine)
             assert amount(recalculated[coordinate].value) == expected, (heading, year)

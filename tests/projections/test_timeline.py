@@ -28,7 +28,7 @@ def test_the_timeline_tells_who_did_what_when_and_why(world: World) -> None:
             date(2026, 2, 12),
             "Petra Schmitz",
             "Sachbearbeitung",
-            "Unterlagen angefordert bis 01.03.2026: Teilnehmerliste",
+            "Unterlagen angefordert bis 02.03.2026: Teilnehmerliste",
             "",
         ),
         (date(2026, 2, 20), "Marie Laurent", "Verein", "Unterlagen eingereicht", "Liste mit 20 Namen"),

@@ -286,7 +286,7 @@ class Office:
         recognised: dict[str, str] | None = None,
         on: date = date(2026, 11, 20),
         actor: Actor | None = None,
-        **funds: Money,
+        **funds: Any,
     ) -> None:
         recognised = recognised or {}
         self.app.review_proof_of_use(

@@ -275,7 +275,14 @@ class TestSpendingAndProofs:
         in_euro = desk.post(url(grant, "ausgabe-erfassen"), {**base, "currency": "EUR", "amount": "1.200,00"})
         in_pounds = desk.post(
             url(grant, "ausgabe-erfassen"),
-            {**base, "currency": "GBP", "original": "850,00", "rate": "0,85", "rate_date": "2026-06-12"},
+            {
+                **base,
+                "currency": "GBP",
+                "original": "850,00",
+                "rate": "0,85",
+                "rate_date": "2026-06-12",
+                "rate_source": "bank_statement",
+            },
         )
 
         assert in_euro.status_code == 303 and in_pounds.status_code == 303

@@ -26,7 +26,7 @@ from starlette.responses import Response
 
 from domain.actors import Role
 from domain.dates import FiscalYear, FundingPeriod
-from domain.foreign import ForeignAmount
+from domain.foreign import WEIGHTED_TRANSFERS, ForeignAmount
 from domain.idle_money import IdleInterest
 from domain.money import Money
 from domain.organisation import address
@@ -499,6 +499,11 @@ def approve_grant(call: Call) -> s.GrantDetail:
         terms["year_split"] = {FiscalYear(int(y)): Money(a, field="year_split") for y, a in b.year_split.items()}
     if b.proof_due is not None:
         terms["proof_due"] = b.proof_due
+    if b.unit_rate is not None or b.units is not None:
+        terms["unit_rate"] = Money(b.unit_rate, field="unit_rate") if b.unit_rate is not None else None
+        terms.update(units=b.units, unit_label=b.unit_label)
+    if b.earmark_years is not None:
+        terms["earmark_years"] = b.earmark_years
     amount = Money(b.amount, field="amount")
     return _grant_command(call, lambda g, a: call.office.approve_grant(g, amount, a, on=b.on, **terms))
 
@@ -671,7 +676,18 @@ def report_expense(call: Call) -> s.ExpenseOut:
     b: s.ReportExpense = call.body
     if b.foreign is not None:
         f = b.foreign
-        amount: Money | ForeignAmount = ForeignAmount.convert(f.currency, f.original, f.rate, f.rate_date)
+        amount: Money | ForeignAmount
+        if f.rate_source == WEIGHTED_TRANSFERS:
+            amount = call.office.weighted_foreign(grant.id, f.currency, f.original)
+        elif f.rate is None or f.rate_date is None:
+            raise ApiProblem(
+                422,
+                "invalid_input",
+                "Kurs und Kursdatum fehlen (nur der gewichtete Kurs kommt ohne aus).",
+                field="rate",
+            )
+        else:
+            amount = ForeignAmount.convert(f.currency, f.original, f.rate, f.rate_date, f.rate_source or "")
     else:
         assert b.amount is not None
         amount = Money(b.amount, field="amount")
@@ -787,6 +803,81 @@ def submit_interim_proof(call: Call) -> s.GrantDetail:
 
 @operation(
     "POST",
+    "/grants/{grant_id}/early-start",
+    summary="Dem vorzeitigen Maßnahmebeginn zustimmen: Ausgaben zählen ab dem genannten Tag",
+    tag="grants",
+    roles=(APPROVER,),
+    body=s.EarlyStart,
+    response=s.GrantDetail,
+)
+def approve_early_start(call: Call) -> s.GrantDetail:
+    """Refused with 409 ``four_eyes`` for whoever recorded the application."""
+    b: s.EarlyStart = call.body
+    on = call.business_date(b.on)
+    return _grant_command(call, lambda g, a: call.office.approve_early_start(g, b.start_on, b.reason, a, on=on))
+
+
+@operation(
+    "POST",
+    "/grants/{grant_id}/transfers-abroad",
+    summary="Eine Überweisung an den Partner im Ausland erfassen (für den gewichteten Kurs seiner Belege)",
+    tag="expenses",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.TransferAbroad,
+    response=s.GrantDetail,
+    status=201,
+)
+def record_transfer_abroad(call: Call) -> s.GrantDetail:
+    b: s.TransferAbroad = call.body
+    on = call.business_date(b.on)
+    euro = Money(b.euro, field="euro")
+    return _grant_command(
+        call,
+        lambda g, a: call.office.record_transfer_abroad(
+            g, euro, b.currency, b.received, b.value_date, b.recipient, a, on=on
+        ),
+    )
+
+
+@operation(
+    "POST",
+    "/grants/{grant_id}/items",
+    summary="Einen Gegenstand über der Wertgrenze erfassen (mit seiner Zweckbindungsfrist laut Bescheid)",
+    tag="proofs",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.RecordItem,
+    response=s.GrantDetail,
+    status=201,
+)
+def record_item(call: Call) -> s.GrantDetail:
+    """Refused with 422 ``rule_violation`` (field ``value``) below the value limit."""
+    b: s.RecordItem = call.body
+    on = call.business_date(b.on)
+    value = Money(b.value, field="value")
+    return _grant_command(
+        call,
+        lambda g, a: call.office.record_item(g, b.description, b.acquired_on, value, a, on=on, expense_id=b.expense_id),
+    )
+
+
+@operation(
+    "POST",
+    "/grants/{grant_id}/items/{item_id}/disposal",
+    summary="Den Abgang eines Gegenstands erfassen; vor Ablauf der Zweckbindung ein Grund zum Widerruf",
+    tag="proofs",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.RecordDisposal,
+    response=s.GrantDetail,
+)
+def record_disposal(call: Call) -> s.GrantDetail:
+    b: s.RecordDisposal = call.body
+    on = call.business_date(b.on)
+    item_id = call.path["item_id"]
+    return _grant_command(call, lambda g, a: call.office.record_disposal(g, item_id, b.disposed_on, b.how, a, on=on))
+
+
+@operation(
+    "POST",
     "/grants/{grant_id}/purpose-fulfilled",
     summary="Zweckerfüllung vermerken: der Verwendungsnachweis ist sechs Monate später fällig",
     tag="proofs",
@@ -813,7 +904,35 @@ def submit_proof_of_use(call: Call) -> s.GrantDetail:
     b: s.SubmitProofOfUse = call.body
     on = call.business_date(b.on)
     own, third, income = Money(b.own_funds), Money(b.third_party_funds), Money(b.income)
-    return _grant_command(call, lambda g, a: call.office.submit_proof_of_use(g, b.report, own, third, income, a, on=on))
+    return _grant_command(
+        call,
+        lambda g, a: call.office.submit_proof_of_use(
+            g, b.report, own, third, income, a, on=on, units_delivered=b.units_delivered
+        ),
+    )
+
+
+@operation(
+    "POST",
+    "/grants/{grant_id}/proof-of-use/simple",
+    summary="Einen einfachen Verwendungsnachweis einreichen (Sachbericht und Summen je Kostenposition, ohne Belege)",
+    tag="proofs",
+    roles=(ASSOCIATION, OFFICER),
+    body=s.SubmitSimpleProofOfUse,
+    response=s.GrantDetail,
+)
+def submit_simple_proof_of_use(call: Call) -> s.GrantDetail:
+    """Refused with 422 ``rule_violation`` (field ``simple``) where the rule set wants receipts."""
+    b: s.SubmitSimpleProofOfUse = call.body
+    on = call.business_date(b.on)
+    own, third, income = Money(b.own_funds), Money(b.third_party_funds), Money(b.income)
+    costs = {code: Money(amount, field="actual_costs") for code, amount in b.actual_costs.items()}
+    return _grant_command(
+        call,
+        lambda g, a: call.office.submit_proof_of_use(
+            g, b.report, own, third, income, a, on=on, units_delivered=b.units_delivered, summary_costs=costs
+        ),
+    )
 
 
 @operation(
@@ -836,7 +955,15 @@ def review_proof_of_use(call: Call) -> s.GrantDetail:
     return _grant_command(
         call,
         lambda g, a: call.office.review_proof_of_use(
-            g, recognised, b.cut_reasons, b.notes, a, on=b.on, condition_occurred_on=b.condition_occurred_on, **actual
+            g,
+            recognised,
+            b.cut_reasons,
+            b.notes,
+            a,
+            on=b.on,
+            condition_occurred_on=b.condition_occurred_on,
+            recognised_units=b.recognised_units,
+            **actual,
         ),
     )
 

@@ -217,6 +217,9 @@ class RuleSetOut(Out):
     payments_after_final_notice: bool = Field(
         default=False, description="Auszahlung erst, wenn der Zuwendungsbescheid bestandskräftig ist"
     )
+    simple_proof: bool = Field(
+        default=False, description="Einfacher Verwendungsnachweis zulässig (Sachbericht und Summen, ohne Belege)"
+    )
 
 
 class BalanceOut(Out):
@@ -417,6 +420,16 @@ class ApproveGrant(Dated):
     proof_due: Day | None = Field(
         default=None, description="Frist des Verwendungsnachweises (Vorgabe: nach dem Regelwerk des Programms)"
     )
+    unit_rate: Amount | None = Field(
+        default=None, description="Festbetrag je Einheit (z. B. 450,00 je Teilnehmenden); amount = unit_rate × units"
+    )
+    units: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
+        default=None, description="Zahl der bewilligten Einheiten (nur mit unit_rate)"
+    )
+    unit_label: Annotated[str, Field(max_length=60)] = Field(default="", description="z. B. »Teilnehmende«")
+    earmark_years: Annotated[int, Field(ge=0, le=50)] | None = Field(
+        default=None, description="Zweckbindungsfrist angeschaffter Gegenstände in Jahren (Vorgabe: 5)"
+    )
 
 
 class Decision(Dated):
@@ -438,11 +451,29 @@ class BookPayment(Request):
     value_date: Day
 
 
+RateSource = Literal["bank_statement", "exchange_receipt", "ecb_reference", "weighted_transfers"]
+
+
 class ForeignIn(Request):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     original: ForeignOriginal
-    rate: ExchangeRate
-    rate_date: Day
+    rate: ExchangeRate | None = Field(
+        default=None, description="Einheiten je Euro; entfällt beim gewichteten Kurs der Überweisungen"
+    )
+    rate_date: Day | None = Field(default=None, description="Kursdatum; entfällt beim gewichteten Kurs")
+    rate_source: RateSource | None = Field(
+        default=None,
+        description="Quelle des Kurses: Kontoauszug, Wechselbeleg, EZB-Referenzkurs oder der gewichtete Kurs der "
+        "Überweisungen an den Partner (dann ohne rate und rate_date)",
+    )
+
+
+class TransferAbroad(Dated):
+    euro: Amount = Field(description="Überwiesene Euro")
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    received: ForeignOriginal = Field(description="Beim Partner eingegangen, in seiner Währung")
+    value_date: Day
+    recipient: ShortText
 
 
 class ReportExpense(Request):
@@ -472,8 +503,28 @@ class InterimProof(Dated):
     report: Annotated[str, Field(min_length=1, max_length=20000)]
 
 
+class EarlyStart(Dated):
+    start_on: Day = Field(description="Ab diesem Tag darf das Vorhaben beginnen; Ausgaben zählen ab dann")
+    reason: Reason
+
+
+class RecordItem(Dated):
+    description: Annotated[str, Field(min_length=1, max_length=300)]
+    acquired_on: Day
+    value: Amount = Field(description="Anschaffungswert in Euro; erfasst wird ab der Wertgrenze (Einstellung)")
+    expense_id: UUID | None = Field(default=None, description="Der Beleg, mit dem der Gegenstand bezahlt wurde")
+
+
+class RecordDisposal(Dated):
+    disposed_on: Day
+    how: Reason = Field(description="Verkauft, verschenkt, verschrottet, verloren – und an wen oder warum")
+
+
 class PurposeFulfilled(Dated):
     fulfilled_on: Day = Field(description="Der Tag, an dem der Zuwendungszweck erfüllt war (nicht in der Zukunft).")
+
+
+UnitCount = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 class SubmitProofOfUse(Dated):
@@ -481,6 +532,15 @@ class SubmitProofOfUse(Dated):
     own_funds: Amount
     third_party_funds: Amount
     income: Amount
+    units_delivered: UnitCount | None = Field(
+        default=None, description="Festbetrag je Einheit: wie viele Einheiten erbracht wurden (dort Pflicht)"
+    )
+
+
+class SubmitSimpleProofOfUse(SubmitProofOfUse):
+    actual_costs: dict[LineCode, Amount] = Field(
+        description="Einfacher Verwendungsnachweis: Kosten je Kostenposition als Summe, ohne Belege"
+    )
 
 
 class ReviewProofOfUse(Dated):
@@ -496,6 +556,9 @@ class ReviewProofOfUse(Dated):
         default=None,
         description="Tag, an dem die auflösende Bedingung eintrat (Kosten gesunken, Mittel hinzugekommen); "
         "eine Rückforderung aus dem Schlussbetrag entsteht dann",
+    )
+    recognised_units: UnitCount | None = Field(
+        default=None, description="Festbetrag je Einheit: anerkannte Einheiten (Vorgabe: wie nachgewiesen)"
     )
 
 
@@ -640,6 +703,10 @@ class TermsOut(Out):
     year_split: dict[str, Euro]
     plan: FinancingPlanOut
     rule_set: RuleSetOut
+    earmark_years: int = Field(default=5, description="Zweckbindungsfrist angeschaffter Gegenstände in Jahren")
+    unit_rate: Euro | None = Field(default=None, description="Festbetrag je Einheit")
+    units: int | None = Field(default=None, description="bewilligte Einheiten (Festbetrag je Einheit)")
+    unit_label: str = ""
 
 
 class DeadlineOut(Out):
@@ -699,6 +766,19 @@ class ForeignOut(Out):
     original: DecimalText
     rate: DecimalText
     rate_date: date
+    rate_source: str = Field(default="", description="Quelle des Kurses (leer: vor dieser Angabe erfasst)")
+    rate_warning: str | None = Field(
+        default=None, description="Hinweis, wenn das Kursdatum weit vom Zahltag entfernt ist (Einstellung)"
+    )
+
+
+class TransferOut(Out):
+    transfer_id: UUID
+    euro: Euro
+    currency: str
+    received: DecimalText
+    value_date: date
+    recipient: str
 
 
 class ExpenseOut(Out):
@@ -713,6 +793,17 @@ class ExpenseOut(Out):
     foreign: ForeignOut | None
     reversed: bool
     reversal_reason: str | None
+
+
+class ItemOut(Out):
+    item_id: UUID
+    description: str
+    acquired_on: date
+    value: Euro
+    earmarked_until: date = Field(description="Ende der Zweckbindungsfrist (Jahre laut Bescheid ab Anschaffung)")
+    disposed_on: date | None
+    disposal: str
+    within_earmark: bool = Field(description="Abgang vor Ablauf der Zweckbindung: ein Grund zum Widerruf")
 
 
 class ExpenseList(Out):
@@ -798,6 +889,23 @@ class GrantDetail(GrantSummary):
     )
     idle_interest_charged: Euro | None = Field(
         default=None, description="festgesetzte Zinsen für nicht alsbald verwendete Mittel (§ 49a Abs. 4 VwVfG NRW)"
+    )
+    items: list[ItemOut] = Field(default_factory=list, description="Gegenstände über der Wertgrenze")
+    transfers_abroad: list[TransferOut] = Field(default_factory=list, description="Überweisungen an den Partner")
+    weighted_rates: dict[str, DecimalText] = Field(
+        default_factory=dict, description="Gewichteter Kurs der Überweisungen je Währung (Einheiten je Euro)"
+    )
+    eligible_from: date | None = Field(
+        default=None,
+        description="Erster Tag zuwendungsfähiger Ausgaben: Antragseingang oder genehmigter vorzeitiger Maßnahmebeginn",
+    )
+    early_start_on: date | None = Field(default=None, description="Genehmigter vorzeitiger Maßnahmebeginn")
+    before_start: Euro | None = Field(
+        default=None, description="Belege vor dem Maßnahmebeginn, im Verwendungsnachweis nicht zuwendungsfähig"
+    )
+    unit_shortfall: Euro | None = Field(
+        default=None,
+        description="Schlussfestsetzung eines Festbetrags je Einheit: nicht erbrachte Einheiten × Betrag je Einheit",
     )
 
 

@@ -26,6 +26,7 @@ from projections.case_file import CaseFile
 from projections.db import Cursor
 from projections.deadlines import KIND_GERMAN
 from projections.grant_law import (
+    BEFORE_START,
     CONDITION_OCCURRED,
     IDLE_INTEREST_CHARGED,
     OVER_PLAN_TOTAL,
@@ -33,6 +34,7 @@ from projections.grant_law import (
     REVOCATION_FACTS_KNOWN,
     REVOCATION_HEARD,
     REVOCATION_LIMIT,
+    UNIT_SHORTFALL,
     Fact,
     GrantLaw,
 )
@@ -93,6 +95,7 @@ def rule_set(rules: RuleSet) -> s.RuleSetOut:
         allowed_financing_types=list(rules.allowed_financing_types),  # type: ignore[arg-type]
         small_amount_threshold=eur(rules.small_amount_threshold),
         payments_after_final_notice=rules.payments_after_final_notice,
+        simple_proof=rules.simple_proof,
     )
 
 
@@ -233,6 +236,10 @@ def terms(terms: GrantTerms | None) -> s.TermsOut | None:
         year_split={year: eur(amount) for year, amount in sorted(terms.year_split.items())},
         plan=plan(terms.plan),
         rule_set=rule_set(terms.rule_set),
+        earmark_years=terms.earmark_years,
+        unit_rate=eur_or_none(terms.unit_rate),
+        units=terms.units,
+        unit_label=terms.unit_label,
     )
 
 
@@ -399,6 +406,39 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
         idle_interest_charged=eur_or_none(facts[IDLE_INTEREST_CHARGED].amount)
         if IDLE_INTEREST_CHARGED in facts
         else None,
+        unit_shortfall=eur_or_none(facts[UNIT_SHORTFALL].amount) if UNIT_SHORTFALL in facts else None,
+        items=[
+            s.ItemOut(
+                item_id=UUID(hex=i["item_id"]),
+                description=i["description"],
+                acquired_on=i["acquired_on"],
+                value=eur(i["value"]),
+                earmarked_until=i["earmarked_until"],
+                disposed_on=i["disposed_on"],
+                disposal=i["disposal"],
+                within_earmark=i["within_earmark"],
+            )
+            for i in grant.items
+        ],
+        transfers_abroad=[
+            s.TransferOut(
+                transfer_id=UUID(hex=t["transfer_id"]),
+                euro=eur(t["euro"]),
+                currency=t["currency"],
+                received=t["received"],
+                value_date=t["value_date"],
+                recipient=t["recipient"],
+            )
+            for t in grant.transfers
+        ],
+        weighted_rates={
+            currency: rate[0]
+            for currency in sorted({t["currency"] for t in grant.transfers})
+            if (rate := grant.weighted_rate(currency))
+        },
+        eligible_from=grant.eligible_from,
+        early_start_on=grant.early_start_on,
+        before_start=eur_or_none(facts[BEFORE_START].amount) if BEFORE_START in facts else None,
     )
 
 
@@ -470,6 +510,8 @@ def expenses(call: Call, grant: Grant) -> dict[UUID, s.ExpenseOut]:
                     original=e.foreign.original,
                     rate=e.foreign.rate,
                     rate_date=e.foreign.rate_date,
+                    rate_source=getattr(e.foreign, "rate_source", ""),
+                    rate_warning=e.foreign.rate_warning(e.paid_on, call.office.rate_warning_days),
                 )
             found[e.expense_id] = {
                 "expense_id": e.expense_id,
