@@ -715,6 +715,7 @@ class FundingOffice(Application[UUID]):
         iban: str,
         actor: Actor,
         organisation_id: UUID | None = None,
+        register_court: str = "",
     ) -> UUID:
         self.verify_actor(actor)
         organisation = Organisation.register(
@@ -727,6 +728,8 @@ class FundingOffice(Application[UUID]):
             actor,
             organisation_id,
         )
+        if register_court.strip():
+            organisation.record_register_entry(register_court, organisation.register_number, actor)
         self._create(organisation, duplicate="Diese Organisation ist bereits registriert.")
         return organisation.id
 
@@ -737,6 +740,13 @@ class FundingOffice(Application[UUID]):
             organisation_id,
             "Diese Organisation",
             lambda o: o.change_bank_account(iban, self.validate_iban, reason, actor),
+        )
+
+    def record_register_entry(self, organisation_id: UUID, court: str, number: str, actor: Actor) -> None:
+        """The register court and number of an organisation (e.g. Amtsgericht Dortmund, VR 1234)."""
+        self.verify_actor(actor)
+        self._update(
+            Organisation, organisation_id, "Diese Organisation", lambda o: o.record_register_entry(court, number, actor)
         )
 
     def change_address(self, organisation_id: UUID, address: dict[str, str], actor: Actor) -> None:
@@ -877,6 +887,7 @@ class FundingOffice(Application[UUID]):
         contact_person_id: UUID | None = None,
         on: date | None = None,
         file_number: str | None = None,
+        publish_purpose: bool = False,
     ) -> UUID:
         self.verify_actor(actor)
         on = self._on(on)
@@ -906,6 +917,7 @@ class FundingOffice(Application[UUID]):
                 contact_person_id=contact_person_id,
                 on=on,
                 actor=actor,
+                publish_purpose=publish_purpose,
             )
 
         if file_number is None:

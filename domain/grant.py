@@ -188,8 +188,12 @@ class Grant(Aggregate):
         contact_person_id: UUID | None,
         on: date,
         actor: Actor,
+        publish_purpose: bool = False,
     ) -> Grant:
-        """Receives an application after checking it against the programme's current rule set."""
+        """Receives an application after checking it against the programme's current rule set.
+
+        ``publish_purpose``: the applicant agreed on the form that the purpose text may be published
+        (open data, 360Giving); recorded with the application (``PurposePublicationConsented``)."""
         actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Antrag stellen")
         actor.require_member_of(organisation_id, doing="Antrag stellen")
         kind = FinancingType.parse(financing_type)
@@ -212,7 +216,7 @@ class Grant(Aggregate):
             )
         if period.end < on:
             raise RuleViolationError("Der Förderzeitraum ist bereits vorbei.", field="period_end")
-        return cls(
+        grant = cls(
             file_number=file_number,
             programme_id=programme_id,
             organisation_id=organisation_id,
@@ -227,6 +231,23 @@ class Grant(Aggregate):
             on=on,
             **actor.stamp,
         )
+        if publish_purpose:
+            grant._purpose_publication_consented(on=on, **actor.stamp)
+        return grant
+
+    class PurposePublicationConsented(Aggregate.Event):
+        on: date
+        actor_id: UUID
+        actor_role: str
+
+    @event(PurposePublicationConsented)
+    def _purpose_publication_consented(self, on: date, actor_id: UUID, actor_role: str) -> None:
+        self.purpose_public = True
+
+    @property
+    def purpose_may_be_published(self) -> bool:
+        """Whether the applicant agreed that the purpose text is published (else a neutral description is)."""
+        return bool(getattr(self, "purpose_public", False))
 
     @property
     def status_german(self) -> str:

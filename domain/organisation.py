@@ -27,6 +27,7 @@ IbanValidator = Callable[[str], str]
 
 _POSTCODE = re.compile(r"^[0-9A-Z -]{3,10}$")
 _PHONE = re.compile(r"^\+?[0-9 ()/-]{5,30}$")
+_REGISTER_NUMBER = re.compile(r"^(VR|HRA|HRB|GnR|GsR|PR)\s?[0-9]{1,7}(\s?[A-Z]{1,2})?$")
 
 
 class LegalForm(StrEnum):
@@ -139,6 +140,37 @@ class Organisation(Aggregate):
     @event(BankAccountChanged)
     def _bank_account_changed(self, iban: str, reason: str, actor_id: UUID, actor_role: str) -> None:
         self.iban = iban
+
+    @property
+    def register_court(self) -> str:
+        """The register court (Registergericht, e.g. »Amtsgericht Dortmund«), "" where none is recorded."""
+        return str(getattr(self, "court", ""))
+
+    def record_register_entry(self, court: str, number: str, actor: Actor) -> None:
+        """Records where the organisation is registered: the register court and the register number.
+
+        Together they identify it (open data names recipients by them, e.g. ``DE-VR-…``)."""
+        actor.require(Role.OFFICER, Role.ADMIN, doing="Registereintrag erfassen")
+        court = require_text(court, "register_court", "Das Registergericht", 80)
+        number = require_text(number, "register_number", "Die Registernummer", 40)
+        if not _REGISTER_NUMBER.match(number):
+            raise InvalidInputError(
+                f"»{number}« ist keine Registernummer wie »VR 1234« oder »HRB 5678«.", field="register_number"
+            )
+        if (court, number) == (self.register_court, self.register_number):
+            raise InvalidInputError("Das ist bereits der erfasste Registereintrag.", field="register_number")
+        self._register_entry_recorded(court=court, number=number, **actor.stamp)
+
+    class RegisterEntryRecorded(Aggregate.Event):
+        court: str
+        number: str
+        actor_id: UUID
+        actor_role: str
+
+    @event(RegisterEntryRecorded)
+    def _register_entry_recorded(self, court: str, number: str, actor_id: UUID, actor_role: str) -> None:
+        self.court = court
+        self.register_number = number
 
     def change_address(self, new_address: dict[str, str], actor: Actor) -> None:
         actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing="Anschrift ändern")

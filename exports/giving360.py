@@ -10,9 +10,20 @@ the funding period; the recipient association; the city as funder with the offic
 the programme; and the partner city as beneficiary location with its country code.
 
 Identifiers: the city has no registered 360Giving prefix yet, so ``PREFIX`` (``360G-stadtdortmund``)
-stands in for it and organisations get ``360G-stadtdortmund-org-<id>``; once the office registers a
-prefix, only these constants change. The licence is the Datenlizenz Deutschland – Namensnennung 2.0,
-the usual licence of German municipal open data.
+stands in for it; once the office registers a prefix, only these constants change. Recipients are
+identified by their register where it is on file, following the org-id conventions for German
+registers: the list code of the register (``DE-VR`` Vereinsregister, ``DE-CR`` the common register
+portal for HRA/HRB, ``DE-GNR`` Genossenschaftsregister, ``DE-PR`` Partnerschaftsregister), the register
+court and the number, e.g. ``DE-VR-Dortmund-2143``. An organisation without a register entry (court and
+number) gets an identifier under the 360Giving rule for organisations without one:
+``360G-stadtdortmund-org-<id>``.
+
+The purpose text is the applicant's own: it is published only where the applicant agreed on the
+application form (``PurposePublicationConsented``); otherwise the description is a neutral sentence
+made of the programme, the partner city and the funding period.
+
+The licence is the Datenlizenz Deutschland – Namensnennung 2.0, the usual licence of German municipal
+open data.
 
 Amounts are written as exact decimals, never floats. The JSON is written grant by grant, so a large
 package never sits in memory as a whole.
@@ -21,11 +32,13 @@ package never sits in memory as a whole.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
+from uuid import UUID
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.workbook import Workbook
@@ -35,6 +48,7 @@ from domain.partner_cities import PARTNER_CITIES
 from exports.cells import TEXT, Column, TableSheet, text_cell
 from exports.finance_report import ExportError
 from projections.db import Cursor
+from projections.directory import Directory, OrganisationEntry
 from projections.export_queries import LedgerFilter, chain_link_at, holder_year_sums
 from projections.grant_files import GrantFileRow, GrantFiles
 from projections.journal import Balance
@@ -103,6 +117,7 @@ class GivingReport:
     cursor: Cursor
     generated_at: datetime
     head: ChainHead
+    recipients: dict[UUID, OrganisationEntry] = field(default_factory=dict)  # of the page being written
 
     @classmethod
     def open(cls, cursor: Cursor, generated_at: datetime) -> GivingReport:
@@ -124,6 +139,7 @@ class GivingReport:
             if not page:
                 return
             sums = holder_year_sums(self.cursor, (g.grant_id for g in page), ledger)
+            self.recipients = Directory.of(self.cursor, list({g.organisation_id for g in page}))
             paid: dict[Any, list[dict[str, int]]] = {}
             for (grant_id, _year), account_sums in sums.items():
                 paid.setdefault(grant_id, []).append(account_sums)
@@ -160,14 +176,19 @@ class GivingReport:
         return {
             "id": f"{PREFIX}-{row.file_number}",
             "title": row.title,
-            "description": row.purpose,
+            "description": description(row),
             "currency": "EUR",
             "amountAppliedFor": row.applied.amount,
             "amountAwarded": (awarded or row.approved).amount,
             "amountDisbursed": disbursed.amount,
             "awardDate": row.decided_on.isoformat(),
             "plannedDates": [{"startDate": row.period_start.isoformat(), "endDate": row.period_end.isoformat()}],
-            "recipientOrganization": [{"id": f"{PREFIX}-org-{row.organisation_id}", "name": row.organisation_name}],
+            "recipientOrganization": [
+                {
+                    "id": recipient_id(row.organisation_id, self.recipients.get(row.organisation_id)),
+                    "name": row.organisation_name,
+                }
+            ],
             "fundingOrganization": [dict(FUNDER)],
             "grantProgramme": [{"code": row.programme_code, "title": row.programme_title}],
             "beneficiaryLocation": [location],
@@ -192,6 +213,41 @@ class GivingReport:
             "publisher": {"identifier": FUNDER["id"], "name": f"{FUNDER['name']} – {FUNDER['department']}"},
             "license": LICENSE,
         }
+
+
+REGISTER_LISTS = {"VR": "DE-VR", "HRA": "DE-CR", "HRB": "DE-CR", "GnR": "DE-GNR", "PR": "DE-PR"}
+_REGISTER = re.compile(r"^(VR|HRA|HRB|GnR|PR)\s?([0-9]{1,7})(\s?[A-Z]{1,2})?$")
+_COURT_WORDS = ("Amtsgericht", "AG")
+
+
+def recipient_id(organisation_id: UUID, entry: OrganisationEntry | None) -> str:
+    """The org-id of a recipient from its register entry, else the 360Giving rule's ``360G-…-org-<id>``."""
+    if entry is not None and entry.register_court and entry.register_number:
+        found = _REGISTER.match(entry.register_number.strip())
+        court = _court_code(entry.register_court)
+        if found and court:
+            kind, number, suffix = found.group(1), found.group(2), (found.group(3) or "").strip()
+            if REGISTER_LISTS[kind] == "DE-VR":
+                return f"DE-VR-{court}-{number}{suffix}"
+            return f"{REGISTER_LISTS[kind]}-{court}-{kind}{number}{suffix}"
+    return f"{PREFIX}-org-{organisation_id}"
+
+
+def _court_code(court: str) -> str:
+    """»Amtsgericht Dortmund« → ``Dortmund``; letters and digits only (an identifier has no spaces)."""
+    words = [w for w in re.split(r"[\s,]+", court.strip()) if w and w not in _COURT_WORDS]
+    text = "".join(w[:1].upper() + w[1:] for w in words)
+    return "".join(c for c in text if c.isalnum() and c.isascii()) or ""
+
+
+def description(row: GrantFileRow) -> str:
+    """The purpose as the applicant wrote it where they agreed to its publication, else a neutral sentence."""
+    if row.purpose_public and row.purpose.strip() and row.purpose.strip() != row.title.strip():
+        return row.purpose
+    return (
+        f"Zuwendung im Programm {row.programme_title} für ein Vorhaben mit {row.partner_city}, "
+        f"{row.period_start:%d.%m.%Y} bis {row.period_end:%d.%m.%Y}."
+    )
 
 
 def to_json(value: Any) -> str:

@@ -450,6 +450,7 @@ class _Loader:
             contact_person_id=UUID(hex=contact) if contact else None,
             on=d(on),
             file_number=file_number,
+            publish_purpose=self._users[by].role is Role.ASSOCIATION,  # members agree on the portal form
         )
 
     def review(self, file_number: str, by: str, on: str, notes: str, substantive_ok: bool = True) -> None:
@@ -679,6 +680,7 @@ class _Loader:
             org.iban,
             officer,
             organisation_id=org.id,
+            register_court="Amtsgericht Dortmund",
         )
         name, function, email, phone = org.contact
         self.office.add_contact_person(org.id, name, function, email, phone, officer)

@@ -24,6 +24,8 @@ class OrganisationEntry:
     name: str
     legal_form: str
     position: int  # the log position of its registration: the order of the list and the API's cursor
+    register_court: str = ""
+    register_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,15 +45,24 @@ class Directory(ReadModel):
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS dir_organisations (organisation_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
-            " legal_form TEXT NOT NULL, position BIGINT NOT NULL)"
+            " legal_form TEXT NOT NULL, position BIGINT NOT NULL, register_court TEXT NOT NULL DEFAULT '',"
+            " register_number TEXT NOT NULL DEFAULT '')"
         )
         cursor.execute("CREATE UNIQUE INDEX IF NOT EXISTS dir_organisations_position ON dir_organisations (position)")
 
     @handles(Organisation.Registered)
     def _registered(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
-            "INSERT INTO dir_organisations (organisation_id, name, legal_form, position) VALUES (?, ?, ?, ?)",
-            (e.originator_id.hex, e.name, e.legal_form, position),
+            "INSERT INTO dir_organisations (organisation_id, name, legal_form, position, register_number)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (e.originator_id.hex, e.name, e.legal_form, position, e.register_number),
+        )
+
+    @handles(Organisation.RegisterEntryRecorded)
+    def _register_entry(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "UPDATE dir_organisations SET register_court = ?, register_number = ? WHERE organisation_id = ?",
+            (e.court, e.number, e.originator_id.hex),
         )
 
     # Queries -----------------------------------------------------------------------------------
@@ -68,9 +79,27 @@ class Directory(ReadModel):
         row = cursor.fetchone()
         return _entry(row) if row else None
 
+    @staticmethod
+    def of(cursor: Cursor, organisation_ids: list[UUID]) -> dict[UUID, OrganisationEntry]:
+        """The entries of these organisations (for a page of grants), by id."""
+        if not organisation_ids:
+            return {}
+        marks = ", ".join("?" * len(organisation_ids))
+        cursor.execute(
+            f"SELECT * FROM dir_organisations WHERE organisation_id IN ({marks})", [o.hex for o in organisation_ids]
+        )
+        return {entry.organisation_id: entry for entry in map(_entry, cursor.fetchall())}
+
 
 def _entry(r: dict[str, Any]) -> OrganisationEntry:
-    return OrganisationEntry(UUID(r["organisation_id"]), r["name"], r["legal_form"], int(r["position"]))
+    return OrganisationEntry(
+        UUID(r["organisation_id"]),
+        r["name"],
+        r["legal_form"],
+        int(r["position"]),
+        r["register_court"],
+        r["register_number"],
+    )
 
 
 def programme_summaries(cursor: Cursor, programme_id: UUID | None = None) -> list[ProgrammeSummaryRow]:

@@ -85,6 +85,7 @@ class GrantFileRow:
     revoked_on: date | None
     closed_on: date | None
     last_position: int
+    purpose_public: bool = False  # the applicant agreed that the purpose text is published
 
     @property
     def status_german(self) -> str:
@@ -195,7 +196,7 @@ _GRANT_COLUMNS = (
     " eligible_cents BIGINT, explanation TEXT NOT NULL DEFAULT '', determined_paid_cents BIGINT,"
     " claim_cents BIGINT, not_pursued_cents BIGINT, revoked_on TEXT, revoked_effective_on TEXT,"
     " revoked_previous_cents BIGINT, revoked_claim_cents BIGINT, revocation_reason TEXT NOT NULL DEFAULT '',"
-    " closed_on TEXT, last_position BIGINT NOT NULL"
+    " closed_on TEXT, last_position BIGINT NOT NULL, purpose_public INTEGER NOT NULL DEFAULT 0"
 )
 
 
@@ -289,6 +290,13 @@ class GrantFiles(ReadModel):
             ),
         )
         self._plan_lines(cursor, e.originator_id, plan)
+
+    @handles(Grant.PurposePublicationConsented)
+    def _purpose_public(self, cursor: Cursor, e: Any, position: int) -> None:
+        cursor.execute(
+            "UPDATE gf_grants SET purpose_public = 1, last_position = ? WHERE grant_id = ?",
+            (position, e.originator_id.hex),
+        )
 
     @staticmethod
     def _plan_lines(cursor: Cursor, grant_id: UUID, plan: Any) -> None:
@@ -697,4 +705,5 @@ def _row(r: dict[str, Any]) -> GrantFileRow:
         revoked_on=_date(r["revoked_on"]),
         closed_on=_date(r["closed_on"]),
         last_position=int(r["last_position"]),
+        purpose_public=bool(r["purpose_public"]),
     )

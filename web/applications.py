@@ -25,7 +25,7 @@ from domain.plan import FinancingPlan, FinancingType
 from projections.web_queries import organisation_choices, organisation_name, programme_choices
 from web.auth import Viewer, check_csrf, refuse_member_dates, require, services
 from web.forms import FormReader
-from web.grant_actions import Field, status_for
+from web.grant_actions import Field, publish_purpose_field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, today
 from web.templating import templates
 
@@ -73,6 +73,7 @@ def _fields(request: Request, viewer: Viewer, day: date, chosen: str = "") -> li
             "partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder=N_("– bitte wählen –")
         ),
         Field("purpose", N_("Zweck und Ablauf"), "textarea", group=project),
+        publish_purpose_field(project),
         Field("period_start", N_("Beginn"), "date", group=project),
         Field("period_end", N_("Ende"), "date", group=project),
         Field(
@@ -131,6 +132,7 @@ def _read(r: FormReader, viewer: Viewer) -> dict[str, Any] | None:
         )
         return None
     values["on"] = on
+    values["publish_purpose"] = r.values.get("publish_purpose", "") == "ja"
     return values
 
 
@@ -149,6 +151,7 @@ def _apply(office: FundingOffice, viewer: Viewer, r: FormReader) -> UUID | None:
         values["plan"],
         viewer.actor,
         on=values["on"],
+        publish_purpose=values["publish_purpose"],
     )
 
 

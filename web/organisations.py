@@ -63,6 +63,7 @@ def _register_fields() -> list[Field]:
             required=False,
             hint=N_("Beim e. V. die Vereinsregisternummer, z. B. VR 1234."),
         ),
+        Field("register_court", "Registergericht", required=False, hint="z. B. Amtsgericht Dortmund"),
         *_address_fields(),
         Field("iban", "IBAN"),
     ]
@@ -83,17 +84,24 @@ def _register(office: FundingOffice, organisation: Organisation | None, actor: A
         r.text("register_number"),
         r.text("iban"),
     )
+    court = r.text("register_court")
     where = _read_address(r)
     if not r.ok:
         return None
     assert where is not None
-    return office.register_organisation(name, form, number, where, iban, actor)
+    return office.register_organisation(name, form, number, where, iban, actor, register_court=court)
 
 
 def _change_bank(office: FundingOffice, organisation: Organisation | None, actor: Any, r: FormReader) -> UUID | None:
     assert organisation is not None
     iban, reason = r.text("iban"), r.text("reason")
     office.change_bank_account(organisation.id, iban, reason, actor)
+    return organisation.id
+
+
+def _register_entry(office: FundingOffice, organisation: Organisation | None, actor: Any, r: FormReader) -> UUID | None:
+    assert organisation is not None
+    office.record_register_entry(organisation.id, r.text("register_court"), r.text("register_number"), actor)
     return organisation.id
 
 
@@ -114,6 +122,16 @@ EDIT_FORMS: dict[str, tuple[str, str, Callable[[Organisation], list[Field]], Any
         lambda o: [Field("iban", N_("Neue IBAN")), Field("reason", "Begründung", "textarea")],
         _change_bank,
         N_("Die Bankverbindung ist geändert."),
+    ),
+    "registereintrag": (
+        "Registereintrag",
+        "Registereintrag erfassen",
+        lambda o: [
+            Field("register_court", "Registergericht", default=o.register_court, hint="z. B. Amtsgericht Dortmund"),
+            Field("register_number", "Registernummer", default=o.register_number, hint="z. B. VR 1234"),
+        ],
+        _register_entry,
+        "Der Registereintrag ist erfasst.",
     ),
     "anschrift": (
         N_("Anschrift ändern"),

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -20,7 +23,15 @@ from referencing.jsonschema import DRAFT202012
 
 from domain.grant import Grant
 from exports.finance_report import ExportError
-from exports.giving360 import SPREADSHEET_COLUMNS, GivingReport, write_360giving_json, write_360giving_workbook
+from exports.giving360 import (
+    SPREADSHEET_COLUMNS,
+    GivingReport,
+    description,
+    recipient_id,
+    write_360giving_json,
+    write_360giving_workbook,
+)
+from projections.directory import OrganisationEntry
 from projections.grant_files import GrantFiles
 from projections.grant_overview import GrantOverview
 
@@ -168,3 +179,89 @@ def test_grant_ids_are_the_file_numbers(package_text):
     for grant in json.loads(package_text)["grants"]:
         number = grant["id"].removeprefix("360G-stadtdortmund-")
         assert Grant.create_id(number)
+
+
+def grants_of(package_text: str) -> list[dict[str, Any]]:
+    return json.loads(package_text, parse_float=Decimal)["grants"]  # type: ignore[no-any-return]
+
+
+class TestRecipientsAndConsent:
+    def test_recipients_are_identified_by_register_court_and_number(self, package_text):
+        ids = {
+            g["recipientOrganization"][0]["name"]: g["recipientOrganization"][0]["id"] for g in grants_of(package_text)
+        }
+
+        assert ids  # every demo association is in the Vereinsregister at the Amtsgericht Dortmund
+        for name, identifier in ids.items():
+            assert re.fullmatch(r"DE-VR-Dortmund-\d+", identifier), (name, identifier)
+        assert len(set(ids.values())) == len(ids)
+
+    def test_without_a_register_entry_the_360giving_rule_names_the_recipient(self):
+        entry = OrganisationEntry(UUID(int=7), "Initiative", "nicht eingetragener Verein", 1)
+        court_only = OrganisationEntry(UUID(int=8), "Verein", "e.V.", 2, "Amtsgericht Dortmund", "")
+
+        assert recipient_id(UUID(int=7), entry) == f"360G-stadtdortmund-org-{UUID(int=7)}"
+        assert recipient_id(UUID(int=8), court_only).startswith("360G-stadtdortmund-org-")
+        gmbh = OrganisationEntry(UUID(int=9), "Partner gGmbH", "gGmbH", 3, "Amtsgericht Bochum", "HRB 1234")
+        assert recipient_id(UUID(int=9), gmbh) == "DE-CR-Bochum-HRB1234"
+
+    def test_the_purpose_is_published_only_with_the_applicants_consent(self, package_text, demo):
+        with demo.projector.db.transaction() as cursor:
+            rows = {r.file_number: r for r in GrantFiles.page(cursor, after="", limit=1000, awarded_only=True)}
+        published = {g["id"].removeprefix("360G-stadtdortmund-"): g["description"] for g in grants_of(package_text)}
+
+        consented = [n for n in published if rows[n].purpose_public]
+        withheld = [n for n in published if not rows[n].purpose_public]
+        assert consented and withheld  # the demo has both
+        for number in consented:
+            assert published[number] == rows[number].purpose
+        for number in withheld:
+            assert published[number] != rows[number].purpose
+            assert published[number].startswith("Zuwendung im Programm ")
+
+
+class TestOfflineDataQuality:
+    """The checks of 360Giving's data quality guidance that need no register lookup."""
+
+    def test_amounts_are_positive_and_disbursed_never_negative(self, package_text):
+        for grant in grants_of(package_text):
+            assert grant["amountAwarded"] > 0, grant["id"]
+            assert grant["amountAppliedFor"] > 0, grant["id"]
+            assert grant["amountDisbursed"] >= 0, grant["id"]
+
+    def test_dates_are_consistent(self, package_text):
+        for grant in grants_of(package_text):
+            (planned,) = grant["plannedDates"]
+            assert planned["startDate"] <= planned["endDate"], grant["id"]
+            assert grant["awardDate"] <= GENERATED.date().isoformat(), grant["id"]  # no award in the future
+            assert grant["dateModified"][:10] >= grant["awardDate"], grant["id"]
+
+    def test_identifiers_are_real_and_unique(self, package_text):
+        grants = grants_of(package_text)
+        placeholder = re.compile(r"(?i)(unknown|placeholder|n/?a$|none|test|-0+$|x{3,})")
+        assert len({g["id"] for g in grants}) == len(grants)
+        for grant in grants:
+            for identifier in (
+                grant["id"],
+                grant["recipientOrganization"][0]["id"],
+                grant["fundingOrganization"][0]["id"],
+            ):
+                assert not placeholder.search(identifier), identifier
+                assert " " not in identifier and "/" not in identifier, identifier
+            assert grant["recipientOrganization"][0]["id"] != grant["fundingOrganization"][0]["id"]
+
+    def test_currency_is_iso_4217_euro(self, package_text):
+        assert {g["currency"] for g in grants_of(package_text)} == {"EUR"}
+
+    def test_titles_are_short_and_never_the_description(self, package_text):
+        for grant in grants_of(package_text):
+            assert grant["title"].strip() and grant["description"].strip(), grant["id"]
+            assert grant["title"].strip() != grant["description"].strip(), grant["id"]
+            assert len(grant["title"]) <= 140, grant["id"]
+
+    def test_a_description_equal_to_the_title_is_replaced_by_the_neutral_one(self, demo):
+        with demo.projector.db.transaction() as cursor:
+            row = GrantFiles.page(cursor, after="", limit=1, awarded_only=True)[0]
+        same = dataclasses.replace(row, purpose=row.title, purpose_public=True)
+
+        assert description(same) != row.title and description(same).startswith("Zuwendung im Programm ")

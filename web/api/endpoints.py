@@ -298,8 +298,25 @@ def register_organisation(call: Call) -> s.OrganisationDetail:
         address(b.address.street, b.address.postcode, b.address.city, b.address.country),
         b.iban,
         call.caller.actor,
+        register_court=b.register_court,
     )
     call.location = f"/api/v1/organisations/{organisation_id}"
+    return v.organisation_detail(call.office.organisation(organisation_id))
+
+
+@operation(
+    "POST",
+    "/organisations/{organisation_id}/register-entry",
+    summary="Registergericht und Registernummer erfassen (z. B. Amtsgericht Dortmund, VR 1234)",
+    tag="organisations",
+    roles=(OFFICER, ADMIN),
+    body=s.RecordRegisterEntry,
+    response=s.OrganisationDetail,
+)
+def record_register_entry(call: Call) -> s.OrganisationDetail:
+    b: s.RecordRegisterEntry = call.body
+    organisation_id = call.path["organisation_id"]
+    call.office.record_register_entry(organisation_id, b.register_court, b.register_number, call.caller.actor)
     return v.organisation_detail(call.office.organisation(organisation_id))
 
 
@@ -414,6 +431,7 @@ def apply_for_grant(call: Call) -> s.GrantDetail:
         contact_person_id=b.contact_person_id,
         on=call.business_date(b.on),
         file_number=b.file_number,
+        publish_purpose=b.publish_purpose,
     )
     call.location = f"/api/v1/grants/{grant_id}"
     return v.grant_detail(call, call.office.grant(grant_id))

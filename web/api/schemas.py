@@ -299,8 +299,14 @@ class RegisterOrganisation(Request):
     name: ShortText
     legal_form: LegalFormName
     register_number: Annotated[str, Field(max_length=40)] = ""
+    register_court: Annotated[str, Field(max_length=80)] = Field(default="", description="z. B. Amtsgericht Dortmund")
     address: AddressIn
     iban: Annotated[str, Field(min_length=15, max_length=42)]
+
+
+class RecordRegisterEntry(Request):
+    register_court: Annotated[str, Field(min_length=1, max_length=80)]
+    register_number: Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class AddressOut(Out):
@@ -331,6 +337,7 @@ class OrganisationList(Out):
 
 class OrganisationDetail(OrganisationSummary):
     register_number: str
+    register_court: str = ""
     address: AddressOut
     iban: str
     contact_persons: list[ContactPersonOut]
@@ -368,6 +375,9 @@ class FinancingPlanIn(Request):
 
 
 class ApplyForGrant(Request):
+    publish_purpose: bool = Field(
+        default=False, description="der Antragsteller ist einverstanden, dass der Zweck veröffentlicht wird (360Giving)"
+    )
     """An application with its cost and financing plan; costs must equal the funding to the cent."""
 
     programme_id: UUID
@@ -866,6 +876,7 @@ class RevocationOut(Out):
 
 class GrantDetail(GrantSummary):
     purpose: str
+    publish_purpose: bool = Field(default=False, description="der Zweck darf veröffentlicht werden (Einverständnis)")
     plan: FinancingPlanOut
     terms: TermsOut | None
     deadlines: list[DeadlineOut]

@@ -151,6 +151,7 @@ def organisation_detail(organisation: Organisation) -> s.OrganisationDetail:
         name=organisation.name,
         legal_form=organisation.legal_form,
         register_number=organisation.register_number,
+        register_court=organisation.register_court,
         address=s.AddressOut(**organisation.address),
         iban=organisation.iban,
         contact_persons=[
@@ -382,6 +383,7 @@ def grant_detail(call: Call, grant: Grant) -> s.GrantDetail:
     return s.GrantDetail(
         **grant_summary_fields(row, today),
         purpose=grant.purpose,
+        publish_purpose=grant.purpose_may_be_published,
         plan=plan(grant.plan),
         terms=terms(grant.terms),
         deadlines=[

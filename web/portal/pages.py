@@ -69,7 +69,7 @@ from web.case_file import serve_document
 from web.conversation import conversation_view
 from web.drafts import delete_draft, draft_saved_at, load_draft, save_draft
 from web.forms import FormReader, format_amount
-from web.grant_actions import CURRENCIES, Field, status_for
+from web.grant_actions import CURRENCIES, Field, publish_purpose_field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, take_notice, today
 from web.portal.todos import cost_line_names, iban_groups, plan_against_actual, repayment_hint, still_to_request, todos
 from web.templating import money_chart, templates
@@ -243,6 +243,7 @@ def _apply_fields(request: Request) -> list[Field]:
             "partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder=N_("– bitte wählen –")
         ),
         Field("purpose", "Was haben Sie vor? (Ziel und Ablauf)", "textarea", group=project),
+        publish_purpose_field(project),
         Field("period_start", N_("Beginn"), "date", group=project),
         Field("period_end", N_("Ende"), "date", group=project),
         Field(
@@ -320,7 +321,17 @@ def _apply(
     documents = store_uploads(store, uploads or [])
     with office.enclosing(viewer.actor, documents=documents):
         return office.apply_for_grant(
-            programme_id, viewer.organisation_id, title, purpose, city, period, kind, plan, viewer.actor, on=day
+            programme_id,
+            viewer.organisation_id,
+            title,
+            purpose,
+            city,
+            period,
+            kind,
+            plan,
+            viewer.actor,
+            on=day,
+            publish_purpose=r.values.get("publish_purpose", "") == "ja",
         )
 
 
