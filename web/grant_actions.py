@@ -1062,12 +1062,14 @@ def publish_purpose_field(group: str) -> Field:
     """The applicant's consent that the purpose text is published as open data (360Giving)."""
     return Field(
         "publish_purpose",
-        "Darf die Stadt den Zweck so veröffentlichen?",
+        N_("Darf die Stadt den Zweck so veröffentlichen?"),
         "select",
         options=YES_NO,
         default="nein",
-        hint="In den offenen Daten der Stadt (360Giving). Ohne Ihr Einverständnis steht dort nur eine neutrale "
-        "Beschreibung aus Programm, Partnerstadt und Zeitraum.",
+        hint=N_(
+            "In den offenen Daten der Stadt (360Giving). Ohne Ihr Einverständnis steht dort nur eine neutrale "
+            "Beschreibung aus Programm, Partnerstadt und Zeitraum."
+        ),
         group=group,
     )
 

@@ -63,7 +63,7 @@ def _register_fields() -> list[Field]:
             required=False,
             hint=N_("Beim e. V. die Vereinsregisternummer, z. B. VR 1234."),
         ),
-        Field("register_court", "Registergericht", required=False, hint="z. B. Amtsgericht Dortmund"),
+        Field("register_court", N_("Registergericht"), required=False, hint=N_("z. B. Amtsgericht Dortmund")),
         *_address_fields(),
         Field("iban", "IBAN"),
     ]
@@ -124,14 +124,16 @@ EDIT_FORMS: dict[str, tuple[str, str, Callable[[Organisation], list[Field]], Any
         N_("Die Bankverbindung ist geändert."),
     ),
     "registereintrag": (
-        "Registereintrag",
-        "Registereintrag erfassen",
+        N_("Registereintrag"),
+        N_("Registereintrag erfassen"),
         lambda o: [
-            Field("register_court", "Registergericht", default=o.register_court, hint="z. B. Amtsgericht Dortmund"),
-            Field("register_number", "Registernummer", default=o.register_number, hint="z. B. VR 1234"),
+            Field(
+                "register_court", N_("Registergericht"), default=o.register_court, hint=N_("z. B. Amtsgericht Dortmund")
+            ),
+            Field("register_number", N_("Registernummer"), default=o.register_number, hint=N_("z. B. VR 1234")),
         ],
         _register_entry,
-        "Der Registereintrag ist erfasst.",
+        N_("Der Registereintrag ist erfasst."),
     ),
     "anschrift": (
         N_("Anschrift ändern"),

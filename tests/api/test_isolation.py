@@ -78,6 +78,7 @@ BODIES: dict[str, Any] = {
     "decide_claim_relief": {"approve": True, "reason": "Testgrund"},
     "close_grant": {},
     "receive_repayment": {"amount": "1.00", "value_date": "2026-05-04"},
+    "record_register_entry": {"register_court": "Amtsgericht Dortmund", "register_number": "VR 4711"},
 }
 
 SCOPED_OPERATIONS = [op for op in OPERATIONS if any(name in op.path_params for name in SCOPED)]

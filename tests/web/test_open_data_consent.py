@@ -104,5 +104,4 @@ class TestConsentToPublishThePurpose:
 
 
 def _uuid(text: str):
-
     return UUID(text.split("?")[0].split("#")[0])
