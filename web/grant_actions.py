@@ -1520,7 +1520,7 @@ _ALL: tuple[Action, ...] = (
     Action(
         "erleichterung-vorschlagen",
         N_("Stundung, Niederschlagung, Erlass oder Zinsverzicht vorschlagen"),
-        "Vorschlagen",
+        N_("Vorschlagen"),
         (OFFICER, FINANCE),
         lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is None,
         lambda ctx, item: [
