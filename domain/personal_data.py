@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.account_request import AccountRequest
+from domain.feedback import AccessibilityFeedback
 from domain.grant import Grant
 from domain.organisation import Organisation
 from domain.text import ERASED
@@ -66,6 +67,27 @@ PERSONAL_DATA: dict[type, PersonalFields] = {
     Organisation.ContactPersonAdded: PersonalFields(("name", "function", "email", "phone"), subject="person_id"),
     Organisation.MemberInvited: PersonalFields(("email", "name"), subject="*"),
     AccountRequest.Submitted: PersonalFields(("contact_name", "email")),
+    # Reasons given about a person (why they were disabled, lost a role, were removed from a portal or a
+    # list of contacts, why their account request was declined) are about that person: sealed under
+    # their key, they read "gelöscht" once the person is erased.
+    **dict.fromkeys(
+        (
+            User.RoleRevoked,
+            User.Disabled,
+            User.Enabled,
+            User.SecondFactorReset,
+            User.PasswordResetSent,
+            User.SessionsEnded,
+            User.ApiTokenRevoked,
+            AccountRequest.Declined,
+        ),
+        PersonalFields(("reason",), email_field=None),
+    ),
+    Organisation.ContactPersonRemoved: PersonalFields(("reason",), subject="person_id", email_field=None),
+    Organisation.MemberRemoved: PersonalFields(("reason",), subject="user_id", email_field=None),
+    # A report of a barrier: the sender's words and (optional) address, and the office's answer to them.
+    AccessibilityFeedback.Received: PersonalFields(("text", "email")),
+    AccessibilityFeedback.Answered: PersonalFields(("answer",), email_field=None),
     # The conversation of a grant (notes, messages) may name anybody; it is kept under the grant's own
     # key and erased with the grant's documents when their retention period has run out.
     Grant.TextsRecorded: PersonalFields(("note", "message"), email_field=None),

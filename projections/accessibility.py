@@ -8,6 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.feedback import AccessibilityFeedback
+from domain.personal_data import ERASED
+from domain.privacy import Erasure
 from projections.db import Cursor
 from projections.engine import ReadModel, handles
 
@@ -53,6 +55,17 @@ class AccessibilityCases(ReadModel):
             "UPDATE accessibility_feedback SET answered_on = ?, answer = ? WHERE feedback_id = ?",
             (e.on.isoformat(), e.answer, e.originator_id.hex),
         )
+
+    @handles(Erasure.Recorded)
+    def _erased(self, cursor: Cursor, e: Any, position: int) -> None:
+        """The sender's words, address and the answer to them read "gelöscht" (an empty field stays empty),
+        as a rebuild from the log folds them."""
+        for subject in e.subjects:
+            cursor.execute(
+                "UPDATE accessibility_feedback SET text = ?, email = CASE WHEN email = '' THEN '' ELSE ? END, "
+                "answer = CASE WHEN answer = '' THEN '' ELSE ? END WHERE feedback_id = ?",
+                (ERASED, ERASED, ERASED, subject.hex),
+            )
 
     @staticmethod
     def cases(cursor: Cursor) -> list[FeedbackCase]:

@@ -43,6 +43,11 @@ RECORD_LABELS = {
     "UserEmail.Claimed": "Eintrag im E-Mail-Verzeichnis",
     "UserEmail.Reclaimed": "Eintrag im E-Mail-Verzeichnis",
     "Organisation.MemberIdReplaced": "Portalzugang unter zufälliger Kennung",
+    "Organisation.ContactPersonRemoved": "Begründung: Ansprechperson ausgetragen",
+    "Organisation.MemberRemoved": "Begründung: Portalzugang entfernt",
+    "AccountRequest.Declined": "Begründung: Zugangsantrag abgelehnt",
+    "AccessibilityFeedback.Received": "Rückmeldung zur Barrierefreiheit",
+    "AccessibilityFeedback.Answered": "Antwort auf eine Rückmeldung zur Barrierefreiheit",
     "Organisation.ContactPersonAdded": "Ansprechperson einer Organisation",
     "Organisation.MemberInvited": "Einladung in das Portal einer Organisation",
     "AccountRequest.Submitted": "Zugangsantrag eines Vereins",
@@ -71,6 +76,8 @@ class PersonalRecord:
 
     @property
     def label(self) -> str:
+        if self.event.startswith("User.") and self.event not in RECORD_LABELS:
+            return "Begründung zu einem Benutzerkonto"
         return RECORD_LABELS.get(self.event, self.event)
 
     @property
