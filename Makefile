@@ -1,17 +1,18 @@
 # Förderbuch: `make run` and `make test` each do all of their own set-up on a fresh machine.
-# Dependencies come from requirements.lock (every package pinned and hashed); `make lock` updates it.
+# Dependencies come from requirements.lock (every package pinned and hashed), installed by the pip pinned in requirements-pip.lock; `make lock` updates both.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements-pip.lock requirements.lock | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: run test lint lock install bench bench-quick clean messages
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements-pip.lock requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-pip.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
@@ -48,6 +49,8 @@ LOCK_ARGS ?=
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra lint --generate-hashes --universal \
 		--python-version 3.11 --no-header --quiet $(LOCK_ARGS) -o requirements.lock
+	$(BIN)/uv pip compile requirements-pip.in --generate-hashes --universal \
+		--python-version 3.11 --no-header --quiet $(LOCK_ARGS) -o requirements-pip.lock
 
 # The benchmark (tests/bench/run.py): 10k, 100k and 1M events; generated stores are kept in .bench/cache.
 BENCH_ARGS ?=
