@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from domain.actors import Actor, Role
@@ -82,3 +84,26 @@ def build_office(services: Services) -> Office:
         on=date(2026, 5, 4),
     )
     return Office(services, grant, users)
+
+
+class Screenshots:
+    """Pictures of the pages for people to look at (test-output/screenshots), not a check: Chromium on a
+    busy machine now and then answers "Unable to capture screenshot", so a picture is tried three times
+    and one that still fails is named in MISSING.txt instead of failing the test that drew the page."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def take(self, page: Any, name: str, full_page: bool = False) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(3):
+            try:
+                page.screenshot(path=str(self.folder / name), full_page=full_page)
+                return
+            except PlaywrightError as error:
+                if attempt == 2:
+                    with (self.folder / "MISSING.txt").open("a", encoding="utf-8") as missing:
+                        missing.write(f"{name}: {error}\n")
+                    return
+                page.wait_for_timeout(500)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
-from browser_support import TODAY, Office, build_office
+from browser_support import TODAY, Office, Screenshots, build_office
 
 from foerderbuch.credentials import CredentialStore
 from foerderbuch.documents import DocumentFiles
@@ -110,6 +110,6 @@ def browser(chromium_path: Path) -> Iterator[object]:
 
 
 @pytest.fixture
-def screenshots() -> Path:
+def screenshots() -> Screenshots:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+    return Screenshots(SCREENSHOTS)

@@ -95,7 +95,7 @@ def test_a_forgotten_password_is_set_again_through_the_mailed_link(site, browser
     page.get_by_label("Passwort", exact=True).fill("frisch-gesetzt-2026")
     page.get_by_role("button", name="Anmelden").click()
     assert "Sven Sachbearbeiter" in page.inner_text("header")
-    page.screenshot(path=str(screenshots / "passwort-vergessen.png"))
+    screenshots.take(page, "passwort-vergessen.png")
     page.goto(link)
     assert "nicht mehr gültig" in page.inner_text("main")
 
@@ -132,7 +132,7 @@ def test_an_association_asks_for_an_account_and_the_office_approves_it(site, bro
     officer.get_by_role("link", name="Freundeskreis Dortmund–Kumasi e.V.").click()
     assert "VR 9911" in officer.inner_text("main")
     officer.get_by_role("button", name="Annehmen").click()
-    officer.screenshot(path=str(screenshots / "zugangsantrag-angenommen.png"))
+    screenshots.take(officer, "zugangsantrag-angenommen.png")
 
     welcome = outbox.link("akosua@kumasi-verein.example", "/passwort-neu/")
     member = browser.new_context().new_page()

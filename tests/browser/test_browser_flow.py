@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from browser_support import PASSWORD, STAFF, Office
+from browser_support import PASSWORD, STAFF, Office, Screenshots
 
 
 def sign_in(page: Any, office: Office, who: str) -> None:
@@ -28,7 +28,7 @@ def sign_out(page: Any) -> None:
 
 
 def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
-    live: Office, browser: Any, screenshots: Path, tmp_path: Path
+    live: Office, browser: Any, screenshots: Screenshots, tmp_path: Path
 ) -> None:
     page = browser.new_page(viewport={"width": 1360, "height": 900}, accept_downloads=True, locale="de-DE")
     grant_url = f"{live.base_url}/zuwendungen/{live.grant}"
@@ -117,10 +117,10 @@ def test_a_grant_goes_from_review_to_payment_and_finance_takes_the_workbook(
     assert page.locator("section[aria-labelledby=zahlungen]").get_by_text("Ausgezahlt", exact=True).count() == 1
     names = page.locator("section[aria-labelledby=zahlungen] tbody tr").first.inner_text()
     assert "Sven Sachbearbeiter" in names and "Olga Obermeier" in names and "Kai Kämmerer" in names
-    page.screenshot(path=str(screenshots / "grant-page.png"), full_page=True)
+    screenshots.take(page, "grant-page.png", full_page=True)
 
     page.goto(f"{live.base_url}/")
-    page.screenshot(path=str(screenshots / "dashboard.png"), full_page=True)
+    screenshots.take(page, "dashboard.png", full_page=True)
 
     page.get_by_role("link", name="Kämmerei").click()
     workbook_form = page.locator("form", has=page.locator("#download-finanzen"))

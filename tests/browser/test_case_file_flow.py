@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from browser_support import PASSWORD, Office
+from browser_support import PASSWORD, Office, Screenshots
 from test_browser_flow import sign_in, sign_out
 
 from domain.actors import Actor, Role
@@ -26,7 +26,7 @@ def _member_signs_in(page: Any, live: Office) -> None:
 
 
 def test_the_officer_opens_the_uploaded_pdf_and_the_association_reads_its_approval_notice(
-    live: Office, browser: Any, screenshots: Path, tmp_path: Path
+    live: Office, browser: Any, screenshots: Screenshots, tmp_path: Path
 ) -> None:
     office = live.services.office
     organisation = office.grant(live.grant).organisation_id
@@ -73,7 +73,7 @@ def test_the_officer_opens_the_uploaded_pdf_and_the_association_reads_its_approv
     page.goto(f"{live.base_url}/portal/zuwendungen/{live.grant}")
     main = page.locator("main").inner_text()
     assert "Zuwendungsbescheid erstellt" in main and "Viel Erfolg in Amiens!" in main
-    page.screenshot(path=str(screenshots / "portal-bescheid.png"), full_page=True)
+    screenshots.take(page, "portal-bescheid.png", full_page=True)
     with page.expect_download() as download_info:
         page.locator("#portal-dateien").locator("..").get_by_role("link", name="zuwendungsbescheid").first.click()
     notice = tmp_path / "bescheid.pdf"

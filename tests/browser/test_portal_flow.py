@@ -3,11 +3,10 @@ asks for money — in a real browser, as the people involved would do it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from browser_support import PASSWORD, Office
+from browser_support import PASSWORD, Office, Screenshots
 from test_browser_flow import sign_in, sign_out
 
 from domain.actors import Actor, Role
@@ -34,7 +33,7 @@ def _member_signs_in(page: Any, live: Office) -> None:
 
 
 def test_a_member_applies_the_office_approves_and_the_member_requests_money(
-    live: Office, browser: Any, screenshots: Path
+    live: Office, browser: Any, screenshots: Screenshots
 ) -> None:
     _register_member(live)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
@@ -88,7 +87,7 @@ def test_a_member_applies_the_office_approves_and_the_member_requests_money(
     form.get_by_label("Wofür?").first.fill("Anzahlung Busunternehmen")
     form.get_by_role("button", name="Abruf absenden").click()
     page.wait_for_selector("text=1.500,00")
-    page.screenshot(path=str(screenshots / "portal-grant.png"), full_page=True)
+    screenshots.take(page, "portal-grant.png", full_page=True)
 
     grant = live.services.office.grant(UUID(grant_url.rstrip("/").rsplit("/", 1)[-1]))
     assert grant.status == "approved"

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import PASSWORD, Office
+from browser_support import PASSWORD, Office, Screenshots
 from test_browser_flow import sign_in
 
 from domain.actors import Actor, Role
@@ -77,15 +76,15 @@ def _member_signs_in(page: Any, live: Office) -> None:
     page.wait_for_url(f"{live.base_url}/portal/")
 
 
-def _fits(page: Any, name: str, screenshots: Path, size: str) -> None:
-    page.screenshot(path=str(screenshots / f"screens-{name}-{size}.png"), full_page=True)
+def _fits(page: Any, name: str, screenshots: Screenshots, size: str) -> None:
+    screenshots.take(page, f"screens-{name}-{size}.png", full_page=True)
     scroll, client = page.evaluate(OVERFLOW)
     assert scroll <= client, f"{name} at {size}: {scroll} px wide in a {client} px window {page.evaluate(WIDE)}"
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_portal_fits_the_screen_and_adds_up_while_typing(
-    live: Office, browser: Any, screenshots: Path, size: str
+    live: Office, browser: Any, screenshots: Screenshots, size: str
 ) -> None:
     _approved_with_receipts(live)
     width, height = SIZES[size]
@@ -121,7 +120,7 @@ def test_the_portal_fits_the_screen_and_adds_up_while_typing(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_staff_pages_fit_the_screen(live: Office, browser: Any, screenshots: Path, size: str) -> None:
+def test_the_staff_pages_fit_the_screen(live: Office, browser: Any, screenshots: Screenshots, size: str) -> None:
     _approved_with_receipts(live)
     width, height = SIZES[size]
     page = browser.new_page(viewport={"width": width, "height": height}, locale="de-DE")
