@@ -88,6 +88,10 @@ def cached_store(
     set_passwords(sqlite_url(partial), manifest)
     measure_bare_batched(partial, manifest)
     partial.rename(path)
+    for suffix in (".sealkey", ".privacykey"):  # the keys beside the file go with it
+        key = partial.with_suffix(suffix)
+        if key.exists():
+            key.rename(path.with_suffix(suffix))
     manifest.write(manifest_path(path))
     console.print(
         f"  generated: {manifest.events:,} events, {manifest.grants:,} grants, "
