@@ -5,25 +5,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import test_web_pages
 from web_support import Desk
 
-APPLICATION = {
-    "title": "Chorfahrt nach Zwickau",
-    "partner_city": "Zwickau",
-    "purpose": "Zwei Konzerte mit dem Partnerchor",
-    "period_start": "2026-07-01",
-    "period_end": "2026-07-31",
-    "financing_type": "deficit",
-    "line_1_label": "Busreise",
-    "line_1_amount": "2.000,00",
-    "line_2_label": "Unterkunft",
-    "line_2_amount": "1.000,00",
-    "own_funds": "500,00",
-    "third_party_funds": "0,00",
-    "income": "0,00",
-    "grant": "2.500,00",
-    "on": "2026-06-15",
-}
+# The officer's application form of the page tests, with a purpose worth publishing (or not).
+APPLICATION = {**test_web_pages.TestEnteringAnApplication.FORM, "purpose": "Zwei Konzerte mit dem Partnerchor"}
 
 
 class TestTheRegisterEntry:
