@@ -10,8 +10,8 @@ quote prefix set (what typing an apostrophe first does), in CSV it gets a leadin
 ``TableSheet`` writes one table to a write-only worksheet: a bold header row that is frozen, printed
 on every page and carries the autofilter, column widths that never break a heading inside a word, and
 a running header and footer for print. A table either fits the width of an A4 landscape page (few
-columns: the proof of use, narrow tables), or — a wide table — prints at a fixed readable scale
-(``PRINT_SCALE``, 11 pt type at 80 % is 8.8 pt) across as many pages as its columns need, with its key
+columns: the proof of use, narrow tables, each of the sheets the grants' table is split into), or — a
+wide table — prints at a fixed readable scale (``PRINT_SCALE``, 11 pt type at 80 % is 8.8 pt) across as many pages as its columns need, with its key
 columns (year, file number, programme) and the header row repeated on every page, so each column's
 figures are printed under their heading and beside the row they belong to.
 """
@@ -59,6 +59,7 @@ TOTAL_FONT = Font(bold=True)
 TOTAL_BORDER = Border(top=Side(style="thin", color="000000"), bottom=Side(style="double", color="000000"))
 SECTION_FONT = Font(bold=True, size=12)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 
 
 def is_dangerous(text: str) -> bool:
@@ -256,6 +257,9 @@ class TableSheet:
         row = self.rows + 2
         if lines > 1:  # no program sizes a row to its wrapped text when it opens an xlsx
             ws.row_dimensions[row].height = 15 * lines
+            for cell, column in zip(cells, self.columns, strict=True):
+                if cell is not None and not column.wrap:
+                    cell.alignment = TOP  # the row's figures on the line of its names, not below them
         self.ws.append(cells)
         if lines > 1 and isinstance(ws, WriteOnlyWorksheet):
             del ws.row_dimensions[row]  # type: ignore[attr-defined]  # written with the row; kept, it would grow

@@ -1,8 +1,11 @@
-"""The finance workbook: Übersicht, Zuwendungen, Journal, Projekte and Info, streamed in write-only mode.
+"""The finance workbook: Übersicht, the Zuwendungen sheets, Journal, Projekte, SDG and Info, streamed
+in write-only mode.
 
 ``Übersicht`` has one row per programme, fiscal year and posting coordinates with a totals row of
 SUM formulas and a bar chart (budget, approved, paid per programme) that stays live in Excel;
-``Zuwendungen`` one row per grant and fiscal year with the columns of the reference (section 16);
+``Zuwendungen`` and the sheets after it (``Zuwendungen Bescheid``, ``… je Jahr``, ``… Abrechnung``,
+``… Nachweis``, ``… Auflagen``, ``… Widerruf``) one row per grant and fiscal year with the columns of the
+reference (section 16), split so that each sheet prints one A4 landscape page wide;
 ``Journal`` every money movement with the event it came from; ``Projekte`` the city projects with
 sums by partner city, SDG and budget line; ``Info`` who made the workbook when, the filters, and the
 chain head ("Stand") the figures are pinned to, so the workbook itself proves which log it shows.
@@ -22,6 +25,7 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from exports.cells import (
@@ -50,7 +54,7 @@ from exports.sdg_report import by_partner_city, by_programme, by_sdg, by_year
 from exports.sdg_report import total as sdg_total
 from exports.tables import (
     BUDGET_LINES,
-    GRANTS,
+    GRANT_SHEETS,
     INFO,
     JOURNAL,
     OVERVIEW,
@@ -58,6 +62,7 @@ from exports.tables import (
     PROJECTS,
     SDGS,
     budget_line_values,
+    grant_sheet_values,
     grant_values,
     movement_values,
     overview_values,
@@ -65,10 +70,9 @@ from exports.tables import (
     spending_values,
 )
 
-# Columns of the Zuwendungen sheet whose sum means something (amounts of the year, not repeated totals).
-GRANT_SUMS = tuple(
-    GRANTS.index(heading)
-    for heading in (
+# Columns of the Zuwendungen sheets whose sum means something (amounts of the year, not repeated totals).
+GRANT_SUMS = frozenset(
+    (
         "Bewilligt",
         "Gebunden, nicht abgerufen",
         "Abgerufen, nicht ausgezahlt",
@@ -170,7 +174,9 @@ def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
         excel_row += 1
     if not data_rows:
         return
-    # The chart's data: "Programm Jahr" and the three series as formulas pointing at the table.
+    # The chart's data: "Programm Jahr" and the three series as formulas pointing at the table, on a
+    # page of their own, so the chart is never cut by a page break nor printed over the header row.
+    ws.row_breaks.append(Break(id=excel_row))
     blank_row(ws)
     blank_row(ws)
     excel_row += 2
@@ -209,14 +215,22 @@ def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
 
 
 def _grants(workbook: Workbook, report: FinanceReport, stand: str, progress: Progress | None) -> None:
-    """One row per grant and year; below, one subtotal row per fiscal year (SUMIF over the year column)."""
-    sheet = TableSheet(workbook, GRANTS.sheet, GRANTS.columns, freeze="C2", print_footer=stand, repeat_columns=2)
+    """One row per grant and year on each of the GRANT_SHEETS (written side by side as the rows come, each
+    sheet fitted to one A4 landscape page wide); below, one subtotal row per fiscal year (SUMIF over the
+    year column) under the sheet's amounts of the year."""
+    sheets = [
+        TableSheet(workbook, table.sheet, table.columns, freeze="C2", print_footer=stand) for table in GRANT_SHEETS
+    ]
     years: set[int] = set()
     for row in report.grant_years(progress):
-        sheet.append(grant_values(row))
+        for sheet, values in zip(sheets, grant_sheet_values(grant_values(row)), strict=True):
+            sheet.append(values)
         years.add(row.fiscal_year)
-    sheet.finish()
-    _year_totals(sheet, GRANT_SUMS, sorted(years), report.filter.all_years_total)
+    for sheet in sheets:
+        sheet.finish()
+        sums = [index for index, column in enumerate(sheet.columns) if column.heading in GRANT_SUMS]
+        if sums:
+            _year_totals(sheet, sums, sorted(years), report.filter.all_years_total)
 
 
 def _journal(workbook: Workbook, report: FinanceReport, stand: str, progress: Progress | None) -> None:

@@ -104,9 +104,9 @@ GRANTS = Table(
         Column("Haushaltsjahr", INT, 14),
         Column("Aktenzeichen", CODE, 16),
         Column("Programm", TEXT, 18),
-        Column("Regelwerk", TEXT, 25, wrap=True),
-        Column("Zuwendungsempfänger", TEXT, 30, wrap=True),
-        Column("Titel", TEXT, 34, wrap=True),
+        Column("Regelwerk", TEXT, 18, wrap=True),
+        Column("Zuwendungsempfänger", TEXT, 25, wrap=True),
+        Column("Titel", TEXT, 25, wrap=True),
         Column("Projekt", TEXT, 19),
         Column("Partnerstadt", TEXT, 13),
         Column("Produkt", CODE, 10),
@@ -128,7 +128,7 @@ GRANTS = Table(
         Column("Gegenstände über Wertgrenze", MONEY, MONEY_WIDTH),
         Column("Abgang vor Ende der Zweckbindung", MONEY, MONEY_WIDTH),
         Column("An Partner im Ausland überwiesen", MONEY, MONEY_WIDTH),
-        Column("Stand", TEXT, 26, wrap=True),
+        Column("Stand", TEXT, 20, wrap=True),
         Column("Bewilligt am", DAY, 11),
         Column("VN-Frist", DAY, 11),
         Column("VN-Eingang", DAY, 11),
@@ -196,6 +196,90 @@ def grant_values(row: GrantYear) -> list[Any]:
 # Grant law facts of claims and revocations, in the order of the last columns of GRANTS.
 CLAIM_LAW_DAYS = (CONDITION_OCCURRED, REVOCATION_FACTS_KNOWN, REVOCATION_HEARD, REVOCATION_LIMIT)
 CLAIM_LAW_AMOUNTS = (IDLE_INTEREST_PROPOSED, IDLE_INTEREST_CHARGED, CLAIMS_WRITTEN_OFF, CLAIMS_WAIVED, INTEREST_WAIVED)
+
+# The workbook prints GRANTS on several sheets, each one A4 landscape page wide at a readable size: every
+# sheet has the same rows (one per grant and fiscal year, in the same order) and starts with the two key
+# columns, so each printed page names the grant and year of its figures. Every other column of GRANTS is
+# on exactly one sheet; the CSV file keeps GRANTS whole.
+GRANT_KEYS = ("Haushaltsjahr", "Aktenzeichen")
+GRANT_SHEET_HEADINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Zuwendungen", ("Programm", "Zuwendungsempfänger", "Titel", "Stand", "Bewilligt", "Ausgezahlt")),
+    (
+        "Zuwendungen Bescheid",
+        ("Regelwerk", "Projekt", "Partnerstadt", "Finanzierungsart", "Fördersatz", "Höchstbetrag"),
+    ),
+    (
+        "Zuwendungen Haushalt",
+        (
+            "Produkt",
+            "Sachkonto",
+            "Kostenstelle",
+            "Gebunden, nicht abgerufen",
+            "Abgerufen, nicht ausgezahlt",
+            "Rest: Bewilligt − Ausgezahlt",
+            "Bindung aufgehoben",
+        ),
+    ),
+    (
+        "Zuwendungen Abrechnung",
+        (
+            "Bewilligt gesamt",
+            "Schlussfestsetzung",
+            "Verwendung anerkannt",
+            "Rückforderung festgesetzt",
+            "Zurückgezahlt",
+            "Zinsen eingegangen",
+            "Rest: Ausgezahlt − anerkannt",
+        ),
+    ),
+    (
+        "Zuwendungen Nachweis",
+        (
+            "Bewilligt am",
+            "VN-Frist",
+            "VN-Eingang",
+            "Prüfdatum",
+            "Vorzeitiger Beginn ab",
+            "Vor Maßnahmebeginn, nicht zuwendungsfähig",
+            "Über Plansumme, nicht zuwendungsfähig",
+        ),
+    ),
+    (
+        "Zuwendungen Auflagen",
+        (
+            "Festbetrag je Einheit: nicht erbracht",
+            "Gegenstände über Wertgrenze",
+            "Abgang vor Ende der Zweckbindung",
+            "An Partner im Ausland überwiesen",
+            "Auflösende Bedingung eingetreten",
+            "Zinsen § 49a Abs. 4 berechnet",
+            "Zinsen § 49a Abs. 4 festgesetzt",
+        ),
+    ),
+    (
+        "Zuwendungen Widerruf",
+        (
+            "Widerruf: Tatsachen bekannt seit",
+            "Widerruf: angehört am",
+            "Widerruf: Jahresfrist bis",
+            "Niedergeschlagen (bleibt offen)",
+            "Erlassen",
+            "Zinsverzicht § 49a Abs. 3 S. 2",
+        ),
+    ),
+)
+GRANT_PICKS = tuple(
+    tuple(GRANTS.index(heading) for heading in (*GRANT_KEYS, *headings)) for _, headings in GRANT_SHEET_HEADINGS
+)
+GRANT_SHEETS = tuple(
+    Table(sheet, GRANTS.file, tuple(GRANTS.columns[i] for i in picks))
+    for (sheet, _), picks in zip(GRANT_SHEET_HEADINGS, GRANT_PICKS, strict=True)
+)
+
+
+def grant_sheet_values(values: list[Any]) -> list[list[Any]]:
+    """One row of GRANTS (``grant_values``) split into the rows of the GRANT_SHEETS."""
+    return [[values[i] for i in picks] for picks in GRANT_PICKS]
 
 
 JOURNAL = Table(

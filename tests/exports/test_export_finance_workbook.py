@@ -17,10 +17,10 @@ from export_support import amount, as_date, cents
 
 from domain.grant import Grant
 from domain.programme import Programme
-from exports.cells import DATE, EURO, PERCENT
+from exports.cells import DATE, EURO, PERCENT, column_width
 from exports.finance_report import ExportError, FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
-from exports.tables import GRANTS, JOURNAL, OVERVIEW
+from exports.tables import GRANT_KEYS, GRANT_SHEETS, GRANTS, JOURNAL, OVERVIEW
 from projections.accounts import CHART
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
@@ -76,6 +76,25 @@ def table(ws: Any) -> list[dict[str, Any]]:
     return data
 
 
+GRANT_SHEET_TITLES = [t.sheet for t in GRANT_SHEETS]
+WIDE_TABLES = ["Übersicht", "Journal", "Projekte"]  # printed at 80 % with their key columns on every page
+
+
+def grant_table(workbook: Any) -> list[dict[str, Any]]:
+    """The rows of the Zuwendungen sheets joined into the rows of GRANTS (every sheet has the same rows,
+    grant and year in the same order, each starting with year and file number)."""
+    parts = [table(workbook[title]) for title in GRANT_SHEET_TITLES]
+    joined = []
+    for rows in zip(*parts, strict=True):
+        keys = {tuple(row[k] for k in GRANT_KEYS) for row in rows}
+        assert len(keys) == 1, keys  # the same grant and year on every sheet
+        merged: dict[str, Any] = {}
+        for row in rows:
+            merged.update(row)
+        joined.append(merged)
+    return joined
+
+
 def subtotals(ws: Any) -> dict[Any, dict[str, Any]]:
     """The subtotal rows of a sheet by their label (»Summe 2025«), as heading -> formula."""
     rows = list(ws.iter_rows(values_only=True))
@@ -99,9 +118,10 @@ def workbook(workbook_path: Path) -> Any:
 
 class TestLayout:
     def test_the_sheets_come_in_the_documented_order(self, workbook):
-        assert workbook.sheetnames == ["Übersicht", "Zuwendungen", "Journal", "Projekte", "SDG", "Info"]
+        assert workbook.sheetnames == ["Übersicht", *GRANT_SHEET_TITLES, "Journal", "Projekte", "SDG", "Info"]
+        assert GRANT_SHEET_TITLES[0] == "Zuwendungen"
 
-    @pytest.mark.parametrize("sheet", ["Übersicht", "Zuwendungen", "Journal", "Projekte"])
+    @pytest.mark.parametrize("sheet", WIDE_TABLES + GRANT_SHEET_TITLES)
     def test_every_table_has_a_frozen_header_an_autofilter_widths_and_landscape_print_with_repeated_header(
         self, workbook, sheet
     ):
@@ -110,13 +130,25 @@ class TestLayout:
         assert ws.freeze_panes in ("B2", "C2")
         assert ws.auto_filter.ref.startswith("A1:")
         assert ws.print_title_rows == "$1:$1"
-        assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.scale == 80 and not ws.sheet_properties.pageSetUpPr.fitToPage  # 8.8 pt on paper
-        assert ws.print_title_cols == "$A:$B"  # the key columns on every page
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
+        if sheet in WIDE_TABLES:
+            assert ws.page_setup.scale == 80 and not ws.sheet_properties.pageSetUpPr.fitToPage  # 8.8 pt on paper
+            assert ws.print_title_cols == "$A:$B"  # the key columns on every page
+        else:  # fitted to one page wide (the print tests measure that the type stays at 8 pt or more)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage
+            assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+            assert [cell.value for cell in ws[1][:2]] == list(GRANT_KEYS)  # year and file number on every sheet
         assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width >= 6 for c in "ABCDEF")
         assert all(cell.font.bold for cell in ws[1] if cell.value)
 
-    @pytest.mark.parametrize("sheet", ["Übersicht", "Zuwendungen", "Journal", "Projekte"])
+    def test_the_zuwendungen_sheets_hold_every_column_of_the_grant_table_once_and_are_narrow(self):
+        headings = [column.heading for table in GRANT_SHEETS for column in table.columns[len(GRANT_KEYS) :]]
+
+        assert sorted(headings) == sorted(h for h in GRANTS.headings if h not in GRANT_KEYS)
+        for table in GRANT_SHEETS:  # at most 150 characters: one A4 landscape page at 8 pt or more
+            assert sum(column_width(column) for column in table.columns) <= 150, table.sheet
+
+    @pytest.mark.parametrize("sheet", WIDE_TABLES + GRANT_SHEET_TITLES)
     def test_no_heading_has_to_break_inside_a_word(self, workbook, sheet):
         ws = workbook[sheet]
 
@@ -221,7 +253,7 @@ class TestOverview:
 
 class TestGrants:
     def test_one_row_per_grant_and_fiscal_year_in_which_money_moved(self, workbook, demo):
-        rows = table(workbook["Zuwendungen"])
+        rows = grant_table(workbook)
         keys = [(r["Aktenzeichen"], r["Haushaltsjahr"]) for r in rows]
 
         assert len(keys) == len(set(keys))
@@ -232,7 +264,7 @@ class TestGrants:
     def test_paid_and_approved_per_grant_add_up_to_the_grant_overview(self, workbook, demo):
         paid: dict[str, Decimal] = defaultdict(Decimal)
         approved: dict[str, Any] = {}
-        for row in table(workbook["Zuwendungen"]):
+        for row in grant_table(workbook):
             paid[row["Aktenzeichen"]] += amount(row["Ausgezahlt"])
             approved[row["Aktenzeichen"]] = row["Bewilligt gesamt"]
         with demo.projector.db.transaction() as cursor:
@@ -244,7 +276,7 @@ class TestGrants:
 
     def test_grants_and_projects_together_make_up_the_overview_totals(self, workbook):
         overview = table(workbook["Übersicht"])
-        grants = table(workbook["Zuwendungen"])
+        grants = grant_table(workbook)
         projects = table(workbook["Projekte"])
 
         for grant_heading, project_heading, overview_heading in (
@@ -258,7 +290,7 @@ class TestGrants:
             )
 
     def test_the_reference_columns_are_filled_and_formatted(self, workbook):
-        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in table(workbook["Zuwendungen"])}
+        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in grant_table(workbook)}
         row = rows[("IB-2025-001", 2025)]
 
         assert row["Zuwendungsempfänger"] == "Deutsch-Französische Gesellschaft Dortmund e.V."
@@ -277,7 +309,7 @@ class TestGrants:
     def test_the_revocation_s_dates_are_in_the_grant_s_first_row(self, workbook):
         """IB-2025-008 was revoked in the demo: facts known 20.10.2025, heard 10.11.2025, so the one-year
         limit ends on Tuesday 20.10.2026; nothing of idle money, write-offs or waivers on it."""
-        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in table(workbook["Zuwendungen"])}
+        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in grant_table(workbook)}
         row = rows[("IB-2025-008", 2025)]
 
         assert as_date(row["Widerruf: Tatsachen bekannt seit"]) == date(2025, 10, 20)
@@ -287,7 +319,7 @@ class TestGrants:
         assert rows[("IB-2025-001", 2025)]["Widerruf: Tatsachen bekannt seit"] in (None, "")
 
     def test_a_closed_grant_shows_its_released_commitment_and_no_negative_remainder(self, workbook):
-        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in table(workbook["Zuwendungen"])}
+        rows = {(r["Aktenzeichen"], r["Haushaltsjahr"]): r for r in grant_table(workbook)}
         first, later = rows[("IB-2025-001", 2025)], rows[("IB-2025-001", 2026)]
 
         assert amount(first["Bewilligt"]) == Decimal("6300.00")  # the final amount of a 7.000 € grant
@@ -296,7 +328,7 @@ class TestGrants:
         assert amount(first["Rest: Bewilligt − Ausgezahlt"]) == Decimal("0.00")
         assert amount(first["Rest: Ausgezahlt − anerkannt"]) == Decimal("0.00")  # 7.000 paid, 6.300 used, 700 back
         assert later["Rest: Ausgezahlt − anerkannt"] is None  # a fact of the whole grant: in its first row only
-        for row in table(workbook["Zuwendungen"]):
+        for row in grant_table(workbook):
             for heading in ("Gebunden, nicht abgerufen", "Rest: Bewilligt − Ausgezahlt"):
                 assert amount(row[heading]) >= 0, (row["Aktenzeichen"], heading)
             assert amount(row["Rest: Bewilligt − Ausgezahlt"]) == amount(row["Gebunden, nicht abgerufen"]) + amount(
@@ -304,23 +336,29 @@ class TestGrants:
             )
 
     def test_rates_are_percentages_and_dates_are_german_date_cells(self, workbook):
-        ws = workbook["Zuwendungen"]
-        rate = GRANTS.index("Fördersatz") + 1
-        decided = GRANTS.index("Bewilligt am") + 1
+        ws = workbook["Zuwendungen Bescheid"]
+        rate = [c.value for c in ws[1]].index("Fördersatz") + 1
         rated = next(r for r in range(2, ws.max_row) if ws.cell(r, rate).value is not None)
+        ws_dates = workbook["Zuwendungen Nachweis"]
+        decided = [c.value for c in ws_dates[1]].index("Bewilligt am") + 1
 
         assert ws.cell(rated, rate).number_format == PERCENT
-        assert ws.cell(2, decided).number_format == DATE and ws.cell(2, decided).is_date
+        assert ws_dates.cell(2, decided).number_format == DATE and ws_dates.cell(2, decided).is_date
 
     def test_one_subtotal_row_per_year_sums_only_the_amounts_of_that_year(self, workbook):
         ws = workbook["Zuwendungen"]
         last = len(table(ws)) + 1
         found = subtotals(ws)
+        paid = [c.value for c in ws[1]].index("Ausgezahlt")
 
         assert set(found) == {"Summe 2025", "Summe 2026"}
-        assert found["Summe 2025"]["Ausgezahlt"] == f"=SUMIF($A$2:$A${last},2025,S2:S{last})"
+        letter = ws.cell(1, paid + 1).column_letter
+        assert found["Summe 2025"]["Ausgezahlt"] == f"=SUMIF($A$2:$A${last},2025,{letter}2:{letter}{last})"
         assert found["Summe 2026"]["Haushaltsjahr"] == 2026
-        assert found["Summe 2025"]["Höchstbetrag"] is None and found["Summe 2025"]["Bewilligt gesamt"] is None
+        found = subtotals(workbook["Zuwendungen Abrechnung"])
+        assert found["Summe 2025"]["Bewilligt gesamt"] is None  # a figure of the whole grant, not of the year
+        assert found["Summe 2025"]["Verwendung anerkannt"].startswith("=SUMIF(")
+        assert subtotals(workbook["Zuwendungen Bescheid"]) == {}  # no amounts of the year: Höchstbetrag is not one
 
 
 class TestJournal:
@@ -402,8 +440,8 @@ class TestFilters:
         workbook = openpyxl.load_workbook(path)
 
         assert [(r["Haushaltsjahr"], r["Programm"]) for r in table(workbook["Übersicht"])] == [(2026, "IB-VEREINE")]
-        assert {r["Haushaltsjahr"] for r in table(workbook["Zuwendungen"])} == {2026}
-        assert {r["Programm"] for r in table(workbook["Zuwendungen"])} == {"IB-VEREINE"}
+        assert {r["Haushaltsjahr"] for r in grant_table(workbook)} == {2026}
+        assert {r["Programm"] for r in grant_table(workbook)} == {"IB-VEREINE"}
         assert {r["Programm"] for r in table(workbook["Journal"])} == {"IB-VEREINE"}
         facts = info(workbook)
         assert facts["Haushaltsjahre"] == "2026" and facts["Förderprogramm"] == "IB-VEREINE"

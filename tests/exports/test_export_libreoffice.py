@@ -23,6 +23,7 @@ from domain.money import Money
 from exports.finance_report import FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
+from exports.tables import GRANT_SHEETS
 from projections.export_queries import LedgerFilter, holder_year_sums
 from projections.grant_files import GrantFiles
 from projections.grant_law import GrantLaw
@@ -32,6 +33,7 @@ from projections.programme_balances import ProgrammeBalances
 from projections.project_spending import ProjectSpending
 
 GENERATED = datetime(2026, 3, 31, 9, 0)
+GRANT_SHEET_TITLES = [table.sheet for table in GRANT_SHEETS]
 PROOF_GRANTS = ("IB-2025-001", "IB-2025-002", "KEPOL-2025-001", "SCHY-2025-001")
 OVERVIEW_MEASURES = {
     "Ansatz": "budget",
@@ -171,7 +173,7 @@ class TestFinanceWorkbook:
 
     def test_each_years_grant_subtotals_equal_the_journal_balances_of_that_year(self, converted, demo):
         original = converted["originals"]["finanz.xlsx"]
-        recalculated = values(converted["recalculated"]["finanz.xlsx"])["Zuwendungen"]
+        recalculated = values(converted["recalculated"]["finanz.xlsx"])
         with demo.projector.db.transaction() as cursor:
             grants = GrantOverview.grants(cursor, GENERATED.date(), limit=10000)
             facts = GrantLaw.facts(cursor, [g.grant_id for g in grants])
@@ -184,14 +186,18 @@ class TestFinanceWorkbook:
             rows = GrantFiles.page(cursor, limit=10000)
             with_lines = set(holder_year_sums(cursor, (g.grant_id for g in grants), LedgerFilter()))
         settled = {r.grant_id for r in rows if r.final_amount or r.revoked_on or r.closed_on}
-        cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Zuwendungen"]
+        cells = [(sheet, coordinate) for (sheet, coordinate) in formulas(original) if sheet in GRANT_SHEET_TITLES]
 
         def released(grant_id: Any, b: Any) -> Decimal:
             return -cents(b.open_commitment) if grant_id in settled and b.open_commitment.amount < 0 else Decimal(0)
 
+        # the subtotals of the year's amounts, spread over the Zuwendungen sheets, each amount once
         assert len(cells) == (len(GRANT_MEASURES) + 3 + len(FACT_HEADINGS)) * 2
-        for coordinate in cells:
-            heading, year = heading_of(recalculated, coordinate), year_of(recalculated, coordinate)
+        headings = [heading_of(recalculated[sheet], coordinate) for sheet, coordinate in cells]
+        assert len(set(headings)) == len(headings) // 2
+        for sheet, coordinate in cells:
+            ws = recalculated[sheet]
+            heading, year = heading_of(ws, coordinate), year_of(ws, coordinate)
             mine = [(grant_id, b) for (grant_id, y), b in per_year.items() if y == year]
             firsts = [g for g in whole if min((y for (h, y) in with_lines if h == g), default=0) == year]
             if heading == "Bindung aufgehoben":
@@ -209,7 +215,7 @@ class TestFinanceWorkbook:
                 expected = sum(cents(facts[g][name].amount) for g in firsts if name in facts.get(g, {}))
             else:
                 expected = sum(cents(getattr(b, GRANT_MEASURES[heading])) for _, b in mine)
-            assert amount(recalculated[coordinate].value) == expected, (heading, year)
+            assert amount(ws[coordinate].value) == expected, (sheet, heading, year)
 
     def test_the_project_subtotals_equal_the_project_spending_read_model(self, converted, demo):
         original = converted["originals"]["finanz.xlsx"]
@@ -233,7 +239,10 @@ class TestFinanceWorkbook:
     def test_only_the_tables_hold_formulas(self, converted):
         sheets = {sheet for sheet, _ in formulas(converted["originals"]["finanz.xlsx"])}
 
-        assert sheets == {"Übersicht", "Zuwendungen", "Projekte"}
+        assert sheets == {"Übersicht", "Projekte", *GRANT_SHEET_TITLES} - {
+            "Zuwendungen Bescheid",
+            "Zuwendungen Widerruf",
+        }
 
 
 def proof_expectations(path: Path, file: Any, paid: Money) -> dict[tuple[str, str], Any]:
@@ -321,7 +330,7 @@ def test_formula_like_names_stay_text_after_libreoffice_recalculates(converted):
     finance = values(converted["recalculated"]["evil-finanz.xlsx"])
     proof = values(converted["recalculated"]["evil-vn.xlsx"])
 
-    names = [row[4] for row in finance["Zuwendungen"].iter_rows(min_row=2, values_only=True) if row[1]]
+    names = [row[3] for row in finance["Zuwendungen"].iter_rows(min_row=2, values_only=True) if row[1]]
     assert EVIL_NAME in names and EVIL_SUM in names
     facts = {row[0]: row[1] for row in proof["Verwendungsnachweis"].iter_rows(values_only=True) if row[0]}
     assert facts["Zuwendungsempfänger"] == EVIL_NAME

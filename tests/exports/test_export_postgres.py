@@ -43,7 +43,7 @@ def test_every_export_reads_the_same_figures_on_postgresql(
     overview = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["Übersicht"].iter_rows(min_row=2, values_only=True))
     assert amount(overview[0][3]) == cents(balances[0].committed) == 6000
     grants = list(openpyxl.load_workbook(tmp_path / "f.xlsx")["Zuwendungen"].iter_rows(min_row=2, values_only=True))
-    assert {row[4] for row in grants if row[0] and not str(row[1]).startswith("Summe")} == {EVIL_NAME, "+1+1"}
+    assert {row[3] for row in grants if row[0] and not str(row[1]).startswith("Summe")} == {EVIL_NAME, "+1+1"}
     assert len(files) == 8
     assert len(json.loads(package.getvalue())["grants"]) == 2
 

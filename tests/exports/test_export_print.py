@@ -18,16 +18,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from export_support import RECALC_CONFIG
 
 from exports.finance_report import FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.proof_of_use import CONFIRMATION, COSTS, proof_of_use_report, write_proof_of_use
-from exports.tables import GRANTS, OVERVIEW
+from exports.tables import GRANT_KEYS, GRANT_SHEETS, OVERVIEW, Table
 
 GENERATED = datetime(2026, 3, 31, 9, 0)
 BOX_PER_POINT = 1.3  # a word's box in poppler's -bbox output is about 1.3 times the type size (ascent + descent)
+FILE_NUMBER = re.compile(r"\b[A-Z]+-20\d\d-\d{3,4}\b")
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
@@ -79,12 +81,17 @@ class Printed:
         self.pages = layout.split("\f")[:-1]
         boxes = subprocess.run([tool, "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
         self.words: list[list[tuple[float, str]]] = []
+        self.headers: list[str] = []  # each page's running header: the words printed highest on the page
         for page in boxes.split("<page ")[1:]:
-            self.words.append([(float(m[4]) - float(m[2]), m[5]) for m in WORD.finditer(page)])
+            found = list(WORD.finditer(page))
+            self.words.append([(float(m[4]) - float(m[2]), m[5]) for m in found])
+            top = min((float(m[2]) for m in found), default=0.0)
+            line = sorted((float(m[1]), m[5]) for m in found if float(m[2]) < top + 1)
+            self.headers.append(" ".join(word for _, word in line))
 
     def of_sheet(self, title: str) -> list[int]:
         """The pages (0-based) whose running header is the sheet's title."""
-        return [i for i, text in enumerate(self.pages) if text.strip().splitlines()[0].strip() == title]
+        return [i for i, header in enumerate(self.headers) if header == title]
 
     def smallest_type(self, page: int) -> float:
         return min(height for height, _ in self.words[page]) / BOX_PER_POINT
@@ -103,15 +110,27 @@ def printed(demo: Any, soffice: str, tmp_path_factory: pytest.TempPathFactory) -
         for path in files[1:]:
             number = path.stem.removeprefix("vn-")
             write_proof_of_use(proof_of_use_report(cursor, number, GENERATED, "Test"), path)
-    return {name: Printed(pdf) for name, pdf in to_pdf(soffice, files, folder).items()}
+    found: dict[str, Any] = {name: Printed(pdf) for name, pdf in to_pdf(soffice, files, folder).items()}
+    workbook = openpyxl.load_workbook(files[0])
+    found["sheets"] = workbook.sheetnames
+    found["numbers"] = {
+        row[1]
+        for row in workbook["Zuwendungen"].iter_rows(min_row=2, values_only=True)
+        if FILE_NUMBER.match(str(row[1]))
+    }
+    return found
+
+
+def heading_words(table: Table) -> set[str]:
+    return {word for column in table.columns for word in column.heading.split()}
 
 
 class TestTheFinanceWorkbookOnPaper:
-    @pytest.mark.parametrize(("sheet", "keys"), [("Übersicht", 2), ("Zuwendungen", 2), ("Journal", 2)])
-    def test_every_page_repeats_the_header_row_and_the_key_columns(self, printed, sheet, keys):
+    @pytest.mark.parametrize(("sheet", "keys"), [("Übersicht", 2), ("Journal", 2)])
+    def test_every_page_of_a_wide_table_repeats_the_header_row_and_the_key_columns(self, printed, sheet, keys):
         pdf = printed["finanz.xlsx"]
         pages = pdf.of_sheet(sheet)
-        table = {"Übersicht": OVERVIEW, "Zuwendungen": GRANTS}.get(sheet)
+        table = {"Übersicht": OVERVIEW}.get(sheet)
 
         assert pages
         for page in pages:
@@ -126,9 +145,39 @@ class TestTheFinanceWorkbookOnPaper:
                 for word in column.heading.split():
                     assert word in printed_words, (sheet, column.heading)
 
-    def test_type_is_at_least_8_points_on_every_table_page(self, printed):
+    @pytest.mark.parametrize("table", GRANT_SHEETS, ids=lambda table: table.sheet)
+    def test_each_zuwendungen_sheet_prints_one_page_wide_with_every_heading_above_its_figures(self, printed, table):
+        """Every page of the sheet carries every heading of the sheet (whole words): the sheet is one page
+        wide, and no column's figures are printed on a page without their heading. The year and file
+        number of every row are printed, so each page names the grant and year of its figures."""
         pdf = printed["finanz.xlsx"]
-        for sheet in ("Übersicht", "Zuwendungen", "Journal", "Projekte"):
+        pages = pdf.of_sheet(table.sheet)
+
+        assert 1 <= len(pages) <= 3, (table.sheet, len(pages))  # the demo's 23 rows: one or two pages
+        assert pages == list(range(pages[0], pages[0] + len(pages)))  # one after the other
+        for page in pages:
+            assert heading_words(table) <= pdf.words_on(page), (table.sheet, page)
+            first_line = pdf.pages[page].strip().splitlines()[1].split()
+            assert first_line[:2] == list(GRANT_KEYS), (table.sheet, page)
+            assert FILE_NUMBER.search(pdf.pages[page])  # figures beside their grant
+        printed_numbers = set(FILE_NUMBER.findall("\n".join(pdf.pages[p] for p in pages)))
+        assert printed_numbers == printed["numbers"]
+
+    def test_the_zuwendungen_sheets_print_on_a_few_pages_and_the_others_are_bounded(self, printed):
+        pdf = printed["finanz.xlsx"]
+        counts = {title: len(pdf.of_sheet(title)) for title in printed["sheets"]}
+
+        assert sum(counts[t.sheet] for t in GRANT_SHEETS) <= 2 * len(GRANT_SHEETS), counts
+        assert counts["Info"] == counts["SDG"] == 1
+        assert counts["Übersicht"] <= 4 and counts["Projekte"] <= 4, counts  # table, chart, sections
+        assert sum(counts.values()) == len(pdf.pages)  # every page belongs to a sheet
+
+    def test_type_is_at_least_8_points_on_every_table_page(self, printed):
+        """The effective type size (the scale LibreOffice prints at × the 11 pt of the cells) is read
+        from the height of the printed words: 8 pt or more on every page of every table."""
+        pdf = printed["finanz.xlsx"]
+        for sheet in ("Übersicht", *(t.sheet for t in GRANT_SHEETS), "Journal", "Projekte", "SDG"):
+            assert pdf.of_sheet(sheet), sheet
             for page in pdf.of_sheet(sheet):
                 assert pdf.smallest_type(page) >= 8, (sheet, page)
 
