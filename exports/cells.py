@@ -11,9 +11,10 @@ quote prefix set (what typing an apostrophe first does), in CSV it gets a leadin
 on every page and carries the autofilter, column widths that never break a heading inside a word, and
 a running header and footer for print. A table either fits the width of an A4 landscape page (few
 columns: the proof of use, narrow tables, each of the sheets the grants' table is split into), or — a
-wide table — prints at a fixed readable scale (``PRINT_SCALE``, 11 pt type at 80 % is 8.8 pt) across as many pages as its columns need, with its key
-columns (year, file number, programme) and the header row repeated on every page, so each column's
-figures are printed under their heading and beside the row they belong to.
+wide table — prints at a fixed readable scale (``PRINT_SCALE``, 11 pt type at 80 % is 8.8 pt) across
+as many pages as its columns need, with its key columns (year, programme, log position) and the header
+row repeated on every page, so each column's figures are printed under their heading and beside the
+row they belong to.
 """
 
 from __future__ import annotations
