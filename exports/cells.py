@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from math import ceil
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -183,9 +182,22 @@ def heading_lines(heading: str, width: float) -> int:
 
 
 def text_lines(text: str, width: float) -> int:
-    """About how many lines wrapped text takes in a column of this width (for a row height)."""
+    """About how many lines wrapped text takes in a column of this width (for a row height): wrapped
+    between words as a spreadsheet program does (a word longer than the line takes several lines)."""
     room = max(int(width - 2), 8)
-    return sum(max(1, ceil(len(part) / room)) for part in text.split("\n"))
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) <= room:
+                used += 1 + len(word)
+                continue
+            if used:
+                lines += 1
+            lines += (len(word) - 1) // room  # a long word breaks inside itself
+            used = (len(word) - 1) % room + 1
+        total += lines
+    return total
 
 
 class TableSheet:

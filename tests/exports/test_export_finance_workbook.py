@@ -17,7 +17,7 @@ from export_support import amount, as_date, cents
 
 from domain.grant import Grant
 from domain.programme import Programme
-from exports.cells import DATE, EURO, PERCENT, column_width
+from exports.cells import DATE, EURO, PERCENT, column_width, text_lines
 from exports.finance_report import ExportError, FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.tables import GRANT_KEYS, GRANT_SHEETS, GRANTS, JOURNAL, OVERVIEW
@@ -202,6 +202,20 @@ class TestLayout:
         assert xml.count(f"<strRef><f>'Übersicht'!$A${header + 1}:$A${header + 8}</f></strRef>") == 3
         assert labels[:2] == ["AZUBI-AUSLAND 2025", "HILFE-SCHYTOMYR 2025"] and labels[-1] == "KEPOL-KUMASI 2026"
         assert ws.cell(header + 1, 2).value == "=C2"  # the chart follows the table
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("Hilfe für Schytomyr", 30, 1),
+        ("Kommunale Entwicklungszusammenarbeit Kumasi", 30, 3),  # 43 characters, but wrapped between words
+        ("erste Zeile\nzweite Zeile", 30, 2),
+        ("x" * 60, 30, 3),  # a word longer than the line breaks inside itself
+        ("", 30, 1),
+    ],
+)
+def test_a_row_is_as_tall_as_its_text_wrapped_between_words(text, width, lines):
+    assert text_lines(text, width) == lines
 
 
 class TestOverview:

@@ -188,6 +188,17 @@ class TestTheFinanceWorkbookOnPaper:
         assert "Summe 2025" in text and "Summe 2026" in text
         assert "Summe 2025–2026" not in text
 
+    def test_wrapped_names_stay_inside_their_row(self, printed):
+        """A row as tall as its name wrapped between words: »Kommunale Entwicklungszusammenarbeit Kumasi«
+        takes three lines, and its last line must not run into the subtotal row below."""
+        pdf = printed["finanz.xlsx"]
+        lines = [line.strip() for p in pdf.of_sheet("Übersicht") for line in pdf.pages[p].splitlines()]
+        totals = [line for line in lines if re.match(r"20\d\d Summe 20\d\d", line)]
+
+        assert len(totals) >= 4  # both years, on the pages of the table's columns
+        for line in totals:
+            assert re.fullmatch(r"20\d\d Summe 20\d\d[\d\s.,€−-]*", line), line
+
     def test_the_info_sheet_prints_its_labels_and_values_together_on_one_page(self, printed, demo):
         pdf = printed["finanz.xlsx"]
         pages = pdf.of_sheet("Info")
