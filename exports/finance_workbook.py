@@ -3,10 +3,10 @@ in write-only mode.
 
 ``Übersicht`` has one row per programme, fiscal year and posting coordinates with a totals row of
 SUM formulas and a bar chart (budget, approved, paid per programme) that stays live in Excel;
-``Zuwendungen`` and the sheets after it (``Zuwendungen Bescheid``, ``… je Jahr``, ``… Abrechnung``,
+``Zuwendungen`` and the sheets after it (``Zuwendungen Bescheid``, ``… Haushalt``, ``… Abrechnung``,
 ``… Nachweis``, ``… Auflagen``, ``… Widerruf``) one row per grant and fiscal year with the columns of the
-reference (section 16), split so that each sheet prints one A4 landscape page wide;
-``Journal`` every money movement with the event it came from; ``Projekte`` the city projects with
+reference (section 16), split so that each sheet prints one A4 landscape page wide; ``Journal`` every
+money movement, and ``Journal Herkunft`` beside it the event each came from; ``Projekte`` the city projects with
 sums by partner city, SDG and budget line; ``Info`` who made the workbook when, the filters, and the
 chain head ("Stand") the figures are pinned to, so the workbook itself proves which log it shows.
 
@@ -54,15 +54,15 @@ from exports.sdg_report import by_partner_city, by_programme, by_sdg, by_year
 from exports.sdg_report import total as sdg_total
 from exports.tables import (
     BUDGET_LINES,
-    GRANT_SHEETS,
+    GRANT_SPLIT,
     INFO,
-    JOURNAL,
+    JOURNAL_SPLIT,
     OVERVIEW,
     PARTNER_CITIES,
     PROJECTS,
     SDGS,
+    SplitTable,
     budget_line_values,
-    grant_sheet_values,
     grant_values,
     movement_values,
     overview_values,
@@ -215,15 +215,12 @@ def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
 
 
 def _grants(workbook: Workbook, report: FinanceReport, stand: str, progress: Progress | None) -> None:
-    """One row per grant and year on each of the GRANT_SHEETS (written side by side as the rows come, each
-    sheet fitted to one A4 landscape page wide); below, one subtotal row per fiscal year (SUMIF over the
-    year column) under the sheet's amounts of the year."""
-    sheets = [
-        TableSheet(workbook, table.sheet, table.columns, freeze="C2", print_footer=stand) for table in GRANT_SHEETS
-    ]
+    """One row per grant and year on each of the Zuwendungen sheets (GRANT_SPLIT); below, one subtotal row
+    per fiscal year (SUMIF over the year column) under the sheet's amounts of the year."""
+    sheets = _split_sheets(workbook, GRANT_SPLIT, stand)
     years: set[int] = set()
     for row in report.grant_years(progress):
-        for sheet, values in zip(sheets, grant_sheet_values(grant_values(row)), strict=True):
+        for sheet, values in zip(sheets, GRANT_SPLIT.split(grant_values(row)), strict=True):
             sheet.append(values)
         years.add(row.fiscal_year)
     for sheet in sheets:
@@ -234,14 +231,25 @@ def _grants(workbook: Workbook, report: FinanceReport, stand: str, progress: Pro
 
 
 def _journal(workbook: Workbook, report: FinanceReport, stand: str, progress: Progress | None) -> None:
-    sheet = TableSheet(workbook, JOURNAL.sheet, JOURNAL.columns, freeze="B2", print_footer=stand, repeat_columns=2)
+    """Every movement on the two Journal sheets: the booking, and the event it came from."""
+    sheets = _split_sheets(workbook, JOURNAL_SPLIT, stand)
     for movement in report.movements(progress):
-        sheet.append(movement_values(movement))
-    sheet.finish()
+        for sheet, values in zip(sheets, JOURNAL_SPLIT.split(movement_values(movement)), strict=True):
+            sheet.append(values)
+    for sheet in sheets:
+        sheet.finish()
+
+
+def _split_sheets(workbook: Workbook, split: SplitTable, stand: str) -> list[TableSheet]:
+    """The sheets of a split table, written side by side as the rows come, each fitted to one page wide."""
+    freeze = f"{get_column_letter(len(split.keys) + 1)}2"
+    return [
+        TableSheet(workbook, table.sheet, table.columns, freeze=freeze, print_footer=stand) for table in split.sheets
+    ]
 
 
 def _projects(workbook: Workbook, report: FinanceReport, stand: str) -> None:
-    sheet = TableSheet(workbook, PROJECTS.sheet, PROJECTS.columns, freeze="C2", print_footer=stand, repeat_columns=2)
+    sheet = TableSheet(workbook, PROJECTS.sheet, PROJECTS.columns, freeze="C2", print_footer=stand)
     rows = report.project_years()
     for row in rows:
         sheet.append(project_values(row))

@@ -8,6 +8,7 @@ The workbook and the CSV writer format the values; neither knows a heading of it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from exports.cells import CODE, DAY, INT, MONEY, SHARE, TEXT, Column
@@ -197,10 +198,34 @@ def grant_values(row: GrantYear) -> list[Any]:
 CLAIM_LAW_DAYS = (CONDITION_OCCURRED, REVOCATION_FACTS_KNOWN, REVOCATION_HEARD, REVOCATION_LIMIT)
 CLAIM_LAW_AMOUNTS = (IDLE_INTEREST_PROPOSED, IDLE_INTEREST_CHARGED, CLAIMS_WRITTEN_OFF, CLAIMS_WAIVED, INTEREST_WAIVED)
 
-# The workbook prints GRANTS on several sheets, each one A4 landscape page wide at a readable size: every
-# sheet has the same rows (one per grant and fiscal year, in the same order) and starts with the two key
-# columns, so each printed page names the grant and year of its figures. Every other column of GRANTS is
-# on exactly one sheet; the CSV file keeps GRANTS whole.
+
+@dataclass(frozen=True)
+class SplitTable:
+    """A table the workbook prints on several sheets, each one A4 landscape page wide at a readable size:
+    every sheet has the same rows in the same order and starts with the key columns, so each printed
+    page names the row of its figures. The CSV file keeps the table whole."""
+
+    whole: Table
+    keys: tuple[str, ...]
+    parts: tuple[tuple[str, tuple[str, ...]], ...]  # (sheet title, the headings after the keys)
+
+    @cached_property
+    def picks(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(self.whole.index(h) for h in (*self.keys, *headings)) for _, headings in self.parts)
+
+    @property
+    def sheets(self) -> tuple[Table, ...]:
+        return tuple(
+            Table(sheet, self.whole.file, tuple(self.whole.columns[i] for i in picks))
+            for (sheet, _), picks in zip(self.parts, self.picks, strict=True)
+        )
+
+    def split(self, values: list[Any]) -> list[list[Any]]:
+        """One row of the whole table split into the rows of its sheets."""
+        return [[values[i] for i in picks] for picks in self.picks]
+
+
+# GRANTS on seven sheets: every column other than the keys on exactly one of them.
 GRANT_KEYS = ("Haushaltsjahr", "Aktenzeichen")
 GRANT_SHEET_HEADINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Zuwendungen", ("Programm", "Zuwendungsempfänger", "Titel", "Stand", "Bewilligt", "Ausgezahlt")),
@@ -268,18 +293,8 @@ GRANT_SHEET_HEADINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
-GRANT_PICKS = tuple(
-    tuple(GRANTS.index(heading) for heading in (*GRANT_KEYS, *headings)) for _, headings in GRANT_SHEET_HEADINGS
-)
-GRANT_SHEETS = tuple(
-    Table(sheet, GRANTS.file, tuple(GRANTS.columns[i] for i in picks))
-    for (sheet, _), picks in zip(GRANT_SHEET_HEADINGS, GRANT_PICKS, strict=True)
-)
-
-
-def grant_sheet_values(values: list[Any]) -> list[list[Any]]:
-    """One row of GRANTS (``grant_values``) split into the rows of the GRANT_SHEETS."""
-    return [[values[i] for i in picks] for picks in GRANT_PICKS]
+GRANT_SPLIT = SplitTable(GRANTS, GRANT_KEYS, GRANT_SHEET_HEADINGS)
+GRANT_SHEETS = GRANT_SPLIT.sheets
 
 
 JOURNAL = Table(
@@ -290,15 +305,26 @@ JOURNAL = Table(
         Column("Datum", DAY, 11),
         Column("Haushaltsjahr", INT, 14),
         Column("Programm", TEXT, 16),
-        Column("Soll", TEXT, 30, wrap=True),
-        Column("Haben", TEXT, 30, wrap=True),
+        Column("Soll", TEXT, 22, wrap=True),
+        Column("Haben", TEXT, 22, wrap=True),
         Column("Betrag", MONEY, 15),
-        Column("Buchungstext", TEXT, 44, wrap=True),
+        Column("Buchungstext", TEXT, 30, wrap=True),
         Column("Vorgang", CODE, 18),
         Column("Art", TEXT, 11),
         Column("Ereignis", TEXT, 30, wrap=True),
         Column("Ereignis-ID", CODE, 34),
         Column("Version", INT, 8),
+    ),
+)
+
+
+# The journal on two sheets: the booking, and the event it came from (the amount on both).
+JOURNAL_SPLIT = SplitTable(
+    JOURNAL,
+    ("Log-Position", "Datum"),
+    (
+        ("Journal", ("Haushaltsjahr", "Programm", "Soll", "Haben", "Betrag", "Buchungstext")),
+        ("Journal Herkunft", ("Betrag", "Vorgang", "Art", "Ereignis", "Ereignis-ID", "Version")),
     ),
 )
 
@@ -327,13 +353,13 @@ PROJECTS = Table(
     (
         Column("Haushaltsjahr", INT, 14),
         Column("Projekt", TEXT, 20),
-        Column("Titel", TEXT, 30, wrap=True),
+        Column("Titel", TEXT, 26, wrap=True),
         Column("Partnerstadt", TEXT, 13),
         Column("SDGs", TEXT, 10),
-        Column("Budget gezogen", MONEY, 15),
-        Column("Ausgaben", MONEY, 15),
-        Column("Rest", MONEY, 15),
-        Column("Zuwendungen an Vereine ausgezahlt", MONEY, 17),
+        Column("Budget gezogen", MONEY, MONEY_WIDTH),
+        Column("Ausgaben", MONEY, MONEY_WIDTH),
+        Column("Rest", MONEY, MONEY_WIDTH),
+        Column("Zuwendungen an Vereine ausgezahlt", MONEY, MONEY_WIDTH),
     ),
 )
 

@@ -20,7 +20,7 @@ from domain.programme import Programme
 from exports.cells import DATE, EURO, PERCENT, column_width, text_lines
 from exports.finance_report import ExportError, FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
-from exports.tables import GRANT_KEYS, GRANT_SHEETS, GRANTS, JOURNAL, OVERVIEW
+from exports.tables import GRANT_KEYS, GRANT_SHEETS, GRANT_SPLIT, GRANTS, JOURNAL, JOURNAL_SPLIT, OVERVIEW, SplitTable
 from projections.accounts import CHART
 from projections.grant_overview import GrantOverview
 from projections.journal import Journal
@@ -77,22 +77,32 @@ def table(ws: Any) -> list[dict[str, Any]]:
 
 
 GRANT_SHEET_TITLES = [t.sheet for t in GRANT_SHEETS]
-WIDE_TABLES = ["Übersicht", "Journal", "Projekte"]  # printed at 80 % with their key columns on every page
+JOURNAL_SHEET_TITLES = [t.sheet for t in JOURNAL_SPLIT.sheets]
+WIDE_TABLES = ["Übersicht"]  # printed at 80 % with its key columns on every page
+FITTED = GRANT_SHEET_TITLES + JOURNAL_SHEET_TITLES + ["Projekte"]  # fitted to one page wide
+
+
+def joined(workbook: Any, split: SplitTable) -> list[dict[str, Any]]:
+    """The rows of a table's sheets joined into rows of the whole table (every sheet has the same rows in
+    the same order, each starting with the keys)."""
+    parts = [table(workbook[t.sheet]) for t in split.sheets]
+    rows = []
+    for part in zip(*parts, strict=True):
+        merged: dict[str, Any] = {}
+        for row in part:
+            for heading, value in row.items():
+                assert merged.get(heading, value) == value, heading  # keys (and a repeated amount) agree
+                merged[heading] = value
+        rows.append(merged)
+    return rows
 
 
 def grant_table(workbook: Any) -> list[dict[str, Any]]:
-    """The rows of the Zuwendungen sheets joined into the rows of GRANTS (every sheet has the same rows,
-    grant and year in the same order, each starting with year and file number)."""
-    parts = [table(workbook[title]) for title in GRANT_SHEET_TITLES]
-    joined = []
-    for rows in zip(*parts, strict=True):
-        keys = {tuple(row[k] for k in GRANT_KEYS) for row in rows}
-        assert len(keys) == 1, keys  # the same grant and year on every sheet
-        merged: dict[str, Any] = {}
-        for row in rows:
-            merged.update(row)
-        joined.append(merged)
-    return joined
+    return joined(workbook, GRANT_SPLIT)
+
+
+def journal_table(workbook: Any) -> list[dict[str, Any]]:
+    return joined(workbook, JOURNAL_SPLIT)
 
 
 def subtotals(ws: Any) -> dict[Any, dict[str, Any]]:
@@ -118,10 +128,17 @@ def workbook(workbook_path: Path) -> Any:
 
 class TestLayout:
     def test_the_sheets_come_in_the_documented_order(self, workbook):
-        assert workbook.sheetnames == ["Übersicht", *GRANT_SHEET_TITLES, "Journal", "Projekte", "SDG", "Info"]
-        assert GRANT_SHEET_TITLES[0] == "Zuwendungen"
+        assert workbook.sheetnames == [
+            "Übersicht",
+            *GRANT_SHEET_TITLES,
+            *JOURNAL_SHEET_TITLES,
+            "Projekte",
+            "SDG",
+            "Info",
+        ]
+        assert GRANT_SHEET_TITLES[0] == "Zuwendungen" and JOURNAL_SHEET_TITLES == ["Journal", "Journal Herkunft"]
 
-    @pytest.mark.parametrize("sheet", WIDE_TABLES + GRANT_SHEET_TITLES)
+    @pytest.mark.parametrize("sheet", WIDE_TABLES + FITTED)
     def test_every_table_has_a_frozen_header_an_autofilter_widths_and_landscape_print_with_repeated_header(
         self, workbook, sheet
     ):
@@ -137,18 +154,21 @@ class TestLayout:
         else:  # fitted to one page wide (the print tests measure that the type stays at 8 pt or more)
             assert ws.sheet_properties.pageSetUpPr.fitToPage
             assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-            assert [cell.value for cell in ws[1][:2]] == list(GRANT_KEYS)  # year and file number on every sheet
+            keys = {"Projekte": ("Haushaltsjahr", "Projekt"), **dict.fromkeys(JOURNAL_SHEET_TITLES, JOURNAL_SPLIT.keys)}
+            assert tuple(cell.value for cell in ws[1][:2]) == keys.get(sheet, GRANT_KEYS)  # on every sheet
         assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width >= 6 for c in "ABCDEF")
         assert all(cell.font.bold for cell in ws[1] if cell.value)
 
     def test_the_zuwendungen_sheets_hold_every_column_of_the_grant_table_once_and_are_narrow(self):
         headings = [column.heading for table in GRANT_SHEETS for column in table.columns[len(GRANT_KEYS) :]]
+        journal = {column.heading for table in JOURNAL_SPLIT.sheets for column in table.columns}
 
         assert sorted(headings) == sorted(h for h in GRANTS.headings if h not in GRANT_KEYS)
-        for table in GRANT_SHEETS:  # at most 150 characters: one A4 landscape page at 8 pt or more
-            assert sum(column_width(column) for column in table.columns) <= 150, table.sheet
+        assert journal == set(JOURNAL.headings)
+        for table in (*GRANT_SHEETS, *JOURNAL_SPLIT.sheets):  # at most 150 characters: one A4 landscape
+            assert sum(column_width(column) for column in table.columns) <= 150, table.sheet  # page at >= 8 pt
 
-    @pytest.mark.parametrize("sheet", WIDE_TABLES + GRANT_SHEET_TITLES)
+    @pytest.mark.parametrize("sheet", WIDE_TABLES + FITTED)
     def test_no_heading_has_to_break_inside_a_word(self, workbook, sheet):
         ws = workbook[sheet]
 
@@ -377,7 +397,7 @@ class TestGrants:
 
 class TestJournal:
     def test_every_movement_names_its_accounts_and_the_event_it_came_from(self, workbook, demo):
-        rows = table(workbook["Journal"])
+        rows = journal_table(workbook)
         with demo.projector.db.transaction() as cursor:
             lines = Journal.entries(cursor, limit=100000)
 
@@ -391,7 +411,7 @@ class TestJournal:
     def test_the_movements_of_a_programme_year_sum_to_its_journal_balance(self, workbook, demo):
         sums: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         names = {german: account for account, german in CHART.items()}
-        for row in table(workbook["Journal"]):
+        for row in journal_table(workbook):
             key = (row["Programm"], row["Haushaltsjahr"])
             sums[key][names[row["Soll"]]] += amount(row["Betrag"])
             sums[key][names[row["Haben"]]] -= amount(row["Betrag"])
@@ -456,7 +476,7 @@ class TestFilters:
         assert [(r["Haushaltsjahr"], r["Programm"]) for r in table(workbook["Übersicht"])] == [(2026, "IB-VEREINE")]
         assert {r["Haushaltsjahr"] for r in grant_table(workbook)} == {2026}
         assert {r["Programm"] for r in grant_table(workbook)} == {"IB-VEREINE"}
-        assert {r["Programm"] for r in table(workbook["Journal"])} == {"IB-VEREINE"}
+        assert {r["Programm"] for r in journal_table(workbook)} == {"IB-VEREINE"}
         facts = info(workbook)
         assert facts["Haushaltsjahre"] == "2026" and facts["Förderprogramm"] == "IB-VEREINE"
 
@@ -491,7 +511,7 @@ class TestFilters:
 
         assert facts["Stand: Log-Position"] == 150
         assert facts["Stand: Prüfsumme (SHA-256)"] == links[150]
-        assert all(r["Log-Position"] <= 150 for r in table(workbook["Journal"]))
+        assert all(r["Log-Position"] <= 150 for r in journal_table(workbook))
 
     def test_an_unknown_programme_or_a_position_beyond_the_log_is_refused_in_german(self, demo):
         with demo.projector.db.transaction() as cursor:
@@ -510,5 +530,5 @@ class TestFilters:
 
 
 def test_the_grant_ids_of_the_journal_are_uuids(workbook):
-    for row in table(workbook["Journal"]):
+    for row in journal_table(workbook):
         UUID(row["Ereignis-ID"])
