@@ -8,7 +8,8 @@ reviewed or entered it, an amendment never to the person who proposed it, a paym
 certification to the person who requested it, never for release to the person who certified or
 requested it, and never for booking to anybody who requested, certified or released it (§ 31 (3)
 KomHVO NRW); a proof never for review to the person who submitted it, a final amount never to the
-person who submitted or reviewed the proof, a relief never to the person who proposed it. Proof
+person who submitted or reviewed the proof, a relief never to the person who proposed it, a prepared
+revocation never to the person who prepared it (its detail names the last day of the one-year limit). Proof
 deadlines due and overdue are a question of the day you ask: see ``GrantOverview.proofs_due``.
 Items keep the business date since when they wait. Which roles may work a queue at all is the web's
 concern; these queries only apply the per-person exclusions.
@@ -33,6 +34,7 @@ from projections.engine import ReadModel, handles
 
 REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK = "review", "approve", "amendment", "certify", "release", "book"
 PROOF, DETERMINE, RELIEF, CLAIM = "proof", "determine", "relief", "claim"
+REVOCATION = "revocation"
 OVERDUE = "overdue"
 QUEUE_GERMAN = {
     REVIEW: "Antrag prüfen",
@@ -44,10 +46,11 @@ QUEUE_GERMAN = {
     PROOF: "Verwendungsnachweis prüfen",
     DETERMINE: "Schlussfestsetzung",
     RELIEF: "Über Stundung, Erlass oder Niederschlagung entscheiden",
+    REVOCATION: N_("Über den Widerruf entscheiden"),
     CLAIM: "Offene Rückforderung",
     OVERDUE: N_("Nachweis überfällig"),
 }
-GRANT_QUEUES = (REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK, PROOF, DETERMINE, OVERDUE)
+GRANT_QUEUES = (REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK, PROOF, DETERMINE, REVOCATION, OVERDUE)
 
 
 def deadline_item(grant_id: UUID, key: str) -> UUID:
@@ -330,6 +333,26 @@ class WorkQueues(ReadModel):
                 (*GRANT_QUEUES, e.originator_id.hex),
             )
 
+    # Revocations: prepared by one person, decided by another within the one-year limit -------------
+
+    @handles(Grant.RevocationProposed)
+    def _revocation_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._add(
+            cursor,
+            REVOCATION,
+            e.originator_id,
+            e.originator_id,
+            cents(e.remaining_amount),
+            e.on,
+            position,
+            excluded=(e.actor_id.hex,),
+            detail=f"verbleibend {e.remaining_amount.de()}, Jahresfrist bis {e.limit_ends_on:%d.%m.%Y}",
+        )
+
+    @handles(Grant.RevocationDeclined)
+    def _revocation_declined(self, cursor: Cursor, e: Any, position: int) -> None:
+        self._remove(cursor, e.originator_id, REVOCATION)
+
     # Overdue proofs: the automatic reminder for an overdue proof puts it in the officers' queue ----
 
     @handles(Grant.ReminderSent)
@@ -496,6 +519,11 @@ class WorkQueues(ReadModel):
     def reliefs_to_decide(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
         """Proposed deferrals, waivers and write-offs, never shown to whoever proposed them."""
         return cls.items(cursor, user_id, RELIEF)
+
+    @classmethod
+    def revocations_to_decide(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:
+        """Prepared revocations, never shown to whoever prepared them."""
+        return cls.items(cursor, user_id, REVOCATION)
 
     @classmethod
     def open_claims(cls, cursor: Cursor, user_id: UUID) -> list[WorkItem]:

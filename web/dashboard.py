@@ -32,6 +32,7 @@ QUEUE_FORMS = {
     "proof": ("nachweis-pruefen", False),
     "determine": ("schlussfestsetzung", False),
     "relief": ("erleichterung-entscheiden", True),
+    "revocation": ("widerrufen", False),
     "claim": ("rueckzahlung", True),
     "overdue": ("frist-verlaengern", False),
 }
@@ -45,6 +46,7 @@ QUEUES_BY_ROLE: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     Role.APPROVER: (
         (N_("Anträge und Änderungen zu bewilligen"), ("approve", "amendment")),
         (N_("Schlussbeträge festzusetzen"), ("determine",)),
+        (N_("Widerrufe zu entscheiden"), ("revocation",)),
         (N_("Zahlungen freizugeben"), ("release",)),
         (N_("Stundung, Erlass, Niederschlagung zu entscheiden"), ("relief",)),
     ),

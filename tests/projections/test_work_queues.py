@@ -84,6 +84,7 @@ def test_finished_work_leaves_every_queue(world: World) -> None:
         "determine": 0,
         "relief": 0,
         "claim": 1,
+        "revocation": 0,
         "overdue": 0,
     }
     assert to_book == []
@@ -183,3 +184,46 @@ def test_a_payment_is_never_offered_for_booking_to_whoever_ordered_it(
 
     assert [(i.item_id, i.amount) for i in for_nina] == [(story.buffalo_payment, Money("1200.00"))]
     assert ordered_by == [[], [], []]
+
+
+def test_a_prepared_revocation_waits_for_another_approver_until_it_is_decided(
+    fresh_settings: Settings, services: Callable[..., tuple[FundingOffice, Projector]]
+) -> None:
+    """Prepared by one person, decided by another (§§ 48, 49 VwVfG NRW): the item names the one-year limit."""
+    app, projector = services(fresh_settings)
+    story = tell(app)
+    petra, aylin, jonas = story.petra, story.aylin, story.jonas
+
+    def waiting(user: object) -> list[tuple[str, str, Money, str]]:
+        projector.catch_up()
+        with projector.db.transaction() as cursor:
+            items = WorkQueues.revocations_to_decide(cursor, user.user_id)  # type: ignore[attr-defined]
+        return [(i.queue, i.file_number, i.amount, i.detail) for i in items]
+
+    def prepare() -> None:
+        app.propose_revocation(
+            story.leeds,
+            Money("0.00"),
+            date(2026, 6, 1),
+            date(2026, 6, 5),
+            date(2026, 6, 12),
+            "Zweck verfehlt",
+            petra,
+            on=date(2026, 6, 15),
+        )
+
+    prepare()
+    assert waiting(petra) == []  # who prepared it does not decide it
+    with projector.db.transaction() as cursor:
+        file_number = WorkQueues._grant(cursor, story.leeds)["file_number"]
+    expected = ("revocation", file_number, Money("0.00"), "verbleibend 0,00 €, Jahresfrist bis 07.06.2027")
+    assert waiting(aylin) == [expected]
+    assert waiting(jonas) == [expected]  # the queue offers it; the role check is the web's and the domain's
+
+    app.decide_revocation(story.leeds, False, "Anhörung überzeugt", aylin, on=date(2026, 6, 20))
+    assert waiting(aylin) == []
+
+    prepare()
+    assert waiting(aylin) == [expected]
+    app.decide_revocation(story.leeds, True, "Zweck verfehlt", aylin, on=date(2026, 6, 22))
+    assert waiting(aylin) == []

@@ -66,7 +66,7 @@ OFFICER, APPROVER, FINANCE, CASHIER, ASSOCIATION, AUDITOR, ADMIN = (
 )
 ROLE_QUEUES = {
     OFFICER: ("review", "certify", "proof", "claim"),
-    APPROVER: ("approve", "amendment", "release", "determine", "relief"),
+    APPROVER: ("approve", "amendment", "release", "determine", "relief", "revocation"),
     FINANCE: ("release", "claim"),
     CASHIER: ("book", "claim"),
     AUDITOR: tuple(QUEUE_GERMAN),

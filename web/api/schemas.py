@@ -923,7 +923,17 @@ class GrantDetail(GrantSummary):
 # Work queue ----------------------------------------------------------------------------------------
 
 QueueName = Literal[
-    "review", "approve", "amendment", "certify", "release", "book", "proof", "determine", "relief", "claim"
+    "review",
+    "approve",
+    "amendment",
+    "certify",
+    "release",
+    "book",
+    "proof",
+    "determine",
+    "relief",
+    "revocation",
+    "claim",
 ]
 
 
