@@ -9,12 +9,11 @@ quote prefix set (what typing an apostrophe first does), in CSV it gets a leadin
 
 ``TableSheet`` writes one table to a write-only worksheet: a bold header row that is frozen, printed
 on every page and carries the autofilter, column widths that never break a heading inside a word, and
-a running header and footer for print. A table either fits the width of an A4 landscape page (few
-columns: the proof of use, narrow tables, each of the sheets the grants' table is split into), or — a
-wide table — prints at a fixed readable scale (``PRINT_SCALE``, 11 pt type at 80 % is 8.8 pt) across
-as many pages as its columns need, with its key columns (year, programme, log position) and the header
-row repeated on every page, so each column's figures are printed under their heading and beside the
-row they belong to.
+a running header and footer for print. Every table is fitted to the width of one A4 landscape page;
+a table too wide for that at a readable size (more than ``MAX_WIDTH`` characters of column width) is
+split over several sheets by its definition (``exports.tables.SplitTable``), each starting with the
+table's key columns, so every printed page has each column's figures under their heading and beside
+the key of their row.
 """
 
 from __future__ import annotations
@@ -49,7 +48,10 @@ FORMATS = {MONEY: EURO, DAY: DATE, INT: INTEGER, SHARE: PERCENT, FX: RATE, FOREI
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 PAPER_A4 = 9  # the page-setup code of A4
-PRINT_SCALE = 80  # percent: the cell font (11 pt) prints at 8.8 pt, never below 8 pt
+# Column widths (in characters of the default font) that fit one A4 landscape page at 8 pt or more: at
+# 0.4" margins the page holds 784 pt; LibreOffice without Calibri sizes a character of 11 pt at 7 pt
+# (DejaVu Sans), so 150 characters print at 784 / 1050 × 11 pt = 8.2 pt (with Calibri at about 10 pt).
+MAX_WIDTH = 150
 BOLD_WIDTH = 1.15  # a bold heading's characters are wider than the digits a column width counts
 
 HEADER_FONT = Font(bold=True)
@@ -212,10 +214,7 @@ class TableSheet:
         freeze: str = "A2",
         print_header: str = "",
         print_footer: str = "",
-        repeat_columns: int = 0,
     ) -> None:
-        """``repeat_columns`` > 0 prints a wide table at ``PRINT_SCALE`` with that many key columns on
-        every page; 0 fits the table to the width of one page."""
         self.ws = workbook.create_sheet(title)
         self.columns = tuple(columns)
         self.widths = tuple(column_width(column) for column in self.columns)
@@ -227,14 +226,9 @@ class TableSheet:
         ws.freeze_panes = freeze
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = PAPER_A4
-        if repeat_columns:
-            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
-            ws.page_setup.scale = PRINT_SCALE
-            ws.print_title_cols = f"A:{get_column_letter(repeat_columns)}"
-        else:
-            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
         ws.print_title_rows = "1:1"
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.6

@@ -1,8 +1,10 @@
 """The finance workbook: Übersicht, the Zuwendungen sheets, Journal, Projekte, SDG and Info, streamed
 in write-only mode.
 
-``Übersicht`` has one row per programme, fiscal year and posting coordinates with a totals row of
-SUM formulas and a bar chart (budget, approved, paid per programme) that stays live in Excel;
+``Übersicht`` has one row per programme and fiscal year with a subtotal row of SUM formulas per year and
+a bar chart (budget, approved, paid per programme and year) that stays live in Excel, and
+``Übersicht Abrechnung`` and ``Übersicht Haushalt`` beside it what came back and the posting
+coordinates;
 ``Zuwendungen`` and the sheets after it (``Zuwendungen Bescheid``, ``… Haushalt``, ``… Abrechnung``,
 ``… Nachweis``, ``… Auflagen``, ``… Widerruf``) one row per grant and fiscal year with the columns of the
 reference (section 16), split so that each sheet prints one A4 landscape page wide; ``Journal`` every
@@ -22,6 +24,8 @@ from typing import IO, Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -57,7 +61,7 @@ from exports.tables import (
     GRANT_SPLIT,
     INFO,
     JOURNAL_SPLIT,
-    OVERVIEW,
+    OVERVIEW_SPLIT,
     PARTNER_CITIES,
     PROJECTS,
     SDGS,
@@ -130,16 +134,16 @@ def _sum_cell(ws: Any, formula: str) -> Any:
 
 
 def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
-    """One row per programme and year, grouped by fiscal year, each year with its own subtotal row.
+    """One row per programme and year on each of the Übersicht sheets (OVERVIEW_SPLIT), grouped by
+    fiscal year, each year with its own subtotal row.
 
     The years are never added together, unless the filter asks for a grand total; the chart's
-    categories are "Programm Jahr", from a small block of formulas under the table that points at the
-    rows above, so the chart follows any change in the table.
+    categories are "Programm Jahr", from a small block of formulas under the first sheet's table that
+    points at the rows above, so the chart follows any change in the table.
     """
-    sheet = TableSheet(workbook, OVERVIEW.sheet, OVERVIEW.columns, freeze="C2", print_footer=stand, repeat_columns=2)
-    ws = sheet.ws
+    sheets = _split_sheets(workbook, OVERVIEW_SPLIT, stand)
+    sheet, ws = sheets[0], sheets[0].ws
     rows = report.programme_years()
-    money = [i for i, column in enumerate(OVERVIEW.columns) if column.kind == MONEY]
     subtotal_rows: list[int] = []
     data_rows: list[tuple[str, int]] = []  # (programme and year, sheet row)
     excel_row = 1
@@ -147,30 +151,24 @@ def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
     for year in years:
         first = excel_row + 1
         for row in (r for r in rows if r.fiscal_year == year):
-            sheet.append(overview_values(row))
+            for part, values in zip(sheets, OVERVIEW_SPLIT.split(overview_values(row)), strict=True):
+                part.append(values)
             excel_row += 1
             data_rows.append((f"{row.code} {row.fiscal_year}", excel_row))
-        last = excel_row
-        cells: list[Any] = [value_cell(ws, year, INT), styled(text_cell(ws, f"Summe {year}"), TOTAL_FONT, TOTAL_BORDER)]
-        for index in range(2, len(OVERVIEW.columns)):
-            if index in money:
-                letter = get_column_letter(index + 1)
-                cells.append(_sum_cell(ws, f"=SUM({letter}{first}:{letter}{last})"))
-            else:
-                cells.append(styled(WriteOnlyCell(ws), border=TOTAL_BORDER))
-        styled(cells[0], TOTAL_FONT, TOTAL_BORDER)
-        sheet.append_cells(cells)
+        for part in sheets:
+            part.append_cells(_overview_subtotal(part, year, first, excel_row))
         excel_row += 1
         subtotal_rows.append(excel_row)
-    sheet.finish()
+    for part in sheets:
+        part.finish()
     if report.filter.all_years_total and len(years) > 1:
-        cells = [None, styled(text_cell(ws, f"Summe {years[0]}–{years[-1]}"), TOTAL_FONT, TOTAL_BORDER)]
-        for index in range(2, len(OVERVIEW.columns)):
-            letter = get_column_letter(index + 1)
-            cells.append(
-                _sum_cell(ws, "=" + "+".join(f"{letter}{r}" for r in subtotal_rows)) if index in money else None
-            )
-        sheet.append_cells(cells)
+        for part in sheets:
+            cells = [None, styled(text_cell(part.ws, f"Summe {years[0]}–{years[-1]}"), TOTAL_FONT, TOTAL_BORDER)]
+            for index, kind in enumerate((c.kind for c in part.columns[2:]), start=2):
+                letter = get_column_letter(index + 1)
+                sums = "=" + "+".join(f"{letter}{r}" for r in subtotal_rows)
+                cells.append(_sum_cell(part.ws, sums) if kind == MONEY else None)
+            part.append_cells(cells)
         excel_row += 1
     if not data_rows:
         return
@@ -192,7 +190,8 @@ def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
     for label, source in data_rows:
         cells = [text_cell(ws, label)]
         for heading in CHART_SERIES:
-            cell = WriteOnlyCell(ws, value=f"={get_column_letter(OVERVIEW.index(heading) + 1)}{source}")
+            position = [c.heading for c in sheet.columns].index(heading)
+            cell = WriteOnlyCell(ws, value=f"={get_column_letter(position + 1)}{source}")
             cell.number_format = EURO
             cells.append(cell)
         ws.append(cells)
@@ -211,7 +210,30 @@ def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
         series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    for element in (chart.x_axis, chart.y_axis, chart.legend):  # the cells' 11 pt, not the charts' 10 pt:
+        element.txPr = _chart_text()  # fitted to the page, the labels print at 8 pt or more too
     ws.add_chart(chart, f"A{last_data + 2}")
+
+
+def _overview_subtotal(sheet: TableSheet, year: int, first: int, last: int) -> list[Any]:
+    """The subtotal row of a year: the year, »Summe 2025« and the SUM of the year's rows under each amount."""
+    ws = sheet.ws
+    cells: list[Any] = [
+        styled(value_cell(ws, year, INT), TOTAL_FONT, TOTAL_BORDER),
+        styled(text_cell(ws, f"Summe {year}"), TOTAL_FONT, TOTAL_BORDER),
+    ]
+    for index, column in enumerate(sheet.columns[2:], start=2):
+        if column.kind == MONEY:
+            letter = get_column_letter(index + 1)
+            cells.append(_sum_cell(ws, f"=SUM({letter}{first}:{letter}{last})"))
+        else:
+            cells.append(styled(WriteOnlyCell(ws), border=TOTAL_BORDER))
+    return cells
+
+
+def _chart_text() -> RichText:
+    size = CharacterProperties(sz=1100)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
 
 
 def _grants(workbook: Workbook, report: FinanceReport, stand: str, progress: Progress | None) -> None:

@@ -44,6 +44,32 @@ class Table:
         return self.headings.index(heading)
 
 
+@dataclass(frozen=True)
+class SplitTable:
+    """A table the workbook prints on several sheets, each one A4 landscape page wide at a readable size:
+    every sheet has the same rows in the same order and starts with the key columns, so each printed
+    page names the row of its figures. The CSV file keeps the table whole."""
+
+    whole: Table
+    keys: tuple[str, ...]
+    parts: tuple[tuple[str, tuple[str, ...]], ...]  # (sheet title, the headings after the keys)
+
+    @cached_property
+    def picks(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(self.whole.index(h) for h in (*self.keys, *headings)) for _, headings in self.parts)
+
+    @property
+    def sheets(self) -> tuple[Table, ...]:
+        return tuple(
+            Table(sheet, self.whole.file, tuple(self.whole.columns[i] for i in picks))
+            for (sheet, _), picks in zip(self.parts, self.picks, strict=True)
+        )
+
+    def split(self, values: list[Any]) -> list[list[Any]]:
+        """One row of the whole table split into the rows of its sheets."""
+        return [[values[i] for i in picks] for picks in self.picks]
+
+
 MONEY_WIDTH = 14  # "−123.456,78 €" and a little room
 
 BALANCE_COLUMNS = (
@@ -71,6 +97,32 @@ OVERVIEW = Table(
         Column("Produkt", CODE, 10),
         Column("Sachkonto", CODE, 10),
         Column("Kostenstelle", CODE, 11),
+    ),
+)
+
+
+# The overview on three sheets: what is budgeted, bound and paid; what came back; where it is booked.
+OVERVIEW_SPLIT = SplitTable(
+    OVERVIEW,
+    ("Haushaltsjahr", "Programm"),
+    (
+        (
+            "Übersicht",
+            (
+                "Ansatz",
+                "Bewilligt",
+                "Gebunden, nicht abgerufen",
+                "Abgerufen, nicht ausgezahlt",
+                "Ausgezahlt",
+                "Verfügbar",
+                "Bezeichnung",
+            ),
+        ),
+        (
+            "Übersicht Abrechnung",
+            ("Verwendung anerkannt", "Rückforderung festgesetzt", "Zurückgezahlt", "Zinsen eingegangen"),
+        ),
+        ("Übersicht Haushalt", ("Mittelherkunft", "Produkt", "Sachkonto", "Kostenstelle")),
     ),
 )
 
@@ -197,32 +249,6 @@ def grant_values(row: GrantYear) -> list[Any]:
 # Grant law facts of claims and revocations, in the order of the last columns of GRANTS.
 CLAIM_LAW_DAYS = (CONDITION_OCCURRED, REVOCATION_FACTS_KNOWN, REVOCATION_HEARD, REVOCATION_LIMIT)
 CLAIM_LAW_AMOUNTS = (IDLE_INTEREST_PROPOSED, IDLE_INTEREST_CHARGED, CLAIMS_WRITTEN_OFF, CLAIMS_WAIVED, INTEREST_WAIVED)
-
-
-@dataclass(frozen=True)
-class SplitTable:
-    """A table the workbook prints on several sheets, each one A4 landscape page wide at a readable size:
-    every sheet has the same rows in the same order and starts with the key columns, so each printed
-    page names the row of its figures. The CSV file keeps the table whole."""
-
-    whole: Table
-    keys: tuple[str, ...]
-    parts: tuple[tuple[str, tuple[str, ...]], ...]  # (sheet title, the headings after the keys)
-
-    @cached_property
-    def picks(self) -> tuple[tuple[int, ...], ...]:
-        return tuple(tuple(self.whole.index(h) for h in (*self.keys, *headings)) for _, headings in self.parts)
-
-    @property
-    def sheets(self) -> tuple[Table, ...]:
-        return tuple(
-            Table(sheet, self.whole.file, tuple(self.whole.columns[i] for i in picks))
-            for (sheet, _), picks in zip(self.parts, self.picks, strict=True)
-        )
-
-    def split(self, values: list[Any]) -> list[list[Any]]:
-        """One row of the whole table split into the rows of its sheets."""
-        return [[values[i] for i in picks] for picks in self.picks]
 
 
 # GRANTS on seven sheets: every column other than the keys on exactly one of them.

@@ -23,7 +23,7 @@ from domain.money import Money
 from exports.finance_report import FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
 from exports.proof_of_use import proof_of_use_report, write_proof_of_use
-from exports.tables import GRANT_SHEETS
+from exports.tables import GRANT_SHEETS, OVERVIEW_SPLIT
 from projections.export_queries import LedgerFilter, holder_year_sums
 from projections.grant_files import GrantFiles
 from projections.grant_law import GrantLaw
@@ -34,6 +34,7 @@ from projections.project_spending import ProjectSpending
 
 GENERATED = datetime(2026, 3, 31, 9, 0)
 GRANT_SHEET_TITLES = [table.sheet for table in GRANT_SHEETS]
+OVERVIEW_SHEET_TITLES = [table.sheet for table in OVERVIEW_SPLIT.sheets]
 PROOF_GRANTS = ("IB-2025-001", "IB-2025-002", "KEPOL-2025-001", "SCHY-2025-001")
 OVERVIEW_MEASURES = {
     "Ansatz": "budget",
@@ -136,25 +137,26 @@ def year_of(ws: Any, coordinate: str) -> int:
 class TestFinanceWorkbook:
     def test_each_years_overview_subtotals_equal_that_years_programme_balances(self, converted, demo):
         original = converted["originals"]["finanz.xlsx"]
-        recalculated = values(converted["recalculated"]["finanz.xlsx"])["Übersicht"]
+        recalculated = values(converted["recalculated"]["finanz.xlsx"])
         with demo.projector.db.transaction() as cursor:
             balances = ProgrammeBalances.years(cursor)
         years = {b.fiscal_year for b in balances}
         cells = [
-            coordinate
+            (sheet, coordinate)
             for (sheet, coordinate), formula in formulas(original).items()
-            if sheet == "Übersicht" and formula.startswith("=SUM(")
+            if sheet in OVERVIEW_SHEET_TITLES and formula.startswith("=SUM(")
         ]
 
         assert len(cells) == (len(OVERVIEW_MEASURES) + 1) * len(years)  # nine figures and the open commitment
-        for coordinate in cells:
-            heading, year = heading_of(recalculated, coordinate), year_of(recalculated, coordinate)
+        for sheet, coordinate in cells:
+            ws = recalculated[sheet]
+            heading, year = heading_of(ws, coordinate), year_of(ws, coordinate)
             mine = [b for b in balances if b.fiscal_year == year]
             if heading == "Gebunden, nicht abgerufen":
                 expected = sum(cents(b.committed - b.requested - b.paid) for b in mine)
             else:
                 expected = sum(cents(getattr(b, OVERVIEW_MEASURES[heading])) for b in mine)
-            assert amount(recalculated[coordinate].value) == expected, (heading, year)
+            assert amount(ws[coordinate].value) == expected, (sheet, heading, year)
 
     def test_the_chart_data_follow_the_table(self, converted):
         recalculated = values(converted["recalculated"]["finanz.xlsx"])["Übersicht"]
@@ -239,7 +241,7 @@ class TestFinanceWorkbook:
     def test_only_the_tables_hold_formulas(self, converted):
         sheets = {sheet for sheet, _ in formulas(converted["originals"]["finanz.xlsx"])}
 
-        assert sheets == {"Übersicht", "Projekte", *GRANT_SHEET_TITLES} - {
+        assert sheets == {"Übersicht", "Übersicht Abrechnung", "Projekte", *GRANT_SHEET_TITLES} - {
             "Zuwendungen Bescheid",
             "Zuwendungen Widerruf",
         }
