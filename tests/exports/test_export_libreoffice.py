@@ -9,6 +9,7 @@ formula cell was compared. Skipped with the reason where LibreOffice is missing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -91,6 +92,8 @@ def converted(
     files = [folder / "finanz.xlsx"]
     with demo.projector.db.transaction() as cursor:
         write_finance_workbook(FinanceReport(cursor, FinanceFilter(), GENERATED, "Test"), files[0])
+        files.append(folder / "finanz-gesamt.xlsx")
+        write_finance_workbook(FinanceReport(cursor, FinanceFilter(all_years_total=True), GENERATED, "Test"), files[1])
         for number in PROOF_GRANTS:
             path = folder / f"vn-{number}.xlsx"
             write_proof_of_use(proof_of_use_report(cursor, number, GENERATED, "Test"), path)
@@ -125,6 +128,75 @@ def open_module_store() -> Any:
         store.office.close()
 
 
+@pytest.fixture(scope="module")
+def overview_sums(demo: Any) -> Callable[[str, set[int]], Decimal]:
+    """What an Übersicht column comes to over some fiscal years, from the programme balances."""
+    with demo.projector.db.transaction() as cursor:
+        balances = ProgrammeBalances.years(cursor)
+    assert {b.fiscal_year for b in balances} == {2025, 2026}
+
+    def expected(heading: str, years: set[int]) -> Decimal:
+        mine = [b for b in balances if b.fiscal_year in years]
+        if heading == "Gebunden, nicht abgerufen":
+            return sum((cents(b.committed - b.requested - b.paid) for b in mine), Decimal(0))
+        return sum((cents(getattr(b, OVERVIEW_MEASURES[heading])) for b in mine), Decimal(0))
+
+    return expected
+
+
+@pytest.fixture(scope="module")
+def grant_sums(demo: Any) -> Callable[[str, set[int]], Decimal]:
+    """What a Zuwendungen column comes to over some fiscal years, from the journal and grant law: the
+    year's amounts of every grant, and the figures of a whole grant in the grant's first year."""
+    with demo.projector.db.transaction() as cursor:
+        grants = GrantOverview.grants(cursor, GENERATED.date(), limit=10000)
+        facts = GrantLaw.facts(cursor, [g.grant_id for g in grants])
+        per_year = {
+            (g.grant_id, year): Journal.balance(cursor, holder_id=g.grant_id, fiscal_year=year)
+            for g in grants
+            for year in (2025, 2026)
+        }
+        whole = {g.grant_id: Journal.grant_balance(cursor, g.grant_id) for g in grants}
+        rows = GrantFiles.page(cursor, limit=10000)
+        with_lines = set(holder_year_sums(cursor, (g.grant_id for g in grants), LedgerFilter()))
+    settled = {r.grant_id for r in rows if r.final_amount or r.revoked_on or r.closed_on}
+
+    def released(grant_id: Any, b: Any) -> Decimal:
+        return -cents(b.open_commitment) if grant_id in settled and b.open_commitment.amount < 0 else Decimal(0)
+
+    def expected(heading: str, years: set[int]) -> Decimal:
+        mine = [(grant_id, b) for (grant_id, y), b in per_year.items() if y in years]
+        firsts = [g for g in whole if min((y for (h, y) in with_lines if h == g), default=0) in years]
+        if heading == "Bindung aufgehoben":
+            found = [released(g, b) for g, b in mine]
+        elif heading == "Gebunden, nicht abgerufen":
+            found = [cents(b.open_commitment) + released(g, b) for g, b in mine]
+        elif heading == "Rest: Bewilligt − Ausgezahlt":
+            found = [cents(b.open_commitment) + released(g, b) + cents(b.requested) for g, b in mine]
+        elif heading == "Rest: Ausgezahlt − anerkannt":  # whole grants, counted in their first year
+            found = [
+                cents(whole[g].paid - whole[g].recognised - whole[g].claimed - whole[g].not_pursued) for g in firsts
+            ]
+        elif heading in FACT_HEADINGS:  # a grant law fact, once per grant
+            name = FACT_HEADINGS[heading]
+            found = [cents(facts[g][name].amount) for g in firsts if name in facts.get(g, {})]
+        else:
+            found = [cents(getattr(b, GRANT_MEASURES[heading])) for _, b in mine]
+        return sum(found, Decimal(0))
+
+    return expected
+
+
+def project_totals(projects: Any) -> dict[str, Decimal]:
+    """The Projekte sheet's amounts over all years, from the project spending read model."""
+    return {
+        "Budget gezogen": sum((cents(p.budget) for p in projects), Decimal(0)),
+        "Ausgaben": sum((cents(p.spent) for p in projects), Decimal(0)),
+        "Rest": sum((cents(p.remaining) for p in projects), Decimal(0)),
+        "Zuwendungen an Vereine ausgezahlt": sum((cents(p.grants_paid) for p in projects), Decimal(0)),
+    }
+
+
 def heading_of(ws: Any, coordinate: str) -> str:
     return ws.cell(1, ws[coordinate].column).value
 
@@ -135,28 +207,20 @@ def year_of(ws: Any, coordinate: str) -> int:
 
 
 class TestFinanceWorkbook:
-    def test_each_years_overview_subtotals_equal_that_years_programme_balances(self, converted, demo):
+    def test_each_years_overview_subtotals_equal_that_years_programme_balances(self, converted, overview_sums):
         original = converted["originals"]["finanz.xlsx"]
         recalculated = values(converted["recalculated"]["finanz.xlsx"])
-        with demo.projector.db.transaction() as cursor:
-            balances = ProgrammeBalances.years(cursor)
-        years = {b.fiscal_year for b in balances}
         cells = [
             (sheet, coordinate)
             for (sheet, coordinate), formula in formulas(original).items()
             if sheet in OVERVIEW_SHEET_TITLES and formula.startswith("=SUM(")
         ]
 
-        assert len(cells) == (len(OVERVIEW_MEASURES) + 1) * len(years)  # nine figures and the open commitment
+        assert len(cells) == (len(OVERVIEW_MEASURES) + 1) * 2  # nine figures and the open commitment, two years
         for sheet, coordinate in cells:
             ws = recalculated[sheet]
             heading, year = heading_of(ws, coordinate), year_of(ws, coordinate)
-            mine = [b for b in balances if b.fiscal_year == year]
-            if heading == "Gebunden, nicht abgerufen":
-                expected = sum(cents(b.committed - b.requested - b.paid) for b in mine)
-            else:
-                expected = sum(cents(getattr(b, OVERVIEW_MEASURES[heading])) for b in mine)
-            assert amount(ws[coordinate].value) == expected, (sheet, heading, year)
+            assert amount(ws[coordinate].value) == overview_sums(heading, {year}), (sheet, heading, year)
 
     def test_the_chart_data_follow_the_table(self, converted):
         recalculated = values(converted["recalculated"]["finanz.xlsx"])["Übersicht"]
@@ -173,25 +237,10 @@ class TestFinanceWorkbook:
         for label, ansatz, bewilligt, ausgezahlt, *_ in chart:
             assert (ansatz, bewilligt, ausgezahlt) == (table[label][2], table[label][3], table[label][6])
 
-    def test_each_years_grant_subtotals_equal_the_journal_balances_of_that_year(self, converted, demo):
+    def test_each_years_grant_subtotals_equal_the_journal_balances_of_that_year(self, converted, grant_sums):
         original = converted["originals"]["finanz.xlsx"]
         recalculated = values(converted["recalculated"]["finanz.xlsx"])
-        with demo.projector.db.transaction() as cursor:
-            grants = GrantOverview.grants(cursor, GENERATED.date(), limit=10000)
-            facts = GrantLaw.facts(cursor, [g.grant_id for g in grants])
-            per_year = {
-                (g.grant_id, year): Journal.balance(cursor, holder_id=g.grant_id, fiscal_year=year)
-                for g in grants
-                for year in (2025, 2026)
-            }
-            whole = {g.grant_id: Journal.grant_balance(cursor, g.grant_id) for g in grants}
-            rows = GrantFiles.page(cursor, limit=10000)
-            with_lines = set(holder_year_sums(cursor, (g.grant_id for g in grants), LedgerFilter()))
-        settled = {r.grant_id for r in rows if r.final_amount or r.revoked_on or r.closed_on}
         cells = [(sheet, coordinate) for (sheet, coordinate) in formulas(original) if sheet in GRANT_SHEET_TITLES]
-
-        def released(grant_id: Any, b: Any) -> Decimal:
-            return -cents(b.open_commitment) if grant_id in settled and b.open_commitment.amount < 0 else Decimal(0)
 
         # the subtotals of the year's amounts, spread over the Zuwendungen sheets, each amount once
         assert len(cells) == (len(GRANT_MEASURES) + 3 + len(FACT_HEADINGS)) * 2
@@ -200,36 +249,40 @@ class TestFinanceWorkbook:
         for sheet, coordinate in cells:
             ws = recalculated[sheet]
             heading, year = heading_of(ws, coordinate), year_of(ws, coordinate)
-            mine = [(grant_id, b) for (grant_id, y), b in per_year.items() if y == year]
-            firsts = [g for g in whole if min((y for (h, y) in with_lines if h == g), default=0) == year]
-            if heading == "Bindung aufgehoben":
-                expected = sum(released(g, b) for g, b in mine)
-            elif heading == "Gebunden, nicht abgerufen":
-                expected = sum(cents(b.open_commitment) + released(g, b) for g, b in mine)
-            elif heading == "Rest: Bewilligt − Ausgezahlt":
-                expected = sum(cents(b.open_commitment) + released(g, b) + cents(b.requested) for g, b in mine)
-            elif heading == "Rest: Ausgezahlt − anerkannt":  # whole grants, counted in their first year
-                expected = sum(
-                    cents(whole[g].paid - whole[g].recognised - whole[g].claimed - whole[g].not_pursued) for g in firsts
-                )
-            elif heading in FACT_HEADINGS:  # a grant law fact, once per grant
-                name = FACT_HEADINGS[heading]
-                expected = sum(cents(facts[g][name].amount) for g in firsts if name in facts.get(g, {}))
+            assert amount(ws[coordinate].value) == grant_sums(heading, {year}), (sheet, heading, year)
+
+    def test_asked_for_a_grand_total_it_equals_the_ledger_of_both_years(
+        self, converted, demo, overview_sums, grant_sums
+    ):
+        """With --grand-total, each Übersicht, Zuwendungen and Projekte sheet ends with »Summe 2025–2026«
+        (the sum of the years' subtotal rows) under each amount, which LibreOffice computes to the
+        ledger's figure of both years."""
+        original = converted["originals"]["finanz-gesamt.xlsx"]
+        recalculated = values(converted["recalculated"]["finanz-gesamt.xlsx"])
+        with demo.projector.db.transaction() as cursor:
+            projects = project_totals(ProjectSpending.projects(cursor))
+        grand = []
+        for sheet, coordinate in formulas(original):
+            ws = recalculated[sheet]
+            if ws.cell(ws[coordinate].row, 2).value != "Summe 2025–2026":
+                continue
+            grand.append(coordinate)
+            heading = heading_of(ws, coordinate)
+            if sheet == "Projekte":
+                expected = projects[heading]
+            elif sheet in OVERVIEW_SHEET_TITLES:
+                expected = overview_sums(heading, {2025, 2026})
             else:
-                expected = sum(cents(getattr(b, GRANT_MEASURES[heading])) for _, b in mine)
-            assert amount(ws[coordinate].value) == expected, (sheet, heading, year)
+                expected = grant_sums(heading, {2025, 2026})
+            assert amount(ws[coordinate].value) == expected, (sheet, heading)
+
+        assert len(grand) == len(OVERVIEW_MEASURES) + 1 + len(GRANT_MEASURES) + 3 + len(FACT_HEADINGS) + len(projects)
 
     def test_the_project_subtotals_equal_the_project_spending_read_model(self, converted, demo):
         original = converted["originals"]["finanz.xlsx"]
         recalculated = values(converted["recalculated"]["finanz.xlsx"])["Projekte"]
         with demo.projector.db.transaction() as cursor:
-            projects = ProjectSpending.projects(cursor)
-        expected = {
-            "Budget gezogen": sum(cents(p.budget) for p in projects),
-            "Ausgaben": sum(cents(p.spent) for p in projects),
-            "Rest": sum(cents(p.remaining) for p in projects),
-            "Zuwendungen an Vereine ausgezahlt": sum(cents(p.grants_paid) for p in projects),
-        }
+            expected = project_totals(ProjectSpending.projects(cursor))
         cells = [coordinate for (sheet, coordinate) in formulas(original) if sheet == "Projekte"]
         found: dict[str, Decimal] = {}
         for coordinate in cells:
