@@ -15,13 +15,14 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidStateError
+from domain.messages import N_, marked, message
 from domain.organisation import IbanValidator, LegalForm
 from domain.organisation import address as checked_address
 from domain.text import require_reason, require_text
 from domain.user import clean_display_name, normalise_email
 
 SUBMITTED, APPROVED, DECLINED = "submitted", "approved", "declined"
-STATUS_GERMAN = {SUBMITTED: "offen", APPROVED: "angenommen", DECLINED: "abgelehnt"}
+STATUS_GERMAN = {SUBMITTED: N_("offen"), APPROVED: N_("angenommen"), DECLINED: N_("abgelehnt")}
 
 
 class AccountRequest(Aggregate):
@@ -70,10 +71,10 @@ class AccountRequest(Aggregate):
         court = (details.get("register_court") or "").strip()
         number = (details.get("register_number") or "").strip()
         if form is LegalForm.REGISTERED_ASSOCIATION:
-            court = require_text(court, "register_court", "Das Registergericht", 80)
-            number = require_text(number, "register_number", "Die Registernummer", 40)
+            court = require_text(court, "register_court", N_("Das Registergericht"), 80)
+            number = require_text(number, "register_number", N_("Die Registernummer"), 40)
         return cls(
-            association=require_text(details.get("association"), "association", "Der Name des Vereins", 200),
+            association=require_text(details.get("association"), "association", N_("Der Name des Vereins"), 200),
             legal_form=form.value,
             register_court=court[:80],
             register_number=number[:40],
@@ -88,10 +89,12 @@ class AccountRequest(Aggregate):
 
     def _open(self) -> None:
         if self.status != SUBMITTED:
-            raise InvalidStateError(f"Dieser Antrag ist bereits {STATUS_GERMAN[self.status]}.")
+            raise InvalidStateError(
+                message("Dieser Antrag ist bereits {status}.", status=marked(STATUS_GERMAN[self.status]))
+            )
 
     def approve(self, organisation_id: UUID, user_id: UUID, new_organisation: bool, actor: Actor) -> None:
-        actor.require(Role.OFFICER, Role.ADMIN, doing="Zugangsantrag annehmen")
+        actor.require(Role.OFFICER, Role.ADMIN, doing=N_("Zugangsantrag annehmen"))
         self._open()
         self._approved(
             organisation_id=organisation_id, user_id=user_id, new_organisation=new_organisation, **actor.stamp
@@ -113,7 +116,7 @@ class AccountRequest(Aggregate):
         self.user_id = user_id
 
     def decline(self, reason: str, actor: Actor) -> None:
-        actor.require(Role.OFFICER, Role.ADMIN, doing="Zugangsantrag ablehnen")
+        actor.require(Role.OFFICER, Role.ADMIN, doing=N_("Zugangsantrag ablehnen"))
         self._open()
         self._declined(reason=require_reason(reason), **actor.stamp)
 

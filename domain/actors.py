@@ -17,7 +17,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.errors import InvalidInputError, NotPermittedError
-from domain.messages import N_
+from domain.messages import N_, marked, message
 
 
 class Role(StrEnum):
@@ -40,21 +40,25 @@ class Role(StrEnum):
             role = cls(value)
         except ValueError:
             raise InvalidInputError(
-                f"Unbekannte Rolle »{value}« (möglich: {', '.join(r.value for r in USER_ROLES)}).",
+                message(
+                    "Unbekannte Rolle »{value}« (möglich: {choices}).",
+                    value=value,
+                    choices=", ".join(r.value for r in USER_ROLES),
+                ),
                 field="role",
             ) from None
         return role
 
 
 ROLE_NAMES = {
-    Role.OFFICER: "Sachbearbeitung",
-    Role.APPROVER: "Zeichnungsbefugte",
-    Role.FINANCE: "Kämmerei",
-    Role.CASHIER: "Stadtkasse",
-    Role.ASSOCIATION: "Verein",
+    Role.OFFICER: N_("Sachbearbeitung"),
+    Role.APPROVER: N_("Zeichnungsbefugte"),
+    Role.FINANCE: N_("Kämmerei"),
+    Role.CASHIER: N_("Stadtkasse"),
+    Role.ASSOCIATION: N_("Verein"),
     Role.AUDITOR: N_("Rechnungsprüfung"),
     Role.ADMIN: N_("Administration"),
-    Role.SYSTEM: "System",
+    Role.SYSTEM: N_("System"),
 }
 USER_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
 
@@ -83,13 +87,24 @@ class Actor:
         """Refuses the command unless the actor holds one of ``roles`` (the system may do anything)."""
         if self.role is Role.SYSTEM or self.role in roles:
             return
-        allowed = " oder ".join(r.german for r in roles)
-        raise NotPermittedError(f"{doing}: nur {allowed} darf das (Sie handeln als {self.role.german}).")
+        allowed = marked(roles[0].german)
+        for role in roles[1:]:
+            allowed = message("{roles} oder {role}", roles=allowed, role=marked(role.german))
+        raise NotPermittedError(
+            message(
+                "{doing}: nur {allowed} darf das (Sie handeln als {role}).",
+                doing=marked(doing),
+                allowed=allowed,
+                role=marked(self.role.german),
+            )
+        )
 
     def require_member_of(self, organisation_id: UUID, doing: str) -> None:
         """Association members act only for their own organisation."""
         if self.role is Role.ASSOCIATION and self.organisation_id != organisation_id:
-            raise NotPermittedError(f"{doing}: Sie können nur für Ihren eigenen Verein handeln.")
+            raise NotPermittedError(
+                message("{doing}: Sie können nur für Ihren eigenen Verein handeln.", doing=marked(doing))
+            )
 
     @property
     def stamp(self) -> dict[str, Any]:

@@ -57,6 +57,7 @@ from domain.grant import Grant
 from domain.idle_money import IdleInterest, idle_interest
 from domain.integrity import INTEGRITY_RECORD_ID, IntegrityRecord
 from domain.interest import BASE_RATE_TABLE_ID, BaseRateTable, InterestTable
+from domain.messages import N_, marked, message
 from domain.money import Money
 from domain.organisation import IbanValidator, LegalForm, Organisation
 from domain.partner_cities import partner_city
@@ -272,15 +273,15 @@ class FundingOffice(Application[UUID]):
         try:
             aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFoundError(f"{what} gibt es nicht.") from None
+            raise NotFoundError(message("{what} gibt es nicht.", what=marked(what))) from None
         if not isinstance(aggregate, cls):
-            raise NotFoundError(f"{what} gibt es nicht.")
+            raise NotFoundError(message("{what} gibt es nicht.", what=marked(what)))
         return aggregate
 
     def _retrying(
         self,
         action: Callable[[], T],
-        conflict: str = "Der Vorgang wurde gleichzeitig von anderer Seite geändert; bitte noch einmal versuchen.",
+        conflict: str = N_("Der Vorgang wurde gleichzeitig von anderer Seite geändert; bitte noch einmal versuchen."),
     ) -> T:
         """Runs load-decide-save again on fresh state while concurrent writers conflict.
 
@@ -303,10 +304,12 @@ class FundingOffice(Application[UUID]):
                 time.sleep(random.uniform(0.05, 0.2) * busy)
         if busy:
             raise StoreBusyError(
-                "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
-                "Bitte in einigen Sekunden noch einmal versuchen."
+                message(
+                    "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. "
+                    "Bitte in einigen Sekunden noch einmal versuchen."
+                )
             )
-        raise ConcurrencyError(conflict)
+        raise ConcurrencyError(marked(conflict))
 
     def _create(self, aggregate: Aggregate, *others: Aggregate, duplicate: str) -> None:
         def action() -> None:
@@ -315,7 +318,7 @@ class FundingOffice(Application[UUID]):
             except IntegrityError:
                 if aggregate.id in self.repository:
                     raise AlreadyExistsError(duplicate) from None
-                raise ConcurrencyError("Gleichzeitige Änderung; bitte noch einmal versuchen.") from None
+                raise ConcurrencyError(message("Gleichzeitige Änderung; bitte noch einmal versuchen.")) from None
 
         self._retrying(action)  # a conflict is answered inside (the id is taken): only a busy store is retried
 
@@ -323,7 +326,7 @@ class FundingOffice(Application[UUID]):
         if on is None:
             return self.today()
         if not isinstance(on, date) or isinstance(on, datetime):
-            raise InvalidInputError("Das Datum ist ungültig.", field="on")
+            raise InvalidInputError(message("Das Datum ist ungültig."), field="on")
         return on
 
     def _update(self, cls: type[A], aggregate_id: UUID, what: str, decide: Callable[[A], T]) -> T:
@@ -338,7 +341,7 @@ class FundingOffice(Application[UUID]):
     def _grant_command(self, grant_id: UUID, actor: Actor, decide: Callable[[Grant], T]) -> T:
         """A command on one grant alone: check who acts, then get, decide, save (retried on conflict)."""
         self.verify_actor(actor)
-        return self._update(Grant, grant_id, "Diese Zuwendung", decide)
+        return self._update(Grant, grant_id, N_("Diese Zuwendung"), decide)
 
     # Users -------------------------------------------------------------------------------------
 
@@ -349,19 +352,19 @@ class FundingOffice(Application[UUID]):
         try:
             user = self._acting_aggregate(actor.user_id)
         except AggregateNotFoundError:
-            raise NotPermittedError("Unbekannter Benutzer.") from None
+            raise NotPermittedError(message("Unbekannter Benutzer.")) from None
         if not isinstance(user, User) or user.disabled:
-            raise NotPermittedError("Dieser Zugang ist gesperrt.")
+            raise NotPermittedError(message("Dieser Zugang ist gesperrt."))
         if not user.has_role(actor.role):
-            raise NotPermittedError(f"Sie haben die Rolle {actor.role.german} nicht.")
+            raise NotPermittedError(message("Sie haben die Rolle {role} nicht.", role=marked(actor.role.german)))
         if actor.organisation_id != user.organisation_for(actor.role):
-            raise NotPermittedError("Die Organisation passt nicht zu Ihrer Rolle.")
+            raise NotPermittedError(message("Die Organisation passt nicht zu Ihrer Rolle."))
         if actor.previous_id != user.previous_id:  # the four-eyes rules compare both ids
-            raise NotPermittedError("Ihre Kennung wurde umgestellt; bitte melden Sie sich neu an.")
+            raise NotPermittedError(message("Ihre Kennung wurde umgestellt; bitte melden Sie sich neu an."))
         if actor.role is Role.ASSOCIATION and actor.organisation_id is not None:
             organisation = self._acting_aggregate(actor.organisation_id)
             if actor.user_id in getattr(organisation, "removed_members", ()):
-                raise NotPermittedError("Ihr Zugang zum Portal des Vereins wurde entfernt.")
+                raise NotPermittedError(message("Ihr Zugang zum Portal des Vereins wurde entfernt."))
         return actor
 
     def _acting_aggregate(self, aggregate_id: UUID) -> object:
@@ -394,7 +397,7 @@ class FundingOffice(Application[UUID]):
         return self.verify_actor(Actor(user.id, role, user.organisation_for(role), user.previous_id))
 
     def user(self, user_id: UUID) -> User:
-        return self._get(User, user_id, "Diesen Benutzer")
+        return self._get(User, user_id, N_("Diesen Benutzer"))
 
     def user_by_email(self, email: str) -> User:
         """The user registered with this address: through the e-mail index, or by the id release 0.1 derived."""
@@ -404,15 +407,15 @@ class FundingOffice(Application[UUID]):
         except AggregateNotFoundError:
             index = None
         if isinstance(index, UserEmail) and index.user_id is None:
-            raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
+            raise NotFoundError(message("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht."))
         if isinstance(index, UserEmail) and index.user_id is not None:
             user = self.user(index.user_id)
             if user.email != address:  # erased: the address is no longer known
-                raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
+                raise NotFoundError(message("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht."))
             return user
-        legacy = self._get(User, User.legacy_id(address), "Diesen Benutzer")
+        legacy = self._get(User, User.legacy_id(address), N_("Diesen Benutzer"))
         if legacy.email != address or legacy.replaced:  # erased (or never this address), or moved
-            raise NotFoundError("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht.")
+            raise NotFoundError(message("Einen Benutzer mit dieser E-Mail-Adresse gibt es nicht."))
         return legacy
 
     def email_registered(self, email: str) -> bool:
@@ -438,7 +441,7 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
         role = Role.parse(role)
         if organisation_id is not None:
-            self._get(Organisation, organisation_id, "Diese Organisation")
+            self._get(Organisation, organisation_id, N_("Diese Organisation"))
         user = User.register(
             email,
             display_name,
@@ -448,7 +451,7 @@ class FundingOffice(Application[UUID]):
             more_roles=tuple(Role.parse(r) for r in more_roles),
             user_id=user_id,
         )
-        duplicate = f"Die E-Mail-Adresse {user.email} ist bereits registriert."
+        duplicate = message("Die E-Mail-Adresse {email} ist bereits registriert.", email=user.email)
         if self._legacy_user_holds(user.email):
             raise AlreadyExistsError(duplicate, field="email")
         self._create(self._email_index(user.email, user.id, actor), user, duplicate=duplicate)
@@ -471,7 +474,7 @@ class FundingOffice(Application[UUID]):
         The old ids' events come first, the new users' in random order, so the log's order does not pair
         them; the pairing itself (``previous_id``) is personal data, encrypted under the new user's key."""
         self.verify_actor(actor)
-        actor.require(Role.ADMIN, doing="Benutzerkennungen umstellen")
+        actor.require(Role.ADMIN, doing=N_("Benutzerkennungen umstellen"))
 
         def action() -> dict[UUID, UUID]:
             old_users = [u for u in (self.user(i) for i in user_ids) if u.derived_id]
@@ -533,7 +536,7 @@ class FundingOffice(Application[UUID]):
     # Account requests of associations -----------------------------------------------------------
 
     def account_request(self, request_id: UUID) -> AccountRequest:
-        return self._get(AccountRequest, request_id, "Diesen Zugangsantrag")
+        return self._get(AccountRequest, request_id, N_("Diesen Zugangsantrag"))
 
     def submit_account_request(self, details: dict[str, Any], actor: Actor) -> UUID:
         """Records an association's request for an account (after the applicant confirmed their address)."""
@@ -553,7 +556,7 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
 
         def action() -> None:
-            feedback = self._get(AccessibilityFeedback, feedback_id, "Diese Rückmeldung")
+            feedback = self._get(AccessibilityFeedback, feedback_id, N_("Diese Rückmeldung"))
             feedback.answer_with(answer, self.today(), actor)
             self.save(feedback)
 
@@ -568,7 +571,9 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
         request = self.account_request(request_id)
         if self.email_registered(request.email):
-            raise AlreadyExistsError(f"Für {request.email} gibt es bereits einen Zugang.", field="email")
+            raise AlreadyExistsError(
+                message("Für {email} gibt es bereits einen Zugang.", email=request.email), field="email"
+            )
         if organisation_id is None:
             organisation = Organisation.register(
                 request.association,
@@ -580,69 +585,75 @@ class FundingOffice(Application[UUID]):
                 actor,
             )
         else:
-            organisation = self._get(Organisation, organisation_id, "Diese Organisation")
+            organisation = self._get(Organisation, organisation_id, N_("Diese Organisation"))
         user = User.register(request.email, request.contact_name, Role.ASSOCIATION, organisation.id, actor)
         index = self._email_index(user.email, user.id, actor)
         organisation.add_member(user.id, actor)
         request.approve(organisation.id, user.id, organisation_id is None, actor)
-        self._create(index, user, organisation, request, duplicate=f"Für {user.email} gibt es bereits einen Zugang.")
+        self._create(
+            index,
+            user,
+            organisation,
+            request,
+            duplicate=message("Für {email} gibt es bereits einen Zugang.", email=user.email),
+        )
         return organisation.id, user.id
 
     def decline_account_request(self, request_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(AccountRequest, request_id, "Diesen Zugangsantrag", lambda r: r.decline(reason, actor))
+        self._update(AccountRequest, request_id, N_("Diesen Zugangsantrag"), lambda r: r.decline(reason, actor))
 
     def enrol_second_factor(self, user_id: UUID, actor: Actor) -> None:
         """Records that the person set up their second factor (its secret is kept outside the log)."""
         self.verify_actor(actor)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.enrol_second_factor(actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.enrol_second_factor(actor))
 
     def reset_second_factor(self, user_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.reset_second_factor(reason, actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.reset_second_factor(reason, actor))
 
     def record_password_reset_sent(self, user_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.record_password_reset_sent(reason, actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.record_password_reset_sent(reason, actor))
 
     def record_sessions_ended(self, user_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.record_sessions_ended(reason, actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.record_sessions_ended(reason, actor))
 
     def grant_role(self, user_id: UUID, role: Role | str, actor: Actor, organisation_id: UUID | None = None) -> None:
         self.verify_actor(actor)
         role = Role.parse(role)
         if organisation_id is not None:
-            self._get(Organisation, organisation_id, "Diese Organisation")
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.grant_role(role, organisation_id, actor))
+            self._get(Organisation, organisation_id, N_("Diese Organisation"))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.grant_role(role, organisation_id, actor))
 
     def revoke_role(self, user_id: UUID, role: Role | str, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
         role = Role.parse(role)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.revoke_role(role, reason, actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.revoke_role(role, reason, actor))
 
     def disable_user(self, user_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.disable(reason, actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.disable(reason, actor))
 
     def enable_user(self, user_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.enable(reason, actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.enable(reason, actor))
 
     def issue_api_token(self, user_id: UUID, token_id: str, role: Role | str, label: str, actor: Actor) -> None:
         """Records a personal API token (its secret is kept by the credential store, not here)."""
         self.verify_actor(actor)
         role = Role.parse(role)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.issue_api_token(token_id, role, label, actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.issue_api_token(token_id, role, label, actor))
 
     def revoke_api_token(self, user_id: UUID, token_id: str, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(User, user_id, "Diesen Benutzer", lambda u: u.revoke_api_token(token_id, reason, actor))
+        self._update(User, user_id, N_("Diesen Benutzer"), lambda u: u.revoke_api_token(token_id, reason, actor))
 
     # Programmes --------------------------------------------------------------------------------
 
     def programme(self, programme_id: UUID) -> Programme:
-        return self._get(Programme, programme_id, "Dieses Förderprogramm")
+        return self._get(Programme, programme_id, N_("Dieses Förderprogramm"))
 
     def programme_by_code(self, code: str) -> Programme:
         return self.programme(Programme.create_id(code.strip().upper()))
@@ -660,7 +671,9 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
         on = self._on(on)
         programme = Programme.open(code, title, FundingSource.parse(funding_source), rule_set, budgets, actor, on)
-        self._create(programme, duplicate=f"Das Programmkürzel {programme.code} ist bereits vergeben.")
+        self._create(
+            programme, duplicate=message("Das Programmkürzel {code} ist bereits vergeben.", code=programme.code)
+        )
         return programme.id
 
     def allocate_budget(
@@ -678,7 +691,7 @@ class FundingOffice(Application[UUID]):
         self._update(
             Programme,
             programme_id,
-            "Dieses Förderprogramm",
+            N_("Dieses Förderprogramm"),
             lambda p: p.allocate_budget(year, amount, posting, reason, actor, on),
         )
 
@@ -688,23 +701,26 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
         on = self._on(on)
         self._update(
-            Programme, programme_id, "Dieses Förderprogramm", lambda p: p.amend_budget(year, amount, reason, actor, on)
+            Programme,
+            programme_id,
+            N_("Dieses Förderprogramm"),
+            lambda p: p.amend_budget(year, amount, reason, actor, on),
         )
 
     def revise_rule_set(self, programme_id: UUID, rule_set: RuleSet, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
         self._update(
-            Programme, programme_id, "Dieses Förderprogramm", lambda p: p.revise_rule_set(rule_set, reason, actor)
+            Programme, programme_id, N_("Dieses Förderprogramm"), lambda p: p.revise_rule_set(rule_set, reason, actor)
         )
 
     def close_programme(self, programme_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(Programme, programme_id, "Dieses Förderprogramm", lambda p: p.close(reason, actor))
+        self._update(Programme, programme_id, N_("Dieses Förderprogramm"), lambda p: p.close(reason, actor))
 
     # Organisations -----------------------------------------------------------------------------
 
     def organisation(self, organisation_id: UUID) -> Organisation:
-        return self._get(Organisation, organisation_id, "Diese Organisation")
+        return self._get(Organisation, organisation_id, N_("Diese Organisation"))
 
     def register_organisation(
         self,
@@ -730,7 +746,7 @@ class FundingOffice(Application[UUID]):
         )
         if register_court.strip():
             organisation.record_register_entry(register_court, organisation.register_number, actor)
-        self._create(organisation, duplicate="Diese Organisation ist bereits registriert.")
+        self._create(organisation, duplicate=message("Diese Organisation ist bereits registriert."))
         return organisation.id
 
     def change_bank_account(self, organisation_id: UUID, iban: str, reason: str, actor: Actor) -> None:
@@ -738,7 +754,7 @@ class FundingOffice(Application[UUID]):
         self._update(
             Organisation,
             organisation_id,
-            "Diese Organisation",
+            N_("Diese Organisation"),
             lambda o: o.change_bank_account(iban, self.validate_iban, reason, actor),
         )
 
@@ -746,12 +762,17 @@ class FundingOffice(Application[UUID]):
         """The register court and number of an organisation (e.g. Amtsgericht Dortmund, VR 1234)."""
         self.verify_actor(actor)
         self._update(
-            Organisation, organisation_id, "Diese Organisation", lambda o: o.record_register_entry(court, number, actor)
+            Organisation,
+            organisation_id,
+            N_("Diese Organisation"),
+            lambda o: o.record_register_entry(court, number, actor),
         )
 
     def change_address(self, organisation_id: UUID, address: dict[str, str], actor: Actor) -> None:
         self.verify_actor(actor)
-        self._update(Organisation, organisation_id, "Diese Organisation", lambda o: o.change_address(address, actor))
+        self._update(
+            Organisation, organisation_id, N_("Diese Organisation"), lambda o: o.change_address(address, actor)
+        )
 
     def add_contact_person(
         self, organisation_id: UUID, name: str, function: str, email: str, phone: str, actor: Actor
@@ -760,7 +781,7 @@ class FundingOffice(Application[UUID]):
         return self._update(
             Organisation,
             organisation_id,
-            "Diese Organisation",
+            N_("Diese Organisation"),
             lambda o: o.add_contact_person(name, function, email, phone, actor),
         )
 
@@ -769,7 +790,7 @@ class FundingOffice(Application[UUID]):
         self._update(
             Organisation,
             organisation_id,
-            "Diese Organisation",
+            N_("Diese Organisation"),
             lambda o: o.remove_contact_person(person_id, reason, actor),
         )
 
@@ -779,25 +800,27 @@ class FundingOffice(Application[UUID]):
         user = self.user(user_id)
         if user.organisation_for(Role.ASSOCIATION) != organisation_id:
             raise InvalidStateError(
-                "Diese Person ist nicht als Mitglied dieser Organisation registriert.", field="user_id"
+                message("Diese Person ist nicht als Mitglied dieser Organisation registriert."), field="user_id"
             )
-        self._update(Organisation, organisation_id, "Diese Organisation", lambda o: o.add_member(user_id, actor))
+        self._update(Organisation, organisation_id, N_("Diese Organisation"), lambda o: o.add_member(user_id, actor))
 
     def invite_portal_member(self, organisation_id: UUID, email: str, name: str, actor: Actor) -> None:
         """Records who invited whom into the organisation's portal (the link itself is kept outside the log)."""
         self.verify_actor(actor)
-        self._update(Organisation, organisation_id, "Diese Organisation", lambda o: o.invite_member(email, name, actor))
+        self._update(
+            Organisation, organisation_id, N_("Diese Organisation"), lambda o: o.invite_member(email, name, actor)
+        )
 
     def remove_portal_member(self, organisation_id: UUID, user_id: UUID, reason: str, actor: Actor) -> None:
         self.verify_actor(actor)
         self._update(
-            Organisation, organisation_id, "Diese Organisation", lambda o: o.remove_member(user_id, reason, actor)
+            Organisation, organisation_id, N_("Diese Organisation"), lambda o: o.remove_member(user_id, reason, actor)
         )
 
     # Projects ----------------------------------------------------------------------------------
 
     def project(self, project_id: UUID) -> Project:
-        return self._get(Project, project_id, "Dieses Projekt")
+        return self._get(Project, project_id, N_("Dieses Projekt"))
 
     def start_project(
         self,
@@ -813,7 +836,7 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
         city = partner_city(partner_city_name)
         project = Project.start(code, title, description, city.name, sdgs, period, budget_lines, actor)
-        self._create(project, duplicate=f"Das Projektkürzel {project.code} ist bereits vergeben.")
+        self._create(project, duplicate=message("Das Projektkürzel {code} ist bereits vergeben.", code=project.code))
         return project.id
 
     def draw_project_budget(
@@ -854,7 +877,7 @@ class FundingOffice(Application[UUID]):
         return self._update(
             Project,
             project_id,
-            "Dieses Projekt",
+            N_("Dieses Projekt"),
             lambda p: p.record_expenditure(paid_on, payee, purpose, budget_line, amount, receipt_reference, actor),
         )
 
@@ -864,13 +887,16 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
         on = self._on(on)
         self._update(
-            Project, project_id, "Dieses Projekt", lambda p: p.reverse_expenditure(expenditure_id, reason, actor, on)
+            Project,
+            project_id,
+            N_("Dieses Projekt"),
+            lambda p: p.reverse_expenditure(expenditure_id, reason, actor, on),
         )
 
     # Grants: application and decision ----------------------------------------------------------
 
     def grant(self, grant_id: UUID) -> Grant:
-        return self._get(Grant, grant_id, "Diese Zuwendung")
+        return self._get(Grant, grant_id, N_("Diese Zuwendung"))
 
     def apply_for_grant(
         self,
@@ -893,10 +919,14 @@ class FundingOffice(Application[UUID]):
         on = self._on(on)
         programme = self.programme(programme_id)
         if programme.closed:
-            raise InvalidStateError(f"Das Förderprogramm {programme.code} nimmt keine Anträge mehr an.")
+            raise InvalidStateError(
+                message("Das Förderprogramm {code} nimmt keine Anträge mehr an.", code=programme.code)
+            )
         organisation = self.organisation(organisation_id)
         if contact_person_id is not None and contact_person_id.hex not in organisation.contact_persons:
-            raise NotFoundError("Diese Ansprechperson gehört nicht zur Organisation.", field="contact_person_id")
+            raise NotFoundError(
+                message("Diese Ansprechperson gehört nicht zur Organisation."), field="contact_person_id"
+            )
         if project_id is not None:
             self.project(project_id)
         city = partner_city(partner_city_name)
@@ -923,9 +953,12 @@ class FundingOffice(Application[UUID]):
         if file_number is None:
             return self._numbered(file_number_prefix(programme.code), on.year, application).id
         if not file_number.strip() or len(file_number) > 40:
-            raise InvalidInputError("Das Aktenzeichen fehlt oder ist zu lang.", field="file_number")
+            raise InvalidInputError(message("Das Aktenzeichen fehlt oder ist zu lang."), field="file_number")
         grant = application(file_number.strip())
-        self._create(grant, duplicate=f"Das Aktenzeichen {grant.file_number} ist bereits vergeben.")
+        self._create(
+            grant,
+            duplicate=message("Das Aktenzeichen {file_number} ist bereits vergeben.", file_number=grant.file_number),
+        )
         return grant.id
 
     def _numbered(self, prefix: str, year: int, application: Callable[[str], Grant]) -> Grant:
@@ -937,7 +970,7 @@ class FundingOffice(Application[UUID]):
         def action() -> Grant:
             series: FileNumberSeries
             try:
-                series = self._get(FileNumberSeries, series_id, "Diese Nummernreihe")
+                series = self._get(FileNumberSeries, series_id, N_("Diese Nummernreihe"))
             except NotFoundError:
                 series = FileNumberSeries(prefix, year)
             number = series.take()
@@ -947,7 +980,7 @@ class FundingOffice(Application[UUID]):
             self.save(grant, series)
             return grant
 
-        return self._retrying(action, conflict="Gleichzeitige Anträge; bitte noch einmal versuchen.")
+        return self._retrying(action, conflict=N_("Gleichzeitige Anträge; bitte noch einmal versuchen."))
 
     def request_documents(self, grant_id: UUID, items: str, due: date, actor: Actor, on: date | None = None) -> UUID:
         on = self._on(on)
@@ -1035,7 +1068,7 @@ class FundingOffice(Application[UUID]):
             grant = self.grant(grant_id)
             programme = self.programme(grant.programme_id)
             if programme.closed:
-                raise InvalidStateError(f"Das Förderprogramm {programme.code} ist geschlossen.")
+                raise InvalidStateError(message("Das Förderprogramm {code} ist geschlossen.", code=programme.code))
             notice = self.terms_for(grant, programme.rule_set, amount, **terms)
             grant.approve(notice, on, actor)
             programme.commit(grant.id, notice.split(), actor)
@@ -1051,7 +1084,7 @@ class FundingOffice(Application[UUID]):
 
         def decide(grant: Grant) -> None:
             if grant.terms is None:
-                raise InvalidStateError("Nur bewilligte Zuwendungen können geändert werden.")
+                raise InvalidStateError(message("Nur bewilligte Zuwendungen können geändert werden."))
             current = grant.terms
             terms.setdefault("financing_type", current.financing_type)
             terms.setdefault("rate", current.rate)
@@ -1068,7 +1101,7 @@ class FundingOffice(Application[UUID]):
             notice = self.terms_for(grant, current.rule_set, amount, **terms)
             grant.propose_amendment(notice, reason, on, actor)
 
-        self._update(Grant, grant_id, "Diese Zuwendung", decide)
+        self._update(Grant, grant_id, N_("Diese Zuwendung"), decide)
 
     def approve_amendment(self, grant_id: UUID, actor: Actor, on: date | None = None) -> None:
         """Approves the pending terms and adjusts the commitment with them, atomically."""
@@ -1165,10 +1198,12 @@ class FundingOffice(Application[UUID]):
         in one run only."""
         self.verify_actor(actor)
         for item in payments:
-            grant = self._get(Grant, UUID(item["grant_id"]), "Diese Zuwendung")
+            grant = self._get(Grant, UUID(item["grant_id"]), N_("Diese Zuwendung"))
             payment = grant.payments.get(UUID(item["payment_id"]).hex)
             if payment is None or payment["status"] != "released":
-                raise InvalidStateError(f"Die Zahlung {item['end_to_end_id']} ist nicht freigegeben.")
+                raise InvalidStateError(
+                    message("Die Zahlung {end_to_end_id} ist nicht freigegeben.", end_to_end_id=item["end_to_end_id"])
+                )
         run_id = uuid4()
         run = PaymentRun.record(run_id, execution_date, payments, file_name, file_text, message_id, actor)
         self._create(run, duplicate="Diesen Zahlungslauf gibt es schon.")
@@ -1186,7 +1221,7 @@ class FundingOffice(Application[UUID]):
         """Records an imported bank statement once (its id comes from the file's SHA-256)."""
         self.verify_actor(actor)
         statement = BankStatement.record(aggregate_id, statement_id, file_name, sha256, lines, actor)
-        self._create(statement, duplicate="Dieser Kontoauszug ist schon eingelesen.")
+        self._create(statement, duplicate=message("Dieser Kontoauszug ist schon eingelesen."))
 
     def book_statement_return(self, statement_id: UUID, index: int, actor: Actor) -> None:
         """Books a returned transfer of an imported statement as money that came back on its payment.
@@ -1198,15 +1233,18 @@ class FundingOffice(Application[UUID]):
         today = self.today()
 
         def action() -> None:
-            statement = self._get(BankStatement, statement_id, "Dieser Kontoauszug")
+            statement = self._get(BankStatement, statement_id, N_("Dieser Kontoauszug"))
             line = statement.open_line(index, "returned")
             if not line.get("grant_id"):
                 raise NotFoundError(
-                    f"Der Rücklauf (Posten {index}) gehört zu keiner Zahlung eines Zahlungslaufs; "
-                    "bitte als erledigt vermerken und von Hand klären.",
+                    message(
+                        "Der Rücklauf (Posten {index}) gehört zu keiner Zahlung eines Zahlungslaufs; bitte als "
+                        "erledigt vermerken und von Hand klären.",
+                        index=index,
+                    ),
                     field="index",
                 )
-            grant = self._get(Grant, UUID(line["grant_id"]), "Diese Zuwendung")
+            grant = self._get(Grant, UUID(line["grant_id"]), N_("Diese Zuwendung"))
             payment_id = _statement_payment(grant, line)
             code = return_reason(line.get("reason", ""))
             reason = f"Rücklauf der Überweisung laut Kontoauszug {statement.statement_id}, Grund {code}"
@@ -1225,7 +1263,7 @@ class FundingOffice(Application[UUID]):
         rates, today = self.interest_table(), self.today()
 
         def action() -> None:
-            statement = self._get(BankStatement, statement_id, "Dieser Kontoauszug")
+            statement = self._get(BankStatement, statement_id, N_("Dieser Kontoauszug"))
             line = statement.open_line(index, "repayment")
             claim = self._statement_claim(line)
             claim.receive_repayment(Money(line["amount"]), _line_date(line), rates, actor, today)
@@ -1241,19 +1279,22 @@ class FundingOffice(Application[UUID]):
         self._update(
             BankStatement,
             statement_id,
-            "Dieser Kontoauszug",
+            N_("Dieser Kontoauszug"),
             lambda s: s.settle_line(index, "set_aside", reason, actor),
         )
 
     def _statement_claim(self, line: dict[str, Any]) -> Claim:
         if line.get("claim_id"):
-            return self._get(Claim, UUID(line["claim_id"]), "Diese Rückforderung")
-        grant = self._get(Grant, UUID(line["grant_id"]), "Diese Zuwendung")
+            return self._get(Claim, UUID(line["claim_id"]), N_("Diese Rückforderung"))
+        grant = self._get(Grant, UUID(line["grant_id"]), N_("Diese Zuwendung"))
         for claim_id in grant.claim_ids:
-            claim = self._get(Claim, claim_id, "Diese Rückforderung")
+            claim = self._get(Claim, claim_id, N_("Diese Rückforderung"))
             if claim.outstanding:
                 return claim
-        raise NotFoundError(f"Zu {grant.file_number} gibt es keine offene Rückforderung.", field="index")
+        raise NotFoundError(
+            message("Zu {file_number} gibt es keine offene Rückforderung.", file_number=grant.file_number),
+            field="index",
+        )
 
     def book_payment(self, grant_id: UUID, payment_id: UUID, value_date: date, actor: Actor) -> None:
         value_date = self._on(value_date)
@@ -1355,7 +1396,7 @@ class FundingOffice(Application[UUID]):
         self._base_rate_command(actor, lambda t: t.record_margin(legal_basis, valid_from, points, source, actor))
 
     def claim(self, claim_id: UUID) -> Claim:
-        return self._get(Claim, claim_id, "Diese Rückforderung")
+        return self._get(Claim, claim_id, N_("Diese Rückforderung"))
 
     def report_expense(
         self,
@@ -1624,7 +1665,7 @@ class FundingOffice(Application[UUID]):
 
     def _idle_interest(self, grant: Grant, on: date) -> IdleInterest:
         if grant.terms is None:
-            raise InvalidStateError("Ohne Bescheid gibt es keine ausgezahlten Mittel.")
+            raise InvalidStateError(message("Ohne Bescheid gibt es keine ausgezahlten Mittel."))
         rates = self.interest_table()
         return idle_interest(
             grant.payouts(),
@@ -1679,7 +1720,7 @@ class FundingOffice(Application[UUID]):
         self._update(
             Claim,
             claim_id,
-            "Diese Rückforderung",
+            N_("Diese Rückforderung"),
             lambda c: c.receive_repayment(amount, value_date, rates, actor, today),
         )
 
@@ -1697,7 +1738,10 @@ class FundingOffice(Application[UUID]):
         self.verify_actor(actor)
         on = self._on(on)
         self._update(
-            Claim, claim_id, "Diese Rückforderung", lambda c: c.propose_relief(kind, reason, actor, until, on, amount)
+            Claim,
+            claim_id,
+            N_("Diese Rückforderung"),
+            lambda c: c.propose_relief(kind, reason, actor, until, on, amount),
         )
 
     def decide_claim_relief(
@@ -1709,7 +1753,7 @@ class FundingOffice(Application[UUID]):
         self._update(
             Claim,
             claim_id,
-            "Diese Rückforderung",
+            N_("Diese Rückforderung"),
             lambda c: c.decide_relief(approve, reason, on, rates, actor, self.claim_policy),
         )
 
@@ -1749,7 +1793,7 @@ class FundingOffice(Application[UUID]):
         self._update(
             Project,
             project_id,
-            "Dieses Projekt",
+            N_("Dieses Projekt"),
             lambda p: p.award_external_funding(
                 funder,
                 kind,
@@ -1766,13 +1810,13 @@ class FundingOffice(Application[UUID]):
     def receive_external_funds(self, project_id: UUID, amount: Money, value_date: date, actor: Actor) -> None:
         self.verify_actor(actor)
         self._update(
-            Project, project_id, "Dieses Projekt", lambda p: p.receive_external_funds(amount, value_date, actor)
+            Project, project_id, N_("Dieses Projekt"), lambda p: p.receive_external_funds(amount, value_date, actor)
         )
 
     def determine_external_share(self, project_id: UUID, actor: Actor, on: date | None = None) -> Money:
         self.verify_actor(actor)
         on = self._on(on)
-        return self._update(Project, project_id, "Dieses Projekt", lambda p: p.determine_external_share(on, actor))
+        return self._update(Project, project_id, N_("Dieses Projekt"), lambda p: p.determine_external_share(on, actor))
 
 
 def _statement_payment(grant: Grant, line: dict[str, Any]) -> UUID:
@@ -1782,10 +1826,10 @@ def _statement_payment(grant: Grant, line: dict[str, Any]) -> UUID:
     for key in grant.payments:
         if end_to_end_id(UUID(key)) == line.get("end_to_end_id"):
             return UUID(key)
-    raise NotFoundError("Diese Zahlung gibt es zu dieser Zuwendung nicht.", field="index")
+    raise NotFoundError(message("Diese Zahlung gibt es zu dieser Zuwendung nicht."), field="index")
 
 
 def _line_date(line: dict[str, Any]) -> date:
     if not line.get("value_date"):
-        raise InvalidInputError("Der Posten hat keine Wertstellung; bitte von Hand buchen.", field="index")
+        raise InvalidInputError(message("Der Posten hat keine Wertstellung; bitte von Hand buchen."), field="index")
     return date.fromisoformat(line["value_date"])

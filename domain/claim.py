@@ -38,7 +38,7 @@ from domain.actors import Actor, Role
 from domain.claim_policy import ClaimPolicy
 from domain.errors import FourEyesError, InvalidInputError, InvalidStateError, PaymentRefusedError
 from domain.interest import InterestPeriod, InterestTable, Schedule, interest_periods
-from domain.messages import N_
+from domain.messages import N_, marked, message
 from domain.money import Money
 from domain.text import require_reason
 
@@ -149,9 +149,9 @@ class Claim(Aggregate):
         bears_interest: bool = True,
     ) -> Claim:
         """``tranches``: (interest from, amount) parts of the principal, if they start on different days."""
-        principal.require_positive("amount", "Die Rückforderung")
+        principal.require_positive("amount", N_("Die Rückforderung"))
         if tranches is not None and Money.sum(amount for _, amount in tranches) != principal:
-            raise InvalidInputError("Die Teilbeträge ergeben nicht die Rückforderung.", field="amount")
+            raise InvalidInputError(message("Die Teilbeträge ergeben nicht die Rückforderung."), field="amount")
         return cls(  # type: ignore[call-arg]  # eventsourcing takes the aggregate id as a keyword
             grant_id=grant_id,
             organisation_id=organisation_id,
@@ -186,7 +186,7 @@ class Claim(Aggregate):
     ) -> Claim:
         """A claim for interest alone (idle money, § 49a (4)): no principal, no interest on it (§ 289 BGB).
         Whatever is paid on it is interest, in every figure that sums claims and repayments."""
-        interest.require_positive("amount", "Die Zinsforderung")
+        interest.require_positive("amount", N_("Die Zinsforderung"))
         return cls(  # type: ignore[call-arg]  # eventsourcing takes the aggregate id as a keyword
             grant_id=grant_id,
             organisation_id=organisation_id,
@@ -267,25 +267,38 @@ class Claim(Aggregate):
         """The cash office (Stadtkasse) books money received on the claim, never the person who set the claim
         (§ 31 (3) KomHVO NRW); a value date after ``today`` is refused. Unused money the association sends
         back is booked here too, on the claim for it (with its interest), not as a returned payment."""
-        actor.require(Role.CASHIER, doing="Rückzahlung buchen")
+        actor.require(Role.CASHIER, doing=N_("Rückzahlung buchen"))
         self._require_open()
         if actor.role is not Role.SYSTEM and actor.is_user(getattr(self, "raised_by", None)):
             raise FourEyesError(
-                "Wer die Rückforderung festgesetzt hat, darf die Rückzahlung nicht buchen (§ 31 Abs. 3 KomHVO NRW)."
+                message(
+                    "Wer die Rückforderung festgesetzt hat, darf die Rückzahlung nicht buchen (§ 31 Abs. 3 KomHVO NRW)."
+                )
             )
-        amount.require_positive("amount", "Die Rückzahlung")
+        amount.require_positive("amount", N_("Die Rückzahlung"))
         if today is not None and value_date > today:
             raise InvalidInputError(
-                f"Die Wertstellung {value_date:%d.%m.%Y} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                message(
+                    "Die Wertstellung {value_date} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                    value_date=value_date,
+                ),
                 field="value_date",
             )
         if value_date < self.interest_from:
-            raise InvalidInputError("Die Wertstellung liegt vor der letzten gebuchten Zahlung.", field="value_date")
+            raise InvalidInputError(
+                message("Die Wertstellung liegt vor der letzten gebuchten Zahlung."), field="value_date"
+            )
         interest, periods = self.interest_statement(value_date, base_rates)
         due = self.outstanding + interest
         if amount > due:
             raise PaymentRefusedError(
-                f"Am {value_date:%d.%m.%Y} sind nur {due.de()} offen (davon Zinsen {interest.de()}).", field="amount"
+                message(
+                    "Am {value_date} sind nur {due} offen (davon Zinsen {interest}).",
+                    value_date=value_date,
+                    due=due,
+                    interest=interest,
+                ),
+                field="amount",
             )
         to_interest = min(amount, interest)
         to_principal = amount - to_interest
@@ -373,29 +386,37 @@ class Claim(Aggregate):
     ) -> None:
         """Proposes a relief; ``until`` is the deferral's date or, for the interest waiver, the deadline set
         for the repayment; ``amount`` waives part of the claim (Erlass only; empty: all of it)."""
-        actor.require(Role.OFFICER, Role.FINANCE, doing=f"{RELIEF_KINDS.get(kind, kind)} vorschlagen")
+        actor.require(
+            Role.OFFICER, Role.FINANCE, doing=message("{kind} vorschlagen", kind=marked(RELIEF_KINDS.get(kind, kind)))
+        )
         self._require_open()
         if kind not in RELIEF_KINDS:
             raise InvalidInputError(
-                f"Unbekannte Maßnahme »{kind}« (Stundung, Niederschlagung, Erlass, Zinsverzicht).", field="kind"
+                message("Unbekannte Maßnahme »{kind}« (Stundung, Niederschlagung, Erlass, Zinsverzicht).", kind=kind),
+                field="kind",
             )
         if kind == "deferral" and (until is None or until <= self.interest_from):
-            raise InvalidInputError("Eine Stundung braucht ein Datum in der Zukunft.", field="until")
+            raise InvalidInputError(message("Eine Stundung braucht ein Datum in der Zukunft."), field="until")
         if kind == "interest_waiver":
             if until is None:
                 raise InvalidInputError(
-                    "Für den Zinsverzicht die Frist angeben, die für die Rückzahlung gesetzt war.", field="until"
+                    message("Für den Zinsverzicht die Frist angeben, die für die Rückzahlung gesetzt war."),
+                    field="until",
                 )
             if not self.bears_interest:
-                raise InvalidStateError("Diese Forderung trägt keine Zinsen.")
+                raise InvalidStateError(message("Diese Forderung trägt keine Zinsen."))
         if kind == "write_off" and self.written_off_on is not None:
-            raise InvalidStateError(f"Die Forderung ist seit dem {self.written_off_on:%d.%m.%Y} niedergeschlagen.")
+            raise InvalidStateError(
+                message(
+                    "Die Forderung ist seit dem {written_off_on} niedergeschlagen.", written_off_on=self.written_off_on
+                )
+            )
         if amount is not None:
             if kind != "waiver":
-                raise InvalidInputError("Einen Teilbetrag gibt es nur beim Erlass.", field="amount")
-            amount.require_positive("amount", "Der zu erlassende Betrag")
+                raise InvalidInputError(message("Einen Teilbetrag gibt es nur beim Erlass."), field="amount")
+            amount.require_positive("amount", N_("Der zu erlassende Betrag"))
         if self.pending_relief is not None:
-            raise InvalidStateError("Es liegt bereits ein offener Vorschlag vor.")
+            raise InvalidStateError(message("Es liegt bereits ein offener Vorschlag vor."))
         self._relief_proposed(
             kind=kind, until=until, reason=require_reason(reason), on=on, amount=amount, **actor.stamp
         )
@@ -434,28 +455,33 @@ class Claim(Aggregate):
         policy: ClaimPolicy | None = None,
     ) -> None:
         """Decides the proposal: never by its proposer, and (approving) within the decider's value limit."""
-        actor.require(Role.APPROVER, Role.FINANCE, doing="Über Stundung, Erlass oder Niederschlagung entscheiden")
+        actor.require(Role.APPROVER, Role.FINANCE, doing=N_("Über Stundung, Erlass oder Niederschlagung entscheiden"))
         self._require_open()
         pending = self.pending_relief
         if pending is None:
-            raise InvalidStateError("Es liegt kein Vorschlag vor.")
+            raise InvalidStateError(message("Es liegt kein Vorschlag vor."))
         if actor.is_user(pending["proposed_by"]):
-            raise FourEyesError("Über den eigenen Vorschlag darf niemand selbst entscheiden (Vier-Augen-Prinzip).")
+            raise FourEyesError(
+                message("Über den eigenen Vorschlag darf niemand selbst entscheiden (Vier-Augen-Prinzip).")
+            )
         reason = require_reason(reason)
         if not approve:
             self._relief_declined(reason=reason, **actor.stamp)
             return
         kind, part = pending["kind"], pending.get("amount")
         if part is not None and on < self.interest_from:  # a part is settled like a payment, on ``on``
-            raise InvalidInputError("Das Datum liegt vor der letzten gebuchten Zahlung.", field="on")
+            raise InvalidInputError(message("Das Datum liegt vor der letzten gebuchten Zahlung."), field="on")
         interest, periods = self.interest_statement(on, base_rates)
         due = self.outstanding + interest
         if part is not None and part > due:
             raise PaymentRefusedError(
-                f"Am {on:%d.%m.%Y} sind nur {due.de()} offen; mehr kann nicht erlassen werden.", field="amount"
+                message("Am {on} sind nur {due} offen; mehr kann nicht erlassen werden.", on=on, due=due),
+                field="amount",
             )
         if policy is not None:
-            policy.require_within_limit(actor, part or due, f"{RELIEF_KINDS[kind]} entscheiden")
+            policy.require_within_limit(
+                actor, part or due, message("{kind} entscheiden", kind=marked(RELIEF_KINDS[kind]))
+            )
         if kind == "deferral":
             self._claim_deferred(until=pending["until"], reason=reason, **actor.stamp)
         elif kind == "write_off":
@@ -499,9 +525,14 @@ class Claim(Aggregate):
         repaid = self.repaid_by(deadline)
         if repaid < self.principal:
             raise PaymentRefusedError(
-                f"Bis zur Frist am {deadline:%d.%m.%Y} sind {repaid.de()} von {self.principal.de()} zurückgezahlt; "
-                "auf Zinsen darf nur verzichtet werden, wenn die Hauptforderung fristgerecht beglichen ist "
-                "(§ 49a Abs. 3 Satz 2 VwVfG NRW).",
+                message(
+                    "Bis zur Frist am {deadline} sind {repaid} von {principal} zurückgezahlt; auf Zinsen "
+                    "darf nur verzichtet werden, wenn die Hauptforderung fristgerecht beglichen ist (§ 49a "
+                    "Abs. 3 Satz 2 VwVfG NRW).",
+                    deadline=deadline,
+                    repaid=repaid,
+                    principal=self.principal,
+                ),
                 field="until",
             )
         reclassified = min(self.interest_paid, self.outstanding)
@@ -648,4 +679,4 @@ class Claim(Aggregate):
 
     def _require_open(self) -> None:
         if self.status != OPEN:
-            raise InvalidStateError("Die Rückforderung ist bereits erledigt.")
+            raise InvalidStateError(message("Die Rückforderung ist bereits erledigt."))

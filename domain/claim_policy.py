@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError, NotPermittedError
+from domain.messages import N_, marked, message
 from domain.money import Money
 
 DEFAULT_SMALL_CLAIM_LIMIT = Money("10.00")
@@ -38,12 +39,14 @@ class ClaimPolicy:
     relief_limits: Mapping[str, Money] = field(default_factory=lambda: DEFAULT_RELIEF_LIMITS)
 
     def __post_init__(self) -> None:
-        self.small_claim_limit.require_not_negative("small_claim_limit", "Die Bagatellgrenze")
+        self.small_claim_limit.require_not_negative("small_claim_limit", N_("Die Bagatellgrenze"))
         known = {role.value for role in Role}
         for role, limit in self.relief_limits.items():
             if role not in known:
-                raise InvalidInputError(f"Unbekannte Rolle »{role}« in den Wertgrenzen.", field="relief_limits")
-            limit.require_not_negative("relief_limits", "Eine Wertgrenze")
+                raise InvalidInputError(
+                    message("Unbekannte Rolle »{role}« in den Wertgrenzen.", role=role), field="relief_limits"
+                )
+            limit.require_not_negative("relief_limits", N_("Eine Wertgrenze"))
 
     @classmethod
     def parse_limits(cls, text: str) -> dict[str, Money]:
@@ -54,7 +57,9 @@ class ClaimPolicy:
                 continue
             role, sep, amount = part.partition("=")
             if not sep:
-                raise InvalidInputError(f"Wertgrenze »{part.strip()}«: erwartet ROLLE=BETRAG.", field="relief_limits")
+                raise InvalidInputError(
+                    message("Wertgrenze »{part}«: erwartet ROLLE=BETRAG.", part=part.strip()), field="relief_limits"
+                )
             limits[role.strip().lower()] = Money(amount.strip(), field="relief_limits")
         return limits
 
@@ -68,12 +73,21 @@ class ClaimPolicy:
         limit = self.limit_for(actor.role)
         if limit is None:
             raise NotPermittedError(
-                f"{doing}: die Dienstanweisung gibt der Rolle {actor.role.german} keine Wertgrenze.",
+                message(
+                    "{doing}: die Dienstanweisung gibt der Rolle {role} keine Wertgrenze.",
+                    doing=marked(doing),
+                    role=marked(actor.role.german),
+                ),
                 field="amount",
             )
         if amount > limit:
             raise NotPermittedError(
-                f"{doing}: {amount.de()} liegen über Ihrer Wertgrenze von {limit.de()} (Dienstanweisung); "
-                "entscheiden muss, wer eine höhere Wertgrenze hat.",
+                message(
+                    "{doing}: {amount} liegen über Ihrer Wertgrenze von {limit} (Dienstanweisung); "
+                    "entscheiden muss, wer eine höhere Wertgrenze hat.",
+                    doing=marked(doing),
+                    amount=amount,
+                    limit=limit,
+                ),
                 field="amount",
             )

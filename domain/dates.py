@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.errors import InvalidInputError
-from domain.messages import N_
+from domain.messages import N_, Message, message
 
 _DURATION = re.compile(r"^P(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -26,7 +26,9 @@ class FiscalYear:
 
     def __post_init__(self) -> None:
         if not isinstance(self.year, int) or not 2000 <= self.year <= 2100:
-            raise InvalidInputError(f"Haushaltsjahr {self.year!r} ist unplausibel.", field="fiscal_year")
+            raise InvalidInputError(
+                message("Haushaltsjahr {year} ist unplausibel.", year=repr(self.year)), field="fiscal_year"
+            )
 
     @classmethod
     def of(cls, day: date) -> FiscalYear:
@@ -53,11 +55,11 @@ class FundingPeriod:
 
     def __post_init__(self) -> None:
         if not isinstance(self.start, date) or not isinstance(self.end, date):
-            raise InvalidInputError("Beginn und Ende des Förderzeitraums sind anzugeben.", field="period")
+            raise InvalidInputError(message("Beginn und Ende des Förderzeitraums sind anzugeben."), field="period")
         if self.end < self.start:
-            raise InvalidInputError("Der Förderzeitraum endet vor seinem Beginn.", field="period_end")
+            raise InvalidInputError(message("Der Förderzeitraum endet vor seinem Beginn."), field="period_end")
         if (self.end - self.start).days > 5 * 366:
-            raise InvalidInputError("Ein Förderzeitraum über fünf Jahre ist unplausibel.", field="period_end")
+            raise InvalidInputError(message("Ein Förderzeitraum über fünf Jahre ist unplausibel."), field="period_end")
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -73,7 +75,9 @@ class FundingPeriod:
 
 def check_duration(text: str, field: str) -> str:
     if not isinstance(text, str) or not _DURATION.match(text) or text == "P":
-        raise InvalidInputError(f"»{text}« ist keine Frist in der Form P2M, P6W oder P30D.", field=field)
+        raise InvalidInputError(
+            message("»{text}« ist keine Frist in der Form P2M, P6W oder P30D.", text=text), field=field
+        )
     return text
 
 
@@ -99,12 +103,25 @@ def end_of_month(day: date) -> date:
 
 
 def duration_german(duration: str) -> str:
-    """An ISO-8601 duration in words: P2M → "2 Monate", P6W → "6 Wochen", P1M2W → "1 Monat, 2 Wochen"."""
+    """An ISO-8601 duration in words: P2M → "2 Monate", P6W → "6 Wochen", P1M2W → "1 Monat, 2 Wochen".
+
+    The words are a :class:`~domain.messages.Message`, so a page shows them in its language."""
     match = _DURATION.match(duration or "")
     if match is None or duration == "P":
         return duration
-    names = ((N_("Monat"), "Monate"), ("Woche", "Wochen"), ("Tag", "Tage"))
+    names = (
+        (N_("{number} Monat"), N_("{number} Monate")),
+        (N_("{number} Woche"), N_("{number} Wochen")),
+        (N_("{number} Tag"), N_("{number} Tage")),
+    )
     parts = [
-        f"{int(g)} {one if int(g) == 1 else many}" for g, (one, many) in zip(match.groups(), names, strict=True) if g
+        Message(one if int(g) == 1 else many, number=int(g))
+        for g, (one, many) in zip(match.groups(), names, strict=True)
+        if g
     ]
-    return ", ".join(parts) or "0 Tage"
+    if not parts:
+        return message("{number} Tage", number=0)
+    words = parts[0]
+    for part in parts[1:]:
+        words = message("{words}, {part}", words=words, part=part)
+    return words

@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actors import Actor, Role
 from domain.dates import add_duration
 from domain.errors import InvalidInputError, InvalidStateError
+from domain.messages import N_, message
 from domain.text import optional_text, require_text
 
 ANSWER_WITHIN = "P1M"  # the office answers within one month
@@ -44,14 +45,14 @@ class AccessibilityFeedback(Aggregate):
 
     @classmethod
     def receive(cls, text: str, page: str, email: str, on: date, actor: Actor) -> AccessibilityFeedback:
-        address = (optional_text(email, "email", "Die E-Mail-Adresse", 320) or "").strip()
+        address = (optional_text(email, "email", N_("Die E-Mail-Adresse"), 320) or "").strip()
         if address and ("@" not in address or " " in address):
             raise InvalidInputError(
-                "Bitte eine gültige E-Mail-Adresse angeben – oder das Feld leer lassen.", field="email"
+                message("Bitte eine gültige E-Mail-Adresse angeben – oder das Feld leer lassen."), field="email"
             )
         return cls(
-            text=require_text(text, "text", "Ihre Rückmeldung", max_length=5000),
-            page=(optional_text(page, "page", "Die Seite", 500) or "").strip(),
+            text=require_text(text, "text", N_("Ihre Rückmeldung"), max_length=5000),
+            page=(optional_text(page, "page", N_("Die Seite"), 500) or "").strip(),
             email=address,
             received_on=on,
             answer_due=add_duration(on, ANSWER_WITHIN),
@@ -59,10 +60,10 @@ class AccessibilityFeedback(Aggregate):
         )
 
     def answer_with(self, answer: str, on: date, actor: Actor) -> None:
-        actor.require(Role.OFFICER, Role.ADMIN, doing="Rückmeldung zur Barrierefreiheit beantworten")
+        actor.require(Role.OFFICER, Role.ADMIN, doing=N_("Rückmeldung zur Barrierefreiheit beantworten"))
         if self.answered_on is not None:
-            raise InvalidStateError("Diese Rückmeldung ist schon beantwortet.")
-        self._answered(answer=require_text(answer, "answer", "Die Antwort", max_length=5000), on=on, **actor.stamp)
+            raise InvalidStateError(message("Diese Rückmeldung ist schon beantwortet."))
+        self._answered(answer=require_text(answer, "answer", N_("Die Antwort"), max_length=5000), on=on, **actor.stamp)
 
     class Answered(Aggregate.Event):
         answer: str

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.errors import InvalidInputError
+from domain.messages import N_, message
 from domain.money import Money, _to_decimal
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -31,10 +32,10 @@ BANK_STATEMENT, EXCHANGE_RECEIPT, ECB_REFERENCE, WEIGHTED_TRANSFERS = (
     "weighted_transfers",
 )
 RATE_SOURCES = {
-    BANK_STATEMENT: "Kontoauszug",
-    EXCHANGE_RECEIPT: "Wechselbeleg",
-    ECB_REFERENCE: "EZB-Referenzkurs",
-    WEIGHTED_TRANSFERS: "Gewichteter Kurs der Überweisungen an den Partner",
+    BANK_STATEMENT: N_("Kontoauszug"),
+    EXCHANGE_RECEIPT: N_("Wechselbeleg"),
+    ECB_REFERENCE: N_("EZB-Referenzkurs"),
+    WEIGHTED_TRANSFERS: N_("Gewichteter Kurs der Überweisungen an den Partner"),
 }
 
 
@@ -54,28 +55,35 @@ class ForeignAmount:
         """Converts at ``rate`` units per euro, rounding the euro amount half up to cents."""
         currency = (currency or "").strip().upper()
         if not _CURRENCY.match(currency):
-            raise InvalidInputError(f"»{currency}« ist kein ISO-Währungscode (z. B. GHS).", field="currency")
+            raise InvalidInputError(
+                message("»{currency}« ist kein ISO-Währungscode (z. B. GHS).", currency=currency), field="currency"
+            )
         if currency == "EUR":
-            raise InvalidInputError("Euro-Beträge werden nicht umgerechnet.", field="currency")
+            raise InvalidInputError(message("Euro-Beträge werden nicht umgerechnet."), field="currency")
         amount = _to_decimal(original, "original")
         if amount <= 0:
-            raise InvalidInputError("Der Originalbetrag muss größer als 0 sein.", field="original")
+            raise InvalidInputError(message("Der Originalbetrag muss größer als 0 sein."), field="original")
         if -amount.as_tuple().exponent > 4:  # type: ignore[operator]
-            raise InvalidInputError("Der Originalbetrag hat zu viele Nachkommastellen.", field="original")
+            raise InvalidInputError(message("Der Originalbetrag hat zu viele Nachkommastellen."), field="original")
         quote = _to_decimal(rate, "rate")
         if quote <= 0:
-            raise InvalidInputError("Der Wechselkurs muss größer als 0 sein.", field="rate")
+            raise InvalidInputError(message("Der Wechselkurs muss größer als 0 sein."), field="rate")
         if not isinstance(rate_date, date):
-            raise InvalidInputError("Das Kursdatum fehlt.", field="rate_date")
+            raise InvalidInputError(message("Das Kursdatum fehlt."), field="rate_date")
         if rate_source and rate_source not in RATE_SOURCES:
             raise InvalidInputError(
-                f"Unbekannte Kursquelle »{rate_source}« (möglich: {', '.join(RATE_SOURCES)}).", field="rate_source"
+                message(
+                    "Unbekannte Kursquelle »{rate_source}« (möglich: {choices}).",
+                    rate_source=rate_source,
+                    choices=", ".join(RATE_SOURCES),
+                ),
+                field="rate_source",
             )
         return cls(currency, amount, quote, rate_date, Money.rounded(amount / quote), rate_source)
 
     @property
     def source_german(self) -> str:
-        return RATE_SOURCES.get(self.rate_source, "Kursquelle nicht angegeben")
+        return RATE_SOURCES.get(self.rate_source, N_("Kursquelle nicht angegeben"))
 
     def rate_gap(self, paid_on: date) -> int:
         """Days between the rate's date and the payment's."""
@@ -86,9 +94,13 @@ class ForeignAmount:
         gap = self.rate_gap(paid_on)
         if gap <= days:
             return None
-        return (
-            f"Kursdatum {self.rate_date:%d.%m.%Y} liegt {gap} Tage vom Zahltag {paid_on:%d.%m.%Y} entfernt "
-            f"(mehr als {days}); bitte den Kurs prüfen."
+        return message(
+            "Kursdatum {rate_date} liegt {gap} Tage vom Zahltag {paid_on} entfernt (mehr als {days}); bitte den Kurs "
+            "prüfen.",
+            rate_date=self.rate_date,
+            gap=gap,
+            paid_on=paid_on,
+            days=days,
         )
 
 

@@ -34,7 +34,7 @@ from domain.errors import (
 )
 from domain.foreign import WEIGHTED_TRANSFERS, ForeignAmount, weighted_rate
 from domain.idle_money import IdleInterest, grant_share_of_receipts
-from domain.messages import N_
+from domain.messages import N_, Message, marked, message
 from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
 from domain.rules import RuleSet
@@ -56,28 +56,28 @@ REVOKED = "revoked"
 CLOSED = "closed"
 
 STATUS_GERMAN = {
-    APPLIED: "Antrag eingegangen",
+    APPLIED: N_("Antrag eingegangen"),
     DOCUMENTS_REQUESTED: N_("Unterlagen angefordert"),
     REVIEWED: N_("Geprüft"),
-    APPROVED: "Bewilligt",
-    REJECTED: "Abgelehnt",
-    WITHDRAWN: "Zurückgezogen",
+    APPROVED: N_("Bewilligt"),
+    REJECTED: N_("Abgelehnt"),
+    WITHDRAWN: N_("Zurückgezogen"),
     PROOF_SUBMITTED: N_("Verwendungsnachweis eingereicht"),
     PROOF_REVIEWED: N_("Verwendungsnachweis geprüft"),
     DETERMINED: N_("Schlussfestgesetzt"),
-    REVOKED: "Widerrufen",
-    CLOSED: "Abgeschlossen",
+    REVOKED: N_("Widerrufen"),
+    CLOSED: N_("Abgeschlossen"),
 }
 AFTER_AWARD = (APPROVED, PROOF_SUBMITTED, PROOF_REVIEWED, DETERMINED, REVOKED)
 
 # Payment states
 REQUESTED, CERTIFIED, RELEASED, BOOKED, CANCELLED = "requested", "certified", "released", "booked", "cancelled"
 PAYMENT_GERMAN = {
-    REQUESTED: "Abgerufen",
-    CERTIFIED: "Sachlich und rechnerisch richtig",
+    REQUESTED: N_("Abgerufen"),
+    CERTIFIED: N_("Sachlich und rechnerisch richtig"),
     RELEASED: N_("Freigegeben"),
-    BOOKED: "Ausgezahlt",
-    CANCELLED: "Storniert",
+    BOOKED: N_("Ausgezahlt"),
+    CANCELLED: N_("Storniert"),
 }
 
 
@@ -194,35 +194,50 @@ class Grant(Aggregate):
 
         ``publish_purpose``: the applicant agreed on the form that the purpose text may be published
         (open data, 360Giving); recorded with the application (``PurposePublicationConsented``)."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Antrag stellen")
-        actor.require_member_of(organisation_id, doing="Antrag stellen")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Antrag stellen"))
+        actor.require_member_of(organisation_id, doing=N_("Antrag stellen"))
         kind = FinancingType.parse(financing_type)
         if not rule_set.allows(kind):
-            raise RuleViolationError(f"{kind.german} ist in diesem Programm nicht zulässig.", field="financing_type")
+            raise RuleViolationError(
+                message("{kind} ist in diesem Programm nicht zulässig.", kind=marked(kind.german)),
+                field="financing_type",
+            )
         if plan.grant < rule_set.min_grant:
             raise RuleViolationError(
-                f"Beantragt sind {plan.grant.de()}; das Programm fördert ab {rule_set.min_grant.de()}.", field="grant"
+                message(
+                    "Beantragt sind {grant}; das Programm fördert ab {min_grant}.",
+                    grant=plan.grant,
+                    min_grant=rule_set.min_grant,
+                ),
+                field="grant",
             )
         if rule_set.max_grant is not None and plan.grant > rule_set.max_grant:
             raise RuleViolationError(
-                f"Beantragt sind {plan.grant.de()}; das Programm fördert höchstens {rule_set.max_grant.de()}.",
+                message(
+                    "Beantragt sind {grant}; das Programm fördert höchstens {max_grant}.",
+                    grant=plan.grant,
+                    max_grant=rule_set.max_grant,
+                ),
                 field="grant",
             )
         if kind is not FinancingType.FULL and plan.own_share < rule_set.min_own_share:
             raise RuleViolationError(
-                f"Der Eigenanteil beträgt {german_percent(plan.own_share)} der Kosten; verlangt sind mindestens "
-                f"{german_percent(rule_set.min_own_share, 0)}.",
+                message(
+                    "Der Eigenanteil beträgt {own_share} der Kosten; verlangt sind mindestens {min_own_share}.",
+                    own_share=german_percent(plan.own_share),
+                    min_own_share=german_percent(rule_set.min_own_share, 0),
+                ),
                 field="own_funds",
             )
         if period.end < on:
-            raise RuleViolationError("Der Förderzeitraum ist bereits vorbei.", field="period_end")
+            raise RuleViolationError(message("Der Förderzeitraum ist bereits vorbei."), field="period_end")
         grant = cls(
             file_number=file_number,
             programme_id=programme_id,
             organisation_id=organisation_id,
             project_id=project_id,
-            title=require_text(title, "title", "Der Titel"),
-            purpose=require_text(purpose, "purpose", "Der Zweck", 4000),
+            title=require_text(title, "title", N_("Der Titel")),
+            purpose=require_text(purpose, "purpose", N_("Der Zweck"), 4000),
             partner_city=partner_city,
             period=period,
             financing_type=kind.value,
@@ -258,14 +273,14 @@ class Grant(Aggregate):
     def request_documents(self, items: str, due: date, on: date, actor: Actor) -> UUID:
         """Asks for missing documents by ``due``; a Saturday, Sunday or NRW public holiday moves the date to
         the next working day, as every deadline (§ 31 (3) VwVfG NRW)."""
-        actor.require(Role.OFFICER, doing="Unterlagen anfordern")
-        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Unterlagen anfordern")
+        actor.require(Role.OFFICER, doing=N_("Unterlagen anfordern"))
+        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing=N_("Unterlagen anfordern"))
         if due < on:
-            raise InvalidInputError("Die Frist für die Unterlagen liegt in der Vergangenheit.", field="due")
+            raise InvalidInputError(message("Die Frist für die Unterlagen liegt in der Vergangenheit."), field="due")
         request_id = uuid4()
         self._documents_requested(
             request_id=request_id,
-            items=require_text(items, "items", "Die angeforderten Unterlagen", 2000),
+            items=require_text(items, "items", N_("Die angeforderten Unterlagen"), 2000),
             due=next_working_day(due),
             on=on,
             **actor.stamp,
@@ -293,15 +308,15 @@ class Grant(Aggregate):
     ) -> None:
         """Notes that the requested documents came in; ``documents`` are the files uploaded with them
         (name, content type, size and SHA-256 only: the bytes are kept outside the event log)."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Unterlagen einreichen")
-        actor.require_member_of(self.organisation_id, doing="Unterlagen einreichen")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Unterlagen einreichen"))
+        actor.require_member_of(self.organisation_id, doing=N_("Unterlagen einreichen"))
         if request_id.hex not in self.open_document_requests:
-            raise NotFoundError("Zu dieser Anforderung sind keine Unterlagen offen.", field="request_id")
-        self._require_status(DOCUMENTS_REQUESTED, doing="Unterlagen einreichen")
+            raise NotFoundError(message("Zu dieser Anforderung sind keine Unterlagen offen."), field="request_id")
+        self._require_status(DOCUMENTS_REQUESTED, doing=N_("Unterlagen einreichen"))
         files = uploaded_documents(documents)
         self._documents_received(
             request_id=request_id,
-            note=optional_text(note, "note", "Die Anmerkung"),
+            note=optional_text(note, "note", N_("Die Anmerkung")),
             on=on,
             **actor.stamp,
             documents=files or None,
@@ -332,9 +347,9 @@ class Grant(Aggregate):
             self.status = APPLIED
 
     def withdraw(self, reason: str, on: date, actor: Actor) -> None:
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Antrag zurückziehen")
-        actor.require_member_of(self.organisation_id, doing="Antrag zurückziehen")
-        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Antrag zurückziehen")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Antrag zurückziehen"))
+        actor.require_member_of(self.organisation_id, doing=N_("Antrag zurückziehen"))
+        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing=N_("Antrag zurückziehen"))
         self._application_withdrawn(reason=require_reason(reason), on=on, **actor.stamp)
 
     class ApplicationWithdrawn(Aggregate.Event):
@@ -349,14 +364,14 @@ class Grant(Aggregate):
 
     def review(self, formal_ok: bool, substantive_ok: bool, notes: str, on: date, actor: Actor) -> None:
         """Records the formal and substantive check (Antragsprüfung) and who made it."""
-        actor.require(Role.OFFICER, doing="Antrag prüfen")
-        self._require_status(APPLIED, doing="Antrag prüfen")
+        actor.require(Role.OFFICER, doing=N_("Antrag prüfen"))
+        self._require_status(APPLIED, doing=N_("Antrag prüfen"))
         if not isinstance(formal_ok, bool) or not isinstance(substantive_ok, bool):
-            raise InvalidInputError("Das Prüfergebnis ist ja oder nein.", field="formal_ok")
+            raise InvalidInputError(message("Das Prüfergebnis ist ja oder nein."), field="formal_ok")
         self._application_reviewed(
             formal_ok=formal_ok,
             substantive_ok=substantive_ok,
-            notes=require_text(notes, "notes", "Der Prüfvermerk", 4000),
+            notes=require_text(notes, "notes", N_("Der Prüfvermerk"), 4000),
             on=on,
             **actor.stamp,
         )
@@ -381,15 +396,15 @@ class Grant(Aggregate):
 
     def approve(self, terms: GrantTerms, on: date, actor: Actor) -> None:
         """Approves the reviewed application; the application commits the amount in the programme."""
-        actor.require(Role.APPROVER, doing="Bewilligen")
-        self._require_status(REVIEWED, doing="Bewilligen")
+        actor.require(Role.APPROVER, doing=N_("Bewilligen"))
+        self._require_status(REVIEWED, doing=N_("Bewilligen"))
         if actor.is_user(self.reviewer_id):
-            raise FourEyesError("Wer den Antrag geprüft hat, darf ihn nicht bewilligen (Vier-Augen-Prinzip).")
+            raise FourEyesError(message("Wer den Antrag geprüft hat, darf ihn nicht bewilligen (Vier-Augen-Prinzip)."))
         if actor.is_user(self.applicant_id):
-            raise FourEyesError("Den eigenen Antrag darf niemand bewilligen.")
+            raise FourEyesError(message("Den eigenen Antrag darf niemand bewilligen."))
         if not self.review_passed:
             raise InvalidStateError(
-                "Die Prüfung war nicht erfolgreich; der Antrag kann nur abgelehnt werden.", field="review"
+                message("Die Prüfung war nicht erfolgreich; der Antrag kann nur abgelehnt werden."), field="review"
             )
         terms.check()
         self._grant_approved(terms=terms, on=on, **actor.stamp)
@@ -408,8 +423,8 @@ class Grant(Aggregate):
         self.approved_on = on
 
     def reject(self, reason: str, on: date, actor: Actor) -> None:
-        actor.require(Role.APPROVER, Role.OFFICER, doing="Ablehnen")
-        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing="Ablehnen")
+        actor.require(Role.APPROVER, Role.OFFICER, doing=N_("Ablehnen"))
+        self._require_status(APPLIED, DOCUMENTS_REQUESTED, REVIEWED, doing=N_("Ablehnen"))
         self._application_rejected(reason=require_reason(reason), on=on, **actor.stamp)
 
     class ApplicationRejected(Aggregate.Event):
@@ -426,15 +441,18 @@ class Grant(Aggregate):
 
     def propose_amendment(self, terms: GrantTerms, reason: str, on: date, actor: Actor) -> None:
         """An officer prepares new terms (after a change request or a notification)."""
-        actor.require(Role.OFFICER, doing="Änderung vorbereiten")
-        self._require_status(APPROVED, doing="Änderung vorbereiten")
+        actor.require(Role.OFFICER, doing=N_("Änderung vorbereiten"))
+        self._require_status(APPROVED, doing=N_("Änderung vorbereiten"))
         if self.pending_amendment is not None:
-            raise InvalidStateError("Es liegt bereits eine offene Änderung vor.")
+            raise InvalidStateError(message("Es liegt bereits eine offene Änderung vor."))
         terms.check()
         if terms.amount < self.committed_payments:
             raise PaymentRefusedError(
-                f"Der neue Betrag {terms.amount.de()} liegt unter dem bereits abgerufenen Betrag "
-                f"{self.committed_payments.de()}.",
+                message(
+                    "Der neue Betrag {amount} liegt unter dem bereits abgerufenen Betrag {committed_payments}.",
+                    amount=terms.amount,
+                    committed_payments=self.committed_payments,
+                ),
                 field="amount",
             )
         self._amendment_proposed(terms=terms, reason=require_reason(reason), on=on, **actor.stamp)
@@ -452,13 +470,15 @@ class Grant(Aggregate):
 
     def approve_amendment(self, on: date, actor: Actor) -> GrantTerms:
         """Approves the pending terms; the application adjusts the programme's commitment with it."""
-        actor.require(Role.APPROVER, doing="Änderung bewilligen")
+        actor.require(Role.APPROVER, doing=N_("Änderung bewilligen"))
         pending = self._require_pending_amendment()
         if actor.is_user(pending["proposed_by"]):
-            raise FourEyesError("Die eigene Änderung darf niemand selbst bewilligen (Vier-Augen-Prinzip).")
+            raise FourEyesError(message("Die eigene Änderung darf niemand selbst bewilligen (Vier-Augen-Prinzip)."))
         terms: GrantTerms = pending["terms"]
         if terms.amount < self.committed_payments:
-            raise PaymentRefusedError("Der neue Betrag liegt unter dem bereits abgerufenen Betrag.", field="amount")
+            raise PaymentRefusedError(
+                message("Der neue Betrag liegt unter dem bereits abgerufenen Betrag."), field="amount"
+            )
         self._grant_amended(terms=terms, reason=pending["reason"], on=on, **actor.stamp)
         return terms
 
@@ -475,7 +495,7 @@ class Grant(Aggregate):
         self.pending_amendment = None
 
     def reject_amendment(self, reason: str, on: date, actor: Actor) -> None:
-        actor.require(Role.APPROVER, doing="Änderung ablehnen")
+        actor.require(Role.APPROVER, doing=N_("Änderung ablehnen"))
         self._require_pending_amendment()
         self._amendment_rejected(reason=require_reason(reason), on=on, **actor.stamp)
 
@@ -491,7 +511,7 @@ class Grant(Aggregate):
 
     def _require_pending_amendment(self) -> dict[str, Any]:
         if self.pending_amendment is None:
-            raise InvalidStateError("Es liegt keine offene Änderung vor.")
+            raise InvalidStateError(message("Es liegt keine offene Änderung vor."))
         return self.pending_amendment
 
     # Payments ----------------------------------------------------------------------------------
@@ -519,48 +539,65 @@ class Grant(Aggregate):
 
         ``needs`` lists what the money is for: ``{"due": date, "amount": Money, "description": str}``.
         """
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Mittel abrufen")
-        actor.require_member_of(self.organisation_id, doing="Mittel abrufen")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Mittel abrufen"))
+        actor.require_member_of(self.organisation_id, doing=N_("Mittel abrufen"))
         if self.status == CLOSED:
-            raise PaymentRefusedError("Die Zuwendung ist abgeschlossen; es wird nichts mehr ausgezahlt.")
+            raise PaymentRefusedError(message("Die Zuwendung ist abgeschlossen; es wird nichts mehr ausgezahlt."))
         if self.status not in (APPROVED, DETERMINED) or self.terms is None:
-            raise PaymentRefusedError("Mittel können nur nach der Bewilligung abgerufen werden.")
+            raise PaymentRefusedError(message("Mittel können nur nach der Bewilligung abgerufen werden."))
         terms = self.terms
         if self.status == APPROVED and not terms.period.contains(on):
             raise PaymentRefusedError(
-                f"Abrufe sind nur im Förderzeitraum ({terms.period.start:%d.%m.%Y}–{terms.period.end:%d.%m.%Y})"
-                " möglich.",
+                message(
+                    "Abrufe sind nur im Förderzeitraum ({start}–{end}) möglich.",
+                    start=terms.period.start,
+                    end=terms.period.end,
+                ),
                 field="on",
             )
         if terms.rule_set.payments_after_final_notice:
             final_on = self.notice_final_on
             if final_on is None or on < final_on:
                 raise PaymentRefusedError(
-                    "Mittel werden erst ausgezahlt, wenn der Zuwendungsbescheid bestandskräftig ist"
-                    + (f" (ab {final_on:%d.%m.%Y})." if final_on else "; die Bekanntgabe ist noch nicht vermerkt.")
-                    + " Ein Rechtsbehelfsverzicht des Vereins macht ihn sofort bestandskräftig."
+                    message(
+                        "Mittel werden erst ausgezahlt, wenn der Zuwendungsbescheid bestandskräftig ist (ab "
+                        "{final_on}). Ein Rechtsbehelfsverzicht des Vereins macht ihn sofort bestandskräftig.",
+                        final_on=final_on,
+                    )
+                    if final_on
+                    else message(
+                        "Mittel werden erst ausgezahlt, wenn der Zuwendungsbescheid bestandskräftig ist; die "
+                        "Bekanntgabe ist noch nicht vermerkt. Ein Rechtsbehelfsverzicht des Vereins macht ihn sofort "
+                        "bestandskräftig."
+                    )
                 )
         if not needs:
-            raise InvalidInputError("Bitte mindestens einen Bedarf mit Fälligkeit angeben.", field="needs")
+            raise InvalidInputError(message("Bitte mindestens einen Bedarf mit Fälligkeit angeben."), field="needs")
         horizon_end = add_duration(on, terms.rule_set.drawdown_horizon)
         clean = []
         for need in needs:
-            amount = need["amount"].require_positive("needs", "Ein Bedarf")
+            amount = need["amount"].require_positive("needs", N_("Ein Bedarf"))
             due = need["due"]
             if not isinstance(due, date):
-                raise InvalidInputError("Jeder Bedarf braucht ein Fälligkeitsdatum.", field="needs")
+                raise InvalidInputError(message("Jeder Bedarf braucht ein Fälligkeitsdatum."), field="needs")
             if due > horizon_end:
                 raise PaymentRefusedError(
-                    f"Der Bedarf vom {due:%d.%m.%Y} ist erst nach dem {horizon_end:%d.%m.%Y} fällig; abgerufen "
-                    f"werden darf nur, was innerhalb von {_horizon_german(terms.rule_set.drawdown_horizon)} "
-                    "gebraucht wird.",
+                    message(
+                        "Der Bedarf vom {due} ist erst nach dem {horizon_end} fällig; abgerufen werden darf nur, "
+                        "was innerhalb von {horizon} gebraucht wird.",
+                        due=due,
+                        horizon_end=horizon_end,
+                        horizon=_horizon_german(terms.rule_set.drawdown_horizon),
+                    ),
                     field="needs",
                 )
             clean.append(
                 {
                     "due": due,
                     "amount": amount,
-                    "description": require_text(need.get("description"), "needs", "Die Beschreibung des Bedarfs", 300),
+                    "description": require_text(
+                        need.get("description"), "needs", N_("Die Beschreibung des Bedarfs"), 300
+                    ),
                 }
             )
         amount = Money.sum(n["amount"] for n in clean)
@@ -568,7 +605,12 @@ class Grant(Aggregate):
         remaining = ceiling - self.committed_payments
         if amount > remaining:
             raise PaymentRefusedError(
-                f"Abgerufen werden sollen {amount.de()}, offen sind nur noch {remaining.de()} von {ceiling.de()}.",
+                message(
+                    "Abgerufen werden sollen {amount}, offen sind nur noch {remaining} von {ceiling}.",
+                    amount=amount,
+                    remaining=remaining,
+                    ceiling=ceiling,
+                ),
                 field="amount",
             )
         payment_id = uuid4()
@@ -576,7 +618,7 @@ class Grant(Aggregate):
             payment_id=payment_id,
             amount=amount,
             needs=clean,
-            purpose=require_text(purpose, "purpose", "Der Verwendungszweck", 500),
+            purpose=require_text(purpose, "purpose", N_("Der Verwendungszweck"), 500),
             on=on,
             **actor.stamp,
         )
@@ -615,10 +657,10 @@ class Grant(Aggregate):
 
     def certify_payment(self, payment_id: UUID, on: date, actor: Actor) -> None:
         """Sachlich und rechnerisch richtig: an officer confirms reason and amount."""
-        actor.require(Role.OFFICER, doing="Zahlung feststellen")
-        payment = self._payment(payment_id, REQUESTED, doing="Zahlung feststellen")
+        actor.require(Role.OFFICER, doing=N_("Zahlung feststellen"))
+        payment = self._payment(payment_id, REQUESTED, doing=N_("Zahlung feststellen"))
         if actor.is_user(payment["requested_by"]):
-            raise FourEyesError("Den eigenen Abruf darf niemand selbst feststellen (Vier-Augen-Prinzip).")
+            raise FourEyesError(message("Den eigenen Abruf darf niemand selbst feststellen (Vier-Augen-Prinzip)."))
         self._payment_certified(payment_id=payment_id, on=on, **actor.stamp)
 
     class PaymentCertified(Aggregate.Event):
@@ -633,12 +675,14 @@ class Grant(Aggregate):
 
     def release_payment(self, payment_id: UUID, on: date, actor: Actor) -> None:
         """The second pair of eyes releases the payment order (KomHVO NRW § 31)."""
-        actor.require(Role.FINANCE, Role.APPROVER, doing="Zahlung freigeben")
-        payment = self._payment(payment_id, CERTIFIED, doing="Zahlung freigeben")
+        actor.require(Role.FINANCE, Role.APPROVER, doing=N_("Zahlung freigeben"))
+        payment = self._payment(payment_id, CERTIFIED, doing=N_("Zahlung freigeben"))
         if actor.is_user(payment["certified_by"]):
-            raise FourEyesError("Wer die Zahlung festgestellt hat, darf sie nicht freigeben (Vier-Augen-Prinzip).")
+            raise FourEyesError(
+                message("Wer die Zahlung festgestellt hat, darf sie nicht freigeben (Vier-Augen-Prinzip).")
+            )
         if actor.is_user(payment["requested_by"]):
-            raise FourEyesError("Den eigenen Abruf darf niemand freigeben.")
+            raise FourEyesError(message("Den eigenen Abruf darf niemand freigeben."))
         self._payment_released(payment_id=payment_id, on=on, **actor.stamp)
 
     class PaymentReleased(Aggregate.Event):
@@ -658,16 +702,19 @@ class Grant(Aggregate):
         (§ 31 (3) KomHVO NRW): whoever requested, certified or released this payment does not book it, even
         when they also hold the cashier role. The value date has happened: a booking is never ahead of today.
         """
-        actor.require(Role.CASHIER, doing="Zahlung buchen")
-        payment = self._payment(payment_id, RELEASED, doing="Zahlung buchen")
+        actor.require(Role.CASHIER, doing=N_("Zahlung buchen"))
+        payment = self._payment(payment_id, RELEASED, doing=N_("Zahlung buchen"))
         _require_cash_office_hands(payment, actor)
         if value_date > today:
             raise InvalidInputError(
-                f"Die Wertstellung {value_date:%d.%m.%Y} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                message(
+                    "Die Wertstellung {value_date} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                    value_date=value_date,
+                ),
                 field="value_date",
             )
         if value_date < payment["requested_on"]:
-            raise InvalidInputError("Die Wertstellung liegt vor dem Abruf.", field="value_date")
+            raise InvalidInputError(message("Die Wertstellung liegt vor dem Abruf."), field="value_date")
         self._payment_booked(payment_id=payment_id, value_date=value_date, amount=payment["amount"], **actor.stamp)
 
     class PaymentBooked(Aggregate.Event):
@@ -684,11 +731,11 @@ class Grant(Aggregate):
         self.payments[payment_id.hex].update(status=BOOKED, value_date=value_date)
 
     def cancel_payment(self, payment_id: UUID, reason: str, on: date, actor: Actor) -> None:
-        actor.require(Role.OFFICER, Role.FINANCE, Role.ASSOCIATION, doing="Abruf stornieren")
-        actor.require_member_of(self.organisation_id, doing="Abruf stornieren")
-        payment = self._payment(payment_id, REQUESTED, CERTIFIED, RELEASED, doing="Abruf stornieren")
+        actor.require(Role.OFFICER, Role.FINANCE, Role.ASSOCIATION, doing=N_("Abruf stornieren"))
+        actor.require_member_of(self.organisation_id, doing=N_("Abruf stornieren"))
+        payment = self._payment(payment_id, REQUESTED, CERTIFIED, RELEASED, doing=N_("Abruf stornieren"))
         if actor.role is Role.ASSOCIATION and payment["status"] != REQUESTED:
-            raise InvalidStateError("Ein bereits festgestellter Abruf kann nur vom Amt storniert werden.")
+            raise InvalidStateError(message("Ein bereits festgestellter Abruf kann nur vom Amt storniert werden."))
         self._payment_cancelled(
             payment_id=payment_id, amount=payment["amount"], reason=require_reason(reason), on=on, **actor.stamp
         )
@@ -712,20 +759,24 @@ class Grant(Aggregate):
     ) -> None:
         """Money that came back (e.g. a bounced transfer) before any final determination; booked by the cash
         office, never by whoever released the payment."""
-        actor.require(Role.CASHIER, doing="Rückfluss buchen")
-        payment = self._payment(payment_id, BOOKED, doing="Rückfluss buchen")
+        actor.require(Role.CASHIER, doing=N_("Rückfluss buchen"))
+        payment = self._payment(payment_id, BOOKED, doing=N_("Rückfluss buchen"))
         _require_cash_office_hands(payment, actor)
-        amount.require_positive("amount", "Der Rückfluss")
+        amount.require_positive("amount", N_("Der Rückfluss"))
         open_amount = payment["amount"] - payment["returned"]
         if amount > open_amount:
             raise PaymentRefusedError(
-                f"Zurückfließen können höchstens {open_amount.de()} dieser Zahlung.", field="amount"
+                message("Zurückfließen können höchstens {open_amount} dieser Zahlung.", open_amount=open_amount),
+                field="amount",
             )
         if value_date < payment["value_date"]:
-            raise InvalidInputError("Der Rückfluss liegt vor der Auszahlung.", field="value_date")
+            raise InvalidInputError(message("Der Rückfluss liegt vor der Auszahlung."), field="value_date")
         if today is not None and value_date > today:
             raise InvalidInputError(
-                f"Die Wertstellung {value_date:%d.%m.%Y} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                message(
+                    "Die Wertstellung {value_date} liegt in der Zukunft; gebucht wird, was geschehen ist.",
+                    value_date=value_date,
+                ),
                 field="value_date",
             )
         self._payment_returned(
@@ -777,54 +828,79 @@ class Grant(Aggregate):
         """Records a receipt; a line may exceed its plan only within the rule set's tolerance.
 
         A receipt dated after ``today`` is refused: only money already spent is reported."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Ausgabe melden")
-        actor.require_member_of(self.organisation_id, doing="Ausgabe melden")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Ausgabe melden"))
+        actor.require_member_of(self.organisation_id, doing=N_("Ausgabe melden"))
         if self.status != APPROVED or self.terms is None:
             raise InvalidStateError(
-                f"Ausgaben können nur zu einer bewilligten Zuwendung vor dem Verwendungsnachweis gemeldet werden "
-                f"(Stand »{self.status_german}«)."
+                message(
+                    "Ausgaben können nur zu einer bewilligten Zuwendung vor dem Verwendungsnachweis gemeldet "
+                    "werden (Stand »{status_german}«).",
+                    status_german=marked(self.status_german),
+                )
             )
         budgets = self.line_budgets
         if budget_line not in budgets:
             raise InvalidInputError(
-                f"Die Kostenposition »{budget_line}« steht nicht im Finanzierungsplan.", field="budget_line"
+                message(
+                    "Die Kostenposition »{budget_line}« steht nicht im Finanzierungsplan.", budget_line=budget_line
+                ),
+                field="budget_line",
             )
         if today is not None and paid_on > today:
             raise InvalidInputError(
-                f"Der Beleg ist auf den {paid_on:%d.%m.%Y} datiert, also in der Zukunft; gemeldet wird, "
-                "was bezahlt ist.",
+                message(
+                    "Der Beleg ist auf den {paid_on} datiert, also in der Zukunft; gemeldet wird, was bezahlt ist.",
+                    paid_on=paid_on,
+                ),
                 field="paid_on",
             )
         if not self.terms.period.contains(paid_on):
             raise RuleViolationError(
-                f"Ausgaben vom {paid_on:%d.%m.%Y} liegen außerhalb des Förderzeitraums und sind nicht zuwendungsfähig.",
+                message(
+                    "Ausgaben vom {paid_on} liegen außerhalb des Förderzeitraums und sind nicht zuwendungsfähig.",
+                    paid_on=paid_on,
+                ),
                 field="paid_on",
             )
         if paid_on < self.eligible_from:
             raise RuleViolationError(
-                f"Ausgaben vom {paid_on:%d.%m.%Y} liegen vor "
-                + (
-                    f"dem genehmigten Maßnahmebeginn am {self.early_start_on:%d.%m.%Y}"
-                    if self.early_start_on
-                    else f"dem Antragseingang am {self.applied_on:%d.%m.%Y}"
+                message(
+                    "Ausgaben vom {paid_on} liegen vor dem genehmigten Maßnahmebeginn am {early_start_on}; gefördert "
+                    "wird nur ein Vorhaben, das noch nicht begonnen hat. Früher nur mit Zustimmung zum vorzeitigen "
+                    "Maßnahmebeginn.",
+                    paid_on=paid_on,
+                    early_start_on=self.early_start_on,
                 )
-                + "; gefördert wird nur ein Vorhaben, das noch nicht begonnen hat. Früher nur mit Zustimmung "
-                "zum vorzeitigen Maßnahmebeginn.",
+                if self.early_start_on
+                else message(
+                    "Ausgaben vom {paid_on} liegen vor dem Antragseingang am {applied_on}; gefördert wird nur ein "
+                    "Vorhaben, das noch nicht begonnen hat. Früher nur mit Zustimmung zum vorzeitigen "
+                    "Maßnahmebeginn.",
+                    paid_on=paid_on,
+                    applied_on=self.applied_on,
+                ),
                 field="paid_on",
             )
         if isinstance(amount, ForeignAmount) and amount.rate_source == WEIGHTED_TRANSFERS:
             self._check_weighted(amount)
         euro = amount.euro if isinstance(amount, ForeignAmount) else amount
-        euro.require_positive("amount", "Der Betrag")
+        euro.require_positive("amount", N_("Der Betrag"))
         tolerance = self.terms.rule_set.line_tolerance
         ceiling = budgets[budget_line] * (1 + tolerance)
         after = self.spent_per_line()[budget_line] + euro
         if after > ceiling:
             label = self.terms.plan.line(budget_line).label
             raise RuleViolationError(
-                f"Kostenposition »{label}«: mit dieser Ausgabe wären {after.de()} ausgegeben, geplant sind "
-                f"{budgets[budget_line].de()}; zulässig sind höchstens {ceiling.de()} "
-                f"(+{german_percent(tolerance, 0)}). Darüber hinaus braucht es einen Änderungsbescheid.",
+                message(
+                    "Kostenposition »{label}«: mit dieser Ausgabe wären {after} ausgegeben, geplant sind {planned}; "
+                    "zulässig sind höchstens {ceiling} (+{tolerance}). Darüber hinaus braucht es einen "
+                    "Änderungsbescheid.",
+                    label=label,
+                    after=after,
+                    planned=budgets[budget_line],
+                    ceiling=ceiling,
+                    tolerance=german_percent(tolerance, 0),
+                ),
                 field="amount",
             )
         expense_id = uuid4()
@@ -832,11 +908,11 @@ class Grant(Aggregate):
             expense_id=expense_id,
             budget_line=budget_line,
             paid_on=paid_on,
-            payee=require_text(payee, "payee", "Der Zahlungsempfänger"),
-            purpose=require_text(purpose, "purpose", "Der Zweck", 500),
+            payee=require_text(payee, "payee", N_("Der Zahlungsempfänger")),
+            purpose=require_text(purpose, "purpose", N_("Der Zweck"), 500),
             euro=euro,
             foreign=amount if isinstance(amount, ForeignAmount) else None,
-            receipt_reference=require_text(receipt_reference, "receipt_reference", "Die Belegnummer", 60),
+            receipt_reference=require_text(receipt_reference, "receipt_reference", N_("Die Belegnummer"), 60),
             **actor.stamp,
         )
         return expense_id
@@ -877,15 +953,15 @@ class Grant(Aggregate):
 
     def reverse_expense(self, expense_id: UUID, reason: str, actor: Actor) -> None:
         """Storno: a wrong receipt is reversed with a reason, never edited."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Ausgabe stornieren")
-        actor.require_member_of(self.organisation_id, doing="Ausgabe stornieren")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Ausgabe stornieren"))
+        actor.require_member_of(self.organisation_id, doing=N_("Ausgabe stornieren"))
         if self.status != APPROVED:
-            raise InvalidStateError("Nach dem Verwendungsnachweis werden Ausgaben nicht mehr geändert.")
+            raise InvalidStateError(message("Nach dem Verwendungsnachweis werden Ausgaben nicht mehr geändert."))
         expense = self.expenses.get(expense_id.hex)
         if expense is None:
-            raise NotFoundError("Diese Ausgabe gibt es zu dieser Zuwendung nicht.", field="expense_id")
+            raise NotFoundError(message("Diese Ausgabe gibt es zu dieser Zuwendung nicht."), field="expense_id")
         if expense["reversed"]:
-            raise InvalidStateError("Diese Ausgabe ist bereits storniert.")
+            raise InvalidStateError(message("Diese Ausgabe ist bereits storniert."))
         self._expense_reversed(
             expense_id=expense_id, euro=expense["euro"], reason=require_reason(reason), **actor.stamp
         )
@@ -908,13 +984,15 @@ class Grant(Aggregate):
     ) -> UUID:
         """Records money sent to the partner abroad: the euros sent and what arrived in the partner's
         currency. The partner's receipts may then be converted at the rate weighted over these transfers."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Überweisung an den Partner erfassen")
-        actor.require_member_of(self.organisation_id, doing="Überweisung an den Partner erfassen")
-        self._require_status(APPROVED, doing="Überweisung an den Partner erfassen")
-        euro.require_positive("euro", "Der überwiesene Betrag")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Überweisung an den Partner erfassen"))
+        actor.require_member_of(self.organisation_id, doing=N_("Überweisung an den Partner erfassen"))
+        self._require_status(APPROVED, doing=N_("Überweisung an den Partner erfassen"))
+        euro.require_positive("euro", N_("Der überwiesene Betrag"))
         if value_date > on:
             raise InvalidInputError(
-                f"Der {value_date:%d.%m.%Y} liegt in der Zukunft; erfasst wird, was überwiesen ist.",
+                message(
+                    "Der {value_date} liegt in der Zukunft; erfasst wird, was überwiesen ist.", value_date=value_date
+                ),
                 field="value_date",
             )
         arrived = ForeignAmount.convert(currency, received, received / euro.amount, value_date)  # checks both
@@ -925,7 +1003,7 @@ class Grant(Aggregate):
             currency=arrived.currency,
             received=arrived.original,
             value_date=value_date,
-            recipient=require_text(recipient, "recipient", "Der Empfänger", 200),
+            recipient=require_text(recipient, "recipient", N_("Der Empfänger"), 200),
             on=on,
             **actor.stamp,
         )
@@ -979,8 +1057,11 @@ class Grant(Aggregate):
         weighted = self.weighted_rate(currency)
         if weighted is None:
             raise RuleViolationError(
-                f"Es sind keine Überweisungen in {currency} an den Partner erfasst; ohne sie gibt es keinen "
-                "gewichteten Kurs.",
+                message(
+                    "Es sind keine Überweisungen in {currency} an den Partner erfasst; ohne sie gibt es "
+                    "keinen gewichteten Kurs.",
+                    currency=currency,
+                ),
                 field="rate_source",
             )
         return ForeignAmount.convert(currency, original, weighted[0], weighted[1], WEIGHTED_TRANSFERS)
@@ -989,8 +1070,12 @@ class Grant(Aggregate):
         expected = self.weighted_foreign(amount.currency, amount.original)
         if amount.rate != expected.rate:
             raise InvalidInputError(
-                f"Der gewichtete Kurs der Überweisungen ist {expected.rate} {amount.currency} je Euro, "
-                f"nicht {amount.rate}.",
+                message(
+                    "Der gewichtete Kurs der Überweisungen ist {rate} {currency} je Euro, nicht {rate2}.",
+                    rate=expected.rate,
+                    currency=amount.currency,
+                    rate2=amount.rate,
+                ),
                 field="rate",
             )
 
@@ -1036,15 +1121,17 @@ class Grant(Aggregate):
         for deadline in self.deadlines(as_of):
             if deadline["key"] == key:
                 return deadline
-        raise NotFoundError(f"Die Frist »{key}« gibt es bei dieser Zuwendung nicht.", field="deadline")
+        raise NotFoundError(message("Die Frist »{key}« gibt es bei dieser Zuwendung nicht.", key=key), field="deadline")
 
     def extend_deadline(self, key: str, new_due: date, reason: str, on: date, actor: Actor) -> None:
-        actor.require(Role.OFFICER, doing="Frist verlängern")
+        actor.require(Role.OFFICER, doing=N_("Frist verlängern"))
         deadline = self._deadline(key, on)
         if deadline["done_on"] is not None:
-            raise InvalidStateError("Der Nachweis ist bereits eingegangen.")
+            raise InvalidStateError(message("Der Nachweis ist bereits eingegangen."))
         if new_due <= deadline["due"]:
-            raise InvalidInputError(f"Die neue Frist muss nach dem {deadline['due']:%d.%m.%Y} liegen.", field="new_due")
+            raise InvalidInputError(
+                message("Die neue Frist muss nach dem {due} liegen.", due=deadline["due"]), field="new_due"
+            )
         self._deadline_extended(
             key=key, previous=deadline["due"], new_due=new_due, reason=require_reason(reason), on=on, **actor.stamp
         )
@@ -1075,23 +1162,26 @@ class Grant(Aggregate):
     def approve_early_start(self, start_on: date, reason: str, on: date, actor: Actor) -> None:
         """Zustimmung zum vorzeitigen Maßnahmebeginn: an approver — not whoever recorded the application —
         allows the project to begin on ``start_on``; expenses from that day count."""
-        actor.require(Role.APPROVER, doing="Vorzeitigem Maßnahmebeginn zustimmen")
+        actor.require(Role.APPROVER, doing=N_("Vorzeitigem Maßnahmebeginn zustimmen"))
         self._require_status(
-            APPLIED, DOCUMENTS_REQUESTED, REVIEWED, APPROVED, doing="Vorzeitigem Maßnahmebeginn zustimmen"
+            APPLIED, DOCUMENTS_REQUESTED, REVIEWED, APPROVED, doing=N_("Vorzeitigem Maßnahmebeginn zustimmen")
         )
         if actor.user_id == self.applicant_id:
-            raise FourEyesError("Wer den Antrag erfasst hat, stimmt dem vorzeitigen Beginn nicht selbst zu.")
+            raise FourEyesError(message("Wer den Antrag erfasst hat, stimmt dem vorzeitigen Beginn nicht selbst zu."))
         if not isinstance(start_on, date):
-            raise InvalidInputError("Bitte den Tag des Maßnahmebeginns angeben.", field="start_on")
+            raise InvalidInputError(message("Bitte den Tag des Maßnahmebeginns angeben."), field="start_on")
         period = self.terms.period if self.terms is not None else self.period
         if not period.start <= start_on <= period.end:
             raise InvalidInputError(
-                f"Der Maßnahmebeginn muss im Bewilligungszeitraum liegen "
-                f"({period.start:%d.%m.%Y} – {period.end:%d.%m.%Y}).",
+                message(
+                    "Der Maßnahmebeginn muss im Bewilligungszeitraum liegen ({start} – {end}).",
+                    start=period.start,
+                    end=period.end,
+                ),
                 field="start_on",
             )
         if start_on == self.eligible_from:
-            raise InvalidStateError(f"Ausgaben zählen bereits ab dem {start_on:%d.%m.%Y}.")
+            raise InvalidStateError(message("Ausgaben zählen bereits ab dem {start_on}.", start_on=start_on))
         self._early_start_approved(start_on=start_on, reason=require_reason(reason), on=on, **actor.stamp)
 
     class EarlyStartApproved(Aggregate.Event):
@@ -1125,33 +1215,40 @@ class Grant(Aggregate):
     ) -> UUID:
         """Lists an item bought with the grant whose value reaches ``value_limit`` (the office's setting),
         with the end of its earmarking period (Zweckbindungsfrist: the notice's years from acquisition)."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Gegenstand erfassen")
-        actor.require_member_of(self.organisation_id, doing="Gegenstand erfassen")
-        self._require_status(APPROVED, PROOF_SUBMITTED, PROOF_REVIEWED, DETERMINED, doing="Gegenstand erfassen")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Gegenstand erfassen"))
+        actor.require_member_of(self.organisation_id, doing=N_("Gegenstand erfassen"))
+        self._require_status(APPROVED, PROOF_SUBMITTED, PROOF_REVIEWED, DETERMINED, doing=N_("Gegenstand erfassen"))
         assert self.terms is not None
         if not isinstance(acquired_on, date):
-            raise InvalidInputError("Bitte das Anschaffungsdatum angeben.", field="acquired_on")
+            raise InvalidInputError(message("Bitte das Anschaffungsdatum angeben."), field="acquired_on")
         if acquired_on > on:
             raise InvalidInputError(
-                f"Der {acquired_on:%d.%m.%Y} liegt in der Zukunft; erfasst wird, was angeschafft ist.",
+                message(
+                    "Der {acquired_on} liegt in der Zukunft; erfasst wird, was angeschafft ist.",
+                    acquired_on=acquired_on,
+                ),
                 field="acquired_on",
             )
         if not self.terms.period.contains(acquired_on):
             raise RuleViolationError(
-                f"Angeschafft am {acquired_on:%d.%m.%Y}: außerhalb des Bewilligungszeitraums.", field="acquired_on"
+                message("Angeschafft am {acquired_on}: außerhalb des Bewilligungszeitraums.", acquired_on=acquired_on),
+                field="acquired_on",
             )
-        value.require_positive("value", "Der Wert")
+        value.require_positive("value", N_("Der Wert"))
         if value < value_limit:
             raise RuleViolationError(
-                f"Gegenstände unter der Wertgrenze von {value_limit.de()} werden nicht einzeln erfasst.",
+                message(
+                    "Gegenstände unter der Wertgrenze von {value_limit} werden nicht einzeln erfasst.",
+                    value_limit=value_limit,
+                ),
                 field="value",
             )
         if expense_id is not None and expense_id.hex not in self.expenses:
-            raise NotFoundError("Diese Ausgabe gibt es zu dieser Zuwendung nicht.", field="expense_id")
+            raise NotFoundError(message("Diese Ausgabe gibt es zu dieser Zuwendung nicht."), field="expense_id")
         item_id = uuid4()
         self._item_recorded(
             item_id=item_id,
-            description=require_text(description, "description", "Die Bezeichnung", 300),
+            description=require_text(description, "description", N_("Die Bezeichnung"), 300),
             acquired_on=acquired_on,
             value=value,
             earmarked_until=add_years(acquired_on, self.terms.earmark_years),
@@ -1203,22 +1300,28 @@ class Grant(Aggregate):
     def record_disposal(self, item_id: UUID, disposed_on: date, how: str, on: date, actor: Actor) -> bool:
         """Records that an item was sold, given away, scrapped or lost. Within its earmarking period that is
         a reason to revoke the grant (in part, § 49 (3) VwVfG NRW); returns whether it was within."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Verbleib eines Gegenstands erfassen")
-        actor.require_member_of(self.organisation_id, doing="Verbleib eines Gegenstands erfassen")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Verbleib eines Gegenstands erfassen"))
+        actor.require_member_of(self.organisation_id, doing=N_("Verbleib eines Gegenstands erfassen"))
         item = self.item(item_id)
         if item is None:
-            raise NotFoundError("Diesen Gegenstand gibt es zu dieser Zuwendung nicht.", field="item_id")
+            raise NotFoundError(message("Diesen Gegenstand gibt es zu dieser Zuwendung nicht."), field="item_id")
         if item["disposed_on"] is not None:
-            raise InvalidStateError(f"Der Verbleib ist bereits erfasst ({item['disposed_on']:%d.%m.%Y}).")
+            raise InvalidStateError(
+                message("Der Verbleib ist bereits erfasst ({disposed_on}).", disposed_on=item["disposed_on"])
+            )
         if not isinstance(disposed_on, date):
-            raise InvalidInputError("Bitte das Datum angeben.", field="disposed_on")
+            raise InvalidInputError(message("Bitte das Datum angeben."), field="disposed_on")
         if disposed_on > on:
             raise InvalidInputError(
-                f"Der {disposed_on:%d.%m.%Y} liegt in der Zukunft; erfasst wird, was geschehen ist.",
+                message(
+                    "Der {disposed_on} liegt in der Zukunft; erfasst wird, was geschehen ist.", disposed_on=disposed_on
+                ),
                 field="disposed_on",
             )
         if disposed_on < item["acquired_on"]:
-            raise InvalidInputError("Ein Gegenstand geht nicht vor seiner Anschaffung ab.", field="disposed_on")
+            raise InvalidInputError(
+                message("Ein Gegenstand geht nicht vor seiner Anschaffung ab."), field="disposed_on"
+            )
         within: bool = disposed_on < item["earmarked_until"]
         self._item_disposed(
             item_id=item_id,
@@ -1260,25 +1363,34 @@ class Grant(Aggregate):
         """The association (or an officer for it) records when the purpose of the grant was fulfilled; the
         proof of use is then due six months later, at the latest six months after the funding period
         (Nr. 6.1 ANBest-P), moved to the next working day (§ 31 (3) VwVfG NRW). Returns the new due date."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Zweckerfüllung vermerken")
-        actor.require_member_of(self.organisation_id, doing="Zweckerfüllung vermerken")
-        self._require_status(APPROVED, doing="Zweckerfüllung vermerken")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Zweckerfüllung vermerken"))
+        actor.require_member_of(self.organisation_id, doing=N_("Zweckerfüllung vermerken"))
+        self._require_status(APPROVED, doing=N_("Zweckerfüllung vermerken"))
         assert self.terms is not None
         if not isinstance(fulfilled_on, date):
-            raise InvalidInputError("Bitte das Datum angeben, an dem der Zweck erfüllt war.", field="fulfilled_on")
+            raise InvalidInputError(
+                message("Bitte das Datum angeben, an dem der Zweck erfüllt war."), field="fulfilled_on"
+            )
         if fulfilled_on > on:
             raise InvalidInputError(
-                f"Der {fulfilled_on:%d.%m.%Y} liegt in der Zukunft; vermerkt wird, was geschehen ist.",
+                message(
+                    "Der {fulfilled_on} liegt in der Zukunft; vermerkt wird, was geschehen ist.",
+                    fulfilled_on=fulfilled_on,
+                ),
                 field="fulfilled_on",
             )
         if fulfilled_on < self.terms.period.start:
             raise InvalidInputError(
-                f"Der Zweck kann nicht vor dem Beginn des Bewilligungszeitraums "
-                f"({self.terms.period.start:%d.%m.%Y}) erfüllt sein.",
+                message(
+                    "Der Zweck kann nicht vor dem Beginn des Bewilligungszeitraums ({start}) erfüllt sein.",
+                    start=self.terms.period.start,
+                ),
                 field="fulfilled_on",
             )
         if fulfilled_on == self.purpose_fulfilled_on:
-            raise InvalidStateError(f"Die Zweckerfüllung am {fulfilled_on:%d.%m.%Y} ist bereits vermerkt.")
+            raise InvalidStateError(
+                message("Die Zweckerfüllung am {fulfilled_on} ist bereits vermerkt.", fulfilled_on=fulfilled_on)
+            )
         proof_due = self.terms.final_proof_due_for(fulfilled_on)
         self._purpose_fulfilled(fulfilled_on=fulfilled_on, proof_due=proof_due, on=on, **actor.stamp)
         return proof_due
@@ -1297,19 +1409,21 @@ class Grant(Aggregate):
         self.purpose_fulfilled_on = fulfilled_on
 
     def send_reminder(self, key: str, on: date, actor: Actor) -> None:
-        actor.require(Role.OFFICER, doing="Erinnern")
+        actor.require(Role.OFFICER, doing=N_("Erinnern"))
         deadline = self._deadline(key, on)
         if deadline["done_on"] is not None:
-            raise InvalidStateError("Der Nachweis ist bereits eingegangen.")
+            raise InvalidStateError(message("Der Nachweis ist bereits eingegangen."))
         self._reminder_sent(key=key, due=deadline["due"], on=on, **actor.stamp)
 
     def remind_automatically(self, key: str, stage: str, on: date, actor: Actor) -> bool:
         """A reminder the system sends by itself: ``before`` the deadline, on the day it is ``due``, or when it
         is ``overdue``. Each stage is sent once per deadline date (an extension starts them afresh); returns
         whether one was recorded, so running the reminders twice sends nothing twice."""
-        actor.require(Role.OFFICER, doing="Erinnern")
+        actor.require(Role.OFFICER, doing=N_("Erinnern"))
         if stage not in REMINDER_STAGES or stage == MANUAL:
-            raise InvalidInputError(f"Die Erinnerungsstufe »{stage}« gibt es nicht.", field="stage")
+            raise InvalidInputError(
+                message("Die Erinnerungsstufe »{stage}« gibt es nicht.", stage=stage), field="stage"
+            )
         if self.status in (REJECTED, WITHDRAWN, REVOKED, CLOSED):
             return False
         deadline = self._deadline(key, on)
@@ -1338,13 +1452,18 @@ class Grant(Aggregate):
 
     def submit_interim_proof(self, fiscal_year: int, report: str, on: date, actor: Actor) -> None:
         """Zwischennachweis for the money received in a fiscal year the project did not finish in."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Zwischennachweis einreichen")
-        actor.require_member_of(self.organisation_id, doing="Zwischennachweis einreichen")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Zwischennachweis einreichen"))
+        actor.require_member_of(self.organisation_id, doing=N_("Zwischennachweis einreichen"))
         self._deadline(f"interim-{fiscal_year}", on)
         if str(fiscal_year) in self.interim_proofs:
-            raise InvalidStateError(f"Der Zwischennachweis {fiscal_year} ist bereits eingegangen.")
+            raise InvalidStateError(
+                message("Der Zwischennachweis {fiscal_year} ist bereits eingegangen.", fiscal_year=fiscal_year)
+            )
         if on <= date(fiscal_year, 12, 31):
-            raise InvalidInputError(f"Der Zwischennachweis {fiscal_year} folgt erst nach dem Jahresende.", field="on")
+            raise InvalidInputError(
+                message("Der Zwischennachweis {fiscal_year} folgt erst nach dem Jahresende.", fiscal_year=fiscal_year),
+                field="on",
+            )
         spent = Money.sum(
             e["euro"] for e in self.expenses.values() if not e["reversed"] and e["paid_on"].year == fiscal_year
         )
@@ -1355,7 +1474,7 @@ class Grant(Aggregate):
         )
         self._interim_proof_submitted(
             fiscal_year=fiscal_year,
-            report=require_text(report, "report", "Der Sachbericht", 20000),
+            report=require_text(report, "report", N_("Der Sachbericht"), 20000),
             spent=spent,
             received=received,
             on=on,
@@ -1393,11 +1512,11 @@ class Grant(Aggregate):
         A fixed amount per unit also needs the units delivered (e.g. trainees who took part). With
         ``summary_costs`` it is a simple proof of use (einfacher Verwendungsnachweis, where the rule set
         allows it): the costs per budget line as summed up by the association, without receipts."""
-        actor.require(Role.ASSOCIATION, Role.OFFICER, doing="Verwendungsnachweis einreichen")
-        actor.require_member_of(self.organisation_id, doing="Verwendungsnachweis einreichen")
-        self._require_status(APPROVED, doing="Verwendungsnachweis einreichen")
+        actor.require(Role.ASSOCIATION, Role.OFFICER, doing=N_("Verwendungsnachweis einreichen"))
+        actor.require_member_of(self.organisation_id, doing=N_("Verwendungsnachweis einreichen"))
+        self._require_status(APPROVED, doing=N_("Verwendungsnachweis einreichen"))
         if self.pending_amendment is not None:
-            raise InvalidStateError("Zuerst muss über die offene Änderung entschieden werden.")
+            raise InvalidStateError(message("Zuerst muss über die offene Änderung entschieden werden."))
         for value, what in ((own_funds, "Eigenmittel"), (third_party_funds, "Drittmittel"), (income, "Einnahmen")):
             value.require_not_negative(what, what)
         receipts = [key for key, e in self.expenses.items() if not e["reversed"]]
@@ -1406,7 +1525,7 @@ class Grant(Aggregate):
         if before.amount:  # receipts from before the project could begin are left out of the costs
             simple["before_start"] = before
         self._proof_of_use_submitted(
-            report=require_text(report, "report", "Der Sachbericht", 20000),
+            report=require_text(report, "report", N_("Der Sachbericht"), 20000),
             actual_costs=self.spent_per_line() if summary_costs is None else self._summary_costs(summary_costs),
             own_funds=own_funds,
             third_party_funds=third_party_funds,
@@ -1424,21 +1543,25 @@ class Grant(Aggregate):
         assert self.terms is not None
         if not self.terms.rule_set.simple_proof:
             raise RuleViolationError(
-                f"Das Regelwerk {self.terms.rule_set.version} lässt keinen einfachen Verwendungsnachweis zu; "
-                "einzureichen ist der Nachweis mit Belegliste.",
+                message(
+                    "Das Regelwerk {version} lässt keinen einfachen Verwendungsnachweis zu; einzureichen ist "
+                    "der Nachweis mit Belegliste.",
+                    version=self.terms.rule_set.version,
+                ),
                 field="simple",
             )
         lines = self.line_budgets
         unknown = sorted(set(costs) - set(lines))
         if unknown:
             raise InvalidInputError(
-                f"Die Kostenposition »{unknown[0]}« steht nicht im Finanzierungsplan.", field="actual_costs"
+                message("Die Kostenposition »{code}« steht nicht im Finanzierungsplan.", code=unknown[0]),
+                field="actual_costs",
             )
         summary = {}
         for code in lines:
-            summary[code] = costs.get(code, Money.zero()).require_not_negative("actual_costs", "Ein Betrag")
+            summary[code] = costs.get(code, Money.zero()).require_not_negative("actual_costs", N_("Ein Betrag"))
         if not any(amount.amount for amount in summary.values()):
-            raise InvalidInputError("Der zahlenmäßige Nachweis nennt keine Kosten.", field="actual_costs")
+            raise InvalidInputError(message("Der zahlenmäßige Nachweis nennt keine Kosten."), field="actual_costs")
         return summary
 
     def _units_fact(self, name: str, units: int | None, at_most: int | None = None) -> dict[str, Any]:
@@ -1446,17 +1569,27 @@ class Grant(Aggregate):
         assert self.terms is not None
         if not self.terms.per_unit:
             if units is not None:
-                raise InvalidInputError("Diese Zuwendung ist kein Festbetrag je Einheit.", field=name)
+                raise InvalidInputError(message("Diese Zuwendung ist kein Festbetrag je Einheit."), field=name)
             return {}
         if units is None:
             raise InvalidInputError(
-                f"Wie viele {self.terms.unit_label} wurden erbracht? (bewilligt: {self.terms.units})", field=name
+                message(
+                    "Wie viele {unit_label} wurden erbracht? (bewilligt: {units})",
+                    unit_label=self.terms.unit_label,
+                    units=self.terms.units,
+                ),
+                field=name,
             )
         if isinstance(units, bool) or not isinstance(units, int) or units < 0:
-            raise InvalidInputError("Die Zahl der Einheiten muss eine ganze Zahl ab 0 sein.", field=name)
+            raise InvalidInputError(message("Die Zahl der Einheiten muss eine ganze Zahl ab 0 sein."), field=name)
         if at_most is not None and units > at_most:
             raise RuleViolationError(
-                f"Anerkannt werden können höchstens die nachgewiesenen {at_most} {self.terms.unit_label}.", field=name
+                message(
+                    "Anerkannt werden können höchstens die nachgewiesenen {at_most} {unit_label}.",
+                    at_most=at_most,
+                    unit_label=self.terms.unit_label,
+                ),
+                field=name,
             )
         return {name: units}
 
@@ -1520,24 +1653,32 @@ class Grant(Aggregate):
 
         ``condition_occurred_on``: the day the resolutory condition occurred (costs fell, extra funds came
         in); a claim from the final amount arises then, not on the day of the decision."""
-        actor.require(Role.OFFICER, doing="Verwendungsnachweis prüfen")
-        self._require_status(PROOF_SUBMITTED, doing="Verwendungsnachweis prüfen")
+        actor.require(Role.OFFICER, doing=N_("Verwendungsnachweis prüfen"))
+        self._require_status(PROOF_SUBMITTED, doing=N_("Verwendungsnachweis prüfen"))
         assert self.proof is not None
         if actor.is_user(self.proof["submitted_by"]):
-            raise FourEyesError("Wer den Nachweis eingereicht hat, darf ihn nicht prüfen (Vier-Augen-Prinzip).")
+            raise FourEyesError(
+                message("Wer den Nachweis eingereicht hat, darf ihn nicht prüfen (Vier-Augen-Prinzip).")
+            )
         if condition_occurred_on is not None:
             self._check_condition_day(condition_occurred_on, on)
         actual: dict[str, Money] = self.proof["actual_costs"]
         unknown = set(recognised_costs) - set(actual)
         if unknown:
-            raise InvalidInputError(f"Unbekannte Kostenposition »{sorted(unknown)[0]}«.", field="recognised_costs")
+            raise InvalidInputError(
+                message("Unbekannte Kostenposition »{code}«.", code=sorted(unknown)[0]), field="recognised_costs"
+            )
         recognised, reasons = {}, {}
         for code, spent in actual.items():
             value = recognised_costs.get(code, spent)
-            value.require_not_negative("recognised_costs", "Ein anerkannter Betrag")
+            value.require_not_negative("recognised_costs", N_("Ein anerkannter Betrag"))
             if value > spent:
                 raise RuleViolationError(
-                    f"Kostenposition »{code}«: anerkannt werden können höchstens die nachgewiesenen {spent.de()}.",
+                    message(
+                        "Kostenposition »{code}«: anerkannt werden können höchstens die nachgewiesenen {spent}.",
+                        code=code,
+                        spent=spent,
+                    ),
                     field="recognised_costs",
                 )
             if value < spent:
@@ -1558,7 +1699,7 @@ class Grant(Aggregate):
                 else third_party_funds.require_not_negative("third_party_funds")
             ),
             income=self.proof["income"] if income is None else income.require_not_negative("income"),
-            notes=require_text(notes, "notes", "Der Prüfvermerk", 4000),
+            notes=require_text(notes, "notes", N_("Der Prüfvermerk"), 4000),
             on=on,
             **actor.stamp,
             condition_occurred_on=condition_occurred_on,
@@ -1567,12 +1708,12 @@ class Grant(Aggregate):
     def _check_condition_day(self, day: date, on: date) -> None:
         if day > on:
             raise InvalidInputError(
-                f"Der Eintritt der auflösenden Bedingung ({day:%d.%m.%Y}) liegt nach dem Prüfdatum.",
+                message("Der Eintritt der auflösenden Bedingung ({day}) liegt nach dem Prüfdatum.", day=day),
                 field="condition_occurred_on",
             )
         if day < self.applied_on:
             raise InvalidInputError(
-                f"Der Eintritt der auflösenden Bedingung ({day:%d.%m.%Y}) liegt vor dem Antrag.",
+                message("Der Eintritt der auflösenden Bedingung ({day}) liegt vor dem Antrag.", day=day),
                 field="condition_occurred_on",
             )
 
@@ -1629,15 +1770,15 @@ class Grant(Aggregate):
         An overpayment below the small-amount limit is left (the lower of the rule set's threshold and the
         city's ``small_claim_limit``); anything larger is claimed. The claim arises on the day the
         resolutory condition occurred, when the review recorded one (``claim_arose_on``)."""
-        actor.require(Role.APPROVER, doing="Schlussfestsetzung")
-        self._require_status(PROOF_REVIEWED, doing="Schlussfestsetzung")
+        actor.require(Role.APPROVER, doing=N_("Schlussfestsetzung"))
+        self._require_status(PROOF_REVIEWED, doing=N_("Schlussfestsetzung"))
         assert self.recognised is not None and self.terms is not None and self.proof is not None
         if actor.is_user(self.recognised["reviewed_by"]) or actor.is_user(self.proof["submitted_by"]):
             raise FourEyesError(
-                "Wer den Nachweis eingereicht oder geprüft hat, setzt nicht selbst fest (Vier-Augen-Prinzip)."
+                message("Wer den Nachweis eingereicht oder geprüft hat, setzt nicht selbst fest (Vier-Augen-Prinzip).")
             )
         if self._payments_in_flight():
-            raise InvalidStateError("Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden.")
+            raise InvalidStateError(message("Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden."))
         actuals = RecognisedActuals(
             costs=self.recognised["costs"],
             own_funds=self.recognised["own_funds"],
@@ -1773,18 +1914,18 @@ class Grant(Aggregate):
         Records when the competent office learnt the facts (the revocation must be decided within one year
         of that, § 48 (4) and § 49 (3) sentence 2 VwVfG NRW; a deadline ending on a weekend or holiday ends
         on the next working day, § 31 (3)) and when the association was heard (§ 28 VwVfG NRW)."""
-        actor.require(Role.OFFICER, Role.APPROVER, doing="Widerruf vorbereiten")
-        self._require_status(*AFTER_AWARD, doing="Widerruf vorbereiten")
+        actor.require(Role.OFFICER, Role.APPROVER, doing=N_("Widerruf vorbereiten"))
+        self._require_status(*AFTER_AWARD, doing=N_("Widerruf vorbereiten"))
         if self.pending_revocation is not None:
-            raise InvalidStateError("Ein Widerruf ist bereits vorbereitet und wartet auf die Entscheidung.")
+            raise InvalidStateError(message("Ein Widerruf ist bereits vorbereitet und wartet auf die Entscheidung."))
         self._revocation_amounts(remaining_amount)
         if facts_known_on > on:
-            raise InvalidInputError("Die Kenntnis der Tatsachen liegt in der Zukunft.", field="facts_known_on")
+            raise InvalidInputError(message("Die Kenntnis der Tatsachen liegt in der Zukunft."), field="facts_known_on")
         if heard_on > on:
-            raise InvalidInputError("Die Anhörung liegt in der Zukunft.", field="heard_on")
+            raise InvalidInputError(message("Die Anhörung liegt in der Zukunft."), field="heard_on")
         if heard_on < facts_known_on:
             raise InvalidInputError(
-                "Angehört wird zu Tatsachen, die bekannt sind: die Anhörung liegt vor ihrer Kenntnis.",
+                message("Angehört wird zu Tatsachen, die bekannt sind: die Anhörung liegt vor ihrer Kenntnis."),
                 field="heard_on",
             )
         limit = revocation_limit(facts_known_on)
@@ -1837,22 +1978,26 @@ class Grant(Aggregate):
 
     def _revocation_amounts(self, remaining_amount: Money) -> Money:
         """The amount the revocation reduces from; refuses one that does not reduce or with payments in flight."""
-        remaining_amount.require_not_negative("remaining_amount", "Der verbleibende Betrag")
+        remaining_amount.require_not_negative("remaining_amount", N_("Der verbleibende Betrag"))
         current = self.final_amount if self.final_amount is not None else self.approved_amount
         if remaining_amount >= current:
             raise InvalidInputError(
-                f"Ein Widerruf muss den Betrag von {current.de()} mindern.", field="remaining_amount"
+                message("Ein Widerruf muss den Betrag von {current} mindern.", current=current),
+                field="remaining_amount",
             )
         if self._payments_in_flight():
-            raise InvalidStateError("Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden.")
+            raise InvalidStateError(message("Zuerst müssen laufende Abrufe ausgezahlt oder storniert werden."))
         return current
 
     @staticmethod
     def _require_within_year(limit: date, on: date) -> None:
         if on > limit:
             raise RuleViolationError(
-                f"Die Jahresfrist für den Widerruf endete am {limit:%d.%m.%Y} (§ 48 Abs. 4, § 49 Abs. 3 VwVfG NRW); "
-                "ein Widerruf ist nicht mehr möglich.",
+                message(
+                    "Die Jahresfrist für den Widerruf endete am {limit} (§ 48 Abs. 4, § 49 Abs. 3 VwVfG "
+                    "NRW); ein Widerruf ist nicht mehr möglich.",
+                    limit=limit,
+                ),
                 field="facts_known_on",
             )
 
@@ -1864,19 +2009,21 @@ class Grant(Aggregate):
         The grant is reduced to the proposal's remaining amount (zero for a full revocation). What was paid
         beyond it becomes a claim; with effect for the past, each payout taken back bears interest from the
         later of the effective date and its value date. Returns (claim amount, tranches), or None."""
-        actor.require(Role.APPROVER, doing="Über den Widerruf entscheiden")
+        actor.require(Role.APPROVER, doing=N_("Über den Widerruf entscheiden"))
         pending = self.pending_revocation
         if pending is None:
-            raise InvalidStateError("Es ist kein Widerruf vorbereitet.")
+            raise InvalidStateError(message("Es ist kein Widerruf vorbereitet."))
         if actor.is_user(pending["proposed_by"]):
-            raise FourEyesError("Wer den Widerruf vorbereitet hat, entscheidet nicht selbst (Vier-Augen-Prinzip).")
+            raise FourEyesError(
+                message("Wer den Widerruf vorbereitet hat, entscheidet nicht selbst (Vier-Augen-Prinzip).")
+            )
         reason = require_reason(reason)
         if not approve:
             self._revocation_declined(reason=reason, on=on, **actor.stamp)
             return None
-        self._require_status(*AFTER_AWARD, doing="Widerrufen")
+        self._require_status(*AFTER_AWARD, doing=N_("Widerrufen"))
         if on < pending["heard_on"]:
-            raise InvalidInputError("Entschieden wird nach der Anhörung (§ 28 VwVfG NRW).", field="on")
+            raise InvalidInputError(message("Entschieden wird nach der Anhörung (§ 28 VwVfG NRW)."), field="on")
         self._require_within_year(pending["limit_ends_on"], on)
         remaining_amount, effective_on = pending["remaining_amount"], pending["effective_on"]
         current = self._revocation_amounts(remaining_amount)
@@ -1988,20 +2135,30 @@ class Grant(Aggregate):
         """An officer decides, with a reason, whether and how much of the proposed idle-money interest to
         charge (it is discretionary: up to the proposal, or nothing). Returns the claim to raise: none when
         nothing is charged or the charge is below the small-amount limit."""
-        actor.require(Role.OFFICER, doing="Über Zinsen auf nicht alsbald verwendete Mittel entscheiden")
-        self._require_status(*AFTER_AWARD, doing="Über Zinsen auf nicht alsbald verwendete Mittel entscheiden")
+        actor.require(Role.OFFICER, doing=N_("Über Zinsen auf nicht alsbald verwendete Mittel entscheiden"))
+        self._require_status(*AFTER_AWARD, doing=N_("Über Zinsen auf nicht alsbald verwendete Mittel entscheiden"))
         if self.idle_interest_decided_on is not None and on <= self.idle_interest_decided_on:
             raise InvalidInputError(
-                f"Bis zum {self.idle_interest_decided_on:%d.%m.%Y} ist bereits entschieden.", field="on"
+                message(
+                    "Bis zum {idle_interest_decided_on} ist bereits entschieden.",
+                    idle_interest_decided_on=self.idle_interest_decided_on,
+                ),
+                field="on",
             )
-        charged.require_not_negative("amount", "Der Zinsbetrag")
+        charged.require_not_negative("amount", N_("Der Zinsbetrag"))
         if not proposal.stretches:
             raise InvalidStateError(
-                f"Keine ausgezahlten Mittel lagen länger als {duration_german(proposal.horizon)} ungenutzt."
+                message(
+                    "Keine ausgezahlten Mittel lagen länger als {horizon} ungenutzt.",
+                    horizon=duration_german(proposal.horizon),
+                )
             )
         if charged > proposal.interest:
             raise RuleViolationError(
-                f"Berechnet sind {proposal.interest.de()} Zinsen; mehr kann nicht gefordert werden.", field="amount"
+                message(
+                    "Berechnet sind {interest} Zinsen; mehr kann nicht gefordert werden.", interest=proposal.interest
+                ),
+                field="amount",
             )
         limit = small_claim_limit if small_claim_limit is not None else Money.zero()
         pursued = charged.amount > 0 and charged >= limit
@@ -2053,12 +2210,12 @@ class Grant(Aggregate):
 
         Whatever the programme committed beyond what the grant finally cost goes back to its budget.
         """
-        actor.require(Role.OFFICER, Role.APPROVER, doing="Abschließen")
-        self._require_status(DETERMINED, REVOKED, doing="Abschließen")
+        actor.require(Role.OFFICER, Role.APPROVER, doing=N_("Abschließen"))
+        self._require_status(DETERMINED, REVOKED, doing=N_("Abschließen"))
         if open_claims:
-            raise InvalidStateError("Die Zuwendung hat noch offene Rückforderungen.")
+            raise InvalidStateError(message("Die Zuwendung hat noch offene Rückforderungen."))
         if self._payments_in_flight():
-            raise InvalidStateError("Es laufen noch Abrufe.")
+            raise InvalidStateError(message("Es laufen noch Abrufe."))
         assert self.terms is not None and self.final_amount is not None
         cost = min(self.final_amount, self.paid)
         remaining, keep = cost, {}
@@ -2102,10 +2259,10 @@ class Grant(Aggregate):
         if decision is None and pending:
             decision = pending[-1]
         regarding, item = _regarding(decision) if decision is not None else ("", "")
-        note = optional_text(note, "vermerk", "Der Vermerk", 4000)
-        message = optional_text(message, "nachricht", "Die Nachricht an den Verein", 4000)
+        note = optional_text(note, "vermerk", N_("Der Vermerk"), 4000)
+        message = optional_text(message, "nachricht", N_("Die Nachricht an den Verein"), 4000)
         if note and actor.role is Role.ASSOCIATION:
-            raise InvalidInputError("Interne Vermerke schreibt nur das Amt.", field="vermerk")
+            raise InvalidInputError(Message(N_("Interne Vermerke schreibt nur das Amt.")), field="vermerk")
         files = uploaded_documents(documents)
         if note or message:
             self._texts_recorded(note=note, message=message, regarding=regarding, item=item, on=on, **actor.stamp)
@@ -2150,14 +2307,14 @@ class Grant(Aggregate):
     def post_message(self, text: str, documents: list[dict[str, Any]] | None, on: date, actor: Actor) -> UUID:
         """A message in the grant's conversation between the office and the association."""
         actor.require(
-            Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.CASHIER, Role.ASSOCIATION, doing="Nachricht schreiben"
+            Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.CASHIER, Role.ASSOCIATION, doing=N_("Nachricht schreiben")
         )
-        actor.require_member_of(self.organisation_id, doing="Nachricht schreiben")
+        actor.require_member_of(self.organisation_id, doing=N_("Nachricht schreiben"))
         files = uploaded_documents(documents)
         message_id = uuid4()
         self._message_posted(
             message_id=message_id,
-            text=require_text(text, "text", "Die Nachricht", 8000),
+            text=require_text(text, "text", N_("Die Nachricht"), 8000),
             documents=files,
             from_office=actor.role is not Role.ASSOCIATION,
             on=on,
@@ -2200,13 +2357,13 @@ class Grant(Aggregate):
     ) -> UUID:
         """Records a letter (Bescheid, Erinnerung) made from the event at ``source_position``; the PDF is
         kept outside the log, the event holds its SHA-256 and the verification code printed on it."""
-        actor.require(Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.SYSTEM, doing="Schreiben erstellen")
+        actor.require(Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.SYSTEM, doing=N_("Schreiben erstellen"))
         if kind not in LETTER_KINDS:
-            raise InvalidInputError(f"Die Schreibart »{kind}« gibt es nicht.", field="kind")
+            raise InvalidInputError(message("Die Schreibart »{kind}« gibt es nicht.", kind=kind), field="kind")
         if any(letter["source_position"] == source_position and letter["kind"] == kind for letter in self.letters):
-            raise InvalidStateError("Zu dieser Entscheidung ist das Schreiben bereits erstellt.")
+            raise InvalidStateError(message("Zu dieser Entscheidung ist das Schreiben bereits erstellt."))
         if not isinstance(source_sha256, str) or len(source_sha256) != 64 or not set(source_sha256) <= _SHA256_DIGITS:
-            raise InvalidInputError("Die Prüfsumme des Ereignisses fehlt.", field="source_sha256")
+            raise InvalidInputError(message("Die Prüfsumme des Ereignisses fehlt."), field="source_sha256")
         (file,) = uploaded_documents([document])
         letter_id = uuid4()
         self._letter_issued(
@@ -2262,17 +2419,17 @@ class Grant(Aggregate):
         for letter in self.letters:
             if letter["letter_id"] == letter_id.hex:
                 return letter
-        raise NotFoundError("Dieses Schreiben gibt es zu dieser Zuwendung nicht.", field="letter_id")
+        raise NotFoundError(message("Dieses Schreiben gibt es zu dieser Zuwendung nicht."), field="letter_id")
 
     def record_delivery(self, letter_id: UUID, delivered_on: date, on: date, actor: Actor) -> None:
         """Bekanntgabe: the day the notice reached the association. Without a lawsuit within one month
         (§ 74 VwGO; in NRW there is no objection procedure) it is final from the day after."""
-        actor.require(Role.OFFICER, Role.APPROVER, doing="Bekanntgabe vermerken")
+        actor.require(Role.OFFICER, Role.APPROVER, doing=N_("Bekanntgabe vermerken"))
         letter = self._letter(letter_id)
         if letter["delivered_on"] is not None:
-            raise InvalidStateError("Die Bekanntgabe dieses Schreibens ist bereits vermerkt.")
+            raise InvalidStateError(message("Die Bekanntgabe dieses Schreibens ist bereits vermerkt."))
         if delivered_on > on:
-            raise InvalidInputError("Die Bekanntgabe kann nicht in der Zukunft liegen.", field="delivered_on")
+            raise InvalidInputError(message("Die Bekanntgabe kann nicht in der Zukunft liegen."), field="delivered_on")
         final_on = add_duration(delivered_on, "P1M") + timedelta(days=1)
         if letter.get("waived_on") is not None:
             final_on = min(final_on, letter["waived_on"])
@@ -2299,12 +2456,12 @@ class Grant(Aggregate):
 
     def waive_remedies(self, letter_id: UUID, waived_on: date, on: date, actor: Actor) -> None:
         """Rechtsbehelfsverzicht: the association waived legal remedies; the notice is final at once."""
-        actor.require(Role.OFFICER, Role.APPROVER, doing="Rechtsbehelfsverzicht vermerken")
+        actor.require(Role.OFFICER, Role.APPROVER, doing=N_("Rechtsbehelfsverzicht vermerken"))
         letter = self._letter(letter_id)
         if letter.get("waived_on") is not None:
-            raise InvalidStateError("Der Verzicht ist bereits vermerkt.")
+            raise InvalidStateError(message("Der Verzicht ist bereits vermerkt."))
         if waived_on > on:
-            raise InvalidInputError("Der Verzicht kann nicht in der Zukunft liegen.", field="waived_on")
+            raise InvalidInputError(message("Der Verzicht kann nicht in der Zukunft liegen."), field="waived_on")
         final_on = waived_on if letter["final_on"] is None else min(letter["final_on"], waived_on)
         self._remedies_waived(letter_id=letter_id, waived_on=waived_on, final_on=final_on, on=on, **actor.stamp)
 
@@ -2333,22 +2490,34 @@ class Grant(Aggregate):
     def _payment(self, payment_id: UUID, *states: str, doing: str) -> dict[str, Any]:
         payment = self.payments.get(payment_id.hex)
         if payment is None:
-            raise NotFoundError("Diese Zahlung gibt es zu dieser Zuwendung nicht.", field="payment_id")
+            raise NotFoundError(message("Diese Zahlung gibt es zu dieser Zuwendung nicht."), field="payment_id")
         if payment["status"] not in states:
-            raise InvalidStateError(f"{doing}: die Zahlung ist im Stand »{PAYMENT_GERMAN[payment['status']]}«.")
+            raise InvalidStateError(
+                message(
+                    "{doing}: die Zahlung ist im Stand »{status}«.",
+                    doing=marked(doing),
+                    status=marked(PAYMENT_GERMAN[payment["status"]]),
+                )
+            )
         return payment
 
     def _require_status(self, *states: str, doing: str) -> None:
         if self.status not in states:
-            raise InvalidStateError(f"{doing} ist im Stand »{self.status_german}« nicht möglich.")
+            raise InvalidStateError(
+                message(
+                    "{doing} ist im Stand »{status_german}« nicht möglich.",
+                    doing=marked(doing),
+                    status_german=marked(self.status_german),
+                )
+            )
 
 
 MANUAL = "manual"
 REMINDER_STAGES = {
     MANUAL: N_("Erinnerung"),
-    "before": "Erinnerung vor der Frist",
-    "due": "Erinnerung am Tag der Frist",
-    "overdue": "Mahnung: Frist überschritten",
+    "before": N_("Erinnerung vor der Frist"),
+    "due": N_("Erinnerung am Tag der Frist"),
+    "overdue": N_("Mahnung: Frist überschritten"),
 }
 APPROVAL_LETTER = "zuwendungsbescheid"
 LETTER_KINDS = {
@@ -2387,10 +2556,14 @@ def revocation_limit(facts_known_on: date) -> date:
     return next_working_day(end)
 
 
-def _horizon_german(duration: str) -> str:
+def _horizon_german(duration: str) -> Message:
+    """ "2 Monaten" as in "innerhalb von 2 Monaten"."""
     number = "".join(c for c in duration if c.isdigit())
-    unit = {"M": "Monaten", "W": "Wochen", "D": "Tagen"}[duration[-1]]
-    return f"{number} {unit}"
+    if duration[-1] == "M":
+        return message("{number} Monaten", number=number)
+    if duration[-1] == "W":
+        return message("{number} Wochen", number=number)
+    return message("{number} Tagen", number=number)
 
 
 def _require_cash_office_hands(payment: dict[str, Any], actor: Actor) -> None:
@@ -2399,12 +2572,14 @@ def _require_cash_office_hands(payment: dict[str, Any], actor: Actor) -> None:
         return
     if actor.is_user(payment.get("released_by")):
         raise FourEyesError(
-            "Wer die Zahlung angeordnet (freigegeben) hat, darf sie nicht buchen: Anordnung und Zahlungsabwicklung "
-            "liegen bei verschiedenen Personen (§ 31 Abs. 3 KomHVO NRW)."
+            message(
+                "Wer die Zahlung angeordnet (freigegeben) hat, darf sie nicht buchen: Anordnung und Zahlungsabwicklung "
+                "liegen bei verschiedenen Personen (§ 31 Abs. 3 KomHVO NRW)."
+            )
         )
     if actor.is_user(payment.get("certified_by")) or actor.is_user(payment.get("requested_by")):
         raise FourEyesError(
-            "Wer die Zahlung abgerufen oder festgestellt hat, darf sie nicht buchen (§ 31 Abs. 3 KomHVO NRW)."
+            message("Wer die Zahlung abgerufen oder festgestellt hat, darf sie nicht buchen (§ 31 Abs. 3 KomHVO NRW).")
         )
 
 
@@ -2418,29 +2593,40 @@ def uploaded_documents(documents: list[dict[str, Any]] | None) -> list[dict[str,
     if not documents:
         return []
     if not isinstance(documents, (list, tuple)):
-        raise InvalidInputError("Die Dateien: Liste erwartet.", field="documents")
+        raise InvalidInputError(message("Die Dateien: Liste erwartet."), field="documents")
     if len(documents) > MAX_UPLOADED_DOCUMENTS:
         raise InvalidInputError(
-            f"Bitte höchstens {MAX_UPLOADED_DOCUMENTS} Dateien auf einmal hochladen.", field="documents"
+            message(
+                "Bitte höchstens {MAX_UPLOADED_DOCUMENTS} Dateien auf einmal hochladen.",
+                MAX_UPLOADED_DOCUMENTS=MAX_UPLOADED_DOCUMENTS,
+            ),
+            field="documents",
         )
     checked = []
     for item in documents:
         if not isinstance(item, dict):
-            raise InvalidInputError("Die Dateien: Angaben zur Datei erwartet.", field="documents")
+            raise InvalidInputError(message("Die Dateien: Angaben zur Datei erwartet."), field="documents")
         name, kind, size, digest = (item.get(k) for k in ("name", "content_type", "size", "sha256"))
         if not isinstance(name, str) or not name.strip() or len(name) > 255:
-            raise InvalidInputError("Jede Datei braucht einen Namen (höchstens 255 Zeichen).", field="documents")
+            raise InvalidInputError(
+                message("Jede Datei braucht einen Namen (höchstens 255 Zeichen)."), field="documents"
+            )
         if any(c in "/\\" or ord(c) < 32 or ord(c) == 127 for c in name) or name.strip() in (".", ".."):
             raise InvalidInputError(
-                f"Der Dateiname »{name.encode('unicode_escape').decode('ascii')}« ist nicht erlaubt: bitte ohne "
-                "Schrägstriche, Pfadangaben oder Steuerzeichen.",
+                message(
+                    "Der Dateiname »{name}« ist nicht erlaubt: bitte ohne Schrägstriche, Pfadangaben oder "
+                    "Steuerzeichen.",
+                    name=name.encode("unicode_escape").decode("ascii"),
+                ),
                 field="documents",
             )
         if not isinstance(kind, str) or not kind or len(kind) > 200:
-            raise InvalidInputError(f"Zur Datei »{name}« fehlt die Dateiart.", field="documents")
+            raise InvalidInputError(message("Zur Datei »{name}« fehlt die Dateiart.", name=name), field="documents")
         if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
-            raise InvalidInputError(f"Die Datei »{name}« ist leer.", field="documents")
+            raise InvalidInputError(message("Die Datei »{name}« ist leer.", name=name), field="documents")
         if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= _SHA256_DIGITS:
-            raise InvalidInputError(f"Zur Datei »{name}« fehlt die Prüfsumme (SHA-256).", field="documents")
+            raise InvalidInputError(
+                message("Zur Datei »{name}« fehlt die Prüfsumme (SHA-256).", name=name), field="documents"
+            )
         checked.append({"name": name.strip(), "content_type": kind, "size": size, "sha256": digest})
     return checked

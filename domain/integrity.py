@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidInputError
+from domain.messages import N_, marked, message
 
 INTEGRITY_RECORD_ID = uuid5(NAMESPACE_URL, "/foerderbuch/integrity")
 MAX_FINDINGS = 50  # the first findings are kept with a renewal; the count says how many there were
@@ -24,9 +25,11 @@ MAX_FINDINGS = 50  # the first findings are kept with a renewal; the count says 
 def _text(value: Any, what: str, limit: int) -> str:
     text = " ".join(str(value or "").split())
     if not text:
-        raise InvalidInputError(f"{what} fehlt.", field="reason")
+        raise InvalidInputError(message("{what} fehlt.", what=marked(what)), field="reason")
     if len(text) > limit:
-        raise InvalidInputError(f"{what} ist zu lang (höchstens {limit} Zeichen).", field="reason")
+        raise InvalidInputError(
+            message("{what} ist zu lang (höchstens {limit} Zeichen).", what=marked(what), limit=limit), field="reason"
+        )
     return text
 
 
@@ -48,8 +51,8 @@ class IntegrityRecord(Aggregate):
     def renew_seal(self, reason: str, by: str, findings: list[str], at: datetime) -> None:
         """Records that the seal is about to be computed afresh over the log as it is now."""
         self._seal_renewed(
-            reason=_text(reason, "Die Begründung", 1000),
-            by=_text(by, "Wer", 200),
+            reason=_text(reason, N_("Die Begründung"), 1000),
+            by=_text(by, N_("Wer"), 200),
             findings=[str(f)[:500] for f in findings[:MAX_FINDINGS]],
             finding_count=len(findings),
             at=at,
@@ -69,8 +72,10 @@ class IntegrityRecord(Aggregate):
     def anchor(self, position: int, mac: str, by: str, at: datetime) -> None:
         """Records an anchor: the chain head as it was written to a file kept elsewhere."""
         if position < 1 or len(mac) != 64:
-            raise InvalidInputError("Ein Anker braucht eine Log-Position und eine Prüfsumme.", field="position")
-        self._anchored(position=position, mac=mac, by=_text(by, "Wer", 200), at=at)
+            raise InvalidInputError(
+                message("Ein Anker braucht eine Log-Position und eine Prüfsumme."), field="position"
+            )
+        self._anchored(position=position, mac=mac, by=_text(by, N_("Wer"), 200), at=at)
 
     class ChainAnchored(Aggregate.Event):
         position: int

@@ -33,6 +33,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError, InvalidStateError
+from domain.messages import N_, message
 from domain.money import Money
 from domain.text import require_reason, require_text
 
@@ -61,15 +62,20 @@ LEGAL_BASES: dict[str, tuple[tuple[date, Decimal], ...]] = {
     VWVFG_BUND: ((EARLIEST, Decimal("5")),),  # § 49a (3) VwVfG: notices of federal authorities
 }
 LEGAL_BASIS_GERMAN = {
-    VWVFG_NRW: "§ 49a Abs. 3 VwVfG NRW (Bescheide der Stadt)",
-    VWVFG_BUND: "§ 49a Abs. 3 VwVfG des Bundes (Bescheide von Bundesbehörden)",
+    VWVFG_NRW: N_("§ 49a Abs. 3 VwVfG NRW (Bescheide der Stadt)"),
+    VWVFG_BUND: N_("§ 49a Abs. 3 VwVfG des Bundes (Bescheide von Bundesbehörden)"),
 }
 
 
 def check_legal_basis(value: Any) -> str:
     if value not in LEGAL_BASES:
         raise InvalidInputError(
-            f"Unbekannte Rechtsgrundlage »{value}« (möglich: {', '.join(LEGAL_BASES)}).", field="legal_basis"
+            message(
+                "Unbekannte Rechtsgrundlage »{value}« (möglich: {choices}).",
+                value=value,
+                choices=", ".join(LEGAL_BASES),
+            ),
+            field="legal_basis",
         )
     return str(value)
 
@@ -126,7 +132,7 @@ def _in_force(schedule: Schedule, day: date) -> Decimal:
         if valid_from <= day:
             value = number
     if value is None:
-        raise InvalidInputError(f"Für den {day:%d.%m.%Y} ist kein Zinsaufschlag hinterlegt.", field="margin")
+        raise InvalidInputError(message("Für den {day} ist kein Zinsaufschlag hinterlegt.", day=day), field="margin")
     return value
 
 
@@ -175,7 +181,9 @@ def interest_periods(
     table = InterestTable.of(base_rates)
     rates = list(table.base_rates)
     if not rates or rates[0][0] > start:
-        raise InvalidInputError(f"Für den {start:%d.%m.%Y} ist kein Basiszinssatz hinterlegt.", field="base_rates")
+        raise InvalidInputError(
+            message("Für den {start} ist kein Basiszinssatz hinterlegt.", start=start), field="base_rates"
+        )
     margins: list[tuple[date, Decimal]] = [(EARLIEST, margin)] if isinstance(margin, Decimal) else sorted(margin)
     provisional_from = table.provisional_from
     cuts = sorted({start, end, provisional_from, *(d for d, _ in rates), *(d for d, _ in margins)})
@@ -205,11 +213,13 @@ BASE_RATE_TABLE_ID = uuid5(NAMESPACE_URL, "/foerderbuch/base-rates")
 
 def _check_rate(rate: Any) -> Decimal:
     if isinstance(rate, (float, bool)) or not isinstance(rate, Decimal) or not rate.is_finite():
-        raise InvalidInputError("Der Basiszinssatz ist als Dezimalzahl anzugeben.", field="rate")
+        raise InvalidInputError(message("Der Basiszinssatz ist als Dezimalzahl anzugeben."), field="rate")
     if not Decimal("-10") <= rate <= Decimal("20"):
-        raise InvalidInputError("Ein Basiszinssatz außerhalb von −10 % bis 20 % ist unplausibel.", field="rate")
+        raise InvalidInputError(
+            message("Ein Basiszinssatz außerhalb von −10 % bis 20 % ist unplausibel."), field="rate"
+        )
     if -rate.as_tuple().exponent > 4:  # type: ignore[operator]
-        raise InvalidInputError("Der Basiszinssatz hat höchstens vier Nachkommastellen.", field="rate")
+        raise InvalidInputError(message("Der Basiszinssatz hat höchstens vier Nachkommastellen."), field="rate")
     return rate
 
 
@@ -254,15 +264,18 @@ class BaseRateTable(Aggregate):
 
     def publish(self, valid_from: date, rate: Decimal, actor: Actor, source: str = "") -> None:
         """Records a newly published base rate; it applies from ``valid_from`` until the next one."""
-        actor.require(Role.ADMIN, Role.FINANCE, doing="Basiszinssatz erfassen")
+        actor.require(Role.ADMIN, Role.FINANCE, doing=N_("Basiszinssatz erfassen"))
         rate = _check_rate(rate)
         if not isinstance(valid_from, date) or valid_from.day != 1 or valid_from.month not in (1, 7):
-            raise InvalidInputError("Der Basiszinssatz ändert sich zum 1. Januar und 1. Juli.", field="valid_from")
+            raise InvalidInputError(
+                message("Der Basiszinssatz ändert sich zum 1. Januar und 1. Juli."), field="valid_from"
+            )
         if any(d == valid_from for d, _ in self.as_list()):
             raise InvalidStateError(
-                f"Für den {valid_from:%d.%m.%Y} ist bereits ein Satz hinterlegt.", field="valid_from"
+                message("Für den {valid_from} ist bereits ein Satz hinterlegt.", valid_from=valid_from),
+                field="valid_from",
             )
-        source = require_text(source, "source", "Die Quelle (z. B. Bekanntmachung der Bundesbank)", 300)
+        source = require_text(source, "source", N_("Die Quelle (z. B. Bekanntmachung der Bundesbank)"), 300)
         self._published(valid_from=valid_from, rate=rate, **actor.stamp, source=source)
 
     class RatePublished(Aggregate.Event):
@@ -282,18 +295,20 @@ class BaseRateTable(Aggregate):
 
     def correct(self, valid_from: date, rate: Decimal, source: str, reason: str, actor: Actor) -> None:
         """A wrongly recorded rate is corrected by a further event that says why; nothing is edited."""
-        actor.require(Role.ADMIN, Role.FINANCE, doing="Basiszinssatz berichtigen")
+        actor.require(Role.ADMIN, Role.FINANCE, doing=N_("Basiszinssatz berichtigen"))
         rate = _check_rate(rate)
         previous = dict(self.as_list()).get(valid_from)
         if previous is None:
-            raise InvalidStateError(f"Für den {valid_from:%d.%m.%Y} ist kein Satz hinterlegt.", field="valid_from")
+            raise InvalidStateError(
+                message("Für den {valid_from} ist kein Satz hinterlegt.", valid_from=valid_from), field="valid_from"
+            )
         if previous == rate:
-            raise InvalidInputError("Der berichtigte Satz ist derselbe wie bisher.", field="rate")
+            raise InvalidInputError(message("Der berichtigte Satz ist derselbe wie bisher."), field="rate")
         self._corrected(
             valid_from=valid_from,
             rate=rate,
             previous=previous,
-            source=require_text(source, "source", "Die Quelle", 300),
+            source=require_text(source, "source", N_("Die Quelle"), 300),
             reason=require_reason(reason),
             **actor.stamp,
         )
@@ -323,19 +338,27 @@ class BaseRateTable(Aggregate):
 
     def record_margin(self, legal_basis: str, valid_from: date, points: Decimal, source: str, actor: Actor) -> None:
         """A legislature changed a margin: from ``valid_from`` on, claims under that basis run at ``points``."""
-        actor.require(Role.ADMIN, doing="Zinsaufschlag erfassen")
+        actor.require(Role.ADMIN, doing=N_("Zinsaufschlag erfassen"))
         check_legal_basis(legal_basis)
         if isinstance(points, (float, bool)) or not isinstance(points, Decimal) or not Decimal(0) <= points <= 20:
-            raise InvalidInputError("Der Zinsaufschlag liegt zwischen 0 und 20 Prozentpunkten.", field="points")
+            raise InvalidInputError(
+                message("Der Zinsaufschlag liegt zwischen 0 und 20 Prozentpunkten."), field="points"
+            )
         if self.table().margin_on(legal_basis, valid_from) == points:
             raise InvalidInputError(
-                f"Nach {legal_basis} gelten am {valid_from:%d.%m.%Y} bereits {points} Prozentpunkte.", field="points"
+                message(
+                    "Nach {legal_basis} gelten am {valid_from} bereits {points} Prozentpunkte.",
+                    legal_basis=legal_basis,
+                    valid_from=valid_from,
+                    points=points,
+                ),
+                field="points",
             )
         self._margin_recorded(
             legal_basis=legal_basis,
             valid_from=valid_from,
             points=points,
-            source=require_text(source, "source", "Die Quelle (Gesetzblatt)", 300),
+            source=require_text(source, "source", N_("Die Quelle (Gesetzblatt)"), 300),
             **actor.stamp,
         )
 

@@ -66,3 +66,9 @@ def _rebuild(msgid: str, params: dict[str, Any]) -> Message:
 def message(msgid: str, /, **params: Any) -> Message:
     """A translatable text: ``message("Unbekannte Maßnahme »{kind}«.", kind=kind)``."""
     return Message(msgid, **params)
+
+
+def marked(text: str) -> Message:
+    """A fixed text marked elsewhere with ``N_`` (a status, a role, a kind) as a parameter of a message:
+    the web layer translates it by its German text, so "Stand »Bewilligt«" reads "status »Approved«"."""
+    return text if isinstance(text, Message) else Message(text)

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from domain.errors import InvalidInputError
+from domain.messages import N_, marked, message
 
 CENT = Decimal("0.01")
 MAX_EUROS = Decimal("1000000000000")  # sanity bound: a trillion euros is a typing error, not a grant
@@ -20,7 +21,9 @@ MAX_EUROS = Decimal("1000000000000")  # sanity bound: a trillion euros is a typi
 
 def _to_decimal(value: Any, field: str | None) -> Decimal:
     if isinstance(value, (bool, float)):
-        raise InvalidInputError(f"Betrag {value!r}: Gleitkommazahlen sind für Geld nicht zulässig.", field=field)
+        raise InvalidInputError(
+            message("Betrag {value}: Gleitkommazahlen sind für Geld nicht zulässig.", value=repr(value)), field=field
+        )
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -29,11 +32,11 @@ def _to_decimal(value: Any, field: str | None) -> Decimal:
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
-            raise InvalidInputError(f"»{value}« ist kein Betrag.", field=field) from None
+            raise InvalidInputError(message("»{value}« ist kein Betrag.", value=value), field=field) from None
     else:
-        raise InvalidInputError(f"{value!r} ist kein Betrag.", field=field)
+        raise InvalidInputError(message("{value} ist kein Betrag.", value=repr(value)), field=field)
     if not number.is_finite():
-        raise InvalidInputError(f"»{value}« ist kein endlicher Betrag.", field=field)
+        raise InvalidInputError(message("»{value}« ist kein endlicher Betrag.", value=value), field=field)
     return number
 
 
@@ -47,10 +50,11 @@ class Money:
         number = _to_decimal(amount, field)
         if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
             raise InvalidInputError(
-                f"Betrag {number}: höchstens zwei Nachkommastellen (Cent) sind zulässig.", field=field
+                message("Betrag {number}: höchstens zwei Nachkommastellen (Cent) sind zulässig.", number=number),
+                field=field,
             )
         if abs(number) >= MAX_EUROS:
-            raise InvalidInputError(f"Betrag {number} ist unplausibel groß.", field=field)
+            raise InvalidInputError(message("Betrag {number} ist unplausibel groß.", number=number), field=field)
         object.__setattr__(self, "amount", number.quantize(CENT))
 
     @classmethod
@@ -69,14 +73,14 @@ class Money:
             total += m.amount
         return cls(total)
 
-    def require_positive(self, field: str | None = None, what: str = "Betrag") -> Money:
+    def require_positive(self, field: str | None = None, what: str = N_("Betrag")) -> Money:
         if self.amount <= 0:
-            raise InvalidInputError(f"{what} muss größer als 0,00 € sein.", field=field)
+            raise InvalidInputError(message("{what} muss größer als 0,00 € sein.", what=marked(what)), field=field)
         return self
 
-    def require_not_negative(self, field: str | None = None, what: str = "Betrag") -> Money:
+    def require_not_negative(self, field: str | None = None, what: str = N_("Betrag")) -> Money:
         if self.amount < 0:
-            raise InvalidInputError(f"{what} darf nicht negativ sein.", field=field)
+            raise InvalidInputError(message("{what} darf nicht negativ sein.", what=marked(what)), field=field)
         return self
 
     def __add__(self, other: Money) -> Money:

@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError
+from domain.messages import N_, message
 from domain.text import optional_text, require_reason, require_text
 from domain.user import normalise_email
 
@@ -43,20 +44,22 @@ class LegalForm(StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise InvalidInputError(f"Unbekannte Rechtsform »{value}«.", field="legal_form") from None
+            raise InvalidInputError(
+                message("Unbekannte Rechtsform »{value}«.", value=value), field="legal_form"
+            ) from None
 
 
 def address(street: str, postcode: str, city: str, country: str = "DE") -> dict[str, str]:
     postcode = (postcode or "").strip().upper()
     if not _POSTCODE.match(postcode):
-        raise InvalidInputError(f"»{postcode}« ist keine Postleitzahl.", field="postcode")
+        raise InvalidInputError(message("»{postcode}« ist keine Postleitzahl.", postcode=postcode), field="postcode")
     country = (country or "").strip().upper()
     if not re.match(r"^[A-Z]{2}$", country):
-        raise InvalidInputError("Land als zweistelliger ISO-Code (z. B. DE).", field="country")
+        raise InvalidInputError(message("Land als zweistelliger ISO-Code (z. B. DE)."), field="country")
     return {
-        "street": require_text(street, "street", "Die Straße", 120),
+        "street": require_text(street, "street", N_("Die Straße"), 120),
         "postcode": postcode,
-        "city": require_text(city, "city", "Der Ort", 80),
+        "city": require_text(city, "city", N_("Der Ort"), 80),
         "country": country,
     }
 
@@ -106,16 +109,16 @@ class Organisation(Aggregate):
         actor: Actor,
         organisation_id: UUID | None = None,
     ) -> Organisation:
-        actor.require(Role.OFFICER, Role.ADMIN, doing="Organisation registrieren")
+        actor.require(Role.OFFICER, Role.ADMIN, doing=N_("Organisation registrieren"))
         form = LegalForm.parse(legal_form)
-        number = optional_text(register_number, "register_number", "Die Registernummer", 40)
+        number = optional_text(register_number, "register_number", N_("Die Registernummer"), 40)
         if form is LegalForm.REGISTERED_ASSOCIATION and not number:
             raise InvalidInputError(
-                "Ein eingetragener Verein braucht die Vereinsregisternummer (z. B. VR 1234).",
+                message("Ein eingetragener Verein braucht die Vereinsregisternummer (z. B. VR 1234)."),
                 field="register_number",
             )
         return cls(  # type: ignore[call-arg]  # eventsourcing takes the aggregate id as a keyword
-            name=require_text(name, "name", "Der Name", 200),
+            name=require_text(name, "name", N_("Der Name"), 200),
             legal_form=form.value,
             register_number=number,
             address=address,
@@ -125,10 +128,10 @@ class Organisation(Aggregate):
         )
 
     def change_bank_account(self, iban: str, validate_iban: IbanValidator, reason: str, actor: Actor) -> None:
-        actor.require(Role.OFFICER, Role.ADMIN, doing="Bankverbindung ändern")
+        actor.require(Role.OFFICER, Role.ADMIN, doing=N_("Bankverbindung ändern"))
         new = validate_iban(iban)
         if new == self.iban:
-            raise InvalidInputError("Das ist bereits die hinterlegte IBAN.", field="iban")
+            raise InvalidInputError(message("Das ist bereits die hinterlegte IBAN."), field="iban")
         self._bank_account_changed(iban=new, reason=require_reason(reason), **actor.stamp)
 
     class BankAccountChanged(Aggregate.Event):
@@ -150,15 +153,16 @@ class Organisation(Aggregate):
         """Records where the organisation is registered: the register court and the register number.
 
         Together they identify it (open data names recipients by them, e.g. ``DE-VR-…``)."""
-        actor.require(Role.OFFICER, Role.ADMIN, doing="Registereintrag erfassen")
-        court = require_text(court, "register_court", "Das Registergericht", 80)
-        number = require_text(number, "register_number", "Die Registernummer", 40)
+        actor.require(Role.OFFICER, Role.ADMIN, doing=N_("Registereintrag erfassen"))
+        court = require_text(court, "register_court", N_("Das Registergericht"), 80)
+        number = require_text(number, "register_number", N_("Die Registernummer"), 40)
         if not _REGISTER_NUMBER.match(number):
             raise InvalidInputError(
-                f"»{number}« ist keine Registernummer wie »VR 1234« oder »HRB 5678«.", field="register_number"
+                message("»{number}« ist keine Registernummer wie »VR 1234« oder »HRB 5678«.", number=number),
+                field="register_number",
             )
         if (court, number) == (self.register_court, self.register_number):
-            raise InvalidInputError("Das ist bereits der erfasste Registereintrag.", field="register_number")
+            raise InvalidInputError(message("Das ist bereits der erfasste Registereintrag."), field="register_number")
         self._register_entry_recorded(court=court, number=number, **actor.stamp)
 
     class RegisterEntryRecorded(Aggregate.Event):
@@ -173,10 +177,10 @@ class Organisation(Aggregate):
         self.register_number = number
 
     def change_address(self, new_address: dict[str, str], actor: Actor) -> None:
-        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing="Anschrift ändern")
-        actor.require_member_of(self.id, doing="Anschrift ändern")
+        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing=N_("Anschrift ändern"))
+        actor.require_member_of(self.id, doing=N_("Anschrift ändern"))
         if new_address == self.address:
-            raise InvalidInputError("Das ist bereits die hinterlegte Anschrift.", field="street")
+            raise InvalidInputError(message("Das ist bereits die hinterlegte Anschrift."), field="street")
         self._address_changed(address=new_address, **actor.stamp)
 
     class AddressChanged(Aggregate.Event):
@@ -191,16 +195,16 @@ class Organisation(Aggregate):
     # Contact persons (personal data) -----------------------------------------------------------
 
     def add_contact_person(self, name: str, function: str, email: str, phone: str, actor: Actor) -> UUID:
-        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing="Ansprechperson hinzufügen")
-        actor.require_member_of(self.id, doing="Ansprechperson hinzufügen")
+        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing=N_("Ansprechperson hinzufügen"))
+        actor.require_member_of(self.id, doing=N_("Ansprechperson hinzufügen"))
         phone = (phone or "").strip()
         if phone and not _PHONE.match(phone):
-            raise InvalidInputError(f"»{phone}« ist keine Telefonnummer.", field="phone")
+            raise InvalidInputError(message("»{phone}« ist keine Telefonnummer.", phone=phone), field="phone")
         person_id = uuid4()
         self._contact_person_added(
             person_id=person_id,
-            name=require_text(name, "contact_name", "Der Name der Ansprechperson", 120),
-            function=optional_text(function, "function", "Die Funktion", 80),
+            name=require_text(name, "contact_name", N_("Der Name der Ansprechperson"), 120),
+            function=optional_text(function, "function", N_("Die Funktion"), 80),
             email=normalise_email(email),
             phone=phone,
             **actor.stamp,
@@ -223,10 +227,10 @@ class Organisation(Aggregate):
         self.contact_persons[person_id.hex] = {"name": name, "function": function, "email": email, "phone": phone}
 
     def remove_contact_person(self, person_id: UUID, reason: str, actor: Actor) -> None:
-        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing="Ansprechperson entfernen")
-        actor.require_member_of(self.id, doing="Ansprechperson entfernen")
+        actor.require(Role.OFFICER, Role.ADMIN, Role.ASSOCIATION, doing=N_("Ansprechperson entfernen"))
+        actor.require_member_of(self.id, doing=N_("Ansprechperson entfernen"))
         if person_id.hex not in self.contact_persons:
-            raise NotFoundError("Diese Ansprechperson ist nicht eingetragen.", field="person_id")
+            raise NotFoundError(message("Diese Ansprechperson ist nicht eingetragen."), field="person_id")
         self._contact_person_removed(person_id=person_id, reason=require_reason(reason), **actor.stamp)
 
     class ContactPersonRemoved(Aggregate.Event):
@@ -242,10 +246,10 @@ class Organisation(Aggregate):
     # Portal members ----------------------------------------------------------------------------
 
     def add_member(self, user_id: UUID, actor: Actor) -> None:
-        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing="Portalzugang hinzufügen")
-        actor.require_member_of(self.id, doing="Portalzugang hinzufügen")
+        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing=N_("Portalzugang hinzufügen"))
+        actor.require_member_of(self.id, doing=N_("Portalzugang hinzufügen"))
         if user_id in self.members:
-            raise InvalidStateError("Diese Person hat bereits Zugang zum Portal des Vereins.", field="user_id")
+            raise InvalidStateError(message("Diese Person hat bereits Zugang zum Portal des Vereins."), field="user_id")
         self._member_added(user_id=user_id, **actor.stamp)
 
     class MemberAdded(Aggregate.Event):
@@ -265,7 +269,7 @@ class Organisation(Aggregate):
 
     def replace_member_id(self, user_id: UUID, previous_id: UUID, actor: Actor) -> None:
         """A member moved from the id release 0.1 derived to a random one (``User.move_to_random_id``)."""
-        actor.require(Role.ADMIN, doing="Benutzerkennungen umstellen")
+        actor.require(Role.ADMIN, doing=N_("Benutzerkennungen umstellen"))
         if previous_id in self.members or previous_id in self.removed_members:
             self._member_id_replaced(user_id=user_id, previous_id=previous_id, **actor.stamp)
 
@@ -284,10 +288,10 @@ class Organisation(Aggregate):
 
     def invite_member(self, email: str, name: str, actor: Actor) -> None:
         """Records that ``actor`` invited somebody; the invitation's secret link lives outside the log."""
-        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing="Mitglied einladen")
-        actor.require_member_of(self.id, doing="Mitglied einladen")
+        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing=N_("Mitglied einladen"))
+        actor.require_member_of(self.id, doing=N_("Mitglied einladen"))
         self._member_invited(
-            email=normalise_email(email), name=require_text(name, "name", "Der Name", 120), **actor.stamp
+            email=normalise_email(email), name=require_text(name, "name", N_("Der Name"), 120), **actor.stamp
         )
 
     class MemberInvited(Aggregate.Event):
@@ -301,10 +305,10 @@ class Organisation(Aggregate):
         pass
 
     def remove_member(self, user_id: UUID, reason: str, actor: Actor) -> None:
-        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing="Portalzugang entfernen")
-        actor.require_member_of(self.id, doing="Portalzugang entfernen")
+        actor.require(Role.ADMIN, Role.OFFICER, Role.ASSOCIATION, doing=N_("Portalzugang entfernen"))
+        actor.require_member_of(self.id, doing=N_("Portalzugang entfernen"))
         if user_id not in self.members:
-            raise NotFoundError("Diese Person hat keinen Zugang zum Portal des Vereins.", field="user_id")
+            raise NotFoundError(message("Diese Person hat keinen Zugang zum Portal des Vereins."), field="user_id")
         self._member_removed(user_id=user_id, reason=require_reason(reason), **actor.stamp)
 
     class MemberRemoved(Aggregate.Event):

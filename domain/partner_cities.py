@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import InvalidInputError, RuleViolationError
+from domain.messages import message
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +59,12 @@ def partner_city(name: str) -> PartnerCity:
     city = _BY_NAME.get((name or "").strip().replace("´", "'").casefold())
     if city is None:
         raise InvalidInputError(
-            f"»{name}« ist keine Partnerstadt Dortmunds (z. B. Amiens, Kumasi, Schytomyr).", field="partner_city"
+            message("»{name}« ist keine Partnerstadt Dortmunds (z. B. Amiens, Kumasi, Schytomyr).", name=name),
+            field="partner_city",
         )
     if not city.active:
         raise RuleViolationError(
-            f"Die Partnerschaft mit {city.name} ist ausgesetzt ({city.note}).", field="partner_city"
+            message("Die Partnerschaft mit {name} ist ausgesetzt ({note}).", name=city.name, note=city.note),
+            field="partner_city",
         )
     return city

@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError
+from domain.messages import N_, Message, marked, message
 from domain.text import require_reason
 
 
@@ -72,12 +73,14 @@ class PaymentRun(Aggregate):
         message_id: str,
         actor: Actor,
     ) -> PaymentRun:
-        actor.require(Role.FINANCE, Role.APPROVER, doing="Zahlungslauf erstellen")
+        actor.require(Role.FINANCE, Role.APPROVER, doing=N_("Zahlungslauf erstellen"))
         if not payments:
-            raise InvalidInputError("Ein Zahlungslauf braucht mindestens eine freigegebene Zahlung.", field="payments")
+            raise InvalidInputError(
+                message("Ein Zahlungslauf braucht mindestens eine freigegebene Zahlung."), field="payments"
+            )
         ids = [p["end_to_end_id"] for p in payments]
         if len(set(ids)) != len(ids):
-            raise InvalidInputError("Jede Zahlung braucht eine eigene End-to-End-Referenz.", field="payments")
+            raise InvalidInputError(message("Jede Zahlung braucht eine eigene End-to-End-Referenz."), field="payments")
         total = sum(int(p["cents"]) for p in payments)
         return cls(  # type: ignore[call-arg]  # eventsourcing takes the aggregate id as a keyword
             execution_date=execution_date,
@@ -175,7 +178,7 @@ class BankStatement(Aggregate):
         lines: list[dict[str, Any]],
         actor: Actor,
     ) -> BankStatement:
-        actor.require(Role.CASHIER, doing="Kontoauszug einlesen")
+        actor.require(Role.CASHIER, doing=N_("Kontoauszug einlesen"))
         return cls(  # type: ignore[call-arg]  # eventsourcing takes the aggregate id as a keyword
             statement_id=statement_id,
             file_name=file_name,
@@ -194,20 +197,27 @@ class BankStatement(Aggregate):
         """The line at ``index`` if it is still open and of one of ``outcomes``; else a German refusal."""
         line = next((line for line in self.lines if int(line.get("index", 0)) == index), None)
         if line is None:
-            raise NotFoundError(f"Der Kontoauszug hat keinen Posten {index}.", field="index")
+            raise NotFoundError(message("Der Kontoauszug hat keinen Posten {index}.", index=index), field="index")
         if str(index) in self.settled:
-            raise InvalidStateError(f"Über den Posten {index} ist schon entschieden.", field="index")
+            raise InvalidStateError(
+                message("Über den Posten {index} ist schon entschieden.", index=index), field="index"
+            )
         if line.get("outcome") not in (outcomes or OPEN_OUTCOMES):
             raise InvalidStateError(
-                f"Der Posten {index} ist {_outcome_german(line.get('outcome', ''))}.", field="index"
+                message(
+                    "Der Posten {index} ist {outcome}.", index=index, outcome=_outcome_german(line.get("outcome", ""))
+                ),
+                field="index",
             )
         return line
 
     def settle_line(self, index: int, decision: str, note: str, actor: Actor) -> None:
         """Records the decision on an open line: ``return_booked``, ``repayment_booked`` or ``set_aside``."""
-        actor.require(Role.CASHIER, doing="Posten des Kontoauszugs entscheiden")
+        actor.require(Role.CASHIER, doing=N_("Posten des Kontoauszugs entscheiden"))
         if decision not in ("return_booked", "repayment_booked", "set_aside"):
-            raise InvalidInputError(f"Unbekannte Entscheidung »{decision}«.", field="decision")
+            raise InvalidInputError(
+                message("Unbekannte Entscheidung »{decision}«.", decision=decision), field="decision"
+            )
         allowed = {"return_booked": ("returned",), "repayment_booked": ("repayment",)}.get(decision, OPEN_OUTCOMES)
         self.open_line(index, *allowed)
         if decision == "set_aside":
@@ -226,13 +236,15 @@ class BankStatement(Aggregate):
         self.settled_lines = {**self.settled, str(index): {"decision": decision, "note": note}}
 
 
-def _outcome_german(outcome: str) -> str:
-    return {
-        "booked": "schon gebucht",
-        "already_booked": "schon gebucht",
-        "returned": "ein Rücklauf",
-        "repayment": "eine vorgeschlagene Rückzahlung",
-        "unmatched": "nicht zugeordnet",
-        "amount_differs": "eine Überweisung mit abweichendem Betrag",
-        "refused": "eine nicht gebuchte Überweisung",
-    }.get(outcome, "nicht offen")
+def _outcome_german(outcome: str) -> Message:
+    return marked(
+        {
+            "booked": N_("schon gebucht"),
+            "already_booked": N_("schon gebucht"),
+            "returned": N_("ein Rücklauf"),
+            "repayment": N_("eine vorgeschlagene Rückzahlung"),
+            "unmatched": N_("nicht zugeordnet"),
+            "amount_differs": N_("eine Überweisung mit abweichendem Betrag"),
+            "refused": N_("eine nicht gebuchte Überweisung"),
+        }.get(outcome, N_("nicht offen"))
+    )

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.errors import InvalidInputError, PlanNotBalancedError
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.money import Money
 
 _LINE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -44,7 +44,9 @@ class FinancingType(StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise InvalidInputError(f"Unbekannte Finanzierungsart »{value}«.", field="financing_type") from None
+            raise InvalidInputError(
+                message("Unbekannte Finanzierungsart »{value}«.", value=value), field="financing_type"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +60,18 @@ class BudgetLine:
     def __post_init__(self) -> None:
         if not isinstance(self.code, str) or not _LINE_CODE.match(self.code):
             raise InvalidInputError(
-                f"Kostenposition »{self.code}«: Kürzel aus Kleinbuchstaben, Ziffern, - und _ (max. 32).",
+                message(
+                    "Kostenposition »{code}«: Kürzel aus Kleinbuchstaben, Ziffern, - und _ (max. 32).", code=self.code
+                ),
                 field="cost_lines",
             )
         if not isinstance(self.label, str) or not self.label.strip() or len(self.label) > 200:
             raise InvalidInputError(
-                f"Kostenposition »{self.code}« braucht eine Bezeichnung (max. 200 Zeichen).",
+                message("Kostenposition »{code}« braucht eine Bezeichnung (max. 200 Zeichen).", code=self.code),
                 field="cost_lines",
             )
         if not isinstance(self.amount, Money):
-            raise InvalidInputError("Kostenposition ohne Betrag.", field="cost_lines")
+            raise InvalidInputError(message("Kostenposition ohne Betrag."), field="cost_lines")
         self.amount.require_not_negative("cost_lines", f"Kostenposition »{self.label}«")
 
 
@@ -85,10 +89,12 @@ class FinancingPlan:
     def __post_init__(self) -> None:
         object.__setattr__(self, "cost_lines", tuple(self.cost_lines))
         if not self.cost_lines:
-            raise InvalidInputError("Der Kostenplan braucht mindestens eine Position.", field="cost_lines")
+            raise InvalidInputError(message("Der Kostenplan braucht mindestens eine Position."), field="cost_lines")
         codes = [line.code for line in self.cost_lines]
         if len(set(codes)) != len(codes):
-            raise InvalidInputError("Jedes Kürzel einer Kostenposition darf nur einmal vorkommen.", field="cost_lines")
+            raise InvalidInputError(
+                message("Jedes Kürzel einer Kostenposition darf nur einmal vorkommen."), field="cost_lines"
+            )
         for name, what in (
             ("own_funds", "Eigenmittel"),
             ("third_party_funds", "Drittmittel"),
@@ -96,12 +102,17 @@ class FinancingPlan:
             ("in_kind", "Unbare Eigenleistung"),
         ):
             getattr(self, name).require_not_negative(name, what)
-        self.grant.require_positive("grant", "Die beantragte Zuwendung")
+        self.grant.require_positive("grant", N_("Die beantragte Zuwendung"))
         if self.total_costs != self.total_funding:
             gap = self.total_costs - self.total_funding
             raise PlanNotBalancedError(
-                f"Der Finanzierungsplan ist nicht ausgeglichen: Kosten {self.total_costs.de()}, "
-                f"Finanzierung {self.total_funding.de()} (Differenz {gap.de()}).",
+                message(
+                    "Der Finanzierungsplan ist nicht ausgeglichen: Kosten {total_costs}, Finanzierung "
+                    "{total_funding} (Differenz {gap}).",
+                    total_costs=self.total_costs,
+                    total_funding=self.total_funding,
+                    gap=gap,
+                ),
                 field="grant",
             )
 
@@ -128,4 +139,4 @@ class FinancingPlan:
         for line in self.cost_lines:
             if line.code == code:
                 return line
-        raise InvalidInputError(f"Unbekannte Kostenposition »{code}«.", field="budget_line")
+        raise InvalidInputError(message("Unbekannte Kostenposition »{code}«.", code=code), field="budget_line")

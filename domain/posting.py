@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from domain.errors import InvalidInputError
+from domain.messages import N_, marked, message
 
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{0,23}$")
 
@@ -23,11 +24,19 @@ class PostingCoordinates:
     cost_centre: str
 
     def __post_init__(self) -> None:
-        for name, german in (("product", "Produkt"), ("account", "Sachkonto"), ("cost_centre", "Kostenstelle")):
+        for name, german in (
+            ("product", N_("Produkt")),
+            ("account", N_("Sachkonto")),
+            ("cost_centre", N_("Kostenstelle")),
+        ):
             value = getattr(self, name)
             if not isinstance(value, str) or not _CODE.match(value):
                 raise InvalidInputError(
-                    f"{german} »{value}« ist ungültig (Ziffern, Buchstaben, Punkt, Strich; max. 24).",
+                    message(
+                        "{german} »{value}« ist ungültig (Ziffern, Buchstaben, Punkt, Strich; max. 24).",
+                        german=marked(german),
+                        value=value,
+                    ),
                     field=name,
                 )
 

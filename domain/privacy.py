@@ -16,13 +16,14 @@ from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError
+from domain.messages import N_, message
 from domain.text import require_reason, require_text
 
 PERSON, CONTACTS, DOCUMENTS = "person", "contacts", "documents"
 KINDS = {
-    PERSON: "eine Person",
-    CONTACTS: "die Ansprechpersonen einer Organisation",
-    DOCUMENTS: "die Unterlagen einer Zuwendung",
+    PERSON: N_("eine Person"),
+    CONTACTS: N_("die Ansprechpersonen einer Organisation"),
+    DOCUMENTS: N_("die Unterlagen einer Zuwendung"),
 }
 
 
@@ -48,9 +49,9 @@ class ErasureOrder:
     def checked(self) -> dict[str, Any]:
         """The order's fields as the event records them: validated, de-duplicated and sorted."""
         if self.kind not in KINDS:
-            raise InvalidInputError(f"Unbekannte Art der Löschung »{self.kind}«.", field="kind")
+            raise InvalidInputError(message("Unbekannte Art der Löschung »{kind}«.", kind=self.kind), field="kind")
         if not self.subjects and not self.documents:
-            raise InvalidInputError("Es gibt nichts zu löschen.", field="subjects")
+            raise InvalidInputError(message("Es gibt nichts zu löschen."), field="subjects")
         return {
             "kind": self.kind,
             "subjects": sorted(set(self.subjects), key=str),
@@ -58,9 +59,9 @@ class ErasureOrder:
             "organisation_id": self.organisation_id,
             "grant_id": self.grant_id,
             "documents": sorted(set(self.documents)),
-            "what": require_text(self.what, "what", "Was gelöscht wird", 500),
+            "what": require_text(self.what, "what", N_("Was gelöscht wird"), 500),
             "reason": require_reason(self.reason),
-            "rule": require_text(self.rule, "rule", "Die Regel", 200),
+            "rule": require_text(self.rule, "rule", N_("Die Regel"), 200),
         }
 
 
@@ -94,5 +95,5 @@ class Erasure(Aggregate):
 
     @classmethod
     def record(cls, order: ErasureOrder, actor: Actor) -> Erasure:
-        actor.require(Role.ADMIN, doing="Personenbezogene Daten löschen")
+        actor.require(Role.ADMIN, doing=N_("Personenbezogene Daten löschen"))
         return cls._create(cls.Recorded, id=uuid4(), **order.checked(), **actor.stamp)

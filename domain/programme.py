@@ -27,7 +27,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actors import Actor, Role
 from domain.dates import FiscalYear
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, OverBudgetError
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.money import Money
 from domain.posting import PostingCoordinates
 from domain.rules import RuleSet
@@ -58,14 +58,17 @@ class FundingSource(StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise InvalidInputError(f"Unbekannte Mittelherkunft »{value}«.", field="funding_source") from None
+            raise InvalidInputError(
+                message("Unbekannte Mittelherkunft »{value}«.", value=value), field="funding_source"
+            ) from None
 
 
 def programme_code(code: str) -> str:
     code = (code or "").strip().upper()
     if not _PROGRAMME_CODE.match(code):
         raise InvalidInputError(
-            f"Programmkürzel »{code}«: 2–32 Zeichen aus Großbuchstaben, Ziffern und Bindestrich.", field="code"
+            message("Programmkürzel »{code}«: 2–32 Zeichen aus Großbuchstaben, Ziffern und Bindestrich.", code=code),
+            field="code",
         )
     return code
 
@@ -123,18 +126,18 @@ class Programme(Aggregate):
         actor: Actor,
         on: date | None = None,
     ) -> Programme:
-        actor.require(Role.ADMIN, doing="Förderprogramm anlegen")
+        actor.require(Role.ADMIN, doing=N_("Förderprogramm anlegen"))
         if not isinstance(rule_set, RuleSet):
-            raise InvalidInputError("Ein Förderprogramm braucht ein Regelwerk.", field="rule_set")
+            raise InvalidInputError(message("Ein Förderprogramm braucht ein Regelwerk."), field="rule_set")
         rows = []
         for year, (amount, posting) in sorted(budgets.items()):
             amount.require_not_negative("budget", f"Budget {year}")
             if not isinstance(posting, PostingCoordinates):
-                raise InvalidInputError(f"Budget {year}: Kontierung fehlt.", field="posting")
+                raise InvalidInputError(message("Budget {year}: Kontierung fehlt.", year=year), field="posting")
             rows.append({"fiscal_year": year.year, "amount": amount, "posting": posting})
         return cls(
             code=programme_code(code),
-            title=require_text(title, "title", "Der Titel"),
+            title=require_text(title, "title", N_("Der Titel")),
             funding_source=FundingSource.parse(funding_source).value,
             rule_set=rule_set,
             budgets=rows,
@@ -181,13 +184,14 @@ class Programme(Aggregate):
         actor: Actor,
         on: date | None = None,
     ) -> None:
-        actor.require(Role.ADMIN, Role.FINANCE, doing="Budget bereitstellen")
+        actor.require(Role.ADMIN, Role.FINANCE, doing=N_("Budget bereitstellen"))
         self._require_open()
         if str(year.year) in self.budgets:
             raise InvalidStateError(
-                f"Für {year} gibt es bereits ein Budget; ändern Sie es stattdessen.", field="fiscal_year"
+                message("Für {year} gibt es bereits ein Budget; ändern Sie es stattdessen.", year=year),
+                field="fiscal_year",
             )
-        amount.require_not_negative("amount", "Budget")
+        amount.require_not_negative("amount", N_("Budget"))
         self._budget_allocated(
             fiscal_year=year.year,
             amount=amount,
@@ -220,18 +224,22 @@ class Programme(Aggregate):
         self.budgets[str(fiscal_year)] = {"amount": amount, "posting": posting}
 
     def amend_budget(self, year: FiscalYear, amount: Money, reason: str, actor: Actor, on: date | None = None) -> None:
-        actor.require(Role.ADMIN, Role.FINANCE, doing="Budget ändern")
+        actor.require(Role.ADMIN, Role.FINANCE, doing=N_("Budget ändern"))
         self._require_open()
         if str(year.year) not in self.budgets:
-            raise NotFoundError(f"Für {year} ist kein Budget bereitgestellt.", field="fiscal_year")
-        amount.require_not_negative("amount", "Budget")
+            raise NotFoundError(message("Für {year} ist kein Budget bereitgestellt.", year=year), field="fiscal_year")
+        amount.require_not_negative("amount", N_("Budget"))
         if amount < self.committed(year):
             raise OverBudgetError(
-                f"Das Budget {year} kann nicht unter die gebundenen Mittel ({self.committed(year).de()}) sinken.",
+                message(
+                    "Das Budget {year} kann nicht unter die gebundenen Mittel ({committed}) sinken.",
+                    year=year,
+                    committed=self.committed(year),
+                ),
                 field="amount",
             )
         if amount == self.budget(year):
-            raise InvalidInputError("Das Budget ist bereits so hoch.", field="amount")
+            raise InvalidInputError(message("Das Budget ist bereits so hoch."), field="amount")
         self._budget_amended(
             fiscal_year=year.year,
             amount=amount,
@@ -265,11 +273,14 @@ class Programme(Aggregate):
 
     def revise_rule_set(self, rule_set: RuleSet, reason: str, actor: Actor) -> None:
         """A new version applies to grants approved from now on; approved grants keep theirs."""
-        actor.require(Role.ADMIN, doing="Regelwerk ändern")
+        actor.require(Role.ADMIN, doing=N_("Regelwerk ändern"))
         self._require_open()
         if any(r.version == rule_set.version for r in self.rule_set_history):
             raise InvalidInputError(
-                f"Die Regelwerksversion »{rule_set.version}« gibt es schon; Versionen sind unveränderlich.",
+                message(
+                    "Die Regelwerksversion »{version}« gibt es schon; Versionen sind unveränderlich.",
+                    version=rule_set.version,
+                ),
                 field="rule_set",
             )
         self._rule_set_revised(rule_set=rule_set, reason=require_reason(reason), **actor.stamp)
@@ -292,7 +303,7 @@ class Programme(Aggregate):
         year would overrun."""
         self._require_open()
         for amount in split.values():
-            amount.require_not_negative("amount", "Mittelbindung")
+            amount.require_not_negative("amount", N_("Mittelbindung"))
         self._check_cover(split)
         for year, amount in sorted(split.items()):
             if amount:
@@ -326,7 +337,7 @@ class Programme(Aggregate):
         """
         target = {year: split.get(year, Money.zero()) for year in set(current) | set(split)}
         for amount in target.values():
-            amount.require_not_negative("amount", "Mittelbindung")
+            amount.require_not_negative("amount", N_("Mittelbindung"))
         previous = {year: current.get(year, Money.zero()) for year in target}
         if any(amount > previous[year] for year, amount in target.items()):
             self._require_open()
@@ -368,18 +379,27 @@ class Programme(Aggregate):
         """Refuses if any year's increase (a decrease always fits) is more than that year has left."""
         for year, increase in sorted(increases.items()):
             if str(year.year) not in self.budgets:
-                raise OverBudgetError(f"Das Programm {self.code} hat für {year} kein Budget.", field="fiscal_year")
+                raise OverBudgetError(
+                    message("Das Programm {code} hat für {year} kein Budget.", code=self.code, year=year),
+                    field="fiscal_year",
+                )
             if increase > self.available(year):
                 raise OverBudgetError(
-                    f"Das Budget {year} des Programms {self.code} reicht nicht: verfügbar "
-                    f"{self.available(year).de()}, benötigt {increase.de()}.",
+                    message(
+                        "Das Budget {year} des Programms {code} reicht nicht: verfügbar {available}, benötigt "
+                        "{increase}.",
+                        year=year,
+                        code=self.code,
+                        available=self.available(year),
+                        increase=increase,
+                    ),
                     field="amount",
                 )
 
     # Closing -----------------------------------------------------------------------------------
 
     def close(self, reason: str, actor: Actor) -> None:
-        actor.require(Role.ADMIN, doing="Förderprogramm schließen")
+        actor.require(Role.ADMIN, doing=N_("Förderprogramm schließen"))
         self._require_open()
         self._closed(reason=require_reason(reason), **actor.stamp)
 
@@ -394,4 +414,4 @@ class Programme(Aggregate):
 
     def _require_open(self) -> None:
         if self.closed:
-            raise InvalidStateError(f"Das Förderprogramm {self.code} ist geschlossen.")
+            raise InvalidStateError(message("Das Förderprogramm {code} ist geschlossen.", code=self.code))

@@ -20,6 +20,7 @@ from domain.actors import Actor, Role
 from domain.dates import FiscalYear, FundingPeriod
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, RuleViolationError
 from domain.foreign import ForeignAmount
+from domain.messages import N_, message
 from domain.money import Money
 from domain.plan import BudgetLine, FinancingPlan, FinancingType
 from domain.rules import RuleSet
@@ -31,7 +32,9 @@ from domain.text import optional_text, require_reason, require_text
 def check_sdgs(sdgs: list[int]) -> list[int]:
     clean = sorted(set(sdgs))
     if not clean or any(isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 17 for n in clean):
-        raise InvalidInputError("Bitte ein bis siebzehn Nachhaltigkeitsziele (SDG 1–17) angeben.", field="sdgs")
+        raise InvalidInputError(
+            message("Bitte ein bis siebzehn Nachhaltigkeitsziele (SDG 1–17) angeben."), field="sdgs"
+        )
     return clean
 
 
@@ -93,17 +96,19 @@ class Project(Aggregate):
         budget_lines: list[str],
         actor: Actor,
     ) -> Project:
-        actor.require(Role.OFFICER, Role.ADMIN, doing="Projekt anlegen")
+        actor.require(Role.OFFICER, Role.ADMIN, doing=N_("Projekt anlegen"))
         code = (code or "").strip().upper()
         if not code or len(code) > 32 or not code.replace("-", "").isalnum():
-            raise InvalidInputError("Projektkürzel: bis 32 Buchstaben, Ziffern und Bindestriche.", field="code")
-        lines = [require_text(line, "budget_lines", "Eine Haushaltsposition", 80) for line in budget_lines]
+            raise InvalidInputError(
+                message("Projektkürzel: bis 32 Buchstaben, Ziffern und Bindestriche."), field="code"
+            )
+        lines = [require_text(line, "budget_lines", N_("Eine Haushaltsposition"), 80) for line in budget_lines]
         if not lines or len(set(lines)) != len(lines):
-            raise InvalidInputError("Bitte eindeutige Haushaltspositionen angeben.", field="budget_lines")
+            raise InvalidInputError(message("Bitte eindeutige Haushaltspositionen angeben."), field="budget_lines")
         return cls(
             code=code,
-            title=require_text(title, "title", "Der Titel"),
-            description=optional_text(description, "description", "Die Beschreibung", 4000),
+            title=require_text(title, "title", N_("Der Titel")),
+            description=optional_text(description, "description", N_("Die Beschreibung"), 4000),
             partner_city=partner_city,
             sdgs=check_sdgs(sdgs),
             period=period,
@@ -131,12 +136,12 @@ class Project(Aggregate):
         self, programme_id: UUID, year: FiscalYear, amount: Money, reason: str, actor: Actor, on: date | None = None
     ) -> None:
         """Records a budget draw; the application commits the same amount in the programme atomically."""
-        actor.require(Role.APPROVER, Role.ADMIN, doing="Projektmittel binden")
+        actor.require(Role.APPROVER, Role.ADMIN, doing=N_("Projektmittel binden"))
         self._require_open()
-        amount.require_positive("amount", "Der Betrag")
+        amount.require_positive("amount", N_("Der Betrag"))
         if year not in self.period.fiscal_years:
             raise RuleViolationError(
-                f"Das Haushaltsjahr {year} liegt außerhalb der Projektlaufzeit.", field="fiscal_year"
+                message("Das Haushaltsjahr {year} liegt außerhalb der Projektlaufzeit.", year=year), field="fiscal_year"
             )
         self._budget_drawn(
             programme_id=programme_id,
@@ -180,33 +185,41 @@ class Project(Aggregate):
         receipt_reference: str,
         actor: Actor,
     ) -> UUID:
-        actor.require(Role.OFFICER, Role.FINANCE, doing="Ausgabe erfassen")
+        actor.require(Role.OFFICER, Role.FINANCE, doing=N_("Ausgabe erfassen"))
         self._require_open()
         if budget_line not in self.budget_lines:
-            raise InvalidInputError(f"Unbekannte Haushaltsposition »{budget_line}«.", field="budget_line")
+            raise InvalidInputError(
+                message("Unbekannte Haushaltsposition »{budget_line}«.", budget_line=budget_line), field="budget_line"
+            )
         if not self.period.contains(paid_on):
             raise RuleViolationError(
-                f"Ausgaben am {paid_on:%d.%m.%Y} liegen außerhalb der Projektlaufzeit.", field="paid_on"
+                message("Ausgaben am {paid_on} liegen außerhalb der Projektlaufzeit.", paid_on=paid_on), field="paid_on"
             )
         euro = amount.euro if isinstance(amount, ForeignAmount) else amount
-        euro.require_positive("amount", "Der Betrag")
+        euro.require_positive("amount", N_("Der Betrag"))
         year = FiscalYear.of(paid_on)
         if self.spent_in(year) + euro > self.budget_in(year):
             raise RuleViolationError(
-                f"Die Ausgabe von {euro.de()} übersteigt die für {year} gebundenen Projektmittel "
-                f"({self.budget_in(year).de()}, davon ausgegeben {self.spent_in(year).de()}).",
+                message(
+                    "Die Ausgabe von {euro} übersteigt die für {year} gebundenen Projektmittel ({budget}, davon "
+                    "ausgegeben {spent}).",
+                    euro=euro,
+                    year=year,
+                    budget=self.budget_in(year),
+                    spent=self.spent_in(year),
+                ),
                 field="amount",
             )
         expenditure_id = uuid4()
         self._expenditure_recorded(
             expenditure_id=expenditure_id,
             paid_on=paid_on,
-            payee=require_text(payee, "payee", "Der Zahlungsempfänger"),
-            purpose=require_text(purpose, "purpose", "Der Zweck", 500),
+            payee=require_text(payee, "payee", N_("Der Zahlungsempfänger")),
+            purpose=require_text(purpose, "purpose", N_("Der Zweck"), 500),
             budget_line=budget_line,
             euro=euro,
             foreign=amount if isinstance(amount, ForeignAmount) else None,
-            receipt_reference=require_text(receipt_reference, "receipt_reference", "Die Belegnummer", 60),
+            receipt_reference=require_text(receipt_reference, "receipt_reference", N_("Die Belegnummer"), 60),
             **actor.stamp,
         )
         return expenditure_id
@@ -246,12 +259,12 @@ class Project(Aggregate):
 
     def reverse_expenditure(self, expenditure_id: UUID, reason: str, actor: Actor, on: date | None = None) -> None:
         """Storno: the entry stays in the log, marked reversed, with the reason."""
-        actor.require(Role.OFFICER, Role.FINANCE, doing="Ausgabe stornieren")
+        actor.require(Role.OFFICER, Role.FINANCE, doing=N_("Ausgabe stornieren"))
         entry = self.expenditures.get(expenditure_id.hex)
         if entry is None:
-            raise NotFoundError("Diese Ausgabe gibt es im Projekt nicht.", field="expenditure_id")
+            raise NotFoundError(message("Diese Ausgabe gibt es im Projekt nicht."), field="expenditure_id")
         if entry["reversed"]:
-            raise InvalidStateError("Diese Ausgabe ist bereits storniert.")
+            raise InvalidStateError(message("Diese Ausgabe ist bereits storniert."))
         self._expenditure_reversed(
             expenditure_id=expenditure_id, euro=entry["euro"], reason=require_reason(reason), on=on, **actor.stamp
         )
@@ -289,10 +302,10 @@ class Project(Aggregate):
         The same money rules apply as to the city's own grants: the project's recognised costs
         decide, by the funder's financing type, how much of the co-funding the city may keep.
         """
-        actor.require(Role.APPROVER, Role.ADMIN, doing="Drittmittelbescheid erfassen")
+        actor.require(Role.APPROVER, Role.ADMIN, doing=N_("Drittmittelbescheid erfassen"))
         self._require_open()
         if self.external is not None:
-            raise InvalidStateError("Für dieses Projekt ist bereits eine Kofinanzierung erfasst.")
+            raise InvalidStateError(message("Für dieses Projekt ist bereits eine Kofinanzierung erfasst."))
         plan = FinancingPlan(
             (BudgetLine("project", self.title[:200], planned_costs),),
             own_funds=city_share,
@@ -312,7 +325,7 @@ class Project(Aggregate):
         )
         terms.check()
         self._external_funding_awarded(
-            funder=require_text(funder, "funder", "Der Zuwendungsgeber"), terms=terms, **actor.stamp
+            funder=require_text(funder, "funder", N_("Der Zuwendungsgeber")), terms=terms, **actor.stamp
         )
 
     class ExternalFundingAwarded(Aggregate.Event):
@@ -327,14 +340,17 @@ class Project(Aggregate):
         self.external_funder = funder
 
     def receive_external_funds(self, amount: Money, value_date: date, actor: Actor) -> None:
-        actor.require(Role.CASHIER, Role.FINANCE, doing="Drittmitteleingang buchen")
+        actor.require(Role.CASHIER, Role.FINANCE, doing=N_("Drittmitteleingang buchen"))
         if self.external is None:
-            raise InvalidStateError("Für dieses Projekt ist keine Kofinanzierung erfasst.")
-        amount.require_positive("amount", "Der Eingang")
+            raise InvalidStateError(message("Für dieses Projekt ist keine Kofinanzierung erfasst."))
+        amount.require_positive("amount", N_("Der Eingang"))
         if self.external_received + amount > self.external.amount:
             raise RuleViolationError(
-                f"Bewilligt sind {self.external.amount.de()},"
-                f" eingegangen wären {(self.external_received + amount).de()}.",
+                message(
+                    "Bewilligt sind {approved}, eingegangen wären {received}.",
+                    approved=self.external.amount,
+                    received=self.external_received + amount,
+                ),
                 field="amount",
             )
         self._external_funds_received(amount=amount, value_date=value_date, **actor.stamp)
@@ -351,11 +367,11 @@ class Project(Aggregate):
 
     def determine_external_share(self, on: date, actor: Actor) -> Money:
         """From the recognised project costs: what the city keeps, and what goes back to the funder."""
-        actor.require(Role.APPROVER, Role.FINANCE, doing="Drittmittelanteil festsetzen")
+        actor.require(Role.APPROVER, Role.FINANCE, doing=N_("Drittmittelanteil festsetzen"))
         if self.external is None:
-            raise InvalidStateError("Für dieses Projekt ist keine Kofinanzierung erfasst.")
+            raise InvalidStateError(message("Für dieses Projekt ist keine Kofinanzierung erfasst."))
         if self.external_final is not None:
-            raise InvalidStateError("Der Anteil ist bereits festgesetzt.")
+            raise InvalidStateError(message("Der Anteil ist bereits festgesetzt."))
         plan = self.external.plan
         actuals = RecognisedActuals(
             costs={"project": self.spent},
@@ -402,4 +418,4 @@ class Project(Aggregate):
 
     def _require_open(self) -> None:
         if self.closed:
-            raise InvalidStateError(f"Das Projekt {self.code} ist abgeschlossen.")
+            raise InvalidStateError(message("Das Projekt {code} ist abgeschlossen.", code=self.code))

@@ -22,26 +22,31 @@ from typing import Any
 from domain.dates import check_duration
 from domain.errors import InvalidInputError
 from domain.interest import LEGAL_BASES, VWVFG_BUND, VWVFG_NRW, check_legal_basis
+from domain.messages import N_, marked, message
 from domain.money import Money
 from domain.plan import FinancingType
 
 
 def _decimal(value: Any, field_name: str, what: str) -> Decimal:
     if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
-        raise InvalidInputError(f"{what}: {value!r} ist kein Dezimalwert.", field=field_name)
+        raise InvalidInputError(
+            message("{what}: {value} ist kein Dezimalwert.", what=marked(what), value=repr(value)), field=field_name
+        )
     try:
         number = Decimal(value)
     except ArithmeticError:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise InvalidInputError(f"{what}: {value!r} ist kein Dezimalwert.", field=field_name)
+        raise InvalidInputError(
+            message("{what}: {value} ist kein Dezimalwert.", what=marked(what), value=repr(value)), field=field_name
+        )
     return number
 
 
 def _fraction(value: Any, field_name: str, what: str) -> Decimal:
     number = _decimal(value, field_name, what)
     if not Decimal(0) <= number <= Decimal(1):
-        raise InvalidInputError(f"{what} muss zwischen 0 und 1 liegen.", field=field_name)
+        raise InvalidInputError(message("{what} muss zwischen 0 und 1 liegen.", what=marked(what)), field=field_name)
     return number
 
 
@@ -67,27 +72,27 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         if not isinstance(self.version, str) or not self.version.strip() or len(self.version) > 64:
-            raise InvalidInputError("Ein Regelwerk braucht eine Versionsbezeichnung.", field="rule_set")
+            raise InvalidInputError(message("Ein Regelwerk braucht eine Versionsbezeichnung."), field="rule_set")
         for name in ("drawdown_horizon", "proof_deadline", "interim_proof_deadline"):
             check_duration(getattr(self, name), name)
-        object.__setattr__(self, "line_tolerance", _fraction(self.line_tolerance, "line_tolerance", "Toleranz"))
-        object.__setattr__(self, "min_own_share", _fraction(self.min_own_share, "min_own_share", "Eigenanteil"))
+        object.__setattr__(self, "line_tolerance", _fraction(self.line_tolerance, "line_tolerance", N_("Toleranz")))
+        object.__setattr__(self, "min_own_share", _fraction(self.min_own_share, "min_own_share", N_("Eigenanteil")))
         object.__setattr__(self, "legal_basis", check_legal_basis(self.legal_basis))
         types = tuple(FinancingType.parse(t).value for t in self.allowed_financing_types)
         if not types:
             raise InvalidInputError(
-                "Mindestens eine Finanzierungsart muss erlaubt sein.", field="allowed_financing_types"
+                message("Mindestens eine Finanzierungsart muss erlaubt sein."), field="allowed_financing_types"
             )
         object.__setattr__(self, "allowed_financing_types", types)
-        self.min_grant.require_not_negative("min_grant", "Mindestbetrag")
+        self.min_grant.require_not_negative("min_grant", N_("Mindestbetrag"))
         if self.max_grant is not None and self.max_grant < self.min_grant:
-            raise InvalidInputError("Der Höchstbetrag liegt unter dem Mindestbetrag.", field="max_grant")
-        self.small_amount_threshold.require_not_negative("small_amount_threshold", "Bagatellgrenze")
+            raise InvalidInputError(message("Der Höchstbetrag liegt unter dem Mindestbetrag."), field="max_grant")
+        self.small_amount_threshold.require_not_negative("small_amount_threshold", N_("Bagatellgrenze"))
         if not isinstance(self.simple_proof, bool):
-            raise InvalidInputError("Einfacher Verwendungsnachweis: ja oder nein.", field="simple_proof")
+            raise InvalidInputError(message("Einfacher Verwendungsnachweis: ja oder nein."), field="simple_proof")
         if not isinstance(self.payments_after_final_notice, bool):
             raise InvalidInputError(
-                "Auszahlung erst nach Bestandskraft: ja oder nein.", field="payments_after_final_notice"
+                message("Auszahlung erst nach Bestandskraft: ja oder nein."), field="payments_after_final_notice"
             )
 
     @classmethod

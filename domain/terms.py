@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from domain.dates import FiscalYear, FundingPeriod, add_duration
 from domain.errors import InvalidInputError, RuleViolationError
+from domain.messages import N_, marked, message
 from domain.money import Money
 from domain.plan import FinancingPlan, FinancingType
 from domain.rules import RuleSet
@@ -52,12 +53,14 @@ class GrantTerms:
     def __post_init__(self) -> None:
         object.__setattr__(self, "financing_type", FinancingType.parse(self.financing_type).value)
         if self.rate is not None and (isinstance(self.rate, (float, bool)) or not isinstance(self.rate, Decimal)):
-            raise InvalidInputError("Der Fördersatz muss ein Dezimalwert sein.", field="rate")
-        self.amount.require_positive("amount", "Der bewilligte Betrag")
+            raise InvalidInputError(message("Der Fördersatz muss ein Dezimalwert sein."), field="rate")
+        self.amount.require_positive("amount", N_("Der bewilligte Betrag"))
         if isinstance(self.earmark_years, bool) or not isinstance(self.earmark_years, int):
-            raise InvalidInputError("Die Zweckbindungsfrist ist eine Zahl von Jahren.", field="earmark_years")
+            raise InvalidInputError(message("Die Zweckbindungsfrist ist eine Zahl von Jahren."), field="earmark_years")
         if not 0 <= self.earmark_years <= 50:
-            raise InvalidInputError("Die Zweckbindungsfrist liegt zwischen 0 und 50 Jahren.", field="earmark_years")
+            raise InvalidInputError(
+                message("Die Zweckbindungsfrist liegt zwischen 0 und 50 Jahren."), field="earmark_years"
+            )
         if self.unit_rate is not None or self.units is not None:
             self._check_units()
 
@@ -65,16 +68,21 @@ class GrantTerms:
         """A fixed amount per unit: a positive rate, a whole number of units, and the amount their product."""
         if self.unit_rate is None or self.units is None:
             raise InvalidInputError(
-                "Ein Festbetrag je Einheit braucht den Betrag je Einheit und die Zahl der Einheiten.",
+                message("Ein Festbetrag je Einheit braucht den Betrag je Einheit und die Zahl der Einheiten."),
                 field="unit_rate" if self.unit_rate is None else "units",
             )
         if isinstance(self.units, bool) or not isinstance(self.units, int) or self.units < 1:
-            raise InvalidInputError("Die Zahl der Einheiten muss eine ganze Zahl ab 1 sein.", field="units")
-        self.unit_rate.require_positive("unit_rate", "Der Betrag je Einheit")
+            raise InvalidInputError(message("Die Zahl der Einheiten muss eine ganze Zahl ab 1 sein."), field="units")
+        self.unit_rate.require_positive("unit_rate", N_("Der Betrag je Einheit"))
         if self.unit_rate * self.units != self.amount:
             raise InvalidInputError(
-                f"{self.units} × {self.unit_rate.de()} sind {(self.unit_rate * self.units).de()}, "
-                f"nicht {self.amount.de()}.",
+                message(
+                    "{units} × {unit_rate} sind {product}, nicht {amount}.",
+                    units=self.units,
+                    unit_rate=self.unit_rate,
+                    product=self.unit_rate * self.units,
+                    amount=self.amount,
+                ),
                 field="amount",
             )
         object.__setattr__(self, "unit_label", (self.unit_label or "").strip()[:60] or "Einheiten")
@@ -126,69 +134,97 @@ class GrantTerms:
         """Refuses terms that break the financing rules; every message names the figures."""
         rules, plan, kind = self.rule_set, self.plan, self.type
         if not rules.allows(kind):
-            raise RuleViolationError(f"{kind.german} ist in diesem Programm nicht zulässig.", field="financing_type")
+            raise RuleViolationError(
+                message("{kind} ist in diesem Programm nicht zulässig.", kind=marked(kind.german)),
+                field="financing_type",
+            )
         if self.amount < rules.min_grant:
             raise RuleViolationError(
-                f"Der Betrag {self.amount.de()} liegt unter dem Mindestbetrag {rules.min_grant.de()}.",
+                message(
+                    "Der Betrag {amount} liegt unter dem Mindestbetrag {min_grant}.",
+                    amount=self.amount,
+                    min_grant=rules.min_grant,
+                ),
                 field="amount",
             )
         if rules.max_grant is not None and self.amount > rules.max_grant:
             raise RuleViolationError(
-                f"Der Betrag {self.amount.de()} übersteigt den Höchstbetrag des Programms {rules.max_grant.de()}.",
+                message(
+                    "Der Betrag {amount} übersteigt den Höchstbetrag des Programms {max_grant}.",
+                    amount=self.amount,
+                    max_grant=rules.max_grant,
+                ),
                 field="amount",
             )
         if kind in (FinancingType.SHARE, FinancingType.DEFICIT):
             if self.maximum is None:
-                raise RuleViolationError(f"Bei {kind.german} ist ein Höchstbetrag festzusetzen.", field="maximum")
+                raise RuleViolationError(
+                    message("Bei {kind} ist ein Höchstbetrag festzusetzen.", kind=marked(kind.german)), field="maximum"
+                )
             if self.amount > self.maximum:
-                raise RuleViolationError("Der Betrag übersteigt den Höchstbetrag.", field="amount")
+                raise RuleViolationError(message("Der Betrag übersteigt den Höchstbetrag."), field="amount")
         if kind is FinancingType.SHARE:
             if self.rate is None or not Decimal(0) < self.rate <= Decimal(1):
                 raise RuleViolationError(
-                    "Bei Anteilfinanzierung ist ein Fördersatz über 0 % und bis 100 % festzusetzen.", field="rate"
+                    message("Bei Anteilfinanzierung ist ein Fördersatz über 0 % und bis 100 % festzusetzen."),
+                    field="rate",
                 )
             cap = plan.total_costs * self.rate
             if self.amount > cap:
                 raise RuleViolationError(
-                    f"{german_percent(self.rate)} der Kosten sind {cap.de()};"
-                    f" bewilligt werden sollen {self.amount.de()}.",
+                    message(
+                        "{rate} der Kosten sind {cap}; bewilligt werden sollen {amount}.",
+                        rate=german_percent(self.rate),
+                        cap=cap,
+                        amount=self.amount,
+                    ),
                     field="amount",
                 )
         elif self.rate is not None:
-            raise RuleViolationError("Ein Fördersatz gibt es nur bei Anteilfinanzierung.", field="rate")
+            raise RuleViolationError(message("Ein Fördersatz gibt es nur bei Anteilfinanzierung."), field="rate")
         if kind is FinancingType.DEFICIT:
             gap = plan.total_costs - plan.other_sources
             if self.amount > gap:
                 raise RuleViolationError(
-                    f"Der Fehlbedarf laut Plan ist {gap.de()}; bewilligt werden sollen {self.amount.de()}.",
+                    message(
+                        "Der Fehlbedarf laut Plan ist {gap}; bewilligt werden sollen {amount}.",
+                        gap=gap,
+                        amount=self.amount,
+                    ),
                     field="amount",
                 )
         if self.per_unit and kind is not FinancingType.FIXED:
             raise RuleViolationError(
-                "Ein Betrag je Einheit gibt es nur bei Festbetragsfinanzierung.", field="unit_rate"
+                message("Ein Betrag je Einheit gibt es nur bei Festbetragsfinanzierung."), field="unit_rate"
             )
         if kind in (FinancingType.FIXED, FinancingType.FULL) and self.amount > plan.total_costs:
-            raise RuleViolationError("Die Zuwendung darf die Kosten nicht übersteigen.", field="amount")
+            raise RuleViolationError(message("Die Zuwendung darf die Kosten nicht übersteigen."), field="amount")
         if kind is not FinancingType.FULL and plan.own_share < rules.min_own_share:
             raise RuleViolationError(
-                f"Der Eigenanteil beträgt {german_percent(plan.own_share)}; verlangt sind mindestens "
-                f"{german_percent(rules.min_own_share, 0)}.",
+                message(
+                    "Der Eigenanteil beträgt {own_share}; verlangt sind mindestens {min_own_share}.",
+                    own_share=german_percent(plan.own_share),
+                    min_own_share=german_percent(rules.min_own_share, 0),
+                ),
                 field="own_funds",
             )
         if self.proof_due is not None and self.proof_due < self.period.end:
             raise RuleViolationError(
-                f"Der Verwendungsnachweis kann nicht vor dem Ende des Bewilligungszeitraums "
-                f"({self.period.end:%d.%m.%Y}) fällig sein.",
+                message(
+                    "Der Verwendungsnachweis kann nicht vor dem Ende des Bewilligungszeitraums ({end}) fällig sein.",
+                    end=self.period.end,
+                ),
                 field="proof_due",
             )
         years = {y.year for y in self.period.fiscal_years}
         for year, amount in self.year_split.items():
             if int(year) not in years:
                 raise RuleViolationError(
-                    f"Das Haushaltsjahr {year} liegt außerhalb des Förderzeitraums.", field="year_split"
+                    message("Das Haushaltsjahr {year} liegt außerhalb des Förderzeitraums.", year=year),
+                    field="year_split",
                 )
             amount.require_not_negative("year_split", f"Anteil {year}")
         if Money.sum(self.year_split.values()) != self.amount:
             raise RuleViolationError(
-                "Die Aufteilung auf Haushaltsjahre ergibt nicht den bewilligten Betrag.", field="year_split"
+                message("Die Aufteilung auf Haushaltsjahre ergibt nicht den bewilligten Betrag."), field="year_split"
             )

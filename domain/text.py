@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 
 from domain.errors import InvalidInputError
+from domain.messages import N_, marked, message
 
 ERASED = "gelöscht"
 """What a personal field reads as once its subject was erased (see ``domain.personal_data``)."""
@@ -13,13 +14,16 @@ ERASED = "gelöscht"
 def require_text(value: str | None, field: str, what: str, max_length: int = 200, min_length: int = 1) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else None
     if text is None:
-        raise InvalidInputError(f"{what}: Text erwartet.", field=field)
+        raise InvalidInputError(message("{what}: Text erwartet.", what=marked(what)), field=field)
     if len(text) < min_length:
-        raise InvalidInputError(f"{what} fehlt.", field=field)
+        raise InvalidInputError(message("{what} fehlt.", what=marked(what)), field=field)
     if len(text) > max_length:
-        raise InvalidInputError(f"{what} ist zu lang (max. {max_length} Zeichen).", field=field)
+        raise InvalidInputError(
+            message("{what} ist zu lang (max. {max_length} Zeichen).", what=marked(what), max_length=max_length),
+            field=field,
+        )
     if any(ord(c) < 32 and c not in "\n\t" for c in text):
-        raise InvalidInputError(f"{what} enthält Steuerzeichen.", field=field)
+        raise InvalidInputError(message("{what} enthält Steuerzeichen.", what=marked(what)), field=field)
     return text
 
 
@@ -31,9 +35,9 @@ def optional_text(value: str | None, field: str, what: str, max_length: int = 20
 
 def require_reason(reason: str | None, field: str = "reason") -> str:
     """Decisions by people carry a reason (Begründung); an empty one is refused."""
-    text = require_text(reason, field, "Die Begründung", max_length=2000)
+    text = require_text(reason, field, N_("Die Begründung"), max_length=2000)
     if len(text) < 3:
-        raise InvalidInputError("Bitte eine Begründung angeben.", field=field)
+        raise InvalidInputError(message("Bitte eine Begründung angeben."), field=field)
     return text
 
 

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError, InvalidStateError, NotFoundError, NotPermittedError
-from domain.messages import N_
+from domain.messages import N_, marked, message
 from domain.text import ERASED, require_reason
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
@@ -26,7 +26,7 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if not _EMAIL.match(email):
-        raise InvalidInputError(f"»{email}« ist keine gültige E-Mail-Adresse.", field="email")
+        raise InvalidInputError(message("»{email}« ist keine gültige E-Mail-Adresse.", email=email), field="email")
     return email
 
 
@@ -39,7 +39,7 @@ def clean_display_name(value: str | None, field: str = "display_name") -> str:
     text = "".join(c for c in (value or "") if unicodedata.category(c) not in _INVISIBLE)
     name = " ".join(text.split())
     if not name or len(name) > 120:
-        raise InvalidInputError("Der Name fehlt oder ist zu lang (max. 120).", field=field)
+        raise InvalidInputError(message("Der Name fehlt oder ist zu lang (max. 120)."), field=field)
     return name
 
 
@@ -96,9 +96,9 @@ class User(Aggregate):
         function accounts), whose ids other records already refer to.
         """
         if role is Role.ASSOCIATION and not more_roles:
-            actor.require(Role.ADMIN, Role.OFFICER, doing="Vereinsmitglied anlegen")
+            actor.require(Role.ADMIN, Role.OFFICER, doing=N_("Vereinsmitglied anlegen"))
         else:
-            actor.require(Role.ADMIN, doing="Benutzer anlegen")
+            actor.require(Role.ADMIN, doing=N_("Benutzer anlegen"))
         email = normalise_email(email)
         name = clean_display_name(display_name)
         _check_role_organisation(role, organisation_id)
@@ -121,10 +121,17 @@ class User(Aggregate):
         return None
 
     def grant_role(self, role: Role, organisation_id: UUID | None, actor: Actor) -> None:
-        actor.require(Role.ADMIN, doing="Rollen vergeben")
+        actor.require(Role.ADMIN, doing=N_("Rollen vergeben"))
         _check_role_organisation(role, organisation_id)
         if self.has_role(role):
-            raise InvalidStateError(f"{self.display_name} hat die Rolle {role.german} bereits.", field="role")
+            raise InvalidStateError(
+                message(
+                    "{display_name} hat die Rolle {role} bereits.",
+                    display_name=self.display_name,
+                    role=marked(role.german),
+                ),
+                field="role",
+            )
         self._role_granted(role=role.value, organisation_id=organisation_id, **actor.stamp)
 
     class RoleGranted(Aggregate.Event):
@@ -138,9 +145,16 @@ class User(Aggregate):
         self.roles.append({"role": role, "organisation_id": organisation_id})
 
     def revoke_role(self, role: Role, reason: str, actor: Actor) -> None:
-        actor.require(Role.ADMIN, doing="Rollen entziehen")
+        actor.require(Role.ADMIN, doing=N_("Rollen entziehen"))
         if not self.has_role(role):
-            raise InvalidStateError(f"{self.display_name} hat die Rolle {role.german} nicht.", field="role")
+            raise InvalidStateError(
+                message(
+                    "{display_name} hat die Rolle {role} nicht.",
+                    display_name=self.display_name,
+                    role=marked(role.german),
+                ),
+                field="role",
+            )
         self._role_revoked(role=role.value, reason=require_reason(reason), **actor.stamp)
 
     class RoleRevoked(Aggregate.Event):
@@ -154,11 +168,11 @@ class User(Aggregate):
         self.roles = [g for g in self.roles if g["role"] != role]
 
     def disable(self, reason: str, actor: Actor) -> None:
-        actor.require(Role.ADMIN, doing="Benutzer sperren")
+        actor.require(Role.ADMIN, doing=N_("Benutzer sperren"))
         if self.disabled:
-            raise InvalidStateError(f"{self.display_name} ist bereits gesperrt.")
+            raise InvalidStateError(message("{display_name} ist bereits gesperrt.", display_name=self.display_name))
         if actor.user_id == self.id:
-            raise InvalidStateError("Sie können sich nicht selbst sperren.")
+            raise InvalidStateError(message("Sie können sich nicht selbst sperren."))
         self._disabled(reason=require_reason(reason), **actor.stamp)
 
     class Disabled(Aggregate.Event):
@@ -171,9 +185,9 @@ class User(Aggregate):
         self.disabled = True
 
     def enable(self, reason: str, actor: Actor) -> None:
-        actor.require(Role.ADMIN, doing="Benutzer entsperren")
+        actor.require(Role.ADMIN, doing=N_("Benutzer entsperren"))
         if not self.disabled:
-            raise InvalidStateError(f"{self.display_name} ist nicht gesperrt.")
+            raise InvalidStateError(message("{display_name} ist nicht gesperrt.", display_name=self.display_name))
         self._enabled(reason=require_reason(reason), **actor.stamp)
 
     class Enabled(Aggregate.Event):
@@ -196,13 +210,20 @@ class User(Aggregate):
     def issue_api_token(self, token_id: str, role: Role, label: str, actor: Actor) -> None:
         """Records a new personal API token; only the user themselves or an admin may make one."""
         if actor.user_id != self.id:
-            actor.require(Role.ADMIN, doing="API-Token ausstellen")
+            actor.require(Role.ADMIN, doing=N_("API-Token ausstellen"))
         if self.disabled:
-            raise InvalidStateError(f"{self.display_name} ist gesperrt.")
+            raise InvalidStateError(message("{display_name} ist gesperrt.", display_name=self.display_name))
         if not self.has_role(role):
-            raise InvalidInputError(f"{self.display_name} hat die Rolle {role.german} nicht.", field="role")
+            raise InvalidInputError(
+                message(
+                    "{display_name} hat die Rolle {role} nicht.",
+                    display_name=self.display_name,
+                    role=marked(role.german),
+                ),
+                field="role",
+            )
         if not isinstance(token_id, str) or not token_id or token_id in self.api_tokens:
-            raise InvalidInputError("Die Token-Kennung ist ungültig oder vergeben.", field="token_id")
+            raise InvalidInputError(message("Die Token-Kennung ist ungültig oder vergeben."), field="token_id")
         self._api_token_issued(token_id=token_id, role=role.value, label=(label or "")[:100], **actor.stamp)
 
     class ApiTokenIssued(Aggregate.Event):
@@ -219,12 +240,12 @@ class User(Aggregate):
     def revoke_api_token(self, token_id: str, reason: str, actor: Actor) -> None:
         """Records that a token was revoked; the user themselves or an admin may do it."""
         if actor.user_id != self.id:
-            actor.require(Role.ADMIN, doing="API-Token widerrufen")
+            actor.require(Role.ADMIN, doing=N_("API-Token widerrufen"))
         token = self.api_tokens.get(token_id)
         if token is None:
-            raise NotFoundError("Dieses API-Token gibt es nicht.", field="token_id")
+            raise NotFoundError(message("Dieses API-Token gibt es nicht."), field="token_id")
         if token["revoked"]:
-            raise InvalidStateError("Dieses API-Token ist bereits widerrufen.")
+            raise InvalidStateError(message("Dieses API-Token ist bereits widerrufen."))
         self._api_token_revoked(token_id=token_id, reason=require_reason(reason), **actor.stamp)
 
     class ApiTokenRevoked(Aggregate.Event):
@@ -246,7 +267,7 @@ class User(Aggregate):
 
     def enrol_second_factor(self, actor: Actor) -> None:
         if actor.user_id != self.id and actor.role is not Role.SYSTEM:
-            raise NotPermittedError("Den zweiten Faktor richtet jede Person selbst ein.")
+            raise NotPermittedError(message("Den zweiten Faktor richtet jede Person selbst ein."))
         self._second_factor_enrolled(**actor.stamp)
 
     class SecondFactorEnrolled(Aggregate.Event):
@@ -261,7 +282,9 @@ class User(Aggregate):
         """An administrator takes away a person's second factor (lost phone); they enrol again at sign-in."""
         actor.require(Role.ADMIN, doing=N_("Zweiten Faktor zurücksetzen"))
         if not self.second_factor:
-            raise InvalidStateError(f"{self.display_name} hat keinen zweiten Faktor eingerichtet.")
+            raise InvalidStateError(
+                message("{display_name} hat keinen zweiten Faktor eingerichtet.", display_name=self.display_name)
+            )
         self._second_factor_reset(reason=require_reason(reason), **actor.stamp)
 
     class SecondFactorReset(Aggregate.Event):
@@ -277,7 +300,7 @@ class User(Aggregate):
         """An administrator sent the person a link to set a new password."""
         actor.require(Role.ADMIN, doing=N_("Passwort-Link senden"))
         if self.disabled:
-            raise InvalidStateError(f"{self.display_name} ist gesperrt.")
+            raise InvalidStateError(message("{display_name} ist gesperrt.", display_name=self.display_name))
         self._password_reset_sent(reason=require_reason(reason), **actor.stamp)
 
     class PasswordResetSent(Aggregate.Event):
@@ -291,7 +314,7 @@ class User(Aggregate):
 
     def record_sessions_ended(self, reason: str, actor: Actor) -> None:
         """An administrator ended the person's sessions (they must sign in again)."""
-        actor.require(Role.ADMIN, doing="Sitzungen beenden")
+        actor.require(Role.ADMIN, doing=N_("Sitzungen beenden"))
         self._sessions_ended(reason=require_reason(reason), **actor.stamp)
 
     class SessionsEnded(Aggregate.Event):
@@ -329,7 +352,9 @@ class User(Aggregate):
         ``previous_id`` (personal, encrypted); this one never names the new id."""
         actor.require(Role.ADMIN, doing=N_("Benutzerkennungen umstellen"))
         if not self.derived_id:
-            raise InvalidStateError(f"{self.display_name} hat bereits eine zufällige Kennung.")
+            raise InvalidStateError(
+                message("{display_name} hat bereits eine zufällige Kennung.", display_name=self.display_name)
+            )
         moved = User._create(
             User.Migrated,
             id=uuid4(),
@@ -406,7 +431,7 @@ class UserEmail(Aggregate):
 
     def release(self, actor: Actor) -> None:
         """The user was erased: the address no longer finds them and may be registered again."""
-        actor.require(Role.ADMIN, doing="E-Mail-Adresse freigeben")
+        actor.require(Role.ADMIN, doing=N_("E-Mail-Adresse freigeben"))
         if self.user_id is not None:
             self._released(**actor.stamp)
 
@@ -421,7 +446,7 @@ class UserEmail(Aggregate):
     def reclaim(self, user_id: UUID, actor: Actor) -> None:
         """A released address is registered again, for a new user."""
         if self.user_id is not None:
-            raise InvalidStateError("Diese E-Mail-Adresse ist bereits registriert.", field="email")
+            raise InvalidStateError(message("Diese E-Mail-Adresse ist bereits registriert."), field="email")
         self._reclaimed(user_id=user_id, **actor.stamp)
 
     class Reclaimed(Aggregate.Event):
@@ -436,8 +461,10 @@ class UserEmail(Aggregate):
 
 def _check_role_organisation(role: Role, organisation_id: UUID | None) -> None:
     if role is Role.SYSTEM:
-        raise InvalidInputError("Die Rolle System ist nicht vergebbar.", field="role")
+        raise InvalidInputError(message("Die Rolle System ist nicht vergebbar."), field="role")
     if role is Role.ASSOCIATION and organisation_id is None:
-        raise InvalidInputError("Vereinsmitglieder brauchen eine Organisation.", field="organisation_id")
+        raise InvalidInputError(message("Vereinsmitglieder brauchen eine Organisation."), field="organisation_id")
     if role is not Role.ASSOCIATION and organisation_id is not None:
-        raise InvalidInputError("Nur Vereinsmitglieder gehören zu einer Organisation.", field="organisation_id")
+        raise InvalidInputError(
+            message("Nur Vereinsmitglieder gehören zu einer Organisation."), field="organisation_id"
+        )

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from domain.actors import Actor, Role
 from domain.errors import DomainError
+from domain.messages import message
 from projections.accessibility import AccessibilityCases
 from web.auth import check_csrf, require, services
 from web.grant_actions import status_for
@@ -98,7 +99,7 @@ async def answer(request: Request) -> Response:
             viewer.actor,
         )
     except DomainError as error:
-        give_notice(request, f"Die Antwort wurde nicht vermerkt: {error.message}")
+        give_notice(request, message("Die Antwort wurde nicht vermerkt: {error}", error=error.message))
     else:
         give_notice(request, "Die Antwort ist vermerkt.")
     return RedirectResponse("/barrierefreiheit/rueckmeldungen", status_code=303)

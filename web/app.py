@@ -50,7 +50,7 @@ from web.api import ApiMount, api_routes
 from web.auth import SignInRequired, sign_in_url
 from web.config import WebConfig
 from web.consistency import RecordPositions
-from web.i18n import LANGUAGES, current_language
+from web.i18n import LANGUAGES, SOURCE_LANGUAGE, accepted_language, current_language
 from web.once import AlreadySubmitted, OneTimeForms, StillRunning, already_submitted
 from web.portal import portal_routes
 from web.services import Services
@@ -72,6 +72,17 @@ SECURITY_HEADERS = [
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
+def request_language(request: Request) -> str:
+    """The language of the answer: the language chosen on the pages (cookie ``sprache``); the API also
+    honours ``Accept-Language`` (before the cookie: a client that asks says what it wants). German otherwise."""
+    if request.url.path.startswith("/api/"):
+        asked = accepted_language(request.headers.get("accept-language"))
+        if asked is not None:
+            return asked
+    language = request.cookies.get("sprache", SOURCE_LANGUAGE)
+    return language if language in LANGUAGES else SOURCE_LANGUAGE
+
+
 class SecurityHeaders:
     """Adds the security headers to every response (HSTS when served over HTTPS) and sets the page language."""
 
@@ -83,8 +94,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        language = Request(scope).cookies.get("sprache", "de")
-        token = current_language.set(language if language in LANGUAGES else "de")
+        token = current_language.set(request_language(Request(scope)))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

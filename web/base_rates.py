@@ -23,7 +23,7 @@ from domain.actors import Role
 from domain.application import FundingOffice
 from domain.errors import DomainError
 from domain.interest import LEGAL_BASES, LEGAL_BASIS_GERMAN, next_half_year
-from domain.messages import N_
+from domain.messages import N_, marked, message
 from web.auth import Viewer, check_csrf, require, services
 from web.forms import FieldError, FormReader
 from web.grant_actions import Field, status_for
@@ -199,7 +199,10 @@ async def base_rates_action(request: Request) -> Response:
     if rate_form is None:
         raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
     if viewer.role not in rate_form.roles:
-        raise HTTPException(status_code=403, detail=f"»{rate_form.title}« dürfen Sie in Ihrer Rolle nicht.")
+        raise HTTPException(
+            status_code=403,
+            detail=message("»{action}« dürfen Sie in Ihrer Rolle nicht.", action=marked(rate_form.title)),
+        )
     reader = FormReader(form)
     try:
         notice = await run_in_threadpool(rate_form.run, services(request).office, viewer.actor, reader)

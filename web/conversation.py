@@ -21,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from domain.errors import DomainError, InvalidInputError
+from domain.messages import message
 from projections.case_file import CaseDocument, CaseFile, ConversationMessage
 from projections.db import Cursor
 from web.auth import Viewer, check_csrf, require, services
@@ -124,7 +125,7 @@ async def staff_message(request: Request) -> Response:
             try:
                 post_message(request, viewer, grant_id, form)
             except DomainError as error:
-                give_notice(request, f"Die Nachricht wurde nicht gesendet: {error.message}")
+                give_notice(request, message("Die Nachricht wurde nicht gesendet: {error}", error=error.message))
                 return RedirectResponse(f"/zuwendungen/{grant_id}#nachrichten", status_code=303)
             give_notice(request, "Die Nachricht ist gesendet.")
             return RedirectResponse(f"/zuwendungen/{grant_id}#nachrichten", status_code=303)

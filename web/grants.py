@@ -16,7 +16,7 @@ from domain.claim import CAUSES, Claim
 from domain.errors import DomainError
 from domain.grant import AFTER_AWARD, PAYMENT_GERMAN, REVIEWED, STATUS_GERMAN, Grant
 from domain.idle_money import IdleInterest
-from domain.messages import N_
+from domain.messages import N_, marked, message
 from domain.money import Money
 from domain.plan import FinancingType
 from projections.deadlines import DOCUMENTS
@@ -442,7 +442,11 @@ async def grant_action(request: Request) -> Response:
     if viewer.role not in action.roles:
         raise HTTPException(
             status_code=403,
-            detail=f"»{action.title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht.",
+            detail=message(
+                "»{action}« dürfen Sie in Ihrer Rolle ({role}) nicht.",
+                action=marked(action.title),
+                role=marked(viewer.role_german),
+            ),
         )
     item_key = request.path_params.get("item", "")
     uploads = uploads_of(form) if action.slug in ATTACHING_FORMS else []

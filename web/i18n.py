@@ -70,6 +70,27 @@ def gettext(text: str) -> str:
     return translations(language).gettext(text)
 
 
+def accepted_language(header: str | None) -> str | None:
+    """The supported language an ``Accept-Language`` header asks for first (by its q-values), or None.
+
+    ``en-GB,en;q=0.9,de;q=0.8`` → ``en``; ``fr, de;q=0.5`` → ``de``; ``fr`` or nothing → None."""
+    wanted: list[tuple[float, int, str]] = []
+    for position, item in enumerate((header or "").split(",")):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            wanted.append((-quality, position, primary))
+    return min(wanted)[2] if wanted else None
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Singular or plural in the current language (German's rule where there is no translation)."""
     return translations(current_language.get()).ngettext(singular, plural, n)

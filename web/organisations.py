@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from domain.actors import Role
 from domain.application import FundingOffice
 from domain.errors import DomainError
-from domain.messages import N_
+from domain.messages import N_, marked, message
 from domain.organisation import LegalForm, Organisation, address
 from projections.web_queries import GrantFilter, grant_page, organisation_page
 from web.auth import Viewer, check_csrf, require, services
@@ -265,7 +265,12 @@ async def organisation_action(request: Request) -> Response:
     title, _, _, run, notice = entry
     if viewer.role not in EDITORS:
         raise HTTPException(
-            status_code=403, detail=f"»{title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht."
+            status_code=403,
+            detail=message(
+                "»{action}« dürfen Sie in Ihrer Rolle ({role}) nicht.",
+                action=marked(title),
+                role=marked(viewer.role_german),
+            ),
         )
     reader = FormReader(form)
     slug = request.path_params["action"]

@@ -19,6 +19,7 @@ from domain.messages import N_
 from projections.db import Cursor
 from projections.web_queries import grant_organisation
 from web.auth import Viewer, services
+from web.i18n import gettext
 from web.overview import read_models
 
 STAFF = (Role.OFFICER, Role.APPROVER, Role.FINANCE, Role.CASHIER, Role.AUDITOR, Role.ADMIN)
@@ -73,7 +74,9 @@ def take_notice(request: Request) -> str | None:
 
 
 def give_notice(request: Request, text: str) -> None:
-    request.session["notice"] = text
+    """A notice for the next page. The session keeps plain text, so a domain message is translated now
+    (the next page is shown in the same language)."""
+    request.session["notice"] = gettext(text)
 
 
 def query_string(params: dict[str, Any], **changes: Any) -> str:

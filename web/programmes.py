@@ -18,7 +18,7 @@ from domain.actors import Role
 from domain.application import FundingOffice
 from domain.dates import FiscalYear
 from domain.errors import DomainError
-from domain.messages import N_
+from domain.messages import N_, marked, message
 from domain.plan import FinancingType
 from domain.posting import PostingCoordinates
 from domain.programme import FundingSource, Programme
@@ -335,7 +335,12 @@ async def programme_action(request: Request) -> Response:
         raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
     if viewer.role not in form.roles:
         raise HTTPException(
-            status_code=403, detail=f"»{form.title}« dürfen Sie in Ihrer Rolle ({viewer.role_german}) nicht."
+            status_code=403,
+            detail=message(
+                "»{action}« dürfen Sie in Ihrer Rolle ({role}) nicht.",
+                action=marked(form.title),
+                role=marked(viewer.role_german),
+            ),
         )
     reader = FormReader(form_data)
 

@@ -437,3 +437,58 @@ class TestBusinessDatesAreForStaff:
 
         assert answer.status_code == 303
         assert desk.office.grant(grant).status == "withdrawn"
+
+
+APPROVAL = {
+    "amount": "4.000,00",
+    "financing_type": "deficit",
+    "rate": "",
+    "maximum": "",
+    "conditions": "",
+    "on": "2026-06-15",
+}
+
+
+class TestRefusalsInTheChosenLanguage:
+    """A domain refusal is a message id with parameters: the page shows it in the language chosen."""
+
+    def test_a_refusal_next_to_a_field_is_english_in_english_and_german_otherwise(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "approved")
+        desk.sign_in("officer")
+        too_much = {**REQUEST, "amount": "4.000,01"}
+
+        german = field_error(desk.post(url(grant, "mittel-abrufen"), too_much).text, "form-mittel-abrufen-amount")
+        desk.post("/sprache", {"language": "en", "next": f"/zuwendungen/{grant}"})
+        english = field_error(desk.post(url(grant, "mittel-abrufen"), too_much).text, "form-mittel-abrufen-amount")
+
+        assert german.startswith("Abgerufen werden sollen ") and "offen sind nur noch 4.000,00 €" in german
+        assert "is requested, but only " in english and " is left." in english
+        assert "4.000,01" in english or "4,000.01" in english  # the parameter is filled in, in either notation
+        assert "Abgerufen" not in english and "offen" not in english
+
+    def test_a_refusal_with_a_status_and_an_action_translates_them_too(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "applied")
+        desk.sign_in("approver")
+        desk.post("/sprache", {"language": "en", "next": f"/zuwendungen/{grant}"})
+        before = desk.head()
+
+        answer = desk.post(url(grant, "bewilligen"), APPROVAL)
+
+        assert answer.status_code == 409
+        assert "Approve is not possible in the status »Application received«." in answer.text
+        assert "Bewilligen ist im Stand" not in answer.text
+        assert desk.head() == before
+
+    def test_a_refusal_on_its_own_page_is_english_in_english(self, desk: Desk) -> None:
+        grant = a_grant(desk.world)
+        desk.sign_in("finance")
+        desk.post("/sprache", {"language": "en", "next": "/"})
+
+        answer = desk.post(
+            url(grant, "pruefen"), {"formal_ok": "ja", "substantive_ok": "ja", "notes": "ok", "on": "2026-06-15"}
+        )
+
+        assert answer.status_code == 403
+        assert '<html lang="en">' in answer.text
+        assert "« is not allowed in your role (Finance).</p>" in answer.text
+        assert "dürfen Sie in Ihrer Rolle" not in answer.text and "Traceback" not in answer.text

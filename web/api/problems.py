@@ -6,6 +6,10 @@ and two members of our own: ``code``, the stable code of the domain error (``ove
 errors add ``errors``, one entry per offending field. ``type`` is ``urn:foerderbuch:problem:<code>``:
 a stable name, not a page to fetch.
 
+``title`` and ``detail`` are German unless the request asks for English (``Accept-Language: en``, or the
+language chosen on the pages): a domain refusal is a :class:`~domain.messages.Message` and is translated
+by its message id; ``Content-Language`` names the language of the answer. ``code`` never changes.
+
 How domain errors map to HTTP statuses:
 
 =================================================  ======
@@ -43,23 +47,24 @@ from domain.errors import (
     StoreBusyError,
 )
 from domain.messages import N_
+from web.i18n import current_language, gettext
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:foerderbuch:problem:"
 
 TITLES = {
-    400: "Ungültige Anfrage",
-    401: "Anmeldung erforderlich",
-    403: "Keine Berechtigung",
+    400: N_("Ungültige Anfrage"),
+    401: N_("Anmeldung erforderlich"),
+    403: N_("Keine Berechtigung"),
     404: N_("Nicht gefunden"),
-    405: "Methode nicht erlaubt",
-    406: "Format nicht lieferbar",
-    409: "Konflikt mit dem aktuellen Stand",
-    413: "Anfrage zu groß",
-    415: "Format nicht unterstützt",
-    422: "Ungültige Eingabe",
-    500: "Interner Fehler",
-    503: "Vorübergehend nicht verfügbar",
+    405: N_("Methode nicht erlaubt"),
+    406: N_("Format nicht lieferbar"),
+    409: N_("Konflikt mit dem aktuellen Stand"),
+    413: N_("Anfrage zu groß"),
+    415: N_("Format nicht unterstützt"),
+    422: N_("Ungültige Eingabe"),
+    500: N_("Interner Fehler"),
+    503: N_("Vorübergehend nicht verfügbar"),
 }
 RETRY_AFTER_SECONDS = 2
 
@@ -122,9 +127,9 @@ def store_busy() -> ApiProblem:
 def problem_body(problem: ApiProblem, instance: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": TYPE_PREFIX + problem.code,
-        "title": TITLES.get(problem.status, "Fehler"),
+        "title": gettext(TITLES.get(problem.status, N_("Fehler"))),
         "status": problem.status,
-        "detail": problem.detail,
+        "detail": gettext(problem.detail),
         "instance": instance,
         "code": problem.code,
         "field": problem.field,
@@ -135,7 +140,7 @@ def problem_body(problem: ApiProblem, instance: str) -> dict[str, Any]:
 
 
 def problem_response(problem: ApiProblem, instance: str) -> Response:
-    headers = {"cache-control": "no-store", **problem.headers}
+    headers = {"cache-control": "no-store", "content-language": current_language.get(), **problem.headers}
     return Response(
         json.dumps(problem_body(problem, instance), ensure_ascii=False),
         status_code=problem.status,

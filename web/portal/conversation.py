@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from domain.errors import DomainError
+from domain.messages import message
 from projections.case_file import CaseFile
 from web.auth import check_csrf, services
 from web.conversation import mark_read, post_message
@@ -29,7 +30,7 @@ async def portal_message(request: Request) -> Response:
             try:
                 post_message(request, viewer, grant.id, form)
             except DomainError as error:
-                give_notice(request, f"Die Nachricht wurde nicht gesendet: {error.message}")
+                give_notice(request, message("Die Nachricht wurde nicht gesendet: {error}", error=error.message))
             else:
                 give_notice(request, "Ihre Nachricht ist beim Büro für Internationale Beziehungen angekommen.")
             return RedirectResponse(f"/portal/zuwendungen/{grant.id}#portal-nachrichten", status_code=303)
