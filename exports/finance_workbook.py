@@ -42,6 +42,7 @@ from exports.cells import (
     PAPER_A4,
     SECTION_FONT,
     TEXT,
+    TOP,
     TOTAL_BORDER,
     TOTAL_FONT,
     WRAP,
@@ -187,14 +188,21 @@ def _overview(workbook: Workbook, report: FinanceReport, stand: str) -> None:
             for heading in ("Programm Jahr", *CHART_SERIES)
         ]
     )
-    for label, source in data_rows:
+    for row_number, (label, source) in enumerate(data_rows, start=header_row + 1):
         cells = [text_cell(ws, label)]
+        cells[0].alignment = WRAP  # »HILFE-SCHYTOMYR 2025« is wider than the year column: on two lines
         for heading in CHART_SERIES:
             position = [c.heading for c in sheet.columns].index(heading)
             cell = WriteOnlyCell(ws, value=f"={get_column_letter(position + 1)}{source}")
             cell.number_format = EURO
+            cell.alignment = TOP
             cells.append(cell)
+        lines = text_lines(label, sheet.widths[0])
+        if lines > 1:
+            ws.row_dimensions[row_number].height = 15 * lines
         ws.append(cells)
+        if lines > 1:
+            del ws.row_dimensions[row_number]  # written with the row
     first_data, last_data = header_row + 1, header_row + len(data_rows)
     chart = BarChart()
     chart.type = "col"

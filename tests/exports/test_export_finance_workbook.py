@@ -240,6 +240,8 @@ class TestLayout:
         assert xml.count(f"<strRef><f>'Übersicht'!$A${header + 1}:$A${header + 8}</f></strRef>") == 3
         assert labels[:2] == ["AZUBI-AUSLAND 2025", "HILFE-SCHYTOMYR 2025"] and labels[-1] == "KEPOL-KUMASI 2026"
         assert ws.cell(header + 1, 2).value == "=C2"  # the chart follows the table
+        hilfe = header + labels.index("HILFE-SCHYTOMYR 2025") + 1  # wider than column A: wrapped, two lines
+        assert ws.cell(hilfe, 1).alignment.wrap_text and ws.row_dimensions[hilfe].height == 30
 
 
 @pytest.mark.parametrize(
