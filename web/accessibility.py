@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from domain.actors import Actor, Role
 from domain.errors import DomainError
-from domain.messages import message
+from domain.messages import N_, message
 from projections.accessibility import AccessibilityCases
 from web.auth import check_csrf, require, services
 from web.grant_actions import status_for
@@ -90,7 +90,7 @@ async def answer(request: Request) -> Response:
     try:
         feedback_id = UUID(request.path_params["feedback_id"])
     except ValueError:
-        raise HTTPException(status_code=404, detail="Diese Rückmeldung gibt es nicht.") from None
+        raise HTTPException(status_code=404, detail=N_("Diese Rückmeldung gibt es nicht.")) from None
     try:
         await run_in_threadpool(
             services(request).office.answer_accessibility_feedback,

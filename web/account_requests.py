@@ -101,7 +101,7 @@ async def confirm(request: Request) -> Response:
     the = services(request)
     details = await run_in_threadpool(the.credentials.pending_requests.peek, token)
     if details is None:
-        raise HTTPException(status_code=404, detail="Dieser Bestätigungslink ist abgelaufen oder schon benutzt.")
+        raise HTTPException(status_code=404, detail=N_("Dieser Bestätigungslink ist abgelaufen oder schon benutzt."))
     if request.method == "GET":
         return templates.TemplateResponse(
             request, "account_requests/confirm.html", {"details": details, "fields": FIELDS, "token": token}
@@ -118,7 +118,7 @@ async def confirm(request: Request) -> Response:
     except DomainError as error:
         raise HTTPException(status_code=400, detail=error.message) from None
     if request_id is None:
-        raise HTTPException(status_code=404, detail="Dieser Bestätigungslink ist abgelaufen oder schon benutzt.")
+        raise HTTPException(status_code=404, detail=N_("Dieser Bestätigungslink ist abgelaufen oder schon benutzt."))
     return templates.TemplateResponse(request, "account_requests/confirmed.html", {})
 
 
@@ -145,7 +145,7 @@ def _detail(request: Request, error: str | None = None, status: int = 200) -> Re
     try:
         found = the.office.account_request(request_id)
     except DomainError:
-        raise HTTPException(status_code=404, detail="Diesen Zugangsantrag gibt es nicht.") from None
+        raise HTTPException(status_code=404, detail=N_("Diesen Zugangsantrag gibt es nicht.")) from None
     with the.projector.db.transaction() as cursor:
         cursor.execute("SELECT organisation_id, name FROM reg_organisations ORDER BY name")
         organisations = [(str(UUID(r["organisation_id"])), r["name"]) for r in cursor.fetchall()]
@@ -183,7 +183,7 @@ async def decide(request: Request) -> Response:
         try:
             found = the.office.account_request(request_id)
         except DomainError:
-            raise HTTPException(status_code=404, detail="Diesen Zugangsantrag gibt es nicht.") from None
+            raise HTTPException(status_code=404, detail=N_("Diesen Zugangsantrag gibt es nicht.")) from None
         try:
             if action == "annehmen":
                 chosen = str(form.get("organisation_id") or "").strip()

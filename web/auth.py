@@ -189,4 +189,4 @@ def refuse_member_dates(viewer_: Viewer, form: Any, today: Any) -> None:
     for name in BUSINESS_DATE_FIELDS:
         sent = str(form.get(name) or "").strip()
         if sent and sent not in (today.isoformat(), today.strftime("%d.%m.%Y")):
-            raise HTTPException(status_code=403, detail="Vereinsmitglieder können kein abweichendes Datum angeben.")
+            raise HTTPException(status_code=403, detail=N_("Vereinsmitglieder können kein abweichendes Datum angeben."))

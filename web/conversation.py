@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from domain.errors import DomainError, InvalidInputError
-from domain.messages import message
+from domain.messages import N_, message
 from projections.case_file import CaseDocument, CaseFile, ConversationMessage
 from projections.db import Cursor
 from web.auth import Viewer, check_csrf, require, services
@@ -113,7 +113,7 @@ async def staff_message(request: Request) -> Response:
     """``POST /zuwendungen/{id}/nachrichten``: a member of staff writes to the association."""
     viewer = require(request, *EVERYONE)
     if viewer.role not in WRITERS:
-        raise HTTPException(status_code=403, detail="In Ihrer Rolle schreiben Sie keine Nachrichten.")
+        raise HTTPException(status_code=403, detail=N_("In Ihrer Rolle schreiben Sie keine Nachrichten."))
     grant_id = uuid_or_404(request.path_params["grant_id"])
     form = await request.form()
     try:

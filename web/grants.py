@@ -469,7 +469,7 @@ def _act(
     item_id: UUID | None = None
     if action.scope != "grant":
         if ctx.item(action.scope, item_key) is None:
-            raise HTTPException(status_code=404, detail="Diesen Eintrag gibt es zu dieser Zuwendung nicht.")
+            raise HTTPException(status_code=404, detail=N_("Diesen Eintrag gibt es zu dieser Zuwendung nicht."))
         item_id = UUID(item_key)
     office = services(request).office
     remarks = {f.name: reader.text(f.name) for f in remark_fields(action.slug, viewer.role)}

@@ -78,7 +78,7 @@ def rehearse_letter(request: Request, viewer: Viewer, slug: str, decide: Any) ->
     if decision is None and not answered:
         return None
     if decision is None:
-        raise HTTPException(status_code=409, detail="Für diese Entscheidung gibt es keine Vorschau.")
+        raise HTTPException(status_code=409, detail=N_("Für diese Entscheidung gibt es keine Vorschau."))
     grant = office.grant(decision.originator_id)
     content = letters_of(request).preview(kind, grant, decision)
     keep_form_usable(request)
@@ -142,7 +142,7 @@ async def letter_action(request: Request) -> Response:
             elif what in ("bekanntgabe", "verzicht"):
                 letter = letters.get(reader.text("letter_id"))
                 if letter is None:
-                    raise HTTPException(status_code=404, detail="Dieses Schreiben gibt es hier nicht.")
+                    raise HTTPException(status_code=404, detail=N_("Dieses Schreiben gibt es hier nicht."))
                 day = reader.day("datum")
                 if not reader.ok or day is None:
                     raise InvalidInputError("Bitte ein Datum angeben (TT.MM.JJJJ).", field="datum")

@@ -28,6 +28,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from domain.errors import DomainError
+from domain.messages import N_
 from domain.payment_run import end_to_end_id
 from exports.sepa import DebtorError, StatementError, Transfer
 from projections.payment_runs import PayablePayment, PaymentRuns
@@ -124,7 +125,7 @@ def _selected(form: Any) -> list[UUID]:
         try:
             chosen.append(UUID(str(value)))
         except ValueError:
-            raise HTTPException(status_code=400, detail="Unbekannte Zahlung.") from None
+            raise HTTPException(status_code=400, detail=N_("Unbekannte Zahlung.")) from None
     return chosen
 
 
@@ -164,11 +165,11 @@ async def payment_run_file(request: Request) -> Response:
     try:
         run_id = UUID(request.path_params["run_id"])
     except ValueError:
-        raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.") from None
+        raise HTTPException(status_code=404, detail=N_("Diesen Zahlungslauf gibt es nicht.")) from None
 
     run = await run_in_threadpool(payment_run, services(request).office, run_id)
     if run is None:
-        raise HTTPException(status_code=404, detail="Diesen Zahlungslauf gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diesen Zahlungslauf gibt es nicht."))
     return Response(
         run.file_text.encode("utf-8"),
         media_type="application/xml",
@@ -211,7 +212,7 @@ async def statement_line_action(request: Request) -> Response:
         statement_id = UUID(request.path_params["statement_id"])
         index = int(request.path_params["index"])
     except ValueError:
-        raise HTTPException(status_code=404, detail="Diesen Posten gibt es nicht.") from None
+        raise HTTPException(status_code=404, detail=N_("Diesen Posten gibt es nicht.")) from None
     decision = str(form.get("entscheidung", ""))
     if decision not in DECISIONS:
         return await run_in_threadpool(_page, request, viewer, {"error": "Bitte eine Entscheidung wählen."}, 400)

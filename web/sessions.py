@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.messages import N_
+from domain.messages import N_, message
 from web.config import WebConfig
 
 SESSION_COOKIE = "foerderbuch_sitzung"
@@ -151,7 +151,7 @@ class TooLarge(HTTPException):
     def __init__(self, limit: int) -> None:
         megabytes = limit / (1024 * 1024)
         size = f"{megabytes:.0f} MB" if megabytes >= 1 else f"{limit // 1024} KB"
-        super().__init__(status_code=413, detail=f"Die Anfrage ist zu groß (höchstens {size}).")
+        super().__init__(status_code=413, detail=message("Die Anfrage ist zu groß (höchstens {size}).", size=size))
 
 
 class BodyLimit:

@@ -256,7 +256,7 @@ def _detail(request: Request, error: str | None = None, status: int = 200) -> Re
     try:
         user = the.office.user(user_id)
     except DomainError:
-        raise HTTPException(status_code=404, detail="Diesen Benutzer gibt es nicht.") from None
+        raise HTTPException(status_code=404, detail=N_("Diesen Benutzer gibt es nicht.")) from None
     organisations = dict(_organisations(the))
     held = [
         {
@@ -359,7 +359,7 @@ async def user_action(request: Request) -> Response:
         try:
             the.office.user(user_id)
         except DomainError:
-            raise HTTPException(status_code=404, detail="Diesen Benutzer gibt es nicht.") from None
+            raise HTTPException(status_code=404, detail=N_("Diesen Benutzer gibt es nicht.")) from None
         try:
             if action == "rolle-vergeben":
                 role = Role.parse(str(form.get("role") or ""))

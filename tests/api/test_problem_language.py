@@ -78,3 +78,16 @@ def test_accept_language_picks_the_first_supported_language_by_quality(
     header: str | None, language: str | None
 ) -> None:
     assert accepted_language(header) == language
+
+
+def test_the_apis_own_refusals_are_english_too(world: World) -> None:
+    english = {"Accept-Language": "en"}
+
+    no_token = world.client.get("/api/v1/grants", headers=english)
+    unknown = world.client.get(
+        f"/api/v1/grants/{world.grant_a}?farbe=blau", headers={**world.headers("officer"), **english}
+    )
+
+    assert assert_problem(no_token, 401, "token_missing")["title"] == "Sign-in required"
+    assert no_token.json()["detail"].startswith("Please send an API token")
+    assert assert_problem(unknown, 422, "invalid_input")["detail"] == "Unknown parameter »farbe«."

@@ -28,6 +28,7 @@ from domain.actors import Role
 from domain.dates import FiscalYear, FundingPeriod
 from domain.foreign import WEIGHTED_TRANSFERS, ForeignAmount
 from domain.idle_money import IdleInterest
+from domain.messages import N_
 from domain.money import Money
 from domain.organisation import address
 from domain.payment_run import PaymentRun, end_to_end_id
@@ -228,7 +229,9 @@ def _decode(cursor: str | None, filters: dict[str, Any]) -> dict[str, Any]:
         ):
             raise ValueError("k")
     except (ValueError, KeyError, TypeError):
-        raise ApiProblem(422, "invalid_input", "Dieser Cursor passt nicht zu dieser Abfrage.", field="cursor") from None
+        raise ApiProblem(
+            422, "invalid_input", N_("Dieser Cursor passt nicht zu dieser Abfrage."), field="cursor"
+        ) from None
     return data
 
 
@@ -337,7 +340,7 @@ def list_grants(call: Call) -> s.GrantPage:
     organisation_id = q.organisation_id
     if call.caller.is_member:
         if organisation_id is not None and organisation_id != call.caller.organisation_id:
-            raise ApiProblem(404, "not_found", "Diese Organisation gibt es nicht.", field="organisation_id")
+            raise ApiProblem(404, "not_found", N_("Diese Organisation gibt es nicht."), field="organisation_id")
         organisation_id = call.caller.organisation_id
     filters = {"status": q.status, "programme_id": q.programme_id, "organisation_id": organisation_id}
     place = _decode(q.cursor, filters)
@@ -413,7 +416,7 @@ def apply_for_grant(call: Call) -> s.GrantDetail:
     if call.caller.is_member:
         organisation_id = organisation_id or call.caller.organisation_id
         if b.file_number is not None:
-            raise ApiProblem(403, "not_permitted", "Das Aktenzeichen vergibt das Amt.", field="file_number")
+            raise ApiProblem(403, "not_permitted", N_("Das Aktenzeichen vergibt das Amt."), field="file_number")
     if organisation_id is None:
         raise ApiProblem(422, "invalid_input", "organisation_id fehlt.", field="organisation_id")
     v.visible_organisation(call, organisation_id, field="organisation_id")
@@ -701,7 +704,7 @@ def report_expense(call: Call) -> s.ExpenseOut:
             raise ApiProblem(
                 422,
                 "invalid_input",
-                "Kurs und Kursdatum fehlen (nur der gewichtete Kurs kommt ohne aus).",
+                N_("Kurs und Kursdatum fehlen (nur der gewichtete Kurs kommt ohne aus)."),
                 field="rate",
             )
         else:
@@ -1273,7 +1276,7 @@ def release_payment_run(call: Call) -> s.RunOut:
 def _visible_run(call: Call) -> PaymentRun:
     run = payment_run(call.office, call.path["run_id"])
     if run is None:
-        raise ApiProblem(404, "not_found", "Diesen Zahlungslauf gibt es nicht.", field="run_id")
+        raise ApiProblem(404, "not_found", N_("Diesen Zahlungslauf gibt es nicht."), field="run_id")
     return run
 
 
@@ -1338,7 +1341,7 @@ def import_bank_statement(call: Call) -> s.StatementOut:
     try:
         content = base64.b64decode(b.content_base64, validate=True)
     except ValueError:
-        raise ApiProblem(422, "invalid_input", "content_base64 ist kein Base64.", field="content_base64") from None
+        raise ApiProblem(422, "invalid_input", N_("content_base64 ist kein Base64."), field="content_base64") from None
     try:
         result = import_statement(call.office, call.read, call.caller.actor, content, b.file_name)
     except StatementError as error:

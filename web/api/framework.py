@@ -41,10 +41,12 @@ from starlette.routing import Match, Mount, Route
 from domain.actors import ROLE_NAMES, Actor, Role
 from domain.application import FundingOffice, recorded_positions
 from domain.errors import DomainError
+from domain.messages import N_, marked, message
 from projections.db import Cursor
 from web import replays
 from web.api.problems import ApiProblem, from_domain, problem_response, store_busy
 from web.consistency import await_position
+from web.i18n import gettext
 from web.services import Services
 
 log = logging.getLogger("foerderbuch.api")
@@ -117,7 +119,7 @@ class Call:
         """Back-dating is the office's business; association members act on today's date."""
         if on is not None and self.caller.is_member:
             raise ApiProblem(
-                403, "not_permitted", "Vereinsmitglieder können kein abweichendes Datum angeben.", field="on"
+                403, "not_permitted", N_("Vereinsmitglieder können kein abweichendes Datum angeben."), field="on"
             )
         return on
 
@@ -218,13 +220,13 @@ def authenticate(request: Request, services: Services) -> Caller:
         raise ApiProblem(
             401,
             "token_missing",
-            "Bitte ein API-Token mitsenden: Authorization: Bearer <Token>.",
+            N_("Bitte ein API-Token mitsenden: Authorization: Bearer <Token>."),
             headers={"www-authenticate": REALM},
         )
     invalid = ApiProblem(
         401,
         "token_invalid",
-        "Das API-Token ist ungültig, abgelaufen oder widerrufen.",
+        N_("Das API-Token ist ungültig, abgelaufen oder widerrufen."),
         headers={"www-authenticate": REALM + ', error="invalid_token"'},
     )
     stored = services.credentials.resolve_token(token.strip())
@@ -248,10 +250,10 @@ def _path_values(op: Operation, request: Request) -> dict[str, Any]:
             try:
                 values[name] = UUID(raw)
             except ValueError:
-                raise ApiProblem(404, "not_found", "Diese Adresse gibt es nicht.", field=name) from None
+                raise ApiProblem(404, "not_found", N_("Diese Adresse gibt es nicht."), field=name) from None
         elif kind == "int":
             if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-                raise ApiProblem(404, "not_found", "Diese Adresse gibt es nicht.", field=name)
+                raise ApiProblem(404, "not_found", N_("Diese Adresse gibt es nicht."), field=name)
             values[name] = int(raw)
         else:
             values[name] = raw
@@ -272,12 +274,19 @@ def _query(op: Operation, request: Request) -> Any:
     if op.query is None:
         if request.query_params:
             name = next(iter(request.query_params.keys()))
-            raise ApiProblem(422, "invalid_input", f"Unbekannter Parameter »{name[:40]}«.", field=name[:40])
+            raise ApiProblem(
+                422, "invalid_input", message("Unbekannter Parameter »{name}«.", name=name[:40]), field=name[:40]
+            )
         return None
     values: dict[str, str] = {}
     for name, value in request.query_params.multi_items():
         if name in values:
-            raise ApiProblem(422, "invalid_input", f"Der Parameter »{name[:40]}« kommt mehrfach vor.", field=name[:40])
+            raise ApiProblem(
+                422,
+                "invalid_input",
+                message("Der Parameter »{name}« kommt mehrfach vor.", name=name[:40]),
+                field=name[:40],
+            )
         values[name] = value
     try:
         return op.query.model_validate(values)
@@ -292,11 +301,11 @@ def _body(op: Operation, request: Request, raw: bytes) -> Any:
     if not raw.strip():
         raw = b"{}"  # a command whose fields are all optional may be sent without a body
     elif media != "application/json":
-        raise ApiProblem(415, "unsupported_media_type", "Bitte den Inhalt als application/json senden.")
+        raise ApiProblem(415, "unsupported_media_type", N_("Bitte den Inhalt als application/json senden."))
     try:
         json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise ApiProblem(400, "malformed_json", "Der Inhalt ist kein gültiges JSON.") from None
+        raise ApiProblem(400, "malformed_json", N_("Der Inhalt ist kein gültiges JSON.")) from None
     try:
         return op.body.model_validate_json(raw)
     except ValidationError as error:
@@ -345,7 +354,11 @@ def _execute(op: Operation, request: Request, raw: bytes, services: Services, ca
         raise ApiProblem(
             403,
             "not_permitted",
-            f"Als {caller.role_german} können Sie das nicht (nur {', '.join(r.german for r in op.roles or ())}).",
+            message(
+                "Als {role} können Sie das nicht (nur {roles}).",
+                role=marked(caller.role_german),
+                roles=", ".join(gettext(r.german) for r in op.roles or ()),
+            ),
         )
     path = _path_values(op, request)
     query = _query(op, request)
@@ -372,14 +385,14 @@ def _execute_once(
         raise ApiProblem(
             422,
             "idempotency_key_reused",
-            "Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet.",
+            N_("Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet."),
             field="Idempotency-Key",
         )
     if claim.kind == "pending":
         raise ApiProblem(
             409,
             "request_in_progress",
-            "Eine Anfrage mit diesem Idempotency-Key wird noch bearbeitet; bitte gleich noch einmal versuchen.",
+            N_("Eine Anfrage mit diesem Idempotency-Key wird noch bearbeitet; bitte gleich noch einmal versuchen."),
             headers={"retry-after": "1"},
         )
     if claim.kind == "done" and claim.answer is not None:
@@ -415,7 +428,7 @@ def _guarded(request: Request, work: Callable[[], Response]) -> Response:
         return problem_response(store_busy(), request.url.path)
     except Exception:
         log.exception("API: %s %s failed", request.method, request.url.path)
-        failure = ApiProblem(500, "internal_error", "Das hat nicht geklappt; der Fehler wurde protokolliert.")
+        failure = ApiProblem(500, "internal_error", N_("Das hat nicht geklappt; der Fehler wurde protokolliert."))
         return problem_response(failure, request.url.path)
 
 
@@ -428,7 +441,9 @@ def endpoint(op: Operation) -> Callable[[Request], Any]:
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > MAX_BODY:
-                    problem = ApiProblem(413, "too_large", f"Der Inhalt ist größer als {MAX_BODY} Bytes.")
+                    problem = ApiProblem(
+                        413, "too_large", message("Der Inhalt ist größer als {MAX_BODY} Bytes.", MAX_BODY=MAX_BODY)
+                    )
                     return problem_response(problem, request.url.path)
                 chunks.append(chunk)
             raw = b"".join(chunks)
@@ -455,11 +470,11 @@ def build_routes(operations: list[Operation]) -> list[Route]:
             problem = ApiProblem(
                 405,
                 "method_not_allowed",
-                f"{request.method} ist hier nicht möglich.",
+                message("{method} ist hier nicht möglich.", method=request.method),
                 headers={"allow": ", ".join(sorted(allowed))},
             )
         else:
-            problem = ApiProblem(404, "not_found", "Diese Adresse gibt es in der API nicht.")
+            problem = ApiProblem(404, "not_found", N_("Diese Adresse gibt es in der API nicht."))
         return problem_response(problem, request.url.path)
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -119,7 +119,9 @@ def store_busy() -> ApiProblem:
     return ApiProblem(
         503,
         "store_busy",
-        "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. Bitte gleich noch einmal versuchen.",
+        N_(
+            "Der Datenspeicher ist gerade ausgelastet; es wurde nichts gespeichert. Bitte gleich noch einmal versuchen."
+        ),
         headers={"retry-after": str(RETRY_AFTER_SECONDS)},
     )
 

@@ -16,6 +16,7 @@ from domain.claim import Claim
 from domain.grant import PAYMENT_GERMAN, Grant
 from domain.idle_money import IdleInterest
 from domain.interest import InterestTable
+from domain.messages import N_
 from domain.money import Money
 from domain.organisation import Organisation
 from domain.plan import FinancingPlan
@@ -60,20 +61,20 @@ def eur_or_none(money: Money | None) -> Decimal | None:
 def visible_grant(call: Call, grant_id: UUID) -> Grant:
     grant = call.office.grant(grant_id)
     if not call.caller.sees_organisation(grant.organisation_id):
-        raise ApiProblem(404, "not_found", "Diese Zuwendung gibt es nicht.")
+        raise ApiProblem(404, "not_found", N_("Diese Zuwendung gibt es nicht."))
     return grant
 
 
 def visible_organisation(call: Call, organisation_id: UUID, field: str | None = None) -> Organisation:
     if not call.caller.sees_organisation(organisation_id):
-        raise ApiProblem(404, "not_found", "Diese Organisation gibt es nicht.", field=field)
+        raise ApiProblem(404, "not_found", N_("Diese Organisation gibt es nicht."), field=field)
     return call.office.organisation(organisation_id)
 
 
 def visible_claim(call: Call, claim_id: UUID) -> Claim:
     claim = call.office.claim(claim_id)
     if not call.caller.sees_organisation(claim.organisation_id):
-        raise ApiProblem(404, "not_found", "Diese Rückforderung gibt es nicht.")
+        raise ApiProblem(404, "not_found", N_("Diese Rückforderung gibt es nicht."))
     return claim
 
 
@@ -497,7 +498,7 @@ def payments(call: Call, grant: Grant) -> dict[UUID, s.PaymentOut]:
 def payment(call: Call, grant: Grant, payment_id: UUID) -> s.PaymentOut:
     found = payments(call, grant).get(payment_id)
     if found is None:
-        raise ApiProblem(404, "not_found", "Diese Zahlung gibt es zu dieser Zuwendung nicht.", field="payment_id")
+        raise ApiProblem(404, "not_found", N_("Diese Zahlung gibt es zu dieser Zuwendung nicht."), field="payment_id")
     return found
 
 
@@ -536,5 +537,5 @@ def expenses(call: Call, grant: Grant) -> dict[UUID, s.ExpenseOut]:
 def expense(call: Call, grant: Grant, expense_id: UUID) -> s.ExpenseOut:
     found = expenses(call, grant).get(expense_id)
     if found is None:
-        raise ApiProblem(404, "not_found", "Diese Ausgabe gibt es zu dieser Zuwendung nicht.", field="expense_id")
+        raise ApiProblem(404, "not_found", N_("Diese Ausgabe gibt es zu dieser Zuwendung nicht."), field="expense_id")
     return found

@@ -98,7 +98,7 @@ def _own_organisation(viewer: Viewer, form: Any) -> UUID:
     assert viewer.organisation_id is not None
     named = (form.get("organisation_id") or "").strip()
     if named and named.replace("-", "").lower() != viewer.organisation_id.hex:
-        raise HTTPException(status_code=404, detail="Diese Organisation gibt es in Ihrem Zugang nicht.")
+        raise HTTPException(status_code=404, detail=N_("Diese Organisation gibt es in Ihrem Zugang nicht."))
     return viewer.organisation_id
 
 

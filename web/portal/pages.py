@@ -124,7 +124,7 @@ def member(request: Request) -> Viewer:
     """The signed-in member acting for their association; staff and everyone else get a 403."""
     viewer = require(request, Role.ASSOCIATION)
     if viewer.organisation_id is None:  # pragma: no cover - the domain never gives the role without one
-        raise HTTPException(status_code=403, detail="Sie sind keinem Verein zugeordnet.")
+        raise HTTPException(status_code=403, detail=N_("Sie sind keinem Verein zugeordnet."))
     return viewer
 
 
@@ -367,7 +367,7 @@ async def _submit_application(
     check_csrf(request, form)
     sent_for = form.get("organisation_id")
     if sent_for is not None and str(sent_for) != str(viewer.organisation_id):
-        raise HTTPException(status_code=403, detail="Sie können nur für Ihren eigenen Verein Anträge stellen.")
+        raise HTTPException(status_code=403, detail=N_("Sie können nur für Ihren eigenen Verein Anträge stellen."))
     reader = FormReader(form)
     if form.get("entwurf"):
         values = {spec.name: reader.values.get(spec.name, "") for spec in specs}
@@ -907,7 +907,7 @@ async def grant_form(request: Request) -> Response:
     viewer = member(request)
     form_spec = FORMS_BY_SLUG.get(request.path_params["action"])
     if form_spec is None:
-        raise HTTPException(status_code=404, detail="Dieses Formular gibt es nicht.")
+        raise HTTPException(status_code=404, detail=N_("Dieses Formular gibt es nicht."))
     form = await request.form()
     try:
         check_csrf(request, form)
@@ -961,9 +961,9 @@ async def cancel_payment(request: Request) -> Response:
         try:
             payment_id = UUID(payment_key)
         except ValueError:
-            raise HTTPException(status_code=404, detail="Diesen Abruf gibt es nicht.") from None
+            raise HTTPException(status_code=404, detail=N_("Diesen Abruf gibt es nicht.")) from None
         if payment_id.hex not in grant.payments:
-            raise HTTPException(status_code=404, detail="Diesen Abruf gibt es nicht.")
+            raise HTTPException(status_code=404, detail=N_("Diesen Abruf gibt es nicht."))
         services(request).office.cancel_payment(
             grant.id, payment_id, "Vom Verein zurückgenommen.", viewer.actor, on=today(request)
         )
