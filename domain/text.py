@@ -42,9 +42,9 @@ def require_reason(reason: str | None, field: str = "reason") -> str:
 
 
 def german_percent(fraction: Decimal, places: int = 2) -> str:
-    """A fraction as a German percentage for messages: Decimal("0.0999") -> "9,99 %"."""
+    """A fraction as a percentage for messages: Decimal("0.0999") -> "9,99 %" (a message: "9.99%" in English)."""
     value = (fraction * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
-    return f"{value:.{places}f}".replace(".", ",") + " %"
+    return message("{number} %", number=value)
 
 
 def german_decimal(value: Decimal, places: int = 2) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 from datetime import date
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -14,6 +15,7 @@ from domain.dates import duration_german
 from domain.errors import InvalidInputError, NotPermittedError
 from domain.messages import Message
 from domain.money import Money
+from domain.text import german_percent
 
 
 def test_a_refusal_carries_its_message_id_and_raw_parameters() -> None:
@@ -59,3 +61,10 @@ def test_a_message_parameter_keeps_its_type() -> None:
         == "Kursdatum 02.01.2026 liegt 58 Tage vom Zahltag 01.03.2026 entfernt (mehr als 14); bitte den Kurs prüfen."
     )
     assert isinstance(warning, Message) and warning.params["rate_date"] == date(2026, 1, 2)
+
+
+def test_a_percentage_is_a_number_in_a_message() -> None:
+    share = german_percent(Decimal("0.0999"))
+
+    assert share == "9,99 %" and german_percent(Decimal("0.2"), 0) == "20 %"
+    assert isinstance(share, Message) and share.params["number"] == Decimal("9.99")
