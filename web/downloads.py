@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.actors import Role
-from domain.messages import N_
+from domain.messages import N_, message
 from exports.csv_tables import write_csv_tables
 from exports.finance_report import ExportError, FinanceFilter, FinanceReport
 from exports.finance_workbook import write_finance_workbook
@@ -52,7 +52,7 @@ class Download:
 def _finance_filter(params: dict[str, str]) -> FinanceFilter:
     year = params.get("jahr", "").strip()
     if year and not (year.isdigit() and len(year) == 4):
-        raise ExportError(f"»{year}« ist kein Haushaltsjahr.")
+        raise ExportError(message("»{year}« ist kein Haushaltsjahr.", year=year))
     return FinanceFilter(
         first_year=int(year) if year else None,
         last_year=int(year) if year else None,
@@ -101,7 +101,7 @@ def _giving_workbook(cursor: Cursor, params: dict[str, str], viewer: Viewer, now
 def _proof_of_use(cursor: Cursor, params: dict[str, str], viewer: Viewer, now: datetime) -> tuple[bytes, str, str]:
     reference = params.get("aktenzeichen", "").strip()
     if not reference:
-        raise ExportError("Bitte das Aktenzeichen der Zuwendung angeben.")
+        raise ExportError(message("Bitte das Aktenzeichen der Zuwendung angeben."))
     report = proof_of_use_report(cursor, reference, now, viewer.name)
     target = io.BytesIO()
     write_proof_of_use(report, target)

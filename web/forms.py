@@ -73,7 +73,7 @@ def parse_percent(text: str | None, field: str) -> Decimal:
 
 def parse_decimal(text: str | None, field: str, places: int = 6) -> Decimal:
     """A positive German decimal such as an exchange rate (``16,85``) or a foreign amount (``1.250,00``)."""
-    value = _field(field, lambda: read_decimal(text, "keine Zahl", "1.234,5678"))
+    value = _field(field, lambda: read_decimal(text, N_("keine Zahl"), "1.234,5678"))
     if decimal_places(value) > places:
         raise FieldError(field, f"»{text}«: höchstens {places} Nachkommastellen.")
     if value <= 0:

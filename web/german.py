@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
+from domain.messages import N_, Message, marked, message
 from domain.money import Money
 
 LOCALE = "de_DE"
@@ -52,39 +53,65 @@ def _bare(text: str, *, percent: bool = False) -> str:
     return raw
 
 
-def read_decimal(text: str | None, what: str = "keine Zahl", example: str = "1.234,56") -> Decimal:
+def read_decimal(text: str | None, what: str = N_("keine Zahl"), example: str = "1.234,56") -> Decimal:
     """A non-negative number in German notation; ``what`` completes the refusal »x« ist …"""
     raw = _bare(text or "")
     if not raw:
-        raise GermanInputError("Bitte eine Zahl angeben.")
+        raise GermanInputError(message("Bitte eine Zahl angeben."))
     if raw[0] in "-−":
-        raise GermanInputError(f"»{text}«: negative Zahlen sind nicht zulässig.")
+        raise GermanInputError(message("»{text}«: negative Zahlen sind nicht zulässig.", text=text))
     if not _NUMBER.fullmatch(raw):
-        raise GermanInputError(f"»{text}« ist {what}. Bitte so schreiben: {example}.")
+        raise GermanInputError(
+            message(
+                "»{text}« ist {what}. Bitte so schreiben: {example}.",
+                text=text,
+                what=marked(what),
+                example=marked(example),
+            )
+        )
     try:
         return parse_decimal(raw, locale=LOCALE, strict=True)
     except NumberFormatError as error:
         meant = [s for s in (getattr(error, "suggestions", None) or []) if _NUMBER.fullmatch(s)]
-        hint = f" Gemeint: {' oder '.join(meant)}?" if meant else ""
         raise GermanInputError(
-            f"»{text}« ist {what}: In deutscher Schreibweise trennt der Punkt Tausender (1.250), "
-            f"das Komma die Nachkommastellen (1,25).{hint}"
+            message(
+                "»{text}« ist {what}: In deutscher Schreibweise trennt der Punkt Tausender (1.250), das Komma "
+                "die Nachkommastellen (1,25). Gemeint: {meant}?",
+                text=text,
+                what=marked(what),
+                meant=_either(meant),
+            )
+            if meant
+            else message(
+                "»{text}« ist {what}: In deutscher Schreibweise trennt der Punkt Tausender (1.250), das Komma "
+                "die Nachkommastellen (1,25).",
+                text=text,
+                what=marked(what),
+            )
         ) from None
+
+
+def _either(choices: list[str]) -> Message:
+    """»1.250 oder 1,25« as a message (»1.250 or 1,25« in English)."""
+    text = Message(choices[0])
+    for choice in choices[1:]:
+        text = message("{choices} oder {choice}", choices=text, choice=choice)
+    return text
 
 
 def read_amount(text: str | None, *, allow_zero: bool = False) -> Money:
     """A euro amount, at most two decimal places, never negative; zero only where ``allow_zero``."""
     if not _bare(text or ""):
-        raise GermanInputError("Bitte einen Betrag angeben.")
+        raise GermanInputError(message("Bitte einen Betrag angeben."))
     if _bare(text or "").startswith(("-", "−")):
-        raise GermanInputError(f"»{text}«: negative Beträge sind nicht zulässig.")
-    number = read_decimal(text, "kein Betrag", "1.234,56 (Punkt für Tausender, Komma für Cent)")
+        raise GermanInputError(message("»{text}«: negative Beträge sind nicht zulässig.", text=text))
+    number = read_decimal(text, N_("kein Betrag"), N_("1.234,56 (Punkt für Tausender, Komma für Cent)"))
     if decimal_places(number) > 2:
-        raise GermanInputError(f"»{text}«: höchstens zwei Nachkommastellen (Cent).")
+        raise GermanInputError(message("»{text}«: höchstens zwei Nachkommastellen (Cent).", text=text))
     if number >= LARGEST_AMOUNT:
-        raise GermanInputError(f"»{text}« ist unplausibel groß.")
+        raise GermanInputError(message("»{text}« ist unplausibel groß.", text=text))
     if number == 0 and not allow_zero:
-        raise GermanInputError("Der Betrag muss größer als 0,00 € sein.")
+        raise GermanInputError(message("Der Betrag muss größer als 0,00 € sein."))
     return Money(number)
 
 
@@ -92,12 +119,12 @@ def read_percent(text: str | None, places: int = 4) -> Decimal:
     """A percentage above 0 and at most 100 (``90``, ``87,5 %``), returned as a fraction (0.9, 0.875)."""
     raw = _bare(text or "", percent=True)
     if not raw:
-        raise GermanInputError("Bitte einen Prozentsatz angeben.")
-    number = read_decimal(raw, "kein Prozentsatz", "90 oder 87,5")
+        raise GermanInputError(message("Bitte einen Prozentsatz angeben."))
+    number = read_decimal(raw, N_("kein Prozentsatz"), N_("90 oder 87,5"))
     if decimal_places(number) > places:
-        raise GermanInputError(f"»{text}«: höchstens {places} Nachkommastellen.")
+        raise GermanInputError(message("»{text}«: höchstens {places} Nachkommastellen.", text=text, places=places))
     if not Decimal(0) < number <= Decimal(100):
-        raise GermanInputError("Der Prozentsatz muss über 0 und höchstens 100 sein.")
+        raise GermanInputError(message("Der Prozentsatz muss über 0 und höchstens 100 sein."))
     return number / 100
 
 
@@ -105,7 +132,7 @@ def read_date(text: str | None) -> date:
     """``31.12.2026`` or ``2026-12-31``; impossible days (31.02.) are refused."""
     raw = (text or "").strip()
     if not raw:
-        raise GermanInputError("Bitte ein Datum angeben.")
+        raise GermanInputError(message("Bitte ein Datum angeben."))
     iso, german = _ISO_DATE.fullmatch(raw), _GERMAN_DATE.fullmatch(raw)
     try:
         if iso:
@@ -113,8 +140,8 @@ def read_date(text: str | None) -> date:
         if german:
             return date(int(german.group(3)), int(german.group(2)), int(german.group(1)))
     except ValueError:
-        raise GermanInputError(f"»{raw}« ist kein gültiges Datum.") from None
-    raise GermanInputError(f"»{raw}« ist kein Datum. Bitte so schreiben: 31.12.2026.")
+        raise GermanInputError(message("»{raw}« ist kein gültiges Datum.", raw=raw)) from None
+    raise GermanInputError(message("»{raw}« ist kein Datum. Bitte so schreiben: 31.12.2026.", raw=raw))
 
 
 def write_amount(value: Money) -> str:

@@ -29,6 +29,7 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.actors import Actor
 from domain.application import FundingOffice
 from domain.errors import AlreadyExistsError, DomainError, InvalidInputError
+from domain.messages import message
 from domain.payment_run import BANK_STATEMENTS, PaymentRun, end_to_end_id
 from exports.sepa import Debtor, DebtorError, Transfer, credit_transfer, message_id, read_statement, require_payer
 from projections.db import Cursor
@@ -243,7 +244,9 @@ def decide_line(
     elif decision == "set_aside":
         office.set_statement_line_aside(statement_id, index, reason, actor)
     else:
-        raise InvalidInputError(f"Unbekannte Entscheidung »{decision[:40]}«.", field="decision")
+        raise InvalidInputError(
+            message("Unbekannte Entscheidung »{decision}«.", decision=decision[:40]), field="decision"
+        )
 
 
 def payment_run(office: FundingOffice, run_id: UUID) -> PaymentRun | None:

@@ -492,3 +492,14 @@ class TestRefusalsInTheChosenLanguage:
         assert '<html lang="en">' in answer.text
         assert "« is not allowed in your role (Finance).</p>" in answer.text
         assert "dürfen Sie in Ihrer Rolle" not in answer.text and "Traceback" not in answer.text
+
+    def test_a_number_that_cannot_be_read_is_explained_in_english(self, desk: Desk) -> None:
+        grant = a_grant(desk.world, "approved")
+        desk.sign_in("officer")
+        desk.post("/sprache", {"language": "en", "next": f"/zuwendungen/{grant}"})
+
+        answer = desk.post(url(grant, "mittel-abrufen"), {**REQUEST, "amount": "1.2345,6"})
+
+        error = field_error(answer.text, "form-mittel-abrufen-amount")
+        assert error.startswith("»1.2345,6« is not an amount: in German notation the full stop separates thousands")
+        assert error.endswith("Did you mean 12.345,6 or 1,23456?")

@@ -16,6 +16,7 @@ from uuid import UUID
 from domain.actors import Actor, Role
 from domain.application import FundingOffice
 from domain.errors import InvalidInputError, NotFoundError
+from domain.messages import marked, message
 from web.services import Credentials, NewToken, StoredToken
 
 
@@ -26,7 +27,12 @@ def issue_api_token(
     role = Role.parse(role)
     user = office.user(user_id)
     if not user.has_role(role):
-        raise InvalidInputError(f"{user.display_name} hat die Rolle {role.german} nicht.", field="role")
+        raise InvalidInputError(
+            message(
+                "{display_name} hat die Rolle {role} nicht.", display_name=user.display_name, role=marked(role.german)
+            ),
+            field="role",
+        )
     issued = credentials.issue_token(user_id, role.value, label)
     try:
         office.issue_api_token(user_id, issued.record.token_id, role, issued.record.label, actor)
@@ -42,7 +48,7 @@ def revoke_api_token(
     """Revokes a token; members of staff other than admins, and everybody else, only their own."""
     record = credentials.token(token_id)
     if record is None or (actor.role not in (Role.ADMIN, Role.SYSTEM) and record.user_id != actor.user_id):
-        raise NotFoundError("Dieses API-Token gibt es nicht.", field="token_id")
+        raise NotFoundError(message("Dieses API-Token gibt es nicht."), field="token_id")
     credentials.revoke_token(token_id)
     office.revoke_api_token(record.user_id, token_id, reason, actor)
     revoked = credentials.token(token_id)
