@@ -491,7 +491,9 @@ def _act(
             ) as enclosure:
                 notice = action.run(office, ctx, item_id, viewer.actor, reader)
             if notice is not None:
-                notice += issue_after(request, viewer, action.slug, enclosure)
+                letter = issue_after(request, viewer, action.slug, enclosure)
+                if letter:
+                    notice = message("{notice} {letter}", notice=marked(notice), letter=marked(letter))
     except DomainError as error:
         target = action.field_map.get(error.field or "", error.field or "")
         failure = Failure(

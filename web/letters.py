@@ -26,7 +26,7 @@ from starlette.responses import RedirectResponse, Response
 from domain.actors import Role
 from domain.application import Enclosure, Rehearsed
 from domain.errors import DomainError, InvalidInputError
-from domain.messages import N_
+from domain.messages import N_, message
 from exports.letters.service import LetterError, Letters
 from projections.case_file import CaseFile
 from web import once, replays
@@ -87,7 +87,8 @@ def rehearse_letter(request: Request, viewer: Viewer, slug: str, decide: Any) ->
 
 
 def issue_after(request: Request, viewer: Viewer, slug: str, enclosure: Enclosure) -> str:
-    """Makes the letter of the decision just recorded; says what happened, for the notice after the form."""
+    """Makes the letter of the decision just recorded; says what happened (a sentence to add to the notice after
+    the form, or "" when the decision has no letter)."""
     if slug not in LETTER_FORMS:
         return ""
     _kind, event_name = LETTER_FORMS[slug]
@@ -98,8 +99,11 @@ def issue_after(request: Request, viewer: Viewer, slug: str, enclosure: Enclosur
         letters_of(request).issue(recorded[-1], viewer.actor)
     except (DomainError, LetterError, OSError, ImportError) as error:
         log.exception("letter for the event at %s not made", recorded[-1].id)
-        return f" Das Schreiben konnte nicht erstellt werden ({error}); bitte unter »Schreiben« erneut erstellen."
-    return " Das Schreiben ist erstellt und steht dem Verein im Portal bereit."
+        return message(
+            "Das Schreiben konnte nicht erstellt werden ({error}); bitte unter »Schreiben« erneut erstellen.",
+            error=getattr(error, "message", str(error)),
+        )
+    return N_("Das Schreiben ist erstellt und steht dem Verein im Portal bereit.")
 
 
 def letters_context(cursor: Any, grant_id: UUID, viewer: Viewer) -> dict[str, Any]:
@@ -136,26 +140,26 @@ async def letter_action(request: Request) -> Response:
             if what == "erstellen":
                 position = int(reader.text("position") or 0)
                 if position not in {p for p, _ in context["missing_letters"]}:
-                    raise InvalidInputError("Zu diesem Ereignis ist kein Schreiben zu erstellen.", field="position")
+                    raise InvalidInputError(N_("Zu diesem Ereignis ist kein Schreiben zu erstellen."), field="position")
                 letters_of(request).issue_at(position, viewer.actor)
-                notice = "Das Schreiben ist erstellt."
+                notice = N_("Das Schreiben ist erstellt.")
             elif what in ("bekanntgabe", "verzicht"):
                 letter = letters.get(reader.text("letter_id"))
                 if letter is None:
                     raise HTTPException(status_code=404, detail=N_("Dieses Schreiben gibt es hier nicht."))
                 day = reader.day("datum")
                 if not reader.ok or day is None:
-                    raise InvalidInputError("Bitte ein Datum angeben (TT.MM.JJJJ).", field="datum")
+                    raise InvalidInputError(N_("Bitte ein Datum angeben (TT.MM.JJJJ)."), field="datum")
                 if what == "bekanntgabe":
                     office.record_delivery(grant_id, letter.letter_id, day, viewer.actor)
-                    notice = "Die Bekanntgabe ist vermerkt."
+                    notice = N_("Die Bekanntgabe ist vermerkt.")
                 else:
                     office.waive_remedies(grant_id, letter.letter_id, day, viewer.actor)
-                    notice = "Der Verzicht auf Rechtsbehelfe ist vermerkt; der Bescheid ist bestandskräftig."
+                    notice = N_("Der Verzicht auf Rechtsbehelfe ist vermerkt; der Bescheid ist bestandskräftig.")
             else:
                 raise HTTPException(status_code=404, detail=N_("Diese Aktion gibt es nicht."))
         except (DomainError, LetterError) as error:
-            notice = f"Nicht möglich: {getattr(error, 'message', error)}"
+            notice = message("Nicht möglich: {error}", error=getattr(error, "message", str(error)))
         give_notice(request, notice)
         return RedirectResponse(f"/zuwendungen/{grant_id}#schreiben", status_code=303)
 
