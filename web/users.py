@@ -68,7 +68,7 @@ def add_user(
     """Registers the person and sends them a link to set their password (seven days); returns the id,
     the link and whether the mail went out (without a mailer, the administrator passes the link on)."""
     if not roles:
-        raise InvalidInputError("Bitte mindestens eine Rolle wählen.", field="roles")
+        raise InvalidInputError(N_("Bitte mindestens eine Rolle wählen."), field="roles")
     first = Role.ASSOCIATION if Role.ASSOCIATION in roles else roles[0]
     others = tuple(r for r in roles if r is not first)
     user_id = the.office.register_user(
@@ -221,7 +221,7 @@ async def user_new(request: Request) -> Response:
             roles = [Role.parse(v) for v in chosen if v in {r.value for r in USER_ROLES}]
             organisation_id = _organisation_id(organisation) if Role.ASSOCIATION in roles else None
             if Role.ASSOCIATION in roles and organisation_id is None:
-                raise InvalidInputError("Vereinsmitglieder brauchen eine Organisation.", field="organisation_id")
+                raise InvalidInputError(N_("Vereinsmitglieder brauchen eine Organisation."), field="organisation_id")
             user_id, link, sent = add_user(
                 the, request.app.state.config, email, name, roles, organisation_id, viewer.actor
             )
@@ -246,7 +246,7 @@ def _organisation_id(text: str) -> UUID | None:
     try:
         return UUID(text)
     except ValueError:
-        raise InvalidInputError("Diese Organisation gibt es nicht.", field="organisation_id") from None
+        raise InvalidInputError(N_("Diese Organisation gibt es nicht."), field="organisation_id") from None
 
 
 def _detail(request: Request, error: str | None = None, status: int = 200) -> Response:
@@ -368,7 +368,9 @@ async def user_action(request: Request) -> Response:
             elif action == "rolle-entziehen":
                 role = Role.parse(str(form.get("role") or ""))
                 if user_id == viewer.user_id and role is Role.ADMIN:
-                    raise InvalidInputError("Sie können sich die Administration nicht selbst entziehen.", field="role")
+                    raise InvalidInputError(
+                        N_("Sie können sich die Administration nicht selbst entziehen."), field="role"
+                    )
                 revoke_role(the, user_id, role, reason, actor)
                 notice = f"Die Rolle {role.german} ist entzogen; die Sitzungen der Person sind beendet."
             elif action == "sperren":
