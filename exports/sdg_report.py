@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from domain.messages import N_, message
 from domain.money import Money
 from projections.db import Cursor, cents, money
 from projections.export_queries import LedgerFilter, chain_link_at
@@ -25,28 +26,32 @@ from projections.seal import ChainHead
 
 NO_SDG = 0  # the key of lines without an SDG
 SDG_GERMAN = {
-    1: "Keine Armut",
-    2: "Kein Hunger",
-    3: "Gesundheit und Wohlergehen",
-    4: "Hochwertige Bildung",
-    5: "Geschlechtergleichheit",
-    6: "Sauberes Wasser und Sanitäreinrichtungen",
-    7: "Bezahlbare und saubere Energie",
-    8: "Menschenwürdige Arbeit und Wirtschaftswachstum",
-    9: "Industrie, Innovation und Infrastruktur",
-    10: "Weniger Ungleichheiten",
-    11: "Nachhaltige Städte und Gemeinden",
-    12: "Nachhaltige/r Konsum und Produktion",
-    13: "Maßnahmen zum Klimaschutz",
-    14: "Leben unter Wasser",
-    15: "Leben an Land",
-    16: "Frieden, Gerechtigkeit und starke Institutionen",
-    17: "Partnerschaften zur Erreichung der Ziele",
+    1: N_("Keine Armut"),
+    2: N_("Kein Hunger"),
+    3: N_("Gesundheit und Wohlergehen"),
+    4: N_("Hochwertige Bildung"),
+    5: N_("Geschlechtergleichheit"),
+    6: N_("Sauberes Wasser und Sanitäreinrichtungen"),
+    7: N_("Bezahlbare und saubere Energie"),
+    8: N_("Menschenwürdige Arbeit und Wirtschaftswachstum"),
+    9: N_("Industrie, Innovation und Infrastruktur"),
+    10: N_("Weniger Ungleichheiten"),
+    11: N_("Nachhaltige Städte und Gemeinden"),
+    12: N_("Nachhaltige/r Konsum und Produktion"),
+    13: N_("Maßnahmen zum Klimaschutz"),
+    14: N_("Leben unter Wasser"),
+    15: N_("Leben an Land"),
+    16: N_("Frieden, Gerechtigkeit und starke Institutionen"),
+    17: N_("Partnerschaften zur Erreichung der Ziele"),
 }
 
 
 def sdg_label(sdg: int) -> str:
-    return f"SDG {sdg} – {SDG_GERMAN.get(sdg, '')}" if sdg else "ohne SDG-Zuordnung"
+    """The goal by number and name, translatable on a page (its ``str`` is the German)."""
+    if not sdg:
+        return message("ohne SDG-Zuordnung")
+    name = message(SDG_GERMAN[sdg]) if sdg in SDG_GERMAN else ""
+    return message("SDG {number} – {name}", number=str(sdg), name=name)
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,14 @@ from uuid import UUID
 
 from domain.application import FundingOffice
 from domain.errors import DomainError
+from domain.messages import message
 from domain.personal_data import is_erased
 from foerderbuch.settings import Settings
 from projections.case_file import CaseFile
 from projections.engine import Projector
 from projections.notifications import Notification, Notifications
+from web.formatting import german_date
+from web.i18n import SOURCE_LANGUAGE, gettext, in_language
 
 TIMEOUT_SECONDS = 15
 log = logging.getLogger("foerderbuch.mail")
@@ -155,8 +158,30 @@ class SendReport:
     skipped: int  # rows of organisations nobody can be written to
 
 
-def send_notifications(office: FundingOffice, projector: Projector, smtp: SmtpSettings) -> SendReport:
-    """Sends every unsent row, one e-mail per organisation, and stamps what went out."""
+def news_mail(name: str, notes: list[Notification], language: str = SOURCE_LANGUAGE) -> tuple[str, str]:
+    """The subject and body of one organisation's e-mail with its news, in ``language`` (German unless the
+    recipients are known to read English): the texts come from the catalogue like the pages'."""
+    with in_language(language):
+        lines = [f"- {german_date(n.business_date)} ({n.file_number}, {n.title}): {gettext(n.text)}" for n in notes]
+        body = (
+            gettext(message("Guten Tag,"))
+            + "\n\n"
+            + gettext(message("bei den Förderungen von {name} hat sich etwas getan:", name=name))
+            + "\n\n"
+            + "\n".join(lines)
+            + "\n\n"
+            + gettext(message("Details finden Sie im Förderportal unter »Neuigkeiten«."))
+            + "\n"
+        )
+        subject = gettext(message("Neuigkeiten zu Ihren Förderungen ({count})", count=len(notes)))
+    return subject, body
+
+
+def send_notifications(
+    office: FundingOffice, projector: Projector, smtp: SmtpSettings, language: str = SOURCE_LANGUAGE
+) -> SendReport:
+    """Sends every unsent row, one e-mail per organisation, and stamps what went out (in ``language``; the
+    portal knows no language per person, so German unless the caller says otherwise)."""
     projector.catch_up(["notifications"])
     with projector.db.transaction() as cursor:
         rows = Notifications.unsent(cursor)
@@ -174,14 +199,8 @@ def send_notifications(office: FundingOffice, projector: Projector, smtp: SmtpSe
             if not to:
                 skipped += len(notes)
                 continue
-            name = office.organisation(organisation_id).name
-            lines = [f"- {n.business_date:%d.%m.%Y} ({n.file_number}, {n.title}): {n.text}" for n in notes]
-            body = (
-                f"Guten Tag,\n\nbei den Förderungen von {name} hat sich etwas getan:\n\n"
-                + "\n".join(lines)
-                + "\n\nDetails finden Sie im Förderportal unter »Neuigkeiten«.\n"
-            )
-            server.send_message(_message(smtp, to, f"Neuigkeiten zu Ihren Förderungen ({len(notes)})", body))
+            subject, body = news_mail(office.organisation(organisation_id).name, notes, language)
+            server.send_message(_message(smtp, to, subject, body))
             with projector.db.transaction() as cursor:
                 Notifications.mark_sent(cursor, [n.position for n in notes])
             sent, emails = sent + len(notes), emails + 1

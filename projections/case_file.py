@@ -35,14 +35,14 @@ from eventsourcing.persistence import Notification
 
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import LETTER_KINDS, REMINDER_STAGES, Grant
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.money import Money
 from domain.plan import FinancingType
 from domain.text import german_decimal
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
-from projections.deadlines import label
 from projections.engine import ReadModel
+from projections.texts import deadline, decoded, encoded, term
 
 # Upload kinds: where a document came from, in the words of the case file.
 APPLICATION, REQUESTED, PAYMENT, RECEIPT, INTERIM, FINAL, MESSAGE, LETTER, DECISION = (
@@ -133,7 +133,9 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"Sachbericht zum Zwischennachweis {self.fiscal_year}" if self.kind == INTERIM else "Sachbericht"
+        if self.kind == INTERIM:
+            return message("Sachbericht zum Zwischennachweis {year}", year=self.fiscal_year)
+        return message("Sachbericht")
 
 
 @dataclass(frozen=True)
@@ -195,8 +197,7 @@ class Letter:
         return LETTER_KINDS.get(self.kind, self.kind)
 
 
-def _day(value: date) -> str:
-    return f"{value:%d.%m.%Y}"
+OFFICE_MESSAGE = message("Nachricht des Amts")
 
 
 def _d(value: Any) -> date | None:
@@ -208,101 +209,160 @@ def _applicant_sentence(cursor: Cursor, e: Any) -> tuple[str, str] | None:
     """(what, why) for the association, or None for an event the association does not see."""
     if isinstance(e, Grant.Event):
         if isinstance(e, Grant.ApplicationReceived):
-            return f"Antrag eingegangen: »{e.title}«, beantragt {e.plan.grant.de()}", ""
+            return message("Antrag eingegangen: »{title}«, beantragt {amount}", title=e.title, amount=e.plan.grant), ""
         if isinstance(e, Grant.DocumentsRequested):
-            return f"Unterlagen angefordert bis {_day(e.due)}: {e.items}", ""
+            return message("Unterlagen angefordert bis {due}: {items}", due=e.due, items=e.items), ""
         if isinstance(e, Grant.DocumentsReceived):
-            return "Unterlagen eingereicht", e.note
+            return message("Unterlagen eingereicht"), e.note
         if isinstance(e, Grant.ApplicationWithdrawn):
-            return "Antrag zurückgezogen", e.reason
+            return message("Antrag zurückgezogen"), e.reason
         if isinstance(e, Grant.GrantApproved):
-            kind = FinancingType(e.terms.financing_type).german
-            return f"Bewilligt: {e.terms.amount.de()} als {kind}", e.terms.conditions
+            kind = term(FinancingType(e.terms.financing_type).german)
+            return message(
+                "Bewilligt: {amount} als {financing}", amount=e.terms.amount, financing=kind
+            ), e.terms.conditions
         if isinstance(e, Grant.ApplicationRejected):
-            return "Antrag abgelehnt", e.reason
+            return message("Antrag abgelehnt"), e.reason
         if isinstance(e, Grant.GrantAmended):
-            return f"Änderungsbescheid: neuer Betrag {e.terms.amount.de()}", e.reason
+            return message("Änderungsbescheid: neuer Betrag {amount}", amount=e.terms.amount), e.reason
         if isinstance(e, Grant.AmendmentRejected):
-            return "Die beantragte Änderung wurde nicht bewilligt", ""
+            return message("Die beantragte Änderung wurde nicht bewilligt"), ""
         if isinstance(e, Grant.PaymentRequested):
-            return f"Mittel abgerufen: {e.amount.de()}", e.purpose
+            return message("Mittel abgerufen: {amount}", amount=e.amount), e.purpose
         if isinstance(e, Grant.PaymentBooked):
-            return f"Überwiesen: {e.amount.de()}, Wertstellung {_day(e.value_date)}", ""
+            return message(
+                "Überwiesen: {amount}, Wertstellung {value_date}", amount=e.amount, value_date=e.value_date
+            ), ""
         if isinstance(e, Grant.PaymentCancelled):
-            return f"Abruf über {e.amount.de()} storniert", e.reason
+            return message("Abruf über {amount} storniert", amount=e.amount), e.reason
         if isinstance(e, Grant.PaymentReturned):
-            return f"Rückfluss: {e.amount.de()} zurückerhalten, Wertstellung {_day(e.value_date)}", ""
-        if isinstance(e, Grant.ExpenseReported):
-            foreign = f" ({german_decimal(Decimal(e.foreign.original))} {e.foreign.currency})" if e.foreign else ""
-            return f"Ausgabe gemeldet: {e.euro.de()}{foreign} an {e.payee}, Beleg {e.receipt_reference}", e.purpose
-        if isinstance(e, Grant.ExpenseReversed):
-            return f"Ausgabe über {e.euro.de()} storniert", e.reason
-        if isinstance(e, Grant.DeadlineExtended):
-            return f"Frist für den {label(e.key)} verlängert bis {_day(e.new_due)}", e.reason
-        if isinstance(e, Grant.ReminderSent):
-            stage = REMINDER_STAGES.get(getattr(e, "stage", "manual"), "Erinnerung")
-            return f"{stage} an den {label(e.key)}, fällig {_day(e.due)}", ""
-        if isinstance(e, Grant.TransferAbroadRecorded):
-            return f"Überweisung an den Partner: {e.euro.de()}, eingegangen {e.received} {e.currency}", ""
-        if isinstance(e, Grant.ItemRecorded):
-            return (
-                f"Gegenstand erfasst: {e.description}, {e.value.de()}, zweckgebunden bis {_day(e.earmarked_until)}",
-                "",
+            what = message(
+                "Rückfluss: {amount} zurückerhalten, Wertstellung {value_date}",
+                amount=e.amount,
+                value_date=e.value_date,
             )
+            return what, ""
+        if isinstance(e, Grant.ExpenseReported):
+            params = {"amount": e.euro, "payee": e.payee, "receipt": e.receipt_reference}
+            if e.foreign:
+                what = message(
+                    "Ausgabe gemeldet: {amount} ({original} {currency}) an {payee}, Beleg {receipt}",
+                    original=Decimal(e.foreign.original),
+                    currency=e.foreign.currency,
+                    **params,
+                )
+            else:
+                what = message("Ausgabe gemeldet: {amount} an {payee}, Beleg {receipt}", **params)
+            return what, e.purpose
+        if isinstance(e, Grant.ExpenseReversed):
+            return message("Ausgabe über {amount} storniert", amount=e.euro), e.reason
+        if isinstance(e, Grant.DeadlineExtended):
+            what = message("Frist für den {deadline} verlängert bis {due}", deadline=deadline(e.key), due=e.new_due)
+            return what, e.reason
+        if isinstance(e, Grant.ReminderSent):
+            stage = term(REMINDER_STAGES.get(getattr(e, "stage", "manual"), "Erinnerung"))
+            return message(
+                "{reminder} an den {deadline}, fällig {due}", reminder=stage, deadline=deadline(e.key), due=e.due
+            ), ""
+        if isinstance(e, Grant.TransferAbroadRecorded):
+            what = message(
+                "Überweisung an den Partner: {amount}, eingegangen {received} {currency}",
+                amount=e.euro,
+                received=Decimal(str(e.received)),
+                currency=e.currency,
+            )
+            return what, ""
+        if isinstance(e, Grant.ItemRecorded):
+            what = message(
+                "Gegenstand erfasst: {description}, {value}, zweckgebunden bis {until}",
+                description=e.description,
+                value=e.value,
+                until=e.earmarked_until,
+            )
+            return what, ""
         if isinstance(e, Grant.ItemDisposed):
-            within = " – innerhalb der Zweckbindungsfrist" if e.within_earmark else ""
-            return f"Abgang eines Gegenstands am {_day(e.disposed_on)}{within}", e.how
+            if e.within_earmark:
+                return message(
+                    "Abgang eines Gegenstands am {on} – innerhalb der Zweckbindungsfrist", on=e.disposed_on
+                ), e.how
+            return message("Abgang eines Gegenstands am {on}", on=e.disposed_on), e.how
         if isinstance(e, Grant.EarlyStartApproved):
-            return f"Vorzeitiger Maßnahmebeginn ab {_day(e.start_on)} zugelassen", e.reason
+            return message("Vorzeitiger Maßnahmebeginn ab {start} zugelassen", start=e.start_on), e.reason
         if isinstance(e, Grant.PurposeFulfilled):
-            return f"Zweck erfüllt am {_day(e.fulfilled_on)}: Verwendungsnachweis fällig {_day(e.proof_due)}", ""
+            what = message(
+                "Zweck erfüllt am {on}: Verwendungsnachweis fällig {due}", on=e.fulfilled_on, due=e.proof_due
+            )
+            return what, ""
         if isinstance(e, Grant.InterimProofSubmitted):
-            return f"Zwischennachweis {e.fiscal_year} eingereicht", ""
+            return message("Zwischennachweis {year} eingereicht", year=e.fiscal_year), ""
         if isinstance(e, Grant.ProofOfUseSubmitted):
-            return "Verwendungsnachweis eingereicht", ""
+            return message("Verwendungsnachweis eingereicht"), ""
         if isinstance(e, Grant.ProofOfUseReviewed):
             amounts: list[Money] = list(e.recognised_costs.values())
             recognised = money(sum(cents(amount) for amount in amounts))
             cuts = "; ".join(f"{line}: {reason}" for line, reason in sorted(e.cut_reasons.items()))
-            return f"Verwendungsnachweis geprüft: anerkannt {recognised.de()}", (f"Kürzungen: {cuts}" if cuts else "")
+            what = message("Verwendungsnachweis geprüft: anerkannt {amount}", amount=recognised)
+            return what, (message("Kürzungen: {cuts}", cuts=cuts) if cuts else "")
         if isinstance(e, Grant.FinalAmountDetermined):
-            what = f"Förderbetrag endgültig festgesetzt auf {e.final_amount.de()}"
+            what = message("Förderbetrag endgültig festgesetzt auf {amount}", amount=e.final_amount)
             if e.claim_amount:
-                what += f"; {e.claim_amount.de()} werden zurückgefordert"
+                what = message("{what}; {amount} werden zurückgefordert", what=what, amount=e.claim_amount)
             return what, e.explanation
         if isinstance(e, Grant.GrantRevoked):
-            what = (
-                f"Bescheid widerrufen mit Wirkung vom {_day(e.effective_on)}: es verbleiben {e.remaining_amount.de()}"
+            what = message(
+                "Bescheid widerrufen mit Wirkung vom {on}: es verbleiben {remaining}",
+                on=e.effective_on,
+                remaining=e.remaining_amount,
             )
             return what, e.reason
         if isinstance(e, Grant.IdleInterestDecided) and e.charged:
-            return f"Zinsen für nicht alsbald verwendete Mittel festgesetzt: {e.charged.de()}", e.reason
+            return message(
+                "Zinsen für nicht alsbald verwendete Mittel festgesetzt: {amount}", amount=e.charged
+            ), e.reason
         if isinstance(e, Grant.GrantClosed):
-            return f"Förderung abgeschlossen: endgültig {e.final_amount.de()}, ausgezahlt {e.paid.de()}", ""
+            what = message(
+                "Förderung abgeschlossen: endgültig {amount}, ausgezahlt {paid}", amount=e.final_amount, paid=e.paid
+            )
+            return what, ""
         if isinstance(e, Grant.LetterIssued):
-            return f"{LETTER_KINDS.get(e.kind, e.kind)} erstellt", ""
+            return message("{letter} erstellt", letter=term(LETTER_KINDS.get(e.kind, e.kind))), ""
         if isinstance(e, Grant.NoticeDelivered):
-            return f"Bekanntgabe am {_day(e.delivered_on)}; bestandskräftig ab {_day(e.final_on)}", ""
+            return message("Bekanntgabe am {on}; bestandskräftig ab {final}", on=e.delivered_on, final=e.final_on), ""
         if isinstance(e, Grant.RemediesWaived):
-            return f"Verzicht auf Rechtsbehelfe am {_day(e.waived_on)}; bestandskräftig ab {_day(e.final_on)}", ""
+            what = message(
+                "Verzicht auf Rechtsbehelfe am {on}; bestandskräftig ab {final}", on=e.waived_on, final=e.final_on
+            )
+            return what, ""
         return None
     if isinstance(e, Claim.Event):
         if isinstance(e, Claim.ClaimSet) and e.interest_charged:
-            return f"Zinsforderung über {e.interest_charged.de()} festgesetzt", e.reason
+            return message("Zinsforderung über {amount} festgesetzt", amount=e.interest_charged), e.reason
         if isinstance(e, Claim.ClaimSet):
-            return f"Rückforderung über {e.principal.de()} festgesetzt, zu verzinsen ab {_day(e.arose_on)}", e.reason
+            what = message(
+                "Rückforderung über {amount} festgesetzt, zu verzinsen ab {on}", amount=e.principal, on=e.arose_on
+            )
+            return what, e.reason
         if isinstance(e, Claim.RepaymentReceived):
-            return f"Rückzahlung eingegangen: {e.amount.de()}, Wertstellung {_day(e.value_date)}", ""
+            what = message(
+                "Rückzahlung eingegangen: {amount}, Wertstellung {value_date}", amount=e.amount, value_date=e.value_date
+            )
+            return what, ""
         if isinstance(e, Claim.InterestNotPursued):
-            return f"Restbetrag von {e.amount.de()} wird nicht weiter verfolgt", ""
+            return message("Restbetrag von {amount} wird nicht weiter verfolgt", amount=e.amount), ""
         if isinstance(e, Claim.ClaimDeferred):
-            return f"Rückforderung gestundet bis {_day(e.until)}", e.reason
+            return message("Rückforderung gestundet bis {until}", until=e.until), e.reason
         if isinstance(e, Claim.ClaimRelieved):
-            return f"{RELIEF_KINDS[e.kind]}: {e.principal.de()} werden nicht mehr gefordert", e.reason
+            what = message(
+                "{relief}: {amount} werden nicht mehr gefordert", relief=term(RELIEF_KINDS[e.kind]), amount=e.principal
+            )
+            return what, e.reason
         if isinstance(e, Claim.ClaimPartlyWaived):
-            return f"Teilerlass: {e.amount.de()} werden nicht mehr gefordert", e.reason
+            return message("Teilerlass: {amount} werden nicht mehr gefordert", amount=e.amount), e.reason
         if isinstance(e, Claim.InterestWaived):
-            return f"Auf die Zinsen wird verzichtet (Hauptforderung bis {_day(e.deadline)} beglichen)", e.reason
+            what = message(
+                "Auf die Zinsen wird verzichtet (Hauptforderung bis {deadline} beglichen)", deadline=e.deadline
+            )
+            return what, e.reason
     return None
 
 
@@ -316,6 +376,7 @@ def _claim_events() -> tuple[type, ...]:
 
 class CaseFile(ReadModel):
     name = "case_file"
+    refold_when_changed = True  # its texts are kept as messages since the English catalogue: old rows refold
     tables = (
         "cf_grants",
         "cf_claims",
@@ -341,6 +402,7 @@ class CaseFile(ReadModel):
             "CREATE TABLE IF NOT EXISTS cf_entries (grant_id TEXT NOT NULL, position BIGINT NOT NULL,"
             " kind TEXT NOT NULL, public INTEGER NOT NULL, business_date TEXT NOT NULL, what TEXT NOT NULL,"
             " why TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', message TEXT NOT NULL DEFAULT '',"
+            " what_message TEXT NOT NULL DEFAULT '', why_message TEXT NOT NULL DEFAULT '',"
             " PRIMARY KEY (grant_id, position))"
         )
         cursor.execute(
@@ -435,9 +497,19 @@ class CaseFile(ReadModel):
         sentence = _applicant_sentence(cursor, e)
         what, why = sentence if sentence is not None else (name, "")
         cursor.execute(
-            "INSERT INTO cf_entries (grant_id, position, kind, public, business_date, what, why)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (grant_id.hex, position, name, int(sentence is not None), business_date(e).isoformat(), what, why or ""),
+            "INSERT INTO cf_entries (grant_id, position, kind, public, business_date, what, why, what_message,"
+            " why_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                grant_id.hex,
+                position,
+                name,
+                int(sentence is not None),
+                business_date(e).isoformat(),
+                what,
+                why or "",
+                encoded(what),
+                encoded(why or ""),
+            ),
         )
         if name == "DocumentsReceived" and getattr(e, "documents", None):
             self._documents(cursor, grant_id, position, position, e.documents, REQUESTED, e.request_id.hex, True, e)
@@ -510,9 +582,17 @@ class CaseFile(ReadModel):
         if e.message and (row is None or not row["public"]):
             # A message about a step the association does not see reaches it as an entry of its own.
             cursor.execute(
-                "INSERT INTO cf_entries (grant_id, position, kind, public, business_date, what, why, message)"
-                " VALUES (?, ?, ?, 1, ?, ?, '', ?)",
-                (grant_id.hex, position, "TextsRecorded", e.on.isoformat(), "Nachricht des Amts", e.message),
+                "INSERT INTO cf_entries (grant_id, position, kind, public, business_date, what, why, message,"
+                " what_message) VALUES (?, ?, ?, 1, ?, ?, '', ?, ?)",
+                (
+                    grant_id.hex,
+                    position,
+                    "TextsRecorded",
+                    e.on.isoformat(),
+                    OFFICE_MESSAGE,
+                    e.message,
+                    encoded(OFFICE_MESSAGE),
+                ),
             )
 
     @staticmethod
@@ -620,13 +700,18 @@ class CaseFile(ReadModel):
     def applicant_history(cursor: Cursor, grant_id: UUID) -> list[ApplicantEntry]:
         """What the association may read of its grant's history, in log order: never an internal note."""
         cursor.execute(
-            "SELECT position, business_date, what, why, message FROM cf_entries WHERE grant_id = ? AND public = 1"
+            "SELECT position, business_date, what, why, message, what_message, why_message FROM cf_entries"
+            " WHERE grant_id = ? AND public = 1"
             " ORDER BY position",
             (grant_id.hex,),
         )
         return [
             ApplicantEntry(
-                int(r["position"]), date.fromisoformat(r["business_date"]), r["what"], r["why"], r["message"]
+                int(r["position"]),
+                date.fromisoformat(r["business_date"]),
+                decoded(r["what"], r["what_message"]),
+                decoded(r["why"], r["why_message"]),
+                r["message"],
             )
             for r in cursor.fetchall()
         ]

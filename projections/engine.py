@@ -52,6 +52,9 @@ class ReadModel:
     tables: ClassVar[tuple[str, ...]] = ()  # table names, dropped on rebuild
     handlers: ClassVar[dict[type, Handler]]
     reads_stored_bytes: ClassVar[bool] = False  # True: ``receive`` gets every stored event undecoded
+    # True: when the tables' definition changes (a column added), the model's tables are dropped and folded
+    # again from the start of the log, so no row of the old definition stays behind.
+    refold_when_changed: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -211,6 +214,12 @@ class Projector:
                 defined = self._defined(cursor)
                 for name, model in self.models.items():
                     if defined.get(name) != wanted[name]:
+                        refold = model.refold_when_changed and name in defined
+                        if refold:
+                            model.forget()
+                            for table in model.tables:
+                                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                            cursor.execute("UPDATE projection_tracking SET position = 0 WHERE projection = ?", (name,))
                         model.create_tables(cursor, self.db.kind)
                         cursor.execute(
                             "INSERT INTO projection_schema (projection, fingerprint) VALUES (?, ?) "

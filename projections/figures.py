@@ -7,9 +7,23 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from domain.messages import N_, message
 from projections.db import Cursor
 
-MONTHS = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mär"),
+    N_("Apr"),
+    N_("Mai"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Okt"),
+    N_("Nov"),
+    N_("Dez"),
+)
 
 
 def payments_per_month(cursor: Cursor, year: int) -> list[tuple[str, int]]:
@@ -40,7 +54,7 @@ def proofs_due_per_month(cursor: Cursor, start: date, months: int = 12) -> list[
         due = date.fromisoformat(str(row["due"]))
         if (due.year, due.month) in counts:
             counts[(due.year, due.month)] += 1
-    return [(f"{MONTHS[m - 1]} {str(y)[2:]}", counts[(y, m)]) for y, m in keys]
+    return [(message("{month} {year}", month=message(MONTHS[m - 1]), year=str(y)[2:]), counts[(y, m)]) for y, m in keys]
 
 
 def grants_per_year(cursor: Cursor, organisation_id: UUID) -> list[tuple[int, int, int, int]]:

@@ -23,6 +23,7 @@ from uuid import UUID
 
 from domain.claim import Claim
 from domain.grant import Grant
+from domain.messages import N_, message
 from domain.money import Money
 from domain.programme import Programme
 from domain.project import Project
@@ -50,6 +51,7 @@ from projections.db import Cursor, cents, money
 from projections.draws import DrawBook
 from projections.engine import ReadModel, handles
 from projections.recall import Recall
+from projections.texts import decoded, encoded, term
 
 GRANT, PROJECT = "grant", "project"
 
@@ -129,6 +131,7 @@ class TrialBalance:
 class Journal(ReadModel):
     name = "journal"
     draw_book = DrawBook("jr")
+    refold_when_changed = True  # its texts are kept as messages since the English catalogue: old rows refold
     tables = (
         "jr_entries",
         "jr_programmes",
@@ -149,7 +152,7 @@ class Journal(ReadModel):
             " originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, event TEXT NOT NULL,"
             " business_date TEXT NOT NULL, fiscal_year INTEGER NOT NULL, account TEXT NOT NULL,"
             " cents BIGINT NOT NULL, programme_id TEXT, holder_id TEXT, holder_kind TEXT, item_id TEXT,"
-            " memo TEXT NOT NULL, PRIMARY KEY (position, line))"
+            " memo TEXT NOT NULL, memo_message TEXT NOT NULL DEFAULT '', PRIMARY KEY (position, line))"
         )
         # Covers the balances' sums per programme, year and account: they are read from the index alone.
         cursor.execute("DROP INDEX IF EXISTS jr_entries_programme")
@@ -198,8 +201,8 @@ class Journal(ReadModel):
                 line += 1
                 cursor.execute(
                     "INSERT INTO jr_entries (position, line, originator_id, originator_version, event, business_date,"
-                    " fiscal_year, account, cents, programme_id, holder_id, holder_kind, item_id, memo)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " fiscal_year, account, cents, programme_id, holder_id, holder_kind, item_id, memo, memo_message)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         position,
                         line,
@@ -215,6 +218,7 @@ class Journal(ReadModel):
                         holder_kind,
                         item_id,
                         memo,
+                        encoded(memo),
                     ),
                 )
 
@@ -252,7 +256,7 @@ class Journal(ReadModel):
             )
             for b in e.budgets
         ]
-        self._book(cursor, e, position, postings, f"Haushaltsansatz {e.code}")
+        self._book(cursor, e, position, postings, message("Haushaltsansatz {code}", code=e.code))
 
     @handles(Programme.BudgetAllocated)
     def _allocated(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -265,7 +269,11 @@ class Journal(ReadModel):
             e.originator_id.hex,
         )
         self._book(
-            cursor, e, position, [posting], f"Haushaltsansatz {e.fiscal_year} {self._code(cursor, e.originator_id)}"
+            cursor,
+            e,
+            position,
+            [posting],
+            message("Haushaltsansatz {year} {code}", year=str(e.fiscal_year), code=self._code(cursor, e.originator_id)),
         )
 
     @handles(Programme.BudgetAmended)
@@ -279,7 +287,11 @@ class Journal(ReadModel):
             e.originator_id.hex,
         )
         self._book(
-            cursor, e, position, [posting], f"Budget {e.fiscal_year} {self._code(cursor, e.originator_id)} geändert"
+            cursor,
+            e,
+            position,
+            [posting],
+            message("Budget {year} {code} geändert", year=str(e.fiscal_year), code=self._code(cursor, e.originator_id)),
         )
 
     def _holder(self, cursor: Cursor, holder_id: UUID) -> tuple[str | None, str]:
@@ -301,7 +313,12 @@ class Journal(ReadModel):
         memo = (
             f"{e.reason} ({self._code(cursor, e.originator_id)} {e.fiscal_year})"
             if adjusted
-            else (f"Mittelbindung {name} ({self._code(cursor, e.originator_id)} {e.fiscal_year})")
+            else message(
+                "Mittelbindung {name} ({code} {year})",
+                name=name,
+                code=self._code(cursor, e.originator_id),
+                year=str(e.fiscal_year),
+            )
         )
         self._book(cursor, e, position, [posting], memo, holder_id=e.holder_id.hex, holder_kind=kind)
         cursor.execute("INSERT INTO jr_undated (position, holder_id) VALUES (?, ?)", (position, e.holder_id.hex))
@@ -350,7 +367,7 @@ class Journal(ReadModel):
             e,
             position,
             postings,
-            f"{what} {grant['file_number']}",
+            message("{what} {file_number}", what=term(what), file_number=grant["file_number"]),
             e.originator_id.hex,
             GRANT,
             e.payment_id.hex,
@@ -368,7 +385,7 @@ class Journal(ReadModel):
             e,
             position,
             [Posting(e.on, e.on.year, REQUESTED, COMMITTED, cents(e.amount), programme_id)],
-            "Mittelabruf",
+            N_("Mittelabruf"),
         )
 
     @handles(Grant.PaymentReleased)
@@ -377,7 +394,7 @@ class Journal(ReadModel):
         programme_id = self._grant(cursor, e.originator_id)["programme_id"]
         self._stage(cursor, e.payment_id, PAYABLE)
         posting = Posting(e.on, int(payment["fiscal_year"]), PAYABLE, REQUESTED, int(payment["cents"]), programme_id)
-        self._pay(cursor, e, position, [posting], "Auszahlungsanordnung")
+        self._pay(cursor, e, position, [posting], N_("Auszahlungsanordnung"))
 
     @handles(Grant.PaymentBooked)
     def _booked(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -392,7 +409,7 @@ class Journal(ReadModel):
                 Posting(e.value_date, year, COMMITTED, PAYABLE, amount, programme_id),
                 Posting(e.value_date, value_year, PAID, COMMITTED, amount, programme_id),
             ]
-        self._pay(cursor, e, position, postings, "Auszahlung")
+        self._pay(cursor, e, position, postings, N_("Auszahlung"))
 
     @handles(Grant.PaymentCancelled)
     def _cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -401,13 +418,13 @@ class Journal(ReadModel):
         self._stage(cursor, e.payment_id, "cancelled")
         source = PAYABLE if payment["stage"] == PAYABLE else REQUESTED
         posting = Posting(e.on, int(payment["fiscal_year"]), COMMITTED, source, cents(e.amount), programme_id)
-        self._pay(cursor, e, position, [posting], "Storno Mittelabruf")
+        self._pay(cursor, e, position, [posting], N_("Storno Mittelabruf"))
 
     @handles(Grant.PaymentReturned)
     def _returned(self, cursor: Cursor, e: Any, position: int) -> None:
         programme_id = self._grant(cursor, e.originator_id)["programme_id"]
         posting = Posting(e.value_date, e.value_date.year, COMMITTED, PAID, cents(e.amount), programme_id)
-        self._pay(cursor, e, position, [posting], "Rückfluss")
+        self._pay(cursor, e, position, [posting], N_("Rückfluss"))
 
     # Final amount and claims --------------------------------------------------------------------
 
@@ -419,9 +436,14 @@ class Journal(ReadModel):
             Posting(e.on, e.on.year, RECOGNISED, PAID, recognised, grant["programme_id"]),
             Posting(e.on, e.on.year, NOT_PURSUED, PAID, cents(e.not_pursued), grant["programme_id"]),
         ]
-        what = f"Schlussfestsetzung {grant['file_number']}"
+        what = message("Schlussfestsetzung {file_number}", file_number=grant["file_number"])
         if getattr(e, "unit_shortfall", None):  # a fixed amount per unit with fewer units delivered
-            what += f" ({e.units} Einheiten anerkannt, {e.unit_shortfall.de()} weniger)"
+            what = message(
+                "Schlussfestsetzung {file_number} ({units} Einheiten anerkannt, {shortfall} weniger)",
+                file_number=grant["file_number"],
+                units=e.units,
+                shortfall=e.unit_shortfall,
+            )
         self._book(cursor, e, position, postings, what, e.originator_id.hex, GRANT)
 
     def _claim(self, cursor: Cursor, claim_id: UUID) -> dict[str, Any]:
@@ -447,7 +469,7 @@ class Journal(ReadModel):
             e,
             position,
             postings,
-            f"{what} {claim['file_number']}",
+            message("{what} {file_number}", what=term(what), file_number=claim["file_number"]),
             claim["grant_id"],
             GRANT,
             e.originator_id.hex,
@@ -466,7 +488,7 @@ class Journal(ReadModel):
             e,
             position,
             [posting],
-            f"Rückforderung {grant['file_number']}",
+            message("Rückforderung {file_number}", file_number=grant["file_number"]),
             e.grant_id.hex,
             GRANT,
             e.originator_id.hex,
@@ -480,20 +502,22 @@ class Journal(ReadModel):
             Posting(e.value_date, year, REPAID, RECEIVABLE, cents(e.to_principal), programme_id),
             Posting(e.value_date, year, INTEREST_RECEIVED, INTEREST_INCOME, cents(e.to_interest), programme_id),
         ]
-        self._settle(cursor, e, position, e.value_date, postings, "Rückzahlung")
+        self._settle(cursor, e, position, e.value_date, postings, N_("Rückzahlung"))
 
     @handles(Claim.ClaimRelieved)
     def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
         programme_id = self._claim(cursor, e.originator_id)["programme_id"]
         posting = Posting(e.on, e.on.year, WRITTEN_OFF, RECEIVABLE, cents(e.principal), programme_id)
-        self._settle(cursor, e, position, e.on, [posting], "Erlass" if e.kind == "waiver" else "Niederschlagung")
+        self._settle(
+            cursor, e, position, e.on, [posting], N_("Erlass") if e.kind == "waiver" else N_("Niederschlagung")
+        )
 
     @handles(Claim.ClaimPartlyWaived)
     def _partly_waived(self, cursor: Cursor, e: Any, position: int) -> None:
         """Erlass of a part: the principal part leaves *Rückforderung offen* (interest was never booked)."""
         programme_id = self._claim(cursor, e.originator_id)["programme_id"]
         posting = Posting(e.on, e.on.year, WRITTEN_OFF, RECEIVABLE, cents(e.to_principal), programme_id)
-        self._settle(cursor, e, position, e.on, [posting], "Teilerlass")
+        self._settle(cursor, e, position, e.on, [posting], N_("Teilerlass"))
 
     @handles(Claim.InterestWaived)
     def _interest_waived(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -503,7 +527,7 @@ class Journal(ReadModel):
             Posting(e.on, e.on.year, REPAID, RECEIVABLE, moved, programme_id),
             Posting(e.on, e.on.year, INTEREST_INCOME, INTEREST_RECEIVED, moved, programme_id),
         ]
-        self._settle(cursor, e, position, e.on, postings, "Zinsverzicht")
+        self._settle(cursor, e, position, e.on, postings, N_("Zinsverzicht"))
 
     @handles(Claim.InterestNotPursued)
     def _not_pursued(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -511,7 +535,7 @@ class Journal(ReadModel):
         claim = self._claim(cursor, e.originator_id)
         on = date.fromisoformat(claim["last_date"])  # saved with the repayment that left the rest
         posting = Posting(on, on.year, WRITTEN_OFF, RECEIVABLE, int(claim["open_cents"]), claim["programme_id"])
-        self._settle(cursor, e, position, on, [posting], "Rest nicht verfolgt")
+        self._settle(cursor, e, position, on, [posting], N_("Rest nicht verfolgt"))
 
     # Projects ----------------------------------------------------------------------------------
 
@@ -540,7 +564,7 @@ class Journal(ReadModel):
             e,
             position,
             postings,
-            f"Projektausgabe {self._project_code(cursor, e.originator_id)}",
+            message("Projektausgabe {code}", code=self._project_code(cursor, e.originator_id)),
             e.originator_id.hex,
             PROJECT,
             e.expenditure_id.hex,
@@ -566,7 +590,7 @@ class Journal(ReadModel):
             e,
             position,
             postings,
-            f"Storno Projektausgabe {self._project_code(cursor, e.originator_id)}",
+            message("Storno Projektausgabe {code}", code=self._project_code(cursor, e.originator_id)),
             e.originator_id.hex,
             PROJECT,
             e.expenditure_id.hex,
@@ -691,7 +715,7 @@ class Journal(ReadModel):
                 holder_id=UUID(r["holder_id"]) if r["holder_id"] else None,
                 holder_kind=r["holder_kind"],
                 item_id=UUID(r["item_id"]) if r["item_id"] else None,
-                memo=r["memo"],
+                memo=decoded(r["memo"], r["memo_message"]),
             )
             for r in cursor.fetchall()
         ]

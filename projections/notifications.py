@@ -19,11 +19,13 @@ from uuid import UUID
 
 from domain.claim import Claim
 from domain.grant import LETTER_KINDS, Grant
+from domain.messages import message
+from domain.money import Money
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
-from projections.deadlines import label
 from projections.engine import ReadModel, handles
 from projections.recall import Recall
+from projections.texts import deadline, decoded, encoded, term
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,9 @@ class Notification:
     sent_at: str | None
 
 
-def _day(value: date) -> str:
-    return f"{value:%d.%m.%Y}"
-
-
 class Notifications(ReadModel):
     name = "notifications"
+    refold_when_changed = True  # its texts are kept as messages since the English catalogue: old rows refold
     tables = ("nt_rows", "nt_grants", "nt_payments", "nt_claims")
 
     def __init__(self) -> None:
@@ -52,7 +51,8 @@ class Notifications(ReadModel):
     def create_tables(self, cursor: Cursor, kind: str) -> None:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS nt_rows (position BIGINT PRIMARY KEY, organisation_id TEXT NOT NULL,"
-            " grant_id TEXT NOT NULL, business_date TEXT NOT NULL, text TEXT NOT NULL)"
+            " grant_id TEXT NOT NULL, business_date TEXT NOT NULL, text TEXT NOT NULL,"
+            " text_message TEXT NOT NULL DEFAULT '')"
         )
         cursor.execute("CREATE INDEX IF NOT EXISTS nt_rows_organisation ON nt_rows (organisation_id)")
         cursor.execute(
@@ -74,15 +74,16 @@ class Notifications(ReadModel):
         if organisation_id is None:  # pragma: no cover - every grant starts with its application
             return
         cursor.execute(
-            "INSERT INTO nt_rows (position, organisation_id, grant_id, business_date, text) VALUES (?, ?, ?, ?, ?)",
-            (position, organisation_id, grant_id.hex, business_date(e).isoformat(), text),
+            "INSERT INTO nt_rows (position, organisation_id, grant_id, business_date, text, text_message)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (position, organisation_id, grant_id.hex, business_date(e).isoformat(), text, encoded(text)),
         )
 
     @staticmethod
-    def _payment(cursor: Cursor, payment_id: UUID) -> str:
+    def _payment(cursor: Cursor, payment_id: UUID) -> Money | str:
         cursor.execute("SELECT cents FROM nt_payments WHERE payment_id = ?", (payment_id.hex,))
         row = cursor.fetchone()
-        return money(row["cents"]).de() if row else "?"
+        return money(row["cents"]) if row else "?"
 
     @handles(Grant.ApplicationReceived)
     def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -90,7 +91,7 @@ class Notifications(ReadModel):
             "INSERT INTO nt_grants (grant_id, organisation_id, file_number, title) VALUES (?, ?, ?, ?)",
             (e.originator_id.hex, e.organisation_id.hex, e.file_number, e.title),
         )
-        self._row(cursor, e.originator_id, e, position, f"Ihr Antrag »{e.title}« ist eingegangen.")
+        self._row(cursor, e.originator_id, e, position, message("Ihr Antrag »{title}« ist eingegangen.", title=e.title))
 
     @handles(Grant.DocumentsRequested)
     def _documents_requested(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -99,13 +100,17 @@ class Notifications(ReadModel):
             e.originator_id,
             e,
             position,
-            f"Bitte reichen Sie bis zum {_day(e.due)} diese Unterlagen nach: {e.items}",
+            message("Bitte reichen Sie bis zum {due} diese Unterlagen nach: {items}", due=e.due, items=e.items),
         )
 
     @handles(Grant.ApplicationReviewed)
     def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
         self._row(
-            cursor, e.originator_id, e, position, "Ihr Antrag ist geprüft. Jetzt wird über die Förderung entschieden."
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            message("Ihr Antrag ist geprüft. Jetzt wird über die Förderung entschieden."),
         )
 
     @handles(Grant.GrantApproved)
@@ -115,7 +120,10 @@ class Notifications(ReadModel):
             e.originator_id,
             e,
             position,
-            f"Gute Nachricht: Ihre Förderung ist bewilligt, {e.terms.amount.de()}. Sie können jetzt Geld abrufen.",
+            message(
+                "Gute Nachricht: Ihre Förderung ist bewilligt, {amount}. Sie können jetzt Geld abrufen.",
+                amount=e.terms.amount,
+            ),
         )
 
     @handles(Grant.GrantAmended)
@@ -125,12 +133,18 @@ class Notifications(ReadModel):
             e.originator_id,
             e,
             position,
-            f"Ihre Bewilligung wurde geändert: neuer Betrag {e.terms.amount.de()}.",
+            message("Ihre Bewilligung wurde geändert: neuer Betrag {amount}.", amount=e.terms.amount),
         )
 
     @handles(Grant.ApplicationRejected)
     def _rejected(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position, f"Ihr Antrag wurde leider abgelehnt. Begründung: {e.reason}")
+        self._row(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            message("Ihr Antrag wurde leider abgelehnt. Begründung: {reason}", reason=e.reason),
+        )
 
     @handles(Grant.PaymentRequested)
     def _payment_requested(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -143,18 +157,26 @@ class Notifications(ReadModel):
             e.originator_id,
             e,
             position,
-            f"Ihr Abruf über {self._payment(cursor, e.payment_id)} ist zur Überweisung freigegeben.",
+            message(
+                "Ihr Abruf über {amount} ist zur Überweisung freigegeben.", amount=self._payment(cursor, e.payment_id)
+            ),
         )
 
     @handles(Grant.PaymentBooked)
     def _payment_booked(self, cursor: Cursor, e: Any, position: int) -> None:
         self._row(
-            cursor, e.originator_id, e, position, f"Überwiesen: {e.amount.de()} mit Wertstellung {_day(e.value_date)}."
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            message("Überwiesen: {amount} mit Wertstellung {value_date}.", amount=e.amount, value_date=e.value_date),
         )
 
     @handles(Grant.PaymentCancelled)
     def _payment_cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position, f"Der Abruf über {e.amount.de()} wurde storniert.")
+        self._row(
+            cursor, e.originator_id, e, position, message("Der Abruf über {amount} wurde storniert.", amount=e.amount)
+        )
 
     @handles(Grant.DeadlineExtended)
     def _deadline_extended(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -163,43 +185,59 @@ class Notifications(ReadModel):
             e.originator_id,
             e,
             position,
-            f"Die Frist für den {label(e.key)} ist verlängert bis zum {_day(e.new_due)}.",
+            message(
+                "Die Frist für den {deadline} ist verlängert bis zum {due}.", deadline=deadline(e.key), due=e.new_due
+            ),
         )
 
     @handles(Grant.ReminderSent)
     def _reminder(self, cursor: Cursor, e: Any, position: int) -> None:
         stage = getattr(e, "stage", "manual")
+        params = {"deadline": deadline(e.key), "due": e.due}
         if stage == "before":
-            text = f"Erinnerung: Der {label(e.key)} ist fällig am {_day(e.due)}. Bitte denken Sie rechtzeitig daran."
+            text = message(
+                "Erinnerung: Der {deadline} ist fällig am {due}. Bitte denken Sie rechtzeitig daran.", **params
+            )
         elif stage == "due":
-            text = f"Erinnerung: Der {label(e.key)} ist heute fällig ({_day(e.due)})."
+            text = message("Erinnerung: Der {deadline} ist heute fällig ({due}).", **params)
         elif stage == "overdue":
-            text = (
-                f"Mahnung: Der {label(e.key)} war am {_day(e.due)} fällig und ist noch nicht eingegangen. Bitte "
-                "reichen Sie ihn umgehend ein oder melden Sie sich bei uns."
+            text = message(
+                "Mahnung: Der {deadline} war am {due} fällig und ist noch nicht eingegangen. Bitte "
+                "reichen Sie ihn umgehend ein oder melden Sie sich bei uns.",
+                **params,
             )
         else:
-            text = f"Erinnerung: Der {label(e.key)} ist fällig am {_day(e.due)}."
+            text = message("Erinnerung: Der {deadline} ist fällig am {due}.", **params)
         self._row(cursor, e.originator_id, e, position, text)
 
     @handles(Grant.ProofOfUseReviewed)
     def _proof_reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position, "Ihr Verwendungsnachweis ist geprüft.")
+        self._row(cursor, e.originator_id, e, position, message("Ihr Verwendungsnachweis ist geprüft."))
 
     @handles(Grant.FinalAmountDetermined)
     def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
-        text = f"Der endgültige Förderbetrag steht fest: {e.final_amount.de()}."
+        text = message("Der endgültige Förderbetrag steht fest: {amount}.", amount=e.final_amount)
         if e.claim_amount:
-            text += f" Bitte zahlen Sie {e.claim_amount.de()} zurück."
+            text = message(
+                "Der endgültige Förderbetrag steht fest: {amount}. Bitte zahlen Sie {claim} zurück.",
+                amount=e.final_amount,
+                claim=e.claim_amount,
+            )
         self._row(cursor, e.originator_id, e, position, text)
 
     @handles(Grant.GrantRevoked)
     def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position, f"Der Bescheid wurde widerrufen. Begründung: {e.reason}")
+        self._row(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            message("Der Bescheid wurde widerrufen. Begründung: {reason}", reason=e.reason),
+        )
 
     @handles(Grant.GrantClosed)
     def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._row(cursor, e.originator_id, e, position, "Ihre Förderung ist abgeschlossen.")
+        self._row(cursor, e.originator_id, e, position, message("Ihre Förderung ist abgeschlossen."))
 
     # The case file: messages and letters for the association (never an internal note) ----------
 
@@ -207,18 +245,23 @@ class Notifications(ReadModel):
     def _texts(self, cursor: Cursor, e: Any, position: int) -> None:
         if e.message:
             self._row(
-                cursor, e.originator_id, e, position, f"Nachricht des Büros für Internationale Beziehungen: {e.message}"
+                cursor,
+                e.originator_id,
+                e,
+                position,
+                message("Nachricht des Büros für Internationale Beziehungen: {text}", text=e.message),
             )
 
     @handles(Grant.MessagePosted)
     def _message(self, cursor: Cursor, e: Any, position: int) -> None:
         if e.from_office:
-            self._row(cursor, e.originator_id, e, position, f"Neue Nachricht des Büros: {e.text}")
+            self._row(cursor, e.originator_id, e, position, message("Neue Nachricht des Büros: {text}", text=e.text))
 
     @handles(Grant.LetterIssued)
     def _letter(self, cursor: Cursor, e: Any, position: int) -> None:
-        kind = LETTER_KINDS.get(e.kind, e.kind)
-        self._row(cursor, e.originator_id, e, position, f"Ein Schreiben liegt für Sie im Förderportal bereit: {kind}.")
+        kind = term(LETTER_KINDS.get(e.kind, e.kind))
+        text = message("Ein Schreiben liegt für Sie im Förderportal bereit: {letter}.", letter=kind)
+        self._row(cursor, e.originator_id, e, position, text)
 
     @handles(Claim.ClaimSet)
     def _claim_set(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -230,7 +273,11 @@ class Notifications(ReadModel):
             e.grant_id,
             e,
             position,
-            f"Es wird ein Betrag von {e.principal.de()} zurückgefordert. Begründung: {e.reason}",
+            message(
+                "Es wird ein Betrag von {amount} zurückgefordert. Begründung: {reason}",
+                amount=e.principal,
+                reason=e.reason,
+            ),
         )
 
     @handles(Claim.RepaymentReceived)
@@ -239,13 +286,18 @@ class Notifications(ReadModel):
         row = cursor.fetchone()
         if row is not None:
             self._row(
-                cursor, UUID(row["grant_id"]), e, position, f"Ihre Rückzahlung über {e.amount.de()} ist eingegangen."
+                cursor,
+                UUID(row["grant_id"]),
+                e,
+                position,
+                message("Ihre Rückzahlung über {amount} ist eingegangen.", amount=e.amount),
             )
 
     # Queries -----------------------------------------------------------------------------------
 
     _SELECT = (
-        "SELECT r.position, r.organisation_id, r.grant_id, r.business_date, r.text, g.file_number, g.title,"
+        "SELECT r.position, r.organisation_id, r.grant_id, r.business_date, r.text, r.text_message, g.file_number,"
+        " g.title,"
         " s.sent_at FROM nt_rows r JOIN nt_grants g ON g.grant_id = r.grant_id"
         " LEFT JOIN nt_sent s ON s.position = r.position"
     )
@@ -259,7 +311,7 @@ class Notifications(ReadModel):
             row["file_number"],
             row["title"],
             date.fromisoformat(row["business_date"]),
-            row["text"],
+            decoded(row["text"], row["text_message"]),
             row["sent_at"],
         )
 

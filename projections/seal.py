@@ -29,6 +29,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from domain.messages import message
 from projections.db import Cursor
 from projections.engine import ReadModel
 
@@ -79,7 +80,12 @@ class ChainHead:
 
     @property
     def stand(self) -> str:
-        return f"Stand: Ereignis {self.position}, Prüfsumme {self.hash[:16]}"
+        return str(self.stand_message)
+
+    @property
+    def stand_message(self) -> str:
+        """The same, translatable on a page."""
+        return message("Stand: Ereignis {position}, Prüfsumme {hash}", position=self.position, hash=self.hash[:16])
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from domain.actors import ROLE_NAMES, SYSTEM_USER_ID, Role
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import LETTER_KINDS, REMINDER_STAGES, Grant
+from domain.messages import message
+from domain.money import Money
 from domain.personal_data import ERASED
 from domain.plan import FinancingType
 from domain.privacy import Erasure
@@ -24,8 +27,8 @@ from domain.programme import Programme
 from domain.user import User
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
-from projections.deadlines import label
 from projections.engine import ReadModel, handles
+from projections.texts import deadline, decoded, encoded, term
 from projections.users import previous_hex, with_previous_ids
 
 
@@ -44,12 +47,9 @@ class TimelineEntry:
         return ROLE_NAMES[Role(self.role)]
 
 
-def _day(value: date) -> str:
-    return f"{value:%d.%m.%Y}"
-
-
 class Timeline(ReadModel):
     name = "timeline"
+    refold_when_changed = True  # its texts are kept as messages since the English catalogue: old rows refold
     tables = ("tl_entries", "tl_users", "tl_grants", "tl_payments", "tl_claims")
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
@@ -57,6 +57,7 @@ class Timeline(ReadModel):
             "CREATE TABLE IF NOT EXISTS tl_entries (grant_id TEXT NOT NULL, position BIGINT NOT NULL,"
             " business_date TEXT NOT NULL, recorded_at TEXT NOT NULL, actor_id TEXT NOT NULL, actor_role TEXT NOT NULL,"
             " what TEXT NOT NULL, why TEXT NOT NULL, undated INTEGER NOT NULL DEFAULT 0,"
+            " what_message TEXT NOT NULL DEFAULT '', why_message TEXT NOT NULL DEFAULT '',"
             " PRIMARY KEY (grant_id, position))"
         )
         cursor.execute(
@@ -73,7 +74,7 @@ class Timeline(ReadModel):
     ) -> None:
         cursor.execute(
             "INSERT INTO tl_entries (grant_id, position, business_date, recorded_at, actor_id, actor_role, what, why,"
-            " undated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " undated, what_message, why_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 grant_id.hex,
                 position,
@@ -84,6 +85,8 @@ class Timeline(ReadModel):
                 what,
                 why or "",
                 int(undated),
+                encoded(what),
+                encoded(why or ""),
             ),
         )
 
@@ -96,10 +99,10 @@ class Timeline(ReadModel):
         )
 
     @staticmethod
-    def _payment_amount(cursor: Cursor, payment_id: UUID) -> str:
+    def _payment_amount(cursor: Cursor, payment_id: UUID) -> Money | str:
         cursor.execute("SELECT cents FROM tl_payments WHERE payment_id = ?", (payment_id.hex,))
         row = cursor.fetchone()
-        return money(row["cents"]).de() if row else "?"
+        return money(row["cents"]) if row else "?"
 
     @handles(User.Registered, User.Migrated)
     def _user(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -117,90 +120,114 @@ class Timeline(ReadModel):
                 "UPDATE tl_users SET display_name = ?, previous_id = NULL WHERE user_id = ?", (ERASED, user_id)
             )
         if e.grant_id is not None:
-            self._entry(cursor, e.grant_id, e, position, f"Gelöscht: {e.what}", f"{e.reason} (Regel: {e.rule})")
+            self._entry(
+                cursor,
+                e.grant_id,
+                e,
+                position,
+                message("Gelöscht: {what}", what=e.what),
+                message("{reason} (Regel: {rule})", reason=e.reason, rule=e.rule),
+            )
 
     @handles(Grant.ApplicationReceived)
     def _applied(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute(
             "INSERT INTO tl_grants (grant_id, file_number) VALUES (?, ?)", (e.originator_id.hex, e.file_number)
         )
-        what = (
-            f"Antrag eingegangen: »{e.title}«, beantragt {e.plan.grant.de()} "
-            f"({FinancingType(e.financing_type).german}) für {_day(e.period.start)}–{_day(e.period.end)}"
+        what = message(
+            "Antrag eingegangen: »{title}«, beantragt {amount} ({financing}) für {start}–{end}",
+            title=e.title,
+            amount=e.plan.grant,
+            financing=term(FinancingType(e.financing_type).german),
+            start=e.period.start,
+            end=e.period.end,
         )
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.DocumentsRequested)
     def _documents_requested(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, f"Unterlagen angefordert bis {_day(e.due)}: {e.items}")
+        self._entry(
+            cursor,
+            e.originator_id,
+            e,
+            position,
+            message("Unterlagen angefordert bis {due}: {items}", due=e.due, items=e.items),
+        )
 
     @handles(Grant.DocumentsReceived)
     def _documents_received(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, "Unterlagen eingereicht", e.note)
+        self._entry(cursor, e.originator_id, e, position, message("Unterlagen eingereicht"), e.note)
 
     @handles(Grant.ApplicationWithdrawn)
     def _withdrawn(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, "Antrag zurückgezogen", e.reason)
+        self._entry(cursor, e.originator_id, e, position, message("Antrag zurückgezogen"), e.reason)
 
     @handles(Grant.ApplicationReviewed)
     def _reviewed(self, cursor: Cursor, e: Any, position: int) -> None:
-        formal = "formal in Ordnung" if e.formal_ok else "formal nicht in Ordnung"
-        substantive = "inhaltlich förderfähig" if e.substantive_ok else "inhaltlich nicht förderfähig"
-        self._entry(cursor, e.originator_id, e, position, f"Antrag geprüft: {formal}, {substantive}", e.notes)
+        formal = message("formal in Ordnung") if e.formal_ok else message("formal nicht in Ordnung")
+        substantive = message("inhaltlich förderfähig") if e.substantive_ok else message("inhaltlich nicht förderfähig")
+        what = message("Antrag geprüft: {formal}, {substantive}", formal=formal, substantive=substantive)
+        self._entry(cursor, e.originator_id, e, position, what, e.notes)
 
     @handles(Grant.GrantApproved)
     def _approved(self, cursor: Cursor, e: Any, position: int) -> None:
         terms = e.terms
-        what = f"Bewilligt: {terms.amount.de()} als {FinancingType(terms.financing_type).german}"
+        what = message(
+            "Bewilligt: {amount} als {financing}",
+            amount=terms.amount,
+            financing=term(FinancingType(terms.financing_type).german),
+        )
         self._date_commitments(cursor, e)
         self._entry(cursor, e.originator_id, e, position, what, terms.conditions)
 
     @handles(Grant.ApplicationRejected)
     def _rejected(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, "Antrag abgelehnt", e.reason)
+        self._entry(cursor, e.originator_id, e, position, message("Antrag abgelehnt"), e.reason)
 
     @handles(Grant.AmendmentProposed)
     def _amendment_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Änderung vorgeschlagen: neuer Betrag {e.terms.amount.de()}"
+        what = message("Änderung vorgeschlagen: neuer Betrag {amount}", amount=e.terms.amount)
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
     @handles(Grant.GrantAmended)
     def _amended(self, cursor: Cursor, e: Any, position: int) -> None:
         self._date_commitments(cursor, e)
-        self._entry(
-            cursor, e.originator_id, e, position, f"Änderung bewilligt: neuer Betrag {e.terms.amount.de()}", e.reason
-        )
+        what = message("Änderung bewilligt: neuer Betrag {amount}", amount=e.terms.amount)
+        self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
     @handles(Grant.AmendmentRejected)
     def _amendment_rejected(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, "Änderung abgelehnt", e.reason)
+        self._entry(cursor, e.originator_id, e, position, message("Änderung abgelehnt"), e.reason)
 
     @handles(Grant.PaymentRequested)
     def _payment_requested(self, cursor: Cursor, e: Any, position: int) -> None:
         cursor.execute("INSERT INTO tl_payments (payment_id, cents) VALUES (?, ?)", (e.payment_id.hex, cents(e.amount)))
-        self._entry(cursor, e.originator_id, e, position, f"Mittel abgerufen: {e.amount.de()}", e.purpose)
+        what = message("Mittel abgerufen: {amount}", amount=e.amount)
+        self._entry(cursor, e.originator_id, e, position, what, e.purpose)
 
     @handles(Grant.PaymentCertified)
     def _payment_certified(self, cursor: Cursor, e: Any, position: int) -> None:
         amount = self._payment_amount(cursor, e.payment_id)
-        self._entry(
-            cursor, e.originator_id, e, position, f"Abruf über {amount} sachlich und rechnerisch richtig festgestellt"
-        )
+        what = message("Abruf über {amount} sachlich und rechnerisch richtig festgestellt", amount=amount)
+        self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.PaymentReleased)
     def _payment_released(self, cursor: Cursor, e: Any, position: int) -> None:
         amount = self._payment_amount(cursor, e.payment_id)
-        self._entry(cursor, e.originator_id, e, position, f"Auszahlung über {amount} freigegeben")
+        self._entry(
+            cursor, e.originator_id, e, position, message("Auszahlung über {amount} freigegeben", amount=amount)
+        )
 
     @handles(Grant.PaymentBooked)
     def _payment_booked(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(
-            cursor, e.originator_id, e, position, f"Ausgezahlt: {e.amount.de()}, Wertstellung {_day(e.value_date)}"
-        )
+        what = message("Ausgezahlt: {amount}, Wertstellung {value_date}", amount=e.amount, value_date=e.value_date)
+        self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.PaymentCancelled)
     def _payment_cancelled(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, f"Abruf über {e.amount.de()} storniert", e.reason)
+        self._entry(
+            cursor, e.originator_id, e, position, message("Abruf über {amount} storniert", amount=e.amount), e.reason
+        )
 
     @handles(Grant.PaymentReturned)
     def _payment_returned(self, cursor: Cursor, e: Any, position: int) -> None:
@@ -209,7 +236,11 @@ class Timeline(ReadModel):
             e.originator_id,
             e,
             position,
-            f"Rückfluss: {e.amount.de()} zurückerhalten, Wertstellung {_day(e.value_date)}",
+            message(
+                "Rückfluss: {amount} zurückerhalten, Wertstellung {value_date}",
+                amount=e.amount,
+                value_date=e.value_date,
+            ),
             e.reason,
         )
 
@@ -217,76 +248,118 @@ class Timeline(ReadModel):
 
     @handles(Grant.ExpenseReported)
     def _expense(self, cursor: Cursor, e: Any, position: int) -> None:
-        foreign = f" ({e.foreign.original} {e.foreign.currency} zum Kurs {e.foreign.rate})" if e.foreign else ""
-        what = (
-            f"Ausgabe gemeldet: {e.euro.de()}{foreign} an {e.payee}, Kostenposition »{e.budget_line}«, "
-            f"Beleg {e.receipt_reference}"
-        )
+        params = {"amount": e.euro, "payee": e.payee, "line": e.budget_line, "receipt": e.receipt_reference}
+        if e.foreign:
+            what = message(
+                "Ausgabe gemeldet: {amount} ({original} {currency} zum Kurs {rate}) an {payee}, "
+                "Kostenposition »{line}«, Beleg {receipt}",
+                original=Decimal(str(e.foreign.original)),
+                currency=e.foreign.currency,
+                rate=Decimal(str(e.foreign.rate)),
+                **params,
+            )
+        else:
+            what = message("Ausgabe gemeldet: {amount} an {payee}, Kostenposition »{line}«, Beleg {receipt}", **params)
         self._entry(cursor, e.originator_id, e, position, what, e.purpose)
 
     @handles(Grant.ExpenseReversed)
     def _expense_reversed(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, f"Ausgabe über {e.euro.de()} storniert", e.reason)
+        self._entry(
+            cursor, e.originator_id, e, position, message("Ausgabe über {amount} storniert", amount=e.euro), e.reason
+        )
 
     @handles(Grant.DeadlineExtended)
     def _deadline_extended(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Frist für den {label(e.key)} verlängert: {_day(e.previous)} → {_day(e.new_due)}"
+        what = message(
+            "Frist für den {deadline} verlängert: {previous} → {due}",
+            deadline=deadline(e.key),
+            previous=e.previous,
+            due=e.new_due,
+        )
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
     @handles(Grant.TransferAbroadRecorded)
     def _transfer_abroad(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"Überweisung an den Partner ({e.recipient}): {e.euro.de()}, eingegangen {e.received} {e.currency}, "
-            f"Wertstellung {_day(e.value_date)}"
+        what = message(
+            "Überweisung an den Partner ({recipient}): {amount}, eingegangen {received} {currency}, "
+            "Wertstellung {value_date}",
+            recipient=e.recipient,
+            amount=e.euro,
+            received=Decimal(str(e.received)),
+            currency=e.currency,
+            value_date=e.value_date,
         )
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.ItemRecorded)
     def _item_recorded(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Gegenstand erfasst: {e.description}, {e.value.de()}, zweckgebunden bis {_day(e.earmarked_until)}"
+        what = message(
+            "Gegenstand erfasst: {description}, {value}, zweckgebunden bis {until}",
+            description=e.description,
+            value=e.value,
+            until=e.earmarked_until,
+        )
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.ItemDisposed)
     def _item_disposed(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Abgang eines Gegenstands ({e.value.de()}) am {_day(e.disposed_on)}"
+        what = message("Abgang eines Gegenstands ({value}) am {on}", value=e.value, on=e.disposed_on)
         if e.within_earmark:
-            what += ": innerhalb der Zweckbindungsfrist – ein Grund zum Widerruf"
+            what = message(
+                "Abgang eines Gegenstands ({value}) am {on}: innerhalb der Zweckbindungsfrist – ein Grund zum Widerruf",
+                value=e.value,
+                on=e.disposed_on,
+            )
         self._entry(cursor, e.originator_id, e, position, what, e.how)
 
     @handles(Grant.EarlyStartApproved)
     def _early_start(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Vorzeitiger Maßnahmebeginn ab {_day(e.start_on)} zugelassen: Ausgaben zählen ab diesem Tag"
+        what = message(
+            "Vorzeitiger Maßnahmebeginn ab {start} zugelassen: Ausgaben zählen ab diesem Tag", start=e.start_on
+        )
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
     @handles(Grant.PurposeFulfilled)
     def _purpose_fulfilled(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Zweck erfüllt am {_day(e.fulfilled_on)}: Verwendungsnachweis fällig {_day(e.proof_due)}"
+        what = message("Zweck erfüllt am {on}: Verwendungsnachweis fällig {due}", on=e.fulfilled_on, due=e.proof_due)
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.ReminderSent)
     def _reminder(self, cursor: Cursor, e: Any, position: int) -> None:
         stage = getattr(e, "stage", "manual")
-        what = f"{REMINDER_STAGES.get(stage, 'Erinnerung')} an den {label(e.key)}, fällig {_day(e.due)}"
+        params = {"reminder": term(REMINDER_STAGES.get(stage, "Erinnerung")), "deadline": deadline(e.key), "due": e.due}
         if stage != "manual":
-            what += " (automatisch)"
+            what = message("{reminder} an den {deadline}, fällig {due} (automatisch)", **params)
+        else:
+            what = message("{reminder} an den {deadline}, fällig {due}", **params)
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.InterimProofSubmitted)
     def _interim_proof(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Zwischennachweis {e.fiscal_year} eingereicht: ausgegeben {e.spent.de()}, erhalten {e.received.de()}"
+        what = message(
+            "Zwischennachweis {year} eingereicht: ausgegeben {spent}, erhalten {received}",
+            year=e.fiscal_year,
+            spent=e.spent,
+            received=e.received,
+        )
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.ProofOfUseSubmitted)
     def _proof_submitted(self, cursor: Cursor, e: Any, position: int) -> None:
         costs = money(sum(cents(amount) for amount in e.actual_costs.values()))
-        receipts = f"{e.receipt_count} Beleg" if e.receipt_count == 1 else f"{e.receipt_count} Belege"
         if getattr(e, "simple", False):
-            receipts = "einfacher Nachweis ohne Belege"
-        what = f"Verwendungsnachweis eingereicht: Kosten {costs.de()}, {receipts}"
+            receipts = message("einfacher Nachweis ohne Belege")
+        elif e.receipt_count == 1:
+            receipts = message("{count} Beleg", count=e.receipt_count)
+        else:
+            receipts = message("{count} Belege", count=e.receipt_count)
+        what = message("Verwendungsnachweis eingereicht: Kosten {costs}, {receipts}", costs=costs, receipts=receipts)
         if getattr(e, "before_start", None):
-            what += f"; {e.before_start.de()} vor dem Maßnahmebeginn nicht zuwendungsfähig"
+            what = message(
+                "{what}; {amount} vor dem Maßnahmebeginn nicht zuwendungsfähig", what=what, amount=e.before_start
+            )
         if getattr(e, "units_delivered", None) is not None:
-            what += f", {e.units_delivered} Einheiten erbracht"
+            what = message("{what}, {units} Einheiten erbracht", what=what, units=e.units_delivered)
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.ProofOfUseReviewed)
@@ -294,57 +367,72 @@ class Timeline(ReadModel):
         recognised = money(sum(cents(amount) for amount in e.recognised_costs.values()))
         cuts = "; ".join(f"{line}: {reason}" for line, reason in sorted(e.cut_reasons.items()))
         why = f"{e.notes} ({cuts})" if cuts else e.notes
-        self._entry(
-            cursor, e.originator_id, e, position, f"Verwendungsnachweis geprüft: anerkannt {recognised.de()}", why
-        )
+        what = message("Verwendungsnachweis geprüft: anerkannt {amount}", amount=recognised)
+        self._entry(cursor, e.originator_id, e, position, what, why)
 
     @handles(Grant.FinalAmountDetermined)
     def _determined(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Zuwendung endgültig festgesetzt auf {e.final_amount.de()}, ausgezahlt {e.paid.de()}"
+        what = message(
+            "Zuwendung endgültig festgesetzt auf {amount}, ausgezahlt {paid}", amount=e.final_amount, paid=e.paid
+        )
         if e.claim_amount:
-            what += f"; {e.claim_amount.de()} werden zurückgefordert"
+            what = message("{what}; {amount} werden zurückgefordert", what=what, amount=e.claim_amount)
         if e.not_pursued:
-            what += f"; {e.not_pursued.de()} werden als Bagatelle nicht zurückgefordert"
+            what = message(
+                "{what}; {amount} werden als Bagatelle nicht zurückgefordert", what=what, amount=e.not_pursued
+            )
         self._entry(cursor, e.originator_id, e, position, what, e.explanation)
 
     @handles(Grant.GrantRevoked)
     def _revoked(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"Bescheid widerrufen mit Wirkung vom {_day(e.effective_on)}: es verbleiben "
-            f"{e.remaining_amount.de()} statt {e.previous_amount.de()}"
+        what = message(
+            "Bescheid widerrufen mit Wirkung vom {on}: es verbleiben {remaining} statt {previous}",
+            on=e.effective_on,
+            remaining=e.remaining_amount,
+            previous=e.previous_amount,
         )
         if e.claim_amount:
-            what += f"; {e.claim_amount.de()} werden zurückgefordert"
+            what = message("{what}; {amount} werden zurückgefordert", what=what, amount=e.claim_amount)
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
     @handles(Grant.RevocationProposed)
     def _revocation_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"Widerruf vorbereitet (es verblieben {e.remaining_amount.de()}, wirksam ab {_day(e.effective_on)}): "
-            f"Tatsachen bekannt seit {_day(e.facts_known_on)}, angehört am {_day(e.heard_on)}, "
-            f"Jahresfrist bis {_day(e.limit_ends_on)}"
+        what = message(
+            "Widerruf vorbereitet (es verblieben {remaining}, wirksam ab {on}): Tatsachen bekannt seit {known}, "
+            "angehört am {heard}, Jahresfrist bis {limit}",
+            remaining=e.remaining_amount,
+            on=e.effective_on,
+            known=e.facts_known_on,
+            heard=e.heard_on,
+            limit=e.limit_ends_on,
         )
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
     @handles(Grant.RevocationDeclined)
     def _revocation_declined(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, e.originator_id, e, position, "Der vorbereitete Widerruf wurde nicht erlassen", e.reason)
+        self._entry(
+            cursor, e.originator_id, e, position, message("Der vorbereitete Widerruf wurde nicht erlassen"), e.reason
+        )
 
     @handles(Grant.IdleInterestDecided)
     def _idle_interest(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"Zinsen für nicht alsbald verwendete Mittel (§ 49a Abs. 4 VwVfG NRW): berechnet {e.proposed.de()}, "
-            f"gefordert {e.charged.de()}"
+        what = message(
+            "Zinsen für nicht alsbald verwendete Mittel (§ 49a Abs. 4 VwVfG NRW): berechnet {proposed}, "
+            "gefordert {charged}",
+            proposed=e.proposed,
+            charged=e.charged,
         )
         if e.not_pursued:
-            what += " (unter der Bagatellgrenze, nicht verfolgt)"
+            what = message("{what} (unter der Bagatellgrenze, nicht verfolgt)", what=what)
         self._entry(cursor, e.originator_id, e, position, what, e.reason)
 
     @handles(Grant.GrantClosed)
     def _closed(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"Zuwendung abgeschlossen: endgültig {e.final_amount.de()}, ausgezahlt {e.paid.de()}, "
-            f"{e.released.de()} Mittelbindung freigegeben"
+        what = message(
+            "Zuwendung abgeschlossen: endgültig {amount}, ausgezahlt {paid}, {released} Mittelbindung freigegeben",
+            amount=e.final_amount,
+            paid=e.paid,
+            released=e.released,
         )
         self._date_commitments(cursor, e)
         self._entry(cursor, e.originator_id, e, position, what)
@@ -353,22 +441,33 @@ class Timeline(ReadModel):
 
     @handles(Grant.MessagePosted)
     def _message(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = "Nachricht des Amts an den Verein" if e.from_office else "Nachricht des Vereins an das Amt"
+        what = (
+            message("Nachricht des Amts an den Verein")
+            if e.from_office
+            else message("Nachricht des Vereins an das Amt")
+        )
         self._entry(cursor, e.originator_id, e, position, what, e.text)
 
     @handles(Grant.LetterIssued)
     def _letter(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"{LETTER_KINDS.get(e.kind, e.kind)} erstellt (aus Ereignis {e.source_position}, Prüfcode {e.code})"
+        what = message(
+            "{letter} erstellt (aus Ereignis {position}, Prüfcode {code})",
+            letter=term(LETTER_KINDS.get(e.kind, e.kind)),
+            position=e.source_position,
+            code=e.code,
+        )
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.NoticeDelivered)
     def _delivered(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Bekanntgabe am {_day(e.delivered_on)} vermerkt; bestandskräftig ab {_day(e.final_on)}"
+        what = message("Bekanntgabe am {on} vermerkt; bestandskräftig ab {final}", on=e.delivered_on, final=e.final_on)
         self._entry(cursor, e.originator_id, e, position, what)
 
     @handles(Grant.RemediesWaived)
     def _waived(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Verzicht auf Rechtsbehelfe vom {_day(e.waived_on)}; bestandskräftig ab {_day(e.final_on)}"
+        what = message(
+            "Verzicht auf Rechtsbehelfe vom {on}; bestandskräftig ab {final}", on=e.waived_on, final=e.final_on
+        )
         self._entry(cursor, e.originator_id, e, position, what)
 
     # Claims --------------------------------------------------------------------------------------
@@ -387,65 +486,88 @@ class Timeline(ReadModel):
         )
         charged = getattr(e, "interest_charged", None)
         if charged:
-            what = f"Zinsforderung über {charged.de()} festgesetzt (ohne weitere Zinsen)"
+            what = message("Zinsforderung über {amount} festgesetzt (ohne weitere Zinsen)", amount=charged)
         else:
-            what = f"Rückforderung über {e.principal.de()} festgesetzt, zu verzinsen ab {_day(e.arose_on)}"
+            what = message(
+                "Rückforderung über {amount} festgesetzt, zu verzinsen ab {on}", amount=e.principal, on=e.arose_on
+            )
         self._entry(cursor, e.grant_id, e, position, what, e.reason)
 
     @handles(Claim.RepaymentReceived)
     def _repaid(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"Rückzahlung eingegangen: {e.amount.de()}, davon Zinsen {e.to_interest.de()}, "
-            f"Wertstellung {_day(e.value_date)}"
+        what = message(
+            "Rückzahlung eingegangen: {amount}, davon Zinsen {interest}, Wertstellung {value_date}",
+            amount=e.amount,
+            interest=e.to_interest,
+            value_date=e.value_date,
         )
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what)
 
     @handles(Claim.InterestNotPursued)
     def _rest_dropped(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Restbetrag von {e.amount.de()} wird als Bagatelle nicht weiter verfolgt"
+        what = message("Restbetrag von {amount} wird als Bagatelle nicht weiter verfolgt", amount=e.amount)
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what)
 
     @handles(Claim.ReliefProposed)
     def _relief_proposed(self, cursor: Cursor, e: Any, position: int) -> None:
-        until = f" bis {_day(e.until)}" if e.until else ""
         part = getattr(e, "amount", None)
-        what = f"{RELIEF_KINDS[e.kind]}{f' von {part.de()}' if part else ''}{until} vorgeschlagen"
+        relief = term(RELIEF_KINDS[e.kind])
+        if part and e.until:
+            what = message("{relief} von {amount} bis {until} vorgeschlagen", relief=relief, amount=part, until=e.until)
+        elif part:
+            what = message("{relief} von {amount} vorgeschlagen", relief=relief, amount=part)
+        elif e.until:
+            what = message("{relief} bis {until} vorgeschlagen", relief=relief, until=e.until)
+        else:
+            what = message("{relief} vorgeschlagen", relief=relief)
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
 
     @handles(Claim.ReliefDeclined)
     def _relief_declined(self, cursor: Cursor, e: Any, position: int) -> None:
-        self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, "Vorschlag abgelehnt", e.reason)
+        self._entry(
+            cursor, self._claim_grant(cursor, e.originator_id), e, position, message("Vorschlag abgelehnt"), e.reason
+        )
 
     @handles(Claim.ClaimDeferred)
     def _deferred(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Rückforderung gestundet bis {_day(e.until)}"
+        what = message("Rückforderung gestundet bis {until}", until=e.until)
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
 
     @handles(Claim.ClaimWrittenOff)
     def _written_off(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"Niederschlagung: {e.principal.de()} und Zinsen von {e.interest.de()} werden vorerst nicht verfolgt; "
-            "die Forderung bleibt offen"
+        what = message(
+            "Niederschlagung: {principal} und Zinsen von {interest} werden vorerst nicht verfolgt; "
+            "die Forderung bleibt offen",
+            principal=e.principal,
+            interest=e.interest,
         )
         self._entry(cursor, e.grant_id, e, position, what, e.reason)
 
     @handles(Claim.ClaimPartlyWaived)
     def _partly_waived(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = f"Teilerlass: {e.amount.de()} erlassen (davon Zinsen {e.to_interest.de()})"
+        what = message(
+            "Teilerlass: {amount} erlassen (davon Zinsen {interest})", amount=e.amount, interest=e.to_interest
+        )
         self._entry(cursor, e.grant_id, e, position, what, e.reason)
 
     @handles(Claim.InterestWaived)
     def _interest_waived(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"Zinsverzicht nach § 49a Abs. 3 Satz 2 VwVfG NRW (Hauptforderung bis {_day(e.deadline)} beglichen): "
-            f"{e.reclassified.de()} gezahlte Zinsen gelten als Tilgung, {e.interest.de()} Zinsen entfallen"
+        what = message(
+            "Zinsverzicht nach § 49a Abs. 3 Satz 2 VwVfG NRW (Hauptforderung bis {deadline} beglichen): "
+            "{reclassified} gezahlte Zinsen gelten als Tilgung, {interest} Zinsen entfallen",
+            deadline=e.deadline,
+            reclassified=e.reclassified,
+            interest=e.interest,
         )
         self._entry(cursor, e.grant_id, e, position, what, e.reason)
 
     @handles(Claim.ClaimRelieved)
     def _relieved(self, cursor: Cursor, e: Any, position: int) -> None:
-        what = (
-            f"{RELIEF_KINDS[e.kind]}: {e.principal.de()} und Zinsen von {e.interest.de()} werden nicht mehr gefordert"
+        what = message(
+            "{relief}: {principal} und Zinsen von {interest} werden nicht mehr gefordert",
+            relief=term(RELIEF_KINDS[e.kind]),
+            principal=e.principal,
+            interest=e.interest,
         )
         self._entry(cursor, self._claim_grant(cursor, e.originator_id), e, position, what, e.reason)
 
@@ -461,14 +583,19 @@ class Timeline(ReadModel):
                 e.holder_id,
                 e,
                 position,
-                f"Mittel gebunden: {e.amount.de()} im Haushaltsjahr {e.fiscal_year}",
+                message("Mittel gebunden: {amount} im Haushaltsjahr {year}", amount=e.amount, year=e.fiscal_year),
                 undated=True,
             )
 
     @handles(Programme.CommitmentAdjusted)
     def _adjusted(self, cursor: Cursor, e: Any, position: int) -> None:
         if self._is_grant(cursor, e.holder_id):
-            what = f"Mittelbindung {e.fiscal_year} angepasst: {e.previous.de()} → {e.amount.de()}"
+            what = message(
+                "Mittelbindung {year} angepasst: {previous} → {amount}",
+                year=e.fiscal_year,
+                previous=e.previous,
+                amount=e.amount,
+            )
             self._entry(cursor, e.holder_id, e, position, what, e.reason, undated=True)
 
     # Queries -----------------------------------------------------------------------------------
@@ -488,8 +615,8 @@ class Timeline(ReadModel):
                 recorded_at=datetime.fromisoformat(r["recorded_at"]),
                 who=r["display_name"] or ("System" if r["actor_id"] == SYSTEM_USER_ID.hex else "Unbekannt"),
                 role=r["actor_role"],
-                what=r["what"],
-                why=r["why"],
+                what=decoded(r["what"], r["what_message"]),
+                why=decoded(r["why"], r["why_message"]),
             )
             for r in cursor.fetchall()
         ]

@@ -20,6 +20,7 @@ from domain.money import Money
 from domain.partner_cities import PARTNER_CITIES
 from projections.db import Cursor, money
 from projections.grant_overview import GrantOverview, GrantOverviewRow
+from projections.texts import decoded
 from projections.work_queues import QUEUE_GERMAN, WorkItem
 
 DEADLINES = GrantOverview.deadline_book.table
@@ -413,7 +414,7 @@ def queue_page(cursor: Cursor, user_id: UUID, queues: tuple[str, ...], limit: in
             amount=money(r["amount_cents"]),
             since=date.fromisoformat(r["since"]),
             review_passed=None if r["review_passed"] is None else bool(r["review_passed"]),
-            detail=r["detail"],
+            detail=decoded(r["detail"], r["detail_message"]),
         )
         for r in cursor.fetchall()
     ]

@@ -24,13 +24,13 @@ from uuid import UUID, uuid5
 
 from domain.claim import RELIEF_KINDS, Claim
 from domain.grant import Grant
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.money import Money
 from domain.organisation import Organisation
 from projections.accounts import business_date
 from projections.db import Cursor, cents, money
-from projections.deadlines import label
 from projections.engine import ReadModel, handles
+from projections.texts import deadline, decoded, encoded, term
 
 REVIEW, APPROVE, AMENDMENT, CERTIFY, RELEASE, BOOK = "review", "approve", "amendment", "certify", "release", "book"
 PROOF, DETERMINE, RELIEF, CLAIM = "proof", "determine", "relief", "claim"
@@ -78,6 +78,7 @@ class WorkItem:
 
 class WorkQueues(ReadModel):
     name = "work_queues"
+    refold_when_changed = True  # its texts are kept as messages since the English catalogue: old rows refold
     tables = ("wq_items", "wq_excluded", "wq_grants", "wq_organisations", "wq_payments", "wq_claims")
 
     def create_tables(self, cursor: Cursor, kind: str) -> None:
@@ -85,7 +86,7 @@ class WorkQueues(ReadModel):
             "CREATE TABLE IF NOT EXISTS wq_items (queue TEXT NOT NULL, item_id TEXT NOT NULL, grant_id TEXT NOT NULL,"
             " amount_cents BIGINT NOT NULL, since TEXT NOT NULL, review_passed INTEGER,"
             " detail TEXT NOT NULL DEFAULT '',"
-            " position BIGINT NOT NULL, PRIMARY KEY (queue, item_id))"
+            " position BIGINT NOT NULL, detail_message TEXT NOT NULL DEFAULT '', PRIMARY KEY (queue, item_id))"
         )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS wq_excluded (queue TEXT NOT NULL, item_id TEXT NOT NULL, user_id TEXT NOT NULL,"
@@ -124,8 +125,8 @@ class WorkQueues(ReadModel):
         detail: str = "",
     ) -> None:
         cursor.execute(
-            "INSERT INTO wq_items (queue, item_id, grant_id, amount_cents, since, review_passed, detail, position)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO wq_items (queue, item_id, grant_id, amount_cents, since, review_passed, detail, position,"
+            " detail_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 queue,
                 item_id.hex,
@@ -135,6 +136,7 @@ class WorkQueues(ReadModel):
                 None if review_passed is None else int(review_passed),
                 detail,
                 position,
+                encoded(detail),
             ),
         )
         for user_id in sorted({u for u in excluded if u}):
@@ -300,7 +302,9 @@ class WorkQueues(ReadModel):
             e.on,
             position,
             excluded=(e.actor_id.hex,),
-            detail=f"{e.receipt_count} Beleg" if e.receipt_count == 1 else f"{e.receipt_count} Belege",
+            detail=message("{count} Beleg", count=e.receipt_count)
+            if e.receipt_count == 1
+            else message("{count} Belege", count=e.receipt_count),
         )
 
     @handles(Grant.ProofOfUseReviewed)
@@ -369,7 +373,7 @@ class WorkQueues(ReadModel):
             0,
             e.due,
             position,
-            detail=f"{label(e.key)}, fällig {e.due:%d.%m.%Y}",
+            detail=message("{deadline}, fällig {due}", deadline=deadline(e.key), due=e.due),
         )
 
     @handles(Grant.DeadlineExtended)
@@ -427,7 +431,7 @@ class WorkQueues(ReadModel):
             since,
             position,
             excluded=(e.actor_id.hex,),
-            detail=f"{RELIEF_KINDS[e.kind]}: {e.reason}",
+            detail=message("{relief}: {reason}", relief=term(RELIEF_KINDS[e.kind]), reason=e.reason),
         )
 
     @handles(Claim.ReliefDeclined, Claim.ClaimDeferred, Claim.ClaimWrittenOff)
@@ -478,7 +482,7 @@ class WorkQueues(ReadModel):
                 amount=money(r["amount_cents"]),
                 since=date.fromisoformat(r["since"]),
                 review_passed=None if r["review_passed"] is None else bool(r["review_passed"]),
-                detail=r["detail"],
+                detail=decoded(r["detail"], r["detail_message"]),
             )
             for r in cursor.fetchall()
         ]

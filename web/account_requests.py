@@ -25,27 +25,28 @@ from starlette.responses import RedirectResponse, Response
 from domain.account_request import AccountRequest
 from domain.actors import Actor, Role
 from domain.errors import DomainError
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.organisation import LegalForm
 from projections.users import AccountRequests
 from web.auth import check_csrf, require, services
 from web.grant_actions import status_for
+from web.i18n import gettext
 from web.pages import give_notice, reading, take_notice, uuid_or_404
 from web.templating import templates
 from web.throttle import MAIL_PER_ADDRESS, MAIL_PER_RECIPIENT, TooManyAttempts, claim, client_address, email_key
 from web.users import WELCOME_SECONDS, password_link
 
 FIELDS = (
-    ("association", "Name des Vereins"),
-    ("legal_form", "Rechtsform"),
-    ("register_court", "Registergericht (z. B. Amtsgericht Dortmund)"),
-    ("register_number", "Registernummer (z. B. VR 1234)"),
+    ("association", N_("Name des Vereins")),
+    ("legal_form", N_("Rechtsform")),
+    ("register_court", N_("Registergericht (z. B. Amtsgericht Dortmund)")),
+    ("register_number", N_("Registernummer (z. B. VR 1234)")),
     ("street", N_("Straße und Hausnummer")),
     ("postcode", N_("Postleitzahl")),
-    ("city", "Ort"),
-    ("iban", "IBAN des Vereinskontos"),
-    ("contact_name", "Ansprechperson"),
-    ("email", "E-Mail-Adresse der Ansprechperson"),
+    ("city", N_("Ort")),
+    ("iban", N_("IBAN des Vereinskontos")),
+    ("contact_name", N_("Ansprechperson")),
+    ("email", N_("E-Mail-Adresse der Ansprechperson")),
 )
 DECIDERS = (Role.OFFICER, Role.ADMIN)
 
@@ -80,12 +81,19 @@ async def request_form(request: Request) -> Response:
         return _form(request, values, refused.message, 429)
     token = await run_in_threadpool(the.credentials.pending_requests.hold, values)
     link = request.app.state.config.link(f"/zugang-beantragen/bestaetigen/{token}")
-    body = (
-        f"Guten Tag {checked.contact_name},\n\nSie haben für {checked.association} einen Zugang zum Förderportal "
-        f"der Stadt Dortmund beantragt. Bitte bestätigen Sie Ihre E-Mail-Adresse mit diesem Link (gültig 24 "
-        f"Stunden):\n\n{link}\n\nWenn Sie das nicht waren, ignorieren Sie diese E-Mail einfach.\n"
+    # The person who asks reads the answer: the e-mail is in the language of the page they asked on.
+    body = gettext(
+        message(
+            "Guten Tag {name},\n\nSie haben für {association} einen Zugang zum Förderportal der Stadt Dortmund "
+            "beantragt. Bitte bestätigen Sie Ihre E-Mail-Adresse mit diesem Link (gültig 24 Stunden):\n\n{link}\n\n"
+            "Wenn Sie das nicht waren, ignorieren Sie diese E-Mail einfach.\n",
+            name=checked.contact_name,
+            association=checked.association,
+            link=link,
+        )
     )
-    task = BackgroundTask(_mail, the.mailer, checked.email, "Zugang zum Förderportal: bitte bestätigen", body)
+    subject = gettext(message("Zugang zum Förderportal: bitte bestätigen"))
+    task = BackgroundTask(_mail, the.mailer, checked.email, subject, body)
     return templates.TemplateResponse(
         request, "account_requests/form.html", {"done": True, "email": checked.email}, background=task
     )

@@ -19,7 +19,7 @@ from domain.actors import Role
 from domain.application import FundingOffice
 from domain.dates import FundingPeriod
 from domain.errors import DomainError
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.partner_cities import PARTNER_CITIES
 from domain.plan import FinancingPlan, FinancingType
 from projections.web_queries import organisation_choices, organisation_name, programme_choices
@@ -89,14 +89,20 @@ def _fields(request: Request, viewer: Viewer, day: date, chosen: str = "") -> li
         fields.append(
             Field(
                 f"line_{n}_label",
-                f"Kostenposition {n}: Bezeichnung",
+                message("Kostenposition {n}: Bezeichnung", n=n),
                 required=n == 1,
                 hint=N_("z. B. Reisekosten") if n == 1 else "",
                 group=costs,
             )
         )
         fields.append(
-            Field(f"line_{n}_amount", f"Kostenposition {n}: Betrag in Euro", "amount", required=n == 1, group=costs)
+            Field(
+                f"line_{n}_amount",
+                message("Kostenposition {n}: Betrag in Euro", n=n),
+                "amount",
+                required=n == 1,
+                group=costs,
+            )
         )
     fields += [
         Field("own_funds", N_("Eigenmittel in Euro"), "amount", default="0,00", group=funding),

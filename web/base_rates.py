@@ -98,12 +98,14 @@ FORMS = {
         RateForm(
             "erfassen",
             N_("Neuen Basiszinssatz erfassen"),
-            "Basiszinssatz erfassen",
+            N_("Basiszinssatz erfassen"),
             (Role.ADMIN, Role.FINANCE),
             lambda day, due: [
-                Field("valid_from", "Gültig ab", "date", default=due.isoformat(), hint="1. Januar oder 1. Juli."),
-                Field("rate", "Basiszinssatz in Prozent", "decimal", hint="z. B. 1,27 oder -0,88"),
-                Field("source", "Quelle", hint="z. B. Deutsche Bundesbank, Pressenotiz vom 27.06.2026"),
+                Field(
+                    "valid_from", N_("Gültig ab"), "date", default=due.isoformat(), hint=N_("1. Januar oder 1. Juli.")
+                ),
+                Field("rate", N_("Basiszinssatz in Prozent"), "decimal", hint=N_("z. B. 1,27 oder -0,88")),
+                Field("source", N_("Quelle"), hint=N_("z. B. Deutsche Bundesbank, Pressenotiz vom 27.06.2026")),
             ],
             _publish,
         ),
@@ -113,10 +115,10 @@ FORMS = {
             N_("Berichtigen"),
             (Role.ADMIN, Role.FINANCE),
             lambda day, due: [
-                Field("valid_from", "Gültig ab", "date"),
-                Field("rate", "Richtiger Basiszinssatz in Prozent", "decimal"),
-                Field("source", "Quelle"),
-                Field("reason", "Begründung", "textarea"),
+                Field("valid_from", N_("Gültig ab"), "date"),
+                Field("rate", N_("Richtiger Basiszinssatz in Prozent"), "decimal"),
+                Field("source", N_("Quelle")),
+                Field("reason", N_("Begründung"), "textarea"),
             ],
             _correct,
         ),
@@ -126,10 +128,10 @@ FORMS = {
             N_("Zinsaufschlag erfassen"),
             (Role.ADMIN,),
             lambda day, due: [
-                Field("legal_basis", "Rechtsgrundlage", "select", options=tuple((b, b) for b in LEGAL_BASES)),
-                Field("valid_from", "Gültig ab", "date"),
-                Field("points", "Prozentpunkte über dem Basiszinssatz", "decimal"),
-                Field("source", "Quelle", hint="Fundstelle im Gesetzblatt"),
+                Field("legal_basis", N_("Rechtsgrundlage"), "select", options=tuple((b, b) for b in LEGAL_BASES)),
+                Field("valid_from", N_("Gültig ab"), "date"),
+                Field("points", N_("Prozentpunkte über dem Basiszinssatz"), "decimal"),
+                Field("source", N_("Quelle"), hint=N_("Fundstelle im Gesetzblatt")),
             ],
             _margin,
         ),

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from domain.actors import ROLE_NAMES, Role
 from domain.errors import DomainError
-from domain.messages import N_
+from domain.messages import N_, Message, message
 from projections.case_file import CaseDocument, CaseFile, Letter
 from projections.db import Cursor
 from web.auth import Viewer, require, services
@@ -171,26 +171,26 @@ def remark_fields(slug: str, role: Role) -> list[Field]:
     return fields
 
 
-FOR_STAFF = "Intern: lesen nur das Amt und die Rechnungsprüfung."
-FOR_ASSOCIATION = "Liest der Verein (im Portal, im Bescheid und per E-Mail)."
+FOR_STAFF = N_("Intern: lesen nur das Amt und die Rechnungsprüfung.")
+FOR_ASSOCIATION = N_("Liest der Verein (im Portal, im Bescheid und per E-Mail).")
 # Who reads the text fields the decisions always had: the form says it next to each.
 AUDIENCE = {
     ("pruefen", "notes"): FOR_STAFF,
     ("nachweis-pruefen", "notes"): FOR_STAFF,
     ("unterlagen-anfordern", "items"): FOR_ASSOCIATION,
     ("unterlagen-eingegangen", "note"): FOR_ASSOCIATION,
-    ("bewilligen", "conditions"): "Stehen im Zuwendungsbescheid; liest der Verein.",
-    ("ablehnen", "reason"): "Steht im Ablehnungsbescheid; liest der Verein.",
+    ("bewilligen", "conditions"): N_("Stehen im Zuwendungsbescheid; liest der Verein."),
+    ("ablehnen", "reason"): N_("Steht im Ablehnungsbescheid; liest der Verein."),
     ("zurueckziehen", "reason"): FOR_ASSOCIATION,
-    ("aenderung-vorbereiten", "reason"): "Steht im Änderungsbescheid, sobald er bewilligt ist; liest der Verein.",
+    ("aenderung-vorbereiten", "reason"): N_("Steht im Änderungsbescheid, sobald er bewilligt ist; liest der Verein."),
     ("aenderung-ablehnen", "reason"): FOR_STAFF,
-    ("widerrufen", "reason"): "Steht im Widerrufsbescheid; liest der Verein.",
+    ("widerrufen", "reason"): N_("Steht im Widerrufsbescheid; liest der Verein."),
     ("frist-verlaengern", "reason"): FOR_ASSOCIATION,
     ("stornieren", "reason"): FOR_ASSOCIATION,
     ("rueckfluss", "reason"): FOR_STAFF,
     ("ausgabe-stornieren", "reason"): FOR_ASSOCIATION,
     ("erleichterung-vorschlagen", "reason"): FOR_STAFF,
-    ("erleichterung-entscheiden", "reason"): "Liest der Verein, wenn der Vorschlag angenommen wird.",
+    ("erleichterung-entscheiden", "reason"): N_("Liest der Verein, wenn der Vorschlag angenommen wird."),
 }
 
 
@@ -201,4 +201,7 @@ def with_audience(slug: str, spec: Field) -> Field:
         audience = FOR_ASSOCIATION
     if audience is None:
         return spec
-    return replace(spec, hint=f"{spec.hint} {audience}".strip())
+    if not spec.hint:
+        return replace(spec, hint=audience)
+    hint = spec.hint if isinstance(spec.hint, Message) else message(spec.hint)
+    return replace(spec, hint=message("{hint} {audience}", hint=hint, audience=message(audience)))

@@ -62,7 +62,9 @@ def column_chart(rows: list[tuple[str, int]], title: str, shown: list[str]) -> M
     The numbers are in the table the page puts beside the chart; the SVG repeats them in its title."""
     peak = max((value for _, value in rows), default=0)
     width = max(1, len(rows)) * (COLUMN_WIDTH + GAP)
-    summary = "; ".join(f"{label}: {text}" for (label, _), text in zip(rows, shown, strict=True))
+    rows = [(_(label), value) for label, value in rows]  # month names and titles in the reader's language
+    title = _(title)
+    summary = "; ".join(f"{label}: {text}" for (label, _value), text in zip(rows, shown, strict=True))
     parts = [
         f'<svg class="columns-chart" viewBox="0 0 {width} {COLUMN_HEIGHT + 16}" role="img" focusable="false"'
         f' preserveAspectRatio="xMinYMin meet"><title>{escape(title)}: {escape(summary)}</title>'

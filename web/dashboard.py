@@ -104,7 +104,7 @@ def dashboard(request: Request) -> Response:
             "recent": recent,
             "unread_messages": unread,
             "item_link": item_link,
-            "proofs_chart": count_chart(proofs, "Fällige Verwendungs- und Zwischennachweise je Monat"),
+            "proofs_chart": count_chart(proofs, N_("Fällige Verwendungs- und Zwischennachweise je Monat")),
             "notice": take_notice(request),
             "today": day,
             "missing_rate": missing_rate,

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.actors import Role
+from domain.messages import message
 from projections.figures import payments_per_month
 from projections.web_queries import fiscal_years_in_use, open_claims, programme_choices, queue_page
 from web.auth import require
@@ -41,7 +42,7 @@ def finance_page(request: Request) -> Response:
             "programmes": programmes,
             "years": years,
             "today": today(request),
-            "paid_chart": money_chart(paid, f"Ausgezahlt je Monat {today(request).year}"),
+            "paid_chart": money_chart(paid, message("Ausgezahlt je Monat {year}", year=str(today(request).year))),
             "notice": take_notice(request),
         },
     )

@@ -54,7 +54,7 @@ from domain.grant import (
     Grant,
 )
 from domain.idle_money import IdleInterest
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.plan import FinancingType
 from domain.rules import RuleSet
 from domain.terms import rule_proof_due
@@ -251,7 +251,7 @@ def _approve_fields(ctx: GrantContext, item: Any) -> list[Field]:
             fields.append(
                 Field(
                     f"year_{year.year}",
-                    f"Davon im Haushaltsjahr {year.year}",
+                    message("Davon im Haushaltsjahr {year}", year=str(year.year)),
                     "amount",
                     required=False,
                     hint=N_("Leer lassen: alles im ersten Jahr des Förderzeitraums."),
@@ -619,9 +619,12 @@ def _reverse_expense(
 
 
 def _deadline_options(ctx: GrantContext) -> tuple[tuple[str, str], ...]:
-    from projections.deadlines import label
+    from projections.texts import deadline
 
-    return tuple((d["key"], f"{label(d['key'])} (fällig {d['due']:%d.%m.%Y})") for d in ctx.open_deadlines())
+    return tuple(
+        (d["key"], message("{deadline} (fällig {due})", deadline=deadline(d["key"]), due=d["due"]))
+        for d in ctx.open_deadlines()
+    )
 
 
 def _extend(office: FundingOffice, ctx: GrantContext, item: UUID | None, actor: Any, r: FormReader) -> str | None:
@@ -709,7 +712,9 @@ def _item_fields(ctx: GrantContext, item: Any) -> list[Field]:
             "value",
             N_("Anschaffungswert in Euro"),
             "amount",
-            hint=f"Erfasst werden Gegenstände ab der Wertgrenze; zweckgebunden {years} Jahre laut Bescheid.",
+            hint=message(
+                "Erfasst werden Gegenstände ab der Wertgrenze; zweckgebunden {years} Jahre laut Bescheid.", years=years
+            ),
         ),
         Field("on", N_("Erfasst am"), "date", default=ctx.today.isoformat()),
     ]
@@ -973,7 +978,9 @@ def _idle_interest_fields(ctx: GrantContext, item: Any) -> list[Field]:
             N_("Geforderte Zinsen in Euro"),
             "amount",
             default=format_amount(proposed) if proposed is not None else "",
-            hint=f"Berechnet: {format_amount(proposed)} € (höchstens; 0,00 für keine)." if proposed is not None else "",
+            hint=message("Berechnet: {amount} € (höchstens; 0,00 für keine).", amount=format_amount(proposed))
+            if proposed is not None
+            else "",
         ),
         _reason(N_("Begründung der Ermessensentscheidung")),
         _on(ctx),
@@ -1319,8 +1326,11 @@ _ALL: tuple[Action, ...] = (
                 N_("Maßnahmebeginn ab"),
                 "date",
                 default=(ctx.grant.early_start_on or ctx.grant.period.start).isoformat(),
-                hint=f"Ohne Zustimmung zählen Ausgaben erst ab dem Antragseingang ({ctx.grant.applied_on:%d.%m.%Y}); "
-                "gefördert wird nur ein Vorhaben, das noch nicht begonnen hat.",
+                hint=message(
+                    "Ohne Zustimmung zählen Ausgaben erst ab dem Antragseingang ({applied_on}); "
+                    "gefördert wird nur ein Vorhaben, das noch nicht begonnen hat.",
+                    applied_on=ctx.grant.applied_on,
+                ),
             ),
             _reason(),
             _on(ctx),
@@ -1364,11 +1374,13 @@ _ALL: tuple[Action, ...] = (
         lambda ctx, item: [
             Field(
                 "fulfilled_on",
-                "Zweck erfüllt am",
+                N_("Zweck erfüllt am"),
                 "date",
                 default=(ctx.grant.purpose_fulfilled_on or ctx.today).isoformat(),
-                hint="Der Verwendungsnachweis ist sechs Monate danach fällig, spätestens zur Frist des Bescheids; "
-                "fällt der Tag auf ein Wochenende oder einen Feiertag in NRW, auf den nächsten Werktag.",
+                hint=N_(
+                    "Der Verwendungsnachweis ist sechs Monate danach fällig, spätestens zur Frist des Bescheids; "
+                    "fällt der Tag auf ein Wochenende oder einen Feiertag in NRW, auf den nächsten Werktag."
+                ),
             ),
             _on(ctx),
         ],

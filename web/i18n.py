@@ -13,6 +13,8 @@ Every text on a page goes through ``gettext`` (``_()`` in templates). A domain
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from gettext import NullTranslations
@@ -23,7 +25,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from domain.messages import Message, german_value
+from domain.messages import Message
 
 LANGUAGES = ("de", "en")
 SOURCE_LANGUAGE = "de"
@@ -50,8 +52,10 @@ def translations(language: str) -> NullTranslations:
 
 
 def _params(params: dict[str, Any]) -> dict[str, str]:
+    from web.formatting import local_value  # formats by the current language, which this module holds
+
     return {
-        name: gettext(value) if isinstance(value, Message) else german_value(value) for name, value in params.items()
+        name: gettext(value) if isinstance(value, Message) else local_value(value) for name, value in params.items()
     }
 
 
@@ -89,6 +93,16 @@ def accepted_language(header: str | None) -> str | None:
         if primary in LANGUAGES and quality > 0:
             wanted.append((-quality, position, primary))
     return min(wanted)[2] if wanted else None
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Texts in ``language`` inside the block (an e-mail for a reader of that language), then as before."""
+    token = current_language.set(language if language in LANGUAGES else SOURCE_LANGUAGE)
+    try:
+        yield
+    finally:
+        current_language.reset(token)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -16,6 +16,7 @@ from exports.sdg_report import SdgReport, by_partner_city, by_programme, by_sdg,
 from projections.web_queries import fiscal_years_in_use
 from web.auth import require
 from web.charts import budget_bar
+from web.i18n import gettext
 from web.pages import in_thread, reading
 from web.templating import templates
 
@@ -39,7 +40,7 @@ def sdg_page(request: Request) -> Response:
         (N_("Nach Haushaltsjahr"), by_year(lines)),
     ):
         widest = max((s.committed for s in sums), key=lambda m: m.amount, default=None)
-        rows = [(s, budget_bar(widest, s.committed, s.paid, s.key) if widest else "") for s in sums]
+        rows = [(s, budget_bar(widest, s.committed, s.paid, gettext(s.key)) if widest else "") for s in sums]
         sections.append((title, rows))
     return templates.TemplateResponse(
         request,

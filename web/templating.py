@@ -60,6 +60,12 @@ def _template_gettext(text: str) -> Markup:
     return Markup(translated.replace("%", "%%"))
 
 
+def shown(text: Any) -> Any:
+    """A read model's text: a message (a history line, a piece of news) in the reader's language, anything
+    else — a note somebody typed — as it was written (escaped by the template)."""
+    return gettext(text) if isinstance(text, Message) else text
+
+
 def _template_ngettext(singular: str, plural: str, n: int) -> Markup:
     return escape(ngettext(singular, plural, n))
 
@@ -78,6 +84,7 @@ templates.env.filters.update(
     duration_german=duration_german,
     percent_of=percent_of,
     groupby_in_order=groupby_in_order,
+    shown=shown,
 )
 # The read models by the names the office uses (the audit page shows both).
 READ_MODEL_NAMES = {
@@ -97,6 +104,17 @@ READ_MODEL_NAMES = {
     "account_requests": "Zugangsanträge",
     "work_queues": N_("Arbeitskörbe"),
 }
+# Fixed texts the domain defines (a rate's source, a legal basis, a legal form) and pages show through _():
+# marked here for the catalogue.
+DOMAIN_TERMS = (
+    N_("Gewichteter Kurs der Überweisungen an den Partner"),
+    N_("Deutsche Bundesbank, Basiszinssatz nach § 247 BGB (mit Förderbuch ausgeliefert)"),
+    N_("§ 49a Abs. 3 VwVfG NRW (Bescheide der Stadt)"),
+    N_("§ 49a Abs. 3 VwVfG des Bundes (Bescheide von Bundesbehörden)"),
+    N_("VwVfG (Bund)"),
+    N_("Körperschaft des öffentlichen Rechts"),
+    N_("nicht eingetragener Verein"),
+)
 templates.env.globals.update(N_=N_, budget_bar=budget_bar, read_model_names=READ_MODEL_NAMES)
 
 

@@ -51,7 +51,7 @@ from domain.grant import (
     WITHDRAWN,
     Grant,
 )
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.money import Money
 from domain.partner_cities import PARTNER_CITIES
 from domain.plan import FinancingPlan, FinancingType
@@ -82,7 +82,10 @@ BEFORE_DECISION = (APPLIED, DOCUMENTS_REQUESTED, REVIEWED)
 
 # What an applicant sees: the status and what happens next (the office's internal steps stay inside).
 APPLICANT_STATUS = {
-    APPLIED: ("Antrag eingegangen", "Das Büro für Internationale Beziehungen prüft Ihren Antrag. Sie hören von uns."),
+    APPLIED: (
+        N_("Antrag eingegangen"),
+        N_("Das Büro für Internationale Beziehungen prüft Ihren Antrag. Sie hören von uns."),
+    ),
     DOCUMENTS_REQUESTED: (
         N_("Unterlagen fehlen"),
         "Bitte reichen Sie die angeforderten Unterlagen bis zur Frist nach.",
@@ -179,7 +182,7 @@ def _start(request: Request) -> Response:
             if draft
             else None,
             "still_to_request": still_to_request,
-            "years_chart": money_chart([(str(y), approved) for y, _, approved, _ in per_year], "Bewilligt je Jahr"),
+            "years_chart": money_chart([(str(y), approved) for y, _, approved, _ in per_year], N_("Bewilligt je Jahr")),
             "per_year": [(y, money(a), money(b), money(p)) for y, a, b, p in per_year],
             "notice": take_notice(request),
         },
@@ -228,7 +231,7 @@ def _apply_fields(request: Request) -> list[Field]:
     with reading(request) as cursor:
         programmes = tuple((str(p.programme_id), p.title) for p in programme_choices(cursor) if not p.closed)
     cities = tuple((c.name, f"{c.name} ({c.country})") for c in PARTNER_CITIES if c.active)
-    project, costs, funding = "1. Ihr Vorhaben", "2. Was kostet es?|pairs", "3. Wie wird es bezahlt?"
+    project, costs, funding = N_("1. Ihr Vorhaben"), N_("2. Was kostet es?") + "|pairs", N_("3. Wie wird es bezahlt?")
     fields = [
         Field(
             "programme_id",
@@ -242,43 +245,51 @@ def _apply_fields(request: Request) -> list[Field]:
         Field(
             "partner_city", "Partnerstadt", "select", options=cities, group=project, placeholder=N_("– bitte wählen –")
         ),
-        Field("purpose", "Was haben Sie vor? (Ziel und Ablauf)", "textarea", group=project),
+        Field("purpose", N_("Was haben Sie vor? (Ziel und Ablauf)"), "textarea", group=project),
         publish_purpose_field(project),
         Field("period_start", N_("Beginn"), "date", group=project),
         Field("period_end", N_("Ende"), "date", group=project),
         Field(
             "financing_type",
-            "Art der Förderung",
+            N_("Art der Förderung"),
             "select",
             options=tuple((t.value, t.german) for t in FinancingType),
             default="share",
             group=project,
-            hint="Im Zweifel: Anteilfinanzierung.",
+            hint=N_("Im Zweifel: Anteilfinanzierung."),
         ),
     ]
     for n in range(1, LINES + 1):
         fields.append(
             Field(
                 f"line_{n}_label",
-                f"Kosten {n}: wofür?",
+                message("Kosten {n}: wofür?", n=n),
                 required=n == 1,
                 hint="z. B. Fahrtkosten" if n == 1 else "",
                 group=costs,
             )
         )
-        fields.append(Field(f"line_{n}_amount", f"Kosten {n}: Betrag in Euro", "amount", required=n == 1, group=costs))
+        fields.append(
+            Field(
+                f"line_{n}_amount", message("Kosten {n}: Betrag in Euro", n=n), "amount", required=n == 1, group=costs
+            )
+        )
     fields += [
-        Field("own_funds", "Eigenmittel Ihres Vereins in Euro", "amount", default="0,00", group=funding),
+        Field("own_funds", N_("Eigenmittel Ihres Vereins in Euro"), "amount", default="0,00", group=funding),
         Field(
-            "third_party_funds", "Zuschüsse von anderen (Drittmittel) in Euro", "amount", default="0,00", group=funding
+            "third_party_funds",
+            N_("Zuschüsse von anderen (Drittmittel) in Euro"),
+            "amount",
+            default="0,00",
+            group=funding,
         ),
-        Field("income", "Einnahmen, z. B. Teilnahmebeiträge, in Euro", "amount", default="0,00", group=funding),
+        Field("income", N_("Einnahmen, z. B. Teilnahmebeiträge, in Euro"), "amount", default="0,00", group=funding),
         Field(
             "grant",
             "Beantragte Förderung in Euro",
             "amount",
             group=funding,
-            hint="Kosten insgesamt = Eigenmittel + Zuschüsse + Einnahmen + beantragte Förderung.",
+            hint=N_("Kosten insgesamt = Eigenmittel + Zuschüsse + Einnahmen + beantragte Förderung."),
         ),
         attachment_field(N_("Anlagen zum Antrag (z. B. Programm, Kostenvoranschläge)"), group=N_("4. Anlagen")),
     ]
@@ -775,15 +786,17 @@ FORMS: tuple[PortalForm, ...] = (
             Field("reason", N_("Warum ändert sich das Konto?"), hint="z. B. neue Hausbank des Vereins"),
         ],
         _bank_account,
-        intro="Das Büro prüft die neue Bankverbindung und trägt sie ein; Sie sehen die Bitte unter "
-        "»Nachrichten mit dem Büro«.",
+        intro=N_(
+            "Das Büro prüft die neue Bankverbindung und trägt sie ein; Sie sehen die Bitte unter "
+            "»Nachrichten mit dem Büro«."
+        ),
     ),
     PortalForm(
         "zurueckziehen",
         N_("Antrag zurückziehen"),
         N_("Antrag zurückziehen"),
         lambda g, p: g.status in BEFORE_DECISION,
-        lambda g, p: [Field("reason", "Warum ziehen Sie den Antrag zurück?", "textarea")],
+        lambda g, p: [Field("reason", N_("Warum ziehen Sie den Antrag zurück?"), "textarea")],
         _withdraw,
     ),
 )
