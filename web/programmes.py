@@ -44,8 +44,8 @@ from web.pages import (
 from web.templating import templates
 
 RULE_SETS: dict[str, tuple[str, Callable[[], RuleSet]]] = {
-    "nrw": ("Kommunale Regeln NRW (ANBest-P NRW sinngemäß)", RuleSet.nrw_municipal),
-    "bund": ("Bundesmittel (ANBest-P, Abruf binnen 6 Wochen)", RuleSet.federal),
+    "nrw": (N_("Kommunale Regeln NRW (ANBest-P NRW sinngemäß)"), RuleSet.nrw_municipal),
+    "bund": (N_("Bundesmittel (ANBest-P, Abruf binnen 6 Wochen)"), RuleSet.federal),
 }
 
 

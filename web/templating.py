@@ -81,7 +81,7 @@ templates.env.filters.update(
     german_datetime=german_datetime,
     percent=percent,
     german_number=german_number,
-    duration_german=duration_german,
+    duration_german=lambda duration: shown(duration_german(duration)),
     percent_of=percent_of,
     groupby_in_order=groupby_in_order,
     shown=shown,
