@@ -30,7 +30,7 @@ from domain.organisation import LegalForm
 from projections.users import AccountRequests
 from web.auth import check_csrf, require, services
 from web.grant_actions import status_for
-from web.i18n import gettext
+from web.i18n import SOURCE_LANGUAGE, gettext, in_language
 from web.pages import give_notice, reading, take_notice, uuid_or_404
 from web.templating import templates
 from web.throttle import MAIL_PER_ADDRESS, MAIL_PER_RECIPIENT, TooManyAttempts, claim, client_address, email_key
@@ -208,14 +208,19 @@ async def decide(request: Request) -> Response:
             else:
                 reason = str(form.get("reason") or "")
                 the.office.decline_account_request(request_id, reason, viewer.actor)
-                _mail(
-                    the.mailer,
-                    found.email,
-                    "Ihr Antrag auf einen Zugang zum Förderportal",
-                    f"Guten Tag {found.contact_name},\n\nIhren Antrag für {found.association} konnten wir leider "
-                    f"nicht annehmen:\n\n{reason}\n\nBei Fragen wenden Sie sich bitte an das Büro für "
-                    "Internationale Beziehungen.\n",
-                )
+                with in_language(SOURCE_LANGUAGE):  # the office writes; the applicant's language is not known
+                    subject = gettext(message("Ihr Antrag auf einen Zugang zum Förderportal"))
+                    body = gettext(
+                        message(
+                            "Guten Tag {name},\n\nIhren Antrag für {association} konnten wir leider nicht "
+                            "annehmen:\n\n{reason}\n\nBei Fragen wenden Sie sich bitte an das Büro für "
+                            "Internationale Beziehungen.\n",
+                            name=found.contact_name,
+                            association=found.association,
+                            reason=reason,
+                        )
+                    )
+                _mail(the.mailer, found.email, subject, body)
                 give_notice(request, "Der Antrag ist abgelehnt; die Ansprechperson wurde benachrichtigt.")
         except ValueError:
             return _detail(request, "Diese Organisation gibt es nicht.", 400)

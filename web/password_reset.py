@@ -21,6 +21,7 @@ from domain.user import normalise_email
 from web import sessions as why
 from web.auth import check_csrf, services, sign_out
 from web.config import WebConfig
+from web.i18n import current_language
 from web.pages import give_notice
 from web.services import Services
 from web.templating import templates
@@ -39,7 +40,7 @@ def _send_if_known(the: Services, config: WebConfig, email: str) -> None:
         return
     if user.disabled:
         return
-    password_link(the, config, user.id, "reset", RESET_SECONDS)
+    password_link(the, config, user.id, "reset", RESET_SECONDS, current_language.get())  # who asked reads it
 
 
 async def forgot(request: Request) -> Response:

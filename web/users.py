@@ -24,12 +24,13 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import ROLE_NAMES, USER_ROLES, Actor, Role
 from domain.errors import DomainError, InvalidInputError
-from domain.messages import N_
+from domain.messages import N_, message
 from projections.users import UserDirectory
 from web import sessions as why
 from web.auth import Viewer, check_csrf, require, services
 from web.config import WebConfig
 from web.grant_actions import status_for
+from web.i18n import SOURCE_LANGUAGE, gettext, in_language
 from web.pages import PAGE_SIZE, give_notice, page_number, pages, reading, take_notice, uuid_or_404
 from web.services import Services
 from web.templating import templates
@@ -81,24 +82,37 @@ def add_user(
     return user_id, link, sent and bool(user)
 
 
-def password_link(the: Services, config: WebConfig, user_id: UUID, purpose: str, seconds: int) -> tuple[str, bool]:
-    """A one-time link to set a password, mailed to the person; returns the link and whether it was sent."""
+def password_link(
+    the: Services, config: WebConfig, user_id: UUID, purpose: str, seconds: int, language: str = SOURCE_LANGUAGE
+) -> tuple[str, bool]:
+    """A one-time link to set a password, mailed to the person in ``language`` (the language of the page they
+    asked on when they asked themselves; German when the office sends it); returns the link and whether it
+    was sent."""
     user = the.office.user(user_id)
     token = the.credentials.password_links.issue(user_id, purpose, seconds)
     link = config.link(f"/passwort-neu/{token}")  # never from the request's Host header
-    if purpose == "welcome":
-        subject = "Ihr Zugang zum Förderbuch"
-        body = (
-            f"Guten Tag {user.display_name},\n\nfür Sie wurde ein Zugang zum Förderbuch der Stadt Dortmund angelegt.\n"
-            f"Mit diesem Link legen Sie Ihr Passwort fest (gültig sieben Tage, nur einmal):\n\n{link}\n"
-        )
-    else:
-        subject = "Neues Passwort für das Förderbuch"
-        body = (
-            f"Guten Tag {user.display_name},\n\nmit diesem Link setzen Sie ein neues Passwort "
-            f"(gültig 30 Minuten, nur einmal):\n\n{link}\n\nWenn Sie das nicht angefordert haben, können Sie "
-            "diese E-Mail ignorieren; Ihr bisheriges Passwort gilt weiter.\n"
-        )
+    with in_language(language):
+        if purpose == "welcome":
+            subject = gettext(message("Ihr Zugang zum Förderbuch"))
+            body = gettext(
+                message(
+                    "Guten Tag {name},\n\nfür Sie wurde ein Zugang zum Förderbuch der Stadt Dortmund angelegt.\n"
+                    "Mit diesem Link legen Sie Ihr Passwort fest (gültig sieben Tage, nur einmal):\n\n{link}\n",
+                    name=user.display_name,
+                    link=link,
+                )
+            )
+        else:
+            subject = gettext(message("Neues Passwort für das Förderbuch"))
+            body = gettext(
+                message(
+                    "Guten Tag {name},\n\nmit diesem Link setzen Sie ein neues Passwort (gültig 30 Minuten, nur "
+                    "einmal):\n\n{link}\n\nWenn Sie das nicht angefordert haben, können Sie diese E-Mail "
+                    "ignorieren; Ihr bisheriges Passwort gilt weiter.\n",
+                    name=user.display_name,
+                    link=link,
+                )
+            )
     sent = the.mailer.send(user.email, subject, body) if the.mailer is not None else False
     return link, sent
 

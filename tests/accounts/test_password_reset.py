@@ -75,3 +75,15 @@ def test_reset_requests_are_limited(browser: Browser, outbox: Outbox) -> None:
         )
     assert statuses[:4] == [200] * 4 and statuses[-1] == 429
     assert len(outbox.sent) <= 4
+
+
+def test_the_mail_is_in_the_language_of_the_page_the_person_asked_on(browser: Browser, outbox: Outbox) -> None:
+    _ask(browser, "sven@dortmund.example")
+    browser.client.cookies.set("sprache", "en")
+    _ask(browser, "sven@dortmund.example")
+    (_, german_subject, german), (_, english_subject, english) = outbox.sent
+    assert german_subject == "Neues Passwort für das Förderbuch"
+    assert german.startswith("Guten Tag ") and "mit diesem Link setzen Sie ein neues Passwort" in german
+    assert english_subject == "New password for Förderbuch"
+    assert english.startswith("Hello ") and "with this link you set a new password (valid for 30 minutes" in english
+    assert "Passwort" not in english

@@ -32,13 +32,14 @@ from starlette.routing import Route
 
 from domain.actors import Actor, Role
 from domain.errors import DomainError
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.passwords import check_password_policy
 from domain.user import normalise_email
 from projections.case_file import CaseFile
 from projections.notifications import Notifications
 from web.auth import Viewer, check_csrf, services, sign_in
 from web.grant_actions import status_for
+from web.i18n import SOURCE_LANGUAGE, gettext, in_language
 from web.pages import give_notice, reading, take_notice
 from web.portal.pages import member
 from web.services import Mailer
@@ -141,11 +142,18 @@ def send_invitation(mailer: Mailer | None, email: str, organisation: str, invite
     """Sends the invitation link when a mailer is configured; False when not (the page shows the link)."""
     if mailer is None:
         return False
-    body = (
-        f"Guten Tag,\n\n{inviter} lädt Sie in das Förderportal von {organisation} ein.\n"
-        f"Mit diesem Link legen Sie Ihr Passwort fest (gültig sieben Tage, nur einmal):\n\n{link}\n"
-    )
-    return mailer.send(email, f"Einladung: {organisation}", body)
+    with in_language(SOURCE_LANGUAGE):  # the invited person's language is not known: German, from the catalogue
+        body = gettext(
+            message(
+                "Guten Tag,\n\n{inviter} lädt Sie in das Förderportal von {organisation} ein.\n"
+                "Mit diesem Link legen Sie Ihr Passwort fest (gültig sieben Tage, nur einmal):\n\n{link}\n",
+                inviter=inviter,
+                organisation=organisation,
+                link=link,
+            )
+        )
+        subject = gettext(message("Einladung: {organisation}", organisation=organisation))
+    return mailer.send(email, subject, body)
 
 
 def _registered(request: Request, email: str) -> bool:
