@@ -16,6 +16,7 @@ from uuid import UUID
 
 import pytest
 from argon2 import PasswordHasher
+from cli_support import PASSWORD, TypedInput, cli_store, log_head
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidInputError
@@ -27,45 +28,18 @@ from foerderbuch.demo import DemoState, demo_state
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office
 
-PASSWORD = "sehr-geheimes-passwort"
 IBAN = "DE74440501991000234567"
 
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    monkeypatch.setenv("FOERDERBUCH_DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
-    settings = Settings(database_url=url)
-    create_office(settings).close()  # the store exists, as after a first »serve --no-demo«
-    return settings
+    return cli_store(tmp_path, monkeypatch)
 
 
 def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str | None = None) -> int:
     if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", _Stdin(stdin))
+        monkeypatch.setattr(sys, "stdin", TypedInput(stdin))
     return cli.main(argv)
-
-
-class _Stdin:
-    """A non-terminal standard input holding the given text."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
-
-    def readline(self) -> str:
-        return self.lines.pop(0) if self.lines else ""
-
-    def isatty(self) -> bool:
-        return False
-
-
-def max_notification_id(settings: Settings) -> int:
-    office = create_office(settings)
-    try:
-        return office.recorder.max_notification_id() or 0
-    finally:
-        office.close()
 
 
 def credential_rows(settings: Settings) -> list[tuple[str, str]]:
@@ -280,7 +254,7 @@ def test_bad_input_exits_2_with_a_german_message_and_writes_nothing(
     message: str,
 ) -> None:
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: pytest.fail("serve got as far as starting the server"))
-    before = max_notification_id(settings)
+    before = log_head(settings)
 
     code = run(argv, monkeypatch, stdin=stdin + "\n" if stdin else "")
 
@@ -289,7 +263,7 @@ def test_bad_input_exits_2_with_a_german_message_and_writes_nothing(
     assert message in err
     assert "Fehler" in err
     assert "Traceback" not in err
-    assert max_notification_id(settings) == before
+    assert log_head(settings) == before
     assert credential_rows(settings) == []
 
 
@@ -299,7 +273,7 @@ def test_a_duplicate_email_is_refused_and_keeps_the_old_password(
     assert run(["users", "add", "k.brandt@dortmund.example", "--role", "finance", "--password-stdin"],
                monkeypatch, stdin=PASSWORD + "\n") == 0  # fmt: skip
     capsys.readouterr()
-    before = max_notification_id(settings)
+    before = log_head(settings)
     rows = credential_rows(settings)
 
     code = run(["users", "add", "K.Brandt@dortmund.example", "--role", "admin", "--password-stdin"],
@@ -309,7 +283,7 @@ def test_a_duplicate_email_is_refused_and_keeps_the_old_password(
     assert code == 2
     assert "Die E-Mail-Adresse k.brandt@dortmund.example ist bereits registriert." in err
     assert err.count("\n") == 1
-    assert max_notification_id(settings) == before
+    assert log_head(settings) == before
     assert credential_rows(settings) == rows
     assert verify(settings, "k.brandt@dortmund.example", PASSWORD)
     assert not verify(settings, "k.brandt@dortmund.example", "ein-anderes-passwort")
@@ -320,7 +294,7 @@ def test_set_password_replaces_the_hash(
 ) -> None:
     assert run(["users", "add", "admin@dortmund.example", "--role", "admin", "--password-stdin"],
                monkeypatch, stdin=PASSWORD + "\n") == 0  # fmt: skip
-    events = max_notification_id(settings)
+    events = log_head(settings)
 
     assert run(["users", "set-password", "admin@dortmund.example", "--password-stdin"],
                monkeypatch, stdin="ganz-neues-passwort\n") == 0  # fmt: skip
@@ -328,7 +302,7 @@ def test_set_password_replaces_the_hash(
     assert "neu gesetzt" in capsys.readouterr().out
     assert verify(settings, "admin@dortmund.example", "ganz-neues-passwort")
     assert not verify(settings, "admin@dortmund.example", PASSWORD)
-    assert max_notification_id(settings) == events  # a password is not an event
+    assert log_head(settings) == events  # a password is not an event
 
 
 # Settings and database problems -------------------------------------------------------------------
@@ -419,12 +393,12 @@ def test_serve_leaves_a_store_with_events_alone(
 ) -> None:
     assert run(["users", "add", "admin@dortmund.example", "--role", "admin", "--password-stdin"],
                monkeypatch, stdin=PASSWORD + "\n") == 0  # fmt: skip
-    before = max_notification_id(settings)
+    before = log_head(settings)
 
     assert run(["serve"], monkeypatch) == 0
 
     assert "Demodaten" not in capsys.readouterr().out
-    assert max_notification_id(settings) == before
+    assert log_head(settings) == before
     [(_, kwargs)] = uvicorn_calls
     assert kwargs == {"host": "127.0.0.1", "port": 8000, "proxy_headers": False}
 
@@ -438,7 +412,7 @@ def test_serve_no_demo_starts_empty(
     assert run(["serve", "--no-demo"], monkeypatch) == 0
 
     assert "--no-demo" in capsys.readouterr().out
-    assert max_notification_id(settings) == 0
+    assert log_head(settings) == 0
     assert len(uvicorn_calls) == 1
 
 

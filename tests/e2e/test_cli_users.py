@@ -7,43 +7,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import PASSWORD, TypedInput, cli_store, log_head
 
 from foerderbuch import cli
 from foerderbuch.credentials import CredentialStore
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office
 
-PASSWORD = "sehr-geheimes-passwort"
-
-
-class _Stdin:
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
-
-    def readline(self) -> str:
-        return self.lines.pop(0) if self.lines else ""
-
-    def isatty(self) -> bool:
-        return False
-
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    monkeypatch.setenv("FOERDERBUCH_DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "stdin", _Stdin(PASSWORD + "\n"))
-    create_office(Settings(database_url=url)).close()  # the store exists, as after a first »serve --no-demo«
+    settings = cli_store(tmp_path, monkeypatch)
+    monkeypatch.setattr(sys, "stdin", TypedInput(PASSWORD + "\n"))
     assert cli.main(["users", "add", "m.muster@dortmund.example", "--role", "officer", "--password-stdin"]) == 0
-    return Settings(database_url=url)
-
-
-def head(settings: Settings) -> int:
-    office = create_office(settings)
-    try:
-        return int(office.recorder.max_notification_id() or 0)
-    finally:
-        office.close()
+    return settings
 
 
 def test_disabling_a_user_records_the_reason_and_locks_them_out(
@@ -64,7 +41,7 @@ def test_disabling_twice_or_an_unknown_user_is_refused_and_writes_nothing(
     settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cli.main(["users", "disable", "m.muster@dortmund.example", "--reason", "ausgeschieden"])
-    before = head(settings)
+    before = log_head(settings)
 
     again = cli.main(["users", "disable", "m.muster@dortmund.example", "--reason", "nochmal"])
     unknown = cli.main(["users", "disable", "niemand@dortmund.example", "--reason", "gibt es nicht"])
@@ -72,7 +49,7 @@ def test_disabling_twice_or_an_unknown_user_is_refused_and_writes_nothing(
 
     assert (again, unknown, no_reason) == (2, 2, 2)
     assert "bereits gesperrt" in capsys.readouterr().err
-    assert head(settings) == before
+    assert log_head(settings) == before
 
 
 def test_a_reset_password_works_once_shown_and_the_old_one_no_longer(

@@ -17,38 +17,21 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from cli_support import PASSWORD, TypedInput, cli_store, log_head
 
 from foerderbuch import cli
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_office, create_projector
 from projections.seal import Seal
 
-PASSWORD = "sehr-geheimes-passwort"
-
-
-class _Stdin:
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
-
-    def readline(self) -> str:
-        return self.lines.pop(0) if self.lines else ""
-
-    def isatty(self) -> bool:
-        return False
-
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    url = f"sqlite:///{tmp_path / 'echt.sqlite'}"
-    monkeypatch.setenv("FOERDERBUCH_DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
-    settings = Settings(database_url=url)
-    create_office(settings).close()
-    return settings
+    return cli_store(tmp_path, monkeypatch, "echt.sqlite")
 
 
 def add_user(monkeypatch: pytest.MonkeyPatch, email: str, role: str) -> int:
-    monkeypatch.setattr(sys, "stdin", _Stdin(PASSWORD + "\n"))
+    monkeypatch.setattr(sys, "stdin", TypedInput(PASSWORD + "\n"))
     return cli.main(["users", "add", email, "--role", role, "--password-stdin"])
 
 
@@ -61,14 +44,6 @@ def seal_position(settings: Settings) -> int:
         return head.position if head else 0
     finally:
         projector.db.close()
-        office.close()
-
-
-def log_head(settings: Settings) -> int:
-    office = create_office(settings)
-    try:
-        return office.recorder.max_notification_id() or 0
-    finally:
         office.close()
 
 
