@@ -4,6 +4,7 @@ and a read model that remembers facts forgets them when its batch fails."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,13 @@ from projections.recall import Recall
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> SQLiteDatabase:
+def db(tmp_path: Path) -> Iterator[SQLiteDatabase]:
     database = SQLiteDatabase(str(tmp_path / "gehalten.sqlite"))
     with database.transaction(exclusive=True) as cursor:
         cursor.execute("CREATE TABLE lines (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL)")
         cursor.execute("CREATE TABLE totals (name TEXT PRIMARY KEY, cents BIGINT NOT NULL)")
-    return database
+    yield database
+    database.close()
 
 
 def test_rows_are_sent_in_runs_and_keep_their_order(db: SQLiteDatabase) -> None:
@@ -113,18 +115,22 @@ def test_a_failed_batch_leaves_nothing_remembered_that_was_not_kept(tmp_path: Pa
     office = create_office(settings)
     projector = create_projector(settings, office)
     projector.batch_size = 100_000  # the whole story in one batch
-    tell(office)
-    model = projector.models["programme_balances"]
-    handler = type(model).handlers[Grant.PaymentBooked]
-    failing = {Grant.PaymentBooked: lambda *args: (_ for _ in ()).throw(RuntimeError("Störung"))}
-    type(model).handlers.update(failing)
     try:
-        with pytest.raises(ProjectionError, match="Störung"):
-            projector.catch_up(["programme_balances"])
+        tell(office)
+        model = projector.models["programme_balances"]
+        handler = type(model).handlers[Grant.PaymentBooked]
+        failing = {Grant.PaymentBooked: lambda *args: (_ for _ in ()).throw(RuntimeError("Störung"))}
+        type(model).handlers.update(failing)
+        try:
+            with pytest.raises(ProjectionError, match="Störung"):
+                projector.catch_up(["programme_balances"])
+        finally:
+            type(model).handlers[Grant.PaymentBooked] = handler
+        projector.catch_up(["programme_balances"])
+        folded = dump_read_models(projector, ["programme_balances"])
+        projector.rebuild("programme_balances")
+        assert folded == dump_read_models(projector, ["programme_balances"])
+        assert any(rows for rows in folded.values())
     finally:
-        type(model).handlers[Grant.PaymentBooked] = handler
-    projector.catch_up(["programme_balances"])
-    folded = dump_read_models(projector, ["programme_balances"])
-    projector.rebuild("programme_balances")
-    assert folded == dump_read_models(projector, ["programme_balances"])
-    assert any(rows for rows in folded.values())
+        projector.db.close()
+        office.close()
