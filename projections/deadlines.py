@@ -17,12 +17,36 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.terms import GrantTerms
 from domain.working_days import next_working_day
 from projections.db import Cursor
 
 DOCUMENTS, INTERIM, FINAL = "documents", "interim", "final"
+_ASKED = "Unterlagen nachreichen: "
+
+
+def documents_text(items: str) -> str:
+    return message("Unterlagen nachreichen: {items}", items=items)
+
+
+def proof_text(year: int | None) -> str:
+    if year is None:
+        return message("Verwendungsnachweis einreichen")
+    return message("Zwischennachweis {year} einreichen", year=str(year))
+
+
+def deadline_text(kind: str, key: str, text: str) -> str:
+    """A deadline's stored German text as a message again (the table keeps only the German), for the page."""
+    if kind == DOCUMENTS and text.startswith(_ASKED):
+        return documents_text(text.removeprefix(_ASKED))
+    if kind == FINAL:
+        return proof_text(None)
+    if kind == INTERIM and key.startswith("interim-"):
+        return proof_text(int(key.removeprefix("interim-")))
+    return text
+
+
 KIND_GERMAN = {DOCUMENTS: N_("Unterlagen nachreichen"), INTERIM: "Zwischennachweis", FINAL: "Verwendungsnachweis"}
 
 
@@ -68,7 +92,7 @@ class DeadlineBook:
     def documents_requested(self, cursor: Cursor, grant_id: UUID, request_id: UUID, items: str, due: date) -> None:
         cursor.execute(
             f"INSERT INTO {self.table} (grant_id, key, kind, text, due) VALUES (?, ?, ?, ?, ?)",
-            (grant_id.hex, request_id.hex, DOCUMENTS, f"Unterlagen nachreichen: {items}", due.isoformat()),
+            (grant_id.hex, request_id.hex, DOCUMENTS, documents_text(items), due.isoformat()),
         )
 
     def documents_received(self, cursor: Cursor, grant_id: UUID, request_id: UUID) -> None:
@@ -82,10 +106,10 @@ class DeadlineBook:
         """Sets the proof deadlines of a notice; proofs already in and extensions granted are kept."""
         period = terms.period
         proofs = {
-            f"interim-{year}": (INTERIM, f"Zwischennachweis {year} einreichen", terms.interim_proof_due(year))
+            f"interim-{year}": (INTERIM, proof_text(year), terms.interim_proof_due(year))
             for year in range(period.start.year, period.end.year)
         }
-        proofs[FINAL] = (FINAL, "Verwendungsnachweis einreichen", terms.final_proof_due)
+        proofs[FINAL] = (FINAL, proof_text(None), terms.final_proof_due)
         cursor.execute(
             f"SELECT key FROM {self.table} WHERE grant_id = ? AND kind IN (?, ?) AND done = 0",
             (grant_id.hex, INTERIM, FINAL),
@@ -139,6 +163,12 @@ class DeadlineBook:
             params += list(kinds)
         cursor.execute(sql + " ORDER BY due, grant_id, key", params)
         return [
-            Deadline(UUID(r["grant_id"]), r["key"], r["kind"], r["text"], date.fromisoformat(r["due"]))
+            Deadline(
+                UUID(r["grant_id"]),
+                r["key"],
+                r["kind"],
+                deadline_text(r["kind"], r["key"], r["text"]),
+                date.fromisoformat(r["due"]),
+            )
             for r in cursor.fetchall()
         ]

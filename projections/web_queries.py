@@ -19,6 +19,7 @@ from uuid import UUID
 from domain.money import Money
 from domain.partner_cities import PARTNER_CITIES
 from projections.db import Cursor, money
+from projections.deadlines import deadline_text
 from projections.grant_overview import GrantOverview, GrantOverviewRow
 from projections.texts import decoded
 from projections.work_queues import QUEUE_GERMAN, WorkItem
@@ -329,7 +330,8 @@ def open_proof_deadlines(
 ) -> list[OpenDeadline]:
     """Interim proofs and proofs of use not yet in, earliest first (overdue ones first of all)."""
     sql = (
-        "SELECT d.grant_id, d.text, COALESCE(d.extended, d.due) AS due, g.file_number, g.title, g.organisation_name"
+        "SELECT d.grant_id, d.key, d.kind, d.text, COALESCE(d.extended, d.due) AS due, g.file_number, g.title,"
+        " g.organisation_name"
         f" FROM {DEADLINES} d JOIN go_grants g ON g.grant_id = d.grant_id"
         " WHERE d.done = 0 AND d.kind IN ('interim', 'final')"
     )
@@ -344,7 +346,7 @@ def open_proof_deadlines(
             r["file_number"],
             r["title"],
             r["organisation_name"],
-            r["text"],
+            deadline_text(r["kind"], r["key"], r["text"]),
             date.fromisoformat(r["due"]),
             date.fromisoformat(r["due"]) < today,
         )

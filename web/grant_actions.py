@@ -867,10 +867,10 @@ def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
         fields.append(
             Field(
                 f"recognised_{code}",
-                f"{name}: anerkannt in Euro",
+                message("{line}: anerkannt in Euro", line=name),
                 "amount",
                 default=format_amount(spent),
-                hint=f"Nachgewiesen: {format_amount(spent)} €",
+                hint=message("Nachgewiesen: {amount} €", amount=format_amount(spent)),
             )
         )
         fields.append(Field(f"cut_reason_{code}", f"{name}: Grund einer Kürzung", required=False))

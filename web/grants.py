@@ -241,7 +241,9 @@ def _grant_context(request: Request, viewer: Viewer, grant_id: UUID) -> tuple[Gr
         case_file.update(letters_context(cursor, grant_id, viewer))
     grant = office.grant(grant_id)
     claims = {claim_id.hex: office.claim(claim_id) for claim_id in grant.claim_ids}
-    documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
+    documents: list[tuple[str, str]] = [
+        (d.key, message("{text} (bis {due})", text=d.text, due=d.due)) for d in open_items if d.kind == DOCUMENTS
+    ]
     ctx = GrantContext(grant, viewer, day, documents, claims, idle_interest=_idle_interest(office, viewer, grant, day))
     if grant.status == REVIEWED:  # the approval form proposes the programme's rules (proof-of-use deadline)
         ctx.rule_set = office.programme(grant.programme_id).rule_set

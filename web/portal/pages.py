@@ -816,7 +816,9 @@ def _page_facts(request: Request, grant: Grant) -> tuple[GrantPage, dict[str, An
         conversation = conversation_view(cursor, request, member(request), grant.id)
         file = GrantFiles.grant(cursor, grant.id)
         open_items = Portfolio.deadline_book.open(cursor, [grant.id])
-    documents = [(d.key, f"{d.text} (bis {d.due:%d.%m.%Y})") for d in open_items if d.kind == DOCUMENTS]
+    documents: list[tuple[str, str]] = [
+        (d.key, message("{text} (bis {due})", text=d.text, due=d.due)) for d in open_items if d.kind == DOCUMENTS
+    ]
     interim = [
         (str(d["fiscal_year"]), str(d["fiscal_year"]))
         for d in grant.deadlines(day)
