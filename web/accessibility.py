@@ -61,8 +61,9 @@ async def statement(request: Request) -> Response:
         return _statement(request, values, error.message, status_for(error))
     give_notice(
         request,
-        "Danke für Ihre Rückmeldung. Wir antworten innerhalb eines Monats"
-        + (" an die angegebene E-Mail-Adresse." if values["email"].strip() else "."),
+        N_("Danke für Ihre Rückmeldung. Wir antworten innerhalb eines Monats an die angegebene E-Mail-Adresse.")
+        if values["email"].strip()
+        else N_("Danke für Ihre Rückmeldung. Wir antworten innerhalb eines Monats."),
     )
     return RedirectResponse("/barrierefreiheit#rueckmeldung", status_code=303)
 
@@ -101,7 +102,7 @@ async def answer(request: Request) -> Response:
     except DomainError as error:
         give_notice(request, message("Die Antwort wurde nicht vermerkt: {error}", error=error.message))
     else:
-        give_notice(request, "Die Antwort ist vermerkt.")
+        give_notice(request, N_("Die Antwort ist vermerkt."))
     return RedirectResponse("/barrierefreiheit/rueckmeldungen", status_code=303)
 
 

@@ -201,10 +201,20 @@ async def decide(request: Request) -> Response:
                 link, sent = password_link(the, config, user_id, "welcome", WELCOME_SECONDS)
                 if sent:
                     give_notice(
-                        request, f"Der Antrag ist angenommen; {found.email} hat den Link zum Passwort erhalten."
+                        request,
+                        message(
+                            "Der Antrag ist angenommen; {email} hat den Link zum Passwort erhalten.", email=found.email
+                        ),
                     )
                 else:
-                    give_notice(request, f"Der Antrag ist angenommen. Kein Mailserver: Link für {found.email}: {link}")
+                    give_notice(
+                        request,
+                        message(
+                            "Der Antrag ist angenommen. Kein Mailserver: Link für {email}: {link}",
+                            email=found.email,
+                            link=link,
+                        ),
+                    )
             else:
                 reason = str(form.get("reason") or "")
                 the.office.decline_account_request(request_id, reason, viewer.actor)
@@ -221,7 +231,7 @@ async def decide(request: Request) -> Response:
                         )
                     )
                 _mail(the.mailer, found.email, subject, body)
-                give_notice(request, "Der Antrag ist abgelehnt; die Ansprechperson wurde benachrichtigt.")
+                give_notice(request, N_("Der Antrag ist abgelehnt; die Ansprechperson wurde benachrichtigt."))
         except ValueError:
             return _detail(request, "Diese Organisation gibt es nicht.", 400)
         except DomainError as error:

@@ -127,7 +127,7 @@ async def staff_message(request: Request) -> Response:
             except DomainError as error:
                 give_notice(request, message("Die Nachricht wurde nicht gesendet: {error}", error=error.message))
                 return RedirectResponse(f"/zuwendungen/{grant_id}#nachrichten", status_code=303)
-            give_notice(request, "Die Nachricht ist gesendet.")
+            give_notice(request, N_("Die Nachricht ist gesendet."))
             return RedirectResponse(f"/zuwendungen/{grant_id}#nachrichten", status_code=303)
 
         return await run_in_threadpool(handle)

@@ -119,5 +119,5 @@ async def new_password(request: Request) -> Response:
 
     if not await run_in_threadpool(use):
         return _gone(request)
-    give_notice(request, "Ihr Passwort ist gesetzt. Bitte melden Sie sich jetzt an.")
+    give_notice(request, N_("Ihr Passwort ist gesetzt. Bitte melden Sie sich jetzt an."))
     return RedirectResponse("/anmelden", status_code=303)

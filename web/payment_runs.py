@@ -28,7 +28,7 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.actors import Role
 from domain.errors import DomainError
-from domain.messages import N_
+from domain.messages import N_, message
 from domain.payment_run import end_to_end_id
 from exports.sepa import DebtorError, StatementError, Transfer
 from projections.payment_runs import PayablePayment, PaymentRuns
@@ -222,6 +222,10 @@ async def statement_line_action(request: Request) -> Response:
         await run_in_threadpool(decide_line, the.office, viewer.actor, statement_id, index, decision, reason)
     except DomainError as error:
         return await run_in_threadpool(_page, request, viewer, {"error": error.message}, status_for(error))
-    done = {"return": "Rücklauf gebucht", "repayment": "Rückzahlung gebucht", "set_aside": "Als erledigt vermerkt"}
-    give_notice(request, f"{done[decision]} (Posten {index}).")
+    done = {
+        "return": N_("Rücklauf gebucht"),
+        "repayment": N_("Rückzahlung gebucht"),
+        "set_aside": N_("Als erledigt vermerkt"),
+    }
+    give_notice(request, message("{done} (Posten {index}).", done=message(done[decision]), index=str(index)))
     return RedirectResponse("/kaemmerei/zahlungslauf#offene-posten", status_code=303)

@@ -242,12 +242,19 @@ async def user_new(request: Request) -> Response:
         except DomainError as error:
             return _new_page(request, values, error.message, status_for(error))
         if sent:
-            give_notice(request, f"Der Zugang ist angelegt; {email} hat einen Link zum Setzen des Passworts erhalten.")
+            give_notice(
+                request,
+                message(
+                    "Der Zugang ist angelegt; {email} hat einen Link zum Setzen des Passworts erhalten.", email=email
+                ),
+            )
         else:
             request.session["link"] = link
             give_notice(
                 request,
-                "Der Zugang ist angelegt. Es ist kein Mailserver eingerichtet: Geben Sie der Person den Link unten.",
+                N_(
+                    "Der Zugang ist angelegt. Es ist kein Mailserver eingerichtet: Geben Sie der Person den Link unten."
+                ),
             )
         return RedirectResponse(f"/benutzer/{user_id}", status_code=303)
 

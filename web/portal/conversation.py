@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from domain.errors import DomainError
-from domain.messages import message
+from domain.messages import N_, message
 from projections.case_file import CaseFile
 from web.auth import check_csrf, services
 from web.conversation import mark_read, post_message
@@ -32,7 +32,7 @@ async def portal_message(request: Request) -> Response:
             except DomainError as error:
                 give_notice(request, message("Die Nachricht wurde nicht gesendet: {error}", error=error.message))
             else:
-                give_notice(request, "Ihre Nachricht ist beim Büro für Internationale Beziehungen angekommen.")
+                give_notice(request, N_("Ihre Nachricht ist beim Büro für Internationale Beziehungen angekommen."))
             return RedirectResponse(f"/portal/zuwendungen/{grant.id}#portal-nachrichten", status_code=303)
 
         return await run_in_threadpool(handle)
@@ -66,9 +66,9 @@ async def mail_setting(request: Request) -> Response:
             CaseFile.set_mail(cursor, email, wanted, datetime.now(UTC))
         give_notice(
             request,
-            "Sie bekommen wieder E-Mails zu Neuigkeiten."
+            N_("Sie bekommen wieder E-Mails zu Neuigkeiten.")
             if wanted
-            else "Sie bekommen keine E-Mails mehr zu Neuigkeiten; im Portal sehen Sie weiter alles.",
+            else N_("Sie bekommen keine E-Mails mehr zu Neuigkeiten; im Portal sehen Sie weiter alles."),
         )
         return RedirectResponse("/portal/neuigkeiten", status_code=303)
 

@@ -186,7 +186,7 @@ async def remove(request: Request) -> Response:
             services(request).credentials.sessions.end_all(user_id, MEMBERSHIP_REMOVED)
         except DomainError as error:
             return _members_page(request, viewer, error=error.message, status_code=status_for(error))
-        give_notice(request, "Der Zugang ist entfernt. Die Person kann nicht mehr für Ihren Verein handeln.")
+        give_notice(request, N_("Der Zugang ist entfernt. Die Person kann nicht mehr für Ihren Verein handeln."))
         return RedirectResponse("/portal/mitglieder", status_code=303)
 
     return await run_in_threadpool(handle)
@@ -265,7 +265,7 @@ async def invitation(request: Request) -> Response:
         office.add_portal_member(found.organisation_id, user_id, system)
         credentials.set_password(user_id, password)
         sign_in(request, user_id, Role.ASSOCIATION)
-        give_notice(request, "Willkommen! Ihr Zugang ist angelegt.")
+        give_notice(request, N_("Willkommen! Ihr Zugang ist angelegt."))
         return RedirectResponse("/portal/", status_code=303)
 
     return await run_in_threadpool(accept)

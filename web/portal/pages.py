@@ -414,7 +414,7 @@ async def _submit_application(
             status_code=status,
         )
     await run_in_threadpool(delete_draft, db, viewer.user_id, "antrag")
-    give_notice(request, "Ihr Antrag ist eingegangen. Das Büro für Internationale Beziehungen prüft ihn jetzt.")
+    give_notice(request, N_("Ihr Antrag ist eingegangen. Das Büro für Internationale Beziehungen prüft ihn jetzt."))
     return RedirectResponse(f"/portal/zuwendungen/{grant_id}", status_code=303)
 
 
@@ -982,7 +982,7 @@ async def cancel_payment(request: Request) -> Response:
         services(request).office.cancel_payment(
             grant.id, payment_id, "Vom Verein zurückgenommen.", viewer.actor, on=today(request)
         )
-        give_notice(request, "Der Abruf ist zurückgenommen.")
+        give_notice(request, N_("Der Abruf ist zurückgenommen."))
         return RedirectResponse(f"/portal/zuwendungen/{grant.id}", status_code=303)
 
     return await run_in_threadpool(handle)
