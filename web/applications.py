@@ -27,7 +27,7 @@ from web.auth import Viewer, check_csrf, refuse_member_dates, require, services
 from web.forms import FormReader
 from web.grant_actions import Field, publish_purpose_field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, today
-from web.templating import templates
+from web.templating import city_label, templates
 
 ENTERING = (Role.OFFICER, Role.ASSOCIATION)
 LINES = 6
@@ -49,7 +49,7 @@ def _fields(request: Request, viewer: Viewer, day: date, chosen: str = "") -> li
         organisations = [(str(i), name) for i, name in named if name is not None] + [
             (str(i), name) for i, name in found
         ]
-    cities = tuple((c.name, f"{c.name} ({c.country})") for c in PARTNER_CITIES if c.active)
+    cities = tuple((c.name, city_label(c)) for c in PARTNER_CITIES if c.active)
     project, costs, funding = "Vorhaben", "Kostenplan|pairs", "Finanzierung"
     fields = [
         Field(

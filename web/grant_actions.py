@@ -873,7 +873,7 @@ def _review_proof_fields(ctx: GrantContext, item: Any) -> list[Field]:
                 hint=message("Nachgewiesen: {amount} €", amount=format_amount(spent)),
             )
         )
-        fields.append(Field(f"cut_reason_{code}", f"{name}: Grund einer Kürzung", required=False))
+        fields.append(Field(f"cut_reason_{code}", message("{line}: Grund einer Kürzung", line=name), required=False))
     fields += [
         *_units_field(ctx, "recognised_units", N_("anerkannt"), proof.get("units")),
         Field("notes", "Prüfvermerk", "textarea"),
@@ -1536,7 +1536,7 @@ _ALL: tuple[Action, ...] = (
         (OFFICER, FINANCE),
         lambda ctx, claim: _claim_open(ctx, claim) and getattr(claim, "pending_relief", None) is None,
         lambda ctx, item: [
-            Field("kind", "Maßnahme", "select", options=tuple(RELIEF_KINDS.items())),
+            Field("kind", N_("Maßnahme"), "select", options=tuple(RELIEF_KINDS.items())),
             Field(
                 "until",
                 N_("Gestundet bis / Rückzahlungsfrist"),

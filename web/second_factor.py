@@ -27,6 +27,7 @@ from domain.actors import Actor, Role
 from domain.errors import DomainError
 from domain.messages import N_
 from web.auth import check_csrf, require, safe_next, services, sign_in, viewer
+from web.i18n import gettext
 from web.templating import templates
 from web.throttle import SECOND_FACTOR, TooManyAttempts, claim
 
@@ -90,7 +91,7 @@ async def code_page(request: Request) -> Response:
 
 
 def _qr(uri: str) -> Markup:
-    svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR-Code für die Authenticator-App")
+    svg = segno.make(uri, error="m").svg_inline(scale=4, title=gettext(N_("QR-Code für die Authenticator-App")))
     return Markup(svg)  # segno's own SVG: paths and numbers, nothing of the user's
 
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from domain.dates import duration_german
-from domain.messages import N_, Message
+from domain.messages import N_, Message, message
 from projections.db import money
 from web.auth import CSRF_FIELD, csrf_token, viewer
 from web.charts import budget_bar, column_chart
@@ -114,7 +114,30 @@ DOMAIN_TERMS = (
     N_("VwVfG (Bund)"),
     N_("Körperschaft des öffentlichen Rechts"),
     N_("nicht eingetragener Verein"),
+    # the partner cities' countries (domain/partner_cities.py)
+    N_("China"),
+    N_("Deutschland"),
+    N_("Frankreich"),
+    N_("Ghana"),
+    N_("Großbritannien"),
+    N_("Guinea"),
+    N_("Israel"),
+    N_("Kenia"),
+    N_("Palästina"),
+    N_("Rumänien"),
+    N_("Russland"),
+    N_("Serbien"),
+    N_("Türkei"),
+    N_("USA"),
+    N_("Ukraine"),
 )
+
+
+def city_label(city: Any) -> str:
+    """A partner city with its country, for a form's choice: "Leeds (Großbritannien)", the country translated."""
+    return message("{city} ({country})", city=city.name, country=message(city.country))
+
+
 templates.env.globals.update(N_=N_, budget_bar=budget_bar, read_model_names=READ_MODEL_NAMES)
 
 

@@ -72,7 +72,7 @@ from web.forms import FormReader, format_amount
 from web.grant_actions import CURRENCIES, Field, publish_purpose_field, status_for
 from web.pages import field_views, give_notice, reading, stray_error, take_notice, today
 from web.portal.todos import cost_line_names, iban_groups, plan_against_actual, repayment_hint, still_to_request, todos
-from web.templating import money_chart, templates
+from web.templating import city_label, money_chart, templates
 
 BERLIN = ZoneInfo("Europe/Berlin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,17 +88,17 @@ APPLICANT_STATUS = {
     ),
     DOCUMENTS_REQUESTED: (
         N_("Unterlagen fehlen"),
-        "Bitte reichen Sie die angeforderten Unterlagen bis zur Frist nach.",
+        N_("Bitte reichen Sie die angeforderten Unterlagen bis zur Frist nach."),
     ),
-    REVIEWED: (N_("In Prüfung"), "Ihr Antrag ist geprüft; jetzt wird über die Förderung entschieden."),
+    REVIEWED: (N_("In Prüfung"), N_("Ihr Antrag ist geprüft; jetzt wird über die Förderung entschieden.")),
     APPROVED: ("Bewilligt", "Sie können Geld abrufen und Ihre Ausgaben melden. Denken Sie an den Verwendungsnachweis."),
-    REJECTED: (N_("Abgelehnt"), "Der Antrag wurde abgelehnt; die Begründung steht im Verlauf."),
-    WITHDRAWN: (N_("Zurückgezogen"), "Sie haben den Antrag zurückgezogen. Es geschieht nichts mehr."),
-    PROOF_SUBMITTED: (N_("Nachweis eingereicht"), "Wir prüfen Ihren Verwendungsnachweis."),
-    PROOF_REVIEWED: (N_("Nachweis geprüft"), "Der endgültige Förderbetrag wird jetzt festgesetzt."),
-    DETERMINED: (N_("Abgerechnet"), "Der endgültige Förderbetrag steht fest."),
-    REVOKED: (N_("Widerrufen"), "Die Förderung wurde widerrufen; die Begründung steht im Verlauf."),
-    CLOSED: (N_("Abgeschlossen"), "Die Förderung ist abgeschlossen."),
+    REJECTED: (N_("Abgelehnt"), N_("Der Antrag wurde abgelehnt; die Begründung steht im Verlauf.")),
+    WITHDRAWN: (N_("Zurückgezogen"), N_("Sie haben den Antrag zurückgezogen. Es geschieht nichts mehr.")),
+    PROOF_SUBMITTED: (N_("Nachweis eingereicht"), N_("Wir prüfen Ihren Verwendungsnachweis.")),
+    PROOF_REVIEWED: (N_("Nachweis geprüft"), N_("Der endgültige Förderbetrag wird jetzt festgesetzt.")),
+    DETERMINED: (N_("Abgerechnet"), N_("Der endgültige Förderbetrag steht fest.")),
+    REVOKED: (N_("Widerrufen"), N_("Die Förderung wurde widerrufen; die Begründung steht im Verlauf.")),
+    CLOSED: (N_("Abgeschlossen"), N_("Die Förderung ist abgeschlossen.")),
 }
 PAYMENT_STATUS = {
     REQUESTED: N_("Beantragt – wird bearbeitet"),
@@ -230,7 +230,7 @@ def _programme_rules(request: Request) -> list[ProgrammeRules]:
 def _apply_fields(request: Request) -> list[Field]:
     with reading(request) as cursor:
         programmes = tuple((str(p.programme_id), p.title) for p in programme_choices(cursor) if not p.closed)
-    cities = tuple((c.name, f"{c.name} ({c.country})") for c in PARTNER_CITIES if c.active)
+    cities = tuple((c.name, city_label(c)) for c in PARTNER_CITIES if c.active)
     project, costs, funding = N_("1. Ihr Vorhaben"), N_("2. Was kostet es?") + "|pairs", N_("3. Wie wird es bezahlt?")
     fields = [
         Field(
@@ -286,7 +286,7 @@ def _apply_fields(request: Request) -> list[Field]:
         Field("income", N_("Einnahmen, z. B. Teilnahmebeiträge, in Euro"), "amount", default="0,00", group=funding),
         Field(
             "grant",
-            "Beantragte Förderung in Euro",
+            N_("Beantragte Förderung in Euro"),
             "amount",
             group=funding,
             hint=N_("Kosten insgesamt = Eigenmittel + Zuschüsse + Einnahmen + beantragte Förderung."),
