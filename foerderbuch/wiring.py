@@ -77,15 +77,24 @@ def _create_office(settings: Settings, today: Callable[[], date] | None, key: Se
 
 
 def _office(settings: Settings, today: Callable[[], date] | None, key: SealKey) -> FundingOffice:
-    keys = KeyStore(Records(open_database(settings)), LoadedKey(settings, PRIVACY_KEY))
-    office = FundingOffice(
-        env=settings.eventsourcing_env(),
-        iban_validator=validate_iban,
-        today=today,
-        snapshot_key=key,
-        mapper_factory=lambda transcoder: ShreddingMapper(transcoder, keys),
-        claim_policy=settings.claim_policy(),
-    )
+    records = Records(open_database(settings))
+    try:  # a refused privacy key (missing, or not this store's) leaves no connection open behind it
+        keys = KeyStore(records, LoadedKey(settings, PRIVACY_KEY))
+    except BaseException:
+        records.close()
+        raise
+    try:
+        office = FundingOffice(
+            env=settings.eventsourcing_env(),
+            iban_validator=validate_iban,
+            today=today,
+            snapshot_key=key,
+            mapper_factory=lambda transcoder: ShreddingMapper(transcoder, keys),
+            claim_policy=settings.claim_policy(),
+        )
+    except BaseException:
+        keys.close()
+        raise
     office.item_value_limit = Money(settings.item_value_limit)
     office.rate_warning_days = settings.rate_warning_days
     return office
