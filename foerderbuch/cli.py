@@ -611,7 +611,8 @@ def _reminder_clock(settings: Settings) -> Any:
                 send_due_reminders(office, projector, letters, settings.reminder_days_before)
                 smtp = SmtpSettings.from_settings(settings)
                 if smtp is not None:
-                    send_notifications(office, projector, smtp)
+                    with open_credentials(settings) as credentials:
+                        send_notifications(office, projector, smtp, languages=credentials.languages)
             finally:
                 projector.db.close()
         finally:
@@ -958,7 +959,8 @@ def _notify(args: argparse.Namespace, settings: Settings, console: Console) -> i
     try:
         projector = create_projector(settings, office)
         try:
-            report = send_notifications(office, projector, smtp)
+            with open_credentials(settings) as credentials:  # each reader's language
+                report = send_notifications(office, projector, smtp, languages=credentials.languages)
         except ssl.SSLError as error:
             raise CommandError(
                 f"Dem Zertifikat des SMTP-Servers wird nicht vertraut; nichts wurde versandt: {_one_line(error)}",

@@ -35,7 +35,8 @@ once cannot both succeed.
 The store also holds, each in a module of its own and a table beside these: server-side sessions
 (``sessions``: ``foerderbuch.sessions``), attempt counts for throttling (``attempts``), one-time links to
 set a password (``password_links``), second factors and recovery codes (``second_factors``) and account
-requests waiting for e-mail confirmation (``pending_requests``). Setting a password ends every session
+requests waiting for e-mail confirmation (``pending_requests``) and each person's preferred language for
+e-mails (``preferred_languages``: ``foerderbuch.languages``). Setting a password ends every session
 of the person in the same transaction.
 """
 
@@ -58,6 +59,7 @@ from domain.errors import InvalidInputError
 from domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_password_policy
 from foerderbuch.attempts import AttemptCounter
 from foerderbuch.database import Records, open_database
+from foerderbuch.languages import PreferredLanguages
 from foerderbuch.password_links import PasswordLinks
 from foerderbuch.pending_requests import PendingRequests
 from foerderbuch.second_factor import SecondFactors
@@ -189,6 +191,7 @@ class CredentialStore:
         self.password_links = PasswordLinks(self.records)
         self.second_factors = SecondFactors(self.records)
         self.pending_requests = PendingRequests(self.records)
+        self.languages = PreferredLanguages(self.records)
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash: str | None = None
 

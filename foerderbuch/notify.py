@@ -11,9 +11,11 @@ STARTTLS, or an attacker stripped it from the answer — Förderbuch never logs 
 the connection is refused (``SmtpRefused``) and the password never leaves the machine. Without a user
 name (a relay on the local network) mail goes out without TLS only if the server offers none.
 
-The unsent rows of the ``notifications`` read model go out as one plain-German e-mail per
-organisation, to its contact persons (or, when it has none, to its portal members), leaving out every
-address whose owner turned e-mails off in the portal; the rows of that e-mail are then stamped sent.
+The unsent rows of the ``notifications`` read model go out as one e-mail per organisation and language,
+to its contact persons (or, when it has none, to its portal members), leaving out every address whose
+owner turned e-mails off in the portal; an address whose owner has an account and chose a language
+(``foerderbuch.languages``) reads it in that language, every other one in German. The rows are then
+stamped sent.
 An organisation nobody can be written to keeps its rows unsent.
 """
 
@@ -30,6 +32,7 @@ from domain.application import FundingOffice
 from domain.errors import DomainError
 from domain.messages import message
 from domain.personal_data import is_erased
+from foerderbuch.languages import PreferredLanguages
 from foerderbuch.settings import Settings
 from projections.case_file import CaseFile
 from projections.engine import Projector
@@ -177,11 +180,36 @@ def news_mail(name: str, notes: list[Notification], language: str = SOURCE_LANGU
     return subject, body
 
 
+def recipient_languages(
+    office: FundingOffice, addresses: list[str], languages: PreferredLanguages | None, default: str
+) -> dict[str, list[str]]:
+    """The addresses grouped by the language their owner chose (a user with that address who switched the
+    pages' language, or set it on the password page); ``default`` for everyone else."""
+    owners: dict[str, UUID] = {}
+    if languages is not None:
+        for address in addresses:
+            try:
+                owners[address] = office.user_by_email(address).id
+            except DomainError:  # a contact person without an account
+                continue
+    chosen = languages.of_many(owners.values()) if languages is not None else {}
+    grouped: dict[str, list[str]] = {}
+    for address in addresses:
+        owner = owners.get(address)
+        grouped.setdefault(chosen.get(owner, default) if owner is not None else default, []).append(address)
+    return grouped
+
+
 def send_notifications(
-    office: FundingOffice, projector: Projector, smtp: SmtpSettings, language: str = SOURCE_LANGUAGE
+    office: FundingOffice,
+    projector: Projector,
+    smtp: SmtpSettings,
+    language: str = SOURCE_LANGUAGE,
+    languages: PreferredLanguages | None = None,
 ) -> SendReport:
-    """Sends every unsent row, one e-mail per organisation, and stamps what went out (in ``language``; the
-    portal knows no language per person, so German unless the caller says otherwise)."""
+    """Sends every unsent row, one e-mail per organisation and language, and stamps what went out: each
+    recipient reads the news in the language they chose (``languages``), the others in ``language``
+    (German unless the caller says otherwise)."""
     projector.catch_up(["notifications"])
     with projector.db.transaction() as cursor:
         rows = Notifications.unsent(cursor)
@@ -199,9 +227,12 @@ def send_notifications(
             if not to:
                 skipped += len(notes)
                 continue
-            subject, body = news_mail(office.organisation(organisation_id).name, notes, language)
-            server.send_message(_message(smtp, to, subject, body))
+            name = office.organisation(organisation_id).name
+            for reader_language, addresses in sorted(recipient_languages(office, to, languages, language).items()):
+                subject, body = news_mail(name, notes, reader_language)
+                server.send_message(_message(smtp, addresses, subject, body))
+                emails += 1
             with projector.db.transaction() as cursor:
                 Notifications.mark_sent(cursor, [n.position for n in notes])
-            sent, emails = sent + len(notes), emails + 1
+            sent += len(notes)
     return SendReport(sent, emails, skipped)

@@ -1,4 +1,10 @@
-"""Signing in and out, changing one's password, switching role and language."""
+"""Signing in and out, changing one's password, switching role and language.
+
+A signed-in person who switches the pages' language has it remembered with their account
+(``credentials.languages``): the e-mails sent while they are not on a page (the portal's news, a welcome
+link) follow it, and signing in on a browser without a language cookie sets it. The password page
+(``/passwort``) shows it and changes it.
+"""
 
 from __future__ import annotations
 
@@ -53,8 +59,17 @@ async def sign_in_page(request: Request) -> Response:
     next_url = landing(next_url, role)
     target = await run_in_threadpool(after_password, request, user, role)
     if target:
-        return RedirectResponse(f"{target}?weiter={quote(next_url, safe='/')}", status_code=303)
-    return RedirectResponse(next_url, status_code=303)
+        response = RedirectResponse(f"{target}?weiter={quote(next_url, safe='/')}", status_code=303)
+    else:
+        response = RedirectResponse(next_url, status_code=303)
+    remembered = await run_in_threadpool(the.credentials.languages.of, user.id)
+    if remembered is not None and "sprache" not in request.cookies:  # a new browser shows the pages in it too
+        _language_cookie(response, remembered)
+    return response
+
+
+def _language_cookie(response: Response, language: str) -> None:
+    response.set_cookie("sprache", language, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
 
 
 def _sign_in_form(request: Request, email: str, error: str | None, next_url: str, status: int = 200) -> Response:
@@ -126,14 +141,17 @@ async def switch_language(request: Request) -> Response:
     language = str(form.get("language", "de"))
     response = RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
     if language in LANGUAGES:
-        response.set_cookie("sprache", language, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+        _language_cookie(response, language)
+        current = await run_in_threadpool(viewer, request)
+        if current is not None:  # a signed-in person's choice is remembered for the e-mails they get later
+            await run_in_threadpool(services(request).credentials.languages.remember, current.user_id, language)
     return response
 
 
 async def password_page(request: Request) -> Response:
     current = require(request)
     if request.method == "GET":
-        return templates.TemplateResponse(request, "account/password.html", {"error": None, "done": False})
+        return _password_form(request, None, 200, done=False)
     form = await request.form()
     check_csrf(request, form)
     old, new, again = (str(form.get(k, "")) for k in ("current", "new", "again"))
@@ -153,9 +171,14 @@ async def password_page(request: Request) -> Response:
     return _password_form(request, None, 200)
 
 
-def _password_form(request: Request, error: str | None, status: int) -> Response:
+def _password_form(request: Request, error: str | None, status: int, done: bool | None = None) -> Response:
+    current = require(request)
+    mail_language = services(request).credentials.languages.of(current.user_id)
     return templates.TemplateResponse(
-        request, "account/password.html", {"error": error, "done": error is None}, status_code=status
+        request,
+        "account/password.html",
+        {"error": error, "done": error is None if done is None else done, "mail_language": mail_language},
+        status_code=status,
     )
 
 

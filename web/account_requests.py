@@ -7,8 +7,10 @@ request in the log. Requests are limited per client address and per e-mail addre
 
 Officers (and administrators) see the requests at ``/zugangsantraege``, check the register entry, and
 approve — a new organisation with its first member, or the member linked to an organisation that is
-registered already — or decline with a reason. Either way the applicant gets an e-mail; on approval it
-carries the link to set their password (seven days).
+registered already — or decline with a reason. Either way the applicant gets an e-mail, in the language
+of the page they made the request on (kept with the request in ``credentials.languages``, and passed on
+to the approved person as their language until they choose one); on approval it carries the link to set
+their password (seven days).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from domain.organisation import LegalForm
 from projections.users import AccountRequests
 from web.auth import check_csrf, require, services
 from web.grant_actions import status_for
-from web.i18n import SOURCE_LANGUAGE, gettext, in_language
+from web.i18n import SOURCE_LANGUAGE, current_language, gettext, in_language
 from web.pages import give_notice, reading, take_notice, uuid_or_404
 from web.templating import templates
 from web.throttle import MAIL_PER_ADDRESS, MAIL_PER_RECIPIENT, TooManyAttempts, claim, client_address, email_key
@@ -49,6 +51,7 @@ FIELDS = (
     ("email", N_("E-Mail-Adresse der Ansprechperson")),
 )
 DECIDERS = (Role.OFFICER, Role.ADMIN)
+LANGUAGE_KEY = "sprache"  # beside the typed fields while the request waits for confirmation; never in the log
 
 
 def _form(request: Request, values: dict[str, str], error: str | None = None, status: int = 200) -> Response:
@@ -79,7 +82,9 @@ async def request_form(request: Request) -> Response:
         await run_in_threadpool(claim, the.credentials.attempts, keys)
     except TooManyAttempts as refused:
         return _form(request, values, refused.message, 429)
-    token = await run_in_threadpool(the.credentials.pending_requests.hold, values)
+    # The language of the form goes with the request: the office's answer is written in it.
+    held = {**values, LANGUAGE_KEY: current_language.get()}
+    token = await run_in_threadpool(the.credentials.pending_requests.hold, held)
     link = request.app.state.config.link(f"/zugang-beantragen/bestaetigen/{token}")
     # The person who asks reads the answer: the e-mail is in the language of the page they asked on.
     body = gettext(
@@ -119,7 +124,12 @@ async def confirm(request: Request) -> Response:
 
     def record() -> UUID | None:
         taken = the.credentials.pending_requests.take(token)
-        return the.office.submit_account_request(taken, Actor.system()) if taken is not None else None
+        if taken is None:
+            return None
+        language = str(taken.pop(LANGUAGE_KEY, SOURCE_LANGUAGE))
+        request_id = the.office.submit_account_request(taken, Actor.system())
+        the.credentials.languages.remember(request_id, language)
+        return request_id
 
     try:
         request_id = await run_in_threadpool(record)
@@ -192,13 +202,16 @@ async def decide(request: Request) -> Response:
             found = the.office.account_request(request_id)
         except DomainError:
             raise HTTPException(status_code=404, detail=N_("Diesen Zugangsantrag gibt es nicht.")) from None
+        request_language = the.credentials.languages.of(request_id) or SOURCE_LANGUAGE
         try:
             if action == "annehmen":
                 chosen = str(form.get("organisation_id") or "").strip()
                 _, user_id = the.office.approve_account_request(
                     request_id, viewer.actor, UUID(chosen) if chosen else None
                 )
-                link, sent = password_link(the, config, user_id, "welcome", WELCOME_SECONDS)
+                language = the.credentials.languages.of(user_id) or request_language
+                the.credentials.languages.remember(user_id, language)  # the applicant's, until they choose
+                link, sent = password_link(the, config, user_id, "welcome", WELCOME_SECONDS, language)
                 if sent:
                     give_notice(
                         request,
@@ -218,7 +231,7 @@ async def decide(request: Request) -> Response:
             else:
                 reason = str(form.get("reason") or "")
                 the.office.decline_account_request(request_id, reason, viewer.actor)
-                with in_language(SOURCE_LANGUAGE):  # the office writes; the applicant's language is not known
+                with in_language(request_language):  # the language the applicant used on the form
                     subject = gettext(message("Ihr Antrag auf einen Zugang zum Förderportal"))
                     body = gettext(
                         message(

@@ -68,6 +68,7 @@ class Credentials(Protocol):
     password_links: Any  # one-time links to set a password (foerderbuch.password_links)
     second_factors: Any  # TOTP secrets and recovery codes (foerderbuch.second_factor)
     pending_requests: Any  # account requests waiting for e-mail confirmation (foerderbuch.pending_requests)
+    languages: Any  # each person's (and account request's) preferred language for e-mails (foerderbuch.languages)
 
     def verify(self, user_id: UUID, password: str) -> bool: ...
     def set_password(self, user_id: UUID, password: str, why: str = ...) -> None: ...

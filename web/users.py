@@ -30,7 +30,7 @@ from web import sessions as why
 from web.auth import Viewer, check_csrf, require, services
 from web.config import WebConfig
 from web.grant_actions import status_for
-from web.i18n import SOURCE_LANGUAGE, gettext, in_language
+from web.i18n import LANGUAGES, SOURCE_LANGUAGE, gettext, in_language
 from web.pages import PAGE_SIZE, give_notice, page_number, pages, reading, take_notice, uuid_or_404
 from web.services import Services
 from web.templating import templates
@@ -65,9 +65,11 @@ def add_user(
     roles: list[Role],
     organisation_id: UUID | None,
     actor: Actor,
+    language: str = SOURCE_LANGUAGE,
 ) -> tuple[UUID, str, bool]:
-    """Registers the person and sends them a link to set their password (seven days); returns the id,
-    the link and whether the mail went out (without a mailer, the administrator passes the link on)."""
+    """Registers the person and sends them a link to set their password (seven days) in ``language`` (the
+    administrator's choice, remembered as the person's language until they choose one); returns the id, the
+    link and whether the mail went out (without a mailer, the administrator passes the link on)."""
     if not roles:
         raise InvalidInputError(N_("Bitte mindestens eine Rolle wählen."), field="roles")
     first = Role.ASSOCIATION if Role.ASSOCIATION in roles else roles[0]
@@ -78,7 +80,8 @@ def add_user(
     if first is Role.ASSOCIATION and organisation_id is not None:
         the.office.add_portal_member(organisation_id, user_id, actor)
     user = the.office.user(user_id)
-    link, sent = password_link(the, config, user_id, "welcome", WELCOME_SECONDS)
+    the.credentials.languages.remember(user_id, language)
+    link, sent = password_link(the, config, user_id, "welcome", WELCOME_SECONDS, known_language(the, user_id))
     return user_id, link, sent and bool(user)
 
 
@@ -86,8 +89,8 @@ def password_link(
     the: Services, config: WebConfig, user_id: UUID, purpose: str, seconds: int, language: str = SOURCE_LANGUAGE
 ) -> tuple[str, bool]:
     """A one-time link to set a password, mailed to the person in ``language`` (the language of the page they
-    asked on when they asked themselves; German when the office sends it); returns the link and whether it
-    was sent."""
+    asked on when they asked themselves; else the one the office chose or the person is known to read);
+    returns the link and whether it was sent."""
     user = the.office.user(user_id)
     token = the.credentials.password_links.issue(user_id, purpose, seconds)
     link = config.link(f"/passwort-neu/{token}")  # never from the request's Host header
@@ -150,7 +153,12 @@ def reset_second_factor(the: Services, user_id: UUID, reason: str, actor: Actor)
 
 def send_reset(the: Services, config: WebConfig, user_id: UUID, reason: str, actor: Actor) -> tuple[str, bool]:
     the.office.record_password_reset_sent(user_id, reason, actor)
-    return password_link(the, config, user_id, "reset", RESET_SECONDS)
+    return password_link(the, config, user_id, "reset", RESET_SECONDS, known_language(the, user_id))
+
+
+def known_language(the: Services, user_id: UUID) -> str:
+    """The language the person chose (or was invited in); German when none is known."""
+    return the.credentials.languages.of(user_id) or SOURCE_LANGUAGE
 
 
 # Pages ------------------------------------------------------------------------------------------
@@ -227,7 +235,9 @@ async def user_new(request: Request) -> Response:
     email, name = str(form.get("email") or "").strip(), str(form.get("name") or "").strip()
     chosen = [str(v) for v in form.getlist("roles")]
     organisation = str(form.get("organisation_id") or "").strip()
-    values = {"email": email, "name": name, "roles": chosen, "organisation_id": organisation}
+    language = str(form.get("language") or SOURCE_LANGUAGE)
+    language = language if language in LANGUAGES else SOURCE_LANGUAGE
+    values = {"email": email, "name": name, "roles": chosen, "organisation_id": organisation, "language": language}
 
     def handle() -> Response:
         the = services(request)
@@ -237,7 +247,7 @@ async def user_new(request: Request) -> Response:
             if Role.ASSOCIATION in roles and organisation_id is None:
                 raise InvalidInputError(N_("Vereinsmitglieder brauchen eine Organisation."), field="organisation_id")
             user_id, link, sent = add_user(
-                the, request.app.state.config, email, name, roles, organisation_id, viewer.actor
+                the, request.app.state.config, email, name, roles, organisation_id, viewer.actor, language
             )
         except DomainError as error:
             return _new_page(request, values, error.message, status_for(error))

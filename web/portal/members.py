@@ -39,7 +39,7 @@ from projections.case_file import CaseFile
 from projections.notifications import Notifications
 from web.auth import Viewer, check_csrf, services, sign_in
 from web.grant_actions import status_for
-from web.i18n import SOURCE_LANGUAGE, gettext, in_language
+from web.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, gettext, in_language
 from web.pages import give_notice, reading, take_notice
 from web.portal.pages import member
 from web.services import Mailer
@@ -109,10 +109,12 @@ async def invite(request: Request) -> Response:
     check_csrf(request, form)
     organisation_id = _own_organisation(viewer, form)
     name, email = str(form.get("name") or "").strip(), str(form.get("email") or "").strip()
+    language = str(form.get("language") or SOURCE_LANGUAGE)
+    language = language if language in LANGUAGES else SOURCE_LANGUAGE  # the e-mail's, chosen on the form
 
     def handle() -> Response:
         office, credentials = services(request).office, services(request).credentials
-        values = {"name": name, "email": email}
+        values = {"name": name, "email": email, "language": language}
         try:
             claim(credentials.attempts, [(f"invitations:{viewer.user_id}", INVITATIONS_PER_USER)])
         except TooManyAttempts as refused:
@@ -132,17 +134,22 @@ async def invite(request: Request) -> Response:
             return _members_page(request, viewer, values=values, error=error.message, status_code=status_for(error))
         issued = credentials.create_invitation(organisation_id, address, " ".join(name.split()), viewer.user_id)
         link = request.app.state.config.link(f"/portal/einladung/{issued.token}")  # never from the Host header
-        send_invitation(services(request).mailer, address, office.organisation(organisation_id).name, viewer.name, link)
+        send_invitation(
+            services(request).mailer, address, office.organisation(organisation_id).name, viewer.name, link, language
+        )
         return _members_page(request, viewer, link=link)
 
     return await run_in_threadpool(handle)
 
 
-def send_invitation(mailer: Mailer | None, email: str, organisation: str, inviter: str, link: str) -> bool:
-    """Sends the invitation link when a mailer is configured; False when not (the page shows the link)."""
+def send_invitation(
+    mailer: Mailer | None, email: str, organisation: str, inviter: str, link: str, language: str = SOURCE_LANGUAGE
+) -> bool:
+    """Sends the invitation link when a mailer is configured, in the language the inviting member chose on
+    the form (German unless they chose otherwise); False when not sent (the page shows the link)."""
     if mailer is None:
         return False
-    with in_language(SOURCE_LANGUAGE):  # the invited person's language is not known: German, from the catalogue
+    with in_language(language):
         body = gettext(
             message(
                 "Guten Tag,\n\n{inviter} lädt Sie in das Förderportal von {organisation} ein.\n"
@@ -264,6 +271,7 @@ async def invitation(request: Request) -> Response:
         user_id = office.register_user(found.email, found.name, Role.ASSOCIATION, system, found.organisation_id)
         office.add_portal_member(found.organisation_id, user_id, system)
         credentials.set_password(user_id, password)
+        credentials.languages.remember(user_id, current_language.get())  # the language they accepted in
         sign_in(request, user_id, Role.ASSOCIATION)
         give_notice(request, N_("Willkommen! Ihr Zugang ist angelegt."))
         return RedirectResponse("/portal/", status_code=303)
