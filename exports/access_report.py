@@ -65,7 +65,8 @@ Zweiter Faktor: {% for s in a.second_factor or [] %}eingerichtet {{ s.confirmed_
 {% for s in a.sessions or [] %}<tr><td>{{ s.created_at }}</td><td>{{ s.last_seen_at }}</td><td>{{ s.address }}</td><td>{{ s.user_agent }}</td><td>{{ s.ended_at or "" }} {{ s.ended_why or "" }}</td></tr>
 {% else %}<tr><td colspan="5">Keine.</td></tr>{% endfor %}</table>
 <p>Einladungen: {{ (a.invitations or []) | length }} · unbestätigte Zugangsanträge: {{ (a.pending_account_requests or []) | length }}
-· E-Mail-Benachrichtigungen abbestellt: {{ "ja" if a.mail_off else "nein" }}</p>
+· E-Mail-Benachrichtigungen abbestellt: {{ "ja" if a.mail_off else "nein" }}
+· Sprache der E-Mails: {% for l in a.language or [] %}{{ l.language }} (seit {{ l.changed_at }}) {% else %}keine gewählt{% endfor %}</p>
 <p class="klein">Zweck und Rechtsgrundlage der Verarbeitung, Empfänger und Speicherdauer beschreibt das Verzeichnis der
 Verarbeitungstätigkeiten (PRIVACY.md). Eine maschinenlesbare Fassung dieser Auskunft (JSON) liegt bei.</p>
 </body></html>"""

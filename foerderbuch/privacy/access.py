@@ -160,6 +160,7 @@ def _account_records(credentials: CredentialStore | None, user_ids: set[UUID], e
             "invitations": [],
             "pending_account_requests": [],
             "mail_off": [],
+            "language": [],
         }
         for user_id in sorted(user_ids, key=str):
             key = str(user_id)
@@ -175,6 +176,8 @@ def _account_records(credentials: CredentialStore | None, user_ids: set[UUID], e
                 (key,),
             )
             found["sessions"] += [_session(dict(r)) for r in cursor.fetchall()]
+            cursor.execute("SELECT language, changed_at FROM preferred_languages WHERE subject_id = ?", (key,))
+            found["language"] += [dict(r) for r in cursor.fetchall()]
             cursor.execute("SELECT confirmed_at FROM second_factors WHERE user_id = ?", (key,))
             found["second_factor"] += [
                 {"confirmed_at": _moment(r["confirmed_at"]) if r["confirmed_at"] else None} for r in cursor.fetchall()

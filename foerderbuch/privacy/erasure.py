@@ -401,6 +401,10 @@ def forget_accounts(credentials: CredentialStore, user_ids: set[UUID], emails: s
                 row = cursor.fetchone()
                 deleted += int(row["n"]) if row else 0
                 cursor.execute(f"DELETE FROM {table} WHERE user_id = ?", (str(user_id),))
+            cursor.execute("SELECT COUNT(*) AS n FROM preferred_languages WHERE subject_id = ?", (str(user_id),))
+            row = cursor.fetchone()
+            deleted += int(row["n"]) if row else 0
+            cursor.execute("DELETE FROM preferred_languages WHERE subject_id = ?", (str(user_id),))
         for email in emails:
             cursor.execute("SELECT COUNT(*) AS n FROM invitations WHERE email = ?", (email,))
             row = cursor.fetchone()

@@ -112,6 +112,8 @@ def move_account_records(office: FundingOffice, credentials: CredentialStore) ->
             for table in ACCOUNT_TABLES:
                 cursor.execute(f"UPDATE {table} SET user_id = ? WHERE user_id = ?", (str(new), str(old)))
                 changed += max(cursor.rowcount, 0)
+            cursor.execute("UPDATE preferred_languages SET subject_id = ? WHERE subject_id = ?", (str(new), str(old)))
+            changed += max(cursor.rowcount, 0)
             cursor.execute("SELECT session_hash, data FROM sessions WHERE user_id = ?", (str(new),))
             for row in cursor.fetchall():
                 data = json.loads(row["data"])

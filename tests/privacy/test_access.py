@@ -88,6 +88,10 @@ def test_the_access_export_names_every_place_the_person_appears(
         follow_redirects=False,
     )
     assert posted.status_code == 303
+    switched = client.post(
+        "/sprache", data={"language": "en", "next": "/", "csrf_token": csrf(client.get("/passwort").text)}
+    )
+    assert switched.status_code in (200, 303)  # her language for e-mails, remembered beside her password
     token = issue_api_token(office, services.credentials, claire, Role.ASSOCIATION, "Vereinsskript", Actor.system())
     source = next(
         n.id
@@ -125,6 +129,7 @@ def test_the_access_export_names_every_place_the_person_appears(
     message = next(a for a in data["actions"] if a["event"] == "MessagePosted")
     assert message["text"] == "Die Teilnehmerliste folgt." and message["documents"][0]["name"] == "teilnehmer.pdf"
     records = data["account_records"]
+    assert [r["language"] for r in records["language"]] == ["en"]
     assert [t["token_id"] for t in records["api_tokens"]] == [token.record.token_id]
     assert records["sessions"] and records["sessions"][0]["address"] and records["password"]
     assert letter_sha in data["letters"]

@@ -186,10 +186,12 @@ def test_an_erased_member_is_gone_everywhere_while_the_ledger_stays_whole(
     workbook_before = export_finance(store, tmp_path / "vorher.xlsx")
     with closing(sqlite3.connect(Path(store.sqlite_path))) as db:
         keys_before = {r[0]: r[1] for r in db.execute("SELECT subject, key FROM personal_keys")}
+    services.credentials.languages.remember(claire, "en")  # her language for e-mails, beside the passwords
 
     code = main(ERASE_CLAIRE, settings=store)
     assert code == 0
     settle(services)
+    assert services.credentials.languages.of(claire) is None
 
     # No page, no API answer.
     after = staff_pages(client, services, dfg, claire)

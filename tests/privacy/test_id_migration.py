@@ -84,6 +84,7 @@ def test_derived_ids_move_to_random_ones_and_sign_in_sessions_tokens_and_history
     for user_id in old.values():
         services.credentials.set_password(user_id, DEMO_PASSWORD)
     token = issue_api_token(office, services.credentials, old[OFFICER], Role.OFFICER, "Skript", Actor.system()).token
+    services.credentials.languages.remember(old[MEMBER], "en")
     steps_before = history(services)
     assert steps_before and all(name not in ("None", "gelöscht") for _g, _p, name in steps_before)
 
@@ -108,6 +109,9 @@ def test_derived_ids_move_to_random_ones_and_sign_in_sessions_tokens_and_history
             assert office.user(user_id).previous_id == old[email]
             assert office.user(old[email]).replaced
         assert len(set(new.values())) == len(new)
+        # Her language for e-mails moved with her account records.
+        assert services.credentials.languages.of(new[MEMBER]) == "en"
+        assert services.credentials.languages.of(old[MEMBER]) is None
         _after_the_move(settings, services, old, new, steps_before)
 
 
