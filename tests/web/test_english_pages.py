@@ -200,7 +200,8 @@ class Walk:
     role: str
     pages: dict[str, dict[str, VisibleText]] = field(default_factory=dict)
     routes: set[str] = field(default_factory=set)
-    refused: dict[str, int] = field(default_factory=dict)  # a link to a page the role may not see
+    refused: dict[str, int] = field(default_factory=dict)  # a page the role may not see
+    dead_links: dict[str, int] = field(default_factory=dict)  # ... that one of its pages linked to
 
 
 def csrf(text: str) -> dict[str, str]:
@@ -257,6 +258,8 @@ def walk(client: TestClient, role: str, routes: list[Route], start: list[str]) -
             assert answer.status_code < 500, f"{role} {language} {address}: {answer.status_code}"
             if answer.status_code != 200:
                 seen.refused[address] = answer.status_code
+                if address not in start:
+                    seen.dead_links[address] = answer.status_code
             if not answer.headers["content-type"].startswith("text/html"):
                 break
             shown[language] = read_page(answer.text)
@@ -363,3 +366,9 @@ def test_the_walk_reaches_every_page_of_the_application(services: Services, walk
     every = {route.path for route in get_routes(app.routes)}
     reached = set().union(*(seen.routes for seen in walks.values()))
     assert sorted(every - reached - set(NOT_WALKED)) == [], sorted(every - reached - set(NOT_WALKED))
+
+
+def test_no_page_offers_a_link_its_reader_may_not_follow(walks: dict[str, Walk]) -> None:
+    """An association member's grant page names the programme without linking to the staff's programme page."""
+    dead = {role: seen.dead_links for role, seen in walks.items() if seen.dead_links}
+    assert dead == {}
