@@ -5,15 +5,18 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from foerderbuch.cli import main
+from foerderbuch.demo import DEMO_PASSWORD
 from foerderbuch.settings import Settings
 
 
@@ -82,3 +85,20 @@ def write_release_0_1_store(settings: Settings) -> None:
                 )
     finally:
         connection.close()
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """A form's hidden fields: the session's CSRF token and the form's one-time token."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+
+def sign_in_to_demo(client: Any, email: str) -> None:
+    """Signs a demo person in through the sign-in form (a Starlette ``TestClient``), with the demo password."""
+    client.cookies.clear()
+    form = client.get("/anmelden")
+    answer = client.post(
+        "/anmelden",
+        data={"email": email, "password": DEMO_PASSWORD, **hidden_fields(form.text), "next": "/"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, f"{email} could not sign in"

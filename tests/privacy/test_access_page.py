@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from demo_support import DemoStore, copy_sqlite_store
+from demo_support import DemoStore, copy_sqlite_store, hidden_fields, sign_in_to_demo
 from starlette.testclient import TestClient
 
-from foerderbuch.demo import DEMO_PASSWORD
 from foerderbuch.wiring import create_services
 from web.app import create_app
 from web.services import Services
@@ -32,28 +30,13 @@ def client(services: Services) -> Iterator[TestClient]:
         yield client
 
 
-def csrf(text: str) -> dict[str, str]:
-    """The form's hidden fields (the session's token and the form's one-time token)."""
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', text))
-
-
-def sign_in(client: TestClient, email: str) -> None:
-    form = client.get("/anmelden")
-    answer = client.post(
-        "/anmelden",
-        data={"email": email, "password": DEMO_PASSWORD, **csrf(form.text), "next": "/"},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303
-
-
 def test_an_administrator_sees_and_downloads_the_answer(client: TestClient) -> None:
-    sign_in(client, "admin@dortmund.example")
+    sign_in_to_demo(client, "admin@dortmund.example")
     page = client.get("/datenschutz/auskunft")
     assert page.status_code == 200
-    shown = client.post("/datenschutz/auskunft", data={**csrf(page.text), "person": EMAIL, "format": "page"})
+    shown = client.post("/datenschutz/auskunft", data={**hidden_fields(page.text), "person": EMAIL, "format": "page"})
     assert shown.status_code == 200 and "Kwame Mensah-Schröder" in shown.text and "0231 8624090" in shown.text
-    hidden = csrf(shown.text.split("Als JSON herunterladen")[0].rsplit("<form", 1)[1])
+    hidden = hidden_fields(shown.text.split("Als JSON herunterladen")[0].rsplit("<form", 1)[1])
     as_json = client.post("/datenschutz/auskunft", data={**hidden, "person": EMAIL, "format": "json"})
     assert as_json.status_code == 200 and as_json.headers["content-type"].startswith("application/json")
     data = json.loads(as_json.content)
@@ -68,17 +51,17 @@ def test_an_administrator_sees_and_downloads_the_answer(client: TestClient) -> N
 
 
 def test_an_unknown_person_is_answered_in_german_with_the_input_kept(client: TestClient) -> None:
-    sign_in(client, "admin@dortmund.example")
+    sign_in_to_demo(client, "admin@dortmund.example")
     page = client.get("/datenschutz/auskunft")
-    answer = client.post("/datenschutz/auskunft", data={**csrf(page.text), "person": "niemand@example.org"})
+    answer = client.post("/datenschutz/auskunft", data={**hidden_fields(page.text), "person": "niemand@example.org"})
     assert answer.status_code == 400
     assert "keine personenbezogenen Daten gespeichert" in answer.text and 'value="niemand@example.org"' in answer.text
 
 
 def test_only_administrators_may_ask_and_only_with_the_form_token(client: TestClient) -> None:
-    sign_in(client, "a.vogel@dortmund.example")  # the audit office reads everything, but not this
+    sign_in_to_demo(client, "a.vogel@dortmund.example")  # the audit office reads everything, but not this
     assert client.get("/datenschutz/auskunft").status_code == 403
     client.cookies.clear()
-    sign_in(client, "admin@dortmund.example")
+    sign_in_to_demo(client, "admin@dortmund.example")
     refused = client.post("/datenschutz/auskunft", data={"person": EMAIL, "format": "json"})
     assert refused.status_code == 403 and "Kwame" not in refused.text

@@ -24,7 +24,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from demo_support import DemoStore, copy_sqlite_store
+from demo_support import DemoStore, copy_sqlite_store, sign_in_to_demo
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
@@ -55,17 +55,6 @@ def csrf(text: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', text)
     assert found, "the page has no form token"
     return found.group(1)
-
-
-def sign_in(client: TestClient, email: str) -> None:
-    client.cookies.clear()
-    form = client.get("/anmelden")
-    answer = client.post(
-        "/anmelden",
-        data={"email": email, "password": DEMO_PASSWORD, "csrf_token": csrf(form.text), "next": "/"},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
 
 
 def traces_in(text: str) -> list[str]:
@@ -167,7 +156,7 @@ def test_an_erased_member_is_gone_everywhere_while_the_ledger_stays_whole(
     grant = grants_of(services, dfg)[0]
 
     # She writes to the office with a file, as a member does.
-    sign_in(client, EMAIL)
+    sign_in_to_demo(client, EMAIL)
     answer = client.post(
         f"/portal/zuwendungen/{grant}/nachrichten",
         data={"text": "Anbei die Teilnehmerliste.", "csrf_token": csrf(client.get("/passwort").text)},
@@ -177,7 +166,7 @@ def test_an_erased_member_is_gone_everywhere_while_the_ledger_stays_whole(
     assert answer.status_code == 303, answer.text
 
     # Before: she is on the pages (so the checks below could fail), in the letters' facts and mailing list.
-    sign_in(client, "admin@dortmund.example")
+    sign_in_to_demo(client, "admin@dortmund.example")
     before = staff_pages(client, services, dfg, claire)
     assert traces_in(before[f"/organisationen/{dfg}"]) and traces_in(before[f"/benutzer/{claire}"])
     assert EMAIL in recipients(office, dfg)
@@ -266,7 +255,7 @@ def test_a_letter_that_named_her_is_made_again_from_the_log_with_geloescht(
     settle(services)
     with services.projector.db.transaction() as cursor:
         (letter,) = CaseFile.letters(cursor, grant)
-    sign_in(client, "s.krueger@dortmund.example")
+    sign_in_to_demo(client, "s.krueger@dortmund.example")
 
     def letter_text() -> str:
         answer = client.get(f"/zuwendungen/{grant}/dateien/{letter.sha256}")

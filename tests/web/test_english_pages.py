@@ -27,11 +27,10 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from babel.messages.pofile import read_po
-from demo_support import DemoStore, copy_sqlite_store
+from demo_support import DemoStore, copy_sqlite_store, hidden_fields, sign_in_to_demo
 from starlette.routing import Match, Mount, Route
 from starlette.testclient import TestClient
 
-from foerderbuch.demo import DEMO_PASSWORD
 from foerderbuch.wiring import create_services
 from web.app import create_app
 from web.i18n import catalogue_path
@@ -204,20 +203,6 @@ class Walk:
     dead_links: dict[str, int] = field(default_factory=dict)  # ... that one of its pages linked to
 
 
-def csrf(text: str) -> dict[str, str]:
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', text))
-
-
-def sign_in(client: TestClient, email: str) -> None:
-    form = client.get("/anmelden")
-    answer = client.post(
-        "/anmelden",
-        data={"email": email, "password": DEMO_PASSWORD, **csrf(form.text), "next": "/"},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, f"{email} could not sign in"
-
-
 def get_routes(routes: list, prefix: str = "") -> Iterator[Route]:  # type: ignore[type-arg]
     for route in routes:
         if isinstance(route, Mount) and not route.path.startswith(("/static", "/api")):
@@ -301,10 +286,10 @@ def walks(services: Services, data: re.Pattern[str]) -> dict[str, Walk]:
         confirm = f"/zugang-beantragen/bestaetigen/{token}"
         done["visitor"] = walk(client, "visitor", routes, ["/anmelden", confirm, *pages])
         form = client.get(confirm)
-        assert client.post(confirm, data=csrf(form.text)).status_code == 200
+        assert client.post(confirm, data=hidden_fields(form.text)).status_code == 200
         for role, email in ROLES.items():
             client.cookies.clear()
-            sign_in(client, email)
+            sign_in_to_demo(client, email)
             done[role] = walk(client, role, routes, ["/", *pages])
     return done
 
