@@ -176,17 +176,7 @@ class TestFourEyes:
         desk.post("/rolle", {"role": "approver"})
         before = desk.head()
 
-        answer = desk.post(
-            url(grant, "bewilligen"),
-            {
-                "amount": "4.000,00",
-                "financing_type": "deficit",
-                "rate": "",
-                "maximum": "",
-                "conditions": "",
-                "on": "2026-06-15",
-            },
-        )
+        answer = desk.post(url(grant, "bewilligen"), APPROVAL)
 
         assert answer.status_code == 409
         assert "Wer den Antrag geprüft hat, darf ihn nicht bewilligen (Vier-Augen-Prinzip)." in answer.text
@@ -355,17 +345,7 @@ class TestBadInput:
         desk.sign_in("approver")
         before = desk.head()
 
-        answer = desk.post(
-            url(grant, "bewilligen"),
-            {
-                "amount": "4.000,00",
-                "financing_type": "deficit",
-                "rate": "",
-                "maximum": "",
-                "conditions": "",
-                "on": "2026-06-15",
-            },
-        )
+        answer = desk.post(url(grant, "bewilligen"), APPROVAL)
 
         assert answer.status_code == 409
         assert "Bewilligen ist im Stand »Antrag eingegangen« nicht möglich." in answer.text
