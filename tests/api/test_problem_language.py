@@ -91,3 +91,15 @@ def test_the_apis_own_refusals_are_english_too(world: World) -> None:
     assert assert_problem(no_token, 401, "token_missing")["title"] == "Sign-in required"
     assert no_token.json()["detail"].startswith("Please send an API token")
     assert assert_problem(unknown, 422, "invalid_input")["detail"] == "Unknown parameter »farbe«."
+
+
+
+def test_history_lines_come_in_the_language_asked_for_and_what_stays_german(world: World) -> None:
+    path = f"/api/v1/grants/{world.applied_a}/timeline"
+    german = world.client.get(path, headers=world.headers("officer")).json()["items"]
+    english = world.client.get(path, headers={**world.headers("officer"), "Accept-Language": "en"}).json()["items"]
+
+    assert [e["what"] for e in english] == [e["what"] for e in german]  # the stable German text does not change
+    assert [e["what_shown"] for e in german] == [e["what"] for e in german]
+    assert german[0]["what"].startswith("Antrag eingegangen")
+    assert english[0]["what_shown"].startswith("Application received")

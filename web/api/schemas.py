@@ -736,6 +736,10 @@ class TimelineEntryOut(Out):
     role: str
     role_german: str
     what: str
+    what_shown: str = Field(
+        default="",
+        description="Der Schritt in der Sprache, um die die Anfrage bittet (Accept-Language: en); what bleibt deutsch",
+    )
     why: str
     message: str = Field(default="", description="Die Nachricht des Amts an den Verein zu diesem Schritt")
     note: str = Field(default="", description="Der interne Vermerk (nur für das Amt; für Vereine immer leer)")

@@ -16,7 +16,7 @@ from domain.claim import Claim
 from domain.grant import PAYMENT_GERMAN, Grant
 from domain.idle_money import IdleInterest
 from domain.interest import InterestTable
-from domain.messages import N_
+from domain.messages import N_, Message
 from domain.money import Money
 from domain.organisation import Organisation
 from domain.plan import FinancingPlan
@@ -45,6 +45,7 @@ from projections.timeline import Timeline
 from web.api import schemas as s
 from web.api.framework import Call
 from web.api.problems import ApiProblem
+from web.i18n import gettext
 
 
 def eur(money: Money) -> Decimal:
@@ -245,6 +246,11 @@ def terms(terms: GrantTerms | None) -> s.TermsOut | None:
     )
 
 
+def _shown(text: str) -> str:
+    """A history line in the language of the request (a stored message); German text stays as it is."""
+    return gettext(text) if isinstance(text, Message) else text
+
+
 def timeline(cursor: Cursor, grant_id: UUID, for_association: bool) -> list[s.TimelineEntryOut]:
     """The grant's history: for staff every step with its note and message; for the association only what
     it may read (its applicant's view: no internal note, no review note, no bookkeeping between offices)."""
@@ -263,6 +269,7 @@ def timeline(cursor: Cursor, grant_id: UUID, for_association: bool) -> list[s.Ti
                     role=entry.role if entry else "officer",
                     role_german=entry.role_german if entry else "Sachbearbeitung",
                     what=seen.what,
+                    what_shown=_shown(seen.what),
                     why=seen.why,
                     message=seen.message,
                 )
@@ -278,6 +285,7 @@ def timeline(cursor: Cursor, grant_id: UUID, for_association: bool) -> list[s.Ti
             role=entry.role,
             role_german=entry.role_german,
             what=entry.what,
+            what_shown=_shown(entry.what),
             why=entry.why,
             message=remarks[entry.position].message if entry.position in remarks else "",
             note=remarks[entry.position].note if entry.position in remarks else "",
