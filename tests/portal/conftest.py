@@ -23,10 +23,11 @@ def services(tmp_path: Path) -> Iterator[Services]:
     settings = Settings(database_url=f"sqlite:///{tmp_path}/portal.sqlite")
     office = create_office(settings, today=lambda: TODAY)
     credentials = CredentialStore.for_settings(settings, FAST_HASHER)
-    yield Services(
+    services = Services(
         office, create_projector(settings, office), credentials, DocumentFiles.for_settings(settings, environ={})
     )
-    credentials.close()
+    yield services
+    services.close()
 
 
 @pytest.fixture

@@ -37,7 +37,6 @@ def services(services: Services) -> Services:
     """The letters are made without the web app: its tables are set up here."""
     services.projector.set_up()
     return services
-    services.close()
 
 
 @pytest.fixture
