@@ -93,7 +93,6 @@ def test_the_apis_own_refusals_are_english_too(world: World) -> None:
     assert assert_problem(unknown, 422, "invalid_input")["detail"] == "Unknown parameter »farbe«."
 
 
-
 def test_history_lines_come_in_the_language_asked_for_and_what_stays_german(world: World) -> None:
     path = f"/api/v1/grants/{world.applied_a}/timeline"
     german = world.client.get(path, headers=world.headers("officer")).json()["items"]
