@@ -19,7 +19,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from demo_support import write_release_0_1_store
+from demo_support import sign_in_to_demo, write_release_0_1_store
 from starlette.testclient import TestClient
 
 from domain.actors import Actor, Role
@@ -30,7 +30,6 @@ from foerderbuch.demo import DEMO_PASSWORD, DEMO_USERS
 from foerderbuch.privacy.keys import ERASED_REFRESH_SECONDS
 from foerderbuch.settings import Settings
 from foerderbuch.wiring import create_services
-from tests.privacy.test_erasure import sign_in
 from web.api.tokens import issue_api_token
 from web.app import create_app
 from web.services import Services
@@ -89,7 +88,7 @@ def test_derived_ids_move_to_random_ones_and_sign_in_sessions_tokens_and_history
     assert steps_before and all(name not in ("None", "gelöscht") for _g, _p, name in steps_before)
 
     with TestClient(create_app(lambda: services, SECRET)) as client:  # the app closes the services on leaving
-        sign_in(client, OFFICER)
+        sign_in_to_demo(client, OFFICER)
         assert "Sabine Krüger" in client.get("/").text
 
         assert main(MIGRATE, settings=settings) == 0
@@ -101,7 +100,7 @@ def test_derived_ids_move_to_random_ones_and_sign_in_sessions_tokens_and_history
         assert api.status_code == 200, api.text
         # Everybody signs in with the password they had.
         for email in (ADMIN, MEMBER, OFFICER):
-            sign_in(client, email)  # 303 to the start page, else it fails
+            sign_in_to_demo(client, email)  # 303 to the start page, else it fails
 
         new = {email: office.user_by_email(email).id for email in old}
         for email, user_id in new.items():
